@@ -1,0 +1,212 @@
+package io.bagsflow.ml.lvis;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Jackson streaming parser that knows which file and record it is in, so that every problem it reports
+ * names the file, the JSON path, the record id when known, and the line and column.
+ */
+final class JsonCursor {
+
+    private final JsonParser parser;
+    private final String file;
+    private String record = "";
+
+    JsonCursor(JsonParser parser, String file) {
+        this.parser = parser;
+        this.file = file;
+    }
+
+    String file() {
+        return file;
+    }
+
+    /** Sets the record being read, such as {@code annotations[57]} or {@code annotations[57] (id 123)}. */
+    void record(String record) {
+        this.record = record;
+    }
+
+    JsonToken next() {
+        try {
+            return parser.nextToken();
+        } catch (JsonParseException e) {
+            throw new LvisFormatException(file, at(e.getLocation()), "invalid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new LvisFormatException(file, at(parser.currentLocation()), "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    JsonToken current() {
+        return parser.currentToken();
+    }
+
+    String fieldName() {
+        try {
+            return parser.currentName();
+        } catch (IOException e) {
+            throw new LvisFormatException(file, where(), "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    void skipValue() {
+        try {
+            parser.skipChildren();
+        } catch (JsonParseException e) {
+            throw new LvisFormatException(file, at(e.getLocation()), "invalid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new LvisFormatException(file, where(), "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    void expect(JsonToken token, String what) {
+        if (current() != token) {
+            throw problem(what + " expected, found " + describe(current()));
+        }
+    }
+
+    LvisFormatException problem(String problem) {
+        return new LvisFormatException(file, where(), problem);
+    }
+
+    /** Where the parser is now: the record, line and column. */
+    String where() {
+        return at(parser.currentTokenLocation());
+    }
+
+    private String at(JsonLocation location) {
+        String pos = location == null ? "" : "line " + location.getLineNr() + ", column " + location.getColumnNr();
+        if (record.isEmpty()) {
+            return pos;
+        }
+        return pos.isEmpty() ? record : record + ", " + pos;
+    }
+
+    int intValue(String key) {
+        if (current() != JsonToken.VALUE_NUMBER_INT) {
+            throw problem("\"" + key + "\" must be an integer, found " + describe(current()));
+        }
+        try {
+            long v = parser.getLongValue();
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                throw problem("\"" + key + "\" " + v + " does not fit in 32 bits");
+            }
+            return (int) v;
+        } catch (IOException e) {
+            throw problem("\"" + key + "\" is not a valid integer: " + e.getMessage());
+        }
+    }
+
+    long longValue(String key) {
+        if (current() != JsonToken.VALUE_NUMBER_INT) {
+            throw problem("\"" + key + "\" must be an integer, found " + describe(current()));
+        }
+        try {
+            return parser.getLongValue();
+        } catch (IOException e) {
+            throw problem("\"" + key + "\" is not a valid integer: " + e.getMessage());
+        }
+    }
+
+    double doubleValue(String key) {
+        if (current() != JsonToken.VALUE_NUMBER_INT && current() != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw problem("\"" + key + "\" must be a number, found " + describe(current()));
+        }
+        try {
+            return parser.getDoubleValue();
+        } catch (IOException e) {
+            throw problem("\"" + key + "\" is not a valid number: " + e.getMessage());
+        }
+    }
+
+    /** A string, or null for JSON null. */
+    String stringValue(String key) {
+        if (current() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (current() != JsonToken.VALUE_STRING) {
+            throw problem("\"" + key + "\" must be a string, found " + describe(current()));
+        }
+        try {
+            return parser.getText();
+        } catch (IOException e) {
+            throw problem("cannot read \"" + key + "\": " + e.getMessage());
+        }
+    }
+
+    int[] intArray(String key) {
+        if (current() == JsonToken.VALUE_NULL) {
+            return new int[0];
+        }
+        expect(JsonToken.START_ARRAY, "\"" + key + "\": an array of integers");
+        int[] out = new int[8];
+        int n = 0;
+        while (next() != JsonToken.END_ARRAY) {
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = intValue(key + "[" + n + "]");
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    List<String> stringList(String key) {
+        if (current() == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        expect(JsonToken.START_ARRAY, "\"" + key + "\": an array of strings");
+        List<String> out = new ArrayList<>();
+        while (next() != JsonToken.END_ARRAY) {
+            out.add(stringValue(key + "[" + out.size() + "]"));
+        }
+        return out;
+    }
+
+    /**
+     * Reads a bbox {@code [x, y, w, h]}: exactly four finite numbers. Sizes may be zero or negative here;
+     * callers decide what that means (the evaluator drops area <= 0, dataset validation rejects it).
+     */
+    double[] bbox(String key) {
+        expect(JsonToken.START_ARRAY, "\"" + key + "\": an array [x, y, w, h]");
+        double[] box = new double[4];
+        int n = 0;
+        while (next() != JsonToken.END_ARRAY) {
+            double v = doubleValue(key + "[" + n + "]");
+            if (n < 4) {
+                box[n] = v;
+            }
+            n++;
+        }
+        if (n != 4) {
+            throw problem("\"" + key + "\" must have 4 numbers [x, y, w, h], found " + n);
+        }
+        for (int i = 0; i < 4; i++) {
+            if (!Double.isFinite(box[i])) {
+                throw problem("\"" + key + "\" must be 4 finite numbers, found " + box[i] + " at index " + i);
+            }
+        }
+        return box;
+    }
+
+    static String describe(JsonToken t) {
+        if (t == null) {
+            return "end of file";
+        }
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT -> "an integer";
+            case VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.toString();
+        };
+    }
+}
