@@ -1,0 +1,197 @@
+package io.bagsflow.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.bagsflow.db.RunRepository.instant;
+import static io.bagsflow.db.RunRepository.setInteger;
+import static io.bagsflow.db.RunRepository.setLong;
+
+/**
+ * Lineage: model generations with their parents, and their evaluations with per-category values. Everything
+ * {@code compare} and {@code runs show} print about models comes from here.
+ */
+public final class LineageRepository {
+
+    private static final String[] METRIC_COLUMNS = {
+        "ap", "ap50", "ap75", "aps", "apm", "apl", "apr", "apc", "apf", "ar300", "ars300", "arm300", "arl300"
+    };
+
+    private final Database db;
+
+    public LineageRepository(Database db) {
+        this.db = db;
+    }
+
+    // ---- models
+
+    /** Inserts a model; inserting the same id again is a no-op (a retried activity may record twice). */
+    public ModelRecord insertModel(ModelRecord m) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO model (id, run_id, generation, kind, "
+                    + "parent_model_id, checkpoint_sha256, manifest_sha256, groups_sha256, config, code_version, "
+                    + "stage_attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                ps.setString(1, m.id());
+                ps.setString(2, m.runId());
+                ps.setInt(3, m.generation());
+                ps.setString(4, m.kind());
+                ps.setString(5, m.parentModelId());
+                ps.setString(6, m.checkpointSha256());
+                ps.setString(7, m.manifestSha256());
+                ps.setString(8, m.groupsSha256());
+                ps.setString(9, m.configJson());
+                ps.setString(10, m.codeVersion());
+                setLong(ps, 11, m.stageAttemptId());
+                ps.executeUpdate();
+            }
+            return findModel(c, m.id()).orElseThrow();
+        });
+    }
+
+    public Optional<ModelRecord> findModel(String modelId) {
+        return db.inTransaction(c -> findModel(c, modelId));
+    }
+
+    /** The models of a run, by generation then kind. */
+    public List<ModelRecord> modelsOfRun(String runId) {
+        return db.inTransaction(c -> models(c, "SELECT * FROM model WHERE run_id = ? ORDER BY generation, kind, id",
+                runId));
+    }
+
+    /** A model and its ancestors: the model first, then its parent, up to generation 0. */
+    public List<ModelRecord> ancestry(String modelId) {
+        return db.inTransaction(c -> models(c, "WITH RECURSIVE chain AS ("
+                + " SELECT m.*, 0 AS depth FROM model m WHERE m.id = ?"
+                + " UNION ALL"
+                + " SELECT p.*, chain.depth + 1 FROM model p JOIN chain ON p.id = chain.parent_model_id"
+                + ") SELECT * FROM chain ORDER BY depth", modelId));
+    }
+
+    // ---- evaluations
+
+    /** Inserts an evaluation and its per-category values in one transaction; returns it with its id. */
+    public EvaluationRecord insertEvaluation(EvaluationRecord e, List<CategoryAp> perCategory) {
+        return db.inTransaction(c -> {
+            long id;
+            StringBuilder cols = new StringBuilder();
+            StringBuilder marks = new StringBuilder();
+            for (String col : METRIC_COLUMNS) {
+                cols.append(", ").append(col);
+                marks.append(", ?");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO evaluation (model_id, run_id, dataset_sha256, "
+                    + "results_sha256, stage_attempt_id" + cols + ") VALUES (?, ?, ?, ?, ?" + marks + ") RETURNING id")) {
+                ps.setString(1, e.modelId());
+                ps.setString(2, e.runId());
+                ps.setString(3, e.datasetSha256());
+                ps.setString(4, e.resultsSha256());
+                setLong(ps, 5, e.stageAttemptId());
+                double[] v = e.metrics().values();
+                for (int i = 0; i < v.length; i++) {
+                    ps.setDouble(6 + i, v[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO category_ap (evaluation_id, category_id, "
+                    + "frequency, train_instances, ap, ap50, ap75, aps, apm, apl, ar, ars, arm, arl) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (CategoryAp a : perCategory) {
+                    ps.setLong(1, id);
+                    ps.setInt(2, a.categoryId());
+                    ps.setString(3, a.frequency());
+                    setInteger(ps, 4, a.trainInstances());
+                    double[] v = {a.ap(), a.ap50(), a.ap75(), a.aps(), a.apm(), a.apl(), a.ar(), a.ars(), a.arm(),
+                        a.arl()};
+                    for (int i = 0; i < v.length; i++) {
+                        ps.setDouble(5 + i, v[i]);
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return evaluations(c, "SELECT * FROM evaluation WHERE id = ?", id).get(0);
+        });
+    }
+
+    /** A model's evaluations, oldest first. */
+    public List<EvaluationRecord> evaluationsOfModel(String modelId) {
+        return db.inTransaction(c -> evaluations(c,
+                "SELECT * FROM evaluation WHERE model_id = ? ORDER BY created_at, id", modelId));
+    }
+
+    /** The evaluations made in a run, oldest first. */
+    public List<EvaluationRecord> evaluationsOfRun(String runId) {
+        return db.inTransaction(c -> evaluations(c,
+                "SELECT * FROM evaluation WHERE run_id = ? ORDER BY created_at, id", runId));
+    }
+
+    /** Per-category values of an evaluation, by category id. */
+    public List<CategoryAp> categoryAps(long evaluationId) {
+        return db.inTransaction(c -> {
+            List<CategoryAp> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT * FROM category_ap WHERE evaluation_id = ? ORDER BY category_id")) {
+                ps.setLong(1, evaluationId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new CategoryAp(rs.getInt("category_id"), rs.getString("frequency"),
+                                (Integer) rs.getObject("train_instances"), rs.getDouble("ap"), rs.getDouble("ap50"),
+                                rs.getDouble("ap75"), rs.getDouble("aps"), rs.getDouble("apm"), rs.getDouble("apl"),
+                                rs.getDouble("ar"), rs.getDouble("ars"), rs.getDouble("arm"), rs.getDouble("arl")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- helpers
+
+    private static Optional<ModelRecord> findModel(Connection c, String id) throws SQLException {
+        return models(c, "SELECT * FROM model WHERE id = ?", id).stream().findFirst();
+    }
+
+    private static List<ModelRecord> models(Connection c, String sql, Object arg) throws SQLException {
+        List<ModelRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new ModelRecord(rs.getString("id"), rs.getString("run_id"), rs.getInt("generation"),
+                            rs.getString("kind"), rs.getString("parent_model_id"), rs.getString("checkpoint_sha256"),
+                            rs.getString("manifest_sha256"), rs.getString("groups_sha256"), rs.getString("config"),
+                            rs.getString("code_version"), (Long) rs.getObject("stage_attempt_id"),
+                            instant(rs, "created_at")));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<EvaluationRecord> evaluations(Connection c, String sql, Object arg) throws SQLException {
+        List<EvaluationRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    double[] v = new double[METRIC_COLUMNS.length];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = rs.getDouble(METRIC_COLUMNS[i]);
+                    }
+                    out.add(new EvaluationRecord(rs.getLong("id"), rs.getString("model_id"), rs.getString("run_id"),
+                            rs.getString("dataset_sha256"), rs.getString("results_sha256"),
+                            (Long) rs.getObject("stage_attempt_id"), Metrics.of(v), instant(rs, "created_at")));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,421 @@
+package io.bagsflow.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Run history: pipeline runs, their stage attempts, the artifacts they produced. Plain JDBC; every write that
+ * belongs together (an attempt's end and its outputs, say) is one transaction.
+ */
+public final class RunRepository {
+
+    private static final String STAGE_ORDER =
+            "CASE stage WHEN 'PREPARE' THEN 0 WHEN 'TRAIN_BASE' THEN 1 WHEN 'FINETUNE_BAGS' THEN 2 ELSE 3 END";
+
+    private final Database db;
+
+    public RunRepository(Database db) {
+        this.db = db;
+    }
+
+    // ---- runs
+
+    /** Inserts a run in status RUNNING. */
+    public PipelineRun createRun(String id, String workflowId, String specJson, String codeVersion, String dataset,
+                                 String resumedFrom) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO pipeline_run (id, workflow_id, spec, status, code_version, dataset, resumed_from) "
+                            + "VALUES (?, ?, ?::jsonb, 'RUNNING', ?, ?, ?)")) {
+                ps.setString(1, id);
+                ps.setString(2, workflowId);
+                ps.setString(3, specJson);
+                ps.setString(4, codeVersion);
+                ps.setString(5, dataset);
+                ps.setString(6, resumedFrom);
+                ps.executeUpdate();
+            }
+            return findRun(c, id).orElseThrow();
+        });
+    }
+
+    /** Sets a run's status; terminal statuses (SUCCEEDED, FAILED, ABORTED) also set its end time. */
+    public void updateRunStatus(String runId, String status) {
+        boolean terminal = status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("ABORTED");
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE pipeline_run SET status = ?, updated_at = now(), "
+                    + "ended_at = " + (terminal ? "now()" : "NULL") + " WHERE id = ?")) {
+                ps.setString(1, status);
+                ps.setString(2, runId);
+                if (ps.executeUpdate() != 1) {
+                    throw new DatabaseException("no run " + runId);
+                }
+            }
+            return null;
+        });
+    }
+
+    public Optional<PipelineRun> findRun(String runId) {
+        return db.inTransaction(c -> findRun(c, runId));
+    }
+
+    /** Runs newest first, filtered by status, creation time and dataset label. */
+    public List<PipelineRun> listRuns(RunFilter filter) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM pipeline_run WHERE true");
+        List<Object> args = new ArrayList<>();
+        if (filter.status() != null) {
+            sql.append(" AND status = ?");
+            args.add(filter.status());
+        }
+        if (filter.createdAfter() != null) {
+            sql.append(" AND created_at >= ?");
+            args.add(Timestamp.from(filter.createdAfter()));
+        }
+        if (filter.createdBefore() != null) {
+            sql.append(" AND created_at < ?");
+            args.add(Timestamp.from(filter.createdBefore()));
+        }
+        if (filter.datasetContains() != null) {
+            sql.append(" AND strpos(dataset, ?) > 0");
+            args.add(filter.datasetContains());
+        }
+        sql.append(" ORDER BY created_at DESC, id LIMIT ?");
+        args.add(filter.limit() > 0 ? filter.limit() : 100);
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setObject(i + 1, args.get(i));
+                }
+                List<PipelineRun> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(run(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** One run with its attempts (in stage order, then attempt number) and every artifact they output. */
+    public Optional<RunDetails> runDetails(String runId) {
+        return db.inTransaction(c -> {
+            Optional<PipelineRun> run = findRun(c, runId);
+            if (run.isEmpty()) {
+                return Optional.empty();
+            }
+            List<StageAttempt> attempts = attempts(c, "run_id = ?", "ORDER BY " + STAGE_ORDER + ", attempt", runId);
+            List<ArtifactRecord> artifacts = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT a.* FROM artifact a "
+                    + "JOIN stage_output o ON o.artifact_sha256 = a.sha256 "
+                    + "JOIN stage_attempt s ON s.id = o.stage_attempt_id WHERE s.run_id = ? ORDER BY a.created_at, a.sha256")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        artifacts.add(artifact(rs));
+                    }
+                }
+            }
+            return Optional.of(new RunDetails(run.get(), attempts, artifacts));
+        });
+    }
+
+    // ---- attempts
+
+    /**
+     * Opens the next attempt of a stage of a run (attempt numbers count from 1 per run and stage), status RUNNING.
+     */
+    public StageAttempt startAttempt(String runId, String stage, String stageKey, String worker,
+                                     Integer resumedFromIteration) {
+        return db.inTransaction(c -> {
+            lockRun(c, runId);
+            int attempt = nextAttemptNumber(c, runId, stage);
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_attempt "
+                    + "(run_id, stage, attempt, stage_key, status, worker, resumed_from_iteration) "
+                    + "VALUES (?, ?, ?, ?, 'RUNNING', ?, ?) RETURNING id")) {
+                ps.setString(1, runId);
+                ps.setString(2, stage);
+                ps.setInt(3, attempt);
+                ps.setString(4, stageKey);
+                ps.setString(5, worker);
+                setInteger(ps, 6, resumedFromIteration);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+            }
+            touchRun(c, runId);
+            return attempt(c, id);
+        });
+    }
+
+    /** Stores the latest progress of a running attempt (a small JSON object). */
+    public void updateProgress(long attemptId, String progressJson) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE stage_attempt SET progress = ?::jsonb WHERE id = ?")) {
+                ps.setString(1, progressJson);
+                ps.setLong(2, attemptId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Closes an attempt as SUCCEEDED with its named outputs, registering their artifacts (stored before in the
+     * artifact store), all in one transaction: either the attempt succeeded with every output, or nothing changed.
+     */
+    public StageAttempt succeedAttempt(long attemptId, Map<String, ArtifactRecord> outputs) {
+        return db.inTransaction(c -> {
+            for (Map.Entry<String, ArtifactRecord> e : outputs.entrySet()) {
+                insertArtifact(c, e.getValue());
+                linkOutput(c, attemptId, e.getKey(), e.getValue().sha256());
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'SUCCEEDED', "
+                    + "ended_at = now(), error_class = NULL, error_message = NULL WHERE id = ? AND status = 'RUNNING'")) {
+                ps.setLong(1, attemptId);
+                if (ps.executeUpdate() != 1) {
+                    throw new DatabaseException("attempt " + attemptId + " is not running");
+                }
+            }
+            return attempt(c, attemptId);
+        });
+    }
+
+    /** Closes an attempt as FAILED with the error's class and message. */
+    public void failAttempt(long attemptId, String errorClass, String errorMessage) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'FAILED', "
+                    + "ended_at = now(), error_class = ?, error_message = ? WHERE id = ? AND status = 'RUNNING'")) {
+                ps.setString(1, errorClass);
+                ps.setString(2, errorMessage);
+                ps.setLong(3, attemptId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Records that a stage of {@code runId} reused the outputs of an earlier successful attempt: a new attempt
+     * with status REUSED, the same key and the same outputs.
+     */
+    public StageAttempt recordReuse(String runId, String stage, String worker, StageAttempt reused) {
+        return db.inTransaction(c -> {
+            lockRun(c, runId);
+            int attempt = nextAttemptNumber(c, runId, stage);
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_attempt (run_id, stage, attempt, "
+                    + "stage_key, status, worker, ended_at, reused_attempt_id) "
+                    + "VALUES (?, ?, ?, ?, 'REUSED', ?, now(), ?) RETURNING id")) {
+                ps.setString(1, runId);
+                ps.setString(2, stage);
+                ps.setInt(3, attempt);
+                ps.setString(4, reused.stageKey());
+                ps.setString(5, worker);
+                ps.setLong(6, reused.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+            }
+            for (Map.Entry<String, String> e : reused.outputs().entrySet()) {
+                linkOutput(c, id, e.getKey(), e.getValue());
+            }
+            touchRun(c, runId);
+            return attempt(c, id);
+        });
+    }
+
+    /** The newest successful (or reused) attempt with this stage key, if any: the candidate for stage reuse. */
+    public Optional<StageAttempt> findCompletedAttempt(String stageKey) {
+        return db.inTransaction(c -> attempts(c, "stage_key = ? AND status IN ('SUCCEEDED', 'REUSED')",
+                "ORDER BY ended_at DESC, id DESC LIMIT 1", stageKey).stream().findFirst());
+    }
+
+    /** The newest completed attempt of a stage of a run (for {@code --resume-from RUN}). */
+    public Optional<StageAttempt> findCompletedAttempt(String runId, String stage) {
+        return db.inTransaction(c -> attempts(c, "run_id = ? AND stage = ? AND status IN ('SUCCEEDED', 'REUSED')",
+                "ORDER BY attempt DESC LIMIT 1", runId, stage).stream().findFirst());
+    }
+
+    public Optional<StageAttempt> findAttempt(long attemptId) {
+        return db.inTransaction(c -> attempts(c, "id = ?", "", attemptId).stream().findFirst());
+    }
+
+    // ---- artifacts
+
+    /** Registers an artifact; registering the same sha256 again is a no-op. */
+    public void putArtifact(ArtifactRecord artifact) {
+        db.inTransaction(c -> {
+            insertArtifact(c, artifact);
+            return null;
+        });
+    }
+
+    public Optional<ArtifactRecord> findArtifact(String sha256) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM artifact WHERE sha256 = ?")) {
+                ps.setString(1, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(artifact(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    // ---- helpers
+
+    private static void lockRun(Connection c, String runId) throws SQLException {
+        // Serialises attempt numbering per run: two workers may open attempts of the same run at once.
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM pipeline_run WHERE id = ? FOR UPDATE")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new DatabaseException("no run " + runId);
+                }
+            }
+        }
+    }
+
+    private static int nextAttemptNumber(Connection c, String runId, String stage) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COALESCE(MAX(attempt), 0) + 1 FROM stage_attempt WHERE run_id = ? AND stage = ?")) {
+            ps.setString(1, runId);
+            ps.setString(2, stage);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static void touchRun(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE pipeline_run SET updated_at = now() WHERE id = ?")) {
+            ps.setString(1, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertArtifact(Connection c, ArtifactRecord a) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO artifact (sha256, size_bytes, media_type, s3_key, "
+                + "produced_by) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING")) {
+            ps.setString(1, a.sha256());
+            ps.setLong(2, a.sizeBytes());
+            ps.setString(3, a.mediaType());
+            ps.setString(4, a.s3Key());
+            setLong(ps, 5, a.producedBy());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void linkOutput(Connection c, long attemptId, String name, String sha256) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO stage_output (stage_attempt_id, name, artifact_sha256) VALUES (?, ?, ?)")) {
+            ps.setLong(1, attemptId);
+            ps.setString(2, name);
+            ps.setString(3, sha256);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Optional<PipelineRun> findRun(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM pipeline_run WHERE id = ?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(run(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static StageAttempt attempt(Connection c, long id) throws SQLException {
+        return attempts(c, "id = ?", "", id).get(0);
+    }
+
+    private static List<StageAttempt> attempts(Connection c, String where, String order, Object... args)
+            throws SQLException {
+        List<StageAttempt> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM stage_attempt WHERE " + where + " " + order)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new StageAttempt(rs.getLong("id"), rs.getString("run_id"), rs.getString("stage"),
+                            rs.getInt("attempt"), rs.getString("stage_key"), rs.getString("status"),
+                            rs.getString("worker"), instant(rs, "started_at"), instant(rs, "ended_at"),
+                            rs.getString("progress"), (Integer) rs.getObject("resumed_from_iteration"),
+                            (Long) rs.getObject("reused_attempt_id"), rs.getString("error_class"),
+                            rs.getString("error_message"), Map.of()));
+                }
+            }
+        }
+        List<StageAttempt> out = new ArrayList<>(rows.size());
+        for (StageAttempt a : rows) {
+            out.add(withOutputs(c, a));
+        }
+        return out;
+    }
+
+    private static StageAttempt withOutputs(Connection c, StageAttempt a) throws SQLException {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT name, artifact_sha256 FROM stage_output WHERE stage_attempt_id = ? ORDER BY name")) {
+            ps.setLong(1, a.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    outputs.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        return new StageAttempt(a.id(), a.runId(), a.stage(), a.attempt(), a.stageKey(), a.status(), a.worker(),
+                a.startedAt(), a.endedAt(), a.progressJson(), a.resumedFromIteration(), a.reusedAttemptId(),
+                a.errorClass(), a.errorMessage(), Map.copyOf(outputs));
+    }
+
+    private static PipelineRun run(ResultSet rs) throws SQLException {
+        return new PipelineRun(rs.getString("id"), rs.getString("workflow_id"), rs.getString("spec"),
+                rs.getString("status"), rs.getString("code_version"), rs.getString("dataset"),
+                rs.getString("resumed_from"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                instant(rs, "ended_at"));
+    }
+
+    static ArtifactRecord artifact(ResultSet rs) throws SQLException {
+        return new ArtifactRecord(rs.getString("sha256"), rs.getLong("size_bytes"), rs.getString("media_type"),
+                rs.getString("s3_key"), (Long) rs.getObject("produced_by"), instant(rs, "created_at"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static void setInteger(PreparedStatement ps, int index, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
+        }
+    }
+
+    static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+}

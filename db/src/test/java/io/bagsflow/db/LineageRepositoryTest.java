@@ -1,0 +1,98 @@
+package io.bagsflow.db;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LineageRepositoryTest {
+
+    private Database db;
+    private RunRepository runs;
+    private LineageRepository lineage;
+
+    @BeforeEach
+    void open() {
+        db = TestPostgres.freshDatabase();
+        runs = new RunRepository(db);
+        lineage = new LineageRepository(db);
+        runs.createRun("run-1", "wf-1", "{}", "0.1.0", "synth:tiny:7", null);
+        for (String sha : List.of("1", "2", "3", "4", "5")) {
+            runs.putArtifact(new ArtifactRecord(sha.repeat(64), 1, "application/zip", "k" + sha, null));
+        }
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private ModelRecord model(String id, int generation, String kind, String parent, String checkpoint) {
+        return new ModelRecord(id, "run-1", generation, kind, parent, checkpoint.repeat(64), "4".repeat(64),
+                "5".repeat(64), "{\"lr\": 0.02}", "0.1.0", null, null);
+    }
+
+    @Test
+    void modelsRoundTripAndKnowTheirAncestry() {
+        lineage.insertModel(model("m-base", 0, "base", null, "1"));
+        lineage.insertModel(model("m-bags", 1, "bags", "m-base", "2"));
+        lineage.insertModel(model("m-bags-again", 2, "bags", "m-bags", "3"));
+
+        ModelRecord bags = lineage.findModel("m-bags").orElseThrow();
+        assertEquals(1, bags.generation());
+        assertEquals("bags", bags.kind());
+        assertEquals("m-base", bags.parentModelId());
+        assertEquals("2".repeat(64), bags.checkpointSha256());
+        assertEquals("4".repeat(64), bags.manifestSha256());
+        assertEquals("5".repeat(64), bags.groupsSha256());
+        assertTrue(bags.configJson().contains("\"lr\": 0.02"));
+
+        assertEquals(List.of("m-bags-again", "m-bags", "m-base"),
+                lineage.ancestry("m-bags-again").stream().map(ModelRecord::id).toList());
+        assertEquals(List.of("m-base"), lineage.ancestry("m-base").stream().map(ModelRecord::id).toList());
+        assertEquals(List.of("m-base", "m-bags", "m-bags-again"),
+                lineage.modelsOfRun("run-1").stream().map(ModelRecord::id).toList());
+    }
+
+    @Test
+    void aSecondGenerationNeedsAParentAndABaseMustNotHaveOne() {
+        assertThrows(DatabaseException.class, () -> lineage.insertModel(model("m", 1, "bags", null, "1")));
+        lineage.insertModel(model("m-base", 0, "base", null, "1"));
+        assertThrows(DatabaseException.class, () -> lineage.insertModel(model("m2", 0, "base", "m-base", "2")));
+    }
+
+    @Test
+    void evaluationsKeepAllThirteenMetricsAndPerCategoryValues() {
+        lineage.insertModel(model("m-base", 0, "base", null, "1"));
+        Metrics metrics = new Metrics(0.25, 0.5, 0.2, 0.1, 0.3, 0.4, -1.0, 0.2, 0.3, 0.35, 0.15, 0.4, 0.5);
+        List<CategoryAp> perCategory = List.of(
+                new CategoryAp(1, "f", 300, 0.5, 0.7, 0.4, -1, 0.5, 0.6, 0.6, -1, 0.6, 0.7),
+                new CategoryAp(2, "r", 3, 0.0, 0.0, 0.0, -1, -1, 0.0, 0.0, -1, -1, 0.0));
+        EvaluationRecord stored = lineage.insertEvaluation(new EvaluationRecord(0, "m-base", "run-1",
+                "4".repeat(64), "3".repeat(64), null, metrics, null), perCategory);
+
+        assertTrue(stored.id() > 0);
+        assertEquals(metrics, stored.metrics());
+        assertEquals(Map.of("AP", 0.25, "APr", -1.0), Map.of("AP", stored.metrics().asMap().get("AP"),
+                "APr", stored.metrics().asMap().get("APr")));
+        assertEquals(List.of(stored), lineage.evaluationsOfModel("m-base"));
+        assertEquals(List.of(stored), lineage.evaluationsOfRun("run-1"));
+        assertEquals(perCategory, lineage.categoryAps(stored.id()));
+    }
+
+    @Test
+    void anEvaluationWithABadCategoryRowIsNotStoredAtAll() {
+        lineage.insertModel(model("m-base", 0, "base", null, "1"));
+        Metrics metrics = Metrics.of(new double[13]);
+        CategoryAp row = new CategoryAp(1, "f", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThrows(DatabaseException.class, () -> lineage.insertEvaluation(
+                new EvaluationRecord(0, "m-base", "run-1", "x", null, null, metrics, null), List.of(row, row)));
+        assertTrue(lineage.evaluationsOfModel("m-base").isEmpty());
+    }
+}
