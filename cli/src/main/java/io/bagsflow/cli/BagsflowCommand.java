@@ -1,0 +1,35 @@
+package io.bagsflow.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bagsflow} command and its verbs. */
+@Command(name = "bagsflow",
+        mixinStandardHelpOptions = true,
+        versionProvider = CodeVersion.Provider.class,
+        description = "Balanced Group Softmax long-tail detection as a durable Temporal pipeline.",
+        subcommands = {
+            UpCommand.class,
+            DoctorCommand.class,
+            WorkerCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error."})
+public final class BagsflowCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new BagsflowCommand());
+        cli.setExecutionExceptionHandler(new ErrorPrinter());
+        cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE
+                : ExitCodes.FAILURE);
+        return cli;
+    }
+}

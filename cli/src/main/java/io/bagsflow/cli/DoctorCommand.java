@@ -1,0 +1,32 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.worker.Doctor;
+import io.bagsflow.worker.HealthCheck;
+import io.bagsflow.worker.config.EnvironmentConfig;
+import picocli.CommandLine.Command;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Check each configured service (PostgreSQL, S3, Temporal) and the workers; say per service "
+                + "ok or what is wrong and how to fix it.",
+            "Exit code 0 only when all three services are reachable."})
+final class DoctorCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        List<HealthCheck> checks = Doctor.check(EnvironmentConfig.system());
+        Table table = new Table("service", "status", "detail");
+        for (HealthCheck c : checks) {
+            table.row(c.service(), c.ok() ? "ok" : c.required() ? "FAILED" : "warning", c.detail());
+        }
+        table.print(System.out);
+        for (HealthCheck c : checks) {
+            if (!c.ok() && !c.hint().isEmpty()) {
+                System.out.println("hint (" + c.service() + "): " + c.hint());
+            }
+        }
+        return Doctor.allRequiredOk(checks) ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+}

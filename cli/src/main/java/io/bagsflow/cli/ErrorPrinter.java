@@ -1,0 +1,55 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.ml.lvis.LvisFormatException;
+import io.bagsflow.worker.config.ConfigurationException;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/**
+ * Turns an exception from a command into one clear line and a hint, exit code 1. The stack trace is shown only
+ * with {@code BAGSFLOW_DEBUG=1}.
+ */
+final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        String hint = null;
+        String message;
+        if (e instanceof UserError u) {
+            message = u.getMessage();
+            hint = u.hint();
+        } else if (e instanceof ConfigurationException || e instanceof LvisFormatException) {
+            message = e.getMessage();
+        } else {
+            message = describe(e);
+            hint = "run with BAGSFLOW_DEBUG=1 for the stack trace";
+        }
+        err.println(cmd.getColorScheme().errorText("error: ") + message);
+        if (hint != null && !hint.isEmpty()) {
+            err.println("hint: " + hint);
+        }
+        if ("1".equals(System.getenv("BAGSFLOW_DEBUG"))) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.FAILURE;
+    }
+
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        Throwable t = e;
+        while (t != null) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank() && (sb.length() == 0 || !sb.toString().contains(m))) {
+                if (sb.length() > 0) {
+                    sb.append(": ");
+                }
+                sb.append(m.replace('\n', ' '));
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return sb.length() == 0 ? e.getClass().getSimpleName() : sb.toString();
+    }
+}

@@ -1,0 +1,19 @@
+package io.bagsflow.cli;
+
+import picocli.CommandLine;
+
+/** Entry point of the {@code bagsflow} command (run it through the {@code ./bagsflow} launcher). */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code: 0 ok, 1 failure, 2 usage error. */
+    public static int run(String... args) {
+        return BagsflowCommand.commandLine().execute(args);
+    }
+}

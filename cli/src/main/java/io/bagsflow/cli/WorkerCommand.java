@@ -1,0 +1,50 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.config.EndpointResolver;
+import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.workflows.TaskQueues;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Run a worker against the configured services (environment variables, or a running "
+                + "`bagsflow up`) until Ctrl-C or SIGTERM.")
+final class WorkerCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--queues", defaultValue = "cpu,gpu", paramLabel = "cpu,gpu",
+            description = "Task queues to serve: cpu (workflows, PREPARE, metrics), gpu (training, inference), "
+                    + "or both (default: ${DEFAULT-VALUE}).")
+    String queues;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> taskQueues;
+        try {
+            taskQueues = TaskQueues.fromShortNames(queues);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        EnvironmentConfig env = EnvironmentConfig.system();
+        Endpoints endpoints = EndpointResolver.resolve(env);
+        BagsflowWorker worker = BagsflowWorker.start(endpoints, taskQueues, env.home());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            stopped.countDown();
+        }, "bagsflow-worker-shutdown"));
+        System.out.println("worker " + worker.identity() + " polling " + String.join(", ", taskQueues) + " on "
+                + endpoints.temporal() + ". Press Ctrl-C to stop.");
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

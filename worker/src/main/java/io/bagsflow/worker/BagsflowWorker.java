@@ -1,0 +1,96 @@
+package io.bagsflow.worker;
+
+import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.activities.health.PingActivitiesImpl;
+import io.bagsflow.db.Database;
+import io.bagsflow.worker.config.BagsflowHome;
+import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.workflows.TaskQueues;
+import io.bagsflow.workflows.health.PingWorkflowImpl;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A bagsflow worker: polls the task queues it is given and runs workflows (on the CPU queue) and activities
+ * with the database and the artifact store wired in.
+ */
+public final class BagsflowWorker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BagsflowWorker.class);
+
+    private final TemporalConnection temporal;
+    private final Database database;
+    private final WorkerFactory factory;
+    private final List<String> queues;
+    private final String identity;
+
+    private BagsflowWorker(TemporalConnection temporal, Database database, WorkerFactory factory, List<String> queues,
+                           String identity) {
+        this.temporal = temporal;
+        this.database = database;
+        this.factory = factory;
+        this.queues = queues;
+        this.identity = identity;
+    }
+
+    public static BagsflowWorker start(Endpoints endpoints, List<String> queues, BagsflowHome home) {
+        String identity = WorkerIdentity.current();
+        Database database = Database.open(endpoints.postgres().jdbcUrl(), endpoints.postgres().user(),
+                endpoints.postgres().password());
+        TemporalConnection temporal = null;
+        try {
+            ArtifactStore store = ArtifactStore.connect(endpoints.s3().endpoint(), endpoints.s3().accessKey(),
+                    endpoints.s3().secretKey(), endpoints.s3().bucket());
+            temporal = TemporalConnection.connect(endpoints.temporal(), identity);
+            WorkerFactory factory = WorkerFactory.newInstance(temporal.client());
+            for (String queue : queues) {
+                Worker worker = factory.newWorker(queue, options(queue));
+                worker.registerActivitiesImplementations(new PingActivitiesImpl(identity));
+                if (queue.equals(TaskQueues.CPU)) {
+                    worker.registerWorkflowImplementationTypes(PingWorkflowImpl.class);
+                }
+            }
+            factory.start();
+            log.info("worker {} polling {} on {}", identity, queues, endpoints.temporal());
+            return new BagsflowWorker(temporal, database, factory, List.copyOf(queues), identity);
+        } catch (RuntimeException e) {
+            database.close();
+            if (temporal != null) {
+                temporal.close();
+            }
+            throw e;
+        }
+    }
+
+    private static WorkerOptions options(String queue) {
+        return WorkerOptions.newBuilder()
+                // Without this, a workflow whose last worker died waits forever on the embedded server, which
+                // never times out sticky queues: workflow tasks then go to the normal queue at once.
+                .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
+                // One training at a time per GPU worker: two would fight over the device (and over two CPU cores).
+                .setMaxConcurrentActivityExecutionSize(queue.equals(TaskQueues.GPU) ? 1 : 2)
+                .build();
+    }
+
+    public List<String> queues() {
+        return queues;
+    }
+
+    public String identity() {
+        return identity;
+    }
+
+    @Override
+    public void close() {
+        factory.shutdown();
+        factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        temporal.close();
+        database.close();
+    }
+}

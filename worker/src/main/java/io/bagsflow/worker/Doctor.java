@@ -1,0 +1,140 @@
+package io.bagsflow.worker;
+
+import io.bagsflow.worker.config.EndpointResolver;
+import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.worker.config.PostgresEndpoint;
+import io.bagsflow.worker.config.S3Endpoint;
+import io.bagsflow.worker.config.TemporalEndpoint;
+import io.bagsflow.workflows.TaskQueues;
+import io.bagsflow.workflows.health.PingWorkflow;
+import io.minio.BucketExistsArgs;
+import io.minio.MinioClient;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.client.WorkflowOptions;
+import okhttp3.OkHttpClient;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Checks each configured service and says, per service, ok or what is wrong and how to fix it. PostgreSQL, S3 and
+ * Temporal are required; whether workers poll both task queues is reported as advice.
+ */
+public final class Doctor {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private Doctor() {
+    }
+
+    public static List<HealthCheck> check(EnvironmentConfig env) {
+        Endpoints found = EndpointResolver.resolveAvailable(env);
+        List<HealthCheck> checks = new ArrayList<>();
+        checks.add(found.postgres() == null ? notConfigured("PostgreSQL", EnvironmentConfig.JDBC_URL)
+                : postgres(found.postgres(), source(env.postgres().isPresent(), EnvironmentConfig.JDBC_URL)));
+        checks.add(found.s3() == null ? notConfigured("S3", EnvironmentConfig.S3_ENDPOINT)
+                : s3(found.s3(), source(env.s3().isPresent(), EnvironmentConfig.S3_ENDPOINT)));
+        HealthCheck temporal = found.temporal() == null ? notConfigured("Temporal", EnvironmentConfig.TEMPORAL_ADDRESS)
+                : temporal(found.temporal(), source(env.temporal().isPresent(), EnvironmentConfig.TEMPORAL_ADDRESS));
+        checks.add(temporal);
+        // Workers matter only once every service answers; asking earlier would just wait for the timeout.
+        if (allRequiredOk(checks)) {
+            checks.add(workers(found.temporal()));
+        }
+        return checks;
+    }
+
+    public static boolean allRequiredOk(List<HealthCheck> checks) {
+        return checks.stream().filter(HealthCheck::required).allMatch(HealthCheck::ok);
+    }
+
+    private static String source(boolean fromEnv, String variable) {
+        return fromEnv ? "check " + variable + " (set in the environment)"
+                : "the address comes from `bagsflow up`'s state file: is `./bagsflow up` still running?";
+    }
+
+    private static HealthCheck notConfigured(String service, String variable) {
+        return new HealthCheck(service, false, true, "not configured and nothing is running",
+                "start the embedded services with `./bagsflow up`, or set " + variable + " to a real " + service);
+    }
+
+    static HealthCheck postgres(PostgresEndpoint pg, String hint) {
+        Properties props = new Properties();
+        props.setProperty("user", pg.user());
+        props.setProperty("password", pg.password());
+        props.setProperty("connectTimeout", Long.toString(TIMEOUT.toSeconds()));
+        props.setProperty("loginTimeout", Long.toString(TIMEOUT.toSeconds()));
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), props); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            return new HealthCheck("PostgreSQL", true, true, pg + ", PostgreSQL " + rs.getString(1), "");
+        } catch (Exception e) {
+            return new HealthCheck("PostgreSQL", false, true, pg + ": " + oneLine(e), hint);
+        }
+    }
+
+    static HealthCheck s3(S3Endpoint s3, String hint) {
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .retryOnConnectionFailure(false)
+                .build();
+        try {
+            MinioClient client = MinioClient.builder().endpoint(s3.endpoint())
+                    .credentials(s3.accessKey(), s3.secretKey()).region("us-east-1").httpClient(http).build();
+            boolean exists = client.bucketExists(BucketExistsArgs.builder().bucket(s3.bucket()).build());
+            return new HealthCheck("S3", true, true, s3 + (exists ? "" : " (bucket will be created on first use)"),
+                    "");
+        } catch (Exception e) {
+            return new HealthCheck("S3", false, true, s3 + ": " + oneLine(e), hint);
+        } finally {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
+    }
+
+    static HealthCheck temporal(TemporalEndpoint t, String hint) {
+        try (TemporalConnection conn = TemporalConnection.connect(t, "bagsflow-doctor")) {
+            conn.stubs().blockingStub().withDeadlineAfter(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(t.namespace()).build());
+            return new HealthCheck("Temporal", true, true, t.toString(), "");
+        } catch (Exception e) {
+            return new HealthCheck("Temporal", false, true, t + ": " + oneLine(e), hint);
+        }
+    }
+
+    /** Runs the ping workflow: it answers only if workers poll the CPU queue (workflow) and both queues. */
+    static HealthCheck workers(TemporalEndpoint t) {
+        try (TemporalConnection conn = TemporalConnection.connect(t, "bagsflow-doctor")) {
+            PingWorkflow ping = conn.client().newWorkflowStub(PingWorkflow.class, WorkflowOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.CPU)
+                    .setWorkflowId("bagsflow-doctor-" + UUID.randomUUID())
+                    .setWorkflowExecutionTimeout(Duration.ofSeconds(15))
+                    .build());
+            List<String> answers = ping.ping(List.of(TaskQueues.CPU, TaskQueues.GPU));
+            return new HealthCheck("Workers", true, false, String.join("; ", answers), "");
+        } catch (Exception e) {
+            return new HealthCheck("Workers", false, false, "no answer from workers on " + TaskQueues.CPU + " and "
+                    + TaskQueues.GPU + " within 15 s", "start one with `./bagsflow worker --queues cpu,gpu` "
+                    + "(`./bagsflow up` runs one)");
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return msg.replace('\n', ' ');
+    }
+}

@@ -1,0 +1,47 @@
+package io.bagsflow.worker.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The folder that holds all local state: the embedded PostgreSQL data, the embedded S3 files, generated
+ * credentials, the state file of a running {@code bagsflow up}, and work folders. {@code BAGSFLOW_HOME}, default
+ * {@code ~/.bagsflow}.
+ */
+public record BagsflowHome(Path root) {
+
+    public static BagsflowHome from(Map<String, String> env) {
+        String configured = env.get("BAGSFLOW_HOME");
+        if (configured != null && !configured.isBlank()) {
+            return new BagsflowHome(Path.of(configured).toAbsolutePath());
+        }
+        return new BagsflowHome(Path.of(System.getProperty("user.home"), ".bagsflow"));
+    }
+
+    public Path postgresData() {
+        return root.resolve("postgres").resolve("data");
+    }
+
+    public Path s3Data() {
+        return root.resolve("s3").resolve("data");
+    }
+
+    public Path s3Credentials() {
+        return root.resolve("s3").resolve("credentials.json");
+    }
+
+    /** Written by {@code bagsflow up}: where its services listen. */
+    public Path stateFile() {
+        return root.resolve("state.json");
+    }
+
+    /** Held by a running {@code bagsflow up}, so a second one refuses to start on the same home. */
+    public Path upLock() {
+        return root.resolve("up.lock");
+    }
+
+    /** Scratch space of activities (downloads, checkpoints in progress). */
+    public Path work() {
+        return root.resolve("work");
+    }
+}

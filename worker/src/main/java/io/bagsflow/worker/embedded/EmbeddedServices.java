@@ -1,0 +1,124 @@
+package io.bagsflow.worker.embedded;
+
+import io.bagsflow.worker.config.BagsflowHome;
+import io.bagsflow.worker.config.ConfigurationException;
+import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.worker.config.PostgresEndpoint;
+import io.bagsflow.worker.config.S3Endpoint;
+import io.bagsflow.worker.config.TemporalEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The embedded default: starts, for each service that no environment variable points elsewhere, its embedded
+ * stand-in (PostgreSQL, S3, Temporal), all on 127.0.0.1 with their state under {@code BAGSFLOW_HOME}. One set of
+ * embedded services per home at a time: a lock file keeps a second {@code up} from sharing the data folders.
+ */
+public final class EmbeddedServices implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedServices.class);
+
+    private final Endpoints endpoints;
+    private final List<String> started;
+    private final Deque<AutoCloseable> toClose;
+
+    private EmbeddedServices(Endpoints endpoints, List<String> started, Deque<AutoCloseable> toClose) {
+        this.endpoints = endpoints;
+        this.started = started;
+        this.toClose = toClose;
+    }
+
+    public static EmbeddedServices start(EnvironmentConfig env) {
+        BagsflowHome home = env.home();
+        Deque<AutoCloseable> toClose = new ArrayDeque<>();
+        List<String> started = new ArrayList<>();
+        try {
+            PostgresEndpoint pg = env.postgres().orElse(null);
+            S3Endpoint s3 = env.s3().orElse(null);
+            TemporalEndpoint temporal = env.temporal().orElse(null);
+            if (pg == null || s3 == null || temporal == null) {
+                toClose.push(lockHome(home));
+            }
+            if (pg == null) {
+                EmbeddedPostgresServer server = EmbeddedPostgresServer.start(home.postgresData());
+                toClose.push(server);
+                pg = server.endpoint();
+                started.add("PostgreSQL");
+                log.info("embedded PostgreSQL on {} (data in {})", pg, home.postgresData());
+            }
+            if (s3 == null) {
+                EmbeddedS3Server server = EmbeddedS3Server.start(home.s3Data(), home.s3Credentials(), env.bucket());
+                toClose.push(server);
+                s3 = server.endpoint();
+                started.add("S3");
+                log.info("embedded S3 on {} (data in {})", s3, home.s3Data());
+            }
+            if (temporal == null) {
+                EmbeddedTemporalServer server = EmbeddedTemporalServer.start(env.namespace());
+                toClose.push(server);
+                temporal = server.endpoint();
+                started.add("Temporal");
+                log.info("embedded Temporal on {}", temporal);
+            }
+            return new EmbeddedServices(new Endpoints(pg, s3, temporal), List.copyOf(started), toClose);
+        } catch (RuntimeException e) {
+            closeAll(toClose);
+            throw e;
+        }
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    /** Names of the services started here (the others were configured by environment variables). */
+    public List<String> started() {
+        return started;
+    }
+
+    private static AutoCloseable lockHome(BagsflowHome home) {
+        try {
+            Files.createDirectories(home.root());
+            FileChannel channel = FileChannel.open(home.upLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new ConfigurationException("embedded services for " + home.root() + " are already running "
+                        + "(another `bagsflow up` or demo holds " + home.upLock() + "); use them, stop them, or set "
+                        + "BAGSFLOW_HOME to another folder");
+            }
+            return () -> {
+                lock.release();
+                channel.close();
+            };
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot lock " + home.upLock() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeAll(toClose);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> toClose) {
+        while (!toClose.isEmpty()) {
+            try {
+                toClose.pop().close();
+            } catch (Exception e) {
+                log.warn("while stopping embedded services: {}", e.toString());
+            }
+        }
+    }
+}
