@@ -1,0 +1,8 @@
+package io.bagsflow.workflows.pipeline;
+
+/**
+ * A model generation recorded in the lineage: {@code kind} is base (generation 0) or the classifier-only
+ * retraining method of generation 1 (bags, control, crt, rfs).
+ */
+public record ModelRef(String modelId, String kind, int generation, String parentModelId, ArtifactRef checkpoint) {
+}

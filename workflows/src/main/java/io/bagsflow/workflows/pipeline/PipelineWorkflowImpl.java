@@ -1,0 +1,261 @@
+package io.bagsflow.workflows.pipeline;
+
+import io.bagsflow.workflows.TaskQueues;
+import io.bagsflow.workflows.spec.PipelineSpec;
+import io.bagsflow.workflows.spec.SpecOverrides;
+import io.bagsflow.workflows.spec.TimeoutsSpec;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The pipeline as a state machine over {@link Stage}s. Deterministic: all I/O is in activities, all state is in
+ * fields rebuilt by replay. A stage is a list of parts (one per model for fine-tuning and evaluation); parts that
+ * succeeded are remembered, so a retry redoes only what failed.
+ */
+public class PipelineWorkflowImpl implements PipelineWorkflow {
+
+    /** The error type of bad input; such failures are never retried automatically. */
+    public static final String INVALID_INPUT = "InvalidInput";
+
+    private String runId;
+    private PipelineSpec spec;
+    private RunStatus status = RunStatus.RUNNING;
+    private final Map<Stage, StageState> stages = new EnumMap<>(Stage.class);
+    private final Map<String, StageResult> doneParts = new HashMap<>();
+    private RetryRequest pendingRetry;
+    private String abortReason;
+    private CancellationScope currentStage;
+    private double activitySeconds;
+
+    @Override
+    public PipelineResult run(PipelineRequest request) {
+        runId = request.runId();
+        spec = request.spec().withDefaults();
+        for (Stage s : Stage.values()) {
+            stages.put(s, new StageState(s, "PENDING", 0, null));
+        }
+        RunActivities runs = Workflow.newActivityStub(RunActivities.class, bookkeepingOptions());
+        Map<String, ArtifactRef> artifacts = new TreeMap<>();
+        List<ModelRef> models = new ArrayList<>();
+
+        for (Stage stage : Stage.values()) {
+            while (true) {
+                if (abortReason != null) {
+                    return finish(runs, RunStatus.ABORTED, models);
+                }
+                setState(stage, "RUNNING", null, 0);
+                List<StageResult> results = new ArrayList<>();
+                try {
+                    Map<String, ArtifactRef> inputs = new TreeMap<>(artifacts);
+                    List<ModelRef> known = List.copyOf(models);
+                    currentStage = Workflow.newCancellationScope(
+                            () -> results.addAll(runStage(stage, request, runs, inputs, known)));
+                    currentStage.run();
+                } catch (ActivityFailure | CanceledFailure failure) {
+                    currentStage = null;
+                    if (abortReason != null) {
+                        setState(stage, "FAILED", "aborted: " + abortReason, 0);
+                        return finish(runs, RunStatus.ABORTED, models);
+                    }
+                    setState(stage, "FAILED", describe(failure), 1);
+                    waitForRetry(runs);
+                    if (abortReason != null) {
+                        return finish(runs, RunStatus.ABORTED, models);
+                    }
+                    continue;
+                }
+                currentStage = null;
+                boolean allReused = !results.isEmpty();
+                for (StageResult r : results) {
+                    artifacts.putAll(r.outputs());
+                    models.addAll(r.models());
+                    allReused &= r.reused();
+                    activitySeconds += r.seconds();
+                }
+                setState(stage, allReused ? "REUSED" : "SUCCEEDED", null, 0);
+                break;
+            }
+        }
+        return finish(runs, RunStatus.SUCCEEDED, models);
+    }
+
+    private List<StageResult> runStage(Stage stage, PipelineRequest request, RunActivities runs,
+                                       Map<String, ArtifactRef> artifacts, List<ModelRef> models) {
+        if (request.resumeFromRun() != null && stage.ordinal() < request.resumeFromStage().ordinal()) {
+            return List.of(part(stage.name() + "/taken", () -> runs.takeStage(runId, stage, request.resumeFromRun())));
+        }
+        TimeoutsSpec t = spec.timeouts();
+        PrepareActivities prepare = Workflow.newActivityStub(PrepareActivities.class,
+                stageOptions(TaskQueues.CPU, t));
+        TrainingActivities training = Workflow.newActivityStub(TrainingActivities.class,
+                stageOptions(TaskQueues.GPU, t));
+        EvaluationActivities evaluation = Workflow.newActivityStub(EvaluationActivities.class,
+                stageOptions(TaskQueues.CPU, t));
+        List<StageResult> results = new ArrayList<>();
+        switch (stage) {
+            case PREPARE -> results.add(part("PREPARE",
+                    () -> prepare.prepare(new StageInput(runId, spec, "", artifacts, null))));
+            case TRAIN_BASE -> results.add(part("TRAIN_BASE",
+                    () -> training.trainBase(new StageInput(runId, spec, "base", artifacts, null))));
+            case FINETUNE_BAGS -> {
+                ModelRef base = models.stream().filter(m -> m.generation() == 0).findFirst().orElseThrow();
+                for (String kind : spec.generations()) {
+                    results.add(part("FINETUNE_BAGS/" + kind,
+                            () -> training.finetune(new StageInput(runId, spec, kind, artifacts, base))));
+                }
+            }
+            case EVALUATE -> {
+                Map<String, ArtifactRef> seen = new TreeMap<>(artifacts);
+                for (ModelRef model : models) {
+                    StageResult predicted = part("EVALUATE/" + model.kind() + "/predict",
+                            () -> training.predict(new StageInput(runId, spec, model.kind(), seen, model)));
+                    results.add(predicted);
+                    seen.putAll(predicted.outputs());
+                    results.add(part("EVALUATE/" + model.kind() + "/score",
+                            () -> evaluation.score(new StageInput(runId, spec, model.kind(), seen, model))));
+                }
+                results.add(part("EVALUATE/report",
+                        () -> evaluation.report(new StageInput(runId, spec, "report", seen, null))));
+            }
+            default -> throw new IllegalStateException("unknown stage " + stage);
+        }
+        return results;
+    }
+
+    /**
+     * Runs one part of a stage once per run: a part that already succeeded is not redone when the stage is retried
+     * (its result is merged only when the whole stage succeeds, so nothing counts twice).
+     */
+    private StageResult part(String key, java.util.function.Supplier<StageResult> work) {
+        StageResult done = doneParts.get(key);
+        if (done != null) {
+            return done;
+        }
+        StageResult result = work.get();
+        doneParts.put(key, result);
+        return result;
+    }
+
+    private void waitForRetry(RunActivities runs) {
+        status = RunStatus.WAITING_FOR_RETRY;
+        runs.markRunStatus(runId, status);
+        while (true) {
+            Workflow.await(() -> pendingRetry != null || abortReason != null);
+            if (abortReason != null) {
+                return;
+            }
+            RetryRequest retry = pendingRetry;
+            pendingRetry = null;
+            try {
+                spec = SpecOverrides.apply(spec, retry.overrides());
+                break;
+            } catch (IllegalArgumentException e) {
+                // A bad override must not fail the workflow task (it would be retried forever): keep waiting.
+                for (Map.Entry<Stage, StageState> s : stages.entrySet()) {
+                    if (s.getValue().state().equals("FAILED")) {
+                        setState(s.getKey(), "FAILED", "retry rejected: " + e.getMessage(), 0);
+                    }
+                }
+            }
+        }
+        status = RunStatus.RUNNING;
+        runs.markRunStatus(runId, status);
+    }
+
+    private PipelineResult finish(RunActivities runs, RunStatus end, List<ModelRef> models) {
+        status = end;
+        runs.markRunStatus(runId, end);
+        return new PipelineResult(runId, end, List.copyOf(models), activitySeconds);
+    }
+
+    private void setState(Stage stage, String state, String error, int addFailures) {
+        StageState old = stages.get(stage);
+        stages.put(stage, new StageState(stage, state, old.failures() + addFailures,
+                error != null ? error : old.lastError()));
+    }
+
+    @Override
+    public void retryStage(RetryRequest request) {
+        if (status == RunStatus.WAITING_FOR_RETRY) {
+            pendingRetry = request == null ? RetryRequest.plain() : request;
+        }
+    }
+
+    @Override
+    public void abort(String reason) {
+        abortReason = reason == null || reason.isBlank() ? "aborted by user" : reason;
+        if (currentStage != null) {
+            currentStage.cancel(abortReason);
+        }
+    }
+
+    @Override
+    public PipelineStatus status() {
+        return new PipelineStatus(runId, status, List.copyOf(stages.values()));
+    }
+
+    /** One line naming what failed: the application error's message, a timeout, or a cancellation. */
+    static String describe(TemporalFailure failure) {
+        Throwable t = failure;
+        while (t != null) {
+            if (t instanceof ApplicationFailure a) {
+                return a.getOriginalMessage();
+            }
+            if (t instanceof TimeoutFailure timeout) {
+                return "timed out (" + timeout.getTimeoutType() + "): the worker stopped answering";
+            }
+            if (t instanceof CanceledFailure) {
+                return "cancelled";
+            }
+            t = t.getCause();
+        }
+        return failure.getMessage();
+    }
+
+    private static ActivityOptions stageOptions(String queue, TimeoutsSpec t) {
+        return ActivityOptions.newBuilder()
+                .setTaskQueue(queue)
+                // Training runs for hours; what detects a lost worker is the heartbeat, not this limit.
+                .setStartToCloseTimeout(Duration.ofHours(t.stageHours()))
+                // Short, so a killed worker's stage moves to another worker within a minute, from its checkpoint.
+                .setHeartbeatTimeout(Duration.ofSeconds(t.heartbeatSeconds()))
+                .setRetryOptions(RetryOptions.newBuilder()
+                        // transient failures (a lost worker, an S3 hiccup) are retried with backoff ...
+                        .setInitialInterval(Duration.ofSeconds(2))
+                        .setBackoffCoefficient(2.0)
+                        .setMaximumInterval(Duration.ofMinutes(2))
+                        .setMaximumAttempts(t.maxAttempts())
+                        // ... bad input is not: it fails the same way every time.
+                        .setDoNotRetry(INVALID_INPUT)
+                        .build())
+                .build();
+    }
+
+    private static ActivityOptions bookkeepingOptions() {
+        return ActivityOptions.newBuilder()
+                .setTaskQueue(TaskQueues.CPU)
+                // a few database writes; retried patiently because losing them would lose run history
+                .setStartToCloseTimeout(Duration.ofSeconds(30))
+                .setRetryOptions(RetryOptions.newBuilder()
+                        .setInitialInterval(Duration.ofSeconds(1))
+                        .setMaximumInterval(Duration.ofSeconds(30))
+                        .setMaximumAttempts(20)
+                        .build())
+                .build();
+    }
+}

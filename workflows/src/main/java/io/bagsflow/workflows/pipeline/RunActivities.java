@@ -1,0 +1,16 @@
+package io.bagsflow.workflows.pipeline;
+
+import io.temporal.activity.ActivityInterface;
+
+/** Run bookkeeping in PostgreSQL, on the CPU queue. */
+@ActivityInterface
+public interface RunActivities {
+
+    void markRunStatus(String runId, RunStatus status);
+
+    /**
+     * For {@code --resume-from}: records that {@code stage} of {@code runId} takes the outputs (and models, and
+     * evaluations) of the same stage of {@code fromRunId}, and returns them.
+     */
+    StageResult takeStage(String runId, Stage stage, String fromRunId);
+}

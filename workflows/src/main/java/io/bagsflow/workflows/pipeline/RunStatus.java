@@ -1,0 +1,11 @@
+package io.bagsflow.workflows.pipeline;
+
+/** The status of a pipeline run, as stored in PostgreSQL and returned by the status query. */
+public enum RunStatus {
+    RUNNING,
+    /** a stage failed for good; the run waits for {@code retryStage} or {@code abort} */
+    WAITING_FOR_RETRY,
+    SUCCEEDED,
+    FAILED,
+    ABORTED
+}

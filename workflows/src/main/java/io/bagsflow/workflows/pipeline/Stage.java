@@ -1,0 +1,20 @@
+package io.bagsflow.workflows.pipeline;
+
+/** The stages of the pipeline, in order. */
+public enum Stage {
+    PREPARE,
+    TRAIN_BASE,
+    FINETUNE_BAGS,
+    EVALUATE;
+
+    /** Parses a stage name, case-insensitive; the error lists the valid names. */
+    public static Stage parse(String name) {
+        for (Stage s : values()) {
+            if (s.name().equalsIgnoreCase(name.trim())) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown stage '" + name + "': use one of PREPARE, TRAIN_BASE, "
+                + "FINETUNE_BAGS, EVALUATE");
+    }
+}

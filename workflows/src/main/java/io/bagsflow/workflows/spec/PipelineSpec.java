@@ -1,0 +1,49 @@
+package io.bagsflow.workflows.spec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a run does. Every field has a default, so a dataset alone is a valid spec:
+ * {@code {"dataset": {"synth": {"preset": "tiny", "seed": 7}}}}.
+ *
+ * @param detector    detector and base-training settings (a preset name and field overrides), checked by the
+ *                    workers against the detector's configuration
+ * @param finetune    settings of the classifier-only retraining of generation 1
+ * @param generations which generation-1 models to train besides none: {@code bags} and the baselines
+ *                    {@code control}, {@code crt}, {@code rfs}
+ * @param reuse       reuse a finished stage with the same key instead of recomputing it
+ */
+public record PipelineSpec(
+        DatasetSpec dataset,
+        GroupsSpec groups,
+        Map<String, Object> detector,
+        Map<String, Object> finetune,
+        List<String> generations,
+        TimeoutsSpec timeouts,
+        Boolean reuse) {
+
+    public static final List<String> DEFAULT_GENERATIONS = List.of("bags", "control", "crt", "rfs");
+    public static final List<String> KNOWN_GENERATIONS = DEFAULT_GENERATIONS;
+
+    /** The spec with every default filled in (deterministic: also used inside workflow code). */
+    public PipelineSpec withDefaults() {
+        if (dataset == null) {
+            throw new IllegalArgumentException("the spec needs a \"dataset\": {\"synth\": {\"preset\": \"tiny\"}} "
+                    + "or {\"train\": ..., \"val\": ..., \"images\": ...}");
+        }
+        return new PipelineSpec(
+                dataset.withDefaults(),
+                (groups == null ? new GroupsSpec(null) : groups).withDefaults(),
+                detector == null ? Map.of() : new TreeMap<>(detector),
+                finetune == null ? Map.of() : new TreeMap<>(finetune),
+                generations == null ? DEFAULT_GENERATIONS : List.copyOf(generations),
+                (timeouts == null ? new TimeoutsSpec(null, null, null) : timeouts).withDefaults(),
+                reuse == null ? Boolean.TRUE : reuse);
+    }
+
+    public boolean reuseEnabled() {
+        return reuse == null || reuse;
+    }
+}

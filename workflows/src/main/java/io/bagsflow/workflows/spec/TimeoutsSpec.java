@@ -1,0 +1,19 @@
+package io.bagsflow.workflows.spec;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Activity timeouts and retries. A worker that stops heartbeating for {@code heartbeat_seconds} is considered lost
+ * and its stage is retried elsewhere (from the last checkpoint); {@code max_attempts} bounds retries of transient
+ * failures before the run waits for a manual retry.
+ */
+public record TimeoutsSpec(
+        @JsonProperty("heartbeat_seconds") Integer heartbeatSeconds,
+        @JsonProperty("stage_hours") Integer stageHours,
+        @JsonProperty("max_attempts") Integer maxAttempts) {
+
+    public TimeoutsSpec withDefaults() {
+        return new TimeoutsSpec(heartbeatSeconds == null ? 60 : heartbeatSeconds, stageHours == null ? 24 : stageHours,
+                maxAttempts == null ? 3 : maxAttempts);
+    }
+}

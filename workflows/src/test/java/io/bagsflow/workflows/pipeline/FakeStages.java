@@ -1,0 +1,132 @@
+package io.bagsflow.workflows.pipeline;
+
+import io.temporal.failure.ApplicationFailure;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stand-ins for the stage activities that only record what the workflow asked for, so the workflow's logic
+ * (order, retries, reuse, abort) is tested in isolation. The real activities are tested end to end in worker/.
+ */
+final class FakeStages {
+
+    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    final List<String> runStatuses = Collections.synchronizedList(new ArrayList<>());
+    /** part name -> how many more times it fails with bad input */
+    final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+    final List<StageInput> inputs = Collections.synchronizedList(new ArrayList<>());
+
+    void failTimes(String call, int times) {
+        failures.put(call, new AtomicInteger(times));
+    }
+
+    private StageResult answer(String call, StageInput in, Map<String, ArtifactRef> outputs, List<ModelRef> models) {
+        calls.add(call);
+        inputs.add(in);
+        AtomicInteger left = failures.get(call);
+        if (left != null && left.getAndDecrement() > 0) {
+            throw ApplicationFailure.newNonRetryableFailure(call + " got bad input", PipelineWorkflowImpl.INVALID_INPUT);
+        }
+        return new StageResult(outputs, models, false, calls.size(), 1.0);
+    }
+
+    static ArtifactRef artifact(String name) {
+        return new ArtifactRef(Integer.toHexString(name.hashCode()), name.length(), "application/octet-stream");
+    }
+
+    /** The activity objects to register, one per interface (an object is registered for every interface it has). */
+    PrepareActivities prepareActivities() {
+        return this::prepare;
+    }
+
+    TrainingActivities trainingActivities() {
+        FakeStages f = this;
+        return new TrainingActivities() {
+            @Override
+            public StageResult trainBase(StageInput in) {
+                return f.trainBase(in);
+            }
+
+            @Override
+            public StageResult finetune(StageInput in) {
+                return f.finetune(in);
+            }
+
+            @Override
+            public StageResult predict(StageInput in) {
+                return f.predict(in);
+            }
+        };
+    }
+
+    EvaluationActivities evaluationActivities() {
+        FakeStages f = this;
+        return new EvaluationActivities() {
+            @Override
+            public StageResult score(StageInput in) {
+                return f.score(in);
+            }
+
+            @Override
+            public StageResult report(StageInput in) {
+                return f.report(in);
+            }
+        };
+    }
+
+    RunActivities runActivities() {
+        FakeStages f = this;
+        return new RunActivities() {
+            @Override
+            public void markRunStatus(String runId, RunStatus status) {
+                f.runStatuses.add(status.name());
+            }
+
+            @Override
+            public StageResult takeStage(String runId, Stage stage, String fromRunId) {
+                return f.takeStage(runId, stage, fromRunId);
+            }
+        };
+    }
+
+    StageResult prepare(StageInput in) {
+        return answer("prepare", in, Map.of("manifest", artifact("manifest"), "groups", artifact("groups")), List.of());
+    }
+
+    StageResult trainBase(StageInput in) {
+        ModelRef base = new ModelRef(in.runId() + "-base", "base", 0, null, artifact("ckpt-base"));
+        return answer("trainBase", in, Map.of("checkpoint/base", base.checkpoint()), List.of(base));
+    }
+
+    StageResult finetune(StageInput in) {
+        ModelRef m = new ModelRef(in.runId() + "-" + in.part(), in.part(), 1, in.model().modelId(),
+                artifact("ckpt-" + in.part()));
+        return answer("finetune:" + in.part(), in, Map.of("checkpoint/" + in.part(), m.checkpoint()), List.of(m));
+    }
+
+    StageResult predict(StageInput in) {
+        return answer("predict:" + in.part(), in, Map.of("results/" + in.part(), artifact("results-" + in.part())),
+                List.of());
+    }
+
+    StageResult score(StageInput in) {
+        return answer("score:" + in.part(), in, Map.of("metrics/" + in.part(), artifact("metrics-" + in.part())),
+                List.of());
+    }
+
+    StageResult report(StageInput in) {
+        return answer("report", in, Map.of("report", artifact("report")), List.of());
+    }
+
+    StageResult takeStage(String runId, Stage stage, String fromRunId) {
+        calls.add("take:" + stage + ":" + fromRunId);
+        List<ModelRef> models = stage == Stage.TRAIN_BASE
+                ? List.of(new ModelRef(runId + "-base", "base", 0, null, artifact("ckpt-base"))) : List.of();
+        return new StageResult(Map.of(stage.name().toLowerCase(), artifact(stage.name())), models, true, 0, 0);
+    }
+}

@@ -1,0 +1,167 @@
+package io.bagsflow.workflows.pipeline;
+
+import io.bagsflow.workflows.TaskQueues;
+import io.bagsflow.workflows.spec.DatasetSpec;
+import io.bagsflow.workflows.spec.PipelineSpec;
+import io.bagsflow.workflows.spec.SynthSpec;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(60)
+class PipelineWorkflowTest {
+
+    @RegisterExtension
+    static final TestWorkflowExtension temporal = TestWorkflowExtension.newBuilder()
+            .setDoNotStart(true)
+            .build();
+
+    private final FakeStages stages = new FakeStages();
+    private TestWorkflowEnvironment env;
+
+    @BeforeEach
+    void workers(TestWorkflowEnvironment env) {
+        this.env = env;
+        Worker cpu = env.newWorker(TaskQueues.CPU);
+        cpu.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
+        cpu.registerActivitiesImplementations(stages.prepareActivities(), stages.evaluationActivities(),
+                stages.runActivities());
+        env.newWorker(TaskQueues.GPU).registerActivitiesImplementations(stages.trainingActivities());
+        env.start();
+    }
+
+    static PipelineSpec tinySpec(List<String> generations) {
+        return new PipelineSpec(new DatasetSpec(new SynthSpec("tiny", 7L), null, null, null), null, null, null,
+                generations, null, null);
+    }
+
+    private PipelineWorkflow start(String runId, PipelineRequest request) {
+        PipelineWorkflow wf = env.getWorkflowClient().newWorkflowStub(PipelineWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CPU).setWorkflowId(runId).build());
+        WorkflowClient.start(wf::run, request);
+        return wf;
+    }
+
+    private static PipelineResult result(PipelineWorkflow wf) {
+        return WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
+    }
+
+    private void waitUntil(PipelineWorkflow wf, RunStatus status) throws InterruptedException {
+        for (int i = 0; i < 200 && wf.status().status() != status; i++) {
+            Thread.sleep(50);
+        }
+        assertEquals(status, wf.status().status());
+    }
+
+    @Test
+    void runsTheFourStagesWithEveryGenerationAndEvaluatesEachModel() {
+        PipelineWorkflow wf = start("run-happy", PipelineRequest.of("run-happy", tinySpec(List.of("bags", "control"))));
+        PipelineResult result = result(wf);
+
+        assertEquals(RunStatus.SUCCEEDED, result.status());
+        assertEquals(List.of("prepare", "trainBase", "finetune:bags", "finetune:control",
+                "predict:base", "score:base", "predict:bags", "score:bags", "predict:control", "score:control",
+                "report"), stages.calls);
+        assertEquals(List.of("run-happy-base", "run-happy-bags", "run-happy-control"),
+                result.models().stream().map(ModelRef::modelId).toList());
+        assertEquals("run-happy-base", result.models().get(1).parentModelId());
+        assertEquals(11.0, result.activitySeconds());
+        assertEquals(List.of("SUCCEEDED"), stages.runStatuses);
+        assertTrue(wf.status().stages().stream().allMatch(s -> s.state().equals("SUCCEEDED")));
+        // each evaluation part sees the artifacts of the earlier stages and its own model's results
+        StageInput scoreBags = stages.inputs.get(7);
+        assertEquals("bags", scoreBags.part());
+        assertTrue(scoreBags.artifacts().containsKey("manifest"));
+        assertTrue(scoreBags.artifacts().containsKey("results/bags"));
+    }
+
+    @Test
+    void aStageThatFailsForGoodWaitsForRetryAndAppliesItsOverrides() throws Exception {
+        stages.failTimes("prepare", 1);
+        PipelineWorkflow wf = start("run-retry", PipelineRequest.of("run-retry", tinySpec(List.of("bags"))));
+        waitUntil(wf, RunStatus.WAITING_FOR_RETRY);
+
+        StageState prepare = wf.status().stages().get(0);
+        assertEquals("FAILED", prepare.state());
+        assertEquals("prepare got bad input", prepare.lastError());
+        assertEquals("PENDING", wf.status().stages().get(1).state());
+
+        wf.retryStage(new RetryRequest(Map.of("dataset.synth.seed", "8", "detector.lr", "0.01")));
+        PipelineResult result = result(wf);
+
+        assertEquals(RunStatus.SUCCEEDED, result.status());
+        assertEquals(List.of("WAITING_FOR_RETRY", "RUNNING", "SUCCEEDED"), stages.runStatuses);
+        assertEquals(List.of("prepare", "prepare", "trainBase"), stages.calls.subList(0, 3));
+        PipelineSpec retried = stages.inputs.get(1).spec();
+        assertEquals(8L, retried.dataset().synth().seed());
+        assertEquals(0.01, retried.detector().get("lr"));
+        assertEquals(1, wf.status().stages().get(0).failures());
+    }
+
+    @Test
+    void aRetryRedoesOnlyThePartThatFailed() throws Exception {
+        stages.failTimes("finetune:control", 1);
+        PipelineWorkflow wf = start("run-part", PipelineRequest.of("run-part", tinySpec(List.of("bags", "control"))));
+        waitUntil(wf, RunStatus.WAITING_FOR_RETRY);
+        wf.retryStage(RetryRequest.plain());
+        PipelineResult result = result(wf);
+
+        assertEquals(RunStatus.SUCCEEDED, result.status());
+        assertEquals(1, stages.calls.stream().filter(c -> c.equals("finetune:bags")).count());
+        assertEquals(2, stages.calls.stream().filter(c -> c.equals("finetune:control")).count());
+        assertEquals(3, result.models().size());
+    }
+
+    @Test
+    void aBadOverrideKeepsTheRunWaiting() throws Exception {
+        stages.failTimes("prepare", 1);
+        PipelineWorkflow wf = start("run-bad", PipelineRequest.of("run-bad", tinySpec(List.of("bags"))));
+        waitUntil(wf, RunStatus.WAITING_FOR_RETRY);
+        wf.retryStage(new RetryRequest(Map.of("dataset.no_such_key", "1")));
+        Thread.sleep(300);
+        assertEquals(RunStatus.WAITING_FOR_RETRY, wf.status().status());
+        assertTrue(wf.status().stages().get(0).lastError().startsWith("retry rejected"),
+                wf.status().stages().get(0).lastError());
+        wf.abort("giving up");
+        assertEquals(RunStatus.ABORTED, result(wf).status());
+    }
+
+    @Test
+    void abortEndsAWaitingRun() throws Exception {
+        stages.failTimes("trainBase", 1);
+        PipelineWorkflow wf = start("run-abort", PipelineRequest.of("run-abort", tinySpec(List.of("bags"))));
+        waitUntil(wf, RunStatus.WAITING_FOR_RETRY);
+        wf.abort("wrong dataset");
+        PipelineResult result = result(wf);
+        assertEquals(RunStatus.ABORTED, result.status());
+        assertEquals(List.of("WAITING_FOR_RETRY", "ABORTED"), stages.runStatuses);
+        assertEquals(List.of("prepare", "trainBase"), stages.calls);
+    }
+
+    @Test
+    void resumingFromAStageTakesTheEarlierStagesFromTheOtherRun() {
+        PipelineWorkflow wf = start("run-2", new PipelineRequest("run-2", tinySpec(List.of("bags")), "run-1",
+                Stage.FINETUNE_BAGS));
+        PipelineResult result = result(wf);
+        assertEquals(RunStatus.SUCCEEDED, result.status());
+        assertEquals(List.of("take:PREPARE:run-1", "take:TRAIN_BASE:run-1", "finetune:bags"),
+                stages.calls.subList(0, 3));
+        assertEquals("REUSED", wf.status().stages().get(0).state());
+        assertEquals("SUCCEEDED", wf.status().stages().get(2).state());
+        assertNull(wf.status().stages().get(2).lastError());
+    }
+}
