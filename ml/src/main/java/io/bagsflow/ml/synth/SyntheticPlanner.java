@@ -1,0 +1,191 @@
+package io.bagsflow.ml.synth;
+
+import io.bagsflow.ml.dataset.CategoryCount;
+import io.bagsflow.ml.dataset.CategoryStatistics;
+import io.bagsflow.ml.lvis.Frequency;
+import io.bagsflow.ml.lvis.LvisAnnotation;
+import io.bagsflow.ml.lvis.LvisCategory;
+import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.ml.lvis.LvisImage;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Makes every random decision of a synthetic dataset, in one fixed sequence from one seeded generator, so the
+ * same preset and seed always give the same plan.
+ */
+final class SyntheticPlanner {
+
+    /** Chance that a common or frequent class gets a second instance in an image that holds it. */
+    static final double EXTRA_INSTANCE = 0.15;
+    /** Chance that a val image holds an unlabelled extra instance of a present class (not exhaustive). */
+    static final double NOT_EXHAUSTIVE = 0.1;
+    /** Per-instance hue jitter (uniform, +-), against a hue step of 0.03 between look-alikes. */
+    static final double HUE_JITTER = 0.008;
+
+    private final SyntheticPreset preset;
+    private final SplittableRandom rng;
+    private final List<SyntheticClass> classes;
+    private int dropped;
+
+    private SyntheticPlanner(SyntheticPreset preset, long seed) {
+        this.preset = preset;
+        this.rng = new SplittableRandom(seed);
+        this.classes = FamilyDesign.classes(preset, rng);
+    }
+
+    static SyntheticPlan plan(SyntheticPreset preset, long seed) {
+        SyntheticPlanner p = new SyntheticPlanner(preset, seed);
+        int c = p.classes.size();
+        int[] trainCounts = CountPlan.imageCounts(p.classes, preset, p.rng);
+        double[] extra = new double[c];
+        for (int i = 0; i < c; i++) {
+            extra[i] = p.classes.get(i).role() == Frequency.RARE ? 0 : EXTRA_INSTANCE;
+        }
+        List<List<ImageAssigner.Placement>> trainAssigned =
+                ImageAssigner.assign(preset.trainImages, preset.maxObjectsTrain, trainCounts, extra, p.rng);
+        int[] valCounts = new int[c];
+        Arrays.fill(valCounts, preset.valInstancesPerClass);
+        List<List<ImageAssigner.Placement>> valAssigned =
+                ImageAssigner.assign(preset.valImages, preset.maxObjectsVal, valCounts, new double[c], p.rng);
+
+        List<PlannedImage> train = new ArrayList<>();
+        for (List<ImageAssigner.Placement> placements : trainAssigned) {
+            if (!placements.isEmpty()) {
+                int id = train.size() + 1;
+                train.add(p.image(id, String.format(Locale.ROOT, "train_%06d.png", id), placements, trainCounts, false));
+            }
+        }
+        List<PlannedImage> val = new ArrayList<>();
+        for (List<ImageAssigner.Placement> placements : valAssigned) {
+            if (!placements.isEmpty()) {
+                int id = train.size() + val.size() + 1;
+                val.add(p.image(id, String.format(Locale.ROOT, "val_%06d.png", id), placements, trainCounts, true));
+            }
+        }
+
+        List<LvisCategory> bare = p.classes.stream().map(SyntheticPlanner::category).toList();
+        LvisDataset trainSet = p.dataset(train, bare, 1);
+        List<LvisCategory> counted = withTrainCounts(trainSet);
+        trainSet = new LvisDataset(trainSet.images(), trainSet.annotations(), counted);
+        LvisDataset valSet = p.dataset(val, counted, trainSet.annotations().size() + 1);
+        return new SyntheticPlan(preset, seed, p.classes, train, val, p.dropped, trainSet, valSet);
+    }
+
+    private PlannedImage image(int id, String fileName, List<ImageAssigner.Placement> placements, int[] trainCounts,
+                               boolean isVal) {
+        float background = (float) uniform(0.3, 0.6);
+        long noiseSeed = rng.nextLong();
+        // Rarest classes first, so that if a box ever fails to fit it is a frequent one that goes missing.
+        List<ImageAssigner.Placement> ordered = new ArrayList<>(placements);
+        ordered.sort(Comparator.comparingInt((ImageAssigner.Placement pl) -> trainCounts[pl.classIndex()])
+                .thenComparingInt(ImageAssigner.Placement::classIndex));
+        BoxPlacer placer = new BoxPlacer(preset, rng);
+        List<PlannedObject> objects = new ArrayList<>();
+        for (ImageAssigner.Placement pl : ordered) {
+            for (int b = 0; b < pl.boxes(); b++) {
+                PlannedObject o = object(pl.classIndex(), placer, true);
+                if (o == null) {
+                    dropped++;
+                } else {
+                    objects.add(o);
+                }
+            }
+        }
+        if (!isVal) {
+            return new PlannedImage(id, fileName, background, noiseSeed, objects, new int[0], new int[0]);
+        }
+        int[] notExhaustive = new int[0];
+        if (!objects.isEmpty() && rng.nextDouble() < NOT_EXHAUSTIVE) {
+            int classIndex = objects.get(rng.nextInt(objects.size())).categoryId() - 1;
+            PlannedObject hidden = object(classIndex, placer, false);
+            if (hidden != null) {
+                objects.add(hidden);
+                notExhaustive = new int[] {hidden.categoryId()};
+            }
+        }
+        return new PlannedImage(id, fileName, background, noiseSeed, objects, negatives(objects), notExhaustive);
+    }
+
+    private PlannedObject object(int classIndex, BoxPlacer placer, boolean annotated) {
+        int[] box = placer.place();
+        if (box == null) {
+            return null;
+        }
+        SyntheticClass cls = classes.get(classIndex);
+        float hue = (float) FamilyDesign.frac(cls.hue() + uniform(-HUE_JITTER, HUE_JITTER));
+        float value = (float) (0.95 * uniform(0.85, 1.0));
+        return new PlannedObject(cls.id(), box[0], box[1], box[2], box[3], hue, value, annotated);
+    }
+
+    /**
+     * Categories surely absent from a val image: every look-alike sibling of a present class (so a confusion
+     * counts as a false positive) and a random sample of absent classes from other families.
+     */
+    private int[] negatives(List<PlannedObject> objects) {
+        boolean[] present = new boolean[classes.size() + 1];
+        boolean[] family = new boolean[preset.families];
+        for (PlannedObject o : objects) {
+            present[o.categoryId()] = true;
+            family[classes.get(o.categoryId() - 1).family()] = true;
+        }
+        List<Integer> neg = new ArrayList<>();
+        List<Integer> others = new ArrayList<>();
+        for (SyntheticClass cls : classes) {
+            if (present[cls.id()]) {
+                continue;
+            }
+            (family[cls.family()] ? neg : others).add(cls.id());
+        }
+        int[] order = Shuffle.permutation(others.size(), rng);
+        for (int i = 0; i < Math.min(preset.negOthers, others.size()); i++) {
+            neg.add(others.get(order[i]));
+        }
+        return neg.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private double uniform(double lo, double hi) {
+        return lo + (hi - lo) * rng.nextDouble();
+    }
+
+    private static LvisCategory category(SyntheticClass c) {
+        String def = String.format(Locale.ROOT, "synthetic look-alike family %d (%s, %s), member %d of %d, hue %.3f",
+                c.family(), c.shape().label(), c.texture().label(), c.member(), SyntheticPreset.MEMBERS, c.hue());
+        return new LvisCategory(c.id(), c.name(), List.of(c.name()), def, null, null, -1, -1);
+    }
+
+    private LvisDataset dataset(List<PlannedImage> images, List<LvisCategory> categories, long firstAnnotationId) {
+        int size = preset.imageSize;
+        List<LvisImage> records = new ArrayList<>();
+        List<LvisAnnotation> annotations = new ArrayList<>();
+        long annId = firstAnnotationId;
+        for (PlannedImage img : images) {
+            records.add(new LvisImage(img.id(), size, size, img.fileName(), null, img.negCategoryIds(),
+                    img.notExhaustiveCategoryIds()));
+            for (PlannedObject o : img.objects()) {
+                if (o.annotated()) {
+                    // LVIS areas are mask areas: the drawn shape's, not the box's.
+                    double area = classes.get(o.categoryId() - 1).shape().areaFraction * o.w() * o.h();
+                    annotations.add(new LvisAnnotation(annId++, img.id(), o.categoryId(), o.x(), o.y(), o.w(), o.h(),
+                            Math.round(area * 100) / 100.0));
+                }
+            }
+        }
+        return new LvisDataset(records, annotations, categories);
+    }
+
+    private static List<LvisCategory> withTrainCounts(LvisDataset train) {
+        CategoryStatistics stats = CategoryStatistics.compute(train, "train.json");
+        List<LvisCategory> out = new ArrayList<>();
+        for (int i = 0; i < train.categories().size(); i++) {
+            CategoryCount count = stats.categories().get(i);
+            out.add(train.categories().get(i).withCounts(count.frequency(), count.imageCount(), count.instanceCount()));
+        }
+        return out;
+    }
+}
