@@ -18,6 +18,8 @@ final class JsonCursor {
     private final JsonParser parser;
     private final String file;
     private String record = "";
+    /** the index of an element of the top-level array, named {@code [index]} only when a problem is reported */
+    private int element = -1;
 
     JsonCursor(JsonParser parser, String file) {
         this.parser = parser;
@@ -31,6 +33,16 @@ final class JsonCursor {
     /** Sets the record being read, such as {@code annotations[57]} or {@code annotations[57] (id 123)}. */
     void record(String record) {
         this.record = record;
+        this.element = -1;
+    }
+
+    /**
+     * Sets the record to element {@code index} of the top-level array, {@code [index]}. Cheaper than
+     * {@link #record(String)} for results files with millions of entries: the name is built only for an error.
+     */
+    void element(int index) {
+        this.record = "";
+        this.element = index;
     }
 
     JsonToken next() {
@@ -82,6 +94,7 @@ final class JsonCursor {
 
     private String at(JsonLocation location) {
         String pos = location == null ? "" : "line " + location.getLineNr() + ", column " + location.getColumnNr();
+        String record = element >= 0 ? "[" + element + "]" : this.record;
         if (record.isEmpty()) {
             return pos;
         }

@@ -3,6 +3,7 @@ package io.bagsflow.ml.lvis;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 
 import java.io.BufferedInputStream;
@@ -30,6 +31,9 @@ public final class LvisDatasetReader {
     static final JsonFactory JSON = JsonFactory.builder()
             // Python's json module writes NaN and Infinity; accept them so the error can say "not finite".
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            // Jackson's port of FastDoubleParser: correctly rounded like Double.parseDouble, several times faster;
+            // results files are mostly doubles (6 million detections at LVIS-val scale).
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
     private LvisDatasetReader() {

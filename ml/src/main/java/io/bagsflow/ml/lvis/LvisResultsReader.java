@@ -40,7 +40,7 @@ public final class LvisResultsReader {
             c.expect(JsonToken.START_ARRAY, "a JSON array of detections");
             int index = 0;
             while (c.next() != JsonToken.END_ARRAY) {
-                c.record("[" + index + "]");
+                c.element(index);
                 c.expect(JsonToken.START_OBJECT, "a detection object");
                 int imageId = 0;
                 int categoryId = 0;

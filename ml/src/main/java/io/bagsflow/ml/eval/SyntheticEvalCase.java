@@ -1,0 +1,184 @@
+package io.bagsflow.ml.eval;
+
+import io.bagsflow.ml.lvis.Frequency;
+import io.bagsflow.ml.lvis.LvisAnnotation;
+import io.bagsflow.ml.lvis.LvisCategory;
+import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.ml.lvis.LvisImage;
+import io.bagsflow.ml.lvis.LvisResults;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A large, deterministic LVIS-like evaluation case for benchmarks: long-tailed categories, images with a few
+ * labelled categories, negative and not-exhaustive lists, and per image a detection count drawn between a
+ * minimum and a maximum (above 300 exercises the per-image cut). Detections mix jittered true positives,
+ * duplicates, poorly localised boxes and false positives on labelled, negative and unlabelled categories;
+ * some scores are rounded so that ties occur. The same arguments always give the same case.
+ */
+public final class SyntheticEvalCase {
+
+    private static final double WIDTH = 640;
+    private static final double HEIGHT = 480;
+
+    private final LvisDataset annotations;
+    private final LvisResults detections;
+
+    private SyntheticEvalCase(LvisDataset annotations, LvisResults detections) {
+        this.annotations = annotations;
+        this.detections = detections;
+    }
+
+    public LvisDataset annotations() {
+        return annotations;
+    }
+
+    public LvisResults detections() {
+        return detections;
+    }
+
+    /**
+     * @param minDetsPerImage fewest detections generated for an image
+     * @param maxDetsPerImage most detections generated for an image (may exceed the 300 that are evaluated)
+     */
+    public static SyntheticEvalCase generate(int images, int categories, int minDetsPerImage, int maxDetsPerImage,
+                                             long seed) {
+        if (images < 1 || categories < 2 || minDetsPerImage < 1 || maxDetsPerImage < minDetsPerImage) {
+            throw new IllegalArgumentException("need images >= 1, categories >= 2, 1 <= minDets <= maxDets");
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] weight = new double[categories];
+        double total = 0;
+        for (int c = 0; c < categories; c++) {
+            weight[c] = 1.0 / Math.pow(c + 1, 0.9);
+            total += weight[c];
+        }
+        double[] cumulative = new double[categories];
+        double acc = 0;
+        for (int c = 0; c < categories; c++) {
+            acc += weight[c] / total;
+            cumulative[c] = acc;
+        }
+        List<LvisCategory> cats = new ArrayList<>(categories);
+        for (int c = 0; c < categories; c++) {
+            // popular categories are frequent, the tail rare, as in LVIS (about 1/3 r, 1/3 c, 1/3 f)
+            Frequency f = c < categories / 3 ? Frequency.FREQUENT : c < 2 * categories / 3 ? Frequency.COMMON
+                    : Frequency.RARE;
+            int id = c + 1;
+            cats.add(new LvisCategory(id, "category_" + id, List.of("category_" + id), "synthetic", null, f, -1, -1));
+        }
+
+        List<LvisImage> imgs = new ArrayList<>(images);
+        List<LvisAnnotation> anns = new ArrayList<>();
+        LvisResults.Builder dets = LvisResults.builder();
+        int imageId = 0;
+        long annId = 0;
+        for (int i = 0; i < images; i++) {
+            imageId += 1 + rnd.nextInt(30); // sparse ids, like COCO's
+            int labelled = 1 + rnd.nextInt(6);
+            int[] present = distinctCategories(rnd, cumulative, labelled, new int[0]);
+            int[] neg = distinctCategories(rnd, cumulative, 2 + rnd.nextInt(7), present);
+            int[] notExhaustive = rnd.nextDouble() < 0.3 ? new int[] {present[rnd.nextInt(present.length)]} : new int[0];
+            imgs.add(new LvisImage(imageId, (int) WIDTH, (int) HEIGHT, "synthetic_" + imageId + ".jpg", null,
+                    ids(neg), ids(notExhaustive)));
+
+            int budget = minDetsPerImage + rnd.nextInt(maxDetsPerImage - minDetsPerImage + 1);
+            int made = 0;
+            for (int c : present) {
+                int instances = 1 + rnd.nextInt(5);
+                for (int n = 0; n < instances; n++) {
+                    double side = Math.exp(2.0 + rnd.nextDouble() * 3.2); // 7 to 180 px: small, medium, large
+                    double w = Math.min(WIDTH - 1, side * (0.6 + 0.8 * rnd.nextDouble()));
+                    double h = Math.min(HEIGHT - 1, side * (0.6 + 0.8 * rnd.nextDouble()));
+                    double x = rnd.nextDouble() * (WIDTH - w);
+                    double y = rnd.nextDouble() * (HEIGHT - h);
+                    double area = w * h * (0.5 + 0.4 * rnd.nextDouble()); // a mask covers part of its box
+                    anns.add(new LvisAnnotation(++annId, imageId, c + 1, x, y, w, h, area));
+                    if (made < budget && rnd.nextDouble() < 0.9) {
+                        addJittered(dets, rnd, imageId, c + 1, x, y, w, h, 0.08, 0.45 + 0.55 * rnd.nextDouble());
+                        made++;
+                    }
+                    while (made < budget && rnd.nextDouble() < 0.3) { // duplicates
+                        addJittered(dets, rnd, imageId, c + 1, x, y, w, h, 0.15, 0.6 * rnd.nextDouble());
+                        made++;
+                    }
+                    if (made < budget && rnd.nextDouble() < 0.3) { // poorly localised
+                        addJittered(dets, rnd, imageId, c + 1, x, y, w, h, 0.5, 0.5 * rnd.nextDouble());
+                        made++;
+                    }
+                }
+            }
+            for (; made < budget; made++) {
+                double u = rnd.nextDouble();
+                int c;
+                if (u < 0.25) {
+                    c = present[rnd.nextInt(present.length)];
+                } else if (u < 0.5 && neg.length > 0) {
+                    c = neg[rnd.nextInt(neg.length)];
+                } else {
+                    c = pick(rnd, cumulative); // mostly unlabelled for this image: the federated filter drops it
+                }
+                double w = Math.exp(2.0 + rnd.nextDouble() * 3.5);
+                double h = w * (0.5 + rnd.nextDouble());
+                double score = rnd.nextDouble() * 0.7;
+                if (rnd.nextDouble() < 0.3) {
+                    score = Math.round(score * 100) / 100.0; // ties
+                }
+                dets.add(imageId, c + 1, rnd.nextDouble() * (WIDTH - Math.min(w, WIDTH - 1)),
+                        rnd.nextDouble() * (HEIGHT - Math.min(h, HEIGHT - 1)), w, h, score);
+            }
+        }
+        return new SyntheticEvalCase(new LvisDataset(imgs, anns, cats), dets.build());
+    }
+
+    private static void addJittered(LvisResults.Builder dets, SplittableRandom rnd, int imageId, int categoryId,
+                                    double x, double y, double w, double h, double jitter, double score) {
+        double dx = (rnd.nextDouble() * 2 - 1) * jitter * w;
+        double dy = (rnd.nextDouble() * 2 - 1) * jitter * h;
+        double dw = w * (1 + (rnd.nextDouble() * 2 - 1) * jitter);
+        double dh = h * (1 + (rnd.nextDouble() * 2 - 1) * jitter);
+        if (rnd.nextDouble() < 0.2) {
+            score = Math.round(score * 1000) / 1000.0;
+        }
+        dets.add(imageId, categoryId, x + dx, y + dy, dw, dh, score);
+    }
+
+    private static int pick(SplittableRandom rnd, double[] cumulative) {
+        int i = Arrays.binarySearch(cumulative, rnd.nextDouble());
+        return Math.min(i < 0 ? -i - 1 : i, cumulative.length - 1);
+    }
+
+    /** n distinct category indices drawn by popularity, none of them in {@code exclude}. */
+    private static int[] distinctCategories(SplittableRandom rnd, double[] cumulative, int n, int[] exclude) {
+        int[] out = new int[n];
+        int m = 0;
+        int tries = 0;
+        while (m < n && tries++ < 50 * n) {
+            int c = tries > 10 * n ? rnd.nextInt(cumulative.length) : pick(rnd, cumulative);
+            if (!contains(out, m, c) && !contains(exclude, exclude.length, c)) {
+                out[m++] = c;
+            }
+        }
+        return Arrays.copyOf(out, m);
+    }
+
+    private static boolean contains(int[] a, int n, int v) {
+        for (int i = 0; i < n; i++) {
+            if (a[i] == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] ids(int[] indices) {
+        int[] out = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            out[i] = indices[i] + 1;
+        }
+        return out;
+    }
+}
