@@ -19,13 +19,15 @@ CREATE TABLE pipeline_run (
 CREATE INDEX pipeline_run_status_created ON pipeline_run (status, created_at DESC);
 CREATE INDEX pipeline_run_created ON pipeline_run (created_at DESC);
 
--- Every attempt of every stage. A stage reused from an earlier run gets an attempt with status REUSED that
--- points at the attempt whose outputs it took.
+-- Every attempt of every stage. A stage has parts when it works per model (FINETUNE_BAGS: one per generation-1
+-- kind; EVALUATE: predict and score per model, then the report); attempts are numbered per part. A stage reused
+-- from an earlier run gets an attempt with status REUSED that points at the attempt whose outputs it took.
 CREATE TABLE stage_attempt (
     id                     BIGSERIAL PRIMARY KEY,
     run_id                 TEXT        NOT NULL REFERENCES pipeline_run (id),
     stage                  TEXT        NOT NULL
         CHECK (stage IN ('PREPARE', 'TRAIN_BASE', 'FINETUNE_BAGS', 'EVALUATE')),
+    part                   TEXT        NOT NULL DEFAULT '',
     attempt                INT         NOT NULL CHECK (attempt >= 1),
     stage_key              TEXT        NOT NULL,
     status                 TEXT        NOT NULL CHECK (status IN ('RUNNING', 'SUCCEEDED', 'FAILED', 'REUSED')),
@@ -38,7 +40,7 @@ CREATE TABLE stage_attempt (
     reused_attempt_id      BIGINT REFERENCES stage_attempt (id),
     error_class            TEXT,
     error_message          TEXT,
-    UNIQUE (run_id, stage, attempt)
+    UNIQUE (run_id, stage, part, attempt)
 );
 CREATE INDEX stage_attempt_key ON stage_attempt (stage_key, status);
 

@@ -12,6 +12,12 @@ import picocli.CommandLine.Command;
             UpCommand.class,
             DoctorCommand.class,
             WorkerCommand.class,
+            PipelineCommand.class,
+            StageCommand.class,
+            RunsCommand.class,
+            EvalCommand.class,
+            DatasetCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage error."})

@@ -1,5 +1,6 @@
 package io.bagsflow.cli;
 
+import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.ml.lvis.LvisFormatException;
 import io.bagsflow.worker.config.ConfigurationException;
 import picocli.CommandLine;
@@ -20,7 +21,8 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
         if (e instanceof UserError u) {
             message = u.getMessage();
             hint = u.hint();
-        } else if (e instanceof ConfigurationException || e instanceof LvisFormatException) {
+        } else if (e instanceof ConfigurationException || e instanceof LvisFormatException
+                || e instanceof InvalidInputException) {
             message = e.getMessage();
         } else {
             message = describe(e);

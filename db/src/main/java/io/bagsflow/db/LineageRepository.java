@@ -33,6 +33,14 @@ public final class LineageRepository {
     /** Inserts a model; inserting the same id again is a no-op (a retried activity may record twice). */
     public ModelRecord insertModel(ModelRecord m) {
         return db.inTransaction(c -> {
+            insertModel(c, m);
+            return findModel(c, m.id()).orElseThrow();
+        });
+    }
+
+    /** Inserts a model within the caller's transaction (see {@link #insertModel(ModelRecord)}). */
+    public static void insertModel(Connection c, ModelRecord m) throws SQLException {
+        {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO model (id, run_id, generation, kind, "
                     + "parent_model_id, checkpoint_sha256, manifest_sha256, groups_sha256, config, code_version, "
                     + "stage_attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (id) DO NOTHING")) {
@@ -49,8 +57,7 @@ public final class LineageRepository {
                 setLong(ps, 11, m.stageAttemptId());
                 ps.executeUpdate();
             }
-            return findModel(c, m.id()).orElseThrow();
-        });
+        }
     }
 
     public Optional<ModelRecord> findModel(String modelId) {
@@ -77,6 +84,15 @@ public final class LineageRepository {
     /** Inserts an evaluation and its per-category values in one transaction; returns it with its id. */
     public EvaluationRecord insertEvaluation(EvaluationRecord e, List<CategoryAp> perCategory) {
         return db.inTransaction(c -> {
+            long id = insertEvaluation(c, e, perCategory);
+            return evaluations(c, "SELECT * FROM evaluation WHERE id = ?", id).get(0);
+        });
+    }
+
+    /** Inserts an evaluation and its per-category values within the caller's transaction; returns its id. */
+    public static long insertEvaluation(Connection c, EvaluationRecord e, List<CategoryAp> perCategory)
+            throws SQLException {
+        {
             long id;
             StringBuilder cols = new StringBuilder();
             StringBuilder marks = new StringBuilder();
@@ -117,8 +133,8 @@ public final class LineageRepository {
                 }
                 ps.executeBatch();
             }
-            return evaluations(c, "SELECT * FROM evaluation WHERE id = ?", id).get(0);
-        });
+            return id;
+        }
     }
 
     /** A model's evaluations, oldest first. */
@@ -135,27 +151,40 @@ public final class LineageRepository {
 
     /** Per-category values of an evaluation, by category id. */
     public List<CategoryAp> categoryAps(long evaluationId) {
-        return db.inTransaction(c -> {
-            List<CategoryAp> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT * FROM category_ap WHERE evaluation_id = ? ORDER BY category_id")) {
-                ps.setLong(1, evaluationId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new CategoryAp(rs.getInt("category_id"), rs.getString("frequency"),
-                                (Integer) rs.getObject("train_instances"), rs.getDouble("ap"), rs.getDouble("ap50"),
-                                rs.getDouble("ap75"), rs.getDouble("aps"), rs.getDouble("apm"), rs.getDouble("apl"),
-                                rs.getDouble("ar"), rs.getDouble("ars"), rs.getDouble("arm"), rs.getDouble("arl")));
-                    }
+        return db.inTransaction(c -> categoryAps(c, evaluationId));
+    }
+
+    /** The models recorded by a stage attempt, within the caller's transaction. */
+    public static List<ModelRecord> modelsOfAttempt(Connection c, long attemptId) throws SQLException {
+        return models(c, "SELECT * FROM model WHERE stage_attempt_id = ? ORDER BY generation, kind, id", attemptId);
+    }
+
+    /** The evaluations recorded by a stage attempt, within the caller's transaction. */
+    public static List<EvaluationRecord> evaluationsOfAttempt(Connection c, long attemptId) throws SQLException {
+        return evaluations(c, "SELECT * FROM evaluation WHERE stage_attempt_id = ? ORDER BY id", attemptId);
+    }
+
+    /** Per-category values of an evaluation, within the caller's transaction. */
+    public static List<CategoryAp> categoryAps(Connection c, long evaluationId) throws SQLException {
+        List<CategoryAp> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM category_ap WHERE evaluation_id = ? ORDER BY category_id")) {
+            ps.setLong(1, evaluationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CategoryAp(rs.getInt("category_id"), rs.getString("frequency"),
+                            (Integer) rs.getObject("train_instances"), rs.getDouble("ap"), rs.getDouble("ap50"),
+                            rs.getDouble("ap75"), rs.getDouble("aps"), rs.getDouble("apm"), rs.getDouble("apl"),
+                            rs.getDouble("ar"), rs.getDouble("ars"), rs.getDouble("arm"), rs.getDouble("arl")));
                 }
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     // ---- helpers
 
-    private static Optional<ModelRecord> findModel(Connection c, String id) throws SQLException {
+    public static Optional<ModelRecord> findModel(Connection c, String id) throws SQLException {
         return models(c, "SELECT * FROM model WHERE id = ?", id).stream().findFirst();
     }
 

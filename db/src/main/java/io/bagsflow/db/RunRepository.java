@@ -115,7 +115,8 @@ public final class RunRepository {
             if (run.isEmpty()) {
                 return Optional.empty();
             }
-            List<StageAttempt> attempts = attempts(c, "run_id = ?", "ORDER BY " + STAGE_ORDER + ", attempt", runId);
+            List<StageAttempt> attempts = attempts(c, "run_id = ?", "ORDER BY " + STAGE_ORDER + ", started_at, id",
+                    runId);
             List<ArtifactRecord> artifacts = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT a.* FROM artifact a "
                     + "JOIN stage_output o ON o.artifact_sha256 = a.sha256 "
@@ -134,23 +135,33 @@ public final class RunRepository {
     // ---- attempts
 
     /**
-     * Opens the next attempt of a stage of a run (attempt numbers count from 1 per run and stage), status RUNNING.
+     * Opens the next attempt of a part of a stage of a run (attempt numbers count from 1 per run, stage and part),
+     * status RUNNING. An earlier attempt of the same part still marked RUNNING belonged to a worker that was lost
+     * (the new attempt exists because Temporal gave up on it): it is closed as FAILED, saying so.
      */
-    public StageAttempt startAttempt(String runId, String stage, String stageKey, String worker,
-                                     Integer resumedFromIteration) {
+    public StageAttempt startAttempt(String runId, String stage, String part, String stageKey, String worker) {
         return db.inTransaction(c -> {
             lockRun(c, runId);
-            int attempt = nextAttemptNumber(c, runId, stage);
-            long id;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_attempt "
-                    + "(run_id, stage, attempt, stage_key, status, worker, resumed_from_iteration) "
-                    + "VALUES (?, ?, ?, ?, 'RUNNING', ?, ?) RETURNING id")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'FAILED', "
+                    + "ended_at = now(), error_class = 'WorkerLost', error_message = 'the worker ' || "
+                    + "COALESCE(worker, '?') || ' stopped heartbeating; the stage was retried' "
+                    + "WHERE run_id = ? AND stage = ? AND part = ? AND status = 'RUNNING'")) {
                 ps.setString(1, runId);
                 ps.setString(2, stage);
-                ps.setInt(3, attempt);
-                ps.setString(4, stageKey);
-                ps.setString(5, worker);
-                setInteger(ps, 6, resumedFromIteration);
+                ps.setString(3, part);
+                ps.executeUpdate();
+            }
+            int attempt = nextAttemptNumber(c, runId, stage, part);
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_attempt "
+                    + "(run_id, stage, part, attempt, stage_key, status, worker) "
+                    + "VALUES (?, ?, ?, ?, ?, 'RUNNING', ?) RETURNING id")) {
+                ps.setString(1, runId);
+                ps.setString(2, stage);
+                ps.setString(3, part);
+                ps.setInt(4, attempt);
+                ps.setString(5, stageKey);
+                ps.setString(6, worker);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);
@@ -158,6 +169,44 @@ public final class RunRepository {
             }
             touchRun(c, runId);
             return attempt(c, id);
+        });
+    }
+
+    /** A training checkpoint an attempt recorded in its progress: iteration and artifact hash. */
+    public record Checkpoint(int iteration, String sha256) {
+    }
+
+    /**
+     * The newest checkpoint any other attempt of this part of this run recorded in its progress (as
+     * {@code checkpoint_iteration} and {@code checkpoint_sha256}), for a retried attempt to resume from.
+     */
+    public Optional<Checkpoint> latestCheckpoint(String runId, String stage, String part, long exceptAttemptId) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT (progress->>'checkpoint_iteration')::int, "
+                    + "progress->>'checkpoint_sha256' FROM stage_attempt WHERE run_id = ? AND stage = ? AND part = ? "
+                    + "AND id <> ? AND progress->>'checkpoint_sha256' IS NOT NULL "
+                    + "ORDER BY (progress->>'checkpoint_iteration')::int DESC, id DESC LIMIT 1")) {
+                ps.setString(1, runId);
+                ps.setString(2, stage);
+                ps.setString(3, part);
+                ps.setLong(4, exceptAttemptId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Checkpoint(rs.getInt(1), rs.getString(2))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Notes that a running attempt continued from a checkpoint of an earlier attempt, at this iteration. */
+    public void markResumed(long attemptId, int iteration) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE stage_attempt SET resumed_from_iteration = ? WHERE id = ?")) {
+                ps.setInt(1, iteration);
+                ps.setLong(2, attemptId);
+                ps.executeUpdate();
+            }
+            return null;
         });
     }
 
@@ -179,7 +228,16 @@ public final class RunRepository {
      * artifact store), all in one transaction: either the attempt succeeded with every output, or nothing changed.
      */
     public StageAttempt succeedAttempt(long attemptId, Map<String, ArtifactRecord> outputs) {
+        return succeedAttempt(attemptId, outputs, c -> null);
+    }
+
+    /**
+     * As {@link #succeedAttempt(long, Map)}, with more writes (models, evaluations) in the same transaction.
+     */
+    public StageAttempt succeedAttempt(long attemptId, Map<String, ArtifactRecord> outputs,
+                                       Database.SqlWork<?> alsoInTransaction) {
         return db.inTransaction(c -> {
+            alsoInTransaction.run(c);
             for (Map.Entry<String, ArtifactRecord> e : outputs.entrySet()) {
                 insertArtifact(c, e.getValue());
                 linkOutput(c, attemptId, e.getKey(), e.getValue().sha256());
@@ -210,23 +268,30 @@ public final class RunRepository {
     }
 
     /**
-     * Records that a stage of {@code runId} reused the outputs of an earlier successful attempt: a new attempt
-     * with status REUSED, the same key and the same outputs.
+     * Records that a part of a stage of {@code runId} reused the outputs of an earlier successful attempt: a new
+     * attempt with status REUSED, the same key and the same outputs.
      */
-    public StageAttempt recordReuse(String runId, String stage, String worker, StageAttempt reused) {
+    public StageAttempt recordReuse(String runId, String stage, String part, String worker, StageAttempt reused) {
+        return recordReuse(runId, stage, part, worker, reused, (c, attemptId) -> { });
+    }
+
+    /** As {@link #recordReuse(String, String, String, String, StageAttempt)}, with more writes in the same transaction. */
+    public StageAttempt recordReuse(String runId, String stage, String part, String worker, StageAttempt reused,
+                                    AttemptWork alsoInTransaction) {
         return db.inTransaction(c -> {
             lockRun(c, runId);
-            int attempt = nextAttemptNumber(c, runId, stage);
+            int attempt = nextAttemptNumber(c, runId, stage, part);
             long id;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_attempt (run_id, stage, attempt, "
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_attempt (run_id, stage, part, attempt, "
                     + "stage_key, status, worker, ended_at, reused_attempt_id) "
-                    + "VALUES (?, ?, ?, ?, 'REUSED', ?, now(), ?) RETURNING id")) {
+                    + "VALUES (?, ?, ?, ?, ?, 'REUSED', ?, now(), ?) RETURNING id")) {
                 ps.setString(1, runId);
                 ps.setString(2, stage);
-                ps.setInt(3, attempt);
-                ps.setString(4, reused.stageKey());
-                ps.setString(5, worker);
-                ps.setLong(6, reused.id());
+                ps.setString(3, part);
+                ps.setInt(4, attempt);
+                ps.setString(5, reused.stageKey());
+                ps.setString(6, worker);
+                ps.setLong(7, reused.id());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);
@@ -235,9 +300,16 @@ public final class RunRepository {
             for (Map.Entry<String, String> e : reused.outputs().entrySet()) {
                 linkOutput(c, id, e.getKey(), e.getValue());
             }
+            alsoInTransaction.run(c, id);
             touchRun(c, runId);
             return attempt(c, id);
         });
+    }
+
+    /** More writes that need the id of the attempt being recorded, in its transaction. */
+    @FunctionalInterface
+    public interface AttemptWork {
+        void run(Connection connection, long attemptId) throws SQLException;
     }
 
     /** The newest successful (or reused) attempt with this stage key, if any: the candidate for stage reuse. */
@@ -246,10 +318,13 @@ public final class RunRepository {
                 "ORDER BY ended_at DESC, id DESC LIMIT 1", stageKey).stream().findFirst());
     }
 
-    /** The newest completed attempt of a stage of a run (for {@code --resume-from RUN}). */
-    public Optional<StageAttempt> findCompletedAttempt(String runId, String stage) {
-        return db.inTransaction(c -> attempts(c, "run_id = ? AND stage = ? AND status IN ('SUCCEEDED', 'REUSED')",
-                "ORDER BY attempt DESC LIMIT 1", runId, stage).stream().findFirst());
+    /**
+     * The completed attempts of a stage of a run, the newest per part (for {@code --resume-from RUN}), by part.
+     */
+    public List<StageAttempt> findCompletedAttempts(String runId, String stage) {
+        return db.inTransaction(c -> attempts(c, "id IN (SELECT DISTINCT ON (part) id FROM stage_attempt "
+                + "WHERE run_id = ? AND stage = ? AND status IN ('SUCCEEDED', 'REUSED') ORDER BY part, attempt DESC)",
+                "ORDER BY part", runId, stage));
     }
 
     public Optional<StageAttempt> findAttempt(long attemptId) {
@@ -291,11 +366,13 @@ public final class RunRepository {
         }
     }
 
-    private static int nextAttemptNumber(Connection c, String runId, String stage) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COALESCE(MAX(attempt), 0) + 1 FROM stage_attempt WHERE run_id = ? AND stage = ?")) {
+    private static int nextAttemptNumber(Connection c, String runId, String stage, String part)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(attempt), 0) + 1 FROM stage_attempt "
+                + "WHERE run_id = ? AND stage = ? AND part = ?")) {
             ps.setString(1, runId);
             ps.setString(2, stage);
+            ps.setString(3, part);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
@@ -355,7 +432,7 @@ public final class RunRepository {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new StageAttempt(rs.getLong("id"), rs.getString("run_id"), rs.getString("stage"),
-                            rs.getInt("attempt"), rs.getString("stage_key"), rs.getString("status"),
+                            rs.getString("part"), rs.getInt("attempt"), rs.getString("stage_key"), rs.getString("status"),
                             rs.getString("worker"), instant(rs, "started_at"), instant(rs, "ended_at"),
                             rs.getString("progress"), (Integer) rs.getObject("resumed_from_iteration"),
                             (Long) rs.getObject("reused_attempt_id"), rs.getString("error_class"),
@@ -381,7 +458,7 @@ public final class RunRepository {
                 }
             }
         }
-        return new StageAttempt(a.id(), a.runId(), a.stage(), a.attempt(), a.stageKey(), a.status(), a.worker(),
+        return new StageAttempt(a.id(), a.runId(), a.stage(), a.part(), a.attempt(), a.stageKey(), a.status(), a.worker(),
                 a.startedAt(), a.endedAt(), a.progressJson(), a.resumedFromIteration(), a.reusedAttemptId(),
                 a.errorClass(), a.errorMessage(), Map.copyOf(outputs));
     }

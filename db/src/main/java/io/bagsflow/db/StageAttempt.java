@@ -5,12 +5,14 @@ import java.util.Map;
 
 /**
  * A row of {@code stage_attempt} with its named outputs (artifact sha256 by output name).
- * {@code status} is RUNNING, SUCCEEDED, FAILED or REUSED.
+ * {@code status} is RUNNING, SUCCEEDED, FAILED or REUSED; {@code part} names the model a per-model stage works on
+ * (empty for PREPARE and TRAIN_BASE).
  */
 public record StageAttempt(
         long id,
         String runId,
         String stage,
+        String part,
         int attempt,
         String stageKey,
         String status,

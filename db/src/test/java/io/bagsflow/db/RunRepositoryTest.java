@@ -75,16 +75,17 @@ class RunRepositoryTest {
     @Test
     void attemptsAreNumberedPerStageAndKeepErrorsProgressAndOutputs() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "synth:tiny:7", null);
-        StageAttempt first = runs.startAttempt("run-1", "TRAIN_BASE", "key-train", "worker-a", null);
+        StageAttempt first = runs.startAttempt("run-1", "TRAIN_BASE", "", "key-train", "worker-a");
         assertEquals(1, first.attempt());
         assertEquals("RUNNING", first.status());
 
         runs.updateProgress(first.id(), "{\"iteration\": 40, \"loss\": 1.25}");
         runs.failAttempt(first.id(), "java.lang.IllegalStateException", "worker died");
 
-        StageAttempt second = runs.startAttempt("run-1", "TRAIN_BASE", "key-train", "worker-b", 40);
+        StageAttempt second = runs.startAttempt("run-1", "TRAIN_BASE", "", "key-train", "worker-b");
         assertEquals(2, second.attempt());
-        assertEquals(40, second.resumedFromIteration());
+        runs.markResumed(second.id(), 40);
+        assertEquals(40, runs.findAttempt(second.id()).orElseThrow().resumedFromIteration());
 
         ArtifactRecord ckpt = new ArtifactRecord("a".repeat(64), 1234, "application/zip", "sha256/aa/" + "a".repeat(64),
                 second.id());
@@ -92,7 +93,7 @@ class RunRepositoryTest {
         assertEquals("SUCCEEDED", ok.status());
         assertEquals(Map.of("checkpoint", "a".repeat(64)), ok.outputs());
 
-        StageAttempt prepare = runs.startAttempt("run-1", "PREPARE", "key-prep", "worker-a", null);
+        StageAttempt prepare = runs.startAttempt("run-1", "PREPARE", "", "key-prep", "worker-a");
         assertEquals(1, prepare.attempt());
 
         RunDetails details = runs.runDetails("run-1").orElseThrow();
@@ -111,7 +112,7 @@ class RunRepositoryTest {
     @Test
     void aStageIsReusedFromTheNewestCompletedAttemptWithTheSameKey() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt a = runs.startAttempt("run-1", "PREPARE", "prep-key", "w", null);
+        StageAttempt a = runs.startAttempt("run-1", "PREPARE", "", "prep-key", "w");
         ArtifactRecord manifest = new ArtifactRecord("b".repeat(64), 10, "application/json", "k", a.id());
         runs.succeedAttempt(a.id(), Map.of("manifest", manifest));
 
@@ -120,23 +121,61 @@ class RunRepositoryTest {
         assertEquals(a.id(), found.id());
 
         runs.createRun("run-2", "wf-2", "{}", "0.1.0", "d", null);
-        StageAttempt reused = runs.recordReuse("run-2", "PREPARE", "w2", found);
+        StageAttempt reused = runs.recordReuse("run-2", "PREPARE", "", "w2", found);
         assertEquals("REUSED", reused.status());
         assertEquals(a.id(), reused.reusedAttemptId());
         assertEquals(Map.of("manifest", "b".repeat(64)), reused.outputs());
-        assertEquals(reused.id(), runs.findCompletedAttempt("run-2", "PREPARE").orElseThrow().id());
+        assertEquals(List.of(reused.id()),
+                runs.findCompletedAttempts("run-2", "PREPARE").stream().map(StageAttempt::id).toList());
     }
 
     @Test
     void succeedingWithABadOutputLeavesTheAttemptRunningAndRegistersNothing() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt a = runs.startAttempt("run-1", "PREPARE", "k", "w", null);
+        StageAttempt a = runs.startAttempt("run-1", "PREPARE", "", "k", "w");
         ArtifactRecord good = new ArtifactRecord("c".repeat(64), 1, "text/plain", "k1", a.id());
         ArtifactRecord bad = new ArtifactRecord("not-a-sha", 1, "text/plain", "k2", a.id());
         assertThrows(DatabaseException.class,
                 () -> runs.succeedAttempt(a.id(), new java.util.TreeMap<>(Map.of("a-good", good, "b-bad", bad))));
         assertEquals("RUNNING", runs.findAttempt(a.id()).orElseThrow().status());
         assertTrue(runs.findArtifact("c".repeat(64)).isEmpty(), "the transaction must roll back the good output");
+    }
+
+    @Test
+    void partsAreNumberedSeparatelyAndALostWorkersAttemptIsClosedWhenTheNextStarts() {
+        runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
+        StageAttempt bags = runs.startAttempt("run-1", "FINETUNE_BAGS", "bags", "k-bags", "worker-a");
+        StageAttempt control = runs.startAttempt("run-1", "FINETUNE_BAGS", "control", "k-control", "worker-a");
+        assertEquals(1, bags.attempt());
+        assertEquals(1, control.attempt());
+
+        // worker-a was killed; Temporal retried the bags part on worker-b
+        StageAttempt retried = runs.startAttempt("run-1", "FINETUNE_BAGS", "bags", "k-bags", "worker-b");
+        assertEquals(2, retried.attempt());
+        StageAttempt lost = runs.findAttempt(bags.id()).orElseThrow();
+        assertEquals("FAILED", lost.status());
+        assertEquals("WorkerLost", lost.errorClass());
+        assertEquals("the worker worker-a stopped heartbeating; the stage was retried", lost.errorMessage());
+        assertEquals("RUNNING", runs.findAttempt(control.id()).orElseThrow().status());
+
+        runs.succeedAttempt(retried.id(), Map.of());
+        runs.succeedAttempt(control.id(), Map.of());
+        assertEquals(List.of("bags/2", "control/1"), runs.findCompletedAttempts("run-1", "FINETUNE_BAGS").stream()
+                .map(a -> a.part() + "/" + a.attempt()).toList());
+    }
+
+    @Test
+    void aRetriedAttemptFindsTheNewestCheckpointOfEarlierAttempts() {
+        runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
+        StageAttempt first = runs.startAttempt("run-1", "TRAIN_BASE", "base", "k", "worker-a");
+        runs.updateProgress(first.id(), "{\"step\": 50, \"checkpoint_iteration\": 40, \"checkpoint_sha256\": \"aa\"}");
+        runs.updateProgress(first.id(), "{\"step\": 90, \"checkpoint_iteration\": 80, \"checkpoint_sha256\": \"bb\"}");
+        StageAttempt second = runs.startAttempt("run-1", "TRAIN_BASE", "base", "k", "worker-b");
+
+        assertEquals(new RunRepository.Checkpoint(80, "bb"),
+                runs.latestCheckpoint("run-1", "TRAIN_BASE", "base", second.id()).orElseThrow());
+        assertTrue(runs.latestCheckpoint("run-1", "TRAIN_BASE", "other", second.id()).isEmpty());
+        assertTrue(runs.latestCheckpoint("run-1", "TRAIN_BASE", "base", first.id()).isEmpty());
     }
 
     @Test

@@ -2,11 +2,21 @@ package io.bagsflow.worker;
 
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.health.PingActivitiesImpl;
+import io.bagsflow.activities.pipeline.DatasetCache;
+import io.bagsflow.activities.pipeline.EvaluationActivitiesImpl;
+import io.bagsflow.activities.pipeline.PrepareActivitiesImpl;
+import io.bagsflow.activities.pipeline.RunActivitiesImpl;
+import io.bagsflow.activities.pipeline.RunReportWriter;
+import io.bagsflow.activities.pipeline.StageRunner;
+import io.bagsflow.activities.pipeline.TrainingActivitiesImpl;
 import io.bagsflow.db.Database;
+import io.bagsflow.db.LineageRepository;
+import io.bagsflow.db.RunRepository;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.health.PingWorkflowImpl;
+import io.bagsflow.workflows.pipeline.PipelineWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -40,7 +50,11 @@ public final class BagsflowWorker implements AutoCloseable {
     }
 
     public static BagsflowWorker start(Endpoints endpoints, List<String> queues, BagsflowHome home) {
-        String identity = WorkerIdentity.current();
+        return start(endpoints, queues, home, WorkerIdentity.current());
+    }
+
+    /** As {@link #start(Endpoints, List, BagsflowHome)}, under a given identity (tests run several in one JVM). */
+    public static BagsflowWorker start(Endpoints endpoints, List<String> queues, BagsflowHome home, String identity) {
         Database database = Database.open(endpoints.postgres().jdbcUrl(), endpoints.postgres().user(),
                 endpoints.postgres().password());
         TemporalConnection temporal = null;
@@ -48,12 +62,22 @@ public final class BagsflowWorker implements AutoCloseable {
             ArtifactStore store = ArtifactStore.connect(endpoints.s3().endpoint(), endpoints.s3().accessKey(),
                     endpoints.s3().secretKey(), endpoints.s3().bucket());
             temporal = TemporalConnection.connect(endpoints.temporal(), identity);
+            RunRepository runs = new RunRepository(database);
+            StageRunner runner = new StageRunner(runs, store, identity, home.work());
+            DatasetCache cache = new DatasetCache(store, home.root().resolve("cache"));
+            RunReportWriter reports = new io.bagsflow.activities.report.RunReports(runs,
+                    new LineageRepository(database), store, cache)::write;
             WorkerFactory factory = WorkerFactory.newInstance(temporal.client());
             for (String queue : queues) {
                 Worker worker = factory.newWorker(queue, options(queue));
                 worker.registerActivitiesImplementations(new PingActivitiesImpl(identity));
                 if (queue.equals(TaskQueues.CPU)) {
-                    worker.registerWorkflowImplementationTypes(PingWorkflowImpl.class);
+                    worker.registerWorkflowImplementationTypes(PingWorkflowImpl.class, PipelineWorkflowImpl.class);
+                    worker.registerActivitiesImplementations(new PrepareActivitiesImpl(runner),
+                            new EvaluationActivitiesImpl(runner, cache, reports),
+                            new RunActivitiesImpl(runs, identity));
+                } else {
+                    worker.registerActivitiesImplementations(new TrainingActivitiesImpl(runner, cache));
                 }
             }
             factory.start();

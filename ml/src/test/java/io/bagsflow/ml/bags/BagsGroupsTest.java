@@ -1,5 +1,6 @@
 package io.bagsflow.ml.bags;
 
+import io.bagsflow.ml.testing.LvisGolden;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.ml.dataset.CategoryStatistics;
@@ -123,7 +124,7 @@ class BagsGroupsTest {
 
     @Test
     void lvisVal100GroupsByInstanceCount() {
-        Path file = GoldenFiles.lvisVal100();
+        Path file = LvisGolden.lvisVal100();
         CategoryStatistics stats = CategoryStatistics.compute(LvisDatasetReader.read(file), file.toString());
         assertEquals(1230, stats.numClasses());
         // This subset's instance_count fields were recomputed for its 977 annotations, so both sources agree;

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.eval;
 
+import io.bagsflow.ml.testing.LvisGolden;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class LvisEvaluationOutputTest {
         LvisEvaluationJson.write(evaluateCase("b1"), file);
         ObjectMapper mapper = new ObjectMapper();
         JsonNode written = mapper.readTree(file.toFile());
-        JsonNode expected = mapper.readTree(GoldenData.folder().resolve("public/b1/expected.json").toFile());
+        JsonNode expected = mapper.readTree(LvisGolden.folder().resolve("public/b1/expected.json").toFile());
 
         assertEquals(names(expected.get("results")), names(written.get("results")));
         assertEquals(names(expected.get("per_category").get(0)), names(written.get("per_category").get(0)));
@@ -68,7 +69,7 @@ class LvisEvaluationOutputTest {
     }
 
     private static LvisEvaluation evaluateCase(String name) {
-        Path golden = GoldenData.folder();
+        Path golden = LvisGolden.folder();
         Path annotations = name.startsWith("a") ? golden.resolve("lvis_val_100.json")
                 : golden.resolve("public/" + name + "/annotations.json");
         return LvisEvaluator.evaluate(annotations, golden.resolve("public/" + name + "/detections.json"));

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.eval;
 
+import io.bagsflow.ml.testing.LvisGolden;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,15 +23,15 @@ class LvisEvaluatorGoldenTest {
     private static final String[] CATEGORY_KEYS = {"ap", "ap50", "ap75", "aps", "apm", "apl", "ar", "ars", "arm", "arl"};
 
     static List<Path> cases() {
-        return GoldenData.publicCases();
+        return LvisGolden.publicCases();
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void matchesOfficialLvisApi(Path caseDir) throws IOException {
         JsonNode expected = new ObjectMapper().readTree(caseDir.resolve("expected.json").toFile());
-        Path annotations = GoldenData.folder().resolve(expected.get("annotation_file").asText());
-        Path detections = GoldenData.folder().resolve(expected.get("detections_file").asText());
+        Path annotations = LvisGolden.folder().resolve(expected.get("annotation_file").asText());
+        Path detections = LvisGolden.folder().resolve(expected.get("detections_file").asText());
 
         LvisEvaluation e = LvisEvaluator.evaluate(annotations, detections);
 

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.eval;
 
+import io.bagsflow.ml.testing.LvisGolden;
 import io.bagsflow.ml.lvis.Frequency;
 import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
@@ -27,7 +28,7 @@ class LvisEvaluatorTest {
     /** The golden README's sanity check: every GT of lvis_val_100 as a detection with score 1.0. */
     @Test
     void everyGtAsADetectionGivesTheOfficialNumbers() {
-        Path file = GoldenData.folder().resolve("lvis_val_100.json");
+        Path file = LvisGolden.folder().resolve("lvis_val_100.json");
         LvisDataset gt = LvisDatasetReader.read(file);
         LvisResults.Builder dets = LvisResults.builder();
         for (LvisAnnotation a : gt.annotations()) {
@@ -113,7 +114,7 @@ class LvisEvaluatorTest {
     @Test
     void emptyResultsFileIsRejectedWithItsName(@TempDir Path dir) throws IOException {
         Path results = Files.writeString(dir.resolve("results.json"), "[]");
-        Path annotations = GoldenData.folder().resolve("lvis_val_100.json");
+        Path annotations = LvisGolden.folder().resolve("lvis_val_100.json");
         LvisFormatException e = assertThrows(LvisFormatException.class,
                 () -> LvisEvaluator.evaluate(annotations, results));
         assertEquals(results.toString(), e.file());
@@ -133,7 +134,7 @@ class LvisEvaluatorTest {
 
     @Test
     void unknownImageIdInAFileNamesTheFile() {
-        Path golden = GoldenData.folder();
+        Path golden = LvisGolden.folder();
         Path results = golden.resolve("public/b1/detections.json");
         LvisFormatException e = assertThrows(LvisFormatException.class,
                 () -> LvisEvaluator.evaluate(golden.resolve("lvis_val_100.json"), results));
@@ -143,7 +144,7 @@ class LvisEvaluatorTest {
 
     @Test
     void theNumberOfThreadsDoesNotChangeAnyValue() {
-        Path golden = GoldenData.folder();
+        Path golden = LvisGolden.folder();
         LvisDataset gt = LvisDatasetReader.read(golden.resolve("lvis_val_100.json"));
         LvisResults dt = LvisResultsReader.read(golden.resolve("public/a3/detections.json"));
 

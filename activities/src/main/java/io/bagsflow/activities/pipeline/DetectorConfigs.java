@@ -1,0 +1,68 @@
+package io.bagsflow.activities.pipeline;
+
+import io.bagsflow.ml.detector.DetectorConfig;
+import io.bagsflow.workflows.spec.PipelineSpec;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The detector configuration a spec asks for: the preset named by {@code detector.preset} (else the synthetic
+ * dataset's preset, else {@code small}) with the other {@code detector} keys as field overrides; fine-tuning adds
+ * the {@code finetune} keys on top. Unknown keys or wrong types are bad input.
+ */
+public final class DetectorConfigs {
+
+    private DetectorConfigs() {
+    }
+
+    public static DetectorConfig base(PipelineSpec spec) {
+        Map<String, Object> overrides = new TreeMap<>(spec.detector());
+        Object preset = overrides.remove("preset");
+        String name = preset != null ? preset.toString()
+                : spec.dataset().isSynthetic() ? spec.dataset().synth().preset() : "small";
+        try {
+            return DetectorConfig.preset(name).with(overrides);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("spec \"detector\": " + e.getMessage());
+        }
+    }
+
+    public static DetectorConfig finetune(PipelineSpec spec) {
+        try {
+            return base(spec).with(spec.finetune());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("spec \"finetune\": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The base-training configuration as it enters TRAIN_BASE's key: runtime, retraining and inference fields set to
+     * their defaults, so neither moving the stage to a GPU worker nor changing fine-tune settings retrains the base.
+     */
+    public static String baseKey(DetectorConfig config) {
+        return config.withRuntimeFrom(DetectorConfig.defaults()).toJson();
+    }
+
+    /** The configuration as it enters a fine-tune key: everything but where and how visibly it runs. */
+    public static String retrainKey(DetectorConfig config) {
+        DetectorConfig d = DetectorConfig.defaults();
+        Map<String, Object> runtime = new TreeMap<>();
+        runtime.put("preset", d.preset());
+        runtime.put("device", d.device());
+        runtime.put("threads", d.threads());
+        runtime.put("checkpointInterval", d.checkpointInterval());
+        runtime.put("progressInterval", d.progressInterval());
+        runtime.put("scoreThreshold", d.scoreThreshold());
+        runtime.put("nmsIou", d.nmsIou());
+        runtime.put("maxDetections", d.maxDetections());
+        runtime.put("inferenceBatchSize", d.inferenceBatchSize());
+        return config.with(runtime).toJson();
+    }
+
+    /** The settings that change detections of a given checkpoint. */
+    public static String inferenceKey(DetectorConfig config) {
+        return PipelineSpecs.toJson(Map.of("scoreThreshold", config.scoreThreshold(), "nmsIou", config.nmsIou(),
+                "maxDetections", config.maxDetections()));
+    }
+}

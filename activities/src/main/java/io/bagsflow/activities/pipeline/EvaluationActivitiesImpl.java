@@ -1,0 +1,111 @@
+package io.bagsflow.activities.pipeline;
+
+import io.bagsflow.db.CategoryAp;
+import io.bagsflow.db.EvaluationRecord;
+import io.bagsflow.db.LineageRepository;
+import io.bagsflow.db.Metrics;
+import io.bagsflow.ml.dataset.DatasetManifest;
+import io.bagsflow.ml.dataset.ManifestCategory;
+import io.bagsflow.ml.eval.CategoryEvaluation;
+import io.bagsflow.ml.eval.LvisEvaluation;
+import io.bagsflow.ml.eval.LvisEvaluationJson;
+import io.bagsflow.ml.eval.LvisEvaluator;
+import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.ml.lvis.LvisDatasetReader;
+import io.bagsflow.ml.lvis.LvisResults;
+import io.bagsflow.ml.lvis.LvisResultsReader;
+import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.workflows.pipeline.EvaluationActivities;
+import io.bagsflow.workflows.pipeline.ModelRef;
+import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.workflows.pipeline.StageInput;
+import io.bagsflow.workflows.pipeline.StageResult;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.MANIFEST;
+import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.VAL;
+
+/**
+ * The CPU half of EVALUATE: LVIS evaluation of a model's results (recorded as an evaluation with per-category
+ * values in the lineage), and the run's report at the end.
+ */
+public class EvaluationActivitiesImpl implements EvaluationActivities {
+
+    private final StageRunner runner;
+    private final DatasetCache cache;
+    private final RunReportWriter reports;
+
+    public EvaluationActivitiesImpl(StageRunner runner, DatasetCache cache, RunReportWriter reports) {
+        this.runner = runner;
+        this.cache = cache;
+        this.reports = reports;
+    }
+
+    @Override
+    public StageResult score(StageInput input) {
+        ModelRef model = input.model();
+        Map<String, ArtifactRef> a = input.artifacts();
+        ArtifactRef results = a.get("results/" + model.kind());
+        String part = model.kind() + "/score";
+        String key = StageKey.of(Stage.EVALUATE.name(), part, "{}",
+                Map.of("results", results.sha256(), VAL, a.get(VAL).sha256()));
+        return runner.run(input.runId(), Stage.EVALUATE, part, key, input.spec().reuseEnabled(), attempt -> {
+            Path valFile = cache.file(a.get(VAL));
+            LvisDataset val = LvisDatasetReader.read(valFile);
+            LvisResults dt = LvisResultsReader.read(attempt.download(results,
+                    attempt.workDir().resolve("results.json")));
+            attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections"));
+            LvisEvaluation evaluation = new LvisEvaluator(val, "val.json").evaluate(dt, "results/" + model.kind());
+            Path file = attempt.workDir().resolve("metrics-" + model.kind() + ".json");
+            LvisEvaluationJson.write(evaluation, file);
+            Path table = attempt.workDir().resolve("metrics-" + model.kind() + ".md");
+            Files.writeString(table, evaluation.markdownTable());
+            return Map.of("metrics/" + model.kind(), attempt.upload(file, "application/json"),
+                    "table/" + model.kind(), attempt.upload(table, "text/markdown"));
+        }, (c, attemptId, outputs) -> {
+            recordEvaluation(c, attemptId, input.runId(), model, outputs.get("metrics/" + model.kind()), results,
+                    a.get(VAL), a.get(MANIFEST));
+            return List.of();
+        });
+    }
+
+    @Override
+    public StageResult report(StageInput input) {
+        Map<String, ArtifactRef> a = input.artifacts();
+        Map<String, String> inputs = new HashMap<>();
+        a.forEach((name, ref) -> inputs.put(name, ref.sha256()));
+        String key = StageKey.of(Stage.EVALUATE.name(), "report", "{}", inputs);
+        return runner.run(input.runId(), Stage.EVALUATE, "report", key, input.spec().reuseEnabled(), attempt -> {
+            Path html = attempt.workDir().resolve("report.html");
+            reports.write(input.runId(), html);
+            return Map.of("report", attempt.upload(html, "text/html"));
+        }, StageRunner.NOTHING_TO_RECORD);
+    }
+
+    /** Reads the stored evaluation (works for a reused one too) and records it with per-category values. */
+    private void recordEvaluation(Connection c, long attemptId, String runId, ModelRef model, ArtifactRef metrics,
+                                  ArtifactRef results, ArtifactRef val, ArtifactRef manifestRef) throws SQLException {
+        LvisEvaluation e = LvisEvaluationJson.read(cache.file(metrics));
+        DatasetManifest manifest = DatasetManifest.read(cache.file(manifestRef));
+        Map<Integer, Integer> trainInstances = new HashMap<>();
+        for (ManifestCategory cat : manifest.categories()) {
+            trainInstances.put(cat.id(), cat.instanceCount());
+        }
+        List<CategoryAp> perCategory = new ArrayList<>();
+        for (CategoryEvaluation ce : e.perCategory()) {
+            perCategory.add(new CategoryAp(ce.categoryId(), ce.frequency() == null ? null : ce.frequency().code(),
+                    trainInstances.get(ce.categoryId()), ce.ap(), ce.ap50(), ce.ap75(), ce.aps(), ce.apm(), ce.apl(),
+                    ce.ar(), ce.ars(), ce.arm(), ce.arl()));
+        }
+        LineageRepository.insertEvaluation(c, new EvaluationRecord(0, ModelIds.of(runId, model.kind()), runId,
+                val.sha256(), results.sha256(), attemptId, Metrics.of(e.metrics().values()), null), perCategory);
+    }
+}

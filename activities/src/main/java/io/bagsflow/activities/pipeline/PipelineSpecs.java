@@ -1,0 +1,168 @@
+package io.bagsflow.activities.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.bagsflow.workflows.spec.DatasetSpec;
+import io.bagsflow.workflows.spec.PipelineSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a pipeline spec from a JSON or YAML file (by extension: .yaml/.yml, else JSON), strictly: an unknown key is
+ * an error naming it. Relative dataset paths are resolved against the spec file's folder. Fills every default.
+ */
+public final class PipelineSpecs {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private PipelineSpecs() {
+    }
+
+    public static PipelineSpec read(Path file) {
+        String name = file.toString().toLowerCase();
+        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new InvalidInputException(file + ": spec file not found");
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(file + ": invalid " + (mapper == YAML ? "YAML" : "JSON") + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidInputException(file + ": cannot read: " + e.getMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new InvalidInputException(file + ": a spec is an object such as "
+                    + "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}}}");
+        }
+        PipelineSpec spec = parse(tree, file.toString());
+        return resolvePaths(spec, file.toAbsolutePath().getParent());
+    }
+
+    /** Parses a spec given as a JSON text (for tests and the demo). */
+    public static PipelineSpec parse(String json) {
+        try {
+            return parse(JSON.readTree(json), "spec");
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException("spec: invalid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static PipelineSpec parse(JsonNode tree, String source) {
+        PipelineSpec spec;
+        try {
+            spec = JSON.treeToValue(tree, PipelineSpec.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidInputException(source + ": unknown key \"" + e.getPropertyName() + "\" at "
+                    + path(e) + "; known keys there: " + e.getKnownPropertyIds());
+        } catch (JsonProcessingException e) {
+            throw new InvalidInputException(source + ": " + e.getOriginalMessage() + " at " + path(e));
+        }
+        try {
+            spec = spec.withDefaults();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(source + ": " + e.getMessage());
+        }
+        check(spec, source);
+        return spec;
+    }
+
+    /** The checks that do not need the files: dataset form, generation names, bins, timeouts. */
+    public static void check(PipelineSpec spec, String source) {
+        DatasetSpec d = spec.dataset();
+        boolean local = d.train() != null || d.val() != null || d.images() != null;
+        if (d.synth() != null && local) {
+            throw new InvalidInputException(source + ": dataset: give either \"synth\" or \"train\"/\"val\"/\"images\","
+                    + " not both");
+        }
+        if (d.synth() == null && (d.train() == null || d.val() == null || d.images() == null)) {
+            throw new InvalidInputException(source + ": dataset: \"train\", \"val\" and \"images\" are all needed "
+                    + "for a local dataset (or use \"synth\")");
+        }
+        if (d.synth() != null && !List.of("tiny", "small", "medium").contains(d.synth().preset())) {
+            throw new InvalidInputException(source + ": dataset.synth.preset must be tiny, small or medium, got \""
+                    + d.synth().preset() + "\"");
+        }
+        for (String g : spec.generations()) {
+            if (!PipelineSpec.KNOWN_GENERATIONS.contains(g)) {
+                throw new InvalidInputException(source + ": generations: unknown \"" + g + "\"; use any of "
+                        + PipelineSpec.KNOWN_GENERATIONS);
+            }
+        }
+        if (spec.generations().stream().distinct().count() != spec.generations().size()) {
+            throw new InvalidInputException(source + ": generations: " + spec.generations() + " names one twice");
+        }
+        List<Integer> bins = spec.groups().bins();
+        if (bins.isEmpty() || bins.get(0) != 0) {
+            throw new InvalidInputException(source + ": groups.bins must start at 0, got " + bins);
+        }
+        for (int i = 1; i < bins.size(); i++) {
+            if (bins.get(i) <= bins.get(i - 1)) {
+                throw new InvalidInputException(source + ": groups.bins must increase, got " + bins);
+            }
+        }
+        if (spec.timeouts().heartbeatSeconds() < 1 || spec.timeouts().maxAttempts() < 1
+                || spec.timeouts().stageHours() < 1) {
+            throw new InvalidInputException(source + ": timeouts must be positive, got " + spec.timeouts());
+        }
+    }
+
+    /** The spec as canonical JSON (sorted keys): what is stored with the run and hashed into stage keys. */
+    public static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(JSON.readTree(JSON.writeValueAsString(value)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static PipelineSpec resolvePaths(PipelineSpec spec, Path dir) {
+        DatasetSpec d = spec.dataset();
+        if (d.synth() != null) {
+            return spec;
+        }
+        DatasetSpec resolved = new DatasetSpec(null, resolve(dir, d.train()), resolve(dir, d.val()),
+                resolve(dir, d.images()));
+        return new PipelineSpec(resolved, spec.groups(), spec.detector(), spec.finetune(), spec.generations(),
+                spec.timeouts(), spec.reuse());
+    }
+
+    private static String resolve(Path dir, String path) {
+        Path p = Path.of(path);
+        return (p.isAbsolute() || dir == null ? p : dir.resolve(p)).normalize().toString();
+    }
+
+    private static String path(JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+            List<String> parts = new ArrayList<>();
+            for (var ref : m.getPath()) {
+                parts.add(ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]");
+            }
+            return parts.isEmpty() ? "top level" : String.join(".", parts);
+        }
+        return "?";
+    }
+
+    /** A map's JSON with sorted keys, for stage keys. */
+    public static String canonical(Map<String, ?> map) {
+        return toJson(map);
+    }
+}

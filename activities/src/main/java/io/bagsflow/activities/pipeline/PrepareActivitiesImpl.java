@@ -1,0 +1,190 @@
+package io.bagsflow.activities.pipeline;
+
+import io.bagsflow.ml.bags.BagsFiles;
+import io.bagsflow.ml.bags.BinEdges;
+import io.bagsflow.ml.bags.GroupingOptions;
+import io.bagsflow.ml.bags.RepeatFactors;
+import io.bagsflow.ml.bags.StatisticsTable;
+import io.bagsflow.ml.dataset.CountSource;
+import io.bagsflow.ml.dataset.DatasetCheck;
+import io.bagsflow.ml.dataset.DatasetManifest;
+import io.bagsflow.ml.dataset.DatasetValidator;
+import io.bagsflow.ml.dataset.InvalidDatasetException;
+import io.bagsflow.ml.dataset.ManifestFile;
+import io.bagsflow.ml.dataset.ManifestImage;
+import io.bagsflow.ml.synth.SyntheticDataset;
+import io.bagsflow.ml.synth.SyntheticPreset;
+import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.workflows.pipeline.PrepareActivities;
+import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.workflows.pipeline.StageInput;
+import io.bagsflow.workflows.pipeline.StageResult;
+import io.bagsflow.workflows.spec.DatasetSpec;
+import io.bagsflow.workflows.spec.PipelineSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * PREPARE: makes the synthetic dataset or reads the local one, validates it (bad input fails for good, naming every
+ * problem), and stores as artifacts: the manifest, both annotation files, the image archive, the BAGS group files
+ * (groups.json, groups.npz, RFS factors, class weights) and the statistics table.
+ */
+public class PrepareActivitiesImpl implements PrepareActivities {
+
+    /** Artifact names of PREPARE's outputs, used by the later stages. */
+    public static final String MANIFEST = "manifest";
+    public static final String TRAIN = "train";
+    public static final String VAL = "val";
+    public static final String IMAGES = "images";
+    public static final String GROUPS = "groups";
+    public static final String GROUPS_NPZ = "groups_npz";
+    public static final String REPEAT_FACTORS = "repeat_factors";
+    public static final String CLASS_WEIGHTS = "class_weights";
+    public static final String STATISTICS = "statistics";
+
+    private final StageRunner runner;
+
+    public PrepareActivitiesImpl(StageRunner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public StageResult prepare(StageInput input) {
+        PipelineSpec spec = input.spec();
+        DatasetSpec d = spec.dataset();
+        String config = PipelineSpecs.toJson(Map.of("dataset", d.isSynthetic() ? d.synth() : "local",
+                "bins", spec.groups().bins()));
+        Map<String, String> inputs = d.isSynthetic() ? Map.of() : localInputs(d);
+        String key = StageKey.of(Stage.PREPARE.name(), "", config, inputs);
+        return runner.run(input.runId(), Stage.PREPARE, "", key, spec.reuseEnabled(),
+                attempt -> prepare(attempt, spec), StageRunner.NOTHING_TO_RECORD);
+    }
+
+    private Map<String, ArtifactRef> prepare(Attempt attempt, PipelineSpec spec) throws IOException {
+        DatasetSpec d = spec.dataset();
+        Path train;
+        Path val;
+        Path images;
+        if (d.isSynthetic()) {
+            attempt.progress(Map.of("step", 0, "total", 4, "message", "generating synth " + d.synth().preset()));
+            Path out = attempt.workDir().resolve("dataset");
+            var summary = SyntheticDataset.generate(SyntheticPreset.parse(d.synth().preset()), d.synth().seed(), out);
+            train = summary.train();
+            val = summary.val();
+            images = summary.imageDir();
+        } else {
+            train = Path.of(d.train());
+            val = Path.of(d.val());
+            images = Path.of(d.images());
+        }
+        attempt.progress(Map.of("step", 1, "total", 4, "message", "validating"));
+        DatasetCheck check = DatasetValidator.check(train, val, images);
+        if (!check.ok()) {
+            throw new InvalidInputException("the dataset has " + check.report().errors().size() + " problem(s): "
+                    + check.report().format(10), new InvalidDatasetException(check.report()));
+        }
+        attempt.progress(Map.of("step", 2, "total", 4, "message", "BAGS groups"));
+        Path dir = attempt.workDir().resolve("out");
+        Files.createDirectories(dir);
+        GroupingOptions options = new GroupingOptions(new BinEdges(spec.groups().bins().stream()
+                .mapToInt(Integer::intValue).toArray()), CountSource.ANNOTATIONS, RepeatFactors.DEFAULT_THRESHOLD);
+        BagsFiles groups = BagsFiles.write(check.statistics(), options, dir.resolve("groups"));
+        Path statistics = dir.resolve("statistics.txt");
+        Files.writeString(statistics, StatisticsTable.format(check.statistics(), groups.groups()),
+                StandardCharsets.UTF_8);
+
+        attempt.progress(Map.of("step", 3, "total", 4, "message", "archiving images"));
+        DatasetManifest manifest = portable(check.manifest());
+        Path manifestFile = dir.resolve("manifest.json");
+        manifest.write(manifestFile);
+        Set<String> paths = new TreeSet<>();
+        manifest.trainImages().forEach(i -> paths.add(i.path()));
+        manifest.valImages().forEach(i -> paths.add(i.path()));
+        Path archive = dir.resolve("images.zip");
+        ImageArchive.write(images, paths, archive);
+
+        attempt.progress(Map.of("step", 4, "total", 4, "message", "uploading"));
+        Map<String, ArtifactRef> out = new LinkedHashMap<>();
+        out.put(MANIFEST, attempt.upload(manifestFile, "application/json"));
+        out.put(TRAIN, attempt.upload(train, "application/json"));
+        out.put(VAL, attempt.upload(val, "application/json"));
+        out.put(IMAGES, attempt.upload(archive, "application/zip"));
+        out.put(GROUPS, attempt.upload(groups.groupsJson(), "application/json"));
+        out.put(GROUPS_NPZ, attempt.upload(groups.groupsNpz(), "application/octet-stream"));
+        out.put(REPEAT_FACTORS, attempt.upload(groups.repeatFactorsJson(), "application/json"));
+        out.put(CLASS_WEIGHTS, attempt.upload(groups.classWeightsJson(), "application/json"));
+        out.put(STATISTICS, attempt.upload(statistics, "text/plain"));
+        return out;
+    }
+
+    /**
+     * The manifest as later stages see it: annotation files and images by their names inside the stored dataset,
+     * not by where this worker read them, so the same dataset gives the same manifest (and hash) anywhere.
+     */
+    static DatasetManifest portable(DatasetManifest m) {
+        return new DatasetManifest(m.formatVersion(),
+                new ManifestFile("train.json", m.train().sha256(), m.train().bytes()),
+                new ManifestFile("val.json", m.val().sha256(), m.val().bytes()),
+                "images.zip", m.counts(), m.categories(), m.trainImages(), m.valImages());
+    }
+
+    /**
+     * The content identity of a local dataset for the stage key: the hashes of both annotation files and of the
+     * image folder's listing (path, size, modification time of every file), which changes when any image does.
+     */
+    static Map<String, String> localInputs(DatasetSpec d) {
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("train", sha256(Path.of(d.train())));
+        inputs.put("val", sha256(Path.of(d.val())));
+        Path images = Path.of(d.images());
+        List<String> listing = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(images)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                listing.add(images.relativize(f) + "\t" + Files.size(f) + "\t" + Files.getLastModifiedTime(f).toMillis());
+            }
+        } catch (IOException e) {
+            // the validator names the problem with the folder; the key just has to be stable
+            listing.add("unreadable: " + e.getMessage());
+        }
+        inputs.put("images", sha256(String.join("\n", listing).getBytes(StandardCharsets.UTF_8)));
+        return inputs;
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            // a missing file fails validation with a clear message; here it only has to give a key
+            return "missing:" + file;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+
+}

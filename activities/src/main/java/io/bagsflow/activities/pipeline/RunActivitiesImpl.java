@@ -1,0 +1,94 @@
+package io.bagsflow.activities.pipeline;
+
+import io.bagsflow.db.ArtifactRecord;
+import io.bagsflow.db.CategoryAp;
+import io.bagsflow.db.EvaluationRecord;
+import io.bagsflow.db.LineageRepository;
+import io.bagsflow.db.ModelRecord;
+import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.StageAttempt;
+import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.workflows.pipeline.ModelRef;
+import io.bagsflow.workflows.pipeline.PipelineWorkflowImpl;
+import io.bagsflow.workflows.pipeline.RunActivities;
+import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.workflows.pipeline.StageResult;
+import io.temporal.failure.ApplicationFailure;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Run bookkeeping: run status, and taking a stage's results from an earlier run for {@code --resume-from}. */
+public class RunActivitiesImpl implements RunActivities {
+
+    private final RunRepository runs;
+    private final String worker;
+
+    public RunActivitiesImpl(RunRepository runs, String worker) {
+        this.runs = runs;
+        this.worker = worker;
+    }
+
+    @Override
+    public void markRunStatus(String runId, RunStatus status) {
+        runs.updateRunStatus(runId, status.name());
+    }
+
+    @Override
+    public StageResult takeStage(String runId, Stage stage, String fromRunId) {
+        long t0 = System.nanoTime();
+        List<StageAttempt> earlier = runs.findCompletedAttempts(fromRunId, stage.name());
+        if (earlier.isEmpty()) {
+            throw ApplicationFailure.newNonRetryableFailure("run " + fromRunId + " has no completed " + stage
+                    + " stage to resume from", PipelineWorkflowImpl.INVALID_INPUT);
+        }
+        Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
+        List<ModelRef> models = new ArrayList<>();
+        long lastId = 0;
+        for (StageAttempt e : earlier) {
+            Map<String, ArtifactRef> partOutputs = new LinkedHashMap<>();
+            for (Map.Entry<String, String> o : e.outputs().entrySet()) {
+                ArtifactRecord a = runs.findArtifact(o.getValue()).orElseThrow();
+                partOutputs.put(o.getKey(), new ArtifactRef(a.sha256(), a.sizeBytes(), a.mediaType()));
+            }
+            outputs.putAll(partOutputs);
+            StageAttempt taken = runs.recordReuse(runId, stage.name(), e.part(), worker, e,
+                    (c, newAttemptId) -> models.addAll(copyLineage(c, e.id(), newAttemptId, runId, partOutputs)));
+            lastId = taken.id();
+        }
+        return new StageResult(outputs, models, true, lastId, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Copies the models and evaluations an earlier attempt recorded into the new run, so that the new run's
+     * lineage is complete: same checkpoints and metrics, model ids of the new run, parents mapped to the new run.
+     */
+    static List<ModelRef> copyLineage(Connection c, long fromAttemptId, long newAttemptId, String runId,
+                                      Map<String, ArtifactRef> outputs) throws SQLException {
+        List<ModelRef> refs = new ArrayList<>();
+        for (ModelRecord m : LineageRepository.modelsOfAttempt(c, fromAttemptId)) {
+            String parent = m.parentModelId() == null ? null : ModelIds.of(runId,
+                    LineageRepository.findModel(c, m.parentModelId()).orElseThrow().kind());
+            ModelRecord copy = new ModelRecord(ModelIds.of(runId, m.kind()), runId, m.generation(), m.kind(), parent,
+                    m.checkpointSha256(), m.manifestSha256(), m.groupsSha256(), m.configJson(), m.codeVersion(),
+                    newAttemptId, null);
+            LineageRepository.insertModel(c, copy);
+            ArtifactRef checkpoint = outputs.values().stream()
+                    .filter(a -> a.sha256().equals(m.checkpointSha256())).findFirst()
+                    .orElse(new ArtifactRef(m.checkpointSha256(), -1, "application/zip"));
+            refs.add(new ModelRef(copy.id(), copy.kind(), copy.generation(), copy.parentModelId(), checkpoint));
+        }
+        for (EvaluationRecord ev : LineageRepository.evaluationsOfAttempt(c, fromAttemptId)) {
+            String kind = LineageRepository.findModel(c, ev.modelId()).orElseThrow().kind();
+            List<CategoryAp> perCategory = LineageRepository.categoryAps(c, ev.id());
+            LineageRepository.insertEvaluation(c, new EvaluationRecord(0, ModelIds.of(runId, kind), runId,
+                    ev.datasetSha256(), ev.resultsSha256(), newAttemptId, ev.metrics(), null), perCategory);
+        }
+        return refs;
+    }
+}

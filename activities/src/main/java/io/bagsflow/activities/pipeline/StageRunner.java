@@ -1,0 +1,202 @@
+package io.bagsflow.activities.pipeline;
+
+import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.db.ArtifactRecord;
+import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.StageAttempt;
+import io.bagsflow.ml.lvis.LvisFormatException;
+import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.workflows.pipeline.ModelRef;
+import io.bagsflow.workflows.pipeline.PipelineWorkflowImpl;
+import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.workflows.pipeline.StageResult;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.failure.ApplicationFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * How every stage activity runs one part of a stage: reuse a finished attempt with the same key if allowed;
+ * otherwise open an attempt, do the work in a private folder, upload its outputs, and close the attempt as
+ * SUCCEEDED together with its outputs and lineage rows in one transaction. A failure closes the attempt as FAILED;
+ * bad input becomes a non-retryable failure, anything else is retried by Temporal.
+ */
+public final class StageRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
+
+    private final RunRepository runs;
+    private final ArtifactStore store;
+    private final String worker;
+    private final Path workRoot;
+
+    public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot) {
+        this.runs = runs;
+        this.store = store;
+        this.worker = worker;
+        this.workRoot = workRoot;
+    }
+
+    public RunRepository runs() {
+        return runs;
+    }
+
+    public ArtifactStore store() {
+        return store;
+    }
+
+    /** The work of a stage part: returns its outputs by name, already uploaded with {@link Attempt#upload}. */
+    @FunctionalInterface
+    public interface Work {
+        Map<String, ArtifactRef> run(Attempt attempt) throws Exception;
+    }
+
+    /**
+     * Writes the lineage rows of a finished part (models, evaluations) in the transaction that closes its attempt,
+     * and returns the models it recorded. Also called when the part is reused, with the reused outputs.
+     */
+    @FunctionalInterface
+    public interface Recorder {
+        List<ModelRef> record(Connection connection, long attemptId, Map<String, ArtifactRef> outputs)
+                throws SQLException;
+    }
+
+    public static final Recorder NOTHING_TO_RECORD = (c, id, outputs) -> List.of();
+
+    public StageResult run(String runId, Stage stage, String part, String stageKey, boolean reuse, Work work,
+                           Recorder recorder) {
+        long t0 = System.nanoTime();
+        if (reuse) {
+            Optional<StageResult> reused = tryReuse(runId, stage, part, stageKey, recorder, t0);
+            if (reused.isPresent()) {
+                return reused.get();
+            }
+        }
+        StageAttempt attempt = runs.startAttempt(runId, stage.name(), part, stageKey, worker);
+        Path dir = workRoot.resolve(runId).resolve(stage.name().toLowerCase() + (part.isEmpty() ? "" : "-" + part)
+                + "-" + attempt.attempt());
+        try {
+            Files.createDirectories(dir);
+            Attempt context = new Attempt(attempt.id(), dir, store, runs, activityContext());
+            Map<String, ArtifactRef> outputs = work.run(context);
+            List<ModelRef> models = new ArrayList<>();
+            runs.succeedAttempt(attempt.id(), records(outputs, attempt.id()),
+                    c -> models.addAll(recorder.record(c, attempt.id(), outputs)));
+            return new StageResult(outputs, models, false, attempt.id(), seconds(t0));
+        } catch (Exception e) {
+            RuntimeException failure = translate(e);
+            runs.failAttempt(attempt.id(), errorClass(e), message(e));
+            log.warn("{} {} {} attempt {} failed: {}", runId, stage, part, attempt.attempt(), message(e));
+            throw failure;
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private Optional<StageResult> tryReuse(String runId, Stage stage, String part, String key, Recorder recorder,
+                                           long t0) {
+        Optional<StageAttempt> found = runs.findCompletedAttempt(key);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        StageAttempt earlier = found.get();
+        Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : earlier.outputs().entrySet()) {
+            Optional<ArtifactRecord> a = runs.findArtifact(e.getValue());
+            // Reuse only what the store still holds: a lost artifact means the work must be done again.
+            if (a.isEmpty() || !store.exists(e.getValue())) {
+                log.warn("cannot reuse attempt {}: artifact {} is gone", earlier.id(), e.getValue());
+                return Optional.empty();
+            }
+            outputs.put(e.getKey(), new ArtifactRef(a.get().sha256(), a.get().sizeBytes(), a.get().mediaType()));
+        }
+        List<ModelRef> models = new ArrayList<>();
+        StageAttempt reused = runs.recordReuse(runId, stage.name(), part, worker, earlier,
+                (c, attemptId) -> models.addAll(recorder.record(c, attemptId, outputs)));
+        return Optional.of(new StageResult(outputs, models, true, reused.id(), seconds(t0)));
+    }
+
+    private static ActivityExecutionContext activityContext() {
+        try {
+            return Activity.getExecutionContext();
+        } catch (IllegalStateException notInAnActivity) {
+            return null;
+        }
+    }
+
+    private static Map<String, ArtifactRecord> records(Map<String, ArtifactRef> outputs, long attemptId) {
+        Map<String, ArtifactRecord> out = new LinkedHashMap<>();
+        outputs.forEach((name, a) -> out.put(name, new ArtifactRecord(a.sha256(), a.size(), a.mediaType(),
+                ArtifactStore.keyOf(a.sha256()), attemptId)));
+        return out;
+    }
+
+    /** Bad input fails for good; cancellation passes through; anything else is retried by Temporal. */
+    static RuntimeException translate(Exception e) {
+        if (e instanceof ActivityCompletionException || e instanceof ApplicationFailure) {
+            return (RuntimeException) e;
+        }
+        if (isInvalidInput(e)) {
+            return ApplicationFailure.newNonRetryableFailureWithCause(message(e), PipelineWorkflowImpl.INVALID_INPUT,
+                    e);
+        }
+        return ApplicationFailure.newFailureWithCause(message(e), errorClass(e), e);
+    }
+
+    static boolean isInvalidInput(Throwable e) {
+        return e instanceof InvalidInputException || e instanceof LvisFormatException
+                || e.getClass().getSimpleName().equals("InvalidDatasetException");
+    }
+
+    static String errorClass(Exception e) {
+        if (e instanceof ActivityCompletionException) {
+            return "Cancelled";
+        }
+        return isInvalidInput(e) ? PipelineWorkflowImpl.INVALID_INPUT : e.getClass().getName();
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.getCause() != null ? message(e.getCause()) : e.getClass().getSimpleName();
+        }
+        return m;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // a leftover file in the work folder is harmless
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.bagsflow.activities.pipeline;
+
+import io.bagsflow.activities.CodeVersion;
+import io.bagsflow.db.LineageRepository;
+import io.bagsflow.db.ModelRecord;
+import io.bagsflow.db.RunRepository;
+import io.bagsflow.ml.bags.BagsGroups;
+import io.bagsflow.ml.bags.GroupsJson;
+import io.bagsflow.ml.detector.BaseTrainer;
+import io.bagsflow.ml.detector.ClassifierRetrainer;
+import io.bagsflow.ml.detector.DetectorConfig;
+import io.bagsflow.ml.detector.Inference;
+import io.bagsflow.ml.detector.LossPoint;
+import io.bagsflow.ml.detector.RetrainMethod;
+import io.bagsflow.ml.detector.TrainingListener;
+import io.bagsflow.ml.detector.TrainingProgress;
+import io.bagsflow.ml.detector.TrainingResult;
+import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.ml.lvis.LvisDatasetReader;
+import io.bagsflow.ml.lvis.LvisResults;
+import io.bagsflow.ml.lvis.LvisResultsWriter;
+import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.workflows.pipeline.ModelRef;
+import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.workflows.pipeline.StageInput;
+import io.bagsflow.workflows.pipeline.StageResult;
+import io.bagsflow.workflows.pipeline.TrainingActivities;
+import io.bagsflow.workflows.spec.PipelineSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.GROUPS;
+import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.IMAGES;
+import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.MANIFEST;
+import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.TRAIN;
+import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.VAL;
+
+/**
+ * The GPU-queue stages: base training (TRAIN_BASE), classifier-only retraining (FINETUNE_BAGS, one part per
+ * method) and inference (EVALUATE's predict). Training heartbeats progress; every checkpoint is uploaded and
+ * recorded before training goes on, and a retried attempt continues from the newest one.
+ */
+public class TrainingActivitiesImpl implements TrainingActivities {
+
+    private final StageRunner runner;
+    private final DatasetCache cache;
+
+    public TrainingActivitiesImpl(StageRunner runner, DatasetCache cache) {
+        this.runner = runner;
+        this.cache = cache;
+    }
+
+    @Override
+    public StageResult trainBase(StageInput input) {
+        PipelineSpec spec = input.spec();
+        DetectorConfig config = DetectorConfigs.base(spec);
+        Map<String, ArtifactRef> a = input.artifacts();
+        String key = StageKey.of(Stage.TRAIN_BASE.name(), "base", DetectorConfigs.baseKey(config),
+                Map.of(TRAIN, a.get(TRAIN).sha256(), IMAGES, a.get(IMAGES).sha256()));
+        return runner.run(input.runId(), Stage.TRAIN_BASE, "base", key, spec.reuseEnabled(), attempt -> {
+            LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
+            Path images = cache.images(a.get(IMAGES));
+            Path resume = resumeCheckpoint(input.runId(), Stage.TRAIN_BASE, "base", attempt);
+            TrainingResult result = BaseTrainer.train(config, train, images, attempt.workDir().resolve("train"),
+                    resume, listener(attempt, "base"));
+            return trainedOutputs(attempt, "base", result);
+        }, (c, attemptId, outputs) -> List.of(record(c, attemptId, input.runId(), "base", 0, null, outputs, a,
+                config)));
+    }
+
+    @Override
+    public StageResult finetune(StageInput input) {
+        PipelineSpec spec = input.spec();
+        String kind = input.part();
+        RetrainMethod method = RetrainMethod.valueOf(kind.toUpperCase(Locale.ROOT));
+        DetectorConfig config = DetectorConfigs.finetune(spec);
+        Map<String, ArtifactRef> a = input.artifacts();
+        ModelRef base = input.model();
+        String key = StageKey.of(Stage.FINETUNE_BAGS.name(), kind, DetectorConfigs.retrainKey(config),
+                Map.of("base", base.checkpoint().sha256(), GROUPS, a.get(GROUPS).sha256(),
+                        TRAIN, a.get(TRAIN).sha256(), IMAGES, a.get(IMAGES).sha256()));
+        return runner.run(input.runId(), Stage.FINETUNE_BAGS, kind, key, spec.reuseEnabled(), attempt -> {
+            LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
+            Path images = cache.images(a.get(IMAGES));
+            BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
+            Path baseCheckpoint = cache.file(base.checkpoint());
+            TrainingResult result = ClassifierRetrainer.retrain(method, config, baseCheckpoint, groups, train, images,
+                    attempt.workDir().resolve("retrain"), listener(attempt, kind));
+            return trainedOutputs(attempt, kind, result);
+        }, (c, attemptId, outputs) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(), outputs,
+                a, config)));
+    }
+
+    @Override
+    public StageResult predict(StageInput input) {
+        PipelineSpec spec = input.spec();
+        ModelRef model = input.model();
+        DetectorConfig config = DetectorConfigs.finetune(spec);
+        Map<String, ArtifactRef> a = input.artifacts();
+        String part = model.kind() + "/predict";
+        String key = StageKey.of(Stage.EVALUATE.name(), part, DetectorConfigs.inferenceKey(config),
+                Map.of("checkpoint", model.checkpoint().sha256(), VAL, a.get(VAL).sha256(),
+                        IMAGES, a.get(IMAGES).sha256()));
+        return runner.run(input.runId(), Stage.EVALUATE, part, key, spec.reuseEnabled(), attempt -> {
+            LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
+            Path images = cache.images(a.get(IMAGES));
+            Path checkpoint = cache.file(model.checkpoint());
+            LvisResults results = Inference.predict(checkpoint, val, images, config, listener(attempt, part));
+            Path file = attempt.workDir().resolve("results-" + model.kind() + ".json");
+            LvisResultsWriter.write(results, file);
+            return Map.of("results/" + model.kind(), attempt.upload(file, "application/json"));
+        }, StageRunner.NOTHING_TO_RECORD);
+    }
+
+    /** Reports progress to Temporal and PostgreSQL; uploads and records every checkpoint before going on. */
+    private static TrainingListener listener(Attempt attempt, String part) {
+        long t0 = System.nanoTime();
+        return new TrainingListener() {
+            @Override
+            public void onProgress(TrainingProgress p) {
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("step", p.iteration());
+                details.put("total", p.totalIterations());
+                double loss = p.losses().values().stream().mapToDouble(Double::doubleValue).sum();
+                if (!p.losses().isEmpty()) {
+                    details.put("loss", loss);
+                }
+                details.put("images_per_second", p.imagesPerSecond());
+                details.put("skipped_steps", p.skippedSteps());
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                if (p.iteration() > 0 && p.totalIterations() > p.iteration()) {
+                    details.put("eta_seconds", Math.round(elapsed / p.iteration()
+                            * (p.totalIterations() - p.iteration())));
+                }
+                attempt.progress(details);
+            }
+
+            @Override
+            public void onCheckpoint(Path file, int iteration) {
+                ArtifactRef ref = attempt.upload(file, "application/zip");
+                attempt.checkpointed(iteration, ref);
+            }
+        };
+    }
+
+    /**
+     * The newest checkpoint an earlier attempt of this part uploaded, downloaded, or null to start afresh. The
+     * database has it even when the last heartbeat of a killed worker never reached Temporal.
+     */
+    private Path resumeCheckpoint(String runId, Stage stage, String part, Attempt attempt) throws IOException {
+        Optional<RunRepository.Checkpoint> last = runner.runs().latestCheckpoint(runId, stage.name(), part,
+                attempt.id());
+        if (last.isEmpty() || !runner.store().exists(last.get().sha256())) {
+            return null;
+        }
+        Path file = attempt.workDir().resolve("resume.zip");
+        Files.createDirectories(file.getParent());
+        attempt.download(new ArtifactRef(last.get().sha256(), -1, "application/zip"), file);
+        attempt.resumedFrom(last.get().iteration());
+        return file;
+    }
+
+    private static Map<String, ArtifactRef> trainedOutputs(Attempt attempt, String kind, TrainingResult result)
+            throws IOException {
+        Map<String, ArtifactRef> out = new LinkedHashMap<>();
+        out.put("checkpoint/" + kind, attempt.upload(result.checkpoint(), "application/zip"));
+        Path curve = attempt.workDir().resolve("curve-" + kind + ".json");
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("kind", kind);
+        doc.put("skipped_steps", result.skippedSteps());
+        doc.put("images_per_second", result.imagesPerSecond());
+        doc.put("points", result.lossCurve().stream().map(p -> Map.of("iteration", p.iteration(),
+                "losses", new java.util.TreeMap<>(p.losses()), "total", p.total())).toList());
+        Files.writeString(curve, PipelineSpecs.toJson(doc));
+        out.put("curve/" + kind, attempt.upload(curve, "application/json"));
+        return out;
+    }
+
+    private static ModelRef record(java.sql.Connection c, long attemptId, String runId, String kind, int generation,
+                                   String parent, Map<String, ArtifactRef> outputs, Map<String, ArtifactRef> inputs,
+                                   DetectorConfig config) throws java.sql.SQLException {
+        ArtifactRef checkpoint = outputs.get("checkpoint/" + kind);
+        ModelRecord m = new ModelRecord(ModelIds.of(runId, kind), runId, generation, kind, parent,
+                checkpoint.sha256(), inputs.get(MANIFEST).sha256(), inputs.get(GROUPS).sha256(), config.toJson(),
+                CodeVersion.get(), attemptId, null);
+        LineageRepository.insertModel(c, m);
+        return new ModelRef(m.id(), kind, generation, parent, checkpoint);
+    }
+
+}

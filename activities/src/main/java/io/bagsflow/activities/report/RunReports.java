@@ -1,0 +1,147 @@
+package io.bagsflow.activities.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.activities.pipeline.DatasetCache;
+import io.bagsflow.db.ArtifactRecord;
+import io.bagsflow.db.CategoryAp;
+import io.bagsflow.db.EvaluationRecord;
+import io.bagsflow.db.LineageRepository;
+import io.bagsflow.db.ModelRecord;
+import io.bagsflow.db.PipelineRun;
+import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.StageAttempt;
+import io.bagsflow.ml.dataset.DatasetManifest;
+import io.bagsflow.ml.dataset.ManifestCategory;
+import io.bagsflow.ml.detector.ClassifierWeightNorms;
+import io.bagsflow.ml.report.HtmlReport;
+import io.bagsflow.ml.report.ReportModel;
+import io.bagsflow.workflows.pipeline.ArtifactRef;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Gathers what reports and comparisons show about models, from the lineage in PostgreSQL and the artifacts they
+ * point to (training curves, checkpoints for weight norms, the manifest for training instance counts).
+ */
+public final class RunReports {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RunRepository runs;
+    private final LineageRepository lineage;
+    private final ArtifactStore store;
+    private final DatasetCache cache;
+
+    public RunReports(RunRepository runs, LineageRepository lineage, ArtifactStore store, DatasetCache cache) {
+        this.runs = runs;
+        this.lineage = lineage;
+        this.store = store;
+        this.cache = cache;
+    }
+
+    /** Writes the HTML report of a run: its model generations compared. */
+    public void write(String runId, Path file) throws IOException {
+        List<ReportModel> models = reportModels(lineage.modelsOfRun(runId));
+        if (models.isEmpty()) {
+            throw new IllegalStateException("run " + runId + " has no models to report on");
+        }
+        PipelineRun run = runs.findRun(runId).orElseThrow();
+        String html = HtmlReport.render("bagsflow run " + runId, "dataset " + run.dataset() + ", code "
+                + run.codeVersion() + ", " + models.size() + " model generations", models);
+        Files.writeString(file, html, StandardCharsets.UTF_8);
+    }
+
+    /** The report view of these models, in the given order. */
+    public List<ReportModel> reportModels(List<ModelRecord> models) {
+        List<ReportModel> out = new ArrayList<>();
+        for (ModelRecord m : models) {
+            out.add(reportModel(m));
+        }
+        return out;
+    }
+
+    public ReportModel reportModel(ModelRecord m) {
+        PipelineRun run = runs.findRun(m.runId()).orElseThrow();
+        Map<Integer, ManifestCategory> categories = manifestCategories(m.manifestSha256());
+
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        List<ReportModel.CategoryPoint> perCategory = new ArrayList<>();
+        Optional<EvaluationRecord> evaluation = lineage.evaluationsOfModel(m.id()).stream()
+                .max(Comparator.comparingLong(EvaluationRecord::id));
+        if (evaluation.isPresent()) {
+            metrics.putAll(evaluation.get().metrics().asMap());
+            for (CategoryAp c : lineage.categoryAps(evaluation.get().id())) {
+                int n = c.trainInstances() != null ? c.trainInstances()
+                        : categories.containsKey(c.categoryId()) ? categories.get(c.categoryId()).instanceCount() : 0;
+                perCategory.add(new ReportModel.CategoryPoint(c.categoryId(), c.frequency(), n, c.ap()));
+            }
+        }
+        return new ReportModel(m.id(), m.runId(), m.generation(), m.kind(), m.parentModelId(), metrics, perCategory,
+                weightNorms(m, categories), curve(m),
+                new ReportModel.Lineage(run.dataset(), m.manifestSha256(), m.groupsSha256(), m.checkpointSha256(),
+                        m.configJson(), m.codeVersion(), String.valueOf(m.createdAt())));
+    }
+
+    private Map<Integer, ManifestCategory> manifestCategories(String manifestSha) {
+        Map<Integer, ManifestCategory> out = new LinkedHashMap<>();
+        if (manifestSha == null || !store.exists(manifestSha)) {
+            return out;
+        }
+        DatasetManifest manifest = DatasetManifest.read(cache.file(ref(manifestSha)));
+        manifest.categories().stream().sorted(Comparator.comparingInt(ManifestCategory::id))
+                .forEach(c -> out.put(c.id(), c));
+        return out;
+    }
+
+    /** Class i of the classifier is the i-th category by ascending id (label 0 is background). */
+    private List<ReportModel.NormPoint> weightNorms(ModelRecord m, Map<Integer, ManifestCategory> categories) {
+        if (categories.isEmpty() || !store.exists(m.checkpointSha256())) {
+            return List.of();
+        }
+        float[] norms = ClassifierWeightNorms.of(cache.file(ref(m.checkpointSha256())));
+        List<ManifestCategory> byId = new ArrayList<>(categories.values());
+        List<ReportModel.NormPoint> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(norms.length, byId.size()); i++) {
+            out.add(new ReportModel.NormPoint(byId.get(i).id(), byId.get(i).instanceCount(), norms[i]));
+        }
+        return out;
+    }
+
+    private List<ReportModel.CurvePoint> curve(ModelRecord m) {
+        if (m.stageAttemptId() == null) {
+            return List.of();
+        }
+        Optional<StageAttempt> attempt = runs.findAttempt(m.stageAttemptId());
+        String sha = attempt.map(a -> a.outputs().get("curve/" + m.kind())).orElse(null);
+        if (sha == null || !store.exists(sha)) {
+            return List.of();
+        }
+        List<ReportModel.CurvePoint> out = new ArrayList<>();
+        try {
+            JsonNode doc = JSON.readTree(cache.file(ref(sha)).toFile());
+            for (JsonNode p : doc.path("points")) {
+                out.add(new ReportModel.CurvePoint(p.path("iteration").asInt(), p.path("total").asDouble()));
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return out;
+    }
+
+    private ArtifactRef ref(String sha) {
+        ArtifactRecord a = runs.findArtifact(sha).orElse(null);
+        return a == null ? new ArtifactRef(sha, -1, "application/octet-stream")
+                : new ArtifactRef(a.sha256(), a.sizeBytes(), a.mediaType());
+    }
+}

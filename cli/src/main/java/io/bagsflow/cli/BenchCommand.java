@@ -1,0 +1,86 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.ml.eval.EvalBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: speed and memory targets are measured here, never in unit tests.",
+        subcommands = {BenchCommand.Eval.class})
+final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: eval, detector");
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = {"Times LVIS evaluation on a generated case: by default 2,000 images, 300 categories, "
+                    + "about 350k detections (up to 339 per image); --scale lvis-val: 20,000 images x 300 detections.",
+                "Run with BAGSFLOW_JAVA_OPTS=-Xmx4g to check the LVIS-val scale fits a 4 GiB heap."})
+    static final class Eval implements Callable<Integer> {
+
+        @Option(names = "--scale", defaultValue = "standard", description = "standard or lvis-val")
+        String scale;
+
+        @Option(names = "--images")
+        Integer images;
+
+        @Option(names = "--categories")
+        Integer categories;
+
+        @Option(names = "--seed")
+        Long seed;
+
+        @Option(names = "--repeats", description = "timed repetitions after the first (default 3)")
+        Integer repeats;
+
+        @Option(names = "--threads")
+        Integer threads;
+
+        @Option(names = "--dir", description = "keep the generated files here (default: a temporary folder)")
+        Path dir;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            EvalBenchmark.Options o = switch (scale) {
+                case "standard" -> EvalBenchmark.Options.standard();
+                case "lvis-val" -> EvalBenchmark.Options.lvisValScale();
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--scale must be standard or lvis-val");
+            };
+            if (images != null) {
+                o = o.withImages(images);
+            }
+            if (categories != null) {
+                o = o.withCategories(categories);
+            }
+            if (seed != null) {
+                o = o.withSeed(seed);
+            }
+            if (repeats != null) {
+                o = o.withRepeats(repeats);
+            }
+            if (threads != null) {
+                o = o.withThreads(threads);
+            }
+            if (dir == null) {
+                EvalBenchmark.run(o, System.out);
+            } else {
+                EvalBenchmark.run(o, Files.createDirectories(dir), System.out);
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

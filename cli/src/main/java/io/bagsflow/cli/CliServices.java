@@ -1,0 +1,88 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.db.Database;
+import io.bagsflow.db.LineageRepository;
+import io.bagsflow.db.RunRepository;
+import io.bagsflow.worker.TemporalConnection;
+import io.bagsflow.worker.config.EndpointResolver;
+import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.worker.history.RunHistory;
+import io.bagsflow.worker.pipeline.PipelineLauncher;
+
+/**
+ * The connections a command needs, opened on first use against the configured services (environment variables,
+ * else the state file of a running {@code bagsflow up}) and closed when the command ends.
+ */
+final class CliServices implements AutoCloseable {
+
+    private final EnvironmentConfig env;
+    private Endpoints endpoints;
+    private Database database;
+    private TemporalConnection temporal;
+
+    CliServices(EnvironmentConfig env) {
+        this.env = env;
+    }
+
+    static CliServices fromEnvironment() {
+        return new CliServices(EnvironmentConfig.system());
+    }
+
+    EnvironmentConfig env() {
+        return env;
+    }
+
+    Endpoints endpoints() {
+        if (endpoints == null) {
+            endpoints = EndpointResolver.resolve(env);
+        }
+        return endpoints;
+    }
+
+    Database database() {
+        if (database == null) {
+            var pg = endpoints().postgres();
+            try {
+                database = Database.open(pg.jdbcUrl(), pg.user(), pg.password());
+            } catch (RuntimeException e) {
+                throw new UserError("cannot reach PostgreSQL at " + pg + ": " + ErrorPrinter.describe(e),
+                        "run `./bagsflow doctor`; start the services with `./bagsflow up` or fix BAGSFLOW_JDBC_URL");
+            }
+        }
+        return database;
+    }
+
+    RunRepository runs() {
+        return new RunRepository(database());
+    }
+
+    LineageRepository lineage() {
+        return new LineageRepository(database());
+    }
+
+    RunHistory history() {
+        return new RunHistory(runs(), lineage());
+    }
+
+    TemporalConnection temporal() {
+        if (temporal == null) {
+            temporal = TemporalConnection.connect(endpoints().temporal(), "bagsflow-cli");
+        }
+        return temporal;
+    }
+
+    PipelineLauncher launcher() {
+        return new PipelineLauncher(temporal().client(), runs());
+    }
+
+    @Override
+    public void close() {
+        if (temporal != null) {
+            temporal.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+}

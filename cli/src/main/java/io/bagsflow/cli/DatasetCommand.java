@@ -1,0 +1,137 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.ml.bags.BagsFiles;
+import io.bagsflow.ml.bags.BagsGroups;
+import io.bagsflow.ml.bags.BinEdges;
+import io.bagsflow.ml.bags.GroupingOptions;
+import io.bagsflow.ml.bags.RepeatFactors;
+import io.bagsflow.ml.bags.StatisticsTable;
+import io.bagsflow.ml.dataset.CategoryStatistics;
+import io.bagsflow.ml.dataset.CountSource;
+import io.bagsflow.ml.dataset.DatasetCheck;
+import io.bagsflow.ml.dataset.DatasetProblem;
+import io.bagsflow.ml.dataset.DatasetValidator;
+import io.bagsflow.ml.lvis.LvisDatasetReader;
+import io.bagsflow.ml.synth.SyntheticDataset;
+import io.bagsflow.ml.synth.SyntheticPreset;
+import io.bagsflow.ml.synth.SyntheticSummary;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "dataset", mixinStandardHelpOptions = true,
+        description = "Make, check and group datasets (what PREPARE does, by hand).",
+        subcommands = {DatasetCommand.Synth.class, DatasetCommand.Check.class, DatasetCommand.Groups.class})
+final class DatasetCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "use dataset synth, check or groups");
+    }
+
+    @Command(name = "synth", mixinStandardHelpOptions = true,
+            description = "Write a synthetic long-tailed LVIS-format dataset: DIR/train.json, DIR/val.json, "
+                    + "DIR/images/*.png. Same preset and seed give identical bytes.")
+    static final class Synth implements Callable<Integer> {
+
+        @Option(names = "--preset", defaultValue = "small", description = "tiny, small or medium (default small)")
+        String preset;
+
+        @Option(names = "--seed", defaultValue = "7")
+        long seed;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "an empty or new folder")
+        Path out;
+
+        @Override
+        public Integer call() {
+            SyntheticSummary s = SyntheticDataset.generate(SyntheticPreset.parse(preset), seed, out);
+            System.out.printf(Locale.ROOT, "wrote %s (preset %s, seed %d) in %.1f s: %d train + %d val images, "
+                            + "%d classes (r/c/f %d/%d/%d)%n", out, preset, seed, s.totalMillis() / 1000.0,
+                    s.trainImages(), s.valImages(), s.categories(), s.rareClasses(), s.commonClasses(),
+                    s.frequentClasses());
+            CategoryStatistics stats = CategoryStatistics.compute(LvisDatasetReader.read(s.train()),
+                    s.train().toString());
+            System.out.print(StatisticsTable.format(stats, BagsGroups.of(stats, BinEdges.DEFAULT,
+                    CountSource.ANNOTATIONS)));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validate LVIS-format train/val files and their image folder; print the statistics "
+                    + "(per BAGS group and r/c/f: classes, instances, images) and every problem found.")
+    static final class Check implements Callable<Integer> {
+
+        @Option(names = "--train", required = true)
+        Path train;
+
+        @Option(names = "--val", required = true)
+        Path val;
+
+        @Option(names = "--images", required = true, paramLabel = "DIR")
+        Path images;
+
+        @Option(names = "--bins", defaultValue = "0,10,100,1000", description = "BAGS bin edges for the table")
+        String bins;
+
+        @Override
+        public Integer call() {
+            DatasetCheck check = DatasetValidator.check(train, val, images);
+            if (check.statistics() != null) {
+                System.out.print(StatisticsTable.format(check.statistics(), BagsGroups.of(check.statistics(),
+                        BinEdges.parse(bins), CountSource.ANNOTATIONS)));
+            }
+            for (DatasetProblem w : check.report().warnings()) {
+                System.out.println("warning: " + w.message());
+            }
+            for (DatasetProblem e : check.report().errors()) {
+                System.out.println("error: " + e.message());
+            }
+            System.out.println(check.ok() ? "ok: no errors, " + check.report().warnings().size() + " warning(s)"
+                    : check.report().errors().size() + " error(s), " + check.report().warnings().size()
+                            + " warning(s)");
+            return check.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
+    }
+
+    @Command(name = "groups", mixinStandardHelpOptions = true,
+            description = "Write the BAGS group files of a training set: groups.json, groups.npz, "
+                    + "repeat_factors.json, class_weights.json.")
+    static final class Groups implements Callable<Integer> {
+
+        @Option(names = "--train", required = true)
+        Path train;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR")
+        Path out;
+
+        @Option(names = "--bins", defaultValue = "0,10,100,1000",
+                description = "bin edges by training instance count (default: ${DEFAULT-VALUE})")
+        String bins;
+
+        @Option(names = "--counts", defaultValue = "annotations",
+                description = "annotations (recount from the file's annotations) or file (its instance_count fields)")
+        String counts;
+
+        @Override
+        public Integer call() {
+            CategoryStatistics stats = CategoryStatistics.compute(LvisDatasetReader.read(train), train.toString());
+            CountSource source = counts.equalsIgnoreCase("file") ? CountSource.FILE : CountSource.ANNOTATIONS;
+            BagsFiles files = BagsFiles.write(stats, new GroupingOptions(BinEdges.parse(bins), source,
+                    RepeatFactors.DEFAULT_THRESHOLD), out);
+            System.out.print(StatisticsTable.format(stats, files.groups()));
+            System.out.println("wrote " + files.groupsJson() + ", " + files.groupsNpz() + ", "
+                    + files.repeatFactorsJson() + ", " + files.classWeightsJson());
+            System.out.println("C+G+2 = " + files.groups().totalLogits() + " logits");
+            return ExitCodes.OK;
+        }
+    }
+}

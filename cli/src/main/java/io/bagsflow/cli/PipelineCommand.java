@@ -1,0 +1,95 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.activities.pipeline.PipelineSpecs;
+import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.workflows.spec.PipelineSpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = "Start pipeline runs and stop them.",
+        subcommands = {PipelineCommand.Start.class, PipelineCommand.Abort.class})
+final class PipelineCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "use `pipeline start SPEC` or `pipeline abort RUN`");
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = {"Start the full pipeline on a spec (JSON or YAML) and print the run id as the last line.",
+                "A dataset alone is a valid spec: {\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}}}"})
+    static final class Start implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "SPEC", description = "the pipeline spec file (.json, .yaml or .yml)")
+        Path specFile;
+
+        @Option(names = "--wait", description = "show a progress bar per stage and wait until the run ends or "
+                + "waits for a retry")
+        boolean waitForEnd;
+
+        @Option(names = "--resume-from", paramLabel = "RUN", description = "take the stages before --from from this "
+                + "earlier run")
+        String resumeFrom;
+
+        @Option(names = "--from", paramLabel = "STAGE", description = "first stage to compute anew: PREPARE, "
+                + "TRAIN_BASE, FINETUNE_BAGS or EVALUATE")
+        String fromStage;
+
+        @Override
+        public Integer call() {
+            if ((resumeFrom == null) != (fromStage == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--resume-from and --from go together");
+            }
+            Stage from;
+            try {
+                from = fromStage == null ? null : Stage.parse(fromStage);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            PipelineSpec pipelineSpec = PipelineSpecs.read(specFile);
+            try (CliServices services = CliServices.fromEnvironment()) {
+                String runId = services.launcher().start(pipelineSpec, resumeFrom, from);
+                if (!waitForEnd) {
+                    System.out.println(runId);
+                    return ExitCodes.OK;
+                }
+                System.out.println("run " + runId + " started (" + pipelineSpec.withDefaults().dataset().label() + ")");
+                String status = new RunProgress(services, runId).follow(System.out);
+                System.out.println(runId);
+                return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;
+            }
+        }
+    }
+
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "End a running or waiting run as ABORTED, cancelling the stage in progress.")
+    static final class Abort implements Callable<Integer> {
+
+        @Parameters(paramLabel = "RUN")
+        String runId;
+
+        @Option(names = "--reason", defaultValue = "aborted by user")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (CliServices services = CliServices.fromEnvironment()) {
+                services.launcher().abort(runId, reason);
+                System.out.println("abort sent to " + runId);
+                return ExitCodes.OK;
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.bagsflow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bagsflow.worker.history.RunViews.AttemptView;
+import io.bagsflow.worker.history.RunViews.RunView;
+import io.bagsflow.worker.history.RunViews.StageView;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Follows a run from PostgreSQL and draws one progress bar per stage (steps, loss, ETA) until the run ends or waits
+ * for a retry. Activities report {@code step}, {@code total} and a short {@code message} in their progress.
+ */
+final class RunProgress {
+
+    private static final long POLL_MILLIS = 500;
+
+    private final CliServices services;
+    private final String runId;
+
+    RunProgress(CliServices services, String runId) {
+        this.services = services;
+        this.runId = runId;
+    }
+
+    /** Returns the run's status when it stopped: SUCCEEDED, FAILED, ABORTED or WAITING_FOR_RETRY. */
+    String follow(PrintStream out) {
+        Map<String, ProgressBar> bars = new LinkedHashMap<>();
+        String lastPart = "";
+        try {
+            while (true) {
+                RunView view = services.history().show(runId).orElseThrow();
+                for (StageView stage : view.stages()) {
+                    if (stage.status().equals("PENDING")) {
+                        continue;
+                    }
+                    ProgressBar bar = bars.get(stage.stage());
+                    if (bar == null) {
+                        bars.values().forEach(ProgressBar::close);
+                        bar = newBar(stage.stage(), out);
+                        bars.put(stage.stage(), bar);
+                    }
+                    AttemptView latest = stage.attempts().stream()
+                            .max(Comparator.comparing(a -> a.startedAt() == null ? java.time.Instant.EPOCH
+                                    : a.startedAt())).orElse(null);
+                    update(bar, stage, latest);
+                }
+                if (!view.status().equals("RUNNING")) {
+                    bars.values().forEach(ProgressBar::close);
+                    printEnd(view, out);
+                    return view.status();
+                }
+                Thread.sleep(POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            bars.values().forEach(ProgressBar::close);
+            return "RUNNING";
+        }
+    }
+
+    private static ProgressBar newBar(String stage, PrintStream out) {
+        return new ProgressBarBuilder()
+                .setTaskName(String.format(Locale.ROOT, "%-13s", stage))
+                .setInitialMax(1)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(250)
+                .setMaxRenderedLength(110)
+                .setConsumer(new ConsoleProgressBarConsumer(out))
+                .setEtaFunction(state -> java.util.Optional.empty())
+                .build();
+    }
+
+    private static void update(ProgressBar bar, StageView stage, AttemptView latest) {
+        switch (stage.status()) {
+            case "SUCCEEDED", "REUSED" -> {
+                bar.maxHint(Math.max(bar.getMax(), 1));
+                bar.stepTo(bar.getMax());
+                bar.setExtraMessage(stage.status().equals("REUSED") ? "reused" : "done");
+                return;
+            }
+            case "FAILED" -> {
+                bar.setExtraMessage("FAILED");
+                return;
+            }
+            default -> { }
+        }
+        if (latest == null || latest.progress() == null) {
+            bar.setExtraMessage(latest == null ? "" : latest.part());
+            return;
+        }
+        JsonNode p = latest.progress();
+        long total = p.path("total").asLong(0);
+        long step = p.path("step").asLong(0);
+        if (total > 0) {
+            bar.maxHint(total);
+            bar.stepTo(Math.min(step, total));
+        }
+        StringBuilder msg = new StringBuilder(latest.part());
+        if (p.has("loss")) {
+            msg.append(String.format(Locale.ROOT, " loss %.3f", p.path("loss").asDouble()));
+        }
+        if (p.has("eta_seconds")) {
+            msg.append(" ETA ").append(formatDuration(Duration.ofSeconds(p.path("eta_seconds").asLong())));
+        }
+        if (p.has("message")) {
+            msg.append(' ').append(p.path("message").asText());
+        }
+        bar.setExtraMessage(msg.toString().trim());
+    }
+
+    private void printEnd(RunView view, PrintStream out) {
+        out.println();
+        out.println("run " + runId + " " + view.status());
+        if (view.status().equals("WAITING_FOR_RETRY")) {
+            view.stages().stream().filter(s -> s.status().equals("FAILED")).findFirst().ifPresent(s -> {
+                String error = s.attempts().isEmpty() ? "" : s.attempts().get(s.attempts().size() - 1).error();
+                out.println(s.stage() + " failed: " + error);
+                out.println("fix the cause, then: ./bagsflow stage retry " + runId + " [--set key=value ...]");
+            });
+        }
+    }
+
+    static String formatDuration(Duration d) {
+        long s = d.getSeconds();
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}

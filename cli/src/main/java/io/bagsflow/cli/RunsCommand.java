@@ -1,0 +1,164 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.db.RunFilter;
+import io.bagsflow.worker.history.RunHistory;
+import io.bagsflow.worker.history.RunViews.AttemptView;
+import io.bagsflow.worker.history.RunViews.EvaluationView;
+import io.bagsflow.worker.history.RunViews.ModelView;
+import io.bagsflow.worker.history.RunViews.RunSummary;
+import io.bagsflow.worker.history.RunViews.RunView;
+import io.bagsflow.worker.history.RunViews.StageView;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "runs", mixinStandardHelpOptions = true,
+        description = "Run history from PostgreSQL: `runs list`, `runs show RUN`.",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
+final class RunsCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+        return new ListRuns().call();
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Runs, newest first.")
+    static final class ListRuns implements Callable<Integer> {
+
+        @Option(names = "--status", description = "RUNNING, WAITING_FOR_RETRY, SUCCEEDED, FAILED or ABORTED")
+        String status;
+
+        @Option(names = "--dataset", description = "only runs whose dataset label contains this text")
+        String dataset;
+
+        @Option(names = "--since", description = "only runs created at or after this ISO-8601 time "
+                + "(e.g. 2026-11-25T00:00:00Z)")
+        Instant since;
+
+        @Option(names = "--limit", defaultValue = "50")
+        int limit;
+
+        @Option(names = "--json", description = "print [{\"run_id\", \"status\", \"created_at\", ...}]")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CliServices services = CliServices.fromEnvironment()) {
+                RunFilter filter = new RunFilter(status == null ? null : status.toUpperCase(Locale.ROOT), since, null,
+                        dataset, limit);
+                List<RunSummary> runs = services.history().list(filter);
+                if (json) {
+                    System.out.println(RunHistory.JSON.writeValueAsString(runs));
+                    return ExitCodes.OK;
+                }
+                Table t = new Table("run", "status", "dataset", "created", "duration");
+                for (RunSummary r : runs) {
+                    t.row(r.runId(), r.status(), r.dataset(), r.createdAt(), r.endedAt() == null ? ""
+                            : RunProgress.formatDuration(Duration.between(r.createdAt(), r.endedAt())));
+                }
+                t.print(System.out);
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "One run: stages, attempts, durations, workers, errors, artifacts, models, metrics.")
+    static final class Show implements Callable<Integer> {
+
+        @Parameters(paramLabel = "RUN")
+        String runId;
+
+        @Option(names = "--json", description = "print the run as JSON (shape in the README)")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CliServices services = CliServices.fromEnvironment()) {
+                RunView v = services.history().show(runId).orElseThrow(() -> new UserError("unknown run " + runId,
+                        "list runs with `./bagsflow runs list`"));
+                if (json) {
+                    System.out.println(RunHistory.JSON.writeValueAsString(v));
+                } else {
+                    print(v);
+                }
+                return ExitCodes.OK;
+            }
+        }
+
+        private static void print(RunView v) {
+            System.out.println("run      " + v.runId() + "  " + v.status());
+            System.out.println("dataset  " + v.dataset() + "   code " + v.codeVersion()
+                    + (v.resumedFrom() == null ? "" : "   resumed from " + v.resumedFrom()));
+            System.out.println("created  " + v.createdAt() + (v.endedAt() == null ? "" : "   ended " + v.endedAt()
+                    + " (" + RunProgress.formatDuration(Duration.between(v.createdAt(), v.endedAt())) + ")"));
+            System.out.println();
+            Table stages = new Table("stage", "status", "attempts");
+            for (StageView s : v.stages()) {
+                stages.row(s.stage(), s.status(), s.attempts().size());
+            }
+            stages.print(System.out);
+            System.out.println();
+            Table attempts = new Table("stage", "part", "#", "status", "worker", "started", "seconds", "resumed@",
+                    "error");
+            for (StageView s : v.stages()) {
+                for (AttemptView a : s.attempts()) {
+                    attempts.row(s.stage(), a.part(), a.attempt(), a.status(), a.worker(), a.startedAt(),
+                            a.durationSeconds() == null ? "" : String.format(Locale.ROOT, "%.1f", a.durationSeconds()),
+                            a.resumedFromIteration() == null ? "" : a.resumedFromIteration(),
+                            a.error() == null ? "" : a.error());
+                }
+            }
+            attempts.print(System.out);
+            if (!v.models().isEmpty()) {
+                System.out.println();
+                Table models = new Table("model", "gen", "kind", "parent", "checkpoint");
+                for (ModelView m : v.models()) {
+                    models.row(m.modelId(), m.generation(), m.kind(), m.parentModelId(),
+                            m.checkpointSha256().substring(0, 12));
+                }
+                models.print(System.out);
+            }
+            if (!v.evaluations().isEmpty()) {
+                System.out.println();
+                List<String> keys = List.of("AP", "AP50", "AP75", "APr", "APc", "APf", "AR@300");
+                String[] header = new String[keys.size() + 1];
+                header[0] = "model";
+                for (int i = 0; i < keys.size(); i++) {
+                    header[i + 1] = keys.get(i);
+                }
+                Table evals = new Table(header);
+                for (EvaluationView e : v.evaluations()) {
+                    Object[] row = new Object[keys.size() + 1];
+                    row[0] = e.modelId();
+                    for (int i = 0; i < keys.size(); i++) {
+                        row[i + 1] = percent(e.metrics().get(keys.get(i)));
+                    }
+                    evals.row(row);
+                }
+                evals.print(System.out);
+            }
+            System.out.println();
+            long bytes = v.artifacts().stream().mapToLong(a -> a.sizeBytes()).sum();
+            System.out.printf(Locale.ROOT, "%d artifacts, %.1f MB (runs show %s --json lists them)%n",
+                    v.artifacts().size(), bytes / 1e6, v.runId());
+        }
+
+        static String percent(Double value) {
+            if (value == null) {
+                return "";
+            }
+            return value < 0 ? "-" : String.format(Locale.ROOT, "%.2f", 100 * value);
+        }
+    }
+
+}

@@ -1,0 +1,80 @@
+package io.bagsflow.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "stage", mixinStandardHelpOptions = true, description = "Act on a stage of a run.",
+        subcommands = {StageCommand.Retry.class})
+final class StageCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "use `stage retry RUN [--set key=value ...]`");
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = {"Retry the failed stage of a run that waits for a retry, optionally with changed settings.",
+                "Example: stage retry RUN --set detector.lr=0.01 --set dataset.val=/data/val-fixed.json"})
+    static final class Retry implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "RUN")
+        String runId;
+
+        @Parameters(paramLabel = "STAGE", arity = "0..1",
+                description = "the failed stage (optional: a waiting run has exactly one)")
+        String stage;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a spec override: dotted key, JSON value")
+        List<String> sets = List.of();
+
+        @Option(names = "--wait", description = "follow the run until it ends or waits again")
+        boolean waitForEnd;
+
+        @Override
+        public Integer call() {
+            Map<String, String> overrides = new LinkedHashMap<>();
+            for (String s : sets) {
+                int eq = s.indexOf('=');
+                if (eq <= 0) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--set expects key=value, got " + s);
+                }
+                overrides.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+            }
+            try (CliServices services = CliServices.fromEnvironment()) {
+                if (stage != null) {
+                    checkFailedStage(services, stage);
+                }
+                services.launcher().retry(runId, overrides);
+                System.out.println("retry sent to " + runId + (overrides.isEmpty() ? "" : " with " + overrides));
+                if (waitForEnd) {
+                    String status = new RunProgress(services, runId).follow(System.out);
+                    return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;
+                }
+                return ExitCodes.OK;
+            }
+        }
+
+        private void checkFailedStage(CliServices services, String name) {
+            var view = services.history().show(runId).orElseThrow(() -> new UserError("unknown run " + runId,
+                    "list runs with `./bagsflow runs list`"));
+            var failed = view.stages().stream().filter(s -> s.status().equals("FAILED")).map(s -> s.stage()).toList();
+            if (!failed.contains(name.toUpperCase())) {
+                throw new UserError("stage " + name + " of " + runId + " has not failed (failed: " + failed + ")",
+                        "see `./bagsflow runs show " + runId + "`");
+            }
+        }
+    }
+}

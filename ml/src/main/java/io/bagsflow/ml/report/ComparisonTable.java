@@ -1,0 +1,96 @@
+package io.bagsflow.ml.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Model generations side by side: one row per metric, one column per model, each later column with its delta
+ * against the first, in percent with two decimals (-1 = undefined prints as "-"). As aligned text for the terminal
+ * and as a markdown table for papers.
+ */
+public final class ComparisonTable {
+
+    /** The metrics compared, in lvis-api order (AR only at 300 detections). */
+    public static final List<String> METRICS = List.of("AP", "AP50", "AP75", "APs", "APm", "APl", "APr", "APc",
+            "APf", "AR@300");
+
+    private ComparisonTable() {
+    }
+
+    public static String markdown(List<ReportModel> models) {
+        List<String[]> rows = cells(models);
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < rows.size(); r++) {
+            sb.append("| ").append(String.join(" | ", rows.get(r))).append(" |\n");
+            if (r == 0) {
+                sb.append("|").append(" --- |".repeat(rows.get(0).length)).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    public static String text(List<ReportModel> models) {
+        List<String[]> rows = cells(models);
+        int[] width = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < rows.size(); r++) {
+            String[] row = rows.get(r);
+            for (int i = 0; i < row.length; i++) {
+                String pad = " ".repeat(width[i] - row[i].length());
+                sb.append(i == 0 ? row[i] + pad : pad + row[i]);
+                sb.append(i == row.length - 1 ? "" : "  ");
+            }
+            sb.append('\n');
+            if (r == 0) {
+                for (int i = 0; i < width.length; i++) {
+                    sb.append("-".repeat(width[i])).append(i == width.length - 1 ? "" : "  ");
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static List<String[]> cells(List<ReportModel> models) {
+        List<String[]> rows = new ArrayList<>();
+        String[] header = new String[models.size() + 1];
+        header[0] = "metric";
+        for (int i = 0; i < models.size(); i++) {
+            header[i + 1] = label(models.get(i));
+        }
+        rows.add(header);
+        for (String key : METRICS) {
+            String[] row = new String[models.size() + 1];
+            row[0] = key;
+            double first = models.get(0).metric(key);
+            for (int i = 0; i < models.size(); i++) {
+                double v = models.get(i).metric(key);
+                row[i + 1] = percent(v) + (i == 0 ? "" : " (" + delta(v, first) + ")");
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** The column title: the model's kind and generation, with its run for models of different runs. */
+    static String label(ReportModel m) {
+        return m.kind() + " (gen " + m.generation() + ")";
+    }
+
+    static String percent(double v) {
+        return Double.isNaN(v) || v < 0 ? "-" : String.format(Locale.ROOT, "%.2f", 100 * v);
+    }
+
+    static String delta(double v, double base) {
+        if (Double.isNaN(v) || Double.isNaN(base) || v < 0 || base < 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%+.2f", 100 * (v - base));
+    }
+}

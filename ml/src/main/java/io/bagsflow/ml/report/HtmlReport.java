@@ -1,0 +1,123 @@
+package io.bagsflow.ml.report;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The comparison of model generations as one self-contained HTML page: inline CSS and inline SVG charts, nothing
+ * fetched from the network. Sections: the comparison table, AP by frequency group, per-category AP and classifier
+ * weight norms against training instances, loss curves, and each model's lineage.
+ */
+public final class HtmlReport {
+
+    private HtmlReport() {
+    }
+
+    public static String render(String title, String subtitle, List<ReportModel> models) {
+        StringBuilder h = new StringBuilder(1 << 16);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+                .append(esc(title)).append("</title>\n<style>\n")
+                .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1360px;")
+                .append("color:#222;padding:0 1em}\n")
+                .append("h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}\n")
+                .append(".sub{color:#666;margin-top:0}\n")
+                .append("table{border-collapse:collapse;margin:.5em 0;font-size:.92em}\n")
+                .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}\n")
+                .append("td:first-child,th:first-child{text-align:left}\n")
+                .append(".pos{color:#0a7a2f}.neg{color:#b3261e}\n")
+                .append(".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}\n")
+                .append("figcaption{font-size:.85em;color:#555;max-width:640px}\n")
+                .append("code{font-size:.85em;word-break:break-all}\n")
+                .append("</style>\n</head>\n<body>\n");
+        h.append("<h1>").append(esc(title)).append("</h1>\n<p class=\"sub\">").append(esc(subtitle)).append("</p>\n");
+
+        h.append("<h2>Model generations side by side</h2>\n");
+        comparison(h, models);
+
+        h.append("<h2>Plots</h2>\n<div class=\"grid\">\n");
+        figure(h, "ap-by-frequency", ReportCharts.apByFrequency(models),
+                "AP per LVIS frequency group (r: 1-10 training images, c: 11-100, f: more than 100) for each model.");
+        figure(h, "ap-vs-instances", ReportCharts.apVsInstances(models),
+                "Per-category AP against the category's number of training instances (log scale).");
+        figure(h, "weight-norms", ReportCharts.weightNorms(models),
+                "L2 norm of each class's classifier weights against its training instances: a jointly trained "
+                        + "softmax gives frequent classes larger norms (BAGS paper, Figure 1).");
+        figure(h, "loss-curves", ReportCharts.lossCurves(models),
+                "Total training loss of base training and of each classifier-only retraining.");
+        h.append("</div>\n");
+
+        h.append("<h2>Lineage</h2>\n<table id=\"lineage\">\n<tr><th>model</th><th>run</th><th>gen</th><th>kind</th>")
+                .append("<th>parent</th><th>dataset</th><th>manifest</th><th>groups</th><th>checkpoint</th>")
+                .append("<th>code</th><th>created</th></tr>\n");
+        for (ReportModel m : models) {
+            ReportModel.Lineage l = m.lineage();
+            h.append("<tr><td>").append(esc(m.modelId())).append("</td><td>").append(esc(m.runId()))
+                    .append("</td><td>").append(m.generation()).append("</td><td>").append(esc(m.kind()))
+                    .append("</td><td>").append(esc(m.parentModelId() == null ? "-" : m.parentModelId()))
+                    .append("</td><td>").append(esc(l.dataset())).append("</td><td><code>").append(sha(l.manifestSha256()))
+                    .append("</code></td><td><code>").append(sha(l.groupsSha256())).append("</code></td><td><code>")
+                    .append(sha(l.checkpointSha256())).append("</code></td><td>").append(esc(l.codeVersion()))
+                    .append("</td><td>").append(esc(l.createdAt())).append("</td></tr>\n");
+        }
+        h.append("</table>\n<details><summary>configurations</summary>\n");
+        for (ReportModel m : models) {
+            h.append("<p><b>").append(esc(m.modelId())).append("</b></p><pre><code>")
+                    .append(esc(m.lineage().config())).append("</code></pre>\n");
+        }
+        h.append("</details>\n</body>\n</html>\n");
+        return h.toString();
+    }
+
+    private static void comparison(StringBuilder h, List<ReportModel> models) {
+        h.append("<table id=\"comparison\">\n<tr><th>metric</th>");
+        for (ReportModel m : models) {
+            h.append("<th>").append(esc(ComparisonTable.label(m))).append("<br><small>").append(esc(m.modelId()))
+                    .append("</small></th>");
+        }
+        h.append("</tr>\n");
+        for (String key : ComparisonTable.METRICS) {
+            h.append("<tr><td>").append(key).append("</td>");
+            double first = models.get(0).metric(key);
+            for (int i = 0; i < models.size(); i++) {
+                double v = models.get(i).metric(key);
+                h.append("<td>").append(ComparisonTable.percent(v));
+                if (i > 0) {
+                    String d = ComparisonTable.delta(v, first);
+                    String cls = d.startsWith("+") && !d.equals("+0.00") ? "pos" : d.startsWith("-") && d.length() > 1
+                            ? "neg" : "";
+                    h.append(" <span class=\"").append(cls).append("\">(").append(d).append(")</span>");
+                }
+                h.append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n<p class=\"sub\">LVIS bbox AP in percent; deltas against the first column.</p>\n");
+    }
+
+    private static void figure(StringBuilder h, String id, String svg, String caption) {
+        h.append("<figure id=\"").append(id).append("\">\n").append(svg).append("\n<figcaption>").append(esc(caption))
+                .append("</figcaption>\n</figure>\n");
+    }
+
+    private static String sha(String sha) {
+        return sha == null ? "-" : esc(sha.substring(0, Math.min(12, sha.length())));
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+}

@@ -1,0 +1,49 @@
+package io.bagsflow.ml.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One model generation as reports and comparisons show it: identity and lineage, the 13 LVIS metrics, per-category
+ * AP beside training instance counts, classifier weight norms, and the training loss curve.
+ *
+ * @param metrics     lvis-api key to value (-1 undefined); empty when the model was not evaluated
+ * @param categories  per-category AP of its evaluation (empty when not evaluated)
+ * @param weightNorms L2 norm of each class's classifier weights (empty when unknown)
+ * @param curve       training loss by iteration (empty when unknown)
+ */
+public record ReportModel(
+        String modelId,
+        String runId,
+        int generation,
+        String kind,
+        String parentModelId,
+        Map<String, Double> metrics,
+        List<CategoryPoint> categories,
+        List<NormPoint> weightNorms,
+        List<CurvePoint> curve,
+        Lineage lineage) {
+
+    /** A category's AP and training instance count (frequency r, c, f). */
+    public record CategoryPoint(int categoryId, String frequency, int trainInstances, double ap) {
+    }
+
+    /** A class's classifier weight norm and training instance count. */
+    public record NormPoint(int categoryId, int trainInstances, double norm) {
+    }
+
+    /** Total training loss at an iteration. */
+    public record CurvePoint(int iteration, double loss) {
+    }
+
+    /** Where the model came from. */
+    public record Lineage(String dataset, String manifestSha256, String groupsSha256, String checkpointSha256,
+                          String config, String codeVersion, String createdAt) {
+    }
+
+    /** A metric, or NaN when absent. */
+    public double metric(String key) {
+        Double v = metrics.get(key);
+        return v == null ? Double.NaN : v;
+    }
+}

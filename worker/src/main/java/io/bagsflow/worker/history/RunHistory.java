@@ -1,0 +1,126 @@
+package io.bagsflow.worker.history;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.bagsflow.db.LineageRepository;
+import io.bagsflow.db.PipelineRun;
+import io.bagsflow.db.RunDetails;
+import io.bagsflow.db.RunFilter;
+import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.StageAttempt;
+import io.bagsflow.worker.history.RunViews.ArtifactView;
+import io.bagsflow.worker.history.RunViews.AttemptView;
+import io.bagsflow.worker.history.RunViews.EvaluationView;
+import io.bagsflow.worker.history.RunViews.ModelView;
+import io.bagsflow.worker.history.RunViews.RunSummary;
+import io.bagsflow.worker.history.RunViews.RunView;
+import io.bagsflow.worker.history.RunViews.StageView;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Run history as users see it, read from PostgreSQL only (never from Temporal's visibility API). */
+public final class RunHistory {
+
+    /** snake_case keys, ISO-8601 times. */
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    private static final List<String> STAGES = List.of("PREPARE", "TRAIN_BASE", "FINETUNE_BAGS", "EVALUATE");
+
+    private final RunRepository runs;
+    private final LineageRepository lineage;
+
+    public RunHistory(RunRepository runs, LineageRepository lineage) {
+        this.runs = runs;
+        this.lineage = lineage;
+    }
+
+    public List<RunSummary> list(RunFilter filter) {
+        return runs.listRuns(filter).stream().map(r -> new RunSummary(r.id(), r.status(), r.createdAt(),
+                r.endedAt(), r.dataset(), r.resumedFrom())).toList();
+    }
+
+    public Optional<RunView> show(String runId) {
+        Optional<RunDetails> found = runs.runDetails(runId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        RunDetails d = found.get();
+        PipelineRun run = d.run();
+        List<StageView> stages = new ArrayList<>();
+        boolean laterStarted = false;
+        for (int i = STAGES.size() - 1; i >= 0; i--) {
+            String stage = STAGES.get(i);
+            List<StageAttempt> attempts = d.attempts().stream().filter(a -> a.stage().equals(stage)).toList();
+            stages.add(0, new StageView(stage, stageStatus(attempts, run.status(), laterStarted),
+                    attempts.stream().map(RunHistory::attempt).toList()));
+            laterStarted |= !attempts.isEmpty();
+        }
+        List<ModelView> models = lineage.modelsOfRun(runId).stream().map(m -> new ModelView(m.id(), m.generation(),
+                m.kind(), m.parentModelId(), m.checkpointSha256(), m.codeVersion(), m.createdAt())).toList();
+        List<EvaluationView> evaluations = lineage.evaluationsOfRun(runId).stream().map(e -> new EvaluationView(
+                e.id(), e.modelId(), e.datasetSha256(), e.metrics().asMap(), e.createdAt())).toList();
+        List<ArtifactView> artifacts = d.artifacts().stream().map(a -> new ArtifactView(a.sha256(), a.sizeBytes(),
+                a.mediaType(), a.s3Key())).toList();
+        return Optional.of(new RunView(run.id(), run.status(), run.dataset(), run.codeVersion(), run.createdAt(),
+                run.endedAt(), run.resumedFrom(), tree(run.specJson()), stages, models, evaluations, artifacts));
+    }
+
+    /**
+     * A stage's status from its attempts: per part the latest attempt counts. PENDING without attempts; RUNNING
+     * while a part runs (or while the run goes on and no later stage started); FAILED if a part's latest failed;
+     * REUSED if every part was reused; else SUCCEEDED.
+     */
+    static String stageStatus(List<StageAttempt> attempts, String runStatus, boolean laterStageStarted) {
+        if (attempts.isEmpty()) {
+            return "PENDING";
+        }
+        Map<String, StageAttempt> latest = new LinkedHashMap<>();
+        for (StageAttempt a : attempts) {
+            latest.merge(a.part(), a, (x, y) -> y.attempt() > x.attempt() ? y : x);
+        }
+        if (latest.values().stream().anyMatch(a -> a.status().equals("RUNNING"))) {
+            return "RUNNING";
+        }
+        if (latest.values().stream().anyMatch(a -> a.status().equals("FAILED"))) {
+            return "FAILED";
+        }
+        if (runStatus.equals("RUNNING") && !laterStageStarted) {
+            return "RUNNING";
+        }
+        return latest.values().stream().allMatch(a -> a.status().equals("REUSED")) ? "REUSED" : "SUCCEEDED";
+    }
+
+    private static AttemptView attempt(StageAttempt a) {
+        Double seconds = a.endedAt() == null || a.startedAt() == null ? null
+                : Duration.between(a.startedAt(), a.endedAt()).toMillis() / 1000.0;
+        String error = a.errorMessage() == null ? null
+                : a.errorClass() == null ? a.errorMessage() : a.errorClass() + ": " + a.errorMessage();
+        return new AttemptView(a.part(), a.attempt(), a.status(), a.worker(), a.startedAt(), a.endedAt(), seconds,
+                error, a.resumedFromIteration(), a.reusedAttemptId(), a.stageKey(), tree(a.progressJson()),
+                a.outputs());
+    }
+
+    private static JsonNode tree(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}

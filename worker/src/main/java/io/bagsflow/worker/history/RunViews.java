@@ -1,0 +1,45 @@
+package io.bagsflow.worker.history;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code runs list} and {@code runs show} print, as records. Written as JSON with snake_case keys
+ * ({@code runId} becomes {@code run_id}); the shapes are documented in the README.
+ */
+public final class RunViews {
+
+    private RunViews() {
+    }
+
+    public record RunSummary(String runId, String status, Instant createdAt, Instant endedAt, String dataset,
+                             String resumedFrom) {
+    }
+
+    public record AttemptView(String part, int attempt, String status, String worker, Instant startedAt,
+                              Instant endedAt, Double durationSeconds, String error, Integer resumedFromIteration,
+                              Long reusedAttemptId, String stageKey, JsonNode progress, Map<String, String> outputs) {
+    }
+
+    public record StageView(String stage, String status, List<AttemptView> attempts) {
+    }
+
+    public record ModelView(String modelId, int generation, String kind, String parentModelId,
+                            String checkpointSha256, String codeVersion, Instant createdAt) {
+    }
+
+    public record EvaluationView(long evaluationId, String modelId, String datasetSha256, Map<String, Double> metrics,
+                                 Instant createdAt) {
+    }
+
+    public record ArtifactView(String sha256, long sizeBytes, String mediaType, String s3Key) {
+    }
+
+    public record RunView(String runId, String status, String dataset, String codeVersion, Instant createdAt,
+                          Instant endedAt, String resumedFrom, JsonNode spec, List<StageView> stages,
+                          List<ModelView> models, List<EvaluationView> evaluations, List<ArtifactView> artifacts) {
+    }
+}
