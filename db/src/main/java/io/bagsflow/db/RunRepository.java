@@ -237,11 +237,12 @@ public final class RunRepository {
     public StageAttempt succeedAttempt(long attemptId, Map<String, ArtifactRecord> outputs,
                                        Database.SqlWork<?> alsoInTransaction) {
         return db.inTransaction(c -> {
-            alsoInTransaction.run(c);
             for (Map.Entry<String, ArtifactRecord> e : outputs.entrySet()) {
                 insertArtifact(c, e.getValue());
                 linkOutput(c, attemptId, e.getKey(), e.getValue().sha256());
             }
+            // after the outputs: lineage rows refer to them
+            alsoInTransaction.run(c);
             try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'SUCCEEDED', "
                     + "ended_at = now(), error_class = NULL, error_message = NULL WHERE id = ? AND status = 'RUNNING'")) {
                 ps.setLong(1, attemptId);

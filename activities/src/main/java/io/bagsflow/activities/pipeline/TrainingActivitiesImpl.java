@@ -69,7 +69,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             Path images = cache.images(a.get(IMAGES));
             Path resume = resumeCheckpoint(input.runId(), Stage.TRAIN_BASE, "base", attempt);
             TrainingResult result = BaseTrainer.train(config, train, images, attempt.workDir().resolve("train"),
-                    resume, listener(attempt, "base"));
+                    resume, listener(attempt, "base", config.iterations()));
             return trainedOutputs(attempt, "base", result);
         }, (c, attemptId, outputs) -> List.of(record(c, attemptId, input.runId(), "base", 0, null, outputs, a,
                 config)));
@@ -92,7 +92,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
             Path baseCheckpoint = cache.file(base.checkpoint());
             TrainingResult result = ClassifierRetrainer.retrain(method, config, baseCheckpoint, groups, train, images,
-                    attempt.workDir().resolve("retrain"), listener(attempt, kind));
+                    attempt.workDir().resolve("retrain"), listener(attempt, kind, config.retrainIterations()));
             return trainedOutputs(attempt, kind, result);
         }, (c, attemptId, outputs) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(), outputs,
                 a, config)));
@@ -112,15 +112,18 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
             Path images = cache.images(a.get(IMAGES));
             Path checkpoint = cache.file(model.checkpoint());
-            LvisResults results = Inference.predict(checkpoint, val, images, config, listener(attempt, part));
+            LvisResults results = Inference.predict(checkpoint, config, val, images, listener(attempt, part, 0));
             Path file = attempt.workDir().resolve("results-" + model.kind() + ".json");
             LvisResultsWriter.write(results, file);
             return Map.of("results/" + model.kind(), attempt.upload(file, "application/json"));
         }, StageRunner.NOTHING_TO_RECORD);
     }
 
-    /** Reports progress to Temporal and PostgreSQL; uploads and records every checkpoint before going on. */
-    private static TrainingListener listener(Attempt attempt, String part) {
+    /**
+     * Reports progress to Temporal and PostgreSQL; uploads and records every periodic checkpoint before going on.
+     * The final checkpoint ({@code iteration >= total}) is the stage's output, not a point to resume from.
+     */
+    private static TrainingListener listener(Attempt attempt, String part, int totalIterations) {
         long t0 = System.nanoTime();
         return new TrainingListener() {
             @Override
@@ -144,6 +147,9 @@ public class TrainingActivitiesImpl implements TrainingActivities {
 
             @Override
             public void onCheckpoint(Path file, int iteration) {
+                if (iteration >= totalIterations) {
+                    return;
+                }
                 ArtifactRef ref = attempt.upload(file, "application/zip");
                 attempt.checkpointed(iteration, ref);
             }

@@ -1,0 +1,24 @@
+package io.bagsflow.worker.pipeline;
+
+import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.config.EndpointResolver;
+import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.workflows.TaskQueues;
+
+/**
+ * A worker in a process of its own, configured like {@code bagsflow worker} by environment variables, so a test
+ * can kill it with SIGKILL: {@code ChildWorker QUEUES IDENTITY}.
+ */
+public final class ChildWorker {
+
+    private ChildWorker() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        EnvironmentConfig env = EnvironmentConfig.system();
+        BagsflowWorker.start(EndpointResolver.resolve(env), TaskQueues.fromShortNames(args[0]), env.home(), args[1]);
+        System.out.println("READY");
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+}

@@ -1,0 +1,171 @@
+package io.bagsflow.worker.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bagsflow.activities.pipeline.PipelineSpecs;
+import io.bagsflow.ml.synth.SyntheticDataset;
+import io.bagsflow.ml.synth.SyntheticPreset;
+import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.TestServices;
+import io.bagsflow.worker.config.BagsflowHome;
+import io.bagsflow.worker.history.RunViews.AttemptView;
+import io.bagsflow.worker.history.RunViews.RunView;
+import io.bagsflow.worker.history.RunViews.StageView;
+import io.bagsflow.workflows.TaskQueues;
+import io.bagsflow.workflows.pipeline.PipelineResult;
+import io.bagsflow.workflows.spec.PipelineSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole pipeline on the tiny synthetic preset, through the embedded Temporal, PostgreSQL and S3 server with a
+ * real worker: the run, its history and lineage, reuse of finished stages, and retry of a stage that failed on
+ * bad input.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(600)
+class PipelineEndToEndTest {
+
+    private static PipelineHarness harness;
+    private static BagsflowWorker worker;
+
+    @BeforeAll
+    static void start() {
+        harness = new PipelineHarness();
+        worker = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new BagsflowHome(TestServices.home()), "e2e-worker");
+    }
+
+    @AfterAll
+    static void stop() {
+        worker.close();
+        harness.close();
+    }
+
+    static PipelineSpec tinySpec() {
+        return PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}},"
+                + " \"generations\": [\"bags\", \"control\"]}");
+    }
+
+    @Test
+    @Order(1)
+    void theWholePipelineRunsOnTheTinyPresetAndRecordsItsLineage() {
+        String runId = harness.launcher.start(tinySpec(), null, null);
+        PipelineResult result = harness.launcher.await(runId);
+        assertEquals("SUCCEEDED", result.status().name());
+
+        JsonNode run = harness.showJson(runId);
+        assertEquals(runId, run.path("run_id").asText());
+        assertEquals("SUCCEEDED", run.path("status").asText());
+        List<String> stages = new ArrayList<>();
+        for (JsonNode s : run.path("stages")) {
+            stages.add(s.path("stage").asText() + "=" + s.path("status").asText());
+            for (JsonNode a : s.path("attempts")) {
+                assertEquals("SUCCEEDED", a.path("status").asText(), a.toString());
+                assertEquals("e2e-worker", a.path("worker").asText());
+                assertTrue(a.has("started_at") && a.has("ended_at") && a.has("error")
+                        && a.has("resumed_from_iteration"), a.toString());
+            }
+        }
+        assertEquals(List.of("PREPARE=SUCCEEDED", "TRAIN_BASE=SUCCEEDED", "FINETUNE_BAGS=SUCCEEDED",
+                "EVALUATE=SUCCEEDED"), stages);
+
+        JsonNode models = run.path("models");
+        assertEquals(3, models.size());
+        assertEquals(runId + "-base", models.get(0).path("model_id").asText());
+        assertEquals(0, models.get(0).path("generation").asInt());
+        assertTrue(models.get(0).path("parent_model_id").isNull());
+        for (int i = 1; i < 3; i++) {
+            assertEquals(1, models.get(i).path("generation").asInt());
+            assertEquals(runId + "-base", models.get(i).path("parent_model_id").asText());
+        }
+        assertEquals(List.of("base", "bags", "control"), List.of(models.get(0).path("kind").asText(),
+                models.get(1).path("kind").asText(), models.get(2).path("kind").asText()));
+
+        JsonNode evaluations = run.path("evaluations");
+        assertEquals(3, evaluations.size());
+        for (JsonNode e : evaluations) {
+            JsonNode m = e.path("metrics");
+            assertEquals(13, m.size());
+            double ap = m.path("AP").asDouble();
+            assertTrue(ap >= 0 && ap <= 1, "AP " + ap);
+            assertTrue(m.has("APr") && m.has("ARl@300"));
+        }
+        // the report, the group files and every checkpoint are artifacts of the run
+        RunView view = harness.show(runId);
+        List<String> outputs = view.stages().stream().flatMap(s -> s.attempts().stream())
+                .flatMap(a -> a.outputs().keySet().stream()).toList();
+        assertTrue(outputs.containsAll(List.of("manifest", "groups", "groups_npz", "images", "checkpoint/base",
+                "checkpoint/bags", "checkpoint/control", "results/bags", "metrics/bags", "report")), outputs::toString);
+    }
+
+    @Test
+    @Order(2)
+    void startingTheSameSpecAgainReusesEveryStage() {
+        long t0 = System.nanoTime();
+        String runId = harness.launcher.start(tinySpec(), null, null);
+        assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        RunView view = harness.show(runId);
+        for (StageView s : view.stages()) {
+            assertEquals("REUSED", s.status(), s.stage());
+            for (AttemptView a : s.attempts()) {
+                assertEquals("REUSED", a.status());
+                assertNotNull(a.reusedAttemptId());
+            }
+        }
+        assertEquals(3, view.models().size());
+        assertEquals(3, view.evaluations().size());
+        assertTrue(seconds < 30, "a fully reused run took " + seconds + " s");
+    }
+
+    @Test
+    @Order(3)
+    void aBrokenValFileStopsTheRunUntilItIsFixedAndRetried(@TempDir Path dir) throws Exception {
+        var data = SyntheticDataset.generate(SyntheticPreset.TINY, 7, dir.resolve("tiny"));
+        String good = Files.readString(data.val());
+        // annotation 0's bbox gets three numbers: a defect the validator must name with file and record
+        String broken = good.replaceFirst("\"bbox\":\\[([^,\\]]+),([^,\\]]+),([^,\\]]+),([^\\]]+)\\]",
+                "\"bbox\":[$1,$2,$3]");
+        Files.writeString(data.val(), broken);
+        PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"train\": \"" + data.train() + "\", \"val\": \""
+                + data.val() + "\", \"images\": \"" + data.imageDir() + "\"}, \"detector\": {\"preset\": \"tiny\"},"
+                + " \"generations\": [\"bags\"]}");
+
+        String runId = harness.launcher.start(spec, null, null);
+        RunView waiting = harness.waitForStatus(runId, "WAITING_FOR_RETRY", Duration.ofMinutes(2));
+        StageView prepare = waiting.stages().get(0);
+        assertEquals("FAILED", prepare.status());
+        String error = prepare.attempts().get(0).error();
+        assertTrue(error.contains(data.val().toString()) && error.contains("bbox") && error.contains("annotations[0]"),
+                error);
+        assertEquals("PENDING", waiting.stages().get(1).status());
+
+        Files.writeString(data.val(), good);
+        harness.launcher.retry(runId, Map.of());
+        assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
+
+        RunView done = harness.show(runId);
+        List<AttemptView> attempts = done.stages().get(0).attempts();
+        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(AttemptView::status).toList());
+        assertEquals(List.of(1, 2), attempts.stream().map(AttemptView::attempt).toList());
+        assertEquals(2, done.models().size());
+    }
+}
