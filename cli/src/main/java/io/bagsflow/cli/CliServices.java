@@ -1,5 +1,8 @@
 package io.bagsflow.cli;
 
+import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.activities.pipeline.DatasetCache;
+import io.bagsflow.activities.report.RunReports;
 import io.bagsflow.db.Database;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
@@ -20,13 +23,21 @@ final class CliServices implements AutoCloseable {
     private Endpoints endpoints;
     private Database database;
     private TemporalConnection temporal;
+    private ArtifactStore store;
 
     CliServices(EnvironmentConfig env) {
         this.env = env;
     }
 
     static CliServices fromEnvironment() {
-        return new CliServices(EnvironmentConfig.system());
+        return new CliServices(CliEnvironment.get());
+    }
+
+    /** Services at known endpoints (the demo's own embedded ones). */
+    static CliServices at(EnvironmentConfig env, Endpoints endpoints) {
+        CliServices s = new CliServices(env);
+        s.endpoints = endpoints;
+        return s;
     }
 
     EnvironmentConfig env() {
@@ -70,6 +81,23 @@ final class CliServices implements AutoCloseable {
             temporal = TemporalConnection.connect(endpoints().temporal(), "bagsflow-cli");
         }
         return temporal;
+    }
+
+    ArtifactStore store() {
+        if (store == null) {
+            var s3 = endpoints().s3();
+            try {
+                store = ArtifactStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
+            } catch (RuntimeException e) {
+                throw new UserError("cannot reach S3 at " + s3 + ": " + ErrorPrinter.describe(e),
+                        "run `./bagsflow doctor`; start the services with `./bagsflow up` or fix BAGSFLOW_S3_ENDPOINT");
+            }
+        }
+        return store;
+    }
+
+    RunReports reports() {
+        return new RunReports(runs(), lineage(), store(), new DatasetCache(store(), env.home().root().resolve("cache")));
     }
 
     PipelineLauncher launcher() {

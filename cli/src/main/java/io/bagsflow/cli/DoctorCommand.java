@@ -16,7 +16,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<HealthCheck> checks = Doctor.check(EnvironmentConfig.system());
+        List<HealthCheck> checks = Doctor.check(CliEnvironment.get());
         Table table = new Table("service", "status", "detail");
         for (HealthCheck c : checks) {
             table.row(c.service(), c.ok() ? "ok" : c.required() ? "FAILED" : "warning", c.detail());

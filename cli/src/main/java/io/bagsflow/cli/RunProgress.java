@@ -12,9 +12,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Follows a run from PostgreSQL and draws one progress bar per stage (steps, loss, ETA) until the run ends or waits
@@ -34,8 +32,8 @@ final class RunProgress {
 
     /** Returns the run's status when it stopped: SUCCEEDED, FAILED, ABORTED or WAITING_FOR_RETRY. */
     String follow(PrintStream out) {
-        Map<String, ProgressBar> bars = new LinkedHashMap<>();
-        String lastPart = "";
+        String barStage = null;
+        ProgressBar bar = null;
         try {
             while (true) {
                 RunView view = services.history().show(runId).orElseThrow();
@@ -43,19 +41,25 @@ final class RunProgress {
                     if (stage.status().equals("PENDING")) {
                         continue;
                     }
-                    ProgressBar bar = bars.get(stage.stage());
-                    if (bar == null) {
-                        bars.values().forEach(ProgressBar::close);
+                    if (!stage.stage().equals(barStage) && isActiveOrNew(stage, barStage, view)) {
+                        // stages run one after another: one bar at a time, the finished one stays on screen
+                        if (bar != null) {
+                            bar.close();
+                        }
                         bar = newBar(stage.stage(), out);
-                        bars.put(stage.stage(), bar);
+                        barStage = stage.stage();
                     }
-                    AttemptView latest = stage.attempts().stream()
-                            .max(Comparator.comparing(a -> a.startedAt() == null ? java.time.Instant.EPOCH
-                                    : a.startedAt())).orElse(null);
-                    update(bar, stage, latest);
+                    if (stage.stage().equals(barStage)) {
+                        AttemptView latest = stage.attempts().stream()
+                                .max(Comparator.comparing(a -> a.startedAt() == null ? java.time.Instant.EPOCH
+                                        : a.startedAt())).orElse(null);
+                        update(bar, stage, latest);
+                    }
                 }
                 if (!view.status().equals("RUNNING")) {
-                    bars.values().forEach(ProgressBar::close);
+                    if (bar != null) {
+                        bar.close();
+                    }
                     printEnd(view, out);
                     return view.status();
                 }
@@ -63,9 +67,23 @@ final class RunProgress {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            bars.values().forEach(ProgressBar::close);
+            if (bar != null) {
+                bar.close();
+            }
             return "RUNNING";
         }
+    }
+
+    /** A stage gets the bar when it is the latest stage that started (earlier ones are done). */
+    private static boolean isActiveOrNew(StageView stage, String barStage, RunView view) {
+        int index = view.stages().indexOf(stage);
+        int current = -1;
+        for (int i = 0; i < view.stages().size(); i++) {
+            if (view.stages().get(i).stage().equals(barStage)) {
+                current = i;
+            }
+        }
+        return index > current;
     }
 
     private static ProgressBar newBar(String stage, PrintStream out) {

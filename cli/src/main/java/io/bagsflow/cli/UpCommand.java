@@ -24,7 +24,7 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         long t0 = System.nanoTime();
-        EnvironmentConfig env = EnvironmentConfig.system();
+        EnvironmentConfig env = CliEnvironment.get();
         EmbeddedServices services = EmbeddedServices.start(env);
         Endpoints e = services.endpoints();
         BagsflowWorker worker;

@@ -34,7 +34,7 @@ final class WorkerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        EnvironmentConfig env = EnvironmentConfig.system();
+        EnvironmentConfig env = CliEnvironment.get();
         Endpoints endpoints = EndpointResolver.resolve(env);
         BagsflowWorker worker = BagsflowWorker.start(endpoints, taskQueues, env.home());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -62,18 +62,26 @@ public final class RunReports {
         Files.writeString(file, html, StandardCharsets.UTF_8);
     }
 
-    /** The report view of these models, in the given order. */
+    /** The report view of these models, in the given order, with curves and weight norms from their artifacts. */
     public List<ReportModel> reportModels(List<ModelRecord> models) {
+        return reportModels(models, true);
+    }
+
+    /**
+     * The report view of these models; without artifacts only the database is read (metrics and per-category AP),
+     * which is all a comparison table needs.
+     */
+    public List<ReportModel> reportModels(List<ModelRecord> models, boolean withArtifacts) {
         List<ReportModel> out = new ArrayList<>();
         for (ModelRecord m : models) {
-            out.add(reportModel(m));
+            out.add(reportModel(m, withArtifacts));
         }
         return out;
     }
 
-    public ReportModel reportModel(ModelRecord m) {
+    public ReportModel reportModel(ModelRecord m, boolean withArtifacts) {
         PipelineRun run = runs.findRun(m.runId()).orElseThrow();
-        Map<Integer, ManifestCategory> categories = manifestCategories(m.manifestSha256());
+        Map<Integer, ManifestCategory> categories = withArtifacts ? manifestCategories(m.manifestSha256()) : Map.of();
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         List<ReportModel.CategoryPoint> perCategory = new ArrayList<>();
@@ -88,7 +96,7 @@ public final class RunReports {
             }
         }
         return new ReportModel(m.id(), m.runId(), m.generation(), m.kind(), m.parentModelId(), metrics, perCategory,
-                weightNorms(m, categories), curve(m),
+                withArtifacts ? weightNorms(m, categories) : List.of(), withArtifacts ? curve(m) : List.of(),
                 new ReportModel.Lineage(run.dataset(), m.manifestSha256(), m.groupsSha256(), m.checkpointSha256(),
                         m.configJson(), m.codeVersion(), String.valueOf(m.createdAt())));
     }

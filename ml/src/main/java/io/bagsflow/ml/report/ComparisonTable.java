@@ -71,7 +71,8 @@ public final class ComparisonTable {
             double first = models.get(0).metric(key);
             for (int i = 0; i < models.size(); i++) {
                 double v = models.get(i).metric(key);
-                row[i + 1] = percent(v) + (i == 0 ? "" : " (" + delta(v, first) + ")");
+                String d = delta(v, first);
+                row[i + 1] = percent(v) + (i == 0 || d.equals("-") ? "" : " (" + d + ")");
             }
             rows.add(row);
         }

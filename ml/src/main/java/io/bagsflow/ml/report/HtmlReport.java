@@ -23,7 +23,7 @@ public final class HtmlReport {
                 .append(".sub{color:#666;margin-top:0}\n")
                 .append("table{border-collapse:collapse;margin:.5em 0;font-size:.92em}\n")
                 .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}\n")
-                .append("td:first-child,th:first-child{text-align:left}\n")
+                .append("td:first-child,th:first-child{text-align:left}#lineage td,#lineage th{text-align:left}\n")
                 .append(".pos{color:#0a7a2f}.neg{color:#b3261e}\n")
                 .append(".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}\n")
                 .append("figcaption{font-size:.85em;color:#555;max-width:640px}\n")
@@ -81,7 +81,7 @@ public final class HtmlReport {
             for (int i = 0; i < models.size(); i++) {
                 double v = models.get(i).metric(key);
                 h.append("<td>").append(ComparisonTable.percent(v));
-                if (i > 0) {
+                if (i > 0 && !ComparisonTable.delta(v, first).equals("-")) {
                     String d = ComparisonTable.delta(v, first);
                     String cls = d.startsWith("+") && !d.equals("+0.00") ? "pos" : d.startsWith("-") && d.length() > 1
                             ? "neg" : "";

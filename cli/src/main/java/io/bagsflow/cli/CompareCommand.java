@@ -1,0 +1,102 @@
+package io.bagsflow.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.bagsflow.activities.report.RunReports;
+import io.bagsflow.db.LineageRepository;
+import io.bagsflow.db.ModelRecord;
+import io.bagsflow.ml.report.ComparisonTable;
+import io.bagsflow.ml.report.HtmlReport;
+import io.bagsflow.ml.report.ReportModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Model generations side by side (base, BAGS and baselines): AP, AP50, AP75, APs/m/l, "
+                + "APr/APc/APf, AR@300, with deltas against the first column; also as a markdown table.",
+            "Each argument is a model id or a run id (all of that run's models)."})
+final class CompareCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Parameters(paramLabel = "MODEL|RUN", arity = "1..*")
+    List<String> ids;
+
+    @Option(names = "--json", paramLabel = "OUT.json",
+            description = "write {\"models\": [{\"model_id\", \"run_id\", \"generation\", \"kind\", "
+                    + "\"parent_model_id\", \"metrics\": {13 LVIS keys}}]}")
+    Path json;
+
+    @Option(names = "--html", paramLabel = "OUT.html", description = "write the HTML report of these models")
+    Path html;
+
+    @Override
+    public Integer call() throws Exception {
+        try (CliServices services = CliServices.fromEnvironment()) {
+            List<ModelRecord> models = resolve(services.lineage(), services);
+            RunReports reports = services.reports();
+            List<ReportModel> view = reports.reportModels(models, html != null);
+            System.out.print(ComparisonTable.text(view));
+            System.out.println();
+            System.out.print(ComparisonTable.markdown(view));
+            if (json != null) {
+                Files.writeString(json, toJson(view), StandardCharsets.UTF_8);
+                System.out.println("wrote " + json);
+            }
+            if (html != null) {
+                Files.writeString(html, HtmlReport.render("bagsflow comparison", String.join(", ", ids), view),
+                        StandardCharsets.UTF_8);
+                System.out.println("wrote " + html.toAbsolutePath());
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private List<ModelRecord> resolve(LineageRepository lineage, CliServices services) {
+        List<ModelRecord> out = new ArrayList<>();
+        for (String id : ids) {
+            var model = lineage.findModel(id);
+            if (model.isPresent()) {
+                out.add(model.get());
+                continue;
+            }
+            if (services.runs().findRun(id).isPresent()) {
+                List<ModelRecord> ofRun = lineage.modelsOfRun(id);
+                if (ofRun.isEmpty()) {
+                    throw new UserError("run " + id + " has no models yet", "see `./bagsflow runs show " + id + "`");
+                }
+                out.addAll(ofRun);
+                continue;
+            }
+            throw new UserError("unknown model or run " + id, "list runs with `./bagsflow runs list`; model ids "
+                    + "are in `./bagsflow runs show RUN`");
+        }
+        return out;
+    }
+
+    /** The shape of {@code compare --json}, documented in the README. */
+    static String toJson(List<ReportModel> models) throws Exception {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ReportModel m : models) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("model_id", m.modelId());
+            e.put("run_id", m.runId());
+            e.put("generation", m.generation());
+            e.put("kind", m.kind());
+            e.put("parent_model_id", m.parentModelId());
+            e.put("metrics", m.metrics());
+            list.add(e);
+        }
+        return JSON.writeValueAsString(Map.of("models", list));
+    }
+}

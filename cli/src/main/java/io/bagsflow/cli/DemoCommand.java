@@ -1,0 +1,107 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.activities.pipeline.PipelineSpecs;
+import io.bagsflow.db.ModelRecord;
+import io.bagsflow.db.StageAttempt;
+import io.bagsflow.ml.report.ComparisonTable;
+import io.bagsflow.ml.report.ReportModel;
+import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.worker.config.StateFile;
+import io.bagsflow.worker.embedded.EmbeddedServices;
+import io.bagsflow.workflows.TaskQueues;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The whole thing in one command: starts the embedded services and a worker (or uses those of "
+                + "a running `bagsflow up`), generates the synthetic long-tailed dataset, runs the full pipeline "
+                + "with a progress bar per stage, prints the base-vs-BAGS comparison, writes the HTML report and "
+                + "prints its path, then shuts down.",
+            "small (default) takes a few minutes on 2 CPU cores; tiny well under two."})
+final class DemoCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--preset", defaultValue = "small", description = "tiny or small (default ${DEFAULT-VALUE})")
+    String preset;
+
+    @Option(names = "--seed", defaultValue = "7")
+    long seed;
+
+    @Option(names = "--json", paramLabel = "OUT.json", description = "write the comparison as `compare --json` does")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!preset.equals("tiny") && !preset.equals("small")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--preset must be tiny or small");
+        }
+        PrintStream out = System.out;
+        long t0 = System.nanoTime();
+        EnvironmentConfig env = CliEnvironment.get();
+        EmbeddedServices services = null;
+        BagsflowWorker worker = null;
+        CliServices cli;
+        if (StateFile.readLive(env.home().stateFile()).isPresent()) {
+            out.println("using the services of the running `bagsflow up`");
+            cli = CliServices.fromEnvironment();
+        } else {
+            out.println("starting the embedded services (PostgreSQL, S3, Temporal) and a worker...");
+            services = EmbeddedServices.start(env);
+            worker = BagsflowWorker.start(services.endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU), env.home());
+            cli = CliServices.at(env, services.endpoints());
+        }
+        try (cli) {
+            String runId = cli.launcher().start(PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \""
+                    + preset + "\", \"seed\": " + seed + "}}}"), null, null);
+            out.println("run " + runId + ": synthetic " + preset + " dataset, seed " + seed);
+            String status = new RunProgress(cli, runId).follow(out);
+            if (!status.equals("SUCCEEDED")) {
+                out.println("see `./bagsflow runs show " + runId + "` (with `./bagsflow up` running)");
+                return ExitCodes.FAILURE;
+            }
+            List<ModelRecord> models = cli.lineage().modelsOfRun(runId);
+            List<ReportModel> view = cli.reports().reportModels(models, false);
+            out.println();
+            out.print(ComparisonTable.text(view));
+            out.println();
+            out.print(ComparisonTable.markdown(view));
+            if (json != null) {
+                Files.writeString(json, CompareCommand.toJson(view), StandardCharsets.UTF_8);
+                out.println("wrote " + json);
+            }
+            Path report = downloadReport(cli, runId, env.home().root().resolve("reports"));
+            out.println();
+            out.println("report: " + report);
+            out.printf(Locale.ROOT, "done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+            return ExitCodes.OK;
+        } finally {
+            if (worker != null) {
+                worker.close();
+            }
+            if (services != null) {
+                services.close();
+            }
+        }
+    }
+
+    /** The report artifact of the run's EVALUATE stage, copied to {@code dir/<run>.html}. */
+    static Path downloadReport(CliServices cli, String runId, Path dir) throws Exception {
+        String sha = cli.runs().runDetails(runId).orElseThrow().attempts().stream()
+                .map(StageAttempt::outputs).filter(o -> o.containsKey("report")).map(o -> o.get("report"))
+                .reduce((a, b) -> b).orElseThrow(() -> new UserError("run " + runId + " has no report", ""));
+        Files.createDirectories(dir);
+        return cli.store().get(sha, dir.resolve(runId + ".html")).toAbsolutePath();
+    }
+}
