@@ -1,0 +1,184 @@
+package io.bagsflow.ml.detector;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.ml.detector.model.ClassifierLayout;
+import io.bagsflow.ml.detector.model.Detector;
+import io.bagsflow.ml.detector.model.Parameters;
+import io.bagsflow.ml.detector.train.Sgd;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A model and its training state in one zip file, so a platform can store it as one artifact:
+ * {@code checkpoint.json} (config, categories, classifier layout, iteration, loss curve), {@code
+ * parameters.bin} (every weight and BatchNorm statistic) and, while training is under way, {@code
+ * optimizer.bin} (momentum buffers). The iteration and the seed are the whole random state: every random
+ * choice of step t is drawn from a generator derived from them.
+ */
+final class Checkpoint {
+
+    static final int FORMAT = 1;
+    private static final String STATE = "checkpoint.json";
+    private static final String PARAMETERS = "parameters.bin";
+    private static final String OPTIMIZER = "optimizer.bin";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /**
+     * @param stage       {@code base}, or {@code retrain-bags} etc. for a classifier-only retraining
+     * @param iteration   steps done
+     * @param iterations  steps the run was configured for
+     * @param categoryIds category id of each label 1..C
+     */
+    record State(int format, String stage, int iteration, int iterations, List<Integer> categoryIds,
+                 ClassifierLayout classifier, int skippedSteps, List<LossPoint> lossCurve, DetectorConfig config) {
+    }
+
+    /** A checkpoint read back: its state, the model, and optimizer bytes when it has them. */
+    record Loaded(State state, Detector detector, byte[] optimizer) implements AutoCloseable {
+
+        void restoreOptimizer(Sgd sgd, Path file) {
+            if (optimizer == null) {
+                throw new IllegalStateException(file + ": has no optimizer state to resume from");
+            }
+            try {
+                sgd.read(new DataInputStream(new ByteArrayInputStream(optimizer)), file.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            detector.close();
+        }
+    }
+
+    private Checkpoint() {
+    }
+
+    /** Writes the file atomically: a reader never sees a half-written checkpoint. */
+    static void write(Path file, State state, Parameters params, Sgd sgdOrNull) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+                zip.setLevel(Deflater.BEST_SPEED);
+                zip.putNextEntry(new ZipEntry(STATE));
+                zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(PARAMETERS));
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(unclosable(zip), 1 << 16));
+                params.write(out);
+                out.flush();
+                zip.closeEntry();
+                if (sgdOrNull != null) {
+                    zip.putNextEntry(new ZipEntry(OPTIMIZER));
+                    out = new DataOutputStream(new BufferedOutputStream(unclosable(zip), 1 << 16));
+                    sgdOrNull.write(out);
+                    out.flush();
+                    zip.closeEntry();
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Only the state (config, categories, classifier layout, curve) of a checkpoint, without its weights. */
+    static State readState(Path file) {
+        try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals(STATE)) {
+                    return JSON.readValue(zip.readAllBytes(), State.class);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(file + ": not a bagsflow detector checkpoint (missing " + STATE + ")");
+    }
+
+    /** Reads a checkpoint; errors name the file and what is wrong with it. */
+    static Loaded read(Path file, NDManager manager) {
+        State state = null;
+        Parameters params = null;
+        byte[] optimizer = null;
+        try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                switch (e.getName()) {
+                    case STATE -> state = JSON.readValue(zip.readAllBytes(), State.class);
+                    case PARAMETERS -> params = Parameters.read(new DataInputStream(new BufferedInputStream(
+                            unclosable(zip), 1 << 16)), manager, file.toString());
+                    case OPTIMIZER -> optimizer = zip.readAllBytes();
+                    default -> {
+                    }
+                }
+            }
+        } catch (IOException e) {
+            if (params != null) {
+                params.close();
+            }
+            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+        if (state == null || params == null) {
+            if (params != null) {
+                params.close();
+            }
+            throw new IllegalArgumentException(file + ": not a bagsflow detector checkpoint (missing "
+                    + (state == null ? STATE : PARAMETERS) + ")");
+        }
+        if (state.format() != FORMAT) {
+            params.close();
+            throw new IllegalArgumentException(file + ": checkpoint format " + state.format() + ", this build reads "
+                    + FORMAT);
+        }
+        try {
+            Detector d = Detector.of(state.config(), state.categoryIds(), params, state.classifier());
+            return new Loaded(state, d, optimizer);
+        } catch (IllegalArgumentException e) {
+            params.close();
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InputStream unclosable(InputStream in) {
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static OutputStream unclosable(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}

@@ -1,0 +1,263 @@
+package io.bagsflow.ml.detector;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.bagsflow.ml.bags.BagsGroups;
+import io.bagsflow.ml.bags.RepeatFactors;
+import io.bagsflow.ml.dataset.CategoryStatistics;
+import io.bagsflow.ml.detector.data.Batch;
+import io.bagsflow.ml.detector.data.ImageSampler;
+import io.bagsflow.ml.detector.data.ImageStore;
+import io.bagsflow.ml.detector.model.Classifier;
+import io.bagsflow.ml.detector.model.ClassifierLayout;
+import io.bagsflow.ml.detector.model.Detector;
+import io.bagsflow.ml.detector.model.GroupSoftmaxHead;
+import io.bagsflow.ml.detector.model.Parameters;
+import io.bagsflow.ml.detector.model.SoftmaxClassifier;
+import io.bagsflow.ml.detector.train.LearningRate;
+import io.bagsflow.ml.detector.train.Rng;
+import io.bagsflow.ml.detector.train.Sgd;
+import io.bagsflow.ml.detector.train.TwoStageForward;
+import io.bagsflow.ml.lvis.LvisDataset;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Classifier-only retraining of a base detector ("cls-only"): the classifier is replaced and trained while
+ * every other weight, BatchNorm statistics included, stays bit-identical to the base (BatchNorm runs in
+ * inference mode, nothing else has gradients). The new classifier starts from the base one. By default the
+ * classifier trains on cached RoI features ({@code retrainFromCache}); otherwise each step runs the frozen
+ * network on fresh images. The output checkpoint carries its classifier layout, so inference needs no method.
+ */
+public final class ClassifierRetrainer {
+
+    private static final long STEP_STREAM = 0x2E7A;
+
+    private ClassifierRetrainer() {
+    }
+
+    /**
+     * @param config     retraining, runtime and inference settings ({@code retrain*}, {@code othersSampleRatio},
+     *                   {@code rfsThreshold}, device, seed...); the model itself comes from the base checkpoint
+     * @param groups     the BAGS grouping (required for {@link RetrainMethod#BAGS}, ignored otherwise)
+     * @return the checkpoint {@code workDir/retrain-<method>-final.zip}
+     */
+    public static TrainingResult retrain(RetrainMethod method, DetectorConfig config, Path baseCheckpoint,
+                                         BagsGroups groups, LvisDataset train, Path imagesDir, Path workDir,
+                                         TrainingListener listener) {
+        long started = System.nanoTime();
+        TrainingListener hooks = listener != null ? listener : TrainingListener.NONE;
+        Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
+        if (baseState.classifier().grouped()) {
+            throw new IllegalArgumentException(baseCheckpoint + ": has a grouped classifier; retraining starts from "
+                    + "a base checkpoint with a plain softmax classifier");
+        }
+        // the model is the base's; retraining, runtime and the seed of its random choices are the caller's
+        DetectorConfig effective = baseState.config().withRuntimeFrom(config).with("seed", config.seed());
+        try (NDManager root = DetectorRuntime.manager(effective);
+             Checkpoint.Loaded base = Checkpoint.read(baseCheckpoint, root)) {
+            Detector detector = base.detector();
+            if (!ImageStore.categoryIds(train).equals(detector.categoryIds())) {
+                throw new IllegalArgumentException(baseCheckpoint + ": its categories differ from the training set's");
+            }
+            Detector retrained = Detector.of(effective, detector.categoryIds(), detector.params(),
+                    baseState.classifier());
+            Classifier next = replaceClassifier(retrained, method, groups, effective, baseCheckpoint);
+            ImageStore images = ImageStore.load(train, imagesDir, effective.imageSize(), detector.categoryIds());
+            ImageSampler sampler = sampler(method, effective, images, train);
+            Run run = new Run(method, effective, retrained, next, images, sampler, hooks);
+            run.train(root);
+            Path out = workDir.resolve(method.stage() + "-final.zip");
+            Checkpoint.write(out, new Checkpoint.State(Checkpoint.FORMAT, method.stage(), effective.retrainIterations(),
+                    effective.retrainIterations(), detector.categoryIds(), next.layout(), run.skipped, run.curve,
+                    effective), retrained.params(), null);
+            hooks.onCheckpoint(out, effective.retrainIterations());
+            return new TrainingResult(out, run.curve, run.skipped, run.imagesPerSecond(),
+                    (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /** Swaps in the method's classifier, initialised from the base classifier's weights. */
+    private static Classifier replaceClassifier(Detector d, RetrainMethod method, BagsGroups groups,
+                                                DetectorConfig config, Path baseCheckpoint) {
+        Parameters p = d.params();
+        float[] w = p.get(Classifier.WEIGHT).toFloatArray();
+        float[] b = p.get(Classifier.BIAS).toFloatArray();
+        int dim = config.fcDim();
+        Classifier next;
+        float[][] init;
+        if (method == RetrainMethod.BAGS) {
+            if (groups == null) {
+                throw new IllegalArgumentException("BAGS retraining needs the BAGS groups");
+            }
+            if (!Arrays.equals(groups.categoryIds(), d.categoryIds().stream().mapToInt(Integer::intValue).toArray())) {
+                throw new IllegalArgumentException("BAGS groups are for other categories than " + baseCheckpoint);
+            }
+            ClassifierLayout layout = ClassifierLayout.groupSoftmax(d.numClasses(), groups.predSlice(),
+                    groups.label2binlabel());
+            GroupSoftmaxHead head = new GroupSoftmaxHead(layout, config.othersSampleRatio());
+            init = head.initFromSoftmax(w, b, dim);
+            next = head;
+        } else {
+            next = new SoftmaxClassifier(d.numClasses());
+            init = new float[][] {w, b};
+        }
+        d.replaceClassifier(next);
+        int k = next.layout().logits();
+        p.add(Classifier.WEIGHT, init[0], new Shape(k, dim), false);
+        p.add(Classifier.BIAS, init[1], new Shape(k), false);
+        return next;
+    }
+
+    private static ImageSampler sampler(RetrainMethod method, DetectorConfig config, ImageStore images,
+                                        LvisDataset train) {
+        return switch (method) {
+            case BAGS, CONTROL -> ImageSampler.epochs(images.count(), config.seed());
+            case CRT -> ImageSampler.classBalanced(images, config.seed());
+            case RFS -> {
+                RepeatFactors rf = RepeatFactors.compute(CategoryStatistics.compute(train, "train"),
+                        config.rfsThreshold());
+                Map<Integer, Double> byId = new HashMap<>();
+                for (int i = 0; i < rf.imageIds().length; i++) {
+                    byId.put(rf.imageIds()[i], rf.imageFactors()[i]);
+                }
+                double[] weights = new double[images.count()];
+                for (int i = 0; i < weights.length; i++) {
+                    weights[i] = byId.getOrDefault(images.imageId(i), 1.0);
+                }
+                yield ImageSampler.weighted(weights, config.seed());
+            }
+        };
+    }
+
+    /** The training loop over classifier parameters only. */
+    private static final class Run {
+        private final RetrainMethod method;
+        private final DetectorConfig config;
+        private final Detector detector;
+        private final Classifier classifier;
+        private final ImageStore images;
+        private final ImageSampler sampler;
+        private final TrainingListener hooks;
+        private final List<LossPoint> curve = new ArrayList<>();
+        private int skipped;
+        private long stepNanos;
+        private long stepImages;
+
+        Run(RetrainMethod method, DetectorConfig config, Detector detector, Classifier classifier,
+            ImageStore images, ImageSampler sampler, TrainingListener hooks) {
+            this.method = method;
+            this.config = config;
+            this.detector = detector;
+            this.classifier = classifier;
+            this.images = images;
+            this.sampler = sampler;
+            this.hooks = hooks;
+        }
+
+        double imagesPerSecond() {
+            return stepNanos == 0 ? 0 : stepImages / (stepNanos / 1e9);
+        }
+
+        void train(NDManager root) {
+            Parameters p = detector.params();
+            Sgd sgd = new Sgd(p, p.trainable(n -> n.startsWith("cls.")), config.momentum(), config.weightDecay(),
+                    config.gradClipNorm());
+            int total = config.retrainIterations();
+            LearningRate lr = new LearningRate(config.retrainLearningRate(), 0, 1.0, config.lrSteps(),
+                    config.lrGamma(), total);
+            TwoStageForward forward = new TwoStageForward(detector);
+            FeatureCache cache = config.retrainFromCache() ? FeatureCache.build(root, forward, images, config) : null;
+            try {
+                LossMeter meter = new LossMeter();
+                long intervalStart = System.nanoTime();
+                int intervalImages = 0;
+                int perStep = config.retrainImagesPerBatch();
+                for (int it = 0; it < total; it++) {
+                    long t0 = System.nanoTime();
+                    Double loss = step(root, it, forward, cache, sgd, lr.at(it));
+                    stepNanos += System.nanoTime() - t0;
+                    stepImages += perStep;
+                    intervalImages += perStep;
+                    if (loss != null) {
+                        meter.add(Map.of("cls", loss));
+                    }
+                    int done = it + 1;
+                    if (done % config.progressInterval() == 0 || done == total) {
+                        Map<String, Double> means = meter.meansAndReset();
+                        if (!means.isEmpty()) {
+                            curve.add(new LossPoint(done, means));
+                        }
+                        double seconds = (System.nanoTime() - intervalStart) / 1e9;
+                        hooks.onProgress(new TrainingProgress(method.stage(), done, total, means,
+                                intervalImages / seconds, lr.at(it), skipped));
+                        intervalStart = System.nanoTime();
+                        intervalImages = 0;
+                    }
+                }
+            } finally {
+                if (cache != null) {
+                    cache.close();
+                }
+            }
+        }
+
+        private Double step(NDManager root, int it, TwoStageForward forward, FeatureCache cache, Sgd sgd, double lr) {
+            Rng rng = Rng.of(config.seed(), STEP_STREAM, it);
+            int[] picked = sampler.batch(it, config.retrainImagesPerBatch());
+            Parameters p = detector.params();
+            double value;
+            try (NDManager step = root.newSubManager()) {
+                NDArray features;
+                int[] labels;
+                boolean[] valid;
+                if (cache != null) {
+                    FeatureCache.Draw draw = cache.draw(picked, rng);
+                    features = cache.features(step, draw.rows());
+                    labels = draw.labels();
+                    valid = new boolean[labels.length];
+                    Arrays.fill(valid, true);
+                } else {
+                    boolean[] flips = new boolean[picked.length];
+                    for (int k = 0; k < flips.length; k++) {
+                        flips[k] = config.retrainFlip() && rng.nextBoolean();
+                    }
+                    TwoStageForward.Sampled sampled = forward.frozenRoiFeatures(step, Batch.of(images, picked, flips),
+                            rng);
+                    features = sampled.features();
+                    labels = sampled.rois().labels();
+                    valid = sampled.rois().valid();
+                }
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray logits = classifier.logits(p, features);
+                    NDArray loss = classifier.loss(step, logits, classifier.targets(labels, valid, rng));
+                    value = loss.getFloat();
+                    if (Double.isFinite(value)) {
+                        gc.backward(loss);
+                    }
+                }
+                double norm = Double.isFinite(value) ? sgd.gradientNorm() : Double.NaN;
+                if (Double.isFinite(norm)) {
+                    sgd.step(lr, norm);
+                    return value;
+                }
+            }
+            sgd.zeroGradients();
+            skipped++;
+            if (skipped > config.maxNonFiniteSteps()) {
+                throw new NonFiniteTrainingException(method.stage() + ": " + skipped + " steps had a non-finite loss "
+                        + "or gradient (limit maxNonFiniteSteps = " + config.maxNonFiniteSteps() + "), the last at "
+                        + "iteration " + it + ". Lower retrainLearningRate.");
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.bagsflow.ml.detector;
+
+import io.bagsflow.ml.bags.BagsGroups;
+import io.bagsflow.ml.bags.BinEdges;
+import io.bagsflow.ml.dataset.CategoryStatistics;
+import io.bagsflow.ml.dataset.CountSource;
+import io.bagsflow.ml.eval.LvisEvaluator;
+import io.bagsflow.ml.eval.LvisMetrics;
+import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.ml.lvis.LvisDatasetReader;
+import io.bagsflow.ml.lvis.LvisResults;
+import io.bagsflow.ml.synth.SyntheticDataset;
+import io.bagsflow.ml.synth.SyntheticPreset;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The detector's benchmark: the whole recipe on a synthetic preset, timed. Generates the dataset (unless
+ * given), trains the base model, retrains its classifier with each method, runs inference on the val set with
+ * every model and evaluates it. Prints training and inference images/s, fine-tune seconds, peak RSS and the
+ * AP table (AP, APr, APc, APf per model).
+ *
+ * <pre>
+ * java -cp ... io.bagsflow.ml.detector.DetectorBenchmark [--preset small] [--data DIR] [--work DIR]
+ *      [--iterations N] [--methods BAGS,CONTROL,CRT,RFS] [--full-path]
+ * </pre>
+ * Set {@code OMP_NUM_THREADS=1} and the glibc malloc variables of the parent pom when running it by hand.
+ */
+public final class DetectorBenchmark {
+
+    private DetectorBenchmark() {
+    }
+
+    /** One model's row: how long its training and inference took and what it scored. */
+    public record Row(String model, double trainSeconds, double trainImagesPerSecond, double inferenceSeconds,
+                      double inferenceImagesPerSecond, double evalSeconds, LvisMetrics metrics) {
+    }
+
+    /** Everything the benchmark measured. */
+    public record Report(String preset, double datasetSeconds, List<Row> rows, double totalSeconds,
+                         long peakRssKb) {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String preset = "small";
+        Path data = null;
+        Path work = null;
+        int iterations = 0;
+        List<RetrainMethod> methods = List.of(RetrainMethod.CONTROL, RetrainMethod.CRT, RetrainMethod.RFS,
+                RetrainMethod.BAGS);
+        boolean fullPath = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--preset" -> preset = args[++i];
+                case "--data" -> data = Path.of(args[++i]);
+                case "--work" -> work = Path.of(args[++i]);
+                case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                case "--methods" -> methods = parseMethods(args[++i]);
+                case "--full-path" -> fullPath = true;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; use --preset, --data, --work, --iterations, --methods, --full-path");
+            }
+        }
+        if (work == null) {
+            work = Files.createTempDirectory("bagsflow-detector-benchmark");
+        }
+        run(preset, data, work, iterations, methods, fullPath, System.out);
+    }
+
+    private static List<RetrainMethod> parseMethods(String s) {
+        List<RetrainMethod> out = new ArrayList<>();
+        for (String m : s.split(",")) {
+            if (!m.isBlank()) {
+                out.add(RetrainMethod.valueOf(m.trim().toUpperCase(java.util.Locale.ROOT)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param data       a synthetic dataset folder (train.json, val.json, images/), or null to generate one
+     * @param iterations base training iterations, 0 for the preset's
+     * @param fullPath   also retrain BAGS without the feature cache, to compare the two paths
+     */
+    public static Report run(String preset, Path data, Path work, int iterations, List<RetrainMethod> methods,
+                             boolean fullPath, PrintStream out) throws IOException {
+        long start = System.nanoTime();
+        double datasetSeconds = 0;
+        if (data == null) {
+            data = work.resolve("data");
+            long t = System.nanoTime();
+            SyntheticDataset.generate(SyntheticPreset.parse(preset), 1, data);
+            datasetSeconds = seconds(t);
+            out.printf("dataset: synthetic %s generated in %.1f s at %s%n", preset, datasetSeconds, data);
+        }
+        LvisDataset train = LvisDatasetReader.read(data.resolve("train.json"));
+        LvisDataset val = LvisDatasetReader.read(data.resolve("val.json"));
+        Path images = data.resolve("images");
+        DetectorConfig config = DetectorConfig.preset(preset);
+        if (iterations > 0) {
+            config = config.with("iterations", iterations);
+        }
+        out.printf("config: %s, %d iterations x %d images at %d px, device %s%n", preset, config.iterations(),
+                config.batchSize(), config.imageSize(), DetectorRuntime.device(config));
+
+        TrainingResult base = BaseTrainer.train(config, train, images, work.resolve("base"), null,
+                progressPrinter(out, Math.max(1, config.iterations() / 10)));
+        LvisEvaluator evaluator = new LvisEvaluator(val, "val.json");
+        List<Row> rows = new ArrayList<>();
+        rows.add(evaluate("base", base, base.checkpoint(), val, images, evaluator));
+        BagsGroups groups = BagsGroups.of(CategoryStatistics.compute(train, "train.json"), BinEdges.DEFAULT,
+                CountSource.ANNOTATIONS);
+        for (RetrainMethod m : methods) {
+            TrainingResult r = ClassifierRetrainer.retrain(m, config, base.checkpoint(), groups, train, images,
+                    work.resolve(m.stage()), TrainingListener.NONE);
+            rows.add(evaluate(m.name().toLowerCase(java.util.Locale.ROOT), r, r.checkpoint(), val, images, evaluator));
+        }
+        if (fullPath) {
+            TrainingResult r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config.with("retrainFromCache", false),
+                    base.checkpoint(), groups, train, images, work.resolve("bags-full-path"), TrainingListener.NONE);
+            rows.add(evaluate("bags (full path)", r, r.checkpoint(), val, images, evaluator));
+        }
+        Report report = new Report(preset, datasetSeconds, rows, seconds(start), peakRssKb());
+        print(report, out);
+        return report;
+    }
+
+    private static Row evaluate(String name, TrainingResult trained, Path checkpoint, LvisDataset val, Path images,
+                                LvisEvaluator evaluator) {
+        long t = System.nanoTime();
+        LvisResults results = Inference.predict(checkpoint, val, images, null);
+        double inference = seconds(t);
+        t = System.nanoTime();
+        LvisMetrics metrics = evaluator.evaluate(results, name).metrics();
+        double eval = seconds(t);
+        return new Row(name, trained.seconds(), trained.imagesPerSecond(), inference,
+                val.images().size() / inference, eval, metrics);
+    }
+
+    private static TrainingListener progressPrinter(PrintStream out, int every) {
+        return new TrainingListener() {
+            @Override
+            public void onProgress(TrainingProgress p) {
+                if (p.iteration() % every == 0 || p.iteration() == p.totalIterations()) {
+                    out.printf("  %s %d/%d  loss %.3f  %.1f images/s%n", p.stage(), p.iteration(),
+                            p.totalIterations(), p.losses().values().stream().mapToDouble(Double::doubleValue).sum(),
+                            p.imagesPerSecond());
+                }
+            }
+        };
+    }
+
+    static void print(Report r, PrintStream out) {
+        out.println();
+        out.println("| model | train s | train img/s | inference s | inference img/s | eval s | AP | APr | APc | APf |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
+        for (Row row : r.rows()) {
+            LvisMetrics m = row.metrics();
+            out.printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", row.model(),
+                    row.trainSeconds(), row.trainImagesPerSecond(), row.inferenceSeconds(),
+                    row.inferenceImagesPerSecond(), row.evalSeconds(), 100 * m.ap(), 100 * m.apr(), 100 * m.apc(),
+                    100 * m.apf());
+        }
+        out.printf("%ntotal %.1f s (dataset %.1f s), peak RSS %.0f MB%n", r.totalSeconds(), r.datasetSeconds(),
+                r.peakRssKb() / 1024.0);
+    }
+
+    /** VmHWM of this process in kB, or -1 where /proc is not available. */
+    static long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}

@@ -1,0 +1,37 @@
+package io.bagsflow.ml.detector;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+
+/** Device and thread choice for a run: the GPU when the engine sees one (unless told cpu), else the CPU. */
+final class DetectorRuntime {
+
+    private DetectorRuntime() {
+    }
+
+    static Device device(DetectorConfig config) {
+        int gpus = Engine.getInstance().getGpuCount();
+        return switch (config.device()) {
+            case "auto" -> gpus > 0 ? Device.gpu() : Device.cpu();
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) {
+                    throw new IllegalArgumentException("device gpu requested but the PyTorch engine sees no GPU");
+                }
+                yield Device.gpu();
+            }
+            default -> throw new IllegalArgumentException("unknown device '" + config.device()
+                    + "': use auto, cpu or gpu");
+        };
+    }
+
+    /** A root manager on the config's device, with PyTorch's intra-op threads set as configured. */
+    static NDManager manager(DetectorConfig config) {
+        Device device = device(config);
+        JniUtils.setNumThreads(config.threads());
+        JniUtils.setGradMode(false);
+        return NDManager.newBaseManager(device);
+    }
+}

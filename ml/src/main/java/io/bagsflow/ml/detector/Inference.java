@@ -1,0 +1,151 @@
+package io.bagsflow.ml.detector;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.bagsflow.ml.detector.boxes.DetectionPostprocessor;
+import io.bagsflow.ml.detector.boxes.ProposalGenerator;
+import io.bagsflow.ml.detector.data.Batch;
+import io.bagsflow.ml.detector.data.ImageStore;
+import io.bagsflow.ml.detector.model.Detector;
+import io.bagsflow.ml.detector.model.Parameters;
+import io.bagsflow.ml.detector.model.RoiAlign;
+import io.bagsflow.ml.detector.train.RoiSampler;
+import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.ml.lvis.LvisResults;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs a checkpoint (base or retrained, whatever its classifier) over images and returns LVIS results:
+ * proposals, class-specific box decoding, per-class NMS, the score threshold and at most
+ * {@code maxDetections} per image, with boxes in the images' own pixel coordinates. Deterministic: the same
+ * checkpoint, images and batch size give identical results.
+ */
+public final class Inference {
+
+    static final String STAGE = "inference";
+
+    private Inference() {
+    }
+
+    /**
+     * Detects with the inference settings stored in the checkpoint.
+     *
+     * @param images   the images to detect in (their annotations, if any, are not used)
+     * @param listener optional: progress per batch, {@code iteration} counting images
+     */
+    public static LvisResults predict(Path checkpoint, LvisDataset images, Path imagesDir, TrainingListener listener) {
+        return predict(checkpoint, null, images, imagesDir, listener);
+    }
+
+    /**
+     * Detects with the runtime and inference settings of {@code settings} (device, threads, score threshold,
+     * NMS, detections and proposals per image, batch size); the model is the checkpoint's.
+     */
+    public static LvisResults predict(Path checkpoint, DetectorConfig settings, LvisDataset images, Path imagesDir,
+                                      TrainingListener listener) {
+        TrainingListener hooks = listener != null ? listener : TrainingListener.NONE;
+        DetectorConfig stored = Checkpoint.readState(checkpoint).config();
+        DetectorConfig config = settings == null ? stored : stored.withRuntimeFrom(settings);
+        try (NDManager root = DetectorRuntime.manager(config);
+             Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, root)) {
+            Detector d = Detector.of(config, loaded.detector().categoryIds(), loaded.detector().params(),
+                    loaded.state().classifier());
+            ImageStore store = ImageStore.load(images, imagesDir, d.config().imageSize(), d.categoryIds());
+            return new Predictor(d).predict(root, store, hooks);
+        }
+    }
+
+    /** Batched detection over an image store with a loaded detector. */
+    static final class Predictor {
+        private final Detector detector;
+        private final ProposalGenerator proposals;
+        private final DetectionPostprocessor post;
+
+        Predictor(Detector detector) {
+            DetectorConfig c = detector.config();
+            this.detector = detector;
+            this.proposals = new ProposalGenerator(detector.anchors(), c.rpnPreNmsTest(), c.rpnPostNmsTest(),
+                    c.rpnNmsIou());
+            this.post = new DetectionPostprocessor(RoiSampler.TARGET_STDS, c.scoreThreshold(), c.nmsIou(),
+                    c.maxDetections());
+        }
+
+        LvisResults predict(NDManager root, ImageStore store, TrainingListener hooks) {
+            DetectorConfig c = detector.config();
+            int batchSize = c.inferenceBatchSize();
+            LvisResults.Builder out = LvisResults.builder();
+            long t0 = System.nanoTime();
+            for (int start = 0; start < store.count(); start += batchSize) {
+                int b = Math.min(batchSize, store.count() - start);
+                // a batch of one image takes the engine's slow convolution path (which also logs an NNPACK
+                // warning per layer on CPUs without NNPACK): run the image twice and keep one copy
+                int[] indices = new int[Math.max(b, 2)];
+                for (int k = 0; k < indices.length; k++) {
+                    indices[k] = start + Math.min(k, b - 1);
+                }
+                try (NDManager step = root.newSubManager()) {
+                    detectBatch(step, store, Batch.of(store, indices, new boolean[indices.length]), b, out);
+                }
+                int done = start + b;
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                hooks.onProgress(new TrainingProgress(STAGE, done, store.count(), java.util.Map.of(),
+                        done / seconds, 0, 0));
+            }
+            return out.build();
+        }
+
+        /** Detects in every image of the batch and adds the first {@code keep} images' detections to out. */
+        private void detectBatch(NDManager m, ImageStore store, Batch batch, int keep, LvisResults.Builder out) {
+            Parameters p = detector.params();
+            int b = batch.count();
+            int r = detector.config().rpnPostNmsTest();
+            float s = batch.size();
+            NDArray images = m.create(batch.pixels(), new Shape(b, 3, batch.size(), batch.size()));
+            NDArray features = detector.backbone().forward(p, images, false);
+            NDList rpnOut = detector.rpn().forward(p, features);
+            float[] obj = rpnOut.get(0).toFloatArray();
+            float[] reg = rpnOut.get(1).toFloatArray();
+            float[] rois = new float[b * r * 4];
+            boolean[] valid = new boolean[b * r];
+            int[] counts = new int[b];
+            for (int i = 0; i < b; i++) {
+                float[] props = proposals.proposals(obj, reg, i, s, s);
+                counts[i] = props.length / 4;
+                System.arraycopy(props, 0, rois, i * r * 4, props.length);
+                for (int k = 0; k < counts[i]; k++) {
+                    valid[i * r + k] = true;
+                }
+            }
+            int f = detector.featureSize();
+            RoiAlign.Matrices mats = detector.roiAlign().matrices(rois, valid, b, r, f, f);
+            NDArray feats = detector.roiFeatures(m, features, mats);
+            float[] logits = detector.classifier().logits(p, feats).toFloatArray();
+            float[] deltas = detector.head().deltas(p, feats).toFloatArray();
+            float[] probs = detector.classifier().probabilities(logits, b * r);
+            List<Integer> categoryIds = detector.categoryIds();
+            int numClasses = detector.numClasses();
+            for (int i = 0; i < keep; i++) {
+                float[] imageRois = Arrays.copyOfRange(rois, i * r * 4, (i * r + counts[i]) * 4);
+                DetectionPostprocessor.Detections det = post.process(imageRois, counts[i], probs, deltas, i * r,
+                        numClasses, s, s);
+                int index = batch.indices()[i];
+                double sx = (double) store.width(index) / store.size();
+                double sy = (double) store.height(index) / store.size();
+                for (int k = 0; k < det.size(); k++) {
+                    float[] bx = det.boxes();
+                    double x1 = bx[4 * k] * sx;
+                    double y1 = bx[4 * k + 1] * sy;
+                    double x2 = bx[4 * k + 2] * sx;
+                    double y2 = bx[4 * k + 3] * sy;
+                    out.add(store.imageId(index), categoryIds.get(det.labels()[k] - 1), x1, y1, x2 - x1, y2 - y1,
+                            det.scores()[k]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.bagsflow.ml.detector;
+
+/** Training failed because too many steps produced a non-finite loss or gradient. */
+public final class NonFiniteTrainingException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public NonFiniteTrainingException(String message) {
+        super(message);
+    }
+}

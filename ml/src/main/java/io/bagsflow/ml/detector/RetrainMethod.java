@@ -1,0 +1,20 @@
+package io.bagsflow.ml.detector;
+
+/**
+ * How a base detector's classifier is retrained with everything else frozen. Each gives a model of its own.
+ */
+public enum RetrainMethod {
+    /** Balanced Group Softmax: the grouped classifier, images sampled uniformly. */
+    BAGS,
+    /** Plain softmax, images sampled uniformly: what retraining the classifier alone is worth. */
+    CONTROL,
+    /** Plain softmax, class-balanced image sampling (cRT, decoupling paper). */
+    CRT,
+    /** Plain softmax, images drawn by LVIS repeat factors r(c) = max(1, sqrt(t / f(c))). */
+    RFS;
+
+    /** The checkpoint stage name, e.g. {@code retrain-bags}. */
+    public String stage() {
+        return "retrain-" + name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,24 @@
+package io.bagsflow.ml.detector;
+
+import java.nio.file.Path;
+
+/**
+ * Hooks into a training run. Both methods run on the training thread; an exception thrown from either stops
+ * training and propagates to the caller (how an orchestrator cancels a run).
+ */
+public interface TrainingListener {
+
+    TrainingListener NONE = new TrainingListener() {
+    };
+
+    /** Every {@code progressInterval} iterations, and once at the end. */
+    default void onProgress(TrainingProgress progress) {
+    }
+
+    /**
+     * After a checkpoint file was written. The trainer deletes the previous periodic checkpoint when it writes
+     * the next one, so copy or upload the file here if it must outlive that.
+     */
+    default void onCheckpoint(Path file, int iteration) {
+    }
+}

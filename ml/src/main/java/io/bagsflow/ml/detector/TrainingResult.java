@@ -1,0 +1,22 @@
+package io.bagsflow.ml.detector;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The outcome of a training run.
+ *
+ * @param checkpoint      the final model: one file that inference and fine-tuning read
+ * @param lossCurve       loss means per progress interval, over the whole run (resumed runs included)
+ * @param skippedSteps    steps skipped for a non-finite loss or gradient
+ * @param imagesPerSecond images per second of training steps in this process (excludes set-up such as image
+ *                        loading or building a feature cache)
+ * @param seconds         wall time of this call, set-up included
+ */
+public record TrainingResult(Path checkpoint, List<LossPoint> lossCurve, int skippedSteps, double imagesPerSecond,
+                             double seconds) {
+
+    public TrainingResult {
+        lossCurve = List.copyOf(lossCurve);
+    }
+}

@@ -1,0 +1,128 @@
+package io.bagsflow.ml.detector.model;
+
+import java.util.Arrays;
+
+/**
+ * How a classifier's logits map to classes, stored in every checkpoint so inference needs no other input.
+ * A plain softmax has C+1 logits, background first. A group softmax (BAGS) has one slice per group, as the
+ * reference's {@code pred_slice}: group 0 (background, foreground) and then each group's "others" logit
+ * followed by its classes; {@code label2binlabel[g][label]} is a label's position inside group g (0: others,
+ * or background in group 0).
+ *
+ * @param kind           {@code softmax} or {@code group-softmax}
+ * @param numClasses     C, the number of categories (labels 1..C; label 0 is background)
+ * @param predSlice      per group: start and length of its logits (group softmax only)
+ * @param label2binlabel per group: the in-group target of each label 0..C (group softmax only)
+ */
+public record ClassifierLayout(String kind, int numClasses, int[][] predSlice, int[][] label2binlabel) {
+
+    public static final String SOFTMAX = "softmax";
+    public static final String GROUP_SOFTMAX = "group-softmax";
+
+    public ClassifierLayout {
+        if (!SOFTMAX.equals(kind) && !GROUP_SOFTMAX.equals(kind)) {
+            throw new IllegalArgumentException("unknown classifier kind '" + kind + "'");
+        }
+        if (GROUP_SOFTMAX.equals(kind)) {
+            validateGroups(numClasses, predSlice, label2binlabel);
+        }
+    }
+
+    public static ClassifierLayout softmax(int numClasses) {
+        return new ClassifierLayout(SOFTMAX, numClasses, null, null);
+    }
+
+    public static ClassifierLayout groupSoftmax(int numClasses, int[][] predSlice, int[][] label2binlabel) {
+        return new ClassifierLayout(GROUP_SOFTMAX, numClasses, predSlice, label2binlabel);
+    }
+
+    public boolean grouped() {
+        return GROUP_SOFTMAX.equals(kind);
+    }
+
+    /** The number of classifier outputs: C+1, or C+G+2 for G foreground groups. */
+    public int logits() {
+        if (!grouped()) {
+            return numClasses + 1;
+        }
+        int n = 0;
+        for (int[] s : predSlice) {
+            n += s[1];
+        }
+        return n;
+    }
+
+    /** The group of each label 1..C (index 0 unused), from label2binlabel. */
+    public int[] groupOfLabel() {
+        int[] g = new int[numClasses + 1];
+        for (int grp = 1; grp < label2binlabel.length; grp++) {
+            for (int l = 1; l <= numClasses; l++) {
+                if (label2binlabel[grp][l] > 0) {
+                    g[l] = grp;
+                }
+            }
+        }
+        return g;
+    }
+
+    private static void validateGroups(int c, int[][] predSlice, int[][] l2b) {
+        if (predSlice == null || l2b == null || predSlice.length != l2b.length || predSlice.length < 2) {
+            throw new IllegalArgumentException("group softmax needs pred_slice and label2binlabel for the same "
+                    + "groups, at least 2 (background group and one foreground group)");
+        }
+        int next = 0;
+        for (int g = 0; g < predSlice.length; g++) {
+            if (predSlice[g].length != 2 || predSlice[g][0] != next) {
+                throw new IllegalArgumentException("pred_slice[" + g + "] = " + Arrays.toString(predSlice[g])
+                        + ": slices must be [start, length] and follow each other from 0");
+            }
+            next += predSlice[g][1];
+            if (l2b[g].length != c + 1) {
+                throw new IllegalArgumentException("label2binlabel[" + g + "] has " + l2b[g].length
+                        + " entries, expected " + (c + 1) + " (background and " + c + " classes)");
+            }
+            for (int l = 0; l <= c; l++) {
+                if (l2b[g][l] < 0 || l2b[g][l] >= predSlice[g][1]) {
+                    throw new IllegalArgumentException("label2binlabel[" + g + "][" + l + "] = " + l2b[g][l]
+                            + " is outside group " + g + "'s " + predSlice[g][1] + " logits");
+                }
+            }
+        }
+        if (predSlice[0][1] != 2 || l2b[0][0] != 0) {
+            throw new IllegalArgumentException("group 0 must be (background, foreground) with background at 0");
+        }
+        for (int l = 1; l <= c; l++) {
+            if (l2b[0][l] != 1) {
+                throw new IllegalArgumentException("label2binlabel[0][" + l + "] must be 1 (foreground)");
+            }
+            int groups = 0;
+            for (int g = 1; g < l2b.length; g++) {
+                if (l2b[g][l] > 0) {
+                    groups++;
+                }
+            }
+            if (groups != 1) {
+                throw new IllegalArgumentException("label " + l + " is in " + groups
+                        + " foreground groups; it must be in exactly one");
+            }
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClassifierLayout other && kind.equals(other.kind) && numClasses == other.numClasses
+                && Arrays.deepEquals(predSlice, other.predSlice)
+                && Arrays.deepEquals(label2binlabel, other.label2binlabel);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + numClasses;
+    }
+
+    @Override
+    public String toString() {
+        return "ClassifierLayout[" + kind + ", C=" + numClasses
+                + (grouped() ? ", predSlice=" + Arrays.deepToString(predSlice) : "") + "]";
+    }
+}

@@ -1,0 +1,216 @@
+package io.bagsflow.ml.detector.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.bagsflow.ml.detector.DetectorConfig;
+import io.bagsflow.ml.detector.boxes.ProposalGenerator;
+import io.bagsflow.ml.detector.data.Batch;
+import io.bagsflow.ml.detector.model.Detector;
+import io.bagsflow.ml.detector.model.Parameters;
+import io.bagsflow.ml.detector.model.RoiAlign;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The training forward pass of the two-stage detector, with the Java-side steps between its halves: RPN
+ * targets, proposals from the RPN's own output, RoI sampling. Random choices come from the step's generator
+ * in a fixed order, so a step is a pure function of weights, batch and generator.
+ */
+public final class TwoStageForward {
+
+    private final Detector detector;
+    private final AnchorTargets anchorTargets;
+    private final ProposalGenerator proposals;
+    private final RoiSampler sampler;
+
+    public TwoStageForward(Detector detector) {
+        DetectorConfig c = detector.config();
+        this.detector = detector;
+        this.anchorTargets = new AnchorTargets(detector.anchors(), c.rpnSamplesPerImage(), c.rpnPositiveFraction(),
+                c.rpnPositiveIou(), c.rpnNegativeIou(), c.rpnMinPositiveIou());
+        this.proposals = new ProposalGenerator(detector.anchors(), c.rpnPreNmsTrain(), c.rpnPostNmsTrain(),
+                c.rpnNmsIou());
+        this.sampler = new RoiSampler(c.roisPerImage(), c.roiPositiveFraction(), c.roiPositiveIou());
+    }
+
+    public RoiSampler sampler() {
+        return sampler;
+    }
+
+    /** Sampled second-stage RoIs of a batch: {@code perImage} slots per image. */
+    public record Rois(float[] boxes, int[] labels, boolean[] valid, float[] targets, int perImage) {
+
+        public int validCount() {
+            int n = 0;
+            for (boolean v : valid) {
+                n += v ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    /** The four losses of base training and their sum. */
+    public record BaseLosses(NDArray total, Map<String, NDArray> parts) {
+    }
+
+    public NDArray images(NDManager m, Batch batch) {
+        return m.create(batch.pixels(), new Shape(batch.count(), 3, batch.size(), batch.size()));
+    }
+
+    /** Base training: every part of the network trains, BatchNorm in training mode. */
+    public BaseLosses baseLosses(NDManager m, Batch batch, Rng rng) {
+        Parameters p = detector.params();
+        int b = batch.count();
+        int n = detector.anchorCount();
+        NDArray features = detector.backbone().forward(p, images(m, batch), true);
+        NDList rpnOut = detector.rpn().forward(p, features);
+        NDArray obj = rpnOut.get(0);
+        NDArray reg = rpnOut.get(1);
+
+        float[] labels = new float[b * n];
+        float[] weights = new float[b * n];
+        float[] deltas = new float[b * n * 4];
+        float[] deltaWeights = new float[b * n * 4];
+        int sampled = 0;
+        for (int i = 0; i < b; i++) {
+            sampled += anchorTargets.assign(batch.boxes()[i], batch.labels()[i].length, rng, i, labels, weights,
+                    deltas, deltaWeights);
+        }
+        float norm = Math.max(sampled, 1);
+        NDArray rpnCls = Losses.sigmoidCrossEntropy(obj, m.create(labels, obj.getShape()),
+                m.create(Losses.normalised(weights, norm), obj.getShape()));
+        NDArray rpnBox = Losses.smoothL1(m, reg, m.create(deltas, reg.getShape()),
+                m.create(Losses.normalised(deltaWeights, norm), reg.getShape()), 1f / 9f);
+
+        Rois rois = sampleRois(obj.toFloatArray(), reg.toFloatArray(), batch, rng);
+        NDArray roiFeatures = detector.roiFeatures(m, features, matrices(rois, b));
+        NDArray logits = detector.classifier().logits(p, roiFeatures);
+        NDArray rcnnCls = detector.classifier().loss(m, logits,
+                detector.classifier().targets(rois.labels(), rois.valid(), rng));
+        NDArray pred = detector.head().deltas(p, roiFeatures);
+        NDArray rcnnBox = boxLoss(m, pred, rois);
+
+        Map<String, NDArray> parts = new LinkedHashMap<>();
+        parts.put("rpn_cls", rpnCls);
+        parts.put("rpn_box", rpnBox);
+        parts.put("rcnn_cls", rcnnCls);
+        parts.put("rcnn_box", rcnnBox);
+        return new BaseLosses(rpnCls.add(rpnBox).add(rcnnCls).add(rcnnBox), parts);
+    }
+
+    /** Smooth-L1 (beta 1) on the deltas of each positive RoI's own class, over the number of sampled RoIs. */
+    private NDArray boxLoss(NDManager m, NDArray pred, Rois rois) {
+        int c = detector.numClasses();
+        int n = rois.labels().length;
+        float[] target = new float[n * 4 * c];
+        float[] weight = new float[n * 4 * c];
+        for (int i = 0; i < n; i++) {
+            int l = rois.labels()[i];
+            if (rois.valid()[i] && l > 0) {
+                for (int d = 0; d < 4; d++) {
+                    target[i * 4 * c + 4 * (l - 1) + d] = rois.targets()[4 * i + d];
+                    weight[i * 4 * c + 4 * (l - 1) + d] = 1f;
+                }
+            }
+        }
+        Losses.normalised(weight, Math.max(rois.validCount(), 1));
+        return Losses.smoothL1(m, pred, m.create(target, pred.getShape()), m.create(weight, pred.getShape()), 1f);
+    }
+
+    /** Proposals of every image from RPN outputs, then the sampled RoIs with the ground truth added. */
+    public Rois sampleRois(float[] objectness, float[] deltas, Batch batch, Rng rng) {
+        int b = batch.count();
+        int r = sampler.perImage();
+        float[] boxes = new float[b * r * 4];
+        int[] labels = new int[b * r];
+        boolean[] valid = new boolean[b * r];
+        float[] targets = new float[b * r * 4];
+        float s = batch.size();
+        for (int i = 0; i < b; i++) {
+            float[] props = proposals.proposals(objectness, deltas, i, s, s);
+            sampler.sample(props, batch.boxes()[i], batch.labels()[i], rng, i, boxes, labels, valid, targets);
+        }
+        return new Rois(boxes, labels, valid, targets, r);
+    }
+
+    public RoiAlign.Matrices matrices(Rois rois, int batch) {
+        int f = detector.featureSize();
+        return detector.roiAlign().matrices(rois.boxes(), rois.valid(), batch, rois.perImage(), f, f);
+    }
+
+    /** Backbone features and RPN outputs of the frozen network (BatchNorm in inference mode). */
+    private record Frozen(NDArray features, float[] objectness, float[] deltas) {
+    }
+
+    private Frozen frozen(NDManager m, Batch batch) {
+        Parameters p = detector.params();
+        NDArray features = detector.backbone().forward(p, images(m, batch), false);
+        NDList rpnOut = detector.rpn().forward(p, features);
+        return new Frozen(features, rpnOut.get(0).toFloatArray(), rpnOut.get(1).toFloatArray());
+    }
+
+    /** Classifier-input features (batch * perImage, fcDim) and the RoIs they belong to. */
+    public record Sampled(NDArray features, Rois rois) {
+    }
+
+    /**
+     * For classifier-only retraining: the frozen network (no gradients) up to the classifier's input, for RoIs
+     * sampled as in base training.
+     */
+    public Sampled frozenRoiFeatures(NDManager m, Batch batch, Rng rng) {
+        Frozen f = frozen(m, batch);
+        Rois rois = sampleRois(f.objectness(), f.deltas(), batch, rng);
+        return new Sampled(detector.roiFeatures(m, f.features(), matrices(rois, batch.count())), rois);
+    }
+
+    /**
+     * Candidate RoIs of a batch with their classifier-input features from the frozen network: every positive
+     * candidate of each image and up to {@code maxNegatives} background ones drawn at random; {@code counts[i]}
+     * rows per image, in image order.
+     */
+    public record Pool(NDArray features, int[] labels, int[] counts) {
+    }
+
+    public Pool frozenCandidatePool(NDManager m, Batch batch, Rng rng, int maxNegatives) {
+        Frozen f = frozen(m, batch);
+        int b = batch.count();
+        float s = batch.size();
+        RoiSampler.Candidates[] candidates = new RoiSampler.Candidates[b];
+        int[][] kept = new int[b][];
+        int widest = 1;
+        int total = 0;
+        for (int i = 0; i < b; i++) {
+            candidates[i] = sampler.assign(proposals.proposals(f.objectness(), f.deltas(), i, s, s),
+                    batch.boxes()[i], batch.labels()[i]);
+            kept[i] = sampler.pool(candidates[i].labels(), rng, maxNegatives);
+            widest = Math.max(widest, kept[i].length);
+            total += kept[i].length;
+        }
+        // RoIs padded to the same count per image for pooling; the padding rows are dropped after
+        float[] boxes = new float[b * widest * 4];
+        boolean[] valid = new boolean[b * widest];
+        long[] rows = new long[total];
+        int[] labels = new int[total];
+        int[] counts = new int[b];
+        int r = 0;
+        for (int i = 0; i < b; i++) {
+            counts[i] = kept[i].length;
+            for (int k = 0; k < counts[i]; k++) {
+                int c = kept[i][k];
+                System.arraycopy(candidates[i].boxes(), 4 * c, boxes, (i * widest + k) * 4, 4);
+                valid[i * widest + k] = true;
+                rows[r] = (long) i * widest + k;
+                labels[r] = candidates[i].labels()[c];
+                r++;
+            }
+        }
+        int size = detector.featureSize();
+        NDArray padded = detector.roiFeatures(m, f.features(),
+                detector.roiAlign().matrices(boxes, valid, b, widest, size, size));
+        return new Pool(padded.get(new NDIndex("{}", m.create(rows))), labels, counts);
+    }
+}
