@@ -5,13 +5,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.bagsflow.ml.detector.DetectorBenchmark;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: speed and memory targets are measured here, never in unit tests.",
-        subcommands = {BenchCommand.Eval.class})
+        subcommands = {BenchCommand.Eval.class, BenchCommand.Detector.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -80,6 +84,25 @@ final class BenchCommand implements Runnable {
             } else {
                 EvalBenchmark.run(o, Files.createDirectories(dir), System.out);
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "detector", mixinStandardHelpOptions = true,
+            description = {"The detector recipe on a synthetic preset, timed: generates the dataset, trains the base "
+                    + "model, retrains the classifier with each method, runs inference and evaluates every model. "
+                    + "Prints training and inference images/s, fine-tune seconds, peak RSS and AP, APr, APc, APf "
+                    + "per model.",
+                "Options: [--preset small] [--data DIR] [--work DIR] [--iterations N] "
+                        + "[--methods BAGS,CONTROL,CRT,RFS] [--full-path]"})
+    static final class Detector implements Callable<Integer> {
+
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            DetectorBenchmark.main(args.toArray(String[]::new));
             return ExitCodes.OK;
         }
     }
