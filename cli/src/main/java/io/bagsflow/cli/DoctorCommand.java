@@ -2,7 +2,6 @@ package io.bagsflow.cli;
 
 import io.bagsflow.worker.Doctor;
 import io.bagsflow.worker.HealthCheck;
-import io.bagsflow.worker.config.EnvironmentConfig;
 import picocli.CommandLine.Command;
 
 import java.util.List;

@@ -8,17 +8,14 @@ import io.bagsflow.worker.history.RunViews.ModelView;
 import io.bagsflow.worker.history.RunViews.RunSummary;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,

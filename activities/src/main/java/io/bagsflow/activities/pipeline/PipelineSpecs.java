@@ -123,6 +123,8 @@ public final class PipelineSpecs {
                 || spec.timeouts().stageHours() < 1) {
             throw new InvalidInputException(source + ": timeouts must be positive, got " + spec.timeouts());
         }
+        // the detector and fine-tune settings must name real configuration fields with fitting values
+        DetectorConfigs.finetune(spec);
     }
 
     /** The spec as canonical JSON (sorted keys): what is stored with the run and hashed into stage keys. */

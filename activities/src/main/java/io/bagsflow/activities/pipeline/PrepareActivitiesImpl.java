@@ -11,7 +11,6 @@ import io.bagsflow.ml.dataset.DatasetManifest;
 import io.bagsflow.ml.dataset.DatasetValidator;
 import io.bagsflow.ml.dataset.InvalidDatasetException;
 import io.bagsflow.ml.dataset.ManifestFile;
-import io.bagsflow.ml.dataset.ManifestImage;
 import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
@@ -24,7 +23,6 @@ import io.bagsflow.workflows.spec.PipelineSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

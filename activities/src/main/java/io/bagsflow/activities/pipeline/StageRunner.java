@@ -4,6 +4,8 @@ import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.db.ArtifactRecord;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
+import io.bagsflow.ml.dataset.InvalidDatasetException;
+import io.bagsflow.ml.detector.NonFiniteTrainingException;
 import io.bagsflow.ml.lvis.LvisFormatException;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 import io.bagsflow.workflows.pipeline.ModelRef;
@@ -159,9 +161,13 @@ public final class StageRunner {
         return ApplicationFailure.newFailureWithCause(message(e), errorClass(e), e);
     }
 
+    /**
+     * Failures that a retry would repeat: bad input, and training that diverged (too many non-finite steps; the
+     * user retries it with changed settings, such as a lower learning rate).
+     */
     static boolean isInvalidInput(Throwable e) {
         return e instanceof InvalidInputException || e instanceof LvisFormatException
-                || e.getClass().getSimpleName().equals("InvalidDatasetException");
+                || e instanceof InvalidDatasetException || e instanceof NonFiniteTrainingException;
     }
 
     static String errorClass(Exception e) {

@@ -10,7 +10,6 @@ import io.bagsflow.ml.detector.BaseTrainer;
 import io.bagsflow.ml.detector.ClassifierRetrainer;
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.Inference;
-import io.bagsflow.ml.detector.LossPoint;
 import io.bagsflow.ml.detector.RetrainMethod;
 import io.bagsflow.ml.detector.TrainingListener;
 import io.bagsflow.ml.detector.TrainingProgress;

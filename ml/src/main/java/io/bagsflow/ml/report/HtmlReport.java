@@ -1,7 +1,6 @@
 package io.bagsflow.ml.report;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The comparison of model generations as one self-contained HTML page: inline CSS and inline SVG charts, nothing

@@ -1,0 +1,72 @@
+package io.bagsflow.activities.pipeline;
+
+import io.bagsflow.ml.detector.DetectorConfig;
+import io.bagsflow.workflows.spec.PipelineSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PipelineSpecsTest {
+
+    @Test
+    void aYamlSpecWithADatasetAloneGetsEveryDefault(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("spec.yaml");
+        Files.writeString(file, "dataset:\n  synth:\n    preset: tiny\n");
+        PipelineSpec spec = PipelineSpecs.read(file);
+        assertEquals("synth:tiny:7", spec.dataset().label());
+        assertEquals(List.of("bags", "control", "crt", "rfs"), spec.generations());
+        assertEquals(DetectorConfig.preset("tiny"), DetectorConfigs.base(spec));
+    }
+
+    @Test
+    void localPathsAreResolvedAgainstTheSpecFolder(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("spec.json");
+        Files.writeString(file, "{\"dataset\": {\"train\": \"data/train.json\", \"val\": \"/abs/val.json\","
+                + " \"images\": \"data/images\"}}");
+        PipelineSpec spec = PipelineSpecs.read(file);
+        assertEquals(dir.resolve("data/train.json").toString(), spec.dataset().train());
+        assertEquals("/abs/val.json", spec.dataset().val());
+        assertEquals("small", DetectorConfigs.base(spec).preset());
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithWhereItIs() {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
+                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"sed\": 7}}}"));
+        assertTrue(e.getMessage().contains("unknown key \"sed\" at dataset.synth.sed"), e.getMessage());
+    }
+
+    @Test
+    void detectorSettingsMustBeRealFields() {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
+                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"detector\": {\"learning_rate\": 0.1}}"));
+        assertTrue(e.getMessage().contains("learning_rate"), e.getMessage());
+        PipelineSpec ok = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}},"
+                + " \"detector\": {\"iterations\": 12}, \"finetune\": {\"retrainIterations\": 5}}");
+        assertEquals(12, DetectorConfigs.base(ok).iterations());
+        assertEquals(5, DetectorConfigs.finetune(ok).retrainIterations());
+        assertEquals(DetectorConfigs.baseKey(DetectorConfigs.base(ok)),
+                DetectorConfigs.baseKey(DetectorConfigs.finetune(ok)),
+                "fine-tune settings do not change the base model's key");
+    }
+
+    @Test
+    void badFormsOfTheDatasetAreRefused() {
+        assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse("{}"));
+        assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
+                "{\"dataset\": {\"train\": \"t.json\"}}"));
+        assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
+                "{\"dataset\": {\"synth\": {\"preset\": \"huge\"}}}"));
+        assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
+                "{\"dataset\": {\"synth\": {}}, \"generations\": [\"bags\", \"focal\"]}"));
+        assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
+                "{\"dataset\": {\"synth\": {}}, \"groups\": {\"bins\": [0, 100, 10]}}"));
+    }
+}
