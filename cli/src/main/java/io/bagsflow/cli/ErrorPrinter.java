@@ -24,6 +24,9 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
         } else if (e instanceof ConfigurationException || e instanceof LvisFormatException
                 || e instanceof InvalidInputException) {
             message = e.getMessage();
+        } else if (temporalUnavailable(e)) {
+            message = "Temporal is unreachable: " + describe(e);
+            hint = "run `./bagsflow doctor`; start the services with `./bagsflow up` or fix BAGSFLOW_TEMPORAL_ADDRESS";
         } else {
             message = describe(e);
             hint = "run with BAGSFLOW_DEBUG=1 for the stack trace";
@@ -37,6 +40,16 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
         }
         err.flush();
         return ExitCodes.FAILURE;
+    }
+
+    private static boolean temporalUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.grpc.StatusRuntimeException s
+                    && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String describe(Throwable e) {

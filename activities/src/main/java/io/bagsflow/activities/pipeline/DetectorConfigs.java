@@ -24,7 +24,7 @@ public final class DetectorConfigs {
         try {
             return DetectorConfig.preset(name).with(overrides);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("spec \"detector\": " + e.getMessage());
+            throw new InvalidInputException("spec \"detector\": " + explain(e));
         }
     }
 
@@ -32,8 +32,22 @@ public final class DetectorConfigs {
         try {
             return base(spec).with(spec.finetune());
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("spec \"finetune\": " + e.getMessage());
+            throw new InvalidInputException("spec \"finetune\": " + explain(e));
         }
+    }
+
+    /** One line: the unknown setting and the known ones, or the bad value. */
+    private static String explain(IllegalArgumentException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+                return "unknown setting \"" + u.getPropertyName() + "\"; settings are the fields of DetectorConfig: "
+                        + new java.util.TreeSet<>(u.getKnownPropertyIds().stream().map(Object::toString).toList());
+            }
+            if (t instanceof com.fasterxml.jackson.databind.JsonMappingException m && t != e) {
+                return m.getOriginalMessage();
+            }
+        }
+        return e.getMessage();
     }
 
     /**
