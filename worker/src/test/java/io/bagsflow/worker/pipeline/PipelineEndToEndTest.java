@@ -168,4 +168,29 @@ class PipelineEndToEndTest {
         assertEquals(List.of(1, 2), attempts.stream().map(AttemptView::attempt).toList());
         assertEquals(2, done.models().size());
     }
+
+    @Test
+    @Order(4)
+    void aNewRunCanTakeTheStagesBeforeAChosenOneFromAnEarlierRun() {
+        String first = harness.runs.listRuns(io.bagsflow.db.RunFilter.all().withStatus("SUCCEEDED")).stream()
+                .filter(r -> r.dataset().equals("synth:tiny:7")).reduce((a, b) -> b).orElseThrow().id();
+        // reuse off: FINETUNE_BAGS and EVALUATE are computed again, the earlier stages come from the first run
+        PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}},"
+                + " \"generations\": [\"bags\"], \"reuse\": false}");
+        String runId = harness.launcher.start(spec, first, io.bagsflow.workflows.pipeline.Stage.FINETUNE_BAGS);
+        assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
+
+        RunView view = harness.show(runId);
+        assertEquals(first, view.resumedFrom());
+        assertEquals(List.of("REUSED", "REUSED", "SUCCEEDED", "SUCCEEDED"),
+                view.stages().stream().map(StageView::status).toList());
+        RunView earlier = harness.show(first);
+        assertEquals(earlier.stages().get(1).attempts().get(0).outputs(),
+                view.stages().get(1).attempts().get(0).outputs(), "the base checkpoint is the first run's");
+        assertEquals(List.of(runId + "-base", runId + "-bags"),
+                view.models().stream().map(m -> m.modelId()).toList());
+        assertEquals(runId + "-base", view.models().get(1).parentModelId());
+        assertEquals(earlier.models().get(0).checkpointSha256(), view.models().get(0).checkpointSha256());
+        assertEquals(2, view.evaluations().size());
+    }
 }
