@@ -104,7 +104,9 @@ CREATE TABLE evaluation (
     ars300            DOUBLE PRECISION NOT NULL,
     arm300            DOUBLE PRECISION NOT NULL,
     arl300            DOUBLE PRECISION NOT NULL,
-    created_at        TIMESTAMPTZ      NOT NULL DEFAULT now()
+    created_at        TIMESTAMPTZ      NOT NULL DEFAULT now(),
+    -- one evaluation per model, dataset and results file: a retried activity records it once
+    UNIQUE (model_id, dataset_sha256, results_sha256)
 );
 CREATE INDEX evaluation_model ON evaluation (model_id);
 

@@ -1,8 +1,11 @@
 package io.bagsflow.activities;
 
 import io.minio.BucketExistsArgs;
+import io.minio.ComposeObjectArgs;
+import io.minio.ComposeSource;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
+import io.minio.Directive;
 import io.minio.GetObjectArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
@@ -13,6 +16,8 @@ import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,8 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -68,6 +72,11 @@ public final class ArtifactStore {
         return bucket;
     }
 
+    /** Plain objects of any bucket the same credentials can read (datasets kept in S3). */
+    public S3Objects objects() {
+        return new S3Objects(client);
+    }
+
     /** The key an artifact with this hash is stored under. */
     public static String keyOf(String sha256) {
         return "sha256/" + sha256.substring(0, 2) + "/" + sha256;
@@ -92,9 +101,9 @@ public final class ArtifactStore {
         String sha256;
         long size;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            DigestInputStream digest = new DigestInputStream(in, sha256());
+            DigestInputStream digest = new DigestInputStream(in, Sha256.digest());
             size = digest.transferTo(OutputStream.nullOutputStream());
-            sha256 = HexFormat.of().formatHex(digest.getMessageDigest().digest());
+            sha256 = Sha256.hex(digest.getMessageDigest());
         } catch (IOException e) {
             throw new ArtifactStoreException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -122,7 +131,7 @@ public final class ArtifactStore {
      */
     public StoredArtifact put(InputStream stream, String mediaType) {
         String tmpKey = "tmp/" + UUID.randomUUID();
-        DigestInputStream digest = new DigestInputStream(stream, sha256());
+        DigestInputStream digest = new DigestInputStream(stream, Sha256.digest());
         CountingInputStream counted = new CountingInputStream(digest);
         try {
             try {
@@ -133,7 +142,7 @@ public final class ArtifactStore {
             } catch (Exception e) {
                 throw failure("cannot upload stream to " + tmpKey, e);
             }
-            String sha256 = HexFormat.of().formatHex(digest.getMessageDigest().digest());
+            String sha256 = Sha256.hex(digest.getMessageDigest());
             long size = counted.count();
             Optional<StoredArtifact> existing = stat(sha256);
             if (existing.isPresent()) {
@@ -149,7 +158,7 @@ public final class ArtifactStore {
 
     /** Stores bytes held in memory (small JSON files and the like). */
     public StoredArtifact put(byte[] bytes, String mediaType) {
-        String sha256 = HexFormat.of().formatHex(sha256().digest(bytes));
+        String sha256 = Sha256.of(bytes);
         Optional<StoredArtifact> existing = stat(sha256);
         if (existing.isPresent()) {
             return checkSame(existing.get(), bytes.length);
@@ -157,7 +166,7 @@ public final class ArtifactStore {
         String key = keyOf(sha256);
         try {
             client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                    .stream(new java.io.ByteArrayInputStream(bytes), bytes.length, -1)
+                    .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
                     .contentType(mediaType)
                     .userMetadata(Map.of("sha256", sha256))
                     .build());
@@ -201,7 +210,7 @@ public final class ArtifactStore {
     /** Streams the artifact into {@code out}, verifying its hash at the end. */
     public long get(String sha256, OutputStream out) {
         try (InputStream in = open(sha256)) {
-            DigestInputStream digest = new DigestInputStream(in, sha256());
+            DigestInputStream digest = new DigestInputStream(in, Sha256.digest());
             long n = digest.transferTo(out);
             verify(sha256, digest.getMessageDigest());
             return n;
@@ -245,11 +254,11 @@ public final class ArtifactStore {
                         .source(CopySource.builder().bucket(bucket).object(from).build())
                         .headers(Map.of("Content-Type", mediaType))
                         .userMetadata(Map.of("sha256", sha256))
-                        .metadataDirective(io.minio.Directive.REPLACE)
+                        .metadataDirective(Directive.REPLACE)
                         .build());
             } else {
-                client.composeObject(io.minio.ComposeObjectArgs.builder().bucket(bucket).object(to)
-                        .sources(java.util.List.of(io.minio.ComposeSource.builder().bucket(bucket).object(from).build()))
+                client.composeObject(ComposeObjectArgs.builder().bucket(bucket).object(to)
+                        .sources(List.of(ComposeSource.builder().bucket(bucket).object(from).build()))
                         .headers(Map.of("Content-Type", mediaType))
                         .userMetadata(Map.of("sha256", sha256))
                         .build());
@@ -276,7 +285,7 @@ public final class ArtifactStore {
     }
 
     private static void verify(String expected, MessageDigest digest) {
-        String actual = HexFormat.of().formatHex(digest.digest());
+        String actual = Sha256.hex(digest);
         if (!actual.equals(expected)) {
             throw new ArtifactStoreException("artifact " + keyOf(expected) + " is corrupt: its bytes hash to "
                     + actual);
@@ -290,14 +299,6 @@ public final class ArtifactStore {
         return sha256;
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private ArtifactStoreException failure(String what, Exception e) {
         String detail = e instanceof ErrorResponseException ere ? ere.errorResponse().code() + ": "
                 + ere.errorResponse().message() : e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -305,7 +306,7 @@ public final class ArtifactStore {
     }
 
     /** Counts the bytes read through it. */
-    private static final class CountingInputStream extends java.io.FilterInputStream {
+    private static final class CountingInputStream extends FilterInputStream {
         private long count;
 
         CountingInputStream(InputStream in) {

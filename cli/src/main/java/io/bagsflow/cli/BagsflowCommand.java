@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code bagsflow} command and its verbs. */
 @Command(name = "bagsflow",
         mixinStandardHelpOptions = true,
-        versionProvider = CodeVersion.Provider.class,
+        versionProvider = BagsflowCommand.Version.class,
         description = "Balanced Group Softmax long-tail detection as a durable Temporal pipeline.",
         subcommands = {
             DemoCommand.class,
@@ -39,5 +39,13 @@ public final class BagsflowCommand implements Runnable {
         cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE
                 : ExitCodes.FAILURE);
         return cli;
+    }
+
+    /** {@code --version}: the code version that also goes into stage keys. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"bagsflow " + io.bagsflow.activities.CodeVersion.get()};
+        }
     }
 }

@@ -100,9 +100,16 @@ final class BenchCommand implements Runnable {
         @CommandLine.Unmatched
         List<String> args = new ArrayList<>();
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            DetectorBenchmark.main(args.toArray(String[]::new));
+            try {
+                DetectorBenchmark.main(args.toArray(String[]::new));
+            } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "bad benchmark option: " + e.getMessage());
+            }
             return ExitCodes.OK;
         }
     }

@@ -82,12 +82,16 @@ final class DatasetCommand implements Runnable {
         @Option(names = "--bins", defaultValue = "0,10,100,1000", description = "BAGS bin edges for the table")
         String bins;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
+            BinEdges edges = bins(spec, bins);
             DatasetCheck check = DatasetValidator.check(train, val, images);
             if (check.statistics() != null) {
                 System.out.print(StatisticsTable.format(check.statistics(), BagsGroups.of(check.statistics(),
-                        BinEdges.parse(bins), CountSource.ANNOTATIONS)));
+                        edges, CountSource.ANNOTATIONS)));
             }
             for (DatasetProblem w : check.report().warnings()) {
                 System.out.println("warning: " + w.message());
@@ -121,17 +125,35 @@ final class DatasetCommand implements Runnable {
                 description = "annotations (recount from the file's annotations) or file (its instance_count fields)")
         String counts;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
+            BinEdges edges = bins(spec, bins);
+            CountSource source = switch (counts.toLowerCase(Locale.ROOT)) {
+                case "annotations" -> CountSource.ANNOTATIONS;
+                case "file" -> CountSource.FILE;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--counts must be annotations or file, got " + counts);
+            };
             CategoryStatistics stats = CategoryStatistics.compute(LvisDatasetReader.read(train), train.toString());
-            CountSource source = counts.equalsIgnoreCase("file") ? CountSource.FILE : CountSource.ANNOTATIONS;
-            BagsFiles files = BagsFiles.write(stats, new GroupingOptions(BinEdges.parse(bins), source,
+            BagsFiles files = BagsFiles.write(stats, new GroupingOptions(edges, source,
                     RepeatFactors.DEFAULT_THRESHOLD), out);
             System.out.print(StatisticsTable.format(stats, files.groups()));
             System.out.println("wrote " + files.groupsJson() + ", " + files.groupsNpz() + ", "
                     + files.repeatFactorsJson() + ", " + files.classWeightsJson());
             System.out.println("C+G+2 = " + files.groups().totalLogits() + " logits");
             return ExitCodes.OK;
+        }
+    }
+
+    /** Parses --bins, a usage error when malformed. */
+    static BinEdges bins(CommandLine.Model.CommandSpec spec, String text) {
+        try {
+            return BinEdges.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--bins: " + e.getMessage());
         }
     }
 }

@@ -59,7 +59,13 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             out.println("starting the embedded services (PostgreSQL, S3, Temporal) and a worker...");
             services = EmbeddedServices.start(env);
-            worker = BagsflowWorker.start(services.endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU), env.home());
+            try {
+                worker = BagsflowWorker.start(services.endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU),
+                        env.home());
+            } catch (RuntimeException e) {
+                services.close();
+                throw e;
+            }
             cli = CliServices.at(env, services.endpoints());
         }
         try (cli) {
@@ -81,6 +87,7 @@ final class DemoCommand implements Callable<Integer> {
                 Files.writeString(json, CompareCommand.toJson(view), StandardCharsets.UTF_8);
                 out.println("wrote " + json);
             }
+            RunProgress.printTimings(cli, runId, out);
             Path report = downloadReport(cli, runId, env.home().root().resolve("reports"));
             out.println();
             out.println("report: " + report);

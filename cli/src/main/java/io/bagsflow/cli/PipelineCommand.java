@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = "Start pipeline runs and stop them.",
-        subcommands = {PipelineCommand.Start.class, PipelineCommand.Abort.class})
+        subcommands = {PipelineCommand.Start.class, PipelineCommand.Status.class, PipelineCommand.Abort.class})
 final class PipelineCommand implements Runnable {
 
     @CommandLine.Spec
@@ -67,6 +67,9 @@ final class PipelineCommand implements Runnable {
                 }
                 System.out.println("run " + runId + " started (" + pipelineSpec.withDefaults().dataset().label() + ")");
                 String status = new RunProgress(services, runId).follow(System.out);
+                if (status.equals("SUCCEEDED")) {
+                    RunProgress.printTimings(services, runId, System.out);
+                }
                 System.out.println(runId);
                 return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;
             }
@@ -89,6 +92,43 @@ final class PipelineCommand implements Runnable {
                 services.launcher().abort(runId, reason);
                 System.out.println("abort sent to " + runId);
                 return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = {"The live state of a running or waiting run, from Temporal: each stage's state, attempt, "
+                    + "part and last error (the workflow's status query), and the activities in flight with their "
+                    + "attempt and last heartbeat (progress).",
+                "History of finished runs: `runs show`."})
+    static final class Status implements Callable<Integer> {
+
+        @Parameters(paramLabel = "RUN")
+        String runId;
+
+        @Override
+        public Integer call() {
+            try (CliServices services = CliServices.fromEnvironment()) {
+                var live = services.launcher().liveStatus(runId);
+                System.out.println("run " + runId + " " + live.status().status());
+                Table stages = new Table("stage", "state", "attempt", "part", "failures", "last error");
+                for (var s : live.status().stages()) {
+                    stages.row(s.stage(), s.state(), s.attempt(), s.part(), s.failures(),
+                            s.lastError() == null ? "" : s.lastError());
+                }
+                stages.print(System.out);
+                if (!live.pending().isEmpty()) {
+                    System.out.println();
+                    Table pending = new Table("activity", "attempt", "heartbeat", "last failure");
+                    for (var p : live.pending()) {
+                        pending.row(p.type(), p.attempt(), p.heartbeat(), p.lastFailure());
+                    }
+                    pending.print(System.out);
+                }
+                return ExitCodes.OK;
+            } catch (io.temporal.client.WorkflowNotFoundException e) {
+                throw new UserError("Temporal does not know run " + runId + " (it ended and the embedded server "
+                        + "forgot it, or it never started)", "its history: `./bagsflow runs show " + runId + "`");
             }
         }
     }

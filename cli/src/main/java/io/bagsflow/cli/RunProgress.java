@@ -148,6 +148,21 @@ final class RunProgress {
         }
     }
 
+    /**
+     * Prints where the run's time went: wall time (from the run's record) against the stage activities' own work
+     * (summed by the workflow); the difference is what orchestration cost.
+     */
+    static void printTimings(CliServices services, String runId, PrintStream out) {
+        RunView view = services.history().show(runId).orElseThrow();
+        if (view.endedAt() == null) {
+            return;
+        }
+        double wall = Duration.between(view.createdAt(), view.endedAt()).toMillis() / 1000.0;
+        double work = services.launcher().await(runId).activitySeconds();
+        out.printf(Locale.ROOT, "time: %.1f s wall, %.1f s of stage work, %.1f s (%.1f %%) orchestration%n", wall,
+                work, wall - work, 100 * (wall - work) / wall);
+    }
+
     static String formatDuration(Duration d) {
         long s = d.getSeconds();
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)

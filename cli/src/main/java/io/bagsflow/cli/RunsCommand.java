@@ -19,7 +19,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
-        description = "Run history from PostgreSQL: `runs list`, `runs show RUN`.",
+        description = "Run history from PostgreSQL: `runs list [options]` (`runs` alone lists with the defaults), "
+                + "`runs show RUN`.",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
 final class RunsCommand implements Callable<Integer> {
 
@@ -41,8 +42,8 @@ final class RunsCommand implements Callable<Integer> {
                 + "(e.g. 2026-11-25T00:00:00Z)")
         Instant since;
 
-        @Option(names = "--limit", defaultValue = "50")
-        int limit;
+        @Option(names = "--limit", description = "at most this many runs (default 50)")
+        int limit = 50;
 
         @Option(names = "--json", description = "print [{\"run_id\", \"status\", \"created_at\", ...}]")
         boolean json;

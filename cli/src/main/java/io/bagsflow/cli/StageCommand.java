@@ -24,7 +24,8 @@ final class StageCommand implements Runnable {
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
             description = {"Retry the failed stage of a run that waits for a retry, optionally with changed settings.",
-                "Example: stage retry RUN --set detector.lr=0.01 --set dataset.val=/data/val-fixed.json"})
+                "Example: stage retry RUN --set detector.learningRate=0.01 --set dataset.val=/data/val-fixed.json",
+                "Relative dataset paths are taken from the current folder."})
     static final class Retry implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -51,7 +52,8 @@ final class StageCommand implements Runnable {
                 if (eq <= 0) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--set expects key=value, got " + s);
                 }
-                overrides.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+                String key = s.substring(0, eq).trim();
+                overrides.put(key, absoluteDatasetPath(key, s.substring(eq + 1).trim()));
             }
             try (CliServices services = CliServices.fromEnvironment()) {
                 if (stage != null) {
@@ -60,11 +62,39 @@ final class StageCommand implements Runnable {
                 services.launcher().retry(runId, overrides);
                 System.out.println("retry sent to " + runId + (overrides.isEmpty() ? "" : " with " + overrides));
                 if (waitForEnd) {
+                    awaitRetryStarted(services);
                     String status = new RunProgress(services, runId).follow(System.out);
                     return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;
                 }
                 return ExitCodes.OK;
             }
+        }
+
+        /** The run's status in PostgreSQL changes once the workflow took the signal; follow from there. */
+        private void awaitRetryStarted(CliServices services) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < deadline
+                    && services.runs().findRun(runId).orElseThrow().status().equals("WAITING_FOR_RETRY")) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        /** A relative path for dataset.train/val/images means the user's current folder, not the worker's. */
+        static String absoluteDatasetPath(String key, String value) {
+            if (!key.equals("dataset.train") && !key.equals("dataset.val") && !key.equals("dataset.images")) {
+                return value;
+            }
+            String path = value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                    ? value.substring(1, value.length() - 1) : value;
+            if (path.startsWith("s3://")) {
+                return "\"" + path + "\"";
+            }
+            return "\"" + java.nio.file.Path.of(path).toAbsolutePath().normalize() + "\"";
         }
 
         private void checkFailedStage(CliServices services, String name) {

@@ -89,7 +89,10 @@ public final class LineageRepository {
         });
     }
 
-    /** Inserts an evaluation and its per-category values within the caller's transaction; returns its id. */
+    /**
+     * Inserts an evaluation and its per-category values within the caller's transaction; returns its id. Recording
+     * the same model, dataset and results again (a retried activity) returns the existing evaluation's id.
+     */
     public static long insertEvaluation(Connection c, EvaluationRecord e, List<CategoryAp> perCategory)
             throws SQLException {
         {
@@ -101,7 +104,8 @@ public final class LineageRepository {
                 marks.append(", ?");
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO evaluation (model_id, run_id, dataset_sha256, "
-                    + "results_sha256, stage_attempt_id" + cols + ") VALUES (?, ?, ?, ?, ?" + marks + ") RETURNING id")) {
+                    + "results_sha256, stage_attempt_id" + cols + ") VALUES (?, ?, ?, ?, ?" + marks + ") "
+                    + "ON CONFLICT (model_id, dataset_sha256, results_sha256) DO NOTHING RETURNING id")) {
                 ps.setString(1, e.modelId());
                 ps.setString(2, e.runId());
                 ps.setString(3, e.datasetSha256());
@@ -112,7 +116,9 @@ public final class LineageRepository {
                     ps.setDouble(6 + i, v[i]);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
+                    if (!rs.next()) {
+                        return existingEvaluation(c, e);
+                    }
                     id = rs.getLong(1);
                 }
             }
@@ -137,6 +143,19 @@ public final class LineageRepository {
         }
     }
 
+    private static long existingEvaluation(Connection c, EvaluationRecord e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM evaluation WHERE model_id = ? "
+                + "AND dataset_sha256 = ? AND results_sha256 IS NOT DISTINCT FROM ?")) {
+            ps.setString(1, e.modelId());
+            ps.setString(2, e.datasetSha256());
+            ps.setString(3, e.resultsSha256());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** A model's evaluations, oldest first. */
     public List<EvaluationRecord> evaluationsOfModel(String modelId) {
         return db.inTransaction(c -> evaluations(c,
@@ -152,6 +171,11 @@ public final class LineageRepository {
     /** Per-category values of an evaluation, by category id. */
     public List<CategoryAp> categoryAps(long evaluationId) {
         return db.inTransaction(c -> categoryAps(c, evaluationId));
+    }
+
+    /** The models recorded by a stage attempt. */
+    public List<ModelRecord> modelsOfAttempt(long attemptId) {
+        return db.inTransaction(c -> modelsOfAttempt(c, attemptId));
     }
 
     /** The models recorded by a stage attempt, within the caller's transaction. */

@@ -177,19 +177,22 @@ public final class RunRepository {
     }
 
     /**
-     * The newest checkpoint any other attempt of this part of this run recorded in its progress (as
-     * {@code checkpoint_iteration} and {@code checkpoint_sha256}), for a retried attempt to resume from.
+     * The newest checkpoint another attempt of this part of this run recorded in its progress (as
+     * {@code checkpoint_iteration} and {@code checkpoint_sha256}), for a retried attempt to resume from. Only
+     * attempts with the same stage key count: a retry with changed settings starts afresh.
      */
-    public Optional<Checkpoint> latestCheckpoint(String runId, String stage, String part, long exceptAttemptId) {
+    public Optional<Checkpoint> latestCheckpoint(String runId, String stage, String part, String stageKey,
+                                                 long exceptAttemptId) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT (progress->>'checkpoint_iteration')::int, "
                     + "progress->>'checkpoint_sha256' FROM stage_attempt WHERE run_id = ? AND stage = ? AND part = ? "
-                    + "AND id <> ? AND progress->>'checkpoint_sha256' IS NOT NULL "
+                    + "AND stage_key = ? AND id <> ? AND progress->>'checkpoint_sha256' IS NOT NULL "
                     + "ORDER BY (progress->>'checkpoint_iteration')::int DESC, id DESC LIMIT 1")) {
                 ps.setString(1, runId);
                 ps.setString(2, stage);
                 ps.setString(3, part);
-                ps.setLong(4, exceptAttemptId);
+                ps.setString(4, stageKey);
+                ps.setLong(5, exceptAttemptId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(new Checkpoint(rs.getInt(1), rs.getString(2))) : Optional.empty();
                 }
@@ -307,6 +310,14 @@ public final class RunRepository {
         });
     }
 
+    /** Runs lineage writes for an attempt that is already closed, in one transaction (they must be idempotent). */
+    public void recordFor(long attemptId, AttemptWork work) {
+        db.inTransaction(c -> {
+            work.run(c, attemptId);
+            return null;
+        });
+    }
+
     /** More writes that need the id of the attempt being recorded, in its transaction. */
     @FunctionalInterface
     public interface AttemptWork {
@@ -317,6 +328,29 @@ public final class RunRepository {
     public Optional<StageAttempt> findCompletedAttempt(String stageKey) {
         return db.inTransaction(c -> attempts(c, "stage_key = ? AND status IN ('SUCCEEDED', 'REUSED')",
                 "ORDER BY ended_at DESC, id DESC LIMIT 1", stageKey).stream().findFirst());
+    }
+
+    /**
+     * This run's own completed attempt of a part with this key, if any: an activity retried after its success was
+     * recorded (its completion lost on the way to Temporal) finds its earlier self here.
+     */
+    public Optional<StageAttempt> findCompletedAttempt(String runId, String stage, String part, String stageKey) {
+        return db.inTransaction(c -> attempts(c, "run_id = ? AND stage = ? AND part = ? AND stage_key = ? "
+                + "AND status IN ('SUCCEEDED', 'REUSED')", "ORDER BY id DESC LIMIT 1", runId, stage, part, stageKey)
+                .stream().findFirst());
+    }
+
+    /** Replaces a run's stored spec, e.g. with the effective spec after a retry with overrides. */
+    public void updateSpec(String runId, String specJson) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE pipeline_run SET spec = ?::jsonb, updated_at = now() WHERE id = ?")) {
+                ps.setString(1, specJson);
+                ps.setString(2, runId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /**

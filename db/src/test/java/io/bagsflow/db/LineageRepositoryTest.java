@@ -87,6 +87,21 @@ class LineageRepositoryTest {
     }
 
     @Test
+    void recordingTheSameEvaluationAgainKeepsOne() {
+        lineage.insertModel(model("m-base", 0, "base", null, "1"));
+        Metrics metrics = Metrics.of(new double[13]);
+        EvaluationRecord e = new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null,
+                metrics, null);
+        long first = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+                .id();
+        long again = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+                .id();
+        assertEquals(first, again);
+        assertEquals(1, lineage.evaluationsOfModel("m-base").size());
+        assertEquals(1, lineage.categoryAps(first).size());
+    }
+
+    @Test
     void anEvaluationWithABadCategoryRowIsNotStoredAtAll() {
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
         Metrics metrics = Metrics.of(new double[13]);

@@ -173,9 +173,11 @@ class RunRepositoryTest {
         StageAttempt second = runs.startAttempt("run-1", "TRAIN_BASE", "base", "k", "worker-b");
 
         assertEquals(new RunRepository.Checkpoint(80, "bb"),
-                runs.latestCheckpoint("run-1", "TRAIN_BASE", "base", second.id()).orElseThrow());
-        assertTrue(runs.latestCheckpoint("run-1", "TRAIN_BASE", "other", second.id()).isEmpty());
-        assertTrue(runs.latestCheckpoint("run-1", "TRAIN_BASE", "base", first.id()).isEmpty());
+                runs.latestCheckpoint("run-1", "TRAIN_BASE", "base", "k", second.id()).orElseThrow());
+        assertTrue(runs.latestCheckpoint("run-1", "TRAIN_BASE", "other", "k", second.id()).isEmpty());
+        assertTrue(runs.latestCheckpoint("run-1", "TRAIN_BASE", "base", "k", first.id()).isEmpty());
+        // a retry with changed settings (another key) does not resume from the old settings' checkpoint
+        assertTrue(runs.latestCheckpoint("run-1", "TRAIN_BASE", "base", "k2", second.id()).isEmpty());
     }
 
     @Test

@@ -75,7 +75,7 @@ public final class BagsflowWorker implements AutoCloseable {
                     worker.registerWorkflowImplementationTypes(PingWorkflowImpl.class, PipelineWorkflowImpl.class);
                     worker.registerActivitiesImplementations(new PrepareActivitiesImpl(runner),
                             new EvaluationActivitiesImpl(runner, cache, reports),
-                            new RunActivitiesImpl(runs, identity));
+                            new RunActivitiesImpl(runs, new LineageRepository(database), identity));
                 } else {
                     worker.registerActivitiesImplementations(new TrainingActivitiesImpl(runner, cache));
                 }

@@ -23,16 +23,23 @@ public final class Attempt {
     /** Progress rows are written at most this often; heartbeats are throttled by the Temporal SDK itself. */
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
+    /** How often the keep-alive heartbeat beats while the work runs between progress reports. */
+    private static final long KEEP_ALIVE_MILLIS = 5_000;
+
     private final long id;
+    private final String stageKey;
     private final Path workDir;
     private final ArtifactStore store;
     private final RunRepository runs;
     private final ActivityExecutionContext context;
     private final Map<String, Object> lastCheckpoint = new LinkedHashMap<>();
+    private volatile Map<String, Object> lastDetails = Map.of();
     private long lastProgressWrite;
 
-    Attempt(long id, Path workDir, ArtifactStore store, RunRepository runs, ActivityExecutionContext context) {
+    Attempt(long id, String stageKey, Path workDir, ArtifactStore store, RunRepository runs,
+            ActivityExecutionContext context) {
         this.id = id;
+        this.stageKey = stageKey;
         this.workDir = workDir;
         this.store = store;
         this.runs = runs;
@@ -41,6 +48,10 @@ public final class Attempt {
 
     public long id() {
         return id;
+    }
+
+    public String stageKey() {
+        return stageKey;
     }
 
     /** A folder of this attempt only, removed when it ends. */
@@ -100,9 +111,43 @@ public final class Attempt {
     }
 
     private void heartbeat(Map<String, Object> details) {
+        lastDetails = Map.copyOf(details);
         if (context != null) {
             context.heartbeat(new LinkedHashMap<>(details));
         }
+    }
+
+    /**
+     * Heartbeats in the background while the work runs, so that long steps without progress reports (generating
+     * or extracting a dataset, building a feature cache) do not look like a lost worker. It only says the process
+     * lives; cancellation still reaches the work through its own {@link #progress} calls.
+     */
+    Heartbeats keepAlive() {
+        if (context == null) {
+            return () -> { };
+        }
+        Thread ticker = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(KEEP_ALIVE_MILLIS);
+                    context.heartbeat(new LinkedHashMap<>(lastDetails));
+                }
+            } catch (InterruptedException stopped) {
+                // the work ended
+            } catch (RuntimeException cancelledOrFailed) {
+                // a cancelled activity's heartbeat throws; the work learns of it at its next progress report
+            }
+        }, "heartbeat-" + id);
+        ticker.setDaemon(true);
+        ticker.start();
+        return ticker::interrupt;
+    }
+
+    /** Stops the keep-alive heartbeat. */
+    @FunctionalInterface
+    interface Heartbeats extends AutoCloseable {
+        @Override
+        void close();
     }
 
     private void writeProgress(Map<String, Object> details) {

@@ -11,9 +11,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A worker's local copies of dataset artifacts, by content hash under {@code BAGSFLOW_HOME/cache}: downloaded (and
- * image archives extracted) once per worker, shared by every stage and run that needs the same bytes. Entries
- * appear by atomic rename, so a crash never leaves a half-written one in place.
+ * A worker's local copies of the artifacts its stages read (datasets, image archives extracted, checkpoints,
+ * results), by content hash under {@code BAGSFLOW_HOME/cache}: downloaded once per worker and shared by every stage
+ * and run that needs the same bytes. Entries appear by atomic rename, so a crash never leaves a half-written one in
+ * place (at worst an {@code .extract-*} folder, which is never read). Nothing is evicted: delete the folder to
+ * reclaim the space; it refills on demand.
  */
 public final class DatasetCache {
 

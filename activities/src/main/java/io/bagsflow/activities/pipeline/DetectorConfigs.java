@@ -58,7 +58,10 @@ public final class DetectorConfigs {
         return config.withRuntimeFrom(DetectorConfig.defaults()).toJson();
     }
 
-    /** The configuration as it enters a fine-tune key: everything but where and how visibly it runs. */
+    /**
+     * The configuration as it enters the keys of a fine-tune and of inference: everything but where and how visibly
+     * it runs. (Inference reads RPN and post-processing settings from it, so they all belong in its key.)
+     */
     public static String retrainKey(DetectorConfig config) {
         DetectorConfig d = DetectorConfig.defaults();
         Map<String, Object> runtime = new TreeMap<>();
@@ -72,11 +75,5 @@ public final class DetectorConfigs {
         runtime.put("maxDetections", d.maxDetections());
         runtime.put("inferenceBatchSize", d.inferenceBatchSize());
         return config.with(runtime).toJson();
-    }
-
-    /** The settings that change detections of a given checkpoint. */
-    public static String inferenceKey(DetectorConfig config) {
-        return PipelineSpecs.toJson(Map.of("scoreThreshold", config.scoreThreshold(), "nmsIou", config.nmsIou(),
-                "maxDetections", config.maxDetections()));
     }
 }

@@ -23,8 +23,6 @@ import io.bagsflow.workflows.pipeline.StageResult;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,11 +68,8 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
             Files.writeString(table, evaluation.markdownTable());
             return Map.of("metrics/" + model.kind(), attempt.upload(file, "application/json"),
                     "table/" + model.kind(), attempt.upload(table, "text/markdown"));
-        }, (c, attemptId, outputs) -> {
-            recordEvaluation(c, attemptId, input.runId(), model, outputs.get("metrics/" + model.kind()), results,
-                    a.get(VAL), a.get(MANIFEST));
-            return List.of();
-        });
+        }, outputs -> evaluationWriter(input.runId(), model, outputs.get("metrics/" + model.kind()), results,
+                a.get(VAL), a.get(MANIFEST)));
     }
 
     @Override
@@ -82,6 +77,8 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         Map<String, ArtifactRef> a = input.artifacts();
         Map<String, String> inputs = new HashMap<>();
         a.forEach((name, ref) -> inputs.put(name, ref.sha256()));
+        // the run's report describes its models by content (data, groups, checkpoints, configs, metrics), not by run
+        // or model ids, so a run whose inputs are all the same may take an earlier run's report as its own
         String key = StageKey.of(Stage.EVALUATE.name(), "report", "{}", inputs);
         return runner.run(input.runId(), Stage.EVALUATE, "report", key, input.spec().reuseEnabled(), attempt -> {
             Path html = attempt.workDir().resolve("report.html");
@@ -90,9 +87,12 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         }, StageRunner.NOTHING_TO_RECORD);
     }
 
-    /** Reads the stored evaluation (works for a reused one too) and records it with per-category values. */
-    private void recordEvaluation(Connection c, long attemptId, String runId, ModelRef model, ArtifactRef metrics,
-                                  ArtifactRef results, ArtifactRef val, ArtifactRef manifestRef) throws SQLException {
+    /**
+     * Reads the stored evaluation (a reused one too) and the manifest before any transaction opens; the writer then
+     * records the evaluation with per-category values and training instance counts.
+     */
+    private StageRunner.Writer evaluationWriter(String runId, ModelRef model, ArtifactRef metrics, ArtifactRef results,
+                                                ArtifactRef val, ArtifactRef manifestRef) {
         LvisEvaluation e = LvisEvaluationJson.read(cache.file(metrics));
         DatasetManifest manifest = DatasetManifest.read(cache.file(manifestRef));
         Map<Integer, Integer> trainInstances = new HashMap<>();
@@ -105,7 +105,10 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                     trainInstances.get(ce.categoryId()), ce.ap(), ce.ap50(), ce.ap75(), ce.aps(), ce.apm(), ce.apl(),
                     ce.ar(), ce.ars(), ce.arm(), ce.arl()));
         }
-        LineageRepository.insertEvaluation(c, new EvaluationRecord(0, ModelIds.of(runId, model.kind()), runId,
-                val.sha256(), results.sha256(), attemptId, Metrics.of(e.metrics().values()), null), perCategory);
+        return (c, attemptId) -> {
+            LineageRepository.insertEvaluation(c, new EvaluationRecord(0, ModelIds.of(runId, model.kind()), runId,
+                    val.sha256(), results.sha256(), attemptId, Metrics.of(e.metrics().values()), null), perCategory);
+            return List.of();
+        };
     }
 }

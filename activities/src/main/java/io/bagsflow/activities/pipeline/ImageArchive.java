@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.Collection;
 import java.util.TreeSet;
 import java.util.zip.CRC32;
@@ -21,8 +22,11 @@ import java.util.zip.ZipOutputStream;
  */
 public final class ImageArchive {
 
-    /** 1980-01-01, the zip format's earliest time: no build-time clock leaks into the bytes. */
-    private static final long FIXED_TIME = 315532800000L;
+    /**
+     * 1980-01-01 00:00, the zip format's earliest time, as a local date-time: no clock and no time zone leaks into
+     * the bytes (a UTC instant would become another DOS date in every zone west of UTC).
+     */
+    private static final LocalDateTime FIXED_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
     private ImageArchive() {
     }
@@ -36,7 +40,7 @@ public final class ImageArchive {
                 CRC32 crc = new CRC32();
                 crc.update(bytes);
                 ZipEntry e = new ZipEntry(rel);
-                e.setTime(FIXED_TIME);
+                e.setTimeLocal(FIXED_TIME);
                 e.setSize(bytes.length);
                 e.setCompressedSize(bytes.length);
                 e.setCrc(crc.getValue());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.bagsflow.activities.S3Objects;
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
 
@@ -148,6 +149,9 @@ public final class PipelineSpecs {
     }
 
     private static String resolve(Path dir, String path) {
+        if (S3Objects.S3Uri.is(path)) {
+            return path;
+        }
         Path p = Path.of(path);
         return (p.isAbsolute() || dir == null ? p : dir.resolve(p)).normalize().toString();
     }
@@ -161,10 +165,5 @@ public final class PipelineSpecs {
             return parts.isEmpty() ? "top level" : String.join(".", parts);
         }
         return "?";
-    }
-
-    /** A map's JSON with sorted keys, for stage keys. */
-    public static String canonical(Map<String, ?> map) {
-        return toJson(map);
     }
 }

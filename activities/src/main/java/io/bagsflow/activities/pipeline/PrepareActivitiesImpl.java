@@ -1,5 +1,9 @@
 package io.bagsflow.activities.pipeline;
 
+import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.activities.S3Objects;
+import io.bagsflow.activities.S3Objects.S3Uri;
+import io.bagsflow.activities.Sha256;
 import io.bagsflow.ml.bags.BagsFiles;
 import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.bags.GroupingOptions;
@@ -22,15 +26,10 @@ import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +67,7 @@ public class PrepareActivitiesImpl implements PrepareActivities {
         DatasetSpec d = spec.dataset();
         String config = PipelineSpecs.toJson(Map.of("dataset", d.isSynthetic() ? d.synth() : "local",
                 "bins", spec.groups().bins()));
-        Map<String, String> inputs = d.isSynthetic() ? Map.of() : localInputs(d);
+        Map<String, String> inputs = d.isSynthetic() ? Map.of() : inputHashes(d);
         String key = StageKey.of(Stage.PREPARE.name(), "", config, inputs);
         return runner.run(input.runId(), Stage.PREPARE, "", key, spec.reuseEnabled(),
                 attempt -> prepare(attempt, spec), StageRunner.NOTHING_TO_RECORD);
@@ -87,9 +86,12 @@ public class PrepareActivitiesImpl implements PrepareActivities {
             val = summary.val();
             images = summary.imageDir();
         } else {
-            train = Path.of(d.train());
-            val = Path.of(d.val());
-            images = Path.of(d.images());
+            attempt.progress(Map.of("step", 0, "total", 4, "message", "reading the dataset"));
+            Path in = attempt.workDir().resolve("input");
+            train = local(d.train(), in.resolve("train.json"));
+            val = local(d.val(), in.resolve("val.json"));
+            images = S3Uri.is(d.images()) ? store().objects().downloadFolder(S3Uri.parse(d.images()),
+                    in.resolve("images")) : Path.of(d.images());
         }
         attempt.progress(Map.of("step", 1, "total", 4, "message", "validating"));
         DatasetCheck check = DatasetValidator.check(train, val, images);
@@ -142,14 +144,36 @@ public class PrepareActivitiesImpl implements PrepareActivities {
                 "images.zip", m.counts(), m.categories(), m.trainImages(), m.valImages());
     }
 
+    /** A dataset file as a local path: read in place, or downloaded when it is an {@code s3://} URI. */
+    private Path local(String location, Path downloadTo) {
+        if (!S3Uri.is(location)) {
+            return Path.of(location);
+        }
+        S3Uri uri = S3Uri.parse(location);
+        return store().objects().download(uri.bucket(), uri.key(), downloadTo);
+    }
+
+    private ArtifactStore store() {
+        return runner.store();
+    }
+
     /**
-     * The content identity of a local dataset for the stage key: the hashes of both annotation files and of the
-     * image folder's listing (path, size, modification time of every file), which changes when any image does.
+     * The content identity of a given dataset for the stage key: the annotation files' hashes (ETags for S3
+     * objects) and a hash of the image folder's listing (path, size, modification time or ETag of every file),
+     * which changes when any image does.
      */
-    static Map<String, String> localInputs(DatasetSpec d) {
+    Map<String, String> inputHashes(DatasetSpec d) {
         Map<String, String> inputs = new LinkedHashMap<>();
-        inputs.put("train", sha256(Path.of(d.train())));
-        inputs.put("val", sha256(Path.of(d.val())));
+        inputs.put("train", fileIdentity(d.train()));
+        inputs.put("val", fileIdentity(d.val()));
+        if (S3Uri.is(d.images())) {
+            StringBuilder listing = new StringBuilder();
+            for (S3Objects.S3Object o : store().objects().list(S3Uri.parse(d.images()))) {
+                listing.append(o.key()).append('\t').append(o.size()).append('\t').append(o.etag()).append('\n');
+            }
+            inputs.put("images", Sha256.of(listing.toString()));
+            return inputs;
+        }
         Path images = Path.of(d.images());
         List<String> listing = new ArrayList<>();
         try (Stream<Path> files = Files.walk(images)) {
@@ -160,29 +184,19 @@ public class PrepareActivitiesImpl implements PrepareActivities {
             // the validator names the problem with the folder; the key just has to be stable
             listing.add("unreadable: " + e.getMessage());
         }
-        inputs.put("images", sha256(String.join("\n", listing).getBytes(StandardCharsets.UTF_8)));
+        inputs.put("images", Sha256.of(String.join("\n", listing)));
         return inputs;
     }
 
-    static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            // a missing file fails validation with a clear message; here it only has to give a key
-            return "missing:" + file;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** A missing file fails validation with a clear message later; here it only has to give a key. */
+    private String fileIdentity(String location) {
+        if (S3Uri.is(location)) {
+            S3Uri uri = S3Uri.parse(location);
+            return store().objects().stat(uri.bucket(), uri.key()).map(o -> "etag:" + o.etag())
+                    .orElse("missing:" + location);
         }
+        Path file = Path.of(location);
+        return Files.isRegularFile(file) ? Sha256.of(file) : "missing:" + file;
     }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
 
 }

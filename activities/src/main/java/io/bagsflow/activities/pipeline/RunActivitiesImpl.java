@@ -27,10 +27,12 @@ import java.util.Map;
 public class RunActivitiesImpl implements RunActivities {
 
     private final RunRepository runs;
+    private final LineageRepository lineage;
     private final String worker;
 
-    public RunActivitiesImpl(RunRepository runs, String worker) {
+    public RunActivitiesImpl(RunRepository runs, LineageRepository lineage, String worker) {
         this.runs = runs;
+        this.lineage = lineage;
         this.worker = worker;
     }
 
@@ -47,6 +49,11 @@ public class RunActivitiesImpl implements RunActivities {
             throw ApplicationFailure.newNonRetryableFailure("run " + fromRunId + " has no completed " + stage
                     + " stage to resume from", PipelineWorkflowImpl.INVALID_INPUT);
         }
+        // A retried activity may find parts it took before: those are not taken twice.
+        Map<String, StageAttempt> alreadyTaken = new LinkedHashMap<>();
+        for (StageAttempt a : runs.findCompletedAttempts(runId, stage.name())) {
+            alreadyTaken.put(a.part(), a);
+        }
         Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
         List<ModelRef> models = new ArrayList<>();
         long lastId = 0;
@@ -57,11 +64,25 @@ public class RunActivitiesImpl implements RunActivities {
                 partOutputs.put(o.getKey(), new ArtifactRef(a.sha256(), a.sizeBytes(), a.mediaType()));
             }
             outputs.putAll(partOutputs);
+            StageAttempt mine = alreadyTaken.get(e.part());
+            if (mine != null) {
+                for (ModelRecord m : lineage.modelsOfAttempt(mine.id())) {
+                    models.add(new ModelRef(m.id(), m.kind(), m.generation(), m.parentModelId(),
+                            checkpointRef(m, partOutputs)));
+                }
+                lastId = mine.id();
+                continue;
+            }
             StageAttempt taken = runs.recordReuse(runId, stage.name(), e.part(), worker, e,
                     (c, newAttemptId) -> models.addAll(copyLineage(c, e.id(), newAttemptId, runId, partOutputs)));
             lastId = taken.id();
         }
         return new StageResult(outputs, models, true, lastId, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static ArtifactRef checkpointRef(ModelRecord m, Map<String, ArtifactRef> outputs) {
+        return outputs.values().stream().filter(a -> a.sha256().equals(m.checkpointSha256())).findFirst()
+                .orElse(new ArtifactRef(m.checkpointSha256(), -1, "application/zip"));
     }
 
     /**
@@ -78,10 +99,8 @@ public class RunActivitiesImpl implements RunActivities {
                     m.checkpointSha256(), m.manifestSha256(), m.groupsSha256(), m.configJson(), m.codeVersion(),
                     newAttemptId, null);
             LineageRepository.insertModel(c, copy);
-            ArtifactRef checkpoint = outputs.values().stream()
-                    .filter(a -> a.sha256().equals(m.checkpointSha256())).findFirst()
-                    .orElse(new ArtifactRef(m.checkpointSha256(), -1, "application/zip"));
-            refs.add(new ModelRef(copy.id(), copy.kind(), copy.generation(), copy.parentModelId(), checkpoint));
+            refs.add(new ModelRef(copy.id(), copy.kind(), copy.generation(), copy.parentModelId(),
+                    checkpointRef(m, outputs)));
         }
         for (EvaluationRecord ev : LineageRepository.evaluationsOfAttempt(c, fromAttemptId)) {
             String kind = LineageRepository.findModel(c, ev.modelId()).orElseThrow().kind();

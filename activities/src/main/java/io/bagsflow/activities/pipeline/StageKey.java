@@ -1,11 +1,8 @@
 package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.activities.CodeVersion;
+import io.bagsflow.activities.Sha256;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -31,11 +28,6 @@ public final class StageKey {
         for (Map.Entry<String, String> e : new TreeMap<>(inputs).entrySet()) {
             sb.append("input.").append(e.getKey()).append('=').append(e.getValue()).append('\n');
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.of(sb.toString());
     }
 }

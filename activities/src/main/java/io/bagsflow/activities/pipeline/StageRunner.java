@@ -70,20 +70,30 @@ public final class StageRunner {
     }
 
     /**
-     * Writes the lineage rows of a finished part (models, evaluations) in the transaction that closes its attempt,
-     * and returns the models it recorded. Also called when the part is reused, with the reused outputs.
+     * The lineage rows of a finished part (models, evaluations): {@link #load} reads what they need from the outputs
+     * (also when the part is reused) before any transaction opens; the {@link Writer} then writes them in the
+     * transaction that closes the attempt. Writes must be idempotent: a retried activity may record twice.
      */
     @FunctionalInterface
     public interface Recorder {
-        List<ModelRef> record(Connection connection, long attemptId, Map<String, ArtifactRef> outputs)
-                throws SQLException;
+        Writer load(Map<String, ArtifactRef> outputs) throws Exception;
     }
 
-    public static final Recorder NOTHING_TO_RECORD = (c, id, outputs) -> List.of();
+    /** Writes lineage rows and returns the models it recorded. */
+    @FunctionalInterface
+    public interface Writer {
+        List<ModelRef> write(Connection connection, long attemptId) throws SQLException;
+    }
+
+    public static final Recorder NOTHING_TO_RECORD = outputs -> (c, id) -> List.of();
 
     public StageResult run(String runId, Stage stage, String part, String stageKey, boolean reuse, Work work,
                            Recorder recorder) {
         long t0 = System.nanoTime();
+        Optional<StageResult> done = ownEarlierSuccess(runId, stage, part, stageKey, recorder, t0);
+        if (done.isPresent()) {
+            return done.get();
+        }
         if (reuse) {
             Optional<StageResult> reused = tryReuse(runId, stage, part, stageKey, recorder, t0);
             if (reused.isPresent()) {
@@ -93,22 +103,51 @@ public final class StageRunner {
         StageAttempt attempt = runs.startAttempt(runId, stage.name(), part, stageKey, worker);
         Path dir = workRoot.resolve(runId).resolve(stage.name().toLowerCase() + (part.isEmpty() ? "" : "-" + part)
                 + "-" + attempt.attempt());
-        try {
+        Attempt context = new Attempt(attempt.id(), stageKey, dir, store, runs, activityContext());
+        try (Attempt.Heartbeats alive = context.keepAlive()) {
             Files.createDirectories(dir);
-            Attempt context = new Attempt(attempt.id(), dir, store, runs, activityContext());
             Map<String, ArtifactRef> outputs = work.run(context);
+            Writer writer = recorder.load(outputs);
             List<ModelRef> models = new ArrayList<>();
             runs.succeedAttempt(attempt.id(), records(outputs, attempt.id()),
-                    c -> models.addAll(recorder.record(c, attempt.id(), outputs)));
+                    c -> models.addAll(writer.write(c, attempt.id())));
             return new StageResult(outputs, models, false, attempt.id(), seconds(t0));
-        } catch (Exception e) {
-            RuntimeException failure = translate(e);
-            runs.failAttempt(attempt.id(), errorClass(e), message(e));
+        } catch (Throwable e) {
+            try {
+                runs.failAttempt(attempt.id(), errorClass(e), message(e));
+            } catch (RuntimeException bookkeeping) {
+                // the original failure matters more; keep the bookkeeping one beside it
+                e.addSuppressed(bookkeeping);
+            }
             log.warn("{} {} {} attempt {} failed: {}", runId, stage, part, attempt.attempt(), message(e));
-            throw failure;
+            if (e instanceof Error error) {
+                throw error;
+            }
+            throw translate((Exception) e);
         } finally {
             deleteQuietly(dir);
         }
+    }
+
+    /**
+     * This run already finished this part with this key: the activity is running again because its completion did
+     * not reach Temporal. Its lineage is recorded again (idempotently) and its outputs returned.
+     */
+    private Optional<StageResult> ownEarlierSuccess(String runId, Stage stage, String part, String key,
+                                                    Recorder recorder, long t0) {
+        Optional<StageAttempt> own = runs.findCompletedAttempt(runId, stage.name(), part, key);
+        if (own.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Map<String, ArtifactRef>> outputs = storedOutputs(own.get());
+        if (outputs.isEmpty()) {
+            return Optional.empty();
+        }
+        Writer writer = load(recorder, outputs.get());
+        List<ModelRef> models = new ArrayList<>();
+        runs.recordFor(own.get().id(), (c, id) -> models.addAll(writer.write(c, id)));
+        return Optional.of(new StageResult(outputs.get(), models, own.get().status().equals("REUSED"),
+                own.get().id(), seconds(t0)));
     }
 
     private Optional<StageResult> tryReuse(String runId, Stage stage, String part, String key, Recorder recorder,
@@ -118,20 +157,37 @@ public final class StageRunner {
             return Optional.empty();
         }
         StageAttempt earlier = found.get();
+        Optional<Map<String, ArtifactRef>> outputs = storedOutputs(earlier);
+        if (outputs.isEmpty()) {
+            return Optional.empty();
+        }
+        Writer writer = load(recorder, outputs.get());
+        List<ModelRef> models = new ArrayList<>();
+        StageAttempt reused = runs.recordReuse(runId, stage.name(), part, worker, earlier,
+                (c, attemptId) -> models.addAll(writer.write(c, attemptId)));
+        return Optional.of(new StageResult(outputs.get(), models, true, reused.id(), seconds(t0)));
+    }
+
+    /** An attempt's outputs, if the artifact store still holds every one (else the work must be done again). */
+    private Optional<Map<String, ArtifactRef>> storedOutputs(StageAttempt attempt) {
         Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : earlier.outputs().entrySet()) {
+        for (Map.Entry<String, String> e : attempt.outputs().entrySet()) {
             Optional<ArtifactRecord> a = runs.findArtifact(e.getValue());
-            // Reuse only what the store still holds: a lost artifact means the work must be done again.
             if (a.isEmpty() || !store.exists(e.getValue())) {
-                log.warn("cannot reuse attempt {}: artifact {} is gone", earlier.id(), e.getValue());
+                log.warn("cannot reuse attempt {}: artifact {} is gone", attempt.id(), e.getValue());
                 return Optional.empty();
             }
             outputs.put(e.getKey(), new ArtifactRef(a.get().sha256(), a.get().sizeBytes(), a.get().mediaType()));
         }
-        List<ModelRef> models = new ArrayList<>();
-        StageAttempt reused = runs.recordReuse(runId, stage.name(), part, worker, earlier,
-                (c, attemptId) -> models.addAll(recorder.record(c, attemptId, outputs)));
-        return Optional.of(new StageResult(outputs, models, true, reused.id(), seconds(t0)));
+        return Optional.of(outputs);
+    }
+
+    private static Writer load(Recorder recorder, Map<String, ArtifactRef> outputs) {
+        try {
+            return recorder.load(outputs);
+        } catch (Exception e) {
+            throw translate(e);
+        }
     }
 
     private static ActivityExecutionContext activityContext() {
@@ -170,7 +226,7 @@ public final class StageRunner {
                 || e instanceof InvalidDatasetException || e instanceof NonFiniteTrainingException;
     }
 
-    static String errorClass(Exception e) {
+    static String errorClass(Throwable e) {
         if (e instanceof ActivityCompletionException) {
             return "Cancelled";
         }

@@ -29,11 +29,14 @@ import io.bagsflow.workflows.spec.PipelineSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.GROUPS;
 import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.IMAGES;
@@ -43,8 +46,9 @@ import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.VAL;
 
 /**
  * The GPU-queue stages: base training (TRAIN_BASE), classifier-only retraining (FINETUNE_BAGS, one part per
- * method) and inference (EVALUATE's predict). Training heartbeats progress; every checkpoint is uploaded and
- * recorded before training goes on, and a retried attempt continues from the newest one.
+ * method) and inference (EVALUATE's predict). Training heartbeats progress. Every periodic checkpoint is put in the
+ * artifact store and its hash written to the attempt's progress before training goes on (it is not an output of
+ * the stage), and a retried attempt with the same stage key continues from the newest one.
  */
 public class TrainingActivitiesImpl implements TrainingActivities {
 
@@ -70,7 +74,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             TrainingResult result = BaseTrainer.train(config, train, images, attempt.workDir().resolve("train"),
                     resume, listener(attempt, "base", config.iterations()));
             return trainedOutputs(attempt, "base", result);
-        }, (c, attemptId, outputs) -> List.of(record(c, attemptId, input.runId(), "base", 0, null, outputs, a,
+        }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), "base", 0, null, outputs, a,
                 config)));
     }
 
@@ -93,8 +97,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             TrainingResult result = ClassifierRetrainer.retrain(method, config, baseCheckpoint, groups, train, images,
                     attempt.workDir().resolve("retrain"), listener(attempt, kind, config.retrainIterations()));
             return trainedOutputs(attempt, kind, result);
-        }, (c, attemptId, outputs) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(), outputs,
-                a, config)));
+        }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(),
+                outputs, a, config)));
     }
 
     @Override
@@ -104,7 +108,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         String part = model.kind() + "/predict";
-        String key = StageKey.of(Stage.EVALUATE.name(), part, DetectorConfigs.inferenceKey(config),
+        String key = StageKey.of(Stage.EVALUATE.name(), part, DetectorConfigs.retrainKey(config),
                 Map.of("checkpoint", model.checkpoint().sha256(), VAL, a.get(VAL).sha256(),
                         IMAGES, a.get(IMAGES).sha256()));
         return runner.run(input.runId(), Stage.EVALUATE, part, key, spec.reuseEnabled(), attempt -> {
@@ -119,8 +123,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
     }
 
     /**
-     * Reports progress to Temporal and PostgreSQL; uploads and records every periodic checkpoint before going on.
-     * The final checkpoint ({@code iteration >= total}) is the stage's output, not a point to resume from.
+     * Reports progress to Temporal and PostgreSQL; stores every periodic checkpoint and notes it in the attempt's
+     * progress before going on. The final checkpoint ({@code iteration >= total}) is the stage's output instead.
      */
     private static TrainingListener listener(Attempt attempt, String part, int totalIterations) {
         long t0 = System.nanoTime();
@@ -161,7 +165,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
      */
     private Path resumeCheckpoint(String runId, Stage stage, String part, Attempt attempt) throws IOException {
         Optional<RunRepository.Checkpoint> last = runner.runs().latestCheckpoint(runId, stage.name(), part,
-                attempt.id());
+                attempt.stageKey(), attempt.id());
         if (last.isEmpty() || !runner.store().exists(last.get().sha256())) {
             return null;
         }
@@ -182,15 +186,15 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         doc.put("skipped_steps", result.skippedSteps());
         doc.put("images_per_second", result.imagesPerSecond());
         doc.put("points", result.lossCurve().stream().map(p -> Map.of("iteration", p.iteration(),
-                "losses", new java.util.TreeMap<>(p.losses()), "total", p.total())).toList());
+                "losses", new TreeMap<>(p.losses()), "total", p.total())).toList());
         Files.writeString(curve, PipelineSpecs.toJson(doc));
         out.put("curve/" + kind, attempt.upload(curve, "application/json"));
         return out;
     }
 
-    private static ModelRef record(java.sql.Connection c, long attemptId, String runId, String kind, int generation,
+    private static ModelRef record(Connection c, long attemptId, String runId, String kind, int generation,
                                    String parent, Map<String, ArtifactRef> outputs, Map<String, ArtifactRef> inputs,
-                                   DetectorConfig config) throws java.sql.SQLException {
+                                   DetectorConfig config) throws SQLException {
         ArtifactRef checkpoint = outputs.get("checkpoint/" + kind);
         ModelRecord m = new ModelRecord(ModelIds.of(runId, kind), runId, generation, kind, parent,
                 checkpoint.sha256(), inputs.get(MANIFEST).sha256(), inputs.get(GROUPS).sha256(), config.toJson(),

@@ -50,15 +50,19 @@ public final class RunReports {
         this.cache = cache;
     }
 
-    /** Writes the HTML report of a run: its model generations compared. */
+    /**
+     * Writes the HTML report of a run: its model generations compared. It names models by generation and kind and
+     * their lineage by content hashes, not by run or model ids or times, so it depends only on what the run's
+     * stages produced (and a run that reused everything may reuse the report too).
+     */
     public void write(String runId, Path file) throws IOException {
         List<ReportModel> models = reportModels(lineage.modelsOfRun(runId));
         if (models.isEmpty()) {
             throw new IllegalStateException("run " + runId + " has no models to report on");
         }
         PipelineRun run = runs.findRun(runId).orElseThrow();
-        String html = HtmlReport.render("bagsflow run " + runId, "dataset " + run.dataset() + ", code "
-                + run.codeVersion() + ", " + models.size() + " model generations", models);
+        String html = HtmlReport.render("bagsflow report: " + run.dataset(), "code " + run.codeVersion() + ", "
+                + models.size() + " model generations", models, false);
         Files.writeString(file, html, StandardCharsets.UTF_8);
     }
 

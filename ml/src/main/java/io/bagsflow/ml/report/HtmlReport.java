@@ -12,7 +12,16 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
+    /** A report that names models by their ids and runs (comparisons across runs). */
     public static String render(String title, String subtitle, List<ReportModel> models) {
+        return render(title, subtitle, models, true);
+    }
+
+    /**
+     * @param showIds name models by model and run id and show creation times; without, models are named by
+     *                generation and kind and known by their content hashes only
+     */
+    public static String render(String title, String subtitle, List<ReportModel> models, boolean showIds) {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(esc(title)).append("</title>\n<style>\n")
@@ -31,7 +40,7 @@ public final class HtmlReport {
         h.append("<h1>").append(esc(title)).append("</h1>\n<p class=\"sub\">").append(esc(subtitle)).append("</p>\n");
 
         h.append("<h2>Model generations side by side</h2>\n");
-        comparison(h, models);
+        comparison(h, models, showIds);
 
         h.append("<h2>Plots</h2>\n<div class=\"grid\">\n");
         figure(h, "ap-by-frequency", ReportCharts.apByFrequency(models),
@@ -45,33 +54,58 @@ public final class HtmlReport {
                 "Total training loss of base training and of each classifier-only retraining.");
         h.append("</div>\n");
 
-        h.append("<h2>Lineage</h2>\n<table id=\"lineage\">\n<tr><th>model</th><th>run</th><th>gen</th><th>kind</th>")
-                .append("<th>parent</th><th>dataset</th><th>manifest</th><th>groups</th><th>checkpoint</th>")
-                .append("<th>code</th><th>created</th></tr>\n");
+        h.append("<h2>Lineage</h2>\n<table id=\"lineage\">\n<tr>");
+        if (showIds) {
+            h.append("<th>model</th><th>run</th>");
+        }
+        h.append("<th>gen</th><th>kind</th><th>parent</th><th>dataset</th><th>manifest</th><th>groups</th>")
+                .append("<th>checkpoint</th><th>code</th>").append(showIds ? "<th>created</th>" : "").append("</tr>\n");
         for (ReportModel m : models) {
             ReportModel.Lineage l = m.lineage();
-            h.append("<tr><td>").append(esc(m.modelId())).append("</td><td>").append(esc(m.runId()))
-                    .append("</td><td>").append(m.generation()).append("</td><td>").append(esc(m.kind()))
-                    .append("</td><td>").append(esc(m.parentModelId() == null ? "-" : m.parentModelId()))
+            h.append("<tr>");
+            if (showIds) {
+                h.append("<td>").append(esc(m.modelId())).append("</td><td>").append(esc(m.runId())).append("</td>");
+            }
+            h.append("<td>").append(m.generation()).append("</td><td>").append(esc(m.kind()))
+                    .append("</td><td>").append(esc(parent(m, models, showIds)))
                     .append("</td><td>").append(esc(l.dataset())).append("</td><td><code>").append(sha(l.manifestSha256()))
                     .append("</code></td><td><code>").append(sha(l.groupsSha256())).append("</code></td><td><code>")
                     .append(sha(l.checkpointSha256())).append("</code></td><td>").append(esc(l.codeVersion()))
-                    .append("</td><td>").append(esc(l.createdAt())).append("</td></tr>\n");
+                    .append("</td>");
+            if (showIds) {
+                h.append("<td>").append(esc(l.createdAt())).append("</td>");
+            }
+            h.append("</tr>\n");
         }
         h.append("</table>\n<details><summary>configurations</summary>\n");
         for (ReportModel m : models) {
-            h.append("<p><b>").append(esc(m.modelId())).append("</b></p><pre><code>")
+            h.append("<p><b>").append(esc(showIds ? m.modelId() : ComparisonTable.label(m))).append("</b></p><pre><code>")
                     .append(esc(m.lineage().config())).append("</code></pre>\n");
         }
         h.append("</details>\n</body>\n</html>\n");
         return h.toString();
     }
 
-    private static void comparison(StringBuilder h, List<ReportModel> models) {
+    /** The parent by id, or by its label when ids are not shown ("-" for generation 0). */
+    private static String parent(ReportModel m, List<ReportModel> models, boolean showIds) {
+        if (m.parentModelId() == null) {
+            return "-";
+        }
+        if (showIds) {
+            return m.parentModelId();
+        }
+        return models.stream().filter(p -> p.modelId().equals(m.parentModelId())).findFirst()
+                .map(ComparisonTable::label).orElse("gen " + (m.generation() - 1));
+    }
+
+    private static void comparison(StringBuilder h, List<ReportModel> models, boolean showIds) {
         h.append("<table id=\"comparison\">\n<tr><th>metric</th>");
         for (ReportModel m : models) {
-            h.append("<th>").append(esc(ComparisonTable.label(m))).append("<br><small>").append(esc(m.modelId()))
-                    .append("</small></th>");
+            h.append("<th>").append(esc(ComparisonTable.label(m)));
+            if (showIds) {
+                h.append("<br><small>").append(esc(m.modelId())).append("</small>");
+            }
+            h.append("</th>");
         }
         h.append("</tr>\n");
         for (String key : ComparisonTable.METRICS) {

@@ -14,11 +14,19 @@ import io.bagsflow.workflows.pipeline.RetryRequest;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecOverrides;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DefaultDataConverter;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts pipeline runs and talks to running ones: the run is recorded in PostgreSQL first (so it is in the
@@ -73,6 +81,36 @@ public final class PipelineLauncher {
         return stub(runId, false).status();
     }
 
+    /** An activity the run is waiting on, as Temporal sees it: its attempt and its last heartbeat details. */
+    public record PendingActivity(String type, int attempt, String heartbeat, String lastFailure) {
+    }
+
+    /** The workflow's own view of its stages plus the activities in flight (the live progress). */
+    public record LiveStatus(PipelineStatus status, List<PendingActivity> pending) {
+    }
+
+    /** Asks Temporal (not PostgreSQL): the {@code status} query and the run's pending activities. */
+    public LiveStatus liveStatus(String runId) {
+        PipelineStatus status = status(runId);
+        DescribeWorkflowExecutionResponse d = client.getWorkflowServiceStubs().blockingStub()
+                .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+                        .setNamespace(client.getOptions().getNamespace())
+                        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(runId).build())
+                        .build());
+        List<PendingActivity> pending = new ArrayList<>();
+        for (PendingActivityInfo p : d.getPendingActivitiesList()) {
+            String heartbeat = "";
+            if (p.hasHeartbeatDetails() && p.getHeartbeatDetails().getPayloadsCount() > 0) {
+                Object details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
+                        Optional.of(p.getHeartbeatDetails()), Map.class, Map.class);
+                heartbeat = String.valueOf(details);
+            }
+            pending.add(new PendingActivity(p.getActivityType().getName(), p.getAttempt(), heartbeat,
+                    p.hasLastFailure() ? p.getLastFailure().getMessage() : ""));
+        }
+        return new LiveStatus(status, pending);
+    }
+
     /** Signals a run that waits for a retry; the overrides are checked here first, so a typo is refused at once. */
     public void retry(String runId, Map<String, String> overrides) {
         PipelineRun run = runs.findRun(runId).orElseThrow(() -> new InvalidInputException("unknown run " + runId
@@ -81,13 +119,16 @@ public final class PipelineLauncher {
             throw new InvalidInputException("run " + runId + " is " + run.status()
                     + "; only a run WAITING_FOR_RETRY can be retried");
         }
-        PipelineSpec spec = PipelineSpecs.parse(run.specJson());
+        PipelineSpec effective;
         try {
-            PipelineSpecs.check(SpecOverrides.apply(spec, overrides), "--set");
+            effective = SpecOverrides.apply(PipelineSpecs.parse(run.specJson()), overrides);
+            PipelineSpecs.check(effective, "--set");
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("--set: " + e.getMessage());
         }
         stub(runId, false).retryStage(new RetryRequest(Map.copyOf(overrides)));
+        // the stored spec is what the run uses from now on, so that `runs show` tells the truth
+        runs.updateSpec(runId, PipelineSpecs.toJson(effective));
     }
 
     public void abort(String runId, String reason) {

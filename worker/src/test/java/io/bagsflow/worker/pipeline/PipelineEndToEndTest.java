@@ -193,4 +193,60 @@ class PipelineEndToEndTest {
         assertEquals(earlier.models().get(0).checkpointSha256(), view.models().get(0).checkpointSha256());
         assertEquals(2, view.evaluations().size());
     }
+
+    @Test
+    @Order(5)
+    void trainingThatDivergesWaitsAndARetryWithALowerLearningRateCompletesTheRun() throws Exception {
+        PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 5}},"
+                + " \"detector\": {\"learningRate\": 1000000.0, \"maxNonFiniteSteps\": 3},"
+                + " \"generations\": [\"bags\"]}");
+        String runId = harness.launcher.start(spec, null, null);
+        RunView waiting = harness.waitForStatus(runId, "WAITING_FOR_RETRY", Duration.ofMinutes(2));
+        StageView training = waiting.stages().get(1);
+        assertEquals("FAILED", training.status());
+        assertEquals(1, training.attempts().size(), "a diverged run is not retried as it is");
+        assertTrue(training.attempts().get(0).error().startsWith("InvalidInput"), training.attempts().get(0).error());
+
+        harness.launcher.retry(runId, Map.of("detector.learningRate", "0.02"));
+        assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
+        RunView done = harness.show(runId);
+        List<AttemptView> attempts = done.stages().get(1).attempts();
+        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(AttemptView::status).toList());
+        assertTrue(attempts.get(1).resumedFromIteration() == null, "new settings start afresh");
+        assertTrue(done.spec().path("detector").path("learningRate").asDouble() == 0.02,
+                "the stored spec is the one the run finished with: " + done.spec());
+    }
+
+    @Test
+    @Order(6)
+    void aDatasetCanBeReadFromAnS3Prefix(@TempDir Path dir) throws Exception {
+        var data = SyntheticDataset.generate(SyntheticPreset.TINY, 7, dir.resolve("tiny"));
+        var s3 = harness.endpoints.s3();
+        var store = io.bagsflow.activities.ArtifactStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(),
+                "datasets");
+        io.minio.MinioClient client = io.minio.MinioClient.builder().endpoint(s3.endpoint())
+                .credentials(s3.accessKey(), s3.secretKey()).region("us-east-1").build();
+        for (Path f : List.of(data.train(), data.val())) {
+            client.uploadObject(io.minio.UploadObjectArgs.builder().bucket("datasets")
+                    .object("tiny/" + f.getFileName()).filename(f.toString()).build());
+        }
+        try (var images = Files.list(data.imageDir())) {
+            for (Path f : images.toList()) {
+                client.uploadObject(io.minio.UploadObjectArgs.builder().bucket("datasets")
+                        .object("tiny/images/" + f.getFileName()).filename(f.toString()).build());
+            }
+        }
+        assertTrue(store.objects().list(io.bagsflow.activities.S3Objects.S3Uri.parse("s3://datasets/tiny/images"))
+                .size() > 100);
+
+        PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"train\": \"s3://datasets/tiny/train.json\","
+                + " \"val\": \"s3://datasets/tiny/val.json\", \"images\": \"s3://datasets/tiny/images\"},"
+                + " \"detector\": {\"preset\": \"tiny\"}, \"generations\": [\"bags\"]}");
+        String runId = harness.launcher.start(spec, null, null);
+        assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
+        RunView view = harness.show(runId);
+        assertEquals("SUCCEEDED", view.stages().get(0).status());
+        // the same images and annotations as the local tiny dataset: the base model is reused, not retrained
+        assertEquals("REUSED", view.stages().get(1).status());
+    }
 }

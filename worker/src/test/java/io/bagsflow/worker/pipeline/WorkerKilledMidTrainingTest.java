@@ -49,6 +49,13 @@ class WorkerKilledMidTrainingTest {
                         Duration.ofMinutes(3));
                 AttemptView killed = training.stages().get(1).attempts().get(0);
                 assertEquals("child-worker", killed.worker());
+                // Temporal's live view: the stage's state from the workflow query, progress from the heartbeat
+                PipelineLauncher.LiveStatus live = harness.launcher.liveStatus(runId);
+                assertEquals("RUNNING", live.status().stages().get(1).state());
+                assertEquals(1, live.status().stages().get(1).attempt());
+                assertEquals("TrainBase", live.pending().get(0).type());
+                // (the SDK sends heartbeat details at most every 0.8 x timeout, so only their presence is certain)
+                assertTrue(live.pending().get(0).heartbeat().startsWith("{"), live.pending().get(0).heartbeat());
                 child.destroyForcibly();
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS));
                 int checkpointed = harness.show(runId).stages().get(1).attempts().get(0).progress()

@@ -47,7 +47,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         runId = request.runId();
         spec = request.spec().withDefaults();
         for (Stage s : Stage.values()) {
-            stages.put(s, new StageState(s, "PENDING", 0, null));
+            stages.put(s, new StageState(s, "PENDING", 0, "", 0, null));
         }
         RunActivities runs = Workflow.newActivityStub(RunActivities.class, bookkeepingOptions());
         Map<String, ArtifactRef> artifacts = new TreeMap<>();
@@ -58,7 +58,9 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                 if (abortReason != null) {
                     return finish(runs, RunStatus.ABORTED, models);
                 }
-                setState(stage, "RUNNING", null, 0);
+                StageState before = stages.get(stage);
+                stages.put(stage, new StageState(stage, "RUNNING", before.attempt() + 1, before.part(),
+                        before.failures(), before.lastError()));
                 List<StageResult> results = new ArrayList<>();
                 try {
                     Map<String, ArtifactRef> inputs = new TreeMap<>(artifacts);
@@ -146,6 +148,10 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         if (done != null) {
             return done;
         }
+        Stage stage = Stage.valueOf(key.split("/", 2)[0]);
+        StageState s = stages.get(stage);
+        String part = key.contains("/") ? key.substring(key.indexOf('/') + 1) : "";
+        stages.put(stage, new StageState(stage, s.state(), s.attempt(), part, s.failures(), s.lastError()));
         StageResult result = work.get();
         doneParts.put(key, result);
         return result;
@@ -185,7 +191,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
 
     private void setState(Stage stage, String state, String error, int addFailures) {
         StageState old = stages.get(stage);
-        stages.put(stage, new StageState(stage, state, old.failures() + addFailures,
+        stages.put(stage, new StageState(stage, state, old.attempt(), old.part(), old.failures() + addFailures,
                 error != null ? error : old.lastError()));
     }
 

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * The {@code retryStage} signal: retry the failed stage, with spec overrides as dotted paths and JSON values,
- * such as {@code detector.lr=0.01} or {@code dataset.val="/data/val-fixed.json"}.
+ * such as {@code detector.learningRate=0.01} or {@code dataset.val="/data/val-fixed.json"}.
  */
 public record RetryRequest(Map<String, String> overrides) {
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Applies {@code key=value} overrides to a spec: the key is a dotted path ({@code detector.lr},
+ * Applies {@code key=value} overrides to a spec: the key is a dotted path ({@code detector.learningRate},
  * {@code dataset.val}), the value JSON ({@code 0.01}, {@code [0,5,50]}) or, if it does not parse as JSON, a string.
  * Pure and deterministic, so the workflow can apply the overrides of a {@code retryStage} signal itself.
  */

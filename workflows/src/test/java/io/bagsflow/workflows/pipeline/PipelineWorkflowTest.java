@@ -100,7 +100,7 @@ class PipelineWorkflowTest {
         assertEquals("prepare got bad input", prepare.lastError());
         assertEquals("PENDING", wf.status().stages().get(1).state());
 
-        wf.retryStage(new RetryRequest(Map.of("dataset.synth.seed", "8", "detector.lr", "0.01")));
+        wf.retryStage(new RetryRequest(Map.of("dataset.synth.seed", "8", "detector.learningRate", "0.01")));
         PipelineResult result = result(wf);
 
         assertEquals(RunStatus.SUCCEEDED, result.status());
@@ -108,8 +108,10 @@ class PipelineWorkflowTest {
         assertEquals(List.of("prepare", "prepare", "trainBase"), stages.calls.subList(0, 3));
         PipelineSpec retried = stages.inputs.get(1).spec();
         assertEquals(8L, retried.dataset().synth().seed());
-        assertEquals(0.01, retried.detector().get("lr"));
+        assertEquals(0.01, retried.detector().get("learningRate"));
         assertEquals(1, wf.status().stages().get(0).failures());
+        assertEquals(2, wf.status().stages().get(0).attempt());
+        assertEquals(1, wf.status().stages().get(1).attempt());
     }
 
     @Test
@@ -121,6 +123,7 @@ class PipelineWorkflowTest {
         PipelineResult result = result(wf);
 
         assertEquals(RunStatus.SUCCEEDED, result.status());
+        assertEquals("control", wf.status().stages().get(2).part());
         assertEquals(1, stages.calls.stream().filter(c -> c.equals("finetune:bags")).count());
         assertEquals(2, stages.calls.stream().filter(c -> c.equals("finetune:control")).count());
         assertEquals(3, result.models().size());

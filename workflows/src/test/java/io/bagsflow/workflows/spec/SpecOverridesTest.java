@@ -31,11 +31,11 @@ class SpecOverridesTest {
     void overridesSetNumbersStringsListsAndNewMapKeys() {
         PipelineSpec spec = SpecOverrides.apply(local, Map.of(
                 "dataset.val", "/data/val-fixed.json",
-                "detector.lr", "0.005",
+                "detector.learningRate", "0.005",
                 "groups.bins", "[0,5,50]",
                 "reuse", "false"));
         assertEquals("/data/val-fixed.json", spec.dataset().val());
-        assertEquals(0.005, spec.detector().get("lr"));
+        assertEquals(0.005, spec.detector().get("learningRate"));
         assertEquals("small", spec.detector().get("preset"));
         assertEquals(List.of(0, 5, 50), spec.groups().bins());
         assertEquals(false, spec.reuse());
