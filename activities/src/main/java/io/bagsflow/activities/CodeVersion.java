@@ -1,5 +1,6 @@
 package io.bagsflow.activities;
 
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,7 +53,7 @@ public final class CodeVersion {
                 classes = walk.filter(p -> p.toString().endsWith(".class")).sorted().toList();
             }
             for (Path c : classes) {
-                digest.update(location.relativize(c).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update(location.relativize(c).toString().getBytes(StandardCharsets.UTF_8));
                 digest.update(Files.readAllBytes(c));
             }
             return;
@@ -62,7 +63,7 @@ public final class CodeVersion {
             entries.removeIf(e -> !e.getName().endsWith(".class"));
             entries.sort((a, b) -> a.getName().compareTo(b.getName()));
             for (JarEntry e : entries) {
-                digest.update(e.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update(e.getName().getBytes(StandardCharsets.UTF_8));
                 try (InputStream in = jar.getInputStream(e)) {
                     digest.update(in.readAllBytes());
                 }

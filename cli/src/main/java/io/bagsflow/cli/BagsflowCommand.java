@@ -1,5 +1,6 @@
 package io.bagsflow.cli;
 
+import io.bagsflow.activities.CodeVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,7 +46,7 @@ public final class BagsflowCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"bagsflow " + io.bagsflow.activities.CodeVersion.get()};
+            return new String[] {"bagsflow " + CodeVersion.get()};
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.bagsflow.cli;
 
+import io.grpc.StatusRuntimeException;
+import io.grpc.Status;
 import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.ml.lvis.LvisFormatException;
 import io.bagsflow.worker.config.ConfigurationException;
@@ -44,8 +46,8 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
 
     private static boolean temporalUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.grpc.StatusRuntimeException s
-                    && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+            if (t instanceof StatusRuntimeException s
+                    && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
                 return true;
             }
         }

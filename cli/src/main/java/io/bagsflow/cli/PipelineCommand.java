@@ -1,5 +1,6 @@
 package io.bagsflow.cli;
 
+import io.temporal.client.WorkflowNotFoundException;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.spec.PipelineSpec;
@@ -126,7 +127,7 @@ final class PipelineCommand implements Runnable {
                     pending.print(System.out);
                 }
                 return ExitCodes.OK;
-            } catch (io.temporal.client.WorkflowNotFoundException e) {
+            } catch (WorkflowNotFoundException e) {
                 throw new UserError("Temporal does not know run " + runId + " (it ended and the embedded server "
                         + "forgot it, or it never started)", "its history: `./bagsflow runs show " + runId + "`");
             }

@@ -1,5 +1,6 @@
 package io.bagsflow.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,7 +95,7 @@ final class StageCommand implements Runnable {
             if (path.startsWith("s3://")) {
                 return "\"" + path + "\"";
             }
-            return "\"" + java.nio.file.Path.of(path).toAbsolutePath().normalize() + "\"";
+            return "\"" + Path.of(path).toAbsolutePath().normalize() + "\"";
         }
 
         private void checkFailedStage(CliServices services, String name) {

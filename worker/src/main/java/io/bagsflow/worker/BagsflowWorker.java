@@ -1,5 +1,6 @@
 package io.bagsflow.worker;
 
+import java.util.concurrent.TimeUnit;
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.health.PingActivitiesImpl;
 import io.bagsflow.activities.pipeline.DatasetCache;
@@ -113,7 +114,7 @@ public final class BagsflowWorker implements AutoCloseable {
     @Override
     public void close() {
         factory.shutdown();
-        factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        factory.awaitTermination(10, TimeUnit.SECONDS);
         temporal.close();
         database.close();
     }

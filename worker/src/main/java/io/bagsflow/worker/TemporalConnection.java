@@ -1,5 +1,6 @@
 package io.bagsflow.worker;
 
+import java.util.concurrent.TimeUnit;
 import io.bagsflow.worker.config.TemporalEndpoint;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -42,6 +43,6 @@ public final class TemporalConnection implements AutoCloseable {
     @Override
     public void close() {
         stubs.shutdown();
-        stubs.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        stubs.awaitTermination(5, TimeUnit.SECONDS);
     }
 }

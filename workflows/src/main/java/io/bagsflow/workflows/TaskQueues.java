@@ -1,5 +1,6 @@
 package io.bagsflow.workflows;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ public final class TaskQueues {
 
     /** Maps the short names of {@code --queues cpu,gpu} to task queue names. */
     public static List<String> fromShortNames(String csv) {
-        return java.util.Arrays.stream(csv.split(","))
+        return Arrays.stream(csv.split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .map(s -> switch (s) {

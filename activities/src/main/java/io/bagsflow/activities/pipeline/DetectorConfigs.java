@@ -1,5 +1,6 @@
 package io.bagsflow.activities.pipeline;
 
+import java.util.TreeSet;
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.workflows.spec.PipelineSpec;
 
@@ -41,7 +42,7 @@ public final class DetectorConfigs {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
                 return "unknown setting \"" + u.getPropertyName() + "\"; settings are the fields of DetectorConfig: "
-                        + new java.util.TreeSet<>(u.getKnownPropertyIds().stream().map(Object::toString).toList());
+                        + new TreeSet<>(u.getKnownPropertyIds().stream().map(Object::toString).toList());
             }
             if (t instanceof com.fasterxml.jackson.databind.JsonMappingException m && t != e) {
                 return m.getOriginalMessage();

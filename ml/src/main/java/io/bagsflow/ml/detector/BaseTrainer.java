@@ -1,5 +1,7 @@
 package io.bagsflow.ml.detector;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -235,8 +237,8 @@ public final class BaseTrainer {
     static void deleteQuietly(Path file) {
         if (file != null) {
             try {
-                java.nio.file.Files.deleteIfExists(file);
-            } catch (java.io.IOException ignored) {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
                 // a stale periodic checkpoint only costs disk space
             }
         }

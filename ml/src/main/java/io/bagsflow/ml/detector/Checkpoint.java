@@ -1,5 +1,8 @@
 package io.bagsflow.ml.detector;
 
+import java.time.LocalDateTime;
+import java.io.FilterOutputStream;
+import java.io.FilterInputStream;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -75,6 +78,16 @@ final class Checkpoint {
     private Checkpoint() {
     }
 
+    /**
+     * A zip entry with a fixed time (1980-01-01, local, so no time zone leaks in either): the same model state gives
+     * the same bytes, hence the same content hash, and stages keyed on this checkpoint can be reused.
+     */
+    private static ZipEntry entry(String name) {
+        ZipEntry e = new ZipEntry(name);
+        e.setTimeLocal(LocalDateTime.of(1980, 1, 1, 0, 0));
+        return e;
+    }
+
     /** Writes the file atomically: a reader never sees a half-written checkpoint. */
     static void write(Path file, State state, Parameters params, Sgd sgdOrNull) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
@@ -82,16 +95,16 @@ final class Checkpoint {
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
                 zip.setLevel(Deflater.BEST_SPEED);
-                zip.putNextEntry(new ZipEntry(STATE));
+                zip.putNextEntry(entry(STATE));
                 zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
                 zip.closeEntry();
-                zip.putNextEntry(new ZipEntry(PARAMETERS));
+                zip.putNextEntry(entry(PARAMETERS));
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(unclosable(zip), 1 << 16));
                 params.write(out);
                 out.flush();
                 zip.closeEntry();
                 if (sgdOrNull != null) {
-                    zip.putNextEntry(new ZipEntry(OPTIMIZER));
+                    zip.putNextEntry(entry(OPTIMIZER));
                     out = new DataOutputStream(new BufferedOutputStream(unclosable(zip), 1 << 16));
                     sgdOrNull.write(out);
                     out.flush();
@@ -162,7 +175,7 @@ final class Checkpoint {
     }
 
     private static InputStream unclosable(InputStream in) {
-        return new java.io.FilterInputStream(in) {
+        return new FilterInputStream(in) {
             @Override
             public void close() {
             }
@@ -170,7 +183,7 @@ final class Checkpoint {
     }
 
     private static OutputStream unclosable(OutputStream out) {
-        return new java.io.FilterOutputStream(out) {
+        return new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector;
 
+import java.util.Locale;
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.dataset.CategoryStatistics;
@@ -76,7 +77,7 @@ public final class DetectorBenchmark {
         List<RetrainMethod> out = new ArrayList<>();
         for (String m : s.split(",")) {
             if (!m.isBlank()) {
-                out.add(RetrainMethod.valueOf(m.trim().toUpperCase(java.util.Locale.ROOT)));
+                out.add(RetrainMethod.valueOf(m.trim().toUpperCase(Locale.ROOT)));
             }
         }
         return out;
@@ -118,7 +119,7 @@ public final class DetectorBenchmark {
         for (RetrainMethod m : methods) {
             TrainingResult r = ClassifierRetrainer.retrain(m, config, base.checkpoint(), groups, train, images,
                     work.resolve(m.stage()), TrainingListener.NONE);
-            rows.add(evaluate(m.name().toLowerCase(java.util.Locale.ROOT), r, r.checkpoint(), val, images, evaluator));
+            rows.add(evaluate(m.name().toLowerCase(Locale.ROOT), r, r.checkpoint(), val, images, evaluator));
         }
         if (fullPath) {
             TrainingResult r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config.with("retrainFromCache", false),

@@ -1,5 +1,7 @@
 package io.bagsflow.ml.detector;
 
+import java.util.Locale;
+
 /**
  * How a base detector's classifier is retrained with everything else frozen. Each gives a model of its own.
  */
@@ -15,6 +17,6 @@ public enum RetrainMethod {
 
     /** The checkpoint stage name, e.g. {@code retrain-bags}. */
     public String stage() {
-        return "retrain-" + name().toLowerCase(java.util.Locale.ROOT);
+        return "retrain-" + name().toLowerCase(Locale.ROOT);
     }
 }

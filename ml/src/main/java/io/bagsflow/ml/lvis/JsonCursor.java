@@ -1,5 +1,6 @@
 package io.bagsflow.ml.lvis;
 
+import java.util.Arrays;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -162,11 +163,11 @@ final class JsonCursor {
         int n = 0;
         while (next() != JsonToken.END_ARRAY) {
             if (n == out.length) {
-                out = java.util.Arrays.copyOf(out, n * 2);
+                out = Arrays.copyOf(out, n * 2);
             }
             out[n++] = intValue(key + "[" + n + "]");
         }
-        return java.util.Arrays.copyOf(out, n);
+        return Arrays.copyOf(out, n);
     }
 
     List<String> stringList(String key) {

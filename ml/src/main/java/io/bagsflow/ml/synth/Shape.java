@@ -1,5 +1,6 @@
 package io.bagsflow.ml.synth;
 
+import java.util.Locale;
 import java.awt.Polygon;
 import java.awt.Rectangle;
 import java.awt.geom.Area;
@@ -36,6 +37,6 @@ enum Shape {
     }
 
     String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.synth;
 
+import java.util.Locale;
 import java.awt.Color;
 import java.awt.Paint;
 import java.awt.Rectangle;
@@ -31,6 +32,6 @@ enum Texture {
     }
 
     String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector;
 
+import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -54,6 +55,8 @@ class BaseTrainerTest {
                 TinyDetectorData.newDir("resumed"), kept, TrainingListener.NONE);
         assertArrayEquals(entry(whole.checkpoint(), "parameters.bin"), entry(resumed.checkpoint(), "parameters.bin"));
         assertEquals(whole.lossCurve(), resumed.lossCurve());
+        // the whole file too: its content hash keys the stages that use it
+        assertArrayEquals(Files.readAllBytes(whole.checkpoint()), Files.readAllBytes(resumed.checkpoint()));
     }
 
     @Test
@@ -120,7 +123,7 @@ class BaseTrainerTest {
         try {
             Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector;
 
+import java.util.Arrays;
 import io.bagsflow.ml.bags.BagsGroups;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,7 +71,7 @@ class ClassifierRetrainerTest {
         float[] norms = ClassifierWeightNorms.of(r.checkpoint());
         assertEquals(10, norms.length);
         for (float n : norms) {
-            assertTrue(n > 0, "zero norm in " + java.util.Arrays.toString(norms));
+            assertTrue(n > 0, "zero norm in " + Arrays.toString(norms));
         }
     }
 
@@ -91,7 +92,7 @@ class ClassifierRetrainerTest {
         int compared = 0;
         for (String name : a.keySet()) {
             if (name.startsWith("cls.")) {
-                assertFalse(java.util.Arrays.equals(a.get(name), b.get(name)), name + " did not change");
+                assertFalse(Arrays.equals(a.get(name), b.get(name)), name + " did not change");
             } else {
                 assertArrayEquals(a.get(name), b.get(name), name + " changed");
                 compared++;

@@ -1,5 +1,6 @@
 package io.bagsflow.worker.pipeline;
 
+import java.io.IOException;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
@@ -103,7 +104,7 @@ class WorkerKilledMidTrainingTest {
                 while (out.readLine() != null) {
                     // discard
                 }
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // the process was killed
             }
         });

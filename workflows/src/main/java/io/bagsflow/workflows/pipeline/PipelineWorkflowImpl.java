@@ -1,5 +1,6 @@
 package io.bagsflow.workflows.pipeline;
 
+import java.util.function.Supplier;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecOverrides;
@@ -143,7 +144,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
      * Runs one part of a stage once per run: a part that already succeeded is not redone when the stage is retried
      * (its result is merged only when the whole stage succeeds, so nothing counts twice).
      */
-    private StageResult part(String key, java.util.function.Supplier<StageResult> work) {
+    private StageResult part(String key, Supplier<StageResult> work) {
         StageResult done = doneParts.get(key);
         if (done != null) {
             return done;

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector.data;
 
+import java.util.BitSet;
 import io.bagsflow.ml.detector.train.Rng;
 
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ public interface ImageSampler {
         }
         for (int i = 0; i < images.count(); i++) {
             int[] labels = images.labels(i);
-            java.util.BitSet seen = new java.util.BitSet();
+            BitSet seen = new BitSet();
             for (int l : labels) {
                 if (!seen.get(l)) {
                     seen.set(l);

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector.data;
 
+import java.util.concurrent.ExecutionException;
 import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
@@ -118,7 +119,7 @@ public final class ImageStore {
                     labels[i][k] = labelOf.get(a.categoryId());
                 }
             }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof UncheckedIOException u) {
                 throw u;

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector.model;
 
+import java.util.Arrays;
 import io.bagsflow.ml.detector.train.Rng;
 
 /** Weight initialisations as the reference detector uses them, drawn from our own seeded generator. */
@@ -33,7 +34,7 @@ final class Init {
 
     static float[] constant(int n, float v) {
         float[] a = new float[n];
-        java.util.Arrays.fill(a, v);
+        Arrays.fill(a, v);
         return a;
     }
 }

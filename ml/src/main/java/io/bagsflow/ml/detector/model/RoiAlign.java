@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector.model;
 
+import java.util.Arrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -65,7 +66,7 @@ public final class RoiAlign {
      * feature positions along one axis, for a RoI spanning [start, end] in feature coordinates.
      */
     void axisWeights(float start, float end, int extent, float[] out) {
-        java.util.Arrays.fill(out, 0, size * extent, 0f);
+        Arrays.fill(out, 0, size * extent, 0f);
         float bin = (end - start) / size;
         for (int j = 0; j < size; j++) {
             for (int k = 0; k < samplingRatio; k++) {

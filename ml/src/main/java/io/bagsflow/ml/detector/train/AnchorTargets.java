@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector.train;
 
+import java.util.Arrays;
 import io.bagsflow.ml.detector.boxes.BoxCoder;
 import io.bagsflow.ml.detector.boxes.Boxes;
 
@@ -41,7 +42,7 @@ public final class AnchorTargets {
     public int assign(float[] gt, int numGt, Rng rng, int b, float[] labels, float[] weights, float[] deltas,
                       float[] deltaWeights) {
         int[] assigned = new int[n]; // -1 ignore, 0 negative, j+1 ground truth j
-        java.util.Arrays.fill(assigned, -1);
+        Arrays.fill(assigned, -1);
         float[] iou = Boxes.iouMatrix(anchors, n, gt, numGt);
         float[] gtMax = new float[numGt];
         for (int i = 0; i < n; i++) {
@@ -82,8 +83,8 @@ public final class AnchorTargets {
                 neg[nn++] = i;
             }
         }
-        int[] chosenPos = rng.sample(java.util.Arrays.copyOf(pos, np), (int) (samples * positiveFraction));
-        int[] chosenNeg = rng.sample(java.util.Arrays.copyOf(neg, nn), samples - chosenPos.length);
+        int[] chosenPos = rng.sample(Arrays.copyOf(pos, np), (int) (samples * positiveFraction));
+        int[] chosenNeg = rng.sample(Arrays.copyOf(neg, nn), samples - chosenPos.length);
         int off = b * n;
         for (int i : chosenPos) {
             labels[off + i] = 1f;

@@ -1,5 +1,7 @@
 package io.bagsflow.ml.detector.train;
 
+import java.util.Arrays;
+
 /**
  * SplitMix64: a small random generator whose whole state is one long. Every random choice of training is
  * drawn from a generator derived from (seed, purpose, step), so a resumed run makes the same choices as an
@@ -78,7 +80,7 @@ public final class Rng {
             copy[i] = copy[j];
             copy[j] = t;
         }
-        return java.util.Arrays.copyOf(copy, n);
+        return Arrays.copyOf(copy, n);
     }
 
     /** An index drawn with probability proportional to {@code cumulative[i] - cumulative[i-1]}. */

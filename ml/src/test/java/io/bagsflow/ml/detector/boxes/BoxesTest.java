@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector.boxes;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -58,11 +59,11 @@ class BoxesTest {
     void anchorsAreCentredOnCells() {
         float[] a = Anchors.grid(2, 2, 8, new float[] {16}, new float[] {1f, 4f});
         assertEquals(2 * 2 * 2 * 4, a.length);
-        assertArrayEquals(new float[] {-4, -4, 12, 12}, java.util.Arrays.copyOfRange(a, 0, 4), 1e-5f);
+        assertArrayEquals(new float[] {-4, -4, 12, 12}, Arrays.copyOfRange(a, 0, 4), 1e-5f);
         // ratio 4 (h/w): w = 8, h = 32
-        assertArrayEquals(new float[] {0, -12, 8, 20}, java.util.Arrays.copyOfRange(a, 4, 8), 1e-5f);
+        assertArrayEquals(new float[] {0, -12, 8, 20}, Arrays.copyOfRange(a, 4, 8), 1e-5f);
         // cell (y=0, x=1) comes next
-        assertArrayEquals(new float[] {4, -4, 20, 12}, java.util.Arrays.copyOfRange(a, 8, 12), 1e-5f);
+        assertArrayEquals(new float[] {4, -4, 20, 12}, Arrays.copyOfRange(a, 8, 12), 1e-5f);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector.model;
 
+import java.util.Arrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -56,8 +57,8 @@ class RoiAlignTest {
         assertEquals(0f, sum(row));
         // a RoI over [0, 1]: each bin averages two samples, weights of a bin sum to 1
         align.axisWeights(0f, 1f, 4, row);
-        assertEquals(1f, sum(java.util.Arrays.copyOfRange(row, 0, 4)), 1e-6);
-        assertEquals(1f, sum(java.util.Arrays.copyOfRange(row, 4, 8)), 1e-6);
+        assertEquals(1f, sum(Arrays.copyOfRange(row, 0, 4)), 1e-6);
+        assertEquals(1f, sum(Arrays.copyOfRange(row, 4, 8)), 1e-6);
         // bin 0 samples at 0.125 and 0.375: weights 0.75 at cell 0, 0.25 at cell 1
         assertEquals(0.75f, row[0], 1e-6);
         assertEquals(0.25f, row[1], 1e-6);

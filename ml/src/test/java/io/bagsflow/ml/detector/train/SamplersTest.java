@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector.train;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,7 +42,7 @@ class SamplersTest {
         int[] labels = {0, 2, 0, 0, 5, 0, 0};
         int[] pool = sampler.pool(labels, new Rng(1), 3);
         assertEquals(5, pool.length);
-        assertArrayEquals(new int[] {1, 4}, java.util.Arrays.copyOf(pool, 2));
+        assertArrayEquals(new int[] {1, 4}, Arrays.copyOf(pool, 2));
         for (int k = 2; k < 5; k++) {
             assertEquals(0, labels[pool[k]]);
         }
@@ -62,7 +63,7 @@ class SamplersTest {
         assertArrayEquals(new float[] {1, 0, 0}, labels);
         assertArrayEquals(new float[] {1, 0, 1}, weights);
         assertEquals(2, sampled);
-        assertArrayEquals(new float[] {0, 0, 0, 0}, java.util.Arrays.copyOf(deltas, 4));
+        assertArrayEquals(new float[] {0, 0, 0, 0}, Arrays.copyOf(deltas, 4));
         assertTrue(deltaWeights[0] == 1f && deltaWeights[4] == 0f);
     }
 
