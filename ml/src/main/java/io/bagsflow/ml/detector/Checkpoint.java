@@ -6,6 +6,7 @@ import java.io.FilterInputStream;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bagsflow.ml.detector.model.ClassifierLayout;
 import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.Parameters;
@@ -43,7 +44,9 @@ final class Checkpoint {
     private static final String PARAMETERS = "parameters.bin";
     private static final String OPTIMIZER = "optimizer.bin";
     private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // loss maps are immutable maps whose iteration order varies between JVMs: sort, so bytes do not
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     /**
      * @param stage       {@code base}, or {@code retrain-bags} etc. for a classifier-only retraining

@@ -56,6 +56,8 @@ class BaseTrainerTest {
         assertArrayEquals(entry(whole.checkpoint(), "parameters.bin"), entry(resumed.checkpoint(), "parameters.bin"));
         assertEquals(whole.lossCurve(), resumed.lossCurve());
         // the whole file too: its content hash keys the stages that use it
+        assertEquals(new String(entry(whole.checkpoint(), "checkpoint.json")), new String(entry(resumed.checkpoint(),
+                "checkpoint.json")));
         assertArrayEquals(Files.readAllBytes(whole.checkpoint()), Files.readAllBytes(resumed.checkpoint()));
     }
 
