@@ -135,7 +135,9 @@ class PipelineWorkflowTest {
         PipelineWorkflow wf = start("run-bad", PipelineRequest.of("run-bad", tinySpec(List.of("bags"))));
         waitUntil(wf, RunStatus.WAITING_FOR_RETRY);
         wf.retryStage(new RetryRequest(Map.of("dataset.no_such_key", "1")));
-        Thread.sleep(300);
+        for (int i = 0; i < 200 && wf.status().stages().get(0).lastError().startsWith("prepare"); i++) {
+            Thread.sleep(50);
+        }
         assertEquals(RunStatus.WAITING_FOR_RETRY, wf.status().status());
         assertTrue(wf.status().stages().get(0).lastError().startsWith("retry rejected"),
                 wf.status().stages().get(0).lastError());
