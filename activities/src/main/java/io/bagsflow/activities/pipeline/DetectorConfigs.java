@@ -1,11 +1,11 @@
 package io.bagsflow.activities.pipeline;
 
-import java.util.TreeSet;
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.workflows.spec.PipelineSpec;
 
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The detector configuration a spec asks for: the preset named by {@code detector.preset} (else the synthetic
@@ -60,21 +60,20 @@ public final class DetectorConfigs {
     }
 
     /**
-     * The configuration as it enters the keys of a fine-tune and of inference: everything but where and how visibly
-     * it runs. (Inference reads RPN and post-processing settings from it, so they all belong in its key.)
+     * The configuration as it enters a fine-tune key: the model and its retraining, not where it runs and not the
+     * inference settings (they do not change the retrained weights).
      */
     public static String retrainKey(DetectorConfig config) {
         DetectorConfig d = DetectorConfig.defaults();
-        Map<String, Object> runtime = new TreeMap<>();
-        runtime.put("preset", d.preset());
-        runtime.put("device", d.device());
-        runtime.put("threads", d.threads());
-        runtime.put("checkpointInterval", d.checkpointInterval());
-        runtime.put("progressInterval", d.progressInterval());
-        runtime.put("scoreThreshold", d.scoreThreshold());
-        runtime.put("nmsIou", d.nmsIou());
-        runtime.put("maxDetections", d.maxDetections());
-        runtime.put("inferenceBatchSize", d.inferenceBatchSize());
-        return config.with(runtime).toJson();
+        return config.withPlacementFrom(d).withInferenceFrom(d).toJson();
+    }
+
+    /**
+     * The configuration as it enters an inference key: every setting inference reads (RPN and post-processing), not
+     * where it runs and not the retraining settings (the checkpoint already holds what retraining made).
+     */
+    public static String inferenceKey(DetectorConfig config) {
+        DetectorConfig d = DetectorConfig.defaults();
+        return config.withPlacementFrom(d).withRetrainFrom(d).toJson();
     }
 }

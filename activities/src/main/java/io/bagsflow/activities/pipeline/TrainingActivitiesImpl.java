@@ -108,7 +108,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         String part = model.kind() + "/predict";
-        String key = StageKey.of(Stage.EVALUATE.name(), part, DetectorConfigs.retrainKey(config),
+        String key = StageKey.of(Stage.EVALUATE.name(), part, DetectorConfigs.inferenceKey(config),
                 Map.of("checkpoint", model.checkpoint().sha256(), VAL, a.get(VAL).sha256(),
                         IMAGES, a.get(IMAGES).sha256()));
         return runner.run(input.runId(), Stage.EVALUATE, part, key, spec.reuseEnabled(), attempt -> {

@@ -69,4 +69,22 @@ class PipelineSpecsTest {
         assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
                 "{\"dataset\": {\"synth\": {}}, \"groups\": {\"bins\": [0, 100, 10]}}"));
     }
+
+    @Test
+    void eachKeyChangesWithTheSettingsItsStageReadsAndNoOthers() {
+        DetectorConfig tiny = DetectorConfig.preset("tiny");
+        DetectorConfig stricter = tiny.with("scoreThreshold", 0.05);
+        DetectorConfig longer = tiny.with("retrainIterations", 99);
+        DetectorConfig elsewhere = tiny.with("device", "gpu").with("threads", 8);
+
+        assertTrue(!DetectorConfigs.inferenceKey(tiny).equals(DetectorConfigs.inferenceKey(stricter)));
+        assertEquals(DetectorConfigs.inferenceKey(tiny), DetectorConfigs.inferenceKey(longer));
+        assertEquals(DetectorConfigs.retrainKey(tiny), DetectorConfigs.retrainKey(stricter));
+        assertTrue(!DetectorConfigs.retrainKey(tiny).equals(DetectorConfigs.retrainKey(longer)));
+        for (DetectorConfig c : List.of(stricter, longer, elsewhere)) {
+            assertEquals(DetectorConfigs.baseKey(tiny), DetectorConfigs.baseKey(c));
+        }
+        assertEquals(DetectorConfigs.inferenceKey(tiny), DetectorConfigs.inferenceKey(elsewhere));
+        assertEquals(DetectorConfigs.retrainKey(tiny), DetectorConfigs.retrainKey(elsewhere));
+    }
 }

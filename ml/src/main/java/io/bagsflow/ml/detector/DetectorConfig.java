@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything that defines a detector run: model shape, samplers, optimiser schedule, classifier retraining,
@@ -265,20 +266,55 @@ public record DetectorConfig(
         }
     }
 
+    /** Fields that say where and how visibly a run goes (and when it gives up), never what it computes. */
+    private static final Set<String> PLACEMENT_FIELDS = Set.of("preset", "device", "threads", "checkpointInterval",
+            "progressInterval", "maxNonFiniteSteps");
+    /** Fields read only by classifier-only retraining. */
+    private static final Set<String> RETRAIN_FIELDS = Set.of("retrainIterations", "retrainLearningRate",
+            "retrainImagesPerBatch", "retrainFromCache", "cacheVariants", "cacheNegatives", "retrainFlip",
+            "othersSampleRatio", "rfsThreshold");
+    /** Fields read only by inference. */
+    private static final Set<String> INFERENCE_FIELDS = Set.of("rpnPreNmsTest", "rpnPostNmsTest", "scoreThreshold",
+            "nmsIou", "maxDetections", "inferenceBatchSize");
     /** Fields that change neither the model nor base training's random choices. */
-    private static final java.util.Set<String> RUNTIME_FIELDS = java.util.Set.of("preset", "device", "threads",
-            "checkpointInterval", "progressInterval", "maxNonFiniteSteps", "retrainIterations",
-            "retrainLearningRate", "retrainImagesPerBatch", "retrainFromCache", "cacheVariants", "cacheNegatives", "retrainFlip", "othersSampleRatio", "rfsThreshold",
-            "rpnPreNmsTest", "rpnPostNmsTest", "scoreThreshold", "nmsIou", "maxDetections", "inferenceBatchSize");
+    private static final Set<String> RUNTIME_FIELDS = union(PLACEMENT_FIELDS, RETRAIN_FIELDS, INFERENCE_FIELDS);
 
     /** This model's config with the runtime, retraining and inference fields of {@code other}. */
     public DetectorConfig withRuntimeFrom(DetectorConfig other) {
+        return withFieldsFrom(RUNTIME_FIELDS, other);
+    }
+
+    /** This config with the placement fields (device, threads, intervals, preset name) of {@code other}. */
+    public DetectorConfig withPlacementFrom(DetectorConfig other) {
+        return withFieldsFrom(PLACEMENT_FIELDS, other);
+    }
+
+    /** This config with the classifier-retraining fields of {@code other}. */
+    public DetectorConfig withRetrainFrom(DetectorConfig other) {
+        return withFieldsFrom(RETRAIN_FIELDS, other);
+    }
+
+    /** This config with the inference fields of {@code other}. */
+    public DetectorConfig withInferenceFrom(DetectorConfig other) {
+        return withFieldsFrom(INFERENCE_FIELDS, other);
+    }
+
+    private DetectorConfig withFieldsFrom(Set<String> fields, DetectorConfig other) {
         ObjectNode theirs = JSON.valueToTree(other);
         Map<String, Object> changes = new LinkedHashMap<>();
-        for (String f : RUNTIME_FIELDS) {
+        for (String f : fields) {
             changes.put(f, theirs.get(f));
         }
         return with(changes);
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new java.util.HashSet<>();
+        for (Set<String> s : sets) {
+            all.addAll(s);
+        }
+        return Set.copyOf(all);
     }
 
     /** Names of the fields, other than runtime and later-stage ones, whose values differ from {@code other}'s. */
