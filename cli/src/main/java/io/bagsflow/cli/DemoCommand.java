@@ -72,7 +72,8 @@ final class DemoCommand implements Callable<Integer> {
             String runId = cli.launcher().start(PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \""
                     + preset + "\", \"seed\": " + seed + "}}}"), null, null);
             out.println("run " + runId + ": synthetic " + preset + " dataset, seed " + seed);
-            String status = new RunProgress(cli, runId).follow(out);
+            RunProgress progress = new RunProgress(cli, runId);
+            String status = progress.follow(out);
             if (!status.equals("SUCCEEDED")) {
                 out.println("see `./bagsflow runs show " + runId + "` (with `./bagsflow up` running)");
                 return ExitCodes.FAILURE;
@@ -87,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
                 Files.writeString(json, CompareCommand.toJson(view), StandardCharsets.UTF_8);
                 out.println("wrote " + json);
             }
-            RunProgress.printTimings(cli, runId, out);
+            progress.printTimings(out);
             Path report = downloadReport(cli, runId, env.home().root().resolve("reports"));
             out.println();
             out.println("report: " + report);

@@ -67,9 +67,10 @@ final class PipelineCommand implements Runnable {
                     return ExitCodes.OK;
                 }
                 System.out.println("run " + runId + " started (" + pipelineSpec.withDefaults().dataset().label() + ")");
-                String status = new RunProgress(services, runId).follow(System.out);
+                RunProgress progress = new RunProgress(services, runId);
+                String status = progress.follow(System.out);
                 if (status.equals("SUCCEEDED")) {
-                    RunProgress.printTimings(services, runId, System.out);
+                    progress.printTimings(System.out);
                 }
                 System.out.println(runId);
                 return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;

@@ -24,6 +24,8 @@ final class RunProgress {
 
     private final CliServices services;
     private final String runId;
+    /** The run as the last poll saw it. */
+    private RunView last;
 
     RunProgress(CliServices services, String runId) {
         this.services = services;
@@ -37,6 +39,7 @@ final class RunProgress {
         try {
             while (true) {
                 RunView view = services.history().show(runId).orElseThrow();
+                last = view;
                 for (StageView stage : view.stages()) {
                     if (stage.status().equals("PENDING")) {
                         continue;
@@ -152,12 +155,11 @@ final class RunProgress {
      * Prints where the run's time went: wall time (from the run's record) against the stage activities' own work
      * (summed by the workflow); the difference is what orchestration cost.
      */
-    static void printTimings(CliServices services, String runId, PrintStream out) {
-        RunView view = services.history().show(runId).orElseThrow();
-        if (view.endedAt() == null) {
+    void printTimings(PrintStream out) {
+        if (last == null || last.endedAt() == null) {
             return;
         }
-        double wall = Duration.between(view.createdAt(), view.endedAt()).toMillis() / 1000.0;
+        double wall = Duration.between(last.createdAt(), last.endedAt()).toMillis() / 1000.0;
         double work = services.launcher().await(runId).activitySeconds();
         out.printf(Locale.ROOT, "time: %.1f s wall, %.1f s of stage work, %.1f s (%.1f %%) orchestration%n", wall,
                 work, wall - work, 100 * (wall - work) / wall);

@@ -1,6 +1,7 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.db.RunFilter;
+import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.EvaluationView;
@@ -152,10 +153,7 @@ final class RunsCommand implements Callable<Integer> {
         }
 
         static String percent(Double value) {
-            if (value == null) {
-                return "";
-            }
-            return value < 0 ? "-" : String.format(Locale.ROOT, "%.2f", 100 * value);
+            return value == null ? "" : ComparisonTable.percent(value);
         }
     }
 

@@ -151,22 +151,7 @@ public final class RunRepository {
                 ps.setString(3, part);
                 ps.executeUpdate();
             }
-            int attempt = nextAttemptNumber(c, runId, stage, part);
-            long id;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_attempt "
-                    + "(run_id, stage, part, attempt, stage_key, status, worker) "
-                    + "VALUES (?, ?, ?, ?, ?, 'RUNNING', ?) RETURNING id")) {
-                ps.setString(1, runId);
-                ps.setString(2, stage);
-                ps.setString(3, part);
-                ps.setInt(4, attempt);
-                ps.setString(5, stageKey);
-                ps.setString(6, worker);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    id = rs.getLong(1);
-                }
-            }
+            long id = insertAttempt(c, runId, stage, part, stageKey, worker, null);
             touchRun(c, runId);
             return attempt(c, id);
         });
@@ -284,23 +269,7 @@ public final class RunRepository {
                                     AttemptWork alsoInTransaction) {
         return db.inTransaction(c -> {
             lockRun(c, runId);
-            int attempt = nextAttemptNumber(c, runId, stage, part);
-            long id;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_attempt (run_id, stage, part, attempt, "
-                    + "stage_key, status, worker, ended_at, reused_attempt_id) "
-                    + "VALUES (?, ?, ?, ?, ?, 'REUSED', ?, now(), ?) RETURNING id")) {
-                ps.setString(1, runId);
-                ps.setString(2, stage);
-                ps.setString(3, part);
-                ps.setInt(4, attempt);
-                ps.setString(5, reused.stageKey());
-                ps.setString(6, worker);
-                ps.setLong(7, reused.id());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    id = rs.getLong(1);
-                }
-            }
+            long id = insertAttempt(c, runId, stage, part, reused.stageKey(), worker, reused.id());
             for (Map.Entry<String, String> e : reused.outputs().entrySet()) {
                 linkOutput(c, id, e.getKey(), e.getValue());
             }
@@ -397,6 +366,32 @@ public final class RunRepository {
                 if (!rs.next()) {
                     throw new DatabaseException("no run " + runId);
                 }
+            }
+        }
+    }
+
+    /**
+     * Inserts the next attempt of a part (numbered per run, stage and part): RUNNING, or, with
+     * {@code reusedAttemptId}, REUSED and already ended. The run must be locked.
+     */
+    private static long insertAttempt(Connection c, String runId, String stage, String part, String stageKey,
+                                      String worker, Long reusedAttemptId) throws SQLException {
+        int attempt = nextAttemptNumber(c, runId, stage, part);
+        boolean reuse = reusedAttemptId != null;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_attempt (run_id, stage, part, attempt, "
+                + "stage_key, status, worker, ended_at, reused_attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                + (reuse ? "now()" : "NULL") + ", ?) RETURNING id")) {
+            ps.setString(1, runId);
+            ps.setString(2, stage);
+            ps.setString(3, part);
+            ps.setInt(4, attempt);
+            ps.setString(5, stageKey);
+            ps.setString(6, reuse ? "REUSED" : "RUNNING");
+            ps.setString(7, worker);
+            setLong(ps, 8, reusedAttemptId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }

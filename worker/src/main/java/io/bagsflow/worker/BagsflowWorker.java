@@ -1,6 +1,5 @@
 package io.bagsflow.worker;
 
-import java.util.concurrent.TimeUnit;
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.health.PingActivitiesImpl;
 import io.bagsflow.activities.pipeline.DatasetCache;
@@ -26,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A bagsflow worker: polls the task queues it is given and runs workflows (on the CPU queue) and activities

@@ -1,6 +1,5 @@
 package io.bagsflow.worker;
 
-import java.util.concurrent.TimeUnit;
 import io.bagsflow.worker.config.TemporalEndpoint;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -8,6 +7,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** A gRPC connection to a Temporal frontend and a client on one namespace. */
 public final class TemporalConnection implements AutoCloseable {

@@ -17,7 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads a pipeline spec from a JSON or YAML file (by extension: .yaml/.yml, else JSON), strictly: an unknown key is

@@ -61,7 +61,7 @@ public class RunActivitiesImpl implements RunActivities {
             Map<String, ArtifactRef> partOutputs = new LinkedHashMap<>();
             for (Map.Entry<String, String> o : e.outputs().entrySet()) {
                 ArtifactRecord a = runs.findArtifact(o.getValue()).orElseThrow();
-                partOutputs.put(o.getKey(), new ArtifactRef(a.sha256(), a.sizeBytes(), a.mediaType()));
+                partOutputs.put(o.getKey(), Artifacts.ref(a));
             }
             outputs.putAll(partOutputs);
             StageAttempt mine = alreadyTaken.get(e.part());

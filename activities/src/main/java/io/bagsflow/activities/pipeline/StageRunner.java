@@ -177,7 +177,7 @@ public final class StageRunner {
                 log.warn("cannot reuse attempt {}: artifact {} is gone", attempt.id(), e.getValue());
                 return Optional.empty();
             }
-            outputs.put(e.getKey(), new ArtifactRef(a.get().sha256(), a.get().sizeBytes(), a.get().mediaType()));
+            outputs.put(e.getKey(), Artifacts.ref(a.get()));
         }
         return Optional.of(outputs);
     }
@@ -200,8 +200,7 @@ public final class StageRunner {
 
     private static Map<String, ArtifactRecord> records(Map<String, ArtifactRef> outputs, long attemptId) {
         Map<String, ArtifactRecord> out = new LinkedHashMap<>();
-        outputs.forEach((name, a) -> out.put(name, new ArtifactRecord(a.sha256(), a.size(), a.mediaType(),
-                ArtifactStore.keyOf(a.sha256()), attemptId)));
+        outputs.forEach((name, a) -> out.put(name, Artifacts.record(a, attemptId)));
         return out;
     }
 

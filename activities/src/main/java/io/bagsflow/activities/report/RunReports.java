@@ -3,6 +3,7 @@ package io.bagsflow.activities.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.activities.pipeline.Artifacts;
 import io.bagsflow.activities.pipeline.DatasetCache;
 import io.bagsflow.db.ArtifactRecord;
 import io.bagsflow.db.CategoryAp;
@@ -154,6 +155,6 @@ public final class RunReports {
     private ArtifactRef ref(String sha) {
         ArtifactRecord a = runs.findArtifact(sha).orElse(null);
         return a == null ? new ArtifactRef(sha, -1, "application/octet-stream")
-                : new ArtifactRef(a.sha256(), a.sizeBytes(), a.mediaType());
+                : Artifacts.ref(a);
     }
 }

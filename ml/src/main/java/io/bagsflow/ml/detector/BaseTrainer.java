@@ -1,7 +1,5 @@
 package io.bagsflow.ml.detector;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -18,6 +16,8 @@ import io.bagsflow.ml.detector.train.Sgd;
 import io.bagsflow.ml.detector.train.TwoStageForward;
 import io.bagsflow.ml.lvis.LvisDataset;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

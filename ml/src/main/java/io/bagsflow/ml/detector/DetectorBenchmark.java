@@ -1,6 +1,5 @@
 package io.bagsflow.ml.detector;
 
-import java.util.Locale;
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.dataset.CategoryStatistics;
@@ -19,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The detector's benchmark: the whole recipe on a synthetic preset, timed. Generates the dataset (unless

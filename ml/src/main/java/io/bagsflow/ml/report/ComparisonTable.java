@@ -84,7 +84,8 @@ public final class ComparisonTable {
         return m.kind() + " (gen " + m.generation() + ")";
     }
 
-    static String percent(double v) {
+    /** A metric in percent with two decimals; "-" for undefined (-1, as lvis-api) or absent (NaN). */
+    public static String percent(double v) {
         return Double.isNaN(v) || v < 0 ? "-" : String.format(Locale.ROOT, "%.2f", 100 * v);
     }
 

@@ -1,9 +1,9 @@
 package io.bagsflow.ml.detector;
 
-import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;

@@ -3,6 +3,7 @@ package io.bagsflow.worker.embedded;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bagsflow.worker.config.S3Endpoint;
+import io.bagsflow.worker.config.SecretFiles;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -13,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Properties;
@@ -94,11 +94,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
         ObjectNode node = JSON.createObjectNode();
         node.put("access_key", keys[0]);
         node.put("secret_key", keys[1]);
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), ".credentials-", ".json",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        JSON.writeValue(tmp.toFile(), node);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        SecretFiles.writeJson(file, node);
         return keys;
     }
 

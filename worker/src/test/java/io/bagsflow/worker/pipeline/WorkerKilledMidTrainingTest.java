@@ -1,6 +1,5 @@
 package io.bagsflow.worker.pipeline;
 
-import java.io.IOException;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.bagsflow.workflows.pipeline;
 
-import java.util.function.Supplier;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecOverrides;
@@ -22,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * The pipeline as a state machine over {@link Stage}s. Deterministic: all I/O is in activities, all state is in

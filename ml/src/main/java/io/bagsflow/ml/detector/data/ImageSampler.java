@@ -1,9 +1,9 @@
 package io.bagsflow.ml.detector.data;
 
-import java.util.BitSet;
 import io.bagsflow.ml.detector.train.Rng;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**

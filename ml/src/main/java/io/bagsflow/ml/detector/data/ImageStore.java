@@ -1,12 +1,10 @@
 package io.bagsflow.ml.detector.data;
 
-import java.util.concurrent.ExecutionException;
 import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
 
-import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -19,9 +17,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
 
 /**
  * The images of a dataset decoded once into memory at the network's input size (size x size RGB bytes), with

@@ -1,7 +1,8 @@
 package io.bagsflow.ml.detector.model;
 
-import java.util.Arrays;
 import io.bagsflow.ml.detector.train.Rng;
+
+import java.util.Arrays;
 
 /** Weight initialisations as the reference detector uses them, drawn from our own seeded generator. */
 final class Init {

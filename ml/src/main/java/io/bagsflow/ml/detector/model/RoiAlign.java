@@ -1,6 +1,5 @@
 package io.bagsflow.ml.detector.model;
 
-import java.util.Arrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * RoIAlign (torchvision semantics with {@code aligned=True} and a fixed sampling ratio) as a matrix product.

@@ -1,8 +1,9 @@
 package io.bagsflow.ml.detector.train;
 
-import java.util.Arrays;
 import io.bagsflow.ml.detector.boxes.BoxCoder;
 import io.bagsflow.ml.detector.boxes.Boxes;
+
+import java.util.Arrays;
 
 /**
  * RPN training targets of one image, as the reference's MaxIoUAssigner and RandomSampler: anchors with IoU at
