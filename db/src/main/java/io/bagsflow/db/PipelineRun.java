@@ -2,7 +2,10 @@ package io.bagsflow.db;
 
 import java.time.Instant;
 
-/** A row of {@code pipeline_run}. {@code status} is RUNNING, WAITING_FOR_RETRY, SUCCEEDED, FAILED or ABORTED. */
+/**
+ * A row of {@code pipeline_run}. {@code status} is RUNNING, WAITING_FOR_RETRY, SUCCEEDED, FAILED or ABORTED;
+ * {@code error} says why a run ended FAILED or ABORTED (null otherwise).
+ */
 public record PipelineRun(
         String id,
         String workflowId,
@@ -13,5 +16,6 @@ public record PipelineRun(
         String resumedFrom,
         Instant createdAt,
         Instant updatedAt,
-        Instant endedAt) {
+        Instant endedAt,
+        String error) {
 }

@@ -497,7 +497,7 @@ public final class RunRepository {
         return new PipelineRun(rs.getString("id"), rs.getString("workflow_id"), rs.getString("spec"),
                 rs.getString("status"), rs.getString("code_version"), rs.getString("dataset"),
                 rs.getString("resumed_from"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                instant(rs, "ended_at"));
+                instant(rs, "ended_at"), rs.getString("error"));
     }
 
     static ArtifactRecord artifact(ResultSet rs) throws SQLException {

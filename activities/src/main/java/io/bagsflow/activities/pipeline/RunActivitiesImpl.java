@@ -6,6 +6,7 @@ import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.ModelRecord;
 import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 import io.bagsflow.workflows.pipeline.ModelRef;
@@ -28,17 +29,28 @@ public class RunActivitiesImpl implements RunActivities {
 
     private final RunRepository runs;
     private final LineageRepository lineage;
+    private final RunStateRepository state;
     private final String worker;
 
-    public RunActivitiesImpl(RunRepository runs, LineageRepository lineage, String worker) {
+    public RunActivitiesImpl(RunRepository runs, LineageRepository lineage, RunStateRepository state, String worker) {
         this.runs = runs;
         this.lineage = lineage;
+        this.state = state;
         this.worker = worker;
     }
 
     @Override
     public void markRunStatus(String runId, RunStatus status) {
         runs.updateRunStatus(runId, status.name());
+    }
+
+    @Override
+    public void endRun(String runId, RunStatus status, String error) {
+        state.endRun(runId, status.name(), error);
+        for (RunStateRepository.OpenAttempt a : state.runningAttempts(runId)) {
+            state.failIfRunning(a.id(), status == RunStatus.ABORTED ? "Aborted" : "RunEnded",
+                    (status == RunStatus.ABORTED ? "aborted: " : "the run ended: ") + error);
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecOverrides;
 import io.bagsflow.workflows.spec.TimeoutsSpec;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
@@ -11,15 +12,19 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -38,13 +43,45 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     private RunStatus status = RunStatus.RUNNING;
     private final Map<Stage, StageState> stages = new EnumMap<>(Stage.class);
     private final Map<String, StageResult> doneParts = new HashMap<>();
+    /** Parts in flight, in the order they started (LinkedHashSet: deterministic in replay). */
+    private final Set<String> runningParts = new LinkedHashSet<>();
     private RetryRequest pendingRetry;
     private String abortReason;
     private CancellationScope currentStage;
     private double activitySeconds;
 
+    /**
+     * Behaviour added after runs were recorded, each behind a version so that a run started by older code replays
+     * as it ran: {@code records-never-lie} (the run's end and cause are recorded whatever ends it, and an abort waits
+     * until the stage in progress has stopped), {@code parallel-parts} (the parts of a stage run concurrently).
+     */
+    static final String RECORDS_NEVER_LIE = "records-never-lie";
+    static final String PARALLEL_PARTS = "parallel-parts";
+
+    private boolean recordsNeverLie;
+    private boolean parallelParts;
+
     @Override
     public PipelineResult run(PipelineRequest request) {
+        recordsNeverLie = Workflow.getVersion(RECORDS_NEVER_LIE, Workflow.DEFAULT_VERSION, 1) == 1;
+        parallelParts = Workflow.getVersion(PARALLEL_PARTS, Workflow.DEFAULT_VERSION, 1) == 1;
+        if (!recordsNeverLie) {
+            return runStages(request);
+        }
+        try {
+            return runStages(request);
+        } catch (TemporalFailure failure) {
+            // Whatever ended the workflow (bookkeeping that failed for good, a cancellation from outside), the run
+            // must not stay RUNNING in the history: record it, in a scope that a cancellation does not reach.
+            status = RunStatus.FAILED;
+            String cause = "workflow failed: " + describe(failure);
+            Workflow.newDetachedCancellationScope(() -> Workflow.newActivityStub(RunActivities.class,
+                    bookkeepingOptions()).endRun(runId, RunStatus.FAILED, cause)).run();
+            throw failure;
+        }
+    }
+
+    private PipelineResult runStages(PipelineRequest request) {
         runId = request.runId();
         spec = request.spec().withDefaults();
         for (Stage s : Stage.values()) {
@@ -104,11 +141,11 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         }
         TimeoutsSpec t = spec.timeouts();
         PrepareActivities prepare = Workflow.newActivityStub(PrepareActivities.class,
-                stageOptions(TaskQueues.CPU, t));
+                stageOptions(TaskQueues.CPU, t, recordsNeverLie));
         TrainingActivities training = Workflow.newActivityStub(TrainingActivities.class,
-                stageOptions(TaskQueues.GPU, t));
+                stageOptions(TaskQueues.GPU, t, recordsNeverLie));
         EvaluationActivities evaluation = Workflow.newActivityStub(EvaluationActivities.class,
-                stageOptions(TaskQueues.CPU, t));
+                stageOptions(TaskQueues.CPU, t, recordsNeverLie));
         List<StageResult> results = new ArrayList<>();
         switch (stage) {
             case PREPARE -> results.add(part("PREPARE",
@@ -117,12 +154,18 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                     () -> training.trainBase(new StageInput(runId, spec, "base", artifacts, null))));
             case FINETUNE_BAGS -> {
                 ModelRef base = models.stream().filter(m -> m.generation() == 0).findFirst().orElseThrow();
+                List<Supplier<StageResult>> parts = new ArrayList<>();
                 for (String kind : spec.generations()) {
-                    results.add(part("FINETUNE_BAGS/" + kind,
+                    parts.add(() -> part("FINETUNE_BAGS/" + kind,
                             () -> training.finetune(new StageInput(runId, spec, kind, artifacts, base))));
                 }
+                results.addAll(runParts(parts));
             }
             case EVALUATE -> {
+                if (parallelParts) {
+                    results.addAll(evaluateConcurrently(training, evaluation, artifacts, models));
+                    break;
+                }
                 Map<String, ArtifactRef> seen = new TreeMap<>(artifacts);
                 for (ModelRef model : models) {
                     StageResult predicted = part("EVALUATE/" + model.kind() + "/predict",
@@ -141,6 +184,69 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     }
 
     /**
+     * Runs the parts of a stage: one after another (runs recorded before {@code parallel-parts}), or all at once,
+     * each on whichever worker of its queue is free. Every part is waited for before a failure is reported, so no
+     * part is still running when the run waits for a retry (which would start it twice); the results keep the
+     * parts' order, whatever order they finish in.
+     */
+    private List<StageResult> runParts(List<Supplier<StageResult>> parts) {
+        List<StageResult> results = new ArrayList<>();
+        if (!parallelParts) {
+            for (Supplier<StageResult> p : parts) {
+                results.add(p.get());
+            }
+            return results;
+        }
+        List<Promise<StageResult>> running = new ArrayList<>();
+        for (Supplier<StageResult> p : parts) {
+            running.add(Async.function(p::get));
+        }
+        RuntimeException first = null;
+        for (Promise<StageResult> r : running) {
+            try {
+                results.add(r.get());
+            } catch (RuntimeException failure) {
+                if (first == null) {
+                    first = failure;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return results;
+    }
+
+    /** EVALUATE with {@code parallel-parts}: each model's predict-then-score chain at once, then the report. */
+    private List<StageResult> evaluateConcurrently(TrainingActivities training, EvaluationActivities evaluation,
+                                                   Map<String, ArtifactRef> artifacts, List<ModelRef> models) {
+        List<Supplier<StageResult>> chains = new ArrayList<>();
+        for (ModelRef model : models) {
+            chains.add(() -> {
+                Map<String, ArtifactRef> seen = new TreeMap<>(artifacts);
+                StageResult predicted = part("EVALUATE/" + model.kind() + "/predict",
+                        () -> training.predict(new StageInput(runId, spec, model.kind(), seen, model)));
+                seen.putAll(predicted.outputs());
+                return part("EVALUATE/" + model.kind() + "/score",
+                        () -> evaluation.score(new StageInput(runId, spec, model.kind(), seen, model)));
+            });
+        }
+        List<StageResult> scores = runParts(chains);
+        List<StageResult> results = new ArrayList<>();
+        Map<String, ArtifactRef> seen = new TreeMap<>(artifacts);
+        for (int i = 0; i < models.size(); i++) {
+            StageResult predicted = doneParts.get("EVALUATE/" + models.get(i).kind() + "/predict");
+            results.add(predicted);
+            seen.putAll(predicted.outputs());
+            results.add(scores.get(i));
+            seen.putAll(scores.get(i).outputs());
+        }
+        results.add(part("EVALUATE/report",
+                () -> evaluation.report(new StageInput(runId, spec, "report", seen, null))));
+        return results;
+    }
+
+    /**
      * Runs one part of a stage once per run: a part that already succeeded is not redone when the stage is retried
      * (its result is merged only when the whole stage succeeds, so nothing counts twice).
      */
@@ -150,12 +256,30 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             return done;
         }
         Stage stage = Stage.valueOf(key.split("/", 2)[0]);
-        StageState s = stages.get(stage);
         String part = key.contains("/") ? key.substring(key.indexOf('/') + 1) : "";
-        stages.put(stage, new StageState(stage, s.state(), s.attempt(), part, s.failures(), s.lastError()));
-        StageResult result = work.get();
-        doneParts.put(key, result);
-        return result;
+        runningParts.add(part);
+        showParts(stage);
+        try {
+            StageResult result = work.get();
+            doneParts.put(key, result);
+            return result;
+        } finally {
+            if (parallelParts) {
+                runningParts.remove(part);
+                if (!runningParts.isEmpty()) {
+                    showParts(stage);
+                }
+            } else {
+                runningParts.clear();
+            }
+        }
+    }
+
+    /** The stage's {@code part}: the part running, or all of them (comma-separated) while several run at once. */
+    private void showParts(Stage stage) {
+        StageState s = stages.get(stage);
+        stages.put(stage, new StageState(stage, s.state(), s.attempt(), String.join(", ", runningParts), s.failures(),
+                s.lastError()));
     }
 
     private void waitForRetry(RunActivities runs) {
@@ -186,7 +310,11 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
 
     private PipelineResult finish(RunActivities runs, RunStatus end, List<ModelRef> models) {
         status = end;
-        runs.markRunStatus(runId, end);
+        if (recordsNeverLie && end == RunStatus.ABORTED) {
+            runs.endRun(runId, end, abortReason);
+        } else {
+            runs.markRunStatus(runId, end);
+        }
         return new PipelineResult(runId, end, List.copyOf(models), activitySeconds);
     }
 
@@ -234,9 +362,13 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         return failure.getMessage();
     }
 
-    private static ActivityOptions stageOptions(String queue, TimeoutsSpec t) {
+    private static ActivityOptions stageOptions(String queue, TimeoutsSpec t, boolean waitForCancellation) {
         return ActivityOptions.newBuilder()
                 .setTaskQueue(queue)
+                // An abort is over only when the stage in progress has stopped: until then it could still write
+                // into the run (an attempt, a checkpoint). The activity notices at its next heartbeat, within seconds.
+                .setCancellationType(waitForCancellation ? ActivityCancellationType.WAIT_CANCELLATION_COMPLETED
+                        : ActivityCancellationType.TRY_CANCEL)
                 // Training runs for hours; what detects a lost worker is the heartbeat, not this limit.
                 .setStartToCloseTimeout(Duration.ofHours(t.stageHours()))
                 // Short, so a killed worker's stage moves to another worker within a minute, from its checkpoint.

@@ -1,5 +1,7 @@
 package io.bagsflow.workflows.pipeline;
 
+import io.temporal.activity.Activity;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 
 import java.util.ArrayList;
@@ -17,9 +19,20 @@ final class FakeStages {
 
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     final List<String> runStatuses = Collections.synchronizedList(new ArrayList<>());
+    final List<String> runErrors = Collections.synchronizedList(new ArrayList<>());
     /** part name -> how many more times it fails with bad input */
     final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
     final List<StageInput> inputs = Collections.synchronizedList(new ArrayList<>());
+    /** Run bookkeeping fails for good from now on (a database that never comes back). */
+    volatile boolean bookkeepingFails;
+    /** trainBase heartbeats until it is cancelled, like a long training. */
+    volatile boolean trainUntilCancelled;
+    /** Whether trainBase had stopped when the run was ended (set by endRun). */
+    volatile Boolean trainingStoppedAtEnd;
+    /** Fine-tune parts take this long (real time), to see whether they overlap. */
+    volatile long finetuneMillis;
+    final AtomicInteger finetunesRunning = new AtomicInteger();
+    final AtomicInteger maxFinetunesRunning = new AtomicInteger();
 
     void failTimes(String call, int times) {
         failures.put(call, new AtomicInteger(times));
@@ -84,7 +97,17 @@ final class FakeStages {
         return new RunActivities() {
             @Override
             public void markRunStatus(String runId, RunStatus status) {
+                if (f.bookkeepingFails) {
+                    throw ApplicationFailure.newNonRetryableFailure("database gone", "DatabaseDown");
+                }
                 f.runStatuses.add(status.name());
+            }
+
+            @Override
+            public void endRun(String runId, RunStatus status, String error) {
+                f.runStatuses.add(status.name());
+                f.runErrors.add(error);
+                f.trainingStoppedAtEnd = f.calls.contains("trainBase:stopped");
             }
 
             @Override
@@ -99,11 +122,32 @@ final class FakeStages {
     }
 
     StageResult trainBase(StageInput in) {
+        if (trainUntilCancelled) {
+            calls.add("trainBase:started");
+            try {
+                for (int step = 0; ; step++) {
+                    Activity.getExecutionContext().heartbeat(step);
+                    Thread.sleep(20);
+                }
+            } catch (ActivityCompletionException | InterruptedException cancelled) {
+                calls.add("trainBase:stopped");
+                throw Activity.wrap(cancelled);
+            }
+        }
         ModelRef base = new ModelRef(in.runId() + "-base", "base", 0, null, artifact("ckpt-base"));
         return answer("trainBase", in, Map.of("checkpoint/base", base.checkpoint()), List.of(base));
     }
 
     StageResult finetune(StageInput in) {
+        int now = finetunesRunning.incrementAndGet();
+        maxFinetunesRunning.accumulateAndGet(now, Math::max);
+        try {
+            Thread.sleep(finetuneMillis);
+        } catch (InterruptedException e) {
+            throw Activity.wrap(e);
+        } finally {
+            finetunesRunning.decrementAndGet();
+        }
         ModelRef m = new ModelRef(in.runId() + "-" + in.part(), in.part(), 1, in.model().modelId(),
                 artifact("ckpt-" + in.part()));
         return answer("finetune:" + in.part(), in, Map.of("checkpoint/" + in.part(), m.checkpoint()), List.of(m));

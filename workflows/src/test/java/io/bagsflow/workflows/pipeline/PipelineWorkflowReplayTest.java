@@ -7,7 +7,8 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.InputStream;
@@ -20,24 +21,25 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Determinism guard: a history recorded from an earlier version of {@link PipelineWorkflowImpl} (a run with a failed
+ * Determinism guard: histories recorded from earlier versions of {@link PipelineWorkflowImpl} (a run with a failed
  * stage, a retry with overrides, and every stage after it) must replay on the current code. A change that breaks
- * it needs {@code Workflow.getVersion}. Re-record with {@code -Dbagsflow.recordHistory=true} only when the
- * workflow's contract changes on purpose.
+ * one needs {@code Workflow.getVersion}. {@code pipeline-retry.json} was recorded before the versioned changes
+ * ({@code records-never-lie}, {@code parallel-parts}); {@code pipeline-retry-v1.json} with them. Record a new
+ * history with {@code -Dbagsflow.recordHistory=NAME.json} when the workflow changes on purpose, and keep the old.
  */
 @Timeout(60)
 class PipelineWorkflowReplayTest {
 
-    private static final String HISTORY = "/histories/pipeline-retry.json";
-
-    @Test
-    void aRecordedRunReplaysOnTheCurrentCode() throws Exception {
-        if (Boolean.getBoolean("bagsflow.recordHistory")) {
-            record(Path.of("src/test/resources" + HISTORY));
+    @ParameterizedTest
+    @ValueSource(strings = {"pipeline-retry.json", "pipeline-retry-v1.json"})
+    void aRecordedRunReplaysOnTheCurrentCode(String name) throws Exception {
+        String history = "/histories/" + name;
+        if (name.equals(System.getProperty("bagsflow.recordHistory"))) {
+            record(Path.of("src/test/resources" + history));
         }
         String json;
-        try (InputStream in = getClass().getResourceAsStream(HISTORY)) {
-            assertTrue(in != null, "missing recorded history " + HISTORY);
+        try (InputStream in = getClass().getResourceAsStream(history)) {
+            assertTrue(in != null, "missing recorded history " + history);
             json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         WorkflowReplayer.replayWorkflowExecution(json, PipelineWorkflowImpl.class);

@@ -1,0 +1,138 @@
+package io.bagsflow.db;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How runs and attempts end when nobody is left to end them: a workflow that failed, was terminated or was lost
+ * with an in-memory Temporal server, an attempt whose worker died. Every update is conditional on the row still
+ * being open (RUNNING, or a run not yet ended), so a late writer never turns an ended record back.
+ */
+public final class RunStateRepository {
+
+    private final Database db;
+
+    public RunStateRepository(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Ends a run that is still RUNNING or WAITING_FOR_RETRY with {@code status} (FAILED or ABORTED) and why;
+     * returns false when it had already ended.
+     */
+    public boolean endRun(String runId, String status, String error) {
+        if (!status.equals("FAILED") && !status.equals("ABORTED") && !status.equals("SUCCEEDED")) {
+            throw new IllegalArgumentException("not an end status: " + status);
+        }
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE pipeline_run SET status = ?, error = ?, "
+                    + "updated_at = now(), ended_at = now() WHERE id = ? "
+                    + "AND status IN ('RUNNING', 'WAITING_FOR_RETRY')")) {
+                ps.setString(1, status);
+                ps.setString(2, error);
+                ps.setString(3, runId);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Sets the status of a run again after it was ended by mistake (a lost workflow started again). */
+    public void reopenRun(String runId) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE pipeline_run SET status = 'RUNNING', error = NULL, "
+                    + "updated_at = now(), ended_at = NULL WHERE id = ?")) {
+                ps.setString(1, runId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Why a run ended FAILED or ABORTED (null while it runs or when it succeeded). */
+    public Optional<String> error(String runId) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT error FROM pipeline_run WHERE id = ?")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Remembers a run's first recomputed stage (with --resume-from), so a lost workflow restarts the same way. */
+    public void setResumeFromStage(String runId, String stage) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE pipeline_run SET resume_from_stage = ? WHERE id = ?")) {
+                ps.setString(1, stage);
+                ps.setString(2, runId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public Optional<String> resumeFromStage(String runId) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT resume_from_stage FROM pipeline_run WHERE id = ?")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The ids of runs that PostgreSQL says are in flight: RUNNING or WAITING_FOR_RETRY. */
+    public List<String> openRuns() {
+        return db.inTransaction(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM pipeline_run "
+                    + "WHERE status IN ('RUNNING', 'WAITING_FOR_RETRY') ORDER BY created_at");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        });
+    }
+
+    /** An attempt still marked RUNNING: its id, where it runs and which worker holds it. */
+    public record OpenAttempt(long id, String runId, String stage, String part, int attempt, String worker) {
+    }
+
+    public List<OpenAttempt> runningAttempts(String runId) {
+        return db.inTransaction(c -> {
+            List<OpenAttempt> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, run_id, stage, part, attempt, worker "
+                    + "FROM stage_attempt WHERE run_id = ? AND status = 'RUNNING' ORDER BY id")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new OpenAttempt(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getInt(5), rs.getString(6)));
+                    }
+                }
+            }
+            return rows;
+        });
+    }
+
+    /** Closes an attempt as FAILED if it is still RUNNING; returns whether it was. */
+    public boolean failIfRunning(long attemptId, String errorClass, String message) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'FAILED', "
+                    + "ended_at = now(), error_class = ?, error_message = ? WHERE id = ? AND status = 'RUNNING'")) {
+                ps.setString(1, errorClass);
+                ps.setString(2, message);
+                ps.setLong(3, attemptId);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+}
