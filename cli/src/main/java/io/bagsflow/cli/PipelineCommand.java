@@ -79,7 +79,8 @@ final class PipelineCommand implements Runnable {
     }
 
     @Command(name = "abort", mixinStandardHelpOptions = true,
-            description = "End a running or waiting run as ABORTED, cancelling the stage in progress.")
+            description = "End a running or waiting run as ABORTED: cancels the stage in progress and returns once it "
+                    + "has stopped, so nothing writes into the run afterwards.")
     static final class Abort implements Callable<Integer> {
 
         @Parameters(paramLabel = "RUN")
@@ -91,8 +92,13 @@ final class PipelineCommand implements Runnable {
         @Override
         public Integer call() {
             try (CliServices services = CliServices.fromEnvironment()) {
-                services.launcher().abort(runId, reason);
-                System.out.println("abort sent to " + runId);
+                System.out.println("aborting " + runId + " (waiting for the stage in progress to stop)...");
+                if (!services.launcher().abort(runId, reason)) {
+                    System.out.println("the stage in progress has not stopped yet; the run ends ABORTED when it "
+                            + "does: `./bagsflow runs show " + runId + "`");
+                    return ExitCodes.FAILURE;
+                }
+                System.out.println("run " + runId + " ABORTED");
                 return ExitCodes.OK;
             }
         }

@@ -5,8 +5,12 @@ import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.embedded.EmbeddedServices;
+import io.bagsflow.worker.embedded.TemporalCli;
+import io.bagsflow.worker.embedded.TemporalEngine;
 import io.bagsflow.workflows.TaskQueues;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -17,25 +21,52 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Start the embedded services (PostgreSQL, S3, Temporal) for every service that no "
                 + "environment variable points elsewhere, plus a worker on the queues bagsflow-cpu and bagsflow-gpu.",
+            "Temporal is the Temporal CLI's dev server (runs survive a restart of up) when the CLI is installed, "
+                + "else the in-memory test server.",
             "Keeps running until Ctrl-C or SIGTERM, then stops everything cleanly."})
 final class UpCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--queues", defaultValue = "cpu,gpu", paramLabel = "cpu,gpu",
+            description = "Task queues of the worker that up runs: cpu, gpu, cpu,gpu (default) or none, so that a "
+                    + "GPU worker can run in its own process (`./bagsflow worker --queues gpu`) or on another machine.")
+    String queues;
+
+    /** How often up makes PostgreSQL's run records agree with Temporal (lost workers, lost workflows). */
+    private static final long RECONCILE_SECONDS = 10;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        List<String> taskQueues;
+        try {
+            taskQueues = TaskQueues.fromShortNames(queues);
+        } catch (IllegalArgumentException ex) {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
         long t0 = System.nanoTime();
         EnvironmentConfig env = CliEnvironment.get();
         EmbeddedServices services = EmbeddedServices.start(env);
         Endpoints e = services.endpoints();
-        BagsflowWorker worker;
+        BagsflowWorker worker = null;
         try {
-            worker = BagsflowWorker.start(e, List.of(TaskQueues.CPU, TaskQueues.GPU), env.home());
+            if (!taskQueues.isEmpty()) {
+                worker = BagsflowWorker.start(e, taskQueues, env.home());
+                if (taskQueues.contains(TaskQueues.CPU)) {
+                    worker.reconcileRunsEverySeconds(RECONCILE_SECONDS);
+                }
+            }
         } catch (RuntimeException ex) {
             services.close();
             throw ex;
         }
+        TemporalEngine engine = services.temporalEngine();
         StateFile.write(env.home().stateFile(), new StateFile.State(ProcessHandle.current().pid(), e.postgres(),
-                e.s3(), e.temporal()));
+                e.s3(), e.temporal(), new StateFile.TemporalInfo(engine.name(), engine.durable(),
+                services.temporalUi().orElse(null))));
+        BagsflowWorker running = worker;
         double seconds = (System.nanoTime() - t0) / 1e9;
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -43,7 +74,9 @@ final class UpCommand implements Callable<Integer> {
             out.println("stopping...");
             StateFile.delete(env.home().stateFile());
             try {
-                worker.close();
+                if (running != null) {
+                    running.close();
+                }
             } finally {
                 services.close();
             }
@@ -55,11 +88,15 @@ final class UpCommand implements Callable<Integer> {
         Table table = new Table("service", "address");
         table.row("PostgreSQL", e.postgres().toString());
         table.row("S3", e.s3().toString());
-        table.row("Temporal", e.temporal().toString());
-        table.row("Worker", worker.identity() + " on " + String.join(", ", worker.queues()));
+        table.row("Temporal", e.temporal() + " (" + engine.description() + ")");
+        services.temporalUi().ifPresent(ui -> table.row("Temporal UI", ui));
+        table.row("Worker", worker == null ? "none (--queues none)"
+                : worker.identity() + " on " + String.join(", ", worker.queues()));
         table.print(out);
         out.println();
         out.printf(Locale.ROOT, "ready in %.1f s (embedded: %s; state in %s)%n", seconds, embedded, env.home().root());
+        out.println(engine.durable() ? "Runs survive a restart of up." : "Runs do not survive a restart of up "
+                + "(it starts them again from PostgreSQL); " + TemporalCli.INSTALL_HINT + ".");
         out.println("Other commands in other terminals find these services. Press Ctrl-C to stop.");
         out.flush();
         stopped.await();

@@ -36,7 +36,13 @@ final class WorkerCommand implements Callable<Integer> {
         }
         EnvironmentConfig env = CliEnvironment.get();
         Endpoints endpoints = EndpointResolver.resolve(env);
+        if (taskQueues.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a worker needs at least one queue");
+        }
         BagsflowWorker worker = BagsflowWorker.start(endpoints, taskQueues, env.home());
+        if (taskQueues.contains(TaskQueues.CPU)) {
+            worker.reconcileRunsEverySeconds(10);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();

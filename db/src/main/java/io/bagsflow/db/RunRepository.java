@@ -29,6 +29,11 @@ public final class RunRepository {
         this.db = db;
     }
 
+    /** The database behind this repository, for the repositories of other tables on the same connections. */
+    public Database database() {
+        return db;
+    }
+
     // ---- runs
 
     /** Inserts a run in status RUNNING. */

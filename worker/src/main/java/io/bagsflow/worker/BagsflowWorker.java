@@ -12,8 +12,11 @@ import io.bagsflow.activities.pipeline.TrainingActivitiesImpl;
 import io.bagsflow.db.Database;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.worker.pipeline.PipelineLauncher;
+import io.bagsflow.worker.pipeline.RunReconciler;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.health.PingWorkflowImpl;
 import io.bagsflow.workflows.pipeline.PipelineWorkflowImpl;
@@ -40,6 +43,7 @@ public final class BagsflowWorker implements AutoCloseable {
     private final WorkerFactory factory;
     private final List<String> queues;
     private final String identity;
+    private RunReconciler reconciler;
 
     private BagsflowWorker(TemporalConnection temporal, Database database, WorkerFactory factory, List<String> queues,
                            String identity) {
@@ -76,7 +80,8 @@ public final class BagsflowWorker implements AutoCloseable {
                     worker.registerWorkflowImplementationTypes(PingWorkflowImpl.class, PipelineWorkflowImpl.class);
                     worker.registerActivitiesImplementations(new PrepareActivitiesImpl(runner),
                             new EvaluationActivitiesImpl(runner, cache, reports),
-                            new RunActivitiesImpl(runs, new LineageRepository(database), identity));
+                            new RunActivitiesImpl(runs, new LineageRepository(database),
+                                    new RunStateRepository(database), identity));
                 } else {
                     worker.registerActivitiesImplementations(new TrainingActivitiesImpl(runner, cache));
                 }
@@ -93,8 +98,23 @@ public final class BagsflowWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps PostgreSQL's run records in line with Temporal from now on (see {@link RunReconciler}): {@code up} and
+     * {@code worker} do this; tests that share a database with runs of other tests do not.
+     */
+    public BagsflowWorker reconcileRunsEverySeconds(long seconds) {
+        RunStateRepository state = new RunStateRepository(database);
+        reconciler = new RunReconciler(temporal.client(),
+                new PipelineLauncher(temporal.client(), new RunRepository(database)), state).everySeconds(seconds);
+        return this;
+    }
+
     private static WorkerOptions options(String queue) {
         return WorkerOptions.newBuilder()
+                // A cancelled activity (an abort) learns of it in the answer to a heartbeat: sent every 2 s at most,
+                // instead of 0.8 x the heartbeat timeout, so an aborted training stops within seconds.
+                .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(2))
+                .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(2))
                 // Without this, a workflow whose last worker died waits forever on the embedded server, which
                 // never times out sticky queues: workflow tasks then go to the normal queue at once.
                 .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
@@ -113,6 +133,9 @@ public final class BagsflowWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        if (reconciler != null) {
+            reconciler.close();
+        }
         factory.shutdown();
         factory.awaitTermination(10, TimeUnit.SECONDS);
         temporal.close();

@@ -5,7 +5,10 @@ import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.PostgresEndpoint;
 import io.bagsflow.worker.config.S3Endpoint;
+import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.config.TemporalEndpoint;
+import io.bagsflow.worker.embedded.TemporalCli;
+import io.bagsflow.worker.embedded.TemporalEngine;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.health.PingWorkflow;
 import io.minio.BucketExistsArgs;
@@ -14,6 +17,7 @@ import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowOptions;
 import okhttp3.OkHttpClient;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -21,6 +25,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +51,44 @@ public final class Doctor {
         HealthCheck temporal = found.temporal() == null ? notConfigured("Temporal", EnvironmentConfig.TEMPORAL_ADDRESS)
                 : temporal(found.temporal(), source(env.temporal().isPresent(), EnvironmentConfig.TEMPORAL_ADDRESS));
         checks.add(temporal);
+        checks.add(engine(env));
         // Workers matter only once every service answers; asking earlier would just wait for the timeout.
         if (allRequiredOk(checks)) {
             checks.add(workers(found.temporal()));
         }
         return checks;
+    }
+
+    /**
+     * Which Temporal engine runs the workflows and whether runs survive a restart of {@code up}: from the state file
+     * of a running {@code up}, else what {@code up} would start now. Advice only: the in-memory server works.
+     */
+    static HealthCheck engine(EnvironmentConfig env) {
+        if (env.temporal().isPresent()) {
+            return engineCheck(TemporalEngine.EXTERNAL, "configured by " + EnvironmentConfig.TEMPORAL_ADDRESS);
+        }
+        Optional<StateFile.TemporalInfo> running = StateFile.readLive(env.home().stateFile())
+                .map(StateFile.State::temporalInfo);
+        if (running.isPresent()) {
+            TemporalEngine e = TemporalEngine.parse(running.get().engine());
+            return engineCheck(e, "used by the running `up`" + (running.get().ui() == null ? ""
+                    : "; Temporal UI " + running.get().ui()));
+        }
+        try {
+            Optional<Path> cli = TemporalCli.choose(env.variables());
+            return cli.isPresent()
+                    ? engineCheck(TemporalEngine.DEV_SERVER, "`up` will start it from " + cli.get())
+                    : engineCheck(TemporalEngine.IN_MEMORY, "`up` will start it: no Temporal CLI found");
+        } catch (RuntimeException e) {
+            return new HealthCheck("Engine", false, false, oneLine(e), TemporalCli.INSTALL_HINT);
+        }
+    }
+
+    private static HealthCheck engineCheck(TemporalEngine e, String where) {
+        String survives = e.durable() ? "runs survive a restart of up" : "runs do not survive a restart of up "
+                + "(up restarts them from PostgreSQL)";
+        return new HealthCheck("Engine", e.durable(), false, e.description() + ", " + where + "; " + survives,
+                e.durable() ? "" : TemporalCli.INSTALL_HINT);
     }
 
     public static boolean allRequiredOk(List<HealthCheck> checks) {

@@ -2,11 +2,15 @@ package io.bagsflow.worker;
 
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.embedded.EmbeddedServices;
+import io.bagsflow.worker.embedded.TemporalCli;
+import io.bagsflow.worker.embedded.TemporalEngine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,10 +32,32 @@ public final class TestServices {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            services = EmbeddedServices.start(new EnvironmentConfig(Map.of(EnvironmentConfig.HOME, home.toString())));
+            services = EmbeddedServices.start(new EnvironmentConfig(embeddedDefault(home)));
             Runtime.getRuntime().addShutdownHook(new Thread(services::close));
         }
         return services;
+    }
+
+    /**
+     * The environment of a user who runs the embedded default in {@code home}: the Temporal CLI is used when it is on
+     * PATH (or named by BAGSFLOW_TEMPORAL_CLI), and BAGSFLOW_TEMPORAL_ENGINE=cli (set by CI) makes its absence an
+     * error instead of a silent fall-back to the in-memory server.
+     */
+    public static Map<String, String> embeddedDefault(Path home) {
+        Map<String, String> env = new HashMap<>();
+        env.put(EnvironmentConfig.HOME, home.toString());
+        for (String name : List.of("PATH", TemporalCli.CLI, TemporalCli.ENGINE)) {
+            String value = System.getenv(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        return env;
+    }
+
+    /** The Temporal engine the tests of this JVM run on. */
+    public static TemporalEngine engine() {
+        return get().temporalEngine();
     }
 
     public static synchronized Path home() {

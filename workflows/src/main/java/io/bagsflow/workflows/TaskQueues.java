@@ -17,13 +17,16 @@ public final class TaskQueues {
 
     /** Maps the short names of {@code --queues cpu,gpu} to task queue names. */
     public static List<String> fromShortNames(String csv) {
+        if (csv.trim().equals("none")) {
+            return List.of();
+        }
         return Arrays.stream(csv.split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
                 .map(s -> switch (s) {
                     case "cpu", CPU -> CPU;
                     case "gpu", GPU -> GPU;
-                    default -> throw new IllegalArgumentException("unknown queue '" + s + "': use cpu, gpu or both");
+                    default -> throw new IllegalArgumentException("unknown queue '" + s + "': use cpu, gpu, cpu,gpu or none");
                 })
                 .distinct()
                 .toList();

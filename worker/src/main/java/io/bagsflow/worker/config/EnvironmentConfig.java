@@ -31,6 +31,11 @@ public final class EnvironmentConfig {
         return new EnvironmentConfig(System.getenv());
     }
 
+    /** All variables, for settings read elsewhere (the Temporal engine choice). */
+    public Map<String, String> variables() {
+        return env;
+    }
+
     public BagsflowHome home() {
         return BagsflowHome.from(env);
     }

@@ -22,7 +22,18 @@ public final class StateFile {
     }
 
     /** What {@code up} writes: its pid and the endpoints of the services it started (null when not started). */
-    public record State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal) {
+    public record State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal,
+                        TemporalInfo temporalInfo) {
+        public State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal) {
+            this(pid, postgres, s3, temporal, null);
+        }
+    }
+
+    /**
+     * What kind of Temporal server {@code up} runs ({@code engine}: DEV_SERVER, IN_MEMORY or EXTERNAL), whether runs
+     * survive its restart, and its Web UI (null without one).
+     */
+    public record TemporalInfo(String engine, boolean durable, String ui) {
     }
 
     public static void write(Path file, State state) {
@@ -45,6 +56,13 @@ public final class StateFile {
             ObjectNode n = root.putObject("temporal");
             n.put("address", state.temporal().address());
             n.put("namespace", state.temporal().namespace());
+            if (state.temporalInfo() != null) {
+                n.put("engine", state.temporalInfo().engine());
+                n.put("durable", state.temporalInfo().durable());
+                if (state.temporalInfo().ui() != null) {
+                    n.put("ui", state.temporalInfo().ui());
+                }
+            }
         }
         try {
             SecretFiles.writeJson(file, root);
@@ -81,7 +99,9 @@ public final class StateFile {
                         pg.path("password").asText()),
                 s3 == null ? null : new S3Endpoint(s3.path("endpoint").asText(), s3.path("access_key").asText(),
                         s3.path("secret_key").asText(), s3.path("bucket").asText()),
-                t == null ? null : new TemporalEndpoint(t.path("address").asText(), t.path("namespace").asText()));
+                t == null ? null : new TemporalEndpoint(t.path("address").asText(), t.path("namespace").asText()),
+                t == null || !t.has("engine") ? null : new TemporalInfo(t.path("engine").asText(),
+                        t.path("durable").asBoolean(), t.hasNonNull("ui") ? t.path("ui").asText() : null));
     }
 
     public static void delete(Path file) {

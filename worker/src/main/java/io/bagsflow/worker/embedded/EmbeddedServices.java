@@ -14,11 +14,13 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The embedded default: starts, for each service that no environment variable points elsewhere, its embedded
@@ -32,11 +34,16 @@ public final class EmbeddedServices implements AutoCloseable {
     private final Endpoints endpoints;
     private final List<String> started;
     private final Deque<AutoCloseable> toClose;
+    private final TemporalEngine engine;
+    private final String temporalUi;
 
-    private EmbeddedServices(Endpoints endpoints, List<String> started, Deque<AutoCloseable> toClose) {
+    private EmbeddedServices(Endpoints endpoints, List<String> started, Deque<AutoCloseable> toClose,
+                             TemporalEngine engine, String temporalUi) {
         this.endpoints = endpoints;
         this.started = started;
         this.toClose = toClose;
+        this.engine = engine;
+        this.temporalUi = temporalUi;
     }
 
     public static EmbeddedServices start(EnvironmentConfig env) {
@@ -64,14 +71,29 @@ public final class EmbeddedServices implements AutoCloseable {
                 started.add("S3");
                 log.info("embedded S3 on {} (data in {})", s3, home.s3Data());
             }
+            TemporalEngine engine = TemporalEngine.EXTERNAL;
+            String ui = null;
             if (temporal == null) {
-                EmbeddedTemporalServer server = EmbeddedTemporalServer.start(env.namespace());
-                toClose.push(server);
-                temporal = server.endpoint();
+                Optional<Path> cli = TemporalCli.choose(env.variables());
+                if (cli.isPresent()) {
+                    TemporalDevServer server = TemporalDevServer.start(cli.get(), home.root().resolve("temporal"),
+                            env.namespace());
+                    toClose.push(server);
+                    temporal = server.endpoint();
+                    engine = TemporalEngine.DEV_SERVER;
+                    ui = server.uiAddress();
+                } else {
+                    EmbeddedTemporalServer server = EmbeddedTemporalServer.start(env.namespace());
+                    toClose.push(server);
+                    temporal = server.endpoint();
+                    engine = TemporalEngine.IN_MEMORY;
+                    log.warn("Temporal: in-memory test server; runs do not survive a restart of up "
+                            + "(up restarts them from PostgreSQL); {}", TemporalCli.INSTALL_HINT);
+                }
                 started.add("Temporal");
-                log.info("embedded Temporal on {}", temporal);
+                log.info("embedded Temporal ({}) on {}", engine.description(), temporal);
             }
-            return new EmbeddedServices(new Endpoints(pg, s3, temporal), List.copyOf(started), toClose);
+            return new EmbeddedServices(new Endpoints(pg, s3, temporal), List.copyOf(started), toClose, engine, ui);
         } catch (RuntimeException e) {
             closeAll(toClose);
             throw e;
@@ -80,6 +102,16 @@ public final class EmbeddedServices implements AutoCloseable {
 
     public Endpoints endpoints() {
         return endpoints;
+    }
+
+    /** The Temporal server these services use. */
+    public TemporalEngine temporalEngine() {
+        return engine;
+    }
+
+    /** The Temporal Web UI of the dev server started here, if any. */
+    public Optional<String> temporalUi() {
+        return Optional.ofNullable(temporalUi);
     }
 
     /** Names of the services started here (the others were configured by environment variables). */

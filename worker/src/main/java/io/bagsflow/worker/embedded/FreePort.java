@@ -19,4 +19,14 @@ final class FreePort {
             throw new UncheckedIOException("no free port on 127.0.0.1", e);
         }
     }
+
+    /** Whether nothing listens on this loopback port now (a port remembered from an earlier start). */
+    static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.PipelineRun;
 import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.pipeline.PipelineRequest;
 import io.bagsflow.workflows.pipeline.PipelineResult;
@@ -14,19 +15,27 @@ import io.bagsflow.workflows.pipeline.RetryRequest;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecOverrides;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DefaultDataConverter;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Starts pipeline runs and talks to running ones: the run is recorded in PostgreSQL first (so it is in the
@@ -34,12 +43,17 @@ import java.util.Optional;
  */
 public final class PipelineLauncher {
 
+    /** How long {@code abort} waits for the stage in progress to acknowledge its cancellation. */
+    private static final Duration ABORT_WAIT = Duration.ofMinutes(2);
+
     private final WorkflowClient client;
     private final RunRepository runs;
+    private final RunStateRepository state;
 
     public PipelineLauncher(WorkflowClient client, RunRepository runs) {
         this.client = client;
         this.runs = runs;
+        this.state = new RunStateRepository(runs.database());
     }
 
     /** Starts a run and returns its id. With {@code resumeFromRun}, stages before {@code fromStage} come from it. */
@@ -63,6 +77,9 @@ public final class PipelineLauncher {
         String runId = RunIds.next();
         runs.createRun(runId, runId, PipelineSpecs.toJson(full), CodeVersion.get(), full.dataset().label(),
                 resumeFromRun);
+        if (fromStage != null) {
+            state.setResumeFromStage(runId, fromStage.name());
+        }
         try {
             WorkflowClient.start(stub(runId, true)::run, new PipelineRequest(runId, full, resumeFromRun, fromStage));
         } catch (RuntimeException e) {
@@ -126,17 +143,79 @@ public final class PipelineLauncher {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("--set: " + e.getMessage());
         }
-        stub(runId, false).retryStage(new RetryRequest(Map.copyOf(overrides)));
         // the stored spec is what the run uses from now on, so that `runs show` tells the truth
         runs.updateSpec(runId, PipelineSpecs.toJson(effective));
+        if (describe(runId).isEmpty()) {
+            // its workflow was lost with an in-memory Temporal server: the retry starts it again
+            restart(runId);
+            return;
+        }
+        stub(runId, false).retryStage(new RetryRequest(Map.copyOf(overrides)));
     }
 
-    public void abort(String runId, String reason) {
+    /**
+     * Aborts a run and returns once it has ended: the stage in progress has acknowledged its cancellation, so nothing
+     * writes into the run afterwards. A run whose workflow is gone (lost with an in-memory server, or ended without
+     * recording it) is marked ABORTED directly. Returns false if the stage did not stop within the wait.
+     */
+    public boolean abort(String runId, String reason) {
         PipelineRun run = runs.findRun(runId).orElseThrow(() -> new InvalidInputException("unknown run " + runId));
         if (!run.status().equals("RUNNING") && !run.status().equals("WAITING_FOR_RETRY")) {
             throw new InvalidInputException("run " + runId + " has already ended (" + run.status() + ")");
         }
+        Optional<DescribeWorkflowExecutionResponse> d = describe(runId);
+        if (d.isEmpty() || d.get().getWorkflowExecutionInfo().getStatus()
+                != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+            state.endRun(runId, "ABORTED", reason);
+            for (RunStateRepository.OpenAttempt a : state.runningAttempts(runId)) {
+                state.failIfRunning(a.id(), "Aborted", "aborted: " + reason + " (its workflow was gone)");
+            }
+            return true;
+        }
         stub(runId, false).abort(reason);
+        try {
+            WorkflowStub.fromTyped(stub(runId, false)).getResult(ABORT_WAIT.toSeconds(), TimeUnit.SECONDS,
+                    PipelineResult.class);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (WorkflowFailedException e) {
+            return true;
+        }
+    }
+
+    /** Temporal's description of a run's workflow, or empty if Temporal does not know it. */
+    public Optional<DescribeWorkflowExecutionResponse> describe(String runId) {
+        try {
+            return Optional.of(client.getWorkflowServiceStubs().blockingStub()
+                    .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+                            .setNamespace(client.getOptions().getNamespace())
+                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(runId).build())
+                            .build()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the workflow of a run that PostgreSQL knows but Temporal does not, under the same run id, with the
+     * run's stored spec and resume settings. Its finished parts are reused and its training resumes from the newest
+     * checkpoint. Returns false if another process started it first.
+     */
+    public boolean restart(String runId) {
+        PipelineRun run = runs.findRun(runId).orElseThrow(() -> new InvalidInputException("unknown run " + runId));
+        Stage from = state.resumeFromStage(runId).map(Stage::valueOf).orElse(null);
+        PipelineSpec spec = PipelineSpecs.parse(run.specJson());
+        try {
+            WorkflowClient.start(stub(runId, true)::run, new PipelineRequest(runId, spec, run.resumedFrom(), from));
+        } catch (WorkflowExecutionAlreadyStarted already) {
+            return false;
+        }
+        state.reopenRun(runId);
+        return true;
     }
 
     private PipelineWorkflow stub(String runId, boolean forStart) {

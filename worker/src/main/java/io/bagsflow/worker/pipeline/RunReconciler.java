@@ -1,0 +1,200 @@
+package io.bagsflow.worker.pipeline;
+
+import io.bagsflow.db.RunStateRepository;
+import io.bagsflow.db.RunStateRepository.OpenAttempt;
+import io.bagsflow.worker.WorkerIdentity;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.PendingActivityState;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.WorkflowClient;
+import io.temporal.failure.ApplicationFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Makes PostgreSQL agree with Temporal about runs in flight, so that no record says RUNNING about something that
+ * is not running. For each run that PostgreSQL says is RUNNING or WAITING_FOR_RETRY:
+ * <ul>
+ *   <li>Temporal does not know its workflow (the in-memory server was restarted with {@code up}): its attempts are
+ *       closed as lost and the run is started again under the same id; finished parts are reused from PostgreSQL
+ *       and training resumes from its newest checkpoint.</li>
+ *   <li>its workflow has ended without recording it (terminated or cancelled from outside, or its last bookkeeping
+ *       failed): the run ends FAILED or ABORTED with the reason.</li>
+ *   <li>its workflow runs: an attempt whose worker no longer holds the activity is closed as lost; an activity
+ *       held by a worker process of this machine that no longer exists is failed at once, so Temporal retries it
+ *       within seconds instead of waiting for the heartbeat timeout.</li>
+ * </ul>
+ * Every write is conditional on the record still being open, so running this from several workers at once is safe.
+ */
+public final class RunReconciler implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RunReconciler.class);
+    private static final Pattern LOCAL_IDENTITY = Pattern.compile("(\\d+)@(.+)");
+
+    /** What reconciling did to one run. */
+    public enum Action { RESTARTED, ENDED, ATTEMPT_CLOSED, ACTIVITY_FAILED }
+
+    public record Outcome(String runId, Action action, String detail) {
+    }
+
+    private final WorkflowClient client;
+    private final PipelineLauncher launcher;
+    private final RunStateRepository state;
+    private ScheduledExecutorService timer;
+
+    public RunReconciler(WorkflowClient client, PipelineLauncher launcher, RunStateRepository state) {
+        this.client = client;
+        this.launcher = launcher;
+        this.state = state;
+    }
+
+    /** Reconciles now and then every {@code periodSeconds} in the background, until closed. */
+    public RunReconciler everySeconds(long periodSeconds) {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "run-reconciler");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                reconcile();
+            } catch (RuntimeException e) {
+                // a database or Temporal outage: try again next time
+                log.warn("reconciling runs failed, will retry: {}", e.toString());
+            }
+        }, 0, periodSeconds, TimeUnit.SECONDS);
+        return this;
+    }
+
+    public List<Outcome> reconcile() {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (String runId : state.openRuns()) {
+            Optional<DescribeWorkflowExecutionResponse> d = launcher.describe(runId);
+            if (d.isEmpty()) {
+                outcomes.addAll(restartLost(runId));
+                continue;
+            }
+            WorkflowExecutionStatus status = d.get().getWorkflowExecutionInfo().getStatus();
+            if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+                outcomes.addAll(closeLostAttempts(runId, d.get()));
+            } else {
+                outcomes.addAll(endClosed(runId, status));
+            }
+        }
+        for (Outcome o : outcomes) {
+            log.info("reconciled {}: {} ({})", o.runId(), o.action(), o.detail());
+        }
+        return outcomes;
+    }
+
+    private List<Outcome> restartLost(String runId) {
+        List<Outcome> out = new ArrayList<>();
+        for (OpenAttempt a : state.runningAttempts(runId)) {
+            if (state.failIfRunning(a.id(), "WorkerLost", "worker lost when up stopped: " + a.worker()
+                    + " was running it and Temporal no longer knows the run")) {
+                out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
+            }
+        }
+        if (launcher.restart(runId)) {
+            out.add(new Outcome(runId, Action.RESTARTED, "Temporal did not know its workflow"));
+        }
+        return out;
+    }
+
+    private List<Outcome> endClosed(String runId, WorkflowExecutionStatus status) {
+        boolean aborted = status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
+        String why = "the workflow " + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase()
+                + " without recording its end";
+        List<Outcome> out = new ArrayList<>();
+        if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+            // its last bookkeeping step recorded the end before completing; a run still open here was just updated
+            return out;
+        }
+        for (OpenAttempt a : state.runningAttempts(runId)) {
+            state.failIfRunning(a.id(), "RunEnded", why);
+        }
+        if (state.endRun(runId, aborted ? "ABORTED" : "FAILED", why)) {
+            out.add(new Outcome(runId, Action.ENDED, why));
+        }
+        return out;
+    }
+
+    private List<Outcome> closeLostAttempts(String runId, DescribeWorkflowExecutionResponse d) {
+        List<Outcome> out = new ArrayList<>();
+        List<String> holders = new ArrayList<>();
+        for (PendingActivityInfo p : d.getPendingActivitiesList()) {
+            if (p.getState() != PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+                    && p.getState() != PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED) {
+                continue;
+            }
+            String worker = p.getLastWorkerIdentity();
+            if (isDeadLocalProcess(worker)) {
+                failActivity(runId, p, worker).ifPresent(out::add);
+            } else {
+                holders.add(worker);
+            }
+        }
+        for (OpenAttempt a : state.runningAttempts(runId)) {
+            if (!holders.contains(a.worker()) && state.failIfRunning(a.id(), "WorkerLost",
+                    "worker lost: " + a.worker() + (isDeadLocalProcess(a.worker()) ? " is no longer running"
+                            : " stopped heartbeating"))) {
+                out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
+            }
+        }
+        return out;
+    }
+
+    /** Fails the activity attempt of a dead worker now, so its retry starts without waiting for the timeout. */
+    private Optional<Outcome> failActivity(String runId, PendingActivityInfo p, String worker) {
+        try {
+            client.newActivityCompletionClient().completeExceptionally(runId, Optional.empty(), p.getActivityId(),
+                    ApplicationFailure.newFailure("worker lost: " + worker + " is no longer running", "WorkerLost"));
+            return Optional.of(new Outcome(runId, Action.ACTIVITY_FAILED, p.getActivityType().getName()
+                    + " attempt " + p.getAttempt() + " of " + worker));
+        } catch (ActivityCompletionException | StatusRuntimeException alreadyMoved) {
+            // it completed, timed out or was retried meanwhile: nothing to do
+            return Optional.empty();
+        }
+    }
+
+    /** A worker identity {@code pid@host} of this host whose process is gone (other identities are never judged). */
+    static boolean isDeadLocalProcess(String identity) {
+        if (identity == null) {
+            return false;
+        }
+        Matcher m = LOCAL_IDENTITY.matcher(identity);
+        Matcher self = LOCAL_IDENTITY.matcher(WorkerIdentity.current());
+        if (!m.matches() || !self.matches() || !m.group(2).equals(self.group(2))) {
+            return false;
+        }
+        return ProcessHandle.of(Long.parseLong(m.group(1))).map(h -> !h.isAlive()).orElse(true);
+    }
+
+    private static String part(OpenAttempt a) {
+        return a.part().isEmpty() ? "" : "/" + a.part();
+    }
+
+    static boolean notFound(StatusRuntimeException e) {
+        return e.getStatus().getCode() == Status.Code.NOT_FOUND;
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}
