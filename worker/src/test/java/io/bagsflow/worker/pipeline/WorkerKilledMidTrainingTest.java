@@ -18,6 +18,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,69 +26,81 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A GPU worker killed with SIGKILL in the middle of TRAIN_BASE: once its heartbeats stop, Temporal retries the
- * stage on another worker, which continues from the last checkpoint the killed one uploaded.
+ * A GPU worker killed with SIGKILL in the middle of TRAIN_BASE, three times, each time after it uploaded a new
+ * checkpoint: once its heartbeats stop, Temporal retries the stage on the next worker, which continues from the
+ * last checkpoint the killed one uploaded. Runs on the real Temporal server when the CLI is installed.
  */
-@Timeout(300)
+@Timeout(400)
 class WorkerKilledMidTrainingTest {
 
+    private static final int KILLS = 3;
+
     @Test
-    void asecondWorkerResumesTrainingFromTheLastCheckpoint(@TempDir Path childHome) throws Exception {
+    void eachRetryResumesTrainingFromTheCheckpointBeforeItsKill(@TempDir Path childHome) throws Exception {
         try (PipelineHarness harness = new PipelineHarness();
              BagsflowWorker cpu = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.CPU),
                      new BagsflowHome(TestServices.home()), "cpu-worker")) {
-            Process child = startChildWorker(childHome);
-            try {
-                String runId = harness.launcher.start(PipelineSpecs.parse("{"
-                        + "\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 11}},"
-                        + "\"detector\": {\"iterations\": 400, \"checkpointInterval\": 40, \"progressInterval\": 10},"
-                        + "\"generations\": [\"bags\"],"
-                        + "\"timeouts\": {\"heartbeat_seconds\": 4}}"), null, null);
-
-                // wait until the child worker has uploaded a checkpoint, then kill it mid-training
-                RunView training = harness.waitFor(runId, v -> v.stages().get(1).attempts().stream().anyMatch(a ->
-                        a.progress() != null && a.progress().path("checkpoint_iteration").asInt() >= 40),
-                        Duration.ofMinutes(3));
-                AttemptView killed = training.stages().get(1).attempts().get(0);
-                assertEquals("child-worker", killed.worker());
-                // Temporal's live view: the stage's state from the workflow query, progress from the heartbeat
-                PipelineLauncher.LiveStatus live = harness.launcher.liveStatus(runId);
-                assertEquals("RUNNING", live.status().stages().get(1).state());
-                assertEquals(1, live.status().stages().get(1).attempt());
-                assertEquals("TrainBase", live.pending().get(0).type());
-                // (the SDK sends heartbeat details at most every 0.8 x timeout, so only their presence is certain)
-                assertTrue(live.pending().get(0).heartbeat().startsWith("{"), live.pending().get(0).heartbeat());
-                child.destroyForcibly();
-                assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-                int checkpointed = harness.show(runId).stages().get(1).attempts().get(0).progress()
-                        .path("checkpoint_iteration").asInt();
-
-                try (BagsflowWorker gpu = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.GPU),
-                        new BagsflowHome(TestServices.home()), "second-gpu-worker")) {
-                    assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
+            String runId = harness.launcher.start(PipelineSpecs.parse("{"
+                    + "\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 11}},"
+                    + "\"detector\": {\"iterations\": 400, \"checkpointInterval\": 40, \"progressInterval\": 10},"
+                    + "\"generations\": [\"bags\"],"
+                    + "\"timeouts\": {\"heartbeat_seconds\": 4}}"), null, null);
+            List<Integer> checkpointBeforeKill = new ArrayList<>();
+            for (int kill = 0; kill < KILLS; kill++) {
+                int attempt = kill;
+                int before = kill == 0 ? 0 : checkpointBeforeKill.get(kill - 1);
+                Process child = startChildWorker(childHome, "child-worker-" + kill);
+                try {
+                    // wait until this worker has uploaded a checkpoint of its own, then kill it mid-training
+                    RunView training = harness.waitFor(runId, v -> v.stages().get(1).attempts().size() > attempt
+                            && checkpoint(v.stages().get(1).attempts().get(attempt)) > before, Duration.ofMinutes(3));
+                    assertEquals("child-worker-" + kill, training.stages().get(1).attempts().get(attempt).worker());
+                    if (kill == 0) {
+                        // Temporal's live view: the stage's state from the workflow query, progress from heartbeats
+                        PipelineLauncher.LiveStatus live = harness.launcher.liveStatus(runId);
+                        assertEquals("RUNNING", live.status().stages().get(1).state());
+                        assertEquals("TrainBase", live.pending().get(0).type());
+                    }
+                } finally {
+                    child.destroyForcibly();
+                    assertTrue(child.waitFor(30, TimeUnit.SECONDS));
                 }
-
-                List<AttemptView> attempts = harness.show(runId).stages().get(1).attempts();
-                assertEquals(2, attempts.size(), attempts::toString);
-                assertEquals("FAILED", attempts.get(0).status());
-                assertEquals("child-worker", attempts.get(0).worker());
-                assertTrue(attempts.get(0).error().startsWith("WorkerLost"), attempts.get(0).error());
-                AttemptView resumed = attempts.get(1);
-                assertEquals("SUCCEEDED", resumed.status());
-                assertEquals("second-gpu-worker", resumed.worker());
-                assertTrue(resumed.resumedFromIteration() != null && resumed.resumedFromIteration() >= checkpointed,
-                        "resumed from " + resumed.resumedFromIteration() + ", checkpointed " + checkpointed);
-            } finally {
-                child.destroyForcibly();
+                checkpointBeforeKill.add(checkpoint(harness.show(runId).stages().get(1).attempts().get(attempt)));
             }
+
+            try (BagsflowWorker gpu = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.GPU),
+                    new BagsflowHome(TestServices.home()), "last-gpu-worker")) {
+                assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
+            }
+
+            List<AttemptView> attempts = harness.show(runId).stages().get(1).attempts();
+            assertEquals(KILLS + 1, attempts.size(), attempts::toString);
+            for (int kill = 0; kill < KILLS; kill++) {
+                AttemptView killed = attempts.get(kill);
+                assertEquals("FAILED", killed.status());
+                assertEquals("child-worker-" + kill, killed.worker());
+                assertTrue(killed.error().startsWith("WorkerLost"), killed.error());
+                AttemptView next = attempts.get(kill + 1);
+                assertTrue(next.resumedFromIteration() != null
+                                && next.resumedFromIteration() >= checkpointBeforeKill.get(kill),
+                        "attempt " + (kill + 2) + " resumed from " + next.resumedFromIteration() + ", checkpoint "
+                                + "before kill " + (kill + 1) + ": " + checkpointBeforeKill.get(kill));
+            }
+            AttemptView last = attempts.get(KILLS);
+            assertEquals("SUCCEEDED", last.status());
+            assertEquals("last-gpu-worker", last.worker());
         }
     }
 
+    private static int checkpoint(AttemptView attempt) {
+        return attempt.progress() == null ? 0 : attempt.progress().path("checkpoint_iteration").asInt(0);
+    }
+
     /** A worker on the GPU queue only, in its own JVM, configured by environment variables. */
-    private static Process startChildWorker(Path home) throws Exception {
+    private static Process startChildWorker(Path home, String identity) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), ChildWorker.class.getName(), "gpu",
-                "child-worker");
+                identity);
         pb.environment().putAll(TestServices.environment());
         pb.environment().put(EnvironmentConfig.HOME, home.toString());
         pb.redirectErrorStream(true);

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * Activity timeouts and retries. A worker that stops heartbeating for {@code heartbeat_seconds} is considered lost
- * and its stage is retried elsewhere (from the last checkpoint); {@code max_attempts} bounds retries of transient
+ * and its stage is retried elsewhere (from the last checkpoint); {@code max_attempts} (default 10: a lost worker, a database
+ * or S3 outage are each one attempt, and several in a row must not cost the run) bounds retries of transient
  * failures before the run waits for a manual retry.
  */
 public record TimeoutsSpec(
@@ -14,6 +15,6 @@ public record TimeoutsSpec(
 
     public TimeoutsSpec withDefaults() {
         return new TimeoutsSpec(heartbeatSeconds == null ? 60 : heartbeatSeconds, stageHours == null ? 24 : stageHours,
-                maxAttempts == null ? 3 : maxAttempts);
+                maxAttempts == null ? 10 : maxAttempts);
     }
 }
