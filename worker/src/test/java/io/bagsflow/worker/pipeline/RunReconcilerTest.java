@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -112,6 +113,22 @@ class RunReconcilerTest {
         assertEquals("ABORTED", harness.runs.findRun(runId).orElseThrow().status());
         assertEquals("not needed any more", state.error(runId).orElseThrow());
         assertFalse(harness.launcher.describe(runId).isPresent());
+    }
+
+    @Test
+    void retryingAWaitingRunWhoseWorkflowIsGoneStartsItAgainWithTheOverrides() {
+        String runId = RunIds.next();
+        harness.runs.createRun(runId, runId, PipelineSpecs.toJson(TINY.withDefaults()), CodeVersion.get(), "tiny",
+                null);
+        harness.runs.updateRunStatus(runId, "WAITING_FOR_RETRY");
+        started.add(runId);
+
+        harness.launcher.retry(runId, Map.of("detector.seed", "9"));
+
+        assertTrue(harness.launcher.describe(runId).isPresent());
+        assertEquals("RUNNING", harness.runs.findRun(runId).orElseThrow().status());
+        assertTrue(harness.runs.findRun(runId).orElseThrow().specJson().contains("\"seed\": 9"),
+                harness.runs.findRun(runId).orElseThrow().specJson());
     }
 
     /** A pid that no process of this machine has now. */
