@@ -34,8 +34,7 @@ final class UpCommand implements Callable<Integer> {
             services.close();
             throw ex;
         }
-        StateFile.write(env.home().stateFile(), new StateFile.State(ProcessHandle.current().pid(), e.postgres(),
-                e.s3(), e.temporal()));
+        StateFile.write(env.home().stateFile(), StateFile.State.embeddedOnly(ProcessHandle.current().pid(), e, env));
         double seconds = (System.nanoTime() - t0) / 1e9;
 
         CountDownLatch stopped = new CountDownLatch(1);
