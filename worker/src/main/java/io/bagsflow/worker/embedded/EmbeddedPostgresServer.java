@@ -68,25 +68,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                         + dataDirectory + " to start with an empty run history");
             }
             PostgresCredentials credentials = PostgresCredentials.loadOrCreate(credentialsFile);
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false)
-                    .setPort(FreePort.find())
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .setServerConfig("max_connections", "50")
-                    .setServerConfig("password_encryption", "scram-sha-256")
-                    // zonky's own readiness probe and data sources log in as postgres with this password
-                    .setConnectConfig("password", credentials.superuserPassword())
-                    // A folder still on trust keeps it for this one start, until the superuser has a password.
-                    .setDataDirectoryCustomizer(dir -> {
-                        if (!trusting) {
-                            HostBasedAuthentication.write(dir.toPath());
-                        }
-                    })
-                    .setPGStartupWait(Duration.ofSeconds(60));
+            EmbeddedPostgres.Builder builder = builder(dataDirectory, credentials, trusting);
             if (fresh) {
                 // zonky runs initdb with "-A trust"; these later options override it (initdb: the last one wins),
                 // so the cluster is never open, not even for its first start
@@ -115,6 +97,33 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } finally {
             deleteQuietly(pwfile);
         }
+    }
+
+    /**
+     * Durable settings on 127.0.0.1, logins with the superuser password, and {@code pg_hba.conf} rewritten before
+     * every start (except for a folder still on trust, which keeps it for this one start until the superuser has a
+     * password).
+     */
+    private static EmbeddedPostgres.Builder builder(Path dataDirectory, PostgresCredentials credentials,
+                                                    boolean trusting) {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setPort(FreePort.find())
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_connections", "50")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                // zonky's own readiness probe and data sources log in as postgres with this password
+                .setConnectConfig("password", credentials.superuserPassword())
+                .setDataDirectoryCustomizer(dir -> {
+                    if (!trusting) {
+                        HostBasedAuthentication.write(dir.toPath());
+                    }
+                })
+                .setPGStartupWait(Duration.ofSeconds(60));
     }
 
     public PostgresEndpoint endpoint() {
