@@ -5,6 +5,7 @@ import io.grpc.Status;
 import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.ml.lvis.LvisFormatException;
 import io.bagsflow.worker.config.ConfigurationException;
+import io.bagsflow.worker.config.Redaction;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -33,7 +34,8 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
             message = describe(e);
             hint = "run with BAGSFLOW_DEBUG=1 for the stack trace";
         }
-        err.println(cmd.getColorScheme().errorText("error: ") + message);
+        // a JDBC URL or endpoint quoted in an error must not show its password
+        err.println(cmd.getColorScheme().errorText("error: ") + Redaction.mask(message));
         if (hint != null && !hint.isEmpty()) {
             err.println("hint: " + hint);
         }

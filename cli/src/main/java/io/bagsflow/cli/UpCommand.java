@@ -63,8 +63,9 @@ final class UpCommand implements Callable<Integer> {
             throw ex;
         }
         TemporalEngine engine = services.temporalEngine();
-        StateFile.write(env.home().stateFile(), new StateFile.State(ProcessHandle.current().pid(), e.postgres(),
-                e.s3(), e.temporal(), new StateFile.TemporalInfo(engine.name(), engine.durable(),
+        StateFile.State kept = StateFile.State.embeddedOnly(ProcessHandle.current().pid(), e, env);
+        StateFile.write(env.home().stateFile(), new StateFile.State(kept.pid(), kept.postgres(),
+                kept.s3(), kept.temporal(), new StateFile.TemporalInfo(engine.name(), engine.durable(),
                 services.temporalUi().orElse(null))));
         BagsflowWorker running = worker;
         double seconds = (System.nanoTime() - t0) / 1e9;

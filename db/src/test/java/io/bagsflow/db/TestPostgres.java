@@ -4,19 +4,26 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real PostgreSQL for the tests of this module: one server per test JVM, a fresh empty database for each call
- * to {@link #freshDatabase()}, so tests never see each other's rows.
+ * to {@link #freshDatabase()}, so tests never see each other's rows. Like the embedded server of {@code up}, it
+ * takes password logins only (a random password per JVM), never {@code trust}.
  */
 final class TestPostgres {
 
     private static EmbeddedPostgres server;
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final String PASSWORD = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
 
     private TestPostgres() {
     }
@@ -24,7 +31,19 @@ final class TestPostgres {
     static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                Path pwfile = Files.createTempFile("bagsflow-test-pg-", ".pw",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                try {
+                    Files.writeString(pwfile, PASSWORD + "\n");
+                    // zonky's initdb runs with "-A trust"; these later options win
+                    server = EmbeddedPostgres.builder()
+                            .setLocaleConfig("auth", "scram-sha-256")
+                            .setLocaleConfig("pwfile", pwfile.toString())
+                            .setConnectConfig("password", PASSWORD)
+                            .start();
+                } finally {
+                    Files.deleteIfExists(pwfile);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -47,6 +66,6 @@ final class TestPostgres {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return Database.open(server().getJdbcUrl("postgres", name), "postgres", "");
+        return Database.open(server().getJdbcUrl("postgres", name), "postgres", PASSWORD);
     }
 }

@@ -1,9 +1,12 @@
 package io.bagsflow.worker;
 
+import io.bagsflow.worker.config.BagsflowHome;
+import io.bagsflow.worker.config.DiskSpace;
 import io.bagsflow.worker.config.EndpointResolver;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.PostgresEndpoint;
+import io.bagsflow.worker.config.Redaction;
 import io.bagsflow.worker.config.S3Endpoint;
 import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.config.TemporalEndpoint;
@@ -32,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Checks each configured service and says, per service, ok or what is wrong and how to fix it. PostgreSQL, S3 and
- * Temporal are required; whether workers poll both task queues is reported as advice.
+ * Temporal are required; whether workers poll both task queues, and free disk space under BAGSFLOW_HOME
+ * ({@link DiskSpace}), are reported as advice.
  */
 public final class Doctor {
 
@@ -56,6 +60,7 @@ public final class Doctor {
         if (allRequiredOk(checks)) {
             checks.add(workers(found.temporal()));
         }
+        checks.add(disk(env.home(), DiskSpace.SYSTEM));
         return checks;
     }
 
@@ -150,6 +155,20 @@ public final class Doctor {
         }
     }
 
+    /** Free space under BAGSFLOW_HOME: a warning when low, since PostgreSQL stops when its disk fills up. */
+    public static HealthCheck disk(BagsflowHome home, DiskSpace.Reading reading) {
+        DiskSpace.Status s = DiskSpace.check(home.root(), reading);
+        return switch (s.level()) {
+            case OK -> new HealthCheck("Disk", true, false, s.describe(), "");
+            case LOW -> new HealthCheck("Disk", false, false, s.describe() + ", below "
+                    + DiskSpace.format(DiskSpace.LOW_BYTES), "free some space under " + home.root()
+                    + " before long runs: PostgreSQL stops when its disk fills up");
+            case TOO_LOW -> new HealthCheck("Disk", false, false, s.describe() + ", below the "
+                    + DiskSpace.format(DiskSpace.MINIMUM_BYTES) + " that `./bagsflow up` needs", "free space under "
+                    + home.root() + " or set " + EnvironmentConfig.HOME + " to a folder on a larger disk");
+        };
+    }
+
     /** Runs the ping workflow: it answers only if workers poll the CPU queue (workflow) and both queues. */
     static HealthCheck workers(TemporalEndpoint t) {
         try (TemporalConnection conn = TemporalConnection.connect(t, "bagsflow-doctor")) {
@@ -173,6 +192,6 @@ public final class Doctor {
             root = root.getCause();
         }
         String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return msg.replace('\n', ' ');
+        return Redaction.mask(msg.replace('\n', ' '));
     }
 }

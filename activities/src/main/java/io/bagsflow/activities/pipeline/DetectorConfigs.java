@@ -1,6 +1,7 @@
 package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.ml.detector.DetectorConfig;
+import io.bagsflow.ml.detector.DetectorConfigRanges;
 import io.bagsflow.workflows.spec.PipelineSpec;
 
 import java.util.Map;
@@ -22,18 +23,35 @@ public final class DetectorConfigs {
         Object preset = overrides.remove("preset");
         String name = preset != null ? preset.toString()
                 : spec.dataset().isSynthetic() ? spec.dataset().synth().preset() : "small";
+        DetectorConfig config;
         try {
-            return DetectorConfig.preset(name).with(overrides);
+            config = DetectorConfig.preset(name).with(overrides);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("spec \"detector\": " + explain(e));
         }
+        return inRange(config, spec);
     }
 
     public static DetectorConfig finetune(PipelineSpec spec) {
+        DetectorConfig config;
         try {
-            return base(spec).with(spec.finetune());
+            config = base(spec).with(spec.finetune());
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("spec \"finetune\": " + explain(e));
+        }
+        return inRange(config, spec);
+    }
+
+    /**
+     * The config if every field is in its range (see {@code DetectorConfigRanges}); else bad input naming the spec
+     * key ({@code finetune.x} when the finetune section set it, else {@code detector.x}), the value and the range.
+     */
+    private static DetectorConfig inRange(DetectorConfig config, PipelineSpec spec) {
+        try {
+            return config.checkRanges();
+        } catch (DetectorConfigRanges.OutOfRangeException e) {
+            String section = spec.finetune().containsKey(e.field()) ? "finetune." : "detector.";
+            throw new InvalidInputException(section + e.getMessage());
         }
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.bagsflow.activities.S3Objects;
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
+import io.bagsflow.workflows.spec.SpecRanges;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ import java.util.List;
 
 /**
  * Reads a pipeline spec from a JSON or YAML file (by extension: .yaml/.yml, else JSON), strictly: an unknown key is
- * an error naming it. Relative dataset paths are resolved against the spec file's folder. Fills every default.
+ * an error naming it. Relative dataset paths are resolved against the spec file's folder and must exist. Every
+ * number must be in its range. Fills every default.
  */
 public final class PipelineSpecs {
 
@@ -53,8 +55,38 @@ public final class PipelineSpecs {
             throw new InvalidInputException(file + ": a spec is an object such as "
                     + "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}}}");
         }
-        PipelineSpec spec = parse(tree, file.toString());
-        return resolvePaths(spec, file.toAbsolutePath().getParent());
+        PipelineSpec spec = resolvePaths(parse(tree, file.toString()), file.toAbsolutePath().getParent());
+        checkLocalPaths(spec, file);
+        return spec;
+    }
+
+    /**
+     * Local dataset paths must exist here, where the run is started: a missing one would otherwise let the run
+     * start and then wait in PREPARE. (A worker on another machine must see the same paths; else use s3:// URIs.)
+     */
+    static void checkLocalPaths(PipelineSpec spec, Path file) {
+        DatasetSpec d = spec.dataset();
+        if (d.synth() != null) {
+            return;
+        }
+        checkLocalPath(file, "dataset.train", d.train(), false);
+        checkLocalPath(file, "dataset.val", d.val(), false);
+        checkLocalPath(file, "dataset.images", d.images(), true);
+    }
+
+    private static void checkLocalPath(Path file, String key, String path, boolean folder) {
+        if (S3Objects.S3Uri.is(path)) {
+            return;
+        }
+        Path p = Path.of(path);
+        if (!Files.exists(p)) {
+            throw new InvalidInputException(file + ": " + key + ": " + path + " does not exist"
+                    + " (relative paths are relative to the spec file's folder)");
+        }
+        if (folder != Files.isDirectory(p)) {
+            throw new InvalidInputException(file + ": " + key + ": " + path + " is not a "
+                    + (folder ? "folder" : "file"));
+        }
     }
 
     /** Parses a spec given as a JSON text (for tests and the demo). */
@@ -85,7 +117,10 @@ public final class PipelineSpecs {
         return spec;
     }
 
-    /** The checks that do not need the files: dataset form, generation names, bins, timeouts. */
+    /**
+     * The checks that do not need the files: dataset form, generation names, bins, and the range of every number
+     * ({@link SpecRanges}, and {@code DetectorConfigRanges} for the detector and fine-tune settings).
+     */
     public static void check(PipelineSpec spec, String source) {
         DatasetSpec d = spec.dataset();
         boolean local = d.train() != null || d.val() != null || d.images() != null;
@@ -119,9 +154,10 @@ public final class PipelineSpecs {
                 throw new InvalidInputException(source + ": groups.bins must increase, got " + bins);
             }
         }
-        if (spec.timeouts().heartbeatSeconds() < 1 || spec.timeouts().maxAttempts() < 1
-                || spec.timeouts().stageHours() < 1) {
-            throw new InvalidInputException(source + ": timeouts must be positive, got " + spec.timeouts());
+        try {
+            SpecRanges.check(spec);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(source + ": " + e.getMessage());
         }
         // the detector and fine-tune settings must name real configuration fields with fitting values
         DetectorConfigs.finetune(spec);

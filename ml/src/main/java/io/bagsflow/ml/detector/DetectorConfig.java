@@ -16,7 +16,9 @@ import java.util.Set;
  * Everything that defines a detector run: model shape, samplers, optimiser schedule, classifier retraining,
  * inference and runtime. Every field has a default (the {@code small} preset), so a JSON file or a
  * {@link #with} call only names what differs. Sizes given as fractions (anchor sizes, learning-rate steps)
- * scale with the image size and the iteration count.
+ * scale with the image size and the iteration count. The range of every numeric field is in
+ * {@link DetectorConfigRanges}; {@link #checkRanges()} enforces it where settings come from users (the pipeline
+ * spec), while library callers and tests may use smaller values such as a checkpoint every 5 steps.
  *
  * @param preset              the preset this config started from (informational)
  * @param device              {@code auto} (GPU when the engine sees one), {@code cpu} or {@code gpu}
@@ -246,6 +248,12 @@ public record DetectorConfig(
         }
         o.put("preset", name);
         return defaults().with(o);
+    }
+
+    /** Throws {@link DetectorConfigRanges.OutOfRangeException} naming the first field outside its range. */
+    public DetectorConfig checkRanges() {
+        DetectorConfigRanges.check(this);
+        return this;
     }
 
     /** A copy with one field changed, e.g. {@code with("iterations", 100)}. */

@@ -22,6 +22,11 @@ public record BagsflowHome(Path root) {
         return root.resolve("postgres").resolve("data");
     }
 
+    /** Generated passwords of the embedded PostgreSQL's superuser and bagsflow user (owner-only). */
+    public Path postgresCredentials() {
+        return root.resolve("postgres").resolve("credentials.json");
+    }
+
     public Path s3Data() {
         return root.resolve("s3").resolve("data");
     }
@@ -38,6 +43,16 @@ public record BagsflowHome(Path root) {
     /** Held by a running {@code bagsflow up}, so a second one refuses to start on the same home. */
     public Path upLock() {
         return root.resolve("up.lock");
+    }
+
+    /**
+     * Creates the home 0700 (an existing one is made 0700 too) and removes group and other permissions from
+     * everything under it, including files an earlier version or another tool left readable.
+     */
+    public BagsflowHome makePrivate() {
+        PrivateFiles.createDirectories(root);
+        PrivateFiles.tightenTree(root);
+        return this;
     }
 
     /** Scratch space of activities (downloads, checkpoints in progress). */

@@ -47,7 +47,7 @@ public final class EnvironmentConfig {
         }
         if (!url.startsWith("jdbc:postgresql:")) {
             throw new ConfigurationException(JDBC_URL + " must be a PostgreSQL JDBC URL such as "
-                    + "jdbc:postgresql://db.example.org:5432/bagsflow, got " + url);
+                    + "jdbc:postgresql://db.example.org:5432/bagsflow, got " + Redaction.mask(url));
         }
         return Optional.of(new PostgresEndpoint(url, orDefault(JDBC_USER, "bagsflow"), orDefault(JDBC_PASSWORD, "")));
     }
@@ -58,7 +58,8 @@ public final class EnvironmentConfig {
             return Optional.empty();
         }
         if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
-            throw new ConfigurationException(S3_ENDPOINT + " must be an http:// or https:// URL, got " + endpoint);
+            throw new ConfigurationException(S3_ENDPOINT + " must be an http:// or https:// URL, got "
+                    + Redaction.mask(endpoint));
         }
         String access = get(S3_ACCESS_KEY);
         String secret = get(S3_SECRET_KEY);

@@ -7,6 +7,6 @@ public record S3Endpoint(String endpoint, String accessKey, String secretKey, St
 
     @Override
     public String toString() {
-        return endpoint + " bucket " + bucket;
+        return Redaction.mask(endpoint) + " bucket " + bucket;
     }
 }

@@ -21,8 +21,7 @@ public final class SecretFiles {
     }
 
     public static void writeJson(Path file, JsonNode content) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        Path dir = PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = Files.createTempFile(dir, "." + file.getFileName() + "-", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {

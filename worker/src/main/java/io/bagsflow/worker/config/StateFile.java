@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The state file of a running {@code bagsflow up}: the addresses of the services it started and their
  * credentials, so that every other command on this machine finds them. Readable by its owner only, since it holds
- * the generated S3 keys; removed when {@code up} stops.
+ * the generated S3 keys and PostgreSQL password; removed when {@code up} stops. It never holds a secret that came
+ * from the environment ({@link State#embeddedOnly}).
  */
 public final class StateFile {
 
@@ -26,6 +27,17 @@ public final class StateFile {
                         TemporalInfo temporalInfo) {
         public State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal) {
             this(pid, postgres, s3, temporal, null);
+        }
+
+        /**
+         * The state of an {@code up} whose services are {@code endpoints}: only the embedded ones. A service set by
+         * environment variables is left out, so a password or key given in the environment never reaches the disk;
+         * other commands find it through the same variables.
+         */
+        public static State embeddedOnly(long pid, Endpoints endpoints, EnvironmentConfig env) {
+            return new State(pid, env.postgres().isPresent() ? null : endpoints.postgres(),
+                    env.s3().isPresent() ? null : endpoints.s3(),
+                    env.temporal().isPresent() ? null : endpoints.temporal());
         }
     }
 

@@ -1,6 +1,9 @@
 package io.bagsflow.worker.embedded;
 
+import io.bagsflow.worker.config.ConfigurationException;
+import io.bagsflow.worker.config.PostgresCredentials;
 import io.bagsflow.worker.config.PostgresEndpoint;
+import io.bagsflow.worker.config.PrivateFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -21,6 +26,12 @@ import java.util.Optional;
  * 127.0.0.1. Durable: zonky turns fsync and synchronous_commit off for speed, which risks losing committed run
  * history on a crash, so both are turned back on.
  *
+ * <p>No open doors: logins need a password (SCRAM-SHA-256; {@code pg_hba.conf} has no {@code trust} line and is
+ * rewritten on every start). The superuser's password is only used here, to set the server up; every command
+ * connects as the {@code bagsflow} user, which owns the database but is no superuser (so it cannot, say, run
+ * programs with {@code COPY ... TO PROGRAM}). Both passwords are generated once per home
+ * ({@link PostgresCredentials}). A data folder made by an older bagsflow with {@code trust} is converted on start.
+ *
  * <p>A PostgreSQL left running by a JVM that was killed (no shutdown hook ran) still holds the data folder. On
  * start it is recognised by {@code postmaster.pid} and stopped with a clean "fast" shutdown before the new
  * server starts on the same data, so nothing is lost or corrupted.
@@ -29,6 +40,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     static final String DATABASE = "bagsflow";
+    static final String USER = "bagsflow";
 
     private final EmbeddedPostgres postgres;
     private final PostgresEndpoint endpoint;
@@ -38,28 +50,80 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
+    /** Starts on {@code dataDirectory} with the credentials kept beside it ({@code credentials.json}). */
     public static EmbeddedPostgresServer start(Path dataDirectory) {
+        return start(dataDirectory, dataDirectory.toAbsolutePath().resolveSibling("credentials.json"));
+    }
+
+    public static EmbeddedPostgresServer start(Path dataDirectory, Path credentialsFile) {
+        Path pwfile = null;
         try {
-            Files.createDirectories(dataDirectory);
+            PrivateFiles.createDirectories(dataDirectory);
             stopOrphan(dataDirectory);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDirectory)
-                    .setCleanDataDirectory(false)
-                    .setPort(FreePort.find())
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .setServerConfig("max_connections", "50")
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .start();
-            createDatabase(pg);
+            boolean fresh = !Files.exists(dataDirectory.resolve("postgresql.conf"));
+            boolean trusting = !fresh && HostBasedAuthentication.trusts(dataDirectory);
+            if (!fresh && !trusting && !Files.exists(credentialsFile)) {
+                throw new ConfigurationException("the embedded PostgreSQL in " + dataDirectory + " needs the password "
+                        + "kept in " + credentialsFile + ", which is missing: restore that file, or remove "
+                        + dataDirectory + " to start with an empty run history");
+            }
+            PostgresCredentials credentials = PostgresCredentials.loadOrCreate(credentialsFile);
+            EmbeddedPostgres.Builder builder = builder(dataDirectory, credentials, trusting);
+            if (fresh) {
+                // zonky runs initdb with "-A trust"; these later options override it (initdb: the last one wins),
+                // so the cluster is never open, not even for its first start
+                pwfile = Files.createTempFile(dataDirectory.getParent(), ".pwfile-", "",
+                        PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
+                Files.writeString(pwfile, credentials.superuserPassword() + "\n");
+                builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", pwfile.toString());
+            }
+            EmbeddedPostgres pg = builder.start();
+            // zonky's lock file follows the umask; PostgreSQL's own files are owner-only already
+            PrivateFiles.tightenPath(dataDirectory, dataDirectory.resolve("epg-lock"));
+            try {
+                if (trusting) {
+                    closeTheDoor(pg, dataDirectory, credentials);
+                }
+                createUserAndDatabase(pg, credentials);
+            } catch (IOException | RuntimeException e) {
+                pg.close();
+                throw e;
+            }
             String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + DATABASE;
-            return new EmbeddedPostgresServer(pg, new PostgresEndpoint(url, "postgres", ""));
+            return new EmbeddedPostgresServer(pg, new PostgresEndpoint(url, USER, credentials.password()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDirectory
                     + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(pwfile);
         }
+    }
+
+    /**
+     * Durable settings on 127.0.0.1, logins with the superuser password, and {@code pg_hba.conf} rewritten before
+     * every start (except for a folder still on trust, which keeps it for this one start until the superuser has a
+     * password).
+     */
+    private static EmbeddedPostgres.Builder builder(Path dataDirectory, PostgresCredentials credentials,
+                                                    boolean trusting) {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setPort(FreePort.find())
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_connections", "50")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                // zonky's own readiness probe and data sources log in as postgres with this password
+                .setConnectConfig("password", credentials.superuserPassword())
+                .setDataDirectoryCustomizer(dir -> {
+                    if (!trusting) {
+                        HostBasedAuthentication.write(dir.toPath());
+                    }
+                })
+                .setPGStartupWait(Duration.ofSeconds(60));
     }
 
     public PostgresEndpoint endpoint() {
@@ -79,14 +143,84 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    private static void createDatabase(EmbeddedPostgres pg) throws IOException {
+    /** A folder made with {@code trust}: give the superuser its password, then require passwords from now on. */
+    private static void closeTheDoor(EmbeddedPostgres pg, Path dataDirectory, PostgresCredentials credentials)
+            throws IOException {
+        log.warn("the embedded PostgreSQL in {} let local users in without a password; setting passwords now",
+                dataDirectory);
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
-            if (!rs.next()) {
-                s.execute("CREATE DATABASE " + DATABASE);
-            }
+            s.execute("ALTER ROLE postgres PASSWORD '" + credentials.superuserPassword() + "'");
+            HostBasedAuthentication.write(dataDirectory);
+            s.execute("SELECT pg_reload_conf()");
         } catch (SQLException e) {
-            throw new IOException("cannot create database " + DATABASE + ": " + e.getMessage(), e);
+            throw new IOException("cannot set the superuser password: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The bagsflow user (password from the credentials file, set again on every start) and its database. Objects
+     * an older bagsflow created as the superuser are handed over to it, so migrations can alter them.
+     */
+    private static void createUserAndDatabase(EmbeddedPostgres pg, PostgresCredentials credentials)
+            throws IOException {
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            boolean userExists;
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + USER + "'")) {
+                userExists = rs.next();
+            }
+            s.execute((userExists ? "ALTER" : "CREATE") + " ROLE " + USER + " WITH LOGIN NOSUPERUSER NOCREATEDB "
+                    + "NOCREATEROLE PASSWORD '" + credentials.password() + "'");
+            boolean databaseExists;
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                databaseExists = rs.next();
+            }
+            s.execute(databaseExists ? "ALTER DATABASE " + DATABASE + " OWNER TO " + USER
+                    : "CREATE DATABASE " + DATABASE + " OWNER " + USER);
+        } catch (SQLException e) {
+            throw new IOException("cannot create the user and database " + DATABASE + ": " + e.getMessage(), e);
+        }
+        try (Connection c = pg.getDatabase("postgres", DATABASE).getConnection(); Statement s = c.createStatement()) {
+            s.execute(HAND_OVER);
+        } catch (SQLException e) {
+            throw new IOException("cannot hand the tables of " + DATABASE + " to " + USER + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Gives the bagsflow user what the superuser owns in the public schema (sequences of a column move along). */
+    private static final String HAND_OVER = """
+            DO $$
+            DECLARE r record;
+            BEGIN
+              FOR r IN SELECT c.oid::regclass AS name,
+                              CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'
+                                             WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END AS kind
+                       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE n.nspname = 'public' AND c.relowner <> 'bagsflow'::regrole
+                         AND (c.relkind IN ('r', 'p', 'v', 'm')
+                              OR (c.relkind = 'S' AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                                  WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))))
+              LOOP
+                EXECUTE format('ALTER %s %s OWNER TO bagsflow', r.kind, r.name);
+              END LOOP;
+              FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                       WHERE n.nspname = 'public' AND p.proowner <> 'bagsflow'::regrole
+              LOOP
+                EXECUTE format('ALTER ROUTINE %s OWNER TO bagsflow', r.name);
+              END LOOP;
+              FOR r IN SELECT t.oid::regtype AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                       WHERE n.nspname = 'public' AND t.typowner <> 'bagsflow'::regrole AND t.typtype IN ('e', 'd', 'r')
+              LOOP
+                EXECUTE format('ALTER TYPE %s OWNER TO bagsflow', r.name);
+              END LOOP;
+            END $$""";
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.warn("cannot delete {}: {}", file, e.toString());
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.bagsflow.worker.embedded;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bagsflow.worker.config.PrivateFiles;
 import io.bagsflow.worker.config.S3Endpoint;
 import io.bagsflow.worker.config.SecretFiles;
 import org.gaul.s3proxy.AuthenticationType;
@@ -21,7 +22,8 @@ import java.util.Properties;
 /**
  * An S3-compatible server in this JVM: s3proxy over the jclouds filesystem backend, so objects are plain files
  * under {@code BAGSFLOW_HOME/s3/data}. Bound to 127.0.0.1 and protected by credentials generated once and kept
- * in {@code BAGSFLOW_HOME/s3/credentials.json} (owner-only).
+ * in {@code BAGSFLOW_HOME/s3/credentials.json} (owner-only). Every file and folder it writes is private to the owner
+ * ({@link PrivateBlobStore}).
  */
 public final class EmbeddedS3Server implements AutoCloseable {
 
@@ -39,7 +41,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
 
     public static EmbeddedS3Server start(Path dataDirectory, Path credentialsFile, String bucket) {
         try {
-            Files.createDirectories(dataDirectory);
+            PrivateFiles.createDirectories(dataDirectory);
+            PrivateFiles.tightenTree(dataDirectory);
             String[] keys = credentials(credentialsFile);
             Properties props = new Properties();
             props.setProperty("jclouds.filesystem.basedir", dataDirectory.toString());
@@ -50,7 +53,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
             int port = FreePort.find();
             URI uri = URI.create("http://127.0.0.1:" + port);
             S3Proxy proxy = S3Proxy.builder()
-                    .blobStore(context.getBlobStore())
+                    .blobStore(new PrivateBlobStore(context.getBlobStore(), dataDirectory))
                     .endpoint(uri)
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, keys[0], keys[1])
                     // a handful of workers talk to it; Jetty's default pool of 200 threads is wasted memory

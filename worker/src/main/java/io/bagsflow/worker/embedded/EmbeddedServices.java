@@ -2,9 +2,11 @@ package io.bagsflow.worker.embedded;
 
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.ConfigurationException;
+import io.bagsflow.worker.config.DiskSpace;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.PostgresEndpoint;
+import io.bagsflow.worker.config.PrivateFiles;
 import io.bagsflow.worker.config.S3Endpoint;
 import io.bagsflow.worker.config.TemporalEndpoint;
 import org.slf4j.Logger;
@@ -16,11 +18,13 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The embedded default: starts, for each service that no environment variable points elsewhere, its embedded
@@ -55,10 +59,13 @@ public final class EmbeddedServices implements AutoCloseable {
             S3Endpoint s3 = env.s3().orElse(null);
             TemporalEndpoint temporal = env.temporal().orElse(null);
             if (pg == null || s3 == null || temporal == null) {
+                DiskSpace.requireMinimum(home.root(), DiskSpace.SYSTEM);
+                home.makePrivate();
                 toClose.push(lockHome(home));
             }
             if (pg == null) {
-                EmbeddedPostgresServer server = EmbeddedPostgresServer.start(home.postgresData());
+                EmbeddedPostgresServer server = EmbeddedPostgresServer.start(home.postgresData(),
+                        home.postgresCredentials());
                 toClose.push(server);
                 pg = server.endpoint();
                 started.add("PostgreSQL");
@@ -122,7 +129,8 @@ public final class EmbeddedServices implements AutoCloseable {
     private static AutoCloseable lockHome(BagsflowHome home) {
         try {
             Files.createDirectories(home.root());
-            FileChannel channel = FileChannel.open(home.upLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(home.upLock(), Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();

@@ -2,6 +2,8 @@ package io.bagsflow.worker.embedded;
 
 import io.bagsflow.db.Database;
 import io.bagsflow.db.RunRepository;
+import io.bagsflow.worker.config.PostgresCredentials;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,11 +11,19 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EmbeddedPostgresServerTest {
@@ -58,6 +68,84 @@ class EmbeddedPostgresServerTest {
             assertFalse(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false));
             assertEquals("written-by-child", new RunRepository(db).findRun("run-child").orElseThrow().dataset());
         }
+    }
+
+    @Test
+    void loggingInNeedsTheGeneratedPasswordForTheSuperuserAndTheBagsflowUser(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("postgres").resolve("data");
+        Path credentialsFile = dir.resolve("postgres").resolve("credentials.json");
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data, credentialsFile)) {
+            PostgresCredentials credentials = PostgresCredentials.loadOrCreate(credentialsFile);
+            String url = pg.endpoint().jdbcUrl();
+            assertEquals("bagsflow", pg.endpoint().user());
+            assertEquals(credentials.password(), pg.endpoint().password());
+            for (String[] login : new String[][] {{"postgres", credentials.superuserPassword()},
+                                                   {"bagsflow", credentials.password()}}) {
+                assertLoginFails(url, login[0], "wrong-" + login[1]);
+                assertLoginFails(url, login[0], "");
+                try (Connection c = DriverManager.getConnection(url, login[0], login[1])) {
+                    assertTrue(c.isValid(5));
+                }
+            }
+            assertEquals("scram-sha-256", pg.setting("password_encryption"));
+            assertFalse(HostBasedAuthentication.trusts(data), Files.readString(data.resolve("pg_hba.conf")));
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(credentialsFile));
+        }
+        // the same home keeps its passwords across restarts
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data, credentialsFile)) {
+            assertEquals(PostgresCredentials.loadOrCreate(credentialsFile).password(), pg.endpoint().password());
+            try (Database db = open(pg)) {
+                new RunRepository(db).createRun("run-1", "wf", "{}", "0.1.0", "synth:tiny:7", null);
+            }
+        }
+    }
+
+    @Test
+    void theBagsflowUserIsNoSuperuser(@TempDir Path dir) throws Exception {
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("data"));
+             Connection c = DriverManager.getConnection(pg.endpoint().jdbcUrl(), pg.endpoint().user(),
+                     pg.endpoint().password());
+             Statement s = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class,
+                    () -> s.execute("COPY (SELECT 1) TO PROGRAM 'true'"));
+            assertTrue(e.getMessage().contains("permission denied")
+                    || e.getMessage().contains("must be superuser"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aDataFolderThatTrustedEveryLoginIsClosedAndHandedToTheBagsflowUser(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("postgres").resolve("data");
+        // what an older bagsflow made: zonky's default trust, the schema created by the superuser
+        try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
+                .start()) {
+            try (Connection c = old.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE bagsflow");
+            }
+            try (Database db = Database.open(old.getJdbcUrl("postgres", "bagsflow"), "postgres", "")) {
+                new RunRepository(db).createRun("run-old", "wf", "{}", "0.1.0", "from-before", null);
+            }
+        }
+        assertTrue(HostBasedAuthentication.trusts(data));
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data)) {
+            assertFalse(HostBasedAuthentication.trusts(data));
+            assertLoginFails(pg.endpoint().jdbcUrl(), "postgres", "");
+            try (Database db = open(pg)) {
+                RunRepository runs = new RunRepository(db);
+                assertEquals("from-before", runs.findRun("run-old").orElseThrow().dataset());
+                runs.createRun("run-new", "wf-new", "{}", "0.1.0", "after", null);
+            }
+        }
+    }
+
+    private static void assertLoginFails(String url, String user, String password) {
+        SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(url, user, password).close(),
+                user + " logged in with a wrong password");
+        // a wrong password is refused by the server; an empty one already by the driver, since SCRAM is asked for
+        assertTrue(e.getMessage().contains("password authentication failed")
+                || e.getMessage().contains("SCRAM-based authentication, but the password is an empty string"),
+                e.getMessage());
     }
 
     private static Database open(EmbeddedPostgresServer pg) {

@@ -13,7 +13,8 @@ import java.util.TreeMap;
 /**
  * Applies {@code key=value} overrides to a spec: the key is a dotted path ({@code detector.learningRate},
  * {@code dataset.val}), the value JSON ({@code 0.01}, {@code [0,5,50]}) or, if it does not parse as JSON, a string.
- * Pure and deterministic, so the workflow can apply the overrides of a {@code retryStage} signal itself.
+ * Pure and deterministic, so the workflow can apply the overrides of a {@code retryStage} signal itself. A value
+ * outside its {@link SpecRanges range} is an {@link IllegalArgumentException} naming the key.
  */
 public final class SpecOverrides {
 
@@ -32,11 +33,14 @@ public final class SpecOverrides {
         for (Map.Entry<String, String> e : new TreeMap<>(overrides).entrySet()) {
             set(root, e.getKey(), parseValue(e.getValue()));
         }
+        PipelineSpec result;
         try {
-            return JSON.treeToValue(root, PipelineSpec.class).withDefaults();
+            result = JSON.treeToValue(root, PipelineSpec.class).withDefaults();
         } catch (JsonProcessingException ex) {
             throw new IllegalArgumentException("override does not fit the spec: " + ex.getOriginalMessage(), ex);
         }
+        SpecRanges.check(result);
+        return result;
     }
 
     private static void set(ObjectNode root, String path, JsonNode value) {
