@@ -222,6 +222,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 checkpoint.sha256(), inputs.get(MANIFEST).sha256(), inputs.get(GROUPS).sha256(), config.toJson(),
                 CodeVersion.get(), attemptId, null);
         LineageRepository.insertModel(c, m);
+        // a training made again (its earlier checkpoint was corrupt) may give other bytes: the run's model follows
+        LineageRepository.remakeModel(c, m);
         return new ModelRef(m.id(), kind, generation, parent, checkpoint);
     }
 
