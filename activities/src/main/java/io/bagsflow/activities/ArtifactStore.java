@@ -148,7 +148,8 @@ public final class ArtifactStore {
     }
 
     void ensureBucket() {
-        retried("reaching bucket " + bucket, this::ensureBucketOnce);
+        // one try: a command or a worker that starts against a server that is not there says so at once
+        ensureBucketOnce();
     }
 
     private void ensureBucketOnce() {

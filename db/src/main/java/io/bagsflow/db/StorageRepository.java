@@ -111,6 +111,33 @@ public final class StorageRepository {
         });
     }
 
+    /** How many checkpoint rows (of any attempt) name these bytes. */
+    public int checkpointRows(String sha256) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM checkpoint WHERE sha256 = ?")) {
+                ps.setString(1, sha256);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** The ids of runs that are RUNNING or WAITING_FOR_RETRY: their work folders and objects are left alone. */
+    public Set<String> activeRuns() {
+        return db.inTransaction(c -> {
+            Set<String> out = new HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM pipeline_run "
+                    + "WHERE status IN ('RUNNING', 'WAITING_FOR_RETRY')"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
     /** Forgets a checkpoint whose object gc deleted. */
     public void deleteCheckpoint(long attemptId, int iteration) {
         db.inTransaction(c -> {
