@@ -164,7 +164,10 @@ public final class StorageGc {
                     }
                 }
             } catch (ArtifactStoreException e) {
-                notes.add("incomplete multipart uploads not checked: " + e.getMessage());
+                String m = String.valueOf(e.getMessage());
+                notes.add(m.contains("Response code: 501") ? "incomplete multipart uploads not checked: this S3 "
+                        + "server does not implement listing them (HTTP 501); on MinIO or AWS a bucket lifecycle rule "
+                        + "(AbortIncompleteMultipartUpload) removes them" : "incomplete multipart uploads not checked: " + m);
             }
         }
         localFiles(options, cutoff, now, freed);

@@ -206,11 +206,14 @@ public final class RunRepository {
         });
     }
 
-    /** Stores the latest progress of a running attempt (a small JSON object). */
+    /**
+     * Stores the latest progress of a running attempt (a small JSON object). An attempt that has ended keeps the
+     * final state written with its end: a late background write cannot replace it.
+     */
     public void updateProgress(long attemptId, String progressJson) {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE stage_attempt SET progress = ?::jsonb WHERE id = ?")) {
+                    "UPDATE stage_attempt SET progress = ?::jsonb WHERE id = ? AND status = 'RUNNING'")) {
                 ps.setString(1, progressJson);
                 ps.setLong(2, attemptId);
                 ps.executeUpdate();

@@ -121,6 +121,28 @@ class StorageFaultsTest {
     }
 
     @Test
+    void gcSaysSoWhenTheServerCannotListKilledMultipartUploads(@TempDir Path home) throws Exception {
+        S3Endpoint s3 = TestServices.get().endpoints().s3();
+        io.minio.MinioAsyncClient async = io.minio.MinioAsyncClient.builder().endpoint(s3.endpoint())
+                .credentials(s3.accessKey(), s3.secretKey()).region("us-east-1").build();
+        // an upload that started, sent a part, and was never completed: what a killed upload leaves
+        String uploadId = async.createMultipartUploadAsync(BUCKET, null, "tmp/killed", null, null).get()
+                .result().uploadId();
+        byte[] part = new byte[1024];
+        async.uploadPartAsync(BUCKET, null, "tmp/killed", part, part.length, uploadId, 1, null, null).get();
+
+        var pg = TestServices.get().endpoints().postgres();
+        try (io.bagsflow.db.Database db = io.bagsflow.db.Database.open(pg.jdbcUrl(), pg.user(), pg.password())) {
+            StorageGc.Report report = new StorageGc(store, new io.bagsflow.db.StorageRepository(db), home)
+                    .collect(new StorageGc.Options(true, 1, Duration.ZERO, Duration.ofDays(7)), async);
+            // the embedded S3 server (s3proxy, filesystem) answers 501 to ListMultipartUploads; MinIO lists them
+            assertTrue(report.notes().stream().anyMatch(n -> n.contains("multipart") && n.contains("501")),
+                    report.notes()::toString);
+        }
+        async.abortMultipartUploadAsync(BUCKET, null, "tmp/killed", uploadId, null, null).get();
+    }
+
+    @Test
     void anUnreachableS3ServerIsRetriedForTheWindowThenNamed() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
