@@ -7,6 +7,9 @@ import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
 import io.minio.Directive;
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MinioAsyncClient;
+import io.minio.Result;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
@@ -14,6 +17,10 @@ import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import io.minio.messages.Upload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -21,15 +28,19 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Content-addressed artifact storage on any S3 server, through the MinIO client. An artifact's key is derived
@@ -38,7 +49,12 @@ import java.util.UUID;
  *
  * <p>Streams are hashed while they are uploaded: an unknown-size stream goes up in multipart parts to a
  * temporary key and is then copied server-side to its content key. Downloads are hashed too and fail if the
- * bytes do not match their key.
+ * bytes do not match their key: the object is then removed (and reported to the {@link Damage} listener) so that
+ * the next put of the same content stores it again; a put of an existing key hashes the stored bytes and replaces
+ * a damaged object.
+ *
+ * <p>Every call to the server is retried with backoff while the server is unreachable, for the {@link Outages}
+ * window; then it fails with an {@link OutageException} that names S3.
  */
 public final class ArtifactStore {
 
@@ -47,12 +63,61 @@ public final class ArtifactStore {
     /** S3's limit for a single-request server-side copy. */
     private static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
 
+    private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
+
+    /** Told when stored bytes turn out damaged, and when content is stored (which repairs earlier damage). */
+    public interface Damage {
+        void corrupt(String key, String expectedSha256, String actualSha256, String detectedBy);
+
+        void stored(String sha256);
+
+        Damage NONE = new Damage() {
+            @Override
+            public void corrupt(String key, String expectedSha256, String actualSha256, String detectedBy) {
+            }
+
+            @Override
+            public void stored(String sha256) {
+            }
+        };
+    }
+
+    /** An object in the bucket, for listings (gc, verify). */
+    public record Listed(String key, long size, Instant lastModified) {
+    }
+
+    /** A multipart upload that never completed: its parts take space until it is aborted. */
+    public record IncompleteUpload(String key, String uploadId, Instant initiated) {
+    }
+
     private final MinioClient client;
     private final String bucket;
+    private final Outages outages;
+    private final Damage damage;
 
     public ArtifactStore(MinioClient client, String bucket) {
+        this(client, bucket, Outages.fromEnvironment(), Damage.NONE);
+    }
+
+    private ArtifactStore(MinioClient client, String bucket, Outages outages, Damage damage) {
         this.client = client;
         this.bucket = bucket;
+        this.outages = outages;
+        this.damage = damage;
+    }
+
+    /** The same store, waiting out outages for another window (short for checkpoints, which may be skipped). */
+    public ArtifactStore withOutages(Outages other) {
+        return new ArtifactStore(client, bucket, other, damage);
+    }
+
+    /** The same store, reporting damaged objects (and stores that repair them) to {@code listener}. */
+    public ArtifactStore withDamageListener(Damage listener) {
+        return new ArtifactStore(client, bucket, outages, listener);
+    }
+
+    public Outages outages() {
+        return outages;
     }
 
     /** Connects to an S3 endpoint and makes sure the bucket exists. */
@@ -74,7 +139,7 @@ public final class ArtifactStore {
 
     /** Plain objects of any bucket the same credentials can read (datasets kept in S3). */
     public S3Objects objects() {
-        return new S3Objects(client);
+        return new S3Objects(client, outages);
     }
 
     /** The key an artifact with this hash is stored under. */
@@ -83,6 +148,11 @@ public final class ArtifactStore {
     }
 
     void ensureBucket() {
+        // one try: a command or a worker that starts against a server that is not there says so at once
+        ensureBucketOnce();
+    }
+
+    private void ensureBucketOnce() {
         try {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
                 client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
@@ -96,7 +166,10 @@ public final class ArtifactStore {
         }
     }
 
-    /** Stores a file. The file is hashed first, so bytes already stored are not uploaded again. */
+    /**
+     * Stores a file. The file is hashed first, so bytes already stored are not uploaded again, unless the stored
+     * object is damaged: then it is replaced.
+     */
     public StoredArtifact put(Path file, String mediaType) {
         String sha256;
         long size;
@@ -105,23 +178,32 @@ public final class ArtifactStore {
             size = digest.transferTo(OutputStream.nullOutputStream());
             sha256 = Sha256.hex(digest.getMessageDigest());
         } catch (IOException e) {
-            throw new ArtifactStoreException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        Optional<StoredArtifact> existing = stat(sha256);
+        Optional<StoredArtifact> existing = intact(sha256, size);
         if (existing.isPresent()) {
-            return checkSame(existing.get(), size);
+            return existing.get();
         }
         String key = keyOf(sha256);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            // S3 makes an object visible only once its upload completes, so a crash here leaves nothing behind.
-            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                    .stream(in, size, size > PART_SIZE ? PART_SIZE : -1)
-                    .contentType(mediaType)
-                    .userMetadata(Map.of("sha256", sha256))
-                    .build());
-        } catch (Exception e) {
-            throw failure("cannot upload " + file + " to " + key, e);
-        }
+        retried("uploading " + file + " to " + key, () -> {
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                // S3 makes an object visible only once its upload completes, so a crash here leaves nothing behind.
+                client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                        .stream(in, size, size > PART_SIZE ? PART_SIZE : -1)
+                        .contentType(mediaType)
+                        .userMetadata(Map.of("sha256", sha256))
+                        .build());
+            } catch (IOException e) {
+                // reading the local file failed: not the server's fault
+                if (!Files.isReadable(file)) {
+                    throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+                }
+                throw failure("cannot upload " + file + " to " + key, e);
+            } catch (Exception e) {
+                throw failure("cannot upload " + file + " to " + key, e);
+            }
+        });
+        stored(sha256);
         return new StoredArtifact(sha256, size, mediaType, key);
     }
 
@@ -144,12 +226,13 @@ public final class ArtifactStore {
             }
             String sha256 = Sha256.hex(digest.getMessageDigest());
             long size = counted.count();
-            Optional<StoredArtifact> existing = stat(sha256);
+            Optional<StoredArtifact> existing = intact(sha256, size);
             if (existing.isPresent()) {
-                return checkSame(existing.get(), size);
+                return existing.get();
             }
             String key = keyOf(sha256);
-            copy(tmpKey, key, size, mediaType, sha256);
+            retried("copying " + tmpKey + " to " + key, () -> copy(tmpKey, key, size, mediaType, sha256));
+            stored(sha256);
             return new StoredArtifact(sha256, size, mediaType, key);
         } finally {
             remove(tmpKey);
@@ -159,26 +242,33 @@ public final class ArtifactStore {
     /** Stores bytes held in memory (small JSON files and the like). */
     public StoredArtifact put(byte[] bytes, String mediaType) {
         String sha256 = Sha256.of(bytes);
-        Optional<StoredArtifact> existing = stat(sha256);
+        Optional<StoredArtifact> existing = intact(sha256, bytes.length);
         if (existing.isPresent()) {
-            return checkSame(existing.get(), bytes.length);
+            return existing.get();
         }
         String key = keyOf(sha256);
-        try {
-            client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                    .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
-                    .contentType(mediaType)
-                    .userMetadata(Map.of("sha256", sha256))
-                    .build());
-        } catch (Exception e) {
-            throw failure("cannot upload to " + key, e);
-        }
+        retried("uploading to " + key, () -> {
+            try {
+                client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
+                        .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                        .contentType(mediaType)
+                        .userMetadata(Map.of("sha256", sha256))
+                        .build());
+            } catch (Exception e) {
+                throw failure("cannot upload to " + key, e);
+            }
+        });
+        stored(sha256);
         return new StoredArtifact(sha256, bytes.length, mediaType, key);
     }
 
     /** Size and media type of a stored artifact, or empty if none has this hash. */
     public Optional<StoredArtifact> stat(String sha256) {
         String key = keyOf(checkHash(sha256));
+        return outages.call(Outages.Dependency.S3, "looking up " + key, () -> statOnce(sha256, key));
+    }
+
+    private Optional<StoredArtifact> statOnce(String sha256, String key) {
         try {
             StatObjectResponse st = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
             return Optional.of(new StoredArtifact(sha256, st.size(), st.contentType(), key));
@@ -200,19 +290,27 @@ public final class ArtifactStore {
     /** Opens the artifact's bytes as a stream; the caller closes it. Not verified: use {@link #get} for that. */
     public InputStream open(String sha256) {
         String key = keyOf(checkHash(sha256));
-        try {
-            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
-        } catch (Exception e) {
-            throw failure("cannot download " + key, e);
-        }
+        return outages.call(Outages.Dependency.S3, "downloading " + key, () -> {
+            try {
+                return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+            } catch (Exception e) {
+                throw failure("cannot download " + key, e);
+            }
+        });
     }
 
-    /** Streams the artifact into {@code out}, verifying its hash at the end. */
+    /**
+     * Streams the artifact into {@code out}, verifying its hash at the end (not retried once bytes went out: use
+     * {@link #get(String, Path)} for that). Bytes that do not match are a {@link CorruptArtifactException}.
+     */
     public long get(String sha256, OutputStream out) {
         try (InputStream in = open(sha256)) {
             DigestInputStream digest = new DigestInputStream(in, Sha256.digest());
             long n = digest.transferTo(out);
-            verify(sha256, digest.getMessageDigest());
+            String actual = Sha256.hex(digest.getMessageDigest());
+            if (!actual.equals(sha256)) {
+                throw corrupt(sha256, actual, "DOWNLOAD");
+            }
             return n;
         } catch (IOException e) {
             throw new ArtifactStoreException("cannot download " + keyOf(sha256) + ": " + e.getMessage(), e);
@@ -224,6 +322,11 @@ public final class ArtifactStore {
      * place, so {@code file} never holds partial or wrong bytes.
      */
     public Path get(String sha256, Path file) {
+        return outages.call(Outages.Dependency.S3, "downloading " + keyOf(sha256) + " to " + file,
+                () -> getOnce(sha256, file));
+    }
+
+    private Path getOnce(String sha256, Path file) {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = null;
         try {
@@ -235,7 +338,7 @@ public final class ArtifactStore {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return file;
         } catch (IOException e) {
-            throw new ArtifactStoreException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -272,23 +375,138 @@ public final class ArtifactStore {
         try {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
         } catch (Exception ignored) {
-            // a leftover tmp/ object wastes space but is never referenced; a bucket lifecycle rule can expire it
+            // a leftover tmp/ object wastes space but is never referenced; `bagsflow gc` removes it
         }
     }
 
-    private static StoredArtifact checkSame(StoredArtifact existing, long size) {
-        if (existing.size() != size) {
-            throw new ArtifactStoreException("artifact " + existing.key() + " already holds " + existing.size()
-                    + " bytes but the new content with the same hash has " + size + "; refusing to overwrite");
+    /** Removes an object (gc, or damaged bytes); retried while the server is unreachable. */
+    public void removeKey(String key) {
+        retried("removing " + key, () -> {
+            try {
+                client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            } catch (Exception e) {
+                throw failure("cannot remove " + key, e);
+            }
+        });
+    }
+
+    /** Every object under a prefix of the bucket ("" for all), sorted by key. */
+    public List<Listed> list(String prefix) {
+        return outages.call(Outages.Dependency.S3, "listing " + bucket + "/" + prefix, () -> {
+            List<Listed> out = new ArrayList<>();
+            try {
+                for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
+                        .recursive(true).build())) {
+                    Item item = r.get();
+                    if (!item.isDir()) {
+                        out.add(new Listed(item.objectName(), item.size(),
+                                item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant()));
+                    }
+                }
+            } catch (Exception e) {
+                throw failure("cannot list " + prefix, e);
+            }
+            out.sort((a, b) -> a.key().compareTo(b.key()));
+            return out;
+        });
+    }
+
+    /**
+     * The hash of the bytes stored under a content key, computed by reading them all: empty when they match the
+     * key, else the hash they have. Used by {@code gc --verify} and by put before it trusts an existing object.
+     */
+    public Optional<String> damage(String sha256) {
+        String key = keyOf(checkHash(sha256));
+        String actual = outages.call(Outages.Dependency.S3, "reading " + key, () -> {
+            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+                DigestInputStream digest = new DigestInputStream(in, Sha256.digest());
+                digest.transferTo(OutputStream.nullOutputStream());
+                return Sha256.hex(digest.getMessageDigest());
+            } catch (Exception e) {
+                throw failure("cannot read " + key, e);
+            }
+        });
+        return actual.equals(sha256) ? Optional.empty() : Optional.of(actual);
+    }
+
+    /**
+     * Damaged bytes found: reported to the listener, the object removed (so reuse and resume see it missing and
+     * the next put stores it again), and the exception to throw.
+     */
+    public CorruptArtifactException corrupt(String sha256, String actual, String detectedBy) {
+        String key = keyOf(sha256);
+        log.warn("{} is corrupt (its bytes hash to {}); removing it", key, actual);
+        try {
+            damage.corrupt(key, sha256, actual, detectedBy);
+        } catch (RuntimeException e) {
+            log.warn("cannot record that {} is corrupt: {}", key, e.getMessage());
+        }
+        try {
+            removeKey(key);
+        } catch (RuntimeException e) {
+            log.warn("cannot remove corrupt {}: {}", key, e.getMessage());
+        }
+        return new CorruptArtifactException(sha256, actual);
+    }
+
+    /**
+     * The stored artifact with this hash if it is there and intact. An object of another size, or whose bytes do
+     * not hash to its key, is damaged: it is reported and removed, and the caller stores the content again.
+     */
+    private Optional<StoredArtifact> intact(String sha256, long size) {
+        Optional<StoredArtifact> existing = stat(sha256);
+        if (existing.isEmpty()) {
+            return existing;
+        }
+        if (existing.get().size() != size) {
+            corrupt(sha256, "(" + existing.get().size() + " bytes instead of " + size + ")", "PUT");
+            return Optional.empty();
+        }
+        Optional<String> damaged = damage(sha256);
+        if (damaged.isPresent()) {
+            corrupt(sha256, damaged.get(), "PUT");
+            return Optional.empty();
         }
         return existing;
     }
 
-    private static void verify(String expected, MessageDigest digest) {
-        String actual = Sha256.hex(digest);
-        if (!actual.equals(expected)) {
-            throw new ArtifactStoreException("artifact " + keyOf(expected) + " is corrupt: its bytes hash to "
-                    + actual);
+    private void stored(String sha256) {
+        try {
+            damage.stored(sha256);
+        } catch (RuntimeException e) {
+            log.warn("cannot record that {} was stored intact: {}", keyOf(sha256), e.getMessage());
+        }
+    }
+
+    private void retried(String what, Runnable work) {
+        outages.run(Outages.Dependency.S3, what, work);
+    }
+
+    /**
+     * Multipart uploads that were started and never completed nor aborted (a killed upload): their parts take space
+     * on the server. Empty with a warning if the server cannot list them.
+     */
+    public List<IncompleteUpload> incompleteUploads(MinioAsyncClient async) {
+        List<IncompleteUpload> out = new ArrayList<>();
+        try {
+            var result = async.listMultipartUploadsAsync(bucket, null, null, null, null, 1000, null, null, null, null)
+                    .get().result();
+            for (Upload u : result.uploads()) {
+                out.add(new IncompleteUpload(u.objectName(), u.uploadId(),
+                        u.initiated() == null ? Instant.EPOCH : u.initiated().toInstant()));
+            }
+        } catch (Exception e) {
+            throw failure("cannot list incomplete multipart uploads", e);
+        }
+        return out;
+    }
+
+    /** Aborts an incomplete multipart upload, freeing its parts. */
+    public void abortUpload(MinioAsyncClient async, IncompleteUpload upload) {
+        try {
+            async.abortMultipartUploadAsync(bucket, null, upload.key(), upload.uploadId(), null, null).get();
+        } catch (Exception e) {
+            throw failure("cannot abort the multipart upload " + upload.uploadId() + " of " + upload.key(), e);
         }
     }
 

@@ -49,13 +49,20 @@ public final class S3Objects {
     }
 
     private final MinioClient client;
+    private final Outages outages;
 
-    S3Objects(MinioClient client) {
+    S3Objects(MinioClient client, Outages outages) {
         this.client = client;
+        this.outages = outages;
     }
 
     /** Every object under a prefix, sorted by key. */
     public List<S3Object> list(S3Uri folder) {
+        return outages.call(Outages.Dependency.S3, "listing s3://" + folder.bucket() + "/" + folder.prefix(),
+                () -> listOnce(folder));
+    }
+
+    private List<S3Object> listOnce(S3Uri folder) {
         List<S3Object> out = new ArrayList<>();
         try {
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(folder.bucket())
@@ -75,10 +82,18 @@ public final class S3Objects {
 
     /** One object's size and ETag, if it exists. */
     public Optional<S3Object> stat(String bucket, String key) {
+        return outages.call(Outages.Dependency.S3, "looking up s3://" + bucket + "/" + key,
+                () -> statOnce(bucket, key));
+    }
+
+    private Optional<S3Object> statOnce(String bucket, String key) {
         try {
             var st = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
             return Optional.of(new S3Object(key, st.size(), st.etag()));
         } catch (ErrorResponseException e) {
+            if (ArtifactStoreException.isOutage(e)) {
+                throw new ArtifactStoreException("cannot stat s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
+            }
             return Optional.empty();
         } catch (Exception e) {
             throw new ArtifactStoreException("cannot stat s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
@@ -87,6 +102,11 @@ public final class S3Objects {
 
     /** Downloads one object to a file (its folder is created). */
     public Path download(String bucket, String key, Path file) {
+        return outages.call(Outages.Dependency.S3, "downloading s3://" + bucket + "/" + key,
+                () -> downloadOnce(bucket, key, file));
+    }
+
+    private Path downloadOnce(String bucket, String key, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.deleteIfExists(file);

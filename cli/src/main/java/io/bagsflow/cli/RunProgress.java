@@ -16,7 +16,9 @@ import java.util.Locale;
 
 /**
  * Follows a run from PostgreSQL and draws one progress bar per stage (steps, loss, ETA) until the run ends or waits
- * for a retry. Activities report {@code step}, {@code total} and a short {@code message} in their progress.
+ * for a retry. An attempt's stored progress has one shape (see {@code Attempt}): {@code step}, {@code total},
+ * {@code loss} (null before the first) and {@code checkpoint_iteration} (null before the first checkpoint), and
+ * optionally {@code eta_seconds} and a short {@code message}.
  */
 final class RunProgress {
 
@@ -127,13 +129,16 @@ final class RunProgress {
             bar.stepTo(Math.min(step, total));
         }
         StringBuilder msg = new StringBuilder(latest.part());
-        if (p.has("loss")) {
+        if (p.path("loss").isNumber()) {
             msg.append(String.format(Locale.ROOT, " loss %.3f", p.path("loss").asDouble()));
         }
-        if (p.has("eta_seconds")) {
+        if (p.path("checkpoint_iteration").isNumber()) {
+            msg.append(" ckpt ").append(p.path("checkpoint_iteration").asInt());
+        }
+        if (p.path("eta_seconds").isNumber()) {
             msg.append(" ETA ").append(formatDuration(Duration.ofSeconds(p.path("eta_seconds").asLong())));
         }
-        if (p.has("message")) {
+        if (p.path("message").isTextual()) {
             msg.append(' ').append(p.path("message").asText());
         }
         bar.setExtraMessage(msg.toString().trim());

@@ -14,6 +14,11 @@ import java.sql.SQLException;
  */
 public final class Database implements AutoCloseable {
 
+    /** Seconds to open a TCP connection and log in. */
+    static final int CONNECT_TIMEOUT_SECONDS = 10;
+    /** Seconds a statement may wait for the server's answer before the connection is declared dead. */
+    static final int SOCKET_TIMEOUT_SECONDS = 120;
+
     private final HikariDataSource dataSource;
 
     private Database(HikariDataSource dataSource) {
@@ -32,6 +37,16 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(0);
         config.setConnectionTimeout(10_000);
         config.setInitializationFailTimeout(10_000);
+        // A hung server must surface as an error, not as threads blocked forever: connecting gives up after
+        // CONNECT_TIMEOUT, a statement whose answer never comes after SOCKET_TIMEOUT (our statements are small),
+        // and TCP keepalive notices a peer that vanished without closing the connection (a power cut).
+        config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+        config.addDataSourceProperty("loginTimeout", String.valueOf(CONNECT_TIMEOUT_SECONDS));
+        config.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT_SECONDS));
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        // Pooled connections are checked every few minutes, so a server restart is noticed before a write needs one.
+        config.setKeepaliveTime(120_000);
+        config.setValidationTimeout(5_000);
         HikariDataSource ds = new HikariDataSource(config);
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
@@ -55,7 +70,12 @@ public final class Database implements AutoCloseable {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException lost) {
+                    // the connection is gone (the usual reason the work failed): the first error says why
+                    e.addSuppressed(lost);
+                }
                 throw e;
             }
         } catch (SQLException e) {

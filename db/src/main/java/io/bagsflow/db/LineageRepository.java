@@ -38,6 +38,22 @@ public final class LineageRepository {
         });
     }
 
+    /**
+     * Points a run's model at the checkpoint an attempt made again (its stored bytes were corrupt and a remade
+     * training gave other bytes): without this, the row would keep naming the removed checkpoint. A no-op when the
+     * row already has this checkpoint.
+     */
+    public static void remakeModel(Connection c, ModelRecord m) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE model SET checkpoint_sha256 = ?, stage_attempt_id = ? "
+                + "WHERE id = ? AND checkpoint_sha256 <> ?")) {
+            ps.setString(1, m.checkpointSha256());
+            setLong(ps, 2, m.stageAttemptId());
+            ps.setString(3, m.id());
+            ps.setString(4, m.checkpointSha256());
+            ps.executeUpdate();
+        }
+    }
+
     /** Inserts a model within the caller's transaction (see {@link #insertModel(ModelRecord)}). */
     public static void insertModel(Connection c, ModelRecord m) throws SQLException {
         {

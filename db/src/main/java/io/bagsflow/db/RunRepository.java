@@ -162,29 +162,32 @@ public final class RunRepository {
         });
     }
 
-    /** A training checkpoint an attempt recorded in its progress: iteration and artifact hash. */
-    public record Checkpoint(int iteration, String sha256) {
+    /**
+     * Records an attempt that failed before it could start its work (computing its stage key failed: hashing the
+     * input files, listing an S3 prefix): a FAILED attempt with the error, so the stage shows why and
+     * {@code stage retry} accepts it. {@code stageKey} is whatever part of the key is known.
+     */
+    public StageAttempt recordFailedAttempt(String runId, String stage, String part, String stageKey, String worker,
+                                            String errorClass, String errorMessage) {
+        return db.inTransaction(c -> {
+            lockRun(c, runId);
+            long id = insertAttempt(c, runId, stage, part, stageKey, worker, null);
+            close(c, id, "FAILED", errorClass, errorMessage, null);
+            touchRun(c, runId);
+            return attempt(c, id);
+        });
     }
 
-    /**
-     * The newest checkpoint another attempt of this part of this run recorded in its progress (as
-     * {@code checkpoint_iteration} and {@code checkpoint_sha256}), for a retried attempt to resume from. Only
-     * attempts with the same stage key count: a retry with changed settings starts afresh.
-     */
-    public Optional<Checkpoint> latestCheckpoint(String runId, String stage, String part, String stageKey,
-                                                 long exceptAttemptId) {
+    /** The stage of this run whose attempt output these bytes (for a corrupt input: who must make it again). */
+    public Optional<String> producerStage(String runId, String sha256) {
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT (progress->>'checkpoint_iteration')::int, "
-                    + "progress->>'checkpoint_sha256' FROM stage_attempt WHERE run_id = ? AND stage = ? AND part = ? "
-                    + "AND stage_key = ? AND id <> ? AND progress->>'checkpoint_sha256' IS NOT NULL "
-                    + "ORDER BY (progress->>'checkpoint_iteration')::int DESC, id DESC LIMIT 1")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT s.stage FROM stage_attempt s "
+                    + "JOIN stage_output o ON o.stage_attempt_id = s.id WHERE s.run_id = ? AND o.artifact_sha256 = ? "
+                    + "ORDER BY " + STAGE_ORDER + " LIMIT 1")) {
                 ps.setString(1, runId);
-                ps.setString(2, stage);
-                ps.setString(3, part);
-                ps.setString(4, stageKey);
-                ps.setLong(5, exceptAttemptId);
+                ps.setString(2, sha256);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Checkpoint(rs.getInt(1), rs.getString(2))) : Optional.empty();
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
                 }
             }
         });
@@ -203,11 +206,14 @@ public final class RunRepository {
         });
     }
 
-    /** Stores the latest progress of a running attempt (a small JSON object). */
+    /**
+     * Stores the latest progress of a running attempt (a small JSON object). An attempt that has ended keeps the
+     * final state written with its end: a late background write cannot replace it.
+     */
     public void updateProgress(long attemptId, String progressJson) {
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE stage_attempt SET progress = ?::jsonb WHERE id = ?")) {
+                    "UPDATE stage_attempt SET progress = ?::jsonb WHERE id = ? AND status = 'RUNNING'")) {
                 ps.setString(1, progressJson);
                 ps.setLong(2, attemptId);
                 ps.executeUpdate();
@@ -229,6 +235,15 @@ public final class RunRepository {
      */
     public StageAttempt succeedAttempt(long attemptId, Map<String, ArtifactRecord> outputs,
                                        Database.SqlWork<?> alsoInTransaction) {
+        return succeedAttempt(attemptId, outputs, null, alsoInTransaction);
+    }
+
+    /**
+     * As {@link #succeedAttempt(long, Map, Database.SqlWork)}, also storing the attempt's final progress (its last
+     * state; null keeps what is stored).
+     */
+    public StageAttempt succeedAttempt(long attemptId, Map<String, ArtifactRecord> outputs, String finalProgressJson,
+                                       Database.SqlWork<?> alsoInTransaction) {
         return db.inTransaction(c -> {
             for (Map.Entry<String, ArtifactRecord> e : outputs.entrySet()) {
                 insertArtifact(c, e.getValue());
@@ -236,12 +251,8 @@ public final class RunRepository {
             }
             // after the outputs: lineage rows refer to them
             alsoInTransaction.run(c);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'SUCCEEDED', "
-                    + "ended_at = now(), error_class = NULL, error_message = NULL WHERE id = ? AND status = 'RUNNING'")) {
-                ps.setLong(1, attemptId);
-                if (ps.executeUpdate() != 1) {
-                    throw new DatabaseException("attempt " + attemptId + " is not running");
-                }
+            if (close(c, attemptId, "SUCCEEDED", null, null, finalProgressJson) != 1) {
+                throw new DatabaseException("attempt " + attemptId + " is not running");
             }
             return attempt(c, attemptId);
         });
@@ -249,16 +260,27 @@ public final class RunRepository {
 
     /** Closes an attempt as FAILED with the error's class and message. */
     public void failAttempt(long attemptId, String errorClass, String errorMessage) {
-        db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'FAILED', "
-                    + "ended_at = now(), error_class = ?, error_message = ? WHERE id = ? AND status = 'RUNNING'")) {
-                ps.setString(1, errorClass);
-                ps.setString(2, errorMessage);
-                ps.setLong(3, attemptId);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        failAttempt(attemptId, errorClass, errorMessage, null);
+    }
+
+    /** As {@link #failAttempt(long, String, String)}, also storing the attempt's final progress (null keeps it). */
+    public void failAttempt(long attemptId, String errorClass, String errorMessage, String finalProgressJson) {
+        db.inTransaction(c -> close(c, attemptId, "FAILED", errorClass, errorMessage, finalProgressJson));
+    }
+
+    /** Ends a RUNNING attempt; returns the number of rows changed (0 if it was not running). */
+    private static int close(Connection c, long attemptId, String status, String errorClass, String errorMessage,
+                             String finalProgressJson) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = ?, ended_at = now(), "
+                + "error_class = ?, error_message = ?, progress = COALESCE(?::jsonb, progress) "
+                + "WHERE id = ? AND status = 'RUNNING'")) {
+            ps.setString(1, status);
+            ps.setString(2, errorClass);
+            ps.setString(3, errorMessage);
+            ps.setString(4, finalProgressJson);
+            ps.setLong(5, attemptId);
+            return ps.executeUpdate();
+        }
     }
 
     /**

@@ -43,8 +43,9 @@ class RunRepositoryTest {
                 tables.add(rs.getString(1));
             }
         }
-        assertEquals(List.of("artifact", "category_ap", "evaluation", "flyway_schema_history", "model",
-                "pipeline_run", "stage_attempt", "stage_output"), tables);
+        // later migrations add tables; these are V1's and V2's
+        assertTrue(tables.containsAll(List.of("artifact", "category_ap", "checkpoint", "corrupt_object", "evaluation",
+                "flyway_schema_history", "model", "pipeline_run", "stage_attempt", "stage_output")), tables::toString);
     }
 
     @Test
@@ -162,22 +163,6 @@ class RunRepositoryTest {
         runs.succeedAttempt(control.id(), Map.of());
         assertEquals(List.of("bags/2", "control/1"), runs.findCompletedAttempts("run-1", "FINETUNE_BAGS").stream()
                 .map(a -> a.part() + "/" + a.attempt()).toList());
-    }
-
-    @Test
-    void aRetriedAttemptFindsTheNewestCheckpointOfEarlierAttempts() {
-        runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt first = runs.startAttempt("run-1", "TRAIN_BASE", "base", "k", "worker-a");
-        runs.updateProgress(first.id(), "{\"step\": 50, \"checkpoint_iteration\": 40, \"checkpoint_sha256\": \"aa\"}");
-        runs.updateProgress(first.id(), "{\"step\": 90, \"checkpoint_iteration\": 80, \"checkpoint_sha256\": \"bb\"}");
-        StageAttempt second = runs.startAttempt("run-1", "TRAIN_BASE", "base", "k", "worker-b");
-
-        assertEquals(new RunRepository.Checkpoint(80, "bb"),
-                runs.latestCheckpoint("run-1", "TRAIN_BASE", "base", "k", second.id()).orElseThrow());
-        assertTrue(runs.latestCheckpoint("run-1", "TRAIN_BASE", "other", "k", second.id()).isEmpty());
-        assertTrue(runs.latestCheckpoint("run-1", "TRAIN_BASE", "base", "k", first.id()).isEmpty());
-        // a retry with changed settings (another key) does not resume from the old settings' checkpoint
-        assertTrue(runs.latestCheckpoint("run-1", "TRAIN_BASE", "base", "k2", second.id()).isEmpty());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.bagsflow.worker;
 
 import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.activities.StorageDamage;
 import io.bagsflow.activities.health.PingActivitiesImpl;
 import io.bagsflow.activities.pipeline.DatasetCache;
 import io.bagsflow.activities.pipeline.EvaluationActivitiesImpl;
@@ -13,6 +14,7 @@ import io.bagsflow.db.Database;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.RunStateRepository;
+import io.bagsflow.db.StorageRepository;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.pipeline.PipelineLauncher;
@@ -64,8 +66,10 @@ public final class BagsflowWorker implements AutoCloseable {
                 endpoints.postgres().password());
         TemporalConnection temporal = null;
         try {
+            // damaged objects the store finds are recorded in PostgreSQL (reuse and resume skip them)
             ArtifactStore store = ArtifactStore.connect(endpoints.s3().endpoint(), endpoints.s3().accessKey(),
-                    endpoints.s3().secretKey(), endpoints.s3().bucket());
+                    endpoints.s3().secretKey(), endpoints.s3().bucket())
+                    .withDamageListener(new StorageDamage(new StorageRepository(database)));
             temporal = TemporalConnection.connect(endpoints.temporal(), identity);
             RunRepository runs = new RunRepository(database);
             StageRunner runner = new StageRunner(runs, store, identity, home.work());

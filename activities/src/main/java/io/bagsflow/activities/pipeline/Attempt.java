@@ -1,49 +1,65 @@
 package io.bagsflow.activities.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.StoredArtifact;
 import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.StorageRepository;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
-import io.temporal.activity.ActivityExecutionContext;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A running stage attempt as its work sees it: a private work folder, the artifact store, and progress reporting
  * that reaches both Temporal (heartbeats, so a lost worker is noticed) and PostgreSQL (so {@code runs show} and
  * progress bars see it, and a retried attempt finds the last checkpoint even if the final heartbeat never left).
+ *
+ * <p>The stored progress of an attempt is its last state in one shape, whatever the stage:
+ * {@code {"step": int, "total": int, "loss": number|null, "checkpoint_iteration": int|null}}, optionally with
+ * {@code message}, {@code eta_seconds}, {@code images_per_second} and {@code skipped_steps}. Rows are written in
+ * the background and best effort (training never waits for the database); the final state is written with the
+ * attempt's end.
  */
 public final class Attempt {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Progress rows are written at most this often; heartbeats are throttled by the Temporal SDK itself. */
-    private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
-
-    /** How often the keep-alive heartbeat beats while the work runs between progress reports. */
-    private static final long KEEP_ALIVE_MILLIS = 5_000;
+    /** The keys every stored progress has, in this order. */
+    public static final List<String> PROGRESS_KEYS = List.of("step", "total", "loss", "checkpoint_iteration");
 
     private final long id;
     private final String stageKey;
     private final Path workDir;
     private final ArtifactStore store;
+    private final ArtifactStore checkpointStore;
     private final RunRepository runs;
-    private final ActivityExecutionContext context;
-    private final Map<String, Object> lastCheckpoint = new LinkedHashMap<>();
-    private volatile Map<String, Object> lastDetails = Map.of();
-    private long lastProgressWrite;
+    private final Heartbeat heartbeat;
+    private final Map<String, Object> state = new LinkedHashMap<>();
+    private ProgressWriter writer;
 
-    Attempt(long id, String stageKey, Path workDir, ArtifactStore store, RunRepository runs,
-            ActivityExecutionContext context) {
+    Attempt(long id, String stageKey, Path workDir, ArtifactStore store, ArtifactStore checkpointStore,
+            RunRepository runs, Heartbeat heartbeat) {
         this.id = id;
         this.stageKey = stageKey;
         this.workDir = workDir;
         this.store = store;
+        this.checkpointStore = checkpointStore;
         this.runs = runs;
-        this.context = context;
+        this.heartbeat = heartbeat;
+        for (String key : PROGRESS_KEYS) {
+            state.put(key, null);
+        }
+        state.put("step", 0);
+        state.put("total", 0);
+    }
+
+    /** Starts writing progress rows (not for tests that only use the work folder and the store). */
+    Attempt recording(StorageRepository storage) {
+        writer = new ProgressWriter(id, runs, storage, this::progressJson);
+        return this;
     }
 
     public long id() {
@@ -69,89 +85,93 @@ public final class Attempt {
         return new ArtifactRef(a.sha256(), a.size(), a.mediaType());
     }
 
+    /**
+     * Uploads a periodic checkpoint and records it; returns false (and training goes on) if the S3 server does not
+     * take it within a short wait: a later checkpoint, or the final output, covers it.
+     */
+    public boolean uploadCheckpoint(Path file, int iteration) {
+        ArtifactRef ref;
+        try {
+            StoredArtifact a = checkpointStore.put(file, "application/zip");
+            ref = new ArtifactRef(a.sha256(), a.size(), a.mediaType());
+        } catch (RuntimeException e) {
+            if (e instanceof UncheckedIOException) {
+                throw e;
+            }
+            org.slf4j.LoggerFactory.getLogger(Attempt.class).warn("checkpoint {} of attempt {} skipped: {}",
+                    iteration, id, e.getMessage());
+            return false;
+        }
+        checkpointed(iteration, ref);
+        return true;
+    }
+
     /** Downloads an artifact to a file, verified against its hash. */
     public Path download(ArtifactRef artifact, Path file) {
-        heartbeat(Map.of("downloading", artifact.sha256()));
+        heartbeat.beat(Map.of("downloading", artifact.sha256()));
         return store.get(artifact.sha256(), file);
     }
 
     /**
-     * Reports progress: a heartbeat to Temporal with these details and, every few seconds, the attempt's progress
-     * row. Throws if Temporal cancelled the activity, which ends the work.
+     * Reports progress ({@code step}, {@code total}, {@code loss}, and any of the optional keys): a heartbeat to
+     * Temporal and the attempt's state, which the database gets within a few seconds. Throws if Temporal cancelled
+     * the activity, which ends the work.
      */
     public void progress(Map<String, Object> details) {
-        Map<String, Object> all = new LinkedHashMap<>(details);
-        all.putAll(lastCheckpoint);
-        heartbeat(all);
-        long now = System.nanoTime();
-        if (now - lastProgressWrite > PROGRESS_EVERY_NANOS) {
-            lastProgressWrite = now;
-            writeProgress(all);
+        Map<String, Object> snapshot;
+        synchronized (state) {
+            state.remove("message");
+            state.remove("eta_seconds");
+            state.putAll(details);
+            snapshot = new LinkedHashMap<>(state);
+        }
+        heartbeat.beat(snapshot);
+        if (writer != null) {
+            writer.changed();
         }
     }
 
     /**
-     * Records that a checkpoint of {@code iteration} is safely in the artifact store: written to the database at
-     * once (a retried attempt resumes from it) and heartbeated.
+     * Records that a checkpoint of {@code iteration} is safely in the artifact store: heartbeated at once and
+     * recorded in the database as soon as it answers (a retried attempt resumes from it).
      */
     public void checkpointed(int iteration, ArtifactRef checkpoint) {
-        lastCheckpoint.put("checkpoint_iteration", iteration);
-        lastCheckpoint.put("checkpoint_sha256", checkpoint.sha256());
-        lastCheckpoint.put("checkpoint_size", checkpoint.size());
-        Map<String, Object> all = new LinkedHashMap<>(lastCheckpoint);
-        all.put("iteration", iteration);
-        heartbeat(all);
-        writeProgress(all);
-        lastProgressWrite = System.nanoTime();
+        Map<String, Object> snapshot;
+        synchronized (state) {
+            state.put("checkpoint_iteration", iteration);
+            snapshot = new LinkedHashMap<>(state);
+        }
+        snapshot.put("checkpoint_sha256", checkpoint.sha256());
+        heartbeat.beat(snapshot);
+        if (writer != null) {
+            writer.checkpoint(new StorageRepository.Checkpoint(id, iteration, checkpoint.sha256(), checkpoint.size()));
+        }
     }
 
     /** Notes in the attempt's record that it continued an earlier attempt's work from this iteration. */
     public void resumedFrom(int iteration) {
+        synchronized (state) {
+            state.put("checkpoint_iteration", iteration);
+        }
         runs.markResumed(id, iteration);
     }
 
-    private void heartbeat(Map<String, Object> details) {
-        lastDetails = Map.copyOf(details);
-        if (context != null) {
-            context.heartbeat(new LinkedHashMap<>(details));
+    /** The attempt's state as stored: the documented shape. */
+    String progressJson() {
+        synchronized (state) {
+            return JSON.valueToTree(state).toString();
         }
     }
 
-    /**
-     * Heartbeats in the background while the work runs, so that long steps without progress reports (generating
-     * or extracting a dataset, building a feature cache) do not look like a lost worker. It only says the process
-     * lives; cancellation still reaches the work through its own {@link #progress} calls.
-     */
-    Heartbeats keepAlive() {
-        if (context == null) {
-            return () -> { };
+    /** Checkpoints the background writer has not recorded yet. */
+    List<StorageRepository.Checkpoint> pendingCheckpoints() {
+        return writer == null ? List.of() : writer.pendingCheckpoints();
+    }
+
+    /** Stops the background writer; the caller writes the final state with the attempt's end. */
+    void stopWriting() {
+        if (writer != null) {
+            writer.close();
         }
-        Thread ticker = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(KEEP_ALIVE_MILLIS);
-                    context.heartbeat(new LinkedHashMap<>(lastDetails));
-                }
-            } catch (InterruptedException stopped) {
-                // the work ended
-            } catch (RuntimeException cancelledOrFailed) {
-                // a cancelled activity's heartbeat throws; the work learns of it at its next progress report
-            }
-        }, "heartbeat-" + id);
-        ticker.setDaemon(true);
-        ticker.start();
-        return ticker::interrupt;
-    }
-
-    /** Stops the keep-alive heartbeat. */
-    @FunctionalInterface
-    interface Heartbeats extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    private void writeProgress(Map<String, Object> details) {
-        ObjectNode node = JSON.valueToTree(details);
-        runs.updateProgress(id, node.toString());
     }
 }

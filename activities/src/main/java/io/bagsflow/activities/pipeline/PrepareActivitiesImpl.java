@@ -67,9 +67,9 @@ public class PrepareActivitiesImpl implements PrepareActivities {
         DatasetSpec d = spec.dataset();
         String config = PipelineSpecs.toJson(Map.of("dataset", d.isSynthetic() ? d.synth() : "local",
                 "bins", spec.groups().bins()));
-        Map<String, String> inputs = d.isSynthetic() ? Map.of() : inputHashes(d);
-        String key = StageKey.of(Stage.PREPARE.name(), "", config, inputs);
-        return runner.run(input.runId(), Stage.PREPARE, "", key, spec.reuseEnabled(),
+        // hashing the inputs reads files and lists S3: a failure there is recorded as a failed attempt
+        return runner.run(input.runId(), Stage.PREPARE, "", () -> StageKey.of(Stage.PREPARE.name(), "", config,
+                        d.isSynthetic() ? Map.of() : inputHashes(d)), spec.reuseEnabled(),
                 attempt -> prepare(attempt, spec), StageRunner.NOTHING_TO_RECORD);
     }
 

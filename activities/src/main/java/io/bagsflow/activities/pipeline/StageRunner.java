@@ -1,9 +1,15 @@
 package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.activities.CorruptArtifactException;
+import io.bagsflow.activities.OutageException;
+import io.bagsflow.activities.Outages;
+import io.bagsflow.activities.Outages.Dependency;
 import io.bagsflow.db.ArtifactRecord;
+import io.bagsflow.db.DatabaseException;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
+import io.bagsflow.db.StorageRepository;
 import io.bagsflow.ml.dataset.InvalidDatasetException;
 import io.bagsflow.ml.detector.NonFiniteTrainingException;
 import io.bagsflow.ml.lvis.LvisFormatException;
@@ -25,12 +31,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -38,21 +47,44 @@ import java.util.stream.Stream;
  * otherwise open an attempt, do the work in a private folder, upload its outputs, and close the attempt as
  * SUCCEEDED together with its outputs and lineage rows in one transaction. A failure closes the attempt as FAILED;
  * bad input becomes a non-retryable failure, anything else is retried by Temporal.
+ *
+ * <p>Outages are waited out: the writes that must land (the attempt's start and end with its outputs and lineage)
+ * are retried for the {@link Outages} window, and a failure then names the database or S3. A failure before the
+ * attempt's row exists (computing the stage key) is recorded as a FAILED attempt too. An input whose bytes turn out
+ * corrupt fails the attempt; if an earlier stage of the run produced it, the failure says which (type
+ * {@link PipelineWorkflowImpl#CORRUPT_INPUT}), so the workflow makes it again.
  */
 public final class StageRunner {
 
     private static final Logger log = LoggerFactory.getLogger(StageRunner.class);
 
+    /** How long a periodic checkpoint's upload may wait for S3 before it is skipped and training goes on. */
+    static final Duration CHECKPOINT_UPLOAD_WAIT = Duration.ofSeconds(30);
+    /** The stage key recorded for an attempt that failed before its key was known. */
+    static final String UNKNOWN_KEY = "(not computed)";
+
     private final RunRepository runs;
+    private final StorageRepository storage;
     private final ArtifactStore store;
     private final String worker;
     private final Path workRoot;
+    private final Outages outages;
 
     public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot) {
+        this(runs, store, worker, workRoot, store.outages());
+    }
+
+    public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot, Outages outages) {
         this.runs = runs;
+        this.storage = new StorageRepository(runs.database());
         this.store = store;
         this.worker = worker;
         this.workRoot = workRoot;
+        this.outages = outages;
+    }
+
+    public StorageRepository storage() {
+        return storage;
     }
 
     public RunRepository runs() {
@@ -89,32 +121,76 @@ public final class StageRunner {
 
     public StageResult run(String runId, Stage stage, String part, String stageKey, boolean reuse, Work work,
                            Recorder recorder) {
+        return run(runId, stage, part, () -> stageKey, reuse, work, recorder);
+    }
+
+    /**
+     * As {@link #run(String, Stage, String, String, boolean, Work, Recorder)}, computing the key first: if that
+     * fails (input hashing, an S3 listing), the failure is recorded as a FAILED attempt of the part.
+     */
+    public StageResult run(String runId, Stage stage, String part, Callable<String> stageKey, boolean reuse,
+                           Work work, Recorder recorder) {
         long t0 = System.nanoTime();
-        Optional<StageResult> done = ownEarlierSuccess(runId, stage, part, stageKey, recorder, t0);
-        if (done.isPresent()) {
-            return done.get();
-        }
-        if (reuse) {
-            Optional<StageResult> reused = tryReuse(runId, stage, part, stageKey, recorder, t0);
-            if (reused.isPresent()) {
-                return reused.get();
+        String label = runId + "-" + stage.name().toLowerCase() + (part.isEmpty() ? "" : "-" + part);
+        try (Heartbeat heartbeat = new Heartbeat(activityContext(), label)) {
+            String key = UNKNOWN_KEY;
+            StageAttempt attempt;
+            try {
+                key = stageKey.call();
+                String k = key;
+                Optional<StageResult> done = ownEarlierSuccess(runId, stage, part, k, recorder, t0);
+                if (done.isPresent()) {
+                    return done.get();
+                }
+                if (reuse) {
+                    Optional<StageResult> reused = tryReuse(runId, stage, part, k, recorder, t0);
+                    if (reused.isPresent()) {
+                        return reused.get();
+                    }
+                }
+                attempt = db("opening an attempt of " + stage + " " + part + " of run " + runId,
+                        () -> runs.startAttempt(runId, stage.name(), part, k, worker));
+            } catch (Exception e) {
+                recordEarlyFailure(runId, stage, part, key, e);
+                throw translate(runId, stage, e);
             }
+            return runAttempt(runId, stage, part, attempt, heartbeat, work, recorder, t0);
         }
-        StageAttempt attempt = runs.startAttempt(runId, stage.name(), part, stageKey, worker);
+    }
+
+    private StageResult runAttempt(String runId, Stage stage, String part, StageAttempt attempt, Heartbeat heartbeat,
+                                   Work work, Recorder recorder, long t0) {
         Path dir = workRoot.resolve(runId).resolve(stage.name().toLowerCase() + (part.isEmpty() ? "" : "-" + part)
                 + "-" + attempt.attempt());
-        Attempt context = new Attempt(attempt.id(), stageKey, dir, store, runs, activityContext());
-        try (Attempt.Heartbeats alive = context.keepAlive()) {
+        Attempt context = new Attempt(attempt.id(), attempt.stageKey(), dir, store,
+                store.withOutages(Outages.waiting(CHECKPOINT_UPLOAD_WAIT)), runs, heartbeat).recording(storage);
+        try {
             Files.createDirectories(dir);
             Map<String, ArtifactRef> outputs = work.run(context);
             Writer writer = recorder.load(outputs);
             List<ModelRef> models = new ArrayList<>();
-            runs.succeedAttempt(attempt.id(), records(outputs, attempt.id()),
-                    c -> models.addAll(writer.write(c, attempt.id())));
+            context.stopWriting();
+            List<StorageRepository.Checkpoint> checkpoints = context.pendingCheckpoints();
+            String progress = context.progressJson();
+            db("recording the end of attempt " + attempt.id() + " (" + stage + " " + part + ")", () -> {
+                models.clear();
+                return succeed(attempt.id(), records(outputs, attempt.id()), progress, c -> {
+                    for (StorageRepository.Checkpoint k : checkpoints) {
+                        StorageRepository.insertCheckpoint(c, k);
+                    }
+                    models.addAll(writer.write(c, attempt.id()));
+                    return null;
+                });
+            });
             return new StageResult(outputs, models, false, attempt.id(), seconds(t0));
         } catch (Throwable e) {
+            context.stopWriting();
             try {
-                runs.failAttempt(attempt.id(), errorClass(e), message(e));
+                String progress = context.progressJson();
+                db("recording the failure of attempt " + attempt.id(), () -> {
+                    runs.failAttempt(attempt.id(), errorClass(e), message(e), progress);
+                    return null;
+                });
             } catch (RuntimeException bookkeeping) {
                 // the original failure matters more; keep the bookkeeping one beside it
                 e.addSuppressed(bookkeeping);
@@ -123,10 +199,46 @@ public final class StageRunner {
             if (e instanceof Error error) {
                 throw error;
             }
-            throw translate((Exception) e);
+            throw translate(runId, stage, (Exception) e);
         } finally {
             deleteQuietly(dir);
         }
+    }
+
+    /**
+     * Closes the attempt as SUCCEEDED. A retried close whose first try did commit (the connection broke on the
+     * way back) finds the attempt already SUCCEEDED, which is what it wanted.
+     */
+    private StageAttempt succeed(long attemptId, Map<String, ArtifactRecord> outputs, String progress,
+                                 io.bagsflow.db.Database.SqlWork<?> also) {
+        try {
+            return runs.succeedAttempt(attemptId, outputs, progress, also);
+        } catch (DatabaseException e) {
+            Optional<StageAttempt> now = DatabaseException.isOutage(e) ? Optional.empty() : runs.findAttempt(attemptId);
+            if (now.isPresent() && now.get().status().equals("SUCCEEDED")) {
+                return now.get();
+            }
+            throw e;
+        }
+    }
+
+    /** A failure before the attempt's row existed, recorded as a FAILED attempt (best effort). */
+    private void recordEarlyFailure(String runId, Stage stage, String part, String key, Exception e) {
+        if (e instanceof ActivityCompletionException) {
+            return;
+        }
+        try {
+            db("recording the failure of " + stage + " " + part + " of run " + runId, () ->
+                    runs.recordFailedAttempt(runId, stage.name(), part, key, worker, errorClass(e), message(e)));
+        } catch (RuntimeException bookkeeping) {
+            e.addSuppressed(bookkeeping);
+        }
+        log.warn("{} {} {} failed before its attempt started: {}", runId, stage, part, message(e));
+    }
+
+    /** A database call that must land: retried while the database is unreachable, for the outage window. */
+    private <T> T db(String what, Supplier<T> call) {
+        return outages.call(Dependency.DATABASE, what, call);
     }
 
     /**
@@ -135,7 +247,8 @@ public final class StageRunner {
      */
     private Optional<StageResult> ownEarlierSuccess(String runId, Stage stage, String part, String key,
                                                     Recorder recorder, long t0) {
-        Optional<StageAttempt> own = runs.findCompletedAttempt(runId, stage.name(), part, key);
+        Optional<StageAttempt> own = db("looking up attempts of run " + runId,
+                () -> runs.findCompletedAttempt(runId, stage.name(), part, key));
         if (own.isEmpty()) {
             return Optional.empty();
         }
@@ -145,14 +258,18 @@ public final class StageRunner {
         }
         Writer writer = load(recorder, outputs.get());
         List<ModelRef> models = new ArrayList<>();
-        runs.recordFor(own.get().id(), (c, id) -> models.addAll(writer.write(c, id)));
+        db("recording the lineage of attempt " + own.get().id(), () -> {
+            models.clear();
+            runs.recordFor(own.get().id(), (c, id) -> models.addAll(writer.write(c, id)));
+            return null;
+        });
         return Optional.of(new StageResult(outputs.get(), models, own.get().status().equals("REUSED"),
                 own.get().id(), seconds(t0)));
     }
 
     private Optional<StageResult> tryReuse(String runId, Stage stage, String part, String key, Recorder recorder,
                                            long t0) {
-        Optional<StageAttempt> found = runs.findCompletedAttempt(key);
+        Optional<StageAttempt> found = db("looking up attempts with key " + key, () -> runs.findCompletedAttempt(key));
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -163,18 +280,28 @@ public final class StageRunner {
         }
         Writer writer = load(recorder, outputs.get());
         List<ModelRef> models = new ArrayList<>();
-        StageAttempt reused = runs.recordReuse(runId, stage.name(), part, worker, earlier,
-                (c, attemptId) -> models.addAll(writer.write(c, attemptId)));
+        StageAttempt reused = db("recording the reuse of attempt " + earlier.id(), () -> {
+            models.clear();
+            return runs.recordReuse(runId, stage.name(), part, worker, earlier,
+                    (c, attemptId) -> models.addAll(writer.write(c, attemptId)));
+        });
         return Optional.of(new StageResult(outputs.get(), models, true, reused.id(), seconds(t0)));
     }
 
-    /** An attempt's outputs, if the artifact store still holds every one (else the work must be done again). */
+    /**
+     * An attempt's outputs, if the artifact store still holds every one and none is known to be corrupt (else the
+     * work must be done again).
+     */
     private Optional<Map<String, ArtifactRef>> storedOutputs(StageAttempt attempt) {
         Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : attempt.outputs().entrySet()) {
-            Optional<ArtifactRecord> a = runs.findArtifact(e.getValue());
+            Optional<ArtifactRecord> a = db("looking up artifact " + e.getValue(), () -> runs.findArtifact(e.getValue()));
             if (a.isEmpty() || !store.exists(e.getValue())) {
                 log.warn("cannot reuse attempt {}: artifact {} is gone", attempt.id(), e.getValue());
+                return Optional.empty();
+            }
+            if (db("looking up corruption of " + e.getValue(), () -> storage.isCorrupt(e.getValue()))) {
+                log.warn("cannot reuse attempt {}: artifact {} is marked corrupt", attempt.id(), e.getValue());
                 return Optional.empty();
             }
             outputs.put(e.getKey(), Artifacts.ref(a.get()));
@@ -185,12 +312,48 @@ public final class StageRunner {
     private static Writer load(Recorder recorder, Map<String, ArtifactRef> outputs) {
         try {
             return recorder.load(outputs);
+        } catch (RuntimeException e) {
+            throw e;
         } catch (Exception e) {
-            throw translate(e);
+            throw new IllegalStateException(message(e), e);
         }
     }
 
-    private static ActivityExecutionContext activityContext() {
+    /**
+     * As {@link #translate(Exception)}, and corrupt input bytes that an earlier stage of this run produced become a
+     * non-retryable {@link PipelineWorkflowImpl#CORRUPT_INPUT} failure with details (that stage, the hash): a retry
+     * could not help, the earlier stage must make them again. Corrupt bytes of the stage's own (a resume
+     * checkpoint, its own output) stay retryable: the retry makes them again.
+     */
+    RuntimeException translate(String runId, Stage stage, Exception e) {
+        Optional<CorruptArtifactException> corrupt = cause(e, CorruptArtifactException.class);
+        if (corrupt.isPresent()) {
+            String sha = corrupt.get().expectedSha256();
+            Optional<String> producer = Optional.empty();
+            try {
+                producer = db("looking up who produced " + sha, () -> runs.producerStage(runId, sha))
+                        .filter(p -> Stage.valueOf(p).ordinal() < stage.ordinal());
+            } catch (RuntimeException lookup) {
+                e.addSuppressed(lookup);
+            }
+            if (producer.isPresent()) {
+                return ApplicationFailure.newNonRetryableFailureWithCause(message(e), PipelineWorkflowImpl.CORRUPT_INPUT,
+                        e, producer.get(), sha);
+            }
+        }
+        return translate(e);
+    }
+
+    private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static ActivityExecutionContext activityContext() {
         try {
             return Activity.getExecutionContext();
         } catch (IllegalStateException notInAnActivity) {
@@ -228,6 +391,13 @@ public final class StageRunner {
     static String errorClass(Throwable e) {
         if (e instanceof ActivityCompletionException) {
             return "Cancelled";
+        }
+        if (cause(e, CorruptArtifactException.class).isPresent()) {
+            return "CorruptArtifact";
+        }
+        Optional<OutageException> outage = cause(e, OutageException.class);
+        if (outage.isPresent()) {
+            return outage.get().dependency().errorClass();
         }
         return isInvalidInput(e) ? PipelineWorkflowImpl.INVALID_INPUT : e.getClass().getName();
     }

@@ -3,7 +3,8 @@ package io.bagsflow.activities.pipeline;
 import io.bagsflow.activities.CodeVersion;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.ModelRecord;
-import io.bagsflow.db.RunRepository;
+import io.bagsflow.activities.CorruptArtifactException;
+import io.bagsflow.db.StorageRepository;
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.GroupsJson;
 import io.bagsflow.ml.detector.BaseTrainer;
@@ -35,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.GROUPS;
@@ -70,9 +70,10 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         return runner.run(input.runId(), Stage.TRAIN_BASE, "base", key, spec.reuseEnabled(), attempt -> {
             LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
             Path images = cache.images(a.get(IMAGES));
-            Path resume = resumeCheckpoint(input.runId(), Stage.TRAIN_BASE, "base", attempt);
+            Path resume = resumeCheckpoint(Stage.TRAIN_BASE, "base", attempt);
             TrainingResult result = BaseTrainer.train(config, train, images, attempt.workDir().resolve("train"),
                     resume, listener(attempt, "base", config.iterations()));
+            finished(attempt, config.iterations(), result);
             return trainedOutputs(attempt, "base", result);
         }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), "base", 0, null, outputs, a,
                 config)));
@@ -96,6 +97,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             Path baseCheckpoint = cache.file(base.checkpoint());
             TrainingResult result = ClassifierRetrainer.retrain(method, config, baseCheckpoint, groups, train, images,
                     attempt.workDir().resolve("retrain"), listener(attempt, kind, config.retrainIterations()));
+            finished(attempt, config.retrainIterations(), result);
             return trainedOutputs(attempt, kind, result);
         }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(),
                 outputs, a, config)));
@@ -153,27 +155,47 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 if (iteration >= totalIterations) {
                     return;
                 }
-                ArtifactRef ref = attempt.upload(file, "application/zip");
-                attempt.checkpointed(iteration, ref);
+                // a checkpoint S3 does not take soon is skipped: training goes on, the next one covers it
+                attempt.uploadCheckpoint(file, iteration);
             }
         };
     }
 
     /**
-     * The newest checkpoint an earlier attempt of this part uploaded, downloaded, or null to start afresh. The
-     * database has it even when the last heartbeat of a killed worker never reached Temporal.
+     * The newest intact checkpoint that any earlier attempt with the same stage key uploaded, in any run (the key
+     * holds the settings and the inputs' hashes), downloaded; or null to start afresh. Checkpoints that are gone or
+     * turn out corrupt (recorded and removed by the download) are skipped for the next older one. The database has
+     * them even when the last heartbeat of a killed worker never reached Temporal.
      */
-    private Path resumeCheckpoint(String runId, Stage stage, String part, Attempt attempt) throws IOException {
-        Optional<RunRepository.Checkpoint> last = runner.runs().latestCheckpoint(runId, stage.name(), part,
+    private Path resumeCheckpoint(Stage stage, String part, Attempt attempt) throws IOException {
+        List<StorageRepository.Checkpoint> candidates = runner.storage().resumableCheckpoints(stage.name(), part,
                 attempt.stageKey(), attempt.id());
-        if (last.isEmpty() || !runner.store().exists(last.get().sha256())) {
-            return null;
-        }
         Path file = attempt.workDir().resolve("resume.zip");
         Files.createDirectories(file.getParent());
-        attempt.download(new ArtifactRef(last.get().sha256(), -1, "application/zip"), file);
-        attempt.resumedFrom(last.get().iteration());
-        return file;
+        for (StorageRepository.Checkpoint k : candidates) {
+            if (!runner.store().exists(k.sha256())) {
+                continue;
+            }
+            try {
+                attempt.download(new ArtifactRef(k.sha256(), k.sizeBytes(), "application/zip"), file);
+            } catch (CorruptArtifactException corrupt) {
+                continue;
+            }
+            attempt.resumedFrom(k.iteration());
+            return file;
+        }
+        return null;
+    }
+
+    /** The last state of a finished training: every step done, the final loss. */
+    private static void finished(Attempt attempt, int total, TrainingResult result) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("step", total);
+        details.put("total", total);
+        if (!result.lossCurve().isEmpty()) {
+            details.put("loss", result.lossCurve().get(result.lossCurve().size() - 1).total());
+        }
+        attempt.progress(details);
     }
 
     private static Map<String, ArtifactRef> trainedOutputs(Attempt attempt, String kind, TrainingResult result)
@@ -200,6 +222,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 checkpoint.sha256(), inputs.get(MANIFEST).sha256(), inputs.get(GROUPS).sha256(), config.toJson(),
                 CodeVersion.get(), attemptId, null);
         LineageRepository.insertModel(c, m);
+        // a training made again (its earlier checkpoint was corrupt) may give other bytes: the run's model follows
+        LineageRepository.remakeModel(c, m);
         return new ModelRef(m.id(), kind, generation, parent, checkpoint);
     }
 

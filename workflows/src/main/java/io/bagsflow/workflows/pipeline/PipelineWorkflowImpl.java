@@ -37,6 +37,11 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
 
     /** The error type of bad input; such failures are never retried automatically. */
     public static final String INVALID_INPUT = "InvalidInput";
+    /**
+     * The error type of an input whose stored bytes are corrupt, made by an earlier stage of the run; details: that
+     * stage's name and the bytes' hash. Not retried as is: the workflow makes the earlier stage again, once.
+     */
+    public static final String CORRUPT_INPUT = "CorruptInput";
 
     private String runId;
     private PipelineSpec spec;
@@ -49,6 +54,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     private String abortReason;
     private CancellationScope currentStage;
     private double activitySeconds;
+    /** Stages made again because a later stage found their output corrupt (once each). */
+    private final java.util.Set<Stage> remade = java.util.EnumSet.noneOf(Stage.class);
 
     /**
      * Behaviour added after runs were recorded, each behind a version so that a run started by older code replays
@@ -112,6 +119,9 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                         setState(stage, "FAILED", "aborted: " + abortReason, 0);
                         return finish(runs, RunStatus.ABORTED, models);
                     }
+                    if (remakeCorruptInput(failure, stage, request, runs, artifacts, models)) {
+                        continue;
+                    }
                     setState(stage, "FAILED", describe(failure), 1);
                     waitForRetry(runs);
                     if (abortReason != null) {
@@ -132,6 +142,48 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             }
         }
         return finish(runs, RunStatus.SUCCEEDED, models);
+    }
+
+    /**
+     * A stage found an input corrupt that an earlier stage of this run made (failure type {@link #CORRUPT_INPUT}):
+     * that earlier stage runs again, once per stage and run (its activity sees the stored bytes gone and computes
+     * them again), its results replace the old ones, and the failed stage goes on without waiting for a retry.
+     * Returns false when this does not apply (older histories, other failures, the earlier stage already remade).
+     */
+    private boolean remakeCorruptInput(TemporalFailure failure, Stage stage, PipelineRequest request,
+                                       RunActivities runs, Map<String, ArtifactRef> artifacts, List<ModelRef> models) {
+        if (Workflow.getVersion("recompute-corrupt-input", Workflow.DEFAULT_VERSION, 1) < 1) {
+            return false;
+        }
+        Stage producer = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApplicationFailure a && CORRUPT_INPUT.equals(a.getType()) && a.getDetails().getSize() > 0) {
+                producer = Stage.valueOf(a.getDetails().get(0, String.class));
+                break;
+            }
+        }
+        if (producer == null || producer.ordinal() >= stage.ordinal() || !remade.add(producer)) {
+            return false;
+        }
+        Stage earlier = producer;
+        doneParts.keySet().removeIf(k -> k.startsWith(earlier.name()) || k.startsWith(stage.name()));
+        List<StageResult> again;
+        try {
+            again = runStage(earlier, request, runs, new TreeMap<>(artifacts), List.copyOf(models));
+        } catch (ActivityFailure remakeFailed) {
+            return false;
+        }
+        for (StageResult r : again) {
+            artifacts.putAll(r.outputs());
+            for (ModelRef m : r.models()) {
+                models.removeIf(old -> old.modelId().equals(m.modelId()));
+            }
+            models.addAll(r.models());
+            activitySeconds += r.seconds();
+        }
+        models.sort(java.util.Comparator.comparingInt(ModelRef::generation));
+        setState(earlier, "SUCCEEDED", null, 0);
+        return true;
     }
 
     private List<StageResult> runStage(Stage stage, PipelineRequest request, RunActivities runs,
