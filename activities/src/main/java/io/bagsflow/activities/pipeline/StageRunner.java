@@ -47,12 +47,19 @@ public final class StageRunner {
     private final ArtifactStore store;
     private final String worker;
     private final Path workRoot;
+    /** null: no claims, so parts with the same key that run at the same time both compute it */
+    private final StageClaims claims;
 
     public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot) {
+        this(runs, store, worker, workRoot, null);
+    }
+
+    public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot, StageClaims claims) {
         this.runs = runs;
         this.store = store;
         this.worker = worker;
         this.workRoot = workRoot;
+        this.claims = claims;
     }
 
     public RunRepository runs() {
@@ -100,7 +107,21 @@ public final class StageRunner {
                 return reused.get();
             }
         }
+        boolean claimed = reuse && claims != null;
+        String holder = StageClaims.holder(runId, stage.name(), part);
+        if (claimed) {
+            // another run computing the same key right now: wait for it and reuse its attempt
+            Optional<StageResult> shared = claims.awaitTurn(stageKey, holder,
+                    () -> tryReuse(runId, stage, part, stageKey, recorder, t0));
+            if (shared.isPresent()) {
+                return shared.get();
+            }
+        }
+        // (should this throw, an unreleased claim goes stale and is taken over)
         StageAttempt attempt = runs.startAttempt(runId, stage.name(), part, stageKey, worker);
+        if (claimed) {
+            claims.attach(stageKey, holder, attempt.id());
+        }
         Path dir = workRoot.resolve(runId).resolve(stage.name().toLowerCase() + (part.isEmpty() ? "" : "-" + part)
                 + "-" + attempt.attempt());
         Attempt context = new Attempt(attempt.id(), stageKey, dir, store, runs, activityContext());
@@ -126,6 +147,9 @@ public final class StageRunner {
             throw translate((Exception) e);
         } finally {
             deleteQuietly(dir);
+            if (claimed) {
+                claims.release(stageKey, holder);
+            }
         }
     }
 
