@@ -18,7 +18,8 @@ CREATE INDEX experiment_created ON experiment (created_at DESC);
 CREATE TABLE experiment_cell (
     experiment_id TEXT   NOT NULL REFERENCES experiment (id),
     cell_index    INT    NOT NULL CHECK (cell_index >= 0),
-    params        JSONB  NOT NULL,
+    -- grid key to value as JSON text (not JSONB: the grid's key order is kept)
+    params        TEXT   NOT NULL,
     seed          BIGINT,
     run_id        TEXT   NOT NULL UNIQUE,
     PRIMARY KEY (experiment_id, cell_index)

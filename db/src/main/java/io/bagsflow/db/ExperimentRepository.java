@@ -32,7 +32,7 @@ public final class ExperimentRepository {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO experiment_cell "
-                    + "(experiment_id, cell_index, params, seed, run_id) VALUES (?, ?, ?::jsonb, ?, ?)")) {
+                    + "(experiment_id, cell_index, params, seed, run_id) VALUES (?, ?, ?, ?, ?)")) {
                 for (PlannedCell cell : cells) {
                     ps.setString(1, id);
                     ps.setInt(2, cell.index());
@@ -87,7 +87,7 @@ public final class ExperimentRepository {
     public List<ExperimentCellRecord> cells(String experimentId) {
         return db.inTransaction(c -> {
             List<ExperimentCellRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT c.experiment_id, c.cell_index, c.params::text, "
+            try (PreparedStatement ps = c.prepareStatement("SELECT c.experiment_id, c.cell_index, c.params, "
                     + "c.seed, c.run_id, COALESCE(r.status, 'PENDING') FROM experiment_cell c "
                     + "LEFT JOIN pipeline_run r ON r.id = c.run_id WHERE c.experiment_id = ? ORDER BY c.cell_index")) {
                 ps.setString(1, experimentId);

@@ -28,7 +28,7 @@ public final class ExperimentSummary {
     public record Cell(Map<String, Object> params, long seed, Map<String, Map<String, Double>> metrics) {
     }
 
-    /** A summary row; {@code deltaVsBase} is empty for the base itself. */
+    /** A summary row; {@code deltaVsBase} pairs each seed's value with the same seed's base model. */
     public record Row(Map<String, Object> params, String kind, int n, Map<String, SampleStats> metrics,
                       Map<String, SampleStats> deltaVsBase) {
     }
@@ -68,9 +68,8 @@ public final class ExperimentSummary {
                         }
                     }
                     metrics.put(key, SampleStats.of(toArray(values)));
-                    if (!kind.equals(BASE)) {
-                        deltas.put(key, SampleStats.of(toArray(differences)));
-                    }
+                    // the base against itself: exactly zero, which keeps every row's shape the same
+                    deltas.put(key, SampleStats.of(toArray(differences)));
                 }
                 rows.add(new Row(group.getKey(), kind, of.size(), metrics, deltas));
             }
