@@ -148,6 +148,8 @@ class ExperimentCommandsTest {
         assertTrue(compare.out().contains("finetune.othersSampleRatio") && compare.out().contains("bags"),
                 compare.out());
         assertTrue(compare.out().contains("| finetune.othersSampleRatio | kind | n | AP |"), compare.out());
+        // the README's worked example shows this output
+        System.out.println("compare " + experimentId + ":\n" + compare.out());
         Document doc = Jsoup.parse(Files.readString(html));
         assertEquals(5, doc.select("#summary tr").size(), "header + base and bags for two ratios");
         assertEquals(4, doc.select("figure.plot[data-key=finetune.othersSampleRatio] svg").size());
@@ -156,6 +158,9 @@ class ExperimentCommandsTest {
         assertTrue(JSON.readTree(list.out()).findValuesAsText("experiment_id").contains(experimentId), list.out());
         CommandOutput text = CommandOutput.run(env, "experiment", "show", experimentId);
         assertTrue(text.out().contains(experimentId + "-4"), text.out());
+        CommandOutput abort = CommandOutput.run(env, "experiment", "abort", experimentId);
+        assertEquals(1, abort.exitCode());
+        assertTrue(abort.err().contains("has already ended (SUCCEEDED)"), abort.err());
     }
 
     @Test

@@ -43,8 +43,9 @@ class RunRepositoryTest {
                 tables.add(rs.getString(1));
             }
         }
-        assertEquals(List.of("artifact", "category_ap", "evaluation", "flyway_schema_history", "model",
-                "pipeline_run", "stage_attempt", "stage_output"), tables);
+        assertEquals(List.of("artifact", "category_ap", "evaluation", "experiment", "experiment_cell",
+                "flyway_schema_history", "model", "pipeline_run", "stage_attempt", "stage_claim", "stage_output"),
+                tables);
     }
 
     @Test
