@@ -3,6 +3,7 @@ package io.bagsflow.cli;
 import io.bagsflow.activities.experiment.ExperimentSpecs;
 import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.ml.report.ExperimentTable;
+import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.worker.experiment.ExperimentHistory;
 import io.bagsflow.worker.experiment.ExperimentLauncher;
 import io.bagsflow.worker.experiment.ExperimentViews.CellView;
@@ -80,7 +81,7 @@ final class ExperimentCommand implements Runnable {
                 System.out.println("experiment " + id + " started: " + view.cells().size() + " cells");
                 String status = follow(services, id, System.out);
                 System.out.println("experiment " + id + " " + status);
-                List<io.bagsflow.ml.stats.ExperimentSummary.Row> rows = history(services).summary(id);
+                List<ExperimentSummary.Row> rows = history(services).summary(id);
                 if (!rows.isEmpty()) {
                     System.out.println();
                     System.out.print(ExperimentTable.text(rows));
@@ -192,7 +193,7 @@ final class ExperimentCommand implements Runnable {
                     cells.row(i + 1, ExperimentTable.params(c.params()), c.seed(), c.runId(), c.status());
                 }
                 cells.print(System.out);
-                var rows = history(services).summary(id);
+                List<ExperimentSummary.Row> rows = history(services).summary(id);
                 if (!rows.isEmpty()) {
                     System.out.println();
                     System.out.print(ExperimentTable.text(rows));

@@ -9,6 +9,8 @@ import io.bagsflow.workflows.spec.SynthSpec;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -110,6 +114,15 @@ class ExperimentWorkflowTest {
         List<String> cells = specs.stream().map(s -> s.finetune().get("othersSampleRatio") + "/"
                 + s.detector().get("seed") + "/" + s.dataset().synth().seed()).toList();
         assertEquals(List.of("0/31/31", "0/32/32", "8/31/31", "8/32/32"), cells);
+
+        // deterministic: its own history replays (ExperimentWorkflowReplayTest keeps one recorded as a guard)
+        WorkflowExecutionHistory history = env.getWorkflowClient().fetchHistory("exp-a");
+        WorkflowReplayer.replayWorkflowExecution(history, ExperimentWorkflowImpl.class);
+        if (Boolean.getBoolean("bagsflow.recordHistory")) {
+            Path file = Path.of("src/test/resources" + ExperimentWorkflowReplayTest.HISTORY);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, history.toJson(true));
+        }
     }
 
     @Test
