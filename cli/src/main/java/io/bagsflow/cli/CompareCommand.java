@@ -8,6 +8,7 @@ import io.bagsflow.db.ModelRecord;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.ml.report.HtmlReport;
 import io.bagsflow.ml.report.ReportModel;
+import io.bagsflow.worker.experiment.ExperimentIds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,7 +25,8 @@ import java.util.concurrent.Callable;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Model generations side by side (base, BAGS and baselines): AP, AP50, AP75, APs/m/l, "
                 + "APr/APc/APf, AR@300, with deltas against the first column; also as a markdown table.",
-            "Each argument is a model id or a run id (all of that run's models)."})
+            "Each argument is a model id or a run id (all of that run's models).",
+            "With one experiment id: its summary over the seeds (mean ± 95% interval, paired delta to the base)."})
 final class CompareCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,6 +44,9 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (ids.size() == 1 && ExperimentIds.looksLikeOne(ids.get(0))) {
+            return ExperimentCompare.print(ids.get(0), json, html);
+        }
         try (CliServices services = CliServices.fromEnvironment()) {
             List<ModelRecord> models = resolve(services.lineage(), services);
             RunReports reports = services.reports();

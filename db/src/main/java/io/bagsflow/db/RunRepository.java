@@ -147,15 +147,7 @@ public final class RunRepository {
     public StageAttempt startAttempt(String runId, String stage, String part, String stageKey, String worker) {
         return db.inTransaction(c -> {
             lockRun(c, runId);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'FAILED', "
-                    + "ended_at = now(), error_class = 'WorkerLost', error_message = 'the worker ' || "
-                    + "COALESCE(worker, '?') || ' stopped heartbeating; the stage was retried' "
-                    + "WHERE run_id = ? AND stage = ? AND part = ? AND status = 'RUNNING'")) {
-                ps.setString(1, runId);
-                ps.setString(2, stage);
-                ps.setString(3, part);
-                ps.executeUpdate();
-            }
+            closeLostAttempts(c, runId, stage, part);
             long id = insertAttempt(c, runId, stage, part, stageKey, worker, null);
             touchRun(c, runId);
             return attempt(c, id);
@@ -296,6 +288,9 @@ public final class RunRepository {
                                     AttemptWork alsoInTransaction) {
         return db.inTransaction(c -> {
             lockRun(c, runId);
+            // a retry that reuses another run's finished attempt (an experiment cell whose shared work another
+            // cell completed) also closes the attempt its lost worker left RUNNING
+            closeLostAttempts(c, runId, stage, part);
             long id = insertAttempt(c, runId, stage, part, reused.stageKey(), worker, reused.id());
             for (Map.Entry<String, String> e : reused.outputs().entrySet()) {
                 linkOutput(c, id, e.getKey(), e.getValue());
@@ -401,6 +396,19 @@ public final class RunRepository {
      * Inserts the next attempt of a part (numbered per run, stage and part): RUNNING, or, with
      * {@code reusedAttemptId}, REUSED and already ended. The run must be locked.
      */
+    /** An attempt still RUNNING when its part starts again lost its worker: closed as FAILED, saying so. */
+    private static void closeLostAttempts(Connection c, String runId, String stage, String part) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'FAILED', "
+                + "ended_at = now(), error_class = 'WorkerLost', error_message = 'the worker ' || "
+                + "COALESCE(worker, '?') || ' stopped heartbeating; the stage was retried' "
+                + "WHERE run_id = ? AND stage = ? AND part = ? AND status = 'RUNNING'")) {
+            ps.setString(1, runId);
+            ps.setString(2, stage);
+            ps.setString(3, part);
+            ps.executeUpdate();
+        }
+    }
+
     private static long insertAttempt(Connection c, String runId, String stage, String part, String stageKey,
                                       String worker, Long reusedAttemptId) throws SQLException {
         int attempt = nextAttemptNumber(c, runId, stage, part);

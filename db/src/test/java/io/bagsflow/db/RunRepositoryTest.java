@@ -43,9 +43,10 @@ class RunRepositoryTest {
                 tables.add(rs.getString(1));
             }
         }
-        // later migrations add tables; these are V1's and V2's
+        // later migrations add tables; these are V1's to V3's
         assertTrue(tables.containsAll(List.of("artifact", "category_ap", "checkpoint", "corrupt_object", "evaluation",
-                "flyway_schema_history", "model", "pipeline_run", "stage_attempt", "stage_output")), tables::toString);
+                "experiment", "experiment_cell", "flyway_schema_history", "model", "pipeline_run", "stage_attempt",
+                "stage_claim", "stage_output")), tables::toString);
     }
 
     @Test

@@ -2,24 +2,29 @@ package io.bagsflow.worker;
 
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.StorageDamage;
+import io.bagsflow.activities.experiment.ExperimentActivitiesImpl;
 import io.bagsflow.activities.health.PingActivitiesImpl;
 import io.bagsflow.activities.pipeline.DatasetCache;
 import io.bagsflow.activities.pipeline.EvaluationActivitiesImpl;
 import io.bagsflow.activities.pipeline.PrepareActivitiesImpl;
 import io.bagsflow.activities.pipeline.RunActivitiesImpl;
 import io.bagsflow.activities.pipeline.RunReportWriter;
+import io.bagsflow.activities.pipeline.StageClaims;
 import io.bagsflow.activities.pipeline.StageRunner;
 import io.bagsflow.activities.pipeline.TrainingActivitiesImpl;
 import io.bagsflow.db.Database;
+import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.RunStateRepository;
+import io.bagsflow.db.StageClaimRepository;
 import io.bagsflow.db.StorageRepository;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.pipeline.PipelineLauncher;
 import io.bagsflow.worker.pipeline.RunReconciler;
 import io.bagsflow.workflows.TaskQueues;
+import io.bagsflow.workflows.experiment.ExperimentWorkflowImpl;
 import io.bagsflow.workflows.health.PingWorkflowImpl;
 import io.bagsflow.workflows.pipeline.PipelineWorkflowImpl;
 import io.temporal.worker.Worker;
@@ -72,7 +77,9 @@ public final class BagsflowWorker implements AutoCloseable {
                     .withDamageListener(new StorageDamage(new StorageRepository(database)));
             temporal = TemporalConnection.connect(endpoints.temporal(), identity);
             RunRepository runs = new RunRepository(database);
-            StageRunner runner = new StageRunner(runs, store, identity, home.work());
+            // claims on stage keys: cells of an experiment that need the same work at the same time do it once
+            StageRunner runner = new StageRunner(runs, store, identity, home.work(),
+                    new StageClaims(new StageClaimRepository(database)));
             DatasetCache cache = new DatasetCache(store, home.root().resolve("cache"));
             RunReportWriter reports = new io.bagsflow.activities.report.RunReports(runs,
                     new LineageRepository(database), store, cache)::write;
@@ -81,7 +88,10 @@ public final class BagsflowWorker implements AutoCloseable {
                 Worker worker = factory.newWorker(queue, options(queue));
                 worker.registerActivitiesImplementations(new PingActivitiesImpl(identity));
                 if (queue.equals(TaskQueues.CPU)) {
-                    worker.registerWorkflowImplementationTypes(PingWorkflowImpl.class, PipelineWorkflowImpl.class);
+                    worker.registerWorkflowImplementationTypes(PingWorkflowImpl.class, PipelineWorkflowImpl.class,
+                            ExperimentWorkflowImpl.class);
+                    worker.registerActivitiesImplementations(
+                            new ExperimentActivitiesImpl(runs, new ExperimentRepository(database)));
                     worker.registerActivitiesImplementations(new PrepareActivitiesImpl(runner),
                             new EvaluationActivitiesImpl(runner, cache, reports),
                             new RunActivitiesImpl(runs, new LineageRepository(database),

@@ -98,6 +98,11 @@ public final class PipelineSpecs {
         }
     }
 
+    /** Parses a spec given as a JSON tree inside another file (an experiment's base); paths resolve against dir. */
+    public static PipelineSpec parse(JsonNode tree, String source, Path dir) {
+        return resolvePaths(parse(tree, source), dir);
+    }
+
     private static PipelineSpec parse(JsonNode tree, String source) {
         PipelineSpec spec;
         try {

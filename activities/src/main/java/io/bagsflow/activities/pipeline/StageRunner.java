@@ -69,18 +69,27 @@ public final class StageRunner {
     private final String worker;
     private final Path workRoot;
     private final Outages outages;
+    /** null: no claims, so parts with the same key that run at the same time both compute it */
+    private final StageClaims claims;
 
     public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot) {
-        this(runs, store, worker, workRoot, store.outages());
+        this(runs, store, worker, workRoot, store.outages(), null);
     }
 
-    public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot, Outages outages) {
+    /** With claims on stage keys: a part whose key another run is computing right now waits and reuses its work. */
+    public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot, StageClaims claims) {
+        this(runs, store, worker, workRoot, store.outages(), claims);
+    }
+
+    public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot, Outages outages,
+                       StageClaims claims) {
         this.runs = runs;
         this.storage = new StorageRepository(runs.database());
         this.store = store;
         this.worker = worker;
         this.workRoot = workRoot;
         this.outages = outages;
+        this.claims = claims;
     }
 
     public StorageRepository storage() {
@@ -135,6 +144,8 @@ public final class StageRunner {
         try (Heartbeat heartbeat = new Heartbeat(activityContext(), label)) {
             String key = UNKNOWN_KEY;
             StageAttempt attempt;
+            boolean claimed = false;
+            String holder = StageClaims.holder(runId, stage.name(), part);
             try {
                 key = stageKey.call();
                 String k = key;
@@ -148,13 +159,43 @@ public final class StageRunner {
                         return reused.get();
                     }
                 }
+                claimed = reuse && claims != null;
+                if (claimed) {
+                    // another run computing the same key right now: wait for it and reuse its attempt
+                    Optional<StageResult> shared = claims.awaitTurn(k, holder,
+                            () -> tryReuse(runId, stage, part, k, recorder, t0));
+                    if (shared.isPresent()) {
+                        claimed = false;
+                        return shared.get();
+                    }
+                }
                 attempt = db("opening an attempt of " + stage + " " + part + " of run " + runId,
                         () -> runs.startAttempt(runId, stage.name(), part, k, worker));
+                if (claimed) {
+                    claims.attach(k, holder, attempt.id());
+                }
             } catch (Exception e) {
+                releaseQuietly(claimed, key, holder);
                 recordEarlyFailure(runId, stage, part, key, e);
                 throw translate(runId, stage, e);
             }
-            return runAttempt(runId, stage, part, attempt, heartbeat, work, recorder, t0);
+            try {
+                return runAttempt(runId, stage, part, attempt, heartbeat, work, recorder, t0);
+            } finally {
+                releaseQuietly(claimed, key, holder);
+            }
+        }
+    }
+
+    /** Gives up a claim on a key once its attempt has ended either way (a stale claim is taken over anyway). */
+    private void releaseQuietly(boolean claimed, String key, String holder) {
+        if (!claimed) {
+            return;
+        }
+        try {
+            claims.release(key, holder);
+        } catch (RuntimeException e) {
+            log.warn("could not release the claim on {} (it goes stale and is taken over): {}", key, e.toString());
         }
     }
 

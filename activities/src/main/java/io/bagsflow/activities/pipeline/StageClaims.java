@@ -1,0 +1,143 @@
+package io.bagsflow.activities.pipeline;
+
+import io.bagsflow.db.StageClaimRepository;
+import io.bagsflow.db.StageClaimRepository.Claim;
+import io.bagsflow.workflows.pipeline.StageResult;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Shared work done once, also in flight: before a stage part computes a key that nobody has finished, it claims the
+ * key. While another holder works on it, the part waits (heartbeating, so Temporal knows it lives) and then reuses
+ * the finished attempt; if that attempt failed, the claim was released and the waiter takes it; if the holder's
+ * worker died, its claim goes stale and the waiter takes it over. Claims held by this process are kept alive by
+ * one background heartbeat.
+ */
+public final class StageClaims implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StageClaims.class);
+
+    private final StageClaimRepository repository;
+    private final Duration staleAfter;
+    private final Duration poll;
+    /** key to holder, for the claims this process holds */
+    private final Map<String, String> held = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService beat;
+
+    /**
+     * @param staleAfter a claim without a heartbeat for this long is taken over (its worker died)
+     * @param poll       how often a waiter looks again (and how often held claims heartbeat: a third of staleAfter)
+     */
+    public StageClaims(StageClaimRepository repository, Duration staleAfter, Duration poll) {
+        this.repository = repository;
+        this.staleAfter = staleAfter;
+        this.poll = poll;
+        this.beat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stage-claims-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(200, staleAfter.toMillis() / 3);
+        beat.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Claims go stale after 30 s without a heartbeat; waiters look every second. */
+    public StageClaims(StageClaimRepository repository) {
+        this(repository, Duration.ofSeconds(30), Duration.ofSeconds(1));
+    }
+
+    /** Who holds a claim: the run's stage part, so a retried activity of the same part recognises its own claim. */
+    public static String holder(String runId, String stage, String part) {
+        return runId + "/" + stage + "/" + part;
+    }
+
+    /**
+     * Returns once this caller may compute {@code key} (empty: it holds the claim now and must {@link #release} it),
+     * or with the result of {@code reuse} once someone else finished the key first.
+     */
+    public Optional<StageResult> awaitTurn(String key, String holder, Supplier<Optional<StageResult>> reuse) {
+        boolean waited = false;
+        while (true) {
+            if (repository.tryClaim(key, holder, staleAfter)) {
+                held.put(key, holder);
+                // the previous holder may have finished between our last look and the claim
+                Optional<StageResult> finished = reuse.get();
+                if (finished.isPresent()) {
+                    release(key, holder);
+                }
+                return finished;
+            }
+            Optional<StageResult> finished = reuse.get();
+            if (finished.isPresent()) {
+                return finished;
+            }
+            if (!waited) {
+                log.info("{} waits for {} to finish stage key {}", holder,
+                        repository.find(key).map(Claim::holder).orElse("?"), key.substring(0, 12));
+                waited = true;
+            }
+            ActivityExecutionContext context = activityContext();
+            if (context != null) {
+                // throws when the activity was cancelled (an aborted run), which ends the wait
+                context.heartbeat(Map.of("waiting_for_stage_key", key));
+            }
+            try {
+                Thread.sleep(poll.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for stage key " + key, e);
+            }
+        }
+    }
+
+    /** Notes which attempt works on a held claim. */
+    public void attach(String key, String holder, long attemptId) {
+        repository.attach(key, holder, attemptId);
+    }
+
+    /** Gives the claim up: the attempt succeeded (waiters reuse it) or failed (a waiter takes the key). */
+    public void release(String key, String holder) {
+        held.remove(key, holder);
+        repository.release(key, holder);
+    }
+
+    private void heartbeat() {
+        try {
+            repository.heartbeat(held.entrySet().stream().map(e -> new Claim(e.getKey(), e.getValue(), null))
+                    .toList());
+        } catch (RuntimeException e) {
+            // the database is briefly unreachable: the next beat retries, well before the claim goes stale
+            log.warn("stage claim heartbeat failed: {}", e.getMessage());
+        }
+    }
+
+    /** The keys this process holds (for tests). */
+    List<String> heldKeys() {
+        return List.copyOf(held.keySet());
+    }
+
+    private static ActivityExecutionContext activityContext() {
+        try {
+            return Activity.getExecutionContext();
+        } catch (IllegalStateException notInAnActivity) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        beat.shutdownNow();
+    }
+}

@@ -1,0 +1,225 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.activities.experiment.ExperimentSpecs;
+import io.bagsflow.db.ExperimentRepository;
+import io.bagsflow.ml.report.ExperimentTable;
+import io.bagsflow.ml.stats.ExperimentSummary;
+import io.bagsflow.worker.experiment.ExperimentHistory;
+import io.bagsflow.worker.experiment.ExperimentLauncher;
+import io.bagsflow.worker.experiment.ExperimentViews.CellView;
+import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
+import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
+import io.bagsflow.worker.history.RunHistory;
+import io.bagsflow.worker.history.RunViews.RunView;
+import io.bagsflow.worker.history.RunViews.StageView;
+import io.bagsflow.workflows.experiment.ExperimentSpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "Grids of pipeline runs over seeds: start, list, show (with mean and spread), abort.",
+        subcommands = {ExperimentCommand.Start.class, ExperimentCommand.ListExperiments.class,
+            ExperimentCommand.Show.class, ExperimentCommand.Abort.class})
+final class ExperimentCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "use `experiment start FILE`, `experiment list`, `experiment show ID` or `experiment abort ID`");
+    }
+
+    static ExperimentRepository repository(CliServices services) {
+        return new ExperimentRepository(services.database());
+    }
+
+    static ExperimentHistory history(CliServices services) {
+        return new ExperimentHistory(repository(services), services.lineage());
+    }
+
+    static ExperimentView find(CliServices services, String id) {
+        return history(services).show(id).orElseThrow(() -> new UserError("unknown experiment " + id,
+                "list experiments with `./bagsflow experiment list`"));
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = {"Start an experiment (JSON or YAML) and print its id as the last line:",
+                "{\"base\": <pipeline spec>, \"grid\": {\"finetune.othersSampleRatio\": [0, 8]}, \"seeds\": [31, 32], "
+                        + "\"parallelism\": 4}"})
+    static final class Start implements Callable<Integer> {
+
+        @Parameters(paramLabel = "FILE", description = "the experiment file (.json, .yaml or .yml)")
+        Path file;
+
+        @Option(names = "--wait", description = "print a progress line per cell whenever it moves on, wait until "
+                + "every cell ended, then print the summary")
+        boolean waitForEnd;
+
+        @Override
+        public Integer call() {
+            ExperimentSpec experiment = ExperimentSpecs.read(file);
+            try (CliServices services = CliServices.fromEnvironment()) {
+                String id = new ExperimentLauncher(services.temporal().client(), repository(services))
+                        .start(experiment);
+                if (!waitForEnd) {
+                    System.out.println(id);
+                    return ExitCodes.OK;
+                }
+                ExperimentView view = find(services, id);
+                System.out.println("experiment " + id + " started: " + view.cells().size() + " cells");
+                String status = follow(services, id, System.out);
+                System.out.println("experiment " + id + " " + status);
+                List<ExperimentSummary.Row> rows = history(services).summary(id);
+                if (!rows.isEmpty()) {
+                    System.out.println();
+                    System.out.print(ExperimentTable.text(rows));
+                }
+                System.out.println(id);
+                return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;
+            }
+        }
+
+        /** Polls PostgreSQL; prints a cell's line each time its run's state or stage changes. */
+        private static String follow(CliServices services, String id, PrintStream out) {
+            Map<Integer, String> printed = new HashMap<>();
+            while (true) {
+                ExperimentView view = find(services, id);
+                for (int i = 0; i < view.cells().size(); i++) {
+                    CellView c = view.cells().get(i);
+                    String line = "cell " + (i + 1) + "/" + view.cells().size() + " "
+                            + ExperimentTable.params(c.params()) + (c.seed() == null ? "" : " seed=" + c.seed())
+                            + " " + c.runId() + " " + c.status() + stage(services, c);
+                    if (!line.equals(printed.get(i))) {
+                        out.println(line);
+                        printed.put(i, line);
+                    }
+                }
+                if (!view.status().equals("RUNNING")) {
+                    return view.status();
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return "RUNNING";
+                }
+            }
+        }
+
+        /** " TRAIN_BASE RUNNING" for a running cell: its latest stage that started. */
+        private static String stage(CliServices services, CellView c) {
+            if (!c.status().equals("RUNNING") && !c.status().equals("WAITING_FOR_RETRY")) {
+                return "";
+            }
+            RunView run = services.history().show(c.runId()).orElse(null);
+            if (run == null) {
+                return "";
+            }
+            StageView latest = null;
+            for (StageView s : run.stages()) {
+                if (!s.status().equals("PENDING")) {
+                    latest = s;
+                }
+            }
+            return latest == null ? "" : ": " + latest.stage() + " " + latest.status();
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Experiments, newest first.")
+    static final class ListExperiments implements Callable<Integer> {
+
+        @Option(names = "--limit", description = "at most this many (default 50)")
+        int limit = 50;
+
+        @Option(names = "--json", description = "print [{\"experiment_id\", \"status\", \"cells\", \"succeeded\", "
+                + "\"created_at\", \"ended_at\"}]")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CliServices services = CliServices.fromEnvironment()) {
+                List<ExperimentListItem> items = history(services).list(limit);
+                if (json) {
+                    System.out.println(RunHistory.JSON.writeValueAsString(items));
+                    return ExitCodes.OK;
+                }
+                Table t = new Table("experiment", "status", "cells", "succeeded", "created", "duration");
+                for (ExperimentListItem e : items) {
+                    t.row(e.experimentId(), e.status(), e.cells(), e.succeeded(), e.createdAt(),
+                            e.endedAt() == null ? "" : RunProgress.formatDuration(
+                                    Duration.between(e.createdAt(), e.endedAt())));
+                }
+                t.print(System.out);
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "One experiment: its cells and their runs, and the summary over the seeds.")
+    static final class Show implements Callable<Integer> {
+
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--json", description = "print {\"experiment_id\", \"status\", \"spec\", \"cells\", "
+                + "\"summary\"} (shape in the README)")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CliServices services = CliServices.fromEnvironment()) {
+                ExperimentView view = find(services, id);
+                if (json) {
+                    System.out.println(RunHistory.JSON.writeValueAsString(view));
+                    return ExitCodes.OK;
+                }
+                System.out.println("experiment " + view.experimentId() + " " + view.status());
+                Table cells = new Table("cell", "params", "seed", "run", "status");
+                for (int i = 0; i < view.cells().size(); i++) {
+                    CellView c = view.cells().get(i);
+                    cells.row(i + 1, ExperimentTable.params(c.params()), c.seed(), c.runId(), c.status());
+                }
+                cells.print(System.out);
+                List<ExperimentSummary.Row> rows = history(services).summary(id);
+                if (!rows.isEmpty()) {
+                    System.out.println();
+                    System.out.print(ExperimentTable.text(rows));
+                }
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "Abort a running experiment: its running cells' runs are aborted, no more start.")
+    static final class Abort implements Callable<Integer> {
+
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = "--reason", defaultValue = "aborted by user")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (CliServices services = CliServices.fromEnvironment()) {
+                new ExperimentLauncher(services.temporal().client(), repository(services)).abort(id, reason);
+                System.out.println("abort sent to " + id);
+                return ExitCodes.OK;
+            }
+        }
+    }
+}

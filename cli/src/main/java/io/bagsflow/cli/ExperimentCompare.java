@@ -1,0 +1,45 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.ml.report.ExperimentTable;
+import io.bagsflow.ml.stats.ExperimentSummary;
+import io.bagsflow.worker.experiment.ExperimentHistory;
+import io.bagsflow.worker.history.RunHistory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code compare EXPERIMENT}: the experiment's summary over the seeds as a text and a markdown table; {@code --json}
+ * writes what {@code experiment show --json} prints, {@code --html} the experiment report.
+ */
+final class ExperimentCompare {
+
+    private ExperimentCompare() {
+    }
+
+    static int print(String experimentId, Path json, Path html) throws Exception {
+        try (CliServices services = CliServices.fromEnvironment()) {
+            ExperimentHistory history = ExperimentCommand.history(services);
+            var view = ExperimentCommand.find(services, experimentId);
+            List<ExperimentSummary.Row> rows = history.summary(experimentId);
+            if (rows.isEmpty()) {
+                throw new UserError("experiment " + experimentId + " has no finished cell yet (" + view.status() + ")",
+                        "follow it with `./bagsflow experiment show " + experimentId + "`");
+            }
+            System.out.print(ExperimentTable.text(rows));
+            System.out.println();
+            System.out.print(ExperimentTable.markdown(rows));
+            if (json != null) {
+                Files.writeString(json, RunHistory.JSON.writeValueAsString(view), StandardCharsets.UTF_8);
+                System.out.println("wrote " + json);
+            }
+            if (html != null) {
+                Files.writeString(html, history.report(experimentId).orElseThrow(), StandardCharsets.UTF_8);
+                System.out.println("wrote " + html.toAbsolutePath());
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.bagsflow.db;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * Claims on stage keys in PostgreSQL: at most one holder per key. A claim is taken by one statement, so two
+ * workers racing for a key cannot both win; a holder keeps it alive by heartbeats and gives it up when its attempt
+ * ends, and a claim whose heartbeat is older than the stale limit goes to whoever asks next.
+ */
+public final class StageClaimRepository {
+
+    private final Database db;
+
+    public StageClaimRepository(Database db) {
+        this.db = db;
+    }
+
+    /** A claim as stored. */
+    public record Claim(String stageKey, String holder, Long attemptId) {
+    }
+
+    /**
+     * Takes the claim on {@code key} for {@code holder} if nobody holds it, if {@code holder} holds it already (a
+     * retried activity), or if the holder's last heartbeat is older than {@code staleAfter}. Returns whether
+     * {@code holder} holds it now.
+     */
+    public boolean tryClaim(String key, String holder, Duration staleAfter) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO stage_claim (stage_key, holder) VALUES (?, ?) "
+                            + "ON CONFLICT (stage_key) DO UPDATE SET holder = EXCLUDED.holder, attempt_id = NULL, "
+                            + "claimed_at = now(), heartbeat_at = now() "
+                            + "WHERE stage_claim.holder = EXCLUDED.holder "
+                            + "OR stage_claim.heartbeat_at < now() - make_interval(secs => ?) "
+                            + "RETURNING holder")) {
+                ps.setString(1, key);
+                ps.setString(2, holder);
+                ps.setDouble(3, staleAfter.toMillis() / 1000.0);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** Notes which attempt does the work of a held claim (for `runs show` and for debugging). */
+    public void attach(String key, String holder, long attemptId) {
+        update("UPDATE stage_claim SET attempt_id = ? WHERE stage_key = ? AND holder = ?", ps -> {
+            ps.setLong(1, attemptId);
+            ps.setString(2, key);
+            ps.setString(3, holder);
+        });
+    }
+
+    /** Refreshes the heartbeat of the claims this holder still has. */
+    public void heartbeat(Collection<Claim> held) {
+        if (held.isEmpty()) {
+            return;
+        }
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE stage_claim SET heartbeat_at = now() WHERE stage_key = ? AND holder = ?")) {
+                for (Claim claim : held) {
+                    ps.setString(1, claim.stageKey());
+                    ps.setString(2, claim.holder());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Gives the claim up, if {@code holder} still has it (a taken-over claim is not someone else's to remove). */
+    public void release(String key, String holder) {
+        update("DELETE FROM stage_claim WHERE stage_key = ? AND holder = ?", ps -> {
+            ps.setString(1, key);
+            ps.setString(2, holder);
+        });
+    }
+
+    public Optional<Claim> find(String key) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT stage_key, holder, attempt_id FROM stage_claim WHERE stage_key = ?")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    long attempt = rs.getLong(3);
+                    return Optional.of(new Claim(rs.getString(1), rs.getString(2), rs.wasNull() ? null : attempt));
+                }
+            }
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private void update(String sql, Binder binder) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+}

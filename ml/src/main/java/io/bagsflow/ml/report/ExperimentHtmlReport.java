@@ -1,0 +1,56 @@
+package io.bagsflow.ml.report;
+
+import io.bagsflow.ml.stats.ExperimentSummary;
+
+import java.util.List;
+
+/**
+ * An experiment as one self-contained HTML page, like the run report: the summary table (mean ± 95% interval over
+ * the seeds, paired difference to the base) and, for each grid key, APr, APc, APf and AP against its values with
+ * error bars, one line per model kind.
+ */
+public final class ExperimentHtmlReport {
+
+    public static final List<String> PLOTTED = List.of("APr", "APc", "APf", "AP");
+
+    private ExperimentHtmlReport() {
+    }
+
+    public static String render(String title, String subtitle, List<String> gridKeys, List<ExperimentSummary.Row> rows) {
+        StringBuilder h = new StringBuilder(1 << 16);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+                .append(HtmlReport.esc(title)).append("</title>\n<style>\n")
+                .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1500px;")
+                .append("color:#222;padding:0 1em}\n")
+                .append("h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}\n")
+                .append(".sub{color:#666;margin-top:0}\n")
+                .append("table{border-collapse:collapse;margin:.5em 0;font-size:.92em}\n")
+                .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}\n")
+                .append(".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}\n")
+                .append("</style>\n</head>\n<body>\n");
+        h.append("<h1>").append(HtmlReport.esc(title)).append("</h1>\n<p class=\"sub\">").append(HtmlReport.esc(subtitle))
+                .append("</p>\n");
+        h.append("<h2>Summary over the seeds</h2>\n<table id=\"summary\">\n");
+        List<String[]> cells = ExperimentTable.cells(rows);
+        for (int r = 0; r < cells.size(); r++) {
+            h.append("<tr>");
+            for (String c : cells.get(r)) {
+                h.append(r == 0 ? "<th>" : "<td>").append(HtmlReport.esc(c)).append(r == 0 ? "</th>" : "</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n<p class=\"sub\">LVIS bbox AP in percent: mean ± half-width of the 95% interval "
+                + "(Student t over the seeds); ΔAP: the paired difference to the base model of the same seed.</p>\n");
+        for (String key : gridKeys) {
+            h.append("<h2>Against ").append(HtmlReport.esc(key)).append("</h2>\n<div class=\"grid\">\n");
+            for (String metric : PLOTTED) {
+                h.append("<figure class=\"plot\" data-key=\"").append(HtmlReport.esc(key)).append("\" data-metric=\"")
+                        .append(metric).append("\">\n").append(ExperimentCharts.metricAgainst(key, metric, rows))
+                        .append("\n</figure>\n");
+            }
+            h.append("</div>\n");
+        }
+        h.append("</body>\n</html>\n");
+        return h.toString();
+    }
+}

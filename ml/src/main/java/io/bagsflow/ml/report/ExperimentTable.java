@@ -1,0 +1,122 @@
+package io.bagsflow.ml.report;
+
+import io.bagsflow.ml.stats.ExperimentSummary;
+import io.bagsflow.ml.stats.SampleStats;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An experiment's summary as a table: one row per (grid parameters, model kind), each metric as
+ * "mean ± half-width of the 95% interval" in percent, and the paired AP difference to the base with its interval.
+ * As aligned text for the terminal and as a markdown table.
+ */
+public final class ExperimentTable {
+
+    /** The metrics shown (the JSON has all 13). */
+    public static final List<String> METRICS = List.of("AP", "AP50", "AP75", "APr", "APc", "APf");
+
+    private ExperimentTable() {
+    }
+
+    public static String text(List<ExperimentSummary.Row> rows) {
+        List<String[]> cells = cells(rows);
+        int[] width = new int[cells.get(0).length];
+        for (String[] row : cells) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < cells.size(); r++) {
+            String[] row = cells.get(r);
+            for (int i = 0; i < row.length; i++) {
+                String pad = " ".repeat(width[i] - row[i].length());
+                sb.append(r == 0 || i < firstNumber(cells) ? row[i] + pad : pad + row[i]);
+                sb.append(i == row.length - 1 ? "" : "  ");
+            }
+            sb.append('\n');
+            if (r == 0) {
+                for (int i = 0; i < width.length; i++) {
+                    sb.append("-".repeat(width[i])).append(i == width.length - 1 ? "" : "  ");
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString().replaceAll(" +\n", "\n");
+    }
+
+    public static String markdown(List<ExperimentSummary.Row> rows) {
+        List<String[]> cells = cells(rows);
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < cells.size(); r++) {
+            sb.append("| ").append(String.join(" | ", cells.get(r))).append(" |\n");
+            if (r == 0) {
+                sb.append("|").append(" --- |".repeat(cells.get(0).length)).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Header and rows: the grid keys, kind, n, the metrics, ΔAP vs base. */
+    static List<String[]> cells(List<ExperimentSummary.Row> rows) {
+        List<String> keys = rows.isEmpty() ? List.of() : List.copyOf(rows.get(0).params().keySet());
+        List<String[]> out = new ArrayList<>();
+        List<String> header = new ArrayList<>(keys);
+        header.addAll(List.of("kind", "n"));
+        header.addAll(METRICS);
+        header.add("ΔAP vs base [95% CI]");
+        out.add(header.toArray(String[]::new));
+        for (ExperimentSummary.Row row : rows) {
+            List<String> r = new ArrayList<>();
+            for (String k : keys) {
+                r.add(String.valueOf(row.params().get(k)));
+            }
+            r.add(row.kind());
+            r.add(String.valueOf(row.n()));
+            for (String m : METRICS) {
+                r.add(meanPlusMinus(row.metrics().get(m)));
+            }
+            r.add(row.kind().equals(ExperimentSummary.BASE) ? "" : delta(row.deltaVsBase().get("AP")));
+            out.add(r.toArray(String[]::new));
+        }
+        return out;
+    }
+
+    private static int firstNumber(List<String[]> cells) {
+        return cells.get(0).length - METRICS.size() - 2;
+    }
+
+    /** "12.34 ± 1.56" in percent; "12.34" alone with one seed; "-" when undefined. */
+    public static String meanPlusMinus(SampleStats s) {
+        if (s == null || s.n() == 0 || Double.isNaN(s.mean())) {
+            return "-";
+        }
+        String mean = String.format(Locale.ROOT, "%.2f", 100 * s.mean());
+        if (Double.isNaN(s.ciHigh())) {
+            return mean;
+        }
+        return mean + " ± " + String.format(Locale.ROOT, "%.2f", 100 * (s.ciHigh() - s.mean()));
+    }
+
+    /** "+1.23 [-0.40, 2.86]" in percent points. */
+    public static String delta(SampleStats s) {
+        if (s == null || s.n() == 0 || Double.isNaN(s.mean())) {
+            return "-";
+        }
+        String mean = String.format(Locale.ROOT, "%+.2f", 100 * s.mean());
+        if (Double.isNaN(s.ciHigh())) {
+            return mean;
+        }
+        return mean + String.format(Locale.ROOT, " [%+.2f, %+.2f]", 100 * s.ciLow(), 100 * s.ciHigh());
+    }
+
+    /** The parameters of a row as "key=value, ...". */
+    public static String params(Map<String, Object> params) {
+        List<String> parts = new ArrayList<>();
+        params.forEach((k, v) -> parts.add(k + "=" + v));
+        return String.join(", ", parts);
+    }
+}

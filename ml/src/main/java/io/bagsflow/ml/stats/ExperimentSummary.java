@@ -1,0 +1,87 @@
+package io.bagsflow.ml.stats;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An experiment's results over its seeds: one row per (grid parameters, model kind) with the mean, spread and 95%
+ * interval of each metric, and of its paired difference to the base model of the same cell (same seed, same
+ * run), which removes the seed-to-seed variation the two share. Undefined metrics (-1 in lvis-api, or missing)
+ * are left out of that metric's sample.
+ */
+public final class ExperimentSummary {
+
+    /** The base model's kind: generation 0, which the deltas are taken against. */
+    public static final String BASE = "base";
+
+    private ExperimentSummary() {
+    }
+
+    /**
+     * One finished cell: its grid parameters, seed, and the metrics of each model kind it evaluated.
+     *
+     * @param metrics kind to (metric key to value)
+     */
+    public record Cell(Map<String, Object> params, long seed, Map<String, Map<String, Double>> metrics) {
+    }
+
+    /** A summary row; {@code deltaVsBase} pairs each seed's value with the same seed's base model. */
+    public record Row(Map<String, Object> params, String kind, int n, Map<String, SampleStats> metrics,
+                      Map<String, SampleStats> deltaVsBase) {
+    }
+
+    /**
+     * @param keys the metric keys in their order (the 13 LVIS keys)
+     */
+    public static List<Row> summarize(List<Cell> cells, List<String> keys) {
+        // rows in the order their parameters and kinds first appear
+        Map<Map<String, Object>, Map<String, List<Cell>>> groups = new LinkedHashMap<>();
+        for (Cell cell : cells) {
+            Map<String, List<Cell>> byKind = groups.computeIfAbsent(cell.params(), p -> new LinkedHashMap<>());
+            for (String kind : cell.metrics().keySet()) {
+                byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(cell);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (var group : groups.entrySet()) {
+            for (var kindCells : group.getValue().entrySet()) {
+                String kind = kindCells.getKey();
+                List<Cell> of = kindCells.getValue();
+                Map<String, SampleStats> metrics = new LinkedHashMap<>();
+                Map<String, SampleStats> deltas = new LinkedHashMap<>();
+                for (String key : keys) {
+                    List<Double> values = new ArrayList<>();
+                    List<Double> differences = new ArrayList<>();
+                    for (Cell c : of) {
+                        Double v = defined(c.metrics().get(kind).get(key));
+                        if (v == null) {
+                            continue;
+                        }
+                        values.add(v);
+                        Map<String, Double> base = c.metrics().get(BASE);
+                        Double b = base == null ? null : defined(base.get(key));
+                        if (b != null) {
+                            differences.add(v - b);
+                        }
+                    }
+                    metrics.put(key, SampleStats.of(toArray(values)));
+                    // the base against itself: exactly zero, which keeps every row's shape the same
+                    deltas.put(key, SampleStats.of(toArray(differences)));
+                }
+                rows.add(new Row(group.getKey(), kind, of.size(), metrics, deltas));
+            }
+        }
+        return rows;
+    }
+
+    private static Double defined(Double v) {
+        return v == null || v.isNaN() || v < 0 ? null : v;
+    }
+
+    private static double[] toArray(List<Double> values) {
+        return values.stream().filter(Objects::nonNull).mapToDouble(Double::doubleValue).toArray();
+    }
+}

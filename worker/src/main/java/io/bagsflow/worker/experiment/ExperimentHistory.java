@@ -1,0 +1,156 @@
+package io.bagsflow.worker.experiment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.db.EvaluationRecord;
+import io.bagsflow.db.ExperimentCellRecord;
+import io.bagsflow.db.ExperimentRecord;
+import io.bagsflow.db.ExperimentRepository;
+import io.bagsflow.db.LineageRepository;
+import io.bagsflow.db.Metrics;
+import io.bagsflow.db.ModelRecord;
+import io.bagsflow.ml.report.ExperimentHtmlReport;
+import io.bagsflow.ml.stats.ExperimentSummary;
+import io.bagsflow.ml.stats.SampleStats;
+import io.bagsflow.worker.experiment.ExperimentViews.CellView;
+import io.bagsflow.worker.experiment.ExperimentViews.DeltaView;
+import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
+import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
+import io.bagsflow.worker.experiment.ExperimentViews.SummaryRow;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Experiments as users see them, from PostgreSQL only: the list, one experiment with its cells, and the summary
+ * over the seeds of the cells whose runs succeeded. The one place that builds these views (CLI and web API).
+ */
+public final class ExperimentHistory {
+
+    private static final ObjectMapper PLAIN = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, Object>> PARAMS = new TypeReference<>() {
+    };
+
+    private final ExperimentRepository experiments;
+    private final LineageRepository lineage;
+
+    public ExperimentHistory(ExperimentRepository experiments, LineageRepository lineage) {
+        this.experiments = experiments;
+        this.lineage = lineage;
+    }
+
+    public List<ExperimentListItem> list(int limit) {
+        List<ExperimentListItem> out = new ArrayList<>();
+        for (ExperimentRecord e : experiments.list(limit)) {
+            List<ExperimentCellRecord> cells = experiments.cells(e.id());
+            int succeeded = (int) cells.stream().filter(c -> c.runStatus().equals("SUCCEEDED")).count();
+            out.add(new ExperimentListItem(e.id(), e.status(), cells.size(), succeeded, e.createdAt(), e.endedAt()));
+        }
+        return out;
+    }
+
+    public Optional<ExperimentView> show(String experimentId) {
+        Optional<ExperimentRecord> found = experiments.find(experimentId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ExperimentRecord e = found.get();
+        List<CellView> cells = new ArrayList<>();
+        for (ExperimentCellRecord c : experiments.cells(experimentId)) {
+            // a cell that never started because the experiment was aborted
+            String status = c.runStatus().equals("PENDING") && e.status().equals("ABORTED") ? "NOT_STARTED"
+                    : c.runStatus();
+            cells.add(new CellView(params(c), c.seed(), c.runId(), status));
+        }
+        List<SummaryRow> summary = summary(experimentId).stream().map(ExperimentHistory::row).toList();
+        return Optional.of(new ExperimentView(e.id(), e.status(), tree(e.specJson()), cells, summary));
+    }
+
+    /** The summary rows (pure statistics from ml/) over the cells whose runs succeeded. */
+    public List<ExperimentSummary.Row> summary(String experimentId) {
+        List<ExperimentSummary.Cell> done = new ArrayList<>();
+        for (ExperimentCellRecord c : experiments.cells(experimentId)) {
+            if (!c.runStatus().equals("SUCCEEDED")) {
+                continue;
+            }
+            Map<String, String> kindOfModel = new LinkedHashMap<>();
+            for (ModelRecord m : lineage.modelsOfRun(c.runId())) {
+                kindOfModel.put(m.id(), m.kind());
+            }
+            Map<String, Map<String, Double>> byKind = new LinkedHashMap<>();
+            for (EvaluationRecord ev : lineage.evaluationsOfRun(c.runId())) {
+                String kind = kindOfModel.get(ev.modelId());
+                if (kind != null) {
+                    byKind.put(kind, ev.metrics().asMap());
+                }
+            }
+            // base first, then the generation-1 kinds in their model order
+            Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();
+            kindOfModel.values().stream().filter(byKind::containsKey).forEach(k -> ordered.put(k, byKind.get(k)));
+            done.add(new ExperimentSummary.Cell(params(c), c.seed() == null ? 0 : c.seed(), ordered));
+        }
+        return ExperimentSummary.summarize(done, Arrays.asList(Metrics.KEYS));
+    }
+
+    /** The grid keys in their order (from the first cell). */
+    public List<String> gridKeys(String experimentId) {
+        List<ExperimentCellRecord> cells = experiments.cells(experimentId);
+        return cells.isEmpty() ? List.of() : List.copyOf(params(cells.get(0)).keySet());
+    }
+
+    /** The experiment report: the summary table and, per grid key, APr/APc/APf/AP against its values. */
+    public Optional<String> report(String experimentId) {
+        Optional<ExperimentRecord> e = experiments.find(experimentId);
+        if (e.isEmpty()) {
+            return Optional.empty();
+        }
+        long n = experiments.cells(experimentId).size();
+        return Optional.of(ExperimentHtmlReport.render("bagsflow experiment " + experimentId,
+                e.get().status() + ", " + n + " cells, code " + e.get().codeVersion(), gridKeys(experimentId),
+                summary(experimentId)));
+    }
+
+    static SummaryRow row(ExperimentSummary.Row r) {
+        Map<String, Double> mean = new LinkedHashMap<>();
+        Map<String, Double> std = new LinkedHashMap<>();
+        Map<String, List<Double>> ci = new LinkedHashMap<>();
+        Map<String, DeltaView> delta = new LinkedHashMap<>();
+        for (String key : Metrics.KEYS) {
+            SampleStats s = r.metrics().get(key);
+            mean.put(key, number(s.mean()));
+            std.put(key, number(s.std()));
+            ci.put(key, Arrays.asList(number(s.ciLow()), number(s.ciHigh())));
+            SampleStats d = r.deltaVsBase().get(key);
+            delta.put(key, d == null ? new DeltaView(null, Arrays.asList(null, null))
+                    : new DeltaView(number(d.mean()), Arrays.asList(number(d.ciLow()), number(d.ciHigh()))));
+        }
+        return new SummaryRow(r.params(), r.kind(), r.n(), mean, std, ci, delta);
+    }
+
+    private static Double number(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static Map<String, Object> params(ExperimentCellRecord c) {
+        try {
+            return PLAIN.readValue(c.paramsJson(), PARAMS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("experiment " + c.experimentId() + " cell " + c.index()
+                    + ": stored params are not JSON: " + c.paramsJson(), e);
+        }
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return PLAIN.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored spec is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.bagsflow.worker.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code experiment list} and {@code experiment show} print, as records; written as JSON with snake_case keys
+ * (the web API returns the same shapes). Undefined numbers (a spread of one seed, a metric lvis-api leaves at -1)
+ * are null.
+ */
+public final class ExperimentViews {
+
+    private ExperimentViews() {
+    }
+
+    public record ExperimentListItem(String experimentId, String status, int cells, int succeeded, Instant createdAt,
+                                     Instant endedAt) {
+    }
+
+    public record CellView(Map<String, Object> params, Long seed, String runId, String status) {
+    }
+
+    /** A metric's paired difference to the base: mean and 95% interval. */
+    public record DeltaView(Double mean, List<Double> ci95) {
+    }
+
+    /** One (grid parameters, model kind) over the seeds; maps are keyed by the 13 lvis-api metric names. */
+    public record SummaryRow(Map<String, Object> params, String kind, int n, Map<String, Double> mean,
+                             Map<String, Double> std, Map<String, List<Double>> ci95,
+                             Map<String, DeltaView> deltaVsBase) {
+    }
+
+    public record ExperimentView(String experimentId, String status, JsonNode spec, List<CellView> cells,
+                                 List<SummaryRow> summary) {
+    }
+}

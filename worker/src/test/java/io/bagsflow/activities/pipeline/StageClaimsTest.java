@@ -1,0 +1,138 @@
+package io.bagsflow.activities.pipeline;
+
+import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.db.Database;
+import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.StageAttempt;
+import io.bagsflow.db.StageClaimRepository;
+import io.bagsflow.worker.TestServices;
+import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.workflows.pipeline.StageResult;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two runs need the same stage key at the same time (two cells of an experiment): the second waits for the first
+ * attempt instead of starting its own, then reuses it; if the first fails, the second does the work. Against the
+ * real PostgreSQL and S3 server.
+ */
+@Timeout(120)
+class StageClaimsTest {
+
+    private final Endpoints endpoints = TestServices.get().endpoints();
+    private final Database db = Database.open(endpoints.postgres().jdbcUrl(), endpoints.postgres().user(),
+            endpoints.postgres().password());
+    private final RunRepository runs = new RunRepository(db);
+    private final ArtifactStore store = ArtifactStore.connect(endpoints.s3().endpoint(), endpoints.s3().accessKey(),
+            endpoints.s3().secretKey(), endpoints.s3().bucket());
+    private final StageClaims claims = new StageClaims(new StageClaimRepository(db), Duration.ofSeconds(30),
+            Duration.ofMillis(100));
+    private final ExecutorService threads = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void close() {
+        threads.shutdownNow();
+        claims.close();
+        db.close();
+    }
+
+    private String newRun() {
+        String id = "run-claims-" + UUID.randomUUID().toString().substring(0, 8);
+        runs.createRun(id, id, "{}", "test", "test", null);
+        return id;
+    }
+
+    @Test
+    void theSecondRunWaitsForTheFirstAttemptAndReusesIt(@TempDir Path work) throws Exception {
+        String key = "claims-test-" + UUID.randomUUID();
+        StageRunner runner = new StageRunner(runs, store, "claims-worker", work, claims);
+        AtomicInteger computed = new AtomicInteger();
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        StageRunner.Work slowWork = attempt -> {
+            computed.incrementAndGet();
+            firstStarted.countDown();
+            assertTrue(release.await(30, TimeUnit.SECONDS));
+            Path f = Files.writeString(attempt.workDir().resolve("out.txt"), "the shared result " + key);
+            return Map.of("out", attempt.upload(f, "text/plain"));
+        };
+        String runA = newRun();
+        String runB = newRun();
+        Future<StageResult> a = threads.submit(() -> runner.run(runA, Stage.TRAIN_BASE, "base", key, true, slowWork,
+                StageRunner.NOTHING_TO_RECORD));
+        assertTrue(firstStarted.await(30, TimeUnit.SECONDS));
+        Future<StageResult> b = threads.submit(() -> runner.run(runB, Stage.TRAIN_BASE, "base", key, true, slowWork,
+                StageRunner.NOTHING_TO_RECORD));
+        // B is in flight while A computes: it must not start an attempt of its own
+        Thread.sleep(1000);
+        assertFalse(b.isDone());
+        assertEquals(List.of(), runs.findCompletedAttempts(runB, "TRAIN_BASE"));
+        release.countDown();
+
+        StageResult first = a.get(30, TimeUnit.SECONDS);
+        StageResult second = b.get(30, TimeUnit.SECONDS);
+        assertEquals(1, computed.get(), "the work ran once");
+        assertFalse(first.reused());
+        assertTrue(second.reused());
+        ArtifactRef out = first.outputs().get("out");
+        assertEquals(out, second.outputs().get("out"));
+        StageAttempt reused = runs.findAttempt(second.attemptId()).orElseThrow();
+        assertEquals("REUSED", reused.status());
+        assertEquals(first.attemptId(), reused.reusedAttemptId());
+        assertTrue(new StageClaimRepository(db).find(key).isEmpty(), "the claim is gone once the work is done");
+    }
+
+    @Test
+    void whenTheHolderFailsTheWaiterDoesTheWork(@TempDir Path work) throws Exception {
+        String key = "claims-test-" + UUID.randomUUID();
+        StageRunner runner = new StageRunner(runs, store, "claims-worker", work, claims);
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        StageRunner.Work failing = attempt -> {
+            firstStarted.countDown();
+            assertTrue(release.await(30, TimeUnit.SECONDS));
+            throw new IllegalStateException("the GPU fell off");
+        };
+        StageRunner.Work good = attempt -> {
+            Path f = Files.writeString(attempt.workDir().resolve("out.txt"), "done by the waiter " + key);
+            return Map.of("out", attempt.upload(f, "text/plain"));
+        };
+        String runA = newRun();
+        String runB = newRun();
+        Future<StageResult> a = threads.submit(() -> runner.run(runA, Stage.PREPARE, "", key, true, failing,
+                StageRunner.NOTHING_TO_RECORD));
+        assertTrue(firstStarted.await(30, TimeUnit.SECONDS));
+        Future<StageResult> b = threads.submit(() -> runner.run(runB, Stage.PREPARE, "", key, true, good,
+                StageRunner.NOTHING_TO_RECORD));
+        Thread.sleep(500);
+        assertFalse(b.isDone());
+        release.countDown();
+
+        assertThrows(Exception.class, () -> a.get(30, TimeUnit.SECONDS));
+        StageResult second = b.get(30, TimeUnit.SECONDS);
+        assertFalse(second.reused(), "nothing finished to reuse: the waiter computed it");
+        assertEquals("SUCCEEDED", runs.findAttempt(second.attemptId()).orElseThrow().status());
+    }
+}
