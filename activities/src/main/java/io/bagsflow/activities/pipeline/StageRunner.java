@@ -20,6 +20,7 @@ import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import org.slf4j.Logger;
@@ -236,7 +237,12 @@ public final class StageRunner {
                 // the original failure matters more; keep the bookkeeping one beside it
                 e.addSuppressed(bookkeeping);
             }
-            log.warn("{} {} {} attempt {} failed: {}", runId, stage, part, attempt.attempt(), message(e));
+            if (e instanceof ActivityCompletionException) {
+                // an abort or a lost attempt: expected, and recorded; not a warning on the user's terminal
+                log.info("{} {} {} attempt {} {}", runId, stage, part, attempt.attempt(), message(e));
+            } else {
+                log.warn("{} {} {} attempt {} failed: {}", runId, stage, part, attempt.attempt(), message(e));
+            }
             if (e instanceof Error error) {
                 throw error;
             }
@@ -444,6 +450,13 @@ public final class StageRunner {
     }
 
     static String message(Throwable e) {
+        if (e instanceof ActivityCanceledException) {
+            // Temporal's message lists workflow, run and activity ids: the attempt's record wants the reason
+            return "cancelled: the run was aborted";
+        }
+        if (e instanceof ActivityCompletionException) {
+            return "stopped: Temporal no longer expects this attempt (it timed out or the run ended)";
+        }
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
             return e.getCause() != null ? message(e.getCause()) : e.getClass().getSimpleName();

@@ -23,7 +23,7 @@ class SpecOverridesTest {
         assertEquals(List.of(0, 10, 100, 1000), spec.groups().bins());
         assertEquals(List.of("bags", "control", "crt", "rfs"), spec.generations());
         assertEquals(60, spec.timeouts().heartbeatSeconds());
-        assertEquals(3, spec.timeouts().maxAttempts());
+        assertEquals(10, spec.timeouts().maxAttempts());
         assertTrue(spec.reuseEnabled());
     }
 
