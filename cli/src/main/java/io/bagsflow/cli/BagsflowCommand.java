@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             StageCommand.class,
             RunsCommand.class,
             CompareCommand.class,
+            UiCommand.class,
             EvalCommand.class,
             DatasetCommand.class,
             BenchCommand.class,

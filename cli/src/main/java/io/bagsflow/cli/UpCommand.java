@@ -34,14 +34,16 @@ final class UpCommand implements Callable<Integer> {
             services.close();
             throw ex;
         }
+        UiCommand.Served ui = UiCommand.Served.start(env, e);
         StateFile.write(env.home().stateFile(), new StateFile.State(ProcessHandle.current().pid(), e.postgres(),
-                e.s3(), e.temporal()));
+                e.s3(), e.temporal(), ui.server().url().toString()));
         double seconds = (System.nanoTime() - t0) / 1e9;
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping...");
             StateFile.delete(env.home().stateFile());
+            ui.close();
             try {
                 worker.close();
             } finally {
@@ -57,6 +59,7 @@ final class UpCommand implements Callable<Integer> {
         table.row("S3", e.s3().toString());
         table.row("Temporal", e.temporal().toString());
         table.row("Worker", worker.identity() + " on " + String.join(", ", worker.queues()));
+        table.row("Web UI", ui.server().url().toString());
         table.print(out);
         out.println();
         out.printf(Locale.ROOT, "ready in %.1f s (embedded: %s; state in %s)%n", seconds, embedded, env.home().root());

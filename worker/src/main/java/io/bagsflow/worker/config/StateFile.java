@@ -21,8 +21,15 @@ public final class StateFile {
     private StateFile() {
     }
 
-    /** What {@code up} writes: its pid and the endpoints of the services it started (null when not started). */
-    public record State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal) {
+    /**
+     * What {@code up} writes: its pid, the endpoints of the services it started (null when not started) and the
+     * address of its web UI.
+     */
+    public record State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal, String uiUrl) {
+
+        public State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal) {
+            this(pid, postgres, s3, temporal, null);
+        }
     }
 
     public static void write(Path file, State state) {
@@ -45,6 +52,9 @@ public final class StateFile {
             ObjectNode n = root.putObject("temporal");
             n.put("address", state.temporal().address());
             n.put("namespace", state.temporal().namespace());
+        }
+        if (state.uiUrl() != null) {
+            root.put("ui_url", state.uiUrl());
         }
         try {
             SecretFiles.writeJson(file, root);
@@ -81,7 +91,8 @@ public final class StateFile {
                         pg.path("password").asText()),
                 s3 == null ? null : new S3Endpoint(s3.path("endpoint").asText(), s3.path("access_key").asText(),
                         s3.path("secret_key").asText(), s3.path("bucket").asText()),
-                t == null ? null : new TemporalEndpoint(t.path("address").asText(), t.path("namespace").asText()));
+                t == null ? null : new TemporalEndpoint(t.path("address").asText(), t.path("namespace").asText()),
+                root.hasNonNull("ui_url") ? root.get("ui_url").asText() : null);
     }
 
     public static void delete(Path file) {

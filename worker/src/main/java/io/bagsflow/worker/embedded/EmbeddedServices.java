@@ -40,6 +40,18 @@ public final class EmbeddedServices implements AutoCloseable {
     }
 
     public static EmbeddedServices start(EnvironmentConfig env) {
+        return start(env, true);
+    }
+
+    /**
+     * Only the history's storage: PostgreSQL and S3 (for reports and artifacts), for read-only commands
+     * ({@code runs}, {@code compare}, {@code ui}) when no {@code up} is running. Holds the same home lock.
+     */
+    public static EmbeddedServices startStorage(EnvironmentConfig env) {
+        return start(env, false);
+    }
+
+    private static EmbeddedServices start(EnvironmentConfig env, boolean withTemporal) {
         BagsflowHome home = env.home();
         Deque<AutoCloseable> toClose = new ArrayDeque<>();
         List<String> started = new ArrayList<>();
@@ -47,7 +59,7 @@ public final class EmbeddedServices implements AutoCloseable {
             PostgresEndpoint pg = env.postgres().orElse(null);
             S3Endpoint s3 = env.s3().orElse(null);
             TemporalEndpoint temporal = env.temporal().orElse(null);
-            if (pg == null || s3 == null || temporal == null) {
+            if (pg == null || s3 == null || (temporal == null && withTemporal)) {
                 toClose.push(lockHome(home));
             }
             if (pg == null) {
@@ -64,7 +76,7 @@ public final class EmbeddedServices implements AutoCloseable {
                 started.add("S3");
                 log.info("embedded S3 on {} (data in {})", s3, home.s3Data());
             }
-            if (temporal == null) {
+            if (temporal == null && withTemporal) {
                 EmbeddedTemporalServer server = EmbeddedTemporalServer.start(env.namespace());
                 toClose.push(server);
                 temporal = server.endpoint();
