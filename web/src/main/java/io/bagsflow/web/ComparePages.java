@@ -1,5 +1,6 @@
 package io.bagsflow.web;
 
+import io.bagsflow.db.Metrics;
 import io.bagsflow.db.ModelRecord;
 import io.bagsflow.db.RunFilter;
 import io.bagsflow.ml.report.ComparisonTable;
@@ -49,7 +50,7 @@ final class ComparePages implements UiModule {
                     .append("</a></small></th>");
         }
         h.append("</tr></thead><tbody>\n");
-        for (String key : ComparisonTable.METRICS) {
+        for (String key : Metrics.KEYS) {
             h.append("<tr><td>").append(Html.esc(key)).append("</td>");
             double first = models.get(0).metric(key);
             for (int i = 0; i < models.size(); i++) {

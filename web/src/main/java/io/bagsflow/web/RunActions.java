@@ -73,6 +73,13 @@ final class RunActions {
                     .append(" (start it with <code>--allow-remote-actions</code> to allow them).</p></section>\n");
             return;
         }
+        if (waiting) {
+            String failed = v.stages().stream().filter(s -> s.status().equals("FAILED")).map(s -> s.stage())
+                    .findFirst().orElse("a stage");
+            h.append("<p class=\"waiting\">The run waits: <b>").append(Html.esc(failed)).append("</b> failed (its error ")
+                    .append("is in the stages below). Retry it, optionally with changed settings, or abort the run.")
+                    .append("</p>\n");
+        }
         String token = Html.esc(ui.sessions.token(session));
         String base = "/runs/" + Html.url(v.runId());
         if (waiting) {

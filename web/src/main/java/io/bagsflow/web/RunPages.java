@@ -1,6 +1,7 @@
 package io.bagsflow.web;
 
 import io.bagsflow.db.ArtifactRecord;
+import io.bagsflow.db.Metrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.RunViews.ArtifactView;
@@ -146,14 +147,14 @@ final class RunPages implements UiModule {
             return;
         }
         h.append("<div class=\"scroll\"><table id=\"evaluations\" class=\"num\"><thead><tr><th>model</th>");
-        for (String k : ComparisonTable.METRICS) {
+        for (String k : Metrics.KEYS) {
             h.append("<th>").append(Html.esc(k)).append("</th>");
         }
         h.append("</tr></thead><tbody>\n");
         for (EvaluationView e : evaluations) {
             h.append("<tr><td><a href=\"/models/").append(Html.url(e.modelId())).append("\">")
                     .append(Html.esc(e.modelId())).append("</a></td>");
-            for (String k : ComparisonTable.METRICS) {
+            for (String k : Metrics.KEYS) {
                 Double value = e.metrics().get(k);
                 h.append("<td>").append(value == null ? "" : ComparisonTable.percent(value)).append("</td>");
             }

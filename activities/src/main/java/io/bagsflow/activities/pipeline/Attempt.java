@@ -35,6 +35,8 @@ public final class Attempt {
     private final Map<String, Object> lastCheckpoint = new LinkedHashMap<>();
     private volatile Map<String, Object> lastDetails = Map.of();
     private long lastProgressWrite;
+    /** The last progress report, kept in the row written at a checkpoint so that it still shows step and loss. */
+    private volatile Map<String, Object> lastProgress = Map.of();
 
     Attempt(long id, String stageKey, Path workDir, ArtifactStore store, RunRepository runs,
             ActivityExecutionContext context) {
@@ -82,6 +84,7 @@ public final class Attempt {
     public void progress(Map<String, Object> details) {
         Map<String, Object> all = new LinkedHashMap<>(details);
         all.putAll(lastCheckpoint);
+        lastProgress = new LinkedHashMap<>(details);
         heartbeat(all);
         long now = System.nanoTime();
         if (now - lastProgressWrite > PROGRESS_EVERY_NANOS) {
@@ -98,7 +101,8 @@ public final class Attempt {
         lastCheckpoint.put("checkpoint_iteration", iteration);
         lastCheckpoint.put("checkpoint_sha256", checkpoint.sha256());
         lastCheckpoint.put("checkpoint_size", checkpoint.size());
-        Map<String, Object> all = new LinkedHashMap<>(lastCheckpoint);
+        Map<String, Object> all = new LinkedHashMap<>(lastProgress);
+        all.putAll(lastCheckpoint);
         all.put("iteration", iteration);
         heartbeat(all);
         writeProgress(all);

@@ -30,6 +30,10 @@ function progress(a) {
   if (!p) {
     return '';
   }
+  const running = a.status === 'RUNNING';
+  if (!running && typeof p.loss !== 'number') {
+    return '';
+  }
   const parts = [];
   let bar = '';
   if (p.total > 0) {
@@ -39,12 +43,12 @@ function progress(a) {
     parts.push('<span class="step">step ' + esc(p.step || 0) + '/' + esc(p.total) + '</span>');
   }
   if (typeof p.loss === 'number') {
-    parts.push('loss ' + p.loss.toFixed(3));
+    parts.push('loss ' + (Math.abs(p.loss) >= 1000 ? p.loss.toExponential(2) : p.loss.toFixed(3)));
   }
   if (a.status === 'RUNNING' && typeof p.eta_seconds === 'number') {
     parts.push('ETA ' + clock(p.eta_seconds));
   }
-  if (p.message) {
+  if (running && p.message) {
     parts.push(esc(p.message));
   }
   return bar + parts.join(' · ');
@@ -60,7 +64,7 @@ function renderStages(run) {
     for (const a of s.attempts) {
       h += '<tr class="attempt ' + esc(a.status) + '"><td class="part">' + esc(a.part || '-') + '</td><td>'
         + badge(a.status) + (a.reused_attempt_id ? ' <small>(attempt ' + esc(a.reused_attempt_id) + ')</small>' : '')
-        + '</td><td>' + esc(a.attempt) + '</td><td>' + esc(a.worker) + '</td><td>' + time(a.started_at)
+        + '</td><td>' + esc(a.attempt) + '</td><td class="worker">' + esc(a.worker) + '</td><td class="time">' + time(a.started_at)
         + '</td><td class="n">' + (a.duration_seconds === null ? '' : a.duration_seconds.toFixed(1)) + '</td><td>'
         + esc(a.resumed_from_iteration) + '</td><td class="progress">' + progress(a) + '</td><td class="error">'
         + esc(a.error) + '</td></tr>';
