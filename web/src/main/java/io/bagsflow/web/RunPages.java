@@ -97,7 +97,7 @@ final class RunPages implements UiModule {
         }
         RunActions.forms(h, v, ui, session);
 
-        h.append("<h2>Stages</h2>\n<div id=\"stages\" data-run=\"").append(Html.esc(v.runId())).append("\">")
+        h.append("<h2>Stages</h2>\n<div id=\"stages\" class=\"scroll\" data-run=\"").append(Html.esc(v.runId())).append("\">")
                 .append("<noscript>The stages need JavaScript; <a href=\"/api/runs/").append(Html.url(v.runId()))
                 .append("\">the run as JSON</a> has them too.</noscript></div>\n");
         h.append(Html.data("run-data", HistoryJson.run(v)));
@@ -169,6 +169,10 @@ final class RunPages implements UiModule {
             for (AttemptView a : s.attempts()) {
                 a.outputs().forEach((name, sha) -> names.computeIfAbsent(sha, x -> new TreeSet<>()).add(name));
             }
+        }
+        if (v.artifacts().isEmpty()) {
+            h.append("<h2>Artifacts</h2>\n<p class=\"empty\">No artifacts yet.</p>\n");
+            return;
         }
         long total = v.artifacts().stream().mapToLong(ArtifactView::sizeBytes).sum();
         h.append("<h2>Artifacts</h2>\n<p class=\"sub\">").append(v.artifacts().size()).append(" artifacts, ")
