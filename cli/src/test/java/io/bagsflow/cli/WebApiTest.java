@@ -140,6 +140,18 @@ class WebApiTest {
     }
 
     @Test
+    void aRequestForAnotherHostNameIsRefused() throws Exception {
+        // what a page of another site sees after rebinding its name to 127.0.0.1
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", ui.url().getPort())) {
+            socket.getOutputStream().write(("GET /api/runs HTTP/1.1\r\nHost: evil.example:" + ui.url().getPort()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
+            assertTrue(answer.contains("127.0.0.1 or localhost"), answer);
+        }
+    }
+
+    @Test
     void runsReportWritesTheReportTheRunStored(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report.html");
         CommandOutput report = CommandOutput.run(env, "runs", "report", runId, "--out", out.toString());

@@ -60,7 +60,7 @@ public final class UiServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", exchange -> dispatch(exchange, routes));
+        server.createContext("/", exchange -> dispatch(exchange, routes, options));
         server.start();
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
         URI url = URI.create("http://" + host + ":" + server.getAddress().getPort() + "/");
@@ -72,13 +72,17 @@ public final class UiServer implements AutoCloseable {
         return url;
     }
 
-    private static void dispatch(HttpExchange exchange, Routes routes) {
+    private static void dispatch(HttpExchange exchange, Routes routes, UiOptions options) {
         String path = exchange.getRequestURI().getPath();
         boolean api = path.startsWith("/api/");
         Request request = null;
         try {
             exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
             exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+            if (options.loopback() && !localHost(exchange.getRequestHeaders().getFirst("Host"))) {
+                // a page of another site that rebinds its name to 127.0.0.1 must not read the history
+                throw HttpError.forbidden("this UI answers only requests for 127.0.0.1 or localhost");
+            }
             if (path.startsWith("/static/")) {
                 serveStatic(exchange, path.substring("/static/".length()));
                 return;
@@ -105,6 +109,16 @@ public final class UiServer implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** The Host header names this machine's loopback (with any port). */
+    static boolean localHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
+        return name.equals("127.0.0.1") || name.equalsIgnoreCase("localhost") || name.equals("[::1]");
     }
 
     private static void fail(HttpExchange exchange, Request request, boolean api, Exception e) {
