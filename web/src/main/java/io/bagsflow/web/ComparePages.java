@@ -29,9 +29,15 @@ final class ComparePages implements UiModule {
                 .append("run ids, comma-separated <input name=\"models\" size=\"80\" value=\"")
                 .append(Html.esc(String.join(",", ids))).append("\"></label> <button>compare</button></form>\n");
         if (ids.isEmpty()) {
-            h.append("<p>Pick models: the runs below compare all their models; model pages compare with a parent.</p>")
-                    .append("<ul id=\"recent\">");
-            for (var run : ui.backend.history().list(RunFilter.all().withStatus("SUCCEEDED"))) {
+            var finished = ui.backend.history().list(RunFilter.all().withStatus("SUCCEEDED"));
+            if (finished.isEmpty()) {
+                h.append("<p class=\"empty\">No finished runs yet: their models appear here once a run succeeds.</p>\n");
+            } else {
+                h.append("<p>Pick models: a run below compares all its models; a model's page compares it with its ")
+                        .append("parent.</p>");
+            }
+            h.append("<ul id=\"recent\">");
+            for (var run : finished) {
                 h.append("<li><a href=\"/compare?models=").append(Html.url(run.runId())).append("\">")
                         .append(Html.esc(run.runId())).append("</a> ").append(Html.esc(run.dataset())).append("</li>");
             }
