@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             RunsCommand.class,
             CompareCommand.class,
             ExperimentCommand.class,
+            UiCommand.class,
             EvalCommand.class,
             DatasetCommand.class,
             BenchCommand.class,

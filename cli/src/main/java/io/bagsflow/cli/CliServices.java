@@ -10,6 +10,7 @@ import io.bagsflow.worker.TemporalConnection;
 import io.bagsflow.worker.config.EndpointResolver;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.pipeline.PipelineLauncher;
 
@@ -24,6 +25,8 @@ final class CliServices implements AutoCloseable {
     private Database database;
     private TemporalConnection temporal;
     private ArtifactStore store;
+    /** Embedded PostgreSQL and S3 started for this command alone ({@link #forReading()}). */
+    private EmbeddedServices ownedStorage;
 
     CliServices(EnvironmentConfig env) {
         this.env = env;
@@ -31,6 +34,27 @@ final class CliServices implements AutoCloseable {
 
     static CliServices fromEnvironment() {
         return new CliServices(CliEnvironment.get());
+    }
+
+    /**
+     * For commands that only read the history ({@code runs}, {@code compare}, {@code ui}): when neither a variable
+     * nor a running {@code up} gives PostgreSQL or S3, the embedded ones of BAGSFLOW_HOME are started for this
+     * command and stopped when it ends (under the home's lock, so never beside a running {@code up} or demo).
+     * Temporal stays absent then: actions say it is not running.
+     */
+    static CliServices forReading() {
+        EnvironmentConfig env = CliEnvironment.get();
+        Endpoints available = EndpointResolver.resolveAvailable(env);
+        if (available.postgres() != null && available.s3() != null) {
+            return new CliServices(env);
+        }
+        EmbeddedServices storage = EmbeddedServices.startStorage(env);
+        System.err.println("no bagsflow services are running: started the embedded " + String.join(" and ",
+                storage.started()) + " of " + env.home().root() + " for this command");
+        CliServices s = new CliServices(env);
+        s.endpoints = new Endpoints(storage.endpoints().postgres(), storage.endpoints().s3(), available.temporal());
+        s.ownedStorage = storage;
+        return s;
     }
 
     /** Services at known endpoints (the demo's own embedded ones). */
@@ -77,6 +101,10 @@ final class CliServices implements AutoCloseable {
     }
 
     TemporalConnection temporal() {
+        if (temporal == null && endpoints().temporal() == null) {
+            throw new UserError("Temporal is not running, so runs cannot be retried or aborted from here",
+                    "start the services with `./bagsflow up` (it serves the web UI too)");
+        }
         if (temporal == null) {
             temporal = TemporalConnection.connect(endpoints().temporal(), "bagsflow-cli");
         }
@@ -111,6 +139,9 @@ final class CliServices implements AutoCloseable {
         }
         if (database != null) {
             database.close();
+        }
+        if (ownedStorage != null) {
+            ownedStorage.close();
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.bagsflow.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bagsflow.activities.report.RunReports;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.ModelRecord;
@@ -9,6 +7,7 @@ import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.ml.report.HtmlReport;
 import io.bagsflow.ml.report.ReportModel;
 import io.bagsflow.worker.experiment.ExperimentIds;
+import io.bagsflow.worker.history.HistoryJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -28,8 +25,6 @@ import java.util.concurrent.Callable;
             "Each argument is a model id or a run id (all of that run's models).",
             "With one experiment id: its summary over the seeds (mean ± 95% interval, paired delta to the base)."})
 final class CompareCommand implements Callable<Integer> {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Parameters(paramLabel = "MODEL|RUN", arity = "1..*")
     List<String> ids;
@@ -47,7 +42,7 @@ final class CompareCommand implements Callable<Integer> {
         if (ids.size() == 1 && ExperimentIds.looksLikeOne(ids.get(0))) {
             return ExperimentCompare.print(ids.get(0), json, html);
         }
-        try (CliServices services = CliServices.fromEnvironment()) {
+        try (CliServices services = CliServices.forReading()) {
             List<ModelRecord> models = resolve(services.lineage(), services);
             RunReports reports = services.reports();
             List<ReportModel> view = reports.reportModels(models, html != null);
@@ -89,19 +84,8 @@ final class CompareCommand implements Callable<Integer> {
         return out;
     }
 
-    /** The shape of {@code compare --json}, documented in the README. */
-    static String toJson(List<ReportModel> models) throws Exception {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (ReportModel m : models) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("model_id", m.modelId());
-            e.put("run_id", m.runId());
-            e.put("generation", m.generation());
-            e.put("kind", m.kind());
-            e.put("parent_model_id", m.parentModelId());
-            e.put("metrics", m.metrics());
-            list.add(e);
-        }
-        return JSON.writeValueAsString(Map.of("models", list));
+    /** The shape of {@code compare --json}, documented in the README; the web UI's /api/compare writes the same. */
+    static String toJson(List<ReportModel> models) {
+        return HistoryJson.comparison(models);
     }
 }

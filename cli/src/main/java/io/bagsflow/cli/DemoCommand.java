@@ -2,7 +2,6 @@ package io.bagsflow.cli;
 
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.ModelRecord;
-import io.bagsflow.db.StageAttempt;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.ml.report.ReportModel;
 import io.bagsflow.worker.BagsflowWorker;
@@ -106,9 +105,8 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The report artifact of the run's EVALUATE stage, copied to {@code dir/<run>.html}. */
     static Path downloadReport(CliServices cli, String runId, Path dir) throws Exception {
-        String sha = cli.runs().runDetails(runId).orElseThrow().attempts().stream()
-                .map(StageAttempt::outputs).filter(o -> o.containsKey("report")).map(o -> o.get("report"))
-                .reduce((a, b) -> b).orElseThrow(() -> new UserError("run " + runId + " has no report", ""));
+        String sha = cli.history().reportSha256(runId).orElseThrow(() -> new UserError("run " + runId
+                + " has no report", ""));
         Files.createDirectories(dir);
         return cli.store().get(sha, dir.resolve(runId + ".html")).toAbsolutePath();
     }

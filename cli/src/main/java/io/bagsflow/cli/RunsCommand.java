@@ -2,7 +2,7 @@ package io.bagsflow.cli;
 
 import io.bagsflow.db.RunFilter;
 import io.bagsflow.ml.report.ComparisonTable;
-import io.bagsflow.worker.history.RunHistory;
+import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.EvaluationView;
 import io.bagsflow.worker.history.RunViews.ModelView;
@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
         description = "Run history from PostgreSQL: `runs list [options]` (`runs` alone lists with the defaults), "
-                + "`runs show RUN`.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
+                + "`runs show RUN`, `runs report RUN [--out FILE]`.",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunReportCommand.class})
 final class RunsCommand implements Callable<Integer> {
 
     @Override
@@ -51,12 +51,12 @@ final class RunsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (CliServices services = CliServices.fromEnvironment()) {
+            try (CliServices services = CliServices.forReading()) {
                 RunFilter filter = new RunFilter(status == null ? null : status.toUpperCase(Locale.ROOT), since, null,
                         dataset, limit);
                 List<RunSummary> runs = services.history().list(filter);
                 if (json) {
-                    System.out.println(RunHistory.JSON.writeValueAsString(runs));
+                    System.out.println(HistoryJson.runs(runs));
                     return ExitCodes.OK;
                 }
                 Table t = new Table("run", "status", "dataset", "created", "duration");
@@ -82,11 +82,11 @@ final class RunsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            try (CliServices services = CliServices.fromEnvironment()) {
+            try (CliServices services = CliServices.forReading()) {
                 RunView v = services.history().show(runId).orElseThrow(() -> new UserError("unknown run " + runId,
                         "list runs with `./bagsflow runs list`"));
                 if (json) {
-                    System.out.println(RunHistory.JSON.writeValueAsString(v));
+                    System.out.println(HistoryJson.run(v));
                 } else {
                     print(v);
                 }

@@ -64,9 +64,10 @@ final class UpCommand implements Callable<Integer> {
         }
         TemporalEngine engine = services.temporalEngine();
         StateFile.State kept = StateFile.State.embeddedOnly(ProcessHandle.current().pid(), e, env);
+        UiCommand.Served ui = UiCommand.Served.start(env, e);
         StateFile.write(env.home().stateFile(), new StateFile.State(kept.pid(), kept.postgres(),
                 kept.s3(), kept.temporal(), new StateFile.TemporalInfo(engine.name(), engine.durable(),
-                services.temporalUi().orElse(null))));
+                services.temporalUi().orElse(null)), ui.server().url().toString()));
         BagsflowWorker running = worker;
         double seconds = (System.nanoTime() - t0) / 1e9;
 
@@ -74,6 +75,7 @@ final class UpCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("stopping...");
             StateFile.delete(env.home().stateFile());
+            ui.close();
             try {
                 if (running != null) {
                     running.close();
@@ -93,6 +95,7 @@ final class UpCommand implements Callable<Integer> {
         services.temporalUi().ifPresent(ui -> table.row("Temporal UI", ui));
         table.row("Worker", worker == null ? "none (--queues none)"
                 : worker.identity() + " on " + String.join(", ", worker.queues()));
+        table.row("Web UI", ui.server().url().toString());
         table.print(out);
         out.println();
         out.printf(Locale.ROOT, "ready in %.1f s (embedded: %s; state in %s)%n", seconds, embedded, env.home().root());

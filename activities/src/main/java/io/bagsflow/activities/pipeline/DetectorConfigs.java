@@ -59,7 +59,9 @@ public final class DetectorConfigs {
     private static String explain(IllegalArgumentException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
-                return "unknown setting \"" + u.getPropertyName() + "\"; settings are the fields of DetectorConfig: "
+                return "unknown setting \"" + u.getPropertyName() + "\""
+                        + KeySuggestion.didYouMean(u.getPropertyName(), u.getKnownPropertyIds())
+                        + "; settings are the fields of DetectorConfig: "
                         + new TreeSet<>(u.getKnownPropertyIds().stream().map(Object::toString).toList());
             }
             if (t instanceof com.fasterxml.jackson.databind.JsonMappingException m && t != e) {

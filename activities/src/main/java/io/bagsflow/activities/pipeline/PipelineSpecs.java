@@ -109,7 +109,8 @@ public final class PipelineSpecs {
             spec = JSON.treeToValue(tree, PipelineSpec.class);
         } catch (UnrecognizedPropertyException e) {
             throw new InvalidInputException(source + ": unknown key \"" + e.getPropertyName() + "\" at "
-                    + path(e) + "; known keys there: " + e.getKnownPropertyIds());
+                    + path(e) + KeySuggestion.didYouMean(e.getPropertyName(), e.getKnownPropertyIds())
+                    + "; known keys there: " + e.getKnownPropertyIds());
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(source + ": " + e.getOriginalMessage() + " at " + path(e));
         }

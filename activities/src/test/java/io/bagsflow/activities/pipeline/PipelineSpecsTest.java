@@ -43,14 +43,22 @@ class PipelineSpecsTest {
     void anUnknownKeyIsNamedWithWhereItIs() {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
                 "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"sed\": 7}}}"));
-        assertTrue(e.getMessage().contains("unknown key \"sed\" at dataset.synth.sed"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown key \"sed\" at dataset.synth.sed (did you mean seed?)"),
+                e.getMessage());
     }
 
     @Test
     void detectorSettingsMustBeRealFields() {
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
                 "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"detector\": {\"learning_rate\": 0.1}}"));
-        assertTrue(e.getMessage().contains("learning_rate"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown setting \"learning_rate\" (did you mean learningRate?)"),
+                e.getMessage());
+        InvalidInputException typo = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
+                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"detector\": {\"learningRat\": 0.1}}"));
+        assertTrue(typo.getMessage().contains("(did you mean learningRate?)"), typo.getMessage());
+        InvalidInputException far = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
+                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"detector\": {\"colour\": 0.1}}"));
+        assertTrue(!far.getMessage().contains("did you mean"), "no guess when nothing is close: " + far.getMessage());
         PipelineSpec ok = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}},"
                 + " \"detector\": {\"iterations\": 12}, \"finetune\": {\"retrainIterations\": 5}}");
         assertEquals(12, DetectorConfigs.base(ok).iterations());

@@ -22,11 +22,24 @@ public final class StateFile {
     private StateFile() {
     }
 
-    /** What {@code up} writes: its pid and the endpoints of the services it started (null when not started). */
+    /**
+     * What {@code up} writes: its pid, the endpoints of the services it started (null when not started), which
+     * Temporal it runs and the address of its web UI.
+     */
     public record State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal,
-                        TemporalInfo temporalInfo) {
+                        TemporalInfo temporalInfo, String uiUrl) {
         public State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal) {
-            this(pid, postgres, s3, temporal, null);
+            this(pid, postgres, s3, temporal, null, null);
+        }
+
+        public State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal,
+                     TemporalInfo temporalInfo) {
+            this(pid, postgres, s3, temporal, temporalInfo, null);
+        }
+
+        /** With the address of {@code up}'s web UI. */
+        public State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal, String uiUrl) {
+            this(pid, postgres, s3, temporal, null, uiUrl);
         }
 
         /**
@@ -76,6 +89,9 @@ public final class StateFile {
                 }
             }
         }
+        if (state.uiUrl() != null) {
+            root.put("ui_url", state.uiUrl());
+        }
         try {
             SecretFiles.writeJson(file, root);
         } catch (IOException e) {
@@ -113,7 +129,8 @@ public final class StateFile {
                         s3.path("secret_key").asText(), s3.path("bucket").asText()),
                 t == null ? null : new TemporalEndpoint(t.path("address").asText(), t.path("namespace").asText()),
                 t == null || !t.has("engine") ? null : new TemporalInfo(t.path("engine").asText(),
-                        t.path("durable").asBoolean(), t.hasNonNull("ui") ? t.path("ui").asText() : null));
+                        t.path("durable").asBoolean(), t.hasNonNull("ui") ? t.path("ui").asText() : null),
+                root.hasNonNull("ui_url") ? root.get("ui_url").asText() : null);
     }
 
     public static void delete(Path file) {

@@ -51,6 +51,18 @@ public final class EmbeddedServices implements AutoCloseable {
     }
 
     public static EmbeddedServices start(EnvironmentConfig env) {
+        return start(env, true);
+    }
+
+    /**
+     * Only the history's storage: PostgreSQL and S3 (for reports and artifacts), for read-only commands
+     * ({@code runs}, {@code compare}, {@code ui}) when no {@code up} is running. Holds the same home lock.
+     */
+    public static EmbeddedServices startStorage(EnvironmentConfig env) {
+        return start(env, false);
+    }
+
+    private static EmbeddedServices start(EnvironmentConfig env, boolean withTemporal) {
         BagsflowHome home = env.home();
         Deque<AutoCloseable> toClose = new ArrayDeque<>();
         List<String> started = new ArrayList<>();
@@ -58,7 +70,7 @@ public final class EmbeddedServices implements AutoCloseable {
             PostgresEndpoint pg = env.postgres().orElse(null);
             S3Endpoint s3 = env.s3().orElse(null);
             TemporalEndpoint temporal = env.temporal().orElse(null);
-            if (pg == null || s3 == null || temporal == null) {
+            if (pg == null || s3 == null || (temporal == null && withTemporal)) {
                 DiskSpace.requireMinimum(home.root(), DiskSpace.SYSTEM);
                 home.makePrivate();
                 toClose.push(lockHome(home));
@@ -80,7 +92,7 @@ public final class EmbeddedServices implements AutoCloseable {
             }
             TemporalEngine engine = TemporalEngine.EXTERNAL;
             String ui = null;
-            if (temporal == null) {
+            if (temporal == null && withTemporal) {
                 Optional<Path> cli = TemporalCli.choose(env.variables());
                 if (cli.isPresent()) {
                     TemporalDevServer server = TemporalDevServer.start(cli.get(), home.root().resolve("temporal"),

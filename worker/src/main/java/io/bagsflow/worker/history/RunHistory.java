@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.LineageRepository;
+import io.bagsflow.db.ModelRecord;
 import io.bagsflow.db.PipelineRun;
 import io.bagsflow.db.RunDetails;
 import io.bagsflow.db.RunFilter;
@@ -15,6 +17,7 @@ import io.bagsflow.db.StageAttempt;
 import io.bagsflow.worker.history.RunViews.ArtifactView;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.EvaluationView;
+import io.bagsflow.worker.history.RunViews.ModelPage;
 import io.bagsflow.worker.history.RunViews.ModelView;
 import io.bagsflow.worker.history.RunViews.RunSummary;
 import io.bagsflow.worker.history.RunViews.RunView;
@@ -22,6 +25,7 @@ import io.bagsflow.worker.history.RunViews.StageView;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,14 +72,47 @@ public final class RunHistory {
                     attempts.stream().map(RunHistory::attempt).toList()));
             laterStarted |= !attempts.isEmpty();
         }
-        List<ModelView> models = lineage.modelsOfRun(runId).stream().map(m -> new ModelView(m.id(), m.generation(),
-                m.kind(), m.parentModelId(), m.checkpointSha256(), m.codeVersion(), m.createdAt())).toList();
-        List<EvaluationView> evaluations = lineage.evaluationsOfRun(runId).stream().map(e -> new EvaluationView(
-                e.id(), e.modelId(), e.datasetSha256(), e.metrics().asMap(), e.createdAt())).toList();
+        List<ModelView> models = lineage.modelsOfRun(runId).stream().map(RunHistory::model).toList();
+        List<EvaluationView> evaluations = lineage.evaluationsOfRun(runId).stream().map(RunHistory::evaluation)
+                .toList();
         List<ArtifactView> artifacts = d.artifacts().stream().map(a -> new ArtifactView(a.sha256(), a.sizeBytes(),
                 a.mediaType(), a.s3Key())).toList();
         return Optional.of(new RunView(run.id(), run.status(), run.dataset(), run.codeVersion(), run.createdAt(),
                 run.endedAt(), run.resumedFrom(), tree(run.specJson()), stages, models, evaluations, artifacts));
+    }
+
+    /** A model, its ancestors (generation 0 first) and its evaluations; empty for an unknown id. */
+    public Optional<ModelPage> model(String modelId) {
+        Optional<ModelRecord> found = lineage.findModel(modelId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ModelRecord m = found.get();
+        String dataset = runs.findRun(m.runId()).map(PipelineRun::dataset).orElse(null);
+        List<ModelView> ancestry = new ArrayList<>(lineage.ancestry(modelId).stream().map(RunHistory::model).toList());
+        Collections.reverse(ancestry);
+        return Optional.of(new ModelPage(m.id(), m.runId(), m.generation(), m.kind(), m.parentModelId(), dataset,
+                m.manifestSha256(), m.groupsSha256(), m.checkpointSha256(), tree(m.configJson()), m.codeVersion(),
+                m.createdAt(), ancestry, lineage.evaluationsOfModel(modelId).stream().map(RunHistory::evaluation)
+                        .toList()));
+    }
+
+    /** The HTML report the run's EVALUATE stage stored (its {@code report} output), if it got that far. */
+    public Optional<String> reportSha256(String runId) {
+        return runs.runDetails(runId).flatMap(d -> d.attempts().stream()
+                .filter(a -> a.stage().equals("EVALUATE") && a.outputs().containsKey("report")
+                        && (a.status().equals("SUCCEEDED") || a.status().equals("REUSED")))
+                .reduce((a, b) -> b)
+                .map(a -> a.outputs().get("report")));
+    }
+
+    private static ModelView model(ModelRecord m) {
+        return new ModelView(m.id(), m.generation(), m.kind(), m.parentModelId(), m.checkpointSha256(),
+                m.codeVersion(), m.createdAt());
+    }
+
+    private static EvaluationView evaluation(EvaluationRecord e) {
+        return new EvaluationView(e.id(), e.modelId(), e.datasetSha256(), e.metrics().asMap(), e.createdAt());
     }
 
     /**

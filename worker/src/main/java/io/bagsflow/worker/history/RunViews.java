@@ -38,6 +38,16 @@ public final class RunViews {
     public record ArtifactView(String sha256, long sizeBytes, String mediaType, String s3Key) {
     }
 
+    /**
+     * A model with its lineage: the dataset, the manifest and groups it was trained on, its ancestors from
+     * generation 0 to itself, and its evaluations ({@code GET /api/models/MODEL}).
+     */
+    public record ModelPage(String modelId, String runId, int generation, String kind, String parentModelId,
+                            String dataset, String manifestSha256, String groupsSha256, String checkpointSha256,
+                            JsonNode config, String codeVersion, Instant createdAt, List<ModelView> ancestry,
+                            List<EvaluationView> evaluations) {
+    }
+
     public record RunView(String runId, String status, String dataset, String codeVersion, Instant createdAt,
                           Instant endedAt, String resumedFrom, JsonNode spec, List<StageView> stages,
                           List<ModelView> models, List<EvaluationView> evaluations, List<ArtifactView> artifacts) {

@@ -1,0 +1,34 @@
+package io.bagsflow.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write the HTML report a run stored (its EVALUATE stage's `report` artifact).")
+final class RunReportCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "RUN")
+    String runId;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "where to write it (default RUN-report.html)")
+    Path out;
+
+    @Override
+    public Integer call() {
+        try (CliServices services = CliServices.forReading()) {
+            var run = services.runs().findRun(runId).orElseThrow(() -> new UserError("unknown run " + runId,
+                    "list runs with `./bagsflow runs list`"));
+            String sha = services.history().reportSha256(runId).orElseThrow(() -> new UserError("run " + runId
+                    + " (" + run.status() + ") has no stored report: its EVALUATE stage did not finish",
+                    "rebuild one from its models with `./bagsflow compare " + runId + " --html OUT.html`"));
+            Path file = out != null ? out : Path.of(runId + "-report.html");
+            services.store().get(sha, file.toAbsolutePath());
+            System.out.println("wrote " + file.toAbsolutePath());
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.bagsflow.cli;
+
+import io.bagsflow.web.UiOptions;
+import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.web.UiServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "ui", mixinStandardHelpOptions = true,
+        description = {"Serve the web UI and its JSON API (/api/runs, /api/runs/RUN, /api/models/MODEL, "
+                + "/api/compare?models=A,B) against the configured services, until Ctrl-C.",
+            "Without a running `up`, the embedded PostgreSQL and S3 of BAGSFLOW_HOME are started for it (read-only: "
+                + "retry and abort need Temporal)."})
+final class UiCommand implements Callable<Integer> {
+
+    static final int DEFAULT_PORT = 8090;
+
+    @Option(names = "--port", description = "port to listen on (default ${DEFAULT-VALUE}; 0: any free port)")
+    int port = DEFAULT_PORT;
+
+    @Option(names = "--host", description = "address to listen on (default ${DEFAULT-VALUE}, this machine only)")
+    String host = "127.0.0.1";
+
+    @Option(names = "--allow-remote-actions", description = "accept retry and abort when --host is not a loopback "
+            + "address (anyone who reaches the port could use them)")
+    boolean allowRemoteActions;
+
+    @Override
+    public Integer call() throws Exception {
+        CliServices services = CliServices.forReading();
+        UiServer server;
+        try {
+            services.history();
+            server = UiServer.start(new CliUiBackend(services), new UiOptions(host, port, allowRemoteActions));
+        } catch (RuntimeException | java.io.IOException e) {
+            services.close();
+            if (e instanceof java.net.BindException) {
+                throw new UserError("cannot listen on " + host + ":" + port + ": " + e.getMessage(),
+                        "choose another port with --port N (0: any free port)");
+            }
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            services.close();
+            stopped.countDown();
+        }, "bagsflow-ui-shutdown"));
+        System.out.println("web UI on " + server.url() + " (Ctrl-C to stop)");
+        System.out.flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    /** The UI that {@code up} serves beside its services: on the default port, or any free one if that is taken. */
+    record Served(UiServer server, CliServices services) implements AutoCloseable {
+
+        static Served start(EnvironmentConfig env, Endpoints endpoints) throws java.io.IOException {
+            CliServices services = CliServices.at(env, endpoints);
+            UiServer server;
+            try {
+                server = UiServer.start(new CliUiBackend(services), UiOptions.local(DEFAULT_PORT));
+            } catch (java.net.BindException e) {
+                server = UiServer.start(new CliUiBackend(services), UiOptions.local(0));
+            }
+            return new Served(server, services);
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            services.close();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.bagsflow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.web.UiOptions;
+import io.bagsflow.web.UiServer;
+import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.TestServices;
+import io.bagsflow.worker.config.BagsflowHome;
+import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.worker.config.PostgresEndpoint;
+import io.bagsflow.workflows.TaskQueues;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The web UI's JSON API against the CLI's --json outputs on the same database (they must be the same documents),
+ * its errors, the refusal of actions without a session token or on a non-local address, and `runs report`.
+ */
+@Timeout(600)
+class WebApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static Map<String, String> env;
+    private static BagsflowWorker worker;
+    private static CliServices services;
+    private static UiServer ui;
+    private static String runId;
+
+    @BeforeAll
+    static void aFinishedRunAndTheUi(@TempDir Path dir) throws Exception {
+        env = TestServices.environment();
+        worker = BagsflowWorker.start(TestServices.get().endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new BagsflowHome(TestServices.home()), "web-api-test-worker");
+        Path spec = dir.resolve("tiny.yaml");
+        Files.writeString(spec, "dataset:\n  synth:\n    preset: tiny\n    seed: 3\ngenerations: [bags, crt]\n");
+        CommandOutput run = CommandOutput.run(env, "pipeline", "start", spec.toString(), "--wait");
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        runId = run.lastLine();
+        services = CliServices.at(new EnvironmentConfig(env), TestServices.get().endpoints());
+        ui = UiServer.start(new CliUiBackend(services), UiOptions.local(0));
+    }
+
+    @AfterAll
+    static void stop() {
+        ui.close();
+        services.close();
+        worker.close();
+    }
+
+    @Test
+    void apiRunsIsWhatRunsListJsonPrints() throws Exception {
+        assertSameDocument(CommandOutput.run(env, "runs", "list", "--json"), get("/api/runs"));
+        assertSameDocument(CommandOutput.run(env, "runs", "list", "--status", "SUCCEEDED", "--dataset", "tiny:3",
+                "--limit", "2", "--json"), get("/api/runs?status=SUCCEEDED&dataset=tiny:3&limit=2"));
+    }
+
+    @Test
+    void apiRunIsWhatRunsShowJsonPrints() throws Exception {
+        HttpResponse<String> api = get("/api/runs/" + runId);
+        assertSameDocument(CommandOutput.run(env, "runs", "show", runId, "--json"), api);
+        assertEquals(4, JSON.readTree(api.body()).path("stages").size());
+    }
+
+    @Test
+    void apiCompareIsWhatCompareJsonWrites(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("compare.json");
+        CommandOutput compare = CommandOutput.run(env, "compare", runId, "--json", out.toString());
+        assertEquals(0, compare.exitCode(), compare.err());
+        HttpResponse<String> api = get("/api/compare?models=" + runId);
+        assertEquals(200, api.statusCode(), api.body());
+        assertEquals(Files.readString(out).strip(), api.body().strip());
+        assertEquals(3, JSON.readTree(api.body()).path("models").size());
+    }
+
+    @Test
+    void apiModelHasItsLineageAndEvaluations() throws Exception {
+        JsonNode model = JSON.readTree(get("/api/models/" + runId + "-bags").body());
+        assertEquals("bags", model.path("kind").asText());
+        assertEquals(runId + "-base", model.path("parent_model_id").asText());
+        assertEquals("synth:tiny:3", model.path("dataset").asText());
+        assertEquals(List.of(runId + "-base", runId + "-bags"), List.of(model.path("ancestry").get(0)
+                .path("model_id").asText(), model.path("ancestry").get(1).path("model_id").asText()));
+        assertEquals(13, model.path("evaluations").get(0).path("metrics").size());
+    }
+
+    @Test
+    void errorsAreJsonWithTheirStatus() throws Exception {
+        assertError(404, "unknown run run-nope", get("/api/runs/run-nope"));
+        assertError(404, "unknown model nope", get("/api/models/nope"));
+        assertError(404, "unknown model or run nope", get("/api/compare?models=nope"));
+        assertError(400, "models:", get("/api/compare"));
+        assertError(400, "status:", get("/api/runs?status=DONE"));
+        assertError(400, "since:", get("/api/runs?since=yesterday"));
+
+        // PostgreSQL down: 503
+        Endpoints live = TestServices.get().endpoints();
+        try (CliServices down = CliServices.at(new EnvironmentConfig(env), new Endpoints(new PostgresEndpoint(
+                "jdbc:postgresql://127.0.0.1:1/bagsflow", "bagsflow", "x"), live.s3(), live.temporal()));
+             UiServer noDb = UiServer.start(new CliUiBackend(down), UiOptions.local(0))) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(noDb.url().resolve("/api/runs")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertError(503, "PostgreSQL is not available", r);
+        }
+    }
+
+    @Test
+    void actionsNeedTheSessionTokenAndALocalAddress() throws Exception {
+        HttpResponse<String> noToken = HTTP.send(HttpRequest.newBuilder(ui.url().resolve("/runs/" + runId + "/abort"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("reason=x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, noToken.statusCode());
+        assertTrue(noToken.body().contains("session token"), noToken.body());
+
+        try (UiServer remote = UiServer.start(new CliUiBackend(services), new UiOptions("0.0.0.0", 0, false))) {
+            URI url = URI.create("http://127.0.0.1:" + remote.url().getPort() + "/runs/" + runId + "/abort");
+            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(url)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("reason=x")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, refused.statusCode());
+            assertTrue(refused.body().contains("--allow-remote-actions"), refused.body());
+        }
+    }
+
+    @Test
+    void aRequestForAnotherHostNameIsRefused() throws Exception {
+        // what a page of another site sees after rebinding its name to 127.0.0.1
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", ui.url().getPort())) {
+            socket.getOutputStream().write(("GET /api/runs HTTP/1.1\r\nHost: evil.example:" + ui.url().getPort()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
+            assertTrue(answer.contains("127.0.0.1 or localhost"), answer);
+        }
+    }
+
+    @Test
+    void runsReportWritesTheReportTheRunStored(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("report.html");
+        CommandOutput report = CommandOutput.run(env, "runs", "report", runId, "--out", out.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        String html = Files.readString(out);
+        assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("id=\"weight-norms\""), html);
+        assertEquals(html, get("/runs/" + runId + "/report").body(), "the UI shows the same report");
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(ui.url().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The same bytes, apart from the newline the CLI prints after the document. */
+    private static void assertSameDocument(CommandOutput cli, HttpResponse<String> api) {
+        assertEquals(0, cli.exitCode(), cli.err());
+        assertEquals(200, api.statusCode(), api.body());
+        assertTrue(api.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        assertEquals(cli.out().strip(), api.body().strip());
+    }
+
+    private static void assertError(int status, String message, HttpResponse<String> r) throws Exception {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode body = JSON.readTree(r.body());
+        assertEquals(1, body.size(), r.body());
+        assertTrue(body.path("error").asText().contains(message), r.body());
+    }
+}

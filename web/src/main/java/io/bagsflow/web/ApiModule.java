@@ -1,0 +1,89 @@
+package io.bagsflow.web;
+
+import io.bagsflow.db.ModelRecord;
+import io.bagsflow.db.RunFilter;
+import io.bagsflow.worker.history.HistoryJson;
+import io.bagsflow.worker.history.ModelSelection;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The JSON API: the documents of {@code runs list --json}, {@code runs show --json} and {@code compare --json}
+ * from the same producer ({@link HistoryJson}), plus a model with its lineage. Errors are {"error": message}.
+ */
+final class ApiModule implements UiModule {
+
+    static final String JSON = "application/json; charset=utf-8";
+
+    @Override
+    public void register(Routes routes, UiContext ui) {
+        routes.get("/api/runs", r -> r.send(200, JSON, HistoryJson.runs(ui.backend.history().list(filter(r)))));
+        routes.get("/api/runs/([^/]+)", r -> {
+            String id = r.pathGroup(1);
+            r.send(200, JSON, HistoryJson.run(ui.backend.history().show(id)
+                    .orElseThrow(() -> HttpError.notFound("unknown run " + id))));
+        });
+        routes.get("/api/models/([^/]+)", r -> {
+            String id = r.pathGroup(1);
+            r.send(200, JSON, HistoryJson.model(ui.backend.history().model(id)
+                    .orElseThrow(() -> HttpError.notFound("unknown model " + id))));
+        });
+        routes.get("/api/compare", r -> {
+            List<ModelRecord> models = selected(r, ui);
+            r.send(200, JSON, HistoryJson.comparison(ui.backend.reports().reportModels(models, false)));
+        });
+    }
+
+    /** The filter of {@code runs list}: status, dataset, since, limit (default 50). */
+    static RunFilter filter(Request r) {
+        String status = r.query("status");
+        Instant since;
+        try {
+            since = r.query("since") == null ? null : Instant.parse(r.query("since"));
+        } catch (DateTimeParseException e) {
+            throw HttpError.badRequest("since: expected an ISO-8601 time such as 2026-11-25T00:00:00Z, got "
+                    + r.query("since"));
+        }
+        int limit = 50;
+        if (r.query("limit") != null) {
+            try {
+                limit = Integer.parseInt(r.query("limit"));
+            } catch (NumberFormatException e) {
+                throw HttpError.badRequest("limit: expected a number, got " + r.query("limit"));
+            }
+        }
+        if (status != null && !List.of("RUNNING", "WAITING_FOR_RETRY", "SUCCEEDED", "FAILED", "ABORTED")
+                .contains(status.toUpperCase(Locale.ROOT))) {
+            throw HttpError.badRequest("status: expected RUNNING, WAITING_FOR_RETRY, SUCCEEDED, FAILED or ABORTED, "
+                    + "got " + status);
+        }
+        return new RunFilter(status == null ? null : status.toUpperCase(Locale.ROOT), since, null, r.query("dataset"),
+                limit);
+    }
+
+    /** {@code models=a,b} (or repeated): model or run ids, as {@code compare} takes them. */
+    static List<ModelRecord> selected(Request r, UiContext ui) {
+        List<String> ids = ids(r);
+        if (ids.isEmpty()) {
+            throw HttpError.badRequest("models: give model or run ids, e.g. /api/compare?models=RUN-base,RUN-bags");
+        }
+        return ModelSelection.resolve(ids, ui.backend.lineage(), ui.backend.runs());
+    }
+
+    static List<String> ids(Request r) {
+        List<String> ids = new ArrayList<>();
+        for (String v : r.queryAll("models")) {
+            for (String id : v.split(",")) {
+                if (!id.isBlank() && !ids.contains(id.trim())) {
+                    ids.add(id.trim());
+                }
+            }
+        }
+        return ids;
+    }
+}

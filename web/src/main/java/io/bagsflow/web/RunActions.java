@@ -1,0 +1,98 @@
+package io.bagsflow.web;
+
+import io.bagsflow.worker.history.RunViews.RunView;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Retry a waiting run's stage (with optional spec overrides) and abort a run, through {@code PipelineLauncher}:
+ * the code behind {@code stage retry} and {@code pipeline abort}. POST only, with the session's token; refused
+ * when the UI listens on a non-local address without {@code --allow-remote-actions}.
+ */
+final class RunActions {
+
+    void register(Routes routes, UiContext ui) {
+        routes.post("/runs/([^/]+)/retry", r -> {
+            String id = r.pathGroup(1);
+            checkAllowed(r, ui);
+            Map<String, String> overrides = overrides(r.form("overrides"));
+            ui.backend.launcher().retry(id, overrides);
+            r.redirect("/runs/" + Html.url(id) + "?done=" + Html.url("retry sent" + (overrides.isEmpty() ? ""
+                    : " with " + overrides)));
+        });
+        routes.post("/runs/([^/]+)/abort", r -> {
+            String id = r.pathGroup(1);
+            checkAllowed(r, ui);
+            String reason = r.form("reason");
+            ui.backend.launcher().abort(id, reason == null || reason.isBlank() ? "aborted from the web UI"
+                    : reason.trim());
+            r.redirect("/runs/" + Html.url(id) + "?done=" + Html.url("abort sent"));
+        });
+    }
+
+    private static void checkAllowed(Request r, UiContext ui) throws IOException {
+        if (!ui.options.actionsAllowed()) {
+            throw HttpError.forbidden("actions are off: this UI listens on " + ui.options.host()
+                    + "; start it with --allow-remote-actions to allow retry and abort from other machines");
+        }
+        ui.sessions.check(r, r.form("token"));
+    }
+
+    /** One {@code key=value} per line, as {@code --set} takes them (dotted key, JSON value). */
+    static Map<String, String> overrides(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (text == null) {
+            return out;
+        }
+        for (String line : text.split("\\R")) {
+            String s = line.trim();
+            if (s.isEmpty()) {
+                continue;
+            }
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw HttpError.badRequest("overrides: expected key=value per line, got " + s);
+            }
+            out.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    /** The action forms a run's state allows; a note instead when actions are off. */
+    static void forms(StringBuilder h, RunView v, UiContext ui, String session) {
+        boolean waiting = v.status().equals("WAITING_FOR_RETRY");
+        boolean active = waiting || v.status().equals("RUNNING");
+        if (!active) {
+            return;
+        }
+        h.append("<section id=\"actions\" class=\"actions\">\n");
+        if (!ui.options.actionsAllowed()) {
+            h.append("<p class=\"sub\">Retry and abort are off: this UI listens on ").append(Html.esc(ui.options.host()))
+                    .append(" (start it with <code>--allow-remote-actions</code> to allow them).</p></section>\n");
+            return;
+        }
+        if (waiting) {
+            String failed = v.stages().stream().filter(s -> s.status().equals("FAILED")).map(s -> s.stage())
+                    .findFirst().orElse("a stage");
+            h.append("<p class=\"waiting\">The run waits: <b>").append(Html.esc(failed)).append("</b> failed (its error ")
+                    .append("is in the stages below). Retry it, optionally with changed settings, or abort the run.")
+                    .append("</p>\n");
+        }
+        String token = Html.esc(ui.sessions.token(session));
+        String base = "/runs/" + Html.url(v.runId());
+        if (waiting) {
+            h.append("<form id=\"retry-form\" method=\"post\" action=\"").append(base).append("/retry\">")
+                    .append("<input type=\"hidden\" name=\"token\" value=\"").append(token).append("\">")
+                    .append("<label>overrides (one <code>key=value</code> per line, e.g. ")
+                    .append("<code>detector.learningRate=0.005</code>)<br><textarea name=\"overrides\" rows=\"2\" ")
+                    .append("cols=\"50\"></textarea></label><br><button id=\"retry\">retry the failed stage</button>")
+                    .append("</form>\n");
+        }
+        h.append("<form id=\"abort-form\" method=\"post\" action=\"").append(base).append("/abort\">")
+                .append("<input type=\"hidden\" name=\"token\" value=\"").append(token).append("\">")
+                .append("<label>reason <input name=\"reason\" placeholder=\"aborted from the web UI\"></label> ")
+                .append("<button id=\"abort\" class=\"danger\">abort the run</button></form>\n</section>\n");
+    }
+}

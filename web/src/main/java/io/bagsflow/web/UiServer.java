@@ -1,0 +1,180 @@
+package io.bagsflow.web;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.bagsflow.activities.pipeline.InvalidInputException;
+import io.bagsflow.db.DatabaseException;
+import io.bagsflow.worker.history.HistoryJson;
+import io.bagsflow.worker.history.ModelSelection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+
+/**
+ * The web UI and its JSON API on the JDK's own HTTP server: server-rendered pages, a little script that polls the
+ * API for live parts, and every asset served from here (the Content-Security-Policy forbids anything else).
+ */
+public final class UiServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(UiServer.class);
+
+    /** The parts of the UI, in top-bar order. New pages (experiments) add their module here. */
+    static final List<UiModule> MODULES = List.of(new ApiModule(), new RunPages(), new ModelPages(),
+            new ComparePages());
+
+    /** Pages and API may load only from this server; reports and charts are inline SVG. */
+    private static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            + "script-src 'self'; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+            + "frame-ancestors 'self'";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final URI url;
+
+    private UiServer(HttpServer server, ExecutorService executor, URI url) {
+        this.server = server;
+        this.executor = executor;
+        this.url = url;
+    }
+
+    /** Starts the UI on the options' host and port (0: a free port) against these services. */
+    public static UiServer start(UiBackend backend, UiOptions options) throws IOException {
+        UiContext ui = new UiContext(backend, options);
+        Routes routes = new Routes();
+        for (UiModule m : MODULES) {
+            m.register(routes, ui);
+        }
+        ui.nav(routes.navLinks());
+        HttpServer server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 32);
+        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "bagsflow-ui");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> dispatch(exchange, routes, options));
+        server.start();
+        String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        URI url = URI.create("http://" + host + ":" + server.getAddress().getPort() + "/");
+        log.info("web UI on {}", url);
+        return new UiServer(server, executor, url);
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    private static void dispatch(HttpExchange exchange, Routes routes, UiOptions options) {
+        String path = exchange.getRequestURI().getPath();
+        boolean api = path.startsWith("/api/");
+        Request request = null;
+        try {
+            exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
+            exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+            if (options.loopback() && !localHost(exchange.getRequestHeaders().getFirst("Host"))) {
+                // a page of another site that rebinds its name to 127.0.0.1 must not read the history
+                throw HttpError.forbidden("this UI answers only requests for 127.0.0.1 or localhost");
+            }
+            if (path.startsWith("/static/")) {
+                serveStatic(exchange, path.substring("/static/".length()));
+                return;
+            }
+            String method = exchange.getRequestMethod().equals("HEAD") ? "GET" : exchange.getRequestMethod();
+            boolean pathKnown = false;
+            for (Routes.Route route : routes.all()) {
+                Matcher m = route.path().matcher(path);
+                if (!m.matches()) {
+                    continue;
+                }
+                pathKnown = true;
+                if (route.method().equals(method)) {
+                    request = new Request(exchange, m);
+                    route.handler().handle(request);
+                    return;
+                }
+            }
+            request = new Request(exchange, null);
+            throw pathKnown ? new HttpError(405, "method " + method + " not allowed on " + path)
+                    : HttpError.notFound("no such page: " + path);
+        } catch (Exception e) {
+            fail(exchange, request, api, e);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** The Host header names this machine's loopback (with any port). */
+    static boolean localHost(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
+        return name.equals("127.0.0.1") || name.equalsIgnoreCase("localhost") || name.equals("[::1]");
+    }
+
+    private static void fail(HttpExchange exchange, Request request, boolean api, Exception e) {
+        int status;
+        String message;
+        if (e instanceof HttpError h) {
+            status = h.status;
+            message = h.getMessage();
+        } else if (e instanceof ModelSelection.UnknownIdException) {
+            status = 404;
+            message = e.getMessage();
+        } else if (e instanceof InvalidInputException || e instanceof IllegalArgumentException) {
+            status = 400;
+            message = e.getMessage();
+        } else if (e instanceof ServiceUnavailableException || e instanceof DatabaseException) {
+            status = 503;
+            message = e.getMessage();
+        } else {
+            status = 500;
+            message = e.toString();
+            log.warn("UI request {} failed", exchange.getRequestURI(), e);
+        }
+        try {
+            Request r = request != null ? request : new Request(exchange, null);
+            if (api) {
+                r.send(status, "application/json; charset=utf-8", HistoryJson.error(message));
+            } else {
+                r.send(status, "text/html; charset=utf-8", "<!DOCTYPE html><html lang=\"en\"><head><meta "
+                        + "charset=\"utf-8\"><title>error " + status + "</title><link rel=\"stylesheet\" "
+                        + "href=\"/static/app.css\"></head><body><main><h1>" + status + "</h1><p class=\"error\">"
+                        + Html.esc(message) + "</p><p><a href=\"javascript:history.back()\">back</a> · "
+                        + "<a href=\"/runs\">runs</a></p></main></body></html>");
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the response was already under way, or the client left: nothing more to tell it
+        }
+    }
+
+    private static void serveStatic(HttpExchange exchange, String name) throws IOException {
+        String type = name.endsWith(".css") ? "text/css; charset=utf-8"
+                : name.endsWith(".js") ? "text/javascript; charset=utf-8" : null;
+        InputStream in = type == null || !name.matches("[a-z0-9-]+\\.(css|js)") ? null
+                : UiServer.class.getResourceAsStream("static/" + name);
+        Request r = new Request(exchange, null);
+        if (in == null) {
+            r.send(404, "text/plain; charset=utf-8", "no such asset: " + name);
+            return;
+        }
+        try (in) {
+            r.send(200, type, in.readAllBytes());
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
