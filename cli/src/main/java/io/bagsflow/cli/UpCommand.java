@@ -92,7 +92,7 @@ final class UpCommand implements Callable<Integer> {
         table.row("PostgreSQL", e.postgres().toString());
         table.row("S3", e.s3().toString());
         table.row("Temporal", e.temporal() + " (" + engine.description() + ")");
-        services.temporalUi().ifPresent(ui -> table.row("Temporal UI", ui));
+        services.temporalUi().ifPresent(address -> table.row("Temporal UI", address));
         table.row("Worker", worker == null ? "none (--queues none)"
                 : worker.identity() + " on " + String.join(", ", worker.queues()));
         table.row("Web UI", ui.server().url().toString());
