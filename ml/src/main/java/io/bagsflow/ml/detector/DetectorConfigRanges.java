@@ -80,7 +80,8 @@ public final class DetectorConfigRanges {
         r.put("retrainImagesPerBatch", whole(1, 1024));
         r.put("cacheVariants", whole(1, 64));
         r.put("cacheNegatives", whole(0, 100_000));
-        r.put("othersSampleRatio", aboveUpTo(0, 1000));
+        // 0 samples no "others" at all: the paper's ablation row, and a grid value of the experiments
+        r.put("othersSampleRatio", closed(0, 1000));
         r.put("rfsThreshold", aboveUpTo(0, 1));
         r.put("scoreThreshold", fromBelow(0, 1));
         r.put("nmsIou", aboveUpTo(0, 1));
