@@ -36,7 +36,9 @@ public final class BagsflowCommand implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BagsflowCommand());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(new ErrorPrinter());
+        cli.setParameterExceptionHandler(ErrorPrinter::usageError);
         cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE
                 : ExitCodes.FAILURE);
         return cli;

@@ -8,10 +8,12 @@ import io.bagsflow.db.ModelRecord;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.ml.report.HtmlReport;
 import io.bagsflow.ml.report.ReportModel;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,9 @@ final class CompareCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "MODEL|RUN", arity = "1..*")
     List<String> ids;
 
@@ -42,21 +47,22 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
         try (CliServices services = CliServices.fromEnvironment()) {
             List<ModelRecord> models = resolve(services.lineage(), services);
             RunReports reports = services.reports();
             List<ReportModel> view = reports.reportModels(models, html != null);
-            System.out.print(ComparisonTable.text(view));
-            System.out.println();
-            System.out.print(ComparisonTable.markdown(view));
+            out.print(ComparisonTable.text(view));
+            out.println();
+            out.print(ComparisonTable.markdown(view));
             if (json != null) {
                 Files.writeString(json, toJson(view), StandardCharsets.UTF_8);
-                System.out.println("wrote " + json);
+                out.println("wrote " + json);
             }
             if (html != null) {
                 Files.writeString(html, HtmlReport.render("bagsflow comparison", String.join(", ", ids), view),
                         StandardCharsets.UTF_8);
-                System.out.println("wrote " + html.toAbsolutePath());
+                out.println("wrote " + html.toAbsolutePath());
             }
             return ExitCodes.OK;
         }

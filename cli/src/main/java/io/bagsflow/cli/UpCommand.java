@@ -6,9 +6,10 @@ import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.workflows.TaskQueues;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -20,9 +21,12 @@ import java.util.concurrent.CountDownLatch;
             "Keeps running until Ctrl-C or SIGTERM, then stops everything cleanly."})
 final class UpCommand implements Callable<Integer> {
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         EnvironmentConfig env = CliEnvironment.get();
         EmbeddedServices services = EmbeddedServices.start(env);
@@ -48,6 +52,7 @@ final class UpCommand implements Callable<Integer> {
                 services.close();
             }
             out.println("stopped");
+            out.flush();
             stopped.countDown();
         }, "bagsflow-up-shutdown"));
 

@@ -42,8 +42,9 @@ final class WorkerCommand implements Callable<Integer> {
             worker.close();
             stopped.countDown();
         }, "bagsflow-worker-shutdown"));
-        System.out.println("worker " + worker.identity() + " polling " + String.join(", ", taskQueues) + " on "
+        spec.commandLine().getOut().println("worker " + worker.identity() + " polling " + String.join(", ", taskQueues) + " on "
                 + endpoints.temporal() + ". Press Ctrl-C to stop.");
+        spec.commandLine().getOut().flush();
         stopped.await();
         return ExitCodes.OK;
     }
