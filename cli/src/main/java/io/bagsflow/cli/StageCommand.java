@@ -29,7 +29,7 @@ final class StageCommand implements Runnable {
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
             description = {"Retry the failed stage of a run that waits for a retry, optionally with changed settings.",
-                "Example: stage retry RUN TRAIN_BASE --set detector.learningRate=0.01 --set dataset.val=/data/val-fixed.json",
+                "Example: stage retry RUN --set detector.learningRate=0.005 --set dataset.val=VAL.json",
                 "Relative dataset paths are taken from the current folder."})
     static final class Retry implements Callable<Integer> {
 
