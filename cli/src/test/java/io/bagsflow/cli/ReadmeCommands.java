@@ -4,17 +4,19 @@ import picocli.CommandLine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@code ./bagsflow} command lines a document shows: lines of fenced code blocks (a trailing {@code # comment}
- * dropped) and inline code spans, with optional {@code VAR=value} prefixes. Synopses are not command lines: a span
+ * The {@code ./bagsflow} command lines a document shows: lines of fenced shell code blocks ({@code bash}, {@code sh},
+ * {@code shell}, {@code console}; a trailing {@code # comment} dropped) and inline code spans, with optional {@code VAR=value} prefixes. Synopses are not command lines: a span
  * with {@code [}, {@code |} or {@code ...}, or the bare launcher name.
  */
 final class ReadmeCommands {
 
     private static final Pattern COMMAND = Pattern.compile("^([A-Z_]+=\\S+ )*\\./bagsflow( .+)?$");
+    private static final Set<String> SHELL = Set.of("bash", "sh", "shell", "console");
     private static final Pattern SPAN = Pattern.compile("`([^`\\n]+)`");
 
     private ReadmeCommands() {
@@ -23,10 +25,15 @@ final class ReadmeCommands {
     static List<String> of(String markdown) {
         List<String> out = new ArrayList<>();
         boolean inBlock = false;
+        boolean shell = false;
         for (String line : markdown.split("\n")) {
             if (line.strip().startsWith("```")) {
                 inBlock = !inBlock;
+                shell = inBlock && SHELL.contains(line.strip().substring(3).strip());
                 continue;
+            }
+            if (inBlock && !shell) {
+                continue; // diagrams, tables of output, JSON
             }
             if (inBlock) {
                 String command = line.replaceFirst("\\s+#.*$", "").strip();

@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code Example:} of a command's help runs here, in the form shown, in-process through {@link Main} against the
  * embedded services and a worker. Words in capitals are placeholders filled in from fixtures: {@code RUN} is a
  * finished run, or a run waiting for a retry for the verbs that need one; {@code RUN1}/{@code RUN2} two finished runs;
- * {@code MODEL} a model; {@code SPEC} a tiny spec; {@code DIR} a tiny dataset; {@code OUT.*} files to write.
+ * {@code MODEL} a model; {@code SPEC} a tiny spec; {@code DIR} a tiny dataset (or a new folder for {@code dataset synth}),
+ * {@code T}/{@code V}/{@code IMAGES} its train and val files and image folder; {@code OUT.*} files to write.
  * Synopses (with {@code [ ]}, {@code |} or {@code ...}) are not command lines. A new README line runs automatically;
  * one that cannot run here must be listed in {@link #EXEMPT} with the reason.
  */
@@ -61,7 +62,7 @@ class ReadmeExamplesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile(
-            "\\b(RUN1|RUN2|RUN|MODEL|SPEC|DIR|OUT\\.html|OUT\\.json|ANNOTATIONS\\.json|RESULTS\\.json|VAL\\.json)\\b");
+            "\\b(RUN1|RUN2|RUN|MODEL|SPEC|DIR|IMAGES|T|V|OUT\\.html|OUT\\.json|ANNOTATIONS\\.json|RESULTS\\.json|VAL\\.json)\\b");
     private static final String TINY_SPEC = "dataset:\n  synth:\n    preset: tiny\n    seed: 7\n";
 
     private static BagsflowWorker worker;
@@ -139,6 +140,9 @@ class ReadmeExamplesTest {
         values.put("ANNOTATIONS.json", LvisGolden.folder().resolve("public/b1/annotations.json").toString());
         values.put("RESULTS.json", LvisGolden.folder().resolve("public/b1/detections.json").toString());
         values.put("VAL.json", tiny.val().toString());
+        values.put("T", tiny.train().toString());
+        values.put("IMAGES", tiny.imageDir().toString());
+        values.put("V", tiny.val().toString());
         Matcher m = PLACEHOLDER.matcher(command);
         String filled = m.replaceAll(r -> Matcher.quoteReplacement(values.get(r.group(1))));
         if (command.equals("stage retry RUN --wait")) {
@@ -148,6 +152,7 @@ class ReadmeExamplesTest {
         Map<String, String> commandEnv = command.startsWith("demo") ? homeWithRunningUp() : env;
 
         CommandOutput out = CommandOutput.run(commandEnv, args);
+        System.out.println("$ " + line + "\n" + out.out() + out.err() + "exit " + out.exitCode()); // the test's log
 
         assertEquals(0, out.exitCode(), line + "\n" + out.out() + out.err());
         assertFalse(out.out().contains("\r"), "progress frames (\\r) in output that is not a terminal: " + line);
