@@ -1,8 +1,8 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.activities.CodeVersion;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code bagsflow} command and its verbs. */
 @Command(name = "bagsflow",
@@ -39,7 +39,9 @@ public final class BagsflowCommand implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BagsflowCommand());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(new ErrorPrinter());
+        cli.setParameterExceptionHandler(ErrorPrinter::usageError);
         cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE
                 : ExitCodes.FAILURE);
         return cli;

@@ -11,7 +11,9 @@ import io.bagsflow.worker.history.HistoryJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,9 @@ import java.util.concurrent.Callable;
             "Each argument is a model id or a run id (all of that run's models).",
             "With one experiment id: its summary over the seeds (mean ± 95% interval, paired delta to the base)."})
 final class CompareCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "MODEL|RUN", arity = "1..*")
     List<String> ids;
@@ -42,21 +47,22 @@ final class CompareCommand implements Callable<Integer> {
         if (ids.size() == 1 && ExperimentIds.looksLikeOne(ids.get(0))) {
             return ExperimentCompare.print(ids.get(0), json, html);
         }
+        PrintWriter out = spec.commandLine().getOut();
         try (CliServices services = CliServices.forReading()) {
             List<ModelRecord> models = resolve(services.lineage(), services);
             RunReports reports = services.reports();
             List<ReportModel> view = reports.reportModels(models, html != null);
-            System.out.print(ComparisonTable.text(view));
-            System.out.println();
-            System.out.print(ComparisonTable.markdown(view));
+            out.print(ComparisonTable.text(view));
+            out.println();
+            out.print(ComparisonTable.markdown(view));
             if (json != null) {
                 Files.writeString(json, toJson(view), StandardCharsets.UTF_8);
-                System.out.println("wrote " + json);
+                out.println("wrote " + json);
             }
             if (html != null) {
                 Files.writeString(html, HtmlReport.render("bagsflow comparison", String.join(", ", ids), view),
                         StandardCharsets.UTF_8);
-                System.out.println("wrote " + html.toAbsolutePath());
+                out.println("wrote " + html.toAbsolutePath());
             }
             return ExitCodes.OK;
         }

@@ -15,10 +15,11 @@ import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.ml.synth.SyntheticSummary;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -44,22 +45,26 @@ final class DatasetCommand implements Runnable {
         @Option(names = "--preset", defaultValue = "small", description = "tiny, small or medium (default small)")
         String preset;
 
-        @Option(names = "--seed", defaultValue = "7")
+        @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")
         long seed;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "an empty or new folder")
         Path out;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
+            PrintWriter stdout = spec.commandLine().getOut();
             SyntheticSummary s = SyntheticDataset.generate(SyntheticPreset.parse(preset), seed, out);
-            System.out.printf(Locale.ROOT, "wrote %s (preset %s, seed %d) in %.1f s: %d train + %d val images, "
+            stdout.printf(Locale.ROOT, "wrote %s (preset %s, seed %d) in %.1f s: %d train + %d val images, "
                             + "%d classes (r/c/f %d/%d/%d)%n", out, preset, seed, s.totalMillis() / 1000.0,
                     s.trainImages(), s.valImages(), s.categories(), s.rareClasses(), s.commonClasses(),
                     s.frequentClasses());
             CategoryStatistics stats = CategoryStatistics.compute(LvisDatasetReader.read(s.train()),
                     s.train().toString());
-            System.out.print(StatisticsTable.format(stats, BagsGroups.of(stats, BinEdges.DEFAULT,
+            stdout.print(StatisticsTable.format(stats, BagsGroups.of(stats, BinEdges.DEFAULT,
                     CountSource.ANNOTATIONS)));
             return ExitCodes.OK;
         }
@@ -70,13 +75,17 @@ final class DatasetCommand implements Runnable {
                     + "(per BAGS group and r/c/f: classes, instances, images) and every problem found.")
     static final class Check implements Callable<Integer> {
 
-        @Option(names = "--train", required = true)
+        @Option(names = "--train", required = true, paramLabel = "TRAIN.json",
+                description = "LVIS-format training annotations (images, categories, annotations)")
         Path train;
 
-        @Option(names = "--val", required = true)
+        @Option(names = "--val", required = true, paramLabel = "VAL.json",
+                description = "LVIS-format validation annotations (federated: neg_category_ids, "
+                        + "not_exhaustive_category_ids)")
         Path val;
 
-        @Option(names = "--images", required = true, paramLabel = "DIR")
+        @Option(names = "--images", required = true, paramLabel = "DIR",
+                description = "the folder holding the images both files name")
         Path images;
 
         @Option(names = "--bins", defaultValue = "0,10,100,1000", description = "BAGS bin edges for the table")
@@ -87,19 +96,20 @@ final class DatasetCommand implements Runnable {
 
         @Override
         public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
             BinEdges edges = bins(spec, bins);
             DatasetCheck check = DatasetValidator.check(train, val, images);
             if (check.statistics() != null) {
-                System.out.print(StatisticsTable.format(check.statistics(), BagsGroups.of(check.statistics(),
+                out.print(StatisticsTable.format(check.statistics(), BagsGroups.of(check.statistics(),
                         edges, CountSource.ANNOTATIONS)));
             }
             for (DatasetProblem w : check.report().warnings()) {
-                System.out.println("warning: " + w.message());
+                out.println("warning: " + w.message());
             }
             for (DatasetProblem e : check.report().errors()) {
-                System.out.println("error: " + e.message());
+                out.println("error: " + e.message());
             }
-            System.out.println(check.ok() ? "ok: no errors, " + check.report().warnings().size() + " warning(s)"
+            out.println(check.ok() ? "ok: no errors, " + check.report().warnings().size() + " warning(s)"
                     : check.report().errors().size() + " error(s), " + check.report().warnings().size()
                             + " warning(s)");
             return check.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
@@ -111,10 +121,11 @@ final class DatasetCommand implements Runnable {
                     + "repeat_factors.json, class_weights.json.")
     static final class Groups implements Callable<Integer> {
 
-        @Option(names = "--train", required = true)
+        @Option(names = "--train", required = true, paramLabel = "TRAIN.json",
+                description = "LVIS-format training annotations whose instance counts make the groups")
         Path train;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR")
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "where the four files go")
         Path out;
 
         @Option(names = "--bins", defaultValue = "0,10,100,1000",
@@ -130,6 +141,7 @@ final class DatasetCommand implements Runnable {
 
         @Override
         public Integer call() {
+            PrintWriter stdout = spec.commandLine().getOut();
             BinEdges edges = bins(spec, bins);
             CountSource source = switch (counts.toLowerCase(Locale.ROOT)) {
                 case "annotations" -> CountSource.ANNOTATIONS;
@@ -140,10 +152,10 @@ final class DatasetCommand implements Runnable {
             CategoryStatistics stats = CategoryStatistics.compute(LvisDatasetReader.read(train), train.toString());
             BagsFiles files = BagsFiles.write(stats, new GroupingOptions(edges, source,
                     RepeatFactors.DEFAULT_THRESHOLD), out);
-            System.out.print(StatisticsTable.format(stats, files.groups()));
-            System.out.println("wrote " + files.groupsJson() + ", " + files.groupsNpz() + ", "
+            stdout.print(StatisticsTable.format(stats, files.groups()));
+            stdout.println("wrote " + files.groupsJson() + ", " + files.groupsNpz() + ", "
                     + files.repeatFactorsJson() + ", " + files.classWeightsJson());
-            System.out.println("C+G+2 = " + files.groups().totalLogits() + " logits");
+            stdout.println("C+G+2 = " + files.groups().totalLogits() + " logits");
             return ExitCodes.OK;
         }
     }

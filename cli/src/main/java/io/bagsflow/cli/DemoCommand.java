@@ -9,11 +9,11 @@ import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.workflows.TaskQueues;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!preset.equals("tiny") && !preset.equals("small")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--preset must be tiny or small");
         }
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         EnvironmentConfig env = CliEnvironment.get();
         EmbeddedServices services = null;
@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
             String runId = cli.launcher().start(PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \""
                     + preset + "\", \"seed\": " + seed + "}}}"), null, null);
             out.println("run " + runId + ": synthetic " + preset + " dataset, seed " + seed);
-            RunProgress progress = new RunProgress(cli, runId);
+            RunProgress progress = new RunProgress(cli, runId, Terminal.isTerminal());
             String status = progress.follow(out);
             if (!status.equals("SUCCEEDED")) {
                 out.println("see `./bagsflow runs show " + runId + "` (with `./bagsflow up` running)");

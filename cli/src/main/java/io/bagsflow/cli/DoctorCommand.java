@@ -3,7 +3,9 @@ package io.bagsflow.cli;
 import io.bagsflow.worker.Doctor;
 import io.bagsflow.worker.HealthCheck;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -13,17 +15,21 @@ import java.util.concurrent.Callable;
             "Exit code 0 only when all three services are reachable."})
 final class DoctorCommand implements Callable<Integer> {
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         List<HealthCheck> checks = Doctor.check(CliEnvironment.get());
         Table table = new Table("service", "status", "detail");
         for (HealthCheck c : checks) {
             table.row(c.service(), c.ok() ? "ok" : c.required() ? "FAILED" : "warning", c.detail());
         }
-        table.print(System.out);
+        table.print(out);
         for (HealthCheck c : checks) {
             if (!c.ok() && !c.hint().isEmpty()) {
-                System.out.println("hint (" + c.service() + "): " + c.hint());
+                out.println("hint (" + c.service() + "): " + c.hint());
             }
         }
         return Doctor.allRequiredOk(checks) ? ExitCodes.OK : ExitCodes.FAILURE;

@@ -1,11 +1,11 @@
 package io.bagsflow.cli;
 
-import io.grpc.StatusRuntimeException;
-import io.grpc.Status;
 import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.ml.lvis.LvisFormatException;
 import io.bagsflow.worker.config.ConfigurationException;
 import io.bagsflow.worker.config.Redaction;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -44,6 +44,21 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
         }
         err.flush();
         return ExitCodes.FAILURE;
+    }
+
+    /**
+     * A usage error, exit code 2: one {@code error:} line naming what is wrong, the command's synopsis and where its
+     * help is (the full help is one {@code --help} away, not printed into every mistake).
+     */
+    static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println(cmd.getColorScheme().errorText("error: ") + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+        err.print(cmd.getHelp().synopsis(0));
+        err.println("hint: ./" + cmd.getCommandSpec().qualifiedName() + " --help");
+        err.flush();
+        return ExitCodes.USAGE;
     }
 
     private static boolean temporalUnavailable(Throwable e) {

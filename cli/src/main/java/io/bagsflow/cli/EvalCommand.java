@@ -5,7 +5,9 @@ import io.bagsflow.ml.eval.LvisEvaluationJson;
 import io.bagsflow.ml.eval.LvisEvaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -29,14 +31,18 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "categories evaluated in parallel (default: all cores)")
     Integer threads;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         LvisEvaluation evaluation = LvisEvaluator.evaluate(gt, dt, n);
-        System.out.print(evaluation.markdownTable());
+        out.print(evaluation.markdownTable());
         if (json != null) {
             LvisEvaluationJson.write(evaluation, json);
-            System.out.println("wrote " + json);
+            out.println("wrote " + json);
         }
         return ExitCodes.OK;
     }

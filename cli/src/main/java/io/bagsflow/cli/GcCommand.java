@@ -1,13 +1,13 @@
 package io.bagsflow.cli;
 
-import io.bagsflow.activities.StorageGc;
 import io.bagsflow.activities.StorageGc.Freed;
 import io.bagsflow.activities.StorageGc.Kind;
+import io.bagsflow.activities.StorageGc;
 import io.bagsflow.db.StorageRepository;
 import io.minio.MinioAsyncClient;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,9 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.worker.config.EnvironmentConfig;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
 
 /** Entry point of the {@code bagsflow} command (run it through the {@code ./bagsflow} launcher). */
 public final class Main {
@@ -14,17 +17,38 @@ public final class Main {
 
     /** Runs the command line and returns its exit code: 0 ok, 1 failure, 2 usage error. */
     public static int run(String... args) {
-        return BagsflowCommand.commandLine().execute(args);
+        return execute(BagsflowCommand.commandLine(), args);
     }
 
     /** Runs the command line with this configuration instead of the process environment (for tests). */
-    public static synchronized int run(EnvironmentConfig env, String... args) {
+    public static int run(EnvironmentConfig env, String... args) {
+        return run(env, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs the command line with this configuration, printing to these writers instead of standard output and error
+     * (tests run commands in-process this way).
+     */
+    public static synchronized int run(EnvironmentConfig env, PrintWriter out, PrintWriter err, String... args) {
         EnvironmentConfig before = CliEnvironment.get();
         CliEnvironment.set(env);
         try {
-            return run(args);
+            CommandLine cli = BagsflowCommand.commandLine();
+            cli.setOut(out);
+            cli.setErr(err);
+            return execute(cli, args);
         } finally {
             CliEnvironment.set(before);
+        }
+    }
+
+    /** Commands print through picocli's writers; what a last {@code print} left in their buffers goes out too. */
+    private static int execute(CommandLine cli, String... args) {
+        try {
+            return cli.execute(args);
+        } finally {
+            cli.getOut().flush();
+            cli.getErr().flush();
         }
     }
 }

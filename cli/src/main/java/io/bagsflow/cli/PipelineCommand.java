@@ -1,14 +1,17 @@
 package io.bagsflow.cli;
 
-import io.temporal.client.WorkflowNotFoundException;
+import io.bagsflow.activities.pipeline.DetectorConfigs;
+import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.spec.PipelineSpec;
-import picocli.CommandLine;
+import io.temporal.client.WorkflowNotFoundException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -60,20 +63,37 @@ final class PipelineCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             PipelineSpec pipelineSpec = PipelineSpecs.read(specFile);
+            PrintWriter out = spec.commandLine().getOut();
+            String detector = defaultDetectorNotice(pipelineSpec);
+            if (detector != null) {
+                out.println(detector);
+            }
             try (CliServices services = CliServices.fromEnvironment()) {
                 String runId = services.launcher().start(pipelineSpec, resumeFrom, from);
                 if (!waitForEnd) {
-                    System.out.println(runId);
+                    out.println(runId);
                     return ExitCodes.OK;
                 }
-                System.out.println("run " + runId + " started (" + pipelineSpec.withDefaults().dataset().label() + ")");
-                RunProgress progress = new RunProgress(services, runId);
-                String status = progress.follow(System.out);
-                if (status.equals("SUCCEEDED")) {
-                    progress.printTimings(System.out);
-                }
-                System.out.println(runId);
-                return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;
+                out.println("run " + runId + " started (" + pipelineSpec.withDefaults().dataset().label() + ")");
+                return RunFollower.follow(services, runId, out);
+            }
+        }
+
+        /**
+         * For a dataset that is not synthetic, without {@code detector.preset}: one line naming the detector preset
+         * the run trains (the default, {@code small}, takes minutes even on a tiny dataset). Null otherwise, or when
+         * the detector settings are wrong (the run reports that, naming the key).
+         */
+        static String defaultDetectorNotice(PipelineSpec pipelineSpec) {
+            PipelineSpec full = pipelineSpec.withDefaults();
+            if (full.dataset().isSynthetic() || full.detector().containsKey("preset")) {
+                return null;
+            }
+            try {
+                return "detector: preset " + DetectorConfigs.base(full).preset() + " (the default for a dataset of "
+                        + "files; choose with \"detector\": {\"preset\": \"tiny|small|medium\"} in the spec)";
+            } catch (InvalidInputException e) {
+                return null;
             }
         }
     }
@@ -82,6 +102,9 @@ final class PipelineCommand implements Runnable {
             description = "End a running or waiting run as ABORTED: cancels the stage in progress and returns once it "
                     + "has stopped, so nothing writes into the run afterwards.")
     static final class Abort implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Parameters(paramLabel = "RUN")
         String runId;
@@ -92,13 +115,14 @@ final class PipelineCommand implements Runnable {
         @Override
         public Integer call() {
             try (CliServices services = CliServices.fromEnvironment()) {
-                System.out.println("aborting " + runId + " (waiting for the stage in progress to stop)...");
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("aborting " + runId + " (waiting for the stage in progress to stop)...");
                 if (!services.launcher().abort(runId, reason)) {
-                    System.out.println("the stage in progress has not stopped yet; the run ends ABORTED when it "
+                    out.println("the stage in progress has not stopped yet; the run ends ABORTED when it "
                             + "does: `./bagsflow runs show " + runId + "`");
                     return ExitCodes.FAILURE;
                 }
-                System.out.println("run " + runId + " ABORTED");
+                out.println("run " + runId + " ABORTED");
                 return ExitCodes.OK;
             }
         }
@@ -111,27 +135,31 @@ final class PipelineCommand implements Runnable {
                 "History of finished runs: `runs show`."})
     static final class Status implements Callable<Integer> {
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Parameters(paramLabel = "RUN")
         String runId;
 
         @Override
         public Integer call() {
             try (CliServices services = CliServices.fromEnvironment()) {
+                PrintWriter out = spec.commandLine().getOut();
                 var live = services.launcher().liveStatus(runId);
-                System.out.println("run " + runId + " " + live.status().status());
+                out.println("run " + runId + " " + live.status().status());
                 Table stages = new Table("stage", "state", "attempt", "part", "failures", "last error");
                 for (var s : live.status().stages()) {
                     stages.row(s.stage(), s.state(), s.attempt(), s.part(), s.failures(),
                             s.lastError() == null ? "" : s.lastError());
                 }
-                stages.print(System.out);
+                stages.print(out);
                 if (!live.pending().isEmpty()) {
-                    System.out.println();
+                    out.println();
                     Table pending = new Table("activity", "attempt", "heartbeat", "last failure");
                     for (var p : live.pending()) {
                         pending.row(p.type(), p.attempt(), p.heartbeat(), p.lastFailure());
                     }
-                    pending.print(System.out);
+                    pending.print(out);
                 }
                 return ExitCodes.OK;
             } catch (WorkflowNotFoundException e) {

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
@@ -26,16 +25,19 @@ final class RunProgress {
 
     private final CliServices services;
     private final String runId;
+    /** Redraw bars in place with {@code \r} (a terminal), or print plain lines now and then (a file or pipe). */
+    private final boolean terminal;
     /** The run as the last poll saw it. */
     private RunView last;
 
-    RunProgress(CliServices services, String runId) {
+    RunProgress(CliServices services, String runId, boolean terminal) {
         this.services = services;
         this.runId = runId;
+        this.terminal = terminal;
     }
 
     /** Returns the run's status when it stopped: SUCCEEDED, FAILED, ABORTED or WAITING_FOR_RETRY. */
-    String follow(PrintStream out) {
+    String follow(PrintWriter out) {
         String barStage = null;
         ProgressBar bar = null;
         try {
@@ -51,7 +53,7 @@ final class RunProgress {
                         if (bar != null) {
                             bar.close();
                         }
-                        bar = newBar(stage.stage(), out);
+                        bar = newBar(stage.stage(), out, terminal);
                         barStage = stage.stage();
                     }
                     if (stage.stage().equals(barStage)) {
@@ -91,14 +93,14 @@ final class RunProgress {
         return index > current;
     }
 
-    private static ProgressBar newBar(String stage, PrintStream out) {
+    private static ProgressBar newBar(String stage, PrintWriter out, boolean terminal) {
         return new ProgressBarBuilder()
                 .setTaskName(String.format(Locale.ROOT, "%-13s", stage))
                 .setInitialMax(1)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
                 .setMaxRenderedLength(110)
-                .setConsumer(new ConsoleProgressBarConsumer(out))
+                .setConsumer(terminal ? new ProgressLines.Redrawn(out, 110) : new ProgressLines.Plain(out, 110))
                 .setEtaFunction(state -> java.util.Optional.empty())
                 .build();
     }
@@ -144,7 +146,7 @@ final class RunProgress {
         bar.setExtraMessage(msg.toString().trim());
     }
 
-    private void printEnd(RunView view, PrintStream out) {
+    private void printEnd(RunView view, PrintWriter out) {
         out.println();
         out.println("run " + runId + " " + view.status());
         if (view.status().equals("WAITING_FOR_RETRY")) {
@@ -160,7 +162,7 @@ final class RunProgress {
      * Prints where the run's time went: wall time (from the run's record) against the stage activities' own work
      * (summed by the workflow); the difference is what orchestration cost.
      */
-    void printTimings(PrintStream out) {
+    void printTimings(PrintWriter out) {
         if (last == null || last.endedAt() == null) {
             return;
         }

@@ -9,12 +9,22 @@ import io.bagsflow.worker.history.RunViews.ModelView;
 import io.bagsflow.worker.history.RunViews.RunSummary;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -25,22 +35,49 @@ import java.util.concurrent.Callable;
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunReportCommand.class})
 final class RunsCommand implements Callable<Integer> {
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        return new ListRuns().call();
+        ListRuns list = new ListRuns();
+        list.spec = spec;
+        return list.call();
+    }
+
+    /** {@code --since}: a date (midnight UTC), a local date-time (UTC) or an ISO-8601 instant or offset time. */
+    static final class SinceConverter implements CommandLine.ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String value) {
+            String v = value.trim();
+            try {
+                if (v.length() == 10) {
+                    return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
+                }
+                TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(v, OffsetDateTime::from,
+                        LocalDateTime::from);
+                return t instanceof OffsetDateTime o ? o.toInstant()
+                        : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a date or time; use "
+                        + "2026-11-25, 2026-11-25T18:30 or 2026-11-25T18:30:00Z");
+            }
+        }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Runs, newest first.")
     static final class ListRuns implements Callable<Integer> {
 
-        @Option(names = "--status", description = "RUNNING, WAITING_FOR_RETRY, SUCCEEDED, FAILED or ABORTED")
-        String status;
+        @Option(names = "--status", paramLabel = "STATUS",
+                description = "only runs in this status: ${COMPLETION-CANDIDATES} (any case)")
+        RunStatus status;
 
         @Option(names = "--dataset", description = "only runs whose dataset label contains this text")
         String dataset;
 
-        @Option(names = "--since", description = "only runs created at or after this ISO-8601 time "
-                + "(e.g. 2026-11-25T00:00:00Z)")
+        @Option(names = "--since", paramLabel = "TIME", converter = SinceConverter.class,
+                description = "only runs created at or after this date or time: 2026-11-25 (midnight UTC), "
+                        + "2026-11-25T18:30 (UTC), 2026-11-25T18:30:00Z or 2026-11-25T18:30:00+01:00")
         Instant since;
 
         @Option(names = "--limit", description = "at most this many runs (default 50)")
@@ -49,14 +86,18 @@ final class RunsCommand implements Callable<Integer> {
         @Option(names = "--json", description = "print [{\"run_id\", \"status\", \"created_at\", ...}]")
         boolean json;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
             try (CliServices services = CliServices.forReading()) {
-                RunFilter filter = new RunFilter(status == null ? null : status.toUpperCase(Locale.ROOT), since, null,
+                RunFilter filter = new RunFilter(status == null ? null : status.name(), since, null,
                         dataset, limit);
                 List<RunSummary> runs = services.history().list(filter);
                 if (json) {
-                    System.out.println(HistoryJson.runs(runs));
+                    out.println(HistoryJson.runs(runs));
                     return ExitCodes.OK;
                 }
                 Table t = new Table("run", "status", "dataset", "created", "duration");
@@ -64,7 +105,7 @@ final class RunsCommand implements Callable<Integer> {
                     t.row(r.runId(), r.status(), r.dataset(), r.createdAt(), r.endedAt() == null ? ""
                             : RunProgress.formatDuration(Duration.between(r.createdAt(), r.endedAt())));
                 }
-                t.print(System.out);
+                t.print(out);
                 return ExitCodes.OK;
             }
         }
@@ -74,6 +115,9 @@ final class RunsCommand implements Callable<Integer> {
             description = "One run: stages, attempts, durations, workers, errors, artifacts, models, metrics.")
     static final class Show implements Callable<Integer> {
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Parameters(paramLabel = "RUN")
         String runId;
 
@@ -82,31 +126,32 @@ final class RunsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
             try (CliServices services = CliServices.forReading()) {
                 RunView v = services.history().show(runId).orElseThrow(() -> new UserError("unknown run " + runId,
                         "list runs with `./bagsflow runs list`"));
                 if (json) {
-                    System.out.println(HistoryJson.run(v));
+                    out.println(HistoryJson.run(v));
                 } else {
-                    print(v);
+                    print(v, out);
                 }
                 return ExitCodes.OK;
             }
         }
 
-        private static void print(RunView v) {
-            System.out.println("run      " + v.runId() + "  " + v.status());
-            System.out.println("dataset  " + v.dataset() + "   code " + v.codeVersion()
+        private static void print(RunView v, PrintWriter out) {
+            out.println("run      " + v.runId() + "  " + v.status());
+            out.println("dataset  " + v.dataset() + "   code " + v.codeVersion()
                     + (v.resumedFrom() == null ? "" : "   resumed from " + v.resumedFrom()));
-            System.out.println("created  " + v.createdAt() + (v.endedAt() == null ? "" : "   ended " + v.endedAt()
+            out.println("created  " + v.createdAt() + (v.endedAt() == null ? "" : "   ended " + v.endedAt()
                     + " (" + RunProgress.formatDuration(Duration.between(v.createdAt(), v.endedAt())) + ")"));
-            System.out.println();
+            out.println();
             Table stages = new Table("stage", "status", "attempts");
             for (StageView s : v.stages()) {
                 stages.row(s.stage(), s.status(), s.attempts().size());
             }
-            stages.print(System.out);
-            System.out.println();
+            stages.print(out);
+            out.println();
             Table attempts = new Table("stage", "part", "#", "status", "worker", "started", "seconds", "resumed@",
                     "error");
             for (StageView s : v.stages()) {
@@ -117,18 +162,18 @@ final class RunsCommand implements Callable<Integer> {
                             a.error() == null ? "" : a.error());
                 }
             }
-            attempts.print(System.out);
+            attempts.print(out);
             if (!v.models().isEmpty()) {
-                System.out.println();
+                out.println();
                 Table models = new Table("model", "gen", "kind", "parent", "checkpoint");
                 for (ModelView m : v.models()) {
                     models.row(m.modelId(), m.generation(), m.kind(), m.parentModelId(),
                             m.checkpointSha256().substring(0, 12));
                 }
-                models.print(System.out);
+                models.print(out);
             }
             if (!v.evaluations().isEmpty()) {
-                System.out.println();
+                out.println();
                 List<String> keys = List.of("AP", "AP50", "AP75", "APr", "APc", "APf", "AR@300");
                 String[] header = new String[keys.size() + 1];
                 header[0] = "model";
@@ -144,11 +189,11 @@ final class RunsCommand implements Callable<Integer> {
                     }
                     evals.row(row);
                 }
-                evals.print(System.out);
+                evals.print(out);
             }
-            System.out.println();
+            out.println();
             long bytes = v.artifacts().stream().mapToLong(a -> a.sizeBytes()).sum();
-            System.out.printf(Locale.ROOT, "%d artifacts, %.1f MB (runs show %s --json lists them)%n",
+            out.printf(Locale.ROOT, "%d artifacts, %.1f MB (runs show %s --json lists them)%n",
                     v.artifacts().size(), bytes / 1e6, v.runId());
         }
 

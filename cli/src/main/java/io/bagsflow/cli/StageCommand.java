@@ -1,10 +1,12 @@
 package io.bagsflow.cli;
 
+import io.bagsflow.workflows.pipeline.Stage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,23 +22,27 @@ final class StageCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "use `stage retry RUN [--set key=value ...]`");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "use `stage retry RUN [STAGE] [--set key=value ...] [--wait]`");
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
             description = {"Retry the failed stage of a run that waits for a retry, optionally with changed settings.",
-                "Example: stage retry RUN --set detector.learningRate=0.01 --set dataset.val=/data/val-fixed.json",
+                "Example: stage retry RUN --set detector.learningRate=0.005 --set dataset.val=VAL.json",
                 "Relative dataset paths are taken from the current folder."})
     static final class Retry implements Callable<Integer> {
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(paramLabel = "RUN")
+        // explicit indexes: without them picocli gives every positional parameter all positions, and RUN went
+        // missing (`stage retry RUN`) or took the stage's name (`stage retry RUN PREPARE`)
+        @Parameters(index = "0", paramLabel = "RUN", description = "the run that waits for a retry")
         String runId;
 
-        @Parameters(paramLabel = "STAGE", arity = "0..1",
-                description = "the failed stage (optional: a waiting run has exactly one)")
+        @Parameters(index = "1", paramLabel = "STAGE", arity = "0..1",
+                description = "the failed stage, checked before the retry is sent (optional: a waiting run has "
+                        + "exactly one): PREPARE, TRAIN_BASE, FINETUNE_BAGS or EVALUATE")
         String stage;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a spec override: dotted key, JSON value")
@@ -47,6 +53,12 @@ final class StageCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Stage failedStage;
+            try {
+                failedStage = stage == null ? null : Stage.parse(stage);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             Map<String, String> overrides = new LinkedHashMap<>();
             for (String s : sets) {
                 int eq = s.indexOf('=');
@@ -56,16 +68,16 @@ final class StageCommand implements Runnable {
                 String key = s.substring(0, eq).trim();
                 overrides.put(key, absoluteDatasetPath(key, s.substring(eq + 1).trim()));
             }
+            PrintWriter out = spec.commandLine().getOut();
             try (CliServices services = CliServices.fromEnvironment()) {
-                if (stage != null) {
-                    checkFailedStage(services, stage);
+                if (failedStage != null) {
+                    checkFailedStage(services, failedStage);
                 }
                 services.launcher().retry(runId, overrides);
-                System.out.println("retry sent to " + runId + (overrides.isEmpty() ? "" : " with " + overrides));
+                out.println("retry sent to " + runId + (overrides.isEmpty() ? "" : " with " + overrides));
                 if (waitForEnd) {
                     awaitRetryStarted(services);
-                    String status = new RunProgress(services, runId).follow(System.out);
-                    return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;
+                    return RunFollower.follow(services, runId, out);
                 }
                 return ExitCodes.OK;
             }
@@ -98,12 +110,14 @@ final class StageCommand implements Runnable {
             return "\"" + Path.of(path).toAbsolutePath().normalize() + "\"";
         }
 
-        private void checkFailedStage(CliServices services, String name) {
+        private void checkFailedStage(CliServices services, Stage failed) {
+            String name = failed.name();
             var view = services.history().show(runId).orElseThrow(() -> new UserError("unknown run " + runId,
                     "list runs with `./bagsflow runs list`"));
-            var failed = view.stages().stream().filter(s -> s.status().equals("FAILED")).map(s -> s.stage()).toList();
-            if (!failed.contains(name.toUpperCase())) {
-                throw new UserError("stage " + name + " of " + runId + " has not failed (failed: " + failed + ")",
+            var failedNames = view.stages().stream().filter(s -> s.status().equals("FAILED")).map(s -> s.stage())
+                    .toList();
+            if (!failedNames.contains(name)) {
+                throw new UserError("stage " + name + " of " + runId + " has not failed (failed: " + failedNames + ")",
                         "see `./bagsflow runs show " + runId + "`");
             }
         }

@@ -1,6 +1,6 @@
 package io.bagsflow.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,7 +23,7 @@ final class Table {
         return this;
     }
 
-    void print(PrintStream out) {
+    void print(PrintWriter out) {
         out.print(render());
         out.flush();
     }

@@ -1,9 +1,9 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.web.UiOptions;
+import io.bagsflow.web.UiServer;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
-import io.bagsflow.web.UiServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

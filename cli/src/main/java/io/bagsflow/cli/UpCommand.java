@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -39,7 +39,7 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         List<String> taskQueues;
         try {
             taskQueues = TaskQueues.fromShortNames(queues);
@@ -84,6 +84,7 @@ final class UpCommand implements Callable<Integer> {
                 services.close();
             }
             out.println("stopped");
+            out.flush();
             stopped.countDown();
         }, "bagsflow-up-shutdown"));
 

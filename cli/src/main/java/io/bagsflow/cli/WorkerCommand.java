@@ -5,9 +5,9 @@ import io.bagsflow.worker.config.EndpointResolver;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.workflows.TaskQueues;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,8 +48,9 @@ final class WorkerCommand implements Callable<Integer> {
             worker.close();
             stopped.countDown();
         }, "bagsflow-worker-shutdown"));
-        System.out.println("worker " + worker.identity() + " polling " + String.join(", ", taskQueues) + " on "
+        spec.commandLine().getOut().println("worker " + worker.identity() + " polling " + String.join(", ", taskQueues) + " on "
                 + endpoints.temporal() + ". Press Ctrl-C to stop.");
+        spec.commandLine().getOut().flush();
         stopped.await();
         return ExitCodes.OK;
     }

@@ -130,6 +130,50 @@ class PipelineCommandsTest {
         }
     }
 
+    /** Ctrl-C (SIGINT) on {@code pipeline start --wait} in a real process: the run goes on, and the user is told. */
+    @Test
+    void interruptingTheWaitLeavesTheRunRunningAndSaysHowToFollowIt(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("long.yaml");
+        Files.writeString(spec, "dataset:\n  synth:\n    preset: tiny\n    seed: 11\ndetector:\n  iterations: 100000\n"
+                + "generations: [bags]\n");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "pipeline", "start",
+                spec.toString(), "--wait").redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        StringBuffer out = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try {
+                p.getInputStream().transferTo(new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        out.append((char) b);
+                    }
+                });
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.start();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!out.toString().contains("TRAIN_BASE") && System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(100);
+        }
+        assertTrue(out.toString().contains("TRAIN_BASE"), "never got to training: " + out);
+        String runId = out.toString().lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow().split(" ")[1];
+
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "still running after Ctrl-C: " + out);
+        reader.join(10_000);
+
+        assertTrue(out.toString().contains("run " + runId + " goes on"), out.toString());
+        assertTrue(out.toString().contains("./bagsflow runs show " + runId), out.toString());
+        assertFalse(out.toString().contains("\r"), "progress frames in a pipe: " + out);
+        JsonNode run = JSON.readTree(CommandOutput.run(env, "runs", "show", runId, "--json").out());
+        assertEquals("RUNNING", run.path("status").asText(), "the run goes on");
+        assertEquals(0, CommandOutput.run(env, "pipeline", "abort", runId).exitCode());
+    }
+
     private static void assertReport(String html) throws Exception {
         assertTrue(html.startsWith("<!DOCTYPE html>"));
         Document doc = Jsoup.parse(html);

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * LVIS bbox evaluation with the numbers of the official lvis-api ({@code LVISEval(gt, dt, "bbox").run()}) to
  * the last bit: 300 detections per image cut first across categories, the federated filter, not-exhaustive
  * categories, inclusive area ranges, greedy matching with its tie rules, numpy's thresholds and means. The
- * golden README in {@code shared/lvis-golden} lists every rule; the tests check them on its cases.
+ * golden README (test resource {@code lvis-golden/README.md}) lists every rule; the tests check them on its cases.
  *
  * <p>Categories are evaluated in parallel. The annotation side is indexed once in the constructor, so one
  * evaluator can score many results files against the same annotations.

@@ -1,8 +1,10 @@
 package io.bagsflow.ml.report;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Model generations side by side: one row per metric, one column per model, each later column with its delta
@@ -61,8 +63,9 @@ public final class ComparisonTable {
         List<String[]> rows = new ArrayList<>();
         String[] header = new String[models.size() + 1];
         header[0] = "metric";
+        List<String> labels = labels(models);
         for (int i = 0; i < models.size(); i++) {
-            header[i + 1] = label(models.get(i));
+            header[i + 1] = labels.get(i);
         }
         rows.add(header);
         for (String key : METRICS) {
@@ -79,9 +82,29 @@ public final class ComparisonTable {
         return rows;
     }
 
-    /** The column title: the model's kind and generation, with its run for models of different runs. */
+    /** The model's kind and generation, e.g. {@code bags (gen 1)}: unique among the models of one run. */
     static String label(ReportModel m) {
         return m.kind() + " (gen " + m.generation() + ")";
+    }
+
+    /**
+     * One distinct title per model, in order, for columns and chart series (JFreeChart rejects two series with one
+     * key): {@link #label} when the models come from one run, else followed by the run id; a model given twice gets
+     * {@code #2}, {@code #3}, ... on its repeats.
+     */
+    public static List<String> labels(List<ReportModel> models) {
+        boolean severalRuns = models.stream().map(ReportModel::runId).distinct().count() > 1;
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (ReportModel m : models) {
+            String base = severalRuns ? label(m) + " " + m.runId() : label(m);
+            String title = base;
+            for (int n = 2; !seen.add(title); n++) {
+                title = base + " #" + n;
+            }
+            out.add(title);
+        }
+        return out;
     }
 
     /** A metric in percent with two decimals; "-" for undefined (-1, as lvis-api) or absent (NaN). */

@@ -43,10 +43,11 @@ public final class ReportCharts {
     /** Grouped bars: AP, APr, APc, APf (in percent) per model. */
     public static String apByFrequency(List<ReportModel> models) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
-        for (ReportModel m : models) {
+        List<String> labels = ComparisonTable.labels(models);
+        for (int i = 0; i < models.size(); i++) {
             for (String key : List.of("APr", "APc", "APf", "AP")) {
-                double v = m.metric(key);
-                data.addValue(Double.isNaN(v) || v < 0 ? 0 : 100 * v, ComparisonTable.label(m), key);
+                double v = models.get(i).metric(key);
+                data.addValue(Double.isNaN(v) || v < 0 ? 0 : 100 * v, labels.get(i), key);
             }
         }
         JFreeChart chart = ChartFactory.createBarChart("AP by frequency group", "group", "AP (%)", data,
@@ -68,8 +69,10 @@ public final class ReportCharts {
     /** Per-category AP (percent) against training instances, log x, one series per model. */
     public static String apVsInstances(List<ReportModel> models) {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (ReportModel m : models) {
-            XYSeries s = new XYSeries(ComparisonTable.label(m), false, true);
+        List<String> labels = ComparisonTable.labels(models);
+        for (int i = 0; i < models.size(); i++) {
+            ReportModel m = models.get(i);
+            XYSeries s = new XYSeries(labels.get(i), false, true);
             for (ReportModel.CategoryPoint p : m.categories()) {
                 if (p.ap() >= 0 && p.trainInstances() > 0) {
                     s.add(p.trainInstances(), 100 * p.ap());
@@ -83,8 +86,10 @@ public final class ReportCharts {
     /** Classifier weight norm per class against training instances, log x, one series per model. */
     public static String weightNorms(List<ReportModel> models) {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (ReportModel m : models) {
-            XYSeries s = new XYSeries(ComparisonTable.label(m), false, true);
+        List<String> labels = ComparisonTable.labels(models);
+        for (int i = 0; i < models.size(); i++) {
+            ReportModel m = models.get(i);
+            XYSeries s = new XYSeries(labels.get(i), false, true);
             for (ReportModel.NormPoint p : m.weightNorms()) {
                 if (p.trainInstances() > 0) {
                     s.add(p.trainInstances(), p.norm());
@@ -99,8 +104,10 @@ public final class ReportCharts {
     /** Total training loss against iteration, one line per model. */
     public static String lossCurves(List<ReportModel> models) {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (ReportModel m : models) {
-            XYSeries s = new XYSeries(ComparisonTable.label(m), true, false);
+        List<String> labels = ComparisonTable.labels(models);
+        for (int i = 0; i < models.size(); i++) {
+            ReportModel m = models.get(i);
+            XYSeries s = new XYSeries(labels.get(i), true, false);
             for (ReportModel.CurvePoint p : m.curve()) {
                 if (Double.isFinite(p.loss())) {
                     s.add(p.iteration(), p.loss());
