@@ -45,7 +45,7 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (ids.size() == 1 && ExperimentIds.looksLikeOne(ids.get(0))) {
-            return ExperimentCompare.print(ids.get(0), json, html);
+            return ExperimentCompare.print(spec.commandLine().getOut(), ids.get(0), json, html);
         }
         PrintWriter out = spec.commandLine().getOut();
         try (CliServices services = CliServices.forReading()) {

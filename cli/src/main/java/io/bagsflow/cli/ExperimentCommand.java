@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -60,6 +60,9 @@ final class ExperimentCommand implements Runnable {
                         + "\"parallelism\": 4}"})
     static final class Start implements Callable<Integer> {
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Parameters(paramLabel = "FILE", description = "the experiment file (.json, .yaml or .yml)")
         Path file;
 
@@ -74,25 +77,25 @@ final class ExperimentCommand implements Runnable {
                 String id = new ExperimentLauncher(services.temporal().client(), repository(services))
                         .start(experiment);
                 if (!waitForEnd) {
-                    System.out.println(id);
+                    spec.commandLine().getOut().println(id);
                     return ExitCodes.OK;
                 }
                 ExperimentView view = find(services, id);
-                System.out.println("experiment " + id + " started: " + view.cells().size() + " cells");
-                String status = follow(services, id, System.out);
-                System.out.println("experiment " + id + " " + status);
+                spec.commandLine().getOut().println("experiment " + id + " started: " + view.cells().size() + " cells");
+                String status = follow(services, id, spec.commandLine().getOut());
+                spec.commandLine().getOut().println("experiment " + id + " " + status);
                 List<ExperimentSummary.Row> rows = history(services).summary(id);
                 if (!rows.isEmpty()) {
-                    System.out.println();
-                    System.out.print(ExperimentTable.text(rows));
+                    spec.commandLine().getOut().println();
+                    spec.commandLine().getOut().print(ExperimentTable.text(rows));
                 }
-                System.out.println(id);
+                spec.commandLine().getOut().println(id);
                 return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;
             }
         }
 
         /** Polls PostgreSQL; prints a cell's line each time its run's state or stage changes. */
-        private static String follow(CliServices services, String id, PrintStream out) {
+        private static String follow(CliServices services, String id, PrintWriter out) {
             Map<Integer, String> printed = new HashMap<>();
             while (true) {
                 ExperimentView view = find(services, id);
@@ -140,6 +143,9 @@ final class ExperimentCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Experiments, newest first.")
     static final class ListExperiments implements Callable<Integer> {
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--limit", description = "at most this many (default 50)")
         int limit = 50;
 
@@ -152,7 +158,7 @@ final class ExperimentCommand implements Runnable {
             try (CliServices services = CliServices.fromEnvironment()) {
                 List<ExperimentListItem> items = history(services).list(limit);
                 if (json) {
-                    System.out.println(RunHistory.JSON.writeValueAsString(items));
+                    spec.commandLine().getOut().println(RunHistory.JSON.writeValueAsString(items));
                     return ExitCodes.OK;
                 }
                 Table t = new Table("experiment", "status", "cells", "succeeded", "created", "duration");
@@ -161,7 +167,7 @@ final class ExperimentCommand implements Runnable {
                             e.endedAt() == null ? "" : RunProgress.formatDuration(
                                     Duration.between(e.createdAt(), e.endedAt())));
                 }
-                t.print(System.out);
+                t.print(spec.commandLine().getOut());
                 return ExitCodes.OK;
             }
         }
@@ -170,6 +176,9 @@ final class ExperimentCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "One experiment: its cells and their runs, and the summary over the seeds.")
     static final class Show implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Parameters(paramLabel = "ID")
         String id;
@@ -183,20 +192,20 @@ final class ExperimentCommand implements Runnable {
             try (CliServices services = CliServices.fromEnvironment()) {
                 ExperimentView view = find(services, id);
                 if (json) {
-                    System.out.println(RunHistory.JSON.writeValueAsString(view));
+                    spec.commandLine().getOut().println(RunHistory.JSON.writeValueAsString(view));
                     return ExitCodes.OK;
                 }
-                System.out.println("experiment " + view.experimentId() + " " + view.status());
+                spec.commandLine().getOut().println("experiment " + view.experimentId() + " " + view.status());
                 Table cells = new Table("cell", "params", "seed", "run", "status");
                 for (int i = 0; i < view.cells().size(); i++) {
                     CellView c = view.cells().get(i);
                     cells.row(i + 1, ExperimentTable.params(c.params()), c.seed(), c.runId(), c.status());
                 }
-                cells.print(System.out);
+                cells.print(spec.commandLine().getOut());
                 List<ExperimentSummary.Row> rows = history(services).summary(id);
                 if (!rows.isEmpty()) {
-                    System.out.println();
-                    System.out.print(ExperimentTable.text(rows));
+                    spec.commandLine().getOut().println();
+                    spec.commandLine().getOut().print(ExperimentTable.text(rows));
                 }
                 return ExitCodes.OK;
             }
@@ -206,6 +215,9 @@ final class ExperimentCommand implements Runnable {
     @Command(name = "abort", mixinStandardHelpOptions = true,
             description = "Abort a running experiment: its running cells' runs are aborted, no more start.")
     static final class Abort implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Parameters(paramLabel = "ID")
         String id;
@@ -217,7 +229,7 @@ final class ExperimentCommand implements Runnable {
         public Integer call() {
             try (CliServices services = CliServices.fromEnvironment()) {
                 new ExperimentLauncher(services.temporal().client(), repository(services)).abort(id, reason);
-                System.out.println("abort sent to " + id);
+                spec.commandLine().getOut().println("abort sent to " + id);
                 return ExitCodes.OK;
             }
         }

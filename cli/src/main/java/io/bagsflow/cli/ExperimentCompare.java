@@ -5,6 +5,7 @@ import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.worker.experiment.ExperimentHistory;
 import io.bagsflow.worker.history.RunHistory;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ final class ExperimentCompare {
     private ExperimentCompare() {
     }
 
-    static int print(String experimentId, Path json, Path html) throws Exception {
+    static int print(PrintWriter out, String experimentId, Path json, Path html) throws Exception {
         try (CliServices services = CliServices.fromEnvironment()) {
             ExperimentHistory history = ExperimentCommand.history(services);
             var view = ExperimentCommand.find(services, experimentId);
@@ -28,16 +29,16 @@ final class ExperimentCompare {
                 throw new UserError("experiment " + experimentId + " has no finished cell yet (" + view.status() + ")",
                         "follow it with `./bagsflow experiment show " + experimentId + "`");
             }
-            System.out.print(ExperimentTable.text(rows));
-            System.out.println();
-            System.out.print(ExperimentTable.markdown(rows));
+            out.print(ExperimentTable.text(rows));
+            out.println();
+            out.print(ExperimentTable.markdown(rows));
             if (json != null) {
                 Files.writeString(json, RunHistory.JSON.writeValueAsString(view), StandardCharsets.UTF_8);
-                System.out.println("wrote " + json);
+                out.println("wrote " + json);
             }
             if (html != null) {
                 Files.writeString(html, history.report(experimentId).orElseThrow(), StandardCharsets.UTF_8);
-                System.out.println("wrote " + html.toAbsolutePath());
+                out.println("wrote " + html.toAbsolutePath());
             }
             return ExitCodes.OK;
         }

@@ -54,9 +54,9 @@ final class GcCommand implements Callable<Integer> {
             if (verify) {
                 List<Freed> corrupt = gc.verify(dryRun);
                 for (Freed f : corrupt) {
-                    System.out.println("corrupt " + f.name() + (dryRun ? "" : " (removed, recorded)"));
+                    spec.commandLine().getOut().println("corrupt " + f.name() + (dryRun ? "" : " (removed, recorded)"));
                 }
-                System.out.println(corrupt.size() + " corrupt object(s)" + (corrupt.isEmpty() ? ""
+                spec.commandLine().getOut().println(corrupt.size() + " corrupt object(s)" + (corrupt.isEmpty() ? ""
                         : "; the next run that needs them makes them again"));
                 return corrupt.isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
             }
@@ -68,14 +68,14 @@ final class GcCommand implements Callable<Integer> {
             StorageGc.Report report = gc.collect(options, multipart);
             for (Map.Entry<Kind, List<Freed>> e : report.byKind().entrySet()) {
                 long bytes = e.getValue().stream().mapToLong(Freed::bytes).sum();
-                System.out.printf(Locale.ROOT, "%-30s %5d  %s%n", e.getKey().description(), e.getValue().size(),
+                spec.commandLine().getOut().printf(Locale.ROOT, "%-30s %5d  %s%n", e.getKey().description(), e.getValue().size(),
                         size(bytes));
                 if (dryRun) {
-                    e.getValue().forEach(f -> System.out.println("  " + f.name()));
+                    e.getValue().forEach(f -> spec.commandLine().getOut().println("  " + f.name()));
                 }
             }
-            report.notes().forEach(n -> System.out.println("note: " + n));
-            System.out.println(verb + " " + size(report.bytes()) + " in " + report.freed().size() + " item(s)");
+            report.notes().forEach(n -> spec.commandLine().getOut().println("note: " + n));
+            spec.commandLine().getOut().println(verb + " " + size(report.bytes()) + " in " + report.freed().size() + " item(s)");
             return ExitCodes.OK;
         }
     }

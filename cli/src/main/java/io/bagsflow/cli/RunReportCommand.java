@@ -1,5 +1,6 @@
 package io.bagsflow.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -10,6 +11,9 @@ import java.util.concurrent.Callable;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Write the HTML report a run stored (its EVALUATE stage's `report` artifact).")
 final class RunReportCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "RUN")
     String runId;
@@ -27,7 +31,7 @@ final class RunReportCommand implements Callable<Integer> {
                     "rebuild one from its models with `./bagsflow compare " + runId + " --html OUT.html`"));
             Path file = out != null ? out : Path.of(runId + "-report.html");
             services.store().get(sha, file.toAbsolutePath());
-            System.out.println("wrote " + file.toAbsolutePath());
+            spec.commandLine().getOut().println("wrote " + file.toAbsolutePath());
             return ExitCodes.OK;
         }
     }

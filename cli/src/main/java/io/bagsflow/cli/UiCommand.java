@@ -4,6 +4,7 @@ import io.bagsflow.web.UiOptions;
 import io.bagsflow.web.UiServer;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +17,9 @@ import java.util.concurrent.CountDownLatch;
             "Without a running `up`, the embedded PostgreSQL and S3 of BAGSFLOW_HOME are started for it (read-only: "
                 + "retry and abort need Temporal)."})
 final class UiCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     static final int DEFAULT_PORT = 8090;
 
@@ -50,8 +54,8 @@ final class UiCommand implements Callable<Integer> {
             services.close();
             stopped.countDown();
         }, "bagsflow-ui-shutdown"));
-        System.out.println("web UI on " + server.url() + " (Ctrl-C to stop)");
-        System.out.flush();
+        spec.commandLine().getOut().println("web UI on " + server.url() + " (Ctrl-C to stop)");
+        spec.commandLine().getOut().flush();
         stopped.await();
         return ExitCodes.OK;
     }
