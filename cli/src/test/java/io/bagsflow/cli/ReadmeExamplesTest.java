@@ -49,16 +49,29 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ReadmeExamplesTest {
 
     /** Lines not run here, each with why. Keep this short. */
-    static final Map<String, String> EXEMPT = Map.of(
-            "./bagsflow demo", "the small preset takes 5 minutes on 2 cores; `./bagsflow demo --preset tiny` runs the "
-                    + "same code here",
-            "./bagsflow up", "blocks until Ctrl-C; it starts EmbeddedServices and BagsflowWorker, what every test here "
-                    + "runs against",
-            "./bagsflow worker --queues cpu", "blocks until Ctrl-C; this test's worker is the same BagsflowWorker.start",
-            "./bagsflow worker --queues gpu", "blocks until Ctrl-C; this test's worker is the same BagsflowWorker.start",
-            "./bagsflow bench detector", "trains the small detector for minutes: a benchmark, not a test",
-            "BAGSFLOW_JAVA_OPTS=-Xmx4g ./bagsflow bench eval --scale lvis-val --repeats 1",
-            "evaluates 6 million detections in a 4 GiB heap: a benchmark, not a test (`bench eval` runs here)");
+    static final Map<String, String> EXEMPT = Map.ofEntries(
+            Map.entry("./bagsflow demo", "the small preset takes 5 minutes on 2 cores; `./bagsflow demo --preset tiny` "
+                    + "runs the same code here"),
+            Map.entry("./bagsflow up", "blocks until Ctrl-C; UpCrashRecoveryTest runs it in a process of its own"),
+            Map.entry("./bagsflow ui", "blocks until Ctrl-C; WebApiTest and WebUiBrowserTest serve the same UiServer"),
+            Map.entry("./bagsflow worker --queues cpu", "blocks until Ctrl-C; this test's worker is the same "
+                    + "BagsflowWorker.start"),
+            Map.entry("./bagsflow worker --queues gpu", "blocks until Ctrl-C; this test's worker is the same "
+                    + "BagsflowWorker.start"),
+            Map.entry("./bagsflow bench detector", "trains the small detector for minutes: a benchmark, not a test"),
+            Map.entry("BAGSFLOW_JAVA_OPTS=-Xmx4g ./bagsflow bench eval --scale lvis-val --repeats 1",
+                    "evaluates 6 million detections in a 4 GiB heap: a benchmark, not a test (`bench eval` runs here)"),
+            Map.entry("./bagsflow pipeline start small.json --wait", "the manual PostgreSQL-restart check: a small run "
+                    + "takes minutes; ServiceOutageTest cuts the database under a tiny run instead"),
+            Map.entry("./bagsflow experiment start ratios.json --wait", "ExperimentCommandsTest runs it as shown (four "
+                    + "tiny cells with a second GPU worker process)"),
+            Map.entry("./bagsflow experiment show EXPERIMENT --json", "ExperimentCommandsTest runs it as shown"),
+            Map.entry("./bagsflow compare EXPERIMENT --html experiment.html", "ExperimentCommandsTest runs it as shown"),
+            Map.entry("./bagsflow gc", "GcCommandTest runs gc on a home of its own: here it would sweep the shared "
+                    + "test services under the other tests"),
+            Map.entry("./bagsflow gc --dry-run --keep-checkpoints 1", "GcCommandTest runs it as shown"),
+            Map.entry("./bagsflow gc --keep-checkpoints 1", "GcCommandTest runs it as shown"),
+            Map.entry("./bagsflow gc --verify", "GcCommandTest runs it as shown"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile(
