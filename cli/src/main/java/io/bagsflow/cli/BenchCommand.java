@@ -96,9 +96,12 @@ final class BenchCommand implements Runnable {
             description = {"The detector recipe on a synthetic preset, timed: generates the dataset, trains the base "
                     + "model, retrains the classifier with each method, runs inference and evaluates every model. "
                     + "Prints training and inference images/s, fine-tune seconds, peak RSS and AP, APr, APc, APf "
-                    + "per model.",
-                "Options: [--preset small] [--data DIR] [--work DIR] [--iterations N] "
-                        + "[--methods BAGS,CONTROL,CRT,RFS] [--full-path]"})
+                    + "per model; training images/s leave out the first (warm-up) steps.",
+                "Options: [--preset small] [--data DIR] [--work DIR] [--iterations N] [--threads N] "
+                        + "[--methods BAGS,CONTROL,CRT,RFS] [--full-path] [--json OUT]",
+                "--threads: PyTorch CPU threads (default: the cores, up to 8, or BAGSFLOW_THREADS); --json writes "
+                        + "threads, train_images_per_second, finetune_seconds, inference_images_per_second, "
+                        + "peak_rss_mb and each model's row."})
     static final class Detector implements Callable<Integer> {
 
         @CommandLine.Unmatched

@@ -139,6 +139,14 @@ public final class BaseTrainer {
             return stepNanos == 0 ? 0 : stepImages / (stepNanos / 1e9);
         }
 
+        /**
+         * Steps of a run left out of its speed: the first ones are slower (JIT compilation, the allocator and
+         * the engine's thread pool warming up), 10 % of the run and at most 20 steps.
+         */
+        static int warmupSteps(int steps) {
+            return Math.min(20, steps / 10);
+        }
+
         Path run(NDManager root, int start) {
             int total = config.iterations();
             LossMeter meter = new LossMeter();
@@ -149,8 +157,10 @@ public final class BaseTrainer {
                 long t0 = System.nanoTime();
                 Map<String, Double> losses = step(root, it);
                 long dt = System.nanoTime() - t0;
-                stepNanos += dt;
-                stepImages += config.batchSize();
+                if (it - start >= warmupSteps(total - start)) {
+                    stepNanos += dt;
+                    stepImages += config.batchSize();
+                }
                 intervalImages += config.batchSize();
                 if (losses != null) {
                     meter.add(losses);

@@ -1,5 +1,7 @@
 package io.bagsflow.ml.detector;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.dataset.CategoryStatistics;
@@ -17,8 +19,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The detector's benchmark: the whole recipe on a synthetic preset, timed. Generates the dataset (unless
@@ -28,9 +32,10 @@ import java.util.Locale;
  *
  * <pre>
  * java -cp ... io.bagsflow.ml.detector.DetectorBenchmark [--preset small] [--data DIR] [--work DIR]
- *      [--iterations N] [--methods BAGS,CONTROL,CRT,RFS] [--full-path]
+ *      [--iterations N] [--threads N] [--methods BAGS,CONTROL,CRT,RFS] [--full-path] [--json OUT]
  * </pre>
- * Set {@code OMP_NUM_THREADS=1} and the glibc malloc variables of the parent pom when running it by hand.
+ * {@code --threads} overrides the config's {@code threads} (default: see {@link DetectorThreads}). Set the glibc
+ * malloc variables of the parent pom when running it by hand.
  */
 public final class DetectorBenchmark {
 
@@ -43,8 +48,13 @@ public final class DetectorBenchmark {
     }
 
     /** Everything the benchmark measured. */
-    public record Report(String preset, double datasetSeconds, List<Row> rows, double totalSeconds,
-                         long peakRssKb) {
+    public record Report(String preset, int threads, int iterations, double datasetSeconds, List<Row> rows,
+                         double totalSeconds, long peakRssKb) {
+
+        /** Seconds of every classifier retraining together (0 when no method ran). */
+        public double finetuneSeconds() {
+            return rows.stream().skip(1).mapToDouble(Row::trainSeconds).sum();
+        }
     }
 
     public static void main(String[] args) throws IOException {
@@ -55,6 +65,8 @@ public final class DetectorBenchmark {
         List<RetrainMethod> methods = List.of(RetrainMethod.CONTROL, RetrainMethod.CRT, RetrainMethod.RFS,
                 RetrainMethod.BAGS);
         boolean fullPath = false;
+        int threads = 0;
+        Path json = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--preset" -> preset = args[++i];
@@ -63,14 +75,20 @@ public final class DetectorBenchmark {
                 case "--iterations" -> iterations = Integer.parseInt(args[++i]);
                 case "--methods" -> methods = parseMethods(args[++i]);
                 case "--full-path" -> fullPath = true;
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--json" -> json = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --preset, --data, --work, --iterations, --methods, --full-path");
+                        + "; use --preset, --data, --work, --iterations, --threads, --methods, --full-path, --json");
             }
         }
         if (work == null) {
             work = Files.createTempDirectory("bagsflow-detector-benchmark");
         }
-        run(preset, data, work, iterations, methods, fullPath, System.out);
+        Report report = run(preset, data, work, iterations, threads, methods, fullPath, System.out);
+        if (json != null) {
+            writeJson(report, json);
+            System.out.println("wrote " + json);
+        }
     }
 
     private static List<RetrainMethod> parseMethods(String s) {
@@ -88,8 +106,8 @@ public final class DetectorBenchmark {
      * @param iterations base training iterations, 0 for the preset's
      * @param fullPath   also retrain BAGS without the feature cache, to compare the two paths
      */
-    public static Report run(String preset, Path data, Path work, int iterations, List<RetrainMethod> methods,
-                             boolean fullPath, PrintStream out) throws IOException {
+    public static Report run(String preset, Path data, Path work, int iterations, int threads,
+                             List<RetrainMethod> methods, boolean fullPath, PrintStream out) throws IOException {
         long start = System.nanoTime();
         double datasetSeconds = 0;
         if (data == null) {
@@ -106,8 +124,13 @@ public final class DetectorBenchmark {
         if (iterations > 0) {
             config = config.with("iterations", iterations);
         }
-        out.printf("config: %s, %d iterations x %d images at %d px, device %s%n", preset, config.iterations(),
-                config.batchSize(), config.imageSize(), DetectorRuntime.device(config));
+        if (threads > 0) {
+            config = config.with("threads", threads);
+        }
+        int resolvedThreads = DetectorThreads.resolve(config.threads());
+        out.printf("config: %s, %d iterations x %d images at %d px, device %s, %d threads%n", preset,
+                config.iterations(), config.batchSize(), config.imageSize(), DetectorRuntime.device(config),
+                resolvedThreads);
 
         TrainingResult base = BaseTrainer.train(config, train, images, work.resolve("base"), null,
                 progressPrinter(out, Math.max(1, config.iterations() / 10)));
@@ -126,7 +149,8 @@ public final class DetectorBenchmark {
                     base.checkpoint(), groups, train, images, work.resolve("bags-full-path"), TrainingListener.NONE);
             rows.add(evaluate("bags (full path)", r, r.checkpoint(), val, images, evaluator));
         }
-        Report report = new Report(preset, datasetSeconds, rows, seconds(start), peakRssKb());
+        Report report = new Report(preset, resolvedThreads, config.iterations(), datasetSeconds, rows,
+                seconds(start), peakRssKb());
         print(report, out);
         return report;
     }
@@ -169,6 +193,42 @@ public final class DetectorBenchmark {
         }
         out.printf("%ntotal %.1f s (dataset %.1f s), peak RSS %.0f MB%n", r.totalSeconds(), r.datasetSeconds(),
                 r.peakRssKb() / 1024.0);
+    }
+
+    /**
+     * The figures to compare across commits: threads, base-training images/s (after its warm-up steps),
+     * fine-tune seconds (all methods), the base model's inference images/s, peak RSS, and each model's row.
+     */
+    static void writeJson(Report r, Path file) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        Row base = r.rows().get(0);
+        doc.put("preset", r.preset());
+        doc.put("iterations", r.iterations());
+        doc.put("threads", r.threads());
+        doc.put("train_images_per_second", base.trainImagesPerSecond());
+        doc.put("finetune_seconds", r.finetuneSeconds());
+        doc.put("inference_images_per_second", base.inferenceImagesPerSecond());
+        doc.put("peak_rss_mb", r.peakRssKb() < 0 ? -1 : r.peakRssKb() / 1024.0);
+        doc.put("total_seconds", r.totalSeconds());
+        List<Map<String, Object>> models = new ArrayList<>();
+        for (Row row : r.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", row.model());
+            m.put("train_seconds", row.trainSeconds());
+            m.put("train_images_per_second", row.trainImagesPerSecond());
+            m.put("inference_images_per_second", row.inferenceImagesPerSecond());
+            m.put("ap", row.metrics().ap());
+            m.put("apr", row.metrics().apr());
+            m.put("apc", row.metrics().apc());
+            m.put("apf", row.metrics().apf());
+            models.add(m);
+        }
+        doc.put("models", models);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
     }
 
     /** VmHWM of this process in kB, or -1 where /proc is not available. */

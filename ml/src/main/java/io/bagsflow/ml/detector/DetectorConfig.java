@@ -22,7 +22,9 @@ import java.util.Set;
  *
  * @param preset              the preset this config started from (informational)
  * @param device              {@code auto} (GPU when the engine sees one), {@code cpu} or {@code gpu}
- * @param threads             PyTorch intra-op threads (one was fastest on 2-core CPUs)
+ * @param threads             PyTorch intra-op threads; 0 (the default) picks them per process: BAGSFLOW_THREADS
+ *                            if set, else the cores (divided by BAGSFLOW_WORKERS_PER_HOST) up to 8, see
+ *                            {@link DetectorThreads}. Results are deterministic for a given thread count
  * @param seed                seeds every random choice: weight init, image order, flips, samplers
  * @param imageSize           images are resized to imageSize x imageSize
  * @param batchSize           images per training step
@@ -121,7 +123,7 @@ public record DetectorConfig(
     public DetectorConfig {
         preset = or(preset, "small");
         device = or(device, "auto");
-        threads = or(threads, 1);
+        threads = or(threads, 0);
         seed = or(seed, 42L);
         imageSize = or(imageSize, 96);
         batchSize = or(batchSize, 8);
@@ -220,7 +222,6 @@ public record DetectorConfig(
             case "small" -> {
             }
             case "medium" -> {
-                o.put("threads", 4);
                 o.put("imageSize", 256);
                 o.put("batchSize", 16);
                 o.put("backbone", "resnet");

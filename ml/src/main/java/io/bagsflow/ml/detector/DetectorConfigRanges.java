@@ -32,7 +32,8 @@ public final class DetectorConfigRanges {
 
     private static Map<String, SettingRange> table() {
         Map<String, SettingRange> r = new LinkedHashMap<>();
-        r.put("threads", whole(1, 1024));
+        // 0: automatic (BAGSFLOW_THREADS, else the cores shared by the workers of this host; see DetectorThreads)
+        r.put("threads", whole(0, 1024));
         r.put("seed", whole(0, UNBOUNDED));
         // a multiple of the backbone stride is checked when the model is built
         r.put("imageSize", whole(16, 4096));

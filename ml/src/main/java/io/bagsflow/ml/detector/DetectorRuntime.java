@@ -27,10 +27,14 @@ final class DetectorRuntime {
         };
     }
 
-    /** A root manager on the config's device, with PyTorch's intra-op threads set as configured. */
+    /**
+     * A root manager on the config's device, with PyTorch's intra-op threads set as {@link DetectorThreads}
+     * resolves them. Setting them here, per run, rather than once at engine start means the launcher's
+     * {@code OMP_NUM_THREADS} does not decide: at::set_num_threads takes effect for every later op.
+     */
     static NDManager manager(DetectorConfig config) {
         Device device = device(config);
-        JniUtils.setNumThreads(config.threads());
+        JniUtils.setNumThreads(DetectorThreads.resolve(config.threads()));
         JniUtils.setGradMode(false);
         return NDManager.newBaseManager(device);
     }

@@ -10,7 +10,8 @@ import java.util.List;
  * @param lossCurve       loss means per progress interval, over the whole run (resumed runs included)
  * @param skippedSteps    steps skipped for a non-finite loss or gradient
  * @param imagesPerSecond images per second of training steps in this process (excludes set-up such as image
- *                        loading or building a feature cache)
+ *                        loading or building a feature cache; base training also leaves out its first
+ *                        warm-up steps, 10 % of the run and at most 20)
  * @param seconds         wall time of this call, set-up included
  */
 public record TrainingResult(Path checkpoint, List<LossPoint> lossCurve, int skippedSteps, double imagesPerSecond,

@@ -62,6 +62,21 @@ class BaseTrainerTest {
     }
 
     @Test
+    void twoTrainingsOnTwoThreadsGiveTheSameLossesAndWeightsBitForBit() throws IOException {
+        // deterministic for a given thread count; another thread count sums in another order (see README)
+        DetectorConfig config = DetectorConfig.preset("tiny").with("iterations", 20).with("progressInterval", 1)
+                .with("checkpointInterval", 0).with("threads", 2);
+        TrainingResult first = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
+                TinyDetectorData.newDir("twice-1"), null, TrainingListener.NONE);
+        TrainingResult second = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
+                TinyDetectorData.newDir("twice-2"), null, TrainingListener.NONE);
+        assertEquals(20, first.lossCurve().size());
+        // LossPoint equality compares the doubles exactly: the same loss at every step
+        assertEquals(first.lossCurve(), second.lossCurve());
+        assertArrayEquals(entry(first.checkpoint(), "parameters.bin"), entry(second.checkpoint(), "parameters.bin"));
+    }
+
+    @Test
     void resumingWithAnotherModelConfigFails() {
         DetectorConfig config = DetectorConfig.preset("tiny").with("iterations", 10).with("checkpointInterval", 5);
         Path kept = TinyDetectorData.newDir("other").resolve("at-5.zip");

@@ -57,6 +57,42 @@ class BoxesTest {
     }
 
     @Test
+    void nmsMatchesTheGreedyDefinitionOnManyOverlappingBoxes() {
+        java.util.Random random = new java.util.Random(7);
+        for (int trial = 0; trial < 20; trial++) {
+            int n = 300;
+            float[] boxes = new float[4 * n];
+            float[] scores = new float[n];
+            for (int i = 0; i < n; i++) {
+                float x = random.nextFloat() * 80;
+                float y = random.nextFloat() * 80;
+                boxes[4 * i] = x;
+                boxes[4 * i + 1] = y;
+                boxes[4 * i + 2] = x + 4 + random.nextFloat() * 30;
+                boxes[4 * i + 3] = y + 4 + random.nextFloat() * 30;
+                scores[i] = random.nextFloat();
+            }
+            int[] order = Nms.argsortDescending(scores, n);
+            assertArrayEquals(greedy(boxes, order, 0.5f, 64), Nms.suppress(boxes, order, 0.5f, 64));
+        }
+    }
+
+    /** NMS as defined: walk in score order, keep a box unless it overlaps a kept one by more than the threshold. */
+    private static int[] greedy(float[] boxes, int[] order, float threshold, int maxKeep) {
+        java.util.List<Integer> kept = new java.util.ArrayList<>();
+        for (int i : order) {
+            boolean suppressed = false;
+            for (int k : kept) {
+                suppressed |= Boxes.iou(boxes, k, boxes, i) > threshold;
+            }
+            if (!suppressed && kept.size() < maxKeep) {
+                kept.add(i);
+            }
+        }
+        return kept.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Test
     void anchorsAreCentredOnCells() {
         float[] a = Anchors.grid(2, 2, 8, new float[] {16}, new float[] {1f, 4f});
         assertEquals(2 * 2 * 2 * 4, a.length);
