@@ -84,9 +84,9 @@ final class BenchCommand implements Runnable {
                 o = o.withThreads(threads);
             }
             if (dir == null) {
-                EvalBenchmark.run(o, System.out);
+                EvalBenchmark.run(o, WriterStream.of(spec.commandLine().getOut()));
             } else {
-                EvalBenchmark.run(o, Files.createDirectories(dir), System.out);
+                EvalBenchmark.run(o, Files.createDirectories(dir), WriterStream.of(spec.commandLine().getOut()));
             }
             return ExitCodes.OK;
         }
@@ -113,7 +113,7 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             try {
-                DetectorBenchmark.main(args.toArray(String[]::new));
+                DetectorBenchmark.run(args.toArray(String[]::new), WriterStream.of(spec.commandLine().getOut()));
             } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "bad benchmark option: " + e.getMessage());
             }

@@ -58,6 +58,8 @@ class ReadmeExamplesTest {
                     + "BagsflowWorker.start"),
             Map.entry("./bagsflow worker --queues gpu", "blocks until Ctrl-C; this test's worker is the same "
                     + "BagsflowWorker.start"),
+            Map.entry("BAGSFLOW_THREADS=4 ./bagsflow worker --queues gpu", "blocks until Ctrl-C; the thread split it "
+                    + "shows is DetectorThreadsTest's"),
             Map.entry("./bagsflow bench detector", "trains the small detector for minutes: a benchmark, not a test"),
             Map.entry("BAGSFLOW_JAVA_OPTS=-Xmx4g ./bagsflow bench eval --scale lvis-val --repeats 1",
                     "evaluates 6 million detections in a 4 GiB heap: a benchmark, not a test (`bench eval` runs here)"),

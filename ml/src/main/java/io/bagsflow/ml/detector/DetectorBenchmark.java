@@ -58,6 +58,11 @@ public final class DetectorBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
+        run(args, System.out);
+    }
+
+    /** The command line of {@link #main}, printing to {@code out}. */
+    public static void run(String[] args, PrintStream out) throws IOException {
         String preset = "small";
         Path data = null;
         Path work = null;
@@ -84,10 +89,10 @@ public final class DetectorBenchmark {
         if (work == null) {
             work = Files.createTempDirectory("bagsflow-detector-benchmark");
         }
-        Report report = run(preset, data, work, iterations, threads, methods, fullPath, System.out);
+        Report report = run(preset, data, work, iterations, threads, methods, fullPath, out);
         if (json != null) {
             writeJson(report, json);
-            System.out.println("wrote " + json);
+            out.println("wrote " + json);
         }
     }
 
