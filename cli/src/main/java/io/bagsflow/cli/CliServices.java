@@ -14,6 +14,8 @@ import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.pipeline.PipelineLauncher;
 
+import java.io.PrintWriter;
+
 /**
  * The connections a command needs, opened on first use against the configured services (environment variables,
  * else the state file of a running {@code bagsflow up}) and closed when the command ends.
@@ -25,7 +27,7 @@ final class CliServices implements AutoCloseable {
     private Database database;
     private TemporalConnection temporal;
     private ArtifactStore store;
-    /** Embedded PostgreSQL and S3 started for this command alone ({@link #forReading()}). */
+    /** Embedded PostgreSQL and S3 started for this command alone ({@link #forReading(PrintWriter)}). */
     private EmbeddedServices ownedStorage;
 
     CliServices(EnvironmentConfig env) {
@@ -42,15 +44,16 @@ final class CliServices implements AutoCloseable {
      * command and stopped when it ends (under the home's lock, so never beside a running {@code up} or demo).
      * Temporal stays absent then: actions say it is not running.
      */
-    static CliServices forReading() {
+    static CliServices forReading(PrintWriter err) {
         EnvironmentConfig env = CliEnvironment.get();
         Endpoints available = EndpointResolver.resolveAvailable(env);
         if (available.postgres() != null && available.s3() != null) {
             return new CliServices(env);
         }
         EmbeddedServices storage = EmbeddedServices.startStorage(env);
-        System.err.println("no bagsflow services are running: started the embedded " + String.join(" and ",
+        err.println("no bagsflow services are running: started the embedded " + String.join(" and ",
                 storage.started()) + " of " + env.home().root() + " for this command");
+        err.flush();
         CliServices s = new CliServices(env);
         s.endpoints = new Endpoints(storage.endpoints().postgres(), storage.endpoints().s3(), available.temporal());
         s.ownedStorage = storage;

@@ -48,7 +48,7 @@ final class CompareCommand implements Callable<Integer> {
             return ExperimentCompare.print(spec.commandLine().getOut(), ids.get(0), json, html);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (CliServices services = CliServices.forReading()) {
+        try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
             List<ModelRecord> models = resolve(services.lineage(), services);
             RunReports reports = services.reports();
             List<ReportModel> view = reports.reportModels(models, html != null);

@@ -23,7 +23,7 @@ final class RunReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (CliServices services = CliServices.forReading()) {
+        try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
             var run = services.runs().findRun(runId).orElseThrow(() -> new UserError("unknown run " + runId,
                     "list runs with `./bagsflow runs list`"));
             String sha = services.history().reportSha256(runId).orElseThrow(() -> new UserError("run " + runId

@@ -92,7 +92,7 @@ final class RunsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (CliServices services = CliServices.forReading()) {
+            try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
                 RunFilter filter = new RunFilter(status == null ? null : status.name(), since, null,
                         dataset, limit);
                 List<RunSummary> runs = services.history().list(filter);
@@ -127,7 +127,7 @@ final class RunsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (CliServices services = CliServices.forReading()) {
+            try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
                 RunView v = services.history().show(runId).orElseThrow(() -> new UserError("unknown run " + runId,
                         "list runs with `./bagsflow runs list`"));
                 if (json) {

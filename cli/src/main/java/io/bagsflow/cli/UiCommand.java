@@ -35,7 +35,7 @@ final class UiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliServices services = CliServices.forReading();
+        CliServices services = CliServices.forReading(spec.commandLine().getErr());
         UiServer server;
         try {
             services.history();

@@ -60,6 +60,10 @@ class ReadmeExamplesTest {
                     + "BagsflowWorker.start"),
             Map.entry("BAGSFLOW_THREADS=4 ./bagsflow worker --queues gpu", "blocks until Ctrl-C; the thread split it "
                     + "shows is DetectorThreadsTest's"),
+            Map.entry("./bagsflow bench detector --preset small --iterations 200 --methods \"\" --threads 1",
+                    "trains the small detector for a minute: a benchmark; BenchDetectorCommandTest runs the tiny form"),
+            Map.entry("./bagsflow bench detector --preset small --iterations 200 --methods \"\" --threads 2",
+                    "trains the small detector for a minute: a benchmark; BenchDetectorCommandTest runs the tiny form"),
             Map.entry("./bagsflow bench detector", "trains the small detector for minutes: a benchmark, not a test"),
             Map.entry("BAGSFLOW_JAVA_OPTS=-Xmx4g ./bagsflow bench eval --scale lvis-val --repeats 1",
                     "evaluates 6 million detections in a 4 GiB heap: a benchmark, not a test (`bench eval` runs here)"),
@@ -72,7 +76,6 @@ class ReadmeExamplesTest {
             Map.entry("./bagsflow gc", "GcCommandTest runs gc on a home of its own: here it would sweep the shared "
                     + "test services under the other tests"),
             Map.entry("./bagsflow gc --dry-run --keep-checkpoints 1", "GcCommandTest runs it as shown"),
-            Map.entry("./bagsflow gc --keep-checkpoints 1", "GcCommandTest runs it as shown"),
             Map.entry("./bagsflow gc --verify", "GcCommandTest runs it as shown"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
