@@ -76,6 +76,7 @@ class ReadmeExamplesTest {
             Map.entry("./bagsflow gc", "GcCommandTest runs gc on a home of its own: here it would sweep the shared "
                     + "test services under the other tests"),
             Map.entry("./bagsflow gc --dry-run --keep-checkpoints 1", "GcCommandTest runs it as shown"),
+            Map.entry("./bagsflow gc --keep-checkpoints 1", "GcCommandTest runs it as shown"),
             Map.entry("./bagsflow gc --verify", "GcCommandTest runs it as shown"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
