@@ -6,6 +6,7 @@ import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.web.ServiceUnavailableException;
 import io.bagsflow.web.UiBackend;
+import io.bagsflow.worker.experiment.ExperimentHistory;
 import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.pipeline.PipelineLauncher;
 
@@ -46,6 +47,11 @@ final class CliUiBackend implements UiBackend {
     @Override
     public ArtifactStore store() {
         return open("S3", services::store);
+    }
+
+    @Override
+    public ExperimentHistory experiments() {
+        return open("PostgreSQL", () -> ExperimentCommand.history(services));
     }
 
     @Override

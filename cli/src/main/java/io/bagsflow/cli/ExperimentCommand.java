@@ -5,11 +5,11 @@ import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.ml.report.ExperimentTable;
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.worker.experiment.ExperimentHistory;
+import io.bagsflow.worker.experiment.ExperimentJson;
 import io.bagsflow.worker.experiment.ExperimentLauncher;
 import io.bagsflow.worker.experiment.ExperimentViews.CellView;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
-import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
 import io.bagsflow.workflows.experiment.ExperimentSpec;
@@ -158,7 +158,7 @@ final class ExperimentCommand implements Runnable {
             try (CliServices services = CliServices.fromEnvironment()) {
                 List<ExperimentListItem> items = history(services).list(limit);
                 if (json) {
-                    spec.commandLine().getOut().println(RunHistory.JSON.writeValueAsString(items));
+                    spec.commandLine().getOut().println(ExperimentJson.list(items));
                     return ExitCodes.OK;
                 }
                 Table t = new Table("experiment", "status", "cells", "succeeded", "created", "duration");
@@ -192,7 +192,7 @@ final class ExperimentCommand implements Runnable {
             try (CliServices services = CliServices.fromEnvironment()) {
                 ExperimentView view = find(services, id);
                 if (json) {
-                    spec.commandLine().getOut().println(RunHistory.JSON.writeValueAsString(view));
+                    spec.commandLine().getOut().println(ExperimentJson.experiment(view));
                     return ExitCodes.OK;
                 }
                 spec.commandLine().getOut().println("experiment " + view.experimentId() + " " + view.status());

@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The web UI's JSON API against the CLI's --json outputs on the same database (they must be the same documents),
- * its errors, the refusal of actions without a session token or on a non-local address, and `runs report`.
+ * The web UI's JSON API against the CLI's --json outputs on the same database (they must be the same documents:
+ * runs, compare, and an experiment of one grid value times two seeds), its errors, the refusal of actions without a session token or on a non-local address, and `runs report`.
  */
 @Timeout(600)
 class WebApiTest {
@@ -43,6 +43,7 @@ class WebApiTest {
     private static CliServices services;
     private static UiServer ui;
     private static String runId;
+    private static String experimentId;
 
     @BeforeAll
     static void aFinishedRunAndTheUi(@TempDir Path dir) throws Exception {
@@ -54,6 +55,15 @@ class WebApiTest {
         CommandOutput run = CommandOutput.run(env, "pipeline", "start", spec.toString(), "--wait");
         assertEquals(0, run.exitCode(), run.out() + run.err());
         runId = run.lastLine();
+        Path experiment = dir.resolve("experiment.json");
+        Files.writeString(experiment, """
+                {"base": {"dataset": {"synth": {"preset": "tiny"}}, "generations": ["bags"]},
+                 "grid": {"finetune.othersSampleRatio": [8]},
+                 "seeds": [3, 4]}
+                """);
+        CommandOutput started = CommandOutput.run(env, "experiment", "start", experiment.toString(), "--wait");
+        assertEquals(0, started.exitCode(), started.out() + started.err());
+        experimentId = started.lastLine();
         services = CliServices.at(new EnvironmentConfig(env), TestServices.get().endpoints());
         ui = UiServer.start(new CliUiBackend(services), UiOptions.local(0));
     }
@@ -91,6 +101,27 @@ class WebApiTest {
     }
 
     @Test
+    void apiExperimentsIsWhatExperimentListJsonPrints() throws Exception {
+        HttpResponse<String> api = get("/api/experiments");
+        assertSameBytes(CommandOutput.run(env, "experiment", "list", "--json"), api);
+        assertTrue(JSON.readTree(api.body()).findValuesAsText("experiment_id").contains(experimentId), api.body());
+        assertSameBytes(CommandOutput.run(env, "experiment", "list", "--limit", "1", "--json"),
+                get("/api/experiments?limit=1"));
+    }
+
+    @Test
+    void apiExperimentIsWhatExperimentShowJsonPrints() throws Exception {
+        HttpResponse<String> api = get("/api/experiments/" + experimentId);
+        assertSameBytes(CommandOutput.run(env, "experiment", "show", experimentId, "--json"), api);
+        JsonNode show = JSON.readTree(api.body());
+        assertEquals("SUCCEEDED", show.path("status").asText());
+        assertEquals(List.of(3L, 4L), List.of(show.path("cells").get(0).path("seed").asLong(),
+                show.path("cells").get(1).path("seed").asLong()));
+        assertEquals(List.of("base", "bags"), show.path("summary").findValuesAsText("kind"));
+        assertEquals(2, show.path("summary").get(1).path("n").asInt());
+    }
+
+    @Test
     void apiModelHasItsLineageAndEvaluations() throws Exception {
         JsonNode model = JSON.readTree(get("/api/models/" + runId + "-bags").body());
         assertEquals("bags", model.path("kind").asText());
@@ -109,6 +140,8 @@ class WebApiTest {
         assertError(400, "models:", get("/api/compare"));
         assertError(400, "status:", get("/api/runs?status=DONE"));
         assertError(400, "since:", get("/api/runs?since=yesterday"));
+        assertError(404, "unknown experiment exp-nope", get("/api/experiments/exp-nope"));
+        assertError(400, "limit:", get("/api/experiments?limit=many"));
 
         // PostgreSQL down: 503
         Endpoints live = TestServices.get().endpoints();
@@ -116,6 +149,9 @@ class WebApiTest {
                 "jdbc:postgresql://127.0.0.1:1/bagsflow", "bagsflow", "x"), live.s3(), live.temporal()));
              UiServer noDb = UiServer.start(new CliUiBackend(down), UiOptions.local(0))) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(noDb.url().resolve("/api/runs")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertError(503, "PostgreSQL is not available", r);
+            r = HTTP.send(HttpRequest.newBuilder(noDb.url().resolve("/api/experiments")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertError(503, "PostgreSQL is not available", r);
         }
@@ -171,6 +207,14 @@ class WebApiTest {
         assertEquals(200, api.statusCode(), api.body());
         assertTrue(api.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
         assertEquals(cli.out().strip(), api.body().strip());
+    }
+
+    /** The same text, character for character: the API's body is what the CLI printed before its line break. */
+    private static void assertSameBytes(CommandOutput cli, HttpResponse<String> api) {
+        assertEquals(0, cli.exitCode(), cli.err());
+        assertEquals(200, api.statusCode(), api.body());
+        assertEquals("application/json; charset=utf-8", api.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(cli.out(), api.body() + System.lineSeparator());
     }
 
     private static void assertError(int status, String message, HttpResponse<String> r) throws Exception {

@@ -4,6 +4,7 @@ import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.report.RunReports;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
+import io.bagsflow.worker.experiment.ExperimentHistory;
 import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.pipeline.PipelineLauncher;
 
@@ -26,6 +27,9 @@ public interface UiBackend {
 
     /** S3: artifact downloads and stored reports. */
     ArtifactStore store();
+
+    /** PostgreSQL: experiments with their cells and summaries, as {@code experiment list} and {@code show} read them. */
+    ExperimentHistory experiments();
 
     /** Temporal: retry and abort, through the code {@code stage retry} and {@code pipeline abort} use. */
     PipelineLauncher launcher();

@@ -1,9 +1,9 @@
 package io.bagsflow.web;
 
 /**
- * A part of the UI: its pages, API endpoints and top-bar link. The extension point for new pages (experiments:
- * an {@code ExperimentPages} module registering {@code /experiments}, {@code /experiments/{id}},
- * {@code /api/experiments} and {@code /api/experiments/{id}}, added to {@link UiServer#MODULES}).
+ * A part of the UI: its pages, API endpoints and top-bar link. The extension point for new pages: a module
+ * registers its routes (as {@link ExperimentPages} does for {@code /experiments} and {@code /api/experiments}) and
+ * is added to {@link UiServer#MODULES}.
  */
 interface UiModule {
 

@@ -26,9 +26,9 @@ public final class UiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UiServer.class);
 
-    /** The parts of the UI, in top-bar order. New pages (experiments) add their module here. */
+    /** The parts of the UI, in top-bar order. New pages add their module here. */
     static final List<UiModule> MODULES = List.of(new ApiModule(), new RunPages(), new ModelPages(),
-            new ComparePages());
+            new ComparePages(), new ExperimentPages());
 
     /** Pages and API may load only from this server; reports and charts are inline SVG. */
     private static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "

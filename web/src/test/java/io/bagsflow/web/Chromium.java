@@ -126,7 +126,12 @@ final class Chromium implements AutoCloseable {
 
     /** Waits (up to 60 s) until the expression is true in the page. */
     void waitFor(String condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        waitFor(condition, 60);
+    }
+
+    /** Waits up to this many seconds until the expression is true in the page. */
+    void waitFor(String condition, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             try {
                 if (eval("!!(" + condition + ")").asBoolean()) {
@@ -136,7 +141,7 @@ final class Chromium implements AutoCloseable {
                 // the page is between documents; ask again
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not true within 60 s: " + condition + "; page: "
+                throw new AssertionError("not true within " + seconds + " s: " + condition + "; page: "
                         + eval("document.body ? document.body.innerText.slice(0, 2000) : ''").asText());
             }
             Thread.sleep(150);

@@ -4,11 +4,14 @@ import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.pipeline.DatasetCache;
 import io.bagsflow.activities.report.RunReports;
 import io.bagsflow.db.Database;
+import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.worker.TemporalConnection;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.worker.experiment.ExperimentHistory;
+import io.bagsflow.worker.experiment.ExperimentLauncher;
 import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.pipeline.PipelineLauncher;
 
@@ -22,6 +25,8 @@ final class TestBackend implements UiBackend, AutoCloseable {
             endpoints.s3().secretKey(), endpoints.s3().bucket());
     final TemporalConnection temporal = TemporalConnection.connect(endpoints.temporal(), "web-test");
     final PipelineLauncher launcher = new PipelineLauncher(temporal.client(), runs());
+    final ExperimentLauncher experimentLauncher = new ExperimentLauncher(temporal.client(),
+            new ExperimentRepository(database));
 
     @Override
     public RunHistory history() {
@@ -46,6 +51,11 @@ final class TestBackend implements UiBackend, AutoCloseable {
     @Override
     public ArtifactStore store() {
         return store;
+    }
+
+    @Override
+    public ExperimentHistory experiments() {
+        return new ExperimentHistory(new ExperimentRepository(database), lineage());
     }
 
     @Override

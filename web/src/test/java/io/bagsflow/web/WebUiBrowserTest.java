@@ -1,6 +1,7 @@
 package io.bagsflow.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bagsflow.activities.experiment.ExperimentSpecs;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The web UI in headless Chromium against the embedded services with a real worker: a finished tiny run in the
  * runs list and on its page (stages, models with kinds and parents, metrics, the report's plots), the compare
- * page, retry and abort of a waiting run from its page, and no request to anywhere but the UI's own address.
+ * page, retry and abort of a waiting run from its page, an experiment's page from its first cell to its summary and
+ * plots, and no request to anywhere but the UI's own address.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(900)
@@ -193,6 +195,40 @@ class WebUiBrowserTest {
 
     @Test
     @Order(6)
+    void theExperimentPageFollowsTheCellsAndThenShowsTheSummaryAndPlots() throws Exception {
+        String experiment = backend.experimentLauncher.start(ExperimentSpecs.parse("{\"base\": {\"dataset\":"
+                + " {\"synth\": {\"preset\": \"tiny\"}}, \"generations\": [\"bags\"]},"
+                + " \"grid\": {\"finetune.othersSampleRatio\": [8]}, \"seeds\": [7, 8]}"));
+        browser.open(base + "/experiments/" + experiment);
+        assertEquals(2, browser.eval("document.querySelectorAll('#cells tbody tr').length").asInt());
+        browser.screenshot("experiment-running");
+        // no reload by the test: the page polls the API and redraws itself when a cell succeeds and at the end
+        browser.waitFor("document.getElementById('experiment-status').innerText === 'SUCCEEDED'"
+                + " && document.querySelectorAll('#summary tbody tr').length === 2", 600);
+        assertEquals("1|finetune.othersSampleRatio=8|7|" + experiment + "-1|SUCCEEDED"
+                        + "#2|finetune.othersSampleRatio=8|8|" + experiment + "-2|SUCCEEDED",
+                browser.text("[...document.querySelectorAll('#cells tbody tr')].map(tr => [...tr.cells]"
+                        + ".map(td => td.innerText).join('|')).join('#')"));
+        assertEquals(List.of("/runs/" + experiment + "-1", "/runs/" + experiment + "-2"),
+                strings(browser.eval("[...document.querySelectorAll('#cells tbody a')].map(a => a.pathname)")));
+        assertEquals("finetune.othersSampleRatio|kind|n|AP", browser.text("[...document.querySelectorAll("
+                + "'#summary th')].slice(0, 4).map(th => th.innerText).join('|')"));
+        String bags = browser.text("document.querySelectorAll('#summary tbody tr')[1].innerText");
+        assertTrue(bags.contains("bags") && bags.contains("±"), bags);
+        assertEquals(List.of("APr", "APc", "APf", "AP"), strings(browser.eval("[...document.querySelectorAll("
+                + "'figure.plot[data-key=\"finetune.othersSampleRatio\"]')].map(f => f.dataset.metric)")));
+        assertEquals(4, browser.eval("document.querySelectorAll('figure.plot svg').length").asInt());
+        browser.screenshot("experiment");
+
+        browser.open(base + "/experiments");
+        String row = browser.text("[...document.querySelectorAll('#experiments tbody tr')].find(tr => tr.innerText"
+                + ".includes('" + experiment + "')).innerText");
+        assertTrue(row.contains("SUCCEEDED") && row.contains("2\t2"), row);
+        browser.screenshot("experiments");
+    }
+
+    @Test
+    @Order(7)
     void noRequestLeftTheUisOwnAddress() {
         List<String> urls = browser.requestedUrls();
         assertTrue(urls.size() > 10, urls.toString());

@@ -72,6 +72,15 @@ public final class ExperimentCharts {
                 : new SymbolAxis(key, values.stream().map(String::valueOf).toArray(String[]::new));
         if (xAxis instanceof NumberAxis n) {
             n.setAutoRangeIncludesZero(false);
+            if (values.stream().allMatch(v -> v instanceof Integer || v instanceof Long)) {
+                n.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            }
+            if (values.size() == 1) {
+                // the auto range of a single value is a sliver that labels every tick "8E0": centre it instead
+                double x = ((Number) values.get(0)).doubleValue();
+                double pad = Math.max(1, Math.abs(x) / 2);
+                n.setRange(x - pad, x + pad);
+            }
         }
         NumberAxis yAxis = new NumberAxis(metric + " (%)");
         yAxis.setAutoRangeIncludesZero(false);

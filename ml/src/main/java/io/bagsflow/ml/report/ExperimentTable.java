@@ -61,7 +61,7 @@ public final class ExperimentTable {
     }
 
     /** Header and rows: the grid keys, kind, n, the metrics, ΔAP vs base. */
-    static List<String[]> cells(List<ExperimentSummary.Row> rows) {
+    public static List<String[]> cells(List<ExperimentSummary.Row> rows) {
         List<String> keys = rows.isEmpty() ? List.of() : List.copyOf(rows.get(0).params().keySet());
         List<String[]> out = new ArrayList<>();
         List<String> header = new ArrayList<>(keys);

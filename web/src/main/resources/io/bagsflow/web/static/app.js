@@ -125,6 +125,46 @@ function runsList(table) {
   setTimeout(poll, POLL_MS);
 }
 
+function renderCellRows(experiment) {
+  return experiment.cells.map((c, i) => {
+    const params = Object.entries(c.params || {}).map(([k, v]) => k + '=' + v).join(', ');
+    const started = c.run_id && c.status !== 'PENDING' && c.status !== 'NOT_STARTED';
+    return '<tr><td class="n">' + (i + 1) + '</td><td>' + esc(params) + '</td><td class="n">' + esc(c.seed)
+      + '</td><td>' + (started ? '<a href="/runs/' + encodeURIComponent(c.run_id) + '">' + esc(c.run_id) + '</a>'
+        : esc(c.run_id)) + '</td><td>' + badge(c.status) + '</td></tr>';
+  }).join('');
+}
+
+/** While an experiment runs: its cells from the API every 2 s; the page again when a cell succeeds or it ends. */
+function experimentPage(table) {
+  let experiment = JSON.parse(document.getElementById('experiment-data').textContent);
+  const shape = e => e.status + '/' + e.cells.filter(c => c.status === 'SUCCEEDED').length;
+  const first = shape(experiment);
+  if (experiment.status !== 'RUNNING') {
+    return;
+  }
+  const poll = async () => {
+    try {
+      const response = await fetch('/api/experiments/' + encodeURIComponent(table.dataset.experiment),
+        {cache: 'no-store'});
+      if (response.ok) {
+        experiment = await response.json();
+        table.tBodies[0].innerHTML = renderCellRows(experiment);
+        document.getElementById('experiment-status').innerHTML = badge(experiment.status);
+        if (shape(experiment) !== first) {
+          // the summary table and plots are drawn by the server: they change with every succeeded cell
+          location.replace(location.pathname);
+          return;
+        }
+      }
+    } catch (e) {
+      // the server may be restarting; try again on the next tick
+    }
+    setTimeout(poll, POLL_MS);
+  };
+  setTimeout(poll, POLL_MS);
+}
+
 /** The stored report is a whole page: show it at its full height. */
 function fitReport(frame) {
   const fit = () => {
@@ -146,6 +186,10 @@ document.addEventListener('DOMContentLoaded', () => {
   const runs = document.getElementById('runs');
   if (runs && runs.dataset.api) {
     runsList(runs);
+  }
+  const cells = document.getElementById('cells');
+  if (cells && cells.dataset.experiment) {
+    experimentPage(cells);
   }
   const report = document.getElementById('report');
   if (report) {
