@@ -39,6 +39,26 @@ public final class RunStateRepository {
         });
     }
 
+    /**
+     * Ends a run that is still open (see {@link #endRun}) and closes every attempt of it still marked RUNNING as
+     * FAILED with {@code errorClass} and {@code attemptMessage}, in one transaction: afterwards nothing in the run's
+     * record claims to be running. Returns whether the run was still open.
+     */
+    public boolean endRunAndAttempts(String runId, String status, String error, String errorClass,
+                                     String attemptMessage) {
+        boolean ended = endRun(runId, status, error);
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'FAILED', "
+                    + "ended_at = now(), error_class = ?, error_message = ? WHERE run_id = ? AND status = 'RUNNING'")) {
+                ps.setString(1, errorClass);
+                ps.setString(2, attemptMessage);
+                ps.setString(3, runId);
+                return ps.executeUpdate();
+            }
+        });
+        return ended;
+    }
+
     /** Sets the status of a run again after it was ended by mistake (a lost workflow started again). */
     public void reopenRun(String runId) {
         db.inTransaction(c -> {

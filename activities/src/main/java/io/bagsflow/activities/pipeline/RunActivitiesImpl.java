@@ -46,11 +46,9 @@ public class RunActivitiesImpl implements RunActivities {
 
     @Override
     public void endRun(String runId, RunStatus status, String error) {
-        state.endRun(runId, status.name(), error);
-        for (RunStateRepository.OpenAttempt a : state.runningAttempts(runId)) {
-            state.failIfRunning(a.id(), status == RunStatus.ABORTED ? "Aborted" : "RunEnded",
-                    (status == RunStatus.ABORTED ? "aborted: " : "the run ended: ") + error);
-        }
+        boolean aborted = status == RunStatus.ABORTED;
+        state.endRunAndAttempts(runId, status.name(), error, aborted ? "Aborted" : "RunEnded",
+                (aborted ? "aborted: " : "the run ended: ") + error);
     }
 
     @Override

@@ -25,6 +25,7 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -109,11 +110,8 @@ public final class PipelineLauncher {
     /** Asks Temporal (not PostgreSQL): the {@code status} query and the run's pending activities. */
     public LiveStatus liveStatus(String runId) {
         PipelineStatus status = status(runId);
-        DescribeWorkflowExecutionResponse d = client.getWorkflowServiceStubs().blockingStub()
-                .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-                        .setNamespace(client.getOptions().getNamespace())
-                        .setExecution(WorkflowExecution.newBuilder().setWorkflowId(runId).build())
-                        .build());
+        DescribeWorkflowExecutionResponse d = describe(runId).orElseThrow(() -> new WorkflowNotFoundException(
+                WorkflowExecution.newBuilder().setWorkflowId(runId).build(), "PipelineWorkflow", null));
         List<PendingActivity> pending = new ArrayList<>();
         for (PendingActivityInfo p : d.getPendingActivitiesList()) {
             String heartbeat = "";
@@ -166,10 +164,8 @@ public final class PipelineLauncher {
         Optional<DescribeWorkflowExecutionResponse> d = describe(runId);
         if (d.isEmpty() || d.get().getWorkflowExecutionInfo().getStatus()
                 != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-            state.endRun(runId, "ABORTED", reason);
-            for (RunStateRepository.OpenAttempt a : state.runningAttempts(runId)) {
-                state.failIfRunning(a.id(), "Aborted", "aborted: " + reason + " (its workflow was gone)");
-            }
+            state.endRunAndAttempts(runId, "ABORTED", reason, "Aborted", "aborted: " + reason
+                    + " (its workflow was gone)");
             return true;
         }
         stub(runId, false).abort(reason);

@@ -3,7 +3,6 @@ package io.bagsflow.worker.pipeline;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.RunStateRepository.OpenAttempt;
 import io.bagsflow.worker.WorkerIdentity;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -133,10 +132,7 @@ public final class RunReconciler implements AutoCloseable {
             // its last bookkeeping step recorded the end before completing; a run still open here was just updated
             return out;
         }
-        for (OpenAttempt a : state.runningAttempts(runId)) {
-            state.failIfRunning(a.id(), "RunEnded", why);
-        }
-        if (state.endRun(runId, aborted ? "ABORTED" : "FAILED", why)) {
+        if (state.endRunAndAttempts(runId, aborted ? "ABORTED" : "FAILED", why, "RunEnded", why)) {
             out.add(new Outcome(runId, Action.ENDED, why));
         }
         return out;
@@ -195,10 +191,6 @@ public final class RunReconciler implements AutoCloseable {
 
     private static String part(OpenAttempt a) {
         return a.part().isEmpty() ? "" : "/" + a.part();
-    }
-
-    static boolean notFound(StatusRuntimeException e) {
-        return e.getStatus().getCode() == Status.Code.NOT_FOUND;
     }
 
     @Override
