@@ -53,7 +53,7 @@ import java.util.Set;
  * @param cacheVariants       times each image is cached (odd ones mirrored when retrainFlip); a step uses one
  * @param cacheNegatives      background candidates cached per image beside all positive ones
  * @param retrainFlip         random horizontal flips in retraining (full path; odd cache variants)
- * @param othersSampleRatio   BAGS: "others" RoIs drawn per positive of a group
+ * @param othersSampleRatio   BAGS: "others" RoIs drawn per positive of a group; 0 none, {@link #OTHERS_ALL} all
  * @param rfsThreshold        repeat-factor sampling threshold t in r(c) = max(1, sqrt(t / f(c)))
  * @param init                retraining: how the BAGS grouped classifier starts: {@code random} (the official
  *                            recipe: N(0, 0.01) weights, zero bias) or {@code from_base} (base rows copied).

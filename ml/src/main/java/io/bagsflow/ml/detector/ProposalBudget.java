@@ -16,8 +16,8 @@ public final class ProposalBudget {
 
     public static final int OFFICIAL_PROPOSALS = 1000;
     public static final int OFFICIAL_DETECTIONS = 300;
-    /** Below this fraction of the official ratio the warning is given. */
-    public static final double FAR_BELOW = 0.1;
+    /** Below the official ratio divided by this the warning is given. */
+    public static final int FAR_BELOW_FACTOR = 10;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProposalBudget.class);
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -33,7 +33,9 @@ public final class ProposalBudget {
     /** The warning for a config far below the official ratio; empty otherwise. */
     public static Optional<String> warning(DetectorConfig c) {
         double official = (double) OFFICIAL_PROPOSALS / OFFICIAL_DETECTIONS;
-        if (ratio(c) >= FAR_BELOW * official) {
+        // in whole numbers, so that exactly a tenth of the official ratio is not "below" by a rounding error
+        if ((long) c.rpnPostNmsTest() * OFFICIAL_DETECTIONS * FAR_BELOW_FACTOR
+                >= (long) c.maxDetections() * OFFICIAL_PROPOSALS) {
             return Optional.empty();
         }
         return Optional.of(String.format(java.util.Locale.ROOT, "rpnPostNmsTest = %d proposals for maxDetections = %d "
