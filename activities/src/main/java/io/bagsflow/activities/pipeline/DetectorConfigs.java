@@ -74,9 +74,11 @@ public final class DetectorConfigs {
     /**
      * The base-training configuration as it enters TRAIN_BASE's key: runtime, retraining and inference fields set to
      * their defaults, so neither moving the stage to a GPU worker nor changing fine-tune settings retrains the base.
+     * The retraining fields of the official recipe are left out, so base models trained before they existed are
+     * still found.
      */
     public static String baseKey(DetectorConfig config) {
-        return config.withRuntimeFrom(DetectorConfig.defaults()).toJson();
+        return config.withRuntimeFrom(DetectorConfig.defaults()).withPreRecipeFields().toKeyJson();
     }
 
     /**
@@ -85,7 +87,7 @@ public final class DetectorConfigs {
      */
     public static String retrainKey(DetectorConfig config) {
         DetectorConfig d = DetectorConfig.defaults();
-        return config.withPlacementFrom(d).withInferenceFrom(d).toJson();
+        return config.withPlacementFrom(d).withInferenceFrom(d).toKeyJson();
     }
 
     /**
@@ -94,6 +96,6 @@ public final class DetectorConfigs {
      */
     public static String inferenceKey(DetectorConfig config) {
         DetectorConfig d = DetectorConfig.defaults();
-        return config.withPlacementFrom(d).withRetrainFrom(d).toJson();
+        return config.withPlacementFrom(d).withRetrainFrom(d).withPreRecipeFields().toKeyJson();
     }
 }

@@ -12,6 +12,7 @@ import io.bagsflow.ml.detector.ClassifierRetrainer;
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.Inference;
 import io.bagsflow.ml.detector.RetrainMethod;
+import io.bagsflow.ml.detector.RetrainSchedule;
 import io.bagsflow.ml.detector.TrainingListener;
 import io.bagsflow.ml.detector.TrainingProgress;
 import io.bagsflow.ml.detector.TrainingResult;
@@ -95,9 +96,10 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             Path images = cache.images(a.get(IMAGES));
             BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
             Path baseCheckpoint = cache.file(base.checkpoint());
+            int steps = RetrainSchedule.of(config).iterations();
             TrainingResult result = ClassifierRetrainer.retrain(method, config, baseCheckpoint, groups, train, images,
-                    attempt.workDir().resolve("retrain"), listener(attempt, kind, config.retrainIterations()));
-            finished(attempt, config.retrainIterations(), result);
+                    attempt.workDir().resolve("retrain"), listener(attempt, kind, steps));
+            finished(attempt, steps, result);
             return trainedOutputs(attempt, kind, result);
         }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(),
                 outputs, a, config)));

@@ -81,9 +81,12 @@ public final class DetectorConfigRanges {
         r.put("retrainImagesPerBatch", whole(1, 1024));
         r.put("cacheVariants", whole(1, 64));
         r.put("cacheNegatives", whole(0, 100_000));
-        // 0 samples no "others" at all: the paper's ablation row, and a grid value of the experiments
-        r.put("othersSampleRatio", closed(0, 1000));
+        // 0 samples no "others" at all: the paper's ablation row, and a grid value of the experiments. A ratio of
+        // at least the RoIs in one step takes every "others" RoI: 1000000 (OTHERS_ALL) is the spelling of "all"
+        r.put("othersSampleRatio", closed(0, DetectorConfig.OTHERS_ALL));
         r.put("rfsThreshold", aboveUpTo(0, 1));
+        // images per shard of per_shard loss normalisation (official: 2 per GPU); beyond the batch it is global
+        r.put("shardSize", whole(1, 1024));
         r.put("scoreThreshold", fromBelow(0, 1));
         r.put("nmsIou", aboveUpTo(0, 1));
         r.put("maxDetections", whole(1, 10_000));

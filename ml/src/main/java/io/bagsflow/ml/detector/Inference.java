@@ -51,6 +51,7 @@ public final class Inference {
         TrainingListener hooks = listener != null ? listener : TrainingListener.NONE;
         DetectorConfig stored = Checkpoint.readState(checkpoint).config();
         DetectorConfig config = settings == null ? stored : stored.withRuntimeFrom(settings);
+        ProposalBudget.warnIfFarBelow(config);
         try (NDManager root = DetectorRuntime.manager(config);
              Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, root)) {
             Detector d = Detector.of(config, loaded.detector().categoryIds(), loaded.detector().params(),
