@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.bagsflow.activities.S3Objects;
+import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecRanges;
@@ -138,9 +139,9 @@ public final class PipelineSpecs {
             throw new InvalidInputException(source + ": dataset: \"train\", \"val\" and \"images\" are all needed "
                     + "for a local dataset (or use \"synth\")");
         }
-        if (d.synth() != null && !List.of("tiny", "small", "medium").contains(d.synth().preset())) {
-            throw new InvalidInputException(source + ": dataset.synth.preset must be tiny, small or medium, got \""
-                    + d.synth().preset() + "\"");
+        if (d.synth() != null && !SyntheticPreset.labels().contains(d.synth().preset())) {
+            throw new InvalidInputException(source + ": dataset.synth.preset must be one of "
+                    + String.join(", ", SyntheticPreset.labels()) + ", got \"" + d.synth().preset() + "\"");
         }
         for (String g : spec.generations()) {
             if (!PipelineSpec.KNOWN_GENERATIONS.contains(g)) {

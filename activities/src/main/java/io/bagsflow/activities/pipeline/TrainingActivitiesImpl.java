@@ -13,6 +13,7 @@ import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.Inference;
 import io.bagsflow.ml.detector.RetrainMethod;
 import io.bagsflow.ml.detector.RetrainSchedule;
+import io.bagsflow.ml.detector.TauNormSearch;
 import io.bagsflow.ml.detector.TrainingListener;
 import io.bagsflow.ml.detector.TrainingProgress;
 import io.bagsflow.ml.detector.TrainingResult;
@@ -85,6 +86,9 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         PipelineSpec spec = input.spec();
         String kind = input.part();
         RetrainMethod method = RetrainMethod.valueOf(kind.toUpperCase(Locale.ROOT));
+        if (method == RetrainMethod.TAU_NORM) {
+            return tauNorm(input);
+        }
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         ModelRef base = input.model();
@@ -101,6 +105,42 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                     attempt.workDir().resolve("retrain"), listener(attempt, kind, steps));
             finished(attempt, steps, result);
             return trainedOutputs(attempt, kind, result);
+        }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(),
+                outputs, a, config)));
+    }
+
+    /**
+     * The {@code tau_norm} part of FINETUNE_BAGS: no training, the base classifier's class rows normalised with the
+     * tau that gives the best LVIS AP on val ({@link TauNormSearch}). Its key holds the inference settings and the
+     * val set instead of the retraining settings, since those are what the choice depends on. Outputs: the
+     * checkpoint, an empty curve and {@code tau/tau_norm} (the search: chosen tau, grid, val AP of each), whose
+     * numbers are also the attempt's last progress.
+     */
+    private StageResult tauNorm(StageInput input) {
+        PipelineSpec spec = input.spec();
+        String kind = input.part();
+        DetectorConfig config = DetectorConfigs.finetune(spec);
+        Map<String, ArtifactRef> a = input.artifacts();
+        ModelRef base = input.model();
+        String key = StageKey.of(Stage.FINETUNE_BAGS.name(), kind, DetectorConfigs.inferenceKey(config),
+                Map.of("base", base.checkpoint().sha256(), VAL, a.get(VAL).sha256(), IMAGES, a.get(IMAGES).sha256()));
+        return runner.run(input.runId(), Stage.FINETUNE_BAGS, kind, key, spec.reuseEnabled(), attempt -> {
+            LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
+            Path images = cache.images(a.get(IMAGES));
+            Path baseCheckpoint = cache.file(base.checkpoint());
+            TauNormSearch.Result search = TauNormSearch.search(config, baseCheckpoint, val, images,
+                    attempt.workDir().resolve("retrain"), listener(attempt, kind, 0));
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("tau", search.tau());
+            details.put("tau_grid", search.grid());
+            details.put("val_ap", search.valAp());
+            attempt.progress(details);
+            Map<String, ArtifactRef> out = new LinkedHashMap<>(trainedOutputs(attempt, kind,
+                    new TrainingResult(search.checkpoint(), List.of(), 0, 0, search.seconds())));
+            Path note = attempt.workDir().resolve("tau-" + kind + ".json");
+            Files.writeString(note, search.toJson());
+            out.put("tau/" + kind, attempt.upload(note, "application/json"));
+            return out;
         }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(),
                 outputs, a, config)));
     }

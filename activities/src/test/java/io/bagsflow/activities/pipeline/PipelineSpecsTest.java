@@ -69,6 +69,19 @@ class PipelineSpecsTest {
     }
 
     @Test
+    void thePapersBaselinesAndTheLvisLikePresetAreAskedForByName() {
+        PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"small-lvis\"}},"
+                + " \"generations\": [\"bags\", \"reweight_cls\", \"tau_norm\"]}");
+        assertEquals(List.of("bags", "reweight_cls", "tau_norm"), spec.generations());
+        assertEquals("synth:small-lvis:7", spec.withDefaults().dataset().label());
+        // small-lvis is small's training set: it trains with the small detector
+        assertEquals(DetectorConfig.preset("small"), DetectorConfigs.base(spec));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
+                "{\"dataset\": {\"synth\": {\"preset\": \"lvis\"}}}"));
+        assertTrue(e.getMessage().contains("tiny, small, medium, small-lvis"), e.getMessage());
+    }
+
+    @Test
     void badFormsOfTheDatasetAreRefused() {
         assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse("{}"));
         assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(

@@ -66,6 +66,9 @@ public final class ClassifierRetrainer {
     public static TrainingResult retrain(RetrainMethod method, DetectorConfig config, Path baseCheckpoint,
                                          BagsGroups groups, LvisDataset train, Path imagesDir, Path workDir,
                                          TrainingListener listener) {
+        if (method == RetrainMethod.TAU_NORM) {
+            throw new IllegalArgumentException("tau_norm does not retrain the classifier: use TauNormSearch");
+        }
         long started = System.nanoTime();
         TrainingListener hooks = listener != null ? listener : TrainingListener.NONE;
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
@@ -84,6 +87,9 @@ public final class ClassifierRetrainer {
             Detector retrained = Detector.of(effective, detector.categoryIds(), detector.params(),
                     baseState.classifier());
             Classifier next = replaceClassifier(retrained, method, groups, effective, baseCheckpoint, train);
+            if (method == RetrainMethod.REWEIGHT_CLS) {
+                next = ReweightedClassifier.install(retrained, train);
+            }
             ImageStore images = ImageStore.load(train, imagesDir, effective.imageSize(), detector.categoryIds());
             ImageSampler sampler = sampler(method, effective, images, train);
             Run run = new Run(method, effective, retrained, next, images, sampler, hooks);
@@ -139,7 +145,7 @@ public final class ClassifierRetrainer {
     private static ImageSampler sampler(RetrainMethod method, DetectorConfig config, ImageStore images,
                                         LvisDataset train) {
         return switch (method) {
-            case BAGS, CONTROL -> ImageSampler.epochs(images.count(), config.seed());
+            case BAGS, CONTROL, REWEIGHT_CLS -> ImageSampler.epochs(images.count(), config.seed());
             case CRT -> ImageSampler.classBalanced(images, config.seed());
             case RFS -> {
                 RepeatFactors rf = RepeatFactors.compute(CategoryStatistics.compute(train, "train"),
@@ -154,6 +160,7 @@ public final class ClassifierRetrainer {
                 }
                 yield ImageSampler.weighted(weights, config.seed());
             }
+            case TAU_NORM -> throw new IllegalArgumentException("tau_norm samples no images");
         };
     }
 

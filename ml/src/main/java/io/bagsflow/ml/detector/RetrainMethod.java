@@ -13,7 +13,17 @@ public enum RetrainMethod {
     /** Plain softmax, class-balanced image sampling (cRT, decoupling paper). */
     CRT,
     /** Plain softmax, images drawn by LVIS repeat factors r(c) = max(1, sqrt(t / f(c))). */
-    RFS;
+    RFS,
+    /**
+     * Plain softmax with a class-weighted cross-entropy, images sampled uniformly: the paper's re-weight-cls
+     * baseline (weights in {@link ReweightedClassifier}).
+     */
+    REWEIGHT_CLS,
+    /**
+     * No retraining: the base classifier's class rows divided by their norm to the power tau (Kang et al.,
+     * decoupling), tau chosen by LVIS AP on val ({@link TauNormSearch}).
+     */
+    TAU_NORM;
 
     /** The checkpoint stage name, e.g. {@code retrain-bags}. */
     public String stage() {

@@ -60,7 +60,7 @@ class PipelineEndToEndTest {
 
     static PipelineSpec tinySpec() {
         return PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}},"
-                + " \"generations\": [\"bags\", \"control\"]}");
+                + " \"generations\": [\"bags\", \"control\", \"reweight_cls\", \"tau_norm\"]}");
     }
 
     @Test
@@ -87,19 +87,22 @@ class PipelineEndToEndTest {
                 "EVALUATE=SUCCEEDED"), stages);
 
         JsonNode models = run.path("models");
-        assertEquals(3, models.size());
+        assertEquals(5, models.size());
         assertEquals(runId + "-base", models.get(0).path("model_id").asText());
         assertEquals(0, models.get(0).path("generation").asInt());
         assertTrue(models.get(0).path("parent_model_id").isNull());
-        for (int i = 1; i < 3; i++) {
-            assertEquals(1, models.get(i).path("generation").asInt());
-            assertEquals(runId + "-base", models.get(i).path("parent_model_id").asText());
+        List<String> kinds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            kinds.add(models.get(i).path("kind").asText());
+            if (i > 0) {
+                assertEquals(1, models.get(i).path("generation").asInt());
+                assertEquals(runId + "-base", models.get(i).path("parent_model_id").asText());
+            }
         }
-        assertEquals(List.of("base", "bags", "control"), List.of(models.get(0).path("kind").asText(),
-                models.get(1).path("kind").asText(), models.get(2).path("kind").asText()));
+        assertEquals(List.of("base", "bags", "control", "reweight_cls", "tau_norm"), kinds);
 
         JsonNode evaluations = run.path("evaluations");
-        assertEquals(3, evaluations.size());
+        assertEquals(5, evaluations.size());
         for (JsonNode e : evaluations) {
             JsonNode m = e.path("metrics");
             assertEquals(13, m.size());
@@ -112,7 +115,35 @@ class PipelineEndToEndTest {
         List<String> outputs = view.stages().stream().flatMap(s -> s.attempts().stream())
                 .flatMap(a -> a.outputs().keySet().stream()).toList();
         assertTrue(outputs.containsAll(List.of("manifest", "groups", "groups_npz", "images", "checkpoint/base",
-                "checkpoint/bags", "checkpoint/control", "results/bags", "metrics/bags", "report")), outputs::toString);
+                "checkpoint/bags", "checkpoint/control", "checkpoint/reweight_cls", "checkpoint/tau_norm",
+                "tau/tau_norm", "results/bags", "results/tau_norm", "metrics/bags", "report")), outputs::toString);
+
+        // tau_norm shows the tau it chose on val and the val AP of every tau tried; EVALUATE then measures, on the
+        // same val set, exactly the AP that the chosen tau had in the search
+        JsonNode tauAttempt = null;
+        for (JsonNode s : run.path("stages")) {
+            for (JsonNode a : s.path("attempts")) {
+                if (a.path("part").asText().equals("tau_norm")) {
+                    tauAttempt = a;
+                }
+            }
+        }
+        assertNotNull(tauAttempt, run::toString);
+        JsonNode search = tauAttempt.path("progress");
+        double tau = search.path("tau").asDouble(-1);
+        List<Double> grid = new ArrayList<>();
+        search.path("tau_grid").forEach(t -> grid.add(t.asDouble()));
+        assertEquals(List.of(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), grid, search::toString);
+        assertTrue(grid.contains(tau), search::toString);
+        double searchedAp = search.path("val_ap").get(grid.indexOf(tau)).asDouble();
+        int tauEvaluations = 0;
+        for (JsonNode e : evaluations) {
+            if (e.path("model_id").asText().equals(runId + "-tau_norm")) {
+                assertEquals(searchedAp, e.path("metrics").path("AP").asDouble(), 1e-12, e::toString);
+                tauEvaluations++;
+            }
+        }
+        assertEquals(1, tauEvaluations, evaluations::toString);
     }
 
     @Test
@@ -131,8 +162,8 @@ class PipelineEndToEndTest {
                 assertNotNull(a.reusedAttemptId());
             }
         }
-        assertEquals(3, view.models().size());
-        assertEquals(3, view.evaluations().size());
+        assertEquals(5, view.models().size());
+        assertEquals(5, view.evaluations().size());
         assertTrue(seconds < 30, "a fully reused run took " + seconds + " s");
     }
 

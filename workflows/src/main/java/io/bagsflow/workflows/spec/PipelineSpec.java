@@ -12,7 +12,8 @@ import java.util.TreeMap;
  *                    workers against the detector's configuration
  * @param finetune    settings of the classifier-only retraining of generation 1
  * @param generations which generation-1 models to train besides none: {@code bags} and the baselines
- *                    {@code control}, {@code crt}, {@code rfs}
+ *                    {@code control}, {@code crt}, {@code rfs} (the default four), {@code reweight_cls}
+ *                    (class-weighted loss) and {@code tau_norm} (classifier weight normalisation, tau chosen on val)
  * @param reuse       reuse a finished stage with the same key instead of recomputing it
  */
 public record PipelineSpec(
@@ -25,7 +26,9 @@ public record PipelineSpec(
         Boolean reuse) {
 
     public static final List<String> DEFAULT_GENERATIONS = List.of("bags", "control", "crt", "rfs");
-    public static final List<String> KNOWN_GENERATIONS = DEFAULT_GENERATIONS;
+    /** The defaults and the paper's baselines that a spec asks for by name. */
+    public static final List<String> KNOWN_GENERATIONS = List.of("bags", "control", "crt", "rfs", "reweight_cls",
+            "tau_norm");
 
     /** The spec with every default filled in (deterministic: also used inside workflow code). */
     public PipelineSpec withDefaults() {
