@@ -124,13 +124,13 @@ class StorageFaultsPipelineTest {
         RunView waiting = harness.waitForStatus(runId, "WAITING_FOR_RETRY", Duration.ofMinutes(2));
         StageView prepare = waiting.stages().get(0);
         // `stage retry RUN PREPARE` accepts a FAILED stage (it refused the PENDING one this used to leave)
-        assertEquals("FAILED", prepare.status());
+        assertEquals("FAILED", prepare.status().name());
         AttemptView failed = prepare.attempts().get(0);
         assertTrue(failed.error().contains("no-such-bucket-here"), failed.error());
         assertTrue(failed.endedAt() != null);
         harness.launcher.retry(runId, java.util.Map.of());
         harness.waitFor(runId, v -> v.stages().get(0).attempts().size() >= 2
-                && v.status().equals("WAITING_FOR_RETRY"), Duration.ofMinutes(2));
+                && v.status().name().equals("WAITING_FOR_RETRY"), Duration.ofMinutes(2));
         harness.launcher.abort(runId, "test done");
     }
 

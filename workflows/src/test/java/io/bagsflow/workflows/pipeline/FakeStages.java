@@ -43,7 +43,7 @@ final class FakeStages {
         inputs.add(in);
         AtomicInteger left = failures.get(call);
         if (left != null && left.getAndDecrement() > 0) {
-            throw ApplicationFailure.newNonRetryableFailure(call + " got bad input", PipelineWorkflowImpl.INVALID_INPUT);
+            throw ApplicationFailure.newNonRetryableFailure(call + " got bad input", FailureType.InvalidInput.name());
         }
         return new StageResult(outputs, models, false, calls.size(), 1.0);
     }
