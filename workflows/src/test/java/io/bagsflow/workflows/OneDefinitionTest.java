@@ -6,6 +6,7 @@ import io.bagsflow.workflows.pipeline.FailureType;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.StageStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,36 @@ class OneDefinitionTest {
 
     @Test
     void statesFailureTypesArtifactNamesAndMetricNamesAreSpelledOnlyInTheirDefinition() throws IOException {
-        Path root = repositoryRoot();
+        List<String> found = strays(repositoryRoot());
+        assertTrue(found.isEmpty(), "spelled outside its definition (use the enum, ArtifactNames or LvisMetrics):\n"
+                + String.join("\n", found));
+    }
+
+    @Test
+    void aStrayLiteralIsReportedWithItsFileAndLine(@TempDir Path root) throws IOException {
+        Path metrics = root.resolve(LVIS_METRICS);
+        Files.createDirectories(metrics.getParent());
+        Files.copy(repositoryRoot().resolve(LVIS_METRICS), metrics);
+        Path stray = root.resolve("cli/src/main/java/Stray.java");
+        Files.createDirectories(stray.getParent());
+        Files.writeString(stray, String.join("\n",
+                "class Stray {",
+                "    // \"FAILED\" in a comment is fine",
+                "    boolean failed(String s) { return s.equals(\"FAILED\"); }",
+                "    String type = \"InvalidInput\";",
+                "    String curve = \"curve/\" + \"bags\";",
+                "    String ap = \"APr\";",
+                "    String message = \"only a run WAITING_FOR_RETRY can be retried\";",
+                "}"));
+        assertEquals(List.of(
+                "cli/src/main/java/Stray.java:3: state \"FAILED\"",
+                "cli/src/main/java/Stray.java:4: failure type \"InvalidInput\"",
+                "cli/src/main/java/Stray.java:5: artifact name \"curve/\"",
+                "cli/src/main/java/Stray.java:6: metric name \"APr\""), strays(root));
+    }
+
+    /** Each literal under {@code root}'s main sources that spells a name outside its definition: file:line. */
+    private static List<String> strays(Path root) throws IOException {
         Set<String> states = new LinkedHashSet<>();
         for (Class<? extends Enum<?>> e : List.of(RunStatus.class, StageStatus.class, CellStatus.class,
                 ExperimentStatus.class)) {
@@ -92,8 +122,7 @@ class OneDefinitionTest {
                 }
             }
         }
-        assertTrue(found.isEmpty(), "spelled outside its definition (use the enum, ArtifactNames or LvisMetrics):\n"
-                + String.join("\n", found));
+        return found;
     }
 
     @Test

@@ -37,7 +37,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -68,30 +67,30 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         PipelineSpec spec = input.spec();
         DetectorConfig config = DetectorConfigs.base(spec);
         Map<String, ArtifactRef> a = input.artifacts();
-        String key = StageKey.of(Stage.TRAIN_BASE.name(), "base", DetectorConfigs.baseKey(config),
+        String key = StageKey.of(Stage.TRAIN_BASE.name(), ModelRef.BASE, DetectorConfigs.baseKey(config),
                 Map.of(TRAIN, a.get(TRAIN).sha256(), IMAGES, a.get(IMAGES).sha256()));
-        return runner.run(input.runId(), Stage.TRAIN_BASE, "base", key, spec.reuseEnabled(), attempt -> {
+        return runner.run(input.runId(), Stage.TRAIN_BASE, ModelRef.BASE, key, spec.reuseEnabled(), attempt -> {
             LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
             Path images = cache.images(a.get(IMAGES));
-            Path resume = resumeCheckpoint(Stage.TRAIN_BASE, "base", attempt);
+            Path resume = resumeCheckpoint(Stage.TRAIN_BASE, ModelRef.BASE, attempt);
             TrainingResult result = BaseTrainer.train(config, train, images, attempt.workDir().resolve("train"),
-                    resume, listener(attempt, "base", config.iterations()));
+                    resume, listener(attempt, ModelRef.BASE, config.iterations()));
             finished(attempt, config.iterations(), result);
-            return trainedOutputs(attempt, "base", result);
-        }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), "base", 0, null, outputs, a,
+            return trainedOutputs(attempt, ModelRef.BASE, result);
+        }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), ModelRef.BASE, 0, null, outputs, a,
                 config)));
     }
 
     @Override
     public StageResult finetune(StageInput input) {
         PipelineSpec spec = input.spec();
-        String kind = input.part();
-        RetrainMethod method = RetrainMethod.valueOf(kind.toUpperCase(Locale.ROOT));
+        String kind = input.kind();
+        RetrainMethod method = RetrainMethod.ofKind(kind);
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         ModelRef base = input.model();
         String key = StageKey.of(Stage.FINETUNE_BAGS.name(), kind, DetectorConfigs.retrainKey(config),
-                Map.of("base", base.checkpoint().sha256(), GROUPS, a.get(GROUPS).sha256(),
+                Map.of(ModelRef.BASE, base.checkpoint().sha256(), GROUPS, a.get(GROUPS).sha256(),
                         TRAIN, a.get(TRAIN).sha256(), IMAGES, a.get(IMAGES).sha256()));
         return runner.run(input.runId(), Stage.FINETUNE_BAGS, kind, key, spec.reuseEnabled(), attempt -> {
             LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));

@@ -21,7 +21,7 @@ class PipelineSpecsTest {
         Files.writeString(file, "dataset:\n  synth:\n    preset: tiny\n");
         PipelineSpec spec = PipelineSpecs.read(file);
         assertEquals("synth:tiny:7", spec.dataset().label());
-        assertEquals(List.of("bags", "control", "crt", "rfs"), spec.generations());
+        assertEquals(List.of("bags", "control", "crt", "rfs"), spec.kinds());
         assertEquals(DetectorConfig.preset("tiny"), DetectorConfigs.base(spec));
     }
 

@@ -3,7 +3,7 @@ package io.bagsflow.workflows.pipeline;
 /**
  * One part of a stage: the unit that runs as one activity, is recorded as one attempt and is not redone when the
  * stage is retried after it succeeded. {@code part} is the name stored with the attempt and shown in the stage's
- * state: empty for a stage of one part, the model kind for fine-tuning, {@code kind/predict} and
+ * state: empty for PREPARE, the model kind for training and fine-tuning, {@code kind/predict} and
  * {@code kind/score} for evaluation, {@code report} for the run's report.
  */
 public record PartKey(Stage stage, String part) {
@@ -18,9 +18,14 @@ public record PartKey(Stage stage, String part) {
         }
     }
 
-    /** A stage done by one activity (PREPARE, TRAIN_BASE). */
+    /** A stage done by one activity with no model to name (PREPARE). */
     public static PartKey whole(Stage stage) {
         return new PartKey(stage, "");
+    }
+
+    /** Training of the generation-0 model. */
+    public static PartKey base() {
+        return new PartKey(Stage.TRAIN_BASE, ModelRef.BASE);
     }
 
     /** Fine-tuning of one generation-1 kind. */

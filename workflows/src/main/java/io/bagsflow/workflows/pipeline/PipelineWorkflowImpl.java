@@ -194,12 +194,12 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         switch (stage) {
             case PREPARE -> results.add(part(PartKey.whole(Stage.PREPARE),
                     () -> prepare.prepare(new StageInput(runId, spec, "", artifacts, null))));
-            case TRAIN_BASE -> results.add(part(PartKey.whole(Stage.TRAIN_BASE),
-                    () -> training.trainBase(new StageInput(runId, spec, "base", artifacts, null))));
+            case TRAIN_BASE -> results.add(part(PartKey.base(),
+                    () -> training.trainBase(new StageInput(runId, spec, ModelRef.BASE, artifacts, null))));
             case FINETUNE_BAGS -> {
                 ModelRef base = models.stream().filter(m -> m.generation() == 0).findFirst().orElseThrow();
                 List<Supplier<StageResult>> parts = new ArrayList<>();
-                for (String kind : spec.generations()) {
+                for (String kind : spec.kinds()) {
                     parts.add(() -> part(PartKey.finetune(kind),
                             () -> training.finetune(new StageInput(runId, spec, kind, artifacts, base))));
                 }
@@ -220,7 +220,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                             () -> evaluation.score(new StageInput(runId, spec, model.kind(), seen, model))));
                 }
                 results.add(part(PartKey.report(),
-                        () -> evaluation.report(new StageInput(runId, spec, PartKey.report().part(), seen, null))));
+                        () -> evaluation.report(new StageInput(runId, spec, "", seen, null))));
             }
             default -> throw new IllegalStateException("unknown stage " + stage);
         }
@@ -286,7 +286,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             seen.putAll(scores.get(i).outputs());
         }
         results.add(part(PartKey.report(),
-                () -> evaluation.report(new StageInput(runId, spec, PartKey.report().part(), seen, null))));
+                () -> evaluation.report(new StageInput(runId, spec, "", seen, null))));
         return results;
     }
 

@@ -101,7 +101,7 @@ class PipelineWorkflowTest {
         assertTrue(wf.status().stages().stream().allMatch(s -> s.state() == StageStatus.SUCCEEDED));
         // each evaluation part sees the artifacts of the earlier stages and its own model's results
         StageInput scoreBags = stages.inputs.get(stages.calls.indexOf("score:bags"));
-        assertEquals("bags", scoreBags.part());
+        assertEquals("bags", scoreBags.kind());
         assertTrue(scoreBags.artifacts().containsKey("manifest"));
         assertTrue(scoreBags.artifacts().containsKey("results/bags"));
     }
