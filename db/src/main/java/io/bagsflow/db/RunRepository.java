@@ -504,7 +504,8 @@ public final class RunRepository {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new StageAttempt(rs.getLong("id"), rs.getString("run_id"), rs.getString("stage"),
-                            rs.getString("part"), rs.getInt("attempt"), rs.getString("stage_key"), AttemptStatus.valueOf(rs.getString("status")),
+                            rs.getString("part"), rs.getInt("attempt"), rs.getString("stage_key"),
+                            AttemptStatus.valueOf(rs.getString("status")),
                             rs.getString("worker"), instant(rs, "started_at"), instant(rs, "ended_at"),
                             rs.getString("progress"), (Integer) rs.getObject("resumed_from_iteration"),
                             (Long) rs.getObject("reused_attempt_id"), rs.getString("error_class"),

@@ -63,7 +63,8 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
             LvisResults dt = LvisResultsReader.read(attempt.download(results,
                     attempt.workDir().resolve("results.json")));
             attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections"));
-            LvisEvaluation evaluation = new LvisEvaluator(val, "val.json").evaluate(dt, ArtifactNames.results(model.kind()));
+            LvisEvaluation evaluation = new LvisEvaluator(val, "val.json").evaluate(dt,
+                    ArtifactNames.results(model.kind()));
             Path file = attempt.workDir().resolve("metrics-" + model.kind() + ".json");
             LvisEvaluationJson.write(evaluation, file);
             Path table = attempt.workDir().resolve("metrics-" + model.kind() + ".md");

@@ -18,7 +18,8 @@ public final class ExperimentViews {
     private ExperimentViews() {
     }
 
-    public record ExperimentListItem(String experimentId, ExperimentStatus status, int cells, int succeeded, Instant createdAt,
+    public record ExperimentListItem(String experimentId, ExperimentStatus status, int cells, int succeeded,
+                                     Instant createdAt,
                                      Instant endedAt) {
     }
 

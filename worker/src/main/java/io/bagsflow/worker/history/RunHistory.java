@@ -117,7 +117,8 @@ public final class RunHistory {
     }
 
     private static EvaluationView evaluation(EvaluationRecord e) {
-        return new EvaluationView(e.id(), e.modelId(), e.datasetSha256(), LvisMetrics.named(e.metrics().values()), e.createdAt());
+        return new EvaluationView(e.id(), e.modelId(), e.datasetSha256(), LvisMetrics.named(e.metrics().values()),
+                e.createdAt());
     }
 
     /**

@@ -73,7 +73,7 @@ class ExperimentWorkerKilledTest {
             Map<String, Integer> succeededPerStage = new HashMap<>();
             List<AttemptView> killed = new ArrayList<>();
             for (ExperimentCellRecord cell : experiments.cells(id)) {
-                assertEquals("SUCCEEDED", cell.runStatus());
+                assertEquals("SUCCEEDED", cell.runStatus().name());
                 RunView run = harness.show(cell.runId());
                 for (StageView stage : run.stages()) {
                     Map<String, Integer> succeededPerPart = new HashMap<>();

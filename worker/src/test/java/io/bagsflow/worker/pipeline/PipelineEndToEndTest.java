@@ -125,7 +125,7 @@ class PipelineEndToEndTest {
 
         RunView view = harness.show(runId);
         for (StageView s : view.stages()) {
-            assertEquals("REUSED", s.status(), s.stage());
+            assertEquals("REUSED", s.status().name(), s.stage());
             for (AttemptView a : s.attempts()) {
                 assertEquals("REUSED", a.status().name());
                 assertNotNull(a.reusedAttemptId());
@@ -164,7 +164,7 @@ class PipelineEndToEndTest {
 
         RunView done = harness.show(runId);
         List<AttemptView> attempts = done.stages().get(0).attempts();
-        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(AttemptView::status).toList());
+        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(each -> each.status().name()).toList());
         assertEquals(List.of(1, 2), attempts.stream().map(AttemptView::attempt).toList());
         assertEquals(2, done.models().size());
     }
@@ -183,7 +183,7 @@ class PipelineEndToEndTest {
         RunView view = harness.show(runId);
         assertEquals(first, view.resumedFrom());
         assertEquals(List.of("REUSED", "REUSED", "SUCCEEDED", "SUCCEEDED"),
-                view.stages().stream().map(StageView::status).toList());
+                view.stages().stream().map(each -> each.status().name()).toList());
         RunView earlier = harness.show(first);
         assertEquals(earlier.stages().get(1).attempts().get(0).outputs(),
                 view.stages().get(1).attempts().get(0).outputs(), "the base checkpoint is the first run's");
@@ -211,7 +211,7 @@ class PipelineEndToEndTest {
         assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
         RunView done = harness.show(runId);
         List<AttemptView> attempts = done.stages().get(1).attempts();
-        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(AttemptView::status).toList());
+        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(each -> each.status().name()).toList());
         assertTrue(attempts.get(1).resumedFromIteration() == null, "new settings start afresh");
         assertTrue(done.spec().path("detector").path("learningRate").asDouble() == 0.02,
                 "the stored spec is the one the run finished with: " + done.spec());

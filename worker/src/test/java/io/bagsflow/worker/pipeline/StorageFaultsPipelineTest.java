@@ -94,11 +94,11 @@ class StorageFaultsPipelineTest {
 
         RunView view = harness.show(second);
         StageView trainBase = view.stages().get(1);
-        assertEquals(List.of("REUSED", "SUCCEEDED"), trainBase.attempts().stream().map(AttemptView::status).toList());
+        assertEquals(List.of("REUSED", "SUCCEEDED"), trainBase.attempts().stream().map(each -> each.status().name()).toList());
         AttemptView remade = trainBase.attempts().get(1);
         assertEquals(50, remade.resumedFromIteration(), "resumed from the first run's checkpoint at 50");
         StageView finetune = view.stages().get(2);
-        assertEquals(List.of("FAILED", "SUCCEEDED"), finetune.attempts().stream().map(AttemptView::status).toList());
+        assertEquals(List.of("FAILED", "SUCCEEDED"), finetune.attempts().stream().map(each -> each.status().name()).toList());
         assertTrue(finetune.attempts().get(0).error().contains("corrupt"), finetune.attempts().get(0).error());
         assertTrue(storage.corruptObjects().stream().anyMatch(c -> c.expectedSha256().equals(base)
                 && c.detectedBy() == StorageRepository.Detection.DOWNLOAD));

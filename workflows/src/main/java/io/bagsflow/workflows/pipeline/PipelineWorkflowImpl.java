@@ -137,7 +137,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     }
 
     /**
-     * A stage found an input corrupt that an earlier stage of this run made (failure type {@link FailureType#CorruptInput}):
+     * A stage found an input corrupt that an earlier stage of this run made (failure type
+     * {@link FailureType#CorruptInput}):
      * that earlier stage runs again, once per stage and run (its activity sees the stored bytes gone and computes
      * them again), its results replace the old ones, and the failed stage goes on without waiting for a retry.
      * Returns false when this does not apply (older histories, other failures, the earlier stage already remade).
@@ -149,7 +150,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         }
         Stage producer = null;
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ApplicationFailure a && FailureType.CorruptInput.is(a.getType()) && a.getDetails().getSize() > 0) {
+            if (t instanceof ApplicationFailure a && FailureType.CorruptInput.is(a.getType())
+                    && a.getDetails().getSize() > 0) {
                 producer = Stage.valueOf(a.getDetails().get(0, String.class));
                 break;
             }

@@ -1,5 +1,8 @@
 package io.bagsflow.workflows.pipeline;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 /** The stages of the pipeline, in the order they run: the one definition of that order. */
 public enum Stage {
     PREPARE,
@@ -15,6 +18,6 @@ public enum Stage {
             }
         }
         throw new IllegalArgumentException("unknown stage '" + name + "': use one of "
-                + java.util.Arrays.stream(values()).map(Stage::name).collect(java.util.stream.Collectors.joining(", ")));
+                + Arrays.stream(values()).map(Stage::name).collect(Collectors.joining(", ")));
     }
 }
