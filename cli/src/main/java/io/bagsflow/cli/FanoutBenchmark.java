@@ -2,6 +2,7 @@ package io.bagsflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.db.AttemptStatus;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.workflows.pipeline.Stage;
 
@@ -37,13 +38,13 @@ final class FanoutBenchmark {
     /**
      * @param preset           synthetic dataset (and detector) preset
      * @param seed             dataset and training seed
-     * @param generations      generation-1 models: one FINETUNE_BAGS part each
+     * @param kinds            generation-1 models by kind: one FINETUNE_BAGS part each
      * @param workers          worker counts to measure, e.g. [1, 2]; the first is the reference
      * @param threadsPerWorker PyTorch threads of every worker process
      * @param iterations       base training iterations (null: the preset's)
      * @param home             BAGSFLOW_HOME of the benchmark's own services (a fresh folder)
      */
-    record Options(String preset, long seed, List<String> generations, List<Integer> workers, int threadsPerWorker,
+    record Options(String preset, long seed, List<String> kinds, List<Integer> workers, int threadsPerWorker,
                    Integer iterations, Path home) {
     }
 
@@ -68,7 +69,7 @@ final class FanoutBenchmark {
         Path home = options.home();
         Files.createDirectories(home.resolve("bench"));
         out.printf(Locale.ROOT, "fan-out of FINETUNE_BAGS: preset %s, seed %d, generations %s, %d thread(s) per "
-                + "worker, home %s%n", options.preset(), options.seed(), options.generations(),
+                + "worker, home %s%n", options.preset(), options.seed(), options.kinds(),
                 options.threadsPerWorker(), home);
         out.flush();
         Process up = start("up", List.of("up", "--queues", "cpu"));
@@ -129,7 +130,7 @@ final class FanoutBenchmark {
         if (options.iterations() != null) {
             spec.put("detector", Map.of("iterations", options.iterations()));
         }
-        spec.put("generations", options.generations());
+        spec.put("generations", options.kinds());
         spec.put("reuse", reuse);
         Path file = options.home().resolve("bench").resolve(reuse ? "fanout.json" : "fanout-again.json");
         Files.writeString(file, JSON.writeValueAsString(spec));
@@ -157,7 +158,7 @@ final class FanoutBenchmark {
                 continue;
             }
             for (JsonNode a : stage.path("attempts")) {
-                if (!"SUCCEEDED".equals(a.path("status").asText())) {
+                if (!AttemptStatus.SUCCEEDED.name().equals(a.path("status").asText())) {
                     continue;
                 }
                 Instant s = Instant.parse(a.path("started_at").asText());

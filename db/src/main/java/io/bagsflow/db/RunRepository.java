@@ -1,5 +1,8 @@
 package io.bagsflow.db;
 
+import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.workflows.pipeline.Stage;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,10 +12,12 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Run history: pipeline runs, their stage attempts, the artifacts they produced. Plain JDBC; every write that
@@ -20,8 +25,10 @@ import java.util.Optional;
  */
 public final class RunRepository {
 
-    private static final String STAGE_ORDER =
-            "CASE stage WHEN 'PREPARE' THEN 0 WHEN 'TRAIN_BASE' THEN 1 WHEN 'FINETUNE_BAGS' THEN 2 ELSE 3 END";
+    /** SQL ordering rows by stage in pipeline order (the order of {@link Stage}). */
+    private static final String STAGE_ORDER = Arrays.stream(Stage.values())
+            .map(s -> "WHEN '" + s.name() + "' THEN " + s.ordinal())
+            .collect(Collectors.joining(" ", "CASE stage ", " END"));
 
     private final Database db;
 
@@ -56,12 +63,12 @@ public final class RunRepository {
     }
 
     /** Sets a run's status; terminal statuses (SUCCEEDED, FAILED, ABORTED) also set its end time. */
-    public void updateRunStatus(String runId, String status) {
-        boolean terminal = status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("ABORTED");
+    public void updateRunStatus(String runId, RunStatus status) {
+        boolean terminal = status.ended();
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE pipeline_run SET status = ?, updated_at = now(), "
                     + "ended_at = " + (terminal ? "now()" : "NULL") + " WHERE id = ?")) {
-                ps.setString(1, status);
+                ps.setString(1, status.name());
                 ps.setString(2, runId);
                 if (ps.executeUpdate() != 1) {
                     throw new DatabaseException("no run " + runId);
@@ -164,7 +171,7 @@ public final class RunRepository {
         return db.inTransaction(c -> {
             lockRun(c, runId);
             long id = insertAttempt(c, runId, stage, part, stageKey, worker, null);
-            close(c, id, "FAILED", errorClass, errorMessage, null);
+            close(c, id, AttemptStatus.FAILED, errorClass, errorMessage, null);
             touchRun(c, runId);
             return attempt(c, id);
         });
@@ -243,7 +250,7 @@ public final class RunRepository {
             }
             // after the outputs: lineage rows refer to them
             alsoInTransaction.run(c);
-            if (close(c, attemptId, "SUCCEEDED", null, null, finalProgressJson) != 1) {
+            if (close(c, attemptId, AttemptStatus.SUCCEEDED, null, null, finalProgressJson) != 1) {
                 throw new DatabaseException("attempt " + attemptId + " is not running");
             }
             return attempt(c, attemptId);
@@ -257,16 +264,16 @@ public final class RunRepository {
 
     /** As {@link #failAttempt(long, String, String)}, also storing the attempt's final progress (null keeps it). */
     public void failAttempt(long attemptId, String errorClass, String errorMessage, String finalProgressJson) {
-        db.inTransaction(c -> close(c, attemptId, "FAILED", errorClass, errorMessage, finalProgressJson));
+        db.inTransaction(c -> close(c, attemptId, AttemptStatus.FAILED, errorClass, errorMessage, finalProgressJson));
     }
 
     /** Ends a RUNNING attempt; returns the number of rows changed (0 if it was not running). */
-    private static int close(Connection c, long attemptId, String status, String errorClass, String errorMessage,
+    private static int close(Connection c, long attemptId, AttemptStatus status, String errorClass, String errorMessage,
                              String finalProgressJson) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = ?, ended_at = now(), "
                 + "error_class = ?, error_message = ?, progress = COALESCE(?::jsonb, progress) "
                 + "WHERE id = ? AND status = 'RUNNING'")) {
-            ps.setString(1, status);
+            ps.setString(1, status.name());
             ps.setString(2, errorClass);
             ps.setString(3, errorMessage);
             ps.setString(4, finalProgressJson);
@@ -421,7 +428,7 @@ public final class RunRepository {
             ps.setString(3, part);
             ps.setInt(4, attempt);
             ps.setString(5, stageKey);
-            ps.setString(6, reuse ? "REUSED" : "RUNNING");
+            ps.setString(6, (reuse ? AttemptStatus.REUSED : AttemptStatus.RUNNING).name());
             ps.setString(7, worker);
             setLong(ps, 8, reusedAttemptId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -497,7 +504,8 @@ public final class RunRepository {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new StageAttempt(rs.getLong("id"), rs.getString("run_id"), rs.getString("stage"),
-                            rs.getString("part"), rs.getInt("attempt"), rs.getString("stage_key"), rs.getString("status"),
+                            rs.getString("part"), rs.getInt("attempt"), rs.getString("stage_key"),
+                            AttemptStatus.valueOf(rs.getString("status")),
                             rs.getString("worker"), instant(rs, "started_at"), instant(rs, "ended_at"),
                             rs.getString("progress"), (Integer) rs.getObject("resumed_from_iteration"),
                             (Long) rs.getObject("reused_attempt_id"), rs.getString("error_class"),
@@ -530,7 +538,7 @@ public final class RunRepository {
 
     private static PipelineRun run(ResultSet rs) throws SQLException {
         return new PipelineRun(rs.getString("id"), rs.getString("workflow_id"), rs.getString("spec"),
-                rs.getString("status"), rs.getString("code_version"), rs.getString("dataset"),
+                RunStatus.valueOf(rs.getString("status")), rs.getString("code_version"), rs.getString("dataset"),
                 rs.getString("resumed_from"), instant(rs, "created_at"), instant(rs, "updated_at"),
                 instant(rs, "ended_at"), rs.getString("error"));
     }

@@ -54,7 +54,7 @@ class WebUiBrowserTest {
         waiting = backend.launcher.start(PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\","
                 + " \"seed\": 5}}, \"detector\": {\"learningRate\": 1000000.0, \"maxNonFiniteSteps\": 3},"
                 + " \"generations\": [\"bags\"]}"), null, null);
-        waitFor(waiting, v -> v.status().equals("WAITING_FOR_RETRY"));
+        waitFor(waiting, v -> v.status().name().equals("WAITING_FOR_RETRY"));
         server = UiServer.start(backend, UiOptions.local(0));
         base = server.url().toString().replaceAll("/$", "");
     }
@@ -149,14 +149,14 @@ class WebUiBrowserTest {
         browser.eval("document.getElementById('retry').click()");
         browser.waitFor("document.getElementById('notice')");
         assertTrue(browser.text("document.getElementById('notice').innerText").contains("retry sent"));
-        RunView retried = waitFor(waiting, v -> v.status().equals("WAITING_FOR_RETRY")
+        RunView retried = waitFor(waiting, v -> v.status().name().equals("WAITING_FOR_RETRY")
                 && v.stages().get(1).attempts().size() == 2);
         assertEquals(2, retried.spec().path("detector").path("maxNonFiniteSteps").asInt());
 
         browser.open(base + "/runs/" + waiting);
         browser.eval("document.getElementById('abort').click()");
         browser.waitFor("document.getElementById('notice')");
-        assertEquals("ABORTED", waitFor(waiting, v -> v.status().equals("ABORTED")).status());
+        assertEquals("ABORTED", waitFor(waiting, v -> v.status().name().equals("ABORTED")).status().name());
         browser.open(base + "/runs/" + waiting);
         assertEquals(0, browser.eval("document.querySelectorAll('#abort, #retry').length").asInt(),
                 "an ended run offers no actions");
@@ -187,7 +187,7 @@ class WebUiBrowserTest {
             assertTrue(progress.contains("loss") && progress.contains("ETA"), progress);
             browser.screenshot("running");
         } finally {
-            if (backend.history().show(running).orElseThrow().status().equals("RUNNING")) {
+            if (backend.history().show(running).orElseThrow().status().name().equals("RUNNING")) {
                 backend.launcher.abort(running, "the test has seen enough");
             }
         }

@@ -143,14 +143,14 @@ public final class PipelineSpecs {
             throw new InvalidInputException(source + ": dataset.synth.preset must be one of "
                     + String.join(", ", SyntheticPreset.labels()) + ", got \"" + d.synth().preset() + "\"");
         }
-        for (String g : spec.generations()) {
-            if (!PipelineSpec.KNOWN_GENERATIONS.contains(g)) {
+        for (String g : spec.kinds()) {
+            if (!PipelineSpec.KNOWN_KINDS.contains(g)) {
                 throw new InvalidInputException(source + ": generations: unknown \"" + g + "\"; use any of "
-                        + PipelineSpec.KNOWN_GENERATIONS);
+                        + PipelineSpec.KNOWN_KINDS);
             }
         }
-        if (spec.generations().stream().distinct().count() != spec.generations().size()) {
-            throw new InvalidInputException(source + ": generations: " + spec.generations() + " names one twice");
+        if (spec.kinds().stream().distinct().count() != spec.kinds().size()) {
+            throw new InvalidInputException(source + ": generations: " + spec.kinds() + " names one twice");
         }
         List<Integer> bins = spec.groups().bins();
         if (bins.isEmpty() || bins.get(0) != 0) {
@@ -186,7 +186,7 @@ public final class PipelineSpecs {
         }
         DatasetSpec resolved = new DatasetSpec(null, resolve(dir, d.train()), resolve(dir, d.val()),
                 resolve(dir, d.images()));
-        return new PipelineSpec(resolved, spec.groups(), spec.detector(), spec.finetune(), spec.generations(),
+        return new PipelineSpec(resolved, spec.groups(), spec.detector(), spec.finetune(), spec.kinds(),
                 spec.timeouts(), spec.reuse());
     }
 

@@ -21,7 +21,7 @@ class PipelineSpecsTest {
         Files.writeString(file, "dataset:\n  synth:\n    preset: tiny\n");
         PipelineSpec spec = PipelineSpecs.read(file);
         assertEquals("synth:tiny:7", spec.dataset().label());
-        assertEquals(List.of("bags", "control", "crt", "rfs"), spec.generations());
+        assertEquals(List.of("bags", "control", "crt", "rfs"), spec.kinds());
         assertEquals(DetectorConfig.preset("tiny"), DetectorConfigs.base(spec));
     }
 
@@ -72,7 +72,7 @@ class PipelineSpecsTest {
     void thePapersBaselinesAndTheLvisLikePresetAreAskedForByName() {
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"small-lvis\"}},"
                 + " \"generations\": [\"bags\", \"reweight_cls\", \"tau_norm\"]}");
-        assertEquals(List.of("bags", "reweight_cls", "tau_norm"), spec.generations());
+        assertEquals(List.of("bags", "reweight_cls", "tau_norm"), spec.kinds());
         assertEquals("synth:small-lvis:7", spec.withDefaults().dataset().label());
         // small-lvis is small's training set: it trains with the small detector
         assertEquals(DetectorConfig.preset("small"), DetectorConfigs.base(spec));

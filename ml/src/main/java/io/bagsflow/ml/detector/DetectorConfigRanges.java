@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector;
 
+import io.bagsflow.ml.BadInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -120,7 +121,7 @@ public final class DetectorConfigRanges {
     }
 
     /** A setting outside its range; the message names the key, the value and the range. */
-    public static final class OutOfRangeException extends IllegalArgumentException {
+    public static final class OutOfRangeException extends BadInputException {
 
         private final String key;
 

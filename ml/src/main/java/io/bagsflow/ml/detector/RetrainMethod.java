@@ -3,7 +3,8 @@ package io.bagsflow.ml.detector;
 import java.util.Locale;
 
 /**
- * How a base detector's classifier is retrained with everything else frozen. Each gives a model of its own.
+ * How a base detector's classifier is retrained with everything else frozen. Each gives a model of its own, whose
+ * kind (the name runs, specs and reports use for it: {@code bags}, {@code control}, ...) is {@link #kind()}.
  */
 public enum RetrainMethod {
     /** Balanced Group Softmax: the grouped classifier, images sampled uniformly. */
@@ -25,8 +26,24 @@ public enum RetrainMethod {
      */
     TAU_NORM;
 
+    /** The kind of the model this method makes: the constant's name in lower case, e.g. {@code bags}. */
+    public String kind() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The method that makes models of {@code kind}; the error lists the kinds there are. */
+    public static RetrainMethod ofKind(String kind) {
+        for (RetrainMethod m : values()) {
+            if (m.kind().equals(kind)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown model kind '" + kind + "': use one of "
+                + java.util.Arrays.stream(values()).map(RetrainMethod::kind).toList());
+    }
+
     /** The checkpoint stage name, e.g. {@code retrain-bags}. */
     public String stage() {
-        return "retrain-" + name().toLowerCase(Locale.ROOT);
+        return "retrain-" + kind();
     }
 }

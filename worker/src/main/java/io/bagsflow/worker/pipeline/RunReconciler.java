@@ -3,6 +3,8 @@ package io.bagsflow.worker.pipeline;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.RunStateRepository.OpenAttempt;
 import io.bagsflow.worker.WorkerIdentity;
+import io.bagsflow.workflows.pipeline.FailureType;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -112,8 +114,8 @@ public final class RunReconciler implements AutoCloseable {
     private List<Outcome> restartLost(String runId) {
         List<Outcome> out = new ArrayList<>();
         for (OpenAttempt a : state.runningAttempts(runId)) {
-            if (state.failIfRunning(a.id(), "WorkerLost", "worker lost when up stopped: " + a.worker()
-                    + " was running it and Temporal no longer knows the run")) {
+            if (state.failIfRunning(a.id(), FailureType.WorkerLost.name(), "worker lost when up stopped: "
+                    + a.worker() + " was running it and Temporal no longer knows the run")) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
             }
         }
@@ -132,7 +134,7 @@ public final class RunReconciler implements AutoCloseable {
             // its last bookkeeping step recorded the end before completing; a run still open here was just updated
             return out;
         }
-        if (state.endRunAndAttempts(runId, aborted ? "ABORTED" : "FAILED", why, "RunEnded", why)) {
+        if (state.endRunAndAttempts(runId, aborted ? RunStatus.ABORTED : RunStatus.FAILED, why, "RunEnded", why)) {
             out.add(new Outcome(runId, Action.ENDED, why));
         }
         return out;
@@ -154,7 +156,7 @@ public final class RunReconciler implements AutoCloseable {
             }
         }
         for (OpenAttempt a : state.runningAttempts(runId)) {
-            if (!holders.contains(a.worker()) && state.failIfRunning(a.id(), "WorkerLost",
+            if (!holders.contains(a.worker()) && state.failIfRunning(a.id(), FailureType.WorkerLost.name(),
                     "worker lost: " + a.worker() + (isDeadLocalProcess(a.worker()) ? " is no longer running"
                             : " stopped heartbeating"))) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
@@ -167,7 +169,8 @@ public final class RunReconciler implements AutoCloseable {
     private Optional<Outcome> failActivity(String runId, PendingActivityInfo p, String worker) {
         try {
             client.newActivityCompletionClient().completeExceptionally(runId, Optional.empty(), p.getActivityId(),
-                    ApplicationFailure.newFailure("worker lost: " + worker + " is no longer running", "WorkerLost"));
+                    ApplicationFailure.newFailure("worker lost: " + worker + " is no longer running",
+                            FailureType.WorkerLost.name()));
             return Optional.of(new Outcome(runId, Action.ACTIVITY_FAILED, p.getActivityType().getName()
                     + " attempt " + p.getAttempt() + " of " + worker));
         } catch (ActivityCompletionException | StatusRuntimeException alreadyMoved) {

@@ -99,7 +99,7 @@ class StageClaimsTest {
         ArtifactRef out = first.outputs().get("out");
         assertEquals(out, second.outputs().get("out"));
         StageAttempt reused = runs.findAttempt(second.attemptId()).orElseThrow();
-        assertEquals("REUSED", reused.status());
+        assertEquals("REUSED", reused.status().name());
         assertEquals(first.attemptId(), reused.reusedAttemptId());
         assertTrue(new StageClaimRepository(db).find(key).isEmpty(), "the claim is gone once the work is done");
     }
@@ -133,6 +133,6 @@ class StageClaimsTest {
         assertThrows(Exception.class, () -> a.get(30, TimeUnit.SECONDS));
         StageResult second = b.get(30, TimeUnit.SECONDS);
         assertFalse(second.reused(), "nothing finished to reuse: the waiter computed it");
-        assertEquals("SUCCEEDED", runs.findAttempt(second.attemptId()).orElseThrow().status());
+        assertEquals("SUCCEEDED", runs.findAttempt(second.attemptId()).orElseThrow().status().name());
     }
 }

@@ -69,19 +69,19 @@ class ExperimentWorkerKilledTest {
                 assertEquals(ExperimentStatus.SUCCEEDED, end.status(), end.toString());
             }
 
-            assertEquals("SUCCEEDED", experiments.find(id).orElseThrow().status());
+            assertEquals("SUCCEEDED", experiments.find(id).orElseThrow().status().name());
             Map<String, Integer> succeededPerStage = new HashMap<>();
             List<AttemptView> killed = new ArrayList<>();
             for (ExperimentCellRecord cell : experiments.cells(id)) {
-                assertEquals("SUCCEEDED", cell.runStatus());
+                assertEquals("SUCCEEDED", cell.runStatus().name());
                 RunView run = harness.show(cell.runId());
                 for (StageView stage : run.stages()) {
                     Map<String, Integer> succeededPerPart = new HashMap<>();
                     for (AttemptView a : stage.attempts()) {
-                        if (a.status().equals("SUCCEEDED")) {
+                        if (a.status().name().equals("SUCCEEDED")) {
                             succeededPerPart.merge(a.part(), 1, Integer::sum);
                             succeededPerStage.merge(stage.stage(), 1, Integer::sum);
-                        } else if (a.status().equals("FAILED")) {
+                        } else if (a.status().name().equals("FAILED")) {
                             killed.add(a);
                         }
                     }

@@ -49,7 +49,7 @@ final class PipelineHarness implements AutoCloseable {
     }
 
     RunView waitForStatus(String runId, String status, Duration timeout) throws InterruptedException {
-        return waitFor(runId, v -> v.status().equals(status), timeout);
+        return waitFor(runId, v -> v.status().name().equals(status), timeout);
     }
 
     @Override

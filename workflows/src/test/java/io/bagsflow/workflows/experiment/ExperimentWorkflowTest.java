@@ -83,7 +83,7 @@ class ExperimentWorkflowTest {
     }
 
     private static List<String> states(ExperimentWorkflow wf) {
-        return wf.progress().cells().stream().map(CellState::state).toList();
+        return wf.progress().cells().stream().map(c -> c.state().name()).toList();
     }
 
     private static void waitUntil(ExperimentWorkflow wf, Predicate<List<String>> condition) throws InterruptedException {
@@ -137,7 +137,7 @@ class ExperimentWorkflowTest {
         // a failed cell fails the experiment, but only after every other cell ended
         assertEquals(ExperimentStatus.FAILED, result.status());
         assertEquals(List.of("SUCCEEDED", "FAILED", "SUCCEEDED", "SUCCEEDED"),
-                result.cells().stream().map(CellState::state).toList());
+                result.cells().stream().map(c -> c.state().name()).toList());
     }
 
     @Test
@@ -148,7 +148,7 @@ class ExperimentWorkflowTest {
         ExperimentProgress result = WorkflowStub.fromTyped(wf).getResult(ExperimentProgress.class);
         assertEquals(ExperimentStatus.ABORTED, result.status());
         assertEquals(List.of("ABORTED", "NOT_STARTED", "NOT_STARTED", "NOT_STARTED"),
-                result.cells().stream().map(CellState::state).toList());
+                result.cells().stream().map(c -> c.state().name()).toList());
         assertEquals(List.of("exp-c-1"), opened);
         assertEquals(List.of("ABORTED"), marked);
     }

@@ -43,7 +43,7 @@ final class FakeStages {
         inputs.add(in);
         AtomicInteger left = failures.get(call);
         if (left != null && left.getAndDecrement() > 0) {
-            throw ApplicationFailure.newNonRetryableFailure(call + " got bad input", PipelineWorkflowImpl.INVALID_INPUT);
+            throw ApplicationFailure.newNonRetryableFailure(call + " got bad input", FailureType.InvalidInput.name());
         }
         return new StageResult(outputs, models, false, calls.size(), 1.0);
     }
@@ -148,18 +148,18 @@ final class FakeStages {
         } finally {
             finetunesRunning.decrementAndGet();
         }
-        ModelRef m = new ModelRef(in.runId() + "-" + in.part(), in.part(), 1, in.model().modelId(),
-                artifact("ckpt-" + in.part()));
-        return answer("finetune:" + in.part(), in, Map.of("checkpoint/" + in.part(), m.checkpoint()), List.of(m));
+        ModelRef m = new ModelRef(in.runId() + "-" + in.kind(), in.kind(), 1, in.model().modelId(),
+                artifact("ckpt-" + in.kind()));
+        return answer("finetune:" + in.kind(), in, Map.of("checkpoint/" + in.kind(), m.checkpoint()), List.of(m));
     }
 
     StageResult predict(StageInput in) {
-        return answer("predict:" + in.part(), in, Map.of("results/" + in.part(), artifact("results-" + in.part())),
+        return answer("predict:" + in.kind(), in, Map.of("results/" + in.kind(), artifact("results-" + in.kind())),
                 List.of());
     }
 
     StageResult score(StageInput in) {
-        return answer("score:" + in.part(), in, Map.of("metrics/" + in.part(), artifact("metrics-" + in.part())),
+        return answer("score:" + in.kind(), in, Map.of("metrics/" + in.kind(), artifact("metrics-" + in.kind())),
                 List.of());
     }
 

@@ -98,10 +98,10 @@ class PipelineWorkflowTest {
         assertEquals("run-happy-base", result.models().get(1).parentModelId());
         assertEquals(11.0, result.activitySeconds());
         assertEquals(List.of("SUCCEEDED"), stages.runStatuses);
-        assertTrue(wf.status().stages().stream().allMatch(s -> s.state().equals("SUCCEEDED")));
+        assertTrue(wf.status().stages().stream().allMatch(s -> s.state() == StageStatus.SUCCEEDED));
         // each evaluation part sees the artifacts of the earlier stages and its own model's results
         StageInput scoreBags = stages.inputs.get(stages.calls.indexOf("score:bags"));
-        assertEquals("bags", scoreBags.part());
+        assertEquals("bags", scoreBags.kind());
         assertTrue(scoreBags.artifacts().containsKey("manifest"));
         assertTrue(scoreBags.artifacts().containsKey("results/bags"));
     }
@@ -113,9 +113,9 @@ class PipelineWorkflowTest {
         waitUntil(wf, RunStatus.WAITING_FOR_RETRY);
 
         StageState prepare = wf.status().stages().get(0);
-        assertEquals("FAILED", prepare.state());
+        assertEquals(StageStatus.FAILED, prepare.state());
         assertEquals("prepare got bad input", prepare.lastError());
-        assertEquals("PENDING", wf.status().stages().get(1).state());
+        assertEquals(StageStatus.PENDING, wf.status().stages().get(1).state());
 
         wf.retryStage(new RetryRequest(Map.of("dataset.synth.seed", "8", "detector.learningRate", "0.01")));
         PipelineResult result = result(wf);
@@ -182,8 +182,8 @@ class PipelineWorkflowTest {
         assertEquals(RunStatus.SUCCEEDED, result.status());
         assertEquals(List.of("take:PREPARE:run-1", "take:TRAIN_BASE:run-1", "finetune:bags"),
                 stages.calls.subList(0, 3));
-        assertEquals("REUSED", wf.status().stages().get(0).state());
-        assertEquals("SUCCEEDED", wf.status().stages().get(2).state());
+        assertEquals(StageStatus.REUSED, wf.status().stages().get(0).state());
+        assertEquals(StageStatus.SUCCEEDED, wf.status().stages().get(2).state());
         assertNull(wf.status().stages().get(2).lastError());
     }
 
