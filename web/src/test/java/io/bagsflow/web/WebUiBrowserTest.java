@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.activities.experiment.ExperimentSpecs;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.Eventually;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.history.RunViews.RunView;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -237,17 +239,9 @@ class WebUiBrowserTest {
         assertEquals(List.of(), elsewhere);
     }
 
-    private static RunView waitFor(String runId, Predicate<RunView> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 180_000_000_000L;
-        RunView v = backend.history().show(runId).orElseThrow();
-        while (!condition.test(v)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("run " + runId + " did not get there: " + v);
-            }
-            Thread.sleep(200);
-            v = backend.history().show(runId).orElseThrow();
-        }
-        return v;
+    private static RunView waitFor(String runId, Predicate<RunView> condition) {
+        return Eventually.await(Duration.ofMinutes(3), () -> backend.history().show(runId).orElseThrow(), condition,
+                "run " + runId + " gets there");
     }
 
     private static List<String> strings(JsonNode array) {

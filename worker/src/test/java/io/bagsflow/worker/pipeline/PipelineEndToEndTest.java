@@ -15,10 +15,7 @@ import io.bagsflow.workflows.pipeline.PipelineResult;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,19 +34,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole pipeline on the tiny synthetic preset, through the embedded Temporal, PostgreSQL and S3 server with a
  * real worker: the run, its history and lineage, reuse of finished stages, and retry of a stage that failed on
  * bad input.
+ *
+ * <p>The tiny pipeline runs once for the class ({@link #tinyRun}); the tests that read a finished run read that
+ * one, and a test that needs a run of its own starts it. No test depends on another test or on their order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(600)
 class PipelineEndToEndTest {
 
     private static PipelineHarness harness;
     private static BagsflowWorker worker;
+    /** The run of {@link #tinySpec()} that every test may read and none changes. */
+    private static String tinyRun;
 
     @BeforeAll
-    static void start() {
+    @Timeout(600)
+    static void startAWorkerAndRunTheTinyPipelineOnce() {
         harness = new PipelineHarness();
         worker = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU),
                 new BagsflowHome(TestServices.home()), "e2e-worker");
+        tinyRun = harness.launcher.start(tinySpec(), null, null);
+        PipelineResult result = harness.launcher.await(tinyRun);
+        assertEquals("SUCCEEDED", result.status().name(), "the shared tiny run: " + result);
     }
 
     @AfterAll
@@ -64,14 +69,9 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    @Order(1)
-    void theWholePipelineRunsOnTheTinyPresetAndRecordsItsLineage() {
-        String runId = harness.launcher.start(tinySpec(), null, null);
-        PipelineResult result = harness.launcher.await(runId);
-        assertEquals("SUCCEEDED", result.status().name());
-
-        JsonNode run = harness.showJson(runId);
-        assertEquals(runId, run.path("run_id").asText());
+    void aFinishedRunShowsEveryStageSucceededWithTheAttemptsOfThisWorker() {
+        JsonNode run = harness.showJson(tinyRun);
+        assertEquals(tinyRun, run.path("run_id").asText());
         assertEquals("SUCCEEDED", run.path("status").asText());
         List<String> stages = new ArrayList<>();
         for (JsonNode s : run.path("stages")) {
@@ -85,10 +85,13 @@ class PipelineEndToEndTest {
         }
         assertEquals(List.of("PREPARE=SUCCEEDED", "TRAIN_BASE=SUCCEEDED", "FINETUNE_BAGS=SUCCEEDED",
                 "EVALUATE=SUCCEEDED"), stages);
+    }
 
-        JsonNode models = run.path("models");
+    @Test
+    void theBaseModelIsTheParentOfEveryGenerationOneModel() {
+        JsonNode models = harness.showJson(tinyRun).path("models");
         assertEquals(5, models.size());
-        assertEquals(runId + "-base", models.get(0).path("model_id").asText());
+        assertEquals(tinyRun + "-base", models.get(0).path("model_id").asText());
         assertEquals(0, models.get(0).path("generation").asInt());
         assertTrue(models.get(0).path("parent_model_id").isNull());
         List<String> kinds = new ArrayList<>();
@@ -96,12 +99,15 @@ class PipelineEndToEndTest {
             kinds.add(models.get(i).path("kind").asText());
             if (i > 0) {
                 assertEquals(1, models.get(i).path("generation").asInt());
-                assertEquals(runId + "-base", models.get(i).path("parent_model_id").asText());
+                assertEquals(tinyRun + "-base", models.get(i).path("parent_model_id").asText());
             }
         }
         assertEquals(List.of("base", "bags", "control", "reweight_cls", "tau_norm"), kinds);
+    }
 
-        JsonNode evaluations = run.path("evaluations");
+    @Test
+    void everyModelIsEvaluatedWithTheThirteenLvisMetrics() {
+        JsonNode evaluations = harness.showJson(tinyRun).path("evaluations");
         assertEquals(5, evaluations.size());
         for (JsonNode e : evaluations) {
             JsonNode m = e.path("metrics");
@@ -110,16 +116,23 @@ class PipelineEndToEndTest {
             assertTrue(ap >= 0 && ap <= 1, "AP " + ap);
             assertTrue(m.has("APr") && m.has("ARl@300"));
         }
-        // the report, the group files and every checkpoint are artifacts of the run
-        RunView view = harness.show(runId);
+    }
+
+    @Test
+    void theReportTheGroupFilesAndEveryCheckpointAreArtifactsOfTheRun() {
+        RunView view = harness.show(tinyRun);
         List<String> outputs = view.stages().stream().flatMap(s -> s.attempts().stream())
                 .flatMap(a -> a.outputs().keySet().stream()).toList();
         assertTrue(outputs.containsAll(List.of("manifest", "groups", "groups_npz", "images", "checkpoint/base",
                 "checkpoint/bags", "checkpoint/control", "checkpoint/reweight_cls", "checkpoint/tau_norm",
                 "tau/tau_norm", "results/bags", "results/tau_norm", "metrics/bags", "report")), outputs::toString);
+    }
 
+    @Test
+    void tauNormShowsTheTauItChoseOnValAndEvaluateMeasuresThatAp() {
         // tau_norm shows the tau it chose on val and the val AP of every tau tried; EVALUATE then measures, on the
         // same val set, exactly the AP that the chosen tau had in the search
+        JsonNode run = harness.showJson(tinyRun);
         JsonNode tauAttempt = null;
         for (JsonNode s : run.path("stages")) {
             for (JsonNode a : s.path("attempts")) {
@@ -137,17 +150,16 @@ class PipelineEndToEndTest {
         assertTrue(grid.contains(tau), search::toString);
         double searchedAp = search.path("val_ap").get(grid.indexOf(tau)).asDouble();
         int tauEvaluations = 0;
-        for (JsonNode e : evaluations) {
-            if (e.path("model_id").asText().equals(runId + "-tau_norm")) {
+        for (JsonNode e : run.path("evaluations")) {
+            if (e.path("model_id").asText().equals(tinyRun + "-tau_norm")) {
                 assertEquals(searchedAp, e.path("metrics").path("AP").asDouble(), 1e-12, e::toString);
                 tauEvaluations++;
             }
         }
-        assertEquals(1, tauEvaluations, evaluations::toString);
+        assertEquals(1, tauEvaluations, run.path("evaluations")::toString);
     }
 
     @Test
-    @Order(2)
     void startingTheSameSpecAgainReusesEveryStage() {
         long t0 = System.nanoTime();
         String runId = harness.launcher.start(tinySpec(), null, null);
@@ -168,7 +180,6 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    @Order(3)
     void aBrokenValFileStopsTheRunUntilItIsFixedAndRetried(@TempDir Path dir) throws Exception {
         var data = SyntheticDataset.generate(SyntheticPreset.TINY, 7, dir.resolve("tiny"));
         String good = Files.readString(data.val());
@@ -195,30 +206,31 @@ class PipelineEndToEndTest {
 
         RunView done = harness.show(runId);
         List<AttemptView> attempts = done.stages().get(0).attempts();
-        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(each -> each.status().name()).toList());
+        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(a -> a.status().name()).toList());
         assertEquals(List.of(1, 2), attempts.stream().map(AttemptView::attempt).toList());
         assertEquals(2, done.models().size());
     }
 
     @Test
-    @Order(4)
     void aNewRunCanTakeTheStagesBeforeAChosenOneFromAnEarlierRun() {
-        String first = harness.runs.listRuns(io.bagsflow.db.RunFilter.all().withStatus("SUCCEEDED")).stream()
-                .filter(r -> r.dataset().equals("synth:tiny:7")).reduce((a, b) -> b).orElseThrow().id();
-        // reuse off: FINETUNE_BAGS and EVALUATE are computed again, the earlier stages come from the first run
+        String first = tinyRun;
+        // reuse off: FINETUNE_BAGS and EVALUATE are computed again, the earlier stages come from the first run. The
+        // generation is one the shared run has not: a second attempt of its fine-tune (whose training curve records
+        // its speed, so its bytes differ) would be the newest attempt of that key, and a later run of the shared
+        // spec would reuse it and then make a new report
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}},"
-                + " \"generations\": [\"bags\"], \"reuse\": false}");
+                + " \"generations\": [\"crt\"], \"reuse\": false}");
         String runId = harness.launcher.start(spec, first, io.bagsflow.workflows.pipeline.Stage.FINETUNE_BAGS);
         assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
 
         RunView view = harness.show(runId);
         assertEquals(first, view.resumedFrom());
         assertEquals(List.of("REUSED", "REUSED", "SUCCEEDED", "SUCCEEDED"),
-                view.stages().stream().map(each -> each.status().name()).toList());
+                view.stages().stream().map(st -> st.status().name()).toList());
         RunView earlier = harness.show(first);
         assertEquals(earlier.stages().get(1).attempts().get(0).outputs(),
                 view.stages().get(1).attempts().get(0).outputs(), "the base checkpoint is the first run's");
-        assertEquals(List.of(runId + "-base", runId + "-bags"),
+        assertEquals(List.of(runId + "-base", runId + "-crt"),
                 view.models().stream().map(m -> m.modelId()).toList());
         assertEquals(runId + "-base", view.models().get(1).parentModelId());
         assertEquals(earlier.models().get(0).checkpointSha256(), view.models().get(0).checkpointSha256());
@@ -226,7 +238,6 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    @Order(5)
     void trainingThatDivergesWaitsAndARetryWithALowerLearningRateCompletesTheRun() throws Exception {
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 5}},"
                 + " \"detector\": {\"learningRate\": 1000000.0, \"maxNonFiniteSteps\": 3},"
@@ -242,14 +253,13 @@ class PipelineEndToEndTest {
         assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
         RunView done = harness.show(runId);
         List<AttemptView> attempts = done.stages().get(1).attempts();
-        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(each -> each.status().name()).toList());
+        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(a -> a.status().name()).toList());
         assertTrue(attempts.get(1).resumedFromIteration() == null, "new settings start afresh");
         assertTrue(done.spec().path("detector").path("learningRate").asDouble() == 0.02,
                 "the stored spec is the one the run finished with: " + done.spec());
     }
 
     @Test
-    @Order(6)
     void aDatasetCanBeReadFromAnS3Prefix(@TempDir Path dir) throws Exception {
         var data = SyntheticDataset.generate(SyntheticPreset.TINY, 7, dir.resolve("tiny"));
         var s3 = harness.endpoints.s3();
@@ -277,7 +287,7 @@ class PipelineEndToEndTest {
         assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
         RunView view = harness.show(runId);
         assertEquals("SUCCEEDED", view.stages().get(0).status().name());
-        // the same images and annotations as the local tiny dataset: the base model is reused, not retrained
+        // the same images and annotations as the shared tiny run's synthetic dataset: its base model is reused
         assertEquals("REUSED", view.stages().get(1).status().name());
     }
 }

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,6 +28,8 @@ final class FakeStages {
     volatile boolean bookkeepingFails;
     /** trainBase heartbeats until it is cancelled, like a long training. */
     volatile boolean trainUntilCancelled;
+    /** Counted down when trainBase (with {@link #trainUntilCancelled}) has started. */
+    final CountDownLatch trainingStarted = new CountDownLatch(1);
     /** Whether trainBase had stopped when the run was ended (set by endRun). */
     volatile Boolean trainingStoppedAtEnd;
     /** Fine-tune parts take this long (real time), to see whether they overlap. */
@@ -124,6 +127,7 @@ final class FakeStages {
     StageResult trainBase(StageInput in) {
         if (trainUntilCancelled) {
             calls.add("trainBase:started");
+            trainingStarted.countDown();
             try {
                 for (int step = 0; ; step++) {
                     Activity.getExecutionContext().heartbeat(step);

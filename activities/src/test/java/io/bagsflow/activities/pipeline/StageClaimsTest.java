@@ -5,8 +5,8 @@ import io.bagsflow.db.Database;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.db.StageClaimRepository;
-import io.bagsflow.worker.TestServices;
-import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.activities.TestS3;
+import io.bagsflow.db.TestPostgres;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageResult;
@@ -41,12 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class StageClaimsTest {
 
-    private final Endpoints endpoints = TestServices.get().endpoints();
-    private final Database db = Database.open(endpoints.postgres().jdbcUrl(), endpoints.postgres().user(),
-            endpoints.postgres().password());
+    private final Database db = TestPostgres.freshDatabase();
     private final RunRepository runs = new RunRepository(db);
-    private final ArtifactStore store = ArtifactStore.connect(endpoints.s3().endpoint(), endpoints.s3().accessKey(),
-            endpoints.s3().secretKey(), endpoints.s3().bucket());
+    private final ArtifactStore store = TestS3.get().store("stage-claims-test");
     private final StageClaims claims = new StageClaims(new StageClaimRepository(db), Duration.ofSeconds(30),
             Duration.ofMillis(100));
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
