@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: speed and memory targets are measured here, never in unit tests.",
-        subcommands = {BenchCommand.Eval.class, BenchCommand.Detector.class, BenchCommand.Fanout.class})
+        subcommands = {BenchCommand.Eval.class, BenchCommand.Detector.class, BenchCommand.Fanout.class,
+                BenchStartupCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -22,7 +23,8 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: eval, detector, fanout");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: eval, detector, fanout, "
+                + "startup");
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true,
