@@ -8,6 +8,7 @@ import java.util.Set;
 
 /** The artifact store could not be reached, or it holds something other than what was asked for. */
 public class ArtifactStoreException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     /** S3 error codes that say "try again later" rather than "this request is wrong". */
     private static final Set<String> TRANSIENT_CODES = Set.of("InternalError", "ServiceUnavailable", "SlowDown",

@@ -2,6 +2,7 @@ package io.bagsflow.activities;
 
 /** A stored object's bytes do not hash to its key: it was damaged at rest or on the way. */
 public final class CorruptArtifactException extends ArtifactStoreException {
+    private static final long serialVersionUID = 1L;
 
     private final String expectedSha256;
     private final String actualSha256;

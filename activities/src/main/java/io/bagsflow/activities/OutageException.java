@@ -4,6 +4,7 @@ import java.time.Duration;
 
 /** The database or the S3 server stayed unreachable for the whole outage window while something had to land. */
 public final class OutageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     private final Outages.Dependency dependency;
 

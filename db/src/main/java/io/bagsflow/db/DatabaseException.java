@@ -7,6 +7,7 @@ import java.sql.SQLTransientConnectionException;
 
 /** A database call failed; carries the SQL state so callers can tell a lost connection from a bad query. */
 public class DatabaseException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     public DatabaseException(SQLException cause) {
         super(cause.getMessage() + (cause.getSQLState() == null ? "" : " (SQL state " + cause.getSQLState() + ")"),

@@ -2,6 +2,7 @@ package io.bagsflow.web;
 
 /** A request that ends with this HTTP status and message (400 bad input, 403 refused, 404 unknown). */
 final class HttpError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     final int status;
 

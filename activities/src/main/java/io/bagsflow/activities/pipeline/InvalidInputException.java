@@ -7,6 +7,7 @@ import io.bagsflow.ml.BadInputException;
  * without retries and the run waits for the user.
  */
 public class InvalidInputException extends BadInputException {
+    private static final long serialVersionUID = 1L;
 
     public InvalidInputException(String message) {
         super(message);

@@ -4,6 +4,7 @@ import io.bagsflow.ml.BadInputException;
 
 /** A dataset rejected by validation; the message lists the errors (the first 50), the report has them all. */
 public class InvalidDatasetException extends BadInputException {
+    private static final long serialVersionUID = 1L;
 
     private final DatasetReport report;
 

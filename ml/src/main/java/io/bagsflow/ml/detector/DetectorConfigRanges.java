@@ -122,6 +122,7 @@ public final class DetectorConfigRanges {
 
     /** A setting outside its range; the message names the key, the value and the range. */
     public static final class OutOfRangeException extends BadInputException {
+        private static final long serialVersionUID = 1L;
 
         private final String key;
 

@@ -7,6 +7,7 @@ import io.bagsflow.ml.BadInputException;
  * known) and what is wrong. Its message is meant to be shown to users as is.
  */
 public class LvisFormatException extends BadInputException {
+    private static final long serialVersionUID = 1L;
 
     private final String file;
     private final String where;

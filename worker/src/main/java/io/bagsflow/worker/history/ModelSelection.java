@@ -12,6 +12,8 @@ public final class ModelSelection {
 
     /** An id that is neither a model nor a run, or a run without models yet. */
     public static final class UnknownIdException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         public UnknownIdException(String message) {
             super(message);
         }
