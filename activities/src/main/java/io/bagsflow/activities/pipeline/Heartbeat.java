@@ -2,6 +2,7 @@ package io.bagsflow.activities.pipeline;
 
 import io.temporal.activity.ActivityExecutionContext;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ import java.util.Map;
  */
 final class Heartbeat implements AutoCloseable {
 
+    /** At most this long between beats; shorter when the heartbeat timeout is short (see {@link #keepAliveMillis}). */
     private static final long KEEP_ALIVE_MILLIS = 5_000;
 
     private final ActivityExecutionContext context;
@@ -25,10 +27,11 @@ final class Heartbeat implements AutoCloseable {
             ticker = null;
             return;
         }
+        long every = keepAliveMillis(context.getInfo().getHeartbeatTimeout());
         ticker = new Thread(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(KEEP_ALIVE_MILLIS);
+                    Thread.sleep(every);
                     context.heartbeat(new LinkedHashMap<>(lastDetails));
                 }
             } catch (InterruptedException stopped) {
@@ -39,6 +42,18 @@ final class Heartbeat implements AutoCloseable {
         }, "heartbeat-" + name);
         ticker.setDaemon(true);
         ticker.start();
+    }
+
+    /**
+     * A third of the heartbeat timeout, at most {@link #KEEP_ALIVE_MILLIS}: a fixed 5 s beat could not keep alive an
+     * activity whose timeout is shorter (specs allow 2 s), so a slow first step on a loaded machine looked like a lost
+     * worker. A third leaves room for the SDK's throttling (at most every 2 s) and one late beat.
+     */
+    static long keepAliveMillis(Duration heartbeatTimeout) {
+        if (heartbeatTimeout == null || heartbeatTimeout.isZero() || heartbeatTimeout.isNegative()) {
+            return KEEP_ALIVE_MILLIS;
+        }
+        return Math.max(250, Math.min(KEEP_ALIVE_MILLIS, heartbeatTimeout.toMillis() / 3));
     }
 
     /** Heartbeats these details now; throws if Temporal cancelled the activity. */
