@@ -66,6 +66,8 @@ class ReadmeExamplesTest {
             Map.entry("./bagsflow bench detector --preset small --iterations 200 --methods \"\" --threads 2",
                     "trains the small detector for a minute: a benchmark; BenchDetectorCommandTest runs the tiny form"),
             Map.entry("./bagsflow bench detector", "trains the small detector for minutes: a benchmark, not a test"),
+            Map.entry("./bagsflow bench fanout --preset small --threads-per-worker 1", "trains the small detector "
+                    + "on one thread for minutes: a benchmark; BenchFanoutCommandTest runs it on tiny"),
             Map.entry("BAGSFLOW_JAVA_OPTS=-Xmx4g ./bagsflow bench eval --scale lvis-val --repeats 1",
                     "evaluates 6 million detections in a 4 GiB heap: a benchmark, not a test (`bench eval` runs here)"),
             Map.entry("./bagsflow pipeline start small.json --wait", "the manual PostgreSQL-restart check: a small run "
