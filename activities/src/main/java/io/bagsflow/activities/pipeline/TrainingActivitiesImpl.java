@@ -168,11 +168,11 @@ public class TrainingActivitiesImpl implements TrainingActivities {
      * them even when the last heartbeat of a killed worker never reached Temporal.
      */
     private Path resumeCheckpoint(Stage stage, String part, Attempt attempt) throws IOException {
-        List<StorageRepository.Checkpoint> candidates = runner.storage().resumableCheckpoints(stage.name(), part,
+        List<StorageRepository.CheckpointRecord> candidates = runner.storage().resumableCheckpoints(stage.name(), part,
                 attempt.stageKey(), attempt.id());
         Path file = attempt.workDir().resolve("resume.zip");
         Files.createDirectories(file.getParent());
-        for (StorageRepository.Checkpoint k : candidates) {
+        for (StorageRepository.CheckpointRecord k : candidates) {
             if (!runner.store().exists(k.sha256())) {
                 continue;
             }

@@ -1,7 +1,8 @@
 package io.bagsflow.worker.pipeline;
 
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.RunStateRepository;
-import io.bagsflow.db.RunStateRepository.OpenAttempt;
+import io.bagsflow.db.StageAttempt;
 import io.bagsflow.worker.WorkerIdentity;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.PendingActivityState;
@@ -53,12 +54,15 @@ public final class RunReconciler implements AutoCloseable {
     private final WorkflowClient client;
     private final PipelineLauncher launcher;
     private final RunStateRepository state;
+    private final AttemptRepository attempts;
     private ScheduledExecutorService timer;
 
-    public RunReconciler(WorkflowClient client, PipelineLauncher launcher, RunStateRepository state) {
+    public RunReconciler(WorkflowClient client, PipelineLauncher launcher, RunStateRepository state,
+                         AttemptRepository attempts) {
         this.client = client;
         this.launcher = launcher;
         this.state = state;
+        this.attempts = attempts;
     }
 
     /** Reconciles now and then every {@code periodSeconds} in the background, until closed. */
@@ -111,8 +115,8 @@ public final class RunReconciler implements AutoCloseable {
 
     private List<Outcome> restartLost(String runId) {
         List<Outcome> out = new ArrayList<>();
-        for (OpenAttempt a : state.runningAttempts(runId)) {
-            if (state.failIfRunning(a.id(), "WorkerLost", "worker lost when up stopped: " + a.worker()
+        for (StageAttempt a : attempts.runningAttempts(runId)) {
+            if (attempts.failAttempt(a.id(), "WorkerLost", "worker lost when up stopped: " + a.worker()
                     + " was running it and Temporal no longer knows the run")) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
             }
@@ -153,8 +157,8 @@ public final class RunReconciler implements AutoCloseable {
                 holders.add(worker);
             }
         }
-        for (OpenAttempt a : state.runningAttempts(runId)) {
-            if (!holders.contains(a.worker()) && state.failIfRunning(a.id(), "WorkerLost",
+        for (StageAttempt a : attempts.runningAttempts(runId)) {
+            if (!holders.contains(a.worker()) && attempts.failAttempt(a.id(), "WorkerLost",
                     "worker lost: " + a.worker() + (isDeadLocalProcess(a.worker()) ? " is no longer running"
                             : " stopped heartbeating"))) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
@@ -189,7 +193,7 @@ public final class RunReconciler implements AutoCloseable {
         return ProcessHandle.of(Long.parseLong(m.group(1))).map(h -> !h.isAlive()).orElse(true);
     }
 
-    private static String part(OpenAttempt a) {
+    private static String part(StageAttempt a) {
         return a.part().isEmpty() ? "" : "/" + a.part();
     }
 

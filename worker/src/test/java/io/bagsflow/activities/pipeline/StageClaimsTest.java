@@ -1,6 +1,7 @@
 package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.Database;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
@@ -45,6 +46,7 @@ class StageClaimsTest {
     private final Database db = Database.open(endpoints.postgres().jdbcUrl(), endpoints.postgres().user(),
             endpoints.postgres().password());
     private final RunRepository runs = new RunRepository(db);
+    private final AttemptRepository attempts = new AttemptRepository(db);
     private final ArtifactStore store = ArtifactStore.connect(endpoints.s3().endpoint(), endpoints.s3().accessKey(),
             endpoints.s3().secretKey(), endpoints.s3().bucket());
     private final StageClaims claims = new StageClaims(new StageClaimRepository(db), Duration.ofSeconds(30),
@@ -67,7 +69,7 @@ class StageClaimsTest {
     @Test
     void theSecondRunWaitsForTheFirstAttemptAndReusesIt(@TempDir Path work) throws Exception {
         String key = "claims-test-" + UUID.randomUUID();
-        StageRunner runner = new StageRunner(runs, store, "claims-worker", work, claims);
+        StageRunner runner = new StageRunner(db, store, "claims-worker", work, claims);
         AtomicInteger computed = new AtomicInteger();
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -88,7 +90,7 @@ class StageClaimsTest {
         // B is in flight while A computes: it must not start an attempt of its own
         Thread.sleep(1000);
         assertFalse(b.isDone());
-        assertEquals(List.of(), runs.findCompletedAttempts(runB, "TRAIN_BASE"));
+        assertEquals(List.of(), attempts.findCompletedAttempts(runB, "TRAIN_BASE"));
         release.countDown();
 
         StageResult first = a.get(30, TimeUnit.SECONDS);
@@ -98,7 +100,7 @@ class StageClaimsTest {
         assertTrue(second.reused());
         ArtifactRef out = first.outputs().get("out");
         assertEquals(out, second.outputs().get("out"));
-        StageAttempt reused = runs.findAttempt(second.attemptId()).orElseThrow();
+        StageAttempt reused = attempts.findAttempt(second.attemptId()).orElseThrow();
         assertEquals("REUSED", reused.status());
         assertEquals(first.attemptId(), reused.reusedAttemptId());
         assertTrue(new StageClaimRepository(db).find(key).isEmpty(), "the claim is gone once the work is done");
@@ -107,7 +109,7 @@ class StageClaimsTest {
     @Test
     void whenTheHolderFailsTheWaiterDoesTheWork(@TempDir Path work) throws Exception {
         String key = "claims-test-" + UUID.randomUUID();
-        StageRunner runner = new StageRunner(runs, store, "claims-worker", work, claims);
+        StageRunner runner = new StageRunner(db, store, "claims-worker", work, claims);
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         StageRunner.Work failing = attempt -> {
@@ -133,6 +135,6 @@ class StageClaimsTest {
         assertThrows(Exception.class, () -> a.get(30, TimeUnit.SECONDS));
         StageResult second = b.get(30, TimeUnit.SECONDS);
         assertFalse(second.reused(), "nothing finished to reuse: the waiter computed it");
-        assertEquals("SUCCEEDED", runs.findAttempt(second.attemptId()).orElseThrow().status());
+        assertEquals("SUCCEEDED", attempts.findAttempt(second.attemptId()).orElseThrow().status());
     }
 }
