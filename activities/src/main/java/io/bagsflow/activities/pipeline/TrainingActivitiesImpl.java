@@ -12,9 +12,9 @@ import io.bagsflow.ml.detector.ClassifierRetrainer;
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.Inference;
 import io.bagsflow.ml.detector.RetrainMethod;
-import io.bagsflow.ml.detector.TrainingListener;
+import io.bagsflow.ml.detector.TrainingHooks;
+import io.bagsflow.ml.detector.TrainingOutcome;
 import io.bagsflow.ml.detector.TrainingProgress;
-import io.bagsflow.ml.detector.TrainingResult;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
@@ -71,7 +71,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
             Path images = cache.images(a.get(IMAGES));
             Path resume = resumeCheckpoint(Stage.TRAIN_BASE, "base", attempt);
-            TrainingResult result = BaseTrainer.train(config, train, images, attempt.workDir().resolve("train"),
+            TrainingOutcome result = BaseTrainer.train(config, train, images, attempt.workDir().resolve("train"),
                     resume, listener(attempt, "base", config.iterations()));
             finished(attempt, config.iterations(), result);
             return trainedOutputs(attempt, "base", result);
@@ -95,7 +95,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             Path images = cache.images(a.get(IMAGES));
             BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
             Path baseCheckpoint = cache.file(base.checkpoint());
-            TrainingResult result = ClassifierRetrainer.retrain(method, config, baseCheckpoint, groups, train, images,
+            TrainingOutcome result = ClassifierRetrainer.retrain(method, config, baseCheckpoint, groups, train, images,
                     attempt.workDir().resolve("retrain"), listener(attempt, kind, config.retrainIterations()));
             finished(attempt, config.retrainIterations(), result);
             return trainedOutputs(attempt, kind, result);
@@ -128,9 +128,9 @@ public class TrainingActivitiesImpl implements TrainingActivities {
      * Reports progress to Temporal and PostgreSQL; stores every periodic checkpoint and notes it in the attempt's
      * progress before going on. The final checkpoint ({@code iteration >= total}) is the stage's output instead.
      */
-    private static TrainingListener listener(Attempt attempt, String part, int totalIterations) {
+    private static TrainingHooks listener(Attempt attempt, String part, int totalIterations) {
         long t0 = System.nanoTime();
-        return new TrainingListener() {
+        return new TrainingHooks() {
             @Override
             public void onProgress(TrainingProgress p) {
                 Map<String, Object> details = new LinkedHashMap<>();
@@ -188,7 +188,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
     }
 
     /** The last state of a finished training: every step done, the final loss. */
-    private static void finished(Attempt attempt, int total, TrainingResult result) {
+    private static void finished(Attempt attempt, int total, TrainingOutcome result) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("step", total);
         details.put("total", total);
@@ -198,7 +198,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         attempt.progress(details);
     }
 
-    private static Map<String, ArtifactRef> trainedOutputs(Attempt attempt, String kind, TrainingResult result)
+    private static Map<String, ArtifactRef> trainedOutputs(Attempt attempt, String kind, TrainingOutcome result)
             throws IOException {
         Map<String, ArtifactRef> out = new LinkedHashMap<>();
         out.put("checkpoint/" + kind, attempt.upload(result.checkpoint(), "application/zip"));

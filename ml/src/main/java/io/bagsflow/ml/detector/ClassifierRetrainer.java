@@ -8,7 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.RepeatFactors;
 import io.bagsflow.ml.dataset.CategoryStatistics;
-import io.bagsflow.ml.detector.data.Batch;
+import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.data.ImageSampler;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.model.Classifier;
@@ -50,11 +50,11 @@ public final class ClassifierRetrainer {
      * @param groups     the BAGS grouping (required for {@link RetrainMethod#BAGS}, ignored otherwise)
      * @return the checkpoint {@code workDir/retrain-<method>-final.zip}
      */
-    public static TrainingResult retrain(RetrainMethod method, DetectorConfig config, Path baseCheckpoint,
+    public static TrainingOutcome retrain(RetrainMethod method, DetectorConfig config, Path baseCheckpoint,
                                          BagsGroups groups, LvisDataset train, Path imagesDir, Path workDir,
-                                         TrainingListener listener) {
+                                         TrainingHooks listener) {
         long started = System.nanoTime();
-        TrainingListener hooks = listener != null ? listener : TrainingListener.NONE;
+        TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
         if (baseState.classifier().grouped()) {
             throw new IllegalArgumentException(baseCheckpoint + ": has a grouped classifier; retraining starts from "
@@ -80,7 +80,7 @@ public final class ClassifierRetrainer {
                     effective.retrainIterations(), detector.categoryIds(), next.layout(), run.skipped, run.curve,
                     effective), retrained.params(), null);
             hooks.onCheckpoint(out, effective.retrainIterations());
-            return new TrainingResult(out, run.curve, run.skipped, run.imagesPerSecond(),
+            return new TrainingOutcome(out, run.curve, run.skipped, run.imagesPerSecond(),
                     (System.nanoTime() - started) / 1e9);
         }
     }
@@ -146,14 +146,14 @@ public final class ClassifierRetrainer {
         private final Classifier classifier;
         private final ImageStore images;
         private final ImageSampler sampler;
-        private final TrainingListener hooks;
+        private final TrainingHooks hooks;
         private final List<LossPoint> curve = new ArrayList<>();
         private int skipped;
         private long stepNanos;
         private long stepImages;
 
         Run(RetrainMethod method, DetectorConfig config, Detector detector, Classifier classifier,
-            ImageStore images, ImageSampler sampler, TrainingListener hooks) {
+            ImageStore images, ImageSampler sampler, TrainingHooks hooks) {
             this.method = method;
             this.config = config;
             this.detector = detector;
@@ -230,8 +230,8 @@ public final class ClassifierRetrainer {
                     for (int k = 0; k < flips.length; k++) {
                         flips[k] = config.retrainFlip() && rng.nextBoolean();
                     }
-                    TwoStageForward.Sampled sampled = forward.frozenRoiFeatures(step, Batch.of(images, picked, flips),
-                            rng);
+                    TwoStageForward.Sampled sampled = forward.frozenRoiFeatures(step,
+                            ImageBatch.of(images, picked, flips), rng);
                     features = sampled.features();
                     labels = sampled.rois().labels();
                     valid = sampled.rois().valid();

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.bagsflow.ml.detector.boxes.DetectionPostprocessor;
 import io.bagsflow.ml.detector.boxes.ProposalGenerator;
-import io.bagsflow.ml.detector.data.Batch;
+import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.Parameters;
@@ -38,7 +38,7 @@ public final class Inference {
      * @param images   the images to detect in (their annotations, if any, are not used)
      * @param listener optional: progress per batch, {@code iteration} counting images
      */
-    public static LvisResults predict(Path checkpoint, LvisDataset images, Path imagesDir, TrainingListener listener) {
+    public static LvisResults predict(Path checkpoint, LvisDataset images, Path imagesDir, TrainingHooks listener) {
         return predict(checkpoint, null, images, imagesDir, listener);
     }
 
@@ -47,8 +47,8 @@ public final class Inference {
      * NMS, detections and proposals per image, batch size); the model is the checkpoint's.
      */
     public static LvisResults predict(Path checkpoint, DetectorConfig settings, LvisDataset images, Path imagesDir,
-                                      TrainingListener listener) {
-        TrainingListener hooks = listener != null ? listener : TrainingListener.NONE;
+                                      TrainingHooks listener) {
+        TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
         DetectorConfig stored = Checkpoint.readState(checkpoint).config();
         DetectorConfig config = settings == null ? stored : stored.withRuntimeFrom(settings);
         try (NDManager root = DetectorRuntime.manager(config);
@@ -75,7 +75,7 @@ public final class Inference {
                     c.maxDetections());
         }
 
-        LvisResults predict(NDManager root, ImageStore store, TrainingListener hooks) {
+        LvisResults predict(NDManager root, ImageStore store, TrainingHooks hooks) {
             DetectorConfig c = detector.config();
             int batchSize = c.inferenceBatchSize();
             LvisResults.Builder out = LvisResults.builder();
@@ -89,7 +89,7 @@ public final class Inference {
                     indices[k] = start + Math.min(k, b - 1);
                 }
                 try (NDManager step = root.newSubManager()) {
-                    detectBatch(step, store, Batch.of(store, indices, new boolean[indices.length]), b, out);
+                    detectBatch(step, store, ImageBatch.of(store, indices, new boolean[indices.length]), b, out);
                 }
                 int done = start + b;
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -100,7 +100,7 @@ public final class Inference {
         }
 
         /** Detects in every image of the batch and adds the first {@code keep} images' detections to out. */
-        private void detectBatch(NDManager m, ImageStore store, Batch batch, int keep, LvisResults.Builder out) {
+        private void detectBatch(NDManager m, ImageStore store, ImageBatch batch, int keep, LvisResults.Builder out) {
             Parameters p = detector.params();
             int b = batch.count();
             int r = detector.config().rpnPostNmsTest();
