@@ -5,6 +5,7 @@ import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.StoredArtifact;
 import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.StorageRepository;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 
 import java.io.UncheckedIOException;
@@ -26,7 +27,7 @@ import java.util.Map;
  */
 public final class Attempt {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.strict();
     /** The keys every stored progress has, in this order. */
     public static final List<String> PROGRESS_KEYS = List.of("step", "total", "loss", "checkpoint_iteration");
 

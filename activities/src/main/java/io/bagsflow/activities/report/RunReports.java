@@ -19,6 +19,7 @@ import io.bagsflow.db.StageAttempt;
 import io.bagsflow.ml.dataset.DatasetManifest;
 import io.bagsflow.ml.dataset.ManifestCategory;
 import io.bagsflow.ml.detector.ClassifierWeightNorms;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.report.HtmlReport;
 import io.bagsflow.ml.report.ReportModel;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
@@ -40,7 +41,7 @@ import java.util.Optional;
  */
 public final class RunReports {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.strict();
 
     private final RunRepository runs;
     private final AttemptRepository attempts;

@@ -1,13 +1,12 @@
 package io.bagsflow.ml.detector;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.eval.LvisEvaluator;
 import io.bagsflow.ml.eval.LvisMetrics;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
@@ -233,7 +232,7 @@ public final class DetectorBenchmark {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
+        JsonMappers.indenting(JsonMappers.strict()).writeValue(file.toFile(), doc);
     }
 
     /** VmHWM of this process in kB, or -1 where /proc is not available. */

@@ -1,9 +1,8 @@
 package io.bagsflow.ml.detector;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bagsflow.ml.io.JsonMappers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,9 +115,7 @@ public record DetectorConfig(
         Integer maxDetections,
         Integer inferenceBatchSize) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = JsonMappers.indenting(JsonMappers.strict());
 
     public DetectorConfig {
         preset = or(preset, "small");
