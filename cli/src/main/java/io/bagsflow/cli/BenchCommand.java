@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: speed and memory targets are measured here, never in unit tests.",
-        subcommands = {BenchCommand.Eval.class, BenchCommand.Detector.class})
+        subcommands = {BenchCommand.Eval.class, BenchCommand.Detector.class, BenchCommand.Fanout.class,
+                BenchStartupCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -22,7 +23,8 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: eval, detector");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: eval, detector, fanout, "
+                + "startup");
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -117,6 +119,62 @@ final class BenchCommand implements Runnable {
             } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "bad benchmark option: " + e.getMessage());
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "fanout", mixinStandardHelpOptions = true,
+            description = {"FINETUNE_BAGS of one run fanned out over GPU worker processes: starts `up --queues cpu` "
+                    + "on a fresh home and, for each count in --workers, that many `worker --queues gpu` processes "
+                    + "of the same size (--threads-per-worker), then times the stage's parts from the run's records. "
+                    + "The first round trains the base model; later rounds recompute only the fine-tune parts.",
+                "Prints one line per round and a table with each round's time against the first."})
+    static final class Fanout implements Callable<Integer> {
+
+        @Option(names = "--preset", defaultValue = "small", description = "synthetic preset (default small)")
+        String preset;
+
+        @Option(names = "--seed", defaultValue = "7", paramLabel = "N", description = "dataset and training seed "
+                + "(default 7)")
+        long seed;
+
+        @Option(names = "--generations", defaultValue = "bags,control,crt,rfs", split = ",", paramLabel = "KINDS",
+                description = "generation-1 models, one fine-tune part each (default bags,control,crt,rfs)")
+        List<String> generations;
+
+        @Option(names = "--workers", defaultValue = "1,2", split = ",", paramLabel = "N,M",
+                description = "worker process counts to time, the first one the reference (default 1,2)")
+        List<Integer> workers;
+
+        @Option(names = "--threads-per-worker", paramLabel = "N", description = "PyTorch threads of every worker "
+                + "process (default: the cores divided by the largest worker count, at least 1)")
+        Integer threadsPerWorker;
+
+        @Option(names = "--iterations", paramLabel = "N", description = "base training iterations (default: the "
+                + "preset's)")
+        Integer iterations;
+
+        @Option(names = "--home", paramLabel = "DIR", description = "BAGSFLOW_HOME of the benchmark's own services "
+                + "(default: a new temporary folder)")
+        Path home;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (workers.isEmpty() || workers.stream().anyMatch(n -> n < 1 || n > 16)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--workers: counts from 1 to 16");
+            }
+            int most = workers.stream().mapToInt(Integer::intValue).max().orElse(1);
+            int threads = threadsPerWorker != null ? threadsPerWorker
+                    : Math.max(1, Runtime.getRuntime().availableProcessors() / most);
+            if (threads < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--threads-per-worker must be at least 1");
+            }
+            Path dir = home != null ? home : Files.createTempDirectory("bagsflow-fanout-");
+            FanoutBenchmark.run(new FanoutBenchmark.Options(preset, seed, generations, workers, threads, iterations,
+                    dir), spec.commandLine().getOut());
             return ExitCodes.OK;
         }
     }

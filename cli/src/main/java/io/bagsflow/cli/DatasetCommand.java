@@ -42,7 +42,8 @@ final class DatasetCommand implements Runnable {
                     + "DIR/images/*.png. Same preset and seed give identical bytes.")
     static final class Synth implements Callable<Integer> {
 
-        @Option(names = "--preset", defaultValue = "small", description = "tiny, small or medium (default small)")
+        @Option(names = "--preset", defaultValue = "small",
+                description = "tiny, small, small-lvis or medium (default small)")
         String preset;
 
         @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")

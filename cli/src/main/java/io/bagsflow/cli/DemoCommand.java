@@ -9,6 +9,7 @@ import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.workflows.TaskQueues;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -72,8 +73,8 @@ final class DemoCommand implements Callable<Integer> {
                     + preset + "\", \"seed\": " + seed + "}}}"), null, null);
             out.println("run " + runId + ": synthetic " + preset + " dataset, seed " + seed);
             RunProgress progress = new RunProgress(cli, runId, Terminal.isTerminal());
-            String status = progress.follow(out);
-            if (!status.equals("SUCCEEDED")) {
+            RunStatus status = progress.follow(out);
+            if (status != RunStatus.SUCCEEDED) {
                 out.println("see `./bagsflow runs show " + runId + "` (with `./bagsflow up` running)");
                 return ExitCodes.FAILURE;
             }

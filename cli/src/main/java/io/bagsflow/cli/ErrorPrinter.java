@@ -1,7 +1,6 @@
 package io.bagsflow.cli;
 
-import io.bagsflow.activities.pipeline.InvalidInputException;
-import io.bagsflow.ml.lvis.LvisFormatException;
+import io.bagsflow.ml.BadInputException;
 import io.bagsflow.worker.config.ConfigurationException;
 import io.bagsflow.worker.config.Redaction;
 import io.grpc.Status;
@@ -24,8 +23,8 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
         if (e instanceof UserError u) {
             message = u.getMessage();
             hint = u.hint();
-        } else if (e instanceof ConfigurationException || e instanceof LvisFormatException
-                || e instanceof InvalidInputException) {
+        } else if (e instanceof ConfigurationException || e instanceof BadInputException) {
+            // the message names the file, record or setting and what is wrong: a stack trace would not help
             message = e.getMessage();
         } else if (temporalUnavailable(e)) {
             message = "Temporal is unreachable: " + describe(e);

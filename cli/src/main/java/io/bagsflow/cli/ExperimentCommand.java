@@ -12,7 +12,10 @@ import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
+import io.bagsflow.workflows.experiment.CellStatus;
 import io.bagsflow.workflows.experiment.ExperimentSpec;
+import io.bagsflow.workflows.experiment.ExperimentStatus;
+import io.bagsflow.workflows.pipeline.StageStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -82,7 +85,7 @@ final class ExperimentCommand implements Runnable {
                 }
                 ExperimentView view = find(services, id);
                 spec.commandLine().getOut().println("experiment " + id + " started: " + view.cells().size() + " cells");
-                String status = follow(services, id, spec.commandLine().getOut());
+                ExperimentStatus status = follow(services, id, spec.commandLine().getOut());
                 spec.commandLine().getOut().println("experiment " + id + " " + status);
                 List<ExperimentSummary.Row> rows = history(services).summary(id);
                 if (!rows.isEmpty()) {
@@ -90,12 +93,12 @@ final class ExperimentCommand implements Runnable {
                     spec.commandLine().getOut().print(ExperimentTable.text(rows));
                 }
                 spec.commandLine().getOut().println(id);
-                return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;
+                return status == ExperimentStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILURE;
             }
         }
 
         /** Polls PostgreSQL; prints a cell's line each time its run's state or stage changes. */
-        private static String follow(CliServices services, String id, PrintWriter out) {
+        private static ExperimentStatus follow(CliServices services, String id, PrintWriter out) {
             Map<Integer, String> printed = new HashMap<>();
             while (true) {
                 ExperimentView view = find(services, id);
@@ -109,21 +112,21 @@ final class ExperimentCommand implements Runnable {
                         printed.put(i, line);
                     }
                 }
-                if (!view.status().equals("RUNNING")) {
+                if (view.status() != ExperimentStatus.RUNNING) {
                     return view.status();
                 }
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return "RUNNING";
+                    return ExperimentStatus.RUNNING;
                 }
             }
         }
 
         /** " TRAIN_BASE RUNNING" for a running cell: its latest stage that started. */
         private static String stage(CliServices services, CellView c) {
-            if (!c.status().equals("RUNNING") && !c.status().equals("WAITING_FOR_RETRY")) {
+            if (c.status() != CellStatus.RUNNING && c.status() != CellStatus.WAITING_FOR_RETRY) {
                 return "";
             }
             RunView run = services.history().show(c.runId()).orElse(null);
@@ -132,7 +135,7 @@ final class ExperimentCommand implements Runnable {
             }
             StageView latest = null;
             for (StageView s : run.stages()) {
-                if (!s.status().equals("PENDING")) {
+                if (s.status() != StageStatus.PENDING) {
                     latest = s;
                 }
             }

@@ -17,7 +17,7 @@ public final class Main {
 
     /** Runs the command line and returns its exit code: 0 ok, 1 failure, 2 usage error. */
     public static int run(String... args) {
-        return execute(BagsflowCommand.commandLine(), args);
+        return execute(BagsflowCommand.commandLine(args), args);
     }
 
     /** Runs the command line with this configuration instead of the process environment (for tests). */
@@ -33,7 +33,7 @@ public final class Main {
         EnvironmentConfig before = CliEnvironment.get();
         CliEnvironment.set(env);
         try {
-            CommandLine cli = BagsflowCommand.commandLine();
+            CommandLine cli = BagsflowCommand.commandLine(args);
             cli.setOut(out);
             cli.setErr(err);
             return execute(cli, args);

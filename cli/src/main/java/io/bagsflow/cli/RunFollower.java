@@ -1,5 +1,7 @@
 package io.bagsflow.cli;
 
+import io.bagsflow.workflows.pipeline.RunStatus;
+
 import java.io.PrintWriter;
 
 /**
@@ -16,7 +18,7 @@ final class RunFollower {
     static int follow(CliServices services, String runId, PrintWriter out) {
         Thread detach = new Thread(() -> printDetached(runId, out), "bagsflow-detach");
         Runtime.getRuntime().addShutdownHook(detach);
-        String status;
+        RunStatus status;
         RunProgress progress = new RunProgress(services, runId, Terminal.isTerminal());
         try {
             status = progress.follow(out);
@@ -27,12 +29,12 @@ final class RunFollower {
                 // the hook runs (or ran): the JVM is exiting on Ctrl-C or SIGTERM
             }
         }
-        if (status.equals("SUCCEEDED")) {
+        if (status == RunStatus.SUCCEEDED) {
             progress.printTimings(out);
         }
         out.println(runId);
         out.flush();
-        return status.equals("SUCCEEDED") ? ExitCodes.OK : ExitCodes.FAILURE;
+        return status == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
     /** Ends the progress line and says that the run goes on without us. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
+import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.workflows.pipeline.StageStatus;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -37,7 +39,7 @@ final class RunProgress {
     }
 
     /** Returns the run's status when it stopped: SUCCEEDED, FAILED, ABORTED or WAITING_FOR_RETRY. */
-    String follow(PrintWriter out) {
+    RunStatus follow(PrintWriter out) {
         String barStage = null;
         ProgressBar bar = null;
         try {
@@ -45,7 +47,7 @@ final class RunProgress {
                 RunView view = services.history().show(runId).orElseThrow();
                 last = view;
                 for (StageView stage : view.stages()) {
-                    if (stage.status().equals("PENDING")) {
+                    if (stage.status() == StageStatus.PENDING) {
                         continue;
                     }
                     if (!stage.stage().equals(barStage) && isActiveOrNew(stage, barStage, view)) {
@@ -63,7 +65,7 @@ final class RunProgress {
                         update(bar, stage, latest);
                     }
                 }
-                if (!view.status().equals("RUNNING")) {
+                if (view.status() != RunStatus.RUNNING) {
                     if (bar != null) {
                         bar.close();
                     }
@@ -77,7 +79,7 @@ final class RunProgress {
             if (bar != null) {
                 bar.close();
             }
-            return "RUNNING";
+            return RunStatus.RUNNING;
         }
     }
 
@@ -107,14 +109,14 @@ final class RunProgress {
 
     private static void update(ProgressBar bar, StageView stage, AttemptView latest) {
         switch (stage.status()) {
-            case "SUCCEEDED", "REUSED" -> {
+            case SUCCEEDED, REUSED -> {
                 bar.maxHint(Math.max(bar.getMax(), 1));
                 bar.stepTo(bar.getMax());
-                bar.setExtraMessage(stage.status().equals("REUSED") ? "reused" : "done");
+                bar.setExtraMessage(stage.status() == StageStatus.REUSED ? "reused" : "done");
                 return;
             }
-            case "FAILED" -> {
-                bar.setExtraMessage("FAILED");
+            case FAILED -> {
+                bar.setExtraMessage(StageStatus.FAILED.name());
                 return;
             }
             default -> { }
@@ -149,8 +151,8 @@ final class RunProgress {
     private void printEnd(RunView view, PrintWriter out) {
         out.println();
         out.println("run " + runId + " " + view.status());
-        if (view.status().equals("WAITING_FOR_RETRY")) {
-            view.stages().stream().filter(s -> s.status().equals("FAILED")).findFirst().ifPresent(s -> {
+        if (view.status() == RunStatus.WAITING_FOR_RETRY) {
+            view.stages().stream().filter(s -> s.status() == StageStatus.FAILED).findFirst().ifPresent(s -> {
                 String error = s.attempts().isEmpty() ? "" : s.attempts().get(s.attempts().size() - 1).error();
                 out.println(s.stage() + " failed: " + error);
                 out.println("fix the cause, then: ./bagsflow stage retry " + runId + " [--set key=value ...]");

@@ -1,6 +1,7 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.db.RunFilter;
+import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.RunViews.AttemptView;
@@ -25,6 +26,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -174,7 +176,8 @@ final class RunsCommand implements Callable<Integer> {
             }
             if (!v.evaluations().isEmpty()) {
                 out.println();
-                List<String> keys = List.of("AP", "AP50", "AP75", "APr", "APc", "APf", "AR@300");
+                List<String> keys = new ArrayList<>(LvisMetrics.HEADLINE);
+                keys.add(LvisMetrics.AR);
                 String[] header = new String[keys.size() + 1];
                 header[0] = "model";
                 for (int i = 0; i < keys.size(); i++) {

@@ -1,6 +1,8 @@
 package io.bagsflow.cli;
 
+import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.workflows.pipeline.StageStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -87,7 +89,7 @@ final class StageCommand implements Runnable {
         private void awaitRetryStarted(CliServices services) {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (System.nanoTime() < deadline
-                    && services.runs().findRun(runId).orElseThrow().status().equals("WAITING_FOR_RETRY")) {
+                    && services.runs().findRun(runId).orElseThrow().status() == RunStatus.WAITING_FOR_RETRY) {
                 try {
                     Thread.sleep(200);
                 } catch (InterruptedException e) {
@@ -114,7 +116,7 @@ final class StageCommand implements Runnable {
             String name = failed.name();
             var view = services.history().show(runId).orElseThrow(() -> new UserError("unknown run " + runId,
                     "list runs with `./bagsflow runs list`"));
-            var failedNames = view.stages().stream().filter(s -> s.status().equals("FAILED")).map(s -> s.stage())
+            var failedNames = view.stages().stream().filter(s -> s.status() == StageStatus.FAILED).map(s -> s.stage())
                     .toList();
             if (!failedNames.contains(name)) {
                 throw new UserError("stage " + name + " of " + runId + " has not failed (failed: " + failedNames + ")",

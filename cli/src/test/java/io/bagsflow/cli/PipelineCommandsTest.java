@@ -3,6 +3,7 @@ package io.bagsflow.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.Eventually;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.workflows.TaskQueues;
@@ -20,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -155,10 +157,8 @@ class PipelineCommandsTest {
             }
         });
         reader.start();
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!out.toString().contains("TRAIN_BASE") && System.nanoTime() < deadline && p.isAlive()) {
-            Thread.sleep(100);
-        }
+        Eventually.await(Duration.ofMinutes(2), () -> out.toString().contains("TRAIN_BASE") || !p.isAlive(),
+                "the progress shows training");
         assertTrue(out.toString().contains("TRAIN_BASE"), "never got to training: " + out);
         String runId = out.toString().lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow().split(" ")[1];
 

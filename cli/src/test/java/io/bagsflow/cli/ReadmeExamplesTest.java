@@ -6,6 +6,7 @@ import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.ml.synth.SyntheticSummary;
 import io.bagsflow.ml.testing.LvisGolden;
 import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.Eventually;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.StateFile;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -33,7 +35,6 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every {@code ./bagsflow} command line of the README (in shell code blocks and in inline code) and every
@@ -240,15 +241,10 @@ class ReadmeExamplesTest {
             CommandOutput start = CommandOutput.run(env, "pipeline", "start", spec.toString());
             assertEquals(0, start.exitCode(), start.err());
             String runId = start.lastLine();
-            long deadline = System.nanoTime() + 120_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                CommandOutput show = CommandOutput.run(env, "runs", "show", runId, "--json");
-                if (JSON.readTree(show.out()).path("status").asText().equals("WAITING_FOR_RETRY")) {
-                    return new WaitingRun(runId, data.val(), good);
-                }
-                Thread.sleep(300);
-            }
-            return fail("run " + runId + " did not wait for a retry within 2 minutes");
+            Eventually.await(Duration.ofMinutes(2), () -> JSON.readTree(CommandOutput.run(env, "runs", "show", runId,
+                    "--json").out()).path("status").asText().equals("WAITING_FOR_RETRY"),
+                    "run " + runId + " waits for a retry");
+            return new WaitingRun(runId, data.val(), good);
         }
 
         void fix() throws Exception {

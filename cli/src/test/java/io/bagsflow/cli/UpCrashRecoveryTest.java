@@ -2,6 +2,7 @@ package io.bagsflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.worker.Eventually;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.embedded.TemporalCli;
 import org.junit.jupiter.api.Assumptions;
@@ -16,6 +17,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,23 +104,14 @@ class UpCrashRecoveryTest {
         return attempts.size() == 0 ? JSON.createObjectNode() : attempts.get(attempts.size() - 1);
     }
 
-    /** Polls `runs show RUN --json` until the condition holds. */
+    /** Polls `runs show RUN --json` until the condition holds (null: the command failed, say while up restarts). */
     private static JsonNode waitFor(Map<String, String> env, String runId, Predicate<JsonNode> condition,
-                                    int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
+                                    int seconds) {
+        return Eventually.await(Duration.ofSeconds(seconds), () -> {
             CommandOutput show = CommandOutput.run(env, "runs", "show", runId, "--json");
-            if (show.exitCode() == 0) {
-                last = JSON.readTree(show.out());
-                if (condition.test(last)) {
-                    return last;
-                }
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("run " + runId + " did not get there in " + seconds + " s: "
-                + (last == null ? "no answer" : last.toPrettyString()));
+            return show.exitCode() == 0 ? JSON.readTree(show.out()) : null;
+        }, v -> v != null && condition.test(v), "run " + runId + " gets there",
+                v -> v == null ? "no answer" : v.toPrettyString());
     }
 
     /** `bagsflow up` in a process of its own on a home. */

@@ -134,7 +134,9 @@ class UsageTest {
         Files.copy(launcher(), root.resolve("bagsflow"));
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path args = dir.resolve("mvn-args");
-        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho \"$@\" > '" + args + "'\nexit 3\n");
+        Path opts = dir.resolve("maven-opts");
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho \"$@\" > '" + args + "'\necho \"$MAVEN_OPTS\" > '" + opts
+                + "'\nexit 3\n");
         bin.resolve("mvn").toFile().setExecutable(true);
         ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bagsflow").toString(), "--version")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile());
@@ -144,6 +146,8 @@ class UsageTest {
         assertEquals(3, p.exitValue(), "the launcher stops when the build fails");
         List<String> mvnArgs = List.of(Files.readString(args).strip().split(" "));
         assertTrue(mvnArgs.contains("-B") && mvnArgs.contains("-Dstyle.color=never"), mvnArgs.toString());
+        // Maven 3.8 writes ESC[0m as it exits even with both of those, unless its console library is told not to
+        assertTrue(Files.readString(opts).contains("-Djansi.noreset=true"), Files.readString(opts));
         assertFalse(Files.readString(dir.resolve("log")).contains("\u001b["), "ANSI codes in the log");
     }
 

@@ -1,16 +1,20 @@
 package io.bagsflow.db;
 
+import io.bagsflow.workflows.pipeline.Stage;
+
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Stage attempts ({@code stage_attempt}) and their named outputs ({@code stage_output}). Every write that belongs
@@ -19,9 +23,10 @@ import java.util.Optional;
  */
 public final class AttemptRepository {
 
-    /** Orders stages as the pipeline runs them. */
-    static final String STAGE_ORDER =
-            "CASE stage WHEN 'PREPARE' THEN 0 WHEN 'TRAIN_BASE' THEN 1 WHEN 'FINETUNE_BAGS' THEN 2 ELSE 3 END";
+    /** SQL ordering rows by stage in pipeline order (the order of {@link Stage}). */
+    static final String STAGE_ORDER = Arrays.stream(Stage.values())
+            .map(s -> "WHEN '" + s.name() + "' THEN " + s.ordinal())
+            .collect(Collectors.joining(" ", "CASE stage ", " END"));
 
     private final Database db;
 
@@ -56,7 +61,7 @@ public final class AttemptRepository {
         return db.inTransaction(c -> {
             lockRun(c, runId);
             long id = insertAttempt(c, runId, stage, part, stageKey, worker, null);
-            close(c, id, "FAILED", errorClass, errorMessage, null);
+            close(c, id, AttemptStatus.FAILED, errorClass, errorMessage, null);
             RunRepository.touch(c, runId);
             return attempt(c, id);
         });
@@ -112,7 +117,7 @@ public final class AttemptRepository {
             }
             // after the outputs: lineage rows refer to them
             alsoInTransaction.run(c);
-            if (close(c, attemptId, "SUCCEEDED", null, null, finalProgressJson) != 1) {
+            if (close(c, attemptId, AttemptStatus.SUCCEEDED, null, null, finalProgressJson) != 1) {
                 throw new DatabaseException("attempt " + attemptId + " is not running");
             }
             return attempt(c, attemptId);
@@ -129,7 +134,8 @@ public final class AttemptRepository {
 
     /** As {@link #failAttempt(long, String, String)}, also storing the attempt's final progress (null keeps it). */
     public boolean failAttempt(long attemptId, String errorClass, String errorMessage, String finalProgressJson) {
-        return db.inTransaction(c -> close(c, attemptId, "FAILED", errorClass, errorMessage, finalProgressJson)) == 1;
+        return db.inTransaction(c -> close(c, attemptId, AttemptStatus.FAILED, errorClass, errorMessage,
+                finalProgressJson)) == 1;
     }
 
     /**
@@ -249,12 +255,12 @@ public final class AttemptRepository {
     }
 
     /** Ends a RUNNING attempt; returns the number of rows changed (0 if it was not running). */
-    private static int close(Connection c, long attemptId, String status, String errorClass, String errorMessage,
+    private static int close(Connection c, long attemptId, AttemptStatus status, String errorClass, String errorMessage,
                              String finalProgressJson) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = ?, ended_at = now(), "
                 + "error_class = ?, error_message = ?, progress = COALESCE(?::jsonb, progress) "
                 + "WHERE id = ? AND status = 'RUNNING'")) {
-            ps.setString(1, status);
+            ps.setString(1, status.name());
             ps.setString(2, errorClass);
             ps.setString(3, errorMessage);
             ps.setString(4, finalProgressJson);
@@ -288,7 +294,7 @@ public final class AttemptRepository {
                 + "(SELECT COALESCE(MAX(attempt), 0) + 1 FROM stage_attempt "
                 + "WHERE run_id = ? AND stage = ? AND part = ?), "
                 + "?, ?, ?, " + (reuse ? "now()" : "NULL") + ", ?) RETURNING id")) {
-            Jdbc.bind(ps, runId, stage, part, runId, stage, part, stageKey, reuse ? "REUSED" : "RUNNING", worker);
+            Jdbc.bind(ps, runId, stage, part, runId, stage, part, stageKey, (reuse ? AttemptStatus.REUSED : AttemptStatus.RUNNING).name(), worker);
             Jdbc.setLong(ps, 10, reusedAttemptId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -355,7 +361,8 @@ public final class AttemptRepository {
 
     private static StageAttempt attempt(ResultSet rs, Map<String, String> outputs) throws SQLException {
         return new StageAttempt(rs.getLong("id"), rs.getString("run_id"), rs.getString("stage"),
-                rs.getString("part"), rs.getInt("attempt"), rs.getString("stage_key"), rs.getString("status"),
+                rs.getString("part"), rs.getInt("attempt"), rs.getString("stage_key"),
+                AttemptStatus.valueOf(rs.getString("status")),
                 rs.getString("worker"), Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "ended_at"),
                 rs.getString("progress"), (Integer) rs.getObject("resumed_from_iteration"),
                 (Long) rs.getObject("reused_attempt_id"), rs.getString("error_class"),

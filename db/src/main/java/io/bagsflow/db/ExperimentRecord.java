@@ -1,8 +1,11 @@
 package io.bagsflow.db;
 
+import io.bagsflow.workflows.experiment.ExperimentStatus;
+
 import java.time.Instant;
 
-/** A row of {@code experiment}; {@code status} is RUNNING, SUCCEEDED, FAILED or ABORTED. */
-public record ExperimentRecord(String id, String specJson, String status, String codeVersion, Instant createdAt,
+/** A row of {@code experiment}. */
+public record ExperimentRecord(String id, String specJson, ExperimentStatus status, String codeVersion,
+                               Instant createdAt,
                                Instant endedAt) {
 }

@@ -1,5 +1,8 @@
 package io.bagsflow.db;
 
+import io.bagsflow.workflows.experiment.CellStatus;
+import io.bagsflow.workflows.experiment.ExperimentStatus;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,12 +50,12 @@ public final class ExperimentRepository {
         });
     }
 
-    public void updateStatus(String id, String status) {
-        boolean terminal = !status.equals("RUNNING");
+    public void updateStatus(String id, ExperimentStatus status) {
+        boolean terminal = status != ExperimentStatus.RUNNING;
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE experiment SET status = ?, updated_at = now(), "
                     + "ended_at = " + (terminal ? "COALESCE(ended_at, now())" : "NULL") + " WHERE id = ?")) {
-                ps.setString(1, status);
+                ps.setString(1, status.name());
                 ps.setString(2, id);
                 if (ps.executeUpdate() != 1) {
                     throw new DatabaseException("no experiment " + id);
@@ -88,14 +91,15 @@ public final class ExperimentRepository {
         return db.inTransaction(c -> {
             List<ExperimentCellRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT c.experiment_id, c.cell_index, c.params, "
-                    + "c.seed, c.run_id, COALESCE(r.status, 'PENDING') FROM experiment_cell c "
+                    + "c.seed, c.run_id, r.status FROM experiment_cell c "
                     + "LEFT JOIN pipeline_run r ON r.id = c.run_id WHERE c.experiment_id = ? ORDER BY c.cell_index")) {
                 ps.setString(1, experimentId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         long seed = rs.getLong(4);
                         out.add(new ExperimentCellRecord(rs.getString(1), rs.getInt(2), rs.getString(3),
-                                rs.wasNull() ? null : seed, rs.getString(5), rs.getString(6)));
+                                rs.wasNull() ? null : seed, rs.getString(5),
+                                rs.getString(6) == null ? CellStatus.PENDING : CellStatus.valueOf(rs.getString(6))));
                     }
                 }
             }
@@ -126,7 +130,8 @@ public final class ExperimentRepository {
     }
 
     private static ExperimentRecord experiment(ResultSet rs) throws SQLException {
-        return new ExperimentRecord(rs.getString("id"), rs.getString("spec"), rs.getString("status"),
+        return new ExperimentRecord(rs.getString("id"), rs.getString("spec"),
+                ExperimentStatus.valueOf(rs.getString("status")),
                 rs.getString("code_version"), Jdbc.instant(rs, "created_at"),
                 Jdbc.instant(rs, "ended_at"));
     }

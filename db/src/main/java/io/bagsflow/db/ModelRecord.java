@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * A row of {@code model}: one trained detector generation. {@code kind} is base, bags, or a baseline
- * (control, crt, rfs); generation 0 has no parent.
+ * (control, crt, rfs, reweight_cls, tau_norm); generation 0 has no parent.
  */
 public record ModelRecord(
         String id,

@@ -1,5 +1,7 @@
 package io.bagsflow.db;
 
+import io.bagsflow.workflows.pipeline.RunStatus;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,12 +44,12 @@ public final class RunRepository {
     }
 
     /** Sets a run's status; terminal statuses (SUCCEEDED, FAILED, ABORTED) also set its end time. */
-    public void updateRunStatus(String runId, String status) {
-        boolean terminal = status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("ABORTED");
+    public void updateRunStatus(String runId, RunStatus status) {
+        boolean terminal = status.ended();
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE pipeline_run SET status = ?, updated_at = now(), "
                     + "ended_at = " + (terminal ? "now()" : "NULL") + " WHERE id = ?")) {
-                ps.setString(1, status);
+                ps.setString(1, status.name());
                 ps.setString(2, runId);
                 if (ps.executeUpdate() != 1) {
                     throw new DatabaseException("no run " + runId);
@@ -141,7 +143,7 @@ public final class RunRepository {
 
     private static PipelineRun run(ResultSet rs) throws SQLException {
         return new PipelineRun(rs.getString("id"), rs.getString("workflow_id"), rs.getString("spec"),
-                rs.getString("status"), rs.getString("code_version"), rs.getString("dataset"),
+                RunStatus.valueOf(rs.getString("status")), rs.getString("code_version"), rs.getString("dataset"),
                 rs.getString("resumed_from"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
                 Jdbc.instant(rs, "ended_at"), rs.getString("error"));
     }

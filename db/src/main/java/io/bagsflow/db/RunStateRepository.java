@@ -1,5 +1,7 @@
 package io.bagsflow.db;
 
+import io.bagsflow.workflows.pipeline.RunStatus;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -23,15 +25,15 @@ public final class RunStateRepository {
      * Ends a run that is still RUNNING or WAITING_FOR_RETRY with {@code status} (FAILED or ABORTED) and why;
      * returns false when it had already ended.
      */
-    public boolean endRun(String runId, String status, String error) {
-        if (!status.equals("FAILED") && !status.equals("ABORTED") && !status.equals("SUCCEEDED")) {
+    public boolean endRun(String runId, RunStatus status, String error) {
+        if (!status.ended()) {
             throw new IllegalArgumentException("not an end status: " + status);
         }
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE pipeline_run SET status = ?, error = ?, "
                     + "updated_at = now(), ended_at = now() WHERE id = ? "
                     + "AND status IN ('RUNNING', 'WAITING_FOR_RETRY')")) {
-                ps.setString(1, status);
+                ps.setString(1, status.name());
                 ps.setString(2, error);
                 ps.setString(3, runId);
                 return ps.executeUpdate() == 1;
@@ -44,7 +46,7 @@ public final class RunStateRepository {
      * FAILED with {@code errorClass} and {@code attemptMessage}, in one transaction: afterwards nothing in the run's
      * record claims to be running. Returns whether the run was still open.
      */
-    public boolean endRunAndAttempts(String runId, String status, String error, String errorClass,
+    public boolean endRunAndAttempts(String runId, RunStatus status, String error, String errorClass,
                                      String attemptMessage) {
         boolean ended = endRun(runId, status, error);
         db.inTransaction(c -> {

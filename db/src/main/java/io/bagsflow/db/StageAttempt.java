@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * A row of {@code stage_attempt} with its named outputs (artifact sha256 by output name).
- * {@code status} is RUNNING, SUCCEEDED, FAILED or REUSED; {@code part} names the model a per-model stage works on
+ * {@code part} names the model a per-model stage works on
  * (empty for PREPARE and TRAIN_BASE).
  */
 public record StageAttempt(
@@ -15,7 +15,7 @@ public record StageAttempt(
         String part,
         int attempt,
         String stageKey,
-        String status,
+        AttemptStatus status,
         String worker,
         Instant startedAt,
         Instant endedAt,

@@ -37,7 +37,7 @@ class AttemptRepositoryTest {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "synth:tiny:7", null);
         StageAttempt first = attempts.startAttempt("run-1", "TRAIN_BASE", "", "key-train", "worker-a");
         assertEquals(1, first.attempt());
-        assertEquals("RUNNING", first.status());
+        assertEquals("RUNNING", first.status().name());
 
         attempts.updateProgress(first.id(), "{\"iteration\": 40, \"loss\": 1.25}");
         attempts.failAttempt(first.id(), "java.lang.IllegalStateException", "worker died");
@@ -50,7 +50,7 @@ class AttemptRepositoryTest {
         ArtifactRecord ckpt = new ArtifactRecord("a".repeat(64), 1234, "application/zip", "sha256/aa/" + "a".repeat(64),
                 second.id());
         StageAttempt ok = attempts.succeedAttempt(second.id(), Map.of("checkpoint", ckpt));
-        assertEquals("SUCCEEDED", ok.status());
+        assertEquals("SUCCEEDED", ok.status().name());
         assertEquals(Map.of("checkpoint", "a".repeat(64)), ok.outputs());
 
         StageAttempt prepare = attempts.startAttempt("run-1", "PREPARE", "", "key-prep", "worker-a");
@@ -60,7 +60,7 @@ class AttemptRepositoryTest {
         assertEquals(List.of("PREPARE/1", "TRAIN_BASE/1", "TRAIN_BASE/2"),
                 details.attempts().stream().map(a -> a.stage() + "/" + a.attempt()).toList());
         StageAttempt failed = details.attempts().get(1);
-        assertEquals("FAILED", failed.status());
+        assertEquals("FAILED", failed.status().name());
         assertEquals("java.lang.IllegalStateException", failed.errorClass());
         assertEquals("worker died", failed.errorMessage());
         assertTrue(failed.progressJson().contains("\"iteration\": 40"));
@@ -82,7 +82,7 @@ class AttemptRepositoryTest {
 
         runs.createRun("run-2", "wf-2", "{}", "0.1.0", "d", null);
         StageAttempt reused = attempts.recordReuse("run-2", "PREPARE", "", "w2", found);
-        assertEquals("REUSED", reused.status());
+        assertEquals("REUSED", reused.status().name());
         assertEquals(a.id(), reused.reusedAttemptId());
         assertEquals(Map.of("manifest", "b".repeat(64)), reused.outputs());
         assertEquals(List.of(reused.id()),
@@ -113,7 +113,7 @@ class AttemptRepositoryTest {
         StageAttempt retried = attempts.startAttempt("run-1", "FINETUNE_BAGS", "bags", "k-bags", "worker-b");
         assertEquals(2, retried.attempt());
         StageAttempt lost = attempts.findAttempt(bags.id()).orElseThrow();
-        assertEquals("FAILED", lost.status());
+        assertEquals("FAILED", lost.status().name());
         assertEquals("WorkerLost", lost.errorClass());
         assertEquals("the worker worker-a stopped heartbeating; the stage was retried", lost.errorMessage());
         assertEquals("RUNNING", attempts.findAttempt(control.id()).orElseThrow().status());

@@ -1,5 +1,7 @@
 package io.bagsflow.db;
 
+import io.bagsflow.workflows.experiment.ExperimentStatus;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,16 +40,16 @@ class ExperimentRepositoryTest {
                 new ExperimentRepository.PlannedCell(0, "{\"finetune.othersSampleRatio\": 0}", 31L, "exp-1-1"),
                 new ExperimentRepository.PlannedCell(1, "{\"finetune.othersSampleRatio\": 0}", 32L, "exp-1-2")));
         runs.createRun("exp-1-1", "exp-1-1", "{}", "test", "synth:tiny:31", null);
-        runs.updateRunStatus("exp-1-1", "SUCCEEDED");
+        runs.updateRunStatus("exp-1-1", RunStatus.SUCCEEDED);
 
         List<ExperimentCellRecord> cells = experiments.cells("exp-1");
-        assertEquals(List.of("SUCCEEDED", "PENDING"), cells.stream().map(ExperimentCellRecord::runStatus).toList());
+        assertEquals(List.of("SUCCEEDED", "PENDING"), cells.stream().map(c -> c.runStatus().name()).toList());
         assertEquals(32L, cells.get(1).seed());
         assertEquals("exp-1", experiments.experimentOfRun("exp-1-2").orElseThrow());
 
-        experiments.updateStatus("exp-1", "FAILED");
+        experiments.updateStatus("exp-1", ExperimentStatus.FAILED);
         ExperimentRecord e = experiments.find("exp-1").orElseThrow();
-        assertEquals("FAILED", e.status());
+        assertEquals("FAILED", e.status().name());
         assertNotNull(e.endedAt());
         assertEquals(List.of("exp-1"), experiments.list(10).stream().map(ExperimentRecord::id).toList());
     }

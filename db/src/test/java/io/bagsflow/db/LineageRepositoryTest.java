@@ -79,8 +79,8 @@ class LineageRepositoryTest {
 
         assertTrue(stored.id() > 0);
         assertEquals(metrics, stored.metrics());
-        assertEquals(Map.of("AP", 0.25, "APr", -1.0), Map.of("AP", stored.metrics().asMap().get("AP"),
-                "APr", stored.metrics().asMap().get("APr")));
+        assertEquals(0.25, stored.metrics().ap());
+        assertEquals(-1.0, stored.metrics().apr());
         assertEquals(List.of(stored), lineage.evaluationsOfModel("m-base"));
         assertEquals(List.of(stored), lineage.evaluationsOfRun("run-1"));
         assertEquals(perCategory, lineage.categoryAps(stored.id()));

@@ -1,5 +1,6 @@
 package io.bagsflow.db;
 
+import io.bagsflow.workflows.pipeline.RunStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RunRepositoryTest {
@@ -52,25 +52,19 @@ class RunRepositoryTest {
     void aRunRoundTripsWithItsStatusChanges() {
         PipelineRun created = runs.createRun("run-1", "pipeline-run-1", "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}",
                 "0.1.0", "synth:tiny:7", null);
-        assertEquals("RUNNING", created.status());
+        assertEquals("RUNNING", created.status().name());
         assertEquals("pipeline-run-1", created.workflowId());
         assertEquals("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}", created.specJson());
         assertNull(created.endedAt());
 
-        runs.updateRunStatus("run-1", "WAITING_FOR_RETRY");
-        assertEquals("WAITING_FOR_RETRY", runs.findRun("run-1").orElseThrow().status());
+        runs.updateRunStatus("run-1", RunStatus.WAITING_FOR_RETRY);
+        assertEquals("WAITING_FOR_RETRY", runs.findRun("run-1").orElseThrow().status().name());
         assertNull(runs.findRun("run-1").orElseThrow().endedAt());
 
-        runs.updateRunStatus("run-1", "SUCCEEDED");
+        runs.updateRunStatus("run-1", RunStatus.SUCCEEDED);
         PipelineRun done = runs.findRun("run-1").orElseThrow();
-        assertEquals("SUCCEEDED", done.status());
+        assertEquals("SUCCEEDED", done.status().name());
         assertTrue(done.endedAt() != null && !done.endedAt().isBefore(done.createdAt()));
-    }
-
-    @Test
-    void anUnknownStatusIsRejectedByTheSchema() {
-        runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        assertThrows(DatabaseException.class, () -> runs.updateRunStatus("run-1", "DONE"));
     }
 
     @Test
@@ -80,7 +74,7 @@ class RunRepositoryTest {
         runs.createRun("run-b", "wf-b", "{}", "0.1.0", "/data/lvis_v1_train.json", null);
         Thread.sleep(5);
         runs.createRun("run-c", "wf-c", "{}", "0.1.0", "synth:small:1", "run-a");
-        runs.updateRunStatus("run-b", "FAILED");
+        runs.updateRunStatus("run-b", RunStatus.FAILED);
 
         assertEquals(List.of("run-c", "run-b", "run-a"), ids(runs.listRuns(RunFilter.all())));
         assertEquals(List.of("run-b"), ids(runs.listRuns(RunFilter.all().withStatus("FAILED"))));

@@ -2,6 +2,7 @@ package io.bagsflow.db;
 
 import io.bagsflow.db.StorageRepository.CheckpointRecord;
 import io.bagsflow.db.StorageRepository.Detection;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class StorageRepositoryTest {
         // the final output happens to have the same bytes as checkpoint 30: it is referenced, not superseded
         ArtifactRecord output = new ArtifactRecord(sha('3'), 5, "application/zip", "k3", a.id());
         attempts.succeedAttempt(a.id(), Map.of("checkpoint/base", output));
-        runs.updateRunStatus("run-1", "SUCCEEDED");
+        runs.updateRunStatus("run-1", RunStatus.SUCCEEDED);
         assertEquals(List.of(10, 20), storage.supersededCheckpoints(1).stream().map(CheckpointRecord::iteration).toList());
         assertEquals(List.of(10), storage.supersededCheckpoints(3).stream().map(CheckpointRecord::iteration).toList());
 
@@ -90,7 +91,7 @@ class StorageRepositoryTest {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
         StageAttempt failed = attempts.recordFailedAttempt("run-1", "PREPARE", "", "(unknown)", "w",
                 "S3Unavailable", "cannot list s3://datasets/tiny/images/");
-        assertEquals("FAILED", failed.status());
+        assertEquals("FAILED", failed.status().name());
         assertEquals(1, failed.attempt());
         assertEquals("S3Unavailable", failed.errorClass());
         assertTrue(failed.endedAt() != null);

@@ -15,11 +15,11 @@ import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real PostgreSQL for the tests of this module: one server per test JVM, a fresh empty database for each call
+ * A real PostgreSQL for the tests of this module and of {@code activities} (through the test jar): one server per test JVM, a fresh empty database for each call
  * to {@link #freshDatabase()}, so tests never see each other's rows. Like the embedded server of {@code up}, it
  * takes password logins only (a random password per JVM), never {@code trust}.
  */
-final class TestPostgres {
+public final class TestPostgres {
 
     private static EmbeddedPostgres server;
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -59,7 +59,7 @@ final class TestPostgres {
     }
 
     /** Creates an empty database and opens it with migrations applied. */
-    static Database freshDatabase() {
+    public static Database freshDatabase() {
         String name = "test_" + COUNTER.incrementAndGet();
         try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);

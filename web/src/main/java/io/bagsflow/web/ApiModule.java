@@ -4,11 +4,13 @@ import io.bagsflow.db.ModelRecord;
 import io.bagsflow.db.RunFilter;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.ModelSelection;
+import io.bagsflow.workflows.pipeline.RunStatus;
 
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -57,10 +59,9 @@ final class ApiModule implements UiModule {
                 throw HttpError.badRequest("limit: expected a number, got " + r.query("limit"));
             }
         }
-        if (status != null && !List.of("RUNNING", "WAITING_FOR_RETRY", "SUCCEEDED", "FAILED", "ABORTED")
-                .contains(status.toUpperCase(Locale.ROOT))) {
-            throw HttpError.badRequest("status: expected RUNNING, WAITING_FOR_RETRY, SUCCEEDED, FAILED or ABORTED, "
-                    + "got " + status);
+        List<String> statuses = Arrays.stream(RunStatus.values()).map(Enum::name).toList();
+        if (status != null && !statuses.contains(status.toUpperCase(Locale.ROOT))) {
+            throw HttpError.badRequest("status: expected one of " + String.join(", ", statuses) + ", got " + status);
         }
         return new RunFilter(status == null ? null : status.toUpperCase(Locale.ROOT), since, null, r.query("dataset"),
                 limit);

@@ -1,11 +1,12 @@
 package io.bagsflow.web;
 
-import io.bagsflow.db.Metrics;
 import io.bagsflow.db.ModelRecord;
 import io.bagsflow.db.RunFilter;
+import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.ml.report.ReportCharts;
 import io.bagsflow.ml.report.ReportModel;
+import io.bagsflow.workflows.pipeline.RunStatus;
 
 import java.io.IOException;
 import java.util.List;
@@ -29,7 +30,7 @@ final class ComparePages implements UiModule {
                 .append("run ids, comma-separated <input name=\"models\" size=\"80\" value=\"")
                 .append(Html.esc(String.join(",", ids))).append("\"></label> <button>compare</button></form>\n");
         if (ids.isEmpty()) {
-            var finished = ui.backend.history().list(RunFilter.all().withStatus("SUCCEEDED"));
+            var finished = ui.backend.history().list(RunFilter.all().withStatus(RunStatus.SUCCEEDED.name()));
             if (finished.isEmpty()) {
                 h.append("<p class=\"empty\">No finished runs yet: their models appear here once a run succeeds.</p>\n");
             } else {
@@ -56,7 +57,7 @@ final class ComparePages implements UiModule {
                     .append("</a></small></th>");
         }
         h.append("</tr></thead><tbody>\n");
-        for (String key : Metrics.KEYS) {
+        for (String key : LvisMetrics.KEYS) {
             h.append("<tr><td>").append(Html.esc(key)).append("</td>");
             double first = models.get(0).metric(key);
             for (int i = 0; i < models.size(); i++) {

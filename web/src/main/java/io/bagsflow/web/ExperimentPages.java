@@ -9,6 +9,7 @@ import io.bagsflow.worker.experiment.ExperimentJson;
 import io.bagsflow.worker.experiment.ExperimentViews.CellView;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
+import io.bagsflow.workflows.experiment.CellStatus;
 
 import java.io.IOException;
 import java.util.List;
@@ -90,14 +91,14 @@ final class ExperimentPages implements UiModule {
                 .append("</code></p>\n");
 
         h.append("<h2>Cells</h2>\n<table id=\"cells\" data-experiment=\"").append(Html.esc(v.experimentId()))
-                .append("\" data-status=\"").append(Html.esc(v.status())).append("\"><thead><tr><th>#</th>")
+                .append("\" data-status=\"").append(Html.esc(v.status().name())).append("\"><thead><tr><th>#</th>")
                 .append("<th>params</th><th>seed</th><th>run</th><th>status</th></tr></thead>\n<tbody>");
         for (int i = 0; i < v.cells().size(); i++) {
             CellView c = v.cells().get(i);
             h.append("<tr><td class=\"n\">").append(i + 1).append("</td><td>")
                     .append(Html.esc(ExperimentTable.params(c.params()))).append("</td><td class=\"n\">")
                     .append(c.seed() == null ? "" : c.seed()).append("</td><td>");
-            if (c.runId() != null && !c.status().equals("PENDING") && !c.status().equals("NOT_STARTED")) {
+            if (c.runId() != null && c.status() != CellStatus.PENDING && c.status() != CellStatus.NOT_STARTED) {
                 h.append("<a href=\"/runs/").append(Html.url(c.runId())).append("\">").append(Html.esc(c.runId()))
                         .append("</a>");
             } else {

@@ -65,8 +65,8 @@ final class Html {
                 sha.length()))) + "</code>";
     }
 
-    static String status(String status) {
-        return "<span class=\"status " + esc(status) + "\">" + esc(status) + "</span>";
+    static String status(Enum<?> status) {
+        return "<span class=\"status " + esc(status.name()) + "\">" + esc(status.name()) + "</span>";
     }
 
     /**

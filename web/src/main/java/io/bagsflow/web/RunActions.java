@@ -1,6 +1,8 @@
 package io.bagsflow.web;
 
 import io.bagsflow.worker.history.RunViews.RunView;
+import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.workflows.pipeline.StageStatus;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -62,8 +64,8 @@ final class RunActions {
 
     /** The action forms a run's state allows; a note instead when actions are off. */
     static void forms(StringBuilder h, RunView v, UiContext ui, String session) {
-        boolean waiting = v.status().equals("WAITING_FOR_RETRY");
-        boolean active = waiting || v.status().equals("RUNNING");
+        boolean waiting = v.status() == RunStatus.WAITING_FOR_RETRY;
+        boolean active = waiting || v.status() == RunStatus.RUNNING;
         if (!active) {
             return;
         }
@@ -74,7 +76,7 @@ final class RunActions {
             return;
         }
         if (waiting) {
-            String failed = v.stages().stream().filter(s -> s.status().equals("FAILED")).map(s -> s.stage())
+            String failed = v.stages().stream().filter(s -> s.status() == StageStatus.FAILED).map(s -> s.stage())
                     .findFirst().orElse("a stage");
             h.append("<p class=\"waiting\">The run waits: <b>").append(Html.esc(failed)).append("</b> failed (its error ")
                     .append("is in the stages below). Retry it, optionally with changed settings, or abort the run.")

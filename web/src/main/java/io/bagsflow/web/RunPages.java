@@ -1,7 +1,7 @@
 package io.bagsflow.web;
 
 import io.bagsflow.db.ArtifactRecord;
-import io.bagsflow.db.Metrics;
+import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.RunViews.ArtifactView;
@@ -10,11 +10,13 @@ import io.bagsflow.worker.history.RunViews.EvaluationView;
 import io.bagsflow.worker.history.RunViews.ModelView;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
+import io.bagsflow.workflows.pipeline.RunStatus;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +28,6 @@ import java.util.TreeSet;
  * retry and abort actions.
  */
 final class RunPages implements UiModule {
-
-    private static final List<String> STATUSES = List.of("RUNNING", "WAITING_FOR_RETRY", "SUCCEEDED", "FAILED",
-            "ABORTED");
 
     @Override
     public void register(Routes routes, UiContext ui) {
@@ -46,7 +45,7 @@ final class RunPages implements UiModule {
         StringBuilder h = new StringBuilder();
         h.append("<h1>Runs</h1>\n<form class=\"filters\" method=\"get\" action=\"/runs\">")
                 .append("<label>status <select name=\"status\"><option value=\"\">any</option>");
-        for (String s : STATUSES) {
+        for (String s : Arrays.stream(RunStatus.values()).map(Enum::name).toList()) {
             h.append("<option").append(s.equalsIgnoreCase(String.valueOf(r.query("status"))) ? " selected" : "")
                     .append(">").append(s).append("</option>");
         }
@@ -147,14 +146,14 @@ final class RunPages implements UiModule {
             return;
         }
         h.append("<div class=\"scroll\"><table id=\"evaluations\" class=\"num\"><thead><tr><th>model</th>");
-        for (String k : Metrics.KEYS) {
+        for (String k : LvisMetrics.KEYS) {
             h.append("<th>").append(Html.esc(k)).append("</th>");
         }
         h.append("</tr></thead><tbody>\n");
         for (EvaluationView e : evaluations) {
             h.append("<tr><td><a href=\"/models/").append(Html.url(e.modelId())).append("\">")
                     .append(Html.esc(e.modelId())).append("</a></td>");
-            for (String k : Metrics.KEYS) {
+            for (String k : LvisMetrics.KEYS) {
                 Double value = e.metrics().get(k);
                 h.append("<td>").append(value == null ? "" : ComparisonTable.percent(value)).append("</td>");
             }

@@ -3,6 +3,7 @@ package io.bagsflow.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bagsflow.worker.Eventually;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -68,30 +69,29 @@ final class Chromium implements AutoCloseable {
                 "--window-size=1280,1000", "about:blank")
                 .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
         Path portFile = profile.resolve("DevToolsActivePort");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(portFile) || Files.readAllLines(portFile).isEmpty()) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                p.destroyForcibly();
-                throw new IllegalStateException("chromium did not open its DevTools port: "
-                        + Files.readString(profile.resolve("chromium.log")));
-            }
-            Thread.sleep(100);
+        try {
+            Eventually.await(Duration.ofSeconds(60), () -> !p.isAlive()
+                    || Files.exists(portFile) && !Files.readAllLines(portFile).isEmpty(), "chromium opens its port");
+        } catch (AssertionError timedOut) {
+            p.destroyForcibly();
+        }
+        if (!p.isAlive()) {
+            throw new IllegalStateException("chromium did not open its DevTools port: "
+                    + Files.readString(profile.resolve("chromium.log")));
         }
         int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
         HttpClient http = HttpClient.newHttpClient();
-        String pageSocket = null;
-        while (pageSocket == null) {
+        String pageSocket = Eventually.await(Duration.ofSeconds(60), () -> {
             JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/json/list")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            String page = null;
             for (JsonNode t : targets) {
                 if (t.path("type").asText().equals("page")) {
-                    pageSocket = t.path("webSocketDebuggerUrl").asText();
+                    page = t.path("webSocketDebuggerUrl").asText();
                 }
             }
-            if (pageSocket == null) {
-                Thread.sleep(100);
-            }
-        }
+            return page;
+        }, page -> page != null, "chromium opens a page");
         Chromium[] self = new Chromium[1];
         Listener listener = new Listener(self);
         WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), listener).get(30, TimeUnit.SECONDS);
@@ -131,20 +131,17 @@ final class Chromium implements AutoCloseable {
 
     /** Waits up to this many seconds until the expression is true in the page. */
     void waitFor(String condition, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (true) {
-            try {
-                if (eval("!!(" + condition + ")").asBoolean()) {
-                    return;
+        try {
+            Eventually.await(Duration.ofSeconds(seconds), () -> {
+                try {
+                    return eval("!!(" + condition + ")").asBoolean();
+                } catch (AssertionError e) {
+                    return false; // the page is between documents; ask again
                 }
-            } catch (AssertionError e) {
-                // the page is between documents; ask again
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not true within " + seconds + " s: " + condition + "; page: "
-                        + eval("document.body ? document.body.innerText.slice(0, 2000) : ''").asText());
-            }
-            Thread.sleep(150);
+            }, "the page shows " + condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; page: "
+                    + eval("document.body ? document.body.innerText.slice(0, 2000) : ''").asText(), e);
         }
     }
 

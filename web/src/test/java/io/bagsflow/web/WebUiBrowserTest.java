@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.activities.experiment.ExperimentSpecs;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.Eventually;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.history.RunViews.RunView;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -54,7 +56,7 @@ class WebUiBrowserTest {
         waiting = backend.launcher.start(PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\","
                 + " \"seed\": 5}}, \"detector\": {\"learningRate\": 1000000.0, \"maxNonFiniteSteps\": 3},"
                 + " \"generations\": [\"bags\"]}"), null, null);
-        waitFor(waiting, v -> v.status().equals("WAITING_FOR_RETRY"));
+        waitFor(waiting, v -> v.status().name().equals("WAITING_FOR_RETRY"));
         server = UiServer.start(backend, UiOptions.local(0));
         base = server.url().toString().replaceAll("/$", "");
     }
@@ -149,14 +151,14 @@ class WebUiBrowserTest {
         browser.eval("document.getElementById('retry').click()");
         browser.waitFor("document.getElementById('notice')");
         assertTrue(browser.text("document.getElementById('notice').innerText").contains("retry sent"));
-        RunView retried = waitFor(waiting, v -> v.status().equals("WAITING_FOR_RETRY")
+        RunView retried = waitFor(waiting, v -> v.status().name().equals("WAITING_FOR_RETRY")
                 && v.stages().get(1).attempts().size() == 2);
         assertEquals(2, retried.spec().path("detector").path("maxNonFiniteSteps").asInt());
 
         browser.open(base + "/runs/" + waiting);
         browser.eval("document.getElementById('abort').click()");
         browser.waitFor("document.getElementById('notice')");
-        assertEquals("ABORTED", waitFor(waiting, v -> v.status().equals("ABORTED")).status());
+        assertEquals("ABORTED", waitFor(waiting, v -> v.status().name().equals("ABORTED")).status().name());
         browser.open(base + "/runs/" + waiting);
         assertEquals(0, browser.eval("document.querySelectorAll('#abort, #retry').length").asInt(),
                 "an ended run offers no actions");
@@ -187,7 +189,7 @@ class WebUiBrowserTest {
             assertTrue(progress.contains("loss") && progress.contains("ETA"), progress);
             browser.screenshot("running");
         } finally {
-            if (backend.history().show(running).orElseThrow().status().equals("RUNNING")) {
+            if (backend.history().show(running).orElseThrow().status().name().equals("RUNNING")) {
                 backend.launcher.abort(running, "the test has seen enough");
             }
         }
@@ -237,17 +239,9 @@ class WebUiBrowserTest {
         assertEquals(List.of(), elsewhere);
     }
 
-    private static RunView waitFor(String runId, Predicate<RunView> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 180_000_000_000L;
-        RunView v = backend.history().show(runId).orElseThrow();
-        while (!condition.test(v)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("run " + runId + " did not get there: " + v);
-            }
-            Thread.sleep(200);
-            v = backend.history().show(runId).orElseThrow();
-        }
-        return v;
+    private static RunView waitFor(String runId, Predicate<RunView> condition) {
+        return Eventually.await(Duration.ofMinutes(3), () -> backend.history().show(runId).orElseThrow(), condition,
+                "run " + runId + " gets there");
     }
 
     private static List<String> strings(JsonNode array) {

@@ -29,6 +29,6 @@ public class ExperimentActivitiesImpl implements ExperimentActivities {
 
     @Override
     public void markExperimentStatus(String experimentId, ExperimentStatus status) {
-        experiments.updateStatus(experimentId, status.name());
+        experiments.updateStatus(experimentId, status);
     }
 }

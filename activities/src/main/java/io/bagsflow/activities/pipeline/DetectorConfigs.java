@@ -2,6 +2,7 @@ package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.DetectorConfigRanges;
+import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.workflows.spec.PipelineSpec;
 
 import java.util.Map;
@@ -10,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * The detector configuration a spec asks for: the preset named by {@code detector.preset} (else the synthetic
- * dataset's preset, else {@code small}) with the other {@code detector} keys as field overrides; fine-tuning adds
- * the {@code finetune} keys on top. Unknown keys or wrong types are bad input.
+ * dataset's detector preset, else {@code small}) with the other {@code detector} keys as field overrides;
+ * fine-tuning adds the {@code finetune} keys on top. Unknown keys or wrong types are bad input.
  */
 public final class DetectorConfigs {
 
@@ -22,7 +23,7 @@ public final class DetectorConfigs {
         Map<String, Object> overrides = new TreeMap<>(spec.detector());
         Object preset = overrides.remove("preset");
         String name = preset != null ? preset.toString()
-                : spec.dataset().isSynthetic() ? spec.dataset().synth().preset() : "small";
+                : spec.dataset().isSynthetic() ? detectorPresetOf(spec.dataset().synth().preset()) : "small";
         DetectorConfig config;
         try {
             config = DetectorConfig.preset(name).with(overrides);
@@ -30,6 +31,15 @@ public final class DetectorConfigs {
             throw new InvalidInputException("spec \"detector\": " + explain(e));
         }
         return inRange(config, spec);
+    }
+
+    /** The detector preset a synthetic preset trains with ({@code small-lvis} shares {@code small}'s). */
+    private static String detectorPresetOf(String syntheticPreset) {
+        try {
+            return SyntheticPreset.parse(syntheticPreset).detectorPreset();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("spec \"dataset.synth.preset\": " + e.getMessage());
+        }
     }
 
     public static DetectorConfig finetune(PipelineSpec spec) {
@@ -74,9 +84,11 @@ public final class DetectorConfigs {
     /**
      * The base-training configuration as it enters TRAIN_BASE's key: runtime, retraining and inference fields set to
      * their defaults, so neither moving the stage to a GPU worker nor changing fine-tune settings retrains the base.
+     * The retraining fields of the official recipe are left out, so base models trained before they existed are
+     * still found.
      */
     public static String baseKey(DetectorConfig config) {
-        return config.withRuntimeFrom(DetectorConfig.defaults()).toJson();
+        return config.withRuntimeFrom(DetectorConfig.defaults()).withPreRecipeFields().toKeyJson();
     }
 
     /**
@@ -85,7 +97,7 @@ public final class DetectorConfigs {
      */
     public static String retrainKey(DetectorConfig config) {
         DetectorConfig d = DetectorConfig.defaults();
-        return config.withPlacementFrom(d).withInferenceFrom(d).toJson();
+        return config.withPlacementFrom(d).withInferenceFrom(d).toKeyJson();
     }
 
     /**
@@ -94,6 +106,6 @@ public final class DetectorConfigs {
      */
     public static String inferenceKey(DetectorConfig config) {
         DetectorConfig d = DetectorConfig.defaults();
-        return config.withPlacementFrom(d).withRetrainFrom(d).toJson();
+        return config.withPlacementFrom(d).withRetrainFrom(d).withPreRecipeFields().toKeyJson();
     }
 }

@@ -14,9 +14,11 @@ import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
 import io.bagsflow.ml.lvis.LvisResultsReader;
+import io.bagsflow.workflows.pipeline.ArtifactNames;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 import io.bagsflow.workflows.pipeline.EvaluationActivities;
 import io.bagsflow.workflows.pipeline.ModelRef;
+import io.bagsflow.workflows.pipeline.PartKey;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageInput;
 import io.bagsflow.workflows.pipeline.StageResult;
@@ -28,8 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.MANIFEST;
-import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.VAL;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
 
 /**
  * The CPU half of EVALUATE: LVIS evaluation of a model's results (recorded as an evaluation with per-category
@@ -51,8 +53,8 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
     public StageResult score(StageInput input) {
         ModelRef model = input.model();
         Map<String, ArtifactRef> a = input.artifacts();
-        ArtifactRef results = a.get("results/" + model.kind());
-        String part = model.kind() + "/score";
+        ArtifactRef results = a.get(ArtifactNames.results(model.kind()));
+        String part = PartKey.score(model.kind()).part();
         String key = StageKey.of(Stage.EVALUATE.name(), part, "{}",
                 Map.of("results", results.sha256(), VAL, a.get(VAL).sha256()));
         return runner.run(input.runId(), Stage.EVALUATE, part, key, input.spec().reuseEnabled(), attempt -> {
@@ -61,14 +63,15 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
             LvisResults dt = LvisResultsReader.read(attempt.download(results,
                     attempt.workDir().resolve("results.json")));
             attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections"));
-            LvisEvaluation evaluation = new LvisEvaluator(val, "val.json").evaluate(dt, "results/" + model.kind());
+            LvisEvaluation evaluation = new LvisEvaluator(val, "val.json").evaluate(dt,
+                    ArtifactNames.results(model.kind()));
             Path file = attempt.workDir().resolve("metrics-" + model.kind() + ".json");
             LvisEvaluationJson.write(evaluation, file);
             Path table = attempt.workDir().resolve("metrics-" + model.kind() + ".md");
             Files.writeString(table, evaluation.markdownTable());
-            return Map.of("metrics/" + model.kind(), attempt.upload(file, "application/json"),
-                    "table/" + model.kind(), attempt.upload(table, "text/markdown"));
-        }, outputs -> evaluationWriter(input.runId(), model, outputs.get("metrics/" + model.kind()), results,
+            return Map.of(ArtifactNames.metrics(model.kind()), attempt.upload(file, "application/json"),
+                    ArtifactNames.table(model.kind()), attempt.upload(table, "text/markdown"));
+        }, outputs -> evaluationWriter(input.runId(), model, outputs.get(ArtifactNames.metrics(model.kind())), results,
                 a.get(VAL), a.get(MANIFEST)));
     }
 
@@ -79,11 +82,12 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         a.forEach((name, ref) -> inputs.put(name, ref.sha256()));
         // the run's report describes its models by content (data, groups, checkpoints, configs, metrics), not by run
         // or model ids, so a run whose inputs are all the same may take an earlier run's report as its own
-        String key = StageKey.of(Stage.EVALUATE.name(), "report", "{}", inputs);
-        return runner.run(input.runId(), Stage.EVALUATE, "report", key, input.spec().reuseEnabled(), attempt -> {
+        PartKey part = PartKey.report();
+        String key = StageKey.of(part.stage().name(), part.part(), "{}", inputs);
+        return runner.run(input.runId(), part.stage(), part.part(), key, input.spec().reuseEnabled(), attempt -> {
             Path html = attempt.workDir().resolve("report.html");
             reports.write(input.runId(), html);
-            return Map.of("report", attempt.upload(html, "text/html"));
+            return Map.of(ArtifactNames.REPORT, attempt.upload(html, "text/html"));
         }, StageRunner.NOTHING_TO_RECORD);
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.bagsflow.activities.S3Objects;
 import io.bagsflow.ml.io.JsonMappers;
+import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecRanges;
@@ -135,18 +136,18 @@ public final class PipelineSpecs {
             throw new InvalidInputException(source + ": dataset: \"train\", \"val\" and \"images\" are all needed "
                     + "for a local dataset (or use \"synth\")");
         }
-        if (d.synth() != null && !List.of("tiny", "small", "medium").contains(d.synth().preset())) {
-            throw new InvalidInputException(source + ": dataset.synth.preset must be tiny, small or medium, got \""
-                    + d.synth().preset() + "\"");
+        if (d.synth() != null && !SyntheticPreset.labels().contains(d.synth().preset())) {
+            throw new InvalidInputException(source + ": dataset.synth.preset must be one of "
+                    + String.join(", ", SyntheticPreset.labels()) + ", got \"" + d.synth().preset() + "\"");
         }
-        for (String g : spec.generations()) {
-            if (!PipelineSpec.KNOWN_GENERATIONS.contains(g)) {
+        for (String g : spec.kinds()) {
+            if (!PipelineSpec.KNOWN_KINDS.contains(g)) {
                 throw new InvalidInputException(source + ": generations: unknown \"" + g + "\"; use any of "
-                        + PipelineSpec.KNOWN_GENERATIONS);
+                        + PipelineSpec.KNOWN_KINDS);
             }
         }
-        if (spec.generations().stream().distinct().count() != spec.generations().size()) {
-            throw new InvalidInputException(source + ": generations: " + spec.generations() + " names one twice");
+        if (spec.kinds().stream().distinct().count() != spec.kinds().size()) {
+            throw new InvalidInputException(source + ": generations: " + spec.kinds() + " names one twice");
         }
         List<Integer> bins = spec.groups().bins();
         if (bins.isEmpty() || bins.get(0) != 0) {
@@ -182,7 +183,7 @@ public final class PipelineSpecs {
         }
         DatasetSpec resolved = new DatasetSpec(null, resolve(dir, d.train()), resolve(dir, d.val()),
                 resolve(dir, d.images()));
-        return new PipelineSpec(resolved, spec.groups(), spec.detector(), spec.finetune(), spec.generations(),
+        return new PipelineSpec(resolved, spec.groups(), spec.detector(), spec.finetune(), spec.kinds(),
                 spec.timeouts(), spec.reuse());
     }
 

@@ -37,23 +37,22 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import static io.bagsflow.workflows.pipeline.ArtifactNames.CLASS_WEIGHTS;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.GROUPS;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.GROUPS_NPZ;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.IMAGES;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.REPEAT_FACTORS;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.STATISTICS;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.TRAIN;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
+
 /**
  * PREPARE: makes the synthetic dataset or reads the local one, validates it (bad input fails for good, naming every
  * problem), and stores as artifacts: the manifest, both annotation files, the image archive, the BAGS group files
  * (groups.json, groups.npz, RFS factors, class weights) and the statistics table.
  */
 public class PrepareActivitiesImpl implements PrepareActivities {
-
-    /** Artifact names of PREPARE's outputs, used by the later stages. */
-    public static final String MANIFEST = "manifest";
-    public static final String TRAIN = "train";
-    public static final String VAL = "val";
-    public static final String IMAGES = "images";
-    public static final String GROUPS = "groups";
-    public static final String GROUPS_NPZ = "groups_npz";
-    public static final String REPEAT_FACTORS = "repeat_factors";
-    public static final String CLASS_WEIGHTS = "class_weights";
-    public static final String STATISTICS = "statistics";
 
     private final StageRunner runner;
 

@@ -12,8 +12,8 @@ import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.workflows.pipeline.FailureType;
 import io.bagsflow.workflows.pipeline.ModelRef;
-import io.bagsflow.workflows.pipeline.PipelineWorkflowImpl;
 import io.bagsflow.workflows.pipeline.RunActivities;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.Stage;
@@ -48,13 +48,13 @@ public class RunActivitiesImpl implements RunActivities {
 
     @Override
     public void markRunStatus(String runId, RunStatus status) {
-        runs.updateRunStatus(runId, status.name());
+        runs.updateRunStatus(runId, status);
     }
 
     @Override
     public void endRun(String runId, RunStatus status, String error) {
         boolean aborted = status == RunStatus.ABORTED;
-        state.endRunAndAttempts(runId, status.name(), error, aborted ? "Aborted" : "RunEnded",
+        state.endRunAndAttempts(runId, status, error, aborted ? "Aborted" : "RunEnded",
                 (aborted ? "aborted: " : "the run ended: ") + error);
     }
 
@@ -64,7 +64,7 @@ public class RunActivitiesImpl implements RunActivities {
         List<StageAttempt> earlier = attempts.findCompletedAttempts(fromRunId, stage.name());
         if (earlier.isEmpty()) {
             throw ApplicationFailure.newNonRetryableFailure("run " + fromRunId + " has no completed " + stage
-                    + " stage to resume from", PipelineWorkflowImpl.INVALID_INPUT);
+                    + " stage to resume from", FailureType.InvalidInput.name());
         }
         // A retried activity may find parts it took before: those are not taken twice.
         Map<String, StageAttempt> alreadyTaken = new LinkedHashMap<>();

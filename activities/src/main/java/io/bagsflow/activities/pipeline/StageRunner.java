@@ -8,16 +8,15 @@ import io.bagsflow.activities.Outages.Dependency;
 import io.bagsflow.db.ArtifactRecord;
 import io.bagsflow.db.ArtifactRepository;
 import io.bagsflow.db.AttemptRepository;
+import io.bagsflow.db.AttemptStatus;
 import io.bagsflow.db.Database;
 import io.bagsflow.db.DatabaseException;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.db.StorageRepository;
-import io.bagsflow.ml.dataset.InvalidDatasetException;
-import io.bagsflow.ml.detector.NonFiniteTrainingException;
-import io.bagsflow.ml.lvis.LvisFormatException;
+import io.bagsflow.ml.BadInputException;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.workflows.pipeline.FailureType;
 import io.bagsflow.workflows.pipeline.ModelRef;
-import io.bagsflow.workflows.pipeline.PipelineWorkflowImpl;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageResult;
 import io.temporal.activity.Activity;
@@ -55,7 +54,7 @@ import java.util.stream.Stream;
  * are retried for the {@link Outages} window, and a failure then names the database or S3. A failure before the
  * attempt's row exists (computing the stage key) is recorded as a FAILED attempt too. An input whose bytes turn out
  * corrupt fails the attempt; if an earlier stage of the run produced it, the failure says which (type
- * {@link PipelineWorkflowImpl#CORRUPT_INPUT}), so the workflow makes it again.
+ * {@link FailureType#CorruptInput}), so the workflow makes it again.
  */
 public final class StageRunner {
 
@@ -263,7 +262,7 @@ public final class StageRunner {
         } catch (DatabaseException e) {
             Optional<StageAttempt> now = DatabaseException.isOutage(e) ? Optional.empty()
                     : attempts.findAttempt(attemptId);
-            if (now.isPresent() && now.get().status().equals("SUCCEEDED")) {
+            if (now.isPresent() && now.get().status() == AttemptStatus.SUCCEEDED) {
                 return now.get();
             }
             throw e;
@@ -311,7 +310,7 @@ public final class StageRunner {
             attempts.recordFor(own.get().id(), (c, id) -> models.addAll(writer.write(c, id)));
             return null;
         });
-        return Optional.of(new StageResult(outputs.get(), models, own.get().status().equals("REUSED"),
+        return Optional.of(new StageResult(outputs.get(), models, own.get().status() == AttemptStatus.REUSED,
                 own.get().id(), seconds(t0)));
     }
 
@@ -370,7 +369,7 @@ public final class StageRunner {
 
     /**
      * As {@link #translate(Exception)}, and corrupt input bytes that an earlier stage of this run produced become a
-     * non-retryable {@link PipelineWorkflowImpl#CORRUPT_INPUT} failure with details (that stage, the hash): a retry
+     * non-retryable {@link FailureType#CorruptInput} failure with details (that stage, the hash): a retry
      * could not help, the earlier stage must make them again. Corrupt bytes of the stage's own (a resume
      * checkpoint, its own output) stay retryable: the retry makes them again.
      */
@@ -386,7 +385,7 @@ public final class StageRunner {
                 e.addSuppressed(lookup);
             }
             if (producer.isPresent()) {
-                return ApplicationFailure.newNonRetryableFailureWithCause(message(e), PipelineWorkflowImpl.CORRUPT_INPUT,
+                return ApplicationFailure.newNonRetryableFailureWithCause(message(e), FailureType.CorruptInput.name(),
                         e, producer.get(), sha);
             }
         }
@@ -422,19 +421,18 @@ public final class StageRunner {
             return (RuntimeException) e;
         }
         if (isInvalidInput(e)) {
-            return ApplicationFailure.newNonRetryableFailureWithCause(message(e), PipelineWorkflowImpl.INVALID_INPUT,
+            return ApplicationFailure.newNonRetryableFailureWithCause(message(e), FailureType.InvalidInput.name(),
                     e);
         }
         return ApplicationFailure.newFailureWithCause(message(e), errorClass(e), e);
     }
 
     /**
-     * Failures that a retry would repeat: bad input, and training that diverged (too many non-finite steps; the
-     * user retries it with changed settings, such as a lower learning rate).
+     * Failures that a retry would repeat: bad input (see {@link BadInputException}: also training that diverged,
+     * which the user retries with changed settings, such as a lower learning rate).
      */
     static boolean isInvalidInput(Throwable e) {
-        return e instanceof InvalidInputException || e instanceof LvisFormatException
-                || e instanceof InvalidDatasetException || e instanceof NonFiniteTrainingException;
+        return e instanceof BadInputException;
     }
 
     static String errorClass(Throwable e) {
@@ -448,7 +446,7 @@ public final class StageRunner {
         if (outage.isPresent()) {
             return outage.get().dependency().errorClass();
         }
-        return isInvalidInput(e) ? PipelineWorkflowImpl.INVALID_INPUT : e.getClass().getName();
+        return isInvalidInput(e) ? FailureType.InvalidInput.name() : e.getClass().getName();
     }
 
     static String message(Throwable e) {

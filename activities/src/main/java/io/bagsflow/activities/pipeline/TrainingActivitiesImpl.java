@@ -12,6 +12,8 @@ import io.bagsflow.ml.detector.ClassifierRetrainer;
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.Inference;
 import io.bagsflow.ml.detector.RetrainMethod;
+import io.bagsflow.ml.detector.RetrainSchedule;
+import io.bagsflow.ml.detector.TauNormSearch;
 import io.bagsflow.ml.detector.TrainingHooks;
 import io.bagsflow.ml.detector.TrainingOutcome;
 import io.bagsflow.ml.detector.TrainingProgress;
@@ -19,12 +21,15 @@ import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
 import io.bagsflow.ml.lvis.LvisResultsWriter;
+import io.bagsflow.workflows.pipeline.ArtifactNames;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 import io.bagsflow.workflows.pipeline.ModelRef;
+import io.bagsflow.workflows.pipeline.PartKey;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageInput;
 import io.bagsflow.workflows.pipeline.StageResult;
 import io.bagsflow.workflows.pipeline.TrainingActivities;
+import io.bagsflow.workflows.pipeline.TrainingCurve;
 import io.bagsflow.workflows.spec.PipelineSpec;
 
 import java.io.IOException;
@@ -34,15 +39,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.GROUPS;
-import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.IMAGES;
-import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.MANIFEST;
-import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.TRAIN;
-import static io.bagsflow.activities.pipeline.PrepareActivitiesImpl.VAL;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.GROUPS;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.IMAGES;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.TRAIN;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
 
 /**
  * The GPU-queue stages: base training (TRAIN_BASE), classifier-only retraining (FINETUNE_BAGS, one part per
@@ -65,40 +69,80 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         PipelineSpec spec = input.spec();
         DetectorConfig config = DetectorConfigs.base(spec);
         Map<String, ArtifactRef> a = input.artifacts();
-        String key = StageKey.of(Stage.TRAIN_BASE.name(), "base", DetectorConfigs.baseKey(config),
+        String key = StageKey.of(Stage.TRAIN_BASE.name(), ModelRef.BASE, DetectorConfigs.baseKey(config),
                 Map.of(TRAIN, a.get(TRAIN).sha256(), IMAGES, a.get(IMAGES).sha256()));
-        return runner.run(input.runId(), Stage.TRAIN_BASE, "base", key, spec.reuseEnabled(), attempt -> {
+        return runner.run(input.runId(), Stage.TRAIN_BASE, ModelRef.BASE, key, spec.reuseEnabled(), attempt -> {
             LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
             Path images = cache.images(a.get(IMAGES));
-            Path resume = resumeCheckpoint(Stage.TRAIN_BASE, "base", attempt);
+            Path resume = resumeCheckpoint(Stage.TRAIN_BASE, ModelRef.BASE, attempt);
             TrainingOutcome result = BaseTrainer.train(config, train, images, attempt.workDir().resolve("train"),
-                    resume, listener(attempt, "base", config.iterations()));
+                    resume, listener(attempt, ModelRef.BASE, config.iterations()));
             finished(attempt, config.iterations(), result);
-            return trainedOutputs(attempt, "base", result);
-        }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), "base", 0, null, outputs, a,
+            return trainedOutputs(attempt, ModelRef.BASE, result);
+        }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), ModelRef.BASE, 0, null, outputs, a,
                 config)));
     }
 
     @Override
     public StageResult finetune(StageInput input) {
         PipelineSpec spec = input.spec();
-        String kind = input.part();
-        RetrainMethod method = RetrainMethod.valueOf(kind.toUpperCase(Locale.ROOT));
+        String kind = input.kind();
+        RetrainMethod method = RetrainMethod.ofKind(kind);
+        if (method == RetrainMethod.TAU_NORM) {
+            return tauNorm(input);
+        }
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         ModelRef base = input.model();
         String key = StageKey.of(Stage.FINETUNE_BAGS.name(), kind, DetectorConfigs.retrainKey(config),
-                Map.of("base", base.checkpoint().sha256(), GROUPS, a.get(GROUPS).sha256(),
+                Map.of(ModelRef.BASE, base.checkpoint().sha256(), GROUPS, a.get(GROUPS).sha256(),
                         TRAIN, a.get(TRAIN).sha256(), IMAGES, a.get(IMAGES).sha256()));
         return runner.run(input.runId(), Stage.FINETUNE_BAGS, kind, key, spec.reuseEnabled(), attempt -> {
             LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
             Path images = cache.images(a.get(IMAGES));
             BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
             Path baseCheckpoint = cache.file(base.checkpoint());
+            int steps = RetrainSchedule.of(config).iterations();
             TrainingOutcome result = ClassifierRetrainer.retrain(method, config, baseCheckpoint, groups, train, images,
-                    attempt.workDir().resolve("retrain"), listener(attempt, kind, config.retrainIterations()));
-            finished(attempt, config.retrainIterations(), result);
+                    attempt.workDir().resolve("retrain"), listener(attempt, kind, steps));
+            finished(attempt, steps, result);
             return trainedOutputs(attempt, kind, result);
+        }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(),
+                outputs, a, config)));
+    }
+
+    /**
+     * The {@code tau_norm} part of FINETUNE_BAGS: no training, the base classifier's class rows normalised with the
+     * tau that gives the best LVIS AP on val ({@link TauNormSearch}). Its key holds the inference settings and the
+     * val set instead of the retraining settings, since those are what the choice depends on. Outputs: the
+     * checkpoint, an empty curve and {@code tau/tau_norm} (the search: chosen tau, grid, val AP of each), whose
+     * numbers are also the attempt's last progress.
+     */
+    private StageResult tauNorm(StageInput input) {
+        PipelineSpec spec = input.spec();
+        String kind = input.kind();
+        DetectorConfig config = DetectorConfigs.finetune(spec);
+        Map<String, ArtifactRef> a = input.artifacts();
+        ModelRef base = input.model();
+        String key = StageKey.of(Stage.FINETUNE_BAGS.name(), kind, DetectorConfigs.inferenceKey(config),
+                Map.of("base", base.checkpoint().sha256(), VAL, a.get(VAL).sha256(), IMAGES, a.get(IMAGES).sha256()));
+        return runner.run(input.runId(), Stage.FINETUNE_BAGS, kind, key, spec.reuseEnabled(), attempt -> {
+            LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
+            Path images = cache.images(a.get(IMAGES));
+            Path baseCheckpoint = cache.file(base.checkpoint());
+            TauNormSearch.Result search = TauNormSearch.search(config, baseCheckpoint, val, images,
+                    attempt.workDir().resolve("retrain"), listener(attempt, kind, 0));
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("tau", search.tau());
+            details.put("tau_grid", search.grid());
+            details.put("val_ap", search.valAp());
+            attempt.progress(details);
+            Map<String, ArtifactRef> out = new LinkedHashMap<>(trainedOutputs(attempt, kind,
+                    new TrainingOutcome(search.checkpoint(), List.of(), 0, 0, search.seconds())));
+            Path note = attempt.workDir().resolve("tau-" + kind + ".json");
+            Files.writeString(note, search.toJson());
+            out.put("tau/" + kind, attempt.upload(note, "application/json"));
+            return out;
         }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(),
                 outputs, a, config)));
     }
@@ -109,7 +153,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         ModelRef model = input.model();
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
-        String part = model.kind() + "/predict";
+        String part = PartKey.predict(model.kind()).part();
         String key = StageKey.of(Stage.EVALUATE.name(), part, DetectorConfigs.inferenceKey(config),
                 Map.of("checkpoint", model.checkpoint().sha256(), VAL, a.get(VAL).sha256(),
                         IMAGES, a.get(IMAGES).sha256()));
@@ -120,7 +164,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             LvisResults results = Inference.predict(checkpoint, config, val, images, listener(attempt, part, 0));
             Path file = attempt.workDir().resolve("results-" + model.kind() + ".json");
             LvisResultsWriter.write(results, file);
-            return Map.of("results/" + model.kind(), attempt.upload(file, "application/json"));
+            return Map.of(ArtifactNames.results(model.kind()), attempt.upload(file, "application/json"));
         }, StageRunner.NOTHING_TO_RECORD);
     }
 
@@ -201,23 +245,20 @@ public class TrainingActivitiesImpl implements TrainingActivities {
     private static Map<String, ArtifactRef> trainedOutputs(Attempt attempt, String kind, TrainingOutcome result)
             throws IOException {
         Map<String, ArtifactRef> out = new LinkedHashMap<>();
-        out.put("checkpoint/" + kind, attempt.upload(result.checkpoint(), "application/zip"));
+        out.put(ArtifactNames.checkpoint(kind), attempt.upload(result.checkpoint(), "application/zip"));
         Path curve = attempt.workDir().resolve("curve-" + kind + ".json");
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("kind", kind);
-        doc.put("skipped_steps", result.skippedSteps());
-        doc.put("images_per_second", result.imagesPerSecond());
-        doc.put("points", result.lossCurve().stream().map(p -> Map.of("iteration", p.iteration(),
-                "losses", new TreeMap<>(p.losses()), "total", p.total())).toList());
+        TrainingCurve doc = new TrainingCurve(kind, result.skippedSteps(), result.imagesPerSecond(),
+                result.lossCurve().stream().map(p -> new TrainingCurve.Point(p.iteration(), new TreeMap<>(p.losses()),
+                        p.total())).toList());
         Files.writeString(curve, PipelineSpecs.toJson(doc));
-        out.put("curve/" + kind, attempt.upload(curve, "application/json"));
+        out.put(ArtifactNames.curve(kind), attempt.upload(curve, "application/json"));
         return out;
     }
 
     private static ModelRef record(Connection c, long attemptId, String runId, String kind, int generation,
                                    String parent, Map<String, ArtifactRef> outputs, Map<String, ArtifactRef> inputs,
                                    DetectorConfig config) throws SQLException {
-        ArtifactRef checkpoint = outputs.get("checkpoint/" + kind);
+        ArtifactRef checkpoint = outputs.get(ArtifactNames.checkpoint(kind));
         ModelRecord m = new ModelRecord(ModelIds.of(runId, kind), runId, generation, kind, parent,
                 checkpoint.sha256(), inputs.get(MANIFEST).sha256(), inputs.get(GROUPS).sha256(), config.toJson(),
                 CodeVersion.get(), attemptId, null);

@@ -1,6 +1,5 @@
 package io.bagsflow.activities.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.pipeline.Artifacts;
@@ -19,10 +18,13 @@ import io.bagsflow.db.StageAttempt;
 import io.bagsflow.ml.dataset.DatasetManifest;
 import io.bagsflow.ml.dataset.ManifestCategory;
 import io.bagsflow.ml.detector.ClassifierWeightNorms;
+import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.report.HtmlReport;
 import io.bagsflow.ml.report.ReportModel;
+import io.bagsflow.workflows.pipeline.ArtifactNames;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.workflows.pipeline.TrainingCurve;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -101,7 +103,7 @@ public final class RunReports {
         Optional<EvaluationRecord> evaluation = lineage.evaluationsOfModel(m.id()).stream()
                 .max(Comparator.comparingLong(EvaluationRecord::id));
         if (evaluation.isPresent()) {
-            metrics.putAll(evaluation.get().metrics().asMap());
+            metrics.putAll(LvisMetrics.named(evaluation.get().metrics().values()));
             for (CategoryAp c : lineage.categoryAps(evaluation.get().id())) {
                 int n = c.trainInstances() != null ? c.trainInstances()
                         : categories.containsKey(c.categoryId()) ? categories.get(c.categoryId()).instanceCount() : 0;
@@ -144,15 +146,15 @@ public final class RunReports {
             return List.of();
         }
         Optional<StageAttempt> attempt = attempts.findAttempt(m.stageAttemptId());
-        String sha = attempt.map(a -> a.outputs().get("curve/" + m.kind())).orElse(null);
+        String sha = attempt.map(a -> a.outputs().get(ArtifactNames.curve(m.kind()))).orElse(null);
         if (sha == null || !store.exists(sha)) {
             return List.of();
         }
         List<ReportModel.CurvePoint> out = new ArrayList<>();
         try {
-            JsonNode doc = JSON.readTree(cache.file(ref(sha)).toFile());
-            for (JsonNode p : doc.path("points")) {
-                out.add(new ReportModel.CurvePoint(p.path("iteration").asInt(), p.path("total").asDouble()));
+            TrainingCurve doc = JSON.readValue(cache.file(ref(sha)).toFile(), TrainingCurve.class);
+            for (TrainingCurve.Point p : doc.points()) {
+                out.add(new ReportModel.CurvePoint(p.iteration(), p.total()));
             }
         } catch (IOException e) {
             return List.of();

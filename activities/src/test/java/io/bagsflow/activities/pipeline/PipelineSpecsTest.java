@@ -21,7 +21,7 @@ class PipelineSpecsTest {
         Files.writeString(file, "dataset:\n  synth:\n    preset: tiny\n");
         PipelineSpec spec = PipelineSpecs.read(file);
         assertEquals("synth:tiny:7", spec.dataset().label());
-        assertEquals(List.of("bags", "control", "crt", "rfs"), spec.generations());
+        assertEquals(List.of("bags", "control", "crt", "rfs"), spec.kinds());
         assertEquals(DetectorConfig.preset("tiny"), DetectorConfigs.base(spec));
     }
 
@@ -66,6 +66,19 @@ class PipelineSpecsTest {
         assertEquals(DetectorConfigs.baseKey(DetectorConfigs.base(ok)),
                 DetectorConfigs.baseKey(DetectorConfigs.finetune(ok)),
                 "fine-tune settings do not change the base model's key");
+    }
+
+    @Test
+    void thePapersBaselinesAndTheLvisLikePresetAreAskedForByName() {
+        PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"small-lvis\"}},"
+                + " \"generations\": [\"bags\", \"reweight_cls\", \"tau_norm\"]}");
+        assertEquals(List.of("bags", "reweight_cls", "tau_norm"), spec.kinds());
+        assertEquals("synth:small-lvis:7", spec.withDefaults().dataset().label());
+        // small-lvis is small's training set: it trains with the small detector
+        assertEquals(DetectorConfig.preset("small"), DetectorConfigs.base(spec));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
+                "{\"dataset\": {\"synth\": {\"preset\": \"lvis\"}}}"));
+        assertTrue(e.getMessage().contains("tiny, small, medium, small-lvis"), e.getMessage());
     }
 
     @Test

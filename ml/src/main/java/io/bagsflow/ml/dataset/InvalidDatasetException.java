@@ -1,7 +1,9 @@
 package io.bagsflow.ml.dataset;
 
+import io.bagsflow.ml.BadInputException;
+
 /** A dataset rejected by validation; the message lists the errors (the first 50), the report has them all. */
-public class InvalidDatasetException extends RuntimeException {
+public class InvalidDatasetException extends BadInputException {
 
     private final DatasetReport report;
 

@@ -21,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -87,6 +89,14 @@ final class Checkpoint {
 
     /** Writes the file atomically: a reader never sees a half-written checkpoint. */
     static void write(Path file, State state, Parameters params, Sgd sgdOrNull) {
+        write(file, state, params, sgdOrNull, Map.of());
+    }
+
+    /**
+     * Writes the file atomically with extra entries (name to bytes, in name order) after the standard ones: notes
+     * of how the model was made that its state has no field for (readers that do not know them skip them).
+     */
+    static void write(Path file, State state, Parameters params, Sgd sgdOrNull, Map<String, byte[]> extras) {
         AtomicFiles.write(file, target -> {
             try (ZipOutputStream zip = new ZipOutputStream(target)) {
                 zip.setLevel(Deflater.BEST_SPEED);
@@ -106,6 +116,11 @@ final class Checkpoint {
                     out.flush();
                     zip.closeEntry();
                 }
+                for (Map.Entry<String, byte[]> extra : new TreeMap<>(extras).entrySet()) {
+                    zip.putNextEntry(entry(extra.getKey()));
+                    zip.write(extra.getValue());
+                    zip.closeEntry();
+                }
             }
         });
     }
@@ -122,6 +137,20 @@ final class Checkpoint {
             throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
         throw new IllegalArgumentException(file + ": not a bagsflow detector checkpoint (missing " + STATE + ")");
+    }
+
+    /** The bytes of an extra entry written with {@link #write(Path, State, Parameters, Sgd, Map)}, or null. */
+    static byte[] readEntry(Path file, String name) {
+        try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals(name)) {
+                    return zip.readAllBytes();
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads a checkpoint; errors name the file and what is wrong with it. */

@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.RepeatFactors;
 import io.bagsflow.ml.dataset.CategoryStatistics;
+import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.data.ImageSampler;
 import io.bagsflow.ml.detector.data.ImageStore;
@@ -18,6 +19,7 @@ import io.bagsflow.ml.detector.model.GroupSoftmaxHead;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.detector.model.SoftmaxClassifier;
 import io.bagsflow.ml.detector.train.LearningRate;
+import io.bagsflow.ml.detector.train.LossNormalisation;
 import io.bagsflow.ml.detector.train.Rng;
 import io.bagsflow.ml.detector.train.Sgd;
 import io.bagsflow.ml.detector.train.TwoStageForward;
@@ -27,32 +29,46 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Classifier-only retraining of a base detector ("cls-only"): the classifier is replaced and trained while
  * every other weight, BatchNorm statistics included, stays bit-identical to the base (BatchNorm runs in
- * inference mode, nothing else has gradients). The new classifier starts from the base one. By default the
- * classifier trains on cached RoI features ({@code retrainFromCache}); otherwise each step runs the frozen
- * network on fresh images. The output checkpoint carries its classifier layout, so inference needs no method.
+ * inference mode, nothing else has gradients). With {@code trainHead} the box head's fc layers and box
+ * regression train too (with the box loss), as the paper's "whole head" ablation.
+ *
+ * <p>The BAGS classifier starts as {@code init} says: {@code random} (the official recipe) or
+ * {@code from_base}; the plain-softmax methods keep the base classifier as their start (same shape, which
+ * mmcv would load). Steps and learning rates follow {@link RetrainSchedule}; each step's loss is normalised as
+ * {@code lossNormalisation} says ({@link LossNormalisation}). By default the classifier trains on cached RoI
+ * features ({@code retrainFromCache}); otherwise, and always with {@code trainHead} (the cache holds post-fc
+ * features, which the head changes), each step runs the frozen network on fresh images. The output checkpoint
+ * carries its classifier layout, so inference needs no method.
  */
 public final class ClassifierRetrainer {
 
     private static final long STEP_STREAM = 0x2E7A;
+    private static final long INIT_STREAM = 0x1A17;
 
     private ClassifierRetrainer() {
     }
 
     /**
      * @param config     retraining, runtime and inference settings ({@code retrain*}, {@code othersSampleRatio},
-     *                   {@code rfsThreshold}, device, seed...); the model itself comes from the base checkpoint
+     *                   {@code rfsThreshold}, {@code init}, {@code schedule}, ..., device, seed); the model itself
+     *                   comes from the base checkpoint (also the iterations and batch size the official schedule
+     *                   reads)
      * @param groups     the BAGS grouping (required for {@link RetrainMethod#BAGS}, ignored otherwise)
      * @return the checkpoint {@code workDir/retrain-<method>-final.zip}
      */
     public static TrainingOutcome retrain(RetrainMethod method, DetectorConfig config, Path baseCheckpoint,
                                          BagsGroups groups, LvisDataset train, Path imagesDir, Path workDir,
                                          TrainingHooks listener) {
+        if (method == RetrainMethod.TAU_NORM) {
+            throw new IllegalArgumentException("tau_norm does not retrain the classifier: use TauNormSearch");
+        }
         long started = System.nanoTime();
         TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
@@ -70,24 +86,28 @@ public final class ClassifierRetrainer {
             }
             Detector retrained = Detector.of(effective, detector.categoryIds(), detector.params(),
                     baseState.classifier());
-            Classifier next = replaceClassifier(retrained, method, groups, effective, baseCheckpoint);
+            Classifier next = replaceClassifier(retrained, method, groups, effective, baseCheckpoint, train);
+            if (method == RetrainMethod.REWEIGHT_CLS) {
+                next = ReweightedClassifier.install(retrained, train);
+            }
             ImageStore images = ImageStore.load(train, imagesDir, effective.imageSize(), detector.categoryIds());
             ImageSampler sampler = sampler(method, effective, images, train);
             Run run = new Run(method, effective, retrained, next, images, sampler, hooks);
             run.train(root);
             Path out = workDir.resolve(method.stage() + "-final.zip");
-            Checkpoint.write(out, new Checkpoint.State(Checkpoint.FORMAT, method.stage(), effective.retrainIterations(),
-                    effective.retrainIterations(), detector.categoryIds(), next.layout(), run.skipped, run.curve,
-                    effective), retrained.params(), null);
-            hooks.onCheckpoint(out, effective.retrainIterations());
+            int iterations = RetrainSchedule.of(effective).iterations();
+            Checkpoint.write(out, new Checkpoint.State(Checkpoint.FORMAT, method.stage(), iterations, iterations,
+                    detector.categoryIds(), next.layout(), run.skipped, run.curve, effective), retrained.params(),
+                    null);
+            hooks.onCheckpoint(out, iterations);
             return new TrainingOutcome(out, run.curve, run.skipped, run.imagesPerSecond(),
                     (System.nanoTime() - started) / 1e9);
         }
     }
 
-    /** Swaps in the method's classifier, initialised from the base classifier's weights. */
+    /** Swaps in the method's classifier, initialised as {@code init} says (plain softmax: the base's weights). */
     private static Classifier replaceClassifier(Detector d, RetrainMethod method, BagsGroups groups,
-                                                DetectorConfig config, Path baseCheckpoint) {
+                                                DetectorConfig config, Path baseCheckpoint, LvisDataset train) {
         Parameters p = d.params();
         float[] w = p.get(Classifier.WEIGHT).toFloatArray();
         float[] b = p.get(Classifier.BIAS).toFloatArray();
@@ -103,8 +123,13 @@ public final class ClassifierRetrainer {
             }
             ClassifierLayout layout = ClassifierLayout.groupSoftmax(d.numClasses(), groups.predSlice(),
                     groups.label2binlabel());
-            GroupSoftmaxHead head = new GroupSoftmaxHead(layout, config.othersSampleRatio());
-            init = head.initFromSoftmax(w, b, dim);
+            float[][] binWeights = config.groupLossWeights().equals("inverse_count")
+                    ? GroupSoftmaxHead.inverseCountWeights(layout,
+                            CategoryStatistics.compute(train, "train").instanceCounts(CountSource.ANNOTATIONS))
+                    : null;
+            GroupSoftmaxHead head = new GroupSoftmaxHead(layout, config.othersSampleRatio(), binWeights);
+            init = config.init().equals("random") ? head.initRandom(Rng.of(config.seed(), INIT_STREAM), dim)
+                    : head.initFromSoftmax(w, b, dim);
             next = head;
         } else {
             next = new SoftmaxClassifier(d.numClasses());
@@ -120,7 +145,7 @@ public final class ClassifierRetrainer {
     private static ImageSampler sampler(RetrainMethod method, DetectorConfig config, ImageStore images,
                                         LvisDataset train) {
         return switch (method) {
-            case BAGS, CONTROL -> ImageSampler.epochs(images.count(), config.seed());
+            case BAGS, CONTROL, REWEIGHT_CLS -> ImageSampler.epochs(images.count(), config.seed());
             case CRT -> ImageSampler.classBalanced(images, config.seed());
             case RFS -> {
                 RepeatFactors rf = RepeatFactors.compute(CategoryStatistics.compute(train, "train"),
@@ -135,6 +160,7 @@ public final class ClassifierRetrainer {
                 }
                 yield ImageSampler.weighted(weights, config.seed());
             }
+            case TAU_NORM -> throw new IllegalArgumentException("tau_norm samples no images");
         };
     }
 
@@ -169,13 +195,16 @@ public final class ClassifierRetrainer {
 
         void train(NDManager root) {
             Parameters p = detector.params();
-            Sgd sgd = new Sgd(p, p.trainable(n -> n.startsWith("cls.")), config.momentum(), config.weightDecay(),
-                    config.gradClipNorm());
-            int total = config.retrainIterations();
-            LearningRate lr = new LearningRate(config.retrainLearningRate(), 0, 1.0, config.lrSteps(),
-                    config.lrGamma(), total);
+            boolean head = config.trainHead();
+            Sgd sgd = new Sgd(p, p.trainable(n -> n.startsWith("cls.") || head && n.startsWith("head.")),
+                    config.momentum(), config.weightDecay(), config.gradClipNorm());
+            RetrainSchedule schedule = RetrainSchedule.of(config);
+            int total = schedule.iterations();
+            LearningRate lr = schedule.learningRates();
             TwoStageForward forward = new TwoStageForward(detector);
-            FeatureCache cache = config.retrainFromCache() ? FeatureCache.build(root, forward, images, config) : null;
+            // the cache holds the head's output, which a trained head changes: trainHead runs the full path
+            FeatureCache cache = config.retrainFromCache() && !head
+                    ? FeatureCache.build(root, forward, images, config) : null;
             try {
                 LossMeter meter = new LossMeter();
                 long intervalStart = System.nanoTime();
@@ -183,12 +212,12 @@ public final class ClassifierRetrainer {
                 int perStep = config.retrainImagesPerBatch();
                 for (int it = 0; it < total; it++) {
                     long t0 = System.nanoTime();
-                    Double loss = step(root, it, forward, cache, sgd, lr.at(it));
+                    Map<String, Double> losses = step(root, it, forward, cache, sgd, lr.at(it));
                     stepNanos += System.nanoTime() - t0;
                     stepImages += perStep;
                     intervalImages += perStep;
-                    if (loss != null) {
-                        meter.add(Map.of("cls", loss));
+                    if (losses != null) {
+                        meter.add(losses);
                     }
                     int done = it + 1;
                     if (done % config.progressInterval() == 0 || done == total) {
@@ -210,35 +239,65 @@ public final class ClassifierRetrainer {
             }
         }
 
-        private Double step(NDManager root, int it, TwoStageForward forward, FeatureCache cache, Sgd sgd, double lr) {
+        /** One step; its losses by name, or null when it was skipped as non-finite. */
+        private Map<String, Double> step(NDManager root, int it, TwoStageForward forward, FeatureCache cache, Sgd sgd,
+                                         double lr) {
             Rng rng = Rng.of(config.seed(), STEP_STREAM, it);
             int[] picked = sampler.batch(it, config.retrainImagesPerBatch());
             Parameters p = detector.params();
+            LossNormalisation normalisation = LossNormalisation.of(config.lossNormalisation());
             double value;
+            Map<String, Double> parts = new LinkedHashMap<>();
             try (NDManager step = root.newSubManager()) {
-                NDArray features;
+                NDArray features = null;
+                NDArray pooled = null;
+                TwoStageForward.Rois rois = null;
                 int[] labels;
                 boolean[] valid;
+                int[] imageOfRoi;
                 if (cache != null) {
                     FeatureCache.Draw draw = cache.draw(picked, rng);
                     features = cache.features(step, draw.rows());
                     labels = draw.labels();
                     valid = new boolean[labels.length];
                     Arrays.fill(valid, true);
+                    imageOfRoi = draw.imageOfRoi();
                 } else {
                     boolean[] flips = new boolean[picked.length];
                     for (int k = 0; k < flips.length; k++) {
                         flips[k] = config.retrainFlip() && rng.nextBoolean();
                     }
-                    TwoStageForward.Sampled sampled = forward.frozenRoiFeatures(step,
-                            ImageBatch.of(images, picked, flips), rng);
-                    features = sampled.features();
-                    labels = sampled.rois().labels();
-                    valid = sampled.rois().valid();
+                    ImageBatch batch = ImageBatch.of(images, picked, flips);
+                    if (config.trainHead()) {
+                        TwoStageForward.Pooled sampled = forward.frozenPooledRois(step, batch, rng);
+                        pooled = sampled.pooled();
+                        rois = sampled.rois();
+                    } else {
+                        TwoStageForward.Sampled sampled = forward.frozenRoiFeatures(step, batch, rng);
+                        features = sampled.features();
+                        rois = sampled.rois();
+                    }
+                    labels = rois.labels();
+                    valid = rois.valid();
+                    imageOfRoi = new int[labels.length];
+                    for (int i = 0; i < imageOfRoi.length; i++) {
+                        imageOfRoi[i] = i / rois.perImage();
+                    }
                 }
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    if (pooled != null) {
+                        features = detector.head().features(p, pooled);
+                    }
                     NDArray logits = classifier.logits(p, features);
-                    NDArray loss = classifier.loss(step, logits, classifier.targets(labels, valid, rng));
+                    float[] targets = normalisation.targets(classifier, labels, valid, imageOfRoi, picked.length,
+                            config.shardSize(), rng);
+                    NDArray loss = classifier.loss(step, logits, targets);
+                    parts.put("cls", (double) loss.getFloat());
+                    if (pooled != null) {
+                        NDArray box = forward.boxLoss(step, detector.head().deltas(p, features), rois);
+                        parts.put("box", (double) box.getFloat());
+                        loss = loss.add(box);
+                    }
                     value = loss.getFloat();
                     if (Double.isFinite(value)) {
                         gc.backward(loss);
@@ -247,7 +306,7 @@ public final class ClassifierRetrainer {
                 double norm = Double.isFinite(value) ? sgd.gradientNorm() : Double.NaN;
                 if (Double.isFinite(norm)) {
                     sgd.step(lr, norm);
-                    return value;
+                    return parts;
                 }
             }
             sgd.zeroGradients();

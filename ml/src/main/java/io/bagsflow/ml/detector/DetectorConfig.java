@@ -75,8 +75,23 @@ import static io.bagsflow.ml.detector.SettingRole.RETRAIN;
  * @param cacheVariants       times each image is cached (odd ones mirrored when retrainFlip); a step uses one
  * @param cacheNegatives      background candidates cached per image beside all positive ones
  * @param retrainFlip         random horizontal flips in retraining (full path; odd cache variants)
- * @param othersSampleRatio   BAGS: "others" RoIs drawn per positive of a group
+ * @param othersSampleRatio   BAGS: "others" RoIs drawn per positive of a group; 0 none, {@link #OTHERS_ALL} all
  * @param rfsThreshold        repeat-factor sampling threshold t in r(c) = max(1, sqrt(t / f(c)))
+ * @param init                retraining: how the BAGS grouped classifier starts: {@code random} (the official
+ *                            recipe: N(0, 0.01) weights, zero bias) or {@code from_base} (base rows copied).
+ *                            Plain-softmax methods always start from the base classifier (same shape)
+ * @param schedule            retraining: {@code official} (as many images as base training, the official lr
+ *                            scaled to the batch, warm-up, steps at epochs 8 and 11 of 12; see
+ *                            {@link RetrainSchedule}) or {@code legacy} ({@code retrainIterations},
+ *                            {@code retrainLearningRate}, no warm-up, steps at {@code lrSteps})
+ * @param lossNormalisation   retraining: {@code per_shard} (each group's loss averaged per shard of
+ *                            {@code shardSize} images, then over the shards, as the official per-GPU averaging)
+ *                            or {@code global} (once over the whole batch)
+ * @param shardSize           retraining: images per shard for {@code per_shard} (official: 2 per GPU)
+ * @param trainHead           retraining: also train the box head's fc layers and box regression (the paper's
+ *                            "whole head" ablation); runs the full path, the feature cache holds post-fc features
+ * @param groupLossWeights    BAGS retraining: {@code none} or {@code inverse_count} (the official re-weighted
+ *                            group loss: per-bin inverse instance counts over their bin mean, clipped to [0.1, 5])
  * @param scoreThreshold      detections must score above this (reference 0.0)
  * @param nmsIou              per-class NMS threshold at inference
  * @param maxDetections       detections kept per image
@@ -133,10 +148,19 @@ public record DetectorConfig(
         @Role(RETRAIN) Boolean retrainFlip,
         @Role(RETRAIN) Double othersSampleRatio,
         @Role(RETRAIN) Double rfsThreshold,
+        @Role(RETRAIN) String init,
+        @Role(RETRAIN) String schedule,
+        @Role(RETRAIN) String lossNormalisation,
+        @Role(RETRAIN) Integer shardSize,
+        @Role(RETRAIN) Boolean trainHead,
+        @Role(RETRAIN) String groupLossWeights,
         @Role(INFERENCE) Double scoreThreshold,
         @Role(INFERENCE) Double nmsIou,
         @Role(INFERENCE) Integer maxDetections,
         @Role(INFERENCE) Integer inferenceBatchSize) {
+
+    /** {@code othersSampleRatio} meaning "every others RoI" (the paper's "all" row): more than any step has. */
+    public static final double OTHERS_ALL = 1_000_000;
 
     private static final ObjectMapper JSON = JsonMappers.indenting(JsonMappers.strict());
 
@@ -191,6 +215,12 @@ public record DetectorConfig(
         retrainFlip = or(retrainFlip, true);
         othersSampleRatio = or(othersSampleRatio, 8.0);
         rfsThreshold = or(rfsThreshold, 0.001);
+        init = oneOf("init", or(init, "random"), "random", "from_base");
+        schedule = oneOf("schedule", or(schedule, "official"), "official", "legacy");
+        lossNormalisation = oneOf("lossNormalisation", or(lossNormalisation, "per_shard"), "per_shard", "global");
+        shardSize = or(shardSize, 2);
+        trainHead = or(trainHead, false);
+        groupLossWeights = oneOf("groupLossWeights", or(groupLossWeights, "none"), "none", "inverse_count");
         scoreThreshold = or(scoreThreshold, 0.0);
         nmsIou = or(nmsIou, 0.5);
         maxDetections = or(maxDetections, 300);
@@ -203,6 +233,14 @@ public record DetectorConfig(
 
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
+    }
+
+    private static String oneOf(String field, String value, String... allowed) {
+        if (!List.of(allowed).contains(value)) {
+            throw new IllegalArgumentException(field + " = \"" + value + "\": must be one of "
+                    + String.join(", ", allowed));
+        }
+        return value;
     }
 
     /** The defaults: CPU, 96 px, the simple backbone. */
@@ -243,6 +281,14 @@ public record DetectorConfig(
     private static final Set<String> PLACEMENT_FIELDS = SettingRole.PLACEMENT.fields();
     /** Fields read only by classifier-only retraining. */
     private static final Set<String> RETRAIN_FIELDS = SettingRole.RETRAIN.fields();
+    /**
+     * The retraining fields added with the official recipe, each with the value that reproduces the retraining
+     * before them. Stage keys leave a field out while it has this value ({@link #toKeyJson()}), so keys made
+     * before these fields existed still match: base models are reused, and an old-recipe spec finds its
+     * fine-tunes.
+     */
+    public static final Map<String, Object> PRE_RECIPE = Map.of("init", "from_base", "schedule", "legacy",
+            "lossNormalisation", "global", "shardSize", 2, "trainHead", false, "groupLossWeights", "none");
     /** Fields read only by inference. */
     private static final Set<String> INFERENCE_FIELDS = SettingRole.INFERENCE.fields();
     /** Fields that change neither the model nor base training's random choices. */
@@ -297,6 +343,26 @@ public record DetectorConfig(
             }
         });
         return diff;
+    }
+
+    /** This config with the {@link #PRE_RECIPE} values (for the keys of stages that never read them). */
+    public DetectorConfig withPreRecipeFields() {
+        return with(PRE_RECIPE);
+    }
+
+    /** The JSON of a stage key: {@link #toJson()} without the {@link #PRE_RECIPE} fields that hold that value. */
+    public String toKeyJson() {
+        ObjectNode tree = JSON.valueToTree(this);
+        for (Map.Entry<String, Object> e : PRE_RECIPE.entrySet()) {
+            if (tree.get(e.getKey()).equals(JSON.valueToTree(e.getValue()))) {
+                tree.remove(e.getKey());
+            }
+        }
+        try {
+            return JSON.writeValueAsString(tree);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String toJson() {

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.detector;
 
+import io.bagsflow.ml.BadInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.ml.io.JsonMappers;
@@ -82,9 +83,12 @@ public final class DetectorConfigRanges {
         r.put("retrainImagesPerBatch", whole(1, 1024));
         r.put("cacheVariants", whole(1, 64));
         r.put("cacheNegatives", whole(0, 100_000));
-        // 0 samples no "others" at all: the paper's ablation row, and a grid value of the experiments
-        r.put("othersSampleRatio", closed(0, 1000));
+        // 0 samples no "others" at all: the paper's ablation row, and a grid value of the experiments. A ratio of
+        // at least the RoIs in one step takes every "others" RoI: 1000000 (OTHERS_ALL) is the spelling of "all"
+        r.put("othersSampleRatio", closed(0, DetectorConfig.OTHERS_ALL));
         r.put("rfsThreshold", aboveUpTo(0, 1));
+        // images per shard of per_shard loss normalisation (official: 2 per GPU); beyond the batch it is global
+        r.put("shardSize", whole(1, 1024));
         r.put("scoreThreshold", fromBelow(0, 1));
         r.put("nmsIou", aboveUpTo(0, 1));
         r.put("maxDetections", whole(1, 10_000));
@@ -118,7 +122,7 @@ public final class DetectorConfigRanges {
     }
 
     /** A setting outside its range; the message names the key, the value and the range. */
-    public static final class OutOfRangeException extends IllegalArgumentException {
+    public static final class OutOfRangeException extends BadInputException {
 
         private final String key;
 

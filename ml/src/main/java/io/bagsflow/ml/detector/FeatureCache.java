@@ -90,25 +90,28 @@ final class FeatureCache implements AutoCloseable {
         }
     }
 
-    /** One step's RoIs: cached rows and their labels. */
-    record Draw(long[] rows, int[] labels) {
+    /** One step's RoIs: cached rows, their labels and the batch position of the image each comes from. */
+    record Draw(long[] rows, int[] labels, int[] imageOfRoi) {
     }
 
     /** For each picked image, one variant at random and RoIs drawn from its pool as base training would. */
     Draw draw(int[] imageIndices, Rng rng) {
         long[] rows = new long[imageIndices.length * sampler.perImage()];
         int[] drawnLabels = new int[rows.length];
+        int[] imageOfRoi = new int[rows.length];
         int at = 0;
-        for (int image : imageIndices) {
+        for (int position = 0; position < imageIndices.length; position++) {
+            int image = imageIndices[position];
             int pool = (variants == 1 ? 0 : rng.nextInt(variants)) * images + image;
             int[] poolLabels = Arrays.copyOfRange(labels, offsets[pool], offsets[pool] + counts[pool]);
             for (int k : sampler.choose(poolLabels, rng)) {
                 rows[at] = offsets[pool] + k;
                 drawnLabels[at] = poolLabels[k];
+                imageOfRoi[at] = position;
                 at++;
             }
         }
-        return new Draw(Arrays.copyOf(rows, at), Arrays.copyOf(drawnLabels, at));
+        return new Draw(Arrays.copyOf(rows, at), Arrays.copyOf(drawnLabels, at), Arrays.copyOf(imageOfRoi, at));
     }
 
     /** The cached features of the given rows, (rows.length, fcDim), in {@code m}. */

@@ -16,6 +16,7 @@ import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisResults;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -51,6 +52,7 @@ public final class Inference {
         TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
         DetectorConfig stored = Checkpoint.readState(checkpoint).config();
         DetectorConfig config = settings == null ? stored : stored.withRuntimeFrom(settings);
+        ProposalBudget.warnIfFarBelow(config);
         try (NDManager root = DetectorRuntime.manager(config);
              Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, root)) {
             Detector d = Detector.of(config, loaded.detector().categoryIds(), loaded.detector().params(),
@@ -76,9 +78,22 @@ public final class Inference {
         }
 
         LvisResults predict(NDManager root, ImageStore store, TrainingHooks hooks) {
+            return predictEach(root, store, List.of(detector.params()), hooks).get(0);
+        }
+
+        /**
+         * Detections of several classifiers on the same frozen network in one pass over the images: the backbone,
+         * RPN, RoI features and box deltas are computed once per batch, then each element of {@code classifiers}
+         * (parameters holding {@code cls.w} and {@code cls.b} for this detector's classifier) scores them.
+         */
+        List<LvisResults> predictEach(NDManager root, ImageStore store, List<Parameters> classifiers,
+                                      TrainingHooks hooks) {
             DetectorConfig c = detector.config();
             int batchSize = c.inferenceBatchSize();
-            LvisResults.Builder out = LvisResults.builder();
+            List<LvisResults.Builder> outs = new ArrayList<>();
+            for (int v = 0; v < classifiers.size(); v++) {
+                outs.add(LvisResults.builder());
+            }
             long t0 = System.nanoTime();
             for (int start = 0; start < store.count(); start += batchSize) {
                 int b = Math.min(batchSize, store.count() - start);
@@ -89,18 +104,23 @@ public final class Inference {
                     indices[k] = start + Math.min(k, b - 1);
                 }
                 try (NDManager step = root.newSubManager()) {
-                    detectBatch(step, store, ImageBatch.of(store, indices, new boolean[indices.length]), b, out);
+                    detectBatch(step, store, ImageBatch.of(store, indices, new boolean[indices.length]), b,
+                            classifiers, outs);
                 }
                 int done = start + b;
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 hooks.onProgress(new TrainingProgress(STAGE, done, store.count(), java.util.Map.of(),
                         done / seconds, 0, 0));
             }
-            return out.build();
+            return outs.stream().map(LvisResults.Builder::build).toList();
         }
 
-        /** Detects in every image of the batch and adds the first {@code keep} images' detections to out. */
-        private void detectBatch(NDManager m, ImageStore store, ImageBatch batch, int keep, LvisResults.Builder out) {
+        /**
+         * Detects in every image of the batch with each classifier and adds the first {@code keep} images'
+         * detections to that classifier's builder.
+         */
+        private void detectBatch(NDManager m, ImageStore store, ImageBatch batch, int keep,
+                                 List<Parameters> classifiers, List<LvisResults.Builder> outs) {
             Parameters p = detector.params();
             int b = batch.count();
             int r = detector.config().rpnPostNmsTest();
@@ -124,9 +144,16 @@ public final class Inference {
             int f = detector.featureSize();
             RoiAlign.Matrices mats = detector.roiAlign().matrices(rois, valid, b, r, f, f);
             NDArray feats = detector.roiFeatures(m, features, mats);
-            float[] logits = detector.classifier().logits(p, feats).toFloatArray();
             float[] deltas = detector.head().deltas(p, feats).toFloatArray();
-            float[] probs = detector.classifier().probabilities(logits, b * r);
+            for (int v = 0; v < classifiers.size(); v++) {
+                float[] logits = detector.classifier().logits(classifiers.get(v), feats).toFloatArray();
+                float[] probs = detector.classifier().probabilities(logits, b * r);
+                addDetections(store, batch, keep, rois, counts, probs, deltas, r, s, outs.get(v));
+            }
+        }
+
+        private void addDetections(ImageStore store, ImageBatch batch, int keep, float[] rois, int[] counts, float[] probs,
+                                   float[] deltas, int r, float s, LvisResults.Builder out) {
             List<Integer> categoryIds = detector.categoryIds();
             int numClasses = detector.numClasses();
             for (int i = 0; i < keep; i++) {

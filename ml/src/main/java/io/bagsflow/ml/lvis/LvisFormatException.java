@@ -1,10 +1,12 @@
 package io.bagsflow.ml.lvis;
 
+import io.bagsflow.ml.BadInputException;
+
 /**
  * Bad input in an LVIS-format file: names the file, where in it (JSON path, record id, line and column when
  * known) and what is wrong. Its message is meant to be shown to users as is.
  */
-public class LvisFormatException extends RuntimeException {
+public class LvisFormatException extends BadInputException {
 
     private final String file;
     private final String where;

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.report;
 
+import io.bagsflow.ml.eval.LvisMetrics;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,8 +15,9 @@ import java.util.Set;
 public final class ComparisonTable {
 
     /** The metrics compared, in lvis-api order (AR only at 300 detections). */
-    public static final List<String> METRICS = List.of("AP", "AP50", "AP75", "APs", "APm", "APl", "APr", "APc",
-            "APf", "AR@300");
+    public static final List<String> METRICS = List.of(LvisMetrics.AP, LvisMetrics.AP50, LvisMetrics.AP75,
+            LvisMetrics.APS, LvisMetrics.APM, LvisMetrics.APL, LvisMetrics.APR, LvisMetrics.APC, LvisMetrics.APF,
+            LvisMetrics.AR);
 
     private ComparisonTable() {
     }

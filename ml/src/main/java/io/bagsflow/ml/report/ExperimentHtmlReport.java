@@ -1,5 +1,6 @@
 package io.bagsflow.ml.report;
 
+import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.stats.ExperimentSummary;
 
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  */
 public final class ExperimentHtmlReport {
 
-    public static final List<String> PLOTTED = List.of("APr", "APc", "APf", "AP");
+    public static final List<String> PLOTTED = LvisMetrics.BY_FREQUENCY;
 
     private ExperimentHtmlReport() {
     }

@@ -1,5 +1,6 @@
 package io.bagsflow.ml.report;
 
+import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.ml.stats.SampleStats;
 
@@ -16,7 +17,7 @@ import java.util.Map;
 public final class ExperimentTable {
 
     /** The metrics shown (the JSON has all 13). */
-    public static final List<String> METRICS = List.of("AP", "AP50", "AP75", "APr", "APc", "APf");
+    public static final List<String> METRICS = LvisMetrics.HEADLINE;
 
     private ExperimentTable() {
     }
@@ -79,7 +80,7 @@ public final class ExperimentTable {
             for (String m : METRICS) {
                 r.add(meanPlusMinus(row.metrics().get(m)));
             }
-            r.add(row.kind().equals(ExperimentSummary.BASE) ? "" : delta(row.deltaVsBase().get("AP")));
+            r.add(row.kind().equals(ExperimentSummary.BASE) ? "" : delta(row.deltaVsBase().get(LvisMetrics.AP)));
             out.add(r.toArray(String[]::new));
         }
         return out;

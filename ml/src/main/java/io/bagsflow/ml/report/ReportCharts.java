@@ -1,5 +1,6 @@
 package io.bagsflow.ml.report;
 
+import io.bagsflow.ml.eval.LvisMetrics;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
@@ -45,7 +46,7 @@ public final class ReportCharts {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         List<String> labels = ComparisonTable.labels(models);
         for (int i = 0; i < models.size(); i++) {
-            for (String key : List.of("APr", "APc", "APf", "AP")) {
+            for (String key : LvisMetrics.BY_FREQUENCY) {
                 double v = models.get(i).metric(key);
                 data.addValue(Double.isNaN(v) || v < 0 ? 0 : 100 * v, labels.get(i), key);
             }

@@ -8,8 +8,10 @@ import java.util.List;
  * A synthetic dataset before any pixel is drawn: classes, every image with its objects, and the LVIS records
  * they become (category counts and frequency labels filled from train).
  *
- * @param droppedObjects planned instances for which no box fitted (normally 0)
+ * @param droppedObjects    planned instances for which no box fitted (normally 0)
+ * @param droppedValObjects those of them in val images
  */
 record SyntheticPlan(SyntheticPreset preset, long seed, List<SyntheticClass> classes, List<PlannedImage> trainImages,
-                     List<PlannedImage> valImages, int droppedObjects, LvisDataset train, LvisDataset val) {
+                     List<PlannedImage> valImages, int droppedObjects, int droppedValObjects, LvisDataset train,
+                     LvisDataset val) {
 }

@@ -32,6 +32,7 @@ final class SyntheticPlanner {
     private final SplittableRandom rng;
     private final List<SyntheticClass> classes;
     private int dropped;
+    private int droppedVal;
 
     private SyntheticPlanner(SyntheticPreset preset, long seed) {
         this.preset = preset;
@@ -39,7 +40,16 @@ final class SyntheticPlanner {
         this.classes = FamilyDesign.classes(preset, rng);
     }
 
+    private SyntheticPlanner(SyntheticPreset preset, SplittableRandom rng, List<SyntheticClass> classes) {
+        this.preset = preset;
+        this.rng = rng;
+        this.classes = classes;
+    }
+
     static SyntheticPlan plan(SyntheticPreset preset, long seed) {
+        if (preset.lvisLikeVal()) {
+            return withLvisLikeVal(preset, seed);
+        }
         SyntheticPlanner p = new SyntheticPlanner(preset, seed);
         int c = p.classes.size();
         int[] trainCounts = CountPlan.imageCounts(p.classes, preset, p.rng);
@@ -74,7 +84,45 @@ final class SyntheticPlanner {
         List<LvisCategory> counted = withTrainCounts(trainSet);
         trainSet = new LvisDataset(trainSet.images(), trainSet.annotations(), counted);
         LvisDataset valSet = p.dataset(val, counted, trainSet.annotations().size() + 1);
-        return new SyntheticPlan(preset, seed, p.classes, train, val, p.dropped, trainSet, valSet);
+        return new SyntheticPlan(preset, seed, p.classes, train, val, p.dropped, p.droppedVal, trainSet, valSet);
+    }
+
+    /**
+     * The plan of {@code preset.trainFrom} with the same seed, its val set replaced by one drawn like LVIS val from
+     * a generator of its own (so the training set, its images and its bytes stay exactly those of the base preset):
+     * each class is in {@code max(1, round(n_img(c) * valImages / trainImages))} val images, {@code n_img(c)} its
+     * training images, with the training set's chance of a second instance; negatives are drawn by
+     * {@link #randomNegatives}. Every class keeps at least one val image so that every class has an AP.
+     */
+    private static SyntheticPlan withLvisLikeVal(SyntheticPreset preset, long seed) {
+        SyntheticPlan base = plan(preset.trainFrom, seed);
+        SyntheticPlanner p = new SyntheticPlanner(preset, new SplittableRandom(seed).split(), base.classes());
+        int c = p.classes.size();
+        int[] trainCounts = new int[c];
+        for (PlannedImage img : base.trainImages()) {
+            img.objects().stream().mapToInt(PlannedObject::categoryId).distinct().forEach(id -> trainCounts[id - 1]++);
+        }
+        int[] valCounts = new int[c];
+        double[] extra = new double[c];
+        for (int i = 0; i < c; i++) {
+            long scaled = Math.round((double) trainCounts[i] * preset.valImages / preset.trainImages);
+            valCounts[i] = (int) Math.max(1, scaled);
+            extra[i] = p.classes.get(i).role() == Frequency.RARE ? 0 : EXTRA_INSTANCE;
+        }
+        List<List<ImageAssigner.Placement>> valAssigned =
+                ImageAssigner.assign(preset.valImages, preset.maxObjectsVal, valCounts, extra, p.rng);
+        int firstId = base.trainImages().size() + 1;
+        List<PlannedImage> val = new ArrayList<>();
+        for (List<ImageAssigner.Placement> placements : valAssigned) {
+            if (!placements.isEmpty()) {
+                int id = firstId + val.size();
+                val.add(p.image(id, String.format(Locale.ROOT, "val_%06d.png", id), placements, trainCounts, true));
+            }
+        }
+        LvisDataset valSet = p.dataset(val, base.train().categories(), base.train().annotations().size() + 1);
+        int trainDropped = base.droppedObjects() - base.droppedValObjects();
+        return new SyntheticPlan(preset, seed, base.classes(), base.trainImages(), val, trainDropped + p.dropped,
+                p.droppedVal, base.train(), valSet);
     }
 
     private PlannedImage image(int id, String fileName, List<ImageAssigner.Placement> placements, int[] trainCounts,
@@ -92,6 +140,7 @@ final class SyntheticPlanner {
                 PlannedObject o = object(pl.classIndex(), placer, true);
                 if (o == null) {
                     dropped++;
+                    droppedVal += isVal ? 1 : 0;
                 } else {
                     objects.add(o);
                 }
@@ -109,7 +158,8 @@ final class SyntheticPlanner {
                 notExhaustive = new int[] {hidden.categoryId()};
             }
         }
-        return new PlannedImage(id, fileName, background, noiseSeed, objects, negatives(objects), notExhaustive);
+        int[] negatives = preset.lvisLikeVal() ? randomNegatives(objects) : negatives(objects);
+        return new PlannedImage(id, fileName, background, noiseSeed, objects, negatives, notExhaustive);
     }
 
     private PlannedObject object(int classIndex, BoxPlacer placer, boolean annotated) {
@@ -147,6 +197,31 @@ final class SyntheticPlanner {
             neg.add(others.get(order[i]));
         }
         return neg.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /**
+     * Categories surely absent from a val image, the way LVIS chose them: {@code preset.lvisNegatives} categories
+     * drawn uniformly from all categories with no instance in the image (labelled or not), whatever their family.
+     * A look-alike of a present class is a negative only when the draw picks it.
+     */
+    private int[] randomNegatives(List<PlannedObject> objects) {
+        boolean[] present = new boolean[classes.size() + 1];
+        for (PlannedObject o : objects) {
+            present[o.categoryId()] = true;
+        }
+        List<Integer> absent = new ArrayList<>();
+        for (SyntheticClass cls : classes) {
+            if (!present[cls.id()]) {
+                absent.add(cls.id());
+            }
+        }
+        int[] order = Shuffle.permutation(absent.size(), rng);
+        int[] neg = new int[Math.min(preset.lvisNegatives, absent.size())];
+        for (int i = 0; i < neg.length; i++) {
+            neg[i] = absent.get(order[i]);
+        }
+        Arrays.sort(neg);
+        return neg;
     }
 
     private double uniform(double lo, double hi) {

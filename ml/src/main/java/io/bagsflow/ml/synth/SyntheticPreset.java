@@ -1,5 +1,7 @@
 package io.bagsflow.ml.synth;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,7 +20,13 @@ public enum SyntheticPreset {
     /** For the demo: 50 classes in 10 families, 1,500 train + 500 val images of 96 px. */
     SMALL(96, 10, 1500, 500, 20, 4, 4, 105, 400, 100, 0.14, 0.42, 0.45, 8),
     /** For GPU workers: 300 classes in 60 families, 19,000 train + 1,000 val images of 256 px. */
-    MEDIUM(256, 60, 19000, 1000, 10, 6, 5, 105, 2000, 100, 0.08, 0.35, 0.40, 30);
+    MEDIUM(256, 60, 19000, 1000, 10, 6, 5, 105, 2000, 100, 0.08, 0.35, 0.40, 30),
+    /**
+     * {@code small-lvis}: {@link #SMALL}'s classes and training set, byte for byte, with a val set drawn the way LVIS
+     * val is: instances per class follow the training distribution (long-tailed) and each image's negative
+     * categories are a random sample of the categories absent from it, not its classes' look-alikes.
+     */
+    SMALL_LVIS(SMALL, 16);
 
     /** Members per family. */
     static final int MEMBERS = 5;
@@ -41,6 +49,13 @@ public enum SyntheticPreset {
     final double boxMaxHeight;
     /** Absent classes from other families added to each val image's neg_category_ids. */
     final int negOthers;
+    /**
+     * For an LVIS-like val set: the preset whose classes and training set this one shares (null otherwise). Its
+     * val set has instances per class in proportion to training images and {@link #lvisNegatives} random negatives.
+     */
+    final SyntheticPreset trainFrom;
+    /** Negative categories per LVIS-like val image, drawn at random from the categories absent from it. */
+    final int lvisNegatives;
 
     SyntheticPreset(int imageSize, int families, int trainImages, int valImages, int valInstancesPerClass,
                     int maxObjectsTrain, int maxObjectsVal, int frequentMinImages, int frequentMaxImages,
@@ -59,6 +74,28 @@ public enum SyntheticPreset {
         this.boxMax = boxMax;
         this.boxMaxHeight = boxMaxHeight;
         this.negOthers = negOthers;
+        this.trainFrom = null;
+        this.lvisNegatives = 0;
+    }
+
+    /** A preset with {@code trainFrom}'s classes, sizes and training set and an LVIS-like val set. */
+    SyntheticPreset(SyntheticPreset trainFrom, int lvisNegatives) {
+        this.imageSize = trainFrom.imageSize;
+        this.families = trainFrom.families;
+        this.trainImages = trainFrom.trainImages;
+        this.valImages = trainFrom.valImages;
+        this.valInstancesPerClass = 0;
+        this.maxObjectsTrain = trainFrom.maxObjectsTrain;
+        this.maxObjectsVal = trainFrom.maxObjectsVal;
+        this.frequentMinImages = trainFrom.frequentMinImages;
+        this.frequentMaxImages = trainFrom.frequentMaxImages;
+        this.commonMaxImages = trainFrom.commonMaxImages;
+        this.boxMin = trainFrom.boxMin;
+        this.boxMax = trainFrom.boxMax;
+        this.boxMaxHeight = trainFrom.boxMaxHeight;
+        this.negOthers = 0;
+        this.trainFrom = trainFrom;
+        this.lvisNegatives = lvisNegatives;
     }
 
     public int imageSize() {
@@ -69,9 +106,24 @@ public enum SyntheticPreset {
         return families * MEMBERS;
     }
 
-    /** tiny, small or medium. */
+    /** tiny, small, medium or small-lvis. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether the val set is drawn like LVIS val (see {@link #SMALL_LVIS}). */
+    public boolean lvisLikeVal() {
+        return trainFrom != null;
+    }
+
+    /** The detector preset ({@code DetectorConfig.preset}) for this dataset: {@code small-lvis} trains as small. */
+    public String detectorPreset() {
+        return trainFrom != null ? trainFrom.label() : label();
+    }
+
+    /** Every preset's label, in declaration order. */
+    public static List<String> labels() {
+        return Arrays.stream(values()).map(SyntheticPreset::label).toList();
     }
 
     public static SyntheticPreset parse(String name) {
@@ -80,6 +132,6 @@ public enum SyntheticPreset {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown preset \"" + name + "\": use tiny, small or medium");
+        throw new IllegalArgumentException("unknown preset \"" + name + "\": use " + String.join(", ", labels()));
     }
 }

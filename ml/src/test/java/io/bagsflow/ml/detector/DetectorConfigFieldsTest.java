@@ -27,7 +27,8 @@ class DetectorConfigFieldsTest {
             "progressInterval", "maxNonFiniteSteps");
     private static final Set<String> RETRAIN = Set.of("retrainIterations", "retrainLearningRate",
             "retrainImagesPerBatch", "retrainFromCache", "cacheVariants", "cacheNegatives", "retrainFlip",
-            "othersSampleRatio", "rfsThreshold");
+            "othersSampleRatio", "rfsThreshold", "init", "schedule", "lossNormalisation", "shardSize", "trainHead",
+            "groupLossWeights");
     private static final Set<String> INFERENCE = Set.of("rpnPreNmsTest", "rpnPostNmsTest", "scoreThreshold",
             "nmsIou", "maxDetections", "inferenceBatchSize");
     private static final Set<String> MODEL = Set.of("seed", "imageSize", "batchSize", "flip", "backbone",

@@ -64,7 +64,8 @@ class InferenceTest {
     @Test
     void aRetrainedCheckpointIsReadWithoutKnowingItsMethod() {
         TrainingOutcome bags = ClassifierRetrainer.retrain(RetrainMethod.BAGS,
-                DetectorConfig.preset("tiny").with("retrainIterations", 10), TinyDetectorData.baseCheckpoint(),
+                DetectorConfig.preset("tiny").with("schedule", "legacy").with("retrainIterations", 10),
+                TinyDetectorData.baseCheckpoint(),
                 TinyDetectorData.groups(), TinyDetectorData.train(), TinyDetectorData.images(),
                 TinyDetectorData.newDir("bags-infer"), TrainingHooks.NONE);
         LvisResults results = Inference.predict(bags.checkpoint(), TinyDetectorData.val(), TinyDetectorData.images(),

@@ -9,8 +9,8 @@ import io.bagsflow.db.ExperimentCellRecord;
 import io.bagsflow.db.ExperimentRecord;
 import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.db.LineageRepository;
-import io.bagsflow.db.Metrics;
 import io.bagsflow.db.ModelRecord;
+import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.report.ExperimentHtmlReport;
 import io.bagsflow.ml.stats.ExperimentSummary;
@@ -20,6 +20,8 @@ import io.bagsflow.worker.experiment.ExperimentViews.DeltaView;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
 import io.bagsflow.worker.experiment.ExperimentViews.SummaryRow;
+import io.bagsflow.workflows.experiment.CellStatus;
+import io.bagsflow.workflows.experiment.ExperimentStatus;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +52,7 @@ public final class ExperimentHistory {
         List<ExperimentListItem> out = new ArrayList<>();
         for (ExperimentRecord e : experiments.list(limit)) {
             List<ExperimentCellRecord> cells = experiments.cells(e.id());
-            int succeeded = (int) cells.stream().filter(c -> c.runStatus().equals("SUCCEEDED")).count();
+            int succeeded = (int) cells.stream().filter(c -> c.runStatus() == CellStatus.SUCCEEDED).count();
             out.add(new ExperimentListItem(e.id(), e.status(), cells.size(), succeeded, e.createdAt(), e.endedAt()));
         }
         return out;
@@ -65,8 +67,8 @@ public final class ExperimentHistory {
         List<CellView> cells = new ArrayList<>();
         for (ExperimentCellRecord c : experiments.cells(experimentId)) {
             // a cell that never started because the experiment was aborted
-            String status = c.runStatus().equals("PENDING") && e.status().equals("ABORTED") ? "NOT_STARTED"
-                    : c.runStatus();
+            CellStatus status = c.runStatus() == CellStatus.PENDING && e.status() == ExperimentStatus.ABORTED
+                    ? CellStatus.NOT_STARTED : c.runStatus();
             cells.add(new CellView(params(c), c.seed(), c.runId(), status));
         }
         List<SummaryRow> summary = summary(experimentId).stream().map(ExperimentHistory::row).toList();
@@ -77,7 +79,7 @@ public final class ExperimentHistory {
     public List<ExperimentSummary.Row> summary(String experimentId) {
         List<ExperimentSummary.Cell> done = new ArrayList<>();
         for (ExperimentCellRecord c : experiments.cells(experimentId)) {
-            if (!c.runStatus().equals("SUCCEEDED")) {
+            if (c.runStatus() != CellStatus.SUCCEEDED) {
                 continue;
             }
             Map<String, String> kindOfModel = new LinkedHashMap<>();
@@ -88,7 +90,7 @@ public final class ExperimentHistory {
             for (EvaluationRecord ev : lineage.evaluationsOfRun(c.runId())) {
                 String kind = kindOfModel.get(ev.modelId());
                 if (kind != null) {
-                    byKind.put(kind, ev.metrics().asMap());
+                    byKind.put(kind, LvisMetrics.named(ev.metrics().values()));
                 }
             }
             // base first, then the generation-1 kinds in their model order
@@ -96,7 +98,7 @@ public final class ExperimentHistory {
             kindOfModel.values().stream().filter(byKind::containsKey).forEach(k -> ordered.put(k, byKind.get(k)));
             done.add(new ExperimentSummary.Cell(params(c), c.seed() == null ? 0 : c.seed(), ordered));
         }
-        return ExperimentSummary.summarize(done, Arrays.asList(Metrics.KEYS));
+        return ExperimentSummary.summarize(done, LvisMetrics.KEYS);
     }
 
     /** The grid keys in their order (from the first cell). */
@@ -122,7 +124,7 @@ public final class ExperimentHistory {
         Map<String, Double> std = new LinkedHashMap<>();
         Map<String, List<Double>> ci = new LinkedHashMap<>();
         Map<String, DeltaView> delta = new LinkedHashMap<>();
-        for (String key : Metrics.KEYS) {
+        for (String key : LvisMetrics.KEYS) {
             SampleStats s = r.metrics().get(key);
             mean.put(key, number(s.mean()));
             std.put(key, number(s.std()));

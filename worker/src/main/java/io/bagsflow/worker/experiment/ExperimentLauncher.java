@@ -16,6 +16,7 @@ import io.bagsflow.workflows.experiment.ExperimentPlan;
 import io.bagsflow.workflows.experiment.ExperimentProgress;
 import io.bagsflow.workflows.experiment.ExperimentRequest;
 import io.bagsflow.workflows.experiment.ExperimentSpec;
+import io.bagsflow.workflows.experiment.ExperimentStatus;
 import io.bagsflow.workflows.experiment.ExperimentWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -54,7 +55,7 @@ public final class ExperimentLauncher {
                     .setTaskQueue(TaskQueues.CPU)
                     .build())::run, new ExperimentRequest(id, spec));
         } catch (RuntimeException e) {
-            experiments.updateStatus(id, "FAILED");
+            experiments.updateStatus(id, ExperimentStatus.FAILED);
             throw e;
         }
         return id;
@@ -73,7 +74,7 @@ public final class ExperimentLauncher {
     public void abort(String experimentId, String reason) {
         ExperimentRecord e = experiments.find(experimentId).orElseThrow(() -> new InvalidInputException(
                 "unknown experiment " + experimentId + " (see `bagsflow experiment list`)"));
-        if (!e.status().equals("RUNNING")) {
+        if (e.status() != ExperimentStatus.RUNNING) {
             throw new InvalidInputException("experiment " + experimentId + " has already ended (" + e.status() + ")");
         }
         stub(experimentId).abort(reason);

@@ -1,6 +1,8 @@
 package io.bagsflow.worker.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bagsflow.workflows.experiment.CellStatus;
+import io.bagsflow.workflows.experiment.ExperimentStatus;
 
 import java.time.Instant;
 import java.util.List;
@@ -16,11 +18,12 @@ public final class ExperimentViews {
     private ExperimentViews() {
     }
 
-    public record ExperimentListItem(String experimentId, String status, int cells, int succeeded, Instant createdAt,
+    public record ExperimentListItem(String experimentId, ExperimentStatus status, int cells, int succeeded,
+                                     Instant createdAt,
                                      Instant endedAt) {
     }
 
-    public record CellView(Map<String, Object> params, Long seed, String runId, String status) {
+    public record CellView(Map<String, Object> params, Long seed, String runId, CellStatus status) {
     }
 
     /** A metric's paired difference to the base: mean and 95% interval. */
@@ -33,7 +36,7 @@ public final class ExperimentViews {
                              Map<String, DeltaView> deltaVsBase) {
     }
 
-    public record ExperimentView(String experimentId, String status, JsonNode spec, List<CellView> cells,
+    public record ExperimentView(String experimentId, ExperimentStatus status, JsonNode spec, List<CellView> cells,
                                  List<SummaryRow> summary) {
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.bagsflow.db.AttemptStatus;
 import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.ModelRecord;
@@ -14,6 +15,7 @@ import io.bagsflow.db.RunDetails;
 import io.bagsflow.db.RunFilter;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
+import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.worker.history.RunViews.ArtifactView;
 import io.bagsflow.worker.history.RunViews.AttemptView;
@@ -23,6 +25,10 @@ import io.bagsflow.worker.history.RunViews.ModelView;
 import io.bagsflow.worker.history.RunViews.RunSummary;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
+import io.bagsflow.workflows.pipeline.ArtifactNames;
+import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.workflows.pipeline.StageStatus;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +46,6 @@ public final class RunHistory {
             .registerModule(new JavaTimeModule())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-
-    private static final List<String> STAGES = List.of("PREPARE", "TRAIN_BASE", "FINETUNE_BAGS", "EVALUATE");
 
     private final RunRepository runs;
     private final LineageRepository lineage;
@@ -65,8 +69,9 @@ public final class RunHistory {
         PipelineRun run = d.run();
         List<StageView> stages = new ArrayList<>();
         boolean laterStarted = false;
-        for (int i = STAGES.size() - 1; i >= 0; i--) {
-            String stage = STAGES.get(i);
+        Stage[] order = Stage.values();
+        for (int i = order.length - 1; i >= 0; i--) {
+            String stage = order[i].name();
             List<StageAttempt> attempts = d.attempts().stream().filter(a -> a.stage().equals(stage)).toList();
             stages.add(0, new StageView(stage, stageStatus(attempts, run.status(), laterStarted),
                     attempts.stream().map(RunHistory::attempt).toList()));
@@ -100,10 +105,10 @@ public final class RunHistory {
     /** The HTML report the run's EVALUATE stage stored (its {@code report} output), if it got that far. */
     public Optional<String> reportSha256(String runId) {
         return runs.runDetails(runId).flatMap(d -> d.attempts().stream()
-                .filter(a -> a.stage().equals("EVALUATE") && a.outputs().containsKey("report")
-                        && (a.status().equals("SUCCEEDED") || a.status().equals("REUSED")))
+                .filter(a -> a.stage().equals(Stage.EVALUATE.name()) && a.outputs().containsKey(ArtifactNames.REPORT)
+                        && a.status().completed())
                 .reduce((a, b) -> b)
-                .map(a -> a.outputs().get("report")));
+                .map(a -> a.outputs().get(ArtifactNames.REPORT)));
     }
 
     private static ModelView model(ModelRecord m) {
@@ -112,7 +117,8 @@ public final class RunHistory {
     }
 
     private static EvaluationView evaluation(EvaluationRecord e) {
-        return new EvaluationView(e.id(), e.modelId(), e.datasetSha256(), e.metrics().asMap(), e.createdAt());
+        return new EvaluationView(e.id(), e.modelId(), e.datasetSha256(), LvisMetrics.named(e.metrics().values()),
+                e.createdAt());
     }
 
     /**
@@ -120,24 +126,25 @@ public final class RunHistory {
      * while a part runs (or while the run goes on and no later stage started); FAILED if a part's latest failed;
      * REUSED if every part was reused; else SUCCEEDED.
      */
-    static String stageStatus(List<StageAttempt> attempts, String runStatus, boolean laterStageStarted) {
+    static StageStatus stageStatus(List<StageAttempt> attempts, RunStatus runStatus, boolean laterStageStarted) {
         if (attempts.isEmpty()) {
-            return "PENDING";
+            return StageStatus.PENDING;
         }
         Map<String, StageAttempt> latest = new LinkedHashMap<>();
         for (StageAttempt a : attempts) {
             latest.merge(a.part(), a, (x, y) -> y.attempt() > x.attempt() ? y : x);
         }
-        if (latest.values().stream().anyMatch(a -> a.status().equals("RUNNING"))) {
-            return "RUNNING";
+        if (latest.values().stream().anyMatch(a -> a.status() == AttemptStatus.RUNNING)) {
+            return StageStatus.RUNNING;
         }
-        if (latest.values().stream().anyMatch(a -> a.status().equals("FAILED"))) {
-            return "FAILED";
+        if (latest.values().stream().anyMatch(a -> a.status() == AttemptStatus.FAILED)) {
+            return StageStatus.FAILED;
         }
-        if (runStatus.equals("RUNNING") && !laterStageStarted) {
-            return "RUNNING";
+        if (runStatus == RunStatus.RUNNING && !laterStageStarted) {
+            return StageStatus.RUNNING;
         }
-        return latest.values().stream().allMatch(a -> a.status().equals("REUSED")) ? "REUSED" : "SUCCEEDED";
+        return latest.values().stream().allMatch(a -> a.status() == AttemptStatus.REUSED) ? StageStatus.REUSED
+                : StageStatus.SUCCEEDED;
     }
 
     private static AttemptView attempt(StageAttempt a) {

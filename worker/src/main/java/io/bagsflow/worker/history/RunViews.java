@@ -1,6 +1,9 @@
 package io.bagsflow.worker.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bagsflow.db.AttemptStatus;
+import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.workflows.pipeline.StageStatus;
 
 import java.time.Instant;
 import java.util.List;
@@ -15,16 +18,16 @@ public final class RunViews {
     private RunViews() {
     }
 
-    public record RunSummary(String runId, String status, Instant createdAt, Instant endedAt, String dataset,
+    public record RunSummary(String runId, RunStatus status, Instant createdAt, Instant endedAt, String dataset,
                              String resumedFrom) {
     }
 
-    public record AttemptView(String part, int attempt, String status, String worker, Instant startedAt,
+    public record AttemptView(String part, int attempt, AttemptStatus status, String worker, Instant startedAt,
                               Instant endedAt, Double durationSeconds, String error, Integer resumedFromIteration,
                               Long reusedAttemptId, String stageKey, JsonNode progress, Map<String, String> outputs) {
     }
 
-    public record StageView(String stage, String status, List<AttemptView> attempts) {
+    public record StageView(String stage, StageStatus status, List<AttemptView> attempts) {
     }
 
     public record ModelView(String modelId, int generation, String kind, String parentModelId,
@@ -48,7 +51,7 @@ public final class RunViews {
                             List<EvaluationView> evaluations) {
     }
 
-    public record RunView(String runId, String status, String dataset, String codeVersion, Instant createdAt,
+    public record RunView(String runId, RunStatus status, String dataset, String codeVersion, Instant createdAt,
                           Instant endedAt, String resumedFrom, JsonNode spec, List<StageView> stages,
                           List<ModelView> models, List<EvaluationView> evaluations, List<ArtifactView> artifacts) {
     }

@@ -13,6 +13,7 @@ import io.bagsflow.workflows.pipeline.PipelineResult;
 import io.bagsflow.workflows.pipeline.PipelineStatus;
 import io.bagsflow.workflows.pipeline.PipelineWorkflow;
 import io.bagsflow.workflows.pipeline.RetryRequest;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecOverrides;
@@ -88,7 +89,7 @@ public final class PipelineLauncher {
         try {
             WorkflowClient.start(stub(runId, true)::run, new PipelineRequest(runId, full, resumeFromRun, fromStage));
         } catch (RuntimeException e) {
-            runs.updateRunStatus(runId, "FAILED");
+            runs.updateRunStatus(runId, RunStatus.FAILED);
             throw e;
         }
         return runId;
@@ -134,7 +135,7 @@ public final class PipelineLauncher {
     public void retry(String runId, Map<String, String> overrides) {
         PipelineRun run = runs.findRun(runId).orElseThrow(() -> new InvalidInputException("unknown run " + runId
                 + " (see `bagsflow runs list`)"));
-        if (!run.status().equals("WAITING_FOR_RETRY")) {
+        if (run.status() != RunStatus.WAITING_FOR_RETRY) {
             throw new InvalidInputException("run " + runId + " is " + run.status()
                     + "; only a run WAITING_FOR_RETRY can be retried");
         }
@@ -162,13 +163,13 @@ public final class PipelineLauncher {
      */
     public boolean abort(String runId, String reason) {
         PipelineRun run = runs.findRun(runId).orElseThrow(() -> new InvalidInputException("unknown run " + runId));
-        if (!run.status().equals("RUNNING") && !run.status().equals("WAITING_FOR_RETRY")) {
+        if (run.status().ended()) {
             throw new InvalidInputException("run " + runId + " has already ended (" + run.status() + ")");
         }
         Optional<DescribeWorkflowExecutionResponse> d = describe(runId);
         if (d.isEmpty() || d.get().getWorkflowExecutionInfo().getStatus()
                 != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-            state.endRunAndAttempts(runId, "ABORTED", reason, "Aborted", "aborted: " + reason
+            state.endRunAndAttempts(runId, RunStatus.ABORTED, reason, "Aborted", "aborted: " + reason
                     + " (its workflow was gone)");
             return true;
         }

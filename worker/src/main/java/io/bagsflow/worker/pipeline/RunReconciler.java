@@ -4,6 +4,8 @@ import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.worker.WorkerIdentity;
+import io.bagsflow.workflows.pipeline.FailureType;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -116,8 +118,8 @@ public final class RunReconciler implements AutoCloseable {
     private List<Outcome> restartLost(String runId) {
         List<Outcome> out = new ArrayList<>();
         for (StageAttempt a : attempts.runningAttempts(runId)) {
-            if (attempts.failAttempt(a.id(), "WorkerLost", "worker lost when up stopped: " + a.worker()
-                    + " was running it and Temporal no longer knows the run")) {
+            if (attempts.failAttempt(a.id(), FailureType.WorkerLost.name(), "worker lost when up stopped: "
+                    + a.worker() + " was running it and Temporal no longer knows the run")) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
             }
         }
@@ -136,7 +138,7 @@ public final class RunReconciler implements AutoCloseable {
             // its last bookkeeping step recorded the end before completing; a run still open here was just updated
             return out;
         }
-        if (state.endRunAndAttempts(runId, aborted ? "ABORTED" : "FAILED", why, "RunEnded", why)) {
+        if (state.endRunAndAttempts(runId, aborted ? RunStatus.ABORTED : RunStatus.FAILED, why, "RunEnded", why)) {
             out.add(new Outcome(runId, Action.ENDED, why));
         }
         return out;
@@ -158,7 +160,7 @@ public final class RunReconciler implements AutoCloseable {
             }
         }
         for (StageAttempt a : attempts.runningAttempts(runId)) {
-            if (!holders.contains(a.worker()) && attempts.failAttempt(a.id(), "WorkerLost",
+            if (!holders.contains(a.worker()) && attempts.failAttempt(a.id(), FailureType.WorkerLost.name(),
                     "worker lost: " + a.worker() + (isDeadLocalProcess(a.worker()) ? " is no longer running"
                             : " stopped heartbeating"))) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
@@ -171,7 +173,8 @@ public final class RunReconciler implements AutoCloseable {
     private Optional<Outcome> failActivity(String runId, PendingActivityInfo p, String worker) {
         try {
             client.newActivityCompletionClient().completeExceptionally(runId, Optional.empty(), p.getActivityId(),
-                    ApplicationFailure.newFailure("worker lost: " + worker + " is no longer running", "WorkerLost"));
+                    ApplicationFailure.newFailure("worker lost: " + worker + " is no longer running",
+                            FailureType.WorkerLost.name()));
             return Optional.of(new Outcome(runId, Action.ACTIVITY_FAILED, p.getActivityType().getName()
                     + " attempt " + p.getAttempt() + " of " + worker));
         } catch (ActivityCompletionException | StatusRuntimeException alreadyMoved) {

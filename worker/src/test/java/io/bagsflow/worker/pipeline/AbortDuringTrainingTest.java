@@ -43,10 +43,10 @@ class AbortDuringTrainingTest {
             double seconds = (System.nanoTime() - t0) / 1e9;
 
             RunView run = harness.show(runId);
-            assertEquals("ABORTED", run.status());
+            assertEquals("ABORTED", run.status().name());
             assertEquals("wrong dataset", new RunStateRepository(harness.database).error(runId).orElseThrow());
             AttemptView training = run.stages().get(1).attempts().get(0);
-            assertFalse(training.status().equals("RUNNING"), training.toString());
+            assertFalse(training.status().name().equals("RUNNING"), training.toString());
             assertTrue(!training.endedAt().isAfter(run.endedAt()), training.endedAt() + " after " + run.endedAt());
             assertTrue(seconds < 30, "abort took " + seconds + " s");
             // and nothing changes afterwards

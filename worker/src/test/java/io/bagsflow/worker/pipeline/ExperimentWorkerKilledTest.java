@@ -4,6 +4,7 @@ import io.bagsflow.activities.experiment.ExperimentSpecs;
 import io.bagsflow.db.ExperimentCellRecord;
 import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.Eventually;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.experiment.ExperimentLauncher;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,11 +55,9 @@ class ExperimentWorkerKilledTest {
                 String first = id + "-1";
                 String second = id + "-2";
                 // kill it once the shared base training has uploaded a checkpoint
-                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-                while (!checkpointed(harness, first) && !checkpointed(harness, second)) {
-                    assertTrue(System.nanoTime() < deadline, "no checkpoint of the base training within 4 min");
-                    Thread.sleep(200);
-                }
+                Eventually.await(Duration.ofMinutes(4),
+                        () -> checkpointed(harness, first) || checkpointed(harness, second),
+                        "a checkpoint of the shared base training");
             } finally {
                 child.destroyForcibly();
             }
@@ -69,19 +69,19 @@ class ExperimentWorkerKilledTest {
                 assertEquals(ExperimentStatus.SUCCEEDED, end.status(), end.toString());
             }
 
-            assertEquals("SUCCEEDED", experiments.find(id).orElseThrow().status());
+            assertEquals("SUCCEEDED", experiments.find(id).orElseThrow().status().name());
             Map<String, Integer> succeededPerStage = new HashMap<>();
             List<AttemptView> killed = new ArrayList<>();
             for (ExperimentCellRecord cell : experiments.cells(id)) {
-                assertEquals("SUCCEEDED", cell.runStatus());
+                assertEquals("SUCCEEDED", cell.runStatus().name());
                 RunView run = harness.show(cell.runId());
                 for (StageView stage : run.stages()) {
                     Map<String, Integer> succeededPerPart = new HashMap<>();
                     for (AttemptView a : stage.attempts()) {
-                        if (a.status().equals("SUCCEEDED")) {
+                        if (a.status().name().equals("SUCCEEDED")) {
                             succeededPerPart.merge(a.part(), 1, Integer::sum);
                             succeededPerStage.merge(stage.stage(), 1, Integer::sum);
-                        } else if (a.status().equals("FAILED")) {
+                        } else if (a.status().name().equals("FAILED")) {
                             killed.add(a);
                         }
                     }

@@ -15,10 +15,7 @@ import io.bagsflow.workflows.pipeline.PipelineResult;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,19 +34,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole pipeline on the tiny synthetic preset, through the embedded Temporal, PostgreSQL and S3 server with a
  * real worker: the run, its history and lineage, reuse of finished stages, and retry of a stage that failed on
  * bad input.
+ *
+ * <p>The tiny pipeline runs once for the class ({@link #tinyRun}); the tests that read a finished run read that
+ * one, and a test that needs a run of its own starts it. No test depends on another test or on their order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(600)
 class PipelineEndToEndTest {
 
     private static PipelineHarness harness;
     private static BagsflowWorker worker;
+    /** The run of {@link #tinySpec()} that every test may read and none changes. */
+    private static String tinyRun;
 
     @BeforeAll
-    static void start() {
+    @Timeout(600)
+    static void startAWorkerAndRunTheTinyPipelineOnce() {
         harness = new PipelineHarness();
         worker = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU),
                 new BagsflowHome(TestServices.home()), "e2e-worker");
+        tinyRun = harness.launcher.start(tinySpec(), null, null);
+        PipelineResult result = harness.launcher.await(tinyRun);
+        assertEquals("SUCCEEDED", result.status().name(), "the shared tiny run: " + result);
     }
 
     @AfterAll
@@ -60,18 +65,13 @@ class PipelineEndToEndTest {
 
     static PipelineSpec tinySpec() {
         return PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}},"
-                + " \"generations\": [\"bags\", \"control\"]}");
+                + " \"generations\": [\"bags\", \"control\", \"reweight_cls\", \"tau_norm\"]}");
     }
 
     @Test
-    @Order(1)
-    void theWholePipelineRunsOnTheTinyPresetAndRecordsItsLineage() {
-        String runId = harness.launcher.start(tinySpec(), null, null);
-        PipelineResult result = harness.launcher.await(runId);
-        assertEquals("SUCCEEDED", result.status().name());
-
-        JsonNode run = harness.showJson(runId);
-        assertEquals(runId, run.path("run_id").asText());
+    void aFinishedRunShowsEveryStageSucceededWithTheAttemptsOfThisWorker() {
+        JsonNode run = harness.showJson(tinyRun);
+        assertEquals(tinyRun, run.path("run_id").asText());
         assertEquals("SUCCEEDED", run.path("status").asText());
         List<String> stages = new ArrayList<>();
         for (JsonNode s : run.path("stages")) {
@@ -85,21 +85,30 @@ class PipelineEndToEndTest {
         }
         assertEquals(List.of("PREPARE=SUCCEEDED", "TRAIN_BASE=SUCCEEDED", "FINETUNE_BAGS=SUCCEEDED",
                 "EVALUATE=SUCCEEDED"), stages);
+    }
 
-        JsonNode models = run.path("models");
-        assertEquals(3, models.size());
-        assertEquals(runId + "-base", models.get(0).path("model_id").asText());
+    @Test
+    void theBaseModelIsTheParentOfEveryGenerationOneModel() {
+        JsonNode models = harness.showJson(tinyRun).path("models");
+        assertEquals(5, models.size());
+        assertEquals(tinyRun + "-base", models.get(0).path("model_id").asText());
         assertEquals(0, models.get(0).path("generation").asInt());
         assertTrue(models.get(0).path("parent_model_id").isNull());
-        for (int i = 1; i < 3; i++) {
-            assertEquals(1, models.get(i).path("generation").asInt());
-            assertEquals(runId + "-base", models.get(i).path("parent_model_id").asText());
+        List<String> kinds = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            kinds.add(models.get(i).path("kind").asText());
+            if (i > 0) {
+                assertEquals(1, models.get(i).path("generation").asInt());
+                assertEquals(tinyRun + "-base", models.get(i).path("parent_model_id").asText());
+            }
         }
-        assertEquals(List.of("base", "bags", "control"), List.of(models.get(0).path("kind").asText(),
-                models.get(1).path("kind").asText(), models.get(2).path("kind").asText()));
+        assertEquals(List.of("base", "bags", "control", "reweight_cls", "tau_norm"), kinds);
+    }
 
-        JsonNode evaluations = run.path("evaluations");
-        assertEquals(3, evaluations.size());
+    @Test
+    void everyModelIsEvaluatedWithTheThirteenLvisMetrics() {
+        JsonNode evaluations = harness.showJson(tinyRun).path("evaluations");
+        assertEquals(5, evaluations.size());
         for (JsonNode e : evaluations) {
             JsonNode m = e.path("metrics");
             assertEquals(13, m.size());
@@ -107,16 +116,50 @@ class PipelineEndToEndTest {
             assertTrue(ap >= 0 && ap <= 1, "AP " + ap);
             assertTrue(m.has("APr") && m.has("ARl@300"));
         }
-        // the report, the group files and every checkpoint are artifacts of the run
-        RunView view = harness.show(runId);
-        List<String> outputs = view.stages().stream().flatMap(s -> s.attempts().stream())
-                .flatMap(a -> a.outputs().keySet().stream()).toList();
-        assertTrue(outputs.containsAll(List.of("manifest", "groups", "groups_npz", "images", "checkpoint/base",
-                "checkpoint/bags", "checkpoint/control", "results/bags", "metrics/bags", "report")), outputs::toString);
     }
 
     @Test
-    @Order(2)
+    void theReportTheGroupFilesAndEveryCheckpointAreArtifactsOfTheRun() {
+        RunView view = harness.show(tinyRun);
+        List<String> outputs = view.stages().stream().flatMap(s -> s.attempts().stream())
+                .flatMap(a -> a.outputs().keySet().stream()).toList();
+        assertTrue(outputs.containsAll(List.of("manifest", "groups", "groups_npz", "images", "checkpoint/base",
+                "checkpoint/bags", "checkpoint/control", "checkpoint/reweight_cls", "checkpoint/tau_norm",
+                "tau/tau_norm", "results/bags", "results/tau_norm", "metrics/bags", "report")), outputs::toString);
+    }
+
+    @Test
+    void tauNormShowsTheTauItChoseOnValAndEvaluateMeasuresThatAp() {
+        // tau_norm shows the tau it chose on val and the val AP of every tau tried; EVALUATE then measures, on the
+        // same val set, exactly the AP that the chosen tau had in the search
+        JsonNode run = harness.showJson(tinyRun);
+        JsonNode tauAttempt = null;
+        for (JsonNode s : run.path("stages")) {
+            for (JsonNode a : s.path("attempts")) {
+                if (a.path("part").asText().equals("tau_norm")) {
+                    tauAttempt = a;
+                }
+            }
+        }
+        assertNotNull(tauAttempt, run::toString);
+        JsonNode search = tauAttempt.path("progress");
+        double tau = search.path("tau").asDouble(-1);
+        List<Double> grid = new ArrayList<>();
+        search.path("tau_grid").forEach(t -> grid.add(t.asDouble()));
+        assertEquals(List.of(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), grid, search::toString);
+        assertTrue(grid.contains(tau), search::toString);
+        double searchedAp = search.path("val_ap").get(grid.indexOf(tau)).asDouble();
+        int tauEvaluations = 0;
+        for (JsonNode e : run.path("evaluations")) {
+            if (e.path("model_id").asText().equals(tinyRun + "-tau_norm")) {
+                assertEquals(searchedAp, e.path("metrics").path("AP").asDouble(), 1e-12, e::toString);
+                tauEvaluations++;
+            }
+        }
+        assertEquals(1, tauEvaluations, run.path("evaluations")::toString);
+    }
+
+    @Test
     void startingTheSameSpecAgainReusesEveryStage() {
         long t0 = System.nanoTime();
         String runId = harness.launcher.start(tinySpec(), null, null);
@@ -125,19 +168,18 @@ class PipelineEndToEndTest {
 
         RunView view = harness.show(runId);
         for (StageView s : view.stages()) {
-            assertEquals("REUSED", s.status(), s.stage());
+            assertEquals("REUSED", s.status().name(), s.stage());
             for (AttemptView a : s.attempts()) {
-                assertEquals("REUSED", a.status());
+                assertEquals("REUSED", a.status().name());
                 assertNotNull(a.reusedAttemptId());
             }
         }
-        assertEquals(3, view.models().size());
-        assertEquals(3, view.evaluations().size());
+        assertEquals(5, view.models().size());
+        assertEquals(5, view.evaluations().size());
         assertTrue(seconds < 30, "a fully reused run took " + seconds + " s");
     }
 
     @Test
-    @Order(3)
     void aBrokenValFileStopsTheRunUntilItIsFixedAndRetried(@TempDir Path dir) throws Exception {
         var data = SyntheticDataset.generate(SyntheticPreset.TINY, 7, dir.resolve("tiny"));
         String good = Files.readString(data.val());
@@ -152,11 +194,11 @@ class PipelineEndToEndTest {
         String runId = harness.launcher.start(spec, null, null);
         RunView waiting = harness.waitForStatus(runId, "WAITING_FOR_RETRY", Duration.ofMinutes(2));
         StageView prepare = waiting.stages().get(0);
-        assertEquals("FAILED", prepare.status());
+        assertEquals("FAILED", prepare.status().name());
         String error = prepare.attempts().get(0).error();
         assertTrue(error.contains(data.val().toString()) && error.contains("bbox") && error.contains("annotations[0]"),
                 error);
-        assertEquals("PENDING", waiting.stages().get(1).status());
+        assertEquals("PENDING", waiting.stages().get(1).status().name());
 
         Files.writeString(data.val(), good);
         harness.launcher.retry(runId, Map.of());
@@ -164,30 +206,31 @@ class PipelineEndToEndTest {
 
         RunView done = harness.show(runId);
         List<AttemptView> attempts = done.stages().get(0).attempts();
-        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(AttemptView::status).toList());
+        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(a -> a.status().name()).toList());
         assertEquals(List.of(1, 2), attempts.stream().map(AttemptView::attempt).toList());
         assertEquals(2, done.models().size());
     }
 
     @Test
-    @Order(4)
     void aNewRunCanTakeTheStagesBeforeAChosenOneFromAnEarlierRun() {
-        String first = harness.runs.listRuns(io.bagsflow.db.RunFilter.all().withStatus("SUCCEEDED")).stream()
-                .filter(r -> r.dataset().equals("synth:tiny:7")).reduce((a, b) -> b).orElseThrow().id();
-        // reuse off: FINETUNE_BAGS and EVALUATE are computed again, the earlier stages come from the first run
+        String first = tinyRun;
+        // reuse off: FINETUNE_BAGS and EVALUATE are computed again, the earlier stages come from the first run. The
+        // generation is one the shared run has not: a second attempt of its fine-tune (whose training curve records
+        // its speed, so its bytes differ) would be the newest attempt of that key, and a later run of the shared
+        // spec would reuse it and then make a new report
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}},"
-                + " \"generations\": [\"bags\"], \"reuse\": false}");
+                + " \"generations\": [\"crt\"], \"reuse\": false}");
         String runId = harness.launcher.start(spec, first, io.bagsflow.workflows.pipeline.Stage.FINETUNE_BAGS);
         assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
 
         RunView view = harness.show(runId);
         assertEquals(first, view.resumedFrom());
         assertEquals(List.of("REUSED", "REUSED", "SUCCEEDED", "SUCCEEDED"),
-                view.stages().stream().map(StageView::status).toList());
+                view.stages().stream().map(st -> st.status().name()).toList());
         RunView earlier = harness.show(first);
         assertEquals(earlier.stages().get(1).attempts().get(0).outputs(),
                 view.stages().get(1).attempts().get(0).outputs(), "the base checkpoint is the first run's");
-        assertEquals(List.of(runId + "-base", runId + "-bags"),
+        assertEquals(List.of(runId + "-base", runId + "-crt"),
                 view.models().stream().map(m -> m.modelId()).toList());
         assertEquals(runId + "-base", view.models().get(1).parentModelId());
         assertEquals(earlier.models().get(0).checkpointSha256(), view.models().get(0).checkpointSha256());
@@ -195,7 +238,6 @@ class PipelineEndToEndTest {
     }
 
     @Test
-    @Order(5)
     void trainingThatDivergesWaitsAndARetryWithALowerLearningRateCompletesTheRun() throws Exception {
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 5}},"
                 + " \"detector\": {\"learningRate\": 1000000.0, \"maxNonFiniteSteps\": 3},"
@@ -203,7 +245,7 @@ class PipelineEndToEndTest {
         String runId = harness.launcher.start(spec, null, null);
         RunView waiting = harness.waitForStatus(runId, "WAITING_FOR_RETRY", Duration.ofMinutes(2));
         StageView training = waiting.stages().get(1);
-        assertEquals("FAILED", training.status());
+        assertEquals("FAILED", training.status().name());
         assertEquals(1, training.attempts().size(), "a diverged run is not retried as it is");
         assertTrue(training.attempts().get(0).error().startsWith("InvalidInput"), training.attempts().get(0).error());
 
@@ -211,14 +253,13 @@ class PipelineEndToEndTest {
         assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
         RunView done = harness.show(runId);
         List<AttemptView> attempts = done.stages().get(1).attempts();
-        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(AttemptView::status).toList());
+        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(a -> a.status().name()).toList());
         assertTrue(attempts.get(1).resumedFromIteration() == null, "new settings start afresh");
         assertTrue(done.spec().path("detector").path("learningRate").asDouble() == 0.02,
                 "the stored spec is the one the run finished with: " + done.spec());
     }
 
     @Test
-    @Order(6)
     void aDatasetCanBeReadFromAnS3Prefix(@TempDir Path dir) throws Exception {
         var data = SyntheticDataset.generate(SyntheticPreset.TINY, 7, dir.resolve("tiny"));
         var s3 = harness.endpoints.s3();
@@ -245,8 +286,8 @@ class PipelineEndToEndTest {
         String runId = harness.launcher.start(spec, null, null);
         assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
         RunView view = harness.show(runId);
-        assertEquals("SUCCEEDED", view.stages().get(0).status());
-        // the same images and annotations as the local tiny dataset: the base model is reused, not retrained
-        assertEquals("REUSED", view.stages().get(1).status());
+        assertEquals("SUCCEEDED", view.stages().get(0).status().name());
+        // the same images and annotations as the shared tiny run's synthetic dataset: its base model is reused
+        assertEquals("REUSED", view.stages().get(1).status().name());
     }
 }

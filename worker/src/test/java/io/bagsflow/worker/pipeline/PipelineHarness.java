@@ -5,6 +5,7 @@ import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.Database;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
+import io.bagsflow.worker.Eventually;
 import io.bagsflow.worker.TemporalConnection;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.Endpoints;
@@ -35,23 +36,15 @@ final class PipelineHarness implements AutoCloseable {
         return RunHistory.JSON.valueToTree(show(runId));
     }
 
-    /** Polls the run history until the condition holds; fails with the last view after the timeout. */
-    RunView waitFor(String runId, Predicate<RunView> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        RunView v = show(runId);
-        while (!condition.test(v)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("run " + runId + " did not get there within " + timeout + ": "
-                        + RunHistory.JSON.valueToTree(v).toPrettyString());
-            }
-            Thread.sleep(200);
-            v = show(runId);
-        }
-        return v;
+    /** Waits (polling the run history) until the condition holds; fails with the last view after the timeout. */
+    RunView waitFor(String runId, Predicate<RunView> condition, Duration timeout) {
+        return Eventually.await(timeout, () -> show(runId), condition, "run " + runId + " gets there",
+                v -> RunHistory.JSON.valueToTree(v).toPrettyString());
     }
 
-    RunView waitForStatus(String runId, String status, Duration timeout) throws InterruptedException {
-        return waitFor(runId, v -> v.status().equals(status), timeout);
+    RunView waitForStatus(String runId, String status, Duration timeout) {
+        return Eventually.await(timeout, () -> show(runId), v -> v.status().name().equals(status),
+                "run " + runId + " is " + status, v -> RunHistory.JSON.valueToTree(v).toPrettyString());
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.bagsflow.db.StageAttempt;
 import io.bagsflow.worker.WorkerIdentity;
 import io.bagsflow.worker.pipeline.RunReconciler.Action;
 import io.bagsflow.worker.pipeline.RunReconciler.Outcome;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowStub;
@@ -48,7 +49,7 @@ class RunReconcilerTest {
                             io.bagsflow.workflows.pipeline.PipelineWorkflow.class, runId)).terminate("test over");
                 }
             });
-            state.endRun(runId, "ABORTED", "test over");
+            state.endRun(runId, RunStatus.ABORTED, "test over");
         }
         harness.close();
     }
@@ -66,9 +67,9 @@ class RunReconcilerTest {
         assertEquals(List.of(Action.ATTEMPT_CLOSED, Action.RESTARTED), outcomes.stream().map(Outcome::action).toList());
         assertTrue(harness.launcher.describe(runId).isPresent());
         StageAttempt closed = harness.attempts.findAttempt(lost.id()).orElseThrow();
-        assertEquals("FAILED", closed.status());
+        assertEquals("FAILED", closed.status().name());
         assertTrue(closed.errorMessage().startsWith("worker lost when up stopped"), closed.errorMessage());
-        assertEquals("RUNNING", harness.runs.findRun(runId).orElseThrow().status());
+        assertEquals("RUNNING", harness.runs.findRun(runId).orElseThrow().status().name());
         // a second pass finds nothing to do
         assertEquals(List.of(), reconciler.reconcile(List.of(runId)));
     }
@@ -83,7 +84,7 @@ class RunReconcilerTest {
         List<Outcome> outcomes = reconciler.reconcile(List.of(runId));
 
         assertEquals(List.of(Action.ENDED), outcomes.stream().map(Outcome::action).toList());
-        assertEquals("FAILED", harness.runs.findRun(runId).orElseThrow().status());
+        assertEquals("FAILED", harness.runs.findRun(runId).orElseThrow().status().name());
         assertTrue(state.error(runId).orElseThrow().contains("terminated"), state.error(runId).toString());
     }
 
@@ -98,7 +99,7 @@ class RunReconcilerTest {
 
         assertEquals(List.of(Action.ATTEMPT_CLOSED), outcomes.stream().map(Outcome::action).toList());
         StageAttempt closed = harness.attempts.findAttempt(orphan.id()).orElseThrow();
-        assertEquals("FAILED", closed.status());
+        assertEquals("FAILED", closed.status().name());
         assertTrue(closed.errorMessage().endsWith("is no longer running"), closed.errorMessage());
     }
 
@@ -111,7 +112,7 @@ class RunReconcilerTest {
 
         assertTrue(harness.launcher.abort(runId, "not needed any more"));
 
-        assertEquals("ABORTED", harness.runs.findRun(runId).orElseThrow().status());
+        assertEquals("ABORTED", harness.runs.findRun(runId).orElseThrow().status().name());
         assertEquals("not needed any more", state.error(runId).orElseThrow());
         assertFalse(harness.launcher.describe(runId).isPresent());
     }
@@ -121,13 +122,13 @@ class RunReconcilerTest {
         String runId = RunIds.next();
         harness.runs.createRun(runId, runId, PipelineSpecs.toJson(TINY.withDefaults()), CodeVersion.get(), "tiny",
                 null);
-        harness.runs.updateRunStatus(runId, "WAITING_FOR_RETRY");
+        harness.runs.updateRunStatus(runId, RunStatus.WAITING_FOR_RETRY);
         started.add(runId);
 
         harness.launcher.retry(runId, Map.of("detector.seed", "9"));
 
         assertTrue(harness.launcher.describe(runId).isPresent());
-        assertEquals("RUNNING", harness.runs.findRun(runId).orElseThrow().status());
+        assertEquals("RUNNING", harness.runs.findRun(runId).orElseThrow().status().name());
         assertTrue(harness.runs.findRun(runId).orElseThrow().specJson().contains("\"seed\": 9"),
                 harness.runs.findRun(runId).orElseThrow().specJson());
     }

@@ -59,7 +59,7 @@ class ServiceOutageTest {
 
                     RunView view = harness.show(runId);
                     List<AttemptView> training = view.stages().get(1).attempts();
-                    assertEquals(List.of("SUCCEEDED"), training.stream().map(AttemptView::status).toList(),
+                    assertEquals(List.of("SUCCEEDED"), training.stream().map(each -> each.status().name()).toList(),
                             "one attempt, not failed and retried");
                     for (var s : view.stages()) {
                         for (AttemptView a : s.attempts()) {
@@ -104,7 +104,7 @@ class ServiceOutageTest {
 
                     RunView view = harness.show(runId);
                     assertEquals(List.of("SUCCEEDED"), view.stages().get(1).attempts().stream()
-                            .map(AttemptView::status).toList(), "one attempt, not failed and retried");
+                            .map(each -> each.status().name()).toList(), "one attempt, not failed and retried");
                     long attemptId = harness.runs.runDetails(runId).orElseThrow().attempts().stream()
                             .filter(a -> a.stage().equals("TRAIN_BASE")).findFirst().orElseThrow().id();
                     // the checkpoints due during the outage waited for S3 (shorter than their 30 s) and are stored

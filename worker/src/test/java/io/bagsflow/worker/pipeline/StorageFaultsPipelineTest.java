@@ -94,11 +94,11 @@ class StorageFaultsPipelineTest {
 
         RunView view = harness.show(second);
         StageView trainBase = view.stages().get(1);
-        assertEquals(List.of("REUSED", "SUCCEEDED"), trainBase.attempts().stream().map(AttemptView::status).toList());
+        assertEquals(List.of("REUSED", "SUCCEEDED"), trainBase.attempts().stream().map(each -> each.status().name()).toList());
         AttemptView remade = trainBase.attempts().get(1);
         assertEquals(50, remade.resumedFromIteration(), "resumed from the first run's checkpoint at 50");
         StageView finetune = view.stages().get(2);
-        assertEquals(List.of("FAILED", "SUCCEEDED"), finetune.attempts().stream().map(AttemptView::status).toList());
+        assertEquals(List.of("FAILED", "SUCCEEDED"), finetune.attempts().stream().map(each -> each.status().name()).toList());
         assertTrue(finetune.attempts().get(0).error().contains("corrupt"), finetune.attempts().get(0).error());
         assertTrue(storage.corruptObjects().stream().anyMatch(c -> c.expectedSha256().equals(base)
                 && c.detectedBy() == StorageRepository.Detection.DOWNLOAD));
@@ -124,13 +124,13 @@ class StorageFaultsPipelineTest {
         RunView waiting = harness.waitForStatus(runId, "WAITING_FOR_RETRY", Duration.ofMinutes(2));
         StageView prepare = waiting.stages().get(0);
         // `stage retry RUN PREPARE` accepts a FAILED stage (it refused the PENDING one this used to leave)
-        assertEquals("FAILED", prepare.status());
+        assertEquals("FAILED", prepare.status().name());
         AttemptView failed = prepare.attempts().get(0);
         assertTrue(failed.error().contains("no-such-bucket-here"), failed.error());
         assertTrue(failed.endedAt() != null);
         harness.launcher.retry(runId, java.util.Map.of());
         harness.waitFor(runId, v -> v.stages().get(0).attempts().size() >= 2
-                && v.status().equals("WAITING_FOR_RETRY"), Duration.ofMinutes(2));
+                && v.status().name().equals("WAITING_FOR_RETRY"), Duration.ofMinutes(2));
         harness.launcher.abort(runId, "test done");
     }
 

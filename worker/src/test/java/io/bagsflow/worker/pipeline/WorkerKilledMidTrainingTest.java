@@ -58,7 +58,7 @@ class WorkerKilledMidTrainingTest {
                     if (kill == 0) {
                         // Temporal's live view: the stage's state from the workflow query, progress from heartbeats
                         PipelineLauncher.LiveStatus live = harness.launcher.liveStatus(runId);
-                        assertEquals("RUNNING", live.status().stages().get(1).state());
+                        assertEquals("RUNNING", live.status().stages().get(1).state().name());
                         assertEquals("TrainBase", live.pending().get(0).type());
                     }
                 } finally {
@@ -77,7 +77,7 @@ class WorkerKilledMidTrainingTest {
             assertEquals(KILLS + 1, attempts.size(), attempts::toString);
             for (int kill = 0; kill < KILLS; kill++) {
                 AttemptView killed = attempts.get(kill);
-                assertEquals("FAILED", killed.status());
+                assertEquals("FAILED", killed.status().name());
                 assertEquals("child-worker-" + kill, killed.worker());
                 assertTrue(killed.error().startsWith("WorkerLost"), killed.error());
                 AttemptView next = attempts.get(kill + 1);
@@ -87,7 +87,7 @@ class WorkerKilledMidTrainingTest {
                                 + "before kill " + (kill + 1) + ": " + checkpointBeforeKill.get(kill));
             }
             AttemptView last = attempts.get(KILLS);
-            assertEquals("SUCCEEDED", last.status());
+            assertEquals("SUCCEEDED", last.status().name());
             assertEquals("last-gpu-worker", last.worker());
         }
     }

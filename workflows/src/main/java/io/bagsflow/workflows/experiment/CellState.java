@@ -6,5 +6,5 @@ package io.bagsflow.workflows.experiment;
  * @param state PENDING (not started), RUNNING, or how its run ended: SUCCEEDED, FAILED, ABORTED; NOT_STARTED when
  *              the experiment was aborted before it
  */
-public record CellState(int index, String runId, String state) {
+public record CellState(int index, String runId, CellStatus state) {
 }

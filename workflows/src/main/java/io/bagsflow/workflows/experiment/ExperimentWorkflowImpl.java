@@ -59,7 +59,7 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
         ExperimentSpec spec = request.spec();
         List<ExperimentCell> plan = ExperimentPlan.cells(experimentId, spec);
         for (ExperimentCell c : plan) {
-            cells.add(new CellState(c.index(), c.runId(), "PENDING"));
+            cells.add(new CellState(c.index(), c.runId(), CellStatus.PENDING));
         }
         int parallelism = ExperimentPlan.parallelism(spec, plan.size());
 
@@ -71,7 +71,7 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
             if (abortReason != null) {
                 abortRunning();
                 for (; next < plan.size(); next++) {
-                    setState(next, "NOT_STARTED");
+                    setState(next, CellStatus.NOT_STARTED);
                 }
                 continue;
             }
@@ -83,7 +83,7 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
         if (abortReason != null) {
             status = ExperimentStatus.ABORTED;
         } else {
-            status = cells.stream().allMatch(c -> c.state().equals("SUCCEEDED"))
+            status = cells.stream().allMatch(c -> c.state() == CellStatus.SUCCEEDED)
                     ? ExperimentStatus.SUCCEEDED : ExperimentStatus.FAILED;
         }
         activities.markExperimentStatus(experimentId, status);
@@ -97,7 +97,7 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
         } catch (IllegalArgumentException e) {
             // checked before the experiment started; a value that still does not fit fails its cell, not the workflow
             log.warn("cell {} of {} cannot run: {}", cell.index() + 1, experimentId, e.getMessage());
-            setState(cell.index(), "FAILED");
+            setState(cell.index(), CellStatus.FAILED);
             return;
         }
         activities.openCellRun(experimentId, cell.index(), cell.runId(), cellSpec);
@@ -112,7 +112,7 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
         // started before anything else happens, so that an abort signal finds it
         Workflow.getWorkflowExecution(child).get();
         running.put(cell.index(), result);
-        setState(cell.index(), "RUNNING");
+        setState(cell.index(), CellStatus.RUNNING);
     }
 
     private void collectFinished() {
@@ -122,10 +122,10 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
                 continue;
             }
             try {
-                setState(e.getKey(), e.getValue().get().status().name());
+                setState(e.getKey(), CellStatus.of(e.getValue().get().status()));
             } catch (ChildWorkflowFailure failure) {
                 log.warn("cell {} of {} failed: {}", e.getKey() + 1, experimentId, failure.getMessage());
-                setState(e.getKey(), "FAILED");
+                setState(e.getKey(), CellStatus.FAILED);
             }
             it.remove();
         }
@@ -147,7 +147,7 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
         }
     }
 
-    private void setState(int index, String state) {
+    private void setState(int index, CellStatus state) {
         CellState old = cells.get(index);
         cells.set(index, new CellState(index, old.runId(), state));
     }

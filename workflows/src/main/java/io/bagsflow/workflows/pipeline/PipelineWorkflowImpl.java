@@ -20,7 +20,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,19 +35,11 @@ import java.util.function.Supplier;
  */
 public class PipelineWorkflowImpl implements PipelineWorkflow {
 
-    /** The error type of bad input; such failures are never retried automatically. */
-    public static final String INVALID_INPUT = "InvalidInput";
-    /**
-     * The error type of an input whose stored bytes are corrupt, made by an earlier stage of the run; details: that
-     * stage's name and the bytes' hash. Not retried as is: the workflow makes the earlier stage again, once.
-     */
-    public static final String CORRUPT_INPUT = "CorruptInput";
-
     private String runId;
     private PipelineSpec spec;
     private RunStatus status = RunStatus.RUNNING;
     private final Map<Stage, StageState> stages = new EnumMap<>(Stage.class);
-    private final Map<String, StageResult> doneParts = new HashMap<>();
+    private final Map<PartKey, StageResult> doneParts = new LinkedHashMap<>();
     /** Parts in flight, in the order they started (LinkedHashSet: deterministic in replay). */
     private final Set<String> runningParts = new LinkedHashSet<>();
     private RetryRequest pendingRetry;
@@ -92,7 +84,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         runId = request.runId();
         spec = request.spec().withDefaults();
         for (Stage s : Stage.values()) {
-            stages.put(s, new StageState(s, "PENDING", 0, "", 0, null));
+            stages.put(s, new StageState(s, StageStatus.PENDING, 0, "", 0, null));
         }
         RunActivities runs = Workflow.newActivityStub(RunActivities.class, bookkeepingOptions());
         Map<String, ArtifactRef> artifacts = new TreeMap<>();
@@ -104,7 +96,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                     return finish(runs, RunStatus.ABORTED, models);
                 }
                 StageState before = stages.get(stage);
-                stages.put(stage, new StageState(stage, "RUNNING", before.attempt() + 1, before.part(),
+                stages.put(stage, new StageState(stage, StageStatus.RUNNING, before.attempt() + 1, before.part(),
                         before.failures(), before.lastError()));
                 List<StageResult> results = new ArrayList<>();
                 try {
@@ -116,13 +108,13 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                 } catch (ActivityFailure | CanceledFailure failure) {
                     currentStage = null;
                     if (abortReason != null) {
-                        setState(stage, "FAILED", "aborted: " + abortReason, 0);
+                        setState(stage, StageStatus.FAILED, "aborted: " + abortReason, 0);
                         return finish(runs, RunStatus.ABORTED, models);
                     }
                     if (remakeCorruptInput(failure, stage, request, runs, artifacts, models)) {
                         continue;
                     }
-                    setState(stage, "FAILED", describe(failure), 1);
+                    setState(stage, StageStatus.FAILED, describe(failure), 1);
                     waitForRetry(runs);
                     if (abortReason != null) {
                         return finish(runs, RunStatus.ABORTED, models);
@@ -137,7 +129,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                     allReused &= r.reused();
                     activitySeconds += r.seconds();
                 }
-                setState(stage, allReused ? "REUSED" : "SUCCEEDED", null, 0);
+                setState(stage, allReused ? StageStatus.REUSED : StageStatus.SUCCEEDED, null, 0);
                 break;
             }
         }
@@ -145,7 +137,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     }
 
     /**
-     * A stage found an input corrupt that an earlier stage of this run made (failure type {@link #CORRUPT_INPUT}):
+     * A stage found an input corrupt that an earlier stage of this run made (failure type
+     * {@link FailureType#CorruptInput}):
      * that earlier stage runs again, once per stage and run (its activity sees the stored bytes gone and computes
      * them again), its results replace the old ones, and the failed stage goes on without waiting for a retry.
      * Returns false when this does not apply (older histories, other failures, the earlier stage already remade).
@@ -157,7 +150,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         }
         Stage producer = null;
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ApplicationFailure a && CORRUPT_INPUT.equals(a.getType()) && a.getDetails().getSize() > 0) {
+            if (t instanceof ApplicationFailure a && FailureType.CorruptInput.is(a.getType())
+                    && a.getDetails().getSize() > 0) {
                 producer = Stage.valueOf(a.getDetails().get(0, String.class));
                 break;
             }
@@ -166,7 +160,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             return false;
         }
         Stage earlier = producer;
-        doneParts.keySet().removeIf(k -> k.startsWith(earlier.name()) || k.startsWith(stage.name()));
+        doneParts.keySet().removeIf(k -> k.stage() == earlier || k.stage() == stage);
         List<StageResult> again;
         try {
             again = runStage(earlier, request, runs, new TreeMap<>(artifacts), List.copyOf(models));
@@ -182,14 +176,14 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             activitySeconds += r.seconds();
         }
         models.sort(java.util.Comparator.comparingInt(ModelRef::generation));
-        setState(earlier, "SUCCEEDED", null, 0);
+        setState(earlier, StageStatus.SUCCEEDED, null, 0);
         return true;
     }
 
     private List<StageResult> runStage(Stage stage, PipelineRequest request, RunActivities runs,
                                        Map<String, ArtifactRef> artifacts, List<ModelRef> models) {
         if (request.resumeFromRun() != null && stage.ordinal() < request.resumeFromStage().ordinal()) {
-            return List.of(part(stage.name() + "/taken", () -> runs.takeStage(runId, stage, request.resumeFromRun())));
+            return List.of(part(PartKey.taken(stage), () -> runs.takeStage(runId, stage, request.resumeFromRun())));
         }
         TimeoutsSpec t = spec.timeouts();
         PrepareActivities prepare = Workflow.newActivityStub(PrepareActivities.class,
@@ -200,15 +194,15 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                 stageOptions(TaskQueues.CPU, t, recordsNeverLie));
         List<StageResult> results = new ArrayList<>();
         switch (stage) {
-            case PREPARE -> results.add(part("PREPARE",
+            case PREPARE -> results.add(part(PartKey.whole(Stage.PREPARE),
                     () -> prepare.prepare(new StageInput(runId, spec, "", artifacts, null))));
-            case TRAIN_BASE -> results.add(part("TRAIN_BASE",
-                    () -> training.trainBase(new StageInput(runId, spec, "base", artifacts, null))));
+            case TRAIN_BASE -> results.add(part(PartKey.base(),
+                    () -> training.trainBase(new StageInput(runId, spec, ModelRef.BASE, artifacts, null))));
             case FINETUNE_BAGS -> {
                 ModelRef base = models.stream().filter(m -> m.generation() == 0).findFirst().orElseThrow();
                 List<Supplier<StageResult>> parts = new ArrayList<>();
-                for (String kind : spec.generations()) {
-                    parts.add(() -> part("FINETUNE_BAGS/" + kind,
+                for (String kind : spec.kinds()) {
+                    parts.add(() -> part(PartKey.finetune(kind),
                             () -> training.finetune(new StageInput(runId, spec, kind, artifacts, base))));
                 }
                 results.addAll(runParts(parts));
@@ -220,15 +214,15 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                 }
                 Map<String, ArtifactRef> seen = new TreeMap<>(artifacts);
                 for (ModelRef model : models) {
-                    StageResult predicted = part("EVALUATE/" + model.kind() + "/predict",
+                    StageResult predicted = part(PartKey.predict(model.kind()),
                             () -> training.predict(new StageInput(runId, spec, model.kind(), seen, model)));
                     results.add(predicted);
                     seen.putAll(predicted.outputs());
-                    results.add(part("EVALUATE/" + model.kind() + "/score",
+                    results.add(part(PartKey.score(model.kind()),
                             () -> evaluation.score(new StageInput(runId, spec, model.kind(), seen, model))));
                 }
-                results.add(part("EVALUATE/report",
-                        () -> evaluation.report(new StageInput(runId, spec, "report", seen, null))));
+                results.add(part(PartKey.report(),
+                        () -> evaluation.report(new StageInput(runId, spec, "", seen, null))));
             }
             default -> throw new IllegalStateException("unknown stage " + stage);
         }
@@ -276,10 +270,10 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         for (ModelRef model : models) {
             chains.add(() -> {
                 Map<String, ArtifactRef> seen = new TreeMap<>(artifacts);
-                StageResult predicted = part("EVALUATE/" + model.kind() + "/predict",
+                StageResult predicted = part(PartKey.predict(model.kind()),
                         () -> training.predict(new StageInput(runId, spec, model.kind(), seen, model)));
                 seen.putAll(predicted.outputs());
-                return part("EVALUATE/" + model.kind() + "/score",
+                return part(PartKey.score(model.kind()),
                         () -> evaluation.score(new StageInput(runId, spec, model.kind(), seen, model)));
             });
         }
@@ -287,14 +281,14 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         List<StageResult> results = new ArrayList<>();
         Map<String, ArtifactRef> seen = new TreeMap<>(artifacts);
         for (int i = 0; i < models.size(); i++) {
-            StageResult predicted = doneParts.get("EVALUATE/" + models.get(i).kind() + "/predict");
+            StageResult predicted = doneParts.get(PartKey.predict(models.get(i).kind()));
             results.add(predicted);
             seen.putAll(predicted.outputs());
             results.add(scores.get(i));
             seen.putAll(scores.get(i).outputs());
         }
-        results.add(part("EVALUATE/report",
-                () -> evaluation.report(new StageInput(runId, spec, "report", seen, null))));
+        results.add(part(PartKey.report(),
+                () -> evaluation.report(new StageInput(runId, spec, "", seen, null))));
         return results;
     }
 
@@ -302,13 +296,13 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
      * Runs one part of a stage once per run: a part that already succeeded is not redone when the stage is retried
      * (its result is merged only when the whole stage succeeds, so nothing counts twice).
      */
-    private StageResult part(String key, Supplier<StageResult> work) {
+    private StageResult part(PartKey key, Supplier<StageResult> work) {
         StageResult done = doneParts.get(key);
         if (done != null) {
             return done;
         }
-        Stage stage = Stage.valueOf(key.split("/", 2)[0]);
-        String part = key.contains("/") ? key.substring(key.indexOf('/') + 1) : "";
+        Stage stage = key.stage();
+        String part = key.part();
         runningParts.add(part);
         showParts(stage);
         try {
@@ -350,8 +344,8 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             } catch (IllegalArgumentException e) {
                 // A bad override must not fail the workflow task (it would be retried forever): keep waiting.
                 for (Map.Entry<Stage, StageState> s : stages.entrySet()) {
-                    if (s.getValue().state().equals("FAILED")) {
-                        setState(s.getKey(), "FAILED", "retry rejected: " + e.getMessage(), 0);
+                    if (s.getValue().state() == StageStatus.FAILED) {
+                        setState(s.getKey(), StageStatus.FAILED, "retry rejected: " + e.getMessage(), 0);
                     }
                 }
             }
@@ -370,7 +364,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         return new PipelineResult(runId, end, List.copyOf(models), activitySeconds);
     }
 
-    private void setState(Stage stage, String state, String error, int addFailures) {
+    private void setState(Stage stage, StageStatus state, String error, int addFailures) {
         StageState old = stages.get(stage);
         stages.put(stage, new StageState(stage, state, old.attempt(), old.part(), old.failures() + addFailures,
                 error != null ? error : old.lastError()));
@@ -432,7 +426,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                         .setMaximumInterval(Duration.ofMinutes(2))
                         .setMaximumAttempts(t.maxAttempts())
                         // ... bad input is not: it fails the same way every time.
-                        .setDoNotRetry(INVALID_INPUT)
+                        .setDoNotRetry(FailureType.InvalidInput.name())
                         .build())
                 .build();
     }

@@ -7,5 +7,10 @@ public enum RunStatus {
     WAITING_FOR_RETRY,
     SUCCEEDED,
     FAILED,
-    ABORTED
+    ABORTED;
+
+    /** Whether the run is over (it has an end time; nothing of it runs any more). */
+    public boolean ended() {
+        return this == SUCCEEDED || this == FAILED || this == ABORTED;
+    }
 }

@@ -1,6 +1,9 @@
 package io.bagsflow.workflows.pipeline;
 
-/** The stages of the pipeline, in order. */
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The stages of the pipeline, in the order they run: the one definition of that order. */
 public enum Stage {
     PREPARE,
     TRAIN_BASE,
@@ -14,7 +17,7 @@ public enum Stage {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown stage '" + name + "': use one of PREPARE, TRAIN_BASE, "
-                + "FINETUNE_BAGS, EVALUATE");
+        throw new IllegalArgumentException("unknown stage '" + name + "': use one of "
+                + Arrays.stream(values()).map(Stage::name).collect(Collectors.joining(", ")));
     }
 }

@@ -1,5 +1,7 @@
 package io.bagsflow.workflows.spec;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,8 +13,10 @@ import java.util.TreeMap;
  * @param detector    detector and base-training settings (a preset name and field overrides), checked by the
  *                    workers against the detector's configuration
  * @param finetune    settings of the classifier-only retraining of generation 1
- * @param generations which generation-1 models to train besides none: {@code bags} and the baselines
- *                    {@code control}, {@code crt}, {@code rfs}
+ * @param kinds       which generation-1 models to train, by kind (spec key {@code generations}, as users write it):
+ *                    {@code bags} and the baselines {@code control}, {@code crt}, {@code rfs} (the default four),
+ *                    {@code reweight_cls} (class-weighted loss) and {@code tau_norm} (classifier weight
+ *                    normalisation, tau chosen on val)
  * @param reuse       reuse a finished stage with the same key instead of recomputing it
  */
 public record PipelineSpec(
@@ -20,12 +24,14 @@ public record PipelineSpec(
         GroupsSpec groups,
         Map<String, Object> detector,
         Map<String, Object> finetune,
-        List<String> generations,
+        @JsonProperty("generations") List<String> kinds,
         TimeoutsSpec timeouts,
         Boolean reuse) {
 
-    public static final List<String> DEFAULT_GENERATIONS = List.of("bags", "control", "crt", "rfs");
-    public static final List<String> KNOWN_GENERATIONS = DEFAULT_GENERATIONS;
+    public static final List<String> DEFAULT_KINDS = List.of("bags", "control", "crt", "rfs");
+    /** The defaults and the paper's baselines that a spec asks for by name. */
+    public static final List<String> KNOWN_KINDS = List.of("bags", "control", "crt", "rfs", "reweight_cls",
+            "tau_norm");
 
     /** The spec with every default filled in (deterministic: also used inside workflow code). */
     public PipelineSpec withDefaults() {
@@ -38,7 +44,7 @@ public record PipelineSpec(
                 (groups == null ? new GroupsSpec(null) : groups).withDefaults(),
                 detector == null ? Map.of() : new TreeMap<>(detector),
                 finetune == null ? Map.of() : new TreeMap<>(finetune),
-                generations == null ? DEFAULT_GENERATIONS : List.copyOf(generations),
+                kinds == null ? DEFAULT_KINDS : List.copyOf(kinds),
                 (timeouts == null ? new TimeoutsSpec(null, null, null) : timeouts).withDefaults(),
                 reuse == null ? Boolean.TRUE : reuse);
     }

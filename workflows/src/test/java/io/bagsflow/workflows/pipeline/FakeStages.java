@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,6 +28,8 @@ final class FakeStages {
     volatile boolean bookkeepingFails;
     /** trainBase heartbeats until it is cancelled, like a long training. */
     volatile boolean trainUntilCancelled;
+    /** Counted down when trainBase (with {@link #trainUntilCancelled}) has started. */
+    final CountDownLatch trainingStarted = new CountDownLatch(1);
     /** Whether trainBase had stopped when the run was ended (set by endRun). */
     volatile Boolean trainingStoppedAtEnd;
     /** Fine-tune parts take this long (real time), to see whether they overlap. */
@@ -43,7 +46,7 @@ final class FakeStages {
         inputs.add(in);
         AtomicInteger left = failures.get(call);
         if (left != null && left.getAndDecrement() > 0) {
-            throw ApplicationFailure.newNonRetryableFailure(call + " got bad input", PipelineWorkflowImpl.INVALID_INPUT);
+            throw ApplicationFailure.newNonRetryableFailure(call + " got bad input", FailureType.InvalidInput.name());
         }
         return new StageResult(outputs, models, false, calls.size(), 1.0);
     }
@@ -124,6 +127,7 @@ final class FakeStages {
     StageResult trainBase(StageInput in) {
         if (trainUntilCancelled) {
             calls.add("trainBase:started");
+            trainingStarted.countDown();
             try {
                 for (int step = 0; ; step++) {
                     Activity.getExecutionContext().heartbeat(step);
@@ -148,18 +152,18 @@ final class FakeStages {
         } finally {
             finetunesRunning.decrementAndGet();
         }
-        ModelRef m = new ModelRef(in.runId() + "-" + in.part(), in.part(), 1, in.model().modelId(),
-                artifact("ckpt-" + in.part()));
-        return answer("finetune:" + in.part(), in, Map.of("checkpoint/" + in.part(), m.checkpoint()), List.of(m));
+        ModelRef m = new ModelRef(in.runId() + "-" + in.kind(), in.kind(), 1, in.model().modelId(),
+                artifact("ckpt-" + in.kind()));
+        return answer("finetune:" + in.kind(), in, Map.of("checkpoint/" + in.kind(), m.checkpoint()), List.of(m));
     }
 
     StageResult predict(StageInput in) {
-        return answer("predict:" + in.part(), in, Map.of("results/" + in.part(), artifact("results-" + in.part())),
+        return answer("predict:" + in.kind(), in, Map.of("results/" + in.kind(), artifact("results-" + in.kind())),
                 List.of());
     }
 
     StageResult score(StageInput in) {
-        return answer("score:" + in.part(), in, Map.of("metrics/" + in.part(), artifact("metrics-" + in.part())),
+        return answer("score:" + in.kind(), in, Map.of("metrics/" + in.kind(), artifact("metrics-" + in.kind())),
                 List.of());
     }
 

@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -60,8 +61,9 @@ class PipelineWorkflowReplayTest {
                     WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CPU).setWorkflowId("run-recorded").build());
             WorkflowClient.start(wf::run, PipelineRequest.of("run-recorded",
                     PipelineWorkflowTest.tinySpec(List.of("bags", "control"))));
-            while (wf.status().status() != RunStatus.WAITING_FOR_RETRY) {
-                Thread.sleep(20);
+            env.sleep(Duration.ofHours(1)); // virtual time: passes once the workflow waits for the retry signal
+            if (wf.status().status() != RunStatus.WAITING_FOR_RETRY) {
+                throw new IllegalStateException("the recorded run does not wait for a retry: " + wf.status());
             }
             wf.retryStage(new RetryRequest(Map.of("finetune.lr", "0.001")));
             WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);

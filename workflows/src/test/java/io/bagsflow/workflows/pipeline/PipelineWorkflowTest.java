@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,11 +71,13 @@ class PipelineWorkflowTest {
         return WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
     }
 
-    private void waitUntil(PipelineWorkflow wf, RunStatus status) throws InterruptedException {
-        for (int i = 0; i < 200 && wf.status().status() != status; i++) {
-            Thread.sleep(50);
-        }
-        assertEquals(status, wf.status().status());
+    /**
+     * Lets the workflow go on until it waits for a signal (or ends). The test server's clock moves only while no
+     * workflow task or activity is in flight, so once an hour of virtual time has passed, the workflow is blocked
+     * in its await: no wall-clock waiting and no polling.
+     */
+    private void untilItWaits() {
+        env.sleep(Duration.ofHours(1));
     }
 
     @Test
@@ -98,10 +101,10 @@ class PipelineWorkflowTest {
         assertEquals("run-happy-base", result.models().get(1).parentModelId());
         assertEquals(11.0, result.activitySeconds());
         assertEquals(List.of("SUCCEEDED"), stages.runStatuses);
-        assertTrue(wf.status().stages().stream().allMatch(s -> s.state().equals("SUCCEEDED")));
+        assertTrue(wf.status().stages().stream().allMatch(s -> s.state() == StageStatus.SUCCEEDED));
         // each evaluation part sees the artifacts of the earlier stages and its own model's results
         StageInput scoreBags = stages.inputs.get(stages.calls.indexOf("score:bags"));
-        assertEquals("bags", scoreBags.part());
+        assertEquals("bags", scoreBags.kind());
         assertTrue(scoreBags.artifacts().containsKey("manifest"));
         assertTrue(scoreBags.artifacts().containsKey("results/bags"));
     }
@@ -110,12 +113,13 @@ class PipelineWorkflowTest {
     void aStageThatFailsForGoodWaitsForRetryAndAppliesItsOverrides() throws Exception {
         stages.failTimes("prepare", 1);
         PipelineWorkflow wf = start("run-retry", PipelineRequest.of("run-retry", tinySpec(List.of("bags"))));
-        waitUntil(wf, RunStatus.WAITING_FOR_RETRY);
+        untilItWaits();
+        assertEquals(RunStatus.WAITING_FOR_RETRY, wf.status().status());
 
         StageState prepare = wf.status().stages().get(0);
-        assertEquals("FAILED", prepare.state());
+        assertEquals(StageStatus.FAILED, prepare.state());
         assertEquals("prepare got bad input", prepare.lastError());
-        assertEquals("PENDING", wf.status().stages().get(1).state());
+        assertEquals(StageStatus.PENDING, wf.status().stages().get(1).state());
 
         wf.retryStage(new RetryRequest(Map.of("dataset.synth.seed", "8", "detector.learningRate", "0.01")));
         PipelineResult result = result(wf);
@@ -135,7 +139,8 @@ class PipelineWorkflowTest {
     void aRetryRedoesOnlyThePartThatFailed() throws Exception {
         stages.failTimes("finetune:control", 1);
         PipelineWorkflow wf = start("run-part", PipelineRequest.of("run-part", tinySpec(List.of("bags", "control"))));
-        waitUntil(wf, RunStatus.WAITING_FOR_RETRY);
+        untilItWaits();
+        assertEquals(RunStatus.WAITING_FOR_RETRY, wf.status().status());
         wf.retryStage(RetryRequest.plain());
         PipelineResult result = result(wf);
 
@@ -150,11 +155,10 @@ class PipelineWorkflowTest {
     void aBadOverrideKeepsTheRunWaiting() throws Exception {
         stages.failTimes("prepare", 1);
         PipelineWorkflow wf = start("run-bad", PipelineRequest.of("run-bad", tinySpec(List.of("bags"))));
-        waitUntil(wf, RunStatus.WAITING_FOR_RETRY);
+        untilItWaits();
+        assertEquals(RunStatus.WAITING_FOR_RETRY, wf.status().status());
         wf.retryStage(new RetryRequest(Map.of("dataset.no_such_key", "1")));
-        for (int i = 0; i < 200 && wf.status().stages().get(0).lastError().startsWith("prepare"); i++) {
-            Thread.sleep(50);
-        }
+        untilItWaits();
         assertEquals(RunStatus.WAITING_FOR_RETRY, wf.status().status());
         assertTrue(wf.status().stages().get(0).lastError().startsWith("retry rejected"),
                 wf.status().stages().get(0).lastError());
@@ -166,7 +170,8 @@ class PipelineWorkflowTest {
     void abortEndsAWaitingRun() throws Exception {
         stages.failTimes("trainBase", 1);
         PipelineWorkflow wf = start("run-abort", PipelineRequest.of("run-abort", tinySpec(List.of("bags"))));
-        waitUntil(wf, RunStatus.WAITING_FOR_RETRY);
+        untilItWaits();
+        assertEquals(RunStatus.WAITING_FOR_RETRY, wf.status().status());
         wf.abort("wrong dataset");
         PipelineResult result = result(wf);
         assertEquals(RunStatus.ABORTED, result.status());
@@ -182,8 +187,8 @@ class PipelineWorkflowTest {
         assertEquals(RunStatus.SUCCEEDED, result.status());
         assertEquals(List.of("take:PREPARE:run-1", "take:TRAIN_BASE:run-1", "finetune:bags"),
                 stages.calls.subList(0, 3));
-        assertEquals("REUSED", wf.status().stages().get(0).state());
-        assertEquals("SUCCEEDED", wf.status().stages().get(2).state());
+        assertEquals(StageStatus.REUSED, wf.status().stages().get(0).state());
+        assertEquals(StageStatus.SUCCEEDED, wf.status().stages().get(2).state());
         assertNull(wf.status().stages().get(2).lastError());
     }
 
@@ -202,9 +207,7 @@ class PipelineWorkflowTest {
     void abortEndsTheRunOnlyAfterTheStageInProgressHasStopped() throws Exception {
         stages.trainUntilCancelled = true;
         PipelineWorkflow wf = start("run-stop", PipelineRequest.of("run-stop", tinySpec(List.of("bags"))));
-        while (!stages.calls.contains("trainBase:started")) {
-            Thread.sleep(20);
-        }
+        assertTrue(stages.trainingStarted.await(30, TimeUnit.SECONDS), "training never started: " + stages.calls);
         wf.abort("wrong dataset");
 
         assertEquals(RunStatus.ABORTED, result(wf).status());

@@ -21,7 +21,7 @@ class SpecOverridesTest {
         assertEquals(7L, spec.dataset().synth().seed());
         assertEquals("synth:tiny:7", spec.dataset().label());
         assertEquals(List.of(0, 10, 100, 1000), spec.groups().bins());
-        assertEquals(List.of("bags", "control", "crt", "rfs"), spec.generations());
+        assertEquals(List.of("bags", "control", "crt", "rfs"), spec.kinds());
         assertEquals(60, spec.timeouts().heartbeatSeconds());
         assertEquals(10, spec.timeouts().maxAttempts());
         assertTrue(spec.reuseEnabled());

@@ -13,7 +13,7 @@ import io.bagsflow.ml.detector.train.Rng;
  * {@code cls.b}. Both kinds train with softmax cross-entropy inside slices of the logits ("groups"; a plain
  * softmax is one group), expressed as a target matrix so one loss function serves both.
  */
-public sealed interface Classifier permits SoftmaxClassifier, GroupSoftmaxHead {
+public sealed interface Classifier permits SoftmaxClassifier, GroupSoftmaxHead, WeightedSoftmaxClassifier {
 
     String WEIGHT = "cls.w";
     String BIAS = "cls.b";

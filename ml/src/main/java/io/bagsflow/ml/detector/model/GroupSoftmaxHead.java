@@ -10,6 +10,8 @@ import java.util.Arrays;
  * foreground) on every RoI; group g on its own positives plus "others" RoIs (background and other groups'
  * classes) drawn at {@code othersSampleRatio} times its positives (all of them when fewer exist); a group with
  * no positives contributes nothing. Each group's loss is its weighted mean, and the groups' losses add up.
+ * With per-bin weights ({@code gs_bbox_head_with0_reweight}) each RoI of group g counts with the weight of its
+ * bin label (others: 1), and the group's loss is divided by the sum of the weights (at least 1).
  * Scores ({@code _merge_score}): softmax inside each group; a class scores its in-group probability times the
  * foreground probability of group 0; "others" is dropped; background is group 0's background probability.
  */
@@ -17,17 +19,59 @@ public final class GroupSoftmaxHead implements Classifier {
 
     private final ClassifierLayout layout;
     private final double othersSampleRatio;
+    private final float[][] binWeights; // [group][bin label], null: every RoI counts 1
 
     public GroupSoftmaxHead(ClassifierLayout layout) {
         this(layout, 8.0);
     }
 
     public GroupSoftmaxHead(ClassifierLayout layout, double othersSampleRatio) {
+        this(layout, othersSampleRatio, null);
+    }
+
+    /** @param binWeights per group, the weight of each bin label (index 0: others); null for none */
+    public GroupSoftmaxHead(ClassifierLayout layout, double othersSampleRatio, float[][] binWeights) {
         if (!layout.grouped()) {
             throw new IllegalArgumentException("GroupSoftmaxHead needs a group-softmax layout, got " + layout);
         }
         this.layout = layout;
         this.othersSampleRatio = othersSampleRatio;
+        this.binWeights = binWeights;
+    }
+
+    /**
+     * The official re-weighting ({@code get_bin_weight}): in each foreground group, class l weighs
+     * {@code 1 / n_l} divided by the mean of that over the group's classes, clipped to [0.1, 5]; "others" weighs
+     * 1; group 0 is not weighted. A class without training instances counts as one instance (the official
+     * counts are never 0).
+     *
+     * @param instanceCounts training instances of class label l at index l - 1
+     * @return [group][bin label]; row 0 (group 0) all ones
+     */
+    public static float[][] inverseCountWeights(ClassifierLayout layout, int[] instanceCounts) {
+        int[][] slices = layout.predSlice();
+        int[][] l2b = layout.label2binlabel();
+        float[][] w = new float[slices.length][];
+        w[0] = new float[slices[0][1]];
+        Arrays.fill(w[0], 1f);
+        for (int g = 1; g < slices.length; g++) {
+            double[] inverse = new double[slices[g][1]];
+            double sum = 0;
+            int n = 0;
+            for (int l = 1; l < l2b[g].length; l++) {
+                if (l2b[g][l] > 0) {
+                    inverse[l2b[g][l]] = 1.0 / Math.max(instanceCounts[l - 1], 1);
+                    sum += inverse[l2b[g][l]];
+                    n++;
+                }
+            }
+            w[g] = new float[slices[g][1]];
+            w[g][0] = 1f;
+            for (int b = 1; b < w[g].length; b++) {
+                w[g][b] = (float) Math.min(5, Math.max(0.1, inverse[b] / (sum / n)));
+            }
+        }
+        return w;
     }
 
     @Override
@@ -103,6 +147,19 @@ public final class GroupSoftmaxHead implements Classifier {
                     use[i] = true;
                 }
             }
+            if (binWeights != null && g > 0) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) {
+                    sum += use[i] ? binWeights[g][bin[i]] : 0;
+                }
+                double norm = Math.max(sum, 1);
+                for (int i = 0; i < n; i++) {
+                    if (use[i]) {
+                        t[i * k + slices[g][0] + bin[i]] = (float) (binWeights[g][bin[i]] / norm);
+                    }
+                }
+                continue;
+            }
             int count = 0;
             for (boolean u : use) {
                 count += u ? 1 : 0;
@@ -118,9 +175,21 @@ public final class GroupSoftmaxHead implements Classifier {
     }
 
     /**
-     * The grouped classifier's weights (K x D) and bias initialised from a plain softmax classifier's (C+1
-     * rows): background and class rows copied, group 0's foreground row the mean of the class rows, "others"
-     * rows zero. A random init lost a quarter of the rare-class gain in a prototype.
+     * The official initialisation ({@code finetune.init: random}): the resized classifier cannot take the base's
+     * weights (mmcv skips a size-mismatched layer), so it keeps the reference init, N(0, 0.01) weights and zero
+     * bias, drawn from {@code rng}.
+     *
+     * @return {weights (K x D), bias (K)}
+     */
+    public float[][] initRandom(Rng rng, int inputDim) {
+        return new float[][] {Init.normal(rng, layout.logits() * inputDim, 0.01), new float[layout.logits()]};
+    }
+
+    /**
+     * {@code finetune.init: from_base}: the grouped classifier's weights (K x D) and bias initialised from a plain
+     * softmax classifier's (C+1 rows): background and class rows copied, group 0's foreground row the mean of the
+     * class rows, "others" rows zero. A random init lost a quarter of the rare-class gain in a prototype (with
+     * the legacy schedule).
      *
      * @return {weights, bias}
      */

@@ -107,7 +107,7 @@ public final class TwoStageForward {
     }
 
     /** Smooth-L1 (beta 1) on the deltas of each positive RoI's own class, over the number of sampled RoIs. */
-    private NDArray boxLoss(NDManager m, NDArray pred, Rois rois) {
+    public NDArray boxLoss(NDManager m, NDArray pred, Rois rois) {
         int c = detector.numClasses();
         int n = rois.labels().length;
         float[] target = new float[n * 4 * c];
@@ -182,6 +182,20 @@ public final class TwoStageForward {
         Frozen f = frozen(m, batch);
         Rois rois = sampleRois(f.objectness(), f.deltas(), batch, rng);
         return new Sampled(detector.roiFeatures(m, f.features(), matrices(rois, batch.count())), rois);
+    }
+
+    /** RoIAlign output (batch * perImage, channels * roiSize^2) before the box head, and the RoIs it pools. */
+    public record Pooled(NDArray pooled, Rois rois) {
+    }
+
+    /**
+     * For retraining the box head with the classifier: the frozen backbone and RPN (no gradients), RoIs sampled
+     * as in base training, pooled but not yet through the head's fc layers, which train.
+     */
+    public Pooled frozenPooledRois(NDManager m, ImageBatch batch, Rng rng) {
+        Frozen f = frozen(m, batch);
+        Rois rois = sampleRois(f.objectness(), f.deltas(), batch, rng);
+        return new Pooled(detector.roiAlign().apply(m, f.features(), matrices(rois, batch.count())), rois);
     }
 
     /**

@@ -1,10 +1,6 @@
 package io.bagsflow.activities;
 
-import io.bagsflow.activities.pipeline.DatasetCache;
-import io.bagsflow.worker.TestServices;
-import io.bagsflow.worker.config.BagsflowHome;
-import io.bagsflow.worker.config.S3Endpoint;
-import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.db.TestPostgres;
 import io.minio.MinioClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Damaged bytes and unreachable servers, against the embedded S3 server: bad bytes are written behind the server,
+ * Damaged bytes and unreachable servers, against a real S3 server: bad bytes are written behind the server,
  * into its filesystem backend, as a failing disk would.
  */
 class StorageFaultsTest {
@@ -38,8 +34,7 @@ class StorageFaultsTest {
 
     @BeforeAll
     static void connect() {
-        S3Endpoint s3 = TestServices.get().endpoints().s3();
-        store = ArtifactStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), BUCKET)
+        store = TestS3.get().store(BUCKET)
                 .withDamageListener(new ArtifactStore.Damage() {
                     @Override
                     public void corrupt(String key, String expected, String actual, String detectedBy) {
@@ -55,7 +50,7 @@ class StorageFaultsTest {
 
     /** The object's file in the S3 server's filesystem backend. */
     static Path behindTheServer(String bucket, String key) {
-        return new BagsflowHome(TestServices.home()).s3Data().resolve(bucket).resolve(key);
+        return TestS3.get().behindTheServer(bucket, key);
     }
 
     static void flipBytes(Path file) throws Exception {
@@ -107,22 +102,8 @@ class StorageFaultsTest {
     }
 
     @Test
-    void theWorkerCacheRefetchesADamagedFileInsteadOfUsingIt(@TempDir Path dir) throws Exception {
-        byte[] bytes = "{\"images\": [], \"annotations\": []}".getBytes(StandardCharsets.UTF_8);
-        StoredArtifact a = store.put(bytes, "application/json");
-        ArtifactRef ref = new ArtifactRef(a.sha256(), a.size(), a.mediaType());
-        Path cached = new DatasetCache(store, dir).file(ref);
-        Files.write(cached, new byte[] {'{'});  // truncated on disk
-
-        // a new process (a new cache object) checks each entry on first use
-        Path again = new DatasetCache(store, dir).file(ref);
-        assertEquals(cached, again);
-        assertArrayEquals(bytes, Files.readAllBytes(again));
-    }
-
-    @Test
     void gcSaysSoWhenTheServerCannotListKilledMultipartUploads(@TempDir Path home) throws Exception {
-        S3Endpoint s3 = TestServices.get().endpoints().s3();
+        TestS3 s3 = TestS3.get();
         io.minio.MinioAsyncClient async = io.minio.MinioAsyncClient.builder().endpoint(s3.endpoint())
                 .credentials(s3.accessKey(), s3.secretKey()).region("us-east-1").build();
         // an upload that started, sent a part, and was never completed: what a killed upload leaves
@@ -131,8 +112,7 @@ class StorageFaultsTest {
         byte[] part = new byte[1024];
         async.uploadPartAsync(BUCKET, null, "tmp/killed", part, part.length, uploadId, 1, null, null).get();
 
-        var pg = TestServices.get().endpoints().postgres();
-        try (io.bagsflow.db.Database db = io.bagsflow.db.Database.open(pg.jdbcUrl(), pg.user(), pg.password())) {
+        try (io.bagsflow.db.Database db = TestPostgres.freshDatabase()) {
             StorageGc.Report report = new StorageGc(store, new io.bagsflow.db.StorageRepository(db), home)
                     .collect(new StorageGc.Options(true, 1, Duration.ZERO, Duration.ofDays(7)), async);
             // the embedded S3 server (s3proxy, filesystem) answers 501 to ListMultipartUploads; MinIO lists them

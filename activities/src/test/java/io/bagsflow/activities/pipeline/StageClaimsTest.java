@@ -1,13 +1,13 @@
 package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.activities.TestS3;
 import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.Database;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.db.StageClaimRepository;
-import io.bagsflow.worker.TestServices;
-import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.db.TestPostgres;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageResult;
@@ -42,13 +42,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(120)
 class StageClaimsTest {
 
-    private final Endpoints endpoints = TestServices.get().endpoints();
-    private final Database db = Database.open(endpoints.postgres().jdbcUrl(), endpoints.postgres().user(),
-            endpoints.postgres().password());
+    private final Database db = TestPostgres.freshDatabase();
     private final RunRepository runs = new RunRepository(db);
     private final AttemptRepository attempts = new AttemptRepository(db);
-    private final ArtifactStore store = ArtifactStore.connect(endpoints.s3().endpoint(), endpoints.s3().accessKey(),
-            endpoints.s3().secretKey(), endpoints.s3().bucket());
+    private final ArtifactStore store = TestS3.get().store("stage-claims-test");
     private final StageClaims claims = new StageClaims(new StageClaimRepository(db), Duration.ofSeconds(30),
             Duration.ofMillis(100));
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -101,7 +98,7 @@ class StageClaimsTest {
         ArtifactRef out = first.outputs().get("out");
         assertEquals(out, second.outputs().get("out"));
         StageAttempt reused = attempts.findAttempt(second.attemptId()).orElseThrow();
-        assertEquals("REUSED", reused.status());
+        assertEquals("REUSED", reused.status().name());
         assertEquals(first.attemptId(), reused.reusedAttemptId());
         assertTrue(new StageClaimRepository(db).find(key).isEmpty(), "the claim is gone once the work is done");
     }
@@ -135,6 +132,6 @@ class StageClaimsTest {
         assertThrows(Exception.class, () -> a.get(30, TimeUnit.SECONDS));
         StageResult second = b.get(30, TimeUnit.SECONDS);
         assertFalse(second.reused(), "nothing finished to reuse: the waiter computed it");
-        assertEquals("SUCCEEDED", attempts.findAttempt(second.attemptId()).orElseThrow().status());
+        assertEquals("SUCCEEDED", attempts.findAttempt(second.attemptId()).orElseThrow().status().name());
     }
 }

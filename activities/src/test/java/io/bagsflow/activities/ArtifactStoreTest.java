@@ -1,7 +1,5 @@
 package io.bagsflow.activities;
 
-import io.bagsflow.worker.TestServices;
-import io.bagsflow.worker.config.S3Endpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,15 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The artifact store against the embedded S3 server (s3proxy on the filesystem), through the MinIO client. */
+/** The artifact store against a real S3 server (s3proxy on the filesystem), through the MinIO client. */
 class ArtifactStoreTest {
 
     private static ArtifactStore store;
 
     @BeforeAll
     static void connect() {
-        S3Endpoint s3 = TestServices.get().endpoints().s3();
-        store = ArtifactStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "artifact-store-test");
+        store = TestS3.get().store("artifact-store-test");
     }
 
     @Test

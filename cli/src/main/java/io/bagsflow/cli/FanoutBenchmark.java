@@ -1,0 +1,264 @@
+package io.bagsflow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.db.AttemptStatus;
+import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.workflows.pipeline.Stage;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scale-out of FINETUNE_BAGS: one run's fine-tune parts (one per generation) on 1, then N GPU worker processes,
+ * every process the same size (the same PyTorch threads), so the figure says what adding a worker gives and not
+ * what a bigger worker gives. Everything runs as a user would run it: {@code up --queues cpu} on a fresh home,
+ * {@code worker --queues gpu} processes, {@code pipeline start --wait}; the first round trains the base model, every
+ * later round starts from it ({@code --resume-from R --from FINETUNE_BAGS}, {@code "reuse": false}) so only the
+ * fine-tune parts are computed again. The time is FINETUNE_BAGS's wall clock in the run's own records (first part
+ * started to last part ended), which leaves out process start-up and the other stages.
+ */
+final class FanoutBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+    /**
+     * @param preset           synthetic dataset (and detector) preset
+     * @param seed             dataset and training seed
+     * @param kinds            generation-1 models by kind: one FINETUNE_BAGS part each
+     * @param workers          worker counts to measure, e.g. [1, 2]; the first is the reference
+     * @param threadsPerWorker PyTorch threads of every worker process
+     * @param iterations       base training iterations (null: the preset's)
+     * @param home             BAGSFLOW_HOME of the benchmark's own services (a fresh folder)
+     */
+    record Options(String preset, long seed, List<String> kinds, List<Integer> workers, int threadsPerWorker,
+                   Integer iterations, Path home) {
+    }
+
+    /** One measured round. */
+    record Round(int workers, String runId, double seconds, int partsRun, int workersUsed) {
+    }
+
+    private final Options options;
+    private final PrintWriter out;
+    private final List<Process> running = new ArrayList<>();
+
+    private FanoutBenchmark(Options options, PrintWriter out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    static List<Round> run(Options options, PrintWriter out) throws IOException, InterruptedException {
+        return new FanoutBenchmark(options, out).measure();
+    }
+
+    private List<Round> measure() throws IOException, InterruptedException {
+        Path home = options.home();
+        Files.createDirectories(home.resolve("bench"));
+        out.printf(Locale.ROOT, "fan-out of FINETUNE_BAGS: preset %s, seed %d, generations %s, %d thread(s) per "
+                + "worker, home %s%n", options.preset(), options.seed(), options.kinds(),
+                options.threadsPerWorker(), home);
+        out.flush();
+        Process up = start("up", List.of("up", "--queues", "cpu"));
+        try {
+            awaitReady(up);
+            List<Round> rounds = new ArrayList<>();
+            String first = null;
+            for (int n : options.workers()) {
+                List<Process> workers = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    workers.add(start("worker-" + n + "-" + i, List.of("worker", "--queues", "gpu")));
+                }
+                for (int i = 0; i < n; i++) {
+                    awaitLine(workers.get(i), "worker-" + n + "-" + i, "polling");
+                }
+                String runId = first == null
+                        ? pipeline(spec(true), List.of())
+                        : pipeline(spec(false), List.of("--resume-from", first, "--from", Stage.FINETUNE_BAGS.name()));
+                if (first == null) {
+                    first = runId;
+                }
+                for (Process w : workers) {
+                    stop(w);
+                }
+                Round r = finetune(n, runId);
+                rounds.add(r);
+                out.printf(Locale.ROOT, "%d worker(s): run %s, FINETUNE_BAGS %.1f s (%d parts on %d worker(s))%n",
+                        n, runId, r.seconds(), r.partsRun(), r.workersUsed());
+                out.flush();
+            }
+            print(rounds);
+            return rounds;
+        } finally {
+            for (Process p : List.copyOf(running)) {
+                stop(p);
+            }
+        }
+    }
+
+    private void print(List<Round> rounds) {
+        Table t = new Table("workers", "threads/worker", "FINETUNE_BAGS s", "vs " + rounds.get(0).workers()
+                + " worker(s)", "parts", "workers used", "run");
+        double reference = rounds.get(0).seconds();
+        for (Round r : rounds) {
+            t.row(String.valueOf(r.workers()), String.valueOf(options.threadsPerWorker()),
+                    String.format(Locale.ROOT, "%.1f", r.seconds()),
+                    String.format(Locale.ROOT, "%.2fx", r.seconds() / reference), String.valueOf(r.partsRun()),
+                    String.valueOf(r.workersUsed()), r.runId());
+        }
+        out.println();
+        out.print(t.render());
+        out.flush();
+    }
+
+    private Path spec(boolean reuse) throws IOException {
+        Map<String, Object> spec = new java.util.LinkedHashMap<>();
+        spec.put("dataset", Map.of("synth", Map.of("preset", options.preset(), "seed", options.seed())));
+        if (options.iterations() != null) {
+            spec.put("detector", Map.of("iterations", options.iterations()));
+        }
+        spec.put("generations", options.kinds());
+        spec.put("reuse", reuse);
+        Path file = options.home().resolve("bench").resolve(reuse ? "fanout.json" : "fanout-again.json");
+        Files.writeString(file, JSON.writeValueAsString(spec));
+        return file;
+    }
+
+    /** Runs {@code pipeline start SPEC --wait} and returns the run id (its last line). */
+    private String pipeline(Path spec, List<String> extra) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("pipeline", "start", spec.toString(), "--wait"));
+        args.addAll(extra);
+        String output = runToEnd("pipeline", args);
+        String[] lines = output.strip().split("\n");
+        return lines[lines.length - 1].strip();
+    }
+
+    /** FINETUNE_BAGS's wall clock from the run's records: first part started to last part ended. */
+    private Round finetune(int workers, String runId) throws IOException, InterruptedException {
+        JsonNode run = JSON.readTree(runToEnd("show", List.of("runs", "show", runId, "--json")));
+        Instant start = null;
+        Instant end = null;
+        int parts = 0;
+        TreeSet<String> used = new TreeSet<>();
+        for (JsonNode stage : run.path("stages")) {
+            if (!Stage.FINETUNE_BAGS.name().equals(stage.path("stage").asText())) {
+                continue;
+            }
+            for (JsonNode a : stage.path("attempts")) {
+                if (!AttemptStatus.SUCCEEDED.name().equals(a.path("status").asText())) {
+                    continue;
+                }
+                Instant s = Instant.parse(a.path("started_at").asText());
+                Instant e = Instant.parse(a.path("ended_at").asText());
+                start = start == null || s.isBefore(start) ? s : start;
+                end = end == null || e.isAfter(end) ? e : end;
+                parts++;
+                used.add(a.path("worker").asText());
+            }
+        }
+        if (parts == 0) {
+            throw new IllegalStateException("run " + runId + " has no computed FINETUNE_BAGS part: see "
+                    + options.home().resolve("bench"));
+        }
+        return new Round(workers, runId, Duration.between(start, end).toMillis() / 1000.0, parts, used.size());
+    }
+
+    private void awaitReady(Process up) throws IOException, InterruptedException {
+        Path state = options.home().resolve("state.json");
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!Files.exists(state)) {
+            if (!up.isAlive()) {
+                throw new IllegalStateException("up stopped (exit " + up.exitValue() + "): " + tail("up"));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("up was not ready within " + READY_TIMEOUT.toMinutes() + " min: "
+                        + tail("up"));
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+    }
+
+    /** Waits until a worker says it polls, so every worker of a round can take a part from the start. */
+    private void awaitLine(Process p, String name, String word) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!Files.readString(log(name), StandardCharsets.UTF_8).contains(word)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not start polling: " + tail(name));
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+    }
+
+    private String runToEnd(String name, List<String> args) throws IOException, InterruptedException {
+        Process p = start(name, args);
+        int exit = p.waitFor();
+        running.remove(p);
+        String output = Files.readString(log(name), StandardCharsets.UTF_8);
+        if (exit != 0) {
+            throw new IllegalStateException(String.join(" ", args) + " failed (exit " + exit + "): " + tail(name));
+        }
+        return output;
+    }
+
+    /** Starts {@code bagsflow ARGS} as a child JVM like this one, on the benchmark's home; output and errors to logs. */
+    private Process start(String name, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // the product's logging (warnings to stderr), also when a test's classpath carries a logback-test.xml
+        cmd.add("-Dlogback.configurationFile=logback.xml");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(log(name).toFile())
+                .redirectError(log(name + ".err").toFile());
+        Map<String, String> env = pb.environment();
+        env.put(EnvironmentConfig.HOME, options.home().toString());
+        String threads = String.valueOf(options.threadsPerWorker());
+        env.put("BAGSFLOW_THREADS", threads);
+        env.put("OMP_NUM_THREADS", threads);
+        Process p = pb.start();
+        running.add(p);
+        return p;
+    }
+
+    private Path log(String name) {
+        return options.home().resolve("bench").resolve(name + ".log");
+    }
+
+    /** The last lines of a child's output and of its errors. */
+    private String tail(String name) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (Path file : List.of(log(name), log(name + ".err"))) {
+            List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+            sb.append('\n').append(file).append(":\n")
+                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+        }
+        return sb.toString();
+    }
+
+    /** SIGTERM (workers and up stop cleanly on it), SIGKILL after a minute. */
+    private void stop(Process p) throws InterruptedException {
+        if (p.isAlive()) {
+            p.destroy();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+        running.remove(p);
+    }
+}
