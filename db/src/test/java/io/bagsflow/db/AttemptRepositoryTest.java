@@ -97,7 +97,7 @@ class AttemptRepositoryTest {
         ArtifactRecord bad = new ArtifactRecord("not-a-sha", 1, "text/plain", "k2", a.id());
         assertThrows(DatabaseException.class,
                 () -> attempts.succeedAttempt(a.id(), new java.util.TreeMap<>(Map.of("a-good", good, "b-bad", bad))));
-        assertEquals("RUNNING", attempts.findAttempt(a.id()).orElseThrow().status());
+        assertEquals("RUNNING", attempts.findAttempt(a.id()).orElseThrow().status().name());
         assertTrue(artifacts.find("c".repeat(64)).isEmpty(), "the transaction must roll back the good output");
     }
 
@@ -116,7 +116,7 @@ class AttemptRepositoryTest {
         assertEquals("FAILED", lost.status().name());
         assertEquals("WorkerLost", lost.errorClass());
         assertEquals("the worker worker-a stopped heartbeating; the stage was retried", lost.errorMessage());
-        assertEquals("RUNNING", attempts.findAttempt(control.id()).orElseThrow().status());
+        assertEquals("RUNNING", attempts.findAttempt(control.id()).orElseThrow().status().name());
 
         attempts.succeedAttempt(retried.id(), Map.of());
         attempts.succeedAttempt(control.id(), Map.of());
@@ -150,7 +150,7 @@ class AttemptRepositoryTest {
         attempts.succeedAttempt(a.id(), Map.of());
 
         assertFalse(attempts.failAttempt(a.id(), "WorkerLost", "too late"));
-        assertEquals("SUCCEEDED", attempts.findAttempt(a.id()).orElseThrow().status());
+        assertEquals("SUCCEEDED", attempts.findAttempt(a.id()).orElseThrow().status().name());
         assertTrue(attempts.failAttempt(b.id(), "WorkerLost", "gone"));
         assertEquals(List.of(), attempts.runningAttempts("run-1"));
     }

@@ -12,7 +12,7 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * RunView waiting = Eventually.await(Duration.ofMinutes(2), () -> history.show(runId).orElseThrow(),
- *         v -> v.status().equals("WAITING_FOR_RETRY"), "run " + runId + " waits for a retry");
+ *         v -> v.status().name().equals("WAITING_FOR_RETRY"), "run " + runId + " waits for a retry");
  * }</pre>
  */
 public final class Eventually {

@@ -208,7 +208,7 @@ class StageRunnerTest {
 
         assertEquals(1, computed.get());
         assertFalse(retried.reused());
-        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts(run).stream().map(StageAttempt::status).toList());
+        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts(run).stream().map(a -> a.status().name()).toList());
         assertEquals(List.of(1, 2), attempts(run).stream().map(StageAttempt::attempt).toList());
     }
 
