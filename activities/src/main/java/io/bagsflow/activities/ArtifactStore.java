@@ -1,5 +1,6 @@
 package io.bagsflow.activities;
 
+import io.bagsflow.ml.io.AtomicFiles;
 import io.minio.BucketExistsArgs;
 import io.minio.ComposeObjectArgs;
 import io.minio.ComposeSource;
@@ -31,7 +32,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -327,27 +327,8 @@ public final class ArtifactStore {
     }
 
     private Path getOnce(String sha256, Path file) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, ".download-", ".part");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                get(sha256, out);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: a leftover .part file is harmless and recognisable
-                }
-            }
-        }
+        AtomicFiles.write(file, out -> get(sha256, out));
+        return file;
     }
 
     private void copy(String from, String to, long size, String mediaType, String sha256) {

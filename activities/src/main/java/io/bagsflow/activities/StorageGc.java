@@ -1,7 +1,8 @@
 package io.bagsflow.activities;
 
+import io.bagsflow.db.StorageRepository.CheckpointRecord;
 import io.bagsflow.db.StorageRepository;
-import io.bagsflow.db.StorageRepository.Checkpoint;
+import io.bagsflow.ml.io.AtomicFiles;
 import io.minio.MinioAsyncClient;
 
 import java.io.IOException;
@@ -107,7 +108,7 @@ public final class StorageGc {
         }
 
         // checkpoints beyond the newest N of their attempt, unless other rows still name the same bytes
-        List<Checkpoint> superseded = storage.supersededCheckpoints(options.keepCheckpoints());
+        List<CheckpointRecord> superseded = storage.supersededCheckpoints(options.keepCheckpoints());
         Map<String, Integer> candidatesPerHash = new HashMap<>();
         superseded.forEach(k -> candidatesPerHash.merge(k.sha256(), 1, Integer::sum));
         Set<String> goneHashes = new HashSet<>();
@@ -116,7 +117,7 @@ public final class StorageGc {
                 goneHashes.add(e.getKey());
             }
         }
-        for (Checkpoint k : superseded) {
+        for (CheckpointRecord k : superseded) {
             if (!goneHashes.contains(k.sha256())) {
                 continue;
             }
@@ -187,7 +188,8 @@ public final class StorageGc {
         }
         for (Path p : children(cache.resolve("files"))) {
             String name = p.getFileName().toString();
-            if (name.startsWith(".download-") && modified(p).isBefore(cutoff)) {
+            // .download-*: left by versions before downloads went through AtomicFiles
+            if ((name.startsWith(".download-") || AtomicFiles.isTemporary(name)) && modified(p).isBefore(cutoff)) {
                 delete(Kind.EXTRACTION, p, options, freed);
             } else if (!name.startsWith(".") && modified(p).isBefore(unusedBefore)) {
                 delete(Kind.CACHE, p, options, freed);

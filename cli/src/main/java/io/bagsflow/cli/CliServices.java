@@ -128,7 +128,7 @@ final class CliServices implements AutoCloseable {
     }
 
     RunReports reports() {
-        return new RunReports(runs(), lineage(), store(), new DatasetCache(store(), env.home().root().resolve("cache")));
+        return new RunReports(database(), store(), new DatasetCache(store(), env.home().root().resolve("cache")));
     }
 
     PipelineLauncher launcher() {

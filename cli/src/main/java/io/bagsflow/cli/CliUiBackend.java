@@ -2,6 +2,7 @@ package io.bagsflow.cli;
 
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.report.RunReports;
+import io.bagsflow.db.ArtifactRepository;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.web.ServiceUnavailableException;
@@ -32,6 +33,11 @@ final class CliUiBackend implements UiBackend {
     @Override
     public RunRepository runs() {
         return open("PostgreSQL", services::runs);
+    }
+
+    @Override
+    public ArtifactRepository artifacts() {
+        return open("PostgreSQL", () -> new ArtifactRepository(services.database()));
     }
 
     @Override

@@ -77,7 +77,7 @@ class GcCommandTest {
                 .filter(a -> a.stage().equals("TRAIN_BASE")).findFirst().orElseThrow();
         StorageRepository storage = new StorageRepository(database);
         assertEquals(List.of(80, 60, 40, 20), storage.checkpointsOf(training.id()).stream()
-                .map(StorageRepository.Checkpoint::iteration).toList());
+                .map(StorageRepository.CheckpointRecord::iteration).toList());
         String oldest = ArtifactStore.keyOf(storage.checkpointsOf(training.id()).get(3).sha256());
 
         CommandOutput dry = CommandOutput.run(env, "gc", "--dry-run", "--keep-checkpoints", "1");
@@ -90,7 +90,7 @@ class GcCommandTest {
         assertEquals(0, gc.exitCode(), gc.err());
         assertTrue(gc.out().contains("freed"), gc.out());
         assertEquals(List.of(80), storage.checkpointsOf(training.id()).stream()
-                .map(StorageRepository.Checkpoint::iteration).toList());
+                .map(StorageRepository.CheckpointRecord::iteration).toList());
         assertFalse(store.exists(oldest.substring(oldest.lastIndexOf('/') + 1)));
 
         CommandOutput show = CommandOutput.run(env, "runs", "show", runId);

@@ -40,7 +40,7 @@ public final class ExperimentRepository {
                     ps.setString(1, id);
                     ps.setInt(2, cell.index());
                     ps.setString(3, cell.paramsJson());
-                    RunRepository.setLong(ps, 4, cell.seed());
+                    Jdbc.setLong(ps, 4, cell.seed());
                     ps.setString(5, cell.runId());
                     ps.addBatch();
                 }
@@ -132,7 +132,7 @@ public final class ExperimentRepository {
     private static ExperimentRecord experiment(ResultSet rs) throws SQLException {
         return new ExperimentRecord(rs.getString("id"), rs.getString("spec"),
                 ExperimentStatus.valueOf(rs.getString("status")),
-                rs.getString("code_version"), RunRepository.instant(rs, "created_at"),
-                RunRepository.instant(rs, "ended_at"));
+                rs.getString("code_version"), Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "ended_at"));
     }
 }

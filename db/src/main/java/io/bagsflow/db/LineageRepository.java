@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static io.bagsflow.db.RunRepository.instant;
-import static io.bagsflow.db.RunRepository.setInteger;
-import static io.bagsflow.db.RunRepository.setLong;
+import static io.bagsflow.db.Jdbc.instant;
+import static io.bagsflow.db.Jdbc.setInteger;
+import static io.bagsflow.db.Jdbc.setLong;
 
 /**
  * Lineage: model generations with their parents, and their evaluations with per-category values. Everything

@@ -123,38 +123,4 @@ public final class RunStateRepository {
             return ids;
         });
     }
-
-    /** An attempt still marked RUNNING: its id, where it runs and which worker holds it. */
-    public record OpenAttempt(long id, String runId, String stage, String part, int attempt, String worker) {
-    }
-
-    public List<OpenAttempt> runningAttempts(String runId) {
-        return db.inTransaction(c -> {
-            List<OpenAttempt> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, run_id, stage, part, attempt, worker "
-                    + "FROM stage_attempt WHERE run_id = ? AND status = 'RUNNING' ORDER BY id")) {
-                ps.setString(1, runId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new OpenAttempt(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getInt(5), rs.getString(6)));
-                    }
-                }
-            }
-            return rows;
-        });
-    }
-
-    /** Closes an attempt as FAILED if it is still RUNNING; returns whether it was. */
-    public boolean failIfRunning(long attemptId, String errorClass, String message) {
-        return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'FAILED', "
-                    + "ended_at = now(), error_class = ?, error_message = ? WHERE id = ? AND status = 'RUNNING'")) {
-                ps.setString(1, errorClass);
-                ps.setString(2, message);
-                ps.setLong(3, attemptId);
-                return ps.executeUpdate() == 1;
-            }
-        });
-    }
 }

@@ -25,4 +25,10 @@ public record StageAttempt(
         String errorClass,
         String errorMessage,
         Map<String, String> outputs) {
+
+    /** This attempt with these outputs. */
+    public StageAttempt withOutputs(Map<String, String> outputs) {
+        return new StageAttempt(id, runId, stage, part, attempt, stageKey, status, worker, startedAt, endedAt,
+                progressJson, resumedFromIteration, reusedAttemptId, errorClass, errorMessage, outputs);
+    }
 }

@@ -21,7 +21,7 @@ public final class StorageRepository {
     public enum Detection { DOWNLOAD, PUT, VERIFY }
 
     /** A checkpoint a training attempt stored: its attempt, iteration and content hash. */
-    public record Checkpoint(long attemptId, int iteration, String sha256, long sizeBytes) {
+    public record CheckpointRecord(long attemptId, int iteration, String sha256, long sizeBytes) {
     }
 
     /** A corrupt object on record. */
@@ -40,13 +40,13 @@ public final class StorageRepository {
     /** Records a checkpoint of a running attempt; recording the same iteration again is a no-op. */
     public void recordCheckpoint(long attemptId, int iteration, String sha256, long sizeBytes) {
         db.inTransaction(c -> {
-            insertCheckpoint(c, new Checkpoint(attemptId, iteration, sha256, sizeBytes));
+            insertCheckpoint(c, new CheckpointRecord(attemptId, iteration, sha256, sizeBytes));
             return null;
         });
     }
 
     /** As {@link #recordCheckpoint}, inside another transaction. */
-    public static void insertCheckpoint(Connection c, Checkpoint k) throws SQLException {
+    public static void insertCheckpoint(Connection c, CheckpointRecord k) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO checkpoint (stage_attempt_id, iteration, sha256, "
                 + "size_bytes) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             ps.setLong(1, k.attemptId());
@@ -63,7 +63,8 @@ public final class StorageRepository {
      * checkpoints of the same training), without the ones known to be corrupt. A retry with changed settings has
      * another key and starts afresh.
      */
-    public List<Checkpoint> resumableCheckpoints(String stage, String part, String stageKey, long exceptAttemptId) {
+    public List<CheckpointRecord> resumableCheckpoints(String stage, String part, String stageKey,
+                                                       long exceptAttemptId) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT k.* FROM checkpoint k "
                     + "JOIN stage_attempt s ON s.id = k.stage_attempt_id "
@@ -81,7 +82,7 @@ public final class StorageRepository {
     }
 
     /** Every checkpoint of an attempt, newest iteration first. */
-    public List<Checkpoint> checkpointsOf(long attemptId) {
+    public List<CheckpointRecord> checkpointsOf(long attemptId) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT * FROM checkpoint WHERE stage_attempt_id = ? ORDER BY iteration DESC")) {
@@ -96,7 +97,7 @@ public final class StorageRepository {
      * an attempt whose run is RUNNING or WAITING_FOR_RETRY (it may resume from any), and not bytes that are also a
      * registered artifact (a stage output, such as a final checkpoint identical to a periodic one).
      */
-    public List<Checkpoint> supersededCheckpoints(int keep) {
+    public List<CheckpointRecord> supersededCheckpoints(int keep) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT stage_attempt_id, iteration, sha256, size_bytes "
                     + "FROM (SELECT k.*, row_number() OVER (PARTITION BY k.stage_attempt_id ORDER BY k.iteration DESC) "
@@ -174,7 +175,7 @@ public final class StorageRepository {
             try (PreparedStatement ps = c.prepareStatement("SELECT min(created_at) FROM pipeline_run "
                     + "WHERE status IN ('RUNNING', 'WAITING_FOR_RETRY')"); ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return Optional.ofNullable(RunRepository.instant(rs, "min"));
+                return Optional.ofNullable(Jdbc.instant(rs, "min"));
             }
         });
     }
@@ -230,20 +231,20 @@ public final class StorageRepository {
                 while (rs.next()) {
                     out.add(new CorruptObject(rs.getLong("id"), rs.getString("s3_key"),
                             rs.getString("expected_sha256"), rs.getString("actual_sha256"),
-                            Detection.valueOf(rs.getString("detected_by")), RunRepository.instant(rs, "detected_at"),
-                            RunRepository.instant(rs, "repaired_at")));
+                            Detection.valueOf(rs.getString("detected_by")), Jdbc.instant(rs, "detected_at"),
+                            Jdbc.instant(rs, "repaired_at")));
                 }
             }
             return out;
         });
     }
 
-    private static List<Checkpoint> checkpoints(PreparedStatement ps) throws SQLException {
-        List<Checkpoint> out = new ArrayList<>();
+    private static List<CheckpointRecord> checkpoints(PreparedStatement ps) throws SQLException {
+        List<CheckpointRecord> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Checkpoint(rs.getLong("stage_attempt_id"), rs.getInt("iteration"), rs.getString("sha256"),
-                        rs.getLong("size_bytes")));
+                out.add(new CheckpointRecord(rs.getLong("stage_attempt_id"), rs.getInt("iteration"),
+                        rs.getString("sha256"), rs.getLong("size_bytes")));
             }
         }
         return out;

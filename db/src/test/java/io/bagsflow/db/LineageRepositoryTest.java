@@ -24,7 +24,7 @@ class LineageRepositoryTest {
         lineage = new LineageRepository(db);
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "synth:tiny:7", null);
         for (String sha : List.of("1", "2", "3", "4", "5")) {
-            runs.putArtifact(new ArtifactRecord(sha.repeat(64), 1, "application/zip", "k" + sha, null));
+            new ArtifactRepository(db).put(new ArtifactRecord(sha.repeat(64), 1, "application/zip", "k" + sha, null));
         }
     }
 

@@ -1,6 +1,6 @@
 package io.bagsflow.db;
 
-import io.bagsflow.db.StorageRepository.Checkpoint;
+import io.bagsflow.db.StorageRepository.CheckpointRecord;
 import io.bagsflow.db.StorageRepository.Detection;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import org.junit.jupiter.api.AfterEach;
@@ -18,12 +18,14 @@ class StorageRepositoryTest {
 
     private Database db;
     private RunRepository runs;
+    private AttemptRepository attempts;
     private StorageRepository storage;
 
     @BeforeEach
     void open() {
         db = TestPostgres.freshDatabase();
         runs = new RunRepository(db);
+        attempts = new AttemptRepository(db);
         storage = new StorageRepository(db);
     }
 
@@ -40,16 +42,16 @@ class StorageRepositoryTest {
     void aTrainingPartResumesFromTheNewestIntactCheckpointOfAnyRunWithTheSameKey() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
         runs.createRun("run-2", "wf-2", "{}", "0.1.0", "d", null);
-        StageAttempt crashed = runs.startAttempt("run-1", "TRAIN_BASE", "base", "k", "worker-a");
+        StageAttempt crashed = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "k", "worker-a");
         storage.recordCheckpoint(crashed.id(), 40, sha('a'), 10);
         storage.recordCheckpoint(crashed.id(), 80, sha('b'), 10);
-        StageAttempt other = runs.startAttempt("run-1", "TRAIN_BASE", "base", "k2", "worker-a");
+        StageAttempt other = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "k2", "worker-a");
         storage.recordCheckpoint(other.id(), 120, sha('c'), 10);
-        StageAttempt again = runs.startAttempt("run-2", "TRAIN_BASE", "base", "k", "worker-b");
+        StageAttempt again = attempts.startAttempt("run-2", "TRAIN_BASE", "base", "k", "worker-b");
 
         // run-2 finds run-1's checkpoints (same key), newest first; the other key's checkpoint is not for it
-        assertEquals(List.of(new Checkpoint(crashed.id(), 80, sha('b'), 10), new Checkpoint(crashed.id(), 40,
-                sha('a'), 10)), storage.resumableCheckpoints("TRAIN_BASE", "base", "k", again.id()));
+        assertEquals(List.of(new CheckpointRecord(crashed.id(), 80, sha('b'), 10),
+                new CheckpointRecord(crashed.id(), 40, sha('a'), 10)), storage.resumableCheckpoints("TRAIN_BASE", "base", "k", again.id()));
         assertTrue(storage.resumableCheckpoints("TRAIN_BASE", "other", "k", again.id()).isEmpty());
 
         // a checkpoint found corrupt is skipped until the same bytes are stored again
@@ -65,7 +67,7 @@ class StorageRepositoryTest {
     @Test
     void checkpointsBeyondTheNewestNAreSupersededOnlyOnceTheirRunHasEnded() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt a = runs.startAttempt("run-1", "TRAIN_BASE", "base", "k", "w");
+        StageAttempt a = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "k", "w");
         for (int i = 1; i <= 4; i++) {
             storage.recordCheckpoint(a.id(), i * 10, sha((char) ('0' + i)), 5);
         }
@@ -73,13 +75,13 @@ class StorageRepositoryTest {
 
         // the final output happens to have the same bytes as checkpoint 30: it is referenced, not superseded
         ArtifactRecord output = new ArtifactRecord(sha('3'), 5, "application/zip", "k3", a.id());
-        runs.succeedAttempt(a.id(), Map.of("checkpoint/base", output));
+        attempts.succeedAttempt(a.id(), Map.of("checkpoint/base", output));
         runs.updateRunStatus("run-1", RunStatus.SUCCEEDED);
-        assertEquals(List.of(10, 20), storage.supersededCheckpoints(1).stream().map(Checkpoint::iteration).toList());
-        assertEquals(List.of(10), storage.supersededCheckpoints(3).stream().map(Checkpoint::iteration).toList());
+        assertEquals(List.of(10, 20), storage.supersededCheckpoints(1).stream().map(CheckpointRecord::iteration).toList());
+        assertEquals(List.of(10), storage.supersededCheckpoints(3).stream().map(CheckpointRecord::iteration).toList());
 
         storage.deleteCheckpoint(a.id(), 10);
-        assertEquals(List.of(40, 30, 20), storage.checkpointsOf(a.id()).stream().map(Checkpoint::iteration).toList());
+        assertEquals(List.of(40, 30, 20), storage.checkpointsOf(a.id()).stream().map(CheckpointRecord::iteration).toList());
         assertTrue(storage.referencedHashes().containsAll(List.of(sha('2'), sha('3'), sha('4'))));
         assertFalse(storage.referencedHashes().contains(sha('1')));
     }
@@ -87,21 +89,21 @@ class StorageRepositoryTest {
     @Test
     void aFailureBeforeTheAttemptStartedIsRecordedAsAFailedAttempt() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt failed = runs.recordFailedAttempt("run-1", "PREPARE", "", "(unknown)", "w",
+        StageAttempt failed = attempts.recordFailedAttempt("run-1", "PREPARE", "", "(unknown)", "w",
                 "S3Unavailable", "cannot list s3://datasets/tiny/images/");
         assertEquals("FAILED", failed.status().name());
         assertEquals(1, failed.attempt());
         assertEquals("S3Unavailable", failed.errorClass());
         assertTrue(failed.endedAt() != null);
-        assertEquals(2, runs.startAttempt("run-1", "PREPARE", "", "k", "w").attempt());
+        assertEquals(2, attempts.startAttempt("run-1", "PREPARE", "", "k", "w").attempt());
     }
 
     @Test
     void theFinalProgressIsStoredWhenTheAttemptEnds() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt a = runs.startAttempt("run-1", "TRAIN_BASE", "base", "k", "w");
-        runs.updateProgress(a.id(), "{\"step\": 20, \"total\": 600}");
-        runs.succeedAttempt(a.id(), Map.of(), "{\"step\": 600, \"total\": 600}", c -> null);
-        assertTrue(runs.findAttempt(a.id()).orElseThrow().progressJson().contains("\"step\": 600"));
+        StageAttempt a = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "k", "w");
+        attempts.updateProgress(a.id(), "{\"step\": 20, \"total\": 600}");
+        attempts.succeedAttempt(a.id(), Map.of(), "{\"step\": 600, \"total\": 600}", c -> null);
+        assertTrue(attempts.findAttempt(a.id()).orElseThrow().progressJson().contains("\"step\": 600"));
     }
 }

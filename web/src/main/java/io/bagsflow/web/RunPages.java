@@ -204,7 +204,7 @@ final class RunPages implements UiModule {
     /** An artifact of the run history, streamed from S3 (only hashes the database knows). */
     private static void artifact(Request r, UiContext ui) throws IOException {
         String sha = r.pathGroup(1);
-        ArtifactRecord a = ui.backend.runs().findArtifact(sha).orElseThrow(() -> HttpError.notFound(
+        ArtifactRecord a = ui.backend.artifacts().find(sha).orElseThrow(() -> HttpError.notFound(
                 "unknown artifact " + sha));
         String type = a.mediaType() == null ? "application/octet-stream" : a.mediaType();
         r.setHeader("Content-Type", type);

@@ -2,6 +2,7 @@ package io.bagsflow.web;
 
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.report.RunReports;
+import io.bagsflow.db.ArtifactRepository;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.worker.experiment.ExperimentHistory;
@@ -19,6 +20,9 @@ public interface UiBackend {
     RunHistory history();
 
     RunRepository runs();
+
+    /** PostgreSQL: the artifacts runs registered (downloads serve only hashes it knows). */
+    ArtifactRepository artifacts();
 
     LineageRepository lineage();
 

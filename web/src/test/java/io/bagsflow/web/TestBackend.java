@@ -3,6 +3,7 @@ package io.bagsflow.web;
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.pipeline.DatasetCache;
 import io.bagsflow.activities.report.RunReports;
+import io.bagsflow.db.ArtifactRepository;
 import io.bagsflow.db.Database;
 import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.db.LineageRepository;
@@ -39,13 +40,18 @@ final class TestBackend implements UiBackend, AutoCloseable {
     }
 
     @Override
+    public ArtifactRepository artifacts() {
+        return new ArtifactRepository(database);
+    }
+
+    @Override
     public LineageRepository lineage() {
         return new LineageRepository(database);
     }
 
     @Override
     public RunReports reports() {
-        return new RunReports(runs(), lineage(), store, new DatasetCache(store, TestServices.home().resolve("cache")));
+        return new RunReports(database, store, new DatasetCache(store, TestServices.home().resolve("cache")));
     }
 
     @Override

@@ -12,9 +12,9 @@ import io.bagsflow.activities.pipeline.RunReportWriter;
 import io.bagsflow.activities.pipeline.StageClaims;
 import io.bagsflow.activities.pipeline.StageRunner;
 import io.bagsflow.activities.pipeline.TrainingActivitiesImpl;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.Database;
 import io.bagsflow.db.ExperimentRepository;
-import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StageClaimRepository;
@@ -78,11 +78,10 @@ public final class BagsflowWorker implements AutoCloseable {
             temporal = TemporalConnection.connect(endpoints.temporal(), identity);
             RunRepository runs = new RunRepository(database);
             // claims on stage keys: cells of an experiment that need the same work at the same time do it once
-            StageRunner runner = new StageRunner(runs, store, identity, home.work(),
+            StageRunner runner = new StageRunner(database, store, identity, home.work(),
                     new StageClaims(new StageClaimRepository(database)));
             DatasetCache cache = new DatasetCache(store, home.root().resolve("cache"));
-            RunReportWriter reports = new io.bagsflow.activities.report.RunReports(runs,
-                    new LineageRepository(database), store, cache)::write;
+            RunReportWriter reports = new io.bagsflow.activities.report.RunReports(database, store, cache)::write;
             WorkerFactory factory = WorkerFactory.newInstance(temporal.client());
             for (String queue : queues) {
                 Worker worker = factory.newWorker(queue, options(queue));
@@ -94,8 +93,7 @@ public final class BagsflowWorker implements AutoCloseable {
                             new ExperimentActivitiesImpl(runs, new ExperimentRepository(database)));
                     worker.registerActivitiesImplementations(new PrepareActivitiesImpl(runner),
                             new EvaluationActivitiesImpl(runner, cache, reports),
-                            new RunActivitiesImpl(runs, new LineageRepository(database),
-                                    new RunStateRepository(database), identity));
+                            new RunActivitiesImpl(database, identity));
                 } else {
                     worker.registerActivitiesImplementations(new TrainingActivitiesImpl(runner, cache));
                 }
@@ -117,9 +115,9 @@ public final class BagsflowWorker implements AutoCloseable {
      * {@code worker} do this; tests that share a database with runs of other tests do not.
      */
     public BagsflowWorker reconcileRunsEverySeconds(long seconds) {
-        RunStateRepository state = new RunStateRepository(database);
         reconciler = new RunReconciler(temporal.client(),
-                new PipelineLauncher(temporal.client(), new RunRepository(database)), state).everySeconds(seconds);
+                new PipelineLauncher(temporal.client(), new RunRepository(database)), new RunStateRepository(database),
+                new AttemptRepository(database)).everySeconds(seconds);
         return this;
     }
 

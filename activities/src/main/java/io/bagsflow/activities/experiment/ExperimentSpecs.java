@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.workflows.experiment.ExperimentCell;
 import io.bagsflow.workflows.experiment.ExperimentPlan;
 import io.bagsflow.workflows.experiment.ExperimentSpec;
@@ -29,8 +30,8 @@ import java.util.Set;
  */
 public final class ExperimentSpecs {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = JsonMappers.strict();
+    private static final ObjectMapper YAML = JsonMappers.strict(new YAMLFactory());
     private static final Set<String> KEYS = Set.of("base", "grid", "seeds", "parallelism");
 
     private ExperimentSpecs() {

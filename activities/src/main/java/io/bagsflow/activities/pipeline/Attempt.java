@@ -3,8 +3,9 @@ package io.bagsflow.activities.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.StoredArtifact;
-import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.StorageRepository;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 
 import java.io.UncheckedIOException;
@@ -26,7 +27,7 @@ import java.util.Map;
  */
 public final class Attempt {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.strict();
     /** The keys every stored progress has, in this order. */
     public static final List<String> PROGRESS_KEYS = List.of("step", "total", "loss", "checkpoint_iteration");
 
@@ -35,19 +36,19 @@ public final class Attempt {
     private final Path workDir;
     private final ArtifactStore store;
     private final ArtifactStore checkpointStore;
-    private final RunRepository runs;
+    private final AttemptRepository attempts;
     private final Heartbeat heartbeat;
     private final Map<String, Object> state = new LinkedHashMap<>();
     private ProgressWriter writer;
 
     Attempt(long id, String stageKey, Path workDir, ArtifactStore store, ArtifactStore checkpointStore,
-            RunRepository runs, Heartbeat heartbeat) {
+            AttemptRepository attempts, Heartbeat heartbeat) {
         this.id = id;
         this.stageKey = stageKey;
         this.workDir = workDir;
         this.store = store;
         this.checkpointStore = checkpointStore;
-        this.runs = runs;
+        this.attempts = attempts;
         this.heartbeat = heartbeat;
         for (String key : PROGRESS_KEYS) {
             state.put(key, null);
@@ -58,7 +59,7 @@ public final class Attempt {
 
     /** Starts writing progress rows (not for tests that only use the work folder and the store). */
     Attempt recording(StorageRepository storage) {
-        writer = new ProgressWriter(id, runs, storage, this::progressJson);
+        writer = new ProgressWriter(id, attempts, storage, this::progressJson);
         return this;
     }
 
@@ -144,7 +145,8 @@ public final class Attempt {
         snapshot.put("checkpoint_sha256", checkpoint.sha256());
         heartbeat.beat(snapshot);
         if (writer != null) {
-            writer.checkpoint(new StorageRepository.Checkpoint(id, iteration, checkpoint.sha256(), checkpoint.size()));
+            writer.checkpoint(new StorageRepository.CheckpointRecord(id, iteration, checkpoint.sha256(),
+                    checkpoint.size()));
         }
     }
 
@@ -153,7 +155,7 @@ public final class Attempt {
         synchronized (state) {
             state.put("checkpoint_iteration", iteration);
         }
-        runs.markResumed(id, iteration);
+        attempts.markResumed(id, iteration);
     }
 
     /** The attempt's state as stored: the documented shape. */
@@ -164,7 +166,7 @@ public final class Attempt {
     }
 
     /** Checkpoints the background writer has not recorded yet. */
-    List<StorageRepository.Checkpoint> pendingCheckpoints() {
+    List<StorageRepository.CheckpointRecord> pendingCheckpoints() {
         return writer == null ? List.of() : writer.pendingCheckpoints();
     }
 

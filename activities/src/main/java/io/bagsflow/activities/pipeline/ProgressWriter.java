@@ -1,8 +1,8 @@
 package io.bagsflow.activities.pipeline;
 
-import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.StorageRepository;
-import io.bagsflow.db.StorageRepository.Checkpoint;
+import io.bagsflow.db.StorageRepository.CheckpointRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,19 +24,19 @@ final class ProgressWriter implements AutoCloseable {
     private static final long LONGEST_PAUSE_MILLIS = 30_000;
 
     private final long attemptId;
-    private final RunRepository runs;
+    private final AttemptRepository attempts;
     private final StorageRepository storage;
     private final Supplier<String> state;
     private final Object lock = new Object();
-    private final List<Checkpoint> pendingCheckpoints = new ArrayList<>();
+    private final List<CheckpointRecord> pendingCheckpoints = new ArrayList<>();
     private final Thread thread;
     private long version;
     private long written;
     private boolean urgent;
 
-    ProgressWriter(long attemptId, RunRepository runs, StorageRepository storage, Supplier<String> state) {
+    ProgressWriter(long attemptId, AttemptRepository attempts, StorageRepository storage, Supplier<String> state) {
         this.attemptId = attemptId;
-        this.runs = runs;
+        this.attempts = attempts;
         this.storage = storage;
         this.state = state;
         this.thread = new Thread(this::loop, "progress-" + attemptId);
@@ -52,7 +52,7 @@ final class ProgressWriter implements AutoCloseable {
     }
 
     /** A checkpoint is in the artifact store: recorded as soon as possible (a retried attempt resumes from it). */
-    void checkpoint(Checkpoint checkpoint) {
+    void checkpoint(CheckpointRecord checkpoint) {
         synchronized (lock) {
             pendingCheckpoints.add(checkpoint);
             version++;
@@ -62,7 +62,7 @@ final class ProgressWriter implements AutoCloseable {
     }
 
     /** Checkpoints not yet recorded, for the closing transaction. */
-    List<Checkpoint> pendingCheckpoints() {
+    List<CheckpointRecord> pendingCheckpoints() {
         synchronized (lock) {
             return List.copyOf(pendingCheckpoints);
         }
@@ -101,20 +101,20 @@ final class ProgressWriter implements AutoCloseable {
     }
 
     private void writeOnce() {
-        List<Checkpoint> checkpoints;
+        List<CheckpointRecord> checkpoints;
         long v;
         synchronized (lock) {
             checkpoints = List.copyOf(pendingCheckpoints);
             v = version;
         }
-        for (Checkpoint k : checkpoints) {
+        for (CheckpointRecord k : checkpoints) {
             storage.recordCheckpoint(k.attemptId(), k.iteration(), k.sha256(), k.sizeBytes());
             synchronized (lock) {
                 pendingCheckpoints.remove(k);
             }
         }
         if (v != written) {
-            runs.updateProgress(attemptId, state.get());
+            attempts.updateProgress(attemptId, state.get());
             written = v;
         }
     }

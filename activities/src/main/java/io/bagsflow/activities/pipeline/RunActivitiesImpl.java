@@ -1,7 +1,10 @@
 package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.db.ArtifactRecord;
+import io.bagsflow.db.ArtifactRepository;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.CategoryAp;
+import io.bagsflow.db.Database;
 import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.ModelRecord;
@@ -28,14 +31,18 @@ import java.util.Map;
 public class RunActivitiesImpl implements RunActivities {
 
     private final RunRepository runs;
+    private final AttemptRepository attempts;
+    private final ArtifactRepository artifacts;
     private final LineageRepository lineage;
     private final RunStateRepository state;
     private final String worker;
 
-    public RunActivitiesImpl(RunRepository runs, LineageRepository lineage, RunStateRepository state, String worker) {
-        this.runs = runs;
-        this.lineage = lineage;
-        this.state = state;
+    public RunActivitiesImpl(Database database, String worker) {
+        this.runs = new RunRepository(database);
+        this.attempts = new AttemptRepository(database);
+        this.artifacts = new ArtifactRepository(database);
+        this.lineage = new LineageRepository(database);
+        this.state = new RunStateRepository(database);
         this.worker = worker;
     }
 
@@ -54,14 +61,14 @@ public class RunActivitiesImpl implements RunActivities {
     @Override
     public StageResult takeStage(String runId, Stage stage, String fromRunId) {
         long t0 = System.nanoTime();
-        List<StageAttempt> earlier = runs.findCompletedAttempts(fromRunId, stage.name());
+        List<StageAttempt> earlier = attempts.findCompletedAttempts(fromRunId, stage.name());
         if (earlier.isEmpty()) {
             throw ApplicationFailure.newNonRetryableFailure("run " + fromRunId + " has no completed " + stage
                     + " stage to resume from", FailureType.InvalidInput.name());
         }
         // A retried activity may find parts it took before: those are not taken twice.
         Map<String, StageAttempt> alreadyTaken = new LinkedHashMap<>();
-        for (StageAttempt a : runs.findCompletedAttempts(runId, stage.name())) {
+        for (StageAttempt a : attempts.findCompletedAttempts(runId, stage.name())) {
             alreadyTaken.put(a.part(), a);
         }
         Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
@@ -70,7 +77,7 @@ public class RunActivitiesImpl implements RunActivities {
         for (StageAttempt e : earlier) {
             Map<String, ArtifactRef> partOutputs = new LinkedHashMap<>();
             for (Map.Entry<String, String> o : e.outputs().entrySet()) {
-                ArtifactRecord a = runs.findArtifact(o.getValue()).orElseThrow();
+                ArtifactRecord a = artifacts.find(o.getValue()).orElseThrow();
                 partOutputs.put(o.getKey(), Artifacts.ref(a));
             }
             outputs.putAll(partOutputs);
@@ -83,7 +90,7 @@ public class RunActivitiesImpl implements RunActivities {
                 lastId = mine.id();
                 continue;
             }
-            StageAttempt taken = runs.recordReuse(runId, stage.name(), e.part(), worker, e,
+            StageAttempt taken = attempts.recordReuse(runId, stage.name(), e.part(), worker, e,
                     (c, newAttemptId) -> models.addAll(copyLineage(c, e.id(), newAttemptId, runId, partOutputs)));
             lastId = taken.id();
         }

@@ -6,9 +6,11 @@ import io.bagsflow.activities.OutageException;
 import io.bagsflow.activities.Outages;
 import io.bagsflow.activities.Outages.Dependency;
 import io.bagsflow.db.ArtifactRecord;
+import io.bagsflow.db.ArtifactRepository;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.AttemptStatus;
+import io.bagsflow.db.Database;
 import io.bagsflow.db.DatabaseException;
-import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.db.StorageRepository;
 import io.bagsflow.ml.BadInputException;
@@ -63,7 +65,8 @@ public final class StageRunner {
     /** The stage key recorded for an attempt that failed before its key was known. */
     static final String UNKNOWN_KEY = "(not computed)";
 
-    private final RunRepository runs;
+    private final AttemptRepository attempts;
+    private final ArtifactRepository artifacts;
     private final StorageRepository storage;
     private final ArtifactStore store;
     private final String worker;
@@ -72,19 +75,20 @@ public final class StageRunner {
     /** null: no claims, so parts with the same key that run at the same time both compute it */
     private final StageClaims claims;
 
-    public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot) {
-        this(runs, store, worker, workRoot, store.outages(), null);
+    public StageRunner(Database database, ArtifactStore store, String worker, Path workRoot) {
+        this(database, store, worker, workRoot, store.outages(), null);
     }
 
     /** With claims on stage keys: a part whose key another run is computing right now waits and reuses its work. */
-    public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot, StageClaims claims) {
-        this(runs, store, worker, workRoot, store.outages(), claims);
+    public StageRunner(Database database, ArtifactStore store, String worker, Path workRoot, StageClaims claims) {
+        this(database, store, worker, workRoot, store.outages(), claims);
     }
 
-    public StageRunner(RunRepository runs, ArtifactStore store, String worker, Path workRoot, Outages outages,
+    public StageRunner(Database database, ArtifactStore store, String worker, Path workRoot, Outages outages,
                        StageClaims claims) {
-        this.runs = runs;
-        this.storage = new StorageRepository(runs.database());
+        this.attempts = new AttemptRepository(database);
+        this.artifacts = new ArtifactRepository(database);
+        this.storage = new StorageRepository(database);
         this.store = store;
         this.worker = worker;
         this.workRoot = workRoot;
@@ -94,10 +98,6 @@ public final class StageRunner {
 
     public StorageRepository storage() {
         return storage;
-    }
-
-    public RunRepository runs() {
-        return runs;
     }
 
     public ArtifactStore store() {
@@ -170,7 +170,7 @@ public final class StageRunner {
                     }
                 }
                 attempt = db("opening an attempt of " + stage + " " + part + " of run " + runId,
-                        () -> runs.startAttempt(runId, stage.name(), part, k, worker));
+                        () -> attempts.startAttempt(runId, stage.name(), part, k, worker));
                 if (claimed) {
                     claims.attach(k, holder, attempt.id());
                 }
@@ -204,19 +204,19 @@ public final class StageRunner {
         Path dir = workRoot.resolve(runId).resolve(stage.name().toLowerCase() + (part.isEmpty() ? "" : "-" + part)
                 + "-" + attempt.attempt());
         Attempt context = new Attempt(attempt.id(), attempt.stageKey(), dir, store,
-                store.withOutages(Outages.waiting(CHECKPOINT_UPLOAD_WAIT)), runs, heartbeat).recording(storage);
+                store.withOutages(Outages.waiting(CHECKPOINT_UPLOAD_WAIT)), attempts, heartbeat).recording(storage);
         try {
             Files.createDirectories(dir);
             Map<String, ArtifactRef> outputs = work.run(context);
             Writer writer = recorder.load(outputs);
             List<ModelRef> models = new ArrayList<>();
             context.stopWriting();
-            List<StorageRepository.Checkpoint> checkpoints = context.pendingCheckpoints();
+            List<StorageRepository.CheckpointRecord> checkpoints = context.pendingCheckpoints();
             String progress = context.progressJson();
             db("recording the end of attempt " + attempt.id() + " (" + stage + " " + part + ")", () -> {
                 models.clear();
                 return succeed(attempt.id(), records(outputs, attempt.id()), progress, c -> {
-                    for (StorageRepository.Checkpoint k : checkpoints) {
+                    for (StorageRepository.CheckpointRecord k : checkpoints) {
                         StorageRepository.insertCheckpoint(c, k);
                     }
                     models.addAll(writer.write(c, attempt.id()));
@@ -229,7 +229,7 @@ public final class StageRunner {
             try {
                 String progress = context.progressJson();
                 db("recording the failure of attempt " + attempt.id(), () -> {
-                    runs.failAttempt(attempt.id(), errorClass(e), message(e), progress);
+                    attempts.failAttempt(attempt.id(), errorClass(e), message(e), progress);
                     return null;
                 });
             } catch (RuntimeException bookkeeping) {
@@ -258,9 +258,10 @@ public final class StageRunner {
     private StageAttempt succeed(long attemptId, Map<String, ArtifactRecord> outputs, String progress,
                                  io.bagsflow.db.Database.SqlWork<?> also) {
         try {
-            return runs.succeedAttempt(attemptId, outputs, progress, also);
+            return attempts.succeedAttempt(attemptId, outputs, progress, also);
         } catch (DatabaseException e) {
-            Optional<StageAttempt> now = DatabaseException.isOutage(e) ? Optional.empty() : runs.findAttempt(attemptId);
+            Optional<StageAttempt> now = DatabaseException.isOutage(e) ? Optional.empty()
+                    : attempts.findAttempt(attemptId);
             if (now.isPresent() && now.get().status() == AttemptStatus.SUCCEEDED) {
                 return now.get();
             }
@@ -275,7 +276,7 @@ public final class StageRunner {
         }
         try {
             db("recording the failure of " + stage + " " + part + " of run " + runId, () ->
-                    runs.recordFailedAttempt(runId, stage.name(), part, key, worker, errorClass(e), message(e)));
+                    attempts.recordFailedAttempt(runId, stage.name(), part, key, worker, errorClass(e), message(e)));
         } catch (RuntimeException bookkeeping) {
             e.addSuppressed(bookkeeping);
         }
@@ -294,7 +295,7 @@ public final class StageRunner {
     private Optional<StageResult> ownEarlierSuccess(String runId, Stage stage, String part, String key,
                                                     Recorder recorder, long t0) {
         Optional<StageAttempt> own = db("looking up attempts of run " + runId,
-                () -> runs.findCompletedAttempt(runId, stage.name(), part, key));
+                () -> attempts.findOwnCompletedAttempt(runId, stage.name(), part, key));
         if (own.isEmpty()) {
             return Optional.empty();
         }
@@ -306,7 +307,7 @@ public final class StageRunner {
         List<ModelRef> models = new ArrayList<>();
         db("recording the lineage of attempt " + own.get().id(), () -> {
             models.clear();
-            runs.recordFor(own.get().id(), (c, id) -> models.addAll(writer.write(c, id)));
+            attempts.recordFor(own.get().id(), (c, id) -> models.addAll(writer.write(c, id)));
             return null;
         });
         return Optional.of(new StageResult(outputs.get(), models, own.get().status() == AttemptStatus.REUSED,
@@ -315,7 +316,8 @@ public final class StageRunner {
 
     private Optional<StageResult> tryReuse(String runId, Stage stage, String part, String key, Recorder recorder,
                                            long t0) {
-        Optional<StageAttempt> found = db("looking up attempts with key " + key, () -> runs.findCompletedAttempt(key));
+        Optional<StageAttempt> found = db("looking up attempts with key " + key,
+                () -> attempts.findReusableAttempt(key));
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -328,7 +330,7 @@ public final class StageRunner {
         List<ModelRef> models = new ArrayList<>();
         StageAttempt reused = db("recording the reuse of attempt " + earlier.id(), () -> {
             models.clear();
-            return runs.recordReuse(runId, stage.name(), part, worker, earlier,
+            return attempts.recordReuse(runId, stage.name(), part, worker, earlier,
                     (c, attemptId) -> models.addAll(writer.write(c, attemptId)));
         });
         return Optional.of(new StageResult(outputs.get(), models, true, reused.id(), seconds(t0)));
@@ -341,7 +343,7 @@ public final class StageRunner {
     private Optional<Map<String, ArtifactRef>> storedOutputs(StageAttempt attempt) {
         Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : attempt.outputs().entrySet()) {
-            Optional<ArtifactRecord> a = db("looking up artifact " + e.getValue(), () -> runs.findArtifact(e.getValue()));
+            Optional<ArtifactRecord> a = db("looking up artifact " + e.getValue(), () -> artifacts.find(e.getValue()));
             if (a.isEmpty() || !store.exists(e.getValue())) {
                 log.warn("cannot reuse attempt {}: artifact {} is gone", attempt.id(), e.getValue());
                 return Optional.empty();
@@ -377,7 +379,7 @@ public final class StageRunner {
             String sha = corrupt.get().expectedSha256();
             Optional<String> producer = Optional.empty();
             try {
-                producer = db("looking up who produced " + sha, () -> runs.producerStage(runId, sha))
+                producer = db("looking up who produced " + sha, () -> attempts.producerStage(runId, sha))
                         .filter(p -> Stage.valueOf(p).ordinal() < stage.ordinal());
             } catch (RuntimeException lookup) {
                 e.addSuppressed(lookup);

@@ -14,9 +14,9 @@ import io.bagsflow.ml.detector.Inference;
 import io.bagsflow.ml.detector.RetrainMethod;
 import io.bagsflow.ml.detector.RetrainSchedule;
 import io.bagsflow.ml.detector.TauNormSearch;
-import io.bagsflow.ml.detector.TrainingListener;
+import io.bagsflow.ml.detector.TrainingHooks;
+import io.bagsflow.ml.detector.TrainingOutcome;
 import io.bagsflow.ml.detector.TrainingProgress;
-import io.bagsflow.ml.detector.TrainingResult;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
@@ -75,7 +75,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
             Path images = cache.images(a.get(IMAGES));
             Path resume = resumeCheckpoint(Stage.TRAIN_BASE, ModelRef.BASE, attempt);
-            TrainingResult result = BaseTrainer.train(config, train, images, attempt.workDir().resolve("train"),
+            TrainingOutcome result = BaseTrainer.train(config, train, images, attempt.workDir().resolve("train"),
                     resume, listener(attempt, ModelRef.BASE, config.iterations()));
             finished(attempt, config.iterations(), result);
             return trainedOutputs(attempt, ModelRef.BASE, result);
@@ -103,7 +103,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
             Path baseCheckpoint = cache.file(base.checkpoint());
             int steps = RetrainSchedule.of(config).iterations();
-            TrainingResult result = ClassifierRetrainer.retrain(method, config, baseCheckpoint, groups, train, images,
+            TrainingOutcome result = ClassifierRetrainer.retrain(method, config, baseCheckpoint, groups, train, images,
                     attempt.workDir().resolve("retrain"), listener(attempt, kind, steps));
             finished(attempt, steps, result);
             return trainedOutputs(attempt, kind, result);
@@ -138,7 +138,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             details.put("val_ap", search.valAp());
             attempt.progress(details);
             Map<String, ArtifactRef> out = new LinkedHashMap<>(trainedOutputs(attempt, kind,
-                    new TrainingResult(search.checkpoint(), List.of(), 0, 0, search.seconds())));
+                    new TrainingOutcome(search.checkpoint(), List.of(), 0, 0, search.seconds())));
             Path note = attempt.workDir().resolve("tau-" + kind + ".json");
             Files.writeString(note, search.toJson());
             out.put("tau/" + kind, attempt.upload(note, "application/json"));
@@ -172,9 +172,9 @@ public class TrainingActivitiesImpl implements TrainingActivities {
      * Reports progress to Temporal and PostgreSQL; stores every periodic checkpoint and notes it in the attempt's
      * progress before going on. The final checkpoint ({@code iteration >= total}) is the stage's output instead.
      */
-    private static TrainingListener listener(Attempt attempt, String part, int totalIterations) {
+    private static TrainingHooks listener(Attempt attempt, String part, int totalIterations) {
         long t0 = System.nanoTime();
-        return new TrainingListener() {
+        return new TrainingHooks() {
             @Override
             public void onProgress(TrainingProgress p) {
                 Map<String, Object> details = new LinkedHashMap<>();
@@ -212,11 +212,11 @@ public class TrainingActivitiesImpl implements TrainingActivities {
      * them even when the last heartbeat of a killed worker never reached Temporal.
      */
     private Path resumeCheckpoint(Stage stage, String part, Attempt attempt) throws IOException {
-        List<StorageRepository.Checkpoint> candidates = runner.storage().resumableCheckpoints(stage.name(), part,
+        List<StorageRepository.CheckpointRecord> candidates = runner.storage().resumableCheckpoints(stage.name(), part,
                 attempt.stageKey(), attempt.id());
         Path file = attempt.workDir().resolve("resume.zip");
         Files.createDirectories(file.getParent());
-        for (StorageRepository.Checkpoint k : candidates) {
+        for (StorageRepository.CheckpointRecord k : candidates) {
             if (!runner.store().exists(k.sha256())) {
                 continue;
             }
@@ -232,7 +232,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
     }
 
     /** The last state of a finished training: every step done, the final loss. */
-    private static void finished(Attempt attempt, int total, TrainingResult result) {
+    private static void finished(Attempt attempt, int total, TrainingOutcome result) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("step", total);
         details.put("total", total);
@@ -242,7 +242,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         attempt.progress(details);
     }
 
-    private static Map<String, ArtifactRef> trainedOutputs(Attempt attempt, String kind, TrainingResult result)
+    private static Map<String, ArtifactRef> trainedOutputs(Attempt attempt, String kind, TrainingOutcome result)
             throws IOException {
         Map<String, ArtifactRef> out = new LinkedHashMap<>();
         out.put(ArtifactNames.checkpoint(kind), attempt.upload(result.checkpoint(), "application/zip"));

@@ -5,7 +5,10 @@ import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.pipeline.Artifacts;
 import io.bagsflow.activities.pipeline.DatasetCache;
 import io.bagsflow.db.ArtifactRecord;
+import io.bagsflow.db.ArtifactRepository;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.CategoryAp;
+import io.bagsflow.db.Database;
 import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.ModelRecord;
@@ -16,6 +19,7 @@ import io.bagsflow.ml.dataset.DatasetManifest;
 import io.bagsflow.ml.dataset.ManifestCategory;
 import io.bagsflow.ml.detector.ClassifierWeightNorms;
 import io.bagsflow.ml.eval.LvisMetrics;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.report.HtmlReport;
 import io.bagsflow.ml.report.ReportModel;
 import io.bagsflow.workflows.pipeline.ArtifactNames;
@@ -39,16 +43,20 @@ import java.util.Optional;
  */
 public final class RunReports {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.strict();
 
     private final RunRepository runs;
+    private final AttemptRepository attempts;
+    private final ArtifactRepository artifacts;
     private final LineageRepository lineage;
     private final ArtifactStore store;
     private final DatasetCache cache;
 
-    public RunReports(RunRepository runs, LineageRepository lineage, ArtifactStore store, DatasetCache cache) {
-        this.runs = runs;
-        this.lineage = lineage;
+    public RunReports(Database database, ArtifactStore store, DatasetCache cache) {
+        this.runs = new RunRepository(database);
+        this.attempts = new AttemptRepository(database);
+        this.artifacts = new ArtifactRepository(database);
+        this.lineage = new LineageRepository(database);
         this.store = store;
         this.cache = cache;
     }
@@ -137,7 +145,7 @@ public final class RunReports {
         if (m.stageAttemptId() == null) {
             return List.of();
         }
-        Optional<StageAttempt> attempt = runs.findAttempt(m.stageAttemptId());
+        Optional<StageAttempt> attempt = attempts.findAttempt(m.stageAttemptId());
         String sha = attempt.map(a -> a.outputs().get(ArtifactNames.curve(m.kind()))).orElse(null);
         if (sha == null || !store.exists(sha)) {
             return List.of();
@@ -155,7 +163,7 @@ public final class RunReports {
     }
 
     private ArtifactRef ref(String sha) {
-        ArtifactRecord a = runs.findArtifact(sha).orElse(null);
+        ArtifactRecord a = artifacts.find(sha).orElse(null);
         return a == null ? new ArtifactRef(sha, -1, "application/octet-stream")
                 : Artifacts.ref(a);
     }

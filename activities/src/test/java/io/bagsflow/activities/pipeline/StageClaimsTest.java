@@ -1,11 +1,12 @@
 package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.activities.TestS3;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.Database;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.db.StageClaimRepository;
-import io.bagsflow.activities.TestS3;
 import io.bagsflow.db.TestPostgres;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 import io.bagsflow.workflows.pipeline.Stage;
@@ -43,6 +44,7 @@ class StageClaimsTest {
 
     private final Database db = TestPostgres.freshDatabase();
     private final RunRepository runs = new RunRepository(db);
+    private final AttemptRepository attempts = new AttemptRepository(db);
     private final ArtifactStore store = TestS3.get().store("stage-claims-test");
     private final StageClaims claims = new StageClaims(new StageClaimRepository(db), Duration.ofSeconds(30),
             Duration.ofMillis(100));
@@ -64,7 +66,7 @@ class StageClaimsTest {
     @Test
     void theSecondRunWaitsForTheFirstAttemptAndReusesIt(@TempDir Path work) throws Exception {
         String key = "claims-test-" + UUID.randomUUID();
-        StageRunner runner = new StageRunner(runs, store, "claims-worker", work, claims);
+        StageRunner runner = new StageRunner(db, store, "claims-worker", work, claims);
         AtomicInteger computed = new AtomicInteger();
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -85,7 +87,7 @@ class StageClaimsTest {
         // B is in flight while A computes: it must not start an attempt of its own
         Thread.sleep(1000);
         assertFalse(b.isDone());
-        assertEquals(List.of(), runs.findCompletedAttempts(runB, "TRAIN_BASE"));
+        assertEquals(List.of(), attempts.findCompletedAttempts(runB, "TRAIN_BASE"));
         release.countDown();
 
         StageResult first = a.get(30, TimeUnit.SECONDS);
@@ -95,7 +97,7 @@ class StageClaimsTest {
         assertTrue(second.reused());
         ArtifactRef out = first.outputs().get("out");
         assertEquals(out, second.outputs().get("out"));
-        StageAttempt reused = runs.findAttempt(second.attemptId()).orElseThrow();
+        StageAttempt reused = attempts.findAttempt(second.attemptId()).orElseThrow();
         assertEquals("REUSED", reused.status().name());
         assertEquals(first.attemptId(), reused.reusedAttemptId());
         assertTrue(new StageClaimRepository(db).find(key).isEmpty(), "the claim is gone once the work is done");
@@ -104,7 +106,7 @@ class StageClaimsTest {
     @Test
     void whenTheHolderFailsTheWaiterDoesTheWork(@TempDir Path work) throws Exception {
         String key = "claims-test-" + UUID.randomUUID();
-        StageRunner runner = new StageRunner(runs, store, "claims-worker", work, claims);
+        StageRunner runner = new StageRunner(db, store, "claims-worker", work, claims);
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         StageRunner.Work failing = attempt -> {
@@ -130,6 +132,6 @@ class StageClaimsTest {
         assertThrows(Exception.class, () -> a.get(30, TimeUnit.SECONDS));
         StageResult second = b.get(30, TimeUnit.SECONDS);
         assertFalse(second.reused(), "nothing finished to reuse: the waiter computed it");
-        assertEquals("SUCCEEDED", runs.findAttempt(second.attemptId()).orElseThrow().status().name());
+        assertEquals("SUCCEEDED", attempts.findAttempt(second.attemptId()).orElseThrow().status().name());
     }
 }

@@ -2,6 +2,7 @@ package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.TestS3;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.Database;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
@@ -38,6 +39,7 @@ class StageRunnerTest {
 
     private final Database db = TestPostgres.freshDatabase();
     private final RunRepository runs = new RunRepository(db);
+    private final AttemptRepository attempts = new AttemptRepository(db);
     private final ArtifactStore store = TestS3.get().store("stage-runner-test");
     @TempDir
     Path workRoot;
@@ -48,7 +50,7 @@ class StageRunnerTest {
     }
 
     private StageRunner runner() {
-        return new StageRunner(runs, store, "test-worker", workRoot);
+        return new StageRunner(db, store, "test-worker", workRoot);
     }
 
     private String newRun() {
@@ -87,7 +89,7 @@ class StageRunnerTest {
         assertFalse(result.reused());
         ArtifactRef manifest = result.outputs().get("manifest");
         assertTrue(store.exists(manifest.sha256()), "the output is in the artifact store");
-        StageAttempt attempt = runs.findAttempt(result.attemptId()).orElseThrow();
+        StageAttempt attempt = attempts.findAttempt(result.attemptId()).orElseThrow();
         assertEquals("SUCCEEDED", attempt.status().name());
         assertEquals("test-worker", attempt.worker());
         assertEquals(Map.of("manifest", manifest.sha256()), attempt.outputs());
@@ -107,7 +109,7 @@ class StageRunnerTest {
         assertEquals(1, computed.get(), "the work ran once");
         assertTrue(again.reused());
         assertEquals(first.outputs(), again.outputs());
-        StageAttempt reused = runs.findAttempt(again.attemptId()).orElseThrow();
+        StageAttempt reused = attempts.findAttempt(again.attemptId()).orElseThrow();
         assertEquals("REUSED", reused.status().name());
         assertEquals(second, reused.runId());
         assertEquals(first.attemptId(), reused.reusedAttemptId());
@@ -242,7 +244,7 @@ class StageRunnerTest {
         assertEquals(List.of(result.attemptId()), recordedFor);
 
         // a reusing run records its lineage again, for its own REUSED attempt
-        StageResult reused = runner().run(newRun(), Stage.PREPARE, "", runs.findAttempt(result.attemptId())
+        StageResult reused = runner().run(newRun(), Stage.PREPARE, "", attempts.findAttempt(result.attemptId())
                 .orElseThrow().stageKey(), true, writing("x", new AtomicInteger()), outputs ->
                 (connection, attemptId) -> {
                     recordedFor.add(attemptId);

@@ -2,6 +2,8 @@ package io.bagsflow.ml.bags;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.ml.io.AtomicFiles;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.LvisFormatException;
 
 import java.io.IOException;
@@ -18,6 +20,8 @@ import java.util.Arrays;
  * (category ids of groups 1..G). One row per line, so the file diffs well.
  */
 public final class GroupsJson {
+
+    private static final ObjectMapper JSON = JsonMappers.strict();
 
     private GroupsJson() {
     }
@@ -45,7 +49,7 @@ public final class GroupsJson {
         String name = file.toString();
         JsonNode root;
         try (InputStream in = Files.newInputStream(file)) {
-            root = new ObjectMapper().readTree(in);
+            root = JSON.readTree(in);
         } catch (NoSuchFileException e) {
             throw new LvisFormatException(name, "", "file not found");
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package io.bagsflow.ml.bags;
 
+import io.bagsflow.ml.io.AtomicFiles;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,19 +1,16 @@
 package io.bagsflow.ml.dataset;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.bagsflow.ml.io.AtomicFiles;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.LvisFormatException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -34,11 +31,8 @@ public record DatasetManifest(
 
     public static final int FORMAT_VERSION = 1;
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final ObjectMapper JSON = JsonMappers.indenting(JsonMappers.lenient())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     public DatasetManifest {
         categories = List.copyOf(categories);
@@ -48,13 +42,7 @@ public record DatasetManifest(
 
     /** Writes the manifest as JSON, through a temporary file so that a reader never sees half of it. */
     public void write(Path file) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), this);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFiles.write(file, out -> JSON.writeValue(out, this));
     }
 
     public static DatasetManifest read(Path file) {

@@ -4,7 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import io.bagsflow.ml.detector.data.Batch;
+import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.data.ImageSampler;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.model.ClassifierLayout;
@@ -44,10 +44,10 @@ public final class BaseTrainer {
      * @param listener         progress and checkpoint hooks; an exception thrown there stops training
      * @return the final checkpoint {@code workDir/base-final.zip} and the loss curve
      */
-    public static TrainingResult train(DetectorConfig config, LvisDataset train, Path imagesDir, Path workDir,
-                                       Path resumeCheckpoint, TrainingListener listener) {
+    public static TrainingOutcome train(DetectorConfig config, LvisDataset train, Path imagesDir, Path workDir,
+                                       Path resumeCheckpoint, TrainingHooks listener) {
         long started = System.nanoTime();
-        TrainingListener hooks = listener != null ? listener : TrainingListener.NONE;
+        TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
         try (NDManager root = DetectorRuntime.manager(config)) {
             List<Integer> categoryIds = ImageStore.categoryIds(train);
             Detector detector;
@@ -80,7 +80,7 @@ public final class BaseTrainer {
                 }
                 Loop loop = new Loop(config, detector, sgd, images, workDir, hooks, curve, skipped);
                 Path last = loop.run(root, start);
-                return new TrainingResult(last, loop.curve, loop.skipped, loop.imagesPerSecond(),
+                return new TrainingOutcome(last, loop.curve, loop.skipped, loop.imagesPerSecond(),
                         (System.nanoTime() - started) / 1e9);
             }
         }
@@ -108,7 +108,7 @@ public final class BaseTrainer {
         private final Sgd sgd;
         private final ImageStore images;
         private final Path workDir;
-        private final TrainingListener hooks;
+        private final TrainingHooks hooks;
         private final List<LossPoint> curve;
         private int skipped;
         private final TwoStageForward forward;
@@ -119,7 +119,7 @@ public final class BaseTrainer {
         private long stepImages;
 
         Loop(DetectorConfig config, Detector detector, Sgd sgd, ImageStore images, Path workDir,
-             TrainingListener hooks, List<LossPoint> curve, int skipped) {
+             TrainingHooks hooks, List<LossPoint> curve, int skipped) {
             this.config = config;
             this.detector = detector;
             this.sgd = sgd;
@@ -200,7 +200,7 @@ public final class BaseTrainer {
             for (int k = 0; k < flips.length; k++) {
                 flips[k] = config.flip() && rng.nextBoolean();
             }
-            Batch batch = Batch.of(images, indices, flips);
+            ImageBatch batch = ImageBatch.of(images, indices, flips);
             Parameters params = detector.params();
             Map<String, float[]> bn = params.snapshot(bnBuffers);
             Map<String, Double> values = new java.util.LinkedHashMap<>();

@@ -1,28 +1,24 @@
 package io.bagsflow.ml.detector;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bagsflow.ml.detector.model.ClassifierLayout;
 import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.detector.train.Sgd;
+import io.bagsflow.ml.io.AtomicFiles;
+import io.bagsflow.ml.io.JsonMappers;
+import io.bagsflow.ml.io.Streams;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +41,8 @@ final class Checkpoint {
     private static final String STATE = "checkpoint.json";
     private static final String PARAMETERS = "parameters.bin";
     private static final String OPTIMIZER = "optimizer.bin";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // loss maps are immutable maps whose iteration order varies between JVMs: sort, so bytes do not
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    // loss maps are immutable maps whose iteration order varies between JVMs: sort, so bytes do not
+    private static final ObjectMapper JSON = JsonMappers.sortingMapKeys(JsonMappers.lenient());
 
     /**
      * @param stage       {@code base}, or {@code retrain-bags} etc. for a classifier-only retraining
@@ -103,22 +97,21 @@ final class Checkpoint {
      * of how the model was made that its state has no field for (readers that do not know them skip them).
      */
     static void write(Path file, State state, Parameters params, Sgd sgdOrNull, Map<String, byte[]> extras) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+        AtomicFiles.write(file, target -> {
+            try (ZipOutputStream zip = new ZipOutputStream(target)) {
                 zip.setLevel(Deflater.BEST_SPEED);
                 zip.putNextEntry(entry(STATE));
                 zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
                 zip.closeEntry();
                 zip.putNextEntry(entry(PARAMETERS));
-                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(unclosable(zip), 1 << 16));
+                DataOutputStream out = new DataOutputStream(
+                        new BufferedOutputStream(Streams.unclosable(zip), 1 << 16));
                 params.write(out);
                 out.flush();
                 zip.closeEntry();
                 if (sgdOrNull != null) {
                     zip.putNextEntry(entry(OPTIMIZER));
-                    out = new DataOutputStream(new BufferedOutputStream(unclosable(zip), 1 << 16));
+                    out = new DataOutputStream(new BufferedOutputStream(Streams.unclosable(zip), 1 << 16));
                     sgdOrNull.write(out);
                     out.flush();
                     zip.closeEntry();
@@ -129,10 +122,7 @@ final class Checkpoint {
                     zip.closeEntry();
                 }
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Only the state (config, categories, classifier layout, curve) of a checkpoint, without its weights. */
@@ -173,7 +163,7 @@ final class Checkpoint {
                 switch (e.getName()) {
                     case STATE -> state = JSON.readValue(zip.readAllBytes(), State.class);
                     case PARAMETERS -> params = Parameters.read(new DataInputStream(new BufferedInputStream(
-                            unclosable(zip), 1 << 16)), manager, file.toString());
+                            Streams.unclosable(zip), 1 << 16)), manager, file.toString());
                     case OPTIMIZER -> optimizer = zip.readAllBytes();
                     default -> {
                     }
@@ -204,26 +194,5 @@ final class Checkpoint {
             params.close();
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static InputStream unclosable(InputStream in) {
-        return new FilterInputStream(in) {
-            @Override
-            public void close() {
-            }
-        };
-    }
-
-    private static OutputStream unclosable(OutputStream out) {
-        return new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }

@@ -9,7 +9,7 @@ import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.RepeatFactors;
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
-import io.bagsflow.ml.detector.data.Batch;
+import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.data.ImageSampler;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.model.Classifier;
@@ -63,14 +63,14 @@ public final class ClassifierRetrainer {
      * @param groups     the BAGS grouping (required for {@link RetrainMethod#BAGS}, ignored otherwise)
      * @return the checkpoint {@code workDir/retrain-<method>-final.zip}
      */
-    public static TrainingResult retrain(RetrainMethod method, DetectorConfig config, Path baseCheckpoint,
+    public static TrainingOutcome retrain(RetrainMethod method, DetectorConfig config, Path baseCheckpoint,
                                          BagsGroups groups, LvisDataset train, Path imagesDir, Path workDir,
-                                         TrainingListener listener) {
+                                         TrainingHooks listener) {
         if (method == RetrainMethod.TAU_NORM) {
             throw new IllegalArgumentException("tau_norm does not retrain the classifier: use TauNormSearch");
         }
         long started = System.nanoTime();
-        TrainingListener hooks = listener != null ? listener : TrainingListener.NONE;
+        TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
         if (baseState.classifier().grouped()) {
             throw new IllegalArgumentException(baseCheckpoint + ": has a grouped classifier; retraining starts from "
@@ -100,7 +100,7 @@ public final class ClassifierRetrainer {
                     detector.categoryIds(), next.layout(), run.skipped, run.curve, effective), retrained.params(),
                     null);
             hooks.onCheckpoint(out, iterations);
-            return new TrainingResult(out, run.curve, run.skipped, run.imagesPerSecond(),
+            return new TrainingOutcome(out, run.curve, run.skipped, run.imagesPerSecond(),
                     (System.nanoTime() - started) / 1e9);
         }
     }
@@ -172,14 +172,14 @@ public final class ClassifierRetrainer {
         private final Classifier classifier;
         private final ImageStore images;
         private final ImageSampler sampler;
-        private final TrainingListener hooks;
+        private final TrainingHooks hooks;
         private final List<LossPoint> curve = new ArrayList<>();
         private int skipped;
         private long stepNanos;
         private long stepImages;
 
         Run(RetrainMethod method, DetectorConfig config, Detector detector, Classifier classifier,
-            ImageStore images, ImageSampler sampler, TrainingListener hooks) {
+            ImageStore images, ImageSampler sampler, TrainingHooks hooks) {
             this.method = method;
             this.config = config;
             this.detector = detector;
@@ -267,7 +267,7 @@ public final class ClassifierRetrainer {
                     for (int k = 0; k < flips.length; k++) {
                         flips[k] = config.retrainFlip() && rng.nextBoolean();
                     }
-                    Batch batch = Batch.of(images, picked, flips);
+                    ImageBatch batch = ImageBatch.of(images, picked, flips);
                     if (config.trainHead()) {
                         TwoStageForward.Pooled sampled = forward.frozenPooledRois(step, batch, rng);
                         pooled = sampled.pooled();

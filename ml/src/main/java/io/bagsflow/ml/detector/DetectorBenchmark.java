@@ -1,13 +1,12 @@
 package io.bagsflow.ml.detector;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.eval.LvisEvaluator;
 import io.bagsflow.ml.eval.LvisMetrics;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
@@ -137,7 +136,7 @@ public final class DetectorBenchmark {
                 config.iterations(), config.batchSize(), config.imageSize(), DetectorRuntime.device(config),
                 resolvedThreads);
 
-        TrainingResult base = BaseTrainer.train(config, train, images, work.resolve("base"), null,
+        TrainingOutcome base = BaseTrainer.train(config, train, images, work.resolve("base"), null,
                 progressPrinter(out, Math.max(1, config.iterations() / 10)));
         LvisEvaluator evaluator = new LvisEvaluator(val, "val.json");
         List<Row> rows = new ArrayList<>();
@@ -145,13 +144,13 @@ public final class DetectorBenchmark {
         BagsGroups groups = BagsGroups.of(CategoryStatistics.compute(train, "train.json"), BinEdges.DEFAULT,
                 CountSource.ANNOTATIONS);
         for (RetrainMethod m : methods) {
-            TrainingResult r = ClassifierRetrainer.retrain(m, config, base.checkpoint(), groups, train, images,
-                    work.resolve(m.stage()), TrainingListener.NONE);
+            TrainingOutcome r = ClassifierRetrainer.retrain(m, config, base.checkpoint(), groups, train, images,
+                    work.resolve(m.stage()), TrainingHooks.NONE);
             rows.add(evaluate(m.name().toLowerCase(Locale.ROOT), r, r.checkpoint(), val, images, evaluator));
         }
         if (fullPath) {
-            TrainingResult r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config.with("retrainFromCache", false),
-                    base.checkpoint(), groups, train, images, work.resolve("bags-full-path"), TrainingListener.NONE);
+            TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config.with("retrainFromCache", false),
+                    base.checkpoint(), groups, train, images, work.resolve("bags-full-path"), TrainingHooks.NONE);
             rows.add(evaluate("bags (full path)", r, r.checkpoint(), val, images, evaluator));
         }
         Report report = new Report(preset, resolvedThreads, config.iterations(), datasetSeconds, rows,
@@ -160,7 +159,7 @@ public final class DetectorBenchmark {
         return report;
     }
 
-    private static Row evaluate(String name, TrainingResult trained, Path checkpoint, LvisDataset val, Path images,
+    private static Row evaluate(String name, TrainingOutcome trained, Path checkpoint, LvisDataset val, Path images,
                                 LvisEvaluator evaluator) {
         long t = System.nanoTime();
         LvisResults results = Inference.predict(checkpoint, val, images, null);
@@ -172,8 +171,8 @@ public final class DetectorBenchmark {
                 val.images().size() / inference, eval, metrics);
     }
 
-    private static TrainingListener progressPrinter(PrintStream out, int every) {
-        return new TrainingListener() {
+    private static TrainingHooks progressPrinter(PrintStream out, int every) {
+        return new TrainingHooks() {
             @Override
             public void onProgress(TrainingProgress p) {
                 if (p.iteration() % every == 0 || p.iteration() == p.totalIterations()) {
@@ -233,7 +232,7 @@ public final class DetectorBenchmark {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
+        JsonMappers.indenting(JsonMappers.strict()).writeValue(file.toFile(), doc);
     }
 
     /** VmHWM of this process in kB, or -1 where /proc is not available. */

@@ -1,9 +1,8 @@
 package io.bagsflow.ml.detector;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bagsflow.ml.io.JsonMappers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import static io.bagsflow.ml.detector.SettingRole.INFERENCE;
+import static io.bagsflow.ml.detector.SettingRole.PLACEMENT;
+import static io.bagsflow.ml.detector.SettingRole.RETRAIN;
 
 /**
  * Everything that defines a detector run: model shape, samplers, optimiser schedule, classifier retraining,
@@ -40,13 +43,32 @@ import java.util.Set;
  * @param roiSamplingRatio    bilinear samples per bin side (the reference's sample_num)
  * @param fcDim               width of the box head's two fc layers (the classifier's input)
  * @param rpnSamplesPerImage  anchors sampled per image for the RPN loss (reference 256 at 800 px)
+ * @param rpnPositiveFraction largest share of positives among the sampled anchors
+ * @param rpnPositiveIou      an anchor is positive from this IoU with a ground-truth box
+ * @param rpnNegativeIou      an anchor is negative below this IoU with every ground-truth box
+ * @param rpnMinPositiveIou   each ground-truth box also claims its best anchors if their IoU reaches this
  * @param rpnPreNmsTrain      proposals: best anchors decoded before NMS in training (Test: at inference)
  * @param rpnPostNmsTrain     proposals kept after NMS per image in training (Test: at inference)
+ * @param rpnPreNmsTest       proposals: best anchors decoded before NMS at inference
+ * @param rpnPostNmsTest      proposals kept after NMS per image at inference
+ * @param rpnNmsIou           IoU threshold of the proposals' NMS
  * @param roisPerImage        RoIs sampled per image for the RCNN loss (reference 512 at 800 px)
+ * @param roiPositiveFraction largest share of foreground among the sampled RoIs
+ * @param roiPositiveIou      a RoI is foreground from this IoU with a ground-truth box
+ * @param iterations          steps of base training
+ * @param learningRate        base training's SGD learning rate after warm-up
+ * @param momentum            SGD momentum (base training and retraining)
+ * @param weightDecay         SGD weight decay (base training and retraining)
+ * @param warmupIterations    steps of linear learning-rate warm-up
+ * @param warmupRatio         the warm-up starts at learningRate times this
  * @param lrSteps             step decay points as fractions of the iterations
+ * @param lrGamma             factor applied to the learning rate at each of lrSteps
+ * @param gradClipNorm        gradients are clipped to this global L2 norm
  * @param checkpointInterval  iterations between checkpoints (0: only the final one)
+ * @param progressInterval    iterations between progress reports (and loss-curve points)
  * @param maxNonFiniteSteps   a run fails once more steps than this had a non-finite loss or gradient
  * @param retrainIterations   steps of classifier-only retraining (all methods)
+ * @param retrainLearningRate learning rate of classifier-only retraining
  * @param retrainImagesPerBatch images whose sampled RoIs make one retraining step
  * @param retrainFromCache    train the classifier on cached RoI features (fast path) instead of running
  *                            the frozen network every step
@@ -76,9 +98,9 @@ import java.util.Set;
  * @param inferenceBatchSize  images per inference batch (also per feature-cache batch)
  */
 public record DetectorConfig(
-        String preset,
-        String device,
-        Integer threads,
+        @Role(PLACEMENT) String preset,
+        @Role(PLACEMENT) String device,
+        @Role(PLACEMENT) Integer threads,
         Long seed,
         Integer imageSize,
         Integer batchSize,
@@ -99,8 +121,8 @@ public record DetectorConfig(
         Double rpnMinPositiveIou,
         Integer rpnPreNmsTrain,
         Integer rpnPostNmsTrain,
-        Integer rpnPreNmsTest,
-        Integer rpnPostNmsTest,
+        @Role(INFERENCE) Integer rpnPreNmsTest,
+        @Role(INFERENCE) Integer rpnPostNmsTest,
         Double rpnNmsIou,
         Integer roisPerImage,
         Double roiPositiveFraction,
@@ -114,35 +136,33 @@ public record DetectorConfig(
         List<Double> lrSteps,
         Double lrGamma,
         Double gradClipNorm,
-        Integer checkpointInterval,
-        Integer progressInterval,
-        Integer maxNonFiniteSteps,
-        Integer retrainIterations,
-        Double retrainLearningRate,
-        Integer retrainImagesPerBatch,
-        Boolean retrainFromCache,
-        Integer cacheVariants,
-        Integer cacheNegatives,
-        Boolean retrainFlip,
-        Double othersSampleRatio,
-        Double rfsThreshold,
-        String init,
-        String schedule,
-        String lossNormalisation,
-        Integer shardSize,
-        Boolean trainHead,
-        String groupLossWeights,
-        Double scoreThreshold,
-        Double nmsIou,
-        Integer maxDetections,
-        Integer inferenceBatchSize) {
+        @Role(PLACEMENT) Integer checkpointInterval,
+        @Role(PLACEMENT) Integer progressInterval,
+        @Role(PLACEMENT) Integer maxNonFiniteSteps,
+        @Role(RETRAIN) Integer retrainIterations,
+        @Role(RETRAIN) Double retrainLearningRate,
+        @Role(RETRAIN) Integer retrainImagesPerBatch,
+        @Role(RETRAIN) Boolean retrainFromCache,
+        @Role(RETRAIN) Integer cacheVariants,
+        @Role(RETRAIN) Integer cacheNegatives,
+        @Role(RETRAIN) Boolean retrainFlip,
+        @Role(RETRAIN) Double othersSampleRatio,
+        @Role(RETRAIN) Double rfsThreshold,
+        @Role(RETRAIN) String init,
+        @Role(RETRAIN) String schedule,
+        @Role(RETRAIN) String lossNormalisation,
+        @Role(RETRAIN) Integer shardSize,
+        @Role(RETRAIN) Boolean trainHead,
+        @Role(RETRAIN) String groupLossWeights,
+        @Role(INFERENCE) Double scoreThreshold,
+        @Role(INFERENCE) Double nmsIou,
+        @Role(INFERENCE) Integer maxDetections,
+        @Role(INFERENCE) Integer inferenceBatchSize) {
 
     /** {@code othersSampleRatio} meaning "every others RoI" (the paper's "all" row): more than any step has. */
     public static final double OTHERS_ALL = 1_000_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = JsonMappers.indenting(JsonMappers.strict());
 
     public DetectorConfig {
         preset = or(preset, "small");
@@ -228,65 +248,9 @@ public record DetectorConfig(
         return fromJson("{}");
     }
 
-    /**
-     * {@code tiny}: unit tests (64 px, a narrow net, a few dozen iterations); {@code small}: the CPU demo
-     * (96 px); {@code medium}: a ResNet-style backbone at 256 px for GPU workers. Each matches the synthetic
-     * dataset preset of the same name.
-     */
+    /** A preset by name: {@code tiny}, {@code small} or {@code medium}, see {@link DetectorPresets}. */
     public static DetectorConfig preset(String name) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        switch (name) {
-            case "tiny" -> {
-                o.put("imageSize", 64);
-                o.put("batchSize", 4);
-                o.put("backboneChannels", List.of(8, 16, 32));
-                o.put("backboneBlocks", List.of(1, 1, 1));
-                o.put("rpnChannels", 32);
-                o.put("roiSize", 4);
-                o.put("fcDim", 64);
-                o.put("rpnSamplesPerImage", 32);
-                o.put("roisPerImage", 32);
-                o.put("rpnPreNmsTrain", 200);
-                o.put("rpnPostNmsTrain", 64);
-                o.put("rpnPreNmsTest", 200);
-                o.put("iterations", 100);
-                o.put("warmupIterations", 10);
-                o.put("checkpointInterval", 50);
-                o.put("progressInterval", 5);
-                o.put("retrainIterations", 50);
-                o.put("retrainImagesPerBatch", 8);
-                o.put("maxDetections", 100);
-            }
-            case "small" -> {
-            }
-            case "medium" -> {
-                o.put("imageSize", 256);
-                o.put("batchSize", 16);
-                o.put("backbone", "resnet");
-                o.put("backboneChannels", List.of(64, 128, 256));
-                o.put("backboneBlocks", List.of(2, 2, 2));
-                o.put("anchorSizes", List.of(0.08, 0.12, 0.17, 0.24, 0.34));
-                o.put("rpnChannels", 256);
-                o.put("roiSize", 7);
-                o.put("fcDim", 512);
-                o.put("rpnSamplesPerImage", 128);
-                o.put("roisPerImage", 128);
-                o.put("rpnPreNmsTrain", 1000);
-                o.put("rpnPostNmsTrain", 300);
-                o.put("rpnPreNmsTest", 1000);
-                o.put("rpnPostNmsTest", 300);
-                o.put("iterations", 12000);
-                o.put("warmupIterations", 500);
-                o.put("checkpointInterval", 1000);
-                o.put("progressInterval", 50);
-                o.put("retrainIterations", 2000);
-                o.put("retrainImagesPerBatch", 32);
-                o.put("inferenceBatchSize", 8);
-            }
-            default -> throw new IllegalArgumentException("unknown preset '" + name + "': use tiny, small or medium");
-        }
-        o.put("preset", name);
-        return defaults().with(o);
+        return DetectorPresets.get(name);
     }
 
     /** Throws {@link DetectorConfigRanges.OutOfRangeException} naming the first field outside its range. */
@@ -314,14 +278,9 @@ public record DetectorConfig(
     }
 
     /** Fields that say where and how visibly a run goes (and when it gives up), never what it computes. */
-    private static final Set<String> PLACEMENT_FIELDS = Set.of("preset", "device", "threads", "checkpointInterval",
-            "progressInterval", "maxNonFiniteSteps");
+    private static final Set<String> PLACEMENT_FIELDS = SettingRole.PLACEMENT.fields();
     /** Fields read only by classifier-only retraining. */
-    private static final Set<String> RETRAIN_FIELDS = Set.of("retrainIterations", "retrainLearningRate",
-            "retrainImagesPerBatch", "retrainFromCache", "cacheVariants", "cacheNegatives", "retrainFlip",
-            "othersSampleRatio", "rfsThreshold", "init", "schedule", "lossNormalisation", "shardSize", "trainHead",
-            "groupLossWeights");
-
+    private static final Set<String> RETRAIN_FIELDS = SettingRole.RETRAIN.fields();
     /**
      * The retraining fields added with the official recipe, each with the value that reproduces the retraining
      * before them. Stage keys leave a field out while it has this value ({@link #toKeyJson()}), so keys made
@@ -331,8 +290,7 @@ public record DetectorConfig(
     public static final Map<String, Object> PRE_RECIPE = Map.of("init", "from_base", "schedule", "legacy",
             "lossNormalisation", "global", "shardSize", 2, "trainHead", false, "groupLossWeights", "none");
     /** Fields read only by inference. */
-    private static final Set<String> INFERENCE_FIELDS = Set.of("rpnPreNmsTest", "rpnPostNmsTest", "scoreThreshold",
-            "nmsIou", "maxDetections", "inferenceBatchSize");
+    private static final Set<String> INFERENCE_FIELDS = SettingRole.INFERENCE.fields();
     /** Fields that change neither the model nor base training's random choices. */
     private static final Set<String> RUNTIME_FIELDS = union(PLACEMENT_FIELDS, RETRAIN_FIELDS, INFERENCE_FIELDS);
 

@@ -3,6 +3,7 @@ package io.bagsflow.ml.detector;
 import io.bagsflow.ml.BadInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.ml.io.JsonMappers;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import static io.bagsflow.ml.detector.SettingRange.wholeOrOff;
  */
 public final class DetectorConfigRanges {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.strict();
 
     /** Field name to range; the order of {@link DetectorConfig}. */
     public static final Map<String, SettingRange> RANGES = table();

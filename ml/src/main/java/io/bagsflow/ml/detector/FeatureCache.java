@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import io.bagsflow.ml.detector.data.Batch;
+import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.train.Rng;
 import io.bagsflow.ml.detector.train.RoiSampler;
@@ -71,7 +71,7 @@ final class FeatureCache implements AutoCloseable {
                     Rng rng = Rng.of(config.seed(), CACHE_STREAM, variant, start);
                     try (NDManager step = scratch.newSubManager()) {
                         TwoStageForward.Pool pool = forward.frozenCandidatePool(step,
-                                Batch.of(images, indices, flips), rng, config.cacheNegatives());
+                                ImageBatch.of(images, indices, flips), rng, config.cacheNegatives());
                         pool.features().attach(scratch);
                         parts.add(pool.features());
                         labels = Arrays.copyOf(labels, rows + pool.labels().length);

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.bagsflow.ml.detector.boxes.DetectionPostprocessor;
 import io.bagsflow.ml.detector.boxes.ProposalGenerator;
-import io.bagsflow.ml.detector.data.Batch;
+import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.Parameters;
@@ -39,7 +39,7 @@ public final class Inference {
      * @param images   the images to detect in (their annotations, if any, are not used)
      * @param listener optional: progress per batch, {@code iteration} counting images
      */
-    public static LvisResults predict(Path checkpoint, LvisDataset images, Path imagesDir, TrainingListener listener) {
+    public static LvisResults predict(Path checkpoint, LvisDataset images, Path imagesDir, TrainingHooks listener) {
         return predict(checkpoint, null, images, imagesDir, listener);
     }
 
@@ -48,8 +48,8 @@ public final class Inference {
      * NMS, detections and proposals per image, batch size); the model is the checkpoint's.
      */
     public static LvisResults predict(Path checkpoint, DetectorConfig settings, LvisDataset images, Path imagesDir,
-                                      TrainingListener listener) {
-        TrainingListener hooks = listener != null ? listener : TrainingListener.NONE;
+                                      TrainingHooks listener) {
+        TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
         DetectorConfig stored = Checkpoint.readState(checkpoint).config();
         DetectorConfig config = settings == null ? stored : stored.withRuntimeFrom(settings);
         ProposalBudget.warnIfFarBelow(config);
@@ -77,7 +77,7 @@ public final class Inference {
                     c.maxDetections());
         }
 
-        LvisResults predict(NDManager root, ImageStore store, TrainingListener hooks) {
+        LvisResults predict(NDManager root, ImageStore store, TrainingHooks hooks) {
             return predictEach(root, store, List.of(detector.params()), hooks).get(0);
         }
 
@@ -87,7 +87,7 @@ public final class Inference {
          * (parameters holding {@code cls.w} and {@code cls.b} for this detector's classifier) scores them.
          */
         List<LvisResults> predictEach(NDManager root, ImageStore store, List<Parameters> classifiers,
-                                      TrainingListener hooks) {
+                                      TrainingHooks hooks) {
             DetectorConfig c = detector.config();
             int batchSize = c.inferenceBatchSize();
             List<LvisResults.Builder> outs = new ArrayList<>();
@@ -104,8 +104,8 @@ public final class Inference {
                     indices[k] = start + Math.min(k, b - 1);
                 }
                 try (NDManager step = root.newSubManager()) {
-                    detectBatch(step, store, Batch.of(store, indices, new boolean[indices.length]), b, classifiers,
-                            outs);
+                    detectBatch(step, store, ImageBatch.of(store, indices, new boolean[indices.length]), b,
+                            classifiers, outs);
                 }
                 int done = start + b;
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -119,8 +119,8 @@ public final class Inference {
          * Detects in every image of the batch with each classifier and adds the first {@code keep} images'
          * detections to that classifier's builder.
          */
-        private void detectBatch(NDManager m, ImageStore store, Batch batch, int keep, List<Parameters> classifiers,
-                                 List<LvisResults.Builder> outs) {
+        private void detectBatch(NDManager m, ImageStore store, ImageBatch batch, int keep,
+                                 List<Parameters> classifiers, List<LvisResults.Builder> outs) {
             Parameters p = detector.params();
             int b = batch.count();
             int r = detector.config().rpnPostNmsTest();
@@ -152,7 +152,7 @@ public final class Inference {
             }
         }
 
-        private void addDetections(ImageStore store, Batch batch, int keep, float[] rois, int[] counts, float[] probs,
+        private void addDetections(ImageStore store, ImageBatch batch, int keep, float[] rois, int[] counts, float[] probs,
                                    float[] deltas, int r, float s, LvisResults.Builder out) {
             List<Integer> categoryIds = detector.categoryIds();
             int numClasses = detector.numClasses();

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.model.Classifier;
 import io.bagsflow.ml.detector.model.Detector;
@@ -43,7 +44,7 @@ public final class TauNormSearch {
     public static final String NOTE = "tau_norm.json";
 
     private static final Logger LOG = LoggerFactory.getLogger(TauNormSearch.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.strict();
 
     private TauNormSearch() {
     }
@@ -72,9 +73,9 @@ public final class TauNormSearch {
      * @return the checkpoint {@code workDir/retrain-tau_norm-final.zip}: the base model with normalised class rows
      */
     public static Result search(DetectorConfig settings, Path baseCheckpoint, LvisDataset val, Path imagesDir,
-                                Path workDir, TrainingListener listener) {
+                                Path workDir, TrainingHooks listener) {
         long started = System.nanoTime();
-        TrainingListener hooks = listener != null ? listener : TrainingListener.NONE;
+        TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
         if (baseState.classifier().grouped()) {
             throw new IllegalArgumentException(baseCheckpoint + ": has a grouped classifier; tau normalisation "

@@ -22,8 +22,8 @@ class BaseTrainerTest {
     @Test
     void lossesFallOverAShortTraining() {
         DetectorConfig config = DetectorConfig.preset("tiny").with("iterations", 60).with("checkpointInterval", 0);
-        TrainingResult r = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("falls"), null, TrainingListener.NONE);
+        TrainingOutcome r = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
+                TinyDetectorData.newDir("falls"), null, TrainingHooks.NONE);
         List<LossPoint> curve = r.lossCurve();
         assertEquals(12, curve.size());
         LossPoint first = curve.get(0);
@@ -41,7 +41,7 @@ class BaseTrainerTest {
     void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
         DetectorConfig config = DetectorConfig.preset("tiny").with("iterations", 30).with("checkpointInterval", 10);
         Path kept = TinyDetectorData.newDir("kept").resolve("at-20.zip");
-        TrainingListener keepTwenty = new TrainingListener() {
+        TrainingHooks keepTwenty = new TrainingHooks() {
             @Override
             public void onCheckpoint(Path file, int iteration) {
                 if (iteration == 20) {
@@ -49,10 +49,10 @@ class BaseTrainerTest {
                 }
             }
         };
-        TrainingResult whole = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
+        TrainingOutcome whole = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
                 TinyDetectorData.newDir("whole"), null, keepTwenty);
-        TrainingResult resumed = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("resumed"), kept, TrainingListener.NONE);
+        TrainingOutcome resumed = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
+                TinyDetectorData.newDir("resumed"), kept, TrainingHooks.NONE);
         assertArrayEquals(entry(whole.checkpoint(), "parameters.bin"), entry(resumed.checkpoint(), "parameters.bin"));
         assertEquals(whole.lossCurve(), resumed.lossCurve());
         // the whole file too: its content hash keys the stages that use it
@@ -66,10 +66,10 @@ class BaseTrainerTest {
         // deterministic for a given thread count; another thread count sums in another order (see README)
         DetectorConfig config = DetectorConfig.preset("tiny").with("iterations", 20).with("progressInterval", 1)
                 .with("checkpointInterval", 0).with("threads", 2);
-        TrainingResult first = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("twice-1"), null, TrainingListener.NONE);
-        TrainingResult second = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("twice-2"), null, TrainingListener.NONE);
+        TrainingOutcome first = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
+                TinyDetectorData.newDir("twice-1"), null, TrainingHooks.NONE);
+        TrainingOutcome second = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
+                TinyDetectorData.newDir("twice-2"), null, TrainingHooks.NONE);
         assertEquals(20, first.lossCurve().size());
         // LossPoint equality compares the doubles exactly: the same loss at every step
         assertEquals(first.lossCurve(), second.lossCurve());
@@ -81,7 +81,7 @@ class BaseTrainerTest {
         DetectorConfig config = DetectorConfig.preset("tiny").with("iterations", 10).with("checkpointInterval", 5);
         Path kept = TinyDetectorData.newDir("other").resolve("at-5.zip");
         BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(), TinyDetectorData.newDir("o"),
-                null, new TrainingListener() {
+                null, new TrainingHooks() {
                     @Override
                     public void onCheckpoint(Path file, int iteration) {
                         if (iteration == 5) {
@@ -91,7 +91,7 @@ class BaseTrainerTest {
                 });
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BaseTrainer.train(
                 config.with("fcDim", 32), TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("o2"), kept, TrainingListener.NONE));
+                TinyDetectorData.newDir("o2"), kept, TrainingHooks.NONE));
         assertTrue(e.getMessage().contains("fcDim") && e.getMessage().contains("at-5.zip"), e.getMessage());
     }
 
@@ -102,7 +102,7 @@ class BaseTrainerTest {
                 .with("learningRate", 1e12).with("warmupIterations", 0).with("maxNonFiniteSteps", 3);
         NonFiniteTrainingException e = assertThrows(NonFiniteTrainingException.class, () -> BaseTrainer.train(
                 config, TinyDetectorData.train(), TinyDetectorData.images(), TinyDetectorData.newDir("nan"), null,
-                TrainingListener.NONE));
+                TrainingHooks.NONE));
         assertTrue(e.getMessage().contains("4 steps had a non-finite loss or gradient"), e.getMessage());
         assertTrue(e.getMessage().contains("maxNonFiniteSteps = 3"), e.getMessage());
     }
@@ -110,7 +110,7 @@ class BaseTrainerTest {
     @Test
     void anExceptionFromTheListenerStopsTraining() {
         IllegalStateException cancelled = new IllegalStateException("cancelled");
-        TrainingListener cancelAtTen = new TrainingListener() {
+        TrainingHooks cancelAtTen = new TrainingHooks() {
             @Override
             public void onProgress(TrainingProgress p) {
                 if (p.iteration() == 10) {
@@ -129,8 +129,8 @@ class BaseTrainerTest {
         // the medium architecture (resnet backbone, 256 px, 1024 proposals) for two small steps
         DetectorConfig config = DetectorConfig.preset("medium").with("device", "cpu").with("threads", 1)
                 .with("batchSize", 2).with("iterations", 2).with("warmupIterations", 1);
-        TrainingResult r = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("medium"), null, TrainingListener.NONE);
+        TrainingOutcome r = BaseTrainer.train(config, TinyDetectorData.train(), TinyDetectorData.images(),
+                TinyDetectorData.newDir("medium"), null, TrainingHooks.NONE);
         assertEquals(0, r.skippedSteps());
         assertEquals(1, r.lossCurve().size());
         assertTrue(Double.isFinite(r.lossCurve().get(0).total()));

@@ -43,9 +43,9 @@ class ClassifierRetrainerRecipeTest {
         Path base = TinyDetectorData.baseCheckpoint();
         DetectorConfig config = DetectorConfig.preset("tiny").with(Map.of("trainHead", true, "schedule", "legacy",
                 "retrainIterations", 3));
-        TrainingResult r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, base, TinyDetectorData.groups(),
+        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, base, TinyDetectorData.groups(),
                 TinyDetectorData.train(), TinyDetectorData.images(), TinyDetectorData.newDir("head"),
-                TrainingListener.NONE);
+                TrainingHooks.NONE);
         Map<String, byte[]> before = ClassifierRetrainerTest.arrays(base);
         Map<String, byte[]> after = ClassifierRetrainerTest.arrays(r.checkpoint());
         for (String name : before.keySet()) {
@@ -60,18 +60,18 @@ class ClassifierRetrainerRecipeTest {
     void theCheckpointCountsTheScheduledSteps() {
         // official on tiny: 100 base steps x 4 images / 8 per step = 50, per-shard loss and inverse-count weights
         DetectorConfig config = DetectorConfig.preset("tiny").with("groupLossWeights", "inverse_count");
-        TrainingResult r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, TinyDetectorData.baseCheckpoint(),
+        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, TinyDetectorData.baseCheckpoint(),
                 TinyDetectorData.groups(), TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("official"), TrainingListener.NONE);
+                TinyDetectorData.newDir("official"), TrainingHooks.NONE);
         assertEquals(50, Checkpoint.readState(r.checkpoint()).iteration());
         assertEquals(0, r.skippedSteps());
         assertFalse(r.lossCurve().isEmpty());
     }
 
     private static Map<String, byte[]> retrained(DetectorConfig config, String dir) throws IOException {
-        TrainingResult r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, TinyDetectorData.baseCheckpoint(),
+        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, TinyDetectorData.baseCheckpoint(),
                 TinyDetectorData.groups(), TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir(dir), TrainingListener.NONE);
+                TinyDetectorData.newDir(dir), TrainingHooks.NONE);
         return ClassifierRetrainerTest.arrays(r.checkpoint());
     }
 

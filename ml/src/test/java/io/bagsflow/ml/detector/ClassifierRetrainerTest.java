@@ -25,9 +25,9 @@ class ClassifierRetrainerTest {
     @EnumSource(value = RetrainMethod.class, names = "TAU_NORM", mode = EnumSource.Mode.EXCLUDE) // no training
     void everyWeightButTheClassifierStaysBitIdentical(RetrainMethod method) throws IOException {
         Path base = TinyDetectorData.baseCheckpoint();
-        TrainingResult r = ClassifierRetrainer.retrain(method, DetectorConfig.preset("tiny"), base,
+        TrainingOutcome r = ClassifierRetrainer.retrain(method, DetectorConfig.preset("tiny"), base,
                 TinyDetectorData.groups(), TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir(method.name()), TrainingListener.NONE);
+                TinyDetectorData.newDir(method.name()), TrainingHooks.NONE);
         assertFrozenExceptClassifier(base, r.checkpoint());
         assertEquals(0, r.skippedSteps());
         assertEquals(10, r.lossCurve().size());
@@ -36,9 +36,9 @@ class ClassifierRetrainerTest {
     @Test
     void theBagsLossFallsFromItsInitialisation() {
         // the grouped classifier starts random (the official init), so its loss starts near log K per group
-        TrainingResult r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, DetectorConfig.preset("tiny"),
+        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, DetectorConfig.preset("tiny"),
                 TinyDetectorData.baseCheckpoint(), TinyDetectorData.groups(), TinyDetectorData.train(),
-                TinyDetectorData.images(), TinyDetectorData.newDir("bags-falls"), TrainingListener.NONE);
+                TinyDetectorData.images(), TinyDetectorData.newDir("bags-falls"), TrainingHooks.NONE);
         double first = r.lossCurve().get(0).total();
         double last = r.lossCurve().get(r.lossCurve().size() - 1).total();
         assertTrue(last < 0.7 * first, "BAGS loss " + first + " -> " + last);
@@ -49,20 +49,20 @@ class ClassifierRetrainerTest {
         Path base = TinyDetectorData.baseCheckpoint();
         DetectorConfig config = DetectorConfig.preset("tiny").with("retrainFromCache", false)
                 .with("schedule", "legacy").with("retrainIterations", 10);
-        TrainingResult r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, base, TinyDetectorData.groups(),
+        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, base, TinyDetectorData.groups(),
                 TinyDetectorData.train(), TinyDetectorData.images(), TinyDetectorData.newDir("full"),
-                TrainingListener.NONE);
+                TrainingHooks.NONE);
         assertFrozenExceptClassifier(base, r.checkpoint());
     }
 
     @Test
     void theBagsClassifierHasOneLogitPerClassGroupAndBackground() {
         BagsGroups groups = TinyDetectorData.groups();
-        TrainingResult r = ClassifierRetrainer.retrain(RetrainMethod.BAGS,
+        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS,
                 DetectorConfig.preset("tiny").with(Map.of("schedule", "legacy", "retrainIterations", 5)),
                 TinyDetectorData.baseCheckpoint(), groups,
                 TinyDetectorData.train(), TinyDetectorData.images(), TinyDetectorData.newDir("shape"),
-                TrainingListener.NONE);
+                TrainingHooks.NONE);
         Checkpoint.State state = Checkpoint.readState(r.checkpoint());
         assertEquals("retrain-bags", state.stage());
         assertTrue(state.classifier().grouped());
@@ -81,7 +81,7 @@ class ClassifierRetrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClassifierRetrainer.retrain(
                 RetrainMethod.BAGS, DetectorConfig.preset("tiny"), TinyDetectorData.baseCheckpoint(), null,
                 TinyDetectorData.train(), TinyDetectorData.images(), TinyDetectorData.newDir("nogroups"),
-                TrainingListener.NONE));
+                TrainingHooks.NONE));
         assertTrue(e.getMessage().contains("groups"), e.getMessage());
     }
 

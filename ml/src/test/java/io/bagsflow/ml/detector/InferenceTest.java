@@ -63,11 +63,11 @@ class InferenceTest {
 
     @Test
     void aRetrainedCheckpointIsReadWithoutKnowingItsMethod() {
-        TrainingResult bags = ClassifierRetrainer.retrain(RetrainMethod.BAGS,
+        TrainingOutcome bags = ClassifierRetrainer.retrain(RetrainMethod.BAGS,
                 DetectorConfig.preset("tiny").with("schedule", "legacy").with("retrainIterations", 10),
                 TinyDetectorData.baseCheckpoint(),
                 TinyDetectorData.groups(), TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("bags-infer"), TrainingListener.NONE);
+                TinyDetectorData.newDir("bags-infer"), TrainingHooks.NONE);
         LvisResults results = Inference.predict(bags.checkpoint(), TinyDetectorData.val(), TinyDetectorData.images(),
                 null);
         assertTrue(results.size() > 0);

@@ -47,12 +47,12 @@ class ReweightedClassifierTest {
     @Test
     void reweightClsTrainsOnlyTheClassifierAndDiffersFromTheControl() throws Exception {
         DetectorConfig config = DetectorConfig.preset("tiny").with("retrainIterations", 20);
-        TrainingResult reweighted = ClassifierRetrainer.retrain(RetrainMethod.REWEIGHT_CLS, config,
+        TrainingOutcome reweighted = ClassifierRetrainer.retrain(RetrainMethod.REWEIGHT_CLS, config,
                 TinyDetectorData.baseCheckpoint(), null, TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("rw"), TrainingListener.NONE);
-        TrainingResult control = ClassifierRetrainer.retrain(RetrainMethod.CONTROL, config,
+                TinyDetectorData.newDir("rw"), TrainingHooks.NONE);
+        TrainingOutcome control = ClassifierRetrainer.retrain(RetrainMethod.CONTROL, config,
                 TinyDetectorData.baseCheckpoint(), null, TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("rw-control"), TrainingListener.NONE);
+                TinyDetectorData.newDir("rw-control"), TrainingHooks.NONE);
         ClassifierRetrainerTest.assertFrozenExceptClassifier(TinyDetectorData.baseCheckpoint(),
                 reweighted.checkpoint());
         Checkpoint.State state = Checkpoint.readState(reweighted.checkpoint());

@@ -24,7 +24,7 @@ class TauNormSearchTest {
         Path base = TinyDetectorData.baseCheckpoint();
         DetectorConfig settings = DetectorConfig.preset("tiny");
         TauNormSearch.Result r = TauNormSearch.search(settings, base, TinyDetectorData.val(),
-                TinyDetectorData.images(), TinyDetectorData.newDir("tau"), TrainingListener.NONE);
+                TinyDetectorData.images(), TinyDetectorData.newDir("tau"), TrainingHooks.NONE);
 
         assertEquals(List.of(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), r.grid());
         assertEquals(11, r.valAp().size());
@@ -88,13 +88,13 @@ class TauNormSearchTest {
 
     @Test
     void onlyAPlainSoftmaxBaseCanBeNormalised() {
-        TrainingResult bags = ClassifierRetrainer.retrain(RetrainMethod.BAGS,
+        TrainingOutcome bags = ClassifierRetrainer.retrain(RetrainMethod.BAGS,
                 DetectorConfig.preset("tiny").with("retrainIterations", 5), TinyDetectorData.baseCheckpoint(),
                 TinyDetectorData.groups(), TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("tau-bags"), TrainingListener.NONE);
+                TinyDetectorData.newDir("tau-bags"), TrainingHooks.NONE);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TauNormSearch.search(
                 DetectorConfig.preset("tiny"), bags.checkpoint(), TinyDetectorData.val(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("tau-bad"), TrainingListener.NONE));
+                TinyDetectorData.newDir("tau-bad"), TrainingHooks.NONE));
         assertTrue(e.getMessage().contains("grouped"), e.getMessage());
         IllegalArgumentException notTau = assertThrows(IllegalArgumentException.class,
                 () -> TauNormSearch.chosenTau(bags.checkpoint()));

@@ -76,8 +76,8 @@ final class TinyDetectorData {
     /** The tiny preset's base model, trained once (40 iterations). */
     static synchronized Path baseCheckpoint() {
         if (baseCheckpoint == null) {
-            TrainingResult r = BaseTrainer.train(DetectorConfig.preset("tiny"), train(), images(), newDir("base"),
-                    null, TrainingListener.NONE);
+            TrainingOutcome r = BaseTrainer.train(DetectorConfig.preset("tiny"), train(), images(), newDir("base"),
+                    null, TrainingHooks.NONE);
             baseCheckpoint = r.checkpoint();
         }
         return baseCheckpoint;

@@ -3,6 +3,7 @@ package io.bagsflow.worker.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bagsflow.ml.io.JsonMappers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,7 @@ import java.util.HexFormat;
  */
 public record PostgresCredentials(String superuserPassword, String password, boolean created) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.strict();
 
     public static PostgresCredentials loadOrCreate(Path file) {
         try {

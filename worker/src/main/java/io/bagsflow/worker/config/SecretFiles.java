@@ -2,11 +2,11 @@ package io.bagsflow.worker.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.ml.io.AtomicFiles;
+import io.bagsflow.ml.io.JsonMappers;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -15,20 +15,14 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 public final class SecretFiles {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.strict();
 
     private SecretFiles() {
     }
 
     public static void writeJson(Path file, JsonNode content) throws IOException {
-        Path dir = PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + "-", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), content);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
+        AtomicFiles.write(file, out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, content),
+                PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
     }
 }

@@ -2,6 +2,7 @@ package io.bagsflow.worker.embedded;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.worker.config.PrivateFiles;
 import io.bagsflow.worker.config.S3Endpoint;
 import io.bagsflow.worker.config.SecretFiles;
@@ -27,7 +28,7 @@ import java.util.Properties;
  */
 public final class EmbeddedS3Server implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.strict();
 
     private final S3Proxy proxy;
     private final BlobStoreContext context;

@@ -1,13 +1,12 @@
 package io.bagsflow.worker.embedded;
 
+import io.bagsflow.ml.io.AtomicFiles;
 import io.bagsflow.worker.config.PrivateFiles;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
@@ -45,13 +44,7 @@ final class HostBasedAuthentication {
 
     /** Replaces the file (owner-only, atomically); the server reads it at start or on {@code pg_reload_conf()}. */
     static void write(Path dataDirectory) {
-        try {
-            Path tmp = Files.createTempFile(dataDirectory, ".pg_hba-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
-            Files.writeString(tmp, CONTENT, StandardCharsets.UTF_8);
-            Files.move(tmp, file(dataDirectory), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file(dataDirectory) + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file(dataDirectory), CONTENT.getBytes(StandardCharsets.UTF_8),
+                PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
     }
 }

@@ -3,6 +3,7 @@ package io.bagsflow.worker.embedded;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.worker.config.ConfigurationException;
 import io.bagsflow.worker.config.SecretFiles;
 import io.bagsflow.worker.config.TemporalEndpoint;
@@ -38,7 +39,7 @@ import java.util.concurrent.TimeUnit;
 public final class TemporalDevServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TemporalDevServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.strict();
     /** Start-up takes 2-5 s here; a slow disk or a first SQLite migration can take much longer. */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 

@@ -11,6 +11,7 @@ import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.ModelRecord;
 import io.bagsflow.ml.eval.LvisMetrics;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.report.ExperimentHtmlReport;
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.ml.stats.SampleStats;
@@ -35,7 +36,7 @@ import java.util.Optional;
  */
 public final class ExperimentHistory {
 
-    private static final ObjectMapper PLAIN = new ObjectMapper();
+    private static final ObjectMapper PLAIN = JsonMappers.strict();
     private static final TypeReference<LinkedHashMap<String, Object>> PARAMS = new TypeReference<>() {
     };
 

@@ -9,6 +9,7 @@ import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.ExperimentRecord;
 import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.db.ExperimentRepository.PlannedCell;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.experiment.ExperimentCell;
 import io.bagsflow.workflows.experiment.ExperimentPlan;
@@ -30,7 +31,7 @@ import java.util.List;
 public final class ExperimentLauncher {
 
     /** Plain Jackson: keeps the grid's key order in a cell's parameters. */
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.strict();
 
     private final WorkflowClient client;
     private final ExperimentRepository experiments;

@@ -16,6 +16,7 @@ import io.bagsflow.db.RunFilter;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.ml.eval.LvisMetrics;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.worker.history.RunViews.ArtifactView;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.EvaluationView;
@@ -41,11 +42,10 @@ import java.util.Optional;
 public final class RunHistory {
 
     /** snake_case keys, ISO-8601 times. */
-    public static final ObjectMapper JSON = new ObjectMapper()
+    public static final ObjectMapper JSON = JsonMappers.indenting(JsonMappers.strict())
             .registerModule(new JavaTimeModule())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final RunRepository runs;
     private final LineageRepository lineage;

@@ -3,6 +3,7 @@ package io.bagsflow.worker.pipeline;
 import io.bagsflow.activities.CodeVersion;
 import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.PipelineRun;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.RunStateRepository;
@@ -50,12 +51,14 @@ public final class PipelineLauncher {
 
     private final WorkflowClient client;
     private final RunRepository runs;
+    private final AttemptRepository attempts;
     private final RunStateRepository state;
 
     public PipelineLauncher(WorkflowClient client, RunRepository runs) {
         this.client = client;
         this.runs = runs;
         this.state = new RunStateRepository(runs.database());
+        this.attempts = new AttemptRepository(runs.database());
     }
 
     /** Starts a run and returns its id. With {@code resumeFromRun}, stages before {@code fromStage} come from it. */
@@ -70,7 +73,8 @@ public final class PipelineLauncher {
                 throw new InvalidInputException("unknown run " + resumeFromRun + " (see `bagsflow runs list`)");
             }
             for (Stage s : Stage.values()) {
-                if (s.ordinal() < fromStage.ordinal() && runs.findCompletedAttempts(resumeFromRun, s.name()).isEmpty()) {
+                if (s.ordinal() < fromStage.ordinal()
+                        && attempts.findCompletedAttempts(resumeFromRun, s.name()).isEmpty()) {
                     throw new InvalidInputException("run " + resumeFromRun + " has no completed " + s
                             + " stage, so it cannot be resumed from " + fromStage);
                 }

@@ -1,7 +1,8 @@
 package io.bagsflow.worker.pipeline;
 
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.RunStateRepository;
-import io.bagsflow.db.RunStateRepository.OpenAttempt;
+import io.bagsflow.db.StageAttempt;
 import io.bagsflow.worker.WorkerIdentity;
 import io.bagsflow.workflows.pipeline.FailureType;
 import io.bagsflow.workflows.pipeline.RunStatus;
@@ -55,12 +56,15 @@ public final class RunReconciler implements AutoCloseable {
     private final WorkflowClient client;
     private final PipelineLauncher launcher;
     private final RunStateRepository state;
+    private final AttemptRepository attempts;
     private ScheduledExecutorService timer;
 
-    public RunReconciler(WorkflowClient client, PipelineLauncher launcher, RunStateRepository state) {
+    public RunReconciler(WorkflowClient client, PipelineLauncher launcher, RunStateRepository state,
+                         AttemptRepository attempts) {
         this.client = client;
         this.launcher = launcher;
         this.state = state;
+        this.attempts = attempts;
     }
 
     /** Reconciles now and then every {@code periodSeconds} in the background, until closed. */
@@ -113,8 +117,8 @@ public final class RunReconciler implements AutoCloseable {
 
     private List<Outcome> restartLost(String runId) {
         List<Outcome> out = new ArrayList<>();
-        for (OpenAttempt a : state.runningAttempts(runId)) {
-            if (state.failIfRunning(a.id(), FailureType.WorkerLost.name(), "worker lost when up stopped: "
+        for (StageAttempt a : attempts.runningAttempts(runId)) {
+            if (attempts.failAttempt(a.id(), FailureType.WorkerLost.name(), "worker lost when up stopped: "
                     + a.worker() + " was running it and Temporal no longer knows the run")) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
             }
@@ -155,8 +159,8 @@ public final class RunReconciler implements AutoCloseable {
                 holders.add(worker);
             }
         }
-        for (OpenAttempt a : state.runningAttempts(runId)) {
-            if (!holders.contains(a.worker()) && state.failIfRunning(a.id(), FailureType.WorkerLost.name(),
+        for (StageAttempt a : attempts.runningAttempts(runId)) {
+            if (!holders.contains(a.worker()) && attempts.failAttempt(a.id(), FailureType.WorkerLost.name(),
                     "worker lost: " + a.worker() + (isDeadLocalProcess(a.worker()) ? " is no longer running"
                             : " stopped heartbeating"))) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
@@ -192,7 +196,7 @@ public final class RunReconciler implements AutoCloseable {
         return ProcessHandle.of(Long.parseLong(m.group(1))).map(h -> !h.isAlive()).orElse(true);
     }
 
-    private static String part(OpenAttempt a) {
+    private static String part(StageAttempt a) {
         return a.part().isEmpty() ? "" : "/" + a.part();
     }
 

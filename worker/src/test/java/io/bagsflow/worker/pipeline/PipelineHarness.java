@@ -1,6 +1,7 @@
 package io.bagsflow.worker.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.Database;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.RunRepository;
@@ -21,6 +22,7 @@ final class PipelineHarness implements AutoCloseable {
     final Database database = Database.open(endpoints.postgres().jdbcUrl(), endpoints.postgres().user(),
             endpoints.postgres().password());
     final RunRepository runs = new RunRepository(database);
+    final AttemptRepository attempts = new AttemptRepository(database);
     final RunHistory history = new RunHistory(runs, new LineageRepository(database));
     final TemporalConnection temporal = TemporalConnection.connect(endpoints.temporal(), "pipeline-test");
     final PipelineLauncher launcher = new PipelineLauncher(temporal.client(), runs);

@@ -35,7 +35,8 @@ class RunReconcilerTest {
 
     private final PipelineHarness harness = new PipelineHarness();
     private final RunStateRepository state = new RunStateRepository(harness.database);
-    private final RunReconciler reconciler = new RunReconciler(harness.temporal.client(), harness.launcher, state);
+    private final RunReconciler reconciler = new RunReconciler(harness.temporal.client(), harness.launcher, state,
+            harness.attempts);
     private final List<String> started = new ArrayList<>();
 
     @AfterEach
@@ -59,13 +60,13 @@ class RunReconcilerTest {
         harness.runs.createRun(runId, runId, PipelineSpecs.toJson(TINY.withDefaults()), CodeVersion.get(), "tiny",
                 null);
         started.add(runId);
-        StageAttempt lost = harness.runs.startAttempt(runId, "PREPARE", "", "key", "4242@gone-host");
+        StageAttempt lost = harness.attempts.startAttempt(runId, "PREPARE", "", "key", "4242@gone-host");
 
         List<Outcome> outcomes = reconciler.reconcile(List.of(runId));
 
         assertEquals(List.of(Action.ATTEMPT_CLOSED, Action.RESTARTED), outcomes.stream().map(Outcome::action).toList());
         assertTrue(harness.launcher.describe(runId).isPresent());
-        StageAttempt closed = harness.runs.findAttempt(lost.id()).orElseThrow();
+        StageAttempt closed = harness.attempts.findAttempt(lost.id()).orElseThrow();
         assertEquals("FAILED", closed.status().name());
         assertTrue(closed.errorMessage().startsWith("worker lost when up stopped"), closed.errorMessage());
         assertEquals("RUNNING", harness.runs.findRun(runId).orElseThrow().status().name());
@@ -92,12 +93,12 @@ class RunReconcilerTest {
         String runId = harness.launcher.start(TINY, null, null);
         started.add(runId);
         String host = WorkerIdentity.current().substring(WorkerIdentity.current().indexOf('@') + 1);
-        StageAttempt orphan = harness.runs.startAttempt(runId, "PREPARE", "", "key", deadPid() + "@" + host);
+        StageAttempt orphan = harness.attempts.startAttempt(runId, "PREPARE", "", "key", deadPid() + "@" + host);
 
         List<Outcome> outcomes = reconciler.reconcile(List.of(runId));
 
         assertEquals(List.of(Action.ATTEMPT_CLOSED), outcomes.stream().map(Outcome::action).toList());
-        StageAttempt closed = harness.runs.findAttempt(orphan.id()).orElseThrow();
+        StageAttempt closed = harness.attempts.findAttempt(orphan.id()).orElseThrow();
         assertEquals("FAILED", closed.status().name());
         assertTrue(closed.errorMessage().endsWith("is no longer running"), closed.errorMessage());
     }

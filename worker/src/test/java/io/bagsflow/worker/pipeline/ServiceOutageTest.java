@@ -2,6 +2,7 @@ package io.bagsflow.worker.pipeline;
 
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.StorageRepository;
+import io.bagsflow.db.StorageRepository.CheckpointRecord;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
@@ -70,7 +71,7 @@ class ServiceOutageTest {
                     long attemptId = harness.runs.runDetails(runId).orElseThrow().attempts().stream()
                             .filter(a -> a.stage().equals("TRAIN_BASE")).findFirst().orElseThrow().id();
                     assertEquals(List.of(1000, 800, 600, 400, 200), new StorageRepository(harness.database)
-                            .checkpointsOf(attemptId).stream().map(StorageRepository.Checkpoint::iteration).toList());
+                            .checkpointsOf(attemptId).stream().map(CheckpointRecord::iteration).toList());
                 } finally {
                     worker.close();
                 }
@@ -108,7 +109,7 @@ class ServiceOutageTest {
                             .filter(a -> a.stage().equals("TRAIN_BASE")).findFirst().orElseThrow().id();
                     // the checkpoints due during the outage waited for S3 (shorter than their 30 s) and are stored
                     assertEquals(List.of(1000, 800, 600, 400, 200), new StorageRepository(harness.database)
-                            .checkpointsOf(attemptId).stream().map(StorageRepository.Checkpoint::iteration).toList());
+                            .checkpointsOf(attemptId).stream().map(CheckpointRecord::iteration).toList());
                 } finally {
                     worker.close();
                 }

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.DetectorThreads;
 import io.bagsflow.ml.detector.boxes.ProposalGenerator;
-import io.bagsflow.ml.detector.data.Batch;
+import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.detector.model.RoiAlign;
@@ -61,12 +61,12 @@ public final class TwoStageForward {
     public record BaseLosses(NDArray total, Map<String, NDArray> parts) {
     }
 
-    public NDArray images(NDManager m, Batch batch) {
+    public NDArray images(NDManager m, ImageBatch batch) {
         return m.create(batch.pixels(), new Shape(batch.count(), 3, batch.size(), batch.size()));
     }
 
     /** Base training: every part of the network trains, BatchNorm in training mode. */
-    public BaseLosses baseLosses(NDManager m, Batch batch, Rng rng) {
+    public BaseLosses baseLosses(NDManager m, ImageBatch batch, Rng rng) {
         Parameters p = detector.params();
         int b = batch.count();
         int n = detector.anchorCount();
@@ -126,7 +126,7 @@ public final class TwoStageForward {
     }
 
     /** Proposals of every image from RPN outputs, then the sampled RoIs with the ground truth added. */
-    public Rois sampleRois(float[] objectness, float[] deltas, Batch batch, Rng rng) {
+    public Rois sampleRois(float[] objectness, float[] deltas, ImageBatch batch, Rng rng) {
         int b = batch.count();
         int r = sampler.perImage();
         float[] boxes = new float[b * r * 4];
@@ -145,7 +145,7 @@ public final class TwoStageForward {
      * spread over the cores: this Java work sits between native ops and would otherwise leave every core but
      * one idle. Same proposals in the same order either way.
      */
-    private float[][] proposals(float[] objectness, float[] deltas, Batch batch) {
+    private float[][] proposals(float[] objectness, float[] deltas, ImageBatch batch) {
         float s = batch.size();
         IntStream images = IntStream.range(0, batch.count());
         if (parallelJavaWork) {
@@ -163,7 +163,7 @@ public final class TwoStageForward {
     private record Frozen(NDArray features, float[] objectness, float[] deltas) {
     }
 
-    private Frozen frozen(NDManager m, Batch batch) {
+    private Frozen frozen(NDManager m, ImageBatch batch) {
         Parameters p = detector.params();
         NDArray features = detector.backbone().forward(p, images(m, batch), false);
         NDList rpnOut = detector.rpn().forward(p, features);
@@ -178,7 +178,7 @@ public final class TwoStageForward {
      * For classifier-only retraining: the frozen network (no gradients) up to the classifier's input, for RoIs
      * sampled as in base training.
      */
-    public Sampled frozenRoiFeatures(NDManager m, Batch batch, Rng rng) {
+    public Sampled frozenRoiFeatures(NDManager m, ImageBatch batch, Rng rng) {
         Frozen f = frozen(m, batch);
         Rois rois = sampleRois(f.objectness(), f.deltas(), batch, rng);
         return new Sampled(detector.roiFeatures(m, f.features(), matrices(rois, batch.count())), rois);
@@ -192,7 +192,7 @@ public final class TwoStageForward {
      * For retraining the box head with the classifier: the frozen backbone and RPN (no gradients), RoIs sampled
      * as in base training, pooled but not yet through the head's fc layers, which train.
      */
-    public Pooled frozenPooledRois(NDManager m, Batch batch, Rng rng) {
+    public Pooled frozenPooledRois(NDManager m, ImageBatch batch, Rng rng) {
         Frozen f = frozen(m, batch);
         Rois rois = sampleRois(f.objectness(), f.deltas(), batch, rng);
         return new Pooled(detector.roiAlign().apply(m, f.features(), matrices(rois, batch.count())), rois);
@@ -206,7 +206,7 @@ public final class TwoStageForward {
     public record Pool(NDArray features, int[] labels, int[] counts) {
     }
 
-    public Pool frozenCandidatePool(NDManager m, Batch batch, Rng rng, int maxNegatives) {
+    public Pool frozenCandidatePool(NDManager m, ImageBatch batch, Rng rng, int maxNegatives) {
         Frozen f = frozen(m, batch);
         int b = batch.count();
         float s = batch.size();

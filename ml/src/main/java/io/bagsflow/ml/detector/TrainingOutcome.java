@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The outcome of a training run.
+ * The outcome of a training run (named apart from DJL's {@code ai.djl.training.TrainingResult}, which our trainers
+ * do not produce).
  *
  * @param checkpoint      the final model: one file that inference and fine-tuning read
  * @param lossCurve       loss means per progress interval, over the whole run (resumed runs included)
@@ -14,10 +15,10 @@ import java.util.List;
  *                        warm-up steps, 10 % of the run and at most 20)
  * @param seconds         wall time of this call, set-up included
  */
-public record TrainingResult(Path checkpoint, List<LossPoint> lossCurve, int skippedSteps, double imagesPerSecond,
+public record TrainingOutcome(Path checkpoint, List<LossPoint> lossCurve, int skippedSteps, double imagesPerSecond,
                              double seconds) {
 
-    public TrainingResult {
+    public TrainingOutcome {
         lossCurve = List.copyOf(lossCurve);
     }
 }

@@ -2,11 +2,12 @@ package io.bagsflow.ml.detector.data;
 
 /**
  * Images of one step: CHW float pixels of all images back to back, and each image's ground truth at the
- * input size (mirrored with the image when flipped).
+ * input size (mirrored with the image when flipped). Not DJL's {@code ai.djl.training.dataset.Batch}: pixels stay
+ * in a Java array until the step makes its NDArrays.
  */
-public record Batch(int[] indices, boolean[] flips, float[] pixels, float[][] boxes, int[][] labels, int size) {
+public record ImageBatch(int[] indices, boolean[] flips, float[] pixels, float[][] boxes, int[][] labels, int size) {
 
-    public static Batch of(ImageStore images, int[] indices, boolean[] flips) {
+    public static ImageBatch of(ImageStore images, int[] indices, boolean[] flips) {
         int s = images.size();
         int n = indices.length;
         float[] pixels = new float[n * 3 * s * s];
@@ -17,7 +18,7 @@ public record Batch(int[] indices, boolean[] flips, float[] pixels, float[][] bo
             boxes[k] = images.boxes(indices[k], flips[k]);
             labels[k] = images.labels(indices[k]);
         }
-        return new Batch(indices, flips, pixels, boxes, labels, s);
+        return new ImageBatch(indices, flips, pixels, boxes, labels, s);
     }
 
     public int count() {

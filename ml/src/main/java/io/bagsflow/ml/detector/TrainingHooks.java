@@ -4,11 +4,12 @@ import java.nio.file.Path;
 
 /**
  * Hooks into a training run. Both methods run on the training thread; an exception thrown from either stops
- * training and propagates to the caller (how an orchestrator cancels a run).
+ * training and propagates to the caller (how an orchestrator cancels a run). Not DJL's
+ * {@code ai.djl.training.listener.TrainingListener}: our trainers run their own loop and call only these two.
  */
-public interface TrainingListener {
+public interface TrainingHooks {
 
-    TrainingListener NONE = new TrainingListener() {
+    TrainingHooks NONE = new TrainingHooks() {
     };
 
     /** Every {@code progressInterval} iterations, and once at the end. */
