@@ -1,6 +1,7 @@
 package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.activities.ArtifactStore;
+import io.bagsflow.activities.FileTrees;
 import io.bagsflow.activities.Sha256;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 import org.slf4j.Logger;
@@ -12,11 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -128,15 +127,6 @@ public final class DatasetCache {
     }
 
     static void delete(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + p + ": " + e.getMessage(), e);
-        }
+        FileTrees.delete(p);
     }
 }

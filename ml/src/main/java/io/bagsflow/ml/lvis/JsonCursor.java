@@ -5,7 +5,12 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +20,24 @@ import java.util.List;
  * names the file, the JSON path, the record id when known, and the line and column.
  */
 final class JsonCursor {
+
+    /** Reads a stream whose errors name it. */
+    @FunctionalInterface
+    interface StreamReader<T> {
+        T read(InputStream in, String name) throws IOException;
+    }
+
+    /** Reads a file through {@code reader}; a missing or unreadable file is an error naming the file. */
+    static <T> T readFile(Path file, StreamReader<T> reader) {
+        String name = file.toString();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return reader.read(in, name);
+        } catch (NoSuchFileException e) {
+            throw new LvisFormatException(name, "", "file not found");
+        } catch (IOException e) {
+            throw new LvisFormatException(name, "", "cannot read: " + e.getMessage(), e);
+        }
+    }
 
     private final JsonParser parser;
     private final String file;
@@ -35,6 +58,13 @@ final class JsonCursor {
     void record(String record) {
         this.record = record;
         this.element = -1;
+    }
+
+    /** Reads the current value as a record's integer id, from then on naming the record by it in errors. */
+    int recordId(String key, String path) {
+        int id = intValue(key);
+        record(path + " (id " + id + ")");
+        return id;
     }
 
     /**

@@ -6,11 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +37,7 @@ public final class LvisDatasetReader {
     }
 
     public static LvisDataset read(Path file) {
-        String name = file.toString();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return read(in, name);
-        } catch (NoSuchFileException e) {
-            throw new LvisFormatException(name, "", "file not found");
-        } catch (IOException e) {
-            throw new LvisFormatException(name, "", "cannot read: " + e.getMessage(), e);
-        }
+        return JsonCursor.readFile(file, LvisDatasetReader::read);
     }
 
     public static LvisDataset read(InputStream in, String name) throws IOException {
@@ -126,10 +116,7 @@ public final class LvisDatasetReader {
             c.next();
             seen.add(key);
             switch (key) {
-                case "id" -> {
-                    id = c.intValue(key);
-                    c.record(path + " (id " + id + ")");
-                }
+                case "id" -> id = c.recordId(key, path);
                 case "width" -> width = c.intValue(key);
                 case "height" -> height = c.intValue(key);
                 case "file_name" -> fileName = c.stringValue(key);
@@ -210,10 +197,7 @@ public final class LvisDatasetReader {
             c.next();
             seen.add(key);
             switch (key) {
-                case "id" -> {
-                    id = c.intValue(key);
-                    c.record(path + " (id " + id + ")");
-                }
+                case "id" -> id = c.recordId(key, path);
                 case "name" -> name = c.stringValue(key);
                 case "synonyms" -> synonyms = c.stringList(key);
                 case "def" -> def = c.stringValue(key);

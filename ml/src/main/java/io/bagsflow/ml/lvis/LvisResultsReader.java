@@ -3,11 +3,8 @@ package io.bagsflow.ml.lvis;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -22,14 +19,7 @@ public final class LvisResultsReader {
     }
 
     public static LvisResults read(Path file) {
-        String name = file.toString();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return read(in, name);
-        } catch (NoSuchFileException e) {
-            throw new LvisFormatException(name, "", "file not found");
-        } catch (IOException e) {
-            throw new LvisFormatException(name, "", "cannot read: " + e.getMessage(), e);
-        }
+        return JsonCursor.readFile(file, LvisResultsReader::read);
     }
 
     public static LvisResults read(InputStream in, String name) throws IOException {

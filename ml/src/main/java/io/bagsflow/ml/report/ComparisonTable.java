@@ -23,42 +23,12 @@ public final class ComparisonTable {
     }
 
     public static String markdown(List<ReportModel> models) {
-        List<String[]> rows = cells(models);
-        StringBuilder sb = new StringBuilder();
-        for (int r = 0; r < rows.size(); r++) {
-            sb.append("| ").append(String.join(" | ", rows.get(r))).append(" |\n");
-            if (r == 0) {
-                sb.append("|").append(" --- |".repeat(rows.get(0).length)).append('\n');
-            }
-        }
-        return sb.toString();
+        return TextTables.markdown(cells(models));
     }
 
+    /** Metric names left, numbers right. */
     public static String text(List<ReportModel> models) {
-        List<String[]> rows = cells(models);
-        int[] width = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                width[i] = Math.max(width[i], row[i].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int r = 0; r < rows.size(); r++) {
-            String[] row = rows.get(r);
-            for (int i = 0; i < row.length; i++) {
-                String pad = " ".repeat(width[i] - row[i].length());
-                sb.append(i == 0 ? row[i] + pad : pad + row[i]);
-                sb.append(i == row.length - 1 ? "" : "  ");
-            }
-            sb.append('\n');
-            if (r == 0) {
-                for (int i = 0; i < width.length; i++) {
-                    sb.append("-".repeat(width[i])).append(i == width.length - 1 ? "" : "  ");
-                }
-                sb.append('\n');
-            }
-        }
-        return sb.toString();
+        return TextTables.text(cells(models), (row, column) -> column == 0);
     }
 
     private static List<String[]> cells(List<ReportModel> models) {

@@ -22,43 +22,15 @@ public final class ExperimentTable {
     private ExperimentTable() {
     }
 
+    /** The header and the parameter and kind columns left, numbers right. */
     public static String text(List<ExperimentSummary.Row> rows) {
         List<String[]> cells = cells(rows);
-        int[] width = new int[cells.get(0).length];
-        for (String[] row : cells) {
-            for (int i = 0; i < row.length; i++) {
-                width[i] = Math.max(width[i], row[i].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int r = 0; r < cells.size(); r++) {
-            String[] row = cells.get(r);
-            for (int i = 0; i < row.length; i++) {
-                String pad = " ".repeat(width[i] - row[i].length());
-                sb.append(r == 0 || i < firstNumber(cells) ? row[i] + pad : pad + row[i]);
-                sb.append(i == row.length - 1 ? "" : "  ");
-            }
-            sb.append('\n');
-            if (r == 0) {
-                for (int i = 0; i < width.length; i++) {
-                    sb.append("-".repeat(width[i])).append(i == width.length - 1 ? "" : "  ");
-                }
-                sb.append('\n');
-            }
-        }
-        return sb.toString().replaceAll(" +\n", "\n");
+        int firstNumber = firstNumber(cells);
+        return TextTables.text(cells, (row, column) -> row == 0 || column < firstNumber);
     }
 
     public static String markdown(List<ExperimentSummary.Row> rows) {
-        List<String[]> cells = cells(rows);
-        StringBuilder sb = new StringBuilder();
-        for (int r = 0; r < cells.size(); r++) {
-            sb.append("| ").append(String.join(" | ", cells.get(r))).append(" |\n");
-            if (r == 0) {
-                sb.append("|").append(" --- |".repeat(cells.get(0).length)).append('\n');
-            }
-        }
-        return sb.toString();
+        return TextTables.markdown(cells(rows));
     }
 
     /** Header and rows: the grid keys, kind, n, the metrics, ΔAP vs base. */

@@ -1,13 +1,12 @@
 package io.bagsflow.workflows.experiment;
 
+import io.bagsflow.workflows.BookkeepingOptions;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.pipeline.PipelineRequest;
 import io.bagsflow.workflows.pipeline.PipelineResult;
 import io.bagsflow.workflows.pipeline.PipelineWorkflow;
 import io.bagsflow.workflows.spec.PipelineSpec;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -16,7 +15,6 @@ import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import org.slf4j.Logger;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,16 +32,7 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
     private static final Logger log = Workflow.getLogger(ExperimentWorkflowImpl.class);
 
     private final ExperimentActivities activities = Workflow.newActivityStub(ExperimentActivities.class,
-            ActivityOptions.newBuilder()
-                    .setTaskQueue(TaskQueues.CPU)
-                    // a few database writes; retried patiently because losing them would lose the history
-                    .setStartToCloseTimeout(Duration.ofSeconds(30))
-                    .setRetryOptions(RetryOptions.newBuilder()
-                            .setInitialInterval(Duration.ofSeconds(1))
-                            .setMaximumInterval(Duration.ofSeconds(30))
-                            .setMaximumAttempts(20)
-                            .build())
-                    .build());
+            BookkeepingOptions.get());
 
     private String experimentId;
     private ExperimentStatus status = ExperimentStatus.RUNNING;

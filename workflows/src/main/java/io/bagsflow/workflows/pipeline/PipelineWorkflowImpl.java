@@ -1,5 +1,6 @@
 package io.bagsflow.workflows.pipeline;
 
+import io.bagsflow.workflows.BookkeepingOptions;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecOverrides;
@@ -432,15 +433,6 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     }
 
     private static ActivityOptions bookkeepingOptions() {
-        return ActivityOptions.newBuilder()
-                .setTaskQueue(TaskQueues.CPU)
-                // a few database writes; retried patiently because losing them would lose run history
-                .setStartToCloseTimeout(Duration.ofSeconds(30))
-                .setRetryOptions(RetryOptions.newBuilder()
-                        .setInitialInterval(Duration.ofSeconds(1))
-                        .setMaximumInterval(Duration.ofSeconds(30))
-                        .setMaximumAttempts(20)
-                        .build())
-                .build();
+        return BookkeepingOptions.get();
     }
 }
