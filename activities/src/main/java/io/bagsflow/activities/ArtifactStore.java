@@ -9,20 +9,17 @@ import io.minio.CopySource;
 import io.minio.Directive;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
-import io.minio.MinioAsyncClient;
-import io.minio.Result;
 import io.minio.MakeBucketArgs;
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import io.minio.messages.Upload;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
@@ -33,14 +30,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Content-addressed artifact storage on any S3 server, through the MinIO client. An artifact's key is derived
@@ -73,22 +70,18 @@ public final class ArtifactStore {
 
         Damage NONE = new Damage() {
             @Override
-            public void corrupt(String key, String expectedSha256, String actualSha256, String detectedBy) {
-            }
+            public void corrupt(String key, String expectedSha256, String actualSha256, String detectedBy) {}
 
             @Override
-            public void stored(String sha256) {
-            }
+            public void stored(String sha256) {}
         };
     }
 
     /** An object in the bucket, for listings (gc, verify). */
-    public record Listed(String key, long size, Instant lastModified) {
-    }
+    public record Listed(String key, long size, Instant lastModified) {}
 
     /** A multipart upload that never completed: its parts take space until it is aborted. */
-    public record IncompleteUpload(String key, String uploadId, Instant initiated) {
-    }
+    public record IncompleteUpload(String key, String uploadId, Instant initiated) {}
 
     private final MinioClient client;
     private final String bucket;
@@ -188,8 +181,8 @@ public final class ArtifactStore {
         retried("uploading " + file + " to " + key, () -> {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
                 // S3 makes an object visible only once its upload completes, so a crash here leaves nothing behind.
-                client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                        .stream(in, size, size > PART_SIZE ? PART_SIZE : -1)
+                client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                                in, size, size > PART_SIZE ? PART_SIZE : -1)
                         .contentType(mediaType)
                         .userMetadata(Map.of("sha256", sha256))
                         .build());
@@ -217,8 +210,7 @@ public final class ArtifactStore {
         CountingInputStream counted = new CountingInputStream(digest);
         try {
             try {
-                client.putObject(PutObjectArgs.builder().bucket(bucket).object(tmpKey)
-                        .stream(counted, -1, PART_SIZE)
+                client.putObject(PutObjectArgs.builder().bucket(bucket).object(tmpKey).stream(counted, -1, PART_SIZE)
                         .contentType(mediaType)
                         .build());
             } catch (Exception e) {
@@ -249,8 +241,8 @@ public final class ArtifactStore {
         String key = keyOf(sha256);
         retried("uploading to " + key, () -> {
             try {
-                client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                        .stream(new ByteArrayInputStream(bytes), bytes.length, -1)
+                client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                                new ByteArrayInputStream(bytes), bytes.length, -1)
                         .contentType(mediaType)
                         .userMetadata(Map.of("sha256", sha256))
                         .build());
@@ -270,7 +262,8 @@ public final class ArtifactStore {
 
     private Optional<StoredArtifact> statOnce(String sha256, String key) {
         try {
-            StatObjectResponse st = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            StatObjectResponse st = client.statObject(
+                    StatObjectArgs.builder().bucket(bucket).object(key).build());
             return Optional.of(new StoredArtifact(sha256, st.size(), st.contentType(), key));
         } catch (ErrorResponseException e) {
             String code = e.errorResponse().code();
@@ -292,7 +285,8 @@ public final class ArtifactStore {
         String key = keyOf(checkHash(sha256));
         return outages.call(Outages.Dependency.S3, "downloading " + key, () -> {
             try {
-                return client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build());
+                return client.getObject(
+                        GetObjectArgs.builder().bucket(bucket).object(key).build());
             } catch (Exception e) {
                 throw failure("cannot download " + key, e);
             }
@@ -322,8 +316,8 @@ public final class ArtifactStore {
      * place, so {@code file} never holds partial or wrong bytes.
      */
     public Path get(String sha256, Path file) {
-        return outages.call(Outages.Dependency.S3, "downloading " + keyOf(sha256) + " to " + file,
-                () -> getOnce(sha256, file));
+        return outages.call(
+                Outages.Dependency.S3, "downloading " + keyOf(sha256) + " to " + file, () -> getOnce(sha256, file));
     }
 
     private Path getOnce(String sha256, Path file) {
@@ -334,15 +328,22 @@ public final class ArtifactStore {
     private void copy(String from, String to, long size, String mediaType, String sha256) {
         try {
             if (size <= MAX_SINGLE_COPY) {
-                client.copyObject(CopyObjectArgs.builder().bucket(bucket).object(to)
+                client.copyObject(CopyObjectArgs.builder()
+                        .bucket(bucket)
+                        .object(to)
                         .source(CopySource.builder().bucket(bucket).object(from).build())
                         .headers(Map.of("Content-Type", mediaType))
                         .userMetadata(Map.of("sha256", sha256))
                         .metadataDirective(Directive.REPLACE)
                         .build());
             } else {
-                client.composeObject(ComposeObjectArgs.builder().bucket(bucket).object(to)
-                        .sources(List.of(ComposeSource.builder().bucket(bucket).object(from).build()))
+                client.composeObject(ComposeObjectArgs.builder()
+                        .bucket(bucket)
+                        .object(to)
+                        .sources(List.of(ComposeSource.builder()
+                                .bucket(bucket)
+                                .object(from)
+                                .build()))
                         .headers(Map.of("Content-Type", mediaType))
                         .userMetadata(Map.of("sha256", sha256))
                         .build());
@@ -354,7 +355,8 @@ public final class ArtifactStore {
 
     private void remove(String key) {
         try {
-            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            client.removeObject(
+                    RemoveObjectArgs.builder().bucket(bucket).object(key).build());
         } catch (Exception ignored) {
             // a leftover tmp/ object wastes space but is never referenced; `bagsflow gc` removes it
         }
@@ -364,7 +366,8 @@ public final class ArtifactStore {
     public void removeKey(String key) {
         retried("removing " + key, () -> {
             try {
-                client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+                client.removeObject(
+                        RemoveObjectArgs.builder().bucket(bucket).object(key).build());
             } catch (Exception e) {
                 throw failure("cannot remove " + key, e);
             }
@@ -376,12 +379,19 @@ public final class ArtifactStore {
         return outages.call(Outages.Dependency.S3, "listing " + bucket + "/" + prefix, () -> {
             List<Listed> out = new ArrayList<>();
             try {
-                for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix)
-                        .recursive(true).build())) {
+                for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                        .bucket(bucket)
+                        .prefix(prefix)
+                        .recursive(true)
+                        .build())) {
                     Item item = r.get();
                     if (!item.isDir()) {
-                        out.add(new Listed(item.objectName(), item.size(),
-                                item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant()));
+                        out.add(new Listed(
+                                item.objectName(),
+                                item.size(),
+                                item.lastModified() == null
+                                        ? Instant.EPOCH
+                                        : item.lastModified().toInstant()));
                     }
                 }
             } catch (Exception e) {
@@ -399,7 +409,8 @@ public final class ArtifactStore {
     public Optional<String> damage(String sha256) {
         String key = keyOf(checkHash(sha256));
         String actual = outages.call(Outages.Dependency.S3, "reading " + key, () -> {
-            try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            try (InputStream in = client.getObject(
+                    GetObjectArgs.builder().bucket(bucket).object(key).build())) {
                 DigestInputStream digest = new DigestInputStream(in, Sha256.digest());
                 digest.transferTo(OutputStream.nullOutputStream());
                 return Sha256.hex(digest.getMessageDigest());
@@ -471,9 +482,12 @@ public final class ArtifactStore {
         List<IncompleteUpload> out = new ArrayList<>();
         try {
             var result = async.listMultipartUploadsAsync(bucket, null, null, null, null, 1000, null, null, null, null)
-                    .get().result();
+                    .get()
+                    .result();
             for (Upload u : result.uploads()) {
-                out.add(new IncompleteUpload(u.objectName(), u.uploadId(),
+                out.add(new IncompleteUpload(
+                        u.objectName(),
+                        u.uploadId(),
                         u.initiated() == null ? Instant.EPOCH : u.initiated().toInstant()));
             }
         } catch (Exception e) {
@@ -485,7 +499,8 @@ public final class ArtifactStore {
     /** Aborts an incomplete multipart upload, freeing its parts. */
     public void abortUpload(MinioAsyncClient async, IncompleteUpload upload) {
         try {
-            async.abortMultipartUploadAsync(bucket, null, upload.key(), upload.uploadId(), null, null).get();
+            async.abortMultipartUploadAsync(bucket, null, upload.key(), upload.uploadId(), null, null)
+                    .get();
         } catch (Exception e) {
             throw failure("cannot abort the multipart upload " + upload.uploadId() + " of " + upload.key(), e);
         }
@@ -499,8 +514,9 @@ public final class ArtifactStore {
     }
 
     private ArtifactStoreException failure(String what, Exception e) {
-        String detail = e instanceof ErrorResponseException ere ? ere.errorResponse().code() + ": "
-                + ere.errorResponse().message() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        String detail = e instanceof ErrorResponseException ere
+                ? ere.errorResponse().code() + ": " + ere.errorResponse().message()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
         return new ArtifactStoreException(what + " in bucket " + bucket + " (" + detail + ")", e);
     }
 

@@ -2,7 +2,6 @@ package io.bagsflow.activities;
 
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.ServerException;
-
 import java.io.IOException;
 import java.util.Set;
 
@@ -11,8 +10,13 @@ public class ArtifactStoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** S3 error codes that say "try again later" rather than "this request is wrong". */
-    private static final Set<String> TRANSIENT_CODES = Set.of("InternalError", "ServiceUnavailable", "SlowDown",
-            "RequestTimeout", "RequestTimeTooSkewed", "OperationAborted");
+    private static final Set<String> TRANSIENT_CODES = Set.of(
+            "InternalError",
+            "ServiceUnavailable",
+            "SlowDown",
+            "RequestTimeout",
+            "RequestTimeTooSkewed",
+            "OperationAborted");
 
     public ArtifactStoreException(String message) {
         super(message);

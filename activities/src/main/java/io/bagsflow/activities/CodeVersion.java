@@ -1,10 +1,10 @@
 package io.bagsflow.activities;
 
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,8 +25,7 @@ public final class CodeVersion {
 
     private static final String VERSION = compute();
 
-    private CodeVersion() {
-    }
+    private CodeVersion() {}
 
     public static String get() {
         return VERSION;
@@ -37,7 +36,12 @@ public final class CodeVersion {
         try {
             // a class from each module whose code decides what stages produce
             for (Class<?> anchor : List.of(io.bagsflow.ml.lvis.LvisDataset.class, CodeVersion.class)) {
-                hashCodeSource(Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI()), digest);
+                hashCodeSource(
+                        Path.of(anchor.getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI()),
+                        digest);
             }
         } catch (IOException | URISyntaxException | RuntimeException e) {
             // without a readable code source (an unusual class loader) the version alone has to do
@@ -50,7 +54,9 @@ public final class CodeVersion {
         if (Files.isDirectory(location)) {
             List<Path> classes;
             try (Stream<Path> walk = Files.walk(location)) {
-                classes = walk.filter(p -> p.toString().endsWith(".class")).sorted().toList();
+                classes = walk.filter(p -> p.toString().endsWith(".class"))
+                        .sorted()
+                        .toList();
             }
             for (Path c : classes) {
                 digest.update(location.relativize(c).toString().getBytes(StandardCharsets.UTF_8));

@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 /** Local folders that workers remove: cached datasets, work directories. */
 public final class FileTrees {
 
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     /** Deletes a file or a folder with everything in it, deepest first; nothing to do when it is gone. */
     public static void delete(Path p) {

@@ -9,8 +9,10 @@ public final class OutageException extends RuntimeException {
     private final Outages.Dependency dependency;
 
     public OutageException(Outages.Dependency dependency, Duration window, String what, Throwable cause) {
-        super(dependency.description() + " was unreachable for " + window.toSeconds() + " s (" + Outages.WINDOW_ENV
-                + ") while " + what + ": " + cause.getMessage(), cause);
+        super(
+                dependency.description() + " was unreachable for " + window.toSeconds() + " s (" + Outages.WINDOW_ENV
+                        + ") while " + what + ": " + cause.getMessage(),
+                cause);
         this.dependency = dependency;
     }
 

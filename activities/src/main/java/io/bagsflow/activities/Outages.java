@@ -1,11 +1,10 @@
 package io.bagsflow.activities;
 
 import io.bagsflow.db.DatabaseException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How long a worker waits out an outage of the database or the S3 server before a write that must land fails the
@@ -17,6 +16,7 @@ public final class Outages {
 
     /** The environment variable that sets the retry window, in seconds. */
     public static final String WINDOW_ENV = "BAGSFLOW_OUTAGE_WAIT_SECONDS";
+
     public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
 
     private static final Logger log = LoggerFactory.getLogger(Outages.class);
@@ -104,8 +104,13 @@ public final class Outages {
                     throw new OutageException(dependency, window, what, e);
                 }
                 if (tries == 0) {
-                    log.warn("{} is unreachable while {}; retrying for up to {} s ({}): {}", dependency.description(),
-                            what, window.toSeconds(), WINDOW_ENV, e.getMessage());
+                    log.warn(
+                            "{} is unreachable while {}; retrying for up to {} s ({}): {}",
+                            dependency.description(),
+                            what,
+                            window.toSeconds(),
+                            WINDOW_ENV,
+                            e.getMessage());
                 }
                 tries++;
                 sleep(pause);

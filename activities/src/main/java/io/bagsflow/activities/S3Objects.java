@@ -7,7 +7,6 @@ import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +22,7 @@ import java.util.Optional;
 public final class S3Objects {
 
     /** An object's key and size (and ETag, which changes when its bytes do). */
-    public record S3Object(String key, long size, String etag) {
-    }
+    public record S3Object(String key, long size, String etag) {}
 
     /** A parsed {@code s3://bucket/key-or-prefix}. */
     public record S3Uri(String bucket, String key) {
@@ -58,23 +56,28 @@ public final class S3Objects {
 
     /** Every object under a prefix, sorted by key. */
     public List<S3Object> list(S3Uri folder) {
-        return outages.call(Outages.Dependency.S3, "listing s3://" + folder.bucket() + "/" + folder.prefix(),
+        return outages.call(
+                Outages.Dependency.S3,
+                "listing s3://" + folder.bucket() + "/" + folder.prefix(),
                 () -> listOnce(folder));
     }
 
     private List<S3Object> listOnce(S3Uri folder) {
         List<S3Object> out = new ArrayList<>();
         try {
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(folder.bucket())
-                    .prefix(folder.prefix()).recursive(true).build())) {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(folder.bucket())
+                    .prefix(folder.prefix())
+                    .recursive(true)
+                    .build())) {
                 Item item = r.get();
                 if (!item.isDir()) {
                     out.add(new S3Object(item.objectName(), item.size(), item.etag()));
                 }
             }
         } catch (Exception e) {
-            throw new ArtifactStoreException("cannot list s3://" + folder.bucket() + "/" + folder.prefix() + ": "
-                    + e.getMessage(), e);
+            throw new ArtifactStoreException(
+                    "cannot list s3://" + folder.bucket() + "/" + folder.prefix() + ": " + e.getMessage(), e);
         }
         out.sort((a, b) -> a.key().compareTo(b.key()));
         return out;
@@ -82,13 +85,14 @@ public final class S3Objects {
 
     /** One object's size and ETag, if it exists. */
     public Optional<S3Object> stat(String bucket, String key) {
-        return outages.call(Outages.Dependency.S3, "looking up s3://" + bucket + "/" + key,
-                () -> statOnce(bucket, key));
+        return outages.call(
+                Outages.Dependency.S3, "looking up s3://" + bucket + "/" + key, () -> statOnce(bucket, key));
     }
 
     private Optional<S3Object> statOnce(String bucket, String key) {
         try {
-            var st = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            var st = client.statObject(
+                    StatObjectArgs.builder().bucket(bucket).object(key).build());
             return Optional.of(new S3Object(key, st.size(), st.etag()));
         } catch (ErrorResponseException e) {
             if (ArtifactStoreException.isOutage(e)) {
@@ -102,16 +106,19 @@ public final class S3Objects {
 
     /** Downloads one object to a file (its folder is created). */
     public Path download(String bucket, String key, Path file) {
-        return outages.call(Outages.Dependency.S3, "downloading s3://" + bucket + "/" + key,
-                () -> downloadOnce(bucket, key, file));
+        return outages.call(
+                Outages.Dependency.S3, "downloading s3://" + bucket + "/" + key, () -> downloadOnce(bucket, key, file));
     }
 
     private Path downloadOnce(String bucket, String key, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.deleteIfExists(file);
-            client.downloadObject(DownloadObjectArgs.builder().bucket(bucket).object(key)
-                    .filename(file.toString()).build());
+            client.downloadObject(DownloadObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .filename(file.toString())
+                    .build());
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

@@ -15,8 +15,7 @@ import java.util.HexFormat;
 /** SHA-256 as lower-case hex: the content identity of artifacts, inputs and stage keys. */
 public final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static MessageDigest digest() {
         try {

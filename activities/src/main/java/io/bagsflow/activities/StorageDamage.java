@@ -1,11 +1,10 @@
 package io.bagsflow.activities;
 
 import io.bagsflow.db.StorageRepository;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records in PostgreSQL what the artifact store finds damaged, and closes the record when the bytes are stored

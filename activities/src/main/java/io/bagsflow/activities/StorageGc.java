@@ -1,10 +1,9 @@
 package io.bagsflow.activities;
 
-import io.bagsflow.db.StorageRepository.CheckpointRecord;
 import io.bagsflow.db.StorageRepository;
+import io.bagsflow.db.StorageRepository.CheckpointRecord;
 import io.bagsflow.ml.io.AtomicFiles;
 import io.minio.MinioAsyncClient;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,8 +53,7 @@ public final class StorageGc {
     }
 
     /** One thing deleted (or that would be, in a dry run). */
-    public record Freed(Kind kind, String name, long bytes) {
-    }
+    public record Freed(Kind kind, String name, long bytes) {}
 
     /** The outcome of a gc: what was freed, and what could not be looked at (a server without multipart listing). */
     public record Report(List<Freed> freed, List<String> notes) {
@@ -138,7 +136,9 @@ public final class StorageGc {
         referenced.removeAll(goneHashes);
         for (ArtifactStore.Listed o : store.list("sha256/")) {
             String sha = o.key().substring(o.key().lastIndexOf('/') + 1);
-            if (!referenced.contains(sha) && sizes.containsKey(o.key()) && o.lastModified().isBefore(objectCutoff)) {
+            if (!referenced.contains(sha)
+                    && sizes.containsKey(o.key())
+                    && o.lastModified().isBefore(objectCutoff)) {
                 freed.add(new Freed(Kind.UNREFERENCED, o.key(), o.size()));
                 if (!options.dryRun()) {
                     store.removeKey(o.key());
@@ -165,9 +165,12 @@ public final class StorageGc {
                 }
             } catch (ArtifactStoreException e) {
                 String m = String.valueOf(e.getMessage());
-                notes.add(m.contains("Response code: 501") ? "incomplete multipart uploads not checked: this S3 "
-                        + "server does not implement listing them (HTTP 501); on MinIO or AWS a bucket lifecycle rule "
-                        + "(AbortIncompleteMultipartUpload) removes them" : "incomplete multipart uploads not checked: " + m);
+                notes.add(
+                        m.contains("Response code: 501")
+                                ? "incomplete multipart uploads not checked: this S3 "
+                                        + "server does not implement listing them (HTTP 501); on MinIO or AWS a bucket lifecycle rule "
+                                        + "(AbortIncompleteMultipartUpload) removes them"
+                                : "incomplete multipart uploads not checked: " + m);
             }
         }
         localFiles(options, cutoff, now, freed);
@@ -188,7 +191,8 @@ public final class StorageGc {
         for (Path p : children(cache.resolve("files"))) {
             String name = p.getFileName().toString();
             // .download-*: left by versions before downloads went through AtomicFiles
-            if ((name.startsWith(".download-") || AtomicFiles.isTemporary(name)) && modified(p).isBefore(cutoff)) {
+            if ((name.startsWith(".download-") || AtomicFiles.isTemporary(name))
+                    && modified(p).isBefore(cutoff)) {
                 delete(Kind.EXTRACTION, p, options, freed);
             } else if (!name.startsWith(".") && modified(p).isBefore(unusedBefore)) {
                 delete(Kind.CACHE, p, options, freed);
@@ -247,7 +251,9 @@ public final class StorageGc {
     private static void delete(Kind kind, Path p, Options options, List<Freed> freed) {
         long bytes;
         try (Stream<Path> walk = Files.walk(p)) {
-            bytes = walk.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            bytes = walk.filter(Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
         } catch (IOException e) {
             bytes = 0;
         }

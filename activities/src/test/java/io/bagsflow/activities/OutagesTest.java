@@ -1,15 +1,14 @@
 package io.bagsflow.activities;
 
-import io.bagsflow.db.DatabaseException;
-import org.junit.jupiter.api.Test;
-
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bagsflow.db.DatabaseException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 
 /** Which failures are waited out, and for how long. */
 class OutagesTest {
@@ -35,8 +34,9 @@ class OutagesTest {
     @Test
     void aBadQueryIsNotAnOutageAndFailsAtOnce() {
         AtomicInteger calls = new AtomicInteger();
-        DatabaseException e = assertThrows(DatabaseException.class, () -> Outages.waiting(Duration.ofSeconds(30))
-                .call(Outages.Dependency.DATABASE, "writing", () -> {
+        DatabaseException e = assertThrows(
+                DatabaseException.class,
+                () -> Outages.waiting(Duration.ofSeconds(30)).call(Outages.Dependency.DATABASE, "writing", () -> {
                     calls.incrementAndGet();
                     throw withState("23505");
                 }));
@@ -46,12 +46,17 @@ class OutagesTest {
 
     @Test
     void anOutageLongerThanTheWindowFailsNamingTheDatabase() {
-        OutageException e = assertThrows(OutageException.class, () -> Outages.waiting(Duration.ofSeconds(2))
-                .call(Outages.Dependency.DATABASE, "recording the end of attempt 7", () -> {
-                    throw withState("08001");
-                }));
+        OutageException e = assertThrows(
+                OutageException.class,
+                () -> Outages.waiting(Duration.ofSeconds(2))
+                        .call(Outages.Dependency.DATABASE, "recording the end of attempt 7", () -> {
+                            throw withState("08001");
+                        }));
         assertEquals("DatabaseUnavailable", e.dependency().errorClass());
-        assertTrue(e.getMessage().startsWith("the database was unreachable for 2 s (BAGSFLOW_OUTAGE_WAIT_SECONDS) "
-                + "while recording the end of attempt 7"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .startsWith("the database was unreachable for 2 s (BAGSFLOW_OUTAGE_WAIT_SECONDS) "
+                                + "while recording the end of attempt 7"),
+                e.getMessage());
     }
 }

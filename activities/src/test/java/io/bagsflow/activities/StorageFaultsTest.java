@@ -1,11 +1,13 @@
 package io.bagsflow.activities;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.db.TestPostgres;
 import io.minio.MinioClient;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Damaged bytes and unreachable servers, against a real S3 server: bad bytes are written behind the server,
@@ -34,18 +33,17 @@ class StorageFaultsTest {
 
     @BeforeAll
     static void connect() {
-        store = TestS3.get().store(BUCKET)
-                .withDamageListener(new ArtifactStore.Damage() {
-                    @Override
-                    public void corrupt(String key, String expected, String actual, String detectedBy) {
-                        damaged.add(detectedBy + " " + key);
-                    }
+        store = TestS3.get().store(BUCKET).withDamageListener(new ArtifactStore.Damage() {
+            @Override
+            public void corrupt(String key, String expected, String actual, String detectedBy) {
+                damaged.add(detectedBy + " " + key);
+            }
 
-                    @Override
-                    public void stored(String sha256) {
-                        stored.add(sha256);
-                    }
-                });
+            @Override
+            public void stored(String sha256) {
+                stored.add(sha256);
+            }
+        });
     }
 
     /** The object's file in the S3 server's filesystem backend. */
@@ -67,8 +65,8 @@ class StorageFaultsTest {
         StoredArtifact a = store.put(bytes, "application/zip");
         flipBytes(behindTheServer(BUCKET, a.key()));
 
-        CorruptArtifactException e = assertThrows(CorruptArtifactException.class,
-                () -> store.get(a.sha256(), dir.resolve("x")));
+        CorruptArtifactException e =
+                assertThrows(CorruptArtifactException.class, () -> store.get(a.sha256(), dir.resolve("x")));
         assertEquals(a.sha256(), e.expectedSha256());
         assertTrue(e.getMessage().contains(a.key()), e.getMessage());
         assertTrue(damaged.contains("DOWNLOAD " + a.key()), damaged::toString);
@@ -104,22 +102,30 @@ class StorageFaultsTest {
     @Test
     void gcSaysSoWhenTheServerCannotListKilledMultipartUploads(@TempDir Path home) throws Exception {
         TestS3 s3 = TestS3.get();
-        io.minio.MinioAsyncClient async = io.minio.MinioAsyncClient.builder().endpoint(s3.endpoint())
-                .credentials(s3.accessKey(), s3.secretKey()).region("us-east-1").build();
+        io.minio.MinioAsyncClient async = io.minio.MinioAsyncClient.builder()
+                .endpoint(s3.endpoint())
+                .credentials(s3.accessKey(), s3.secretKey())
+                .region("us-east-1")
+                .build();
         // an upload that started, sent a part, and was never completed: what a killed upload leaves
-        String uploadId = async.createMultipartUploadAsync(BUCKET, null, "tmp/killed", null, null).get()
-                .result().uploadId();
+        String uploadId = async.createMultipartUploadAsync(BUCKET, null, "tmp/killed", null, null)
+                .get()
+                .result()
+                .uploadId();
         byte[] part = new byte[1024];
-        async.uploadPartAsync(BUCKET, null, "tmp/killed", part, part.length, uploadId, 1, null, null).get();
+        async.uploadPartAsync(BUCKET, null, "tmp/killed", part, part.length, uploadId, 1, null, null)
+                .get();
 
         try (io.bagsflow.db.Database db = TestPostgres.freshDatabase()) {
             StorageGc.Report report = new StorageGc(store, new io.bagsflow.db.StorageRepository(db), home)
                     .collect(new StorageGc.Options(true, 1, Duration.ZERO, Duration.ofDays(7)), async);
             // the embedded S3 server (s3proxy, filesystem) answers 501 to ListMultipartUploads; MinIO lists them
-            assertTrue(report.notes().stream().anyMatch(n -> n.contains("multipart") && n.contains("501")),
+            assertTrue(
+                    report.notes().stream().anyMatch(n -> n.contains("multipart") && n.contains("501")),
                     report.notes()::toString);
         }
-        async.abortMultipartUploadAsync(BUCKET, null, "tmp/killed", uploadId, null, null).get();
+        async.abortMultipartUploadAsync(BUCKET, null, "tmp/killed", uploadId, null, null)
+                .get();
     }
 
     @Test
@@ -128,9 +134,13 @@ class StorageFaultsTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        MinioClient nobody = MinioClient.builder().endpoint("http://127.0.0.1:" + port)
-                .credentials("a", "b").region("us-east-1").build();
-        ArtifactStore unreachable = new ArtifactStore(nobody, "nobody-home").withOutages(Outages.waiting(Duration.ofSeconds(3)));
+        MinioClient nobody = MinioClient.builder()
+                .endpoint("http://127.0.0.1:" + port)
+                .credentials("a", "b")
+                .region("us-east-1")
+                .build();
+        ArtifactStore unreachable =
+                new ArtifactStore(nobody, "nobody-home").withOutages(Outages.waiting(Duration.ofSeconds(3)));
         long t0 = System.nanoTime();
         OutageException e = assertThrows(OutageException.class, () -> unreachable.put(new byte[] {1}, "x/y"));
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -1,10 +1,5 @@
 package io.bagsflow.activities;
 
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,6 +8,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
 
 /**
  * A real S3 server for the tests of this module: s3proxy over the jclouds filesystem backend (what the embedded
@@ -76,19 +75,24 @@ public final class TestS3 {
             String secret = HexFormat.of().formatHex(random.generateSeed(20));
             Properties props = new Properties();
             props.setProperty("jclouds.filesystem.basedir", data.toString());
-            BlobStoreContext context = ContextBuilder.newBuilder("filesystem").credentials(access, secret)
-                    .overrides(props).build(BlobStoreContext.class);
+            BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
+                    .credentials(access, secret)
+                    .overrides(props)
+                    .build(BlobStoreContext.class);
             URI uri = URI.create("http://127.0.0.1:" + freePort());
-            S3Proxy proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(uri)
+            S3Proxy proxy = S3Proxy.builder()
+                    .blobStore(context.getBlobStore())
+                    .endpoint(uri)
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, access, secret)
-                    .jettyMaxThreads(24).build();
+                    .jettyMaxThreads(24)
+                    .build();
             proxy.start();
             long deadline = System.nanoTime() + 30_000_000_000L;
             // S3Proxy.start() returns before Jetty accepts; its state is the one signal it offers
             while (!"STARTED".equals(proxy.getState())) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("s3proxy did not start within 30 s (state " + proxy.getState()
-                            + ")");
+                    throw new IllegalStateException(
+                            "s3proxy did not start within 30 s (state " + proxy.getState() + ")");
                 }
                 Thread.sleep(20);
             }

@@ -1,14 +1,14 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.activities.CodeVersion;
-import picocli.CommandLine.Command;
-import picocli.CommandLine;
-
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code bagsflow} command and its verbs. */
-@Command(name = "bagsflow",
+@Command(
+        name = "bagsflow",
         mixinStandardHelpOptions = true,
         versionProvider = BagsflowCommand.Version.class,
         description = "Balanced Group Softmax long-tail detection as a durable Temporal pipeline.",
@@ -66,8 +66,8 @@ public final class BagsflowCommand implements Runnable {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler(new ErrorPrinter());
         cli.setParameterExceptionHandler(ErrorPrinter::usageError);
-        cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE
-                : ExitCodes.FAILURE);
+        cli.setExitCodeExceptionMapper(
+                e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
         return cli;
     }
 

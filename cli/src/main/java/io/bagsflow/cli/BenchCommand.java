@@ -2,20 +2,25 @@ package io.bagsflow.cli;
 
 import io.bagsflow.ml.detector.DetectorBenchmark;
 import io.bagsflow.ml.eval.EvalBenchmark;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Benchmarks: speed and memory targets are measured here, never in unit tests.",
-        subcommands = {BenchCommand.Eval.class, BenchCommand.Detector.class, BenchCommand.Fanout.class,
-                BenchStartupCommand.class})
+        subcommands = {
+            BenchCommand.Eval.class,
+            BenchCommand.Detector.class,
+            BenchCommand.Fanout.class,
+            BenchStartupCommand.class
+        })
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -23,16 +28,20 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: eval, detector, fanout, "
-                + "startup");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "name a benchmark: eval, detector, fanout, " + "startup");
     }
 
-    @Command(name = "eval", mixinStandardHelpOptions = true,
-            description = {"Times LVIS evaluation of a generated case: by default 2,000 images, 300 categories, "
-                    + "10 to 339 detections per image (about 350k), 5 timed repetitions after a first one; "
-                    + "--scale lvis-val: 20,000 images, 1,203 categories, 300 detections per image (6 million), "
-                    + "2 repetitions.",
-                "Run with BAGSFLOW_JAVA_OPTS=-Xmx4g to check the LVIS-val scale fits a 4 GiB heap."})
+    @Command(
+            name = "eval",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Times LVIS evaluation of a generated case: by default 2,000 images, 300 categories, "
+                        + "10 to 339 detections per image (about 350k), 5 timed repetitions after a first one; "
+                        + "--scale lvis-val: 20,000 images, 1,203 categories, 300 detections per image (6 million), "
+                        + "2 repetitions.",
+                "Run with BAGSFLOW_JAVA_OPTS=-Xmx4g to check the LVIS-val scale fits a 4 GiB heap."
+            })
     static final class Eval implements Callable<Integer> {
 
         @Option(names = "--scale", defaultValue = "standard", description = "standard or lvis-val (default standard)")
@@ -41,19 +50,25 @@ final class BenchCommand implements Runnable {
         @Option(names = "--images", paramLabel = "N", description = "images in the case (default: of the scale)")
         Integer images;
 
-        @Option(names = "--categories", paramLabel = "N",
+        @Option(
+                names = "--categories",
+                paramLabel = "N",
                 description = "categories in the case, detections spread over them (default: of the scale)")
         Integer categories;
 
         @Option(names = "--seed", paramLabel = "N", description = "seed of the generated case (default 1)")
         Long seed;
 
-        @Option(names = "--repeats", paramLabel = "N",
+        @Option(
+                names = "--repeats",
+                paramLabel = "N",
                 description = "timed repetitions after the first (default: 5, or 2 at lvis-val)")
         Integer repeats;
 
-        @Option(names = "--threads", paramLabel = "N", description = "categories evaluated in parallel "
-                + "(default: all cores)")
+        @Option(
+                names = "--threads",
+                paramLabel = "N",
+                description = "categories evaluated in parallel " + "(default: all cores)")
         Integer threads;
 
         @Option(names = "--dir", description = "keep the generated files here (default: a temporary folder)")
@@ -67,8 +82,9 @@ final class BenchCommand implements Runnable {
             EvalBenchmark.Options o = switch (scale) {
                 case "standard" -> EvalBenchmark.Options.standard();
                 case "lvis-val" -> EvalBenchmark.Options.lvisValScale();
-                default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--scale must be standard or lvis-val");
+                default ->
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--scale must be standard or lvis-val");
             };
             if (images != null) {
                 o = o.withImages(images);
@@ -88,22 +104,29 @@ final class BenchCommand implements Runnable {
             if (dir == null) {
                 EvalBenchmark.run(o, WriterStream.of(spec.commandLine().getOut()));
             } else {
-                EvalBenchmark.run(o, Files.createDirectories(dir), WriterStream.of(spec.commandLine().getOut()));
+                EvalBenchmark.run(
+                        o,
+                        Files.createDirectories(dir),
+                        WriterStream.of(spec.commandLine().getOut()));
             }
             return ExitCodes.OK;
         }
     }
 
-    @Command(name = "detector", mixinStandardHelpOptions = true,
-            description = {"The detector recipe on a synthetic preset, timed: generates the dataset, trains the base "
-                    + "model, retrains the classifier with each method, runs inference and evaluates every model. "
-                    + "Prints training and inference images/s, fine-tune seconds, peak RSS and AP, APr, APc, APf "
-                    + "per model; training images/s leave out the first (warm-up) steps.",
+    @Command(
+            name = "detector",
+            mixinStandardHelpOptions = true,
+            description = {
+                "The detector recipe on a synthetic preset, timed: generates the dataset, trains the base "
+                        + "model, retrains the classifier with each method, runs inference and evaluates every model. "
+                        + "Prints training and inference images/s, fine-tune seconds, peak RSS and AP, APr, APc, APf "
+                        + "per model; training images/s leave out the first (warm-up) steps.",
                 "Options: [--preset small] [--data DIR] [--work DIR] [--iterations N] [--threads N] "
                         + "[--methods BAGS,CONTROL,CRT,RFS] [--full-path] [--json OUT]",
                 "--threads: PyTorch CPU threads (default: the cores, up to 8, or BAGSFLOW_THREADS); --json writes "
                         + "threads, train_images_per_second, finetune_seconds, inference_images_per_second, "
-                        + "peak_rss_mb and each model's row."})
+                        + "peak_rss_mb and each model's row."
+            })
     static final class Detector implements Callable<Integer> {
 
         @CommandLine.Unmatched
@@ -115,7 +138,9 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             try {
-                DetectorBenchmark.run(args.toArray(String[]::new), WriterStream.of(spec.commandLine().getOut()));
+                DetectorBenchmark.run(
+                        args.toArray(String[]::new),
+                        WriterStream.of(spec.commandLine().getOut()));
             } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "bad benchmark option: " + e.getMessage());
             }
@@ -123,39 +148,61 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "fanout", mixinStandardHelpOptions = true,
-            description = {"FINETUNE_BAGS of one run fanned out over GPU worker processes: starts `up --queues cpu` "
-                    + "on a fresh home and, for each count in --workers, that many `worker --queues gpu` processes "
-                    + "of the same size (--threads-per-worker), then times the stage's parts from the run's records. "
-                    + "The first round trains the base model; later rounds recompute only the fine-tune parts.",
-                "Prints one line per round and a table with each round's time against the first."})
+    @Command(
+            name = "fanout",
+            mixinStandardHelpOptions = true,
+            description = {
+                "FINETUNE_BAGS of one run fanned out over GPU worker processes: starts `up --queues cpu` "
+                        + "on a fresh home and, for each count in --workers, that many `worker --queues gpu` processes "
+                        + "of the same size (--threads-per-worker), then times the stage's parts from the run's records. "
+                        + "The first round trains the base model; later rounds recompute only the fine-tune parts.",
+                "Prints one line per round and a table with each round's time against the first."
+            })
     static final class Fanout implements Callable<Integer> {
 
         @Option(names = "--preset", defaultValue = "small", description = "synthetic preset (default small)")
         String preset;
 
-        @Option(names = "--seed", defaultValue = "7", paramLabel = "N", description = "dataset and training seed "
-                + "(default 7)")
+        @Option(
+                names = "--seed",
+                defaultValue = "7",
+                paramLabel = "N",
+                description = "dataset and training seed " + "(default 7)")
         long seed;
 
-        @Option(names = "--generations", defaultValue = "bags,control,crt,rfs", split = ",", paramLabel = "KINDS",
+        @Option(
+                names = "--generations",
+                defaultValue = "bags,control,crt,rfs",
+                split = ",",
+                paramLabel = "KINDS",
                 description = "generation-1 models, one fine-tune part each (default bags,control,crt,rfs)")
         List<String> generations;
 
-        @Option(names = "--workers", defaultValue = "1,2", split = ",", paramLabel = "N,M",
+        @Option(
+                names = "--workers",
+                defaultValue = "1,2",
+                split = ",",
+                paramLabel = "N,M",
                 description = "worker process counts to time, the first one the reference (default 1,2)")
         List<Integer> workers;
 
-        @Option(names = "--threads-per-worker", paramLabel = "N", description = "PyTorch threads of every worker "
-                + "process (default: the cores divided by the largest worker count, at least 1)")
+        @Option(
+                names = "--threads-per-worker",
+                paramLabel = "N",
+                description = "PyTorch threads of every worker "
+                        + "process (default: the cores divided by the largest worker count, at least 1)")
         Integer threadsPerWorker;
 
-        @Option(names = "--iterations", paramLabel = "N", description = "base training iterations (default: the "
-                + "preset's)")
+        @Option(
+                names = "--iterations",
+                paramLabel = "N",
+                description = "base training iterations (default: the " + "preset's)")
         Integer iterations;
 
-        @Option(names = "--home", paramLabel = "DIR", description = "BAGSFLOW_HOME of the benchmark's own services "
-                + "(default: a new temporary folder)")
+        @Option(
+                names = "--home",
+                paramLabel = "DIR",
+                description = "BAGSFLOW_HOME of the benchmark's own services " + "(default: a new temporary folder)")
         Path home;
 
         @CommandLine.Spec
@@ -167,14 +214,16 @@ final class BenchCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--workers: counts from 1 to 16");
             }
             int most = workers.stream().mapToInt(Integer::intValue).max().orElse(1);
-            int threads = threadsPerWorker != null ? threadsPerWorker
+            int threads = threadsPerWorker != null
+                    ? threadsPerWorker
                     : Math.max(1, Runtime.getRuntime().availableProcessors() / most);
             if (threads < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--threads-per-worker must be at least 1");
             }
             Path dir = home != null ? home : Files.createTempDirectory("bagsflow-fanout-");
-            FanoutBenchmark.run(new FanoutBenchmark.Options(preset, seed, generations, workers, threads, iterations,
-                    dir), spec.commandLine().getOut());
+            FanoutBenchmark.run(
+                    new FanoutBenchmark.Options(preset, seed, generations, workers, threads, iterations, dir),
+                    spec.commandLine().getOut());
             return ExitCodes.OK;
         }
     }

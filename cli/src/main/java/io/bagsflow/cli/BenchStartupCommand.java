@@ -1,9 +1,5 @@
 package io.bagsflow.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -14,18 +10,25 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench startup}: how long short commands take from a new process to its exit, the cost every command pays
  * before its own work (README: Benchmarks).
  */
-@Command(name = "startup", mixinStandardHelpOptions = true,
-        description = {"Times short commands from process start to exit: --runs N new processes each of "
-                + "`--version` and of `eval` on the golden LVIS case a1 (lvis_val_100.json and public/a1/detections.json "
-                + "of ml/src/test/resources/lvis-golden, or --gt/--dt), one after the other; prints the median, "
-                + "min and max seconds of each.",
+@Command(
+        name = "startup",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Times short commands from process start to exit: --runs N new processes each of "
+                    + "`--version` and of `eval` on the golden LVIS case a1 (lvis_val_100.json and public/a1/detections.json "
+                    + "of ml/src/test/resources/lvis-golden, or --gt/--dt), one after the other; prints the median, "
+                    + "min and max seconds of each.",
             "Started through the launcher that started this command (BAGSFLOW_LAUNCHER, set by ./bagsflow), "
-                + "otherwise as this JVM was started (java -cp and this class path)."})
+                    + "otherwise as this JVM was started (java -cp and this class path)."
+        })
 final class BenchStartupCommand implements Callable<Integer> {
 
     static final String GOLDEN = "ml/src/test/resources/lvis-golden";
@@ -33,11 +36,15 @@ final class BenchStartupCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", defaultValue = "10", description = "processes per command (default 10)")
     int runs;
 
-    @Option(names = "--gt", paramLabel = "ANNOTATIONS.json",
+    @Option(
+            names = "--gt",
+            paramLabel = "ANNOTATIONS.json",
             description = "annotations of the eval case (default: the golden lvis_val_100.json)")
     Path gt;
 
-    @Option(names = "--dt", paramLabel = "RESULTS.json",
+    @Option(
+            names = "--dt",
+            paramLabel = "RESULTS.json",
             description = "results of the eval case (default: the golden public/a1/detections.json)")
     Path dt;
 
@@ -67,8 +74,13 @@ final class BenchStartupCommand implements Callable<Integer> {
         }
         Arrays.sort(seconds);
         double median = runs % 2 == 1 ? seconds[runs / 2] : (seconds[runs / 2 - 1] + seconds[runs / 2]) / 2;
-        out.println(String.format(Locale.ROOT, "%-12s median %.2f s (min %.2f, max %.2f)", args.get(0), median,
-                seconds[0], seconds[runs - 1]));
+        out.println(String.format(
+                Locale.ROOT,
+                "%-12s median %.2f s (min %.2f, max %.2f)",
+                args.get(0),
+                median,
+                seconds[0],
+                seconds[runs - 1]));
         out.flush();
     }
 
@@ -79,7 +91,10 @@ final class BenchStartupCommand implements Callable<Integer> {
         Path log = Files.createTempFile("bagsflow-bench-startup-", ".log");
         try {
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             int code = p.waitFor();
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (code != ExitCodes.OK) {
@@ -107,7 +122,11 @@ final class BenchStartupCommand implements Callable<Integer> {
         List<Path> starts = new ArrayList<>();
         starts.add(Path.of("").toAbsolutePath());
         try {
-            starts.add(Path.of(BenchStartupCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            starts.add(Path.of(BenchStartupCommand.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI()));
         } catch (Exception e) {
             // an unusual class loader: the working directory has to do
         }
@@ -118,7 +137,8 @@ final class BenchStartupCommand implements Callable<Integer> {
                 }
             }
         }
-        throw new UserError("the golden LVIS data (" + GOLDEN + ") is not above " + starts,
+        throw new UserError(
+                "the golden LVIS data (" + GOLDEN + ") is not above " + starts,
                 "run it from the source tree, or give the eval case with --gt ANNOTATIONS.json --dt RESULTS.json");
     }
 }

@@ -10,8 +10,7 @@ final class CliEnvironment {
 
     private static volatile EnvironmentConfig current = EnvironmentConfig.system();
 
-    private CliEnvironment() {
-    }
+    private CliEnvironment() {}
 
     static EnvironmentConfig get() {
         return current;

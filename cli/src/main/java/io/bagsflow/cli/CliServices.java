@@ -13,7 +13,6 @@ import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.pipeline.PipelineLauncher;
-
 import java.io.PrintWriter;
 
 /**
@@ -51,11 +50,12 @@ final class CliServices implements AutoCloseable {
             return new CliServices(env);
         }
         EmbeddedServices storage = EmbeddedServices.startStorage(env);
-        err.println("no bagsflow services are running: started the embedded " + String.join(" and ",
-                storage.started()) + " of " + env.home().root() + " for this command");
+        err.println("no bagsflow services are running: started the embedded " + String.join(" and ", storage.started())
+                + " of " + env.home().root() + " for this command");
         err.flush();
         CliServices s = new CliServices(env);
-        s.endpoints = new Endpoints(storage.endpoints().postgres(), storage.endpoints().s3(), available.temporal());
+        s.endpoints = new Endpoints(
+                storage.endpoints().postgres(), storage.endpoints().s3(), available.temporal());
         s.ownedStorage = storage;
         return s;
     }
@@ -84,7 +84,8 @@ final class CliServices implements AutoCloseable {
             try {
                 database = Database.open(pg.jdbcUrl(), pg.user(), pg.password());
             } catch (RuntimeException e) {
-                throw new UserError("cannot reach PostgreSQL at " + pg + ": " + ErrorPrinter.describe(e),
+                throw new UserError(
+                        "cannot reach PostgreSQL at " + pg + ": " + ErrorPrinter.describe(e),
                         "run `./bagsflow doctor`; start the services with `./bagsflow up` or fix BAGSFLOW_JDBC_URL");
             }
         }
@@ -105,7 +106,8 @@ final class CliServices implements AutoCloseable {
 
     TemporalConnection temporal() {
         if (temporal == null && endpoints().temporal() == null) {
-            throw new UserError("Temporal is not running, so runs cannot be retried or aborted from here",
+            throw new UserError(
+                    "Temporal is not running, so runs cannot be retried or aborted from here",
                     "start the services with `./bagsflow up` (it serves the web UI too)");
         }
         if (temporal == null) {
@@ -120,7 +122,8 @@ final class CliServices implements AutoCloseable {
             try {
                 store = ArtifactStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
             } catch (RuntimeException e) {
-                throw new UserError("cannot reach S3 at " + s3 + ": " + ErrorPrinter.describe(e),
+                throw new UserError(
+                        "cannot reach S3 at " + s3 + ": " + ErrorPrinter.describe(e),
                         "run `./bagsflow doctor`; start the services with `./bagsflow up` or fix BAGSFLOW_S3_ENDPOINT");
             }
         }
@@ -128,7 +131,8 @@ final class CliServices implements AutoCloseable {
     }
 
     RunReports reports() {
-        return new RunReports(database(), store(), new DatasetCache(store(), env.home().root().resolve("cache")));
+        return new RunReports(
+                database(), store(), new DatasetCache(store(), env.home().root().resolve("cache")));
     }
 
     PipelineLauncher launcher() {

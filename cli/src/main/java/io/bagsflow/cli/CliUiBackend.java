@@ -10,7 +10,6 @@ import io.bagsflow.web.UiBackend;
 import io.bagsflow.worker.experiment.ExperimentHistory;
 import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.pipeline.PipelineLauncher;
-
 import java.util.function.Supplier;
 
 /**

@@ -8,11 +8,6 @@ import io.bagsflow.ml.report.HtmlReport;
 import io.bagsflow.ml.report.ReportModel;
 import io.bagsflow.worker.experiment.ExperimentIds;
 import io.bagsflow.worker.history.HistoryJson;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,12 +15,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Model generations side by side (base, BAGS and baselines): AP, AP50, AP75, APs/m/l, "
-                + "APr/APc/APf, AR@300, with deltas against the first column; also as a markdown table.",
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Model generations side by side (base, BAGS and baselines): AP, AP50, AP75, APs/m/l, "
+                    + "APr/APc/APf, AR@300, with deltas against the first column; also as a markdown table.",
             "Each argument is a model id or a run id (all of that run's models).",
-            "With one experiment id: its summary over the seeds (mean ± 95% interval, paired delta to the base)."})
+            "With one experiment id: its summary over the seeds (mean ± 95% interval, paired delta to the base)."
+        })
 final class CompareCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -34,7 +37,9 @@ final class CompareCommand implements Callable<Integer> {
     @Parameters(paramLabel = "MODEL|RUN", arity = "1..*")
     List<String> ids;
 
-    @Option(names = "--json", paramLabel = "OUT.json",
+    @Option(
+            names = "--json",
+            paramLabel = "OUT.json",
             description = "write {\"models\": [{\"model_id\", \"run_id\", \"generation\", \"kind\", "
                     + "\"parent_model_id\", \"metrics\": {13 LVIS keys}}]}")
     Path json;
@@ -60,7 +65,9 @@ final class CompareCommand implements Callable<Integer> {
                 out.println("wrote " + json);
             }
             if (html != null) {
-                Files.writeString(html, HtmlReport.render("bagsflow comparison", String.join(", ", ids), view),
+                Files.writeString(
+                        html,
+                        HtmlReport.render("bagsflow comparison", String.join(", ", ids), view),
                         StandardCharsets.UTF_8);
                 out.println("wrote " + html.toAbsolutePath());
             }
@@ -84,8 +91,9 @@ final class CompareCommand implements Callable<Integer> {
                 out.addAll(ofRun);
                 continue;
             }
-            throw new UserError("unknown model or run " + id, "list runs with `./bagsflow runs list`; model ids "
-                    + "are in `./bagsflow runs show RUN`");
+            throw new UserError(
+                    "unknown model or run " + id,
+                    "list runs with `./bagsflow runs list`; model ids " + "are in `./bagsflow runs show RUN`");
         }
         return out;
     }

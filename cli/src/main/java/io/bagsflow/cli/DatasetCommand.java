@@ -15,16 +15,17 @@ import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.ml.synth.SyntheticSummary;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "dataset", mixinStandardHelpOptions = true,
+@Command(
+        name = "dataset",
+        mixinStandardHelpOptions = true,
         description = "Make, check and group datasets (what PREPARE does, by hand).",
         subcommands = {DatasetCommand.Synth.class, DatasetCommand.Check.class, DatasetCommand.Groups.class})
 final class DatasetCommand implements Runnable {
@@ -37,12 +38,16 @@ final class DatasetCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "use dataset synth, check or groups");
     }
 
-    @Command(name = "synth", mixinStandardHelpOptions = true,
+    @Command(
+            name = "synth",
+            mixinStandardHelpOptions = true,
             description = "Write a synthetic long-tailed LVIS-format dataset: DIR/train.json, DIR/val.json, "
                     + "DIR/images/*.png. Same preset and seed give identical bytes.")
     static final class Synth implements Callable<Integer> {
 
-        @Option(names = "--preset", defaultValue = "small",
+        @Option(
+                names = "--preset",
+                defaultValue = "small",
                 description = "tiny, small, small-lvis or medium (default small)")
         String preset;
 
@@ -59,33 +64,54 @@ final class DatasetCommand implements Runnable {
         public Integer call() {
             PrintWriter stdout = spec.commandLine().getOut();
             SyntheticSummary s = SyntheticDataset.generate(SyntheticPreset.parse(preset), seed, out);
-            stdout.printf(Locale.ROOT, "wrote %s (preset %s, seed %d) in %.1f s: %d train + %d val images, "
-                            + "%d classes (r/c/f %d/%d/%d)%n", out, preset, seed, s.totalMillis() / 1000.0,
-                    s.trainImages(), s.valImages(), s.categories(), s.rareClasses(), s.commonClasses(),
+            stdout.printf(
+                    Locale.ROOT,
+                    "wrote %s (preset %s, seed %d) in %.1f s: %d train + %d val images, "
+                            + "%d classes (r/c/f %d/%d/%d)%n",
+                    out,
+                    preset,
+                    seed,
+                    s.totalMillis() / 1000.0,
+                    s.trainImages(),
+                    s.valImages(),
+                    s.categories(),
+                    s.rareClasses(),
+                    s.commonClasses(),
                     s.frequentClasses());
-            CategoryStatistics stats = CategoryStatistics.compute(LvisDatasetReader.read(s.train()),
-                    s.train().toString());
-            stdout.print(StatisticsTable.format(stats, BagsGroups.of(stats, BinEdges.DEFAULT,
-                    CountSource.ANNOTATIONS)));
+            CategoryStatistics stats = CategoryStatistics.compute(
+                    LvisDatasetReader.read(s.train()), s.train().toString());
+            stdout.print(
+                    StatisticsTable.format(stats, BagsGroups.of(stats, BinEdges.DEFAULT, CountSource.ANNOTATIONS)));
             return ExitCodes.OK;
         }
     }
 
-    @Command(name = "check", mixinStandardHelpOptions = true,
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
             description = "Validate LVIS-format train/val files and their image folder; print the statistics "
                     + "(per BAGS group and r/c/f: classes, instances, images) and every problem found.")
     static final class Check implements Callable<Integer> {
 
-        @Option(names = "--train", required = true, paramLabel = "TRAIN.json",
+        @Option(
+                names = "--train",
+                required = true,
+                paramLabel = "TRAIN.json",
                 description = "LVIS-format training annotations (images, categories, annotations)")
         Path train;
 
-        @Option(names = "--val", required = true, paramLabel = "VAL.json",
+        @Option(
+                names = "--val",
+                required = true,
+                paramLabel = "VAL.json",
                 description = "LVIS-format validation annotations (federated: neg_category_ids, "
                         + "not_exhaustive_category_ids)")
         Path val;
 
-        @Option(names = "--images", required = true, paramLabel = "DIR",
+        @Option(
+                names = "--images",
+                required = true,
+                paramLabel = "DIR",
                 description = "the folder holding the images both files name")
         Path images;
 
@@ -101,8 +127,8 @@ final class DatasetCommand implements Runnable {
             BinEdges edges = bins(spec, bins);
             DatasetCheck check = DatasetValidator.check(train, val, images);
             if (check.statistics() != null) {
-                out.print(StatisticsTable.format(check.statistics(), BagsGroups.of(check.statistics(),
-                        edges, CountSource.ANNOTATIONS)));
+                out.print(StatisticsTable.format(
+                        check.statistics(), BagsGroups.of(check.statistics(), edges, CountSource.ANNOTATIONS)));
             }
             for (DatasetProblem w : check.report().warnings()) {
                 out.println("warning: " + w.message());
@@ -110,30 +136,41 @@ final class DatasetCommand implements Runnable {
             for (DatasetProblem e : check.report().errors()) {
                 out.println("error: " + e.message());
             }
-            out.println(check.ok() ? "ok: no errors, " + check.report().warnings().size() + " warning(s)"
-                    : check.report().errors().size() + " error(s), " + check.report().warnings().size()
-                            + " warning(s)");
+            out.println(
+                    check.ok()
+                            ? "ok: no errors, " + check.report().warnings().size() + " warning(s)"
+                            : check.report().errors().size() + " error(s), "
+                                    + check.report().warnings().size() + " warning(s)");
             return check.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
         }
     }
 
-    @Command(name = "groups", mixinStandardHelpOptions = true,
+    @Command(
+            name = "groups",
+            mixinStandardHelpOptions = true,
             description = "Write the BAGS group files of a training set: groups.json, groups.npz, "
                     + "repeat_factors.json, class_weights.json.")
     static final class Groups implements Callable<Integer> {
 
-        @Option(names = "--train", required = true, paramLabel = "TRAIN.json",
+        @Option(
+                names = "--train",
+                required = true,
+                paramLabel = "TRAIN.json",
                 description = "LVIS-format training annotations whose instance counts make the groups")
         Path train;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "where the four files go")
         Path out;
 
-        @Option(names = "--bins", defaultValue = "0,10,100,1000",
+        @Option(
+                names = "--bins",
+                defaultValue = "0,10,100,1000",
                 description = "bin edges by training instance count (default: ${DEFAULT-VALUE})")
         String bins;
 
-        @Option(names = "--counts", defaultValue = "annotations",
+        @Option(
+                names = "--counts",
+                defaultValue = "annotations",
                 description = "annotations (recount from the file's annotations) or file (its instance_count fields)")
         String counts;
 
@@ -147,15 +184,16 @@ final class DatasetCommand implements Runnable {
             CountSource source = switch (counts.toLowerCase(Locale.ROOT)) {
                 case "annotations" -> CountSource.ANNOTATIONS;
                 case "file" -> CountSource.FILE;
-                default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--counts must be annotations or file, got " + counts);
+                default ->
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "--counts must be annotations or file, got " + counts);
             };
             CategoryStatistics stats = CategoryStatistics.compute(LvisDatasetReader.read(train), train.toString());
-            BagsFiles files = BagsFiles.write(stats, new GroupingOptions(edges, source,
-                    RepeatFactors.DEFAULT_THRESHOLD), out);
+            BagsFiles files =
+                    BagsFiles.write(stats, new GroupingOptions(edges, source, RepeatFactors.DEFAULT_THRESHOLD), out);
             stdout.print(StatisticsTable.format(stats, files.groups()));
-            stdout.println("wrote " + files.groupsJson() + ", " + files.groupsNpz() + ", "
-                    + files.repeatFactorsJson() + ", " + files.classWeightsJson());
+            stdout.println("wrote " + files.groupsJson() + ", " + files.groupsNpz() + ", " + files.repeatFactorsJson()
+                    + ", " + files.classWeightsJson());
             stdout.println("C+G+2 = " + files.groups().totalLogits() + " logits");
             return ExitCodes.OK;
         }

@@ -10,10 +10,6 @@ import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.pipeline.RunStatus;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,13 +17,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The whole thing in one command: starts the embedded services and a worker (or uses those of "
-                + "a running `bagsflow up`), generates the synthetic long-tailed dataset, runs the full pipeline "
-                + "with a progress bar per stage, prints the base-vs-BAGS comparison, writes the HTML report and "
-                + "prints its path, then shuts down.",
-            "small (default) takes a few minutes on 2 CPU cores; tiny well under two."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The whole thing in one command: starts the embedded services and a worker (or uses those of "
+                    + "a running `bagsflow up`), generates the synthetic long-tailed dataset, runs the full pipeline "
+                    + "with a progress bar per stage, prints the base-vs-BAGS comparison, writes the HTML report and "
+                    + "prints its path, then shuts down.",
+            "small (default) takes a few minutes on 2 CPU cores; tiny well under two."
+        })
 final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -60,8 +63,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println("starting the embedded services (PostgreSQL, S3, Temporal) and a worker...");
             services = EmbeddedServices.start(env);
             try {
-                worker = BagsflowWorker.start(services.endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU),
-                        env.home());
+                worker =
+                        BagsflowWorker.start(services.endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU), env.home());
             } catch (RuntimeException e) {
                 services.close();
                 throw e;
@@ -69,8 +72,12 @@ final class DemoCommand implements Callable<Integer> {
             cli = CliServices.at(env, services.endpoints());
         }
         try (cli) {
-            String runId = cli.launcher().start(PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \""
-                    + preset + "\", \"seed\": " + seed + "}}}"), null, null);
+            String runId = cli.launcher()
+                    .start(
+                            PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"" + preset + "\", \"seed\": "
+                                    + seed + "}}}"),
+                            null,
+                            null);
             out.println("run " + runId + ": synthetic " + preset + " dataset, seed " + seed);
             RunProgress progress = new RunProgress(cli, runId, Terminal.isTerminal());
             RunStatus status = progress.follow(out);
@@ -106,8 +113,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The report artifact of the run's EVALUATE stage, copied to {@code dir/<run>.html}. */
     static Path downloadReport(CliServices cli, String runId, Path dir) throws Exception {
-        String sha = cli.history().reportSha256(runId).orElseThrow(() -> new UserError("run " + runId
-                + " has no report", ""));
+        String sha = cli.history()
+                .reportSha256(runId)
+                .orElseThrow(() -> new UserError("run " + runId + " has no report", ""));
         Files.createDirectories(dir);
         return cli.store().get(sha, dir.resolve(runId + ".html")).toAbsolutePath();
     }

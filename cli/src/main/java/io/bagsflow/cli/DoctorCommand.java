@@ -2,17 +2,20 @@ package io.bagsflow.cli;
 
 import io.bagsflow.worker.Doctor;
 import io.bagsflow.worker.HealthCheck;
-import picocli.CommandLine.Command;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-@Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check each configured service (PostgreSQL, S3, Temporal) and the workers; say per service "
-                + "ok or what is wrong and how to fix it.",
-            "Exit code 0 only when all three services are reachable."})
+@Command(
+        name = "doctor",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check each configured service (PostgreSQL, S3, Temporal) and the workers; say per service "
+                    + "ok or what is wrong and how to fix it.",
+            "Exit code 0 only when all three services are reachable."
+        })
 final class DoctorCommand implements Callable<Integer> {
 
     @CommandLine.Spec

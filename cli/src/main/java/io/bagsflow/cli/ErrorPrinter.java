@@ -5,9 +5,8 @@ import io.bagsflow.worker.config.ConfigurationException;
 import io.bagsflow.worker.config.Redaction;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
+import picocli.CommandLine;
 
 /**
  * Turns an exception from a command into one clear line and a hint, exit code 1. The stack trace is shown only
@@ -62,8 +61,7 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
 
     private static boolean temporalUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof StatusRuntimeException s
-                    && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+            if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
                 return true;
             }
         }

@@ -3,32 +3,46 @@ package io.bagsflow.cli;
 import io.bagsflow.ml.eval.LvisEvaluation;
 import io.bagsflow.ml.eval.LvisEvaluationJson;
 import io.bagsflow.ml.eval.LvisEvaluator;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"LVIS bbox evaluation of a results file, with the official lvis-api's numbers.",
-            "Prints the summary as a markdown table; --json writes the 13 metrics and per-category values."})
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "LVIS bbox evaluation of a results file, with the official lvis-api's numbers.",
+            "Prints the summary as a markdown table; --json writes the 13 metrics and per-category values."
+        })
 final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--gt", required = true, paramLabel = "ANNOTATIONS.json",
+    @Option(
+            names = "--gt",
+            required = true,
+            paramLabel = "ANNOTATIONS.json",
             description = "LVIS-format annotation file (v0.5 or v1)")
     Path gt;
 
-    @Option(names = "--dt", required = true, paramLabel = "RESULTS.json",
+    @Option(
+            names = "--dt",
+            required = true,
+            paramLabel = "RESULTS.json",
             description = "results: [{\"image_id\", \"category_id\", \"bbox\": [x, y, w, h], \"score\"}, ...]")
     Path dt;
 
-    @Option(names = "--json", paramLabel = "OUT.json",
+    @Option(
+            names = "--json",
+            paramLabel = "OUT.json",
             description = "also write {\"results\": {...13 keys}, \"per_category\": [...]} (-1.0 = undefined)")
     Path json;
 
-    @Option(names = "--threads", paramLabel = "N", description = "categories evaluated in parallel (default: all cores)")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "categories evaluated in parallel (default: all cores)")
     Integer threads;
 
     @CommandLine.Spec

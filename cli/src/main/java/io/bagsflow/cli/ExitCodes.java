@@ -7,6 +7,5 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     public static final int USAGE = 2;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

@@ -16,11 +16,6 @@ import io.bagsflow.workflows.experiment.CellStatus;
 import io.bagsflow.workflows.experiment.ExperimentSpec;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
 import io.bagsflow.workflows.pipeline.StageStatus;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,11 +23,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "experiment", mixinStandardHelpOptions = true,
+@Command(
+        name = "experiment",
+        mixinStandardHelpOptions = true,
         description = "Grids of pipeline runs over seeds: start, list, show (with mean and spread), abort.",
-        subcommands = {ExperimentCommand.Start.class, ExperimentCommand.ListExperiments.class,
-            ExperimentCommand.Show.class, ExperimentCommand.Abort.class})
+        subcommands = {
+            ExperimentCommand.Start.class,
+            ExperimentCommand.ListExperiments.class,
+            ExperimentCommand.Show.class,
+            ExperimentCommand.Abort.class
+        })
 final class ExperimentCommand implements Runnable {
 
     @CommandLine.Spec
@@ -40,7 +45,8 @@ final class ExperimentCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
                 "use `experiment start FILE`, `experiment list`, `experiment show ID` or `experiment abort ID`");
     }
 
@@ -53,14 +59,20 @@ final class ExperimentCommand implements Runnable {
     }
 
     static ExperimentView find(CliServices services, String id) {
-        return history(services).show(id).orElseThrow(() -> new UserError("unknown experiment " + id,
-                "list experiments with `./bagsflow experiment list`"));
+        return history(services)
+                .show(id)
+                .orElseThrow(() -> new UserError(
+                        "unknown experiment " + id, "list experiments with `./bagsflow experiment list`"));
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Start an experiment (JSON or YAML) and print its id as the last line:",
+    @Command(
+            name = "start",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Start an experiment (JSON or YAML) and print its id as the last line:",
                 "{\"base\": <pipeline spec>, \"grid\": {\"finetune.othersSampleRatio\": [0, 8]}, \"seeds\": [31, 32], "
-                        + "\"parallelism\": 4}"})
+                        + "\"parallelism\": 4}"
+            })
     static final class Start implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -69,23 +81,29 @@ final class ExperimentCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "the experiment file (.json, .yaml or .yml)")
         Path file;
 
-        @Option(names = "--wait", description = "print a progress line per cell whenever it moves on, wait until "
-                + "every cell ended, then print the summary")
+        @Option(
+                names = "--wait",
+                description = "print a progress line per cell whenever it moves on, wait until "
+                        + "every cell ended, then print the summary")
         boolean waitForEnd;
 
         @Override
         public Integer call() {
             ExperimentSpec experiment = ExperimentSpecs.read(file);
             try (CliServices services = CliServices.fromEnvironment()) {
-                String id = new ExperimentLauncher(services.temporal().client(), repository(services))
-                        .start(experiment);
+                String id =
+                        new ExperimentLauncher(services.temporal().client(), repository(services)).start(experiment);
                 if (!waitForEnd) {
                     spec.commandLine().getOut().println(id);
                     return ExitCodes.OK;
                 }
                 ExperimentView view = find(services, id);
-                spec.commandLine().getOut().println("experiment " + id + " started: " + view.cells().size() + " cells");
-                ExperimentStatus status = follow(services, id, spec.commandLine().getOut());
+                spec.commandLine()
+                        .getOut()
+                        .println(
+                                "experiment " + id + " started: " + view.cells().size() + " cells");
+                ExperimentStatus status =
+                        follow(services, id, spec.commandLine().getOut());
                 spec.commandLine().getOut().println("experiment " + id + " " + status);
                 List<ExperimentSummary.Row> rows = history(services).summary(id);
                 if (!rows.isEmpty()) {
@@ -152,8 +170,10 @@ final class ExperimentCommand implements Runnable {
         @Option(names = "--limit", description = "at most this many (default 50)")
         int limit = 50;
 
-        @Option(names = "--json", description = "print [{\"experiment_id\", \"status\", \"cells\", \"succeeded\", "
-                + "\"created_at\", \"ended_at\"}]")
+        @Option(
+                names = "--json",
+                description = "print [{\"experiment_id\", \"status\", \"cells\", \"succeeded\", "
+                        + "\"created_at\", \"ended_at\"}]")
         boolean json;
 
         @Override
@@ -166,9 +186,15 @@ final class ExperimentCommand implements Runnable {
                 }
                 Table t = new Table("experiment", "status", "cells", "succeeded", "created", "duration");
                 for (ExperimentListItem e : items) {
-                    t.row(e.experimentId(), e.status(), e.cells(), e.succeeded(), e.createdAt(),
-                            e.endedAt() == null ? "" : RunProgress.formatDuration(
-                                    Duration.between(e.createdAt(), e.endedAt())));
+                    t.row(
+                            e.experimentId(),
+                            e.status(),
+                            e.cells(),
+                            e.succeeded(),
+                            e.createdAt(),
+                            e.endedAt() == null
+                                    ? ""
+                                    : RunProgress.formatDuration(Duration.between(e.createdAt(), e.endedAt())));
                 }
                 t.print(spec.commandLine().getOut());
                 return ExitCodes.OK;
@@ -176,7 +202,9 @@ final class ExperimentCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
             description = "One experiment: its cells and their runs, and the summary over the seeds.")
     static final class Show implements Callable<Integer> {
 
@@ -186,8 +214,10 @@ final class ExperimentCommand implements Runnable {
         @Parameters(paramLabel = "ID")
         String id;
 
-        @Option(names = "--json", description = "print {\"experiment_id\", \"status\", \"spec\", \"cells\", "
-                + "\"summary\"} (shape in the README)")
+        @Option(
+                names = "--json",
+                description = "print {\"experiment_id\", \"status\", \"spec\", \"cells\", "
+                        + "\"summary\"} (shape in the README)")
         boolean json;
 
         @Override
@@ -215,7 +245,9 @@ final class ExperimentCommand implements Runnable {
         }
     }
 
-    @Command(name = "abort", mixinStandardHelpOptions = true,
+    @Command(
+            name = "abort",
+            mixinStandardHelpOptions = true,
             description = "Abort a running experiment: its running cells' runs are aborted, no more start.")
     static final class Abort implements Callable<Integer> {
 

@@ -4,7 +4,6 @@ import io.bagsflow.ml.report.ExperimentTable;
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.worker.experiment.ExperimentHistory;
 import io.bagsflow.worker.history.RunHistory;
-
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +16,7 @@ import java.util.List;
  */
 final class ExperimentCompare {
 
-    private ExperimentCompare() {
-    }
+    private ExperimentCompare() {}
 
     static int print(PrintWriter out, String experimentId, Path json, Path html) throws Exception {
         try (CliServices services = CliServices.fromEnvironment()) {
@@ -26,7 +24,8 @@ final class ExperimentCompare {
             var view = ExperimentCommand.find(services, experimentId);
             List<ExperimentSummary.Row> rows = history.summary(experimentId);
             if (rows.isEmpty()) {
-                throw new UserError("experiment " + experimentId + " has no finished cell yet (" + view.status() + ")",
+                throw new UserError(
+                        "experiment " + experimentId + " has no finished cell yet (" + view.status() + ")",
                         "follow it with `./bagsflow experiment show " + experimentId + "`");
             }
             out.print(ExperimentTable.text(rows));

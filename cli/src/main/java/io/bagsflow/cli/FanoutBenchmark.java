@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.db.AttemptStatus;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.workflows.pipeline.Stage;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -44,13 +43,17 @@ final class FanoutBenchmark {
      * @param iterations       base training iterations (null: the preset's)
      * @param home             BAGSFLOW_HOME of the benchmark's own services (a fresh folder)
      */
-    record Options(String preset, long seed, List<String> kinds, List<Integer> workers, int threadsPerWorker,
-                   Integer iterations, Path home) {
-    }
+    record Options(
+            String preset,
+            long seed,
+            List<String> kinds,
+            List<Integer> workers,
+            int threadsPerWorker,
+            Integer iterations,
+            Path home) {}
 
     /** One measured round. */
-    record Round(int workers, String runId, double seconds, int partsRun, int workersUsed) {
-    }
+    record Round(int workers, String runId, double seconds, int partsRun, int workersUsed) {}
 
     private final Options options;
     private final PrintWriter out;
@@ -68,9 +71,14 @@ final class FanoutBenchmark {
     private List<Round> measure() throws IOException, InterruptedException {
         Path home = options.home();
         Files.createDirectories(home.resolve("bench"));
-        out.printf(Locale.ROOT, "fan-out of FINETUNE_BAGS: preset %s, seed %d, generations %s, %d thread(s) per "
-                + "worker, home %s%n", options.preset(), options.seed(), options.kinds(),
-                options.threadsPerWorker(), home);
+        out.printf(
+                Locale.ROOT,
+                "fan-out of FINETUNE_BAGS: preset %s, seed %d, generations %s, %d thread(s) per " + "worker, home %s%n",
+                options.preset(),
+                options.seed(),
+                options.kinds(),
+                options.threadsPerWorker(),
+                home);
         out.flush();
         Process up = start("up", List.of("up", "--queues", "cpu"));
         try {
@@ -96,8 +104,14 @@ final class FanoutBenchmark {
                 }
                 Round r = finetune(n, runId);
                 rounds.add(r);
-                out.printf(Locale.ROOT, "%d worker(s): run %s, FINETUNE_BAGS %.1f s (%d parts on %d worker(s))%n",
-                        n, runId, r.seconds(), r.partsRun(), r.workersUsed());
+                out.printf(
+                        Locale.ROOT,
+                        "%d worker(s): run %s, FINETUNE_BAGS %.1f s (%d parts on %d worker(s))%n",
+                        n,
+                        runId,
+                        r.seconds(),
+                        r.partsRun(),
+                        r.workersUsed());
                 out.flush();
             }
             print(rounds);
@@ -110,14 +124,24 @@ final class FanoutBenchmark {
     }
 
     private void print(List<Round> rounds) {
-        Table t = new Table("workers", "threads/worker", "FINETUNE_BAGS s", "vs " + rounds.get(0).workers()
-                + " worker(s)", "parts", "workers used", "run");
+        Table t = new Table(
+                "workers",
+                "threads/worker",
+                "FINETUNE_BAGS s",
+                "vs " + rounds.get(0).workers() + " worker(s)",
+                "parts",
+                "workers used",
+                "run");
         double reference = rounds.get(0).seconds();
         for (Round r : rounds) {
-            t.row(String.valueOf(r.workers()), String.valueOf(options.threadsPerWorker()),
+            t.row(
+                    String.valueOf(r.workers()),
+                    String.valueOf(options.threadsPerWorker()),
                     String.format(Locale.ROOT, "%.1f", r.seconds()),
-                    String.format(Locale.ROOT, "%.2fx", r.seconds() / reference), String.valueOf(r.partsRun()),
-                    String.valueOf(r.workersUsed()), r.runId());
+                    String.format(Locale.ROOT, "%.2fx", r.seconds() / reference),
+                    String.valueOf(r.partsRun()),
+                    String.valueOf(r.workersUsed()),
+                    r.runId());
         }
         out.println();
         out.print(t.render());
@@ -184,8 +208,8 @@ final class FanoutBenchmark {
                 throw new IllegalStateException("up stopped (exit " + up.exitValue() + "): " + tail("up"));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("up was not ready within " + READY_TIMEOUT.toMinutes() + " min: "
-                        + tail("up"));
+                throw new IllegalStateException(
+                        "up was not ready within " + READY_TIMEOUT.toMinutes() + " min: " + tail("up"));
             }
             TimeUnit.MILLISECONDS.sleep(250);
         }
@@ -224,7 +248,8 @@ final class FanoutBenchmark {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(log(name).toFile())
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectOutput(log(name).toFile())
                 .redirectError(log(name + ".err").toFile());
         Map<String, String> env = pb.environment();
         env.put(EnvironmentConfig.HOME, options.home().toString());
@@ -245,7 +270,9 @@ final class FanoutBenchmark {
         StringBuilder sb = new StringBuilder();
         for (Path file : List.of(log(name), log(name + ".err"))) {
             List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
-            sb.append('\n').append(file).append(":\n")
+            sb.append('\n')
+                    .append(file)
+                    .append(":\n")
                     .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
         }
         return sb.toString();

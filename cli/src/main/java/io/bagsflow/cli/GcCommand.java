@@ -1,26 +1,29 @@
 package io.bagsflow.cli;
 
+import io.bagsflow.activities.StorageGc;
 import io.bagsflow.activities.StorageGc.Freed;
 import io.bagsflow.activities.StorageGc.Kind;
-import io.bagsflow.activities.StorageGc;
 import io.bagsflow.db.StorageRepository;
 import io.minio.MinioAsyncClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "gc", mixinStandardHelpOptions = true,
-        description = {"Delete stored objects and local files that nothing references: checkpoints beyond the newest "
-                + "N of each attempt, temporary objects, outputs of failed attempts, incomplete multipart uploads, "
-                + "extraction leftovers, work folders of ended runs and cache entries not used recently. Nothing a "
-                + "RUNNING or WAITING_FOR_RETRY run may still need is touched.",
-            "--verify hashes every stored object instead, and removes (and records) the corrupt ones."})
+@Command(
+        name = "gc",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Delete stored objects and local files that nothing references: checkpoints beyond the newest "
+                    + "N of each attempt, temporary objects, outputs of failed attempts, incomplete multipart uploads, "
+                    + "extraction leftovers, work folders of ended runs and cache entries not used recently. Nothing a "
+                    + "RUNNING or WAITING_FOR_RETRY run may still need is touched.",
+            "--verify hashes every stored object instead, and removes (and records) the corrupt ones."
+        })
 final class GcCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -29,16 +32,25 @@ final class GcCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print what would be deleted, delete nothing")
     boolean dryRun;
 
-    @Option(names = "--keep-checkpoints", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--keep-checkpoints",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "periodic checkpoints kept per training attempt, newest first (default ${DEFAULT-VALUE})")
     int keepCheckpoints;
 
-    @Option(names = "--min-age", paramLabel = "AGE", defaultValue = "1h",
+    @Option(
+            names = "--min-age",
+            paramLabel = "AGE",
+            defaultValue = "1h",
             description = "leave objects and folders younger than this (uploads in flight); e.g. 30m, 1h, 2d "
                     + "(default ${DEFAULT-VALUE})")
     String minAge;
 
-    @Option(names = "--cache-unused", paramLabel = "AGE", defaultValue = "7d",
+    @Option(
+            names = "--cache-unused",
+            paramLabel = "AGE",
+            defaultValue = "7d",
             description = "delete worker cache entries not used for this long (default ${DEFAULT-VALUE})")
     String cacheUnused;
 
@@ -48,7 +60,9 @@ final class GcCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (CliServices services = CliServices.fromEnvironment()) {
-            StorageGc gc = new StorageGc(services.store(), new StorageRepository(services.database()),
+            StorageGc gc = new StorageGc(
+                    services.store(),
+                    new StorageRepository(services.database()),
                     services.env().home().root());
             String verb = dryRun ? "would free" : "freed";
             if (verify) {
@@ -56,26 +70,40 @@ final class GcCommand implements Callable<Integer> {
                 for (Freed f : corrupt) {
                     spec.commandLine().getOut().println("corrupt " + f.name() + (dryRun ? "" : " (removed, recorded)"));
                 }
-                spec.commandLine().getOut().println(corrupt.size() + " corrupt object(s)" + (corrupt.isEmpty() ? ""
-                        : "; the next run that needs them makes them again"));
+                spec.commandLine()
+                        .getOut()
+                        .println(corrupt.size() + " corrupt object(s)"
+                                + (corrupt.isEmpty() ? "" : "; the next run that needs them makes them again"));
                 return corrupt.isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
             }
-            StorageGc.Options options = new StorageGc.Options(dryRun, keepCheckpoints, age("--min-age", minAge),
-                    age("--cache-unused", cacheUnused));
+            StorageGc.Options options = new StorageGc.Options(
+                    dryRun, keepCheckpoints, age("--min-age", minAge), age("--cache-unused", cacheUnused));
             var s3 = services.endpoints().s3();
-            MinioAsyncClient multipart = MinioAsyncClient.builder().endpoint(s3.endpoint())
-                    .credentials(s3.accessKey(), s3.secretKey()).region("us-east-1").build();
+            MinioAsyncClient multipart = MinioAsyncClient.builder()
+                    .endpoint(s3.endpoint())
+                    .credentials(s3.accessKey(), s3.secretKey())
+                    .region("us-east-1")
+                    .build();
             StorageGc.Report report = gc.collect(options, multipart);
             for (Map.Entry<Kind, List<Freed>> e : report.byKind().entrySet()) {
                 long bytes = e.getValue().stream().mapToLong(Freed::bytes).sum();
-                spec.commandLine().getOut().printf(Locale.ROOT, "%-30s %5d  %s%n", e.getKey().description(), e.getValue().size(),
-                        size(bytes));
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                Locale.ROOT,
+                                "%-30s %5d  %s%n",
+                                e.getKey().description(),
+                                e.getValue().size(),
+                                size(bytes));
                 if (dryRun) {
                     e.getValue().forEach(f -> spec.commandLine().getOut().println("  " + f.name()));
                 }
             }
             report.notes().forEach(n -> spec.commandLine().getOut().println("note: " + n));
-            spec.commandLine().getOut().println(verb + " " + size(report.bytes()) + " in " + report.freed().size() + " item(s)");
+            spec.commandLine()
+                    .getOut()
+                    .println(verb + " " + size(report.bytes()) + " in "
+                            + report.freed().size() + " item(s)");
             return ExitCodes.OK;
         }
     }
@@ -111,8 +139,10 @@ final class GcCommand implements Callable<Integer> {
             return bytes + " B";
         }
         double kb = bytes / 1024.0;
-        return kb < 1024 ? String.format(Locale.ROOT, "%.1f KiB", kb)
-                : kb < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f MiB", kb / 1024)
-                : String.format(Locale.ROOT, "%.2f GiB", kb / 1024 / 1024);
+        return kb < 1024
+                ? String.format(Locale.ROOT, "%.1f KiB", kb)
+                : kb < 1024 * 1024
+                        ? String.format(Locale.ROOT, "%.1f MiB", kb / 1024)
+                        : String.format(Locale.ROOT, "%.2f GiB", kb / 1024 / 1024);
     }
 }

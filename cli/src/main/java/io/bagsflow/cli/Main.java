@@ -1,15 +1,13 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.worker.config.EnvironmentConfig;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
+import picocli.CommandLine;
 
 /** Entry point of the {@code bagsflow} command (run it through the {@code ./bagsflow} launcher). */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args));

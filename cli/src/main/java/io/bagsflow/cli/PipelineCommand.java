@@ -6,16 +6,17 @@ import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.temporal.client.WorkflowNotFoundException;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "pipeline", mixinStandardHelpOptions = true,
+@Command(
+        name = "pipeline",
+        mixinStandardHelpOptions = true,
         description = "Start pipeline runs and stop them.",
         subcommands = {PipelineCommand.Start.class, PipelineCommand.Status.class, PipelineCommand.Abort.class})
 final class PipelineCommand implements Runnable {
@@ -25,12 +26,17 @@ final class PipelineCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "use `pipeline start SPEC` or `pipeline abort RUN`");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "use `pipeline start SPEC` or `pipeline abort RUN`");
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Start the full pipeline on a spec (JSON or YAML) and print the run id as the last line.",
-                "A dataset alone is a valid spec: {\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}}}"})
+    @Command(
+            name = "start",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Start the full pipeline on a spec (JSON or YAML) and print the run id as the last line.",
+                "A dataset alone is a valid spec: {\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}}}"
+            })
     static final class Start implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -39,16 +45,21 @@ final class PipelineCommand implements Runnable {
         @Parameters(paramLabel = "SPEC", description = "the pipeline spec file (.json, .yaml or .yml)")
         Path specFile;
 
-        @Option(names = "--wait", description = "show a progress bar per stage and wait until the run ends or "
-                + "waits for a retry")
+        @Option(
+                names = "--wait",
+                description = "show a progress bar per stage and wait until the run ends or " + "waits for a retry")
         boolean waitForEnd;
 
-        @Option(names = "--resume-from", paramLabel = "RUN", description = "take the stages before --from from this "
-                + "earlier run")
+        @Option(
+                names = "--resume-from",
+                paramLabel = "RUN",
+                description = "take the stages before --from from this " + "earlier run")
         String resumeFrom;
 
-        @Option(names = "--from", paramLabel = "STAGE", description = "first stage to compute anew: PREPARE, "
-                + "TRAIN_BASE, FINETUNE_BAGS or EVALUATE")
+        @Option(
+                names = "--from",
+                paramLabel = "STAGE",
+                description = "first stage to compute anew: PREPARE, " + "TRAIN_BASE, FINETUNE_BAGS or EVALUATE")
         String fromStage;
 
         @Override
@@ -74,7 +85,8 @@ final class PipelineCommand implements Runnable {
                     out.println(runId);
                     return ExitCodes.OK;
                 }
-                out.println("run " + runId + " started (" + pipelineSpec.withDefaults().dataset().label() + ")");
+                out.println("run " + runId + " started ("
+                        + pipelineSpec.withDefaults().dataset().label() + ")");
                 return RunFollower.follow(services, runId, out);
             }
         }
@@ -98,7 +110,9 @@ final class PipelineCommand implements Runnable {
         }
     }
 
-    @Command(name = "abort", mixinStandardHelpOptions = true,
+    @Command(
+            name = "abort",
+            mixinStandardHelpOptions = true,
             description = "End a running or waiting run as ABORTED: cancels the stage in progress and returns once it "
                     + "has stopped, so nothing writes into the run afterwards.")
     static final class Abort implements Callable<Integer> {
@@ -128,11 +142,15 @@ final class PipelineCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"The live state of a running or waiting run, from Temporal: each stage's state, attempt, "
-                    + "part and last error (the workflow's status query), and the activities in flight with their "
-                    + "attempt and last heartbeat (progress).",
-                "History of finished runs: `runs show`."})
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = {
+                "The live state of a running or waiting run, from Temporal: each stage's state, attempt, "
+                        + "part and last error (the workflow's status query), and the activities in flight with their "
+                        + "attempt and last heartbeat (progress).",
+                "History of finished runs: `runs show`."
+            })
     static final class Status implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -149,7 +167,12 @@ final class PipelineCommand implements Runnable {
                 out.println("run " + runId + " " + live.status().status());
                 Table stages = new Table("stage", "state", "attempt", "part", "failures", "last error");
                 for (var s : live.status().stages()) {
-                    stages.row(s.stage(), s.state(), s.attempt(), s.part(), s.failures(),
+                    stages.row(
+                            s.stage(),
+                            s.state(),
+                            s.attempt(),
+                            s.part(),
+                            s.failures(),
                             s.lastError() == null ? "" : s.lastError());
                 }
                 stages.print(out);
@@ -163,8 +186,10 @@ final class PipelineCommand implements Runnable {
                 }
                 return ExitCodes.OK;
             } catch (WorkflowNotFoundException e) {
-                throw new UserError("Temporal does not know run " + runId + " (it ended and the embedded server "
-                        + "forgot it, or it never started)", "its history: `./bagsflow runs show " + runId + "`");
+                throw new UserError(
+                        "Temporal does not know run " + runId + " (it ended and the embedded server "
+                                + "forgot it, or it never started)",
+                        "its history: `./bagsflow runs show " + runId + "`");
             }
         }
     }

@@ -1,8 +1,7 @@
 package io.bagsflow.cli;
 
-import me.tongfei.progressbar.ProgressBarConsumer;
-
 import java.io.PrintWriter;
+import me.tongfei.progressbar.ProgressBarConsumer;
 
 /** Where a progress bar's frames go: redrawn in place on a terminal, or as plain lines into a file or pipe. */
 final class ProgressLines {
@@ -10,8 +9,7 @@ final class ProgressLines {
     /** Plain lines at most this often: a log file gets a line per stage and a few in between, not 4 frames/s. */
     static final long PLAIN_INTERVAL_MILLIS = 10_000;
 
-    private ProgressLines() {
-    }
+    private ProgressLines() {}
 
     /** A terminal: every frame overwrites the line with {@code \r}; the finished bar stays. */
     static final class Redrawn implements ProgressBarConsumer {

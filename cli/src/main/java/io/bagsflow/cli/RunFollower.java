@@ -1,7 +1,6 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.workflows.pipeline.RunStatus;
-
 import java.io.PrintWriter;
 
 /**
@@ -11,8 +10,7 @@ import java.io.PrintWriter;
  */
 final class RunFollower {
 
-    private RunFollower() {
-    }
+    private RunFollower() {}
 
     /** Follows the run and returns the command's exit code: 0 when it succeeded. */
     static int follow(CliServices services, String runId, PrintWriter out) {

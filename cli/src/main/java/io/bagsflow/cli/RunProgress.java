@@ -6,14 +6,13 @@ import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.StageStatus;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Follows a run from PostgreSQL and draws one progress bar per stage (steps, loss, ETA) until the run ends or waits
@@ -60,8 +59,9 @@ final class RunProgress {
                     }
                     if (stage.stage().equals(barStage)) {
                         AttemptView latest = stage.attempts().stream()
-                                .max(Comparator.comparing(a -> a.startedAt() == null ? java.time.Instant.EPOCH
-                                        : a.startedAt())).orElse(null);
+                                .max(Comparator.comparing(
+                                        a -> a.startedAt() == null ? java.time.Instant.EPOCH : a.startedAt()))
+                                .orElse(null);
                         update(bar, stage, latest);
                     }
                 }
@@ -119,7 +119,7 @@ final class RunProgress {
                 bar.setExtraMessage(StageStatus.FAILED.name());
                 return;
             }
-            default -> { }
+            default -> {}
         }
         if (latest == null || latest.progress() == null) {
             bar.setExtraMessage(latest == null ? "" : latest.part());
@@ -140,7 +140,9 @@ final class RunProgress {
             msg.append(" ckpt ").append(p.path("checkpoint_iteration").asInt());
         }
         if (p.path("eta_seconds").isNumber()) {
-            msg.append(" ETA ").append(formatDuration(Duration.ofSeconds(p.path("eta_seconds").asLong())));
+            msg.append(" ETA ")
+                    .append(formatDuration(
+                            Duration.ofSeconds(p.path("eta_seconds").asLong())));
         }
         if (p.path("message").isTextual()) {
             msg.append(' ').append(p.path("message").asText());
@@ -152,11 +154,16 @@ final class RunProgress {
         out.println();
         out.println("run " + runId + " " + view.status());
         if (view.status() == RunStatus.WAITING_FOR_RETRY) {
-            view.stages().stream().filter(s -> s.status() == StageStatus.FAILED).findFirst().ifPresent(s -> {
-                String error = s.attempts().isEmpty() ? "" : s.attempts().get(s.attempts().size() - 1).error();
-                out.println(s.stage() + " failed: " + error);
-                out.println("fix the cause, then: ./bagsflow stage retry " + runId + " [--set key=value ...]");
-            });
+            view.stages().stream()
+                    .filter(s -> s.status() == StageStatus.FAILED)
+                    .findFirst()
+                    .ifPresent(s -> {
+                        String error = s.attempts().isEmpty()
+                                ? ""
+                                : s.attempts().get(s.attempts().size() - 1).error();
+                        out.println(s.stage() + " failed: " + error);
+                        out.println("fix the cause, then: ./bagsflow stage retry " + runId + " [--set key=value ...]");
+                    });
         }
     }
 
@@ -170,13 +177,19 @@ final class RunProgress {
         }
         double wall = Duration.between(last.createdAt(), last.endedAt()).toMillis() / 1000.0;
         double work = services.launcher().await(runId).activitySeconds();
-        out.printf(Locale.ROOT, "time: %.1f s wall, %.1f s of stage work, %.1f s (%.1f %%) orchestration%n", wall,
-                work, wall - work, 100 * (wall - work) / wall);
+        out.printf(
+                Locale.ROOT,
+                "time: %.1f s wall, %.1f s of stage work, %.1f s (%.1f %%) orchestration%n",
+                wall,
+                work,
+                wall - work,
+                100 * (wall - work) / wall);
     }
 
     static String formatDuration(Duration d) {
         long s = d.getSeconds();
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 }

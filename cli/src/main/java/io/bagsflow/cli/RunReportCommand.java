@@ -1,14 +1,15 @@
 package io.bagsflow.cli;
 
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
         description = "Write the HTML report a run stored (its EVALUATE stage's `report` artifact).")
 final class RunReportCommand implements Callable<Integer> {
 
@@ -24,11 +25,15 @@ final class RunReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
-            var run = services.runs().findRun(runId).orElseThrow(() -> new UserError("unknown run " + runId,
-                    "list runs with `./bagsflow runs list`"));
-            String sha = services.history().reportSha256(runId).orElseThrow(() -> new UserError("run " + runId
-                    + " (" + run.status() + ") has no stored report: its EVALUATE stage did not finish",
-                    "rebuild one from its models with `./bagsflow compare " + runId + " --html OUT.html`"));
+            var run = services.runs()
+                    .findRun(runId)
+                    .orElseThrow(() -> new UserError("unknown run " + runId, "list runs with `./bagsflow runs list`"));
+            String sha = services.history()
+                    .reportSha256(runId)
+                    .orElseThrow(() -> new UserError(
+                            "run " + runId + " (" + run.status()
+                                    + ") has no stored report: its EVALUATE stage did not finish",
+                            "rebuild one from its models with `./bagsflow compare " + runId + " --html OUT.html`"));
             Path file = out != null ? out : Path.of(runId + "-report.html");
             services.store().get(sha, file.toAbsolutePath());
             spec.commandLine().getOut().println("wrote " + file.toAbsolutePath());

@@ -11,11 +11,6 @@ import io.bagsflow.worker.history.RunViews.RunSummary;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
 import io.bagsflow.workflows.pipeline.RunStatus;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,8 +25,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "runs", mixinStandardHelpOptions = true,
+@Command(
+        name = "runs",
+        mixinStandardHelpOptions = true,
         description = "Run history from PostgreSQL: `runs list [options]` (`runs` alone lists with the defaults), "
                 + "`runs show RUN`, `runs report RUN [--out FILE]`.",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunReportCommand.class})
@@ -56,10 +57,9 @@ final class RunsCommand implements Callable<Integer> {
                 if (v.length() == 10) {
                     return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
                 }
-                TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(v, OffsetDateTime::from,
-                        LocalDateTime::from);
-                return t instanceof OffsetDateTime o ? o.toInstant()
-                        : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
+                TemporalAccessor t =
+                        DateTimeFormatter.ISO_DATE_TIME.parseBest(v, OffsetDateTime::from, LocalDateTime::from);
+                return t instanceof OffsetDateTime o ? o.toInstant() : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a date or time; use "
                         + "2026-11-25, 2026-11-25T18:30 or 2026-11-25T18:30:00Z");
@@ -70,14 +70,19 @@ final class RunsCommand implements Callable<Integer> {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Runs, newest first.")
     static final class ListRuns implements Callable<Integer> {
 
-        @Option(names = "--status", paramLabel = "STATUS",
+        @Option(
+                names = "--status",
+                paramLabel = "STATUS",
                 description = "only runs in this status: ${COMPLETION-CANDIDATES} (any case)")
         RunStatus status;
 
         @Option(names = "--dataset", description = "only runs whose dataset label contains this text")
         String dataset;
 
-        @Option(names = "--since", paramLabel = "TIME", converter = SinceConverter.class,
+        @Option(
+                names = "--since",
+                paramLabel = "TIME",
+                converter = SinceConverter.class,
                 description = "only runs created at or after this date or time: 2026-11-25 (midnight UTC), "
                         + "2026-11-25T18:30 (UTC), 2026-11-25T18:30:00Z or 2026-11-25T18:30:00+01:00")
         Instant since;
@@ -94,9 +99,9 @@ final class RunsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
-                RunFilter filter = new RunFilter(status == null ? null : status.name(), since, null,
-                        dataset, limit);
+            try (CliServices services =
+                    CliServices.forReading(spec.commandLine().getErr())) {
+                RunFilter filter = new RunFilter(status == null ? null : status.name(), since, null, dataset, limit);
                 List<RunSummary> runs = services.history().list(filter);
                 if (json) {
                     out.println(HistoryJson.runs(runs));
@@ -104,8 +109,14 @@ final class RunsCommand implements Callable<Integer> {
                 }
                 Table t = new Table("run", "status", "dataset", "created", "duration");
                 for (RunSummary r : runs) {
-                    t.row(r.runId(), r.status(), r.dataset(), r.createdAt(), r.endedAt() == null ? ""
-                            : RunProgress.formatDuration(Duration.between(r.createdAt(), r.endedAt())));
+                    t.row(
+                            r.runId(),
+                            r.status(),
+                            r.dataset(),
+                            r.createdAt(),
+                            r.endedAt() == null
+                                    ? ""
+                                    : RunProgress.formatDuration(Duration.between(r.createdAt(), r.endedAt())));
                 }
                 t.print(out);
                 return ExitCodes.OK;
@@ -113,7 +124,9 @@ final class RunsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
             description = "One run: stages, attempts, durations, workers, errors, artifacts, models, metrics.")
     static final class Show implements Callable<Integer> {
 
@@ -129,9 +142,12 @@ final class RunsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
-                RunView v = services.history().show(runId).orElseThrow(() -> new UserError("unknown run " + runId,
-                        "list runs with `./bagsflow runs list`"));
+            try (CliServices services =
+                    CliServices.forReading(spec.commandLine().getErr())) {
+                RunView v = services.history()
+                        .show(runId)
+                        .orElseThrow(
+                                () -> new UserError("unknown run " + runId, "list runs with `./bagsflow runs list`"));
                 if (json) {
                     out.println(HistoryJson.run(v));
                 } else {
@@ -145,8 +161,11 @@ final class RunsCommand implements Callable<Integer> {
             out.println("run      " + v.runId() + "  " + v.status());
             out.println("dataset  " + v.dataset() + "   code " + v.codeVersion()
                     + (v.resumedFrom() == null ? "" : "   resumed from " + v.resumedFrom()));
-            out.println("created  " + v.createdAt() + (v.endedAt() == null ? "" : "   ended " + v.endedAt()
-                    + " (" + RunProgress.formatDuration(Duration.between(v.createdAt(), v.endedAt())) + ")"));
+            out.println("created  " + v.createdAt()
+                    + (v.endedAt() == null
+                            ? ""
+                            : "   ended " + v.endedAt() + " ("
+                                    + RunProgress.formatDuration(Duration.between(v.createdAt(), v.endedAt())) + ")"));
             out.println();
             Table stages = new Table("stage", "status", "attempts");
             for (StageView s : v.stages()) {
@@ -154,11 +173,17 @@ final class RunsCommand implements Callable<Integer> {
             }
             stages.print(out);
             out.println();
-            Table attempts = new Table("stage", "part", "#", "status", "worker", "started", "seconds", "resumed@",
-                    "error");
+            Table attempts =
+                    new Table("stage", "part", "#", "status", "worker", "started", "seconds", "resumed@", "error");
             for (StageView s : v.stages()) {
                 for (AttemptView a : s.attempts()) {
-                    attempts.row(s.stage(), a.part(), a.attempt(), a.status(), a.worker(), a.startedAt(),
+                    attempts.row(
+                            s.stage(),
+                            a.part(),
+                            a.attempt(),
+                            a.status(),
+                            a.worker(),
+                            a.startedAt(),
                             a.durationSeconds() == null ? "" : String.format(Locale.ROOT, "%.1f", a.durationSeconds()),
                             a.resumedFromIteration() == null ? "" : a.resumedFromIteration(),
                             a.error() == null ? "" : a.error());
@@ -169,7 +194,11 @@ final class RunsCommand implements Callable<Integer> {
                 out.println();
                 Table models = new Table("model", "gen", "kind", "parent", "checkpoint");
                 for (ModelView m : v.models()) {
-                    models.row(m.modelId(), m.generation(), m.kind(), m.parentModelId(),
+                    models.row(
+                            m.modelId(),
+                            m.generation(),
+                            m.kind(),
+                            m.parentModelId(),
                             m.checkpointSha256().substring(0, 12));
                 }
                 models.print(out);
@@ -196,13 +225,16 @@ final class RunsCommand implements Callable<Integer> {
             }
             out.println();
             long bytes = v.artifacts().stream().mapToLong(a -> a.sizeBytes()).sum();
-            out.printf(Locale.ROOT, "%d artifacts, %.1f MB (runs show %s --json lists them)%n",
-                    v.artifacts().size(), bytes / 1e6, v.runId());
+            out.printf(
+                    Locale.ROOT,
+                    "%d artifacts, %.1f MB (runs show %s --json lists them)%n",
+                    v.artifacts().size(),
+                    bytes / 1e6,
+                    v.runId());
         }
 
         static String percent(Double value) {
             return value == null ? "" : ComparisonTable.percent(value);
         }
     }
-
 }

@@ -3,19 +3,21 @@ package io.bagsflow.cli;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageStatus;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "stage", mixinStandardHelpOptions = true, description = "Act on a stage of a run.",
+@Command(
+        name = "stage",
+        mixinStandardHelpOptions = true,
+        description = "Act on a stage of a run.",
         subcommands = {StageCommand.Retry.class})
 final class StageCommand implements Runnable {
 
@@ -24,14 +26,18 @@ final class StageCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "use `stage retry RUN [STAGE] [--set key=value ...] [--wait]`");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "use `stage retry RUN [STAGE] [--set key=value ...] [--wait]`");
     }
 
-    @Command(name = "retry", mixinStandardHelpOptions = true,
-            description = {"Retry the failed stage of a run that waits for a retry, optionally with changed settings.",
+    @Command(
+            name = "retry",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Retry the failed stage of a run that waits for a retry, optionally with changed settings.",
                 "Example: stage retry RUN --set detector.learningRate=0.005 --set dataset.val=VAL.json",
-                "Relative dataset paths are taken from the current folder."})
+                "Relative dataset paths are taken from the current folder."
+            })
     static final class Retry implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -42,7 +48,10 @@ final class StageCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "RUN", description = "the run that waits for a retry")
         String runId;
 
-        @Parameters(index = "1", paramLabel = "STAGE", arity = "0..1",
+        @Parameters(
+                index = "1",
+                paramLabel = "STAGE",
+                arity = "0..1",
                 description = "the failed stage, checked before the retry is sent (optional: a waiting run has "
                         + "exactly one): PREPARE, TRAIN_BASE, FINETUNE_BAGS or EVALUATE")
         String stage;
@@ -105,7 +114,8 @@ final class StageCommand implements Runnable {
                 return value;
             }
             String path = value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                    ? value.substring(1, value.length() - 1) : value;
+                    ? value.substring(1, value.length() - 1)
+                    : value;
             if (path.startsWith("s3://")) {
                 return "\"" + path + "\"";
             }
@@ -114,12 +124,16 @@ final class StageCommand implements Runnable {
 
         private void checkFailedStage(CliServices services, Stage failed) {
             String name = failed.name();
-            var view = services.history().show(runId).orElseThrow(() -> new UserError("unknown run " + runId,
-                    "list runs with `./bagsflow runs list`"));
-            var failedNames = view.stages().stream().filter(s -> s.status() == StageStatus.FAILED).map(s -> s.stage())
+            var view = services.history()
+                    .show(runId)
+                    .orElseThrow(() -> new UserError("unknown run " + runId, "list runs with `./bagsflow runs list`"));
+            var failedNames = view.stages().stream()
+                    .filter(s -> s.status() == StageStatus.FAILED)
+                    .map(s -> s.stage())
                     .toList();
             if (!failedNames.contains(name)) {
-                throw new UserError("stage " + name + " of " + runId + " has not failed (failed: " + failedNames + ")",
+                throw new UserError(
+                        "stage " + name + " of " + runId + " has not failed (failed: " + failedNames + ")",
                         "see `./bagsflow runs show " + runId + "`");
             }
         }

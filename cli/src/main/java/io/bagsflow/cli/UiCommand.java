@@ -4,18 +4,21 @@ import io.bagsflow.web.UiOptions;
 import io.bagsflow.web.UiServer;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-
-@Command(name = "ui", mixinStandardHelpOptions = true,
-        description = {"Serve the web UI and its JSON API (/api/runs, /api/runs/RUN, /api/models/MODEL, "
-                + "/api/compare?models=A,B) against the configured services, until Ctrl-C.",
+@Command(
+        name = "ui",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve the web UI and its JSON API (/api/runs, /api/runs/RUN, /api/models/MODEL, "
+                    + "/api/compare?models=A,B) against the configured services, until Ctrl-C.",
             "Without a running `up`, the embedded PostgreSQL and S3 of BAGSFLOW_HOME are started for it (read-only: "
-                + "retry and abort need Temporal)."})
+                    + "retry and abort need Temporal)."
+        })
 final class UiCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -29,8 +32,10 @@ final class UiCommand implements Callable<Integer> {
     @Option(names = "--host", description = "address to listen on (default ${DEFAULT-VALUE}, this machine only)")
     String host = "127.0.0.1";
 
-    @Option(names = "--allow-remote-actions", description = "accept retry and abort when --host is not a loopback "
-            + "address (anyone who reaches the port could use them)")
+    @Option(
+            names = "--allow-remote-actions",
+            description = "accept retry and abort when --host is not a loopback "
+                    + "address (anyone who reaches the port could use them)")
     boolean allowRemoteActions;
 
     @Override
@@ -43,17 +48,21 @@ final class UiCommand implements Callable<Integer> {
         } catch (RuntimeException | java.io.IOException e) {
             services.close();
             if (e instanceof java.net.BindException) {
-                throw new UserError("cannot listen on " + host + ":" + port + ": " + e.getMessage(),
+                throw new UserError(
+                        "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
                         "choose another port with --port N (0: any free port)");
             }
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            services.close();
-            stopped.countDown();
-        }, "bagsflow-ui-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            services.close();
+                            stopped.countDown();
+                        },
+                        "bagsflow-ui-shutdown"));
         spec.commandLine().getOut().println("web UI on " + server.url() + " (Ctrl-C to stop)");
         spec.commandLine().getOut().flush();
         stopped.await();

@@ -8,28 +8,34 @@ import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.worker.embedded.TemporalCli;
 import io.bagsflow.worker.embedded.TemporalEngine;
 import io.bagsflow.workflows.TaskQueues;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Start the embedded services (PostgreSQL, S3, Temporal) for every service that no "
-                + "environment variable points elsewhere, plus a worker on the queues bagsflow-cpu and bagsflow-gpu.",
+@Command(
+        name = "up",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Start the embedded services (PostgreSQL, S3, Temporal) for every service that no "
+                    + "environment variable points elsewhere, plus a worker on the queues bagsflow-cpu and bagsflow-gpu.",
             "Temporal is the Temporal CLI's dev server (runs survive a restart of up) when the CLI is installed, "
-                + "else the in-memory test server.",
-            "Keeps running until Ctrl-C or SIGTERM, then stops everything cleanly."})
+                    + "else the in-memory test server.",
+            "Keeps running until Ctrl-C or SIGTERM, then stops everything cleanly."
+        })
 final class UpCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--queues", defaultValue = "cpu,gpu", paramLabel = "cpu,gpu",
+    @Option(
+            names = "--queues",
+            defaultValue = "cpu,gpu",
+            paramLabel = "cpu,gpu",
             description = "Task queues of the worker that up runs: cpu, gpu, cpu,gpu (default) or none, so that a "
                     + "GPU worker can run in its own process (`./bagsflow worker --queues gpu`) or on another machine.")
     String queues;
@@ -63,30 +69,43 @@ final class UpCommand implements Callable<Integer> {
             throw ex;
         }
         TemporalEngine engine = services.temporalEngine();
-        StateFile.State kept = StateFile.State.embeddedOnly(ProcessHandle.current().pid(), e, env);
+        StateFile.State kept =
+                StateFile.State.embeddedOnly(ProcessHandle.current().pid(), e, env);
         UiCommand.Served ui = UiCommand.Served.start(env, e);
-        StateFile.write(env.home().stateFile(), new StateFile.State(kept.pid(), kept.postgres(),
-                kept.s3(), kept.temporal(), new StateFile.TemporalInfo(engine.name(), engine.durable(),
-                services.temporalUi().orElse(null)), ui.server().url().toString()));
+        StateFile.write(
+                env.home().stateFile(),
+                new StateFile.State(
+                        kept.pid(),
+                        kept.postgres(),
+                        kept.s3(),
+                        kept.temporal(),
+                        new StateFile.TemporalInfo(
+                                engine.name(),
+                                engine.durable(),
+                                services.temporalUi().orElse(null)),
+                        ui.server().url().toString()));
         BagsflowWorker running = worker;
         double seconds = (System.nanoTime() - t0) / 1e9;
 
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("stopping...");
-            StateFile.delete(env.home().stateFile());
-            ui.close();
-            try {
-                if (running != null) {
-                    running.close();
-                }
-            } finally {
-                services.close();
-            }
-            out.println("stopped");
-            out.flush();
-            stopped.countDown();
-        }, "bagsflow-up-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            out.println("stopping...");
+                            StateFile.delete(env.home().stateFile());
+                            ui.close();
+                            try {
+                                if (running != null) {
+                                    running.close();
+                                }
+                            } finally {
+                                services.close();
+                            }
+                            out.println("stopped");
+                            out.flush();
+                            stopped.countDown();
+                        },
+                        "bagsflow-up-shutdown"));
 
         String embedded = services.started().isEmpty() ? "none" : String.join(", ", services.started());
         Table table = new Table("service", "address");
@@ -94,14 +113,25 @@ final class UpCommand implements Callable<Integer> {
         table.row("S3", e.s3().toString());
         table.row("Temporal", e.temporal() + " (" + engine.description() + ")");
         services.temporalUi().ifPresent(address -> table.row("Temporal UI", address));
-        table.row("Worker", worker == null ? "none (--queues none)"
-                : worker.identity() + " on " + String.join(", ", worker.queues()));
+        table.row(
+                "Worker",
+                worker == null
+                        ? "none (--queues none)"
+                        : worker.identity() + " on " + String.join(", ", worker.queues()));
         table.row("Web UI", ui.server().url().toString());
         table.print(out);
         out.println();
-        out.printf(Locale.ROOT, "ready in %.1f s (embedded: %s; state in %s)%n", seconds, embedded, env.home().root());
-        out.println(engine.durable() ? "Runs survive a restart of up." : "Runs do not survive a restart of up "
-                + "(it starts them again from PostgreSQL); " + TemporalCli.INSTALL_HINT + ".");
+        out.printf(
+                Locale.ROOT,
+                "ready in %.1f s (embedded: %s; state in %s)%n",
+                seconds,
+                embedded,
+                env.home().root());
+        out.println(
+                engine.durable()
+                        ? "Runs survive a restart of up."
+                        : "Runs do not survive a restart of up " + "(it starts them again from PostgreSQL); "
+                                + TemporalCli.INSTALL_HINT + ".");
         out.println("Other commands in other terminals find these services. Press Ctrl-C to stop.");
         out.flush();
         stopped.await();

@@ -5,15 +5,16 @@ import io.bagsflow.worker.config.EndpointResolver;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.workflows.TaskQueues;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine;
-
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "worker", mixinStandardHelpOptions = true,
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
         description = "Run a worker against the configured services (environment variables, or a running "
                 + "`bagsflow up`) until Ctrl-C or SIGTERM.")
 final class WorkerCommand implements Callable<Integer> {
@@ -21,7 +22,10 @@ final class WorkerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--queues", defaultValue = "cpu,gpu", paramLabel = "cpu,gpu",
+    @Option(
+            names = "--queues",
+            defaultValue = "cpu,gpu",
+            paramLabel = "cpu,gpu",
             description = "Task queues to serve: cpu (workflows, PREPARE, metrics), gpu (training, inference), "
                     + "or both (default: ${DEFAULT-VALUE}).")
     String queues;
@@ -44,12 +48,17 @@ final class WorkerCommand implements Callable<Integer> {
             worker.reconcileRunsEverySeconds(10);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
-            stopped.countDown();
-        }, "bagsflow-worker-shutdown"));
-        spec.commandLine().getOut().println("worker " + worker.identity() + " polling " + String.join(", ", taskQueues) + " on "
-                + endpoints.temporal() + ". Press Ctrl-C to stop.");
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            worker.close();
+                            stopped.countDown();
+                        },
+                        "bagsflow-worker-shutdown"));
+        spec.commandLine()
+                .getOut()
+                .println("worker " + worker.identity() + " polling " + String.join(", ", taskQueues) + " on "
+                        + endpoints.temporal() + ". Press Ctrl-C to stop.");
         spec.commandLine().getOut().flush();
         stopped.await();
         return ExitCodes.OK;

@@ -1,5 +1,8 @@
 package io.bagsflow.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,13 +10,6 @@ import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.workflows.TaskQueues;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +17,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every experiment file of the repository's {@code experiments/} folder runs to the end here, as the lead runs it
@@ -43,8 +42,11 @@ class AblationExperimentsTest {
     static void worker(@TempDir Path tempDir) {
         dir = tempDir;
         env = TestServices.environment();
-        worker = BagsflowWorker.start(TestServices.get().endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()), "ablation-worker");
+        worker = BagsflowWorker.start(
+                TestServices.get().endpoints(),
+                List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new BagsflowHome(TestServices.home()),
+                "ablation-worker");
     }
 
     @AfterAll
@@ -61,15 +63,16 @@ class AblationExperimentsTest {
             files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertTrue(files.size() >= 4, "experiment files: " + files);
-        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> run(file)));
+        return files.stream()
+                .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> run(file)));
     }
 
     private static void run(Path file) throws Exception {
         ObjectNode experiment = (ObjectNode) JSON.readTree(file.toFile());
         assertEquals("small", experiment.at("/base/dataset/synth/preset").asText(), file + ": the published preset");
         assertEquals(List.of(101, 102, 103), JSON.convertValue(experiment.get("seeds"), List.class), file.toString());
-        assertEquals(List.of("bags"), JSON.convertValue(experiment.at("/base/generations"), List.class),
-                file.toString());
+        assertEquals(
+                List.of("bags"), JSON.convertValue(experiment.at("/base/generations"), List.class), file.toString());
         int cells = 1;
         for (Iterator<JsonNode> values = experiment.get("grid").elements(); values.hasNext(); ) {
             cells *= values.next().size();
@@ -86,7 +89,8 @@ class AblationExperimentsTest {
         assertEquals(0, started.exitCode(), started.out() + started.err());
         String id = started.lastLine();
         assertTrue(started.out().contains("experiment " + id + " SUCCEEDED"), started.out());
-        JsonNode show = JSON.readTree(CommandOutput.run(env, "experiment", "show", id, "--json").out());
+        JsonNode show = JSON.readTree(
+                CommandOutput.run(env, "experiment", "show", id, "--json").out());
         assertEquals(cells, show.path("cells").size(), show.toString());
         for (JsonNode cell : show.path("cells")) {
             assertEquals("SUCCEEDED", cell.path("status").asText(), cell.toString());
@@ -104,6 +108,7 @@ class AblationExperimentsTest {
                 return p;
             }
         }
-        throw new IllegalStateException("no repository root with experiments/ above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no repository root with experiments/ above " + Path.of("").toAbsolutePath());
     }
 }

@@ -1,16 +1,15 @@
 package io.bagsflow.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bagsflow bench detector} as the README shows it: a thread count and the figures as JSON. */
 class BenchDetectorCommandTest {
@@ -19,16 +18,34 @@ class BenchDetectorCommandTest {
     void theJsonHoldsTheFiguresToCompareAcrossCommits(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         // the README's command, in a temporary folder:
-        // ./bagsflow bench detector --preset tiny --iterations 20 --methods "" --threads 1 --work bench-work --json bench.json
-        CommandOutput run = CommandOutput.run(Map.of(), "bench", "detector", "--preset", "tiny", "--iterations", "20",
-                "--methods", "", "--threads", "1", "--work", dir.resolve("work").toString(), "--json",
+        // ./bagsflow bench detector --preset tiny --iterations 20 --methods "" --threads 1 --work bench-work --json
+        // bench.json
+        CommandOutput run = CommandOutput.run(
+                Map.of(),
+                "bench",
+                "detector",
+                "--preset",
+                "tiny",
+                "--iterations",
+                "20",
+                "--methods",
+                "",
+                "--threads",
+                "1",
+                "--work",
+                dir.resolve("work").toString(),
+                "--json",
                 json.toString());
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("20 iterations x 4 images at 64 px, device cpu(), 1 threads"), run.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
-        for (String key : List.of("threads", "train_images_per_second", "finetune_seconds",
-                "inference_images_per_second", "peak_rss_mb")) {
+        for (String key : List.of(
+                "threads",
+                "train_images_per_second",
+                "finetune_seconds",
+                "inference_images_per_second",
+                "peak_rss_mb")) {
             assertTrue(doc.has(key), key + " missing from " + doc);
         }
         assertEquals(1, doc.path("threads").asInt());

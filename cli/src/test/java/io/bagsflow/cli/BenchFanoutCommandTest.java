@@ -1,15 +1,14 @@
 package io.bagsflow.cli;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bagsflow bench fanout} on {@code tiny}: services and workers in their own processes as a user runs them,
@@ -22,15 +21,32 @@ class BenchFanoutCommandTest {
     @Test
     void twoWorkersEachTakeAFineTunePart(@TempDir Path home) throws Exception {
         // ./bagsflow bench fanout --preset tiny --generations bags,control --workers 1,2 --threads-per-worker 1
-        CommandOutput run = CommandOutput.run(Map.of(), "bench", "fanout", "--preset", "tiny", "--generations",
-                "bags,control", "--workers", "1,2", "--threads-per-worker", "1", "--iterations", "40", "--home",
+        CommandOutput run = CommandOutput.run(
+                Map.of(),
+                "bench",
+                "fanout",
+                "--preset",
+                "tiny",
+                "--generations",
+                "bags,control",
+                "--workers",
+                "1,2",
+                "--threads-per-worker",
+                "1",
+                "--iterations",
+                "40",
+                "--home",
                 home.toString());
 
         assertEquals(0, run.exitCode(), run.out() + run.err());
         List<String> lines = run.out().lines().toList();
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("1 worker(s): run ") && l.endsWith("(2 parts on 1 worker(s))")),
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.startsWith("1 worker(s): run ") && l.endsWith("(2 parts on 1 worker(s))")),
                 run.out());
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("2 worker(s): run ") && l.endsWith("(2 parts on 2 worker(s))")),
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.startsWith("2 worker(s): run ") && l.endsWith("(2 parts on 2 worker(s))")),
                 "with two idle workers the two parts run on both: " + run.out());
         assertTrue(run.out().contains("FINETUNE_BAGS s"), run.out());
         assertTrue(run.out().contains("1.00x"), "the first round is the reference: " + run.out());

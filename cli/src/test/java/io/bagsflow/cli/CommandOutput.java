@@ -1,7 +1,6 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.worker.config.EnvironmentConfig;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;

@@ -1,17 +1,16 @@
 package io.bagsflow.cli;
 
-import io.bagsflow.ml.lvis.LvisDataset;
-import io.bagsflow.ml.lvis.LvisDatasetReader;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.ml.lvis.LvisDatasetReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code dataset synth --preset small-lvis}, as the README shows it: small's training set, an LVIS-like val set. */
 class DatasetSynthCommandTest {
@@ -20,16 +19,28 @@ class DatasetSynthCommandTest {
     void smallLvisIsSmallsTrainingSetWithAnotherValSet(@TempDir Path dir) throws Exception {
         Path lvis = dir.resolve("small-lvis");
         Path small = dir.resolve("small");
-        CommandOutput out = CommandOutput.run(Map.of(), ("dataset synth --preset small-lvis --seed 7 --out " + lvis)
-                .split(" "));
+        CommandOutput out =
+                CommandOutput.run(Map.of(), ("dataset synth --preset small-lvis --seed 7 --out " + lvis).split(" "));
         assertEquals(0, out.exitCode(), out.out() + out.err());
         assertTrue(out.out().contains("(preset small-lvis, seed 7)"), out.out());
-        assertEquals(0, CommandOutput.run(Map.of(), "dataset", "synth", "--preset", "small", "--seed", "7", "--out",
-                small.toString()).exitCode());
+        assertEquals(
+                0,
+                CommandOutput.run(
+                                Map.of(),
+                                "dataset",
+                                "synth",
+                                "--preset",
+                                "small",
+                                "--seed",
+                                "7",
+                                "--out",
+                                small.toString())
+                        .exitCode());
 
-        assertArrayEquals(Files.readAllBytes(small.resolve("train.json")),
-                Files.readAllBytes(lvis.resolve("train.json")));
-        assertArrayEquals(Files.readAllBytes(small.resolve("images/train_000001.png")),
+        assertArrayEquals(
+                Files.readAllBytes(small.resolve("train.json")), Files.readAllBytes(lvis.resolve("train.json")));
+        assertArrayEquals(
+                Files.readAllBytes(small.resolve("images/train_000001.png")),
                 Files.readAllBytes(lvis.resolve("images/train_000001.png")));
         LvisDataset val = LvisDatasetReader.read(lvis.resolve("val.json"));
         LvisDataset smallVal = LvisDatasetReader.read(small.resolve("val.json"));

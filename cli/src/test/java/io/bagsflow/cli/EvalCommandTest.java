@@ -1,18 +1,17 @@
 package io.bagsflow.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.ml.testing.LvisGolden;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bagsflow eval} as users run it: the golden cases through the command line and its --json output. */
 class EvalCommandTest {
@@ -23,11 +22,19 @@ class EvalCommandTest {
     void theJsonOutputMatchesTheOfficialNumbersOfEveryGoldenCase(@TempDir Path dir) throws Exception {
         for (Path caseDir : LvisGolden.publicCases()) {
             JsonNode expected = JSON.readTree(caseDir.resolve("expected.json").toFile());
-            Path gt = LvisGolden.folder().resolve(expected.path("annotation_file").asText());
+            Path gt =
+                    LvisGolden.folder().resolve(expected.path("annotation_file").asText());
             Path out = dir.resolve(caseDir.getFileName() + ".json");
 
-            CommandOutput run = CommandOutput.run(Map.of(), "eval", "--gt", gt.toString(), "--dt",
-                    caseDir.resolve("detections.json").toString(), "--json", out.toString());
+            CommandOutput run = CommandOutput.run(
+                    Map.of(),
+                    "eval",
+                    "--gt",
+                    gt.toString(),
+                    "--dt",
+                    caseDir.resolve("detections.json").toString(),
+                    "--json",
+                    out.toString());
 
             assertEquals(0, run.exitCode(), run.err());
             assertTrue(run.out().startsWith("| Type | IoU | Area | MaxDets | CatIds | Result |"), run.out());
@@ -38,8 +45,13 @@ class EvalCommandTest {
             assertEquals(ep.size(), ap.size());
             for (int i = 0; i < ep.size(); i++) {
                 for (String key : new String[] {"ap", "ap50", "ap75", "aps", "apm", "apl", "ar", "ars", "arm", "arl"}) {
-                    assertEquals(ep.get(i).path("category_id").asInt(), ap.get(i).path("category_id").asInt());
-                    assertEquals(ep.get(i).path(key).asDouble(), ap.get(i).path(key).asDouble(), 1e-9,
+                    assertEquals(
+                            ep.get(i).path("category_id").asInt(),
+                            ap.get(i).path("category_id").asInt());
+                    assertEquals(
+                            ep.get(i).path(key).asDouble(),
+                            ap.get(i).path(key).asDouble(),
+                            1e-9,
                             caseDir + " category " + ep.get(i).path("category_id") + " " + key);
                 }
             }
@@ -50,8 +62,8 @@ class EvalCommandTest {
     void aMalformedResultsFileIsOneClearLineAndExitCodeOne(@TempDir Path dir) throws Exception {
         Path dt = dir.resolve("bad.json");
         Files.writeString(dt, "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 2, -3, 4], \"score\": 0.5}]");
-        CommandOutput run = CommandOutput.run(Map.of(), "eval", "--gt", LvisGolden.lvisVal100().toString(),
-                "--dt", dt.toString());
+        CommandOutput run = CommandOutput.run(
+                Map.of(), "eval", "--gt", LvisGolden.lvisVal100().toString(), "--dt", dt.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().startsWith("error: " + dt + ": [0], line 1"), run.err());
         assertTrue(run.err().contains("negative width"), run.err());

@@ -1,5 +1,9 @@
 package io.bagsflow.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.worker.BagsflowWorker;
@@ -7,6 +11,12 @@ import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.pipeline.ChildWorkerProcess;
 import io.bagsflow.workflows.TaskQueues;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -14,17 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An experiment as a user runs it, against the embedded services with one CPU+GPU worker and a second GPU worker
@@ -44,8 +43,11 @@ class ExperimentCommandsTest {
     @BeforeAll
     static void finishedExperiment(@TempDir Path dir) throws Exception {
         env = TestServices.environment();
-        worker = BagsflowWorker.start(TestServices.get().endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()), "exp-worker");
+        worker = BagsflowWorker.start(
+                TestServices.get().endpoints(),
+                List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new BagsflowHome(TestServices.home()),
+                "exp-worker");
         // a second GPU worker in a process of its own (one training per JVM), so two cells train at once
         secondGpu = ChildWorkerProcess.start("gpu", "exp-gpu-2", Files.createDirectories(dir.resolve("gpu-2")));
         Path file = dir.resolve("ratios.json");
@@ -72,11 +74,13 @@ class ExperimentCommandsTest {
         for (int i = 1; i <= 4; i++) {
             assertTrue(started.out().contains("cell " + i + "/4 "), started.out());
         }
-        JsonNode show = JSON.readTree(CommandOutput.run(env, "experiment", "show", experimentId, "--json").out());
+        JsonNode show = JSON.readTree(CommandOutput.run(env, "experiment", "show", experimentId, "--json")
+                .out());
         assertEquals(experimentId, show.path("experiment_id").asText());
         assertEquals("SUCCEEDED", show.path("status").asText());
-        assertEquals(List.of(0, 8), JSON.convertValue(show.path("spec").path("grid")
-                .path("finetune.othersSampleRatio"), List.class));
+        assertEquals(
+                List.of(0, 8),
+                JSON.convertValue(show.path("spec").path("grid").path("finetune.othersSampleRatio"), List.class));
         JsonNode cells = show.path("cells");
         assertEquals(4, cells.size());
         List<String> runIds = new ArrayList<>();
@@ -90,7 +94,9 @@ class ExperimentCommandsTest {
             assertEquals("TRAIN_BASE", trainBase.path("stage").asText());
             for (JsonNode a : trainBase.path("attempts")) {
                 // nothing failed, nothing was started twice: each attempt either trained or took a finished model
-                assertTrue(a.path("status").asText().equals("SUCCEEDED") || a.path("status").asText().equals("REUSED"),
+                assertTrue(
+                        a.path("status").asText().equals("SUCCEEDED")
+                                || a.path("status").asText().equals("REUSED"),
                         a.toString());
                 if (a.path("status").asText().equals("SUCCEEDED")) {
                     computed++;
@@ -101,18 +107,24 @@ class ExperimentCommandsTest {
         assertEquals(4, runIds.stream().distinct().count());
         assertEquals(2, computed, "TRAIN_BASE computed in exactly two cells");
         assertEquals(Map.of(31L, 1, 32L, 1), computedPerSeed);
-        assertEquals(List.of(0, 0, 8, 8), cells.findValues("finetune.othersSampleRatio").stream()
-                .map(JsonNode::asInt).toList());
+        assertEquals(
+                List.of(0, 0, 8, 8),
+                cells.findValues("finetune.othersSampleRatio").stream()
+                        .map(JsonNode::asInt)
+                        .toList());
     }
 
     @Test
     void theSummaryHasOneBagsRowPerRatioWhoseMeanIsTheMeanOfItsCells() throws Exception {
-        JsonNode show = JSON.readTree(CommandOutput.run(env, "experiment", "show", experimentId, "--json").out());
+        JsonNode show = JSON.readTree(CommandOutput.run(env, "experiment", "show", experimentId, "--json")
+                .out());
         Map<Integer, List<Double>> bagsAp = new HashMap<>();
         for (JsonNode cell : show.path("cells")) {
             int ratio = cell.path("params").path("finetune.othersSampleRatio").asInt();
-            bagsAp.computeIfAbsent(ratio, r -> new ArrayList<>()).add(ap(runShow(cell.path("run_id").asText()),
-                    cell.path("run_id").asText() + "-bags"));
+            bagsAp.computeIfAbsent(ratio, r -> new ArrayList<>())
+                    .add(ap(
+                            runShow(cell.path("run_id").asText()),
+                            cell.path("run_id").asText() + "-bags"));
         }
         int bagsRows = 0;
         for (JsonNode row : show.path("summary")) {
@@ -134,8 +146,10 @@ class ExperimentCommandsTest {
             if (!aps.get(0).equals(aps.get(1))) {
                 assertTrue(ci.get(0).asDouble() < mean && mean < ci.get(1).asDouble(), ci.toString());
             }
-            assertTrue(row.path("delta_vs_base").path("AP").has("mean")
-                    && row.path("delta_vs_base").path("AP").path("ci95").size() == 2, row.toString());
+            assertTrue(
+                    row.path("delta_vs_base").path("AP").has("mean")
+                            && row.path("delta_vs_base").path("AP").path("ci95").size() == 2,
+                    row.toString());
         }
         assertEquals(2, bagsRows);
     }
@@ -145,14 +159,19 @@ class ExperimentCommandsTest {
         Path html = dir.resolve("experiment.html");
         CommandOutput compare = CommandOutput.run(env, "compare", experimentId, "--html", html.toString());
         assertEquals(0, compare.exitCode(), compare.out() + compare.err());
-        assertTrue(compare.out().contains("finetune.othersSampleRatio") && compare.out().contains("bags"),
+        assertTrue(
+                compare.out().contains("finetune.othersSampleRatio")
+                        && compare.out().contains("bags"),
                 compare.out());
         assertTrue(compare.out().contains("| finetune.othersSampleRatio | kind | n | AP |"), compare.out());
         // the README's worked example shows this output
         System.out.println("compare " + experimentId + ":\n" + compare.out());
         Document doc = Jsoup.parse(Files.readString(html));
         assertEquals(5, doc.select("#summary tr").size(), "header + base and bags for two ratios");
-        assertEquals(4, doc.select("figure.plot[data-key=finetune.othersSampleRatio] svg").size());
+        assertEquals(
+                4,
+                doc.select("figure.plot[data-key=finetune.othersSampleRatio] svg")
+                        .size());
 
         CommandOutput list = CommandOutput.run(env, "experiment", "list", "--json");
         assertTrue(JSON.readTree(list.out()).findValuesAsText("experiment_id").contains(experimentId), list.out());
@@ -166,8 +185,10 @@ class ExperimentCommandsTest {
     @Test
     void aTypoInTheGridIsRefusedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("typo.json");
-        Files.writeString(file, "{\"base\": {\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}},"
-                + " \"grid\": {\"finetune.othersSampleRatoi\": [0, 8]}}");
+        Files.writeString(
+                file,
+                "{\"base\": {\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}},"
+                        + " \"grid\": {\"finetune.othersSampleRatoi\": [0, 8]}}");
         CommandOutput out = CommandOutput.run(env, "experiment", "start", file.toString());
         assertNotEquals(0, out.exitCode());
         assertTrue(out.err().contains("grid.\"finetune.othersSampleRatoi\"[0]"), out.err());

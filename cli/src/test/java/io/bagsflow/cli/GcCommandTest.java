@@ -1,5 +1,9 @@
 package io.bagsflow.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.StoredArtifact;
 import io.bagsflow.db.Database;
@@ -11,12 +15,6 @@ import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.workflows.TaskQueues;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code gc} and {@code gc --verify} as a user types them, on a home with a finished tiny run whose training kept
@@ -47,15 +46,22 @@ class GcCommandTest {
     static void start(@TempDir Path dir) throws Exception {
         env = TestServices.environment();
         Endpoints endpoints = TestServices.get().endpoints();
-        worker = BagsflowWorker.start(endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()), "gc-test-worker");
-        database = Database.open(endpoints.postgres().jdbcUrl(), endpoints.postgres().user(),
+        worker = BagsflowWorker.start(
+                endpoints,
+                List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new BagsflowHome(TestServices.home()),
+                "gc-test-worker");
+        database = Database.open(
+                endpoints.postgres().jdbcUrl(),
+                endpoints.postgres().user(),
                 endpoints.postgres().password());
         var s3 = endpoints.s3();
         store = ArtifactStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
         spec = dir.resolve("tiny-checkpoints.json");
-        Files.writeString(spec, "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 41}},"
-                + " \"detector\": {\"checkpointInterval\": 20}, \"generations\": [\"bags\"]}");
+        Files.writeString(
+                spec,
+                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 41}},"
+                        + " \"detector\": {\"checkpointInterval\": 20}, \"generations\": [\"bags\"]}");
     }
 
     @AfterAll
@@ -73,12 +79,19 @@ class GcCommandTest {
     @Test
     void gcFreesSupersededCheckpointsAndTheRunStillShowsAndIsReused() {
         String runId = finishedRun();
-        StageAttempt training = new RunRepository(database).runDetails(runId).orElseThrow().attempts().stream()
-                .filter(a -> a.stage().equals("TRAIN_BASE")).findFirst().orElseThrow();
+        StageAttempt training = new RunRepository(database)
+                .runDetails(runId).orElseThrow().attempts().stream()
+                        .filter(a -> a.stage().equals("TRAIN_BASE"))
+                        .findFirst()
+                        .orElseThrow();
         StorageRepository storage = new StorageRepository(database);
-        assertEquals(List.of(80, 60, 40, 20), storage.checkpointsOf(training.id()).stream()
-                .map(StorageRepository.CheckpointRecord::iteration).toList());
-        String oldest = ArtifactStore.keyOf(storage.checkpointsOf(training.id()).get(3).sha256());
+        assertEquals(
+                List.of(80, 60, 40, 20),
+                storage.checkpointsOf(training.id()).stream()
+                        .map(StorageRepository.CheckpointRecord::iteration)
+                        .toList());
+        String oldest =
+                ArtifactStore.keyOf(storage.checkpointsOf(training.id()).get(3).sha256());
 
         CommandOutput dry = CommandOutput.run(env, "gc", "--dry-run", "--keep-checkpoints", "1");
         assertEquals(0, dry.exitCode(), dry.err());
@@ -89,8 +102,11 @@ class GcCommandTest {
         CommandOutput gc = CommandOutput.run(env, "gc", "--keep-checkpoints", "1");
         assertEquals(0, gc.exitCode(), gc.err());
         assertTrue(gc.out().contains("freed"), gc.out());
-        assertEquals(List.of(80), storage.checkpointsOf(training.id()).stream()
-                .map(StorageRepository.CheckpointRecord::iteration).toList());
+        assertEquals(
+                List.of(80),
+                storage.checkpointsOf(training.id()).stream()
+                        .map(StorageRepository.CheckpointRecord::iteration)
+                        .toList());
         assertFalse(store.exists(oldest.substring(oldest.lastIndexOf('/') + 1)));
 
         CommandOutput show = CommandOutput.run(env, "runs", "show", runId);
@@ -117,16 +133,20 @@ class GcCommandTest {
     @Test
     void gcVerifyRemovesAndRecordsCorruptObjects() throws Exception {
         StoredArtifact a = store.put("bytes that will rot".getBytes(StandardCharsets.UTF_8), "text/plain");
-        Path behind = new BagsflowHome(TestServices.home()).s3Data().resolve(TestServices.get().endpoints().s3()
-                .bucket()).resolve(a.key());
+        Path behind = new BagsflowHome(TestServices.home())
+                .s3Data()
+                .resolve(TestServices.get().endpoints().s3().bucket())
+                .resolve(a.key());
         Files.writeString(behind, "bytes that did rot!");
 
         CommandOutput verify = CommandOutput.run(env, "gc", "--verify");
         assertEquals(1, verify.exitCode(), verify.out());
         assertTrue(verify.out().contains("corrupt " + a.key()), verify.out());
         assertFalse(store.exists(a.sha256()));
-        assertTrue(new StorageRepository(database).corruptObjects().stream().anyMatch(c ->
-                c.expectedSha256().equals(a.sha256()) && c.detectedBy() == StorageRepository.Detection.VERIFY));
+        assertTrue(new StorageRepository(database)
+                .corruptObjects().stream()
+                        .anyMatch(c -> c.expectedSha256().equals(a.sha256())
+                                && c.detectedBy() == StorageRepository.Detection.VERIFY));
 
         CommandOutput clean = CommandOutput.run(env, "gc", "--verify");
         assertEquals(0, clean.exitCode(), clean.out());

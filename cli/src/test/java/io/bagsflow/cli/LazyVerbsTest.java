@@ -1,13 +1,12 @@
 package io.bagsflow.cli;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * Start-up: a command line builds the picocli model of the verb it names only, while help, usage errors and
@@ -19,13 +18,21 @@ class LazyVerbsTest {
     void aCommandLineNamingAVerbBuildsThatVerbOnly() {
         assertEquals(List.of(EvalCommand.class), BagsflowCommand.verbsFor("eval", "--gt", "a.json", "--dt", "b.json"));
         assertEquals(List.of(), BagsflowCommand.verbsFor("--version"));
-        assertEquals(List.of("eval"), List.copyOf(BagsflowCommand.commandLine("eval", "--help").getSubcommands().keySet()));
+        assertEquals(
+                List.of("eval"),
+                List.copyOf(BagsflowCommand.commandLine("eval", "--help")
+                        .getSubcommands()
+                        .keySet()));
     }
 
     @Test
     void helpAndMistakesSeeEveryVerb() {
-        for (String[] args : List.of(new String[0], new String[] {"--help"}, new String[] {"help", "eval"},
-                new String[] {"evl"}, new String[] {"--version", "eval"})) {
+        for (String[] args : List.of(
+                new String[0],
+                new String[] {"--help"},
+                new String[] {"help", "eval"},
+                new String[] {"evl"},
+                new String[] {"--version", "eval"})) {
             assertEquals(BagsflowCommand.VERBS, BagsflowCommand.verbsFor(args), String.join(" ", args));
         }
         CommandLine all = BagsflowCommand.commandLine();

@@ -1,5 +1,9 @@
 package io.bagsflow.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.worker.BagsflowWorker;
@@ -7,16 +11,6 @@ import io.bagsflow.worker.Eventually;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.workflows.TaskQueues;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,10 +19,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline commands as a user types them, against the embedded services with a worker: start a tiny run and
@@ -45,8 +44,11 @@ class PipelineCommandsTest {
     @BeforeAll
     static void finishedTinyRun(@TempDir Path dir) throws Exception {
         env = TestServices.environment();
-        worker = BagsflowWorker.start(TestServices.get().endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()), "cli-test-worker");
+        worker = BagsflowWorker.start(
+                TestServices.get().endpoints(),
+                List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new BagsflowHome(TestServices.home()),
+                "cli-test-worker");
         Path spec = dir.resolve("tiny.yaml");
         Files.writeString(spec, "dataset:\n  synth:\n    preset: tiny\n    seed: 3\ngenerations: [bags, crt]\n");
         CommandOutput run = CommandOutput.run(env, "pipeline", "start", spec.toString(), "--wait");
@@ -68,9 +70,12 @@ class PipelineCommandsTest {
         JsonNode run = JSON.readTree(show.out());
         assertEquals("SUCCEEDED", run.path("status").asText());
         List<String> stages = new ArrayList<>();
-        run.path("stages").forEach(s -> stages.add(s.path("stage").asText() + " " + s.path("status").asText()));
-        assertEquals(List.of("PREPARE SUCCEEDED", "TRAIN_BASE SUCCEEDED", "FINETUNE_BAGS SUCCEEDED",
-                "EVALUATE SUCCEEDED"), stages);
+        run.path("stages")
+                .forEach(s -> stages.add(
+                        s.path("stage").asText() + " " + s.path("status").asText()));
+        assertEquals(
+                List.of("PREPARE SUCCEEDED", "TRAIN_BASE SUCCEEDED", "FINETUNE_BAGS SUCCEEDED", "EVALUATE SUCCEEDED"),
+                stages);
         JsonNode models = run.path("models");
         assertEquals(3, models.size());
         assertEquals(runId + "-base", models.get(1).path("parent_model_id").asText());
@@ -98,8 +103,8 @@ class PipelineCommandsTest {
     @Test
     void compareJsonHasEveryModelWithItsThirteenMetrics(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("compare.json");
-        CommandOutput compare = CommandOutput.run(env, "compare", runId + "-base", runId + "-bags", "--json",
-                out.toString());
+        CommandOutput compare =
+                CommandOutput.run(env, "compare", runId + "-base", runId + "-bags", "--json", out.toString());
         assertEquals(0, compare.exitCode(), compare.err());
         assertTrue(compare.out().contains("| metric | base (gen 0) | bags (gen 1) |"), compare.out());
         JsonNode models = JSON.readTree(out.toFile()).path("models");
@@ -125,7 +130,8 @@ class PipelineCommandsTest {
         assertReport(Files.readString(html));
 
         // every run also stores its report as an artifact
-        try (CliServices services = CliServices.at(new io.bagsflow.worker.config.EnvironmentConfig(env),
+        try (CliServices services = CliServices.at(
+                new io.bagsflow.worker.config.EnvironmentConfig(env),
                 TestServices.get().endpoints())) {
             Path stored = DemoCommand.downloadReport(services, runId, dir.resolve("stored"));
             assertReport(Files.readString(stored));
@@ -137,14 +143,24 @@ class PipelineCommandsTest {
     void interruptingTheWaitLeavesTheRunRunningAndSaysHowToFollowIt(@TempDir Path dir) throws Exception {
         // a shell starts background jobs (`bash .ci/run &`) with SIGINT ignored, and the child JVM inherits that: then
         // no Ctrl-C can reach it, whatever bagsflow does
-        org.junit.jupiter.api.Assumptions.assumeFalse(sigintIgnored(),
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                sigintIgnored(),
                 "SIGINT is ignored in this process (started in the background by a shell): Ctrl-C cannot be tested");
         Path spec = dir.resolve("long.yaml");
-        Files.writeString(spec, "dataset:\n  synth:\n    preset: tiny\n    seed: 11\ndetector:\n  iterations: 100000\n"
-                + "generations: [bags]\n");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "pipeline", "start",
-                spec.toString(), "--wait").redirectErrorStream(true);
+        Files.writeString(
+                spec,
+                "dataset:\n  synth:\n    preset: tiny\n    seed: 11\ndetector:\n  iterations: 100000\n"
+                        + "generations: [bags]\n");
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "pipeline",
+                        "start",
+                        spec.toString(),
+                        "--wait")
+                .redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
         StringBuffer out = new StringBuffer();
@@ -161,10 +177,17 @@ class PipelineCommandsTest {
             }
         });
         reader.start();
-        Eventually.await(Duration.ofMinutes(2), () -> out.toString().contains("TRAIN_BASE") || !p.isAlive(),
+        Eventually.await(
+                Duration.ofMinutes(2),
+                () -> out.toString().contains("TRAIN_BASE") || !p.isAlive(),
                 "the progress shows training");
         assertTrue(out.toString().contains("TRAIN_BASE"), "never got to training: " + out);
-        String runId = out.toString().lines().filter(l -> l.startsWith("run ")).findFirst().orElseThrow().split(" ")[1];
+        String runId = out.toString()
+                .lines()
+                .filter(l -> l.startsWith("run "))
+                .findFirst()
+                .orElseThrow()
+                .split(" ")[1];
 
         new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "still running after Ctrl-C: " + out);
@@ -173,7 +196,8 @@ class PipelineCommandsTest {
         assertTrue(out.toString().contains("run " + runId + " goes on"), out.toString());
         assertTrue(out.toString().contains("./bagsflow runs show " + runId), out.toString());
         assertFalse(out.toString().contains("\r"), "progress frames in a pipe: " + out);
-        JsonNode run = JSON.readTree(CommandOutput.run(env, "runs", "show", runId, "--json").out());
+        JsonNode run = JSON.readTree(
+                CommandOutput.run(env, "runs", "show", runId, "--json").out());
         assertEquals("RUNNING", run.path("status").asText(), "the run goes on");
         assertEquals(0, CommandOutput.run(env, "pipeline", "abort", runId).exitCode());
     }
@@ -203,8 +227,8 @@ class PipelineCommandsTest {
             // each chart is well-formed SVG (XML) with drawn content
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setNamespaceAware(true);
-            org.w3c.dom.Document parsed = f.newDocumentBuilder().parse(new ByteArrayInputStream(
-                    svg.outerHtml().getBytes(StandardCharsets.UTF_8)));
+            org.w3c.dom.Document parsed = f.newDocumentBuilder()
+                    .parse(new ByteArrayInputStream(svg.outerHtml().getBytes(StandardCharsets.UTF_8)));
             assertEquals("svg", parsed.getDocumentElement().getLocalName());
             assertTrue(svg.select("path, rect, circle, ellipse, line").size() > 10, id + " draws nothing");
         }
@@ -216,6 +240,7 @@ class PipelineCommandsTest {
             assertFalse(ref.matches("(?i)(https?:)?//.*"), "external reference " + e);
         }
         assertFalse(html.matches("(?is).*url\\(\\s*['\"]?(https?:)?//.*"), "external url() in CSS");
-        assertTrue(doc.select("script[src], link[rel=stylesheet], img[src^=http]").isEmpty());
+        assertTrue(
+                doc.select("script[src], link[rel=stylesheet], img[src^=http]").isEmpty());
     }
 }

@@ -1,12 +1,11 @@
 package io.bagsflow.cli;
 
-import picocli.CommandLine;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
  * The {@code ./bagsflow} command lines a document shows: lines of fenced shell code blocks ({@code bash}, {@code sh},
@@ -19,8 +18,7 @@ final class ReadmeCommands {
     private static final Set<String> SHELL = Set.of("bash", "sh", "shell", "console");
     private static final Pattern SPAN = Pattern.compile("`([^`\\n]+)`");
 
-    private ReadmeCommands() {
-    }
+    private ReadmeCommands() {}
 
     static List<String> of(String markdown) {
         List<String> out = new ArrayList<>();

@@ -1,5 +1,9 @@
 package io.bagsflow.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
@@ -11,14 +15,6 @@ import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.workflows.TaskQueues;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +27,13 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every {@code ./bagsflow} command line of the README (in shell code blocks and in inline code) and every
@@ -51,33 +50,49 @@ class ReadmeExamplesTest {
 
     /** Lines not run here, each with why. Keep this short. */
     static final Map<String, String> EXEMPT = Map.ofEntries(
-            Map.entry("./bagsflow demo", "the small preset takes 5 minutes on 2 cores; `./bagsflow demo --preset tiny` "
-                    + "runs the same code here"),
+            Map.entry(
+                    "./bagsflow demo",
+                    "the small preset takes 5 minutes on 2 cores; `./bagsflow demo --preset tiny` "
+                            + "runs the same code here"),
             Map.entry("./bagsflow up", "blocks until Ctrl-C; UpCrashRecoveryTest runs it in a process of its own"),
             Map.entry("./bagsflow ui", "blocks until Ctrl-C; WebApiTest and WebUiBrowserTest serve the same UiServer"),
-            Map.entry("./bagsflow worker --queues cpu", "blocks until Ctrl-C; this test's worker is the same "
-                    + "BagsflowWorker.start"),
-            Map.entry("./bagsflow worker --queues gpu", "blocks until Ctrl-C; this test's worker is the same "
-                    + "BagsflowWorker.start"),
-            Map.entry("BAGSFLOW_THREADS=4 ./bagsflow worker --queues gpu", "blocks until Ctrl-C; the thread split it "
-                    + "shows is DetectorThreadsTest's"),
-            Map.entry("./bagsflow bench detector --preset small --iterations 200 --methods \"\" --threads 1",
+            Map.entry(
+                    "./bagsflow worker --queues cpu",
+                    "blocks until Ctrl-C; this test's worker is the same " + "BagsflowWorker.start"),
+            Map.entry(
+                    "./bagsflow worker --queues gpu",
+                    "blocks until Ctrl-C; this test's worker is the same " + "BagsflowWorker.start"),
+            Map.entry(
+                    "BAGSFLOW_THREADS=4 ./bagsflow worker --queues gpu",
+                    "blocks until Ctrl-C; the thread split it " + "shows is DetectorThreadsTest's"),
+            Map.entry(
+                    "./bagsflow bench detector --preset small --iterations 200 --methods \"\" --threads 1",
                     "trains the small detector for a minute: a benchmark; BenchDetectorCommandTest runs the tiny form"),
-            Map.entry("./bagsflow bench detector --preset small --iterations 200 --methods \"\" --threads 2",
+            Map.entry(
+                    "./bagsflow bench detector --preset small --iterations 200 --methods \"\" --threads 2",
                     "trains the small detector for a minute: a benchmark; BenchDetectorCommandTest runs the tiny form"),
             Map.entry("./bagsflow bench detector", "trains the small detector for minutes: a benchmark, not a test"),
-            Map.entry("./bagsflow bench fanout --preset small --threads-per-worker 1", "trains the small detector "
-                    + "on one thread for minutes: a benchmark; BenchFanoutCommandTest runs it on tiny"),
-            Map.entry("BAGSFLOW_JAVA_OPTS=-Xmx4g ./bagsflow bench eval --scale lvis-val --repeats 1",
+            Map.entry(
+                    "./bagsflow bench fanout --preset small --threads-per-worker 1",
+                    "trains the small detector "
+                            + "on one thread for minutes: a benchmark; BenchFanoutCommandTest runs it on tiny"),
+            Map.entry(
+                    "BAGSFLOW_JAVA_OPTS=-Xmx4g ./bagsflow bench eval --scale lvis-val --repeats 1",
                     "evaluates 6 million detections in a 4 GiB heap: a benchmark, not a test (`bench eval` runs here)"),
-            Map.entry("./bagsflow pipeline start small.json --wait", "the manual PostgreSQL-restart check: a small run "
-                    + "takes minutes; ServiceOutageTest cuts the database under a tiny run instead"),
-            Map.entry("./bagsflow experiment start ratios.json --wait", "ExperimentCommandsTest runs it as shown (four "
-                    + "tiny cells with a second GPU worker process)"),
+            Map.entry(
+                    "./bagsflow pipeline start small.json --wait",
+                    "the manual PostgreSQL-restart check: a small run "
+                            + "takes minutes; ServiceOutageTest cuts the database under a tiny run instead"),
+            Map.entry(
+                    "./bagsflow experiment start ratios.json --wait",
+                    "ExperimentCommandsTest runs it as shown (four " + "tiny cells with a second GPU worker process)"),
             Map.entry("./bagsflow experiment show EXPERIMENT --json", "ExperimentCommandsTest runs it as shown"),
-            Map.entry("./bagsflow compare EXPERIMENT --html experiment.html", "ExperimentCommandsTest runs it as shown"),
-            Map.entry("./bagsflow gc", "GcCommandTest runs gc on a home of its own: here it would sweep the shared "
-                    + "test services under the other tests"),
+            Map.entry(
+                    "./bagsflow compare EXPERIMENT --html experiment.html", "ExperimentCommandsTest runs it as shown"),
+            Map.entry(
+                    "./bagsflow gc",
+                    "GcCommandTest runs gc on a home of its own: here it would sweep the shared "
+                            + "test services under the other tests"),
             Map.entry("./bagsflow gc --dry-run --keep-checkpoints 1", "GcCommandTest runs it as shown"),
             Map.entry("./bagsflow gc --keep-checkpoints 1", "GcCommandTest runs it as shown"),
             Map.entry("./bagsflow gc --verify", "GcCommandTest runs it as shown"));
@@ -99,8 +114,11 @@ class ReadmeExamplesTest {
     static void twoFinishedTinyRuns(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         env = TestServices.environment();
-        worker = BagsflowWorker.start(TestServices.get().endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()), "readme-test-worker");
+        worker = BagsflowWorker.start(
+                TestServices.get().endpoints(),
+                List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new BagsflowHome(TestServices.home()),
+                "readme-test-worker");
         tiny = SyntheticDataset.generate(SyntheticPreset.TINY, 7, dir.resolve("tiny"));
         Files.writeString(dir.resolve("tiny.yaml"), TINY_SPEC);
         run1 = startAndWait();
@@ -123,12 +141,13 @@ class ReadmeExamplesTest {
 
     @TestFactory
     Stream<DynamicTest> everyDocumentedCommandLineRunsAsShown() throws Exception {
-        return documentedLines().stream().map(line -> DynamicTest.dynamicTest(line, () -> {
-            if (EXEMPT.containsKey(line)) {
-                return;
-            }
-            runAsShown(line);
-        }));
+        return documentedLines().stream()
+                .map(line -> DynamicTest.dynamicTest(line, () -> {
+                    if (EXEMPT.containsKey(line)) {
+                        return;
+                    }
+                    runAsShown(line);
+                }));
     }
 
     @Test
@@ -137,7 +156,9 @@ class ReadmeExamplesTest {
         for (String exempt : EXEMPT.keySet()) {
             assertTrue(lines.contains(exempt), "stale exemption, no longer in the README: " + exempt);
         }
-        for (String required : List.of("./bagsflow stage retry RUN", "./bagsflow stage retry RUN --wait",
+        for (String required : List.of(
+                "./bagsflow stage retry RUN",
+                "./bagsflow stage retry RUN --wait",
                 "./bagsflow stage retry RUN PREPARE --set dataset.val=VAL.json",
                 "./bagsflow compare RUN1 RUN2 --html OUT.html")) {
             assertTrue(lines.contains(required) && !EXEMPT.containsKey(required), required);
@@ -146,7 +167,8 @@ class ReadmeExamplesTest {
 
     private void runAsShown(String line) throws Exception {
         String command = line.replaceFirst("^([A-Z_]+=\\S+ )*\\./bagsflow ?", "");
-        boolean needsWaitingRun = command.startsWith("stage retry") || command.startsWith("pipeline status")
+        boolean needsWaitingRun = command.startsWith("stage retry")
+                || command.startsWith("pipeline status")
                 || command.startsWith("pipeline abort");
         Map<String, String> values = new HashMap<>();
         WaitingRun waiting = needsWaitingRun ? WaitingRun.start() : null;
@@ -155,12 +177,19 @@ class ReadmeExamplesTest {
         values.put("RUN2", run2);
         values.put("MODEL", run1 + "-bags");
         values.put("SPEC", dir.resolve("tiny.yaml").toString());
-        values.put("DIR", command.startsWith("dataset synth") ? freshDir().toString()
-                : tiny.train().getParent().toString());
+        values.put(
+                "DIR",
+                command.startsWith("dataset synth")
+                        ? freshDir().toString()
+                        : tiny.train().getParent().toString());
         values.put("OUT.html", freshDir().resolve("out.html").toString());
         values.put("OUT.json", freshDir().resolve("out.json").toString());
-        values.put("ANNOTATIONS.json", LvisGolden.folder().resolve("public/b1/annotations.json").toString());
-        values.put("RESULTS.json", LvisGolden.folder().resolve("public/b1/detections.json").toString());
+        values.put(
+                "ANNOTATIONS.json",
+                LvisGolden.folder().resolve("public/b1/annotations.json").toString());
+        values.put(
+                "RESULTS.json",
+                LvisGolden.folder().resolve("public/b1/detections.json").toString());
         values.put("VAL.json", tiny.val().toString());
         values.put("T", tiny.train().toString());
         values.put("IMAGES", tiny.imageDir().toString());
@@ -192,7 +221,11 @@ class ReadmeExamplesTest {
             assertTrue(out.lastLine().startsWith("run-"), "the run id as the last line: " + out.out());
         }
         if (command.startsWith("compare RUN1 RUN2")) {
-            String header = out.out().lines().filter(l -> l.startsWith("| metric")).findFirst().orElseThrow();
+            String header = out.out()
+                    .lines()
+                    .filter(l -> l.startsWith("| metric"))
+                    .findFirst()
+                    .orElseThrow();
             List<String> columns = List.of(header.split("\\|"));
             assertEquals(columns.size(), new LinkedHashSet<>(columns).size(), "two identical columns: " + header);
             assertTrue(Files.readString(Path.of(values.get("OUT.html"))).contains(values.get("RUN2")));
@@ -206,7 +239,8 @@ class ReadmeExamplesTest {
     }
 
     private static String startAndWait() {
-        CommandOutput start = CommandOutput.run(env, "pipeline", "start", dir.resolve("tiny.yaml").toString(), "--wait");
+        CommandOutput start = CommandOutput.run(
+                env, "pipeline", "start", dir.resolve("tiny.yaml").toString(), "--wait");
         assertEquals(0, start.exitCode(), start.out() + start.err());
         return start.lastLine();
     }
@@ -222,8 +256,9 @@ class ReadmeExamplesTest {
     private static Map<String, String> homeWithRunningUp() throws Exception {
         Path home = freshDir();
         var e = TestServices.get().endpoints();
-        StateFile.write(home.resolve("state.json"), new StateFile.State(ProcessHandle.current().pid(), e.postgres(),
-                e.s3(), e.temporal()));
+        StateFile.write(
+                home.resolve("state.json"),
+                new StateFile.State(ProcessHandle.current().pid(), e.postgres(), e.s3(), e.temporal()));
         Map<String, String> demoEnv = new HashMap<>();
         demoEnv.put("BAGSFLOW_HOME", home.toString());
         return demoEnv;
@@ -233,18 +268,28 @@ class ReadmeExamplesTest {
     private record WaitingRun(String runId, Path val, String good) {
 
         static WaitingRun start() throws Exception {
-            SyntheticSummary data = SyntheticDataset.generate(SyntheticPreset.TINY, 7, freshDir().resolve("data"));
+            SyntheticSummary data = SyntheticDataset.generate(
+                    SyntheticPreset.TINY, 7, freshDir().resolve("data"));
             String good = Files.readString(data.val());
-            Files.writeString(data.val(), good.replaceFirst("\"bbox\":\\[([^,\\]]+),([^,\\]]+),([^,\\]]+),([^\\]]+)\\]",
-                    "\"bbox\":[$1,$2,$3]"));
+            Files.writeString(
+                    data.val(),
+                    good.replaceFirst(
+                            "\"bbox\":\\[([^,\\]]+),([^,\\]]+),([^,\\]]+),([^\\]]+)\\]", "\"bbox\":[$1,$2,$3]"));
             Path spec = freshDir().resolve("local.json");
-            Files.writeString(spec, "{\"dataset\": {\"train\": \"" + data.train() + "\", \"val\": \"" + data.val()
-                    + "\", \"images\": \"" + data.imageDir() + "\"}, \"detector\": {\"preset\": \"tiny\"}}");
+            Files.writeString(
+                    spec,
+                    "{\"dataset\": {\"train\": \"" + data.train() + "\", \"val\": \"" + data.val()
+                            + "\", \"images\": \"" + data.imageDir() + "\"}, \"detector\": {\"preset\": \"tiny\"}}");
             CommandOutput start = CommandOutput.run(env, "pipeline", "start", spec.toString());
             assertEquals(0, start.exitCode(), start.err());
             String runId = start.lastLine();
-            Eventually.await(Duration.ofMinutes(2), () -> JSON.readTree(CommandOutput.run(env, "runs", "show", runId,
-                    "--json").out()).path("status").asText().equals("WAITING_FOR_RETRY"),
+            Eventually.await(
+                    Duration.ofMinutes(2),
+                    () -> JSON.readTree(CommandOutput.run(env, "runs", "show", runId, "--json")
+                                    .out())
+                            .path("status")
+                            .asText()
+                            .equals("WAITING_FOR_RETRY"),
                     "run " + runId + " waits for a retry");
             return new WaitingRun(runId, data.val(), good);
         }
@@ -260,7 +305,8 @@ class ReadmeExamplesTest {
                 return p.resolve("README.md");
             }
         }
-        throw new IllegalStateException("README.md of the repository not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "README.md of the repository not found above " + Path.of("").toAbsolutePath());
     }
 
     @Test
@@ -274,9 +320,18 @@ class ReadmeExamplesTest {
                 ```
                 | `./bagsflow demo [--preset tiny\\|small]` | ... |
                 """);
-        assertEquals(List.of("./bagsflow up", "./bagsflow compare RUN1 RUN2 --html OUT.html",
-                "BAGSFLOW_JAVA_OPTS=-Xmx4g ./bagsflow bench eval"), lines);
-        assertEquals(List.of("RUN1", "OUT.html"), PLACEHOLDER.matcher("compare RUN1 RUNS PREPARE --html OUT.html")
-                .results().map(r -> r.group(1)).toList());
+        assertEquals(
+                List.of(
+                        "./bagsflow up",
+                        "./bagsflow compare RUN1 RUN2 --html OUT.html",
+                        "BAGSFLOW_JAVA_OPTS=-Xmx4g ./bagsflow bench eval"),
+                lines);
+        assertEquals(
+                List.of("RUN1", "OUT.html"),
+                PLACEHOLDER
+                        .matcher("compare RUN1 RUNS PREPARE --html OUT.html")
+                        .results()
+                        .map(r -> r.group(1))
+                        .toList());
     }
 }

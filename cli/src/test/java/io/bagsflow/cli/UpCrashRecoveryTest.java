@@ -1,16 +1,13 @@
 package io.bagsflow.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.worker.Eventually;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.embedded.TemporalCli;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,9 +20,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A power cut in the middle of TRAIN_BASE: {@code up} (in its own process, as a user runs it), its PostgreSQL and
@@ -44,14 +43,17 @@ class UpCrashRecoveryTest {
     void aRunSurvivesAPowerCutOfUp(String engine, @TempDir Path home) throws Exception {
         if (engine.equals("cli")) {
             boolean required = "cli".equals(System.getenv(TemporalCli.ENGINE));
-            Assumptions.assumeTrue(required || TemporalCli.find(System.getenv()).isPresent(),
+            Assumptions.assumeTrue(
+                    required || TemporalCli.find(System.getenv()).isPresent(),
                     "the Temporal CLI is not installed (CI sets " + TemporalCli.ENGINE + "=cli to require it)");
         }
         Map<String, String> env = Map.of(EnvironmentConfig.HOME, home.toString());
         Path spec = home.resolve("long-tiny.json");
-        Files.writeString(spec, "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 21}},"
-                + " \"detector\": {\"iterations\": 400, \"checkpointInterval\": 40, \"progressInterval\": 10},"
-                + " \"generations\": [\"bags\"]}");
+        Files.writeString(
+                spec,
+                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 21}},"
+                        + " \"detector\": {\"iterations\": 400, \"checkpointInterval\": 40, \"progressInterval\": 10},"
+                        + " \"generations\": [\"bags\"]}");
 
         Up first = Up.start(home, engine);
         String runId;
@@ -69,8 +71,11 @@ class UpCrashRecoveryTest {
         long t0 = System.nanoTime();
         try (Up second = Up.start(home, engine)) {
             double ready = (System.nanoTime() - t0) / 1e9;
-            JsonNode resumed = waitFor(env, runId, r -> lastTrainingAttempt(r).path("resumed_from_iteration")
-                    .isNumber(), 240);
+            JsonNode resumed = waitFor(
+                    env,
+                    runId,
+                    r -> lastTrainingAttempt(r).path("resumed_from_iteration").isNumber(),
+                    240);
             double resumedAfter = (System.nanoTime() - t0) / 1e9;
             JsonNode done = waitFor(env, runId, r -> !r.path("status").asText().equals("RUNNING"), 300);
             assertEquals("SUCCEEDED", done.path("status").asText(), done.toPrettyString());
@@ -88,15 +93,24 @@ class UpCrashRecoveryTest {
                     assertTrue(!a.path("status").asText().equals("RUNNING"), "left RUNNING: " + a);
                 }
             }
-            System.out.printf(Locale.ROOT, "recovery (%s): up ready again after %.1f s, training resumed %.1f s "
-                    + "after the restart from iteration %d (last checkpoint before the cut: %d)%n", engine, ready,
-                    resumedAfter, from, checkpointed);
+            System.out.printf(
+                    Locale.ROOT,
+                    "recovery (%s): up ready again after %.1f s, training resumed %.1f s "
+                            + "after the restart from iteration %d (last checkpoint before the cut: %d)%n",
+                    engine,
+                    ready,
+                    resumedAfter,
+                    from,
+                    checkpointed);
             assertTrue(resumed != null);
         }
     }
 
     private static int checkpoint(JsonNode run) {
-        return lastTrainingAttempt(run).path("progress").path("checkpoint_iteration").asInt(0);
+        return lastTrainingAttempt(run)
+                .path("progress")
+                .path("checkpoint_iteration")
+                .asInt(0);
     }
 
     private static JsonNode lastTrainingAttempt(JsonNode run) {
@@ -105,12 +119,15 @@ class UpCrashRecoveryTest {
     }
 
     /** Polls `runs show RUN --json` until the condition holds (null: the command failed, say while up restarts). */
-    private static JsonNode waitFor(Map<String, String> env, String runId, Predicate<JsonNode> condition,
-                                    int seconds) {
-        return Eventually.await(Duration.ofSeconds(seconds), () -> {
-            CommandOutput show = CommandOutput.run(env, "runs", "show", runId, "--json");
-            return show.exitCode() == 0 ? JSON.readTree(show.out()) : null;
-        }, v -> v != null && condition.test(v), "run " + runId + " gets there",
+    private static JsonNode waitFor(Map<String, String> env, String runId, Predicate<JsonNode> condition, int seconds) {
+        return Eventually.await(
+                Duration.ofSeconds(seconds),
+                () -> {
+                    CommandOutput show = CommandOutput.run(env, "runs", "show", runId, "--json");
+                    return show.exitCode() == 0 ? JSON.readTree(show.out()) : null;
+                },
+                v -> v != null && condition.test(v),
+                "run " + runId + " gets there",
                 v -> v == null ? "no answer" : v.toPrettyString());
     }
 
@@ -118,8 +135,13 @@ class UpCrashRecoveryTest {
     private record Up(Process process, Path home) implements AutoCloseable {
 
         static Up start(Path home, String engine) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx2g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "up");
+            ProcessBuilder pb = new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx2g",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName(),
+                    "up");
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.startsWith("BAGSFLOW_"));
             env.put(EnvironmentConfig.HOME, home.toString());
@@ -155,7 +177,8 @@ class UpCrashRecoveryTest {
         void powerCut() throws Exception {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
-            for (long pid : List.of(pidFromFirstLine(home.resolve("postgres/data/postmaster.pid")),
+            for (long pid : List.of(
+                    pidFromFirstLine(home.resolve("postgres/data/postmaster.pid")),
                     pidFromJson(home.resolve("temporal/server.json")))) {
                 ProcessHandle.of(pid).ifPresent(h -> {
                     h.destroyForcibly();
@@ -165,7 +188,9 @@ class UpCrashRecoveryTest {
         }
 
         private static long pidFromFirstLine(Path file) throws IOException {
-            return Files.exists(file) ? Long.parseLong(Files.readAllLines(file).get(0).trim()) : -1;
+            return Files.exists(file)
+                    ? Long.parseLong(Files.readAllLines(file).get(0).trim())
+                    : -1;
         }
 
         private static long pidFromJson(Path file) throws IOException {

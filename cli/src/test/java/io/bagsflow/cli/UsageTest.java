@@ -1,10 +1,12 @@
 package io.bagsflow.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.ml.eval.EvalBenchmark;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -14,11 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Usage errors, help texts, progress output and the launcher: what a user sees before any service is involved. */
 class UsageTest {
@@ -61,25 +60,48 @@ class UsageTest {
 
     @Test
     void benchEvalHelpStatesWhatEachScaleRuns() {
-        String help = CommandOutput.run(Map.of(), "bench", "eval", "--help").out().replaceAll("\\s+", " ");
+        String help =
+                CommandOutput.run(Map.of(), "bench", "eval", "--help").out().replaceAll("\\s+", " ");
         EvalBenchmark.Options standard = EvalBenchmark.Options.standard();
         EvalBenchmark.Options lvisVal = EvalBenchmark.Options.lvisValScale();
-        assertTrue(help.contains(String.format(Locale.ROOT, "by default %,d images, %,d categories, %d to %d "
-                        + "detections per image", standard.images(), standard.categories(), standard.minDetsPerImage(),
-                standard.maxDetsPerImage())), help);
+        assertTrue(
+                help.contains(String.format(
+                        Locale.ROOT,
+                        "by default %,d images, %,d categories, %d to %d " + "detections per image",
+                        standard.images(),
+                        standard.categories(),
+                        standard.minDetsPerImage(),
+                        standard.maxDetsPerImage())),
+                help);
         assertTrue(help.contains(standard.repeats() + " timed repetitions"), help);
-        assertTrue(help.contains(String.format(Locale.ROOT, "--scale lvis-val: %,d images, %,d categories, %d "
-                + "detections per image", lvisVal.images(), lvisVal.categories(), lvisVal.maxDetsPerImage())), help);
+        assertTrue(
+                help.contains(String.format(
+                        Locale.ROOT,
+                        "--scale lvis-val: %,d images, %,d categories, %d " + "detections per image",
+                        lvisVal.images(),
+                        lvisVal.categories(),
+                        lvisVal.maxDetsPerImage())),
+                help);
         assertTrue(help.contains(lvisVal.repeats() + " repetitions"), help);
     }
 
     @Test
     void everyOptionHasHelpText() {
-        for (var cmd : List.of(List.of("bench", "eval"), List.of("dataset", "check"), List.of("dataset", "groups"),
-                List.of("dataset", "synth"), List.of("runs", "list"), List.of("stage", "retry"))) {
-            var line = BagsflowCommand.commandLine().getSubcommands().get(cmd.get(0)).getSubcommands().get(cmd.get(1));
+        for (var cmd : List.of(
+                List.of("bench", "eval"),
+                List.of("dataset", "check"),
+                List.of("dataset", "groups"),
+                List.of("dataset", "synth"),
+                List.of("runs", "list"),
+                List.of("stage", "retry"))) {
+            var line = BagsflowCommand.commandLine()
+                    .getSubcommands()
+                    .get(cmd.get(0))
+                    .getSubcommands()
+                    .get(cmd.get(1));
             for (var option : line.getCommandSpec().options()) {
-                assertTrue(option.description().length > 0 && !option.description()[0].isBlank(),
+                assertTrue(
+                        option.description().length > 0 && !option.description()[0].isBlank(),
                         cmd + " " + option.longestName() + " has no help text");
             }
         }
@@ -121,10 +143,10 @@ class UsageTest {
         String files = "\"dataset\": {\"train\": \"/d/train.json\", \"val\": \"/d/val.json\", \"images\": \"/d/img\"}";
         String notice = PipelineCommand.Start.defaultDetectorNotice(PipelineSpecs.parse("{" + files + "}"));
         assertTrue(notice.startsWith("detector: preset small"), notice);
-        assertNull(PipelineCommand.Start.defaultDetectorNotice(PipelineSpecs.parse("{" + files
-                + ", \"detector\": {\"preset\": \"tiny\"}}")));
-        assertNull(PipelineCommand.Start.defaultDetectorNotice(PipelineSpecs.parse(
-                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}")));
+        assertNull(PipelineCommand.Start.defaultDetectorNotice(
+                PipelineSpecs.parse("{" + files + ", \"detector\": {\"preset\": \"tiny\"}}")));
+        assertNull(PipelineCommand.Start.defaultDetectorNotice(
+                PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}")));
     }
 
     /** The launcher's first build into a file or pipe: batch mode and no colours, so no ANSI codes in logs. */
@@ -135,11 +157,13 @@ class UsageTest {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path args = dir.resolve("mvn-args");
         Path opts = dir.resolve("maven-opts");
-        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho \"$@\" > '" + args + "'\necho \"$MAVEN_OPTS\" > '" + opts
-                + "'\nexit 3\n");
+        Files.writeString(
+                bin.resolve("mvn"),
+                "#!/bin/sh\necho \"$@\" > '" + args + "'\necho \"$MAVEN_OPTS\" > '" + opts + "'\nexit 3\n");
         bin.resolve("mvn").toFile().setExecutable(true);
         ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("bagsflow").toString(), "--version")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log").toFile());
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         Process p = pb.start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -157,6 +181,7 @@ class UsageTest {
                 return p.resolve("bagsflow");
             }
         }
-        throw new IllegalStateException("the bagsflow launcher not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "the bagsflow launcher not found above " + Path.of("").toAbsolutePath());
     }
 }

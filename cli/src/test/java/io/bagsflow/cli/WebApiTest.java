@@ -1,5 +1,8 @@
 package io.bagsflow.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.web.UiOptions;
@@ -11,12 +14,6 @@ import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.PostgresEndpoint;
 import io.bagsflow.workflows.TaskQueues;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,9 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web UI's JSON API against the CLI's --json outputs on the same database (they must be the same documents:
@@ -48,8 +47,11 @@ class WebApiTest {
     @BeforeAll
     static void aFinishedRunAndTheUi(@TempDir Path dir) throws Exception {
         env = TestServices.environment();
-        worker = BagsflowWorker.start(TestServices.get().endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()), "web-api-test-worker");
+        worker = BagsflowWorker.start(
+                TestServices.get().endpoints(),
+                List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new BagsflowHome(TestServices.home()),
+                "web-api-test-worker");
         Path spec = dir.resolve("tiny.yaml");
         Files.writeString(spec, "dataset:\n  synth:\n    preset: tiny\n    seed: 3\ngenerations: [bags, crt]\n");
         CommandOutput run = CommandOutput.run(env, "pipeline", "start", spec.toString(), "--wait");
@@ -78,8 +80,10 @@ class WebApiTest {
     @Test
     void apiRunsIsWhatRunsListJsonPrints() throws Exception {
         assertSameDocument(CommandOutput.run(env, "runs", "list", "--json"), get("/api/runs"));
-        assertSameDocument(CommandOutput.run(env, "runs", "list", "--status", "SUCCEEDED", "--dataset", "tiny:3",
-                "--limit", "2", "--json"), get("/api/runs?status=SUCCEEDED&dataset=tiny:3&limit=2"));
+        assertSameDocument(
+                CommandOutput.run(
+                        env, "runs", "list", "--status", "SUCCEEDED", "--dataset", "tiny:3", "--limit", "2", "--json"),
+                get("/api/runs?status=SUCCEEDED&dataset=tiny:3&limit=2"));
     }
 
     @Test
@@ -105,7 +109,8 @@ class WebApiTest {
         HttpResponse<String> api = get("/api/experiments");
         assertSameBytes(CommandOutput.run(env, "experiment", "list", "--json"), api);
         assertTrue(JSON.readTree(api.body()).findValuesAsText("experiment_id").contains(experimentId), api.body());
-        assertSameBytes(CommandOutput.run(env, "experiment", "list", "--limit", "1", "--json"),
+        assertSameBytes(
+                CommandOutput.run(env, "experiment", "list", "--limit", "1", "--json"),
                 get("/api/experiments?limit=1"));
     }
 
@@ -115,8 +120,11 @@ class WebApiTest {
         assertSameBytes(CommandOutput.run(env, "experiment", "show", experimentId, "--json"), api);
         JsonNode show = JSON.readTree(api.body());
         assertEquals("SUCCEEDED", show.path("status").asText());
-        assertEquals(List.of(3L, 4L), List.of(show.path("cells").get(0).path("seed").asLong(),
-                show.path("cells").get(1).path("seed").asLong()));
+        assertEquals(
+                List.of(3L, 4L),
+                List.of(
+                        show.path("cells").get(0).path("seed").asLong(),
+                        show.path("cells").get(1).path("seed").asLong()));
         assertEquals(List.of("base", "bags"), show.path("summary").findValuesAsText("kind"));
         assertEquals(2, show.path("summary").get(1).path("n").asInt());
     }
@@ -127,8 +135,11 @@ class WebApiTest {
         assertEquals("bags", model.path("kind").asText());
         assertEquals(runId + "-base", model.path("parent_model_id").asText());
         assertEquals("synth:tiny:3", model.path("dataset").asText());
-        assertEquals(List.of(runId + "-base", runId + "-bags"), List.of(model.path("ancestry").get(0)
-                .path("model_id").asText(), model.path("ancestry").get(1).path("model_id").asText()));
+        assertEquals(
+                List.of(runId + "-base", runId + "-bags"),
+                List.of(
+                        model.path("ancestry").get(0).path("model_id").asText(),
+                        model.path("ancestry").get(1).path("model_id").asText()));
         assertEquals(13, model.path("evaluations").get(0).path("metrics").size());
     }
 
@@ -145,13 +156,20 @@ class WebApiTest {
 
         // PostgreSQL down: 503
         Endpoints live = TestServices.get().endpoints();
-        try (CliServices down = CliServices.at(new EnvironmentConfig(env), new Endpoints(new PostgresEndpoint(
-                "jdbc:postgresql://127.0.0.1:1/bagsflow", "bagsflow", "x"), live.s3(), live.temporal()));
-             UiServer noDb = UiServer.start(new CliUiBackend(down), UiOptions.local(0))) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(noDb.url().resolve("/api/runs")).build(),
+        try (CliServices down = CliServices.at(
+                        new EnvironmentConfig(env),
+                        new Endpoints(
+                                new PostgresEndpoint("jdbc:postgresql://127.0.0.1:1/bagsflow", "bagsflow", "x"),
+                                live.s3(),
+                                live.temporal()));
+                UiServer noDb = UiServer.start(new CliUiBackend(down), UiOptions.local(0))) {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(noDb.url().resolve("/api/runs")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertError(503, "PostgreSQL is not available", r);
-            r = HTTP.send(HttpRequest.newBuilder(noDb.url().resolve("/api/experiments")).build(),
+            r = HTTP.send(
+                    HttpRequest.newBuilder(noDb.url().resolve("/api/experiments"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertError(503, "PostgreSQL is not available", r);
         }
@@ -159,17 +177,23 @@ class WebApiTest {
 
     @Test
     void actionsNeedTheSessionTokenAndALocalAddress() throws Exception {
-        HttpResponse<String> noToken = HTTP.send(HttpRequest.newBuilder(ui.url().resolve("/runs/" + runId + "/abort"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("reason=x")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> noToken = HTTP.send(
+                HttpRequest.newBuilder(ui.url().resolve("/runs/" + runId + "/abort"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("reason=x"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(403, noToken.statusCode());
         assertTrue(noToken.body().contains("session token"), noToken.body());
 
         try (UiServer remote = UiServer.start(new CliUiBackend(services), new UiOptions("0.0.0.0", 0, false))) {
             URI url = URI.create("http://127.0.0.1:" + remote.url().getPort() + "/runs/" + runId + "/abort");
-            HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(url)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("reason=x")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = HTTP.send(
+                    HttpRequest.newBuilder(url)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("reason=x"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(403, refused.statusCode());
             assertTrue(refused.body().contains("--allow-remote-actions"), refused.body());
         }
@@ -179,8 +203,10 @@ class WebApiTest {
     void aRequestForAnotherHostNameIsRefused() throws Exception {
         // what a page of another site sees after rebinding its name to 127.0.0.1
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", ui.url().getPort())) {
-            socket.getOutputStream().write(("GET /api/runs HTTP/1.1\r\nHost: evil.example:" + ui.url().getPort()
-                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET /api/runs HTTP/1.1\r\nHost: evil.example:"
+                                    + ui.url().getPort() + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
             assertTrue(answer.contains("127.0.0.1 or localhost"), answer);
@@ -213,7 +239,9 @@ class WebApiTest {
     private static void assertSameBytes(CommandOutput cli, HttpResponse<String> api) {
         assertEquals(0, cli.exitCode(), cli.err());
         assertEquals(200, api.statusCode(), api.body());
-        assertEquals("application/json; charset=utf-8", api.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(
+                "application/json; charset=utf-8",
+                api.headers().firstValue("Content-Type").orElse(""));
         assertEquals(cli.out(), api.body() + System.lineSeparator());
     }
 

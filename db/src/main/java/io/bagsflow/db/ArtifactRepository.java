@@ -67,7 +67,12 @@ public final class ArtifactRepository {
     }
 
     private static ArtifactRecord artifact(ResultSet rs) throws SQLException {
-        return new ArtifactRecord(rs.getString("sha256"), rs.getLong("size_bytes"), rs.getString("media_type"),
-                rs.getString("s3_key"), (Long) rs.getObject("produced_by"), Jdbc.instant(rs, "created_at"));
+        return new ArtifactRecord(
+                rs.getString("sha256"),
+                rs.getLong("size_bytes"),
+                rs.getString("media_type"),
+                rs.getString("s3_key"),
+                (Long) rs.getObject("produced_by"),
+                Jdbc.instant(rs, "created_at"));
     }
 }

@@ -1,7 +1,6 @@
 package io.bagsflow.db;
 
 import io.bagsflow.workflows.pipeline.Stage;
-
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,8 +55,14 @@ public final class AttemptRepository {
      * input files, listing an S3 prefix): a FAILED attempt with the error, so the stage shows why and
      * {@code stage retry} accepts it. {@code stageKey} is whatever part of the key is known.
      */
-    public StageAttempt recordFailedAttempt(String runId, String stage, String part, String stageKey, String worker,
-                                            String errorClass, String errorMessage) {
+    public StageAttempt recordFailedAttempt(
+            String runId,
+            String stage,
+            String part,
+            String stageKey,
+            String worker,
+            String errorClass,
+            String errorMessage) {
         return db.inTransaction(c -> {
             lockRun(c, runId);
             long id = insertAttempt(c, runId, stage, part, stageKey, worker, null);
@@ -70,8 +75,8 @@ public final class AttemptRepository {
     /** Notes that a running attempt continued from a checkpoint of an earlier attempt, at this iteration. */
     public void markResumed(long attemptId, int iteration) {
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE stage_attempt SET resumed_from_iteration = ? WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE stage_attempt SET resumed_from_iteration = ? WHERE id = ?")) {
                 ps.setInt(1, iteration);
                 ps.setLong(2, attemptId);
                 ps.executeUpdate();
@@ -108,8 +113,11 @@ public final class AttemptRepository {
      * As {@link #succeedAttempt(long, Map)}, also storing the attempt's final progress (its last state; null keeps
      * what is stored), with more writes (models, evaluations) in the same transaction.
      */
-    public StageAttempt succeedAttempt(long attemptId, Map<String, ArtifactRecord> outputs, String finalProgressJson,
-                                       Database.SqlWork<?> alsoInTransaction) {
+    public StageAttempt succeedAttempt(
+            long attemptId,
+            Map<String, ArtifactRecord> outputs,
+            String finalProgressJson,
+            Database.SqlWork<?> alsoInTransaction) {
         return db.inTransaction(c -> {
             for (Map.Entry<String, ArtifactRecord> e : outputs.entrySet()) {
                 ArtifactRepository.insert(c, e.getValue());
@@ -134,8 +142,9 @@ public final class AttemptRepository {
 
     /** As {@link #failAttempt(long, String, String)}, also storing the attempt's final progress (null keeps it). */
     public boolean failAttempt(long attemptId, String errorClass, String errorMessage, String finalProgressJson) {
-        return db.inTransaction(c -> close(c, attemptId, AttemptStatus.FAILED, errorClass, errorMessage,
-                finalProgressJson)) == 1;
+        return db.inTransaction(
+                        c -> close(c, attemptId, AttemptStatus.FAILED, errorClass, errorMessage, finalProgressJson))
+                == 1;
     }
 
     /**
@@ -143,15 +152,20 @@ public final class AttemptRepository {
      * attempt with status REUSED, the same key and the same outputs.
      */
     public StageAttempt recordReuse(String runId, String stage, String part, String worker, StageAttempt reused) {
-        return recordReuse(runId, stage, part, worker, reused, (c, attemptId) -> { });
+        return recordReuse(runId, stage, part, worker, reused, (c, attemptId) -> {});
     }
 
     /**
      * As {@link #recordReuse(String, String, String, String, StageAttempt)}, with more writes in the same
      * transaction.
      */
-    public StageAttempt recordReuse(String runId, String stage, String part, String worker, StageAttempt reused,
-                                    AttemptWork alsoInTransaction) {
+    public StageAttempt recordReuse(
+            String runId,
+            String stage,
+            String part,
+            String worker,
+            StageAttempt reused,
+            AttemptWork alsoInTransaction) {
         return db.inTransaction(c -> {
             lockRun(c, runId);
             // a retry that reuses another run's finished attempt (an experiment cell whose shared work another
@@ -184,7 +198,8 @@ public final class AttemptRepository {
     // ---- finding
 
     public Optional<StageAttempt> findAttempt(long attemptId) {
-        return db.inTransaction(c -> attempts(c, "id = ?", "", attemptId).stream().findFirst());
+        return db.inTransaction(
+                c -> attempts(c, "id = ?", "", attemptId).stream().findFirst());
     }
 
     /**
@@ -192,8 +207,13 @@ public final class AttemptRepository {
      * reuse.
      */
     public Optional<StageAttempt> findReusableAttempt(String stageKey) {
-        return db.inTransaction(c -> attempts(c, "stage_key = ? AND status IN ('SUCCEEDED', 'REUSED')",
-                "ORDER BY ended_at DESC, id DESC LIMIT 1", stageKey).stream().findFirst());
+        return db.inTransaction(c -> attempts(
+                        c,
+                        "stage_key = ? AND status IN ('SUCCEEDED', 'REUSED')",
+                        "ORDER BY ended_at DESC, id DESC LIMIT 1",
+                        stageKey)
+                .stream()
+                .findFirst());
     }
 
     /**
@@ -201,18 +221,30 @@ public final class AttemptRepository {
      * recorded (its completion lost on the way to Temporal) finds its earlier self here.
      */
     public Optional<StageAttempt> findOwnCompletedAttempt(String runId, String stage, String part, String stageKey) {
-        return db.inTransaction(c -> attempts(c, "run_id = ? AND stage = ? AND part = ? AND stage_key = ? "
-                + "AND status IN ('SUCCEEDED', 'REUSED')", "ORDER BY id DESC LIMIT 1", runId, stage, part, stageKey)
-                .stream().findFirst());
+        return db.inTransaction(c -> attempts(
+                        c,
+                        "run_id = ? AND stage = ? AND part = ? AND stage_key = ? "
+                                + "AND status IN ('SUCCEEDED', 'REUSED')",
+                        "ORDER BY id DESC LIMIT 1",
+                        runId,
+                        stage,
+                        part,
+                        stageKey)
+                .stream()
+                .findFirst());
     }
 
     /**
      * The completed attempts of a stage of a run, the newest per part (for {@code --resume-from RUN}), by part.
      */
     public List<StageAttempt> findCompletedAttempts(String runId, String stage) {
-        return db.inTransaction(c -> attempts(c, "id IN (SELECT DISTINCT ON (part) id FROM stage_attempt "
-                + "WHERE run_id = ? AND stage = ? AND status IN ('SUCCEEDED', 'REUSED') ORDER BY part, attempt DESC)",
-                "ORDER BY part", runId, stage));
+        return db.inTransaction(c -> attempts(
+                c,
+                "id IN (SELECT DISTINCT ON (part) id FROM stage_attempt "
+                        + "WHERE run_id = ? AND stage = ? AND status IN ('SUCCEEDED', 'REUSED') ORDER BY part, attempt DESC)",
+                "ORDER BY part",
+                runId,
+                stage));
     }
 
     /** The attempts of a run still marked RUNNING, oldest first. */
@@ -255,8 +287,14 @@ public final class AttemptRepository {
     }
 
     /** Ends a RUNNING attempt; returns the number of rows changed (0 if it was not running). */
-    private static int close(Connection c, long attemptId, AttemptStatus status, String errorClass, String errorMessage,
-                             String finalProgressJson) throws SQLException {
+    private static int close(
+            Connection c,
+            long attemptId,
+            AttemptStatus status,
+            String errorClass,
+            String errorMessage,
+            String finalProgressJson)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = ?, ended_at = now(), "
                 + "error_class = ?, error_message = ?, progress = COALESCE(?::jsonb, progress) "
                 + "WHERE id = ? AND status = 'RUNNING'")) {
@@ -286,15 +324,26 @@ public final class AttemptRepository {
      * Inserts the next attempt of a part (numbered per run, stage and part): RUNNING, or, with
      * {@code reusedAttemptId}, REUSED and already ended. The run must be locked.
      */
-    private static long insertAttempt(Connection c, String runId, String stage, String part, String stageKey,
-                                      String worker, Long reusedAttemptId) throws SQLException {
+    private static long insertAttempt(
+            Connection c, String runId, String stage, String part, String stageKey, String worker, Long reusedAttemptId)
+            throws SQLException {
         boolean reuse = reusedAttemptId != null;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_attempt (run_id, stage, part, attempt, "
                 + "stage_key, status, worker, ended_at, reused_attempt_id) VALUES (?, ?, ?, "
                 + "(SELECT COALESCE(MAX(attempt), 0) + 1 FROM stage_attempt "
                 + "WHERE run_id = ? AND stage = ? AND part = ?), "
                 + "?, ?, ?, " + (reuse ? "now()" : "NULL") + ", ?) RETURNING id")) {
-            Jdbc.bind(ps, runId, stage, part, runId, stage, part, stageKey, (reuse ? AttemptStatus.REUSED : AttemptStatus.RUNNING).name(), worker);
+            Jdbc.bind(
+                    ps,
+                    runId,
+                    stage,
+                    part,
+                    runId,
+                    stage,
+                    part,
+                    stageKey,
+                    (reuse ? AttemptStatus.REUSED : AttemptStatus.RUNNING).name(),
+                    worker);
             Jdbc.setLong(ps, 10, reusedAttemptId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -332,7 +381,8 @@ public final class AttemptRepository {
         if (rows.isEmpty()) {
             return rows;
         }
-        Map<Long, Map<String, String>> outputs = outputsOf(c, rows.stream().map(StageAttempt::id).toList());
+        Map<Long, Map<String, String>> outputs =
+                outputsOf(c, rows.stream().map(StageAttempt::id).toList());
         List<StageAttempt> out = new ArrayList<>(rows.size());
         for (StageAttempt a : rows) {
             out.add(a.withOutputs(Map.copyOf(outputs.getOrDefault(a.id(), Map.of()))));
@@ -349,8 +399,8 @@ public final class AttemptRepository {
             ps.setArray(1, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    outputs.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>()).put(rs.getString(2),
-                            rs.getString(3));
+                    outputs.computeIfAbsent(rs.getLong(1), k -> new LinkedHashMap<>())
+                            .put(rs.getString(2), rs.getString(3));
                 }
             }
         } finally {
@@ -360,12 +410,22 @@ public final class AttemptRepository {
     }
 
     private static StageAttempt attempt(ResultSet rs, Map<String, String> outputs) throws SQLException {
-        return new StageAttempt(rs.getLong("id"), rs.getString("run_id"), rs.getString("stage"),
-                rs.getString("part"), rs.getInt("attempt"), rs.getString("stage_key"),
+        return new StageAttempt(
+                rs.getLong("id"),
+                rs.getString("run_id"),
+                rs.getString("stage"),
+                rs.getString("part"),
+                rs.getInt("attempt"),
+                rs.getString("stage_key"),
                 AttemptStatus.valueOf(rs.getString("status")),
-                rs.getString("worker"), Jdbc.instant(rs, "started_at"), Jdbc.instant(rs, "ended_at"),
-                rs.getString("progress"), (Integer) rs.getObject("resumed_from_iteration"),
-                (Long) rs.getObject("reused_attempt_id"), rs.getString("error_class"),
-                rs.getString("error_message"), outputs);
+                rs.getString("worker"),
+                Jdbc.instant(rs, "started_at"),
+                Jdbc.instant(rs, "ended_at"),
+                rs.getString("progress"),
+                (Integer) rs.getObject("resumed_from_iteration"),
+                (Long) rs.getObject("reused_attempt_id"),
+                rs.getString("error_class"),
+                rs.getString("error_message"),
+                outputs);
     }
 }

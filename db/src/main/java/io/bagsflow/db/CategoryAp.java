@@ -8,6 +8,13 @@ public record CategoryAp(
         int categoryId,
         String frequency,
         Integer trainInstances,
-        double ap, double ap50, double ap75, double aps, double apm, double apl,
-        double ar, double ars, double arm, double arl) {
-}
+        double ap,
+        double ap50,
+        double ap75,
+        double aps,
+        double apm,
+        double apl,
+        double ar,
+        double ars,
+        double arm,
+        double arl) {}

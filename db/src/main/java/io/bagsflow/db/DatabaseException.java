@@ -10,7 +10,8 @@ public class DatabaseException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public DatabaseException(SQLException cause) {
-        super(cause.getMessage() + (cause.getSQLState() == null ? "" : " (SQL state " + cause.getSQLState() + ")"),
+        super(
+                cause.getMessage() + (cause.getSQLState() == null ? "" : " (SQL state " + cause.getSQLState() + ")"),
                 cause);
     }
 
@@ -24,7 +25,8 @@ public class DatabaseException extends RuntimeException {
      */
     public static boolean isOutage(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLRecoverableException
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof SQLRecoverableException
                     || t instanceof IOException) {
                 return true;
             }

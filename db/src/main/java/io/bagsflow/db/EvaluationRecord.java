@@ -11,5 +11,4 @@ public record EvaluationRecord(
         String resultsSha256,
         Long stageAttemptId,
         Metrics metrics,
-        Instant createdAt) {
-}
+        Instant createdAt) {}

@@ -7,6 +7,5 @@ import io.bagsflow.workflows.experiment.CellStatus;
  *
  * @param paramsJson grid key to value, as a JSON object in the grid's order
  */
-public record ExperimentCellRecord(String experimentId, int index, String paramsJson, Long seed, String runId,
-                                   CellStatus runStatus) {
-}
+public record ExperimentCellRecord(
+        String experimentId, int index, String paramsJson, Long seed, String runId, CellStatus runStatus) {}

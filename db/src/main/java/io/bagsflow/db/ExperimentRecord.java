@@ -1,11 +1,8 @@
 package io.bagsflow.db;
 
 import io.bagsflow.workflows.experiment.ExperimentStatus;
-
 import java.time.Instant;
 
 /** A row of {@code experiment}. */
-public record ExperimentRecord(String id, String specJson, ExperimentStatus status, String codeVersion,
-                               Instant createdAt,
-                               Instant endedAt) {
-}
+public record ExperimentRecord(
+        String id, String specJson, ExperimentStatus status, String codeVersion, Instant createdAt, Instant endedAt) {}

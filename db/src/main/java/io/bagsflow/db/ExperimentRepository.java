@@ -2,7 +2,6 @@ package io.bagsflow.db;
 
 import io.bagsflow.workflows.experiment.CellStatus;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,8 +20,7 @@ public final class ExperimentRepository {
     }
 
     /** A cell as planned: its grid values (JSON), seed and run id. */
-    public record PlannedCell(int index, String paramsJson, Long seed, String runId) {
-    }
+    public record PlannedCell(int index, String paramsJson, Long seed, String runId) {}
 
     /** Inserts the experiment (RUNNING) and all its cells in one transaction. */
     public ExperimentRecord create(String id, String specJson, String codeVersion, List<PlannedCell> cells) {
@@ -73,8 +71,8 @@ public final class ExperimentRepository {
     public List<ExperimentRecord> list(int limit) {
         return db.inTransaction(c -> {
             List<ExperimentRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT * FROM experiment ORDER BY created_at DESC, id DESC LIMIT ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT * FROM experiment ORDER BY created_at DESC, id DESC LIMIT ?")) {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -97,8 +95,12 @@ public final class ExperimentRepository {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         long seed = rs.getLong(4);
-                        out.add(new ExperimentCellRecord(rs.getString(1), rs.getInt(2), rs.getString(3),
-                                rs.wasNull() ? null : seed, rs.getString(5),
+                        out.add(new ExperimentCellRecord(
+                                rs.getString(1),
+                                rs.getInt(2),
+                                rs.getString(3),
+                                rs.wasNull() ? null : seed,
+                                rs.getString(5),
                                 rs.getString(6) == null ? CellStatus.PENDING : CellStatus.valueOf(rs.getString(6))));
                     }
                 }
@@ -110,8 +112,8 @@ public final class ExperimentRepository {
     /** The experiment a run belongs to, if it is a cell of one. */
     public Optional<String> experimentOfRun(String runId) {
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT experiment_id FROM experiment_cell WHERE run_id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT experiment_id FROM experiment_cell WHERE run_id = ?")) {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -130,9 +132,12 @@ public final class ExperimentRepository {
     }
 
     private static ExperimentRecord experiment(ResultSet rs) throws SQLException {
-        return new ExperimentRecord(rs.getString("id"), rs.getString("spec"),
+        return new ExperimentRecord(
+                rs.getString("id"),
+                rs.getString("spec"),
                 ExperimentStatus.valueOf(rs.getString("status")),
-                rs.getString("code_version"), Jdbc.instant(rs, "created_at"),
+                rs.getString("code_version"),
+                Jdbc.instant(rs, "created_at"),
                 Jdbc.instant(rs, "ended_at"));
     }
 }

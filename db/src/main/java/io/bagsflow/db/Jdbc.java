@@ -10,8 +10,7 @@ import java.time.OffsetDateTime;
 /** The few JDBC conversions every repository needs: nullable numbers in, timestamps out. */
 final class Jdbc {
 
-    private Jdbc() {
-    }
+    private Jdbc() {}
 
     /** A TIMESTAMPTZ column as an instant (null stays null). */
     static Instant instant(ResultSet rs, String column) throws SQLException {

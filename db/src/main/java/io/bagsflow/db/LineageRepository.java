@@ -1,5 +1,9 @@
 package io.bagsflow.db;
 
+import static io.bagsflow.db.Jdbc.instant;
+import static io.bagsflow.db.Jdbc.setInteger;
+import static io.bagsflow.db.Jdbc.setLong;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,10 +11,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import static io.bagsflow.db.Jdbc.instant;
-import static io.bagsflow.db.Jdbc.setInteger;
-import static io.bagsflow.db.Jdbc.setLong;
 
 /**
  * Lineage: model generations with their parents, and their evaluations with per-category values. Everything
@@ -57,9 +57,10 @@ public final class LineageRepository {
     /** Inserts a model within the caller's transaction (see {@link #insertModel(ModelRecord)}). */
     public static void insertModel(Connection c, ModelRecord m) throws SQLException {
         {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO model (id, run_id, generation, kind, "
-                    + "parent_model_id, checkpoint_sha256, manifest_sha256, groups_sha256, config, code_version, "
-                    + "stage_attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO model (id, run_id, generation, kind, "
+                            + "parent_model_id, checkpoint_sha256, manifest_sha256, groups_sha256, config, code_version, "
+                            + "stage_attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (id) DO NOTHING")) {
                 ps.setString(1, m.id());
                 ps.setString(2, m.runId());
                 ps.setInt(3, m.generation());
@@ -82,17 +83,20 @@ public final class LineageRepository {
 
     /** The models of a run, by generation then kind. */
     public List<ModelRecord> modelsOfRun(String runId) {
-        return db.inTransaction(c -> models(c, "SELECT * FROM model WHERE run_id = ? ORDER BY generation, kind, id",
-                runId));
+        return db.inTransaction(
+                c -> models(c, "SELECT * FROM model WHERE run_id = ? ORDER BY generation, kind, id", runId));
     }
 
     /** A model and its ancestors: the model first, then its parent, up to generation 0. */
     public List<ModelRecord> ancestry(String modelId) {
-        return db.inTransaction(c -> models(c, "WITH RECURSIVE chain AS ("
-                + " SELECT m.*, 0 AS depth FROM model m WHERE m.id = ?"
-                + " UNION ALL"
-                + " SELECT p.*, chain.depth + 1 FROM model p JOIN chain ON p.id = chain.parent_model_id"
-                + ") SELECT * FROM chain ORDER BY depth", modelId));
+        return db.inTransaction(c -> models(
+                c,
+                "WITH RECURSIVE chain AS ("
+                        + " SELECT m.*, 0 AS depth FROM model m WHERE m.id = ?"
+                        + " UNION ALL"
+                        + " SELECT p.*, chain.depth + 1 FROM model p JOIN chain ON p.id = chain.parent_model_id"
+                        + ") SELECT * FROM chain ORDER BY depth",
+                modelId));
     }
 
     // ---- evaluations
@@ -146,8 +150,9 @@ public final class LineageRepository {
                     ps.setInt(2, a.categoryId());
                     ps.setString(3, a.frequency());
                     setInteger(ps, 4, a.trainInstances());
-                    double[] v = {a.ap(), a.ap50(), a.ap75(), a.aps(), a.apm(), a.apl(), a.ar(), a.ars(), a.arm(),
-                        a.arl()};
+                    double[] v = {
+                        a.ap(), a.ap50(), a.ap75(), a.aps(), a.apm(), a.apl(), a.ar(), a.ars(), a.arm(), a.arl()
+                    };
                     for (int i = 0; i < v.length; i++) {
                         ps.setDouble(5 + i, v[i]);
                     }
@@ -174,14 +179,14 @@ public final class LineageRepository {
 
     /** A model's evaluations, oldest first. */
     public List<EvaluationRecord> evaluationsOfModel(String modelId) {
-        return db.inTransaction(c -> evaluations(c,
-                "SELECT * FROM evaluation WHERE model_id = ? ORDER BY created_at, id", modelId));
+        return db.inTransaction(
+                c -> evaluations(c, "SELECT * FROM evaluation WHERE model_id = ? ORDER BY created_at, id", modelId));
     }
 
     /** The evaluations made in a run, oldest first. */
     public List<EvaluationRecord> evaluationsOfRun(String runId) {
-        return db.inTransaction(c -> evaluations(c,
-                "SELECT * FROM evaluation WHERE run_id = ? ORDER BY created_at, id", runId));
+        return db.inTransaction(
+                c -> evaluations(c, "SELECT * FROM evaluation WHERE run_id = ? ORDER BY created_at, id", runId));
     }
 
     /** Per-category values of an evaluation, by category id. */
@@ -207,15 +212,25 @@ public final class LineageRepository {
     /** Per-category values of an evaluation, within the caller's transaction. */
     public static List<CategoryAp> categoryAps(Connection c, long evaluationId) throws SQLException {
         List<CategoryAp> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM category_ap WHERE evaluation_id = ? ORDER BY category_id")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT * FROM category_ap WHERE evaluation_id = ? ORDER BY category_id")) {
             ps.setLong(1, evaluationId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new CategoryAp(rs.getInt("category_id"), rs.getString("frequency"),
-                            (Integer) rs.getObject("train_instances"), rs.getDouble("ap"), rs.getDouble("ap50"),
-                            rs.getDouble("ap75"), rs.getDouble("aps"), rs.getDouble("apm"), rs.getDouble("apl"),
-                            rs.getDouble("ar"), rs.getDouble("ars"), rs.getDouble("arm"), rs.getDouble("arl")));
+                    out.add(new CategoryAp(
+                            rs.getInt("category_id"),
+                            rs.getString("frequency"),
+                            (Integer) rs.getObject("train_instances"),
+                            rs.getDouble("ap"),
+                            rs.getDouble("ap50"),
+                            rs.getDouble("ap75"),
+                            rs.getDouble("aps"),
+                            rs.getDouble("apm"),
+                            rs.getDouble("apl"),
+                            rs.getDouble("ar"),
+                            rs.getDouble("ars"),
+                            rs.getDouble("arm"),
+                            rs.getDouble("arl")));
                 }
             }
         }
@@ -234,10 +249,18 @@ public final class LineageRepository {
             ps.setObject(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new ModelRecord(rs.getString("id"), rs.getString("run_id"), rs.getInt("generation"),
-                            rs.getString("kind"), rs.getString("parent_model_id"), rs.getString("checkpoint_sha256"),
-                            rs.getString("manifest_sha256"), rs.getString("groups_sha256"), rs.getString("config"),
-                            rs.getString("code_version"), (Long) rs.getObject("stage_attempt_id"),
+                    out.add(new ModelRecord(
+                            rs.getString("id"),
+                            rs.getString("run_id"),
+                            rs.getInt("generation"),
+                            rs.getString("kind"),
+                            rs.getString("parent_model_id"),
+                            rs.getString("checkpoint_sha256"),
+                            rs.getString("manifest_sha256"),
+                            rs.getString("groups_sha256"),
+                            rs.getString("config"),
+                            rs.getString("code_version"),
+                            (Long) rs.getObject("stage_attempt_id"),
                             instant(rs, "created_at")));
                 }
             }
@@ -255,9 +278,15 @@ public final class LineageRepository {
                     for (int i = 0; i < v.length; i++) {
                         v[i] = rs.getDouble(METRIC_COLUMNS[i]);
                     }
-                    out.add(new EvaluationRecord(rs.getLong("id"), rs.getString("model_id"), rs.getString("run_id"),
-                            rs.getString("dataset_sha256"), rs.getString("results_sha256"),
-                            (Long) rs.getObject("stage_attempt_id"), Metrics.of(v), instant(rs, "created_at")));
+                    out.add(new EvaluationRecord(
+                            rs.getLong("id"),
+                            rs.getString("model_id"),
+                            rs.getString("run_id"),
+                            rs.getString("dataset_sha256"),
+                            rs.getString("results_sha256"),
+                            (Long) rs.getObject("stage_attempt_id"),
+                            Metrics.of(v),
+                            instant(rs, "created_at")));
                 }
             }
         }

@@ -6,9 +6,19 @@ package io.bagsflow.db;
  * name them with {@code LvisMetrics.named(metrics.values())}.
  */
 public record Metrics(
-        double ap, double ap50, double ap75, double aps, double apm, double apl,
-        double apr, double apc, double apf,
-        double ar300, double ars300, double arm300, double arl300) {
+        double ap,
+        double ap50,
+        double ap75,
+        double aps,
+        double apm,
+        double apl,
+        double apr,
+        double apc,
+        double apf,
+        double ar300,
+        double ars300,
+        double arm300,
+        double arl300) {
 
     public double[] values() {
         return new double[] {ap, ap50, ap75, aps, apm, apl, apr, apc, apf, ar300, ars300, arm300, arl300};

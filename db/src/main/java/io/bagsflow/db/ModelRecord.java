@@ -18,5 +18,4 @@ public record ModelRecord(
         String configJson,
         String codeVersion,
         Long stageAttemptId,
-        Instant createdAt) {
-}
+        Instant createdAt) {}

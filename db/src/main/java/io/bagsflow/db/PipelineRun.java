@@ -1,7 +1,6 @@
 package io.bagsflow.db;
 
 import io.bagsflow.workflows.pipeline.RunStatus;
-
 import java.time.Instant;
 
 /**
@@ -18,5 +17,4 @@ public record PipelineRun(
         Instant createdAt,
         Instant updatedAt,
         Instant endedAt,
-        String error) {
-}
+        String error) {}

@@ -1,7 +1,6 @@
 package io.bagsflow.db;
 
 import io.bagsflow.workflows.pipeline.RunStatus;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,8 +29,8 @@ public final class RunRepository {
     }
 
     /** Inserts a run in status RUNNING. */
-    public PipelineRun createRun(String id, String workflowId, String specJson, String codeVersion, String dataset,
-                                 String resumedFrom) {
+    public PipelineRun createRun(
+            String id, String workflowId, String specJson, String codeVersion, String dataset, String resumedFrom) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO pipeline_run (id, workflow_id, spec, status, code_version, dataset, resumed_from) "
@@ -62,8 +61,8 @@ public final class RunRepository {
     /** Replaces a run's stored spec, e.g. with the effective spec after a retry with overrides. */
     public void updateSpec(String runId, String specJson) {
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE pipeline_run SET spec = ?::jsonb, updated_at = now() WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE pipeline_run SET spec = ?::jsonb, updated_at = now() WHERE id = ?")) {
                 ps.setString(1, specJson);
                 ps.setString(2, runId);
                 ps.executeUpdate();
@@ -119,8 +118,8 @@ public final class RunRepository {
             if (run.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new RunDetails(run.get(), AttemptRepository.attemptsOfRun(c, runId),
-                    ArtifactRepository.outputsOfRun(c, runId)));
+            return Optional.of(new RunDetails(
+                    run.get(), AttemptRepository.attemptsOfRun(c, runId), ArtifactRepository.outputsOfRun(c, runId)));
         });
     }
 
@@ -142,9 +141,17 @@ public final class RunRepository {
     }
 
     private static PipelineRun run(ResultSet rs) throws SQLException {
-        return new PipelineRun(rs.getString("id"), rs.getString("workflow_id"), rs.getString("spec"),
-                RunStatus.valueOf(rs.getString("status")), rs.getString("code_version"), rs.getString("dataset"),
-                rs.getString("resumed_from"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
-                Jdbc.instant(rs, "ended_at"), rs.getString("error"));
+        return new PipelineRun(
+                rs.getString("id"),
+                rs.getString("workflow_id"),
+                rs.getString("spec"),
+                RunStatus.valueOf(rs.getString("status")),
+                rs.getString("code_version"),
+                rs.getString("dataset"),
+                rs.getString("resumed_from"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "updated_at"),
+                Jdbc.instant(rs, "ended_at"),
+                rs.getString("error"));
     }
 }

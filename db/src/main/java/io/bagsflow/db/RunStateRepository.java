@@ -1,7 +1,6 @@
 package io.bagsflow.db;
 
 import io.bagsflow.workflows.pipeline.RunStatus;
-
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -46,8 +45,8 @@ public final class RunStateRepository {
      * FAILED with {@code errorClass} and {@code attemptMessage}, in one transaction: afterwards nothing in the run's
      * record claims to be running. Returns whether the run was still open.
      */
-    public boolean endRunAndAttempts(String runId, RunStatus status, String error, String errorClass,
-                                     String attemptMessage) {
+    public boolean endRunAndAttempts(
+            String runId, RunStatus status, String error, String errorClass, String attemptMessage) {
         boolean ended = endRun(runId, status, error);
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'FAILED', "
@@ -88,8 +87,8 @@ public final class RunStateRepository {
     /** Remembers a run's first recomputed stage (with --resume-from), so a lost workflow restarts the same way. */
     public void setResumeFromStage(String runId, String stage) {
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE pipeline_run SET resume_from_stage = ? WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE pipeline_run SET resume_from_stage = ? WHERE id = ?")) {
                 ps.setString(1, stage);
                 ps.setString(2, runId);
                 ps.executeUpdate();
@@ -114,8 +113,8 @@ public final class RunStateRepository {
         return db.inTransaction(c -> {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id FROM pipeline_run "
-                    + "WHERE status IN ('RUNNING', 'WAITING_FOR_RETRY') ORDER BY created_at");
-                 ResultSet rs = ps.executeQuery()) {
+                            + "WHERE status IN ('RUNNING', 'WAITING_FOR_RETRY') ORDER BY created_at");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
                 }

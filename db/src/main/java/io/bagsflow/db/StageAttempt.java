@@ -28,7 +28,22 @@ public record StageAttempt(
 
     /** This attempt with these outputs. */
     public StageAttempt withOutputs(Map<String, String> outputs) {
-        return new StageAttempt(id, runId, stage, part, attempt, stageKey, status, worker, startedAt, endedAt,
-                progressJson, resumedFromIteration, reusedAttemptId, errorClass, errorMessage, outputs);
+        return new StageAttempt(
+                id,
+                runId,
+                stage,
+                part,
+                attempt,
+                stageKey,
+                status,
+                worker,
+                startedAt,
+                endedAt,
+                progressJson,
+                resumedFromIteration,
+                reusedAttemptId,
+                errorClass,
+                errorMessage,
+                outputs);
     }
 }

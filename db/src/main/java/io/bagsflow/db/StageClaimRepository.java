@@ -21,8 +21,7 @@ public final class StageClaimRepository {
     }
 
     /** A claim as stored. */
-    public record Claim(String stageKey, String holder, Long attemptId) {
-    }
+    public record Claim(String stageKey, String holder, Long attemptId) {}
 
     /**
      * Takes the claim on {@code key} for {@code holder} if nobody holds it, if {@code holder} holds it already (a
@@ -31,13 +30,12 @@ public final class StageClaimRepository {
      */
     public boolean tryClaim(String key, String holder, Duration staleAfter) {
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO stage_claim (stage_key, holder) VALUES (?, ?) "
-                            + "ON CONFLICT (stage_key) DO UPDATE SET holder = EXCLUDED.holder, attempt_id = NULL, "
-                            + "claimed_at = now(), heartbeat_at = now() "
-                            + "WHERE stage_claim.holder = EXCLUDED.holder "
-                            + "OR stage_claim.heartbeat_at < now() - make_interval(secs => ?) "
-                            + "RETURNING holder")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_claim (stage_key, holder) VALUES (?, ?) "
+                    + "ON CONFLICT (stage_key) DO UPDATE SET holder = EXCLUDED.holder, attempt_id = NULL, "
+                    + "claimed_at = now(), heartbeat_at = now() "
+                    + "WHERE stage_claim.holder = EXCLUDED.holder "
+                    + "OR stage_claim.heartbeat_at < now() - make_interval(secs => ?) "
+                    + "RETURNING holder")) {
                 ps.setString(1, key);
                 ps.setString(2, holder);
                 ps.setDouble(3, staleAfter.toMillis() / 1000.0);
@@ -86,8 +84,8 @@ public final class StageClaimRepository {
 
     public Optional<Claim> find(String key) {
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT stage_key, holder, attempt_id FROM stage_claim WHERE stage_key = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT stage_key, holder, attempt_id FROM stage_claim WHERE stage_key = ?")) {
                 ps.setString(1, key);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {

@@ -18,16 +18,24 @@ import java.util.Set;
 public final class StorageRepository {
 
     /** Where a corrupt object was noticed. */
-    public enum Detection { DOWNLOAD, PUT, VERIFY }
+    public enum Detection {
+        DOWNLOAD,
+        PUT,
+        VERIFY
+    }
 
     /** A checkpoint a training attempt stored: its attempt, iteration and content hash. */
-    public record CheckpointRecord(long attemptId, int iteration, String sha256, long sizeBytes) {
-    }
+    public record CheckpointRecord(long attemptId, int iteration, String sha256, long sizeBytes) {}
 
     /** A corrupt object on record. */
-    public record CorruptObject(long id, String s3Key, String expectedSha256, String actualSha256, Detection detectedBy,
-                                Instant detectedAt, Instant repairedAt) {
-    }
+    public record CorruptObject(
+            long id,
+            String s3Key,
+            String expectedSha256,
+            String actualSha256,
+            Detection detectedBy,
+            Instant detectedAt,
+            Instant repairedAt) {}
 
     private final Database db;
 
@@ -63,8 +71,8 @@ public final class StorageRepository {
      * checkpoints of the same training), without the ones known to be corrupt. A retry with changed settings has
      * another key and starts afresh.
      */
-    public List<CheckpointRecord> resumableCheckpoints(String stage, String part, String stageKey,
-                                                       long exceptAttemptId) {
+    public List<CheckpointRecord> resumableCheckpoints(
+            String stage, String part, String stageKey, long exceptAttemptId) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT k.* FROM checkpoint k "
                     + "JOIN stage_attempt s ON s.id = k.stage_attempt_id "
@@ -84,8 +92,8 @@ public final class StorageRepository {
     /** Every checkpoint of an attempt, newest iteration first. */
     public List<CheckpointRecord> checkpointsOf(long attemptId) {
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT * FROM checkpoint WHERE stage_attempt_id = ? ORDER BY iteration DESC")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT * FROM checkpoint WHERE stage_attempt_id = ? ORDER BY iteration DESC")) {
                 ps.setLong(1, attemptId);
                 return checkpoints(ps);
             }
@@ -129,8 +137,9 @@ public final class StorageRepository {
     public Set<String> activeRuns() {
         return db.inTransaction(c -> {
             Set<String> out = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM pipeline_run "
-                    + "WHERE status IN ('RUNNING', 'WAITING_FOR_RETRY')"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT id FROM pipeline_run " + "WHERE status IN ('RUNNING', 'WAITING_FOR_RETRY')");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
                 }
@@ -142,8 +151,8 @@ public final class StorageRepository {
     /** Forgets a checkpoint whose object gc deleted. */
     public void deleteCheckpoint(long attemptId, int iteration) {
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM checkpoint WHERE stage_attempt_id = ? AND iteration = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM checkpoint WHERE stage_attempt_id = ? AND iteration = ?")) {
                 ps.setLong(1, attemptId);
                 ps.setInt(2, iteration);
                 ps.executeUpdate();
@@ -158,9 +167,9 @@ public final class StorageRepository {
     public Set<String> referencedHashes() {
         return db.inTransaction(c -> {
             Set<String> out = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT sha256 FROM artifact UNION SELECT sha256 FROM checkpoint");
-                 ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT sha256 FROM artifact UNION SELECT sha256 FROM checkpoint");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
                 }
@@ -173,7 +182,8 @@ public final class StorageRepository {
     public Optional<Instant> oldestActiveRunStart() {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT min(created_at) FROM pipeline_run "
-                    + "WHERE status IN ('RUNNING', 'WAITING_FOR_RETRY')"); ResultSet rs = ps.executeQuery()) {
+                            + "WHERE status IN ('RUNNING', 'WAITING_FOR_RETRY')");
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return Optional.ofNullable(Jdbc.instant(rs, "min"));
             }
@@ -212,8 +222,8 @@ public final class StorageRepository {
     /** Whether an open corruption record names these bytes. */
     public boolean isCorrupt(String sha256) {
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM corrupt_object "
-                    + "WHERE expected_sha256 = ? AND repaired_at IS NULL")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM corrupt_object " + "WHERE expected_sha256 = ? AND repaired_at IS NULL")) {
                 ps.setString(1, sha256);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
@@ -227,11 +237,15 @@ public final class StorageRepository {
         return db.inTransaction(c -> {
             List<CorruptObject> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM corrupt_object ORDER BY id DESC");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new CorruptObject(rs.getLong("id"), rs.getString("s3_key"),
-                            rs.getString("expected_sha256"), rs.getString("actual_sha256"),
-                            Detection.valueOf(rs.getString("detected_by")), Jdbc.instant(rs, "detected_at"),
+                    out.add(new CorruptObject(
+                            rs.getLong("id"),
+                            rs.getString("s3_key"),
+                            rs.getString("expected_sha256"),
+                            rs.getString("actual_sha256"),
+                            Detection.valueOf(rs.getString("detected_by")),
+                            Jdbc.instant(rs, "detected_at"),
                             Jdbc.instant(rs, "repaired_at")));
                 }
             }
@@ -243,8 +257,11 @@ public final class StorageRepository {
         List<CheckpointRecord> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new CheckpointRecord(rs.getLong("stage_attempt_id"), rs.getInt("iteration"),
-                        rs.getString("sha256"), rs.getLong("size_bytes")));
+                out.add(new CheckpointRecord(
+                        rs.getLong("stage_attempt_id"),
+                        rs.getInt("iteration"),
+                        rs.getString("sha256"),
+                        rs.getLong("size_bytes")));
             }
         }
         return out;

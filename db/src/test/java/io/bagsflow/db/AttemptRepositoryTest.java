@@ -1,16 +1,15 @@
 package io.bagsflow.db;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class AttemptRepositoryTest {
 
@@ -47,8 +46,8 @@ class AttemptRepositoryTest {
         attempts.markResumed(second.id(), 40);
         assertEquals(40, attempts.findAttempt(second.id()).orElseThrow().resumedFromIteration());
 
-        ArtifactRecord ckpt = new ArtifactRecord("a".repeat(64), 1234, "application/zip", "sha256/aa/" + "a".repeat(64),
-                second.id());
+        ArtifactRecord ckpt =
+                new ArtifactRecord("a".repeat(64), 1234, "application/zip", "sha256/aa/" + "a".repeat(64), second.id());
         StageAttempt ok = attempts.succeedAttempt(second.id(), Map.of("checkpoint", ckpt));
         assertEquals("SUCCEEDED", ok.status().name());
         assertEquals(Map.of("checkpoint", "a".repeat(64)), ok.outputs());
@@ -57,14 +56,19 @@ class AttemptRepositoryTest {
         assertEquals(1, prepare.attempt());
 
         RunDetails details = runs.runDetails("run-1").orElseThrow();
-        assertEquals(List.of("PREPARE/1", "TRAIN_BASE/1", "TRAIN_BASE/2"),
-                details.attempts().stream().map(a -> a.stage() + "/" + a.attempt()).toList());
+        assertEquals(
+                List.of("PREPARE/1", "TRAIN_BASE/1", "TRAIN_BASE/2"),
+                details.attempts().stream()
+                        .map(a -> a.stage() + "/" + a.attempt())
+                        .toList());
         StageAttempt failed = details.attempts().get(1);
         assertEquals("FAILED", failed.status().name());
         assertEquals("java.lang.IllegalStateException", failed.errorClass());
         assertEquals("worker died", failed.errorMessage());
         assertTrue(failed.progressJson().contains("\"iteration\": 40"));
-        assertEquals(List.of("a".repeat(64)), details.artifacts().stream().map(ArtifactRecord::sha256).toList());
+        assertEquals(
+                List.of("a".repeat(64)),
+                details.artifacts().stream().map(ArtifactRecord::sha256).toList());
         assertEquals(1234, details.artifacts().get(0).sizeBytes());
         assertEquals(second.id(), details.artifacts().get(0).producedBy());
     }
@@ -85,8 +89,11 @@ class AttemptRepositoryTest {
         assertEquals("REUSED", reused.status().name());
         assertEquals(a.id(), reused.reusedAttemptId());
         assertEquals(Map.of("manifest", "b".repeat(64)), reused.outputs());
-        assertEquals(List.of(reused.id()),
-                attempts.findCompletedAttempts("run-2", "PREPARE").stream().map(StageAttempt::id).toList());
+        assertEquals(
+                List.of(reused.id()),
+                attempts.findCompletedAttempts("run-2", "PREPARE").stream()
+                        .map(StageAttempt::id)
+                        .toList());
     }
 
     @Test
@@ -95,9 +102,11 @@ class AttemptRepositoryTest {
         StageAttempt a = attempts.startAttempt("run-1", "PREPARE", "", "k", "w");
         ArtifactRecord good = new ArtifactRecord("c".repeat(64), 1, "text/plain", "k1", a.id());
         ArtifactRecord bad = new ArtifactRecord("not-a-sha", 1, "text/plain", "k2", a.id());
-        assertThrows(DatabaseException.class,
+        assertThrows(
+                DatabaseException.class,
                 () -> attempts.succeedAttempt(a.id(), new java.util.TreeMap<>(Map.of("a-good", good, "b-bad", bad))));
-        assertEquals("RUNNING", attempts.findAttempt(a.id()).orElseThrow().status().name());
+        assertEquals(
+                "RUNNING", attempts.findAttempt(a.id()).orElseThrow().status().name());
         assertTrue(artifacts.find("c".repeat(64)).isEmpty(), "the transaction must roll back the good output");
     }
 
@@ -116,12 +125,17 @@ class AttemptRepositoryTest {
         assertEquals("FAILED", lost.status().name());
         assertEquals("WorkerLost", lost.errorClass());
         assertEquals("the worker worker-a stopped heartbeating; the stage was retried", lost.errorMessage());
-        assertEquals("RUNNING", attempts.findAttempt(control.id()).orElseThrow().status().name());
+        assertEquals(
+                "RUNNING",
+                attempts.findAttempt(control.id()).orElseThrow().status().name());
 
         attempts.succeedAttempt(retried.id(), Map.of());
         attempts.succeedAttempt(control.id(), Map.of());
-        assertEquals(List.of("bags/2", "control/1"), attempts.findCompletedAttempts("run-1", "FINETUNE_BAGS").stream()
-                .map(a -> a.part() + "/" + a.attempt()).toList());
+        assertEquals(
+                List.of("bags/2", "control/1"),
+                attempts.findCompletedAttempts("run-1", "FINETUNE_BAGS").stream()
+                        .map(a -> a.part() + "/" + a.attempt())
+                        .toList());
     }
 
     @Test
@@ -131,13 +145,19 @@ class AttemptRepositoryTest {
         StageAttempt other = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "same-key", "w");
         attempts.succeedAttempt(other.id(), Map.of());
 
-        assertTrue(attempts.findOwnCompletedAttempt("run-2", "TRAIN_BASE", "base", "same-key").isEmpty());
-        assertEquals(other.id(), attempts.findReusableAttempt("same-key").orElseThrow().id());
+        assertTrue(attempts.findOwnCompletedAttempt("run-2", "TRAIN_BASE", "base", "same-key")
+                .isEmpty());
+        assertEquals(
+                other.id(),
+                attempts.findReusableAttempt("same-key").orElseThrow().id());
 
         StageAttempt own = attempts.startAttempt("run-2", "TRAIN_BASE", "base", "same-key", "w");
         attempts.succeedAttempt(own.id(), Map.of());
-        assertEquals(own.id(),
-                attempts.findOwnCompletedAttempt("run-2", "TRAIN_BASE", "base", "same-key").orElseThrow().id());
+        assertEquals(
+                own.id(),
+                attempts.findOwnCompletedAttempt("run-2", "TRAIN_BASE", "base", "same-key")
+                        .orElseThrow()
+                        .id());
     }
 
     @Test
@@ -145,12 +165,14 @@ class AttemptRepositoryTest {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
         StageAttempt a = attempts.startAttempt("run-1", "PREPARE", "", "k", "w");
         StageAttempt b = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "k2", "w");
-        assertEquals(List.of(a.id(), b.id()),
+        assertEquals(
+                List.of(a.id(), b.id()),
                 attempts.runningAttempts("run-1").stream().map(StageAttempt::id).toList());
         attempts.succeedAttempt(a.id(), Map.of());
 
         assertFalse(attempts.failAttempt(a.id(), "WorkerLost", "too late"));
-        assertEquals("SUCCEEDED", attempts.findAttempt(a.id()).orElseThrow().status().name());
+        assertEquals(
+                "SUCCEEDED", attempts.findAttempt(a.id()).orElseThrow().status().name());
         assertTrue(attempts.failAttempt(b.id(), "WorkerLost", "gone"));
         assertEquals(List.of(), attempts.runningAttempts("run-1"));
     }
@@ -169,7 +191,9 @@ class AttemptRepositoryTest {
         List<StageAttempt> loaded = runs.runDetails("run-1").orElseThrow().attempts();
         assertEquals(ids, loaded.stream().map(StageAttempt::id).toList());
         for (StageAttempt a : loaded) {
-            assertEquals(java.util.Set.of("checkpoint/" + a.part(), "curve/" + a.part()), a.outputs().keySet());
+            assertEquals(
+                    java.util.Set.of("checkpoint/" + a.part(), "curve/" + a.part()),
+                    a.outputs().keySet());
         }
     }
 }

@@ -1,18 +1,17 @@
 package io.bagsflow.db;
 
-import io.bagsflow.workflows.experiment.ExperimentStatus;
-import io.bagsflow.workflows.pipeline.RunStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bagsflow.workflows.experiment.ExperimentStatus;
+import io.bagsflow.workflows.pipeline.RunStatus;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class ExperimentRepositoryTest {
 
@@ -36,14 +35,21 @@ class ExperimentRepositoryTest {
 
     @Test
     void cellsArePendingUntilTheirRunExistsThenCarryItsStatus() {
-        experiments.create("exp-1", "{\"seeds\": [31, 32]}", "test", List.of(
-                new ExperimentRepository.PlannedCell(0, "{\"finetune.othersSampleRatio\": 0}", 31L, "exp-1-1"),
-                new ExperimentRepository.PlannedCell(1, "{\"finetune.othersSampleRatio\": 0}", 32L, "exp-1-2")));
+        experiments.create(
+                "exp-1",
+                "{\"seeds\": [31, 32]}",
+                "test",
+                List.of(
+                        new ExperimentRepository.PlannedCell(0, "{\"finetune.othersSampleRatio\": 0}", 31L, "exp-1-1"),
+                        new ExperimentRepository.PlannedCell(
+                                1, "{\"finetune.othersSampleRatio\": 0}", 32L, "exp-1-2")));
         runs.createRun("exp-1-1", "exp-1-1", "{}", "test", "synth:tiny:31", null);
         runs.updateRunStatus("exp-1-1", RunStatus.SUCCEEDED);
 
         List<ExperimentCellRecord> cells = experiments.cells("exp-1");
-        assertEquals(List.of("SUCCEEDED", "PENDING"), cells.stream().map(c -> c.runStatus().name()).toList());
+        assertEquals(
+                List.of("SUCCEEDED", "PENDING"),
+                cells.stream().map(c -> c.runStatus().name()).toList());
         assertEquals(32L, cells.get(1).seed());
         assertEquals("exp-1", experiments.experimentOfRun("exp-1-2").orElseThrow());
 
@@ -51,7 +57,9 @@ class ExperimentRepositoryTest {
         ExperimentRecord e = experiments.find("exp-1").orElseThrow();
         assertEquals("FAILED", e.status().name());
         assertNotNull(e.endedAt());
-        assertEquals(List.of("exp-1"), experiments.list(10).stream().map(ExperimentRecord::id).toList());
+        assertEquals(
+                List.of("exp-1"),
+                experiments.list(10).stream().map(ExperimentRecord::id).toList());
     }
 
     @Test

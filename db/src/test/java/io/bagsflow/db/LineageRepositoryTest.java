@@ -1,15 +1,13 @@
 package io.bagsflow.db;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class LineageRepositoryTest {
 
@@ -34,8 +32,19 @@ class LineageRepositoryTest {
     }
 
     private ModelRecord model(String id, int generation, String kind, String parent, String checkpoint) {
-        return new ModelRecord(id, "run-1", generation, kind, parent, checkpoint.repeat(64), "4".repeat(64),
-                "5".repeat(64), "{\"lr\": 0.02}", "0.1.0", null, null);
+        return new ModelRecord(
+                id,
+                "run-1",
+                generation,
+                kind,
+                parent,
+                checkpoint.repeat(64),
+                "4".repeat(64),
+                "5".repeat(64),
+                "{\"lr\": 0.02}",
+                "0.1.0",
+                null,
+                null);
     }
 
     @Test
@@ -53,10 +62,14 @@ class LineageRepositoryTest {
         assertEquals("5".repeat(64), bags.groupsSha256());
         assertTrue(bags.configJson().contains("\"lr\": 0.02"));
 
-        assertEquals(List.of("m-bags-again", "m-bags", "m-base"),
+        assertEquals(
+                List.of("m-bags-again", "m-bags", "m-base"),
                 lineage.ancestry("m-bags-again").stream().map(ModelRecord::id).toList());
-        assertEquals(List.of("m-base"), lineage.ancestry("m-base").stream().map(ModelRecord::id).toList());
-        assertEquals(List.of("m-base", "m-bags", "m-bags-again"),
+        assertEquals(
+                List.of("m-base"),
+                lineage.ancestry("m-base").stream().map(ModelRecord::id).toList());
+        assertEquals(
+                List.of("m-base", "m-bags", "m-bags-again"),
                 lineage.modelsOfRun("run-1").stream().map(ModelRecord::id).toList());
     }
 
@@ -74,8 +87,9 @@ class LineageRepositoryTest {
         List<CategoryAp> perCategory = List.of(
                 new CategoryAp(1, "f", 300, 0.5, 0.7, 0.4, -1, 0.5, 0.6, 0.6, -1, 0.6, 0.7),
                 new CategoryAp(2, "r", 3, 0.0, 0.0, 0.0, -1, -1, 0.0, 0.0, -1, -1, 0.0));
-        EvaluationRecord stored = lineage.insertEvaluation(new EvaluationRecord(0, "m-base", "run-1",
-                "4".repeat(64), "3".repeat(64), null, metrics, null), perCategory);
+        EvaluationRecord stored = lineage.insertEvaluation(
+                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null),
+                perCategory);
 
         assertTrue(stored.id() > 0);
         assertEquals(metrics, stored.metrics());
@@ -90,8 +104,8 @@ class LineageRepositoryTest {
     void recordingTheSameEvaluationAgainKeepsOne() {
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
         Metrics metrics = Metrics.of(new double[13]);
-        EvaluationRecord e = new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null,
-                metrics, null);
+        EvaluationRecord e =
+                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null);
         long first = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
                 .id();
         long again = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
@@ -106,8 +120,10 @@ class LineageRepositoryTest {
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
         Metrics metrics = Metrics.of(new double[13]);
         CategoryAp row = new CategoryAp(1, "f", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        assertThrows(DatabaseException.class, () -> lineage.insertEvaluation(
-                new EvaluationRecord(0, "m-base", "run-1", "x", null, null, metrics, null), List.of(row, row)));
+        assertThrows(
+                DatabaseException.class,
+                () -> lineage.insertEvaluation(
+                        new EvaluationRecord(0, "m-base", "run-1", "x", null, null, metrics, null), List.of(row, row)));
         assertTrue(lineage.evaluationsOfModel("m-base").isEmpty());
     }
 }

@@ -1,20 +1,19 @@
 package io.bagsflow.db;
 
-import io.bagsflow.workflows.pipeline.RunStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bagsflow.workflows.pipeline.RunStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class RunRepositoryTest {
 
@@ -35,30 +34,51 @@ class RunRepositoryTest {
     @Test
     void flywayMigratesAnEmptyDatabaseToTheCurrentSchema() throws Exception {
         List<String> tables = new ArrayList<>();
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables "
-                     + "WHERE table_schema = 'public' ORDER BY table_name")) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables "
+                        + "WHERE table_schema = 'public' ORDER BY table_name")) {
             while (rs.next()) {
                 tables.add(rs.getString(1));
             }
         }
         // later migrations add tables; these are V1's to V3's
-        assertTrue(tables.containsAll(List.of("artifact", "category_ap", "checkpoint", "corrupt_object", "evaluation",
-                "experiment", "experiment_cell", "flyway_schema_history", "model", "pipeline_run", "stage_attempt",
-                "stage_claim", "stage_output")), tables::toString);
+        assertTrue(
+                tables.containsAll(List.of(
+                        "artifact",
+                        "category_ap",
+                        "checkpoint",
+                        "corrupt_object",
+                        "evaluation",
+                        "experiment",
+                        "experiment_cell",
+                        "flyway_schema_history",
+                        "model",
+                        "pipeline_run",
+                        "stage_attempt",
+                        "stage_claim",
+                        "stage_output")),
+                tables::toString);
     }
 
     @Test
     void aRunRoundTripsWithItsStatusChanges() {
-        PipelineRun created = runs.createRun("run-1", "pipeline-run-1", "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}",
-                "0.1.0", "synth:tiny:7", null);
+        PipelineRun created = runs.createRun(
+                "run-1",
+                "pipeline-run-1",
+                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}",
+                "0.1.0",
+                "synth:tiny:7",
+                null);
         assertEquals("RUNNING", created.status().name());
         assertEquals("pipeline-run-1", created.workflowId());
         assertEquals("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}", created.specJson());
         assertNull(created.endedAt());
 
         runs.updateRunStatus("run-1", RunStatus.WAITING_FOR_RETRY);
-        assertEquals("WAITING_FOR_RETRY", runs.findRun("run-1").orElseThrow().status().name());
+        assertEquals(
+                "WAITING_FOR_RETRY",
+                runs.findRun("run-1").orElseThrow().status().name());
         assertNull(runs.findRun("run-1").orElseThrow().endedAt());
 
         runs.updateRunStatus("run-1", RunStatus.SUCCEEDED);
@@ -78,10 +98,11 @@ class RunRepositoryTest {
 
         assertEquals(List.of("run-c", "run-b", "run-a"), ids(runs.listRuns(RunFilter.all())));
         assertEquals(List.of("run-b"), ids(runs.listRuns(RunFilter.all().withStatus("FAILED"))));
-        assertEquals(List.of("run-c", "run-a"), ids(runs.listRuns(RunFilter.all().withDataset("synth:"))));
+        assertEquals(
+                List.of("run-c", "run-a"), ids(runs.listRuns(RunFilter.all().withDataset("synth:"))));
         Instant bCreated = runs.findRun("run-b").orElseThrow().createdAt();
-        assertEquals(List.of("run-c", "run-b"),
-                ids(runs.listRuns(RunFilter.all().createdBetween(bCreated, null))));
+        assertEquals(
+                List.of("run-c", "run-b"), ids(runs.listRuns(RunFilter.all().createdBetween(bCreated, null))));
         assertEquals(List.of("run-a"), ids(runs.listRuns(RunFilter.all().createdBetween(null, bCreated))));
         assertEquals("run-a", runs.findRun("run-c").orElseThrow().resumedFrom());
     }

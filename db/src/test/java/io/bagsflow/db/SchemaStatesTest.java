@@ -1,10 +1,10 @@
 package io.bagsflow.db;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.bagsflow.workflows.experiment.ExperimentStatus;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.Stage;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * The schema repeats the names of states and stages in its CHECK constraints (SQL cannot see the enums): they must
@@ -60,6 +59,8 @@ class SchemaStatesTest {
         if (!m.find()) {
             throw new AssertionError(file + ": no CHECK (" + column + " IN (...)) in table " + table);
         }
-        return Arrays.stream(m.group(1).split(",")).map(s -> s.trim().replace("'", "")).toList();
+        return Arrays.stream(m.group(1).split(","))
+                .map(s -> s.trim().replace("'", ""))
+                .toList();
     }
 }

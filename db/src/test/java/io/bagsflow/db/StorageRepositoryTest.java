@@ -1,18 +1,17 @@
 package io.bagsflow.db;
 
-import io.bagsflow.db.StorageRepository.CheckpointRecord;
-import io.bagsflow.db.StorageRepository.Detection;
-import io.bagsflow.workflows.pipeline.RunStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bagsflow.db.StorageRepository.CheckpointRecord;
+import io.bagsflow.db.StorageRepository.Detection;
+import io.bagsflow.workflows.pipeline.RunStatus;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class StorageRepositoryTest {
 
@@ -50,17 +49,29 @@ class StorageRepositoryTest {
         StageAttempt again = attempts.startAttempt("run-2", "TRAIN_BASE", "base", "k", "worker-b");
 
         // run-2 finds run-1's checkpoints (same key), newest first; the other key's checkpoint is not for it
-        assertEquals(List.of(new CheckpointRecord(crashed.id(), 80, sha('b'), 10),
-                new CheckpointRecord(crashed.id(), 40, sha('a'), 10)), storage.resumableCheckpoints("TRAIN_BASE", "base", "k", again.id()));
-        assertTrue(storage.resumableCheckpoints("TRAIN_BASE", "other", "k", again.id()).isEmpty());
+        assertEquals(
+                List.of(
+                        new CheckpointRecord(crashed.id(), 80, sha('b'), 10),
+                        new CheckpointRecord(crashed.id(), 40, sha('a'), 10)),
+                storage.resumableCheckpoints("TRAIN_BASE", "base", "k", again.id()));
+        assertTrue(storage.resumableCheckpoints("TRAIN_BASE", "other", "k", again.id())
+                .isEmpty());
 
         // a checkpoint found corrupt is skipped until the same bytes are stored again
         storage.markCorrupt("sha256/bb/" + sha('b'), sha('b'), sha('f'), Detection.DOWNLOAD);
         assertTrue(storage.isCorrupt(sha('b')));
-        assertEquals(40, storage.resumableCheckpoints("TRAIN_BASE", "base", "k", again.id()).get(0).iteration());
+        assertEquals(
+                40,
+                storage.resumableCheckpoints("TRAIN_BASE", "base", "k", again.id())
+                        .get(0)
+                        .iteration());
         storage.markRepaired(sha('b'));
         assertFalse(storage.isCorrupt(sha('b')));
-        assertEquals(80, storage.resumableCheckpoints("TRAIN_BASE", "base", "k", again.id()).get(0).iteration());
+        assertEquals(
+                80,
+                storage.resumableCheckpoints("TRAIN_BASE", "base", "k", again.id())
+                        .get(0)
+                        .iteration());
         assertEquals(Detection.DOWNLOAD, storage.corruptObjects().get(0).detectedBy());
     }
 
@@ -77,11 +88,23 @@ class StorageRepositoryTest {
         ArtifactRecord output = new ArtifactRecord(sha('3'), 5, "application/zip", "k3", a.id());
         attempts.succeedAttempt(a.id(), Map.of("checkpoint/base", output));
         runs.updateRunStatus("run-1", RunStatus.SUCCEEDED);
-        assertEquals(List.of(10, 20), storage.supersededCheckpoints(1).stream().map(CheckpointRecord::iteration).toList());
-        assertEquals(List.of(10), storage.supersededCheckpoints(3).stream().map(CheckpointRecord::iteration).toList());
+        assertEquals(
+                List.of(10, 20),
+                storage.supersededCheckpoints(1).stream()
+                        .map(CheckpointRecord::iteration)
+                        .toList());
+        assertEquals(
+                List.of(10),
+                storage.supersededCheckpoints(3).stream()
+                        .map(CheckpointRecord::iteration)
+                        .toList());
 
         storage.deleteCheckpoint(a.id(), 10);
-        assertEquals(List.of(40, 30, 20), storage.checkpointsOf(a.id()).stream().map(CheckpointRecord::iteration).toList());
+        assertEquals(
+                List.of(40, 30, 20),
+                storage.checkpointsOf(a.id()).stream()
+                        .map(CheckpointRecord::iteration)
+                        .toList());
         assertTrue(storage.referencedHashes().containsAll(List.of(sha('2'), sha('3'), sha('4'))));
         assertFalse(storage.referencedHashes().contains(sha('1')));
     }
@@ -89,8 +112,8 @@ class StorageRepositoryTest {
     @Test
     void aFailureBeforeTheAttemptStartedIsRecordedAsAFailedAttempt() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt failed = attempts.recordFailedAttempt("run-1", "PREPARE", "", "(unknown)", "w",
-                "S3Unavailable", "cannot list s3://datasets/tiny/images/");
+        StageAttempt failed = attempts.recordFailedAttempt(
+                "run-1", "PREPARE", "", "(unknown)", "w", "S3Unavailable", "cannot list s3://datasets/tiny/images/");
         assertEquals("FAILED", failed.status().name());
         assertEquals(1, failed.attempt());
         assertEquals("S3Unavailable", failed.errorClass());

@@ -1,7 +1,6 @@
 package io.bagsflow.db;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,13 +24,14 @@ public final class TestPostgres {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final String PASSWORD = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
 
-    private TestPostgres() {
-    }
+    private TestPostgres() {}
 
     static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                Path pwfile = Files.createTempFile("bagsflow-test-pg-", ".pw",
+                Path pwfile = Files.createTempFile(
+                        "bagsflow-test-pg-",
+                        ".pw",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 try {
                     Files.writeString(pwfile, PASSWORD + "\n");
@@ -61,7 +61,8 @@ public final class TestPostgres {
     /** Creates an empty database and opens it with migrations applied. */
     public static Database freshDatabase() {
         String name = "test_" + COUNTER.incrementAndGet();
-        try (Connection c = server().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = server().getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -5,8 +5,6 @@ import io.bagsflow.db.RunFilter;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.ModelSelection;
 import io.bagsflow.workflows.pipeline.RunStatus;
-
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -24,16 +22,26 @@ final class ApiModule implements UiModule {
 
     @Override
     public void register(Routes routes, UiContext ui) {
-        routes.get("/api/runs", r -> r.send(200, JSON, HistoryJson.runs(ui.backend.history().list(filter(r)))));
+        routes.get(
+                "/api/runs",
+                r -> r.send(200, JSON, HistoryJson.runs(ui.backend.history().list(filter(r)))));
         routes.get("/api/runs/([^/]+)", r -> {
             String id = r.pathGroup(1);
-            r.send(200, JSON, HistoryJson.run(ui.backend.history().show(id)
-                    .orElseThrow(() -> HttpError.notFound("unknown run " + id))));
+            r.send(
+                    200,
+                    JSON,
+                    HistoryJson.run(
+                            ui.backend.history().show(id).orElseThrow(() -> HttpError.notFound("unknown run " + id))));
         });
         routes.get("/api/models/([^/]+)", r -> {
             String id = r.pathGroup(1);
-            r.send(200, JSON, HistoryJson.model(ui.backend.history().model(id)
-                    .orElseThrow(() -> HttpError.notFound("unknown model " + id))));
+            r.send(
+                    200,
+                    JSON,
+                    HistoryJson.model(ui.backend
+                            .history()
+                            .model(id)
+                            .orElseThrow(() -> HttpError.notFound("unknown model " + id))));
         });
         routes.get("/api/compare", r -> {
             List<ModelRecord> models = selected(r, ui);
@@ -48,8 +56,8 @@ final class ApiModule implements UiModule {
         try {
             since = r.query("since") == null ? null : Instant.parse(r.query("since"));
         } catch (DateTimeParseException e) {
-            throw HttpError.badRequest("since: expected an ISO-8601 time such as 2026-11-25T00:00:00Z, got "
-                    + r.query("since"));
+            throw HttpError.badRequest(
+                    "since: expected an ISO-8601 time such as 2026-11-25T00:00:00Z, got " + r.query("since"));
         }
         int limit = 50;
         if (r.query("limit") != null) {
@@ -59,12 +67,13 @@ final class ApiModule implements UiModule {
                 throw HttpError.badRequest("limit: expected a number, got " + r.query("limit"));
             }
         }
-        List<String> statuses = Arrays.stream(RunStatus.values()).map(Enum::name).toList();
+        List<String> statuses =
+                Arrays.stream(RunStatus.values()).map(Enum::name).toList();
         if (status != null && !statuses.contains(status.toUpperCase(Locale.ROOT))) {
             throw HttpError.badRequest("status: expected one of " + String.join(", ", statuses) + ", got " + status);
         }
-        return new RunFilter(status == null ? null : status.toUpperCase(Locale.ROOT), since, null, r.query("dataset"),
-                limit);
+        return new RunFilter(
+                status == null ? null : status.toUpperCase(Locale.ROOT), since, null, r.query("dataset"), limit);
     }
 
     /** {@code models=a,b} (or repeated): model or run ids, as {@code compare} takes them. */

@@ -7,7 +7,6 @@ import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.ml.report.ReportCharts;
 import io.bagsflow.ml.report.ReportModel;
 import io.bagsflow.workflows.pipeline.RunStatus;
-
 import java.io.IOException;
 import java.util.List;
 
@@ -28,19 +27,26 @@ final class ComparePages implements UiModule {
         StringBuilder h = new StringBuilder(65_536);
         h.append("<h1>Compare models</h1>\n<form class=\"filters\" method=\"get\" action=\"/compare\"><label>model or ")
                 .append("run ids, comma-separated <input name=\"models\" size=\"80\" value=\"")
-                .append(Html.esc(String.join(",", ids))).append("\"></label> <button>compare</button></form>\n");
+                .append(Html.esc(String.join(",", ids)))
+                .append("\"></label> <button>compare</button></form>\n");
         if (ids.isEmpty()) {
             var finished = ui.backend.history().list(RunFilter.all().withStatus(RunStatus.SUCCEEDED.name()));
             if (finished.isEmpty()) {
-                h.append("<p class=\"empty\">No finished runs yet: their models appear here once a run succeeds.</p>\n");
+                h.append(
+                        "<p class=\"empty\">No finished runs yet: their models appear here once a run succeeds.</p>\n");
             } else {
                 h.append("<p>Pick models: a run below compares all its models; a model's page compares it with its ")
                         .append("parent.</p>");
             }
             h.append("<ul id=\"recent\">");
             for (var run : finished) {
-                h.append("<li><a href=\"/compare?models=").append(Html.url(run.runId())).append("\">")
-                        .append(Html.esc(run.runId())).append("</a> ").append(Html.esc(run.dataset())).append("</li>");
+                h.append("<li><a href=\"/compare?models=")
+                        .append(Html.url(run.runId()))
+                        .append("\">")
+                        .append(Html.esc(run.runId()))
+                        .append("</a> ")
+                        .append(Html.esc(run.dataset()))
+                        .append("</li>");
             }
             h.append("</ul>\n");
             r.send(200, "text/html; charset=utf-8", ui.page("compare", h.toString()));
@@ -48,12 +54,20 @@ final class ComparePages implements UiModule {
         }
         List<ModelRecord> records = ApiModule.selected(r, ui);
         List<ReportModel> models = ui.backend.reports().reportModels(records, true);
-        h.append("<p class=\"sub\"><a href=\"/api/compare?models=").append(Html.url(String.join(",", ids)))
+        h.append("<p class=\"sub\"><a href=\"/api/compare?models=")
+                .append(Html.url(String.join(",", ids)))
                 .append("\">JSON</a></p>\n<div class=\"scroll\"><table id=\"comparison\" class=\"num\"><thead><tr>")
                 .append("<th>metric</th>");
         for (ReportModel m : models) {
-            h.append("<th>").append(Html.esc(m.kind())).append(" (gen ").append(m.generation()).append(")<br><small>")
-                    .append("<a href=\"/models/").append(Html.url(m.modelId())).append("\">").append(Html.esc(m.modelId()))
+            h.append("<th>")
+                    .append(Html.esc(m.kind()))
+                    .append(" (gen ")
+                    .append(m.generation())
+                    .append(")<br><small>")
+                    .append("<a href=\"/models/")
+                    .append(Html.url(m.modelId()))
+                    .append("\">")
+                    .append(Html.esc(m.modelId()))
                     .append("</a></small></th>");
         }
         h.append("</tr></thead><tbody>\n");
@@ -65,8 +79,11 @@ final class ComparePages implements UiModule {
                 h.append("<td>").append(ComparisonTable.percent(v));
                 if (i > 0 && !(Double.isNaN(v) || Double.isNaN(first) || v < 0 || first < 0)) {
                     double d = 100 * (v - first);
-                    h.append(" <span class=\"").append(d > 0.005 ? "pos" : d < -0.005 ? "neg" : "").append("\">(")
-                            .append(String.format(java.util.Locale.ROOT, "%+.2f", d)).append(")</span>");
+                    h.append(" <span class=\"")
+                            .append(d > 0.005 ? "pos" : d < -0.005 ? "neg" : "")
+                            .append("\">(")
+                            .append(String.format(java.util.Locale.ROOT, "%+.2f", d))
+                            .append(")</span>");
                 }
                 h.append("</td>");
             }
@@ -75,9 +92,15 @@ final class ComparePages implements UiModule {
         h.append("</tbody></table></div>\n<p class=\"sub\">LVIS bbox AP in percent; deltas against the first column.")
                 .append("</p>\n<h2>Plots</h2>\n<div class=\"grid\" id=\"plots\">\n");
         figure(h, "ap-by-frequency", ReportCharts.apByFrequency(models), "AP per LVIS frequency group.");
-        figure(h, "ap-vs-instances", ReportCharts.apVsInstances(models),
+        figure(
+                h,
+                "ap-vs-instances",
+                ReportCharts.apVsInstances(models),
                 "Per-category AP against training instances (log scale).");
-        figure(h, "weight-norms", ReportCharts.weightNorms(models),
+        figure(
+                h,
+                "weight-norms",
+                ReportCharts.weightNorms(models),
                 "Classifier weight norm per class against its training instances.");
         figure(h, "loss-curves", ReportCharts.lossCurves(models), "Training loss of each model.");
         h.append("</div>\n");
@@ -85,7 +108,12 @@ final class ComparePages implements UiModule {
     }
 
     private static void figure(StringBuilder h, String id, String svg, String caption) {
-        h.append("<figure id=\"").append(id).append("\">").append(svg).append("<figcaption>").append(Html.esc(caption))
+        h.append("<figure id=\"")
+                .append(id)
+                .append("\">")
+                .append(svg)
+                .append("<figcaption>")
+                .append(Html.esc(caption))
                 .append("</figcaption></figure>\n");
     }
 }

@@ -10,7 +10,6 @@ import io.bagsflow.worker.experiment.ExperimentViews.CellView;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
 import io.bagsflow.workflows.experiment.CellStatus;
-
 import java.io.IOException;
 import java.util.List;
 
@@ -29,10 +28,15 @@ final class ExperimentPages implements UiModule {
         routes.nav("experiments", "/experiments");
         routes.get("/experiments", r -> list(r, ui));
         routes.get("/experiments/([^/]+)", r -> experiment(r, ui));
-        routes.get("/api/experiments", r -> r.send(200, ApiModule.JSON,
-                ExperimentJson.list(ui.backend.experiments().list(limit(r)))));
-        routes.get("/api/experiments/([^/]+)", r -> r.send(200, ApiModule.JSON,
-                ExperimentJson.experiment(find(r, ui.backend.experiments()))));
+        routes.get(
+                "/api/experiments",
+                r -> r.send(
+                        200,
+                        ApiModule.JSON,
+                        ExperimentJson.list(ui.backend.experiments().list(limit(r)))));
+        routes.get(
+                "/api/experiments/([^/]+)",
+                r -> r.send(200, ApiModule.JSON, ExperimentJson.experiment(find(r, ui.backend.experiments()))));
     }
 
     /** {@code experiment list --limit N}: 50 unless asked. */
@@ -65,11 +69,21 @@ final class ExperimentPages implements UiModule {
                 .append("<th>experiment</th><th>status</th><th>cells</th><th>succeeded</th><th>created</th>")
                 .append("<th>duration</th></tr></thead>\n<tbody>");
         for (ExperimentListItem e : items) {
-            h.append("<tr><td><a href=\"/experiments/").append(Html.url(e.experimentId())).append("\">")
-                    .append(Html.esc(e.experimentId())).append("</a></td><td>").append(Html.status(e.status()))
-                    .append("</td><td class=\"n\">").append(e.cells()).append("</td><td class=\"n\">")
-                    .append(e.succeeded()).append("</td><td>").append(Html.time(e.createdAt())).append("</td><td>")
-                    .append(Html.duration(e.createdAt(), e.endedAt())).append("</td></tr>\n");
+            h.append("<tr><td><a href=\"/experiments/")
+                    .append(Html.url(e.experimentId()))
+                    .append("\">")
+                    .append(Html.esc(e.experimentId()))
+                    .append("</a></td><td>")
+                    .append(Html.status(e.status()))
+                    .append("</td><td class=\"n\">")
+                    .append(e.cells())
+                    .append("</td><td class=\"n\">")
+                    .append(e.succeeded())
+                    .append("</td><td>")
+                    .append(Html.time(e.createdAt()))
+                    .append("</td><td>")
+                    .append(Html.duration(e.createdAt(), e.endedAt()))
+                    .append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
         if (items.isEmpty()) {
@@ -83,23 +97,40 @@ final class ExperimentPages implements UiModule {
         ExperimentHistory history = ui.backend.experiments();
         ExperimentView v = find(r, history);
         StringBuilder h = new StringBuilder(1 << 16);
-        h.append("<h1>experiment <span id=\"experiment-id\">").append(Html.esc(v.experimentId()))
-                .append("</span> <span id=\"experiment-status\">").append(Html.status(v.status()))
-                .append("</span></h1>\n<p class=\"sub\">").append(v.cells().size()).append(" cells · ")
-                .append("<a href=\"/api/experiments/").append(Html.url(v.experimentId())).append("\">JSON</a>")
-                .append(" · also <code>./bagsflow experiment show ").append(Html.esc(v.experimentId()))
+        h.append("<h1>experiment <span id=\"experiment-id\">")
+                .append(Html.esc(v.experimentId()))
+                .append("</span> <span id=\"experiment-status\">")
+                .append(Html.status(v.status()))
+                .append("</span></h1>\n<p class=\"sub\">")
+                .append(v.cells().size())
+                .append(" cells · ")
+                .append("<a href=\"/api/experiments/")
+                .append(Html.url(v.experimentId()))
+                .append("\">JSON</a>")
+                .append(" · also <code>./bagsflow experiment show ")
+                .append(Html.esc(v.experimentId()))
                 .append("</code></p>\n");
 
-        h.append("<h2>Cells</h2>\n<table id=\"cells\" data-experiment=\"").append(Html.esc(v.experimentId()))
-                .append("\" data-status=\"").append(Html.esc(v.status().name())).append("\"><thead><tr><th>#</th>")
+        h.append("<h2>Cells</h2>\n<table id=\"cells\" data-experiment=\"")
+                .append(Html.esc(v.experimentId()))
+                .append("\" data-status=\"")
+                .append(Html.esc(v.status().name()))
+                .append("\"><thead><tr><th>#</th>")
                 .append("<th>params</th><th>seed</th><th>run</th><th>status</th></tr></thead>\n<tbody>");
         for (int i = 0; i < v.cells().size(); i++) {
             CellView c = v.cells().get(i);
-            h.append("<tr><td class=\"n\">").append(i + 1).append("</td><td>")
-                    .append(Html.esc(ExperimentTable.params(c.params()))).append("</td><td class=\"n\">")
-                    .append(c.seed() == null ? "" : c.seed()).append("</td><td>");
+            h.append("<tr><td class=\"n\">")
+                    .append(i + 1)
+                    .append("</td><td>")
+                    .append(Html.esc(ExperimentTable.params(c.params())))
+                    .append("</td><td class=\"n\">")
+                    .append(c.seed() == null ? "" : c.seed())
+                    .append("</td><td>");
             if (c.runId() != null && c.status() != CellStatus.PENDING && c.status() != CellStatus.NOT_STARTED) {
-                h.append("<a href=\"/runs/").append(Html.url(c.runId())).append("\">").append(Html.esc(c.runId()))
+                h.append("<a href=\"/runs/")
+                        .append(Html.url(c.runId()))
+                        .append("\">")
+                        .append(Html.esc(c.runId()))
                         .append("</a>");
             } else {
                 h.append(Html.esc(c.runId()));
@@ -112,23 +143,32 @@ final class ExperimentPages implements UiModule {
         List<ExperimentSummary.Row> rows = history.summary(v.experimentId());
         h.append("<h2>Summary over the seeds</h2>\n");
         if (rows.isEmpty()) {
-            h.append("<p class=\"empty\">No cell has succeeded yet: the summary and plots appear as cells finish.</p>\n");
+            h.append(
+                    "<p class=\"empty\">No cell has succeeded yet: the summary and plots appear as cells finish.</p>\n");
         } else {
             summary(h, rows);
             List<String> keys = history.gridKeys(v.experimentId());
             for (String key : keys) {
                 h.append("<h2>Against ").append(Html.esc(key)).append("</h2>\n<div class=\"grid plots\">\n");
                 for (String metric : ExperimentHtmlReport.PLOTTED) {
-                    h.append("<figure class=\"plot\" data-key=\"").append(Html.esc(key)).append("\" data-metric=\"")
-                            .append(Html.esc(metric)).append("\">").append(ExperimentCharts.metricAgainst(key, metric,
-                                    rows)).append("<figcaption>").append(Html.esc(metric)).append(" against ")
-                            .append(Html.esc(key)).append(", mean and 95% interval over the seeds.</figcaption></figure>\n");
+                    h.append("<figure class=\"plot\" data-key=\"")
+                            .append(Html.esc(key))
+                            .append("\" data-metric=\"")
+                            .append(Html.esc(metric))
+                            .append("\">")
+                            .append(ExperimentCharts.metricAgainst(key, metric, rows))
+                            .append("<figcaption>")
+                            .append(Html.esc(metric))
+                            .append(" against ")
+                            .append(Html.esc(key))
+                            .append(", mean and 95% interval over the seeds.</figcaption></figure>\n");
                 }
                 h.append("</div>\n");
             }
         }
-        h.append("<details><summary>experiment spec</summary><pre><code>").append(Html.esc(v.spec() == null ? ""
-                : v.spec().toPrettyString())).append("</code></pre></details>\n");
+        h.append("<details><summary>experiment spec</summary><pre><code>")
+                .append(Html.esc(v.spec() == null ? "" : v.spec().toPrettyString()))
+                .append("</code></pre></details>\n");
         r.send(200, HTML, ui.page(v.experimentId(), h.toString()));
     }
 
@@ -144,7 +184,9 @@ final class ExperimentPages implements UiModule {
         for (String[] row : cells.subList(1, cells.size())) {
             h.append("<tr>");
             for (int i = 0; i < row.length; i++) {
-                h.append(i <= keys ? "<td class=\"key\">" : "<td>").append(Html.esc(row[i])).append("</td>");
+                h.append(i <= keys ? "<td class=\"key\">" : "<td>")
+                        .append(Html.esc(row[i]))
+                        .append("</td>");
             }
             h.append("</tr>\n");
         }

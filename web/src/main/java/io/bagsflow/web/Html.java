@@ -10,8 +10,7 @@ import java.util.Locale;
 /** Escaping and the small formats the pages share. */
 final class Html {
 
-    private Html() {
-    }
+    private Html() {}
 
     static String esc(Object o) {
         if (o == null) {
@@ -46,7 +45,8 @@ final class Html {
             return "";
         }
         long s = Duration.between(from, to).getSeconds();
-        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
@@ -61,8 +61,9 @@ final class Html {
     }
 
     static String sha(String sha) {
-        return sha == null ? "-" : "<code title=\"" + esc(sha) + "\">" + esc(sha.substring(0, Math.min(12,
-                sha.length()))) + "</code>";
+        return sha == null
+                ? "-"
+                : "<code title=\"" + esc(sha) + "\">" + esc(sha.substring(0, Math.min(12, sha.length()))) + "</code>";
     }
 
     static String status(Enum<?> status) {

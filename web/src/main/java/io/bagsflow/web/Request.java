@@ -1,7 +1,6 @@
 package io.bagsflow.web;
 
 import com.sun.net.httpserver.HttpExchange;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

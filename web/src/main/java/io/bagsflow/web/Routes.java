@@ -17,8 +17,7 @@ public final class Routes {
         void handle(Request request) throws IOException;
     }
 
-    record Route(String method, Pattern path, boolean api, Handler handler) {
-    }
+    record Route(String method, Pattern path, boolean api, Handler handler) {}
 
     private final List<Route> routes = new ArrayList<>();
     private final List<String[]> nav = new ArrayList<>();

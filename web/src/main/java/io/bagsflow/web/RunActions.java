@@ -3,7 +3,6 @@ package io.bagsflow.web;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.StageStatus;
-
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,15 +20,16 @@ final class RunActions {
             checkAllowed(r, ui);
             Map<String, String> overrides = overrides(r.form("overrides"));
             ui.backend.launcher().retry(id, overrides);
-            r.redirect("/runs/" + Html.url(id) + "?done=" + Html.url("retry sent" + (overrides.isEmpty() ? ""
-                    : " with " + overrides)));
+            r.redirect("/runs/" + Html.url(id) + "?done="
+                    + Html.url("retry sent" + (overrides.isEmpty() ? "" : " with " + overrides)));
         });
         routes.post("/runs/([^/]+)/abort", r -> {
             String id = r.pathGroup(1);
             checkAllowed(r, ui);
             String reason = r.form("reason");
-            ui.backend.launcher().abort(id, reason == null || reason.isBlank() ? "aborted from the web UI"
-                    : reason.trim());
+            ui.backend
+                    .launcher()
+                    .abort(id, reason == null || reason.isBlank() ? "aborted from the web UI" : reason.trim());
             r.redirect("/runs/" + Html.url(id) + "?done=" + Html.url("abort sent"));
         });
     }
@@ -71,29 +71,43 @@ final class RunActions {
         }
         h.append("<section id=\"actions\" class=\"actions\">\n");
         if (!ui.options.actionsAllowed()) {
-            h.append("<p class=\"sub\">Retry and abort are off: this UI listens on ").append(Html.esc(ui.options.host()))
+            h.append("<p class=\"sub\">Retry and abort are off: this UI listens on ")
+                    .append(Html.esc(ui.options.host()))
                     .append(" (start it with <code>--allow-remote-actions</code> to allow them).</p></section>\n");
             return;
         }
         if (waiting) {
-            String failed = v.stages().stream().filter(s -> s.status() == StageStatus.FAILED).map(s -> s.stage())
-                    .findFirst().orElse("a stage");
-            h.append("<p class=\"waiting\">The run waits: <b>").append(Html.esc(failed)).append("</b> failed (its error ")
+            String failed = v.stages().stream()
+                    .filter(s -> s.status() == StageStatus.FAILED)
+                    .map(s -> s.stage())
+                    .findFirst()
+                    .orElse("a stage");
+            h.append("<p class=\"waiting\">The run waits: <b>")
+                    .append(Html.esc(failed))
+                    .append("</b> failed (its error ")
                     .append("is in the stages below). Retry it, optionally with changed settings, or abort the run.")
                     .append("</p>\n");
         }
         String token = Html.esc(ui.sessions.token(session));
         String base = "/runs/" + Html.url(v.runId());
         if (waiting) {
-            h.append("<form id=\"retry-form\" method=\"post\" action=\"").append(base).append("/retry\">")
-                    .append("<input type=\"hidden\" name=\"token\" value=\"").append(token).append("\">")
+            h.append("<form id=\"retry-form\" method=\"post\" action=\"")
+                    .append(base)
+                    .append("/retry\">")
+                    .append("<input type=\"hidden\" name=\"token\" value=\"")
+                    .append(token)
+                    .append("\">")
                     .append("<label>overrides (one <code>key=value</code> per line, e.g. ")
                     .append("<code>detector.learningRate=0.005</code>)<br><textarea name=\"overrides\" rows=\"2\" ")
                     .append("cols=\"50\"></textarea></label><br><button id=\"retry\">retry the failed stage</button>")
                     .append("</form>\n");
         }
-        h.append("<form id=\"abort-form\" method=\"post\" action=\"").append(base).append("/abort\">")
-                .append("<input type=\"hidden\" name=\"token\" value=\"").append(token).append("\">")
+        h.append("<form id=\"abort-form\" method=\"post\" action=\"")
+                .append(base)
+                .append("/abort\">")
+                .append("<input type=\"hidden\" name=\"token\" value=\"")
+                .append(token)
+                .append("\">")
                 .append("<label>reason <input name=\"reason\" placeholder=\"aborted from the web UI\"></label> ")
                 .append("<button id=\"abort\" class=\"danger\">abort the run</button></form>\n</section>\n");
     }

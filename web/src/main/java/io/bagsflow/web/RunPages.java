@@ -11,7 +11,6 @@ import io.bagsflow.worker.history.RunViews.ModelView;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
 import io.bagsflow.workflows.pipeline.RunStatus;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,29 +45,51 @@ final class RunPages implements UiModule {
         h.append("<h1>Runs</h1>\n<form class=\"filters\" method=\"get\" action=\"/runs\">")
                 .append("<label>status <select name=\"status\"><option value=\"\">any</option>");
         for (String s : Arrays.stream(RunStatus.values()).map(Enum::name).toList()) {
-            h.append("<option").append(s.equalsIgnoreCase(String.valueOf(r.query("status"))) ? " selected" : "")
-                    .append(">").append(s).append("</option>");
+            h.append("<option")
+                    .append(s.equalsIgnoreCase(String.valueOf(r.query("status"))) ? " selected" : "")
+                    .append(">")
+                    .append(s)
+                    .append("</option>");
         }
         h.append("</select></label> <label>dataset <input name=\"dataset\" value=\"")
-                .append(Html.esc(r.query("dataset"))).append("\" placeholder=\"e.g. synth:tiny\"></label> ")
-                .append("<label>since <input name=\"since\" value=\"").append(Html.esc(r.query("since")))
+                .append(Html.esc(r.query("dataset")))
+                .append("\" placeholder=\"e.g. synth:tiny\"></label> ")
+                .append("<label>since <input name=\"since\" value=\"")
+                .append(Html.esc(r.query("since")))
                 .append("\" placeholder=\"2026-11-25T00:00:00Z\"></label> <label>limit <input name=\"limit\" ")
-                .append("type=\"number\" min=\"1\" value=\"").append(r.query("limit") == null ? "50"
-                        : Html.esc(r.query("limit"))).append("\"></label> <button>filter</button></form>\n");
-        h.append("<table id=\"runs\" data-api=\"/api/runs?").append(Html.esc(r.rawQuery())).append("\">\n")
+                .append("type=\"number\" min=\"1\" value=\"")
+                .append(r.query("limit") == null ? "50" : Html.esc(r.query("limit")))
+                .append("\"></label> <button>filter</button></form>\n");
+        h.append("<table id=\"runs\" data-api=\"/api/runs?")
+                .append(Html.esc(r.rawQuery()))
+                .append("\">\n")
                 .append("<thead><tr><th>run</th><th>status</th><th>dataset</th><th>started</th><th>duration</th>")
                 .append("<th>resumed from</th></tr></thead>\n<tbody>");
         for (var run : runs) {
-            h.append("<tr><td><a href=\"/runs/").append(Html.url(run.runId())).append("\">").append(Html.esc(run.runId()))
-                    .append("</a></td><td>").append(Html.status(run.status())).append("</td><td>")
-                    .append(Html.esc(run.dataset())).append("</td><td>").append(Html.time(run.createdAt()))
-                    .append("</td><td>").append(Html.duration(run.createdAt(), run.endedAt())).append("</td><td>")
-                    .append(run.resumedFrom() == null ? "" : "<a href=\"/runs/" + Html.url(run.resumedFrom()) + "\">"
-                            + Html.esc(run.resumedFrom()) + "</a>").append("</td></tr>\n");
+            h.append("<tr><td><a href=\"/runs/")
+                    .append(Html.url(run.runId()))
+                    .append("\">")
+                    .append(Html.esc(run.runId()))
+                    .append("</a></td><td>")
+                    .append(Html.status(run.status()))
+                    .append("</td><td>")
+                    .append(Html.esc(run.dataset()))
+                    .append("</td><td>")
+                    .append(Html.time(run.createdAt()))
+                    .append("</td><td>")
+                    .append(Html.duration(run.createdAt(), run.endedAt()))
+                    .append("</td><td>")
+                    .append(
+                            run.resumedFrom() == null
+                                    ? ""
+                                    : "<a href=\"/runs/" + Html.url(run.resumedFrom()) + "\">"
+                                            + Html.esc(run.resumedFrom()) + "</a>")
+                    .append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
         if (runs.isEmpty()) {
-            h.append("<p class=\"empty\">No runs match. Start one with <code>./bagsflow pipeline start SPEC</code>.</p>");
+            h.append(
+                    "<p class=\"empty\">No runs match. Start one with <code>./bagsflow pipeline start SPEC</code>.</p>");
         }
         r.send(200, "text/html; charset=utf-8", ui.page("runs", h.toString()));
     }
@@ -78,41 +99,64 @@ final class RunPages implements UiModule {
         RunView v = ui.backend.history().show(id).orElseThrow(() -> HttpError.notFound("unknown run " + id));
         String session = ui.sessions.session(r);
         StringBuilder h = new StringBuilder(16_384);
-        h.append("<h1>run <span id=\"run-id\">").append(Html.esc(v.runId())).append("</span> <span id=\"run-status\">")
-                .append(Html.status(v.status())).append("</span></h1>\n<p class=\"sub\">dataset <b>")
-                .append(Html.esc(v.dataset())).append("</b> · code ").append(Html.esc(v.codeVersion()))
-                .append(" · started ").append(Html.time(v.createdAt()));
+        h.append("<h1>run <span id=\"run-id\">")
+                .append(Html.esc(v.runId()))
+                .append("</span> <span id=\"run-status\">")
+                .append(Html.status(v.status()))
+                .append("</span></h1>\n<p class=\"sub\">dataset <b>")
+                .append(Html.esc(v.dataset()))
+                .append("</b> · code ")
+                .append(Html.esc(v.codeVersion()))
+                .append(" · started ")
+                .append(Html.time(v.createdAt()));
         if (v.endedAt() != null) {
-            h.append(" · ended ").append(Html.time(v.endedAt())).append(" (")
-                    .append(Html.duration(v.createdAt(), v.endedAt())).append(")");
+            h.append(" · ended ")
+                    .append(Html.time(v.endedAt()))
+                    .append(" (")
+                    .append(Html.duration(v.createdAt(), v.endedAt()))
+                    .append(")");
         }
         if (v.resumedFrom() != null) {
-            h.append(" · resumed from <a href=\"/runs/").append(Html.url(v.resumedFrom())).append("\">")
-                    .append(Html.esc(v.resumedFrom())).append("</a>");
+            h.append(" · resumed from <a href=\"/runs/")
+                    .append(Html.url(v.resumedFrom()))
+                    .append("\">")
+                    .append(Html.esc(v.resumedFrom()))
+                    .append("</a>");
         }
         h.append(" · <a href=\"/api/runs/").append(Html.url(v.runId())).append("\">JSON</a></p>\n");
         if (r.query("done") != null) {
-            h.append("<p class=\"notice\" id=\"notice\">").append(Html.esc(r.query("done"))).append("</p>\n");
+            h.append("<p class=\"notice\" id=\"notice\">")
+                    .append(Html.esc(r.query("done")))
+                    .append("</p>\n");
         }
         RunActions.forms(h, v, ui, session);
 
-        h.append("<h2>Stages</h2>\n<div id=\"stages\" class=\"scroll\" data-run=\"").append(Html.esc(v.runId())).append("\">")
-                .append("<noscript>The stages need JavaScript; <a href=\"/api/runs/").append(Html.url(v.runId()))
+        h.append("<h2>Stages</h2>\n<div id=\"stages\" class=\"scroll\" data-run=\"")
+                .append(Html.esc(v.runId()))
+                .append("\">")
+                .append("<noscript>The stages need JavaScript; <a href=\"/api/runs/")
+                .append(Html.url(v.runId()))
                 .append("\">the run as JSON</a> has them too.</noscript></div>\n");
         h.append(Html.data("run-data", HistoryJson.run(v)));
 
         models(h, v);
         evaluations(h, v.evaluations());
         if (ui.backend.history().reportSha256(v.runId()).isPresent()) {
-            h.append("<h2>Report</h2>\n<p><a href=\"/runs/").append(Html.url(v.runId()))
-                    .append("/report\" download=\"").append(Html.esc(v.runId())).append("-report.html\">download</a>")
+            h.append("<h2>Report</h2>\n<p><a href=\"/runs/")
+                    .append(Html.url(v.runId()))
+                    .append("/report\" download=\"")
+                    .append(Html.esc(v.runId()))
+                    .append("-report.html\">download</a>")
                     .append(" (the report this run stored; also <code>./bagsflow runs report ")
-                    .append(Html.esc(v.runId())).append("</code>)</p>\n<iframe id=\"report\" src=\"/runs/")
-                    .append(Html.url(v.runId())).append("/report\" title=\"report\"></iframe>\n");
+                    .append(Html.esc(v.runId()))
+                    .append("</code>)</p>\n<iframe id=\"report\" src=\"/runs/")
+                    .append(Html.url(v.runId()))
+                    .append("/report\" title=\"report\"></iframe>\n");
         }
         artifacts(h, v);
-        h.append("<details><summary>spec</summary><pre><code>").append(Html.esc(v.spec() == null ? ""
-                : v.spec().toPrettyString())).append("</code></pre></details>\n");
+        h.append("<details><summary>spec</summary><pre><code>")
+                .append(Html.esc(v.spec() == null ? "" : v.spec().toPrettyString()))
+                .append("</code></pre></details>\n");
         r.send(200, "text/html; charset=utf-8", ui.page(v.runId(), h.toString()));
     }
 
@@ -125,16 +169,30 @@ final class RunPages implements UiModule {
         h.append("<table id=\"models\"><thead><tr><th>model</th><th>gen</th><th>kind</th><th>parent</th>")
                 .append("<th>checkpoint</th><th>created</th></tr></thead><tbody>\n");
         for (ModelView m : v.models()) {
-            h.append("<tr><td><a href=\"/models/").append(Html.url(m.modelId())).append("\">")
-                    .append(Html.esc(m.modelId())).append("</a></td><td>").append(m.generation())
-                    .append("</td><td class=\"kind\">").append(Html.esc(m.kind())).append("</td><td class=\"parent\">")
-                    .append(m.parentModelId() == null ? "-" : "<a href=\"/models/" + Html.url(m.parentModelId())
-                            + "\">" + Html.esc(m.parentModelId()) + "</a>")
-                    .append("</td><td><a href=\"/artifacts/").append(m.checkpointSha256()).append("\">")
-                    .append(Html.sha(m.checkpointSha256())).append("</a></td><td>").append(Html.time(m.createdAt()))
+            h.append("<tr><td><a href=\"/models/")
+                    .append(Html.url(m.modelId()))
+                    .append("\">")
+                    .append(Html.esc(m.modelId()))
+                    .append("</a></td><td>")
+                    .append(m.generation())
+                    .append("</td><td class=\"kind\">")
+                    .append(Html.esc(m.kind()))
+                    .append("</td><td class=\"parent\">")
+                    .append(
+                            m.parentModelId() == null
+                                    ? "-"
+                                    : "<a href=\"/models/" + Html.url(m.parentModelId()) + "\">"
+                                            + Html.esc(m.parentModelId()) + "</a>")
+                    .append("</td><td><a href=\"/artifacts/")
+                    .append(m.checkpointSha256())
+                    .append("\">")
+                    .append(Html.sha(m.checkpointSha256()))
+                    .append("</a></td><td>")
+                    .append(Html.time(m.createdAt()))
                     .append("</td></tr>\n");
         }
-        h.append("</tbody></table>\n<p><a href=\"/compare?models=").append(Html.url(v.runId()))
+        h.append("</tbody></table>\n<p><a href=\"/compare?models=")
+                .append(Html.url(v.runId()))
                 .append("\">compare these models</a></p>\n");
     }
 
@@ -151,11 +209,16 @@ final class RunPages implements UiModule {
         }
         h.append("</tr></thead><tbody>\n");
         for (EvaluationView e : evaluations) {
-            h.append("<tr><td><a href=\"/models/").append(Html.url(e.modelId())).append("\">")
-                    .append(Html.esc(e.modelId())).append("</a></td>");
+            h.append("<tr><td><a href=\"/models/")
+                    .append(Html.url(e.modelId()))
+                    .append("\">")
+                    .append(Html.esc(e.modelId()))
+                    .append("</a></td>");
             for (String k : LvisMetrics.KEYS) {
                 Double value = e.metrics().get(k);
-                h.append("<td>").append(value == null ? "" : ComparisonTable.percent(value)).append("</td>");
+                h.append("<td>")
+                        .append(value == null ? "" : ComparisonTable.percent(value))
+                        .append("</td>");
             }
             h.append("</tr>\n");
         }
@@ -166,7 +229,9 @@ final class RunPages implements UiModule {
         Map<String, TreeSet<String>> names = new LinkedHashMap<>();
         for (StageView s : v.stages()) {
             for (AttemptView a : s.attempts()) {
-                a.outputs().forEach((name, sha) -> names.computeIfAbsent(sha, x -> new TreeSet<>()).add(name));
+                a.outputs()
+                        .forEach((name, sha) ->
+                                names.computeIfAbsent(sha, x -> new TreeSet<>()).add(name));
             }
         }
         if (v.artifacts().isEmpty()) {
@@ -174,17 +239,27 @@ final class RunPages implements UiModule {
             return;
         }
         long total = v.artifacts().stream().mapToLong(ArtifactView::sizeBytes).sum();
-        h.append("<h2>Artifacts</h2>\n<p class=\"sub\">").append(v.artifacts().size()).append(" artifacts, ")
-                .append(Html.bytes(total)).append("</p>\n<table id=\"artifacts\"><thead><tr><th>name</th>")
+        h.append("<h2>Artifacts</h2>\n<p class=\"sub\">")
+                .append(v.artifacts().size())
+                .append(" artifacts, ")
+                .append(Html.bytes(total))
+                .append("</p>\n<table id=\"artifacts\"><thead><tr><th>name</th>")
                 .append("<th>sha256</th><th>size</th><th>type</th><th></th></tr></thead><tbody>\n");
         List<ArtifactView> sorted = new ArrayList<>(v.artifacts());
         sorted.sort((a, b) -> String.join(",", names.getOrDefault(a.sha256(), new TreeSet<>()))
                 .compareTo(String.join(",", names.getOrDefault(b.sha256(), new TreeSet<>()))));
         for (ArtifactView a : sorted) {
-            h.append("<tr><td>").append(Html.esc(String.join(", ", names.getOrDefault(a.sha256(), new TreeSet<>()))))
-                    .append("</td><td>").append(Html.sha(a.sha256())).append("</td><td class=\"n\">")
-                    .append(Html.bytes(a.sizeBytes())).append("</td><td>").append(Html.esc(a.mediaType()))
-                    .append("</td><td><a href=\"/artifacts/").append(a.sha256()).append("\">download</a></td></tr>\n");
+            h.append("<tr><td>")
+                    .append(Html.esc(String.join(", ", names.getOrDefault(a.sha256(), new TreeSet<>()))))
+                    .append("</td><td>")
+                    .append(Html.sha(a.sha256()))
+                    .append("</td><td class=\"n\">")
+                    .append(Html.bytes(a.sizeBytes()))
+                    .append("</td><td>")
+                    .append(Html.esc(a.mediaType()))
+                    .append("</td><td><a href=\"/artifacts/")
+                    .append(a.sha256())
+                    .append("\">download</a></td></tr>\n");
         }
         h.append("</tbody></table>\n");
     }
@@ -192,10 +267,14 @@ final class RunPages implements UiModule {
     /** The report the run stored, from S3; no script may run in it. */
     private static void report(Request r, UiContext ui) throws IOException {
         String id = r.pathGroup(1);
-        String sha = ui.backend.history().reportSha256(id).orElseThrow(() -> HttpError.notFound("run " + id
-                + " has no stored report (its EVALUATE stage did not finish)"));
-        r.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                + "frame-ancestors 'self'");
+        String sha = ui.backend
+                .history()
+                .reportSha256(id)
+                .orElseThrow(() ->
+                        HttpError.notFound("run " + id + " has no stored report (its EVALUATE stage did not finish)"));
+        r.setHeader(
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; " + "frame-ancestors 'self'");
         try (InputStream in = ui.backend.store().open(sha)) {
             r.send(200, "text/html; charset=utf-8", in.readAllBytes());
         }
@@ -204,8 +283,8 @@ final class RunPages implements UiModule {
     /** An artifact of the run history, streamed from S3 (only hashes the database knows). */
     private static void artifact(Request r, UiContext ui) throws IOException {
         String sha = r.pathGroup(1);
-        ArtifactRecord a = ui.backend.artifacts().find(sha).orElseThrow(() -> HttpError.notFound(
-                "unknown artifact " + sha));
+        ArtifactRecord a =
+                ui.backend.artifacts().find(sha).orElseThrow(() -> HttpError.notFound("unknown artifact " + sha));
         String type = a.mediaType() == null ? "application/octet-stream" : a.mediaType();
         r.setHeader("Content-Type", type);
         r.setHeader("Content-Disposition", "attachment; filename=\"" + sha.substring(0, 12) + extension(type) + "\"");

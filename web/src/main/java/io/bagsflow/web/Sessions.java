@@ -1,12 +1,12 @@
 package io.bagsflow.web;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Per-session tokens against cross-site requests: each browser gets a random session cookie (HttpOnly,
@@ -41,8 +41,9 @@ final class Sessions {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    mac.doFinal(session.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString(mac.doFinal(session.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -51,8 +52,10 @@ final class Sessions {
     /** Throws 403 unless the request has a session cookie and the form carries its token. */
     void check(Request r, String formToken) {
         String s = r.cookie(COOKIE);
-        if (s == null || formToken == null || !MessageDigest.isEqual(token(s).getBytes(StandardCharsets.UTF_8),
-                formToken.getBytes(StandardCharsets.UTF_8))) {
+        if (s == null
+                || formToken == null
+                || !MessageDigest.isEqual(
+                        token(s).getBytes(StandardCharsets.UTF_8), formToken.getBytes(StandardCharsets.UTF_8))) {
             throw HttpError.forbidden("missing or wrong session token: reload the page and try again");
         }
     }

@@ -24,13 +24,18 @@ final class UiContext {
         StringBuilder h = new StringBuilder(body.length() + 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
-                .append(Html.esc(title)).append(" · bagsflow</title>\n")
+                .append(Html.esc(title))
+                .append(" · bagsflow</title>\n")
                 .append("<link rel=\"stylesheet\" href=\"/static/app.css\">\n")
                 .append("<link rel=\"icon\" href=\"data:,\">\n")
                 .append("<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n<header><a class=\"brand\" ")
                 .append("href=\"/runs\">bagsflow</a>");
         for (String[] link : nav) {
-            h.append("<a href=\"").append(Html.esc(link[1])).append("\">").append(Html.esc(link[0])).append("</a>");
+            h.append("<a href=\"")
+                    .append(Html.esc(link[1]))
+                    .append("\">")
+                    .append(Html.esc(link[0]))
+                    .append("</a>");
         }
         h.append("</header>\n<main>\n").append(body).append("\n</main>\n</body>\n</html>\n");
         return h.toString();

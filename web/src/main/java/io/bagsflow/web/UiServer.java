@@ -6,9 +6,6 @@ import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.db.DatabaseException;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.ModelSelection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -17,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The web UI and its JSON API on the JDK's own HTTP server: server-rendered pages, a little script that polls the
@@ -27,8 +26,8 @@ public final class UiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UiServer.class);
 
     /** The parts of the UI, in top-bar order. New pages add their module here. */
-    static final List<UiModule> MODULES = List.of(new ApiModule(), new RunPages(), new ModelPages(),
-            new ComparePages(), new ExperimentPages());
+    static final List<UiModule> MODULES =
+            List.of(new ApiModule(), new RunPages(), new ModelPages(), new ComparePages(), new ExperimentPages());
 
     /** Pages and API may load only from this server; reports and charts are inline SVG. */
     private static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -102,7 +101,8 @@ public final class UiServer implements AutoCloseable {
                 }
             }
             request = new Request(exchange, null);
-            throw pathKnown ? new HttpError(405, "method " + method + " not allowed on " + path)
+            throw pathKnown
+                    ? new HttpError(405, "method " + method + " not allowed on " + path)
                     : HttpError.notFound("no such page: " + path);
         } catch (Exception e) {
             fail(exchange, request, api, e);
@@ -116,7 +116,8 @@ public final class UiServer implements AutoCloseable {
         if (host == null) {
             return false;
         }
-        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+        String name = host.startsWith("[")
+                ? host.substring(0, host.indexOf(']') + 1)
                 : host.contains(":") ? host.substring(0, host.indexOf(':')) : host;
         return name.equals("127.0.0.1") || name.equalsIgnoreCase("localhost") || name.equals("[::1]");
     }
@@ -146,11 +147,15 @@ public final class UiServer implements AutoCloseable {
             if (api) {
                 r.send(status, "application/json; charset=utf-8", HistoryJson.error(message));
             } else {
-                r.send(status, "text/html; charset=utf-8", "<!DOCTYPE html><html lang=\"en\"><head><meta "
-                        + "charset=\"utf-8\"><title>error " + status + "</title><link rel=\"stylesheet\" "
-                        + "href=\"/static/app.css\"></head><body><main><h1>" + status + "</h1><p class=\"error\">"
-                        + Html.esc(message) + "</p><p><a href=\"javascript:history.back()\">back</a> · "
-                        + "<a href=\"/runs\">runs</a></p></main></body></html>");
+                r.send(
+                        status,
+                        "text/html; charset=utf-8",
+                        "<!DOCTYPE html><html lang=\"en\"><head><meta "
+                                + "charset=\"utf-8\"><title>error " + status + "</title><link rel=\"stylesheet\" "
+                                + "href=\"/static/app.css\"></head><body><main><h1>" + status
+                                + "</h1><p class=\"error\">"
+                                + Html.esc(message) + "</p><p><a href=\"javascript:history.back()\">back</a> · "
+                                + "<a href=\"/runs\">runs</a></p></main></body></html>");
             }
         } catch (IOException | RuntimeException ignored) {
             // the response was already under way, or the client left: nothing more to tell it
@@ -158,9 +163,11 @@ public final class UiServer implements AutoCloseable {
     }
 
     private static void serveStatic(HttpExchange exchange, String name) throws IOException {
-        String type = name.endsWith(".css") ? "text/css; charset=utf-8"
+        String type = name.endsWith(".css")
+                ? "text/css; charset=utf-8"
                 : name.endsWith(".js") ? "text/javascript; charset=utf-8" : null;
-        InputStream in = type == null || !name.matches("[a-z0-9-]+\\.(css|js)") ? null
+        InputStream in = type == null || !name.matches("[a-z0-9-]+\\.(css|js)")
+                ? null
                 : UiServer.class.getResourceAsStream("static/" + name);
         Request r = new Request(exchange, null);
         if (in == null) {

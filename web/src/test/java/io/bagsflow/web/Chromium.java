@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bagsflow.worker.Eventually;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's Chromium, headless, driven over the DevTools protocol (a WebSocket of JSON messages, no driver jar):
@@ -59,42 +58,68 @@ final class Chromium implements AutoCloseable {
             if (required == null || required.isBlank()) {
                 Assumptions.abort(BINARY + " is not installed (.ci/install-browser.sh installs it)");
             }
-            throw new AssertionError(BINARY + " is not installed but BAGSFLOW_REQUIRE_BROWSER is set; run "
-                    + ".ci/install-browser.sh");
+            throw new AssertionError(
+                    BINARY + " is not installed but BAGSFLOW_REQUIRE_BROWSER is set; run " + ".ci/install-browser.sh");
         }
         Path profile = Files.createTempDirectory("bagsflow-chromium");
-        Process p = new ProcessBuilder(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--remote-debugging-port=0",
-                "--window-size=1280,1000", "about:blank")
-                .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        BINARY.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--disable-dev-shm-usage",
+                        "--user-data-dir=" + profile,
+                        "--remote-debugging-port=0",
+                        "--window-size=1280,1000",
+                        "about:blank")
+                .redirectErrorStream(true)
+                .redirectOutput(profile.resolve("chromium.log").toFile())
+                .start();
         Path portFile = profile.resolve("DevToolsActivePort");
         try {
-            Eventually.await(Duration.ofSeconds(60), () -> !p.isAlive()
-                    || Files.exists(portFile) && !Files.readAllLines(portFile).isEmpty(), "chromium opens its port");
+            Eventually.await(
+                    Duration.ofSeconds(60),
+                    () -> !p.isAlive()
+                            || Files.exists(portFile)
+                                    && !Files.readAllLines(portFile).isEmpty(),
+                    "chromium opens its port");
         } catch (AssertionError timedOut) {
             p.destroyForcibly();
         }
         if (!p.isAlive()) {
-            throw new IllegalStateException("chromium did not open its DevTools port: "
-                    + Files.readString(profile.resolve("chromium.log")));
+            throw new IllegalStateException(
+                    "chromium did not open its DevTools port: " + Files.readString(profile.resolve("chromium.log")));
         }
         int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
         HttpClient http = HttpClient.newHttpClient();
-        String pageSocket = Eventually.await(Duration.ofSeconds(60), () -> {
-            JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/json/list")).build(), HttpResponse.BodyHandlers.ofString()).body());
-            String page = null;
-            for (JsonNode t : targets) {
-                if (t.path("type").asText().equals("page")) {
-                    page = t.path("webSocketDebuggerUrl").asText();
-                }
-            }
-            return page;
-        }, page -> page != null, "chromium opens a page");
+        String pageSocket = Eventually.await(
+                Duration.ofSeconds(60),
+                () -> {
+                    JsonNode targets = JSON.readTree(http.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body());
+                    String page = null;
+                    for (JsonNode t : targets) {
+                        if (t.path("type").asText().equals("page")) {
+                            page = t.path("webSocketDebuggerUrl").asText();
+                        }
+                    }
+                    return page;
+                },
+                page -> page != null,
+                "chromium opens a page");
         Chromium[] self = new Chromium[1];
         Listener listener = new Listener(self);
-        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), listener).get(30, TimeUnit.SECONDS);
+        WebSocket ws = http.newWebSocketBuilder()
+                .buildAsync(URI.create(pageSocket), listener)
+                .get(30, TimeUnit.SECONDS);
         Chromium c = new Chromium(p, profile, ws);
         self[0] = c;
         c.call("Network.enable", JSON.createObjectNode());
@@ -111,7 +136,9 @@ final class Chromium implements AutoCloseable {
 
     /** Runs the expression in the page (promises awaited) and returns its value. */
     JsonNode eval(String expression) throws Exception {
-        ObjectNode params = JSON.createObjectNode().put("expression", expression).put("returnByValue", true)
+        ObjectNode params = JSON.createObjectNode()
+                .put("expression", expression)
+                .put("returnByValue", true)
                 .put("awaitPromise", true);
         JsonNode result = call("Runtime.evaluate", params);
         if (result.has("exceptionDetails")) {
@@ -132,16 +159,22 @@ final class Chromium implements AutoCloseable {
     /** Waits up to this many seconds until the expression is true in the page. */
     void waitFor(String condition, int seconds) throws Exception {
         try {
-            Eventually.await(Duration.ofSeconds(seconds), () -> {
-                try {
-                    return eval("!!(" + condition + ")").asBoolean();
-                } catch (AssertionError e) {
-                    return false; // the page is between documents; ask again
-                }
-            }, "the page shows " + condition);
+            Eventually.await(
+                    Duration.ofSeconds(seconds),
+                    () -> {
+                        try {
+                            return eval("!!(" + condition + ")").asBoolean();
+                        } catch (AssertionError e) {
+                            return false; // the page is between documents; ask again
+                        }
+                    },
+                    "the page shows " + condition);
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; page: "
-                    + eval("document.body ? document.body.innerText.slice(0, 2000) : ''").asText(), e);
+            throw new AssertionError(
+                    e.getMessage() + "; page: "
+                            + eval("document.body ? document.body.innerText.slice(0, 2000) : ''")
+                                    .asText(),
+                    e);
         }
     }
 
@@ -155,7 +188,8 @@ final class Chromium implements AutoCloseable {
             return;
         }
         ObjectNode params = JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
-        byte[] png = java.util.Base64.getDecoder().decode(call("Page.captureScreenshot", params).path("data").asText());
+        byte[] png = java.util.Base64.getDecoder()
+                .decode(call("Page.captureScreenshot", params).path("data").asText());
         Files.createDirectories(Path.of(dir));
         Files.write(Path.of(dir, name + ".png"), png);
     }

@@ -20,14 +20,19 @@ import io.bagsflow.worker.pipeline.PipelineLauncher;
 final class TestBackend implements UiBackend, AutoCloseable {
 
     final Endpoints endpoints = TestServices.get().endpoints();
-    final Database database = Database.open(endpoints.postgres().jdbcUrl(), endpoints.postgres().user(),
+    final Database database = Database.open(
+            endpoints.postgres().jdbcUrl(),
+            endpoints.postgres().user(),
             endpoints.postgres().password());
-    final ArtifactStore store = ArtifactStore.connect(endpoints.s3().endpoint(), endpoints.s3().accessKey(),
-            endpoints.s3().secretKey(), endpoints.s3().bucket());
+    final ArtifactStore store = ArtifactStore.connect(
+            endpoints.s3().endpoint(),
+            endpoints.s3().accessKey(),
+            endpoints.s3().secretKey(),
+            endpoints.s3().bucket());
     final TemporalConnection temporal = TemporalConnection.connect(endpoints.temporal(), "web-test");
     final PipelineLauncher launcher = new PipelineLauncher(temporal.client(), runs());
-    final ExperimentLauncher experimentLauncher = new ExperimentLauncher(temporal.client(),
-            new ExperimentRepository(database));
+    final ExperimentLauncher experimentLauncher =
+            new ExperimentLauncher(temporal.client(), new ExperimentRepository(database));
 
     @Override
     public RunHistory history() {
@@ -51,7 +56,8 @@ final class TestBackend implements UiBackend, AutoCloseable {
 
     @Override
     public RunReports reports() {
-        return new RunReports(database, store, new DatasetCache(store, TestServices.home().resolve("cache")));
+        return new RunReports(
+                database, store, new DatasetCache(store, TestServices.home().resolve("cache")));
     }
 
     @Override

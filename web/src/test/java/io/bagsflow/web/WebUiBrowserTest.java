@@ -1,5 +1,8 @@
 package io.bagsflow.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.activities.experiment.ExperimentSpecs;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
@@ -9,6 +12,10 @@ import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.workflows.TaskQueues;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -16,14 +23,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Predicate;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The web UI in headless Chromium against the embedded services with a real worker: a finished tiny run in the
@@ -47,15 +46,24 @@ class WebUiBrowserTest {
     static void aFinishedAndAWaitingRun() throws Exception {
         browser = Chromium.startOrSkip();
         backend = new TestBackend();
-        worker = BagsflowWorker.start(backend.endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()), "web-test-worker");
-        finished = backend.launcher.start(PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\","
-                + " \"seed\": 7}}, \"generations\": [\"bags\", \"control\"]}"), null, null);
+        worker = BagsflowWorker.start(
+                backend.endpoints,
+                List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new BagsflowHome(TestServices.home()),
+                "web-test-worker");
+        finished = backend.launcher.start(
+                PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\","
+                        + " \"seed\": 7}}, \"generations\": [\"bags\", \"control\"]}"),
+                null,
+                null);
         assertEquals("SUCCEEDED", backend.launcher.await(finished).status().name());
         // a learning rate this large diverges: TRAIN_BASE fails for good and the run waits for a retry
-        waiting = backend.launcher.start(PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\","
-                + " \"seed\": 5}}, \"detector\": {\"learningRate\": 1000000.0, \"maxNonFiniteSteps\": 3},"
-                + " \"generations\": [\"bags\"]}"), null, null);
+        waiting = backend.launcher.start(
+                PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\","
+                        + " \"seed\": 5}}, \"detector\": {\"learningRate\": 1000000.0, \"maxNonFiniteSteps\": 3},"
+                        + " \"generations\": [\"bags\"]}"),
+                null,
+                null);
         waitFor(waiting, v -> v.status().name().equals("WAITING_FOR_RETRY"));
         server = UiServer.start(backend, UiOptions.local(0));
         base = server.url().toString().replaceAll("/$", "");
@@ -93,12 +101,14 @@ class WebUiBrowserTest {
     void theRunPageShowsFourStagesModelsWithParentsMetricsAndTheReportsPlots() throws Exception {
         browser.open(base + "/runs/" + finished);
         browser.waitFor("document.querySelectorAll('#stages tr.stage').length === 4");
-        assertEquals("PREPARE SUCCEEDED|TRAIN_BASE SUCCEEDED|FINETUNE_BAGS SUCCEEDED|EVALUATE SUCCEEDED",
+        assertEquals(
+                "PREPARE SUCCEEDED|TRAIN_BASE SUCCEEDED|FINETUNE_BAGS SUCCEEDED|EVALUATE SUCCEEDED",
                 browser.text("[...document.querySelectorAll('#stages tr.stage')].map(tr => tr.cells[0].innerText"
                         + " + ' ' + tr.cells[1].innerText).join('|')"));
         assertTrue(browser.text("document.getElementById('stages').innerText").contains("web-test-worker"));
 
-        assertEquals("base -|bags " + finished + "-base|control " + finished + "-base",
+        assertEquals(
+                "base -|bags " + finished + "-base|control " + finished + "-base",
                 browser.text("[...document.querySelectorAll('#models tbody tr')].map(tr => tr.querySelector('.kind')"
                         + ".innerText + ' ' + tr.querySelector('.parent').innerText).join('|')"));
 
@@ -106,8 +116,8 @@ class WebUiBrowserTest {
         assertEquals(14, header.size(), header.toString());
         assertEquals("AP", header.get(1).asText());
         assertEquals("ARl@300", header.get(13).asText());
-        JsonNode ap = browser.eval("[...document.querySelectorAll('#evaluations tbody tr')].map(tr => tr.cells[1]"
-                + ".innerText)");
+        JsonNode ap = browser.eval(
+                "[...document.querySelectorAll('#evaluations tbody tr')].map(tr => tr.cells[1]" + ".innerText)");
         assertEquals(3, ap.size());
         for (JsonNode v : ap) {
             double percent = Double.parseDouble(v.asText());
@@ -117,10 +127,13 @@ class WebUiBrowserTest {
         browser.waitFor("document.getElementById('report').contentDocument"
                 + " && document.getElementById('report').contentDocument.readyState === 'complete'"
                 + " && document.getElementById('report').contentDocument.querySelectorAll('figure svg').length >= 4");
-        assertEquals(List.of("ap-by-frequency", "ap-vs-instances", "weight-norms", "loss-curves"),
+        assertEquals(
+                List.of("ap-by-frequency", "ap-vs-instances", "weight-norms", "loss-curves"),
                 strings(browser.eval("[...document.getElementById('report').contentDocument"
                         + ".querySelectorAll('figure')].map(f => f.id)")));
-        assertTrue(browser.eval("[...document.querySelectorAll('#artifacts a')].length").asInt() > 5);
+        assertTrue(browser.eval("[...document.querySelectorAll('#artifacts a')].length")
+                        .asInt()
+                > 5);
         browser.screenshot("run");
     }
 
@@ -129,13 +142,22 @@ class WebUiBrowserTest {
     void theModelPageShowsItsLineageAndTheComparePageTheTableAndPlots() throws Exception {
         browser.open(base + "/models/" + finished + "-bags");
         String lineage = browser.text("document.getElementById('lineage').innerText");
-        assertTrue(lineage.contains("synth:tiny:7") && lineage.contains(finished + "-base")
-                && lineage.contains(finished + "-bags"), lineage);
+        assertTrue(
+                lineage.contains("synth:tiny:7")
+                        && lineage.contains(finished + "-base")
+                        && lineage.contains(finished + "-bags"),
+                lineage);
         browser.screenshot("model");
 
         browser.open(base + "/compare?models=" + finished);
-        assertEquals(13, browser.eval("document.querySelectorAll('#comparison tbody tr').length").asInt());
-        assertEquals(4, browser.eval("document.querySelectorAll('#plots figure svg').length").asInt());
+        assertEquals(
+                13,
+                browser.eval("document.querySelectorAll('#comparison tbody tr').length")
+                        .asInt());
+        assertEquals(
+                4,
+                browser.eval("document.querySelectorAll('#plots figure svg').length")
+                        .asInt());
         browser.screenshot("compare");
     }
 
@@ -151,25 +173,38 @@ class WebUiBrowserTest {
         browser.eval("document.getElementById('retry').click()");
         browser.waitFor("document.getElementById('notice')");
         assertTrue(browser.text("document.getElementById('notice').innerText").contains("retry sent"));
-        RunView retried = waitFor(waiting, v -> v.status().name().equals("WAITING_FOR_RETRY")
-                && v.stages().get(1).attempts().size() == 2);
-        assertEquals(2, retried.spec().path("detector").path("maxNonFiniteSteps").asInt());
+        RunView retried = waitFor(
+                waiting,
+                v -> v.status().name().equals("WAITING_FOR_RETRY")
+                        && v.stages().get(1).attempts().size() == 2);
+        assertEquals(
+                2, retried.spec().path("detector").path("maxNonFiniteSteps").asInt());
 
         browser.open(base + "/runs/" + waiting);
         browser.eval("document.getElementById('abort').click()");
         browser.waitFor("document.getElementById('notice')");
-        assertEquals("ABORTED", waitFor(waiting, v -> v.status().name().equals("ABORTED")).status().name());
+        assertEquals(
+                "ABORTED",
+                waitFor(waiting, v -> v.status().name().equals("ABORTED"))
+                        .status()
+                        .name());
         browser.open(base + "/runs/" + waiting);
-        assertEquals(0, browser.eval("document.querySelectorAll('#abort, #retry').length").asInt(),
+        assertEquals(
+                0,
+                browser.eval("document.querySelectorAll('#abort, #retry').length")
+                        .asInt(),
                 "an ended run offers no actions");
     }
 
     @Test
     @Order(5)
     void theRunPageOfARunningTrainingShowsTheStepAdvancingWithoutAReload() throws Exception {
-        String running = backend.launcher.start(PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\","
-                + " \"seed\": 7}}, \"detector\": {\"iterations\": 100000}, \"generations\": [\"bags\"],"
-                + " \"reuse\": false}"), null, null);
+        String running = backend.launcher.start(
+                PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\","
+                        + " \"seed\": 7}}, \"detector\": {\"iterations\": 100000}, \"generations\": [\"bags\"],"
+                        + " \"reuse\": false}"),
+                null,
+                null);
         try {
             browser.open(base + "/runs/" + running);
             browser.eval("window.sameDocument = true");
@@ -177,14 +212,20 @@ class WebUiBrowserTest {
             try {
                 browser.waitFor("/step [1-9]/.test(" + step + ")");
             } catch (AssertionError e) {
-                throw new AssertionError(e.getMessage() + "\nrun: " + io.bagsflow.worker.history.HistoryJson.run(
-                        backend.history().show(running).orElseThrow()), e);
+                throw new AssertionError(
+                        e.getMessage() + "\nrun: "
+                                + io.bagsflow.worker.history.HistoryJson.run(
+                                        backend.history().show(running).orElseThrow()),
+                        e);
             }
             String first = browser.text(step);
-            browser.waitFor(step + " !== " + com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
-                    .writeValueAsString(first) + " && /step [1-9]/.test(" + step + ")");
-            assertTrue(browser.eval("window.sameDocument === true").asBoolean(), "the page was reloaded: "
-                    + backend.history().show(running).orElseThrow());
+            browser.waitFor(step + " !== "
+                    + com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                            .build()
+                            .writeValueAsString(first) + " && /step [1-9]/.test(" + step + ")");
+            assertTrue(
+                    browser.eval("window.sameDocument === true").asBoolean(),
+                    "the page was reloaded: " + backend.history().show(running).orElseThrow());
             String progress = browser.text("document.querySelector('#stages .attempt.RUNNING .progress').innerText");
             assertTrue(progress.contains("loss") && progress.contains("ETA"), progress);
             browser.screenshot("running");
@@ -202,24 +243,38 @@ class WebUiBrowserTest {
                 + " {\"synth\": {\"preset\": \"tiny\"}}, \"generations\": [\"bags\"]},"
                 + " \"grid\": {\"finetune.othersSampleRatio\": [8]}, \"seeds\": [7, 8]}"));
         browser.open(base + "/experiments/" + experiment);
-        assertEquals(2, browser.eval("document.querySelectorAll('#cells tbody tr').length").asInt());
+        assertEquals(
+                2,
+                browser.eval("document.querySelectorAll('#cells tbody tr').length")
+                        .asInt());
         browser.screenshot("experiment-running");
         // no reload by the test: the page polls the API and redraws itself when a cell succeeds and at the end
-        browser.waitFor("document.getElementById('experiment-status').innerText === 'SUCCEEDED'"
-                + " && document.querySelectorAll('#summary tbody tr').length === 2", 600);
-        assertEquals("1|finetune.othersSampleRatio=8|7|" + experiment + "-1|SUCCEEDED"
-                        + "#2|finetune.othersSampleRatio=8|8|" + experiment + "-2|SUCCEEDED",
+        browser.waitFor(
+                "document.getElementById('experiment-status').innerText === 'SUCCEEDED'"
+                        + " && document.querySelectorAll('#summary tbody tr').length === 2",
+                600);
+        assertEquals(
+                "1|finetune.othersSampleRatio=8|7|" + experiment + "-1|SUCCEEDED" + "#2|finetune.othersSampleRatio=8|8|"
+                        + experiment + "-2|SUCCEEDED",
                 browser.text("[...document.querySelectorAll('#cells tbody tr')].map(tr => [...tr.cells]"
                         + ".map(td => td.innerText).join('|')).join('#')"));
-        assertEquals(List.of("/runs/" + experiment + "-1", "/runs/" + experiment + "-2"),
+        assertEquals(
+                List.of("/runs/" + experiment + "-1", "/runs/" + experiment + "-2"),
                 strings(browser.eval("[...document.querySelectorAll('#cells tbody a')].map(a => a.pathname)")));
-        assertEquals("finetune.othersSampleRatio|kind|n|AP", browser.text("[...document.querySelectorAll("
-                + "'#summary th')].slice(0, 4).map(th => th.innerText).join('|')"));
+        assertEquals(
+                "finetune.othersSampleRatio|kind|n|AP",
+                browser.text("[...document.querySelectorAll("
+                        + "'#summary th')].slice(0, 4).map(th => th.innerText).join('|')"));
         String bags = browser.text("document.querySelectorAll('#summary tbody tr')[1].innerText");
         assertTrue(bags.contains("bags") && bags.contains("±"), bags);
-        assertEquals(List.of("APr", "APc", "APf", "AP"), strings(browser.eval("[...document.querySelectorAll("
-                + "'figure.plot[data-key=\"finetune.othersSampleRatio\"]')].map(f => f.dataset.metric)")));
-        assertEquals(4, browser.eval("document.querySelectorAll('figure.plot svg').length").asInt());
+        assertEquals(
+                List.of("APr", "APc", "APf", "AP"),
+                strings(browser.eval("[...document.querySelectorAll("
+                        + "'figure.plot[data-key=\"finetune.othersSampleRatio\"]')].map(f => f.dataset.metric)")));
+        assertEquals(
+                4,
+                browser.eval("document.querySelectorAll('figure.plot svg').length")
+                        .asInt());
         browser.screenshot("experiment");
 
         browser.open(base + "/experiments");
@@ -234,13 +289,17 @@ class WebUiBrowserTest {
     void noRequestLeftTheUisOwnAddress() {
         List<String> urls = browser.requestedUrls();
         assertTrue(urls.size() > 10, urls.toString());
-        List<String> elsewhere = urls.stream().filter(u -> !u.startsWith(base + "/") && !u.startsWith("data:")
-                && !u.equals("about:blank")).toList();
+        List<String> elsewhere = urls.stream()
+                .filter(u -> !u.startsWith(base + "/") && !u.startsWith("data:") && !u.equals("about:blank"))
+                .toList();
         assertEquals(List.of(), elsewhere);
     }
 
     private static RunView waitFor(String runId, Predicate<RunView> condition) {
-        return Eventually.await(Duration.ofMinutes(3), () -> backend.history().show(runId).orElseThrow(), condition,
+        return Eventually.await(
+                Duration.ofMinutes(3),
+                () -> backend.history().show(runId).orElseThrow(),
+                condition,
                 "run " + runId + " gets there");
     }
 

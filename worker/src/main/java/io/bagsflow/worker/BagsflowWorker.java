@@ -30,12 +30,11 @@ import io.bagsflow.workflows.pipeline.PipelineWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A bagsflow worker: polls the task queues it is given and runs workflows (on the CPU queue) and activities
@@ -52,8 +51,12 @@ public final class BagsflowWorker implements AutoCloseable {
     private final String identity;
     private RunReconciler reconciler;
 
-    private BagsflowWorker(TemporalConnection temporal, Database database, WorkerFactory factory, List<String> queues,
-                           String identity) {
+    private BagsflowWorker(
+            TemporalConnection temporal,
+            Database database,
+            WorkerFactory factory,
+            List<String> queues,
+            String identity) {
         this.temporal = temporal;
         this.database = database;
         this.factory = factory;
@@ -67,19 +70,24 @@ public final class BagsflowWorker implements AutoCloseable {
 
     /** As {@link #start(Endpoints, List, BagsflowHome)}, under a given identity (tests run several in one JVM). */
     public static BagsflowWorker start(Endpoints endpoints, List<String> queues, BagsflowHome home, String identity) {
-        Database database = Database.open(endpoints.postgres().jdbcUrl(), endpoints.postgres().user(),
+        Database database = Database.open(
+                endpoints.postgres().jdbcUrl(),
+                endpoints.postgres().user(),
                 endpoints.postgres().password());
         TemporalConnection temporal = null;
         try {
             // damaged objects the store finds are recorded in PostgreSQL (reuse and resume skip them)
-            ArtifactStore store = ArtifactStore.connect(endpoints.s3().endpoint(), endpoints.s3().accessKey(),
-                    endpoints.s3().secretKey(), endpoints.s3().bucket())
+            ArtifactStore store = ArtifactStore.connect(
+                            endpoints.s3().endpoint(),
+                            endpoints.s3().accessKey(),
+                            endpoints.s3().secretKey(),
+                            endpoints.s3().bucket())
                     .withDamageListener(new StorageDamage(new StorageRepository(database)));
             temporal = TemporalConnection.connect(endpoints.temporal(), identity);
             RunRepository runs = new RunRepository(database);
             // claims on stage keys: cells of an experiment that need the same work at the same time do it once
-            StageRunner runner = new StageRunner(database, store, identity, home.work(),
-                    new StageClaims(new StageClaimRepository(database)));
+            StageRunner runner = new StageRunner(
+                    database, store, identity, home.work(), new StageClaims(new StageClaimRepository(database)));
             DatasetCache cache = new DatasetCache(store, home.root().resolve("cache"));
             RunReportWriter reports = new io.bagsflow.activities.report.RunReports(database, store, cache)::write;
             WorkerFactory factory = WorkerFactory.newInstance(temporal.client());
@@ -87,11 +95,12 @@ public final class BagsflowWorker implements AutoCloseable {
                 Worker worker = factory.newWorker(queue, options(queue));
                 worker.registerActivitiesImplementations(new PingActivitiesImpl(identity));
                 if (queue.equals(TaskQueues.CPU)) {
-                    worker.registerWorkflowImplementationTypes(PingWorkflowImpl.class, PipelineWorkflowImpl.class,
-                            ExperimentWorkflowImpl.class);
+                    worker.registerWorkflowImplementationTypes(
+                            PingWorkflowImpl.class, PipelineWorkflowImpl.class, ExperimentWorkflowImpl.class);
                     worker.registerActivitiesImplementations(
                             new ExperimentActivitiesImpl(runs, new ExperimentRepository(database)));
-                    worker.registerActivitiesImplementations(new PrepareActivitiesImpl(runner),
+                    worker.registerActivitiesImplementations(
+                            new PrepareActivitiesImpl(runner),
                             new EvaluationActivitiesImpl(runner, cache, reports),
                             new RunActivitiesImpl(database, identity));
                 } else {
@@ -115,9 +124,12 @@ public final class BagsflowWorker implements AutoCloseable {
      * {@code worker} do this; tests that share a database with runs of other tests do not.
      */
     public BagsflowWorker reconcileRunsEverySeconds(long seconds) {
-        reconciler = new RunReconciler(temporal.client(),
-                new PipelineLauncher(temporal.client(), new RunRepository(database)), new RunStateRepository(database),
-                new AttemptRepository(database)).everySeconds(seconds);
+        reconciler = new RunReconciler(
+                        temporal.client(),
+                        new PipelineLauncher(temporal.client(), new RunRepository(database)),
+                        new RunStateRepository(database),
+                        new AttemptRepository(database))
+                .everySeconds(seconds);
         return this;
     }
 

@@ -18,8 +18,6 @@ import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowOptions;
-import okhttp3.OkHttpClient;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,6 +30,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
 
 /**
  * Checks each configured service and says, per service, ok or what is wrong and how to fix it. PostgreSQL, S3 and
@@ -42,17 +41,21 @@ public final class Doctor {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private Doctor() {
-    }
+    private Doctor() {}
 
     public static List<HealthCheck> check(EnvironmentConfig env) {
         Endpoints found = EndpointResolver.resolveAvailable(env);
         List<HealthCheck> checks = new ArrayList<>();
-        checks.add(found.postgres() == null ? notConfigured("PostgreSQL", EnvironmentConfig.JDBC_URL)
-                : postgres(found.postgres(), source(env.postgres().isPresent(), EnvironmentConfig.JDBC_URL)));
-        checks.add(found.s3() == null ? notConfigured("S3", EnvironmentConfig.S3_ENDPOINT)
-                : s3(found.s3(), source(env.s3().isPresent(), EnvironmentConfig.S3_ENDPOINT)));
-        HealthCheck temporal = found.temporal() == null ? notConfigured("Temporal", EnvironmentConfig.TEMPORAL_ADDRESS)
+        checks.add(
+                found.postgres() == null
+                        ? notConfigured("PostgreSQL", EnvironmentConfig.JDBC_URL)
+                        : postgres(found.postgres(), source(env.postgres().isPresent(), EnvironmentConfig.JDBC_URL)));
+        checks.add(
+                found.s3() == null
+                        ? notConfigured("S3", EnvironmentConfig.S3_ENDPOINT)
+                        : s3(found.s3(), source(env.s3().isPresent(), EnvironmentConfig.S3_ENDPOINT)));
+        HealthCheck temporal = found.temporal() == null
+                ? notConfigured("Temporal", EnvironmentConfig.TEMPORAL_ADDRESS)
                 : temporal(found.temporal(), source(env.temporal().isPresent(), EnvironmentConfig.TEMPORAL_ADDRESS));
         checks.add(temporal);
         checks.add(engine(env));
@@ -72,12 +75,16 @@ public final class Doctor {
         if (env.temporal().isPresent()) {
             return engineCheck(TemporalEngine.EXTERNAL, "configured by " + EnvironmentConfig.TEMPORAL_ADDRESS);
         }
-        Optional<StateFile.TemporalInfo> running = StateFile.readLive(env.home().stateFile())
-                .map(StateFile.State::temporalInfo);
+        Optional<StateFile.TemporalInfo> running =
+                StateFile.readLive(env.home().stateFile()).map(StateFile.State::temporalInfo);
         if (running.isPresent()) {
             TemporalEngine e = TemporalEngine.parse(running.get().engine());
-            return engineCheck(e, "used by the running `up`" + (running.get().ui() == null ? ""
-                    : "; Temporal UI " + running.get().ui()));
+            return engineCheck(
+                    e,
+                    "used by the running `up`"
+                            + (running.get().ui() == null
+                                    ? ""
+                                    : "; Temporal UI " + running.get().ui()));
         }
         try {
             Optional<Path> cli = TemporalCli.choose(env.variables());
@@ -90,9 +97,14 @@ public final class Doctor {
     }
 
     private static HealthCheck engineCheck(TemporalEngine e, String where) {
-        String survives = e.durable() ? "runs survive a restart of up" : "runs do not survive a restart of up "
-                + "(up restarts them from PostgreSQL)";
-        return new HealthCheck("Engine", e.durable(), false, e.description() + ", " + where + "; " + survives,
+        String survives = e.durable()
+                ? "runs survive a restart of up"
+                : "runs do not survive a restart of up " + "(up restarts them from PostgreSQL)";
+        return new HealthCheck(
+                "Engine",
+                e.durable(),
+                false,
+                e.description() + ", " + where + "; " + survives,
                 e.durable() ? "" : TemporalCli.INSTALL_HINT);
     }
 
@@ -101,12 +113,17 @@ public final class Doctor {
     }
 
     private static String source(boolean fromEnv, String variable) {
-        return fromEnv ? "check " + variable + " (set in the environment)"
+        return fromEnv
+                ? "check " + variable + " (set in the environment)"
                 : "the address comes from `bagsflow up`'s state file: is `./bagsflow up` still running?";
     }
 
     private static HealthCheck notConfigured(String service, String variable) {
-        return new HealthCheck(service, false, true, "not configured and nothing is running",
+        return new HealthCheck(
+                service,
+                false,
+                true,
+                "not configured and nothing is running",
                 "start the embedded services with `./bagsflow up`, or set " + variable + " to a real " + service);
     }
 
@@ -116,8 +133,9 @@ public final class Doctor {
         props.setProperty("password", pg.password());
         props.setProperty("connectTimeout", Long.toString(TIMEOUT.toSeconds()));
         props.setProperty("loginTimeout", Long.toString(TIMEOUT.toSeconds()));
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), props); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW server_version")) {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), props);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW server_version")) {
             rs.next();
             return new HealthCheck("PostgreSQL", true, true, pg + ", PostgreSQL " + rs.getString(1), "");
         } catch (Exception e) {
@@ -132,11 +150,15 @@ public final class Doctor {
                 .retryOnConnectionFailure(false)
                 .build();
         try {
-            MinioClient client = MinioClient.builder().endpoint(s3.endpoint())
-                    .credentials(s3.accessKey(), s3.secretKey()).region("us-east-1").httpClient(http).build();
-            boolean exists = client.bucketExists(BucketExistsArgs.builder().bucket(s3.bucket()).build());
-            return new HealthCheck("S3", true, true, s3 + (exists ? "" : " (bucket will be created on first use)"),
-                    "");
+            MinioClient client = MinioClient.builder()
+                    .endpoint(s3.endpoint())
+                    .credentials(s3.accessKey(), s3.secretKey())
+                    .region("us-east-1")
+                    .httpClient(http)
+                    .build();
+            boolean exists = client.bucketExists(
+                    BucketExistsArgs.builder().bucket(s3.bucket()).build());
+            return new HealthCheck("S3", true, true, s3 + (exists ? "" : " (bucket will be created on first use)"), "");
         } catch (Exception e) {
             return new HealthCheck("S3", false, true, s3 + ": " + oneLine(e), hint);
         } finally {
@@ -147,8 +169,12 @@ public final class Doctor {
 
     static HealthCheck temporal(TemporalEndpoint t, String hint) {
         try (TemporalConnection conn = TemporalConnection.connect(t, "bagsflow-doctor")) {
-            conn.stubs().blockingStub().withDeadlineAfter(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(t.namespace()).build());
+            conn.stubs()
+                    .blockingStub()
+                    .withDeadlineAfter(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .describeNamespace(DescribeNamespaceRequest.newBuilder()
+                            .setNamespace(t.namespace())
+                            .build());
             return new HealthCheck("Temporal", true, true, t.toString(), "");
         } catch (Exception e) {
             return new HealthCheck("Temporal", false, true, t + ": " + oneLine(e), hint);
@@ -160,29 +186,46 @@ public final class Doctor {
         DiskSpace.Status s = DiskSpace.check(home.root(), reading);
         return switch (s.level()) {
             case OK -> new HealthCheck("Disk", true, false, s.describe(), "");
-            case LOW -> new HealthCheck("Disk", false, false, s.describe() + ", below "
-                    + DiskSpace.format(DiskSpace.LOW_BYTES), "free some space under " + home.root()
-                    + " before long runs: PostgreSQL stops when its disk fills up");
-            case TOO_LOW -> new HealthCheck("Disk", false, false, s.describe() + ", below the "
-                    + DiskSpace.format(DiskSpace.MINIMUM_BYTES) + " that `./bagsflow up` needs", "free space under "
-                    + home.root() + " or set " + EnvironmentConfig.HOME + " to a folder on a larger disk");
+            case LOW ->
+                new HealthCheck(
+                        "Disk",
+                        false,
+                        false,
+                        s.describe() + ", below " + DiskSpace.format(DiskSpace.LOW_BYTES),
+                        "free some space under " + home.root()
+                                + " before long runs: PostgreSQL stops when its disk fills up");
+            case TOO_LOW ->
+                new HealthCheck(
+                        "Disk",
+                        false,
+                        false,
+                        s.describe() + ", below the " + DiskSpace.format(DiskSpace.MINIMUM_BYTES)
+                                + " that `./bagsflow up` needs",
+                        "free space under " + home.root() + " or set " + EnvironmentConfig.HOME
+                                + " to a folder on a larger disk");
         };
     }
 
     /** Runs the ping workflow: it answers only if workers poll the CPU queue (workflow) and both queues. */
     static HealthCheck workers(TemporalEndpoint t) {
         try (TemporalConnection conn = TemporalConnection.connect(t, "bagsflow-doctor")) {
-            PingWorkflow ping = conn.client().newWorkflowStub(PingWorkflow.class, WorkflowOptions.newBuilder()
-                    .setTaskQueue(TaskQueues.CPU)
-                    .setWorkflowId("bagsflow-doctor-" + UUID.randomUUID())
-                    .setWorkflowExecutionTimeout(Duration.ofSeconds(15))
-                    .build());
+            PingWorkflow ping = conn.client()
+                    .newWorkflowStub(
+                            PingWorkflow.class,
+                            WorkflowOptions.newBuilder()
+                                    .setTaskQueue(TaskQueues.CPU)
+                                    .setWorkflowId("bagsflow-doctor-" + UUID.randomUUID())
+                                    .setWorkflowExecutionTimeout(Duration.ofSeconds(15))
+                                    .build());
             List<String> answers = ping.ping(List.of(TaskQueues.CPU, TaskQueues.GPU));
             return new HealthCheck("Workers", true, false, String.join("; ", answers), "");
         } catch (Exception e) {
-            return new HealthCheck("Workers", false, false, "no answer from workers on " + TaskQueues.CPU + " and "
-                    + TaskQueues.GPU + " within 15 s", "start one with `./bagsflow worker --queues cpu,gpu` "
-                    + "(`./bagsflow up` runs one)");
+            return new HealthCheck(
+                    "Workers",
+                    false,
+                    false,
+                    "no answer from workers on " + TaskQueues.CPU + " and " + TaskQueues.GPU + " within 15 s",
+                    "start one with `./bagsflow worker --queues cpu,gpu` " + "(`./bagsflow up` runs one)");
         }
     }
 

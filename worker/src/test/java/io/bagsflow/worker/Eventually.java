@@ -20,8 +20,7 @@ public final class Eventually {
     /** Short enough not to add to a test's time, long enough not to hammer a database or server. */
     private static final Duration POLL = Duration.ofMillis(100);
 
-    private Eventually() {
-    }
+    private Eventually() {}
 
     /** Looks at the process (a query, a file, a page); may throw, which ends the wait. */
     @FunctionalInterface
@@ -49,14 +48,18 @@ public final class Eventually {
     }
 
     /** As {@link #await(Duration, Probe, Predicate, String)}, showing the last value with {@code show}. */
-    public static <T> T await(Duration timeout, Probe<T> probe, Predicate<? super T> condition, String what,
-                              Function<? super T, String> show) {
+    public static <T> T await(
+            Duration timeout,
+            Probe<T> probe,
+            Predicate<? super T> condition,
+            String what,
+            Function<? super T, String> show) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = look(probe, what);
         while (!condition.test(last)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + "; last seen: "
-                        + show.apply(last));
+                throw new AssertionError(
+                        "not within " + timeout.toSeconds() + " s: " + what + "; last seen: " + show.apply(last));
             }
             try {
                 Thread.sleep(POLL.toMillis());

@@ -1,15 +1,14 @@
 package io.bagsflow.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.health.PingWorkflow;
 import io.temporal.client.WorkflowOptions;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** A workflow and its activities round trip through the embedded Temporal server over gRPC. */
 class PingRoundTripTest {
@@ -17,11 +16,16 @@ class PingRoundTripTest {
     @Test
     void aWorkflowOnTheCpuQueueReachesActivitiesOnBothQueues() {
         var endpoints = TestServices.get().endpoints();
-        try (BagsflowWorker worker = BagsflowWorker.start(endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()));
-             TemporalConnection client = TemporalConnection.connect(endpoints.temporal(), "test-client")) {
-            PingWorkflow ping = client.client().newWorkflowStub(PingWorkflow.class, WorkflowOptions.newBuilder()
-                    .setTaskQueue(TaskQueues.CPU).setWorkflowId("ping-round-trip").build());
+        try (BagsflowWorker worker = BagsflowWorker.start(
+                        endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU), new BagsflowHome(TestServices.home()));
+                TemporalConnection client = TemporalConnection.connect(endpoints.temporal(), "test-client")) {
+            PingWorkflow ping = client.client()
+                    .newWorkflowStub(
+                            PingWorkflow.class,
+                            WorkflowOptions.newBuilder()
+                                    .setTaskQueue(TaskQueues.CPU)
+                                    .setWorkflowId("ping-round-trip")
+                                    .build());
 
             List<String> answers = ping.ping(List.of(TaskQueues.CPU, TaskQueues.GPU));
 

@@ -4,7 +4,6 @@ import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.worker.embedded.TemporalCli;
 import io.bagsflow.worker.embedded.TemporalEngine;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,8 +21,7 @@ public final class TestServices {
     private static EmbeddedServices services;
     private static Path home;
 
-    private TestServices() {
-    }
+    private TestServices() {}
 
     public static synchronized EmbeddedServices get() {
         if (services == null) {

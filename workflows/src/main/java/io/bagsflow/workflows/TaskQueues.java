@@ -12,8 +12,7 @@ public final class TaskQueues {
     public static final String CPU = "bagsflow-cpu";
     public static final String GPU = "bagsflow-gpu";
 
-    private TaskQueues() {
-    }
+    private TaskQueues() {}
 
     /** Maps the short names of {@code --queues cpu,gpu} to task queue names. */
     public static List<String> fromShortNames(String csv) {
@@ -26,7 +25,8 @@ public final class TaskQueues {
                 .map(s -> switch (s) {
                     case "cpu", CPU -> CPU;
                     case "gpu", GPU -> GPU;
-                    default -> throw new IllegalArgumentException("unknown queue '" + s + "': use cpu, gpu, cpu,gpu or none");
+                    default ->
+                        throw new IllegalArgumentException("unknown queue '" + s + "': use cpu, gpu, cpu,gpu or none");
                 })
                 .distinct()
                 .toList();

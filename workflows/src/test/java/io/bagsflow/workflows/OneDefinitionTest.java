@@ -1,13 +1,14 @@
 package io.bagsflow.workflows;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.workflows.experiment.CellStatus;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
 import io.bagsflow.workflows.pipeline.FailureType;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.StageStatus;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,10 +22,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every state, failure type, artifact name and LVIS metric name is spelled once, in its definition; everywhere
@@ -51,16 +50,18 @@ class OneDefinitionTest {
             "DoctorCommand.java:FAILED", "a health check's verdict in doctor's table, not a state of a run or stage");
 
     private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final List<String> ARTIFACT_PREFIXES = List.of("checkpoint/", "curve/", "results/", "metrics/",
-            "table/");
+    private static final List<String> ARTIFACT_PREFIXES =
+            List.of("checkpoint/", "curve/", "results/", "metrics/", "table/");
     private static final String ARTIFACT_NAMES = "ArtifactNames.java";
     private static final String LVIS_METRICS = "ml/src/main/java/io/bagsflow/ml/eval/LvisMetrics.java";
 
     @Test
     void statesFailureTypesArtifactNamesAndMetricNamesAreSpelledOnlyInTheirDefinition() throws IOException {
         List<String> found = strays(repositoryRoot());
-        assertTrue(found.isEmpty(), "spelled outside its definition (use the enum, ArtifactNames or LvisMetrics):\n"
-                + String.join("\n", found));
+        assertTrue(
+                found.isEmpty(),
+                "spelled outside its definition (use the enum, ArtifactNames or LvisMetrics):\n"
+                        + String.join("\n", found));
     }
 
     @Test
@@ -70,27 +71,32 @@ class OneDefinitionTest {
         Files.copy(repositoryRoot().resolve(LVIS_METRICS), metrics);
         Path stray = root.resolve("cli/src/main/java/Stray.java");
         Files.createDirectories(stray.getParent());
-        Files.writeString(stray, String.join("\n",
-                "class Stray {",
-                "    // \"FAILED\" in a comment is fine",
-                "    boolean failed(String s) { return s.equals(\"FAILED\"); }",
-                "    String type = \"InvalidInput\";",
-                "    String curve = \"curve/\" + \"bags\";",
-                "    String ap = \"APr\";",
-                "    String message = \"only a run WAITING_FOR_RETRY can be retried\";",
-                "}"));
-        assertEquals(List.of(
-                "cli/src/main/java/Stray.java:3: state \"FAILED\"",
-                "cli/src/main/java/Stray.java:4: failure type \"InvalidInput\"",
-                "cli/src/main/java/Stray.java:5: artifact name \"curve/\"",
-                "cli/src/main/java/Stray.java:6: metric name \"APr\""), strays(root));
+        Files.writeString(
+                stray,
+                String.join(
+                        "\n",
+                        "class Stray {",
+                        "    // \"FAILED\" in a comment is fine",
+                        "    boolean failed(String s) { return s.equals(\"FAILED\"); }",
+                        "    String type = \"InvalidInput\";",
+                        "    String curve = \"curve/\" + \"bags\";",
+                        "    String ap = \"APr\";",
+                        "    String message = \"only a run WAITING_FOR_RETRY can be retried\";",
+                        "}"));
+        assertEquals(
+                List.of(
+                        "cli/src/main/java/Stray.java:3: state \"FAILED\"",
+                        "cli/src/main/java/Stray.java:4: failure type \"InvalidInput\"",
+                        "cli/src/main/java/Stray.java:5: artifact name \"curve/\"",
+                        "cli/src/main/java/Stray.java:6: metric name \"APr\""),
+                strays(root));
     }
 
     /** Each literal under {@code root}'s main sources that spells a name outside its definition: file:line. */
     private static List<String> strays(Path root) throws IOException {
         Set<String> states = new LinkedHashSet<>();
-        for (Class<? extends Enum<?>> e : List.of(RunStatus.class, StageStatus.class, CellStatus.class,
-                ExperimentStatus.class)) {
+        for (Class<? extends Enum<?>> e :
+                List.of(RunStatus.class, StageStatus.class, CellStatus.class, ExperimentStatus.class)) {
             Arrays.stream(e.getEnumConstants()).map(Enum::name).forEach(states::add);
         }
         Set<String> failureTypes = new LinkedHashSet<>();
@@ -111,11 +117,17 @@ class OneDefinitionTest {
                 Matcher m = LITERAL.matcher(line);
                 while (m.find()) {
                     String literal = m.group(1);
-                    String what = states.contains(literal) ? "state"
-                            : failureTypes.contains(literal) ? "failure type"
-                            : metrics.contains(literal) && !metricsDefinition ? "metric name"
-                            : !name.equals(ARTIFACT_NAMES) && ARTIFACT_PREFIXES.stream().anyMatch(literal::startsWith)
-                            ? "artifact name" : null;
+                    String what = states.contains(literal)
+                            ? "state"
+                            : failureTypes.contains(literal)
+                                    ? "failure type"
+                                    : metrics.contains(literal) && !metricsDefinition
+                                            ? "metric name"
+                                            : !name.equals(ARTIFACT_NAMES)
+                                                            && ARTIFACT_PREFIXES.stream()
+                                                                    .anyMatch(literal::startsWith)
+                                                    ? "artifact name"
+                                                    : null;
                     if (what != null && !EXEMPT.containsKey(name + ":" + literal)) {
                         found.add(root.relativize(file) + ":" + (i + 1) + ": " + what + " \"" + literal + "\"");
                     }
@@ -129,7 +141,9 @@ class OneDefinitionTest {
     void theCheckSeesTheMainSourcesOfEveryModule() throws IOException {
         List<Path> sources = mainSources(repositoryRoot());
         for (String module : List.of("ml", "db", "workflows", "activities", "worker", "web", "cli")) {
-            assertFalse(sources.stream().noneMatch(p -> p.startsWith(repositoryRoot().resolve(module))),
+            assertFalse(
+                    sources.stream()
+                            .noneMatch(p -> p.startsWith(repositoryRoot().resolve(module))),
                     "no main sources found for module " + module);
         }
     }
@@ -148,7 +162,9 @@ class OneDefinitionTest {
     private static List<Path> mainSources(Path root) throws IOException {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> modules = Files.list(root)) {
-            for (Path module : modules.filter(p -> Files.isDirectory(p.resolve("src/main/java"))).sorted().toList()) {
+            for (Path module : modules.filter(p -> Files.isDirectory(p.resolve("src/main/java")))
+                    .sorted()
+                    .toList()) {
                 try (Stream<Path> files = Files.walk(module.resolve("src/main/java"))) {
                     files.filter(p -> p.toString().endsWith(".java")).sorted().forEach(out::add);
                 }
@@ -161,7 +177,8 @@ class OneDefinitionTest {
     private static Path repositoryRoot() {
         Path root = Path.of("").toAbsolutePath().getParent();
         if (!Files.isDirectory(root.resolve("workflows/src/main/java"))) {
-            throw new IllegalStateException("not a module folder of the repository: " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "not a module folder of the repository: " + Path.of("").toAbsolutePath());
         }
         return root;
     }

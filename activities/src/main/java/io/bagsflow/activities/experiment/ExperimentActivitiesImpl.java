@@ -23,7 +23,13 @@ public class ExperimentActivitiesImpl implements ExperimentActivities {
     public void openCellRun(String experimentId, int cellIndex, String runId, PipelineSpec spec) {
         // a retried activity (or a replayed workflow) finds the run already there
         if (runs.findRun(runId).isEmpty()) {
-            runs.createRun(runId, runId, PipelineSpecs.toJson(spec), CodeVersion.get(), spec.dataset().label(), null);
+            runs.createRun(
+                    runId,
+                    runId,
+                    PipelineSpecs.toJson(spec),
+                    CodeVersion.get(),
+                    spec.dataset().label(),
+                    null);
         }
     }
 

@@ -11,7 +11,6 @@ import io.bagsflow.workflows.experiment.ExperimentCell;
 import io.bagsflow.workflows.experiment.ExperimentPlan;
 import io.bagsflow.workflows.experiment.ExperimentSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,8 +33,7 @@ public final class ExperimentSpecs {
     private static final ObjectMapper YAML = JsonMappers.strict(new YAMLFactory());
     private static final Set<String> KEYS = Set.of("base", "grid", "seeds", "parallelism");
 
-    private ExperimentSpecs() {
-    }
+    private ExperimentSpecs() {}
 
     public static ExperimentSpec read(Path file) {
         String name = file.toString().toLowerCase();
@@ -47,7 +45,8 @@ public final class ExperimentSpecs {
             throw new InvalidInputException(file + ": experiment file not found");
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(file + ": invalid " + (yaml ? "YAML" : "JSON") + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
+                    + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": "
                     + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidInputException(file + ": cannot read: " + e.getMessage());
@@ -78,7 +77,8 @@ public final class ExperimentSpecs {
             }
         }
         if (!tree.path("base").isObject()) {
-            throw new InvalidInputException(source + ": \"base\" (the pipeline spec every cell starts from) is missing");
+            throw new InvalidInputException(
+                    source + ": \"base\" (the pipeline spec every cell starts from) is missing");
         }
         PipelineSpec base = PipelineSpecs.parse(tree.get("base"), source + ": base", dir);
         Map<String, List<Object>> grid = new LinkedHashMap<>();
@@ -89,8 +89,8 @@ public final class ExperimentSpecs {
         for (Iterator<Map.Entry<String, JsonNode>> it = g.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isArray() || e.getValue().isEmpty()) {
-                throw new InvalidInputException(source + ": grid.\"" + e.getKey() + "\" must be a non-empty list of "
-                        + "values");
+                throw new InvalidInputException(
+                        source + ": grid.\"" + e.getKey() + "\" must be a non-empty list of " + "values");
             }
             List<Object> values = new ArrayList<>();
             e.getValue().forEach(v -> values.add(JSON.convertValue(v, Object.class)));
@@ -130,13 +130,14 @@ public final class ExperimentSpecs {
         // each key on its own first, so an unknown key is named by its path alone
         for (Map.Entry<String, List<Object>> axis : spec.gridOrEmpty().entrySet()) {
             for (int i = 0; i < axis.getValue().size(); i++) {
-                ExperimentCell one = new ExperimentCell(0, Map.of(axis.getKey(), axis.getValue().get(i)), null, "check");
+                ExperimentCell one = new ExperimentCell(
+                        0, Map.of(axis.getKey(), axis.getValue().get(i)), null, "check");
                 String where = source + ": grid.\"" + axis.getKey() + "\"[" + i + "]";
                 try {
                     PipelineSpecs.check(ExperimentPlan.specOf(spec, one), where);
                 } catch (IllegalArgumentException | InvalidInputException e) {
-                    throw new InvalidInputException(e.getMessage().startsWith(where) ? e.getMessage()
-                            : where + ": " + e.getMessage());
+                    throw new InvalidInputException(
+                            e.getMessage().startsWith(where) ? e.getMessage() : where + ": " + e.getMessage());
                 }
             }
         }
@@ -155,8 +156,8 @@ public final class ExperimentSpecs {
             try {
                 PipelineSpecs.check(cellSpec, where);
             } catch (InvalidInputException e) {
-                throw new InvalidInputException(e.getMessage().startsWith(where) ? e.getMessage()
-                        : where + ": " + e.getMessage());
+                throw new InvalidInputException(
+                        e.getMessage().startsWith(where) ? e.getMessage() : where + ": " + e.getMessage());
             }
         }
     }

@@ -7,8 +7,7 @@ import io.bagsflow.workflows.pipeline.ArtifactRef;
 /** Between the database's artifact rows and the artifact references that travel through the workflow. */
 public final class Artifacts {
 
-    private Artifacts() {
-    }
+    private Artifacts() {}
 
     public static ArtifactRef ref(ArtifactRecord a) {
         return new ArtifactRef(a.sha256(), a.sizeBytes(), a.mediaType());

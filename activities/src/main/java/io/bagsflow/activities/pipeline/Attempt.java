@@ -7,7 +7,6 @@ import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.StorageRepository;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
-
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,8 +40,14 @@ public final class Attempt {
     private final Map<String, Object> state = new LinkedHashMap<>();
     private ProgressWriter writer;
 
-    Attempt(long id, String stageKey, Path workDir, ArtifactStore store, ArtifactStore checkpointStore,
-            AttemptRepository attempts, Heartbeat heartbeat) {
+    Attempt(
+            long id,
+            String stageKey,
+            Path workDir,
+            ArtifactStore store,
+            ArtifactStore checkpointStore,
+            AttemptRepository attempts,
+            Heartbeat heartbeat) {
         this.id = id;
         this.stageKey = stageKey;
         this.workDir = workDir;
@@ -99,8 +104,8 @@ public final class Attempt {
             if (e instanceof UncheckedIOException) {
                 throw e;
             }
-            org.slf4j.LoggerFactory.getLogger(Attempt.class).warn("checkpoint {} of attempt {} skipped: {}",
-                    iteration, id, e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(Attempt.class)
+                    .warn("checkpoint {} of attempt {} skipped: {}", iteration, id, e.getMessage());
             return false;
         }
         checkpointed(iteration, ref);
@@ -145,8 +150,8 @@ public final class Attempt {
         snapshot.put("checkpoint_sha256", checkpoint.sha256());
         heartbeat.beat(snapshot);
         if (writer != null) {
-            writer.checkpoint(new StorageRepository.CheckpointRecord(id, iteration, checkpoint.sha256(),
-                    checkpoint.size()));
+            writer.checkpoint(
+                    new StorageRepository.CheckpointRecord(id, iteration, checkpoint.sha256(), checkpoint.size()));
         }
     }
 

@@ -4,9 +4,6 @@ import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.FileTrees;
 import io.bagsflow.activities.Sha256;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker's local copies of the artifacts its stages read (datasets, image archives extracted, checkpoints,
@@ -83,13 +82,14 @@ public final class DatasetCache {
             if (!Files.isDirectory(dir)) {
                 try {
                     Path tmp = Files.createDirectories(root.resolve("images"))
-                            .resolve(".extract-" + archive.sha256() + "-" + ProcessHandle.current().pid());
+                            .resolve(".extract-" + archive.sha256() + "-"
+                                    + ProcessHandle.current().pid());
                     delete(tmp);
                     ImageArchive.extract(zip, tmp);
                     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot extract images " + archive.sha256() + ": "
-                            + e.getMessage(), e);
+                    throw new UncheckedIOException(
+                            "cannot extract images " + archive.sha256() + ": " + e.getMessage(), e);
                 }
             }
             checked.add(key);

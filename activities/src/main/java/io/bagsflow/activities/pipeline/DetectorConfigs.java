@@ -4,7 +4,6 @@ import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.DetectorConfigRanges;
 import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.workflows.spec.PipelineSpec;
-
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -16,14 +15,16 @@ import java.util.TreeSet;
  */
 public final class DetectorConfigs {
 
-    private DetectorConfigs() {
-    }
+    private DetectorConfigs() {}
 
     public static DetectorConfig base(PipelineSpec spec) {
         Map<String, Object> overrides = new TreeMap<>(spec.detector());
         Object preset = overrides.remove("preset");
-        String name = preset != null ? preset.toString()
-                : spec.dataset().isSynthetic() ? detectorPresetOf(spec.dataset().synth().preset()) : "small";
+        String name = preset != null
+                ? preset.toString()
+                : spec.dataset().isSynthetic()
+                        ? detectorPresetOf(spec.dataset().synth().preset())
+                        : "small";
         DetectorConfig config;
         try {
             config = DetectorConfig.preset(name).with(overrides);
@@ -72,7 +73,9 @@ public final class DetectorConfigs {
                 return "unknown setting \"" + u.getPropertyName() + "\""
                         + KeySuggestion.didYouMean(u.getPropertyName(), u.getKnownPropertyIds())
                         + "; settings are the fields of DetectorConfig: "
-                        + new TreeSet<>(u.getKnownPropertyIds().stream().map(Object::toString).toList());
+                        + new TreeSet<>(u.getKnownPropertyIds().stream()
+                                .map(Object::toString)
+                                .toList());
             }
             if (t instanceof com.fasterxml.jackson.databind.JsonMappingException m && t != e) {
                 return m.getOriginalMessage();
@@ -88,7 +91,9 @@ public final class DetectorConfigs {
      * still found.
      */
     public static String baseKey(DetectorConfig config) {
-        return config.withRuntimeFrom(DetectorConfig.defaults()).withPreRecipeFields().toKeyJson();
+        return config.withRuntimeFrom(DetectorConfig.defaults())
+                .withPreRecipeFields()
+                .toKeyJson();
     }
 
     /**
@@ -106,6 +111,9 @@ public final class DetectorConfigs {
      */
     public static String inferenceKey(DetectorConfig config) {
         DetectorConfig d = DetectorConfig.defaults();
-        return config.withPlacementFrom(d).withRetrainFrom(d).withPreRecipeFields().toKeyJson();
+        return config.withPlacementFrom(d)
+                .withRetrainFrom(d)
+                .withPreRecipeFields()
+                .toKeyJson();
     }
 }

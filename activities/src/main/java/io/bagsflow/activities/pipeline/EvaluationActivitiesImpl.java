@@ -1,5 +1,8 @@
 package io.bagsflow.activities.pipeline;
 
+import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
+
 import io.bagsflow.db.CategoryAp;
 import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.LineageRepository;
@@ -22,16 +25,12 @@ import io.bagsflow.workflows.pipeline.PartKey;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageInput;
 import io.bagsflow.workflows.pipeline.StageResult;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
 
 /**
  * The CPU half of EVALUATE: LVIS evaluation of a model's results (recorded as an evaluation with per-category
@@ -55,24 +54,42 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         Map<String, ArtifactRef> a = input.artifacts();
         ArtifactRef results = a.get(ArtifactNames.results(model.kind()));
         String part = PartKey.score(model.kind()).part();
-        String key = StageKey.of(Stage.EVALUATE.name(), part, "{}",
+        String key = StageKey.of(
+                Stage.EVALUATE.name(),
+                part,
+                "{}",
                 Map.of("results", results.sha256(), VAL, a.get(VAL).sha256()));
-        return runner.run(input.runId(), Stage.EVALUATE, part, key, input.spec().reuseEnabled(), attempt -> {
-            Path valFile = cache.file(a.get(VAL));
-            LvisDataset val = LvisDatasetReader.read(valFile);
-            LvisResults dt = LvisResultsReader.read(attempt.download(results,
-                    attempt.workDir().resolve("results.json")));
-            attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections"));
-            LvisEvaluation evaluation = new LvisEvaluator(val, "val.json").evaluate(dt,
-                    ArtifactNames.results(model.kind()));
-            Path file = attempt.workDir().resolve("metrics-" + model.kind() + ".json");
-            LvisEvaluationJson.write(evaluation, file);
-            Path table = attempt.workDir().resolve("metrics-" + model.kind() + ".md");
-            Files.writeString(table, evaluation.markdownTable());
-            return Map.of(ArtifactNames.metrics(model.kind()), attempt.upload(file, "application/json"),
-                    ArtifactNames.table(model.kind()), attempt.upload(table, "text/markdown"));
-        }, outputs -> evaluationWriter(input.runId(), model, outputs.get(ArtifactNames.metrics(model.kind())), results,
-                a.get(VAL), a.get(MANIFEST)));
+        return runner.run(
+                input.runId(),
+                Stage.EVALUATE,
+                part,
+                key,
+                input.spec().reuseEnabled(),
+                attempt -> {
+                    Path valFile = cache.file(a.get(VAL));
+                    LvisDataset val = LvisDatasetReader.read(valFile);
+                    LvisResults dt = LvisResultsReader.read(
+                            attempt.download(results, attempt.workDir().resolve("results.json")));
+                    attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections"));
+                    LvisEvaluation evaluation =
+                            new LvisEvaluator(val, "val.json").evaluate(dt, ArtifactNames.results(model.kind()));
+                    Path file = attempt.workDir().resolve("metrics-" + model.kind() + ".json");
+                    LvisEvaluationJson.write(evaluation, file);
+                    Path table = attempt.workDir().resolve("metrics-" + model.kind() + ".md");
+                    Files.writeString(table, evaluation.markdownTable());
+                    return Map.of(
+                            ArtifactNames.metrics(model.kind()),
+                            attempt.upload(file, "application/json"),
+                            ArtifactNames.table(model.kind()),
+                            attempt.upload(table, "text/markdown"));
+                },
+                outputs -> evaluationWriter(
+                        input.runId(),
+                        model,
+                        outputs.get(ArtifactNames.metrics(model.kind())),
+                        results,
+                        a.get(VAL),
+                        a.get(MANIFEST)));
     }
 
     @Override
@@ -84,19 +101,31 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         // or model ids, so a run whose inputs are all the same may take an earlier run's report as its own
         PartKey part = PartKey.report();
         String key = StageKey.of(part.stage().name(), part.part(), "{}", inputs);
-        return runner.run(input.runId(), part.stage(), part.part(), key, input.spec().reuseEnabled(), attempt -> {
-            Path html = attempt.workDir().resolve("report.html");
-            reports.write(input.runId(), html);
-            return Map.of(ArtifactNames.REPORT, attempt.upload(html, "text/html"));
-        }, StageRunner.NOTHING_TO_RECORD);
+        return runner.run(
+                input.runId(),
+                part.stage(),
+                part.part(),
+                key,
+                input.spec().reuseEnabled(),
+                attempt -> {
+                    Path html = attempt.workDir().resolve("report.html");
+                    reports.write(input.runId(), html);
+                    return Map.of(ArtifactNames.REPORT, attempt.upload(html, "text/html"));
+                },
+                StageRunner.NOTHING_TO_RECORD);
     }
 
     /**
      * Reads the stored evaluation (a reused one too) and the manifest before any transaction opens; the writer then
      * records the evaluation with per-category values and training instance counts.
      */
-    private StageRunner.Writer evaluationWriter(String runId, ModelRef model, ArtifactRef metrics, ArtifactRef results,
-                                                ArtifactRef val, ArtifactRef manifestRef) {
+    private StageRunner.Writer evaluationWriter(
+            String runId,
+            ModelRef model,
+            ArtifactRef metrics,
+            ArtifactRef results,
+            ArtifactRef val,
+            ArtifactRef manifestRef) {
         LvisEvaluation e = LvisEvaluationJson.read(cache.file(metrics));
         DatasetManifest manifest = DatasetManifest.read(cache.file(manifestRef));
         Map<Integer, Integer> trainInstances = new HashMap<>();
@@ -105,13 +134,34 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         }
         List<CategoryAp> perCategory = new ArrayList<>();
         for (CategoryEvaluation ce : e.perCategory()) {
-            perCategory.add(new CategoryAp(ce.categoryId(), ce.frequency() == null ? null : ce.frequency().code(),
-                    trainInstances.get(ce.categoryId()), ce.ap(), ce.ap50(), ce.ap75(), ce.aps(), ce.apm(), ce.apl(),
-                    ce.ar(), ce.ars(), ce.arm(), ce.arl()));
+            perCategory.add(new CategoryAp(
+                    ce.categoryId(),
+                    ce.frequency() == null ? null : ce.frequency().code(),
+                    trainInstances.get(ce.categoryId()),
+                    ce.ap(),
+                    ce.ap50(),
+                    ce.ap75(),
+                    ce.aps(),
+                    ce.apm(),
+                    ce.apl(),
+                    ce.ar(),
+                    ce.ars(),
+                    ce.arm(),
+                    ce.arl()));
         }
         return (c, attemptId) -> {
-            LineageRepository.insertEvaluation(c, new EvaluationRecord(0, ModelIds.of(runId, model.kind()), runId,
-                    val.sha256(), results.sha256(), attemptId, Metrics.of(e.metrics().values()), null), perCategory);
+            LineageRepository.insertEvaluation(
+                    c,
+                    new EvaluationRecord(
+                            0,
+                            ModelIds.of(runId, model.kind()),
+                            runId,
+                            val.sha256(),
+                            results.sha256(),
+                            attemptId,
+                            Metrics.of(e.metrics().values()),
+                            null),
+                    perCategory);
             return List.of();
         };
     }

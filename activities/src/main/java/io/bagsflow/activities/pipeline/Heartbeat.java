@@ -1,7 +1,6 @@
 package io.bagsflow.activities.pipeline;
 
 import io.temporal.activity.ActivityExecutionContext;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,18 +27,20 @@ final class Heartbeat implements AutoCloseable {
             return;
         }
         long every = keepAliveMillis(context.getInfo().getHeartbeatTimeout());
-        ticker = new Thread(() -> {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(every);
-                    context.heartbeat(new LinkedHashMap<>(lastDetails));
-                }
-            } catch (InterruptedException stopped) {
-                // the work ended
-            } catch (RuntimeException cancelledOrFailed) {
-                // a cancelled activity's heartbeat throws; the work learns of it at its next progress report
-            }
-        }, "heartbeat-" + name);
+        ticker = new Thread(
+                () -> {
+                    try {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            Thread.sleep(every);
+                            context.heartbeat(new LinkedHashMap<>(lastDetails));
+                        }
+                    } catch (InterruptedException stopped) {
+                        // the work ended
+                    } catch (RuntimeException cancelledOrFailed) {
+                        // a cancelled activity's heartbeat throws; the work learns of it at its next progress report
+                    }
+                },
+                "heartbeat-" + name);
         ticker.setDaemon(true);
         ticker.start();
     }

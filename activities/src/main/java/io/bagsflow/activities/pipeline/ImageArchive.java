@@ -28,8 +28,7 @@ public final class ImageArchive {
      */
     private static final LocalDateTime FIXED_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
-    private ImageArchive() {
-    }
+    private ImageArchive() {}
 
     /** Writes the images at these paths (relative to {@code dir}) into {@code zip}. */
     public static void write(Path dir, Collection<String> relativePaths, Path zip) {

@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 public final class KeySuggestion {
 
-    private KeySuggestion() {
-    }
+    private KeySuggestion() {}
 
     /** " (did you mean learningRate?)", or "" when no known key is close. */
     public static String didYouMean(String typed, Collection<?> known) {

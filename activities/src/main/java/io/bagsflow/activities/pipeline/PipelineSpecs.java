@@ -12,7 +12,6 @@ import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecRanges;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,12 +26,11 @@ import java.util.List;
  */
 public final class PipelineSpecs {
 
-    private static final ObjectMapper JSON = JsonMappers.sortingMapKeys(JsonMappers.strict())
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private static final ObjectMapper JSON =
+            JsonMappers.sortingMapKeys(JsonMappers.strict()).enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     private static final ObjectMapper YAML = JsonMappers.strict(new YAMLFactory());
 
-    private PipelineSpecs() {
-    }
+    private PipelineSpecs() {}
 
     public static PipelineSpec read(Path file) {
         String name = file.toString().toLowerCase();
@@ -44,7 +42,8 @@ public final class PipelineSpecs {
             throw new InvalidInputException(file + ": spec file not found");
         } catch (JsonProcessingException e) {
             throw new InvalidInputException(file + ": invalid " + (mapper == YAML ? "YAML" : "JSON") + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": "
+                    + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": "
                     + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidInputException(file + ": cannot read: " + e.getMessage());
@@ -53,7 +52,8 @@ public final class PipelineSpecs {
             throw new InvalidInputException(file + ": a spec is an object such as "
                     + "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}}}");
         }
-        PipelineSpec spec = resolvePaths(parse(tree, file.toString()), file.toAbsolutePath().getParent());
+        PipelineSpec spec =
+                resolvePaths(parse(tree, file.toString()), file.toAbsolutePath().getParent());
         checkLocalPaths(spec, file);
         return spec;
     }
@@ -82,8 +82,8 @@ public final class PipelineSpecs {
                     + " (relative paths are relative to the spec file's folder)");
         }
         if (folder != Files.isDirectory(p)) {
-            throw new InvalidInputException(file + ": " + key + ": " + path + " is not a "
-                    + (folder ? "folder" : "file"));
+            throw new InvalidInputException(
+                    file + ": " + key + ": " + path + " is not a " + (folder ? "folder" : "file"));
         }
     }
 
@@ -129,21 +129,22 @@ public final class PipelineSpecs {
         DatasetSpec d = spec.dataset();
         boolean local = d.train() != null || d.val() != null || d.images() != null;
         if (d.synth() != null && local) {
-            throw new InvalidInputException(source + ": dataset: give either \"synth\" or \"train\"/\"val\"/\"images\","
-                    + " not both");
+            throw new InvalidInputException(
+                    source + ": dataset: give either \"synth\" or \"train\"/\"val\"/\"images\"," + " not both");
         }
         if (d.synth() == null && (d.train() == null || d.val() == null || d.images() == null)) {
             throw new InvalidInputException(source + ": dataset: \"train\", \"val\" and \"images\" are all needed "
                     + "for a local dataset (or use \"synth\")");
         }
         if (d.synth() != null && !SyntheticPreset.labels().contains(d.synth().preset())) {
-            throw new InvalidInputException(source + ": dataset.synth.preset must be one of "
-                    + String.join(", ", SyntheticPreset.labels()) + ", got \"" + d.synth().preset() + "\"");
+            throw new InvalidInputException(
+                    source + ": dataset.synth.preset must be one of " + String.join(", ", SyntheticPreset.labels())
+                            + ", got \"" + d.synth().preset() + "\"");
         }
         for (String g : spec.kinds()) {
             if (!PipelineSpec.KNOWN_KINDS.contains(g)) {
-                throw new InvalidInputException(source + ": generations: unknown \"" + g + "\"; use any of "
-                        + PipelineSpec.KNOWN_KINDS);
+                throw new InvalidInputException(
+                        source + ": generations: unknown \"" + g + "\"; use any of " + PipelineSpec.KNOWN_KINDS);
             }
         }
         if (spec.kinds().stream().distinct().count() != spec.kinds().size()) {
@@ -181,10 +182,10 @@ public final class PipelineSpecs {
         if (d.synth() != null) {
             return spec;
         }
-        DatasetSpec resolved = new DatasetSpec(null, resolve(dir, d.train()), resolve(dir, d.val()),
-                resolve(dir, d.images()));
-        return new PipelineSpec(resolved, spec.groups(), spec.detector(), spec.finetune(), spec.kinds(),
-                spec.timeouts(), spec.reuse());
+        DatasetSpec resolved =
+                new DatasetSpec(null, resolve(dir, d.train()), resolve(dir, d.val()), resolve(dir, d.images()));
+        return new PipelineSpec(
+                resolved, spec.groups(), spec.detector(), spec.finetune(), spec.kinds(), spec.timeouts(), spec.reuse());
     }
 
     private static String resolve(Path dir, String path) {

@@ -1,5 +1,15 @@
 package io.bagsflow.activities.pipeline;
 
+import static io.bagsflow.workflows.pipeline.ArtifactNames.CLASS_WEIGHTS;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.GROUPS;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.GROUPS_NPZ;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.IMAGES;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.REPEAT_FACTORS;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.STATISTICS;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.TRAIN;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
+
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.S3Objects;
 import io.bagsflow.activities.S3Objects.S3Uri;
@@ -24,7 +34,6 @@ import io.bagsflow.workflows.pipeline.StageInput;
 import io.bagsflow.workflows.pipeline.StageResult;
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,16 +45,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
-import static io.bagsflow.workflows.pipeline.ArtifactNames.CLASS_WEIGHTS;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.GROUPS;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.GROUPS_NPZ;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.IMAGES;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.REPEAT_FACTORS;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.STATISTICS;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.TRAIN;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
 
 /**
  * PREPARE: makes the synthetic dataset or reads the local one, validates it (bad input fails for good, naming every
@@ -64,12 +63,20 @@ public class PrepareActivitiesImpl implements PrepareActivities {
     public StageResult prepare(StageInput input) {
         PipelineSpec spec = input.spec();
         DatasetSpec d = spec.dataset();
-        String config = PipelineSpecs.toJson(Map.of("dataset", d.isSynthetic() ? d.synth() : "local",
-                "bins", spec.groups().bins()));
+        String config = PipelineSpecs.toJson(Map.of(
+                "dataset",
+                d.isSynthetic() ? d.synth() : "local",
+                "bins",
+                spec.groups().bins()));
         // hashing the inputs reads files and lists S3: a failure there is recorded as a failed attempt
-        return runner.run(input.runId(), Stage.PREPARE, "", () -> StageKey.of(Stage.PREPARE.name(), "", config,
-                        d.isSynthetic() ? Map.of() : inputHashes(d)), spec.reuseEnabled(),
-                attempt -> prepare(attempt, spec), StageRunner.NOTHING_TO_RECORD);
+        return runner.run(
+                input.runId(),
+                Stage.PREPARE,
+                "",
+                () -> StageKey.of(Stage.PREPARE.name(), "", config, d.isSynthetic() ? Map.of() : inputHashes(d)),
+                spec.reuseEnabled(),
+                attempt -> prepare(attempt, spec),
+                StageRunner.NOTHING_TO_RECORD);
     }
 
     private Map<String, ArtifactRef> prepare(Attempt attempt, PipelineSpec spec) throws IOException {
@@ -78,9 +85,16 @@ public class PrepareActivitiesImpl implements PrepareActivities {
         Path val;
         Path images;
         if (d.isSynthetic()) {
-            attempt.progress(Map.of("step", 0, "total", 4, "message", "generating synth " + d.synth().preset()));
+            attempt.progress(Map.of(
+                    "step",
+                    0,
+                    "total",
+                    4,
+                    "message",
+                    "generating synth " + d.synth().preset()));
             Path out = attempt.workDir().resolve("dataset");
-            var summary = SyntheticDataset.generate(SyntheticPreset.parse(d.synth().preset()), d.synth().seed(), out);
+            var summary = SyntheticDataset.generate(
+                    SyntheticPreset.parse(d.synth().preset()), d.synth().seed(), out);
             train = summary.train();
             val = summary.val();
             images = summary.imageDir();
@@ -89,24 +103,31 @@ public class PrepareActivitiesImpl implements PrepareActivities {
             Path in = attempt.workDir().resolve("input");
             train = local(d.train(), in.resolve("train.json"));
             val = local(d.val(), in.resolve("val.json"));
-            images = S3Uri.is(d.images()) ? store().objects().downloadFolder(S3Uri.parse(d.images()),
-                    in.resolve("images")) : Path.of(d.images());
+            images = S3Uri.is(d.images())
+                    ? store().objects().downloadFolder(S3Uri.parse(d.images()), in.resolve("images"))
+                    : Path.of(d.images());
         }
         attempt.progress(Map.of("step", 1, "total", 4, "message", "validating"));
         DatasetCheck check = DatasetValidator.check(train, val, images);
         if (!check.ok()) {
-            throw new InvalidInputException("the dataset has " + check.report().errors().size() + " problem(s): "
-                    + check.report().format(10), new InvalidDatasetException(check.report()));
+            throw new InvalidInputException(
+                    "the dataset has " + check.report().errors().size() + " problem(s): "
+                            + check.report().format(10),
+                    new InvalidDatasetException(check.report()));
         }
         attempt.progress(Map.of("step", 2, "total", 4, "message", "BAGS groups"));
         Path dir = attempt.workDir().resolve("out");
         Files.createDirectories(dir);
-        GroupingOptions options = new GroupingOptions(new BinEdges(spec.groups().bins().stream()
-                .mapToInt(Integer::intValue).toArray()), CountSource.ANNOTATIONS, RepeatFactors.DEFAULT_THRESHOLD);
+        GroupingOptions options = new GroupingOptions(
+                new BinEdges(spec.groups().bins().stream()
+                        .mapToInt(Integer::intValue)
+                        .toArray()),
+                CountSource.ANNOTATIONS,
+                RepeatFactors.DEFAULT_THRESHOLD);
         BagsFiles groups = BagsFiles.write(check.statistics(), options, dir.resolve("groups"));
         Path statistics = dir.resolve("statistics.txt");
-        Files.writeString(statistics, StatisticsTable.format(check.statistics(), groups.groups()),
-                StandardCharsets.UTF_8);
+        Files.writeString(
+                statistics, StatisticsTable.format(check.statistics(), groups.groups()), StandardCharsets.UTF_8);
 
         attempt.progress(Map.of("step", 3, "total", 4, "message", "archiving images"));
         DatasetManifest manifest = portable(check.manifest());
@@ -137,10 +158,15 @@ public class PrepareActivitiesImpl implements PrepareActivities {
      * not by where this worker read them, so the same dataset gives the same manifest (and hash) anywhere.
      */
     static DatasetManifest portable(DatasetManifest m) {
-        return new DatasetManifest(m.formatVersion(),
+        return new DatasetManifest(
+                m.formatVersion(),
                 new ManifestFile("train.json", m.train().sha256(), m.train().bytes()),
                 new ManifestFile("val.json", m.val().sha256(), m.val().bytes()),
-                "images.zip", m.counts(), m.categories(), m.trainImages(), m.valImages());
+                "images.zip",
+                m.counts(),
+                m.categories(),
+                m.trainImages(),
+                m.valImages());
     }
 
     /** A dataset file as a local path: read in place, or downloaded when it is an {@code s3://} URI. */
@@ -168,7 +194,12 @@ public class PrepareActivitiesImpl implements PrepareActivities {
         if (S3Uri.is(d.images())) {
             StringBuilder listing = new StringBuilder();
             for (S3Objects.S3Object o : store().objects().list(S3Uri.parse(d.images()))) {
-                listing.append(o.key()).append('\t').append(o.size()).append('\t').append(o.etag()).append('\n');
+                listing.append(o.key())
+                        .append('\t')
+                        .append(o.size())
+                        .append('\t')
+                        .append(o.etag())
+                        .append('\n');
             }
             inputs.put("images", Sha256.of(listing.toString()));
             return inputs;
@@ -177,7 +208,8 @@ public class PrepareActivitiesImpl implements PrepareActivities {
         List<String> listing = new ArrayList<>();
         try (Stream<Path> files = Files.walk(images)) {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-                listing.add(images.relativize(f) + "\t" + Files.size(f) + "\t" + Files.getLastModifiedTime(f).toMillis());
+                listing.add(images.relativize(f) + "\t" + Files.size(f) + "\t"
+                        + Files.getLastModifiedTime(f).toMillis());
             }
         } catch (IOException e) {
             // the validator names the problem with the folder; the key just has to be stable
@@ -191,11 +223,12 @@ public class PrepareActivitiesImpl implements PrepareActivities {
     private String fileIdentity(String location) {
         if (S3Uri.is(location)) {
             S3Uri uri = S3Uri.parse(location);
-            return store().objects().stat(uri.bucket(), uri.key()).map(o -> "etag:" + o.etag())
+            return store().objects()
+                    .stat(uri.bucket(), uri.key())
+                    .map(o -> "etag:" + o.etag())
                     .orElse("missing:" + location);
         }
         Path file = Path.of(location);
         return Files.isRegularFile(file) ? Sha256.of(file) : "missing:" + file;
     }
-
 }

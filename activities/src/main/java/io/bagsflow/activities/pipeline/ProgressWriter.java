@@ -3,12 +3,11 @@ package io.bagsflow.activities.pipeline;
 import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.StorageRepository;
 import io.bagsflow.db.StorageRepository.CheckpointRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes an attempt's progress row and checkpoint rows from a background thread, best effort: the work only hands
@@ -21,6 +20,7 @@ final class ProgressWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProgressWriter.class);
     /** Progress rows are written at most this often. */
     static final long EVERY_MILLIS = 2_000;
+
     private static final long LONGEST_PAUSE_MILLIS = 30_000;
 
     private final long attemptId;
@@ -88,8 +88,10 @@ final class ProgressWriter implements AutoCloseable {
                     warned = false;
                 } catch (RuntimeException e) {
                     if (!warned) {
-                        log.warn("cannot write the progress of attempt {} (training goes on; retrying): {}",
-                                attemptId, e.getMessage());
+                        log.warn(
+                                "cannot write the progress of attempt {} (training goes on; retrying): {}",
+                                attemptId,
+                                e.getMessage());
                         warned = true;
                     }
                     pause = Math.min(LONGEST_PAUSE_MILLIS, pause * 2);

@@ -19,7 +19,6 @@ import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageResult;
 import io.temporal.failure.ApplicationFailure;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -54,7 +53,11 @@ public class RunActivitiesImpl implements RunActivities {
     @Override
     public void endRun(String runId, RunStatus status, String error) {
         boolean aborted = status == RunStatus.ABORTED;
-        state.endRunAndAttempts(runId, status, error, aborted ? "Aborted" : "RunEnded",
+        state.endRunAndAttempts(
+                runId,
+                status,
+                error,
+                aborted ? "Aborted" : "RunEnded",
                 (aborted ? "aborted: " : "the run ended: ") + error);
     }
 
@@ -63,8 +66,9 @@ public class RunActivitiesImpl implements RunActivities {
         long t0 = System.nanoTime();
         List<StageAttempt> earlier = attempts.findCompletedAttempts(fromRunId, stage.name());
         if (earlier.isEmpty()) {
-            throw ApplicationFailure.newNonRetryableFailure("run " + fromRunId + " has no completed " + stage
-                    + " stage to resume from", FailureType.InvalidInput.name());
+            throw ApplicationFailure.newNonRetryableFailure(
+                    "run " + fromRunId + " has no completed " + stage + " stage to resume from",
+                    FailureType.InvalidInput.name());
         }
         // A retried activity may find parts it took before: those are not taken twice.
         Map<String, StageAttempt> alreadyTaken = new LinkedHashMap<>();
@@ -84,13 +88,18 @@ public class RunActivitiesImpl implements RunActivities {
             StageAttempt mine = alreadyTaken.get(e.part());
             if (mine != null) {
                 for (ModelRecord m : lineage.modelsOfAttempt(mine.id())) {
-                    models.add(new ModelRef(m.id(), m.kind(), m.generation(), m.parentModelId(),
-                            checkpointRef(m, partOutputs)));
+                    models.add(new ModelRef(
+                            m.id(), m.kind(), m.generation(), m.parentModelId(), checkpointRef(m, partOutputs)));
                 }
                 lastId = mine.id();
                 continue;
             }
-            StageAttempt taken = attempts.recordReuse(runId, stage.name(), e.part(), worker, e,
+            StageAttempt taken = attempts.recordReuse(
+                    runId,
+                    stage.name(),
+                    e.part(),
+                    worker,
+                    e,
                     (c, newAttemptId) -> models.addAll(copyLineage(c, e.id(), newAttemptId, runId, partOutputs)));
             lastId = taken.id();
         }
@@ -98,7 +107,9 @@ public class RunActivitiesImpl implements RunActivities {
     }
 
     private static ArtifactRef checkpointRef(ModelRecord m, Map<String, ArtifactRef> outputs) {
-        return outputs.values().stream().filter(a -> a.sha256().equals(m.checkpointSha256())).findFirst()
+        return outputs.values().stream()
+                .filter(a -> a.sha256().equals(m.checkpointSha256()))
+                .findFirst()
                 .orElse(new ArtifactRef(m.checkpointSha256(), -1, "application/zip"));
     }
 
@@ -106,24 +117,51 @@ public class RunActivitiesImpl implements RunActivities {
      * Copies the models and evaluations an earlier attempt recorded into the new run, so that the new run's
      * lineage is complete: same checkpoints and metrics, model ids of the new run, parents mapped to the new run.
      */
-    static List<ModelRef> copyLineage(Connection c, long fromAttemptId, long newAttemptId, String runId,
-                                      Map<String, ArtifactRef> outputs) throws SQLException {
+    static List<ModelRef> copyLineage(
+            Connection c, long fromAttemptId, long newAttemptId, String runId, Map<String, ArtifactRef> outputs)
+            throws SQLException {
         List<ModelRef> refs = new ArrayList<>();
         for (ModelRecord m : LineageRepository.modelsOfAttempt(c, fromAttemptId)) {
-            String parent = m.parentModelId() == null ? null : ModelIds.of(runId,
-                    LineageRepository.findModel(c, m.parentModelId()).orElseThrow().kind());
-            ModelRecord copy = new ModelRecord(ModelIds.of(runId, m.kind()), runId, m.generation(), m.kind(), parent,
-                    m.checkpointSha256(), m.manifestSha256(), m.groupsSha256(), m.configJson(), m.codeVersion(),
-                    newAttemptId, null);
+            String parent = m.parentModelId() == null
+                    ? null
+                    : ModelIds.of(
+                            runId,
+                            LineageRepository.findModel(c, m.parentModelId())
+                                    .orElseThrow()
+                                    .kind());
+            ModelRecord copy = new ModelRecord(
+                    ModelIds.of(runId, m.kind()),
+                    runId,
+                    m.generation(),
+                    m.kind(),
+                    parent,
+                    m.checkpointSha256(),
+                    m.manifestSha256(),
+                    m.groupsSha256(),
+                    m.configJson(),
+                    m.codeVersion(),
+                    newAttemptId,
+                    null);
             LineageRepository.insertModel(c, copy);
-            refs.add(new ModelRef(copy.id(), copy.kind(), copy.generation(), copy.parentModelId(),
-                    checkpointRef(m, outputs)));
+            refs.add(new ModelRef(
+                    copy.id(), copy.kind(), copy.generation(), copy.parentModelId(), checkpointRef(m, outputs)));
         }
         for (EvaluationRecord ev : LineageRepository.evaluationsOfAttempt(c, fromAttemptId)) {
-            String kind = LineageRepository.findModel(c, ev.modelId()).orElseThrow().kind();
+            String kind =
+                    LineageRepository.findModel(c, ev.modelId()).orElseThrow().kind();
             List<CategoryAp> perCategory = LineageRepository.categoryAps(c, ev.id());
-            LineageRepository.insertEvaluation(c, new EvaluationRecord(0, ModelIds.of(runId, kind), runId,
-                    ev.datasetSha256(), ev.resultsSha256(), newAttemptId, ev.metrics(), null), perCategory);
+            LineageRepository.insertEvaluation(
+                    c,
+                    new EvaluationRecord(
+                            0,
+                            ModelIds.of(runId, kind),
+                            runId,
+                            ev.datasetSha256(),
+                            ev.resultsSha256(),
+                            newAttemptId,
+                            ev.metrics(),
+                            null),
+                    perCategory);
         }
         return refs;
     }

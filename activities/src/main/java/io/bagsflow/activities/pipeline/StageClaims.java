@@ -5,9 +5,6 @@ import io.bagsflow.db.StageClaimRepository.Claim;
 import io.bagsflow.workflows.pipeline.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Shared work done once, also in flight: before a stage part computes a key that nobody has finished, it claims the
@@ -34,6 +33,7 @@ public final class StageClaims implements AutoCloseable {
     private final Duration poll;
     /** key to holder, for the claims this process holds */
     private final Map<String, String> held = new ConcurrentHashMap<>();
+
     private final ScheduledExecutorService beat;
 
     /**
@@ -84,8 +84,11 @@ public final class StageClaims implements AutoCloseable {
                 return finished;
             }
             if (!waited) {
-                log.info("{} waits for {} to finish stage key {}", holder,
-                        repository.find(key).map(Claim::holder).orElse("?"), key.substring(0, 12));
+                log.info(
+                        "{} waits for {} to finish stage key {}",
+                        holder,
+                        repository.find(key).map(Claim::holder).orElse("?"),
+                        key.substring(0, 12));
                 waited = true;
             }
             ActivityExecutionContext context = activityContext();
@@ -115,7 +118,8 @@ public final class StageClaims implements AutoCloseable {
 
     private void heartbeat() {
         try {
-            repository.heartbeat(held.entrySet().stream().map(e -> new Claim(e.getKey(), e.getValue(), null))
+            repository.heartbeat(held.entrySet().stream()
+                    .map(e -> new Claim(e.getKey(), e.getValue(), null))
                     .toList());
         } catch (RuntimeException e) {
             // the database is briefly unreachable: the next beat retries, well before the claim goes stale

@@ -2,7 +2,6 @@ package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.activities.CodeVersion;
 import io.bagsflow.activities.Sha256;
-
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,8 +11,7 @@ import java.util.TreeMap;
  */
 public final class StageKey {
 
-    private StageKey() {
-    }
+    private StageKey() {}
 
     /**
      * @param config  the settings that change the outputs, as canonical JSON (sorted keys)
@@ -26,7 +24,11 @@ public final class StageKey {
         sb.append("code=").append(CodeVersion.get()).append('\n');
         sb.append("config=").append(config).append('\n');
         for (Map.Entry<String, String> e : new TreeMap<>(inputs).entrySet()) {
-            sb.append("input.").append(e.getKey()).append('=').append(e.getValue()).append('\n');
+            sb.append("input.")
+                    .append(e.getKey())
+                    .append('=')
+                    .append(e.getValue())
+                    .append('\n');
         }
         return Sha256.of(sb.toString());
     }

@@ -24,9 +24,6 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,6 +40,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How every stage activity runs one part of a stage: reuse a finished attempt with the same key if allowed;
@@ -84,8 +83,8 @@ public final class StageRunner {
         this(database, store, worker, workRoot, store.outages(), claims);
     }
 
-    public StageRunner(Database database, ArtifactStore store, String worker, Path workRoot, Outages outages,
-                       StageClaims claims) {
+    public StageRunner(
+            Database database, ArtifactStore store, String worker, Path workRoot, Outages outages, StageClaims claims) {
         this.attempts = new AttemptRepository(database);
         this.artifacts = new ArtifactRepository(database);
         this.storage = new StorageRepository(database);
@@ -128,8 +127,8 @@ public final class StageRunner {
 
     public static final Recorder NOTHING_TO_RECORD = outputs -> (c, id) -> List.of();
 
-    public StageResult run(String runId, Stage stage, String part, String stageKey, boolean reuse, Work work,
-                           Recorder recorder) {
+    public StageResult run(
+            String runId, Stage stage, String part, String stageKey, boolean reuse, Work work, Recorder recorder) {
         return run(runId, stage, part, () -> stageKey, reuse, work, recorder);
     }
 
@@ -137,8 +136,14 @@ public final class StageRunner {
      * As {@link #run(String, Stage, String, String, boolean, Work, Recorder)}, computing the key first: if that
      * fails (input hashing, an S3 listing), the failure is recorded as a FAILED attempt of the part.
      */
-    public StageResult run(String runId, Stage stage, String part, Callable<String> stageKey, boolean reuse,
-                           Work work, Recorder recorder) {
+    public StageResult run(
+            String runId,
+            Stage stage,
+            String part,
+            Callable<String> stageKey,
+            boolean reuse,
+            Work work,
+            Recorder recorder) {
         long t0 = System.nanoTime();
         String label = runId + "-" + stage.name().toLowerCase() + (part.isEmpty() ? "" : "-" + part);
         try (Heartbeat heartbeat = new Heartbeat(activityContext(), label)) {
@@ -162,14 +167,15 @@ public final class StageRunner {
                 claimed = reuse && claims != null;
                 if (claimed) {
                     // another run computing the same key right now: wait for it and reuse its attempt
-                    Optional<StageResult> shared = claims.awaitTurn(k, holder,
-                            () -> tryReuse(runId, stage, part, k, recorder, t0));
+                    Optional<StageResult> shared =
+                            claims.awaitTurn(k, holder, () -> tryReuse(runId, stage, part, k, recorder, t0));
                     if (shared.isPresent()) {
                         claimed = false;
                         return shared.get();
                     }
                 }
-                attempt = db("opening an attempt of " + stage + " " + part + " of run " + runId,
+                attempt = db(
+                        "opening an attempt of " + stage + " " + part + " of run " + runId,
                         () -> attempts.startAttempt(runId, stage.name(), part, k, worker));
                 if (claimed) {
                     claims.attach(k, holder, attempt.id());
@@ -199,12 +205,26 @@ public final class StageRunner {
         }
     }
 
-    private StageResult runAttempt(String runId, Stage stage, String part, StageAttempt attempt, Heartbeat heartbeat,
-                                   Work work, Recorder recorder, long t0) {
-        Path dir = workRoot.resolve(runId).resolve(stage.name().toLowerCase() + (part.isEmpty() ? "" : "-" + part)
-                + "-" + attempt.attempt());
-        Attempt context = new Attempt(attempt.id(), attempt.stageKey(), dir, store,
-                store.withOutages(Outages.waiting(CHECKPOINT_UPLOAD_WAIT)), attempts, heartbeat).recording(storage);
+    private StageResult runAttempt(
+            String runId,
+            Stage stage,
+            String part,
+            StageAttempt attempt,
+            Heartbeat heartbeat,
+            Work work,
+            Recorder recorder,
+            long t0) {
+        Path dir = workRoot.resolve(runId)
+                .resolve(stage.name().toLowerCase() + (part.isEmpty() ? "" : "-" + part) + "-" + attempt.attempt());
+        Attempt context = new Attempt(
+                        attempt.id(),
+                        attempt.stageKey(),
+                        dir,
+                        store,
+                        store.withOutages(Outages.waiting(CHECKPOINT_UPLOAD_WAIT)),
+                        attempts,
+                        heartbeat)
+                .recording(storage);
         try {
             Files.createDirectories(dir);
             Map<String, ArtifactRef> outputs = work.run(context);
@@ -255,13 +275,16 @@ public final class StageRunner {
      * Closes the attempt as SUCCEEDED. A retried close whose first try did commit (the connection broke on the
      * way back) finds the attempt already SUCCEEDED, which is what it wanted.
      */
-    private StageAttempt succeed(long attemptId, Map<String, ArtifactRecord> outputs, String progress,
-                                 io.bagsflow.db.Database.SqlWork<?> also) {
+    private StageAttempt succeed(
+            long attemptId,
+            Map<String, ArtifactRecord> outputs,
+            String progress,
+            io.bagsflow.db.Database.SqlWork<?> also) {
         try {
             return attempts.succeedAttempt(attemptId, outputs, progress, also);
         } catch (DatabaseException e) {
-            Optional<StageAttempt> now = DatabaseException.isOutage(e) ? Optional.empty()
-                    : attempts.findAttempt(attemptId);
+            Optional<StageAttempt> now =
+                    DatabaseException.isOutage(e) ? Optional.empty() : attempts.findAttempt(attemptId);
             if (now.isPresent() && now.get().status() == AttemptStatus.SUCCEEDED) {
                 return now.get();
             }
@@ -275,8 +298,10 @@ public final class StageRunner {
             return;
         }
         try {
-            db("recording the failure of " + stage + " " + part + " of run " + runId, () ->
-                    attempts.recordFailedAttempt(runId, stage.name(), part, key, worker, errorClass(e), message(e)));
+            db(
+                    "recording the failure of " + stage + " " + part + " of run " + runId,
+                    () -> attempts.recordFailedAttempt(
+                            runId, stage.name(), part, key, worker, errorClass(e), message(e)));
         } catch (RuntimeException bookkeeping) {
             e.addSuppressed(bookkeeping);
         }
@@ -292,9 +317,10 @@ public final class StageRunner {
      * This run already finished this part with this key: the activity is running again because its completion did
      * not reach Temporal. Its lineage is recorded again (idempotently) and its outputs returned.
      */
-    private Optional<StageResult> ownEarlierSuccess(String runId, Stage stage, String part, String key,
-                                                    Recorder recorder, long t0) {
-        Optional<StageAttempt> own = db("looking up attempts of run " + runId,
+    private Optional<StageResult> ownEarlierSuccess(
+            String runId, Stage stage, String part, String key, Recorder recorder, long t0) {
+        Optional<StageAttempt> own = db(
+                "looking up attempts of run " + runId,
                 () -> attempts.findOwnCompletedAttempt(runId, stage.name(), part, key));
         if (own.isEmpty()) {
             return Optional.empty();
@@ -310,14 +336,18 @@ public final class StageRunner {
             attempts.recordFor(own.get().id(), (c, id) -> models.addAll(writer.write(c, id)));
             return null;
         });
-        return Optional.of(new StageResult(outputs.get(), models, own.get().status() == AttemptStatus.REUSED,
-                own.get().id(), seconds(t0)));
+        return Optional.of(new StageResult(
+                outputs.get(),
+                models,
+                own.get().status() == AttemptStatus.REUSED,
+                own.get().id(),
+                seconds(t0)));
     }
 
-    private Optional<StageResult> tryReuse(String runId, Stage stage, String part, String key, Recorder recorder,
-                                           long t0) {
-        Optional<StageAttempt> found = db("looking up attempts with key " + key,
-                () -> attempts.findReusableAttempt(key));
+    private Optional<StageResult> tryReuse(
+            String runId, Stage stage, String part, String key, Recorder recorder, long t0) {
+        Optional<StageAttempt> found =
+                db("looking up attempts with key " + key, () -> attempts.findReusableAttempt(key));
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -330,7 +360,12 @@ public final class StageRunner {
         List<ModelRef> models = new ArrayList<>();
         StageAttempt reused = db("recording the reuse of attempt " + earlier.id(), () -> {
             models.clear();
-            return attempts.recordReuse(runId, stage.name(), part, worker, earlier,
+            return attempts.recordReuse(
+                    runId,
+                    stage.name(),
+                    part,
+                    worker,
+                    earlier,
                     (c, attemptId) -> models.addAll(writer.write(c, attemptId)));
         });
         return Optional.of(new StageResult(outputs.get(), models, true, reused.id(), seconds(t0)));
@@ -385,8 +420,8 @@ public final class StageRunner {
                 e.addSuppressed(lookup);
             }
             if (producer.isPresent()) {
-                return ApplicationFailure.newNonRetryableFailureWithCause(message(e), FailureType.CorruptInput.name(),
-                        e, producer.get(), sha);
+                return ApplicationFailure.newNonRetryableFailureWithCause(
+                        message(e), FailureType.CorruptInput.name(), e, producer.get(), sha);
             }
         }
         return translate(e);
@@ -421,8 +456,7 @@ public final class StageRunner {
             return (RuntimeException) e;
         }
         if (isInvalidInput(e)) {
-            return ApplicationFailure.newNonRetryableFailureWithCause(message(e), FailureType.InvalidInput.name(),
-                    e);
+            return ApplicationFailure.newNonRetryableFailureWithCause(message(e), FailureType.InvalidInput.name(), e);
         }
         return ApplicationFailure.newFailureWithCause(message(e), errorClass(e), e);
     }
@@ -446,7 +480,9 @@ public final class StageRunner {
         if (outage.isPresent()) {
             return outage.get().dependency().errorClass();
         }
-        return isInvalidInput(e) ? FailureType.InvalidInput.name() : e.getClass().getName();
+        return isInvalidInput(e)
+                ? FailureType.InvalidInput.name()
+                : e.getClass().getName();
     }
 
     static String message(Throwable e) {

@@ -1,9 +1,15 @@
 package io.bagsflow.activities.pipeline;
 
+import static io.bagsflow.workflows.pipeline.ArtifactNames.GROUPS;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.IMAGES;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.TRAIN;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
+
 import io.bagsflow.activities.CodeVersion;
+import io.bagsflow.activities.CorruptArtifactException;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.ModelRecord;
-import io.bagsflow.activities.CorruptArtifactException;
 import io.bagsflow.db.StorageRepository;
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.GroupsJson;
@@ -31,7 +37,6 @@ import io.bagsflow.workflows.pipeline.StageResult;
 import io.bagsflow.workflows.pipeline.TrainingActivities;
 import io.bagsflow.workflows.pipeline.TrainingCurve;
 import io.bagsflow.workflows.spec.PipelineSpec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,12 +46,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static io.bagsflow.workflows.pipeline.ArtifactNames.GROUPS;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.IMAGES;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.TRAIN;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
 
 /**
  * The GPU-queue stages: base training (TRAIN_BASE), classifier-only retraining (FINETUNE_BAGS, one part per
@@ -69,18 +68,33 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         PipelineSpec spec = input.spec();
         DetectorConfig config = DetectorConfigs.base(spec);
         Map<String, ArtifactRef> a = input.artifacts();
-        String key = StageKey.of(Stage.TRAIN_BASE.name(), ModelRef.BASE, DetectorConfigs.baseKey(config),
+        String key = StageKey.of(
+                Stage.TRAIN_BASE.name(),
+                ModelRef.BASE,
+                DetectorConfigs.baseKey(config),
                 Map.of(TRAIN, a.get(TRAIN).sha256(), IMAGES, a.get(IMAGES).sha256()));
-        return runner.run(input.runId(), Stage.TRAIN_BASE, ModelRef.BASE, key, spec.reuseEnabled(), attempt -> {
-            LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
-            Path images = cache.images(a.get(IMAGES));
-            Path resume = resumeCheckpoint(Stage.TRAIN_BASE, ModelRef.BASE, attempt);
-            TrainingOutcome result = BaseTrainer.train(config, train, images, attempt.workDir().resolve("train"),
-                    resume, listener(attempt, ModelRef.BASE, config.iterations()));
-            finished(attempt, config.iterations(), result);
-            return trainedOutputs(attempt, ModelRef.BASE, result);
-        }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), ModelRef.BASE, 0, null, outputs, a,
-                config)));
+        return runner.run(
+                input.runId(),
+                Stage.TRAIN_BASE,
+                ModelRef.BASE,
+                key,
+                spec.reuseEnabled(),
+                attempt -> {
+                    LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
+                    Path images = cache.images(a.get(IMAGES));
+                    Path resume = resumeCheckpoint(Stage.TRAIN_BASE, ModelRef.BASE, attempt);
+                    TrainingOutcome result = BaseTrainer.train(
+                            config,
+                            train,
+                            images,
+                            attempt.workDir().resolve("train"),
+                            resume,
+                            listener(attempt, ModelRef.BASE, config.iterations()));
+                    finished(attempt, config.iterations(), result);
+                    return trainedOutputs(attempt, ModelRef.BASE, result);
+                },
+                outputs -> (c, attemptId) ->
+                        List.of(record(c, attemptId, input.runId(), ModelRef.BASE, 0, null, outputs, a, config)));
     }
 
     @Override
@@ -94,21 +108,45 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         ModelRef base = input.model();
-        String key = StageKey.of(Stage.FINETUNE_BAGS.name(), kind, DetectorConfigs.retrainKey(config),
-                Map.of(ModelRef.BASE, base.checkpoint().sha256(), GROUPS, a.get(GROUPS).sha256(),
-                        TRAIN, a.get(TRAIN).sha256(), IMAGES, a.get(IMAGES).sha256()));
-        return runner.run(input.runId(), Stage.FINETUNE_BAGS, kind, key, spec.reuseEnabled(), attempt -> {
-            LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
-            Path images = cache.images(a.get(IMAGES));
-            BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
-            Path baseCheckpoint = cache.file(base.checkpoint());
-            int steps = RetrainSchedule.of(config).iterations();
-            TrainingOutcome result = ClassifierRetrainer.retrain(method, config, baseCheckpoint, groups, train, images,
-                    attempt.workDir().resolve("retrain"), listener(attempt, kind, steps));
-            finished(attempt, steps, result);
-            return trainedOutputs(attempt, kind, result);
-        }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(),
-                outputs, a, config)));
+        String key = StageKey.of(
+                Stage.FINETUNE_BAGS.name(),
+                kind,
+                DetectorConfigs.retrainKey(config),
+                Map.of(
+                        ModelRef.BASE,
+                        base.checkpoint().sha256(),
+                        GROUPS,
+                        a.get(GROUPS).sha256(),
+                        TRAIN,
+                        a.get(TRAIN).sha256(),
+                        IMAGES,
+                        a.get(IMAGES).sha256()));
+        return runner.run(
+                input.runId(),
+                Stage.FINETUNE_BAGS,
+                kind,
+                key,
+                spec.reuseEnabled(),
+                attempt -> {
+                    LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
+                    Path images = cache.images(a.get(IMAGES));
+                    BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
+                    Path baseCheckpoint = cache.file(base.checkpoint());
+                    int steps = RetrainSchedule.of(config).iterations();
+                    TrainingOutcome result = ClassifierRetrainer.retrain(
+                            method,
+                            config,
+                            baseCheckpoint,
+                            groups,
+                            train,
+                            images,
+                            attempt.workDir().resolve("retrain"),
+                            listener(attempt, kind, steps));
+                    finished(attempt, steps, result);
+                    return trainedOutputs(attempt, kind, result);
+                },
+                outputs -> (c, attemptId) ->
+                        List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(), outputs, a, config)));
     }
 
     /**
@@ -124,27 +162,50 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         ModelRef base = input.model();
-        String key = StageKey.of(Stage.FINETUNE_BAGS.name(), kind, DetectorConfigs.inferenceKey(config),
-                Map.of("base", base.checkpoint().sha256(), VAL, a.get(VAL).sha256(), IMAGES, a.get(IMAGES).sha256()));
-        return runner.run(input.runId(), Stage.FINETUNE_BAGS, kind, key, spec.reuseEnabled(), attempt -> {
-            LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
-            Path images = cache.images(a.get(IMAGES));
-            Path baseCheckpoint = cache.file(base.checkpoint());
-            TauNormSearch.Result search = TauNormSearch.search(config, baseCheckpoint, val, images,
-                    attempt.workDir().resolve("retrain"), listener(attempt, kind, 0));
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("tau", search.tau());
-            details.put("tau_grid", search.grid());
-            details.put("val_ap", search.valAp());
-            attempt.progress(details);
-            Map<String, ArtifactRef> out = new LinkedHashMap<>(trainedOutputs(attempt, kind,
-                    new TrainingOutcome(search.checkpoint(), List.of(), 0, 0, search.seconds())));
-            Path note = attempt.workDir().resolve("tau-" + kind + ".json");
-            Files.writeString(note, search.toJson());
-            out.put("tau/" + kind, attempt.upload(note, "application/json"));
-            return out;
-        }, outputs -> (c, attemptId) -> List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(),
-                outputs, a, config)));
+        String key = StageKey.of(
+                Stage.FINETUNE_BAGS.name(),
+                kind,
+                DetectorConfigs.inferenceKey(config),
+                Map.of(
+                        "base",
+                        base.checkpoint().sha256(),
+                        VAL,
+                        a.get(VAL).sha256(),
+                        IMAGES,
+                        a.get(IMAGES).sha256()));
+        return runner.run(
+                input.runId(),
+                Stage.FINETUNE_BAGS,
+                kind,
+                key,
+                spec.reuseEnabled(),
+                attempt -> {
+                    LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
+                    Path images = cache.images(a.get(IMAGES));
+                    Path baseCheckpoint = cache.file(base.checkpoint());
+                    TauNormSearch.Result search = TauNormSearch.search(
+                            config,
+                            baseCheckpoint,
+                            val,
+                            images,
+                            attempt.workDir().resolve("retrain"),
+                            listener(attempt, kind, 0));
+                    Map<String, Object> details = new LinkedHashMap<>();
+                    details.put("tau", search.tau());
+                    details.put("tau_grid", search.grid());
+                    details.put("val_ap", search.valAp());
+                    attempt.progress(details);
+                    Map<String, ArtifactRef> out = new LinkedHashMap<>(trainedOutputs(
+                            attempt,
+                            kind,
+                            new TrainingOutcome(search.checkpoint(), List.of(), 0, 0, search.seconds())));
+                    Path note = attempt.workDir().resolve("tau-" + kind + ".json");
+                    Files.writeString(note, search.toJson());
+                    out.put("tau/" + kind, attempt.upload(note, "application/json"));
+                    return out;
+                },
+                outputs -> (c, attemptId) ->
+                        List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(), outputs, a, config)));
     }
 
     @Override
@@ -154,18 +215,34 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         String part = PartKey.predict(model.kind()).part();
-        String key = StageKey.of(Stage.EVALUATE.name(), part, DetectorConfigs.inferenceKey(config),
-                Map.of("checkpoint", model.checkpoint().sha256(), VAL, a.get(VAL).sha256(),
-                        IMAGES, a.get(IMAGES).sha256()));
-        return runner.run(input.runId(), Stage.EVALUATE, part, key, spec.reuseEnabled(), attempt -> {
-            LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
-            Path images = cache.images(a.get(IMAGES));
-            Path checkpoint = cache.file(model.checkpoint());
-            LvisResults results = Inference.predict(checkpoint, config, val, images, listener(attempt, part, 0));
-            Path file = attempt.workDir().resolve("results-" + model.kind() + ".json");
-            LvisResultsWriter.write(results, file);
-            return Map.of(ArtifactNames.results(model.kind()), attempt.upload(file, "application/json"));
-        }, StageRunner.NOTHING_TO_RECORD);
+        String key = StageKey.of(
+                Stage.EVALUATE.name(),
+                part,
+                DetectorConfigs.inferenceKey(config),
+                Map.of(
+                        "checkpoint",
+                        model.checkpoint().sha256(),
+                        VAL,
+                        a.get(VAL).sha256(),
+                        IMAGES,
+                        a.get(IMAGES).sha256()));
+        return runner.run(
+                input.runId(),
+                Stage.EVALUATE,
+                part,
+                key,
+                spec.reuseEnabled(),
+                attempt -> {
+                    LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
+                    Path images = cache.images(a.get(IMAGES));
+                    Path checkpoint = cache.file(model.checkpoint());
+                    LvisResults results =
+                            Inference.predict(checkpoint, config, val, images, listener(attempt, part, 0));
+                    Path file = attempt.workDir().resolve("results-" + model.kind() + ".json");
+                    LvisResultsWriter.write(results, file);
+                    return Map.of(ArtifactNames.results(model.kind()), attempt.upload(file, "application/json"));
+                },
+                StageRunner.NOTHING_TO_RECORD);
     }
 
     /**
@@ -180,7 +257,9 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("step", p.iteration());
                 details.put("total", p.totalIterations());
-                double loss = p.losses().values().stream().mapToDouble(Double::doubleValue).sum();
+                double loss = p.losses().values().stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sum();
                 if (!p.losses().isEmpty()) {
                     details.put("loss", loss);
                 }
@@ -188,8 +267,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 details.put("skipped_steps", p.skippedSteps());
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 if (p.iteration() > 0 && p.totalIterations() > p.iteration()) {
-                    details.put("eta_seconds", Math.round(elapsed / p.iteration()
-                            * (p.totalIterations() - p.iteration())));
+                    details.put(
+                            "eta_seconds", Math.round(elapsed / p.iteration() * (p.totalIterations() - p.iteration())));
                 }
                 attempt.progress(details);
             }
@@ -212,8 +291,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
      * them even when the last heartbeat of a killed worker never reached Temporal.
      */
     private Path resumeCheckpoint(Stage stage, String part, Attempt attempt) throws IOException {
-        List<StorageRepository.CheckpointRecord> candidates = runner.storage().resumableCheckpoints(stage.name(), part,
-                attempt.stageKey(), attempt.id());
+        List<StorageRepository.CheckpointRecord> candidates =
+                runner.storage().resumableCheckpoints(stage.name(), part, attempt.stageKey(), attempt.id());
         Path file = attempt.workDir().resolve("resume.zip");
         Files.createDirectories(file.getParent());
         for (StorageRepository.CheckpointRecord k : candidates) {
@@ -237,7 +316,9 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         details.put("step", total);
         details.put("total", total);
         if (!result.lossCurve().isEmpty()) {
-            details.put("loss", result.lossCurve().get(result.lossCurve().size() - 1).total());
+            details.put(
+                    "loss",
+                    result.lossCurve().get(result.lossCurve().size() - 1).total());
         }
         attempt.progress(details);
     }
@@ -247,25 +328,46 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         Map<String, ArtifactRef> out = new LinkedHashMap<>();
         out.put(ArtifactNames.checkpoint(kind), attempt.upload(result.checkpoint(), "application/zip"));
         Path curve = attempt.workDir().resolve("curve-" + kind + ".json");
-        TrainingCurve doc = new TrainingCurve(kind, result.skippedSteps(), result.imagesPerSecond(),
-                result.lossCurve().stream().map(p -> new TrainingCurve.Point(p.iteration(), new TreeMap<>(p.losses()),
-                        p.total())).toList());
+        TrainingCurve doc = new TrainingCurve(
+                kind,
+                result.skippedSteps(),
+                result.imagesPerSecond(),
+                result.lossCurve().stream()
+                        .map(p -> new TrainingCurve.Point(p.iteration(), new TreeMap<>(p.losses()), p.total()))
+                        .toList());
         Files.writeString(curve, PipelineSpecs.toJson(doc));
         out.put(ArtifactNames.curve(kind), attempt.upload(curve, "application/json"));
         return out;
     }
 
-    private static ModelRef record(Connection c, long attemptId, String runId, String kind, int generation,
-                                   String parent, Map<String, ArtifactRef> outputs, Map<String, ArtifactRef> inputs,
-                                   DetectorConfig config) throws SQLException {
+    private static ModelRef record(
+            Connection c,
+            long attemptId,
+            String runId,
+            String kind,
+            int generation,
+            String parent,
+            Map<String, ArtifactRef> outputs,
+            Map<String, ArtifactRef> inputs,
+            DetectorConfig config)
+            throws SQLException {
         ArtifactRef checkpoint = outputs.get(ArtifactNames.checkpoint(kind));
-        ModelRecord m = new ModelRecord(ModelIds.of(runId, kind), runId, generation, kind, parent,
-                checkpoint.sha256(), inputs.get(MANIFEST).sha256(), inputs.get(GROUPS).sha256(), config.toJson(),
-                CodeVersion.get(), attemptId, null);
+        ModelRecord m = new ModelRecord(
+                ModelIds.of(runId, kind),
+                runId,
+                generation,
+                kind,
+                parent,
+                checkpoint.sha256(),
+                inputs.get(MANIFEST).sha256(),
+                inputs.get(GROUPS).sha256(),
+                config.toJson(),
+                CodeVersion.get(),
+                attemptId,
+                null);
         LineageRepository.insertModel(c, m);
         // a training made again (its earlier checkpoint was corrupt) may give other bytes: the run's model follows
         LineageRepository.remakeModel(c, m);
         return new ModelRef(m.id(), kind, generation, parent, checkpoint);
     }
-
 }

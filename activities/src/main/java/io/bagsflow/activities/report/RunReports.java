@@ -25,7 +25,6 @@ import io.bagsflow.ml.report.ReportModel;
 import io.bagsflow.workflows.pipeline.ArtifactNames;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 import io.bagsflow.workflows.pipeline.TrainingCurve;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,8 +71,11 @@ public final class RunReports {
             throw new IllegalStateException("run " + runId + " has no models to report on");
         }
         PipelineRun run = runs.findRun(runId).orElseThrow();
-        String html = HtmlReport.render("bagsflow report: " + run.dataset(), "code " + run.codeVersion() + ", "
-                + models.size() + " model generations", models, false);
+        String html = HtmlReport.render(
+                "bagsflow report: " + run.dataset(),
+                "code " + run.codeVersion() + ", " + models.size() + " model generations",
+                models,
+                false);
         Files.writeString(file, html, StandardCharsets.UTF_8);
     }
 
@@ -100,20 +102,37 @@ public final class RunReports {
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         List<ReportModel.CategoryPoint> perCategory = new ArrayList<>();
-        Optional<EvaluationRecord> evaluation = lineage.evaluationsOfModel(m.id()).stream()
-                .max(Comparator.comparingLong(EvaluationRecord::id));
+        Optional<EvaluationRecord> evaluation =
+                lineage.evaluationsOfModel(m.id()).stream().max(Comparator.comparingLong(EvaluationRecord::id));
         if (evaluation.isPresent()) {
             metrics.putAll(LvisMetrics.named(evaluation.get().metrics().values()));
             for (CategoryAp c : lineage.categoryAps(evaluation.get().id())) {
-                int n = c.trainInstances() != null ? c.trainInstances()
-                        : categories.containsKey(c.categoryId()) ? categories.get(c.categoryId()).instanceCount() : 0;
+                int n = c.trainInstances() != null
+                        ? c.trainInstances()
+                        : categories.containsKey(c.categoryId())
+                                ? categories.get(c.categoryId()).instanceCount()
+                                : 0;
                 perCategory.add(new ReportModel.CategoryPoint(c.categoryId(), c.frequency(), n, c.ap()));
             }
         }
-        return new ReportModel(m.id(), m.runId(), m.generation(), m.kind(), m.parentModelId(), metrics, perCategory,
-                withArtifacts ? weightNorms(m, categories) : List.of(), withArtifacts ? curve(m) : List.of(),
-                new ReportModel.Lineage(run.dataset(), m.manifestSha256(), m.groupsSha256(), m.checkpointSha256(),
-                        m.configJson(), m.codeVersion(), String.valueOf(m.createdAt())));
+        return new ReportModel(
+                m.id(),
+                m.runId(),
+                m.generation(),
+                m.kind(),
+                m.parentModelId(),
+                metrics,
+                perCategory,
+                withArtifacts ? weightNorms(m, categories) : List.of(),
+                withArtifacts ? curve(m) : List.of(),
+                new ReportModel.Lineage(
+                        run.dataset(),
+                        m.manifestSha256(),
+                        m.groupsSha256(),
+                        m.checkpointSha256(),
+                        m.configJson(),
+                        m.codeVersion(),
+                        String.valueOf(m.createdAt())));
     }
 
     private Map<Integer, ManifestCategory> manifestCategories(String manifestSha) {
@@ -122,7 +141,8 @@ public final class RunReports {
             return out;
         }
         DatasetManifest manifest = DatasetManifest.read(cache.file(ref(manifestSha)));
-        manifest.categories().stream().sorted(Comparator.comparingInt(ManifestCategory::id))
+        manifest.categories().stream()
+                .sorted(Comparator.comparingInt(ManifestCategory::id))
                 .forEach(c -> out.put(c.id(), c));
         return out;
     }
@@ -146,7 +166,8 @@ public final class RunReports {
             return List.of();
         }
         Optional<StageAttempt> attempt = attempts.findAttempt(m.stageAttemptId());
-        String sha = attempt.map(a -> a.outputs().get(ArtifactNames.curve(m.kind()))).orElse(null);
+        String sha =
+                attempt.map(a -> a.outputs().get(ArtifactNames.curve(m.kind()))).orElse(null);
         if (sha == null || !store.exists(sha)) {
             return List.of();
         }
@@ -164,7 +185,6 @@ public final class RunReports {
 
     private ArtifactRef ref(String sha) {
         ArtifactRecord a = artifacts.find(sha).orElse(null);
-        return a == null ? new ArtifactRef(sha, -1, "application/octet-stream")
-                : Artifacts.ref(a);
+        return a == null ? new ArtifactRef(sha, -1, "application/octet-stream") : Artifacts.ref(a);
     }
 }

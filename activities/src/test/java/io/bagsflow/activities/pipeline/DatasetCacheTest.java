@@ -1,13 +1,14 @@
 package io.bagsflow.activities.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.Sha256;
 import io.bagsflow.activities.StoredArtifact;
 import io.bagsflow.activities.TestS3;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +17,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A worker's local copies of artifacts, against a real S3 server: fetched once and shared, checked on first use in
@@ -29,13 +28,14 @@ class DatasetCacheTest {
 
     private static final String BUCKET = "dataset-cache-test";
     private final ArtifactStore store = TestS3.get().store(BUCKET);
+
     @TempDir
     Path cacheRoot;
 
     /** Stores bytes unique to this test, so that no other test's object is the same. */
     private ArtifactRef stored(String text) {
-        StoredArtifact a = store.put((text + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
-                "application/json");
+        StoredArtifact a =
+                store.put((text + " " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8), "application/json");
         return new ArtifactRef(a.sha256(), a.size(), a.mediaType());
     }
 
@@ -58,7 +58,7 @@ class DatasetCacheTest {
         ArtifactRef val = stored("{\"images\": [], \"annotations\": []}");
         Path cached = new DatasetCache(store, cacheRoot).file(val);
         byte[] bytes = Files.readAllBytes(cached);
-        Files.write(cached, new byte[] {'{'});  // truncated on disk
+        Files.write(cached, new byte[] {'{'}); // truncated on disk
 
         // a new process (a new cache object) checks each entry on first use
         Path again = new DatasetCache(store, cacheRoot).file(val);
@@ -79,7 +79,7 @@ class DatasetCacheTest {
         assertEquals(Files.readString(images.resolve("000001.png")), Files.readString(dir.resolve("000001.png")));
         assertEquals("pixels of image two", Files.readString(dir.resolve("000002.png")));
 
-        Files.writeString(dir.resolve("000002.png"), "pix");  // a truncated image
+        Files.writeString(dir.resolve("000002.png"), "pix"); // a truncated image
         Path again = new DatasetCache(store, cacheRoot).images(archive);
         assertEquals(dir, again);
         assertEquals("pixels of image two", Files.readString(again.resolve("000002.png")));
@@ -94,7 +94,10 @@ class DatasetCacheTest {
         Files.setLastModifiedTime(file, longAgo);
 
         cache.file(groups);
-        assertTrue(Files.getLastModifiedTime(file).toInstant().isAfter(Instant.now().minus(1, ChronoUnit.HOURS)),
+        assertTrue(
+                Files.getLastModifiedTime(file)
+                        .toInstant()
+                        .isAfter(Instant.now().minus(1, ChronoUnit.HOURS)),
                 "last used " + Files.getLastModifiedTime(file));
     }
 }

@@ -1,11 +1,10 @@
 package io.bagsflow.activities.pipeline;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** The background beat keeps a stage alive whatever heartbeat timeout its spec chose. */
 class HeartbeatTest {

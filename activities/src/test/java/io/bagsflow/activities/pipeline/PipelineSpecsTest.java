@@ -1,17 +1,16 @@
 package io.bagsflow.activities.pipeline;
 
-import io.bagsflow.ml.detector.DetectorConfig;
-import io.bagsflow.workflows.spec.PipelineSpec;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bagsflow.ml.detector.DetectorConfig;
+import io.bagsflow.workflows.spec.PipelineSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PipelineSpecsTest {
 
@@ -31,8 +30,10 @@ class PipelineSpecsTest {
         Path val = Files.writeString(dir.resolve("val.json"), "{}").toAbsolutePath();
         Files.createDirectories(dir.resolve("data/images"));
         Files.writeString(dir.resolve("data/train.json"), "{}");
-        Files.writeString(file, "{\"dataset\": {\"train\": \"data/train.json\", \"val\": \"" + val + "\","
-                + " \"images\": \"data/images\"}}");
+        Files.writeString(
+                file,
+                "{\"dataset\": {\"train\": \"data/train.json\", \"val\": \"" + val + "\","
+                        + " \"images\": \"data/images\"}}");
         PipelineSpec spec = PipelineSpecs.read(file);
         assertEquals(dir.resolve("data/train.json").toString(), spec.dataset().train());
         assertEquals(val.toString(), spec.dataset().val());
@@ -41,29 +42,39 @@ class PipelineSpecsTest {
 
     @Test
     void anUnknownKeyIsNamedWithWhereItIs() {
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
-                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"sed\": 7}}}"));
-        assertTrue(e.getMessage().contains("unknown key \"sed\" at dataset.synth.sed (did you mean seed?)"),
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"sed\": 7}}}"));
+        assertTrue(
+                e.getMessage().contains("unknown key \"sed\" at dataset.synth.sed (did you mean seed?)"),
                 e.getMessage());
     }
 
     @Test
     void detectorSettingsMustBeRealFields() {
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
-                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"detector\": {\"learning_rate\": 0.1}}"));
-        assertTrue(e.getMessage().contains("unknown setting \"learning_rate\" (did you mean learningRate?)"),
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> PipelineSpecs.parse(
+                        "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"detector\": {\"learning_rate\": 0.1}}"));
+        assertTrue(
+                e.getMessage().contains("unknown setting \"learning_rate\" (did you mean learningRate?)"),
                 e.getMessage());
-        InvalidInputException typo = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
-                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"detector\": {\"learningRat\": 0.1}}"));
+        InvalidInputException typo = assertThrows(
+                InvalidInputException.class,
+                () -> PipelineSpecs.parse(
+                        "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"detector\": {\"learningRat\": 0.1}}"));
         assertTrue(typo.getMessage().contains("(did you mean learningRate?)"), typo.getMessage());
-        InvalidInputException far = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
-                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"detector\": {\"colour\": 0.1}}"));
+        InvalidInputException far = assertThrows(
+                InvalidInputException.class,
+                () -> PipelineSpecs.parse(
+                        "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"detector\": {\"colour\": 0.1}}"));
         assertTrue(!far.getMessage().contains("did you mean"), "no guess when nothing is close: " + far.getMessage());
         PipelineSpec ok = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}},"
                 + " \"detector\": {\"iterations\": 12}, \"finetune\": {\"retrainIterations\": 5}}");
         assertEquals(12, DetectorConfigs.base(ok).iterations());
         assertEquals(5, DetectorConfigs.finetune(ok).retrainIterations());
-        assertEquals(DetectorConfigs.baseKey(DetectorConfigs.base(ok)),
+        assertEquals(
+                DetectorConfigs.baseKey(DetectorConfigs.base(ok)),
                 DetectorConfigs.baseKey(DetectorConfigs.finetune(ok)),
                 "fine-tune settings do not change the base model's key");
     }
@@ -76,22 +87,25 @@ class PipelineSpecsTest {
         assertEquals("synth:small-lvis:7", spec.withDefaults().dataset().label());
         // small-lvis is small's training set: it trains with the small detector
         assertEquals(DetectorConfig.preset("small"), DetectorConfigs.base(spec));
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
-                "{\"dataset\": {\"synth\": {\"preset\": \"lvis\"}}}"));
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"lvis\"}}}"));
         assertTrue(e.getMessage().contains("tiny, small, medium, small-lvis"), e.getMessage());
     }
 
     @Test
     void badFormsOfTheDatasetAreRefused() {
         assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse("{}"));
-        assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
-                "{\"dataset\": {\"train\": \"t.json\"}}"));
-        assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
-                "{\"dataset\": {\"synth\": {\"preset\": \"huge\"}}}"));
-        assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
-                "{\"dataset\": {\"synth\": {}}, \"generations\": [\"bags\", \"focal\"]}"));
-        assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(
-                "{\"dataset\": {\"synth\": {}}, \"groups\": {\"bins\": [0, 100, 10]}}"));
+        assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse("{\"dataset\": {\"train\": \"t.json\"}}"));
+        assertThrows(
+                InvalidInputException.class,
+                () -> PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"huge\"}}}"));
+        assertThrows(
+                InvalidInputException.class,
+                () -> PipelineSpecs.parse("{\"dataset\": {\"synth\": {}}, \"generations\": [\"bags\", \"focal\"]}"));
+        assertThrows(
+                InvalidInputException.class,
+                () -> PipelineSpecs.parse("{\"dataset\": {\"synth\": {}}, \"groups\": {\"bins\": [0, 100, 10]}}"));
     }
 
     @Test

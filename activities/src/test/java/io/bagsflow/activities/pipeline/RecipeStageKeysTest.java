@@ -1,15 +1,14 @@
 package io.bagsflow.activities.pipeline;
 
-import io.bagsflow.workflows.spec.PipelineSpec;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bagsflow.workflows.spec.PipelineSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 /**
  * The official-recipe fields must not move stage keys made before they existed. The expected JSON files were
@@ -32,14 +31,18 @@ class RecipeStageKeysTest {
     void anOldRecipeSpecReproducesTheFineTuneKeyOfBefore() throws IOException {
         PipelineSpec old = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"finetune\": "
                 + "{\"init\": \"from_base\", \"schedule\": \"legacy\", \"lossNormalisation\": \"global\"}}");
-        assertEquals(resource("finetune-tiny-before-recipe.json"),
+        assertEquals(
+                resource("finetune-tiny-before-recipe.json"),
                 DetectorConfigs.retrainKey(DetectorConfigs.finetune(old)));
         // the new defaults are a different fine-tune, with a key of their own naming them
         PipelineSpec official = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}");
         String key = DetectorConfigs.retrainKey(DetectorConfigs.finetune(official));
         assertNotEquals(resource("finetune-tiny-before-recipe.json"), key);
-        assertTrue(key.contains("\"init\" : \"random\"") && key.contains("\"schedule\" : \"official\"")
-                && key.contains("\"lossNormalisation\" : \"per_shard\""), key);
+        assertTrue(
+                key.contains("\"init\" : \"random\"")
+                        && key.contains("\"schedule\" : \"official\"")
+                        && key.contains("\"lossNormalisation\" : \"per_shard\""),
+                key);
     }
 
     @Test
@@ -47,9 +50,11 @@ class RecipeStageKeysTest {
         PipelineSpec old = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"finetune\": "
                 + "{\"init\": \"from_base\", \"schedule\": \"legacy\", \"lossNormalisation\": \"global\"}}");
         PipelineSpec official = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}");
-        assertEquals(DetectorConfigs.inferenceKey(DetectorConfigs.finetune(old)),
+        assertEquals(
+                DetectorConfigs.inferenceKey(DetectorConfigs.finetune(old)),
                 DetectorConfigs.inferenceKey(DetectorConfigs.finetune(official)));
-        assertTrue(!DetectorConfigs.inferenceKey(DetectorConfigs.finetune(official)).contains("\"init\""));
+        assertTrue(!DetectorConfigs.inferenceKey(DetectorConfigs.finetune(official))
+                .contains("\"init\""));
     }
 
     private static String resource(String name) throws IOException {

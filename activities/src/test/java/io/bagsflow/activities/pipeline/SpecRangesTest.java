@@ -1,5 +1,9 @@
 package io.bagsflow.activities.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,9 +13,6 @@ import io.bagsflow.ml.detector.SettingRange;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecOverrides;
 import io.bagsflow.workflows.spec.SpecRanges;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -22,10 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every numeric setting of a spec has a range; just outside is refused naming the key, just inside is accepted. */
 class SpecRangesTest {
@@ -35,17 +34,23 @@ class SpecRangesTest {
 
     @Test
     void theIssuesExamplesAreRefusedWithKeyValueAndRange() {
-        assertRefused("{\"dataset\": {\"synth\": {}}, \"detector\": {\"progressInterval\": 0}}",
+        assertRefused(
+                "{\"dataset\": {\"synth\": {}}, \"detector\": {\"progressInterval\": 0}}",
                 "detector.progressInterval = 0 is out of range: must be a whole number in 1..1000000");
-        assertRefused("{\"dataset\": {\"synth\": {}}, \"detector\": {\"iterations\": 0}}",
+        assertRefused(
+                "{\"dataset\": {\"synth\": {}}, \"detector\": {\"iterations\": 0}}",
                 "detector.iterations = 0 is out of range: must be a whole number in 1..100000000");
-        assertRefused("{\"dataset\": {\"synth\": {}}, \"detector\": {\"checkpointInterval\": 1}}",
+        assertRefused(
+                "{\"dataset\": {\"synth\": {}}, \"detector\": {\"checkpointInterval\": 1}}",
                 "detector.checkpointInterval = 1 is out of range: must be 0 (off) or a whole number in 20..");
-        assertRefused("{\"dataset\": {\"synth\": {}}, \"detector\": {\"maxDetections\": 10001}}",
+        assertRefused(
+                "{\"dataset\": {\"synth\": {}}, \"detector\": {\"maxDetections\": 10001}}",
                 "detector.maxDetections = 10001 is out of range: must be a whole number in 1..10000");
-        assertRefused("{\"dataset\": {\"synth\": {}}, \"finetune\": {\"retrainLearningRate\": 0}}",
+        assertRefused(
+                "{\"dataset\": {\"synth\": {}}, \"finetune\": {\"retrainLearningRate\": 0}}",
                 "finetune.retrainLearningRate = 0 is out of range: must be a finite number > 0");
-        assertRefused("{\"dataset\": {\"synth\": {}}, \"timeouts\": {\"max_attempts\": 0}}",
+        assertRefused(
+                "{\"dataset\": {\"synth\": {}}, \"timeouts\": {\"max_attempts\": 0}}",
                 "timeouts.max_attempts = 0 is out of range: must be a whole number in 1..100");
     }
 
@@ -80,9 +85,11 @@ class SpecRangesTest {
             }
             for (double v : outside) {
                 String spec = detectorSpec(tiny, field, v, range.whole());
-                InvalidInputException ex = assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(spec),
-                        key + " = " + v);
-                assertTrue(ex.getMessage().startsWith(key + " = ") && ex.getMessage().contains("out of range"),
+                InvalidInputException ex =
+                        assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(spec), key + " = " + v);
+                assertTrue(
+                        ex.getMessage().startsWith(key + " = ")
+                                && ex.getMessage().contains("out of range"),
                         ex.getMessage());
             }
             for (double v : new double[] {edges[2], edges[3]}) {
@@ -103,12 +110,13 @@ class SpecRangesTest {
                 outside.add(r.max() + 1);
             }
             for (long v : outside) {
-                InvalidInputException ex = assertThrows(InvalidInputException.class,
-                        () -> PipelineSpecs.parse(specWith(r.key(), v)), key + " = " + v);
+                InvalidInputException ex = assertThrows(
+                        InvalidInputException.class, () -> PipelineSpecs.parse(specWith(r.key(), v)), key + " = " + v);
                 assertTrue(ex.getMessage().contains(key), ex.getMessage());
                 // and the same number as a retry override: the workflow applies overrides and refuses it too
                 PipelineSpec ok = PipelineSpecs.parse(TINY);
-                IllegalArgumentException o = assertThrows(IllegalArgumentException.class,
+                IllegalArgumentException o = assertThrows(
+                        IllegalArgumentException.class,
                         () -> SpecOverrides.apply(ok, Map.of(key, overrideValue(r.key(), v))));
                 assertTrue(o.getMessage().contains(key), o.getMessage());
             }
@@ -122,8 +130,8 @@ class SpecRangesTest {
     void aRetryOverrideOutsideADetectorRangeIsRefusedNamingTheKey() {
         PipelineSpec spec = PipelineSpecs.parse(TINY);
         PipelineSpec overridden = SpecOverrides.apply(spec, Map.of("detector.progressInterval", "0"));
-        InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> PipelineSpecs.check(overridden, "--set"));
+        InvalidInputException e =
+                assertThrows(InvalidInputException.class, () -> PipelineSpecs.check(overridden, "--set"));
         assertTrue(e.getMessage().startsWith("detector.progressInterval = 0 is out of range"), e.getMessage());
         PipelineSpec nan = SpecOverrides.apply(spec, Map.of("detector.learningRate", "NaN"));
         e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.check(nan, "--set"));
@@ -135,13 +143,17 @@ class SpecRangesTest {
         Files.writeString(dir.resolve("train.json"), "{}");
         Files.createDirectories(dir.resolve("images"));
         Path file = dir.resolve("spec.json");
-        Files.writeString(file, "{\"dataset\": {\"train\": \"train.json\", \"val\": \"val.json\","
-                + " \"images\": \"images\"}}");
+        Files.writeString(
+                file, "{\"dataset\": {\"train\": \"train.json\", \"val\": \"val.json\"," + " \"images\": \"images\"}}");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.read(file));
-        assertEquals(file + ": dataset.val: " + dir.resolve("val.json") + " does not exist (relative paths are "
-                + "relative to the spec file's folder)", e.getMessage());
+        assertEquals(
+                file + ": dataset.val: " + dir.resolve("val.json") + " does not exist (relative paths are "
+                        + "relative to the spec file's folder)",
+                e.getMessage());
         Files.writeString(dir.resolve("val.json"), "{}");
-        assertEquals(dir.resolve("val.json").toString(), PipelineSpecs.read(file).dataset().val());
+        assertEquals(
+                dir.resolve("val.json").toString(),
+                PipelineSpecs.read(file).dataset().val());
     }
 
     private static void assertRefused(String spec, String message) {
@@ -167,7 +179,9 @@ class SpecRangesTest {
             // JSON has no NaN; the string is what a --set override or YAML's .nan gives Jackson
             return JSON.getNodeFactory().textNode("NaN");
         }
-        return whole ? JSON.getNodeFactory().numberNode((long) v) : JSON.getNodeFactory().numberNode(v);
+        return whole
+                ? JSON.getNodeFactory().numberNode((long) v)
+                : JSON.getNodeFactory().numberNode(v);
     }
 
     private static String specWith(String dottedKey, long v) throws Exception {

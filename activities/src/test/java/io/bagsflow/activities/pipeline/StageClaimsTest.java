@@ -1,5 +1,10 @@
 package io.bagsflow.activities.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.TestS3;
 import io.bagsflow.db.AttemptRepository;
@@ -11,11 +16,6 @@ import io.bagsflow.db.TestPostgres;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageResult;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,11 +28,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two runs need the same stage key at the same time (two cells of an experiment): the second waits for the first
@@ -46,8 +45,8 @@ class StageClaimsTest {
     private final RunRepository runs = new RunRepository(db);
     private final AttemptRepository attempts = new AttemptRepository(db);
     private final ArtifactStore store = TestS3.get().store("stage-claims-test");
-    private final StageClaims claims = new StageClaims(new StageClaimRepository(db), Duration.ofSeconds(30),
-            Duration.ofMillis(100));
+    private final StageClaims claims =
+            new StageClaims(new StageClaimRepository(db), Duration.ofSeconds(30), Duration.ofMillis(100));
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
 
     @AfterEach
@@ -79,11 +78,11 @@ class StageClaimsTest {
         };
         String runA = newRun();
         String runB = newRun();
-        Future<StageResult> a = threads.submit(() -> runner.run(runA, Stage.TRAIN_BASE, "base", key, true, slowWork,
-                StageRunner.NOTHING_TO_RECORD));
+        Future<StageResult> a = threads.submit(
+                () -> runner.run(runA, Stage.TRAIN_BASE, "base", key, true, slowWork, StageRunner.NOTHING_TO_RECORD));
         assertTrue(firstStarted.await(30, TimeUnit.SECONDS));
-        Future<StageResult> b = threads.submit(() -> runner.run(runB, Stage.TRAIN_BASE, "base", key, true, slowWork,
-                StageRunner.NOTHING_TO_RECORD));
+        Future<StageResult> b = threads.submit(
+                () -> runner.run(runB, Stage.TRAIN_BASE, "base", key, true, slowWork, StageRunner.NOTHING_TO_RECORD));
         // B is in flight while A computes: it must not start an attempt of its own
         Thread.sleep(1000);
         assertFalse(b.isDone());
@@ -120,11 +119,11 @@ class StageClaimsTest {
         };
         String runA = newRun();
         String runB = newRun();
-        Future<StageResult> a = threads.submit(() -> runner.run(runA, Stage.PREPARE, "", key, true, failing,
-                StageRunner.NOTHING_TO_RECORD));
+        Future<StageResult> a = threads.submit(
+                () -> runner.run(runA, Stage.PREPARE, "", key, true, failing, StageRunner.NOTHING_TO_RECORD));
         assertTrue(firstStarted.await(30, TimeUnit.SECONDS));
-        Future<StageResult> b = threads.submit(() -> runner.run(runB, Stage.PREPARE, "", key, true, good,
-                StageRunner.NOTHING_TO_RECORD));
+        Future<StageResult> b = threads.submit(
+                () -> runner.run(runB, Stage.PREPARE, "", key, true, good, StageRunner.NOTHING_TO_RECORD));
         Thread.sleep(500);
         assertFalse(b.isDone());
         release.countDown();
@@ -132,6 +131,8 @@ class StageClaimsTest {
         assertThrows(Exception.class, () -> a.get(30, TimeUnit.SECONDS));
         StageResult second = b.get(30, TimeUnit.SECONDS);
         assertFalse(second.reused(), "nothing finished to reuse: the waiter computed it");
-        assertEquals("SUCCEEDED", attempts.findAttempt(second.attemptId()).orElseThrow().status().name());
+        assertEquals(
+                "SUCCEEDED",
+                attempts.findAttempt(second.attemptId()).orElseThrow().status().name());
     }
 }

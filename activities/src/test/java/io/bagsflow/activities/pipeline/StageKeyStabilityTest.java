@@ -1,15 +1,14 @@
 package io.bagsflow.activities.pipeline;
 
-import io.bagsflow.ml.detector.DetectorConfig;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.bagsflow.ml.detector.DetectorConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import org.junit.jupiter.api.Test;
 
 /**
  * The detector settings as they enter the stage keys must not drift: trained models are found again through these

@@ -1,14 +1,13 @@
 package io.bagsflow.activities.pipeline;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** A stage key names the work, not the run: what changes the outputs changes the key, nothing else does. */
 class StageKeyTest {
@@ -28,8 +27,8 @@ class StageKeyTest {
     @Test
     void theSameWorkOnTheSameInputsHasTheSameKeyWhateverTheOrderOfTheInputs() {
         String key = StageKey.of("TRAIN_BASE", "", CONFIG, TRAIN_VAL);
-        assertEquals(key, StageKey.of("TRAIN_BASE", "", CONFIG, inputs("val", "b2".repeat(32),
-                "train", "a1".repeat(32))));
+        assertEquals(
+                key, StageKey.of("TRAIN_BASE", "", CONFIG, inputs("val", "b2".repeat(32), "train", "a1".repeat(32))));
         assertEquals(key, StageKey.of("TRAIN_BASE", "", CONFIG, Map.copyOf(TRAIN_VAL)));
     }
 
@@ -49,8 +48,11 @@ class StageKeyTest {
                 // the same hashes under other names are other inputs
                 StageKey.of("TRAIN_BASE", "", CONFIG, inputs("train", "b2".repeat(32), "val", "a1".repeat(32))),
                 StageKey.of("TRAIN_BASE", "", CONFIG, inputs("train", "a1".repeat(32))),
-                StageKey.of("TRAIN_BASE", "", CONFIG, inputs("train", "a1".repeat(32), "val", "b2".repeat(32),
-                        "images", "d4".repeat(32))));
+                StageKey.of(
+                        "TRAIN_BASE",
+                        "",
+                        CONFIG,
+                        inputs("train", "a1".repeat(32), "val", "b2".repeat(32), "images", "d4".repeat(32))));
         assertEquals(keys.size(), Set.copyOf(keys).size(), "every variant has a key of its own: " + keys);
     }
 }

@@ -1,5 +1,11 @@
 package io.bagsflow.activities.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.TestS3;
 import io.bagsflow.db.AttemptRepository;
@@ -12,10 +18,6 @@ import io.bagsflow.workflows.pipeline.FailureType;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageResult;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,12 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How a stage activity runs one part of a stage, against a real PostgreSQL and S3 server: the work runs once per
@@ -41,6 +40,7 @@ class StageRunnerTest {
     private final RunRepository runs = new RunRepository(db);
     private final AttemptRepository attempts = new AttemptRepository(db);
     private final ArtifactStore store = TestS3.get().store("stage-runner-test");
+
     @TempDir
     Path workRoot;
 
@@ -80,11 +80,18 @@ class StageRunnerTest {
     void theWorkRunsInAnAttemptWhoseOutputsAreUploadedAndRecorded() {
         String run = newRun();
         List<Path> workDirs = new ArrayList<>();
-        StageResult result = runner().run(run, Stage.PREPARE, "", newKey(), true, attempt -> {
-            workDirs.add(attempt.workDir());
-            Path f = Files.writeString(attempt.workDir().resolve("manifest.json"), "{\"images\": 3}");
-            return Map.of("manifest", attempt.upload(f, "application/json"));
-        }, StageRunner.NOTHING_TO_RECORD);
+        StageResult result = runner().run(
+                        run,
+                        Stage.PREPARE,
+                        "",
+                        newKey(),
+                        true,
+                        attempt -> {
+                            workDirs.add(attempt.workDir());
+                            Path f = Files.writeString(attempt.workDir().resolve("manifest.json"), "{\"images\": 3}");
+                            return Map.of("manifest", attempt.upload(f, "application/json"));
+                        },
+                        StageRunner.NOTHING_TO_RECORD);
 
         assertFalse(result.reused());
         ArtifactRef manifest = result.outputs().get("manifest");
@@ -100,11 +107,23 @@ class StageRunnerTest {
     void aFinishedAttemptWithTheSameKeyIsReusedByAnotherRunWithoutRunningTheWork() {
         String key = newKey();
         AtomicInteger computed = new AtomicInteger();
-        StageResult first = runner().run(newRun(), Stage.TRAIN_BASE, "", key, true, writing("weights", computed),
-                StageRunner.NOTHING_TO_RECORD);
+        StageResult first = runner().run(
+                        newRun(),
+                        Stage.TRAIN_BASE,
+                        "",
+                        key,
+                        true,
+                        writing("weights", computed),
+                        StageRunner.NOTHING_TO_RECORD);
         String second = newRun();
-        StageResult again = runner().run(second, Stage.TRAIN_BASE, "", key, true, writing("weights", computed),
-                StageRunner.NOTHING_TO_RECORD);
+        StageResult again = runner().run(
+                        second,
+                        Stage.TRAIN_BASE,
+                        "",
+                        key,
+                        true,
+                        writing("weights", computed),
+                        StageRunner.NOTHING_TO_RECORD);
 
         assertEquals(1, computed.get(), "the work ran once");
         assertTrue(again.reused());
@@ -119,12 +138,30 @@ class StageRunnerTest {
     void withReuseOffOrAnotherKeyTheWorkRunsAgain() {
         String key = newKey();
         AtomicInteger computed = new AtomicInteger();
-        runner().run(newRun(), Stage.TRAIN_BASE, "", key, true, writing("weights", computed),
-                StageRunner.NOTHING_TO_RECORD);
-        StageResult noReuse = runner().run(newRun(), Stage.TRAIN_BASE, "", key, false, writing("weights", computed),
-                StageRunner.NOTHING_TO_RECORD);
-        StageResult otherKey = runner().run(newRun(), Stage.TRAIN_BASE, "", newKey(), true,
-                writing("weights", computed), StageRunner.NOTHING_TO_RECORD);
+        runner().run(
+                        newRun(),
+                        Stage.TRAIN_BASE,
+                        "",
+                        key,
+                        true,
+                        writing("weights", computed),
+                        StageRunner.NOTHING_TO_RECORD);
+        StageResult noReuse = runner().run(
+                        newRun(),
+                        Stage.TRAIN_BASE,
+                        "",
+                        key,
+                        false,
+                        writing("weights", computed),
+                        StageRunner.NOTHING_TO_RECORD);
+        StageResult otherKey = runner().run(
+                        newRun(),
+                        Stage.TRAIN_BASE,
+                        "",
+                        newKey(),
+                        true,
+                        writing("weights", computed),
+                        StageRunner.NOTHING_TO_RECORD);
 
         assertEquals(3, computed.get());
         assertFalse(noReuse.reused());
@@ -136,13 +173,27 @@ class StageRunnerTest {
         String key = newKey();
         AtomicInteger computed = new AtomicInteger();
         String content = "an output that will be lost " + key;
-        StageResult first = runner().run(newRun(), Stage.PREPARE, "", key, true, writing(content, computed),
-                StageRunner.NOTHING_TO_RECORD);
-        Files.delete(TestS3.get().behindTheServer("stage-runner-test",
-                ArtifactStore.keyOf(first.outputs().get("out").sha256())));
+        StageResult first = runner().run(
+                        newRun(),
+                        Stage.PREPARE,
+                        "",
+                        key,
+                        true,
+                        writing(content, computed),
+                        StageRunner.NOTHING_TO_RECORD);
+        Files.delete(TestS3.get()
+                .behindTheServer(
+                        "stage-runner-test",
+                        ArtifactStore.keyOf(first.outputs().get("out").sha256())));
 
-        StageResult again = runner().run(newRun(), Stage.PREPARE, "", key, true, writing(content, computed),
-                StageRunner.NOTHING_TO_RECORD);
+        StageResult again = runner().run(
+                        newRun(),
+                        Stage.PREPARE,
+                        "",
+                        key,
+                        true,
+                        writing(content, computed),
+                        StageRunner.NOTHING_TO_RECORD);
         assertEquals(2, computed.get(), "computed again");
         assertFalse(again.reused());
         assertTrue(store.exists(again.outputs().get("out").sha256()), "and stored again");
@@ -154,10 +205,22 @@ class StageRunnerTest {
         String run = newRun();
         String key = newKey();
         AtomicInteger computed = new AtomicInteger();
-        StageResult first = runner().run(run, Stage.FINETUNE_BAGS, "bags", key, false, writing("bags", computed),
-                StageRunner.NOTHING_TO_RECORD);
-        StageResult again = runner().run(run, Stage.FINETUNE_BAGS, "bags", key, false, writing("bags", computed),
-                StageRunner.NOTHING_TO_RECORD);
+        StageResult first = runner().run(
+                        run,
+                        Stage.FINETUNE_BAGS,
+                        "bags",
+                        key,
+                        false,
+                        writing("bags", computed),
+                        StageRunner.NOTHING_TO_RECORD);
+        StageResult again = runner().run(
+                        run,
+                        Stage.FINETUNE_BAGS,
+                        "bags",
+                        key,
+                        false,
+                        writing("bags", computed),
+                        StageRunner.NOTHING_TO_RECORD);
 
         assertEquals(1, computed.get());
         assertEquals(first.attemptId(), again.attemptId());
@@ -168,10 +231,19 @@ class StageRunnerTest {
     @Test
     void badInputFailsForGoodAndTheAttemptSaysWhy() {
         String run = newRun();
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> runner().run(run, Stage.PREPARE,
-                "", newKey(), true, attempt -> {
-                    throw new InvalidInputException("val.json: annotations[0].bbox has 3 numbers, not 4");
-                }, StageRunner.NOTHING_TO_RECORD));
+        ApplicationFailure failure = assertThrows(
+                ApplicationFailure.class,
+                () -> runner().run(
+                                run,
+                                Stage.PREPARE,
+                                "",
+                                newKey(),
+                                true,
+                                attempt -> {
+                                    throw new InvalidInputException(
+                                            "val.json: annotations[0].bbox has 3 numbers, not 4");
+                                },
+                                StageRunner.NOTHING_TO_RECORD));
 
         assertTrue(failure.isNonRetryable(), "a retry would read the same input");
         assertEquals(FailureType.InvalidInput.name(), failure.getType());
@@ -184,10 +256,18 @@ class StageRunnerTest {
     @Test
     void anyOtherFailureIsRetriedByTemporalAndNamedByItsClass() {
         String run = newRun();
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> runner().run(run,
-                Stage.TRAIN_BASE, "", newKey(), true, attempt -> {
-                    throw new IllegalStateException("the GPU fell off");
-                }, StageRunner.NOTHING_TO_RECORD));
+        ApplicationFailure failure = assertThrows(
+                ApplicationFailure.class,
+                () -> runner().run(
+                                run,
+                                Stage.TRAIN_BASE,
+                                "",
+                                newKey(),
+                                true,
+                                attempt -> {
+                                    throw new IllegalStateException("the GPU fell off");
+                                },
+                                StageRunner.NOTHING_TO_RECORD));
 
         assertFalse(failure.isNonRetryable());
         assertEquals(IllegalStateException.class.getName(), failure.getType());
@@ -199,27 +279,47 @@ class StageRunnerTest {
     void aFailedAttemptIsNeverReusedAndTheNextOneCountsOn() {
         String run = newRun();
         String key = newKey();
-        assertThrows(ApplicationFailure.class, () -> runner().run(run, Stage.PREPARE, "", key, true, attempt -> {
-            throw new IllegalStateException("disk full");
-        }, StageRunner.NOTHING_TO_RECORD));
+        assertThrows(
+                ApplicationFailure.class,
+                () -> runner().run(
+                                run,
+                                Stage.PREPARE,
+                                "",
+                                key,
+                                true,
+                                attempt -> {
+                                    throw new IllegalStateException("disk full");
+                                },
+                                StageRunner.NOTHING_TO_RECORD));
         AtomicInteger computed = new AtomicInteger();
-        StageResult retried = runner().run(run, Stage.PREPARE, "", key, true, writing("ok", computed),
-                StageRunner.NOTHING_TO_RECORD);
+        StageResult retried =
+                runner().run(run, Stage.PREPARE, "", key, true, writing("ok", computed), StageRunner.NOTHING_TO_RECORD);
 
         assertEquals(1, computed.get());
         assertFalse(retried.reused());
-        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts(run).stream().map(a -> a.status().name()).toList());
-        assertEquals(List.of(1, 2), attempts(run).stream().map(StageAttempt::attempt).toList());
+        assertEquals(
+                List.of("FAILED", "SUCCEEDED"),
+                attempts(run).stream().map(a -> a.status().name()).toList());
+        assertEquals(
+                List.of(1, 2), attempts(run).stream().map(StageAttempt::attempt).toList());
     }
 
     @Test
     void aFailureWhileComputingTheKeyIsRecordedAsAFailedAttempt() {
         String run = newRun();
         AtomicInteger computed = new AtomicInteger();
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> runner().run(run, Stage.PREPARE,
-                "", () -> {
-                    throw new InvalidInputException("s3://no-such-bucket/train.json: no such bucket");
-                }, true, writing("never", computed), StageRunner.NOTHING_TO_RECORD));
+        ApplicationFailure failure = assertThrows(
+                ApplicationFailure.class,
+                () -> runner().run(
+                                run,
+                                Stage.PREPARE,
+                                "",
+                                () -> {
+                                    throw new InvalidInputException("s3://no-such-bucket/train.json: no such bucket");
+                                },
+                                true,
+                                writing("never", computed),
+                                StageRunner.NOTHING_TO_RECORD));
 
         assertTrue(failure.isNonRetryable());
         assertEquals(0, computed.get());
@@ -233,23 +333,28 @@ class StageRunnerTest {
     void theRecorderWritesLineageRowsInTheTransactionThatClosesTheAttempt() {
         String run = newRun();
         List<Long> recordedFor = new ArrayList<>();
-        StageResult result = runner().run(run, Stage.PREPARE, "", newKey(), true, writing("x", new AtomicInteger()),
-                outputs -> {
-                    assertTrue(outputs.containsKey("out"), "the recorder reads the uploaded outputs");
-                    return (connection, attemptId) -> {
-                        recordedFor.add(attemptId);
-                        return List.of();
-                    };
-                });
+        StageResult result = runner().run(
+                        run, Stage.PREPARE, "", newKey(), true, writing("x", new AtomicInteger()), outputs -> {
+                            assertTrue(outputs.containsKey("out"), "the recorder reads the uploaded outputs");
+                            return (connection, attemptId) -> {
+                                recordedFor.add(attemptId);
+                                return List.of();
+                            };
+                        });
         assertEquals(List.of(result.attemptId()), recordedFor);
 
         // a reusing run records its lineage again, for its own REUSED attempt
-        StageResult reused = runner().run(newRun(), Stage.PREPARE, "", attempts.findAttempt(result.attemptId())
-                .orElseThrow().stageKey(), true, writing("x", new AtomicInteger()), outputs ->
-                (connection, attemptId) -> {
-                    recordedFor.add(attemptId);
-                    return List.of();
-                });
+        StageResult reused = runner().run(
+                        newRun(),
+                        Stage.PREPARE,
+                        "",
+                        attempts.findAttempt(result.attemptId()).orElseThrow().stageKey(),
+                        true,
+                        writing("x", new AtomicInteger()),
+                        outputs -> (connection, attemptId) -> {
+                            recordedFor.add(attemptId);
+                            return List.of();
+                        });
         assertTrue(reused.reused());
         assertEquals(List.of(result.attemptId(), reused.attemptId()), recordedFor);
         assertNotEquals(result.attemptId(), reused.attemptId());

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.bags;
 
 import io.bagsflow.ml.dataset.CategoryStatistics;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,8 +20,14 @@ import java.util.List;
  *   <li>{@code class_weights.json}: see {@link ClassWeights#toJson()}.</li>
  * </ul>
  */
-public record BagsFiles(BagsGroups groups, RepeatFactors repeatFactors, ClassWeights classWeights,
-                        Path groupsJson, Path groupsNpz, Path repeatFactorsJson, Path classWeightsJson) {
+public record BagsFiles(
+        BagsGroups groups,
+        RepeatFactors repeatFactors,
+        ClassWeights classWeights,
+        Path groupsJson,
+        Path groupsNpz,
+        Path repeatFactorsJson,
+        Path classWeightsJson) {
 
     public static BagsFiles write(CategoryStatistics stats, GroupingOptions options, Path dir) {
         BagsGroups groups = BagsGroups.of(stats, options.bins(), options.countSource());
@@ -33,8 +38,14 @@ public record BagsFiles(BagsGroups groups, RepeatFactors repeatFactors, ClassWei
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
-        BagsFiles files = new BagsFiles(groups, rfs, weights, dir.resolve("groups.json"), dir.resolve("groups.npz"),
-                dir.resolve("repeat_factors.json"), dir.resolve("class_weights.json"));
+        BagsFiles files = new BagsFiles(
+                groups,
+                rfs,
+                weights,
+                dir.resolve("groups.json"),
+                dir.resolve("groups.npz"),
+                dir.resolve("repeat_factors.json"),
+                dir.resolve("class_weights.json"));
         GroupsJson.write(groups, files.groupsJson);
         NpzWriter.write(files.groupsNpz, npzArrays(groups));
         rfs.write(files.repeatFactorsJson);

@@ -2,7 +2,6 @@ package io.bagsflow.ml.bags;
 
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
-
 import java.util.Arrays;
 
 /**
@@ -45,16 +44,16 @@ public record BagsGroups(BinEdges bins, int[] categoryIds, int[][] label2binlabe
         for (int label = 0; label <= c; label++) {
             int expected = label == 0 ? 0 : 1;
             if (label2binlabel[0][label] != expected) {
-                throw new IllegalArgumentException("label2binlabel[0][" + label + "]: expected " + expected
-                        + ", found " + label2binlabel[0][label]);
+                throw new IllegalArgumentException("label2binlabel[0][" + label + "]: expected " + expected + ", found "
+                        + label2binlabel[0][label]);
             }
         }
         int[] next = new int[g + 1];
         Arrays.fill(next, 1);
         for (int r = 1; r <= g; r++) {
             if (label2binlabel[r][0] != 0) {
-                throw new IllegalArgumentException("label2binlabel[" + r + "][0]: background must map to 0, found "
-                        + label2binlabel[r][0]);
+                throw new IllegalArgumentException(
+                        "label2binlabel[" + r + "][0]: background must map to 0, found " + label2binlabel[r][0]);
             }
         }
         for (int label = 1; label <= c; label++) {
@@ -69,15 +68,15 @@ public record BagsGroups(BinEdges bins, int[] categoryIds, int[][] label2binlabe
                             + " is already in group " + group);
                 }
                 if (v != next[r]) {
-                    throw new IllegalArgumentException("label2binlabel[" + r + "][" + label + "]: expected in-group index "
-                            + next[r] + " (ascending label order), found " + v);
+                    throw new IllegalArgumentException("label2binlabel[" + r + "][" + label
+                            + "]: expected in-group index " + next[r] + " (ascending label order), found " + v);
                 }
                 group = r;
                 next[r]++;
             }
             if (group == 0) {
-                throw new IllegalArgumentException("label2binlabel[1.." + g + "][" + label + "]: label " + label
-                        + " is in no group");
+                throw new IllegalArgumentException(
+                        "label2binlabel[1.." + g + "][" + label + "]: label " + label + " is in no group");
             }
         }
         if (predSlice.length != g + 1) {
@@ -105,8 +104,8 @@ public record BagsGroups(BinEdges bins, int[] categoryIds, int[][] label2binlabe
      */
     public static BagsGroups fromInstanceCounts(int[] categoryIds, int[] instanceCounts, BinEdges bins) {
         if (instanceCounts.length != categoryIds.length) {
-            throw new IllegalArgumentException(categoryIds.length + " category ids but " + instanceCounts.length
-                    + " instance counts");
+            throw new IllegalArgumentException(
+                    categoryIds.length + " category ids but " + instanceCounts.length + " instance counts");
         }
         int g = bins.numGroups();
         int c = categoryIds.length;
@@ -219,8 +218,11 @@ public record BagsGroups(BinEdges bins, int[] categoryIds, int[][] label2binlabe
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BagsGroups b && bins.equals(b.bins) && Arrays.equals(categoryIds, b.categoryIds)
-                && Arrays.deepEquals(label2binlabel, b.label2binlabel) && Arrays.deepEquals(predSlice, b.predSlice);
+        return o instanceof BagsGroups b
+                && bins.equals(b.bins)
+                && Arrays.equals(categoryIds, b.categoryIds)
+                && Arrays.deepEquals(label2binlabel, b.label2binlabel)
+                && Arrays.deepEquals(predSlice, b.predSlice);
     }
 
     @Override
@@ -230,7 +232,7 @@ public record BagsGroups(BinEdges bins, int[] categoryIds, int[][] label2binlabe
 
     @Override
     public String toString() {
-        return "BagsGroups[C=" + numClasses() + ", G=" + numGroups() + ", bins=" + bins
-                + ", pred_slice=" + Arrays.deepToString(predSlice) + "]";
+        return "BagsGroups[C=" + numClasses() + ", G=" + numGroups() + ", bins=" + bins + ", pred_slice="
+                + Arrays.deepToString(predSlice) + "]";
     }
 }

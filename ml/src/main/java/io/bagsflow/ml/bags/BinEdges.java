@@ -34,8 +34,8 @@ public record BinEdges(int[] edges) {
             try {
                 edges[i] = Integer.parseInt(parts[i].trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bin edges: \"" + parts[i].trim() + "\" in \"" + text
-                        + "\" is not an integer");
+                throw new IllegalArgumentException(
+                        "bin edges: \"" + parts[i].trim() + "\" in \"" + text + "\" is not an integer");
             }
         }
         return new BinEdges(edges);

@@ -3,7 +3,6 @@ package io.bagsflow.ml.bags;
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.io.AtomicFiles;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.ml.io.AtomicFiles;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.LvisFormatException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +22,17 @@ public final class GroupsJson {
 
     private static final ObjectMapper JSON = JsonMappers.strict();
 
-    private GroupsJson() {
-    }
+    private GroupsJson() {}
 
     public static String toJson(BagsGroups groups) {
         StringBuilder s = new StringBuilder();
         s.append("{\n");
-        s.append("  \"bin_edges\": ").append(JsonArrays.of(groups.bins().edges())).append(",\n");
-        s.append("  \"category_ids\": ").append(JsonArrays.of(groups.categoryIds())).append(",\n");
+        s.append("  \"bin_edges\": ")
+                .append(JsonArrays.of(groups.bins().edges()))
+                .append(",\n");
+        s.append("  \"category_ids\": ")
+                .append(JsonArrays.of(groups.categoryIds()))
+                .append(",\n");
         rows(s, "label2binlabel", groups.label2binlabel());
         s.append(",\n");
         rows(s, "pred_slice", groups.predSlice());
@@ -75,9 +77,12 @@ public final class GroupsJson {
         }
         for (int g = 0; g < expected.length; g++) {
             if (!Arrays.equals(splits[g], expected[g])) {
-                throw new LvisFormatException(name, "splits[" + g + "]", "group " + (g + 1)
-                        + " holds categories " + Arrays.toString(expected[g]) + " by label2binlabel, found "
-                        + Arrays.toString(splits[g]));
+                throw new LvisFormatException(
+                        name,
+                        "splits[" + g + "]",
+                        "group " + (g + 1)
+                                + " holds categories " + Arrays.toString(expected[g]) + " by label2binlabel, found "
+                                + Arrays.toString(splits[g]));
             }
         }
         return groups;

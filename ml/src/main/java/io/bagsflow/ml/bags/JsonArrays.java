@@ -3,8 +3,7 @@ package io.bagsflow.ml.bags;
 /** One-line JSON arrays of numbers; doubles in Java's round-trip form, so reading them back is exact. */
 final class JsonArrays {
 
-    private JsonArrays() {
-    }
+    private JsonArrays() {}
 
     static String of(int[] values) {
         StringBuilder s = new StringBuilder("[");

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.bags;
 
 import io.bagsflow.ml.io.AtomicFiles;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,8 +55,7 @@ final class NpzWriter {
 
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
-    private NpzWriter() {
-    }
+    private NpzWriter() {}
 
     static void write(Path file, List<Array> arrays) {
         AtomicFiles.write(file, toBytes(arrays));
@@ -99,8 +97,12 @@ final class NpzWriter {
         }
         header.append('\n');
         byte[] h = header.toString().getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer buf = ByteBuffer.allocate(10 + h.length + 8 * a.data().length).order(ByteOrder.LITTLE_ENDIAN);
-        buf.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        ByteBuffer buf =
+                ByteBuffer.allocate(10 + h.length + 8 * a.data().length).order(ByteOrder.LITTLE_ENDIAN);
+        buf.put((byte) 0x93)
+                .put("NUMPY".getBytes(StandardCharsets.US_ASCII))
+                .put((byte) 1)
+                .put((byte) 0);
         buf.putShort((short) h.length);
         buf.put(h);
         for (long v : a.data()) {

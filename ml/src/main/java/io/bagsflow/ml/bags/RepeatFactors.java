@@ -2,7 +2,6 @@ package io.bagsflow.ml.bags;
 
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.io.AtomicFiles;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -16,8 +15,14 @@ import java.nio.file.Path;
  * @param imageIds        the training images, in file order
  * @param imageFactors    repeat factor per image
  */
-public record RepeatFactors(double threshold, int numImages, int[] categoryIds, int[] categoryImageCounts,
-                            double[] categoryFactors, int[] imageIds, double[] imageFactors) {
+public record RepeatFactors(
+        double threshold,
+        int numImages,
+        int[] categoryIds,
+        int[] categoryImageCounts,
+        double[] categoryFactors,
+        int[] imageIds,
+        double[] imageFactors) {
 
     public static final double DEFAULT_THRESHOLD = 0.001;
 
@@ -39,7 +44,13 @@ public record RepeatFactors(double threshold, int numImages, int[] categoryIds, 
             }
             imageFactors[i] = r;
         }
-        return new RepeatFactors(threshold, n, stats.categoryIds(), imageCounts, factors, stats.imageIds().clone(),
+        return new RepeatFactors(
+                threshold,
+                n,
+                stats.categoryIds(),
+                imageCounts,
+                factors,
+                stats.imageIds().clone(),
                 imageFactors);
     }
 

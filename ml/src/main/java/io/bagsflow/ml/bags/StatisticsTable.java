@@ -3,7 +3,6 @@ package io.bagsflow.ml.bags;
 import io.bagsflow.ml.dataset.CategoryCount;
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.lvis.Frequency;
-
 import java.util.Locale;
 import java.util.function.IntPredicate;
 
@@ -14,8 +13,7 @@ import java.util.function.IntPredicate;
  */
 public final class StatisticsTable {
 
-    private StatisticsTable() {
-    }
+    private StatisticsTable() {}
 
     public static String format(CategoryStatistics stats, BagsGroups groups) {
         StringBuilder s = new StringBuilder();
@@ -27,14 +25,21 @@ public final class StatisticsTable {
         for (CategoryCount c : stats.categories()) {
             instances += c.instanceCount();
         }
-        s.append(String.format(Locale.ROOT, "training set: %d images (%d with instances), %d instances, %d classes\n",
-                stats.numImages(), annotated, instances, stats.numClasses()));
-        s.append(String.format(Locale.ROOT, "%-6s %-14s %8s %10s %8s\n", "group", "bin", "classes", "instances", "images"));
+        s.append(String.format(
+                Locale.ROOT,
+                "training set: %d images (%d with instances), %d instances, %d classes\n",
+                stats.numImages(),
+                annotated,
+                instances,
+                stats.numClasses()));
+        s.append(String.format(
+                Locale.ROOT, "%-6s %-14s %8s %10s %8s\n", "group", "bin", "classes", "instances", "images"));
         for (int g = 1; g <= groups.numGroups(); g++) {
             int group = g;
             row(s, Integer.toString(g), groups.bins().label(g), stats, label -> groups.groupOf(label) == group);
         }
-        s.append(String.format(Locale.ROOT, "%-6s %-14s %8s %10s %8s\n", "freq", "images/class", "classes", "instances", "images"));
+        s.append(String.format(
+                Locale.ROOT, "%-6s %-14s %8s %10s %8s\n", "freq", "images/class", "classes", "instances", "images"));
         row(s, "r", "1-10", stats, label -> frequency(stats, label) == Frequency.RARE);
         row(s, "c", "11-100", stats, label -> frequency(stats, label) == Frequency.COMMON);
         row(s, "f", ">100", stats, label -> frequency(stats, label) == Frequency.FREQUENT);

@@ -4,7 +4,6 @@ import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
-
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,7 +47,8 @@ final class AnnotationChecks {
             int id = categories.get(i).id();
             Integer earlier = first.putIfAbsent(id, i);
             if (earlier != null) {
-                error("categories[" + i + "] (id " + id + ")",
+                error(
+                        "categories[" + i + "] (id " + id + ")",
                         "duplicate category id " + id + " (first at categories[" + earlier + "])");
             }
         }
@@ -113,8 +113,11 @@ final class AnnotationChecks {
             box(where, a, img);
             Set<Integer> neg = negatives.get(a.imageId());
             if (neg != null && neg.contains(a.categoryId())) {
-                warnings.add(new DatasetProblem(file, where, "category " + a.categoryId()
-                        + " is annotated in image " + a.imageId() + " whose neg_category_ids say it is absent"));
+                warnings.add(new DatasetProblem(
+                        file,
+                        where,
+                        "category " + a.categoryId() + " is annotated in image " + a.imageId()
+                                + " whose neg_category_ids say it is absent"));
             }
         }
     }
@@ -135,7 +138,8 @@ final class AnnotationChecks {
             long id = anns.get(i).id();
             Integer earlier = first.putIfAbsent(id, i);
             if (earlier != null) {
-                error("annotations[" + i + "] (id " + id + ")",
+                error(
+                        "annotations[" + i + "] (id " + id + ")",
                         "duplicate annotation id " + id + " (first at annotations[" + earlier + "])");
             }
         }
@@ -144,8 +148,10 @@ final class AnnotationChecks {
     private void box(String where, LvisAnnotation a, LvisImage img) {
         String box = "bbox [" + num(a.x()) + ", " + num(a.y()) + ", " + num(a.w()) + ", " + num(a.h()) + "]";
         if (a.w() <= 0 || a.h() <= 0) {
-            error(where, box + " has " + (a.w() <= 0 ? "width " + num(a.w()) : "height " + num(a.h()))
-                    + ": sizes must be positive");
+            error(
+                    where,
+                    box + " has " + (a.w() <= 0 ? "width " + num(a.w()) : "height " + num(a.h()))
+                            + ": sizes must be positive");
             return;
         }
         if (img == null || img.width() <= 0 || img.height() <= 0) {
@@ -163,8 +169,10 @@ final class AnnotationChecks {
             side = "bottom edge y + h = " + num(a.y() + a.h()) + " > height " + img.height();
         }
         if (side != null) {
-            error(where, box + " lies outside image " + img.id() + " (" + img.width() + "x" + img.height()
-                    + ") by more than a pixel: " + side);
+            error(
+                    where,
+                    box + " lies outside image " + img.id() + " (" + img.width() + "x" + img.height()
+                            + ") by more than a pixel: " + side);
         }
     }
 

@@ -5,7 +5,6 @@ import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisFormatException;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -49,7 +48,10 @@ public record CategoryStatistics(
         Map<Integer, Integer> labelOf = new HashMap<>();
         for (int i = 0; i < cats.size(); i++) {
             if (labelOf.put(cats.get(i).id(), i + 1) != null) {
-                throw new LvisFormatException(file, "categories", "duplicate category id " + cats.get(i).id());
+                throw new LvisFormatException(
+                        file,
+                        "categories",
+                        "duplicate category id " + cats.get(i).id());
             }
         }
         int[] imageIds = new int[train.images().size()];
@@ -93,8 +95,15 @@ public record CategoryStatistics(
         List<DatasetProblem> warnings = new ArrayList<>();
         for (int i = 0; i < cats.size(); i++) {
             LvisCategory c = cats.get(i);
-            CategoryCount count = new CategoryCount(c.id(), c.name(), instances[i + 1], images[i + 1],
-                    Frequency.ofImageCount(images[i + 1]), c.instanceCount(), c.imageCount(), c.frequency());
+            CategoryCount count = new CategoryCount(
+                    c.id(),
+                    c.name(),
+                    instances[i + 1],
+                    images[i + 1],
+                    Frequency.ofImageCount(images[i + 1]),
+                    c.instanceCount(),
+                    c.imageCount(),
+                    c.frequency());
             counts.add(count);
             compareWithFile(count, file, warnings);
         }
@@ -119,17 +128,26 @@ public record CategoryStatistics(
     private static void compareWithFile(CategoryCount c, String file, List<DatasetProblem> warnings) {
         String where = "categories (id " + c.id() + ", \"" + c.name() + "\")";
         if (c.fileInstanceCount() >= 0 && c.fileInstanceCount() != c.instanceCount()) {
-            warnings.add(new DatasetProblem(file, where, "instance_count is " + c.fileInstanceCount()
-                    + " in the file but " + c.instanceCount() + " in the annotations"));
+            warnings.add(new DatasetProblem(
+                    file,
+                    where,
+                    "instance_count is " + c.fileInstanceCount() + " in the file but " + c.instanceCount()
+                            + " in the annotations"));
         }
         if (c.fileImageCount() >= 0 && c.fileImageCount() != c.imageCount()) {
-            warnings.add(new DatasetProblem(file, where, "image_count is " + c.fileImageCount()
-                    + " in the file but " + c.imageCount() + " in the annotations"));
+            warnings.add(new DatasetProblem(
+                    file,
+                    where,
+                    "image_count is " + c.fileImageCount() + " in the file but " + c.imageCount()
+                            + " in the annotations"));
         }
         if (c.fileFrequency() != null && c.fileFrequency() != c.frequency()) {
-            warnings.add(new DatasetProblem(file, where, "frequency is \"" + c.fileFrequency().code()
-                    + "\" in the file but \"" + c.frequency().code() + "\" for " + c.imageCount()
-                    + " training images"));
+            warnings.add(new DatasetProblem(
+                    file,
+                    where,
+                    "frequency is \"" + c.fileFrequency().code()
+                            + "\" in the file but \"" + c.frequency().code() + "\" for " + c.imageCount()
+                            + " training images"));
         }
     }
 

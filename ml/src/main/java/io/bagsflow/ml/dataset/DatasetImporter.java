@@ -5,8 +5,7 @@ import java.nio.file.Path;
 /** PREPARE's dataset step: validate, and write the manifest only when the dataset has no errors. */
 public final class DatasetImporter {
 
-    private DatasetImporter() {
-    }
+    private DatasetImporter() {}
 
     /**
      * Validates the dataset and writes its manifest to {@code manifestFile}.

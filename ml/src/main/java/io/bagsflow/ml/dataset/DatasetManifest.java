@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.bagsflow.ml.io.AtomicFiles;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.LvisFormatException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,8 +30,8 @@ public record DatasetManifest(
 
     public static final int FORMAT_VERSION = 1;
 
-    private static final ObjectMapper JSON = JsonMappers.indenting(JsonMappers.lenient())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final ObjectMapper JSON =
+            JsonMappers.indenting(JsonMappers.lenient()).setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     public DatasetManifest {
         categories = List.copyOf(categories);
@@ -49,7 +48,9 @@ public record DatasetManifest(
         try (InputStream in = Files.newInputStream(file)) {
             DatasetManifest m = JSON.readValue(in, DatasetManifest.class);
             if (m.formatVersion() != FORMAT_VERSION) {
-                throw new LvisFormatException(file.toString(), "format_version",
+                throw new LvisFormatException(
+                        file.toString(),
+                        "format_version",
                         "unsupported manifest version " + m.formatVersion() + ", expected " + FORMAT_VERSION);
             }
             return m;

@@ -27,7 +27,11 @@ public record DatasetReport(List<DatasetProblem> errors, List<DatasetProblem> wa
             out.append(kind).append(": ").append(problems.get(i).message()).append('\n');
         }
         if (problems.size() > max) {
-            out.append("... and ").append(problems.size() - max).append(" more ").append(kind).append("s\n");
+            out.append("... and ")
+                    .append(problems.size() - max)
+                    .append(" more ")
+                    .append(kind)
+                    .append("s\n");
         }
     }
 }

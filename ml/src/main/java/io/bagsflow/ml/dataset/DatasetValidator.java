@@ -4,7 +4,6 @@ import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisFormatException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,7 @@ import java.util.TreeMap;
  */
 public final class DatasetValidator {
 
-    private DatasetValidator() {
-    }
+    private DatasetValidator() {}
 
     /** Reads everything, never throws for bad input: the problems are in the returned report. */
     public static DatasetCheck check(Path train, Path val, Path imageDir) {
@@ -61,15 +59,23 @@ public final class DatasetValidator {
         DatasetReport report = new DatasetReport(errors, warnings);
         DatasetManifest manifest = null;
         if (report.ok()) {
-            manifest = new DatasetManifest(DatasetManifest.FORMAT_VERSION, describe(train), describe(val),
+            manifest = new DatasetManifest(
+                    DatasetManifest.FORMAT_VERSION,
+                    describe(train),
+                    describe(val),
                     imageDir.toString(),
-                    new ManifestCounts(stats.numClasses(), trainSet.images().size(), trainSet.annotations().size(),
-                            valSet.images().size(), valSet.annotations().size()),
+                    new ManifestCounts(
+                            stats.numClasses(),
+                            trainSet.images().size(),
+                            trainSet.annotations().size(),
+                            valSet.images().size(),
+                            valSet.annotations().size()),
                     stats.categories().stream()
-                            .map(c -> new ManifestCategory(c.id(), c.name(), c.frequency().code(), c.imageCount(),
-                                    c.instanceCount()))
+                            .map(c -> new ManifestCategory(
+                                    c.id(), c.name(), c.frequency().code(), c.imageCount(), c.instanceCount()))
                             .toList(),
-                    trainImages, valImages);
+                    trainImages,
+                    valImages);
         }
         return new DatasetCheck(report, stats, manifest);
     }
@@ -83,25 +89,35 @@ public final class DatasetValidator {
         }
     }
 
-    private static void sameCategories(LvisDataset train, String trainFile, LvisDataset val, String valFile,
-                                       List<DatasetProblem> errors) {
+    private static void sameCategories(
+            LvisDataset train, String trainFile, LvisDataset val, String valFile, List<DatasetProblem> errors) {
         Map<Integer, String> t = names(train.categories());
         Map<Integer, String> v = names(val.categories());
-        List<Integer> missing = t.keySet().stream().filter(id -> !v.containsKey(id)).toList();
-        List<Integer> extra = v.keySet().stream().filter(id -> !t.containsKey(id)).toList();
+        List<Integer> missing =
+                t.keySet().stream().filter(id -> !v.containsKey(id)).toList();
+        List<Integer> extra =
+                v.keySet().stream().filter(id -> !t.containsKey(id)).toList();
         if (!missing.isEmpty()) {
-            errors.add(new DatasetProblem(valFile, "categories", "differs from " + trainFile + ": lacks "
-                    + missing.size() + " of its category ids " + firstFew(missing)));
+            errors.add(new DatasetProblem(
+                    valFile,
+                    "categories",
+                    "differs from " + trainFile + ": lacks " + missing.size() + " of its category ids "
+                            + firstFew(missing)));
         }
         if (!extra.isEmpty()) {
-            errors.add(new DatasetProblem(valFile, "categories", "differs from " + trainFile + ": has "
-                    + extra.size() + " category ids it lacks " + firstFew(extra)));
+            errors.add(new DatasetProblem(
+                    valFile,
+                    "categories",
+                    "differs from " + trainFile + ": has " + extra.size() + " category ids it lacks "
+                            + firstFew(extra)));
         }
         for (Map.Entry<Integer, String> e : v.entrySet()) {
             String trainName = t.get(e.getKey());
             if (trainName != null && !trainName.equals(e.getValue())) {
-                errors.add(new DatasetProblem(valFile, "categories (id " + e.getKey() + ")", "name \""
-                        + e.getValue() + "\" differs from \"" + trainName + "\" in " + trainFile));
+                errors.add(new DatasetProblem(
+                        valFile,
+                        "categories (id " + e.getKey() + ")",
+                        "name \"" + e.getValue() + "\" differs from \"" + trainName + "\" in " + trainFile));
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.dataset;
 
 import io.bagsflow.ml.lvis.LvisImage;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -15,8 +14,7 @@ import java.util.List;
  */
 final class ImageFolderCheck {
 
-    private ImageFolderCheck() {
-    }
+    private ImageFolderCheck() {}
 
     /** The manifest entries of the images that passed; problems go to {@code errors}. */
     static List<ManifestImage> check(List<LvisImage> images, String file, Path imageDir, List<DatasetProblem> errors) {
@@ -32,8 +30,8 @@ final class ImageFolderCheck {
         return out;
     }
 
-    private static ManifestImage checkOne(LvisImage img, Path imageDir, String file, String where,
-                                          List<DatasetProblem> errors) {
+    private static ManifestImage checkOne(
+            LvisImage img, Path imageDir, String file, String where, List<DatasetProblem> errors) {
         String name = img.relativeFileName();
         if (name == null) {
             errors.add(new DatasetProblem(file, where, "no file_name or coco_url, so no image file to check"));
@@ -63,8 +61,11 @@ final class ImageFolderCheck {
         }
         boolean sizeKnown = img.width() > 0 && img.height() > 0; // else already reported by AnnotationChecks
         if (sizeKnown && (probe.width() != img.width() || probe.height() != img.height())) {
-            errors.add(new DatasetProblem(file, where, shown + " is " + probe.width() + "x" + probe.height()
-                    + " pixels but the JSON says " + img.width() + "x" + img.height() + " (width x height)"));
+            errors.add(new DatasetProblem(
+                    file,
+                    where,
+                    shown + " is " + probe.width() + "x" + probe.height() + " pixels but the JSON says " + img.width()
+                            + "x" + img.height() + " (width x height)"));
             return null;
         }
         String manifestPath = relative.toString().replace('\\', '/');
@@ -76,7 +77,8 @@ final class ImageFolderCheck {
         String shown = "file_name \"" + name + "\"";
         // Checked as text too: "C:\x" or "\\host\x" are not absolute on Linux but are on the machine that wrote them.
         if (name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")) {
-            errors.add(new DatasetProblem(file, where, shown + " is absolute; it must be relative to the image folder"));
+            errors.add(
+                    new DatasetProblem(file, where, shown + " is absolute; it must be relative to the image folder"));
             return null;
         }
         Path p;
@@ -88,7 +90,8 @@ final class ImageFolderCheck {
             return null;
         }
         if (p.isAbsolute()) {
-            errors.add(new DatasetProblem(file, where, shown + " is absolute; it must be relative to the image folder"));
+            errors.add(
+                    new DatasetProblem(file, where, shown + " is absolute; it must be relative to the image folder"));
             return null;
         }
         Path normal = p.normalize();

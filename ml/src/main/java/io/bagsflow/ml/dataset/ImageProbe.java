@@ -1,15 +1,15 @@
 package io.bagsflow.ml.dataset;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Content hash and pixel size of an image file's bytes. The size comes from the format's header through an
@@ -18,11 +18,9 @@ import java.util.Iterator;
 final class ImageProbe {
 
     /** What a file holds; {@code problem} is null when the header could be read. */
-    record Result(String sha256, long bytes, int width, int height, String problem) {
-    }
+    record Result(String sha256, long bytes, int width, int height, String problem) {}
 
-    private ImageProbe() {
-    }
+    private ImageProbe() {}
 
     static Result probe(byte[] content) {
         String sha = sha256(content);

@@ -1,4 +1,4 @@
 package io.bagsflow.ml.dataset;
 
-public record ManifestCounts(int categories, int trainImages, int trainAnnotations, int valImages, int valAnnotations) {
-}
+public record ManifestCounts(
+        int categories, int trainImages, int trainAnnotations, int valImages, int valAnnotations) {}

@@ -6,5 +6,4 @@ package io.bagsflow.ml.dataset;
  * @param path   relative to the image folder, with {@code /} separators
  * @param sha256 lowercase hex of the file's bytes
  */
-public record ManifestImage(int id, String path, String sha256, long bytes, int width, int height) {
-}
+public record ManifestImage(int id, String path, String sha256, long bytes, int width, int height) {}

@@ -15,7 +15,6 @@ import io.bagsflow.ml.detector.train.Rng;
 import io.bagsflow.ml.detector.train.Sgd;
 import io.bagsflow.ml.detector.train.TwoStageForward;
 import io.bagsflow.ml.lvis.LvisDataset;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +34,7 @@ public final class BaseTrainer {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BaseTrainer.class);
     private static final long STEP_STREAM = 0x57E9;
 
-    private BaseTrainer() {
-    }
+    private BaseTrainer() {}
 
     /**
      * @param resumeCheckpoint a checkpoint of an earlier attempt of this run, or null to start anew; a final
@@ -44,8 +42,13 @@ public final class BaseTrainer {
      * @param listener         progress and checkpoint hooks; an exception thrown there stops training
      * @return the final checkpoint {@code workDir/base-final.zip} and the loss curve
      */
-    public static TrainingOutcome train(DetectorConfig config, LvisDataset train, Path imagesDir, Path workDir,
-                                       Path resumeCheckpoint, TrainingHooks listener) {
+    public static TrainingOutcome train(
+            DetectorConfig config,
+            LvisDataset train,
+            Path imagesDir,
+            Path workDir,
+            Path resumeCheckpoint,
+            TrainingHooks listener) {
         long started = System.nanoTime();
         TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
         try (NDManager root = DetectorRuntime.manager(config)) {
@@ -69,7 +72,11 @@ public final class BaseTrainer {
             }
             try (detector) {
                 Parameters params = detector.params();
-                Sgd sgd = new Sgd(params, params.trainable(n -> true), config.momentum(), config.weightDecay(),
+                Sgd sgd = new Sgd(
+                        params,
+                        params.trainable(n -> true),
+                        config.momentum(),
+                        config.weightDecay(),
                         config.gradClipNorm());
                 if (resumed != null && start < config.iterations()) {
                     resumed.restoreOptimizer(sgd, resumeCheckpoint);
@@ -80,17 +87,17 @@ public final class BaseTrainer {
                 }
                 Loop loop = new Loop(config, detector, sgd, images, workDir, hooks, curve, skipped);
                 Path last = loop.run(root, start);
-                return new TrainingOutcome(last, loop.curve, loop.skipped, loop.imagesPerSecond(),
-                        (System.nanoTime() - started) / 1e9);
+                return new TrainingOutcome(
+                        last, loop.curve, loop.skipped, loop.imagesPerSecond(), (System.nanoTime() - started) / 1e9);
             }
         }
     }
 
-    private static void checkResumable(Checkpoint.State state, DetectorConfig config, List<Integer> categoryIds,
-                                       Path file) {
+    private static void checkResumable(
+            Checkpoint.State state, DetectorConfig config, List<Integer> categoryIds, Path file) {
         if (!STAGE.equals(state.stage())) {
-            throw new IllegalArgumentException(file + ": a '" + state.stage() + "' checkpoint cannot resume base "
-                    + "training");
+            throw new IllegalArgumentException(
+                    file + ": a '" + state.stage() + "' checkpoint cannot resume base " + "training");
         }
         if (!state.categoryIds().equals(categoryIds)) {
             throw new IllegalArgumentException(file + ": categories differ from the training set's");
@@ -118,8 +125,15 @@ public final class BaseTrainer {
         private long stepNanos;
         private long stepImages;
 
-        Loop(DetectorConfig config, Detector detector, Sgd sgd, ImageStore images, Path workDir,
-             TrainingHooks hooks, List<LossPoint> curve, int skipped) {
+        Loop(
+                DetectorConfig config,
+                Detector detector,
+                Sgd sgd,
+                ImageStore images,
+                Path workDir,
+                TrainingHooks hooks,
+                List<LossPoint> curve,
+                int skipped) {
             this.config = config;
             this.detector = detector;
             this.sgd = sgd;
@@ -130,8 +144,13 @@ public final class BaseTrainer {
             this.skipped = skipped;
             this.forward = new TwoStageForward(detector);
             this.sampler = ImageSampler.epochs(images.count(), config.seed());
-            this.lr = new LearningRate(config.learningRate(), config.warmupIterations(), config.warmupRatio(),
-                    config.lrSteps(), config.lrGamma(), config.iterations());
+            this.lr = new LearningRate(
+                    config.learningRate(),
+                    config.warmupIterations(),
+                    config.warmupRatio(),
+                    config.lrSteps(),
+                    config.lrGamma(),
+                    config.iterations());
             this.bnBuffers = detector.params().buffers();
         }
 
@@ -172,8 +191,8 @@ public final class BaseTrainer {
                     if (!means.isEmpty()) {
                         curve.add(new LossPoint(done, means));
                     }
-                    hooks.onProgress(new TrainingProgress(STAGE, done, total, means, intervalImages / seconds,
-                            lr.at(it), skipped));
+                    hooks.onProgress(new TrainingProgress(
+                            STAGE, done, total, means, intervalImages / seconds, lr.at(it), skipped));
                     intervalStart = System.nanoTime();
                     intervalImages = 0;
                 }
@@ -227,11 +246,16 @@ public final class BaseTrainer {
             sgd.zeroGradients();
             params.restore(bn);
             skipped++;
-            LOG.warn("{} training: step {} skipped, losses {}{}", STAGE, it, values,
+            LOG.warn(
+                    "{} training: step {} skipped, losses {}{}",
+                    STAGE,
+                    it,
+                    values,
                     finite ? ", non-finite gradients of " + sgd.nonFiniteGradients() : "");
             if (skipped > config.maxNonFiniteSteps()) {
                 throw new NonFiniteTrainingException(STAGE + " training: " + skipped + " steps had a non-finite "
-                        + "loss or gradient (limit maxNonFiniteSteps = " + config.maxNonFiniteSteps() + "); the last at "
+                        + "loss or gradient (limit maxNonFiniteSteps = " + config.maxNonFiniteSteps()
+                        + "); the last at "
                         + "iteration " + it + " with losses " + values + ". Lower learningRate or raise "
                         + "warmupIterations.");
             }
@@ -239,8 +263,16 @@ public final class BaseTrainer {
         }
 
         private Checkpoint.State state(int iteration) {
-            return new Checkpoint.State(Checkpoint.FORMAT, STAGE, iteration, config.iterations(),
-                    detector.categoryIds(), ClassifierLayout.softmax(detector.numClasses()), skipped, curve, config);
+            return new Checkpoint.State(
+                    Checkpoint.FORMAT,
+                    STAGE,
+                    iteration,
+                    config.iterations(),
+                    detector.categoryIds(),
+                    ClassifierLayout.softmax(detector.numClasses()),
+                    skipped,
+                    curve,
+                    config);
         }
     }
 

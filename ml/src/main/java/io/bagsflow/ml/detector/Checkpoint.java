@@ -9,7 +9,6 @@ import io.bagsflow.ml.detector.train.Sgd;
 import io.bagsflow.ml.io.AtomicFiles;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.io.Streams;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -50,9 +49,16 @@ final class Checkpoint {
      * @param iterations  steps the run was configured for
      * @param categoryIds category id of each label 1..C
      */
-    record State(int format, String stage, int iteration, int iterations, List<Integer> categoryIds,
-                 ClassifierLayout classifier, int skippedSteps, List<LossPoint> lossCurve, DetectorConfig config) {
-    }
+    record State(
+            int format,
+            String stage,
+            int iteration,
+            int iterations,
+            List<Integer> categoryIds,
+            ClassifierLayout classifier,
+            int skippedSteps,
+            List<LossPoint> lossCurve,
+            DetectorConfig config) {}
 
     /** A checkpoint read back: its state, the model, and optimizer bytes when it has them. */
     record Loaded(State state, Detector detector, byte[] optimizer) implements AutoCloseable {
@@ -74,8 +80,7 @@ final class Checkpoint {
         }
     }
 
-    private Checkpoint() {
-    }
+    private Checkpoint() {}
 
     /**
      * A zip entry with a fixed time (1980-01-01, local, so no time zone leaks in either): the same model state gives
@@ -104,8 +109,7 @@ final class Checkpoint {
                 zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(state));
                 zip.closeEntry();
                 zip.putNextEntry(entry(PARAMETERS));
-                DataOutputStream out = new DataOutputStream(
-                        new BufferedOutputStream(Streams.unclosable(zip), 1 << 16));
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Streams.unclosable(zip), 1 << 16));
                 params.write(out);
                 out.flush();
                 zip.closeEntry();
@@ -162,11 +166,13 @@ final class Checkpoint {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
                 switch (e.getName()) {
                     case STATE -> state = JSON.readValue(zip.readAllBytes(), State.class);
-                    case PARAMETERS -> params = Parameters.read(new DataInputStream(new BufferedInputStream(
-                            Streams.unclosable(zip), 1 << 16)), manager, file.toString());
+                    case PARAMETERS ->
+                        params = Parameters.read(
+                                new DataInputStream(new BufferedInputStream(Streams.unclosable(zip), 1 << 16)),
+                                manager,
+                                file.toString());
                     case OPTIMIZER -> optimizer = zip.readAllBytes();
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
         } catch (IOException e) {
@@ -184,8 +190,8 @@ final class Checkpoint {
         }
         if (state.format() != FORMAT) {
             params.close();
-            throw new IllegalArgumentException(file + ": checkpoint format " + state.format() + ", this build reads "
-                    + FORMAT);
+            throw new IllegalArgumentException(
+                    file + ": checkpoint format " + state.format() + ", this build reads " + FORMAT);
         }
         try {
             Detector d = Detector.of(state.config(), state.categoryIds(), params, state.classifier());

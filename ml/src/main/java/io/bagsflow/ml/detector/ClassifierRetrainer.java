@@ -24,7 +24,6 @@ import io.bagsflow.ml.detector.train.Rng;
 import io.bagsflow.ml.detector.train.Sgd;
 import io.bagsflow.ml.detector.train.TwoStageForward;
 import io.bagsflow.ml.lvis.LvisDataset;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,8 +51,7 @@ public final class ClassifierRetrainer {
     private static final long STEP_STREAM = 0x2E7A;
     private static final long INIT_STREAM = 0x1A17;
 
-    private ClassifierRetrainer() {
-    }
+    private ClassifierRetrainer() {}
 
     /**
      * @param config     retraining, runtime and inference settings ({@code retrain*}, {@code othersSampleRatio},
@@ -63,9 +61,15 @@ public final class ClassifierRetrainer {
      * @param groups     the BAGS grouping (required for {@link RetrainMethod#BAGS}, ignored otherwise)
      * @return the checkpoint {@code workDir/retrain-<method>-final.zip}
      */
-    public static TrainingOutcome retrain(RetrainMethod method, DetectorConfig config, Path baseCheckpoint,
-                                         BagsGroups groups, LvisDataset train, Path imagesDir, Path workDir,
-                                         TrainingHooks listener) {
+    public static TrainingOutcome retrain(
+            RetrainMethod method,
+            DetectorConfig config,
+            Path baseCheckpoint,
+            BagsGroups groups,
+            LvisDataset train,
+            Path imagesDir,
+            Path workDir,
+            TrainingHooks listener) {
         if (method == RetrainMethod.TAU_NORM) {
             throw new IllegalArgumentException("tau_norm does not retrain the classifier: use TauNormSearch");
         }
@@ -79,13 +83,13 @@ public final class ClassifierRetrainer {
         // the model is the base's; retraining, runtime and the seed of its random choices are the caller's
         DetectorConfig effective = baseState.config().withRuntimeFrom(config).with("seed", config.seed());
         try (NDManager root = DetectorRuntime.manager(effective);
-             Checkpoint.Loaded base = Checkpoint.read(baseCheckpoint, root)) {
+                Checkpoint.Loaded base = Checkpoint.read(baseCheckpoint, root)) {
             Detector detector = base.detector();
             if (!ImageStore.categoryIds(train).equals(detector.categoryIds())) {
                 throw new IllegalArgumentException(baseCheckpoint + ": its categories differ from the training set's");
             }
-            Detector retrained = Detector.of(effective, detector.categoryIds(), detector.params(),
-                    baseState.classifier());
+            Detector retrained =
+                    Detector.of(effective, detector.categoryIds(), detector.params(), baseState.classifier());
             Classifier next = replaceClassifier(retrained, method, groups, effective, baseCheckpoint, train);
             if (method == RetrainMethod.REWEIGHT_CLS) {
                 next = ReweightedClassifier.install(retrained, train);
@@ -96,18 +100,34 @@ public final class ClassifierRetrainer {
             run.train(root);
             Path out = workDir.resolve(method.stage() + "-final.zip");
             int iterations = RetrainSchedule.of(effective).iterations();
-            Checkpoint.write(out, new Checkpoint.State(Checkpoint.FORMAT, method.stage(), iterations, iterations,
-                    detector.categoryIds(), next.layout(), run.skipped, run.curve, effective), retrained.params(),
+            Checkpoint.write(
+                    out,
+                    new Checkpoint.State(
+                            Checkpoint.FORMAT,
+                            method.stage(),
+                            iterations,
+                            iterations,
+                            detector.categoryIds(),
+                            next.layout(),
+                            run.skipped,
+                            run.curve,
+                            effective),
+                    retrained.params(),
                     null);
             hooks.onCheckpoint(out, iterations);
-            return new TrainingOutcome(out, run.curve, run.skipped, run.imagesPerSecond(),
-                    (System.nanoTime() - started) / 1e9);
+            return new TrainingOutcome(
+                    out, run.curve, run.skipped, run.imagesPerSecond(), (System.nanoTime() - started) / 1e9);
         }
     }
 
     /** Swaps in the method's classifier, initialised as {@code init} says (plain softmax: the base's weights). */
-    private static Classifier replaceClassifier(Detector d, RetrainMethod method, BagsGroups groups,
-                                                DetectorConfig config, Path baseCheckpoint, LvisDataset train) {
+    private static Classifier replaceClassifier(
+            Detector d,
+            RetrainMethod method,
+            BagsGroups groups,
+            DetectorConfig config,
+            Path baseCheckpoint,
+            LvisDataset train) {
         Parameters p = d.params();
         float[] w = p.get(Classifier.WEIGHT).toFloatArray();
         float[] b = p.get(Classifier.BIAS).toFloatArray();
@@ -118,17 +138,20 @@ public final class ClassifierRetrainer {
             if (groups == null) {
                 throw new IllegalArgumentException("BAGS retraining needs the BAGS groups");
             }
-            if (!Arrays.equals(groups.categoryIds(), d.categoryIds().stream().mapToInt(Integer::intValue).toArray())) {
+            if (!Arrays.equals(
+                    groups.categoryIds(),
+                    d.categoryIds().stream().mapToInt(Integer::intValue).toArray())) {
                 throw new IllegalArgumentException("BAGS groups are for other categories than " + baseCheckpoint);
             }
-            ClassifierLayout layout = ClassifierLayout.groupSoftmax(d.numClasses(), groups.predSlice(),
-                    groups.label2binlabel());
+            ClassifierLayout layout =
+                    ClassifierLayout.groupSoftmax(d.numClasses(), groups.predSlice(), groups.label2binlabel());
             float[][] binWeights = config.groupLossWeights().equals("inverse_count")
-                    ? GroupSoftmaxHead.inverseCountWeights(layout,
-                            CategoryStatistics.compute(train, "train").instanceCounts(CountSource.ANNOTATIONS))
+                    ? GroupSoftmaxHead.inverseCountWeights(
+                            layout, CategoryStatistics.compute(train, "train").instanceCounts(CountSource.ANNOTATIONS))
                     : null;
             GroupSoftmaxHead head = new GroupSoftmaxHead(layout, config.othersSampleRatio(), binWeights);
-            init = config.init().equals("random") ? head.initRandom(Rng.of(config.seed(), INIT_STREAM), dim)
+            init = config.init().equals("random")
+                    ? head.initRandom(Rng.of(config.seed(), INIT_STREAM), dim)
                     : head.initFromSoftmax(w, b, dim);
             next = head;
         } else {
@@ -142,14 +165,14 @@ public final class ClassifierRetrainer {
         return next;
     }
 
-    private static ImageSampler sampler(RetrainMethod method, DetectorConfig config, ImageStore images,
-                                        LvisDataset train) {
+    private static ImageSampler sampler(
+            RetrainMethod method, DetectorConfig config, ImageStore images, LvisDataset train) {
         return switch (method) {
             case BAGS, CONTROL, REWEIGHT_CLS -> ImageSampler.epochs(images.count(), config.seed());
             case CRT -> ImageSampler.classBalanced(images, config.seed());
             case RFS -> {
-                RepeatFactors rf = RepeatFactors.compute(CategoryStatistics.compute(train, "train"),
-                        config.rfsThreshold());
+                RepeatFactors rf =
+                        RepeatFactors.compute(CategoryStatistics.compute(train, "train"), config.rfsThreshold());
                 Map<Integer, Double> byId = new HashMap<>();
                 for (int i = 0; i < rf.imageIds().length; i++) {
                     byId.put(rf.imageIds()[i], rf.imageFactors()[i]);
@@ -178,8 +201,14 @@ public final class ClassifierRetrainer {
         private long stepNanos;
         private long stepImages;
 
-        Run(RetrainMethod method, DetectorConfig config, Detector detector, Classifier classifier,
-            ImageStore images, ImageSampler sampler, TrainingHooks hooks) {
+        Run(
+                RetrainMethod method,
+                DetectorConfig config,
+                Detector detector,
+                Classifier classifier,
+                ImageStore images,
+                ImageSampler sampler,
+                TrainingHooks hooks) {
             this.method = method;
             this.config = config;
             this.detector = detector;
@@ -196,15 +225,19 @@ public final class ClassifierRetrainer {
         void train(NDManager root) {
             Parameters p = detector.params();
             boolean head = config.trainHead();
-            Sgd sgd = new Sgd(p, p.trainable(n -> n.startsWith("cls.") || head && n.startsWith("head.")),
-                    config.momentum(), config.weightDecay(), config.gradClipNorm());
+            Sgd sgd = new Sgd(
+                    p,
+                    p.trainable(n -> n.startsWith("cls.") || head && n.startsWith("head.")),
+                    config.momentum(),
+                    config.weightDecay(),
+                    config.gradClipNorm());
             RetrainSchedule schedule = RetrainSchedule.of(config);
             int total = schedule.iterations();
             LearningRate lr = schedule.learningRates();
             TwoStageForward forward = new TwoStageForward(detector);
             // the cache holds the head's output, which a trained head changes: trainHead runs the full path
-            FeatureCache cache = config.retrainFromCache() && !head
-                    ? FeatureCache.build(root, forward, images, config) : null;
+            FeatureCache cache =
+                    config.retrainFromCache() && !head ? FeatureCache.build(root, forward, images, config) : null;
             try {
                 LossMeter meter = new LossMeter();
                 long intervalStart = System.nanoTime();
@@ -226,8 +259,8 @@ public final class ClassifierRetrainer {
                             curve.add(new LossPoint(done, means));
                         }
                         double seconds = (System.nanoTime() - intervalStart) / 1e9;
-                        hooks.onProgress(new TrainingProgress(method.stage(), done, total, means,
-                                intervalImages / seconds, lr.at(it), skipped));
+                        hooks.onProgress(new TrainingProgress(
+                                method.stage(), done, total, means, intervalImages / seconds, lr.at(it), skipped));
                         intervalStart = System.nanoTime();
                         intervalImages = 0;
                     }
@@ -240,8 +273,8 @@ public final class ClassifierRetrainer {
         }
 
         /** One step; its losses by name, or null when it was skipped as non-finite. */
-        private Map<String, Double> step(NDManager root, int it, TwoStageForward forward, FeatureCache cache, Sgd sgd,
-                                         double lr) {
+        private Map<String, Double> step(
+                NDManager root, int it, TwoStageForward forward, FeatureCache cache, Sgd sgd, double lr) {
             Rng rng = Rng.of(config.seed(), STEP_STREAM, it);
             int[] picked = sampler.batch(it, config.retrainImagesPerBatch());
             Parameters p = detector.params();
@@ -289,8 +322,8 @@ public final class ClassifierRetrainer {
                         features = detector.head().features(p, pooled);
                     }
                     NDArray logits = classifier.logits(p, features);
-                    float[] targets = normalisation.targets(classifier, labels, valid, imageOfRoi, picked.length,
-                            config.shardSize(), rng);
+                    float[] targets = normalisation.targets(
+                            classifier, labels, valid, imageOfRoi, picked.length, config.shardSize(), rng);
                     NDArray loss = classifier.loss(step, logits, targets);
                     parts.put("cls", (double) loss.getFloat());
                     if (pooled != null) {

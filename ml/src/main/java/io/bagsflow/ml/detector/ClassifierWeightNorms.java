@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.bagsflow.ml.detector.model.Classifier;
 import io.bagsflow.ml.detector.model.ClassifierLayout;
-
 import java.nio.file.Path;
 
 /**
@@ -13,16 +12,16 @@ import java.nio.file.Path;
  */
 public final class ClassifierWeightNorms {
 
-    private ClassifierWeightNorms() {
-    }
+    private ClassifierWeightNorms() {}
 
     /** Norms in label order: element i belongs to label i+1, the (i+1)-th category by ascending id. */
     public static float[] of(Path checkpoint) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
-             Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, m)) {
+                Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, m)) {
             ClassifierLayout layout = loaded.state().classifier();
             float[] w = loaded.detector().params().get(Classifier.WEIGHT).toFloatArray();
-            int dim = (int) loaded.detector().params().get(Classifier.WEIGHT).getShape().get(1);
+            int dim = (int)
+                    loaded.detector().params().get(Classifier.WEIGHT).getShape().get(1);
             return of(layout, w, dim);
         }
     }
@@ -32,9 +31,7 @@ public final class ClassifierWeightNorms {
         float[] norms = new float[c];
         int[] group = layout.grouped() ? layout.groupOfLabel() : null;
         for (int l = 1; l <= c; l++) {
-            int row = layout.grouped()
-                    ? layout.predSlice()[group[l]][0] + layout.label2binlabel()[group[l]][l]
-                    : l;
+            int row = layout.grouped() ? layout.predSlice()[group[l]][0] + layout.label2binlabel()[group[l]][l] : l;
             double sq = 0;
             for (int d = 0; d < dim; d++) {
                 sq += (double) weight[row * dim + d] * weight[row * dim + d];

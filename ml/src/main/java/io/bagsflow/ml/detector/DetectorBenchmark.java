@@ -12,7 +12,6 @@ import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
 import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -38,17 +37,27 @@ import java.util.Map;
  */
 public final class DetectorBenchmark {
 
-    private DetectorBenchmark() {
-    }
+    private DetectorBenchmark() {}
 
     /** One model's row: how long its training and inference took and what it scored. */
-    public record Row(String model, double trainSeconds, double trainImagesPerSecond, double inferenceSeconds,
-                      double inferenceImagesPerSecond, double evalSeconds, LvisMetrics metrics) {
-    }
+    public record Row(
+            String model,
+            double trainSeconds,
+            double trainImagesPerSecond,
+            double inferenceSeconds,
+            double inferenceImagesPerSecond,
+            double evalSeconds,
+            LvisMetrics metrics) {}
 
     /** Everything the benchmark measured. */
-    public record Report(String preset, int threads, int iterations, double datasetSeconds, List<Row> rows,
-                         double totalSeconds, long peakRssKb) {
+    public record Report(
+            String preset,
+            int threads,
+            int iterations,
+            double datasetSeconds,
+            List<Row> rows,
+            double totalSeconds,
+            long peakRssKb) {
 
         /** Seconds of every classifier retraining together (0 when no method ran). */
         public double finetuneSeconds() {
@@ -66,8 +75,8 @@ public final class DetectorBenchmark {
         Path data = null;
         Path work = null;
         int iterations = 0;
-        List<RetrainMethod> methods = List.of(RetrainMethod.CONTROL, RetrainMethod.CRT, RetrainMethod.RFS,
-                RetrainMethod.BAGS);
+        List<RetrainMethod> methods =
+                List.of(RetrainMethod.CONTROL, RetrainMethod.CRT, RetrainMethod.RFS, RetrainMethod.BAGS);
         boolean fullPath = false;
         int threads = 0;
         Path json = null;
@@ -81,8 +90,10 @@ public final class DetectorBenchmark {
                 case "--full-path" -> fullPath = true;
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; use --preset, --data, --work, --iterations, --threads, --methods, --full-path, --json");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown argument " + args[i]
+                                    + "; use --preset, --data, --work, --iterations, --threads, --methods, --full-path, --json");
             }
         }
         if (work == null) {
@@ -110,8 +121,16 @@ public final class DetectorBenchmark {
      * @param iterations base training iterations, 0 for the preset's
      * @param fullPath   also retrain BAGS without the feature cache, to compare the two paths
      */
-    public static Report run(String preset, Path data, Path work, int iterations, int threads,
-                             List<RetrainMethod> methods, boolean fullPath, PrintStream out) throws IOException {
+    public static Report run(
+            String preset,
+            Path data,
+            Path work,
+            int iterations,
+            int threads,
+            List<RetrainMethod> methods,
+            boolean fullPath,
+            PrintStream out)
+            throws IOException {
         long start = System.nanoTime();
         double datasetSeconds = 0;
         if (data == null) {
@@ -132,43 +151,71 @@ public final class DetectorBenchmark {
             config = config.with("threads", threads);
         }
         int resolvedThreads = DetectorThreads.resolve(config.threads());
-        out.printf("config: %s, %d iterations x %d images at %d px, device %s, %d threads%n", preset,
-                config.iterations(), config.batchSize(), config.imageSize(), DetectorRuntime.device(config),
+        out.printf(
+                "config: %s, %d iterations x %d images at %d px, device %s, %d threads%n",
+                preset,
+                config.iterations(),
+                config.batchSize(),
+                config.imageSize(),
+                DetectorRuntime.device(config),
                 resolvedThreads);
 
-        TrainingOutcome base = BaseTrainer.train(config, train, images, work.resolve("base"), null,
+        TrainingOutcome base = BaseTrainer.train(
+                config,
+                train,
+                images,
+                work.resolve("base"),
+                null,
                 progressPrinter(out, Math.max(1, config.iterations() / 10)));
         LvisEvaluator evaluator = new LvisEvaluator(val, "val.json");
         List<Row> rows = new ArrayList<>();
         rows.add(evaluate("base", base, base.checkpoint(), val, images, evaluator));
-        BagsGroups groups = BagsGroups.of(CategoryStatistics.compute(train, "train.json"), BinEdges.DEFAULT,
-                CountSource.ANNOTATIONS);
+        BagsGroups groups = BagsGroups.of(
+                CategoryStatistics.compute(train, "train.json"), BinEdges.DEFAULT, CountSource.ANNOTATIONS);
         for (RetrainMethod m : methods) {
-            TrainingOutcome r = ClassifierRetrainer.retrain(m, config, base.checkpoint(), groups, train, images,
-                    work.resolve(m.stage()), TrainingHooks.NONE);
+            TrainingOutcome r = ClassifierRetrainer.retrain(
+                    m, config, base.checkpoint(), groups, train, images, work.resolve(m.stage()), TrainingHooks.NONE);
             rows.add(evaluate(m.name().toLowerCase(Locale.ROOT), r, r.checkpoint(), val, images, evaluator));
         }
         if (fullPath) {
-            TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config.with("retrainFromCache", false),
-                    base.checkpoint(), groups, train, images, work.resolve("bags-full-path"), TrainingHooks.NONE);
+            TrainingOutcome r = ClassifierRetrainer.retrain(
+                    RetrainMethod.BAGS,
+                    config.with("retrainFromCache", false),
+                    base.checkpoint(),
+                    groups,
+                    train,
+                    images,
+                    work.resolve("bags-full-path"),
+                    TrainingHooks.NONE);
             rows.add(evaluate("bags (full path)", r, r.checkpoint(), val, images, evaluator));
         }
-        Report report = new Report(preset, resolvedThreads, config.iterations(), datasetSeconds, rows,
-                seconds(start), peakRssKb());
+        Report report = new Report(
+                preset, resolvedThreads, config.iterations(), datasetSeconds, rows, seconds(start), peakRssKb());
         print(report, out);
         return report;
     }
 
-    private static Row evaluate(String name, TrainingOutcome trained, Path checkpoint, LvisDataset val, Path images,
-                                LvisEvaluator evaluator) {
+    private static Row evaluate(
+            String name,
+            TrainingOutcome trained,
+            Path checkpoint,
+            LvisDataset val,
+            Path images,
+            LvisEvaluator evaluator) {
         long t = System.nanoTime();
         LvisResults results = Inference.predict(checkpoint, val, images, null);
         double inference = seconds(t);
         t = System.nanoTime();
         LvisMetrics metrics = evaluator.evaluate(results, name).metrics();
         double eval = seconds(t);
-        return new Row(name, trained.seconds(), trained.imagesPerSecond(), inference,
-                val.images().size() / inference, eval, metrics);
+        return new Row(
+                name,
+                trained.seconds(),
+                trained.imagesPerSecond(),
+                inference,
+                val.images().size() / inference,
+                eval,
+                metrics);
     }
 
     private static TrainingHooks progressPrinter(PrintStream out, int every) {
@@ -176,8 +223,14 @@ public final class DetectorBenchmark {
             @Override
             public void onProgress(TrainingProgress p) {
                 if (p.iteration() % every == 0 || p.iteration() == p.totalIterations()) {
-                    out.printf("  %s %d/%d  loss %.3f  %.1f images/s%n", p.stage(), p.iteration(),
-                            p.totalIterations(), p.losses().values().stream().mapToDouble(Double::doubleValue).sum(),
+                    out.printf(
+                            "  %s %d/%d  loss %.3f  %.1f images/s%n",
+                            p.stage(),
+                            p.iteration(),
+                            p.totalIterations(),
+                            p.losses().values().stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .sum(),
                             p.imagesPerSecond());
                 }
             }
@@ -186,17 +239,27 @@ public final class DetectorBenchmark {
 
     static void print(Report r, PrintStream out) {
         out.println();
-        out.println("| model | train s | train img/s | inference s | inference img/s | eval s | AP | APr | APc | APf |");
+        out.println(
+                "| model | train s | train img/s | inference s | inference img/s | eval s | AP | APr | APc | APf |");
         out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (Row row : r.rows()) {
             LvisMetrics m = row.metrics();
-            out.printf("| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", row.model(),
-                    row.trainSeconds(), row.trainImagesPerSecond(), row.inferenceSeconds(),
-                    row.inferenceImagesPerSecond(), row.evalSeconds(), 100 * m.ap(), 100 * m.apr(), 100 * m.apc(),
+            out.printf(
+                    "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
+                    row.model(),
+                    row.trainSeconds(),
+                    row.trainImagesPerSecond(),
+                    row.inferenceSeconds(),
+                    row.inferenceImagesPerSecond(),
+                    row.evalSeconds(),
+                    100 * m.ap(),
+                    100 * m.apr(),
+                    100 * m.apc(),
                     100 * m.apf());
         }
-        out.printf("%ntotal %.1f s (dataset %.1f s), peak RSS %.0f MB%n", r.totalSeconds(), r.datasetSeconds(),
-                r.peakRssKb() / 1024.0);
+        out.printf(
+                "%ntotal %.1f s (dataset %.1f s), peak RSS %.0f MB%n",
+                r.totalSeconds(), r.datasetSeconds(), r.peakRssKb() / 1024.0);
     }
 
     /**

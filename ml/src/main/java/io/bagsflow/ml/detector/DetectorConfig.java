@@ -1,19 +1,18 @@
 package io.bagsflow.ml.detector;
 
+import static io.bagsflow.ml.detector.SettingRole.INFERENCE;
+import static io.bagsflow.ml.detector.SettingRole.PLACEMENT;
+import static io.bagsflow.ml.detector.SettingRole.RETRAIN;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bagsflow.ml.io.JsonMappers;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static io.bagsflow.ml.detector.SettingRole.INFERENCE;
-import static io.bagsflow.ml.detector.SettingRole.PLACEMENT;
-import static io.bagsflow.ml.detector.SettingRole.RETRAIN;
 
 /**
  * Everything that defines a detector run: model shape, samplers, optimiser schedule, classifier retraining,
@@ -237,8 +236,8 @@ public record DetectorConfig(
 
     private static String oneOf(String field, String value, String... allowed) {
         if (!List.of(allowed).contains(value)) {
-            throw new IllegalArgumentException(field + " = \"" + value + "\": must be one of "
-                    + String.join(", ", allowed));
+            throw new IllegalArgumentException(
+                    field + " = \"" + value + "\": must be one of " + String.join(", ", allowed));
         }
         return value;
     }
@@ -287,8 +286,19 @@ public record DetectorConfig(
      * before these fields existed still match: base models are reused, and an old-recipe spec finds its
      * fine-tunes.
      */
-    public static final Map<String, Object> PRE_RECIPE = Map.of("init", "from_base", "schedule", "legacy",
-            "lossNormalisation", "global", "shardSize", 2, "trainHead", false, "groupLossWeights", "none");
+    public static final Map<String, Object> PRE_RECIPE = Map.of(
+            "init",
+            "from_base",
+            "schedule",
+            "legacy",
+            "lossNormalisation",
+            "global",
+            "shardSize",
+            2,
+            "trainHead",
+            false,
+            "groupLossWeights",
+            "none");
     /** Fields read only by inference. */
     private static final Set<String> INFERENCE_FIELDS = SettingRole.INFERENCE.fields();
     /** Fields that change neither the model nor base training's random choices. */

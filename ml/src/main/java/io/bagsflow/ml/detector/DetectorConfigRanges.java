@@ -1,14 +1,5 @@
 package io.bagsflow.ml.detector;
 
-import io.bagsflow.ml.BadInputException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bagsflow.ml.io.JsonMappers;
-
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import static io.bagsflow.ml.detector.SettingRange.UNBOUNDED;
 import static io.bagsflow.ml.detector.SettingRange.aboveUpTo;
 import static io.bagsflow.ml.detector.SettingRange.closed;
@@ -16,6 +7,14 @@ import static io.bagsflow.ml.detector.SettingRange.fromBelow;
 import static io.bagsflow.ml.detector.SettingRange.positive;
 import static io.bagsflow.ml.detector.SettingRange.whole;
 import static io.bagsflow.ml.detector.SettingRange.wholeOrOff;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.ml.BadInputException;
+import io.bagsflow.ml.io.JsonMappers;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The range of every numeric field of {@link DetectorConfig}, in one table (the README points here). For a list
@@ -29,8 +28,7 @@ public final class DetectorConfigRanges {
     /** Field name to range; the order of {@link DetectorConfig}. */
     public static final Map<String, SettingRange> RANGES = table();
 
-    private DetectorConfigRanges() {
-    }
+    private DetectorConfigRanges() {}
 
     private static Map<String, SettingRange> table() {
         Map<String, SettingRange> r = new LinkedHashMap<>();

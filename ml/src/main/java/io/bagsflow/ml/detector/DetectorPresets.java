@@ -12,8 +12,7 @@ import java.util.Map;
  */
 public final class DetectorPresets {
 
-    private DetectorPresets() {
-    }
+    private DetectorPresets() {}
 
     /** The preset {@code name}; an unknown name fails, listing the known ones. */
     public static DetectorConfig get(String name) {
@@ -40,8 +39,7 @@ public final class DetectorPresets {
                 o.put("retrainImagesPerBatch", 8);
                 o.put("maxDetections", 100);
             }
-            case "small" -> {
-            }
+            case "small" -> {}
             case "medium" -> {
                 o.put("imageSize", 256);
                 o.put("batchSize", 16);

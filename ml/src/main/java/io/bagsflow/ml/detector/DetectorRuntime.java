@@ -8,8 +8,7 @@ import ai.djl.pytorch.jni.JniUtils;
 /** Device and thread choice for a run: the GPU when the engine sees one (unless told cpu), else the CPU. */
 final class DetectorRuntime {
 
-    private DetectorRuntime() {
-    }
+    private DetectorRuntime() {}
 
     static Device device(DetectorConfig config) {
         int gpus = Engine.getInstance().getGpuCount();
@@ -22,8 +21,8 @@ final class DetectorRuntime {
                 }
                 yield Device.gpu();
             }
-            default -> throw new IllegalArgumentException("unknown device '" + config.device()
-                    + "': use auto, cpu or gpu");
+            default ->
+                throw new IllegalArgumentException("unknown device '" + config.device() + "': use auto, cpu or gpu");
         };
     }
 

@@ -19,16 +19,19 @@ public final class DetectorThreads {
 
     /** Most threads the default picks; a positive {@code threads} or {@code BAGSFLOW_THREADS} may go higher. */
     public static final int CAP = 8;
+
     static final String ENV = "BAGSFLOW_THREADS";
     static final String PROPERTY = "bagsflow.threads";
     static final String WORKERS_ENV = "BAGSFLOW_WORKERS_PER_HOST";
 
-    private DetectorThreads() {
-    }
+    private DetectorThreads() {}
 
     /** Threads for a run whose config says {@code configured} (0: decide here). */
     public static int resolve(int configured) {
-        return resolve(configured, setting(PROPERTY, ENV), setting(WORKERS_ENV, WORKERS_ENV),
+        return resolve(
+                configured,
+                setting(PROPERTY, ENV),
+                setting(WORKERS_ENV, WORKERS_ENV),
                 Runtime.getRuntime().availableProcessors());
     }
 

@@ -10,7 +10,6 @@ import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.train.Rng;
 import io.bagsflow.ml.detector.train.RoiSampler;
 import io.bagsflow.ml.detector.train.TwoStageForward;
-
 import java.util.Arrays;
 
 /**
@@ -27,15 +26,15 @@ final class FeatureCache implements AutoCloseable {
     private static final long CACHE_STREAM = 0xCAC4E;
 
     private final NDArray features; // (rows, fcDim)
-    private final int[] labels;     // per row
-    private final int[] offsets;    // first row of pool (variant * images + image)
-    private final int[] counts;     // rows of each pool
+    private final int[] labels; // per row
+    private final int[] offsets; // first row of pool (variant * images + image)
+    private final int[] counts; // rows of each pool
     private final int images;
     private final int variants;
     private final RoiSampler sampler;
 
-    private FeatureCache(NDArray features, int[] labels, int[] offsets, int[] counts, int images, int variants,
-                         RoiSampler sampler) {
+    private FeatureCache(
+            NDArray features, int[] labels, int[] offsets, int[] counts, int images, int variants, RoiSampler sampler) {
         this.features = features;
         this.labels = labels;
         this.offsets = offsets;
@@ -70,8 +69,8 @@ final class FeatureCache implements AutoCloseable {
                     // the negatives kept depend only on the seed, the variant and the images
                     Rng rng = Rng.of(config.seed(), CACHE_STREAM, variant, start);
                     try (NDManager step = scratch.newSubManager()) {
-                        TwoStageForward.Pool pool = forward.frozenCandidatePool(step,
-                                ImageBatch.of(images, indices, flips), rng, config.cacheNegatives());
+                        TwoStageForward.Pool pool = forward.frozenCandidatePool(
+                                step, ImageBatch.of(images, indices, flips), rng, config.cacheNegatives());
                         pool.features().attach(scratch);
                         parts.add(pool.features());
                         labels = Arrays.copyOf(labels, rows + pool.labels().length);
@@ -91,8 +90,7 @@ final class FeatureCache implements AutoCloseable {
     }
 
     /** One step's RoIs: cached rows, their labels and the batch position of the image each comes from. */
-    record Draw(long[] rows, int[] labels, int[] imageOfRoi) {
-    }
+    record Draw(long[] rows, int[] labels, int[] imageOfRoi) {}
 
     /** For each picked image, one variant at random and RoIs drawn from its pool as base training would. */
     Draw draw(int[] imageIndices, Rng rng) {

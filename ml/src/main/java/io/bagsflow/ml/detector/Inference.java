@@ -14,7 +14,6 @@ import io.bagsflow.ml.detector.model.RoiAlign;
 import io.bagsflow.ml.detector.train.RoiSampler;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisResults;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,8 +29,7 @@ public final class Inference {
 
     static final String STAGE = "inference";
 
-    private Inference() {
-    }
+    private Inference() {}
 
     /**
      * Detects with the inference settings stored in the checkpoint.
@@ -47,15 +45,18 @@ public final class Inference {
      * Detects with the runtime and inference settings of {@code settings} (device, threads, score threshold,
      * NMS, detections and proposals per image, batch size); the model is the checkpoint's.
      */
-    public static LvisResults predict(Path checkpoint, DetectorConfig settings, LvisDataset images, Path imagesDir,
-                                      TrainingHooks listener) {
+    public static LvisResults predict(
+            Path checkpoint, DetectorConfig settings, LvisDataset images, Path imagesDir, TrainingHooks listener) {
         TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
         DetectorConfig stored = Checkpoint.readState(checkpoint).config();
         DetectorConfig config = settings == null ? stored : stored.withRuntimeFrom(settings);
         ProposalBudget.warnIfFarBelow(config);
         try (NDManager root = DetectorRuntime.manager(config);
-             Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, root)) {
-            Detector d = Detector.of(config, loaded.detector().categoryIds(), loaded.detector().params(),
+                Checkpoint.Loaded loaded = Checkpoint.read(checkpoint, root)) {
+            Detector d = Detector.of(
+                    config,
+                    loaded.detector().categoryIds(),
+                    loaded.detector().params(),
                     loaded.state().classifier());
             ImageStore store = ImageStore.load(images, imagesDir, d.config().imageSize(), d.categoryIds());
             return new Predictor(d).predict(root, store, hooks);
@@ -71,10 +72,10 @@ public final class Inference {
         Predictor(Detector detector) {
             DetectorConfig c = detector.config();
             this.detector = detector;
-            this.proposals = new ProposalGenerator(detector.anchors(), c.rpnPreNmsTest(), c.rpnPostNmsTest(),
-                    c.rpnNmsIou());
-            this.post = new DetectionPostprocessor(RoiSampler.TARGET_STDS, c.scoreThreshold(), c.nmsIou(),
-                    c.maxDetections());
+            this.proposals =
+                    new ProposalGenerator(detector.anchors(), c.rpnPreNmsTest(), c.rpnPostNmsTest(), c.rpnNmsIou());
+            this.post = new DetectionPostprocessor(
+                    RoiSampler.TARGET_STDS, c.scoreThreshold(), c.nmsIou(), c.maxDetections());
         }
 
         LvisResults predict(NDManager root, ImageStore store, TrainingHooks hooks) {
@@ -86,8 +87,8 @@ public final class Inference {
          * RPN, RoI features and box deltas are computed once per batch, then each element of {@code classifiers}
          * (parameters holding {@code cls.w} and {@code cls.b} for this detector's classifier) scores them.
          */
-        List<LvisResults> predictEach(NDManager root, ImageStore store, List<Parameters> classifiers,
-                                      TrainingHooks hooks) {
+        List<LvisResults> predictEach(
+                NDManager root, ImageStore store, List<Parameters> classifiers, TrainingHooks hooks) {
             DetectorConfig c = detector.config();
             int batchSize = c.inferenceBatchSize();
             List<LvisResults.Builder> outs = new ArrayList<>();
@@ -104,13 +105,18 @@ public final class Inference {
                     indices[k] = start + Math.min(k, b - 1);
                 }
                 try (NDManager step = root.newSubManager()) {
-                    detectBatch(step, store, ImageBatch.of(store, indices, new boolean[indices.length]), b,
-                            classifiers, outs);
+                    detectBatch(
+                            step,
+                            store,
+                            ImageBatch.of(store, indices, new boolean[indices.length]),
+                            b,
+                            classifiers,
+                            outs);
                 }
                 int done = start + b;
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                hooks.onProgress(new TrainingProgress(STAGE, done, store.count(), java.util.Map.of(),
-                        done / seconds, 0, 0));
+                hooks.onProgress(
+                        new TrainingProgress(STAGE, done, store.count(), java.util.Map.of(), done / seconds, 0, 0));
             }
             return outs.stream().map(LvisResults.Builder::build).toList();
         }
@@ -119,8 +125,13 @@ public final class Inference {
          * Detects in every image of the batch with each classifier and adds the first {@code keep} images'
          * detections to that classifier's builder.
          */
-        private void detectBatch(NDManager m, ImageStore store, ImageBatch batch, int keep,
-                                 List<Parameters> classifiers, List<LvisResults.Builder> outs) {
+        private void detectBatch(
+                NDManager m,
+                ImageStore store,
+                ImageBatch batch,
+                int keep,
+                List<Parameters> classifiers,
+                List<LvisResults.Builder> outs) {
             Parameters p = detector.params();
             int b = batch.count();
             int r = detector.config().rpnPostNmsTest();
@@ -146,20 +157,30 @@ public final class Inference {
             NDArray feats = detector.roiFeatures(m, features, mats);
             float[] deltas = detector.head().deltas(p, feats).toFloatArray();
             for (int v = 0; v < classifiers.size(); v++) {
-                float[] logits = detector.classifier().logits(classifiers.get(v), feats).toFloatArray();
+                float[] logits =
+                        detector.classifier().logits(classifiers.get(v), feats).toFloatArray();
                 float[] probs = detector.classifier().probabilities(logits, b * r);
                 addDetections(store, batch, keep, rois, counts, probs, deltas, r, s, outs.get(v));
             }
         }
 
-        private void addDetections(ImageStore store, ImageBatch batch, int keep, float[] rois, int[] counts, float[] probs,
-                                   float[] deltas, int r, float s, LvisResults.Builder out) {
+        private void addDetections(
+                ImageStore store,
+                ImageBatch batch,
+                int keep,
+                float[] rois,
+                int[] counts,
+                float[] probs,
+                float[] deltas,
+                int r,
+                float s,
+                LvisResults.Builder out) {
             List<Integer> categoryIds = detector.categoryIds();
             int numClasses = detector.numClasses();
             for (int i = 0; i < keep; i++) {
                 float[] imageRois = Arrays.copyOfRange(rois, i * r * 4, (i * r + counts[i]) * 4);
-                DetectionPostprocessor.Detections det = post.process(imageRois, counts[i], probs, deltas, i * r,
-                        numClasses, s, s);
+                DetectionPostprocessor.Detections det =
+                        post.process(imageRois, counts[i], probs, deltas, i * r, numClasses, s, s);
                 int index = batch.indices()[i];
                 double sx = (double) store.width(index) / store.size();
                 double sy = (double) store.height(index) / store.size();
@@ -169,7 +190,13 @@ public final class Inference {
                     double y1 = bx[4 * k + 1] * sy;
                     double x2 = bx[4 * k + 2] * sx;
                     double y2 = bx[4 * k + 3] * sy;
-                    out.add(store.imageId(index), categoryIds.get(det.labels()[k] - 1), x1, y1, x2 - x1, y2 - y1,
+                    out.add(
+                            store.imageId(index),
+                            categoryIds.get(det.labels()[k] - 1),
+                            x1,
+                            y1,
+                            x2 - x1,
+                            y2 - y1,
                             det.scores()[k]);
                 }
             }

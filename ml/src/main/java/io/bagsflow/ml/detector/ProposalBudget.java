@@ -22,8 +22,7 @@ public final class ProposalBudget {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProposalBudget.class);
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
-    private ProposalBudget() {
-    }
+    private ProposalBudget() {}
 
     /** Proposals per allowed detection, {@code rpnPostNmsTest / maxDetections}. */
     public static double ratio(DetectorConfig c) {
@@ -38,10 +37,17 @@ public final class ProposalBudget {
                 >= (long) c.maxDetections() * OFFICIAL_PROPOSALS) {
             return Optional.empty();
         }
-        return Optional.of(String.format(java.util.Locale.ROOT, "rpnPostNmsTest = %d proposals for maxDetections = %d "
-                + "is %.2f proposals per detection, under a tenth of the official recipe's %d / %d = %.2f: the "
-                + "proposals, not the detection cap, limit what inference can find", c.rpnPostNmsTest(),
-                c.maxDetections(), ratio(c), OFFICIAL_PROPOSALS, OFFICIAL_DETECTIONS, official));
+        return Optional.of(String.format(
+                java.util.Locale.ROOT,
+                "rpnPostNmsTest = %d proposals for maxDetections = %d "
+                        + "is %.2f proposals per detection, under a tenth of the official recipe's %d / %d = %.2f: the "
+                        + "proposals, not the detection cap, limit what inference can find",
+                c.rpnPostNmsTest(),
+                c.maxDetections(),
+                ratio(c),
+                OFFICIAL_PROPOSALS,
+                OFFICIAL_DETECTIONS,
+                official));
     }
 
     /** Logs {@link #warning} once per process and setting. */

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.detector;
 
 import io.bagsflow.ml.detector.train.LearningRate;
-
 import java.util.List;
 
 /**
@@ -29,29 +28,41 @@ import java.util.List;
  * @param steps            decay points as fractions of {@code iterations}
  * @param gamma            decay factor at each step
  */
-public record RetrainSchedule(int iterations, double learningRate, int warmupIterations, double warmupRatio,
-                              List<Double> steps, double gamma) {
+public record RetrainSchedule(
+        int iterations,
+        double learningRate,
+        int warmupIterations,
+        double warmupRatio,
+        List<Double> steps,
+        double gamma) {
 
     /** The official fine-tune's learning rate and the batch it belongs to. */
     public static final double OFFICIAL_LR = 0.01;
+
     public static final int OFFICIAL_BATCH = 16;
     /** 500 warm-up iterations of about 42,950 (12 epochs x ceil(57,263 / 16) steps). */
     public static final double OFFICIAL_WARMUP_FRACTION = 500.0 / 42_948;
+
     public static final double OFFICIAL_WARMUP_RATIO = 1.0 / 3;
     public static final List<Double> OFFICIAL_STEPS = List.of(8.0 / 12, 11.0 / 12);
     public static final double OFFICIAL_GAMMA = 0.1;
 
     public static RetrainSchedule of(DetectorConfig c) {
         if (c.schedule().equals("legacy")) {
-            return new RetrainSchedule(c.retrainIterations(), c.retrainLearningRate(), 0, 1.0, c.lrSteps(),
-                    c.lrGamma());
+            return new RetrainSchedule(
+                    c.retrainIterations(), c.retrainLearningRate(), 0, 1.0, c.lrSteps(), c.lrGamma());
         }
         long baseImages = (long) c.iterations() * c.batchSize();
         int perStep = c.retrainImagesPerBatch();
         int iterations = (int) Math.max(1, Math.round((double) baseImages / perStep));
         int warmup = (int) Math.max(1, Math.round(iterations * OFFICIAL_WARMUP_FRACTION));
-        return new RetrainSchedule(iterations, OFFICIAL_LR * perStep / OFFICIAL_BATCH, warmup,
-                OFFICIAL_WARMUP_RATIO, OFFICIAL_STEPS, OFFICIAL_GAMMA);
+        return new RetrainSchedule(
+                iterations,
+                OFFICIAL_LR * perStep / OFFICIAL_BATCH,
+                warmup,
+                OFFICIAL_WARMUP_RATIO,
+                OFFICIAL_STEPS,
+                OFFICIAL_GAMMA);
     }
 
     public LearningRate learningRates() {

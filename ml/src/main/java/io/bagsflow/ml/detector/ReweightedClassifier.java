@@ -9,11 +9,10 @@ import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.detector.model.WeightedSoftmaxClassifier;
 import io.bagsflow.ml.lvis.LvisDataset;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The re-weight-cls baseline's classifier: the base softmax with its weights, trained with a class-weighted
@@ -25,17 +24,16 @@ final class ReweightedClassifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReweightedClassifier.class);
 
-    private ReweightedClassifier() {
-    }
+    private ReweightedClassifier() {}
 
     /** Swaps the detector's plain softmax for the weighted one, keeping its {@code cls.*} values. */
     static WeightedSoftmaxClassifier install(Detector d, LvisDataset train) {
-        ClassWeights weights = ClassWeights.compute(CategoryStatistics.compute(train, "train"),
-                CountSource.ANNOTATIONS);
+        ClassWeights weights =
+                ClassWeights.compute(CategoryStatistics.compute(train, "train"), CountSource.ANNOTATIONS);
         List<Integer> ids = Arrays.stream(weights.categoryIds()).boxed().toList();
         if (!ids.equals(d.categoryIds())) {
-            throw new IllegalArgumentException("class weights are for categories " + ids + ", the detector has "
-                    + d.categoryIds());
+            throw new IllegalArgumentException(
+                    "class weights are for categories " + ids + ", the detector has " + d.categoryIds());
         }
         Parameters p = d.params();
         Shape wShape = p.get(Classifier.WEIGHT).getShape();
@@ -48,8 +46,10 @@ final class ReweightedClassifier {
         p.add(Classifier.BIAS, b, bShape, false);
         double min = Arrays.stream(weights.weights()).min().orElse(1);
         double max = Arrays.stream(weights.weights()).max().orElse(1);
-        LOG.info("reweight_cls: class weights C / (n(c) * sum 1/n) from {} to {} (mean 1), background 1",
-                String.format(java.util.Locale.ROOT, "%.4f", min), String.format(java.util.Locale.ROOT, "%.4f", max));
+        LOG.info(
+                "reweight_cls: class weights C / (n(c) * sum 1/n) from {} to {} (mean 1), background 1",
+                String.format(java.util.Locale.ROOT, "%.4f", min),
+                String.format(java.util.Locale.ROOT, "%.4f", max));
         return next;
     }
 }

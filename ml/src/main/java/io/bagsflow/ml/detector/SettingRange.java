@@ -6,8 +6,8 @@ import java.math.BigDecimal;
  * The values a numeric setting may take: whole numbers {@code min..max} (optionally also 0, meaning "off"), or
  * finite real numbers between two bounds, each open or closed. NaN and infinities are never in range.
  */
-public record SettingRange(double min, boolean minOpen, double max, boolean maxOpen, boolean whole,
-                           boolean zeroMeansOff) {
+public record SettingRange(
+        double min, boolean minOpen, double max, boolean maxOpen, boolean whole, boolean zeroMeansOff) {
 
     /** No upper bound worth naming for whole numbers. */
     public static final long UNBOUNDED = Long.MAX_VALUE;
@@ -58,7 +58,8 @@ public record SettingRange(double min, boolean minOpen, double max, boolean maxO
     public String describe() {
         if (whole) {
             String off = zeroMeansOff ? "0 (off) or " : "";
-            return max >= UNBOUNDED ? "must be " + off + "a whole number >= " + (long) min
+            return max >= UNBOUNDED
+                    ? "must be " + off + "a whole number >= " + (long) min
                     : "must be " + off + "a whole number in " + (long) min + ".." + (long) max;
         }
         if (max >= Double.MAX_VALUE) {
@@ -81,7 +82,8 @@ public record SettingRange(double min, boolean minOpen, double max, boolean maxO
         if (Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return Double.isFinite(v) ? new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString()
+        return Double.isFinite(v)
+                ? new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString()
                 : Double.toString(v);
     }
 }

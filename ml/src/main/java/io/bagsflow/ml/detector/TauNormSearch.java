@@ -5,17 +5,14 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.model.Classifier;
 import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.eval.LvisEvaluator;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisResults;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -23,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tau-normalised classifier (Kang et al., "Decoupling representation and classifier", ICLR 2020), the BAGS
@@ -46,8 +45,7 @@ public final class TauNormSearch {
     private static final Logger LOG = LoggerFactory.getLogger(TauNormSearch.class);
     private static final ObjectMapper JSON = JsonMappers.strict();
 
-    private TauNormSearch() {
-    }
+    private TauNormSearch() {}
 
     /**
      * @param tau   the chosen tau
@@ -72,8 +70,13 @@ public final class TauNormSearch {
      * @param val      the val annotations tau is chosen on
      * @return the checkpoint {@code workDir/retrain-tau_norm-final.zip}: the base model with normalised class rows
      */
-    public static Result search(DetectorConfig settings, Path baseCheckpoint, LvisDataset val, Path imagesDir,
-                                Path workDir, TrainingHooks listener) {
+    public static Result search(
+            DetectorConfig settings,
+            Path baseCheckpoint,
+            LvisDataset val,
+            Path imagesDir,
+            Path workDir,
+            TrainingHooks listener) {
         long started = System.nanoTime();
         TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
@@ -83,9 +86,9 @@ public final class TauNormSearch {
         }
         DetectorConfig config = baseState.config().withRuntimeFrom(settings);
         try (NDManager root = DetectorRuntime.manager(config);
-             Checkpoint.Loaded base = Checkpoint.read(baseCheckpoint, root)) {
-            Detector d = Detector.of(config, base.detector().categoryIds(), base.detector().params(),
-                    baseState.classifier());
+                Checkpoint.Loaded base = Checkpoint.read(baseCheckpoint, root)) {
+            Detector d = Detector.of(
+                    config, base.detector().categoryIds(), base.detector().params(), baseState.classifier());
             if (!ImageStore.categoryIds(val).equals(d.categoryIds())) {
                 throw new IllegalArgumentException(baseCheckpoint + ": its categories differ from the val set's");
             }
@@ -109,14 +112,20 @@ public final class TauNormSearch {
                 List<Double> aps = new ArrayList<>();
                 int best = 0;
                 for (int i = 0; i < TAU_GRID.size(); i++) {
-                    double ap = evaluator.evaluate(results.get(i), "tau=" + TAU_GRID.get(i)).metrics().ap();
+                    double ap = evaluator
+                            .evaluate(results.get(i), "tau=" + TAU_GRID.get(i))
+                            .metrics()
+                            .ap();
                     aps.add(ap);
                     if (ap > aps.get(best)) {
                         best = i;
                     }
                 }
                 double tau = TAU_GRID.get(best);
-                LOG.info("tau_norm: val AP by tau {}: chose tau = {} (AP {})", table(aps), tau,
+                LOG.info(
+                        "tau_norm: val AP by tau {}: chose tau = {} (AP {})",
+                        table(aps),
+                        tau,
                         String.format(Locale.ROOT, "%.4f", aps.get(best)));
 
                 p.remove(n -> n.startsWith("cls."));
@@ -124,8 +133,20 @@ public final class TauNormSearch {
                 p.add(Classifier.BIAS, b, bShape, false);
                 Path out = workDir.resolve(RetrainMethod.TAU_NORM.stage() + "-final.zip");
                 Result result = new Result(out, tau, TAU_GRID, List.copyOf(aps), (System.nanoTime() - started) / 1e9);
-                Checkpoint.write(out, new Checkpoint.State(Checkpoint.FORMAT, RetrainMethod.TAU_NORM.stage(), 0, 0,
-                        d.categoryIds(), baseState.classifier(), 0, List.of(), config), p, null,
+                Checkpoint.write(
+                        out,
+                        new Checkpoint.State(
+                                Checkpoint.FORMAT,
+                                RetrainMethod.TAU_NORM.stage(),
+                                0,
+                                0,
+                                d.categoryIds(),
+                                baseState.classifier(),
+                                0,
+                                List.of(),
+                                config),
+                        p,
+                        null,
                         Map.of(NOTE, result.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 hooks.onCheckpoint(out, 0);
                 return result;

@@ -9,17 +9,14 @@ import java.nio.file.Path;
  */
 public interface TrainingHooks {
 
-    TrainingHooks NONE = new TrainingHooks() {
-    };
+    TrainingHooks NONE = new TrainingHooks() {};
 
     /** Every {@code progressInterval} iterations, and once at the end. */
-    default void onProgress(TrainingProgress progress) {
-    }
+    default void onProgress(TrainingProgress progress) {}
 
     /**
      * After a checkpoint file was written. The trainer deletes the previous periodic checkpoint when it writes
      * the next one, so copy or upload the file here if it must outlive that.
      */
-    default void onCheckpoint(Path file, int iteration) {
-    }
+    default void onCheckpoint(Path file, int iteration) {}
 }

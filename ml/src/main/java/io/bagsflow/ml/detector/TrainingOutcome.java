@@ -15,8 +15,8 @@ import java.util.List;
  *                        warm-up steps, 10 % of the run and at most 20)
  * @param seconds         wall time of this call, set-up included
  */
-public record TrainingOutcome(Path checkpoint, List<LossPoint> lossCurve, int skippedSteps, double imagesPerSecond,
-                             double seconds) {
+public record TrainingOutcome(
+        Path checkpoint, List<LossPoint> lossCurve, int skippedSteps, double imagesPerSecond, double seconds) {
 
     public TrainingOutcome {
         lossCurve = List.copyOf(lossCurve);

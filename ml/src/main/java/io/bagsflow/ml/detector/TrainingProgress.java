@@ -11,8 +11,14 @@ import java.util.Map;
  * @param imagesPerSecond training throughput over the same iterations
  * @param skippedSteps    steps skipped so far for a non-finite loss or gradient
  */
-public record TrainingProgress(String stage, int iteration, int totalIterations, Map<String, Double> losses,
-                               double imagesPerSecond, double learningRate, int skippedSteps) {
+public record TrainingProgress(
+        String stage,
+        int iteration,
+        int totalIterations,
+        Map<String, Double> losses,
+        double imagesPerSecond,
+        double learningRate,
+        int skippedSteps) {
 
     public TrainingProgress {
         losses = Map.copyOf(losses);

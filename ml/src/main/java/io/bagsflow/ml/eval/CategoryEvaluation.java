@@ -1,7 +1,6 @@
 package io.bagsflow.ml.eval;
 
 import io.bagsflow.ml.lvis.Frequency;
-
 import java.util.List;
 
 /**
@@ -19,11 +18,23 @@ import java.util.List;
  * @param numTpIou50   true positives at IoU 0.5 (area all)
  */
 public record CategoryEvaluation(
-        int categoryId, Frequency frequency,
-        double ap, double ap50, double ap75, double aps, double apm, double apl,
-        double ar, double ars, double arm, double arl,
-        List<Double> apPerIou, List<Double> recallPerIou,
-        int numGt, int numDt, int numTpIou50) {
+        int categoryId,
+        Frequency frequency,
+        double ap,
+        double ap50,
+        double ap75,
+        double aps,
+        double apm,
+        double apl,
+        double ar,
+        double ars,
+        double arm,
+        double arl,
+        List<Double> apPerIou,
+        List<Double> recallPerIou,
+        int numGt,
+        int numDt,
+        int numTpIou50) {
 
     public CategoryEvaluation {
         apPerIou = List.copyOf(apPerIou);

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.eval;
 
 import io.bagsflow.ml.lvis.LvisResults;
-
 import java.util.Arrays;
 
 /**

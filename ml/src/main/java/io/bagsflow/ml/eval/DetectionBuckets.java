@@ -15,6 +15,7 @@ final class DetectionBuckets {
     final int[] image;
     /** detections of category k: {@code byCategory[start[k] .. start[k+1])}, by image index, then file order */
     final int[] start;
+
     final int[] byCategory;
     final int afterMaxDets;
 
@@ -33,15 +34,19 @@ final class DetectionBuckets {
     static DetectionBuckets of(GroundTruthIndex gt, LvisResults dt, String file) {
         int n = dt.size();
         if (n == 0) {
-            throw new LvisFormatException(file, "top level",
+            throw new LvisFormatException(
+                    file,
+                    "top level",
                     "the results list is empty; there is nothing to evaluate (lvis-api fails on it with an IndexError)");
         }
         int[] image = new int[n];
         for (int i = 0; i < n; i++) {
             image[i] = gt.images.indexOf(dt.imageId(i));
             if (image[i] < 0) {
-                throw new LvisFormatException(file, "[" + i + "]", "image_id " + dt.imageId(i)
-                        + " is not an image of the annotation file " + gt.file);
+                throw new LvisFormatException(
+                        file,
+                        "[" + i + "]",
+                        "image_id " + dt.imageId(i) + " is not an image of the annotation file " + gt.file);
             }
         }
         int images = gt.images.size();

@@ -6,7 +6,6 @@ import io.bagsflow.ml.lvis.LvisDatasetWriter;
 import io.bagsflow.ml.lvis.LvisResults;
 import io.bagsflow.ml.lvis.LvisResultsReader;
 import io.bagsflow.ml.lvis.LvisResultsWriter;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -38,12 +37,11 @@ public final class EvalBenchmark {
     private static final String ANNOTATIONS = "synthetic_annotations.json";
     private static final String RESULTS = "synthetic_results.json";
 
-    private EvalBenchmark() {
-    }
+    private EvalBenchmark() {}
 
     /** What to generate and how to time it. */
-    public record Options(int images, int categories, int minDetsPerImage, int maxDetsPerImage, long seed,
-                          int repeats, int threads) {
+    public record Options(
+            int images, int categories, int minDetsPerImage, int maxDetsPerImage, long seed, int repeats, int threads) {
 
         /** 2,000 images, 300 categories, 10 to 339 detections per image: about 350k detections. */
         public static Options standard() {
@@ -85,29 +83,49 @@ public final class EvalBenchmark {
      * Seconds per repeat: {@code oneCall} for {@link LvisEvaluator#evaluate(Path, Path, int)} (what the CLI
      * runs; repeat 1 runs cold code), then each step on its own; and the sampled peak of heap in use.
      */
-    public record Figures(int detections, long annotationBytes, long resultsBytes, double[] oneCall,
-                          double[] readAnnotations, double[] index, double[] readResults, double[] evaluate,
-                          long peakHeapBytes, long maxHeapBytes, LvisMetrics metrics) {
-    }
+    public record Figures(
+            int detections,
+            long annotationBytes,
+            long resultsBytes,
+            double[] oneCall,
+            double[] readAnnotations,
+            double[] index,
+            double[] readResults,
+            double[] evaluate,
+            long peakHeapBytes,
+            long maxHeapBytes,
+            LvisMetrics metrics) {}
 
     /** Generates the case into {@code dir}, times it and prints the figures to {@code out}. */
     public static Figures run(Options o, Path dir, PrintStream out) {
         HeapSampler heap = HeapSampler.start();
         try {
             long t0 = System.nanoTime();
-            SyntheticEvalCase c = SyntheticEvalCase.generate(o.images(), o.categories(), o.minDetsPerImage(),
-                    o.maxDetsPerImage(), o.seed());
+            SyntheticEvalCase c = SyntheticEvalCase.generate(
+                    o.images(), o.categories(), o.minDetsPerImage(), o.maxDetsPerImage(), o.seed());
             Path annotations = dir.resolve(ANNOTATIONS);
             Path results = dir.resolve(RESULTS);
             LvisDatasetWriter.write(c.annotations(), annotations);
             LvisResultsWriter.write(c.detections(), results);
             int detections = c.detections().size();
             c = null; // the timed runs read the files; let the generated copy go
-            out.printf(Locale.ROOT, "synthetic case: %,d images, %,d categories, %,d detections (%d to %d per image,"
+            out.printf(
+                    Locale.ROOT,
+                    "synthetic case: %,d images, %,d categories, %,d detections (%d to %d per image,"
                             + " seed %d), files %.1f MB + %.1f MB, generated and written in %.1f s%n",
-                    o.images(), o.categories(), detections, o.minDetsPerImage(), o.maxDetsPerImage(), o.seed(),
-                    Files.size(annotations) / 1e6, Files.size(results) / 1e6, seconds(t0));
-            out.printf(Locale.ROOT, "threads %d, max heap %d MB%n", o.threads(),
+                    o.images(),
+                    o.categories(),
+                    detections,
+                    o.minDetsPerImage(),
+                    o.maxDetsPerImage(),
+                    o.seed(),
+                    Files.size(annotations) / 1e6,
+                    Files.size(results) / 1e6,
+                    seconds(t0));
+            out.printf(
+                    Locale.ROOT,
+                    "threads %d, max heap %d MB%n",
+                    o.threads(),
                     Runtime.getRuntime().maxMemory() >> 20);
 
             int n = o.repeats();
@@ -134,24 +152,63 @@ public final class EvalBenchmark {
                 t = System.nanoTime();
                 last = evaluator.evaluate(dt, results.toString());
                 evaluate[r] = seconds(t);
-                out.printf(Locale.ROOT, "repeat %d: LvisEvaluator.evaluate(files) %.3f s; step by step: read"
+                out.printf(
+                        Locale.ROOT,
+                        "repeat %d: LvisEvaluator.evaluate(files) %.3f s; step by step: read"
                                 + " annotations %.3f s, index %.3f s, read results %.3f s, evaluate %.3f s, total %.3f s%n",
-                        r + 1, oneCall[r], readGt[r], index[r], readDt[r], evaluate[r],
+                        r + 1,
+                        oneCall[r],
+                        readGt[r],
+                        index[r],
+                        readDt[r],
+                        evaluate[r],
                         readGt[r] + index[r] + readDt[r] + evaluate[r]);
             }
-            Figures f = new Figures(detections, Files.size(annotations), Files.size(results), oneCall, readGt, index,
-                    readDt, evaluate, heap.stop(), Runtime.getRuntime().maxMemory(), last.metrics());
-            out.printf(Locale.ROOT, "LvisEvaluator.evaluate(files): first (cold code) %.3f s, best %.3f s, median %.3f s%n",
-                    oneCall[0], min(oneCall), median(oneCall));
-            out.printf(Locale.ROOT, "step by step, best: read annotations %.3f s, index %.3f s, read results %.3f s,"
-                            + " evaluate %.3f s%n", min(readGt), min(index), min(readDt), min(evaluate));
-            out.printf(Locale.ROOT, "kept: %,d after the 300 cut, %,d after the federated filter%n",
-                    last.counts().afterMaxDetsPerImage(), last.counts().afterFederatedFilter());
-            out.printf(Locale.ROOT, "AP %.4f, AP50 %.4f, APr %.4f, APc %.4f, APf %.4f, AR@300 %.4f%n",
-                    f.metrics().ap(), f.metrics().ap50(), f.metrics().apr(), f.metrics().apc(), f.metrics().apf(),
+            Figures f = new Figures(
+                    detections,
+                    Files.size(annotations),
+                    Files.size(results),
+                    oneCall,
+                    readGt,
+                    index,
+                    readDt,
+                    evaluate,
+                    heap.stop(),
+                    Runtime.getRuntime().maxMemory(),
+                    last.metrics());
+            out.printf(
+                    Locale.ROOT,
+                    "LvisEvaluator.evaluate(files): first (cold code) %.3f s, best %.3f s, median %.3f s%n",
+                    oneCall[0],
+                    min(oneCall),
+                    median(oneCall));
+            out.printf(
+                    Locale.ROOT,
+                    "step by step, best: read annotations %.3f s, index %.3f s, read results %.3f s,"
+                            + " evaluate %.3f s%n",
+                    min(readGt),
+                    min(index),
+                    min(readDt),
+                    min(evaluate));
+            out.printf(
+                    Locale.ROOT,
+                    "kept: %,d after the 300 cut, %,d after the federated filter%n",
+                    last.counts().afterMaxDetsPerImage(),
+                    last.counts().afterFederatedFilter());
+            out.printf(
+                    Locale.ROOT,
+                    "AP %.4f, AP50 %.4f, APr %.4f, APc %.4f, APf %.4f, AR@300 %.4f%n",
+                    f.metrics().ap(),
+                    f.metrics().ap50(),
+                    f.metrics().apr(),
+                    f.metrics().apc(),
+                    f.metrics().apf(),
                     f.metrics().ar());
-            out.printf(Locale.ROOT, "peak heap in use (sampled every 5 ms): %d MB of %d MB%n",
-                    f.peakHeapBytes() >> 20, f.maxHeapBytes() >> 20);
+            out.printf(
+                    Locale.ROOT,
+                    "peak heap in use (sampled every 5 ms): %d MB of %d MB%n",
+                    f.peakHeapBytes() >> 20,
+                    f.maxHeapBytes() >> 20);
             return f;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -189,8 +246,8 @@ public final class EvalBenchmark {
                 o = switch (args[i + 1]) {
                     case "standard" -> Options.standard();
                     case "lvis-val" -> Options.lvisValScale();
-                    default -> throw new IllegalArgumentException("--scale must be standard or lvis-val, got "
-                            + args[i + 1]);
+                    default ->
+                        throw new IllegalArgumentException("--scale must be standard or lvis-val, got " + args[i + 1]);
                 };
             }
         }
@@ -199,7 +256,7 @@ public final class EvalBenchmark {
             String a = args[i];
             String v = value(args, ++i, a);
             switch (a) {
-                case "--scale" -> { }
+                case "--scale" -> {}
                 case "--dir" -> dir = Path.of(v);
                 case "--images" -> o = o.withImages(Integer.parseInt(v));
                 case "--categories" -> o = o.withCategories(Integer.parseInt(v));

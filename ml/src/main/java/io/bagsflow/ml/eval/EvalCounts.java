@@ -13,7 +13,15 @@ package io.bagsflow.ml.eval;
  * @param categoriesWithAp                  categories whose AP is defined
  */
 public record EvalCounts(
-        int inputDetections, int afterMaxDetsPerImage, int afterCategoryAndPositiveAreaFilter,
-        int afterFederatedFilter, int gtAnnotationsUsed, int images, int categories, int categoriesWithGt,
-        int categoriesWithAp, int rareCategories, int commonCategories, int frequentCategories) {
-}
+        int inputDetections,
+        int afterMaxDetsPerImage,
+        int afterCategoryAndPositiveAreaFilter,
+        int afterFederatedFilter,
+        int gtAnnotationsUsed,
+        int images,
+        int categories,
+        int categoriesWithGt,
+        int categoriesWithAp,
+        int rareCategories,
+        int commonCategories,
+        int frequentCategories) {}

@@ -5,7 +5,6 @@ import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
-
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -32,18 +31,22 @@ final class GroundTruthIndex {
 
     /** GT slots of category k are {@code gtStart[k] .. gtStart[k+1]-1}, by image index, then lvis-api order */
     final int[] gtStart;
+
     final int[] gtImage;
     /** x, y, w, h of slot s at 4s .. 4s+3 */
     final double[] gtBox;
+
     final double[] gtArea;
     /** lvis-api stores the matched GT's id as the match, so a GT with id 0 makes a match count as none */
     final boolean[] gtIdNonZero;
 
     /** images (ascending indices) where category k is negative: {@code negImage[negStart[k] .. negStart[k+1])} */
     final int[] negStart;
+
     final int[] negImage;
     /** images (ascending indices) where category k is not exhaustively annotated */
     final int[] nelStart;
+
     final int[] nelImage;
 
     private GroundTruthIndex(String file, LvisDataset gt) {
@@ -87,7 +90,8 @@ final class GroundTruthIndex {
             LvisAnnotation a = gt.annotations().get(used[i]);
             int img = images.indexOf(a.imageId());
             int cat = categories.indexOf(a.categoryId());
-            // only a replaced duplicate can land outside the evaluated images and categories; lvis-api never looks there
+            // only a replaced duplicate can land outside the evaluated images and categories; lvis-api never looks
+            // there
             if (img >= 0 && cat >= 0) {
                 used[kept] = used[i];
                 annImage[kept] = img;

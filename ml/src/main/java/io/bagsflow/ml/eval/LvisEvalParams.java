@@ -23,8 +23,7 @@ public final class LvisEvalParams {
     public static final int R = RECALL_THRESHOLDS.length;
     public static final int A = AREA_RANGES.length;
 
-    private LvisEvalParams() {
-    }
+    private LvisEvalParams() {}
 
     /** IoU thresholds 0.50:0.05:0.95 as numpy's linspace gives them. */
     public static double[] iouThresholds() {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.Frequency;
 import io.bagsflow.ml.lvis.LvisFormatException;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,8 +36,7 @@ public final class LvisEvaluationJson {
     private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper MAPPER = JsonMappers.strict();
 
-    private LvisEvaluationJson() {
-    }
+    private LvisEvaluationJson() {}
 
     public static void write(LvisEvaluation evaluation, Path file) {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
@@ -63,7 +61,9 @@ public final class LvisEvaluationJson {
             for (CategoryEvaluation c : e.perCategory()) {
                 g.writeStartObject();
                 g.writeNumberField("category_id", c.categoryId());
-                g.writeStringField("frequency", c.frequency() == null ? null : c.frequency().code());
+                g.writeStringField(
+                        "frequency",
+                        c.frequency() == null ? null : c.frequency().code());
                 g.writeNumberField("ap", c.ap());
                 g.writeNumberField("ap50", c.ap50());
                 g.writeNumberField("ap75", c.ap75());
@@ -121,8 +121,10 @@ public final class LvisEvaluationJson {
         } catch (NoSuchFileException e) {
             throw new LvisFormatException(name, "", "file not found");
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            String where = e.getLocation() == null
+                    ? ""
+                    : "line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
             throw new LvisFormatException(name, where, "invalid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new LvisFormatException(name, "", "cannot read: " + e.getMessage(), e);
@@ -142,11 +144,21 @@ public final class LvisEvaluationJson {
             perCategory.add(new CategoryEvaluation(
                     r.integer(c, "category_id", at),
                     freq == null || freq.isNull() ? null : Frequency.fromCode(freq.asText()),
-                    r.number(c, "ap", at), r.number(c, "ap50", at), r.number(c, "ap75", at),
-                    r.number(c, "aps", at), r.number(c, "apm", at), r.number(c, "apl", at),
-                    r.number(c, "ar", at), r.number(c, "ars", at), r.number(c, "arm", at), r.number(c, "arl", at),
-                    r.numbers(c, "ap_per_iou", at), r.numbers(c, "recall_per_iou", at),
-                    r.integer(c, "num_gt", at), r.integer(c, "num_dt", at), r.integer(c, "num_tp_iou50", at)));
+                    r.number(c, "ap", at),
+                    r.number(c, "ap50", at),
+                    r.number(c, "ap75", at),
+                    r.number(c, "aps", at),
+                    r.number(c, "apm", at),
+                    r.number(c, "apl", at),
+                    r.number(c, "ar", at),
+                    r.number(c, "ars", at),
+                    r.number(c, "arm", at),
+                    r.number(c, "arl", at),
+                    r.numbers(c, "ap_per_iou", at),
+                    r.numbers(c, "recall_per_iou", at),
+                    r.integer(c, "num_gt", at),
+                    r.integer(c, "num_dt", at),
+                    r.integer(c, "num_tp_iou50", at)));
         }
         JsonNode n = r.field(root, "counts", "counts");
         JsonNode groups = r.field(n, "freq_group_sizes", "counts");

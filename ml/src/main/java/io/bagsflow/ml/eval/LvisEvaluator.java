@@ -5,7 +5,6 @@ import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
 import io.bagsflow.ml.lvis.LvisResultsReader;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,8 +63,8 @@ public final class LvisEvaluator {
 
     /** {@link #evaluate(Path, Path)} on {@code threads} threads. */
     public static LvisEvaluation evaluate(Path annotationsFile, Path resultsFile, int threads) {
-        CompletableFuture<LvisEvaluator> evaluator = CompletableFuture.supplyAsync(() -> new LvisEvaluator(
-                LvisDatasetReader.read(annotationsFile), annotationsFile.toString(), threads));
+        CompletableFuture<LvisEvaluator> evaluator = CompletableFuture.supplyAsync(
+                () -> new LvisEvaluator(LvisDatasetReader.read(annotationsFile), annotationsFile.toString(), threads));
         LvisResults dt = null;
         RuntimeException resultsError = null;
         try {
@@ -115,9 +114,18 @@ public final class LvisEvaluator {
                 groups[gt.frequency[c].ordinal()]++;
             }
         }
-        EvalCounts counts = new EvalCounts(results.size(), dets.afterMaxDets, dets.size(), afterFederated,
-                gt.gtCount(), gt.images.size(), k, withGt, withAp,
-                groups[Frequency.RARE.ordinal()], groups[Frequency.COMMON.ordinal()],
+        EvalCounts counts = new EvalCounts(
+                results.size(),
+                dets.afterMaxDets,
+                dets.size(),
+                afterFederated,
+                gt.gtCount(),
+                gt.images.size(),
+                k,
+                withGt,
+                withAp,
+                groups[Frequency.RARE.ordinal()],
+                groups[Frequency.COMMON.ordinal()],
                 groups[Frequency.FREQUENT.ordinal()]);
         return new LvisEvaluation(metrics, Arrays.asList(perCategory), counts);
     }

@@ -9,9 +9,19 @@ import java.util.Map;
  * category with GT in that area range or frequency group); lvis-api returns the int -1 there.
  */
 public record LvisMetrics(
-        double ap, double ap50, double ap75, double aps, double apm, double apl,
-        double apr, double apc, double apf,
-        double ar, double ars, double arm, double arl) {
+        double ap,
+        double ap50,
+        double ap75,
+        double aps,
+        double apm,
+        double apl,
+        double apr,
+        double apc,
+        double apf,
+        double ar,
+        double ars,
+        double arm,
+        double arl) {
 
     // lvis-api's result keys: the one definition of the metric names in this project (stored in evaluation JSON,
     // shown in tables and charts, printed by --json outputs)
@@ -27,6 +37,7 @@ public record LvisMetrics(
     public static final String APC = "APc";
     /** AP of the frequent categories (more than 100 training images) */
     public static final String APF = "APf";
+
     public static final String AR = "AR@300";
     public static final String ARS = "ARs@300";
     public static final String ARM = "ARm@300";

@@ -27,8 +27,7 @@ public final class LvisSummaryTable {
         {"(AR)", "0.50:0.95", "l", "all"},
     };
 
-    private LvisSummaryTable() {
-    }
+    private LvisSummaryTable() {}
 
     public static String markdown(LvisMetrics metrics) {
         double[] values = metrics.values();
@@ -37,12 +36,18 @@ public final class LvisSummaryTable {
         out.append("|---|---|---|---|---|---|\n");
         for (int i = 0; i < ROWS.length; i++) {
             String[] row = ROWS[i];
-            out.append("| ").append(row[0])
-                    .append(" | ").append(row[1])
-                    .append(" | ").append(row[2])
-                    .append(" | ").append(LvisEvalParams.MAX_DETS_PER_IMAGE)
-                    .append(" | ").append(row[3])
-                    .append(" | ").append(percent(values[i]))
+            out.append("| ")
+                    .append(row[0])
+                    .append(" | ")
+                    .append(row[1])
+                    .append(" | ")
+                    .append(row[2])
+                    .append(" | ")
+                    .append(LvisEvalParams.MAX_DETS_PER_IMAGE)
+                    .append(" | ")
+                    .append(row[3])
+                    .append(" | ")
+                    .append(percent(values[i]))
                     .append(" |\n");
         }
         return out.toString();

@@ -9,8 +9,7 @@ final class NumpyMean {
 
     private static final int BLOCK = 128;
 
-    private NumpyMean() {
-    }
+    private NumpyMean() {}
 
     /** The mean of {@code values[0, n)}, or -1 when n is 0 (lvis-api's "mean over entries > -1, else -1"). */
     static double meanOrMinusOne(double[] values, int n) {

@@ -9,8 +9,7 @@ final class ScoreOrder {
 
     private static final int INSERTION_MAX = 24;
 
-    private ScoreOrder() {
-    }
+    private ScoreOrder() {}
 
     /** Sorts {@code items[from, to)} by {@code key[item]} descending; {@code tmp} must hold {@code to - from}. */
     static void sortDescending(int[] items, int from, int to, double[] key, int[] tmp) {

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.eval;
 
 import io.bagsflow.ml.lvis.Frequency;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -86,7 +85,9 @@ final class Summaries {
             apPerIou.add(precisionMean(c, 0, t, t + 1, buf));
             recallPerIou.add(c.recall(0, t));
         }
-        return new CategoryEvaluation(categoryId, frequency,
+        return new CategoryEvaluation(
+                categoryId,
+                frequency,
                 precisionMean(c, 0, 0, T, buf),
                 precisionMean(c, 0, t50, t50 + 1, buf),
                 precisionMean(c, 0, t75, t75 + 1, buf),
@@ -97,7 +98,11 @@ final class Summaries {
                 recallMean(c, 1, buf),
                 recallMean(c, 2, buf),
                 recallMean(c, 3, buf),
-                apPerIou, recallPerIou, c.numGt[0], c.numDt, c.numTpIou50);
+                apPerIou,
+                recallPerIou,
+                c.numGt[0],
+                c.numDt,
+                c.numTpIou50);
     }
 
     private static double precisionMean(CategoryCurves c, int a, int fromT, int toT, double[] buf) {

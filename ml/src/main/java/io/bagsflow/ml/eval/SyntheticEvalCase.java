@@ -6,7 +6,6 @@ import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
 import io.bagsflow.ml.lvis.LvisResults;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,8 +43,8 @@ public final class SyntheticEvalCase {
      * @param minDetsPerImage fewest detections generated for an image
      * @param maxDetsPerImage most detections generated for an image (may exceed the 300 that are evaluated)
      */
-    public static SyntheticEvalCase generate(int images, int categories, int minDetsPerImage, int maxDetsPerImage,
-                                             long seed) {
+    public static SyntheticEvalCase generate(
+            int images, int categories, int minDetsPerImage, int maxDetsPerImage, long seed) {
         if (images < 1 || categories < 2 || minDetsPerImage < 1 || maxDetsPerImage < minDetsPerImage) {
             throw new IllegalArgumentException("need images >= 1, categories >= 2, 1 <= minDets <= maxDets");
         }
@@ -65,8 +64,9 @@ public final class SyntheticEvalCase {
         List<LvisCategory> cats = new ArrayList<>(categories);
         for (int c = 0; c < categories; c++) {
             // popular categories are frequent, the tail rare, as in LVIS (about 1/3 r, 1/3 c, 1/3 f)
-            Frequency f = c < categories / 3 ? Frequency.FREQUENT : c < 2 * categories / 3 ? Frequency.COMMON
-                    : Frequency.RARE;
+            Frequency f = c < categories / 3
+                    ? Frequency.FREQUENT
+                    : c < 2 * categories / 3 ? Frequency.COMMON : Frequency.RARE;
             int id = c + 1;
             cats.add(new LvisCategory(id, "category_" + id, List.of("category_" + id), "synthetic", null, f, -1, -1));
         }
@@ -81,9 +81,16 @@ public final class SyntheticEvalCase {
             int labelled = 1 + rnd.nextInt(6);
             int[] present = distinctCategories(rnd, cumulative, labelled, new int[0]);
             int[] neg = distinctCategories(rnd, cumulative, 2 + rnd.nextInt(7), present);
-            int[] notExhaustive = rnd.nextDouble() < 0.3 ? new int[] {present[rnd.nextInt(present.length)]} : new int[0];
-            imgs.add(new LvisImage(imageId, (int) WIDTH, (int) HEIGHT, "synthetic_" + imageId + ".jpg", null,
-                    ids(neg), ids(notExhaustive)));
+            int[] notExhaustive =
+                    rnd.nextDouble() < 0.3 ? new int[] {present[rnd.nextInt(present.length)]} : new int[0];
+            imgs.add(new LvisImage(
+                    imageId,
+                    (int) WIDTH,
+                    (int) HEIGHT,
+                    "synthetic_" + imageId + ".jpg",
+                    null,
+                    ids(neg),
+                    ids(notExhaustive)));
 
             int budget = minDetsPerImage + rnd.nextInt(maxDetsPerImage - minDetsPerImage + 1);
             int made = 0;
@@ -127,15 +134,30 @@ public final class SyntheticEvalCase {
                 if (rnd.nextDouble() < 0.3) {
                     score = Math.round(score * 100) / 100.0; // ties
                 }
-                dets.add(imageId, c + 1, rnd.nextDouble() * (WIDTH - Math.min(w, WIDTH - 1)),
-                        rnd.nextDouble() * (HEIGHT - Math.min(h, HEIGHT - 1)), w, h, score);
+                dets.add(
+                        imageId,
+                        c + 1,
+                        rnd.nextDouble() * (WIDTH - Math.min(w, WIDTH - 1)),
+                        rnd.nextDouble() * (HEIGHT - Math.min(h, HEIGHT - 1)),
+                        w,
+                        h,
+                        score);
             }
         }
         return new SyntheticEvalCase(new LvisDataset(imgs, anns, cats), dets.build());
     }
 
-    private static void addJittered(LvisResults.Builder dets, SplittableRandom rnd, int imageId, int categoryId,
-                                    double x, double y, double w, double h, double jitter, double score) {
+    private static void addJittered(
+            LvisResults.Builder dets,
+            SplittableRandom rnd,
+            int imageId,
+            int categoryId,
+            double x,
+            double y,
+            double w,
+            double h,
+            double jitter,
+            double score) {
         double dx = (rnd.nextDouble() * 2 - 1) * jitter * w;
         double dy = (rnd.nextDouble() * 2 - 1) * jitter * h;
         double dw = w * (1 + (rnd.nextDouble() * 2 - 1) * jitter);

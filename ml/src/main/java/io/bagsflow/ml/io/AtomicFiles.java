@@ -22,8 +22,7 @@ public final class AtomicFiles {
 
     private static final String TEMPORARY_SUFFIX = ".tmp";
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** What goes into the file; the stream is buffered, and closing it does not end the write. */
     @FunctionalInterface

@@ -15,8 +15,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  */
 public final class JsonMappers {
 
-    private JsonMappers() {
-    }
+    private JsonMappers() {}
 
     /** JSON whose unknown keys fail. */
     public static ObjectMapper strict() {

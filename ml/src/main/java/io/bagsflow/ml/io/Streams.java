@@ -9,15 +9,13 @@ import java.io.OutputStream;
 /** Streams handed to code that closes what it is given, when the stream underneath must stay open. */
 public final class Streams {
 
-    private Streams() {
-    }
+    private Streams() {}
 
     /** {@code in}, which closing leaves open (e.g. one entry of a zip being read). */
     public static InputStream unclosable(InputStream in) {
         return new FilterInputStream(in) {
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -33,8 +32,7 @@ public final class LvisDatasetReader {
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             .build();
 
-    private LvisDatasetReader() {
-    }
+    private LvisDatasetReader() {}
 
     public static LvisDataset read(Path file) {
         return JsonCursor.readFile(file, LvisDatasetReader::read);

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.lvis;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,8 +14,7 @@ import java.nio.file.Path;
  */
 public final class LvisDatasetWriter {
 
-    private LvisDatasetWriter() {
-    }
+    private LvisDatasetWriter() {}
 
     public static void write(LvisDataset dataset, Path file) {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {

@@ -14,6 +14,7 @@ public final class LvisResults {
     private final int[] categoryIds;
     /** x, y, w, h of detection i at 4i .. 4i+3 */
     private final double[] boxes;
+
     private final double[] scores;
 
     private LvisResults(int size, int[] imageIds, int[] categoryIds, double[] boxes, double[] scores) {
@@ -99,8 +100,12 @@ public final class LvisResults {
         }
 
         public LvisResults build() {
-            return new LvisResults(size, Arrays.copyOf(imageIds, size), Arrays.copyOf(categoryIds, size),
-                    Arrays.copyOf(boxes, 4 * size), Arrays.copyOf(scores, size));
+            return new LvisResults(
+                    size,
+                    Arrays.copyOf(imageIds, size),
+                    Arrays.copyOf(categoryIds, size),
+                    Arrays.copyOf(boxes, 4 * size),
+                    Arrays.copyOf(scores, size));
         }
     }
 }

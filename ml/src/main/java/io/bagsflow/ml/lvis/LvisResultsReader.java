@@ -2,7 +2,6 @@ package io.bagsflow.ml.lvis;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -15,8 +14,7 @@ import java.nio.file.Path;
  */
 public final class LvisResultsReader {
 
-    private LvisResultsReader() {
-    }
+    private LvisResultsReader() {}
 
     public static LvisResults read(Path file) {
         return JsonCursor.readFile(file, LvisResultsReader::read);
@@ -52,8 +50,9 @@ public final class LvisResultsReader {
                         case "bbox" -> {
                             bbox = c.bbox(key);
                             if (bbox[2] < 0 || bbox[3] < 0) {
-                                throw c.problem("\"bbox\" has a negative " + (bbox[2] < 0 ? "width " + bbox[2]
-                                        : "height " + bbox[3]) + "; expected [x, y, w, h] with w, h >= 0");
+                                throw c.problem("\"bbox\" has a negative "
+                                        + (bbox[2] < 0 ? "width " + bbox[2] : "height " + bbox[3])
+                                        + "; expected [x, y, w, h] with w, h >= 0");
                             }
                             seen |= 4;
                         }

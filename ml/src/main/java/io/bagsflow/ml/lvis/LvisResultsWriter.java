@@ -1,7 +1,6 @@
 package io.bagsflow.ml.lvis;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,8 +11,7 @@ import java.nio.file.Path;
 /** Writes {@link LvisResults} as an LVIS results file, in order, with shortest round-trip doubles. */
 public final class LvisResultsWriter {
 
-    private LvisResultsWriter() {
-    }
+    private LvisResultsWriter() {}
 
     public static void write(LvisResults results, Path file) {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {

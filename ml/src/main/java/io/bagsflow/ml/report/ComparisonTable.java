@@ -15,12 +15,19 @@ import java.util.Set;
 public final class ComparisonTable {
 
     /** The metrics compared, in lvis-api order (AR only at 300 detections). */
-    public static final List<String> METRICS = List.of(LvisMetrics.AP, LvisMetrics.AP50, LvisMetrics.AP75,
-            LvisMetrics.APS, LvisMetrics.APM, LvisMetrics.APL, LvisMetrics.APR, LvisMetrics.APC, LvisMetrics.APF,
+    public static final List<String> METRICS = List.of(
+            LvisMetrics.AP,
+            LvisMetrics.AP50,
+            LvisMetrics.AP75,
+            LvisMetrics.APS,
+            LvisMetrics.APM,
+            LvisMetrics.APL,
+            LvisMetrics.APR,
+            LvisMetrics.APC,
+            LvisMetrics.APF,
             LvisMetrics.AR);
 
-    private ComparisonTable() {
-    }
+    private ComparisonTable() {}
 
     public static String markdown(List<ReportModel> models) {
         return TextTables.markdown(cells(models));

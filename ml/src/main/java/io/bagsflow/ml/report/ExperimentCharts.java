@@ -2,6 +2,14 @@ package io.bagsflow.ml.report;
 
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.ml.stats.SampleStats;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.geom.Rectangle2D;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
@@ -13,15 +21,6 @@ import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
-
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.geom.Rectangle2D;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * An experiment's plots: a metric against the values of one grid key, one line per model kind (per kind and the
@@ -37,8 +36,7 @@ public final class ExperimentCharts {
         new Color(0x00, 0x00, 0x00), new Color(0xF0, 0xE4, 0x42)
     };
 
-    private ExperimentCharts() {
-    }
+    private ExperimentCharts() {}
 
     /** {@code metric} (in percent) against the values of {@code key}. */
     public static String metricAgainst(String key, String metric, List<ExperimentSummary.Row> rows) {
@@ -68,7 +66,8 @@ public final class ExperimentCharts {
         }
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         lines.values().forEach(data::addSeries);
-        ValueAxis xAxis = numeric ? new NumberAxis(key)
+        ValueAxis xAxis = numeric
+                ? new NumberAxis(key)
                 : new SymbolAxis(key, values.stream().map(String::valueOf).toArray(String[]::new));
         if (xAxis instanceof NumberAxis n) {
             n.setAutoRangeIncludesZero(false);
@@ -96,8 +95,8 @@ public final class ExperimentCharts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        JFreeChart chart = new JFreeChart(metric + " against " + key, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot,
-                true);
+        JFreeChart chart =
+                new JFreeChart(metric + " against " + key, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         LegendTitle legend = chart.getLegend();
         legend.setPosition(RectangleEdge.BOTTOM);

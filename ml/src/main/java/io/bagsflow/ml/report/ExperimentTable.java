@@ -3,7 +3,6 @@ package io.bagsflow.ml.report;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.ml.stats.SampleStats;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,8 +18,7 @@ public final class ExperimentTable {
     /** The metrics shown (the JSON has all 13). */
     public static final List<String> METRICS = LvisMetrics.HEADLINE;
 
-    private ExperimentTable() {
-    }
+    private ExperimentTable() {}
 
     /** The header and the parameter and kind columns left, numbers right. */
     public static String text(List<ExperimentSummary.Row> rows) {
@@ -35,7 +33,8 @@ public final class ExperimentTable {
 
     /** Header and rows: the grid keys, kind, n, the metrics, ΔAP vs base. */
     public static List<String[]> cells(List<ExperimentSummary.Row> rows) {
-        List<String> keys = rows.isEmpty() ? List.of() : List.copyOf(rows.get(0).params().keySet());
+        List<String> keys =
+                rows.isEmpty() ? List.of() : List.copyOf(rows.get(0).params().keySet());
         List<String[]> out = new ArrayList<>();
         List<String> header = new ArrayList<>(keys);
         header.addAll(List.of("kind", "n"));
@@ -52,7 +51,10 @@ public final class ExperimentTable {
             for (String m : METRICS) {
                 r.add(meanPlusMinus(row.metrics().get(m)));
             }
-            r.add(row.kind().equals(ExperimentSummary.BASE) ? "" : delta(row.deltaVsBase().get(LvisMetrics.AP)));
+            r.add(
+                    row.kind().equals(ExperimentSummary.BASE)
+                            ? ""
+                            : delta(row.deltaVsBase().get(LvisMetrics.AP)));
             out.add(r.toArray(String[]::new));
         }
         return out;

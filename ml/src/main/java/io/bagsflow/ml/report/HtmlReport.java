@@ -9,8 +9,7 @@ import java.util.List;
  */
 public final class HtmlReport {
 
-    private HtmlReport() {
-    }
+    private HtmlReport() {}
 
     /** A report that names models by their ids and runs (comparisons across runs). */
     public static String render(String title, String subtitle, List<ReportModel> models) {
@@ -24,10 +23,13 @@ public final class HtmlReport {
     public static String render(String title, String subtitle, List<ReportModel> models, boolean showIds) {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-                .append(esc(title)).append("</title>\n<style>\n")
-                .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1360px;")
+                .append(esc(title))
+                .append("</title>\n<style>\n")
+                .append(
+                        "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1360px;")
                 .append("color:#222;padding:0 1em}\n")
-                .append("h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}\n")
+                .append(
+                        "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}\n")
                 .append(".sub{color:#666;margin-top:0}\n")
                 .append("table{border-collapse:collapse;margin:.5em 0;font-size:.92em}\n")
                 .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}\n")
@@ -37,20 +39,36 @@ public final class HtmlReport {
                 .append("figcaption{font-size:.85em;color:#555;max-width:640px}\n")
                 .append("code{font-size:.85em;word-break:break-all}\n")
                 .append("</style>\n</head>\n<body>\n");
-        h.append("<h1>").append(esc(title)).append("</h1>\n<p class=\"sub\">").append(esc(subtitle)).append("</p>\n");
+        h.append("<h1>")
+                .append(esc(title))
+                .append("</h1>\n<p class=\"sub\">")
+                .append(esc(subtitle))
+                .append("</p>\n");
 
         h.append("<h2>Model generations side by side</h2>\n");
         comparison(h, models, showIds);
 
         h.append("<h2>Plots</h2>\n<div class=\"grid\">\n");
-        figure(h, "ap-by-frequency", ReportCharts.apByFrequency(models),
+        figure(
+                h,
+                "ap-by-frequency",
+                ReportCharts.apByFrequency(models),
                 "AP per LVIS frequency group (r: 1-10 training images, c: 11-100, f: more than 100) for each model.");
-        figure(h, "ap-vs-instances", ReportCharts.apVsInstances(models),
+        figure(
+                h,
+                "ap-vs-instances",
+                ReportCharts.apVsInstances(models),
                 "Per-category AP against the category's number of training instances (log scale).");
-        figure(h, "weight-norms", ReportCharts.weightNorms(models),
+        figure(
+                h,
+                "weight-norms",
+                ReportCharts.weightNorms(models),
                 "L2 norm of each class's classifier weights against its training instances: a jointly trained "
                         + "softmax gives frequent classes larger norms (BAGS paper, Figure 1).");
-        figure(h, "loss-curves", ReportCharts.lossCurves(models),
+        figure(
+                h,
+                "loss-curves",
+                ReportCharts.lossCurves(models),
                 "Total training loss of base training and of each classifier-only retraining.");
         h.append("</div>\n");
 
@@ -59,18 +77,35 @@ public final class HtmlReport {
             h.append("<th>model</th><th>run</th>");
         }
         h.append("<th>gen</th><th>kind</th><th>parent</th><th>dataset</th><th>manifest</th><th>groups</th>")
-                .append("<th>checkpoint</th><th>code</th>").append(showIds ? "<th>created</th>" : "").append("</tr>\n");
+                .append("<th>checkpoint</th><th>code</th>")
+                .append(showIds ? "<th>created</th>" : "")
+                .append("</tr>\n");
         for (ReportModel m : models) {
             ReportModel.Lineage l = m.lineage();
             h.append("<tr>");
             if (showIds) {
-                h.append("<td>").append(esc(m.modelId())).append("</td><td>").append(esc(m.runId())).append("</td>");
+                h.append("<td>")
+                        .append(esc(m.modelId()))
+                        .append("</td><td>")
+                        .append(esc(m.runId()))
+                        .append("</td>");
             }
-            h.append("<td>").append(m.generation()).append("</td><td>").append(esc(m.kind()))
-                    .append("</td><td>").append(esc(parent(m, models, showIds)))
-                    .append("</td><td>").append(esc(l.dataset())).append("</td><td><code>").append(sha(l.manifestSha256()))
-                    .append("</code></td><td><code>").append(sha(l.groupsSha256())).append("</code></td><td><code>")
-                    .append(sha(l.checkpointSha256())).append("</code></td><td>").append(esc(l.codeVersion()))
+            h.append("<td>")
+                    .append(m.generation())
+                    .append("</td><td>")
+                    .append(esc(m.kind()))
+                    .append("</td><td>")
+                    .append(esc(parent(m, models, showIds)))
+                    .append("</td><td>")
+                    .append(esc(l.dataset()))
+                    .append("</td><td><code>")
+                    .append(sha(l.manifestSha256()))
+                    .append("</code></td><td><code>")
+                    .append(sha(l.groupsSha256()))
+                    .append("</code></td><td><code>")
+                    .append(sha(l.checkpointSha256()))
+                    .append("</code></td><td>")
+                    .append(esc(l.codeVersion()))
                     .append("</td>");
             if (showIds) {
                 h.append("<td>").append(esc(l.createdAt())).append("</td>");
@@ -79,8 +114,11 @@ public final class HtmlReport {
         }
         h.append("</table>\n<details><summary>configurations</summary>\n");
         for (ReportModel m : models) {
-            h.append("<p><b>").append(esc(showIds ? m.modelId() : ComparisonTable.label(m))).append("</b></p><pre><code>")
-                    .append(esc(m.lineage().config())).append("</code></pre>\n");
+            h.append("<p><b>")
+                    .append(esc(showIds ? m.modelId() : ComparisonTable.label(m)))
+                    .append("</b></p><pre><code>")
+                    .append(esc(m.lineage().config()))
+                    .append("</code></pre>\n");
         }
         h.append("</details>\n</body>\n</html>\n");
         return h.toString();
@@ -94,8 +132,11 @@ public final class HtmlReport {
         if (showIds) {
             return m.parentModelId();
         }
-        return models.stream().filter(p -> p.modelId().equals(m.parentModelId())).findFirst()
-                .map(ComparisonTable::label).orElse("gen " + (m.generation() - 1));
+        return models.stream()
+                .filter(p -> p.modelId().equals(m.parentModelId()))
+                .findFirst()
+                .map(ComparisonTable::label)
+                .orElse("gen " + (m.generation() - 1));
     }
 
     private static void comparison(StringBuilder h, List<ReportModel> models, boolean showIds) {
@@ -116,9 +157,14 @@ public final class HtmlReport {
                 h.append("<td>").append(ComparisonTable.percent(v));
                 if (i > 0 && !ComparisonTable.delta(v, first).equals("-")) {
                     String d = ComparisonTable.delta(v, first);
-                    String cls = d.startsWith("+") && !d.equals("+0.00") ? "pos" : d.startsWith("-") && d.length() > 1
-                            ? "neg" : "";
-                    h.append(" <span class=\"").append(cls).append("\">(").append(d).append(")</span>");
+                    String cls = d.startsWith("+") && !d.equals("+0.00")
+                            ? "pos"
+                            : d.startsWith("-") && d.length() > 1 ? "neg" : "";
+                    h.append(" <span class=\"")
+                            .append(cls)
+                            .append("\">(")
+                            .append(d)
+                            .append(")</span>");
                 }
                 h.append("</td>");
             }
@@ -128,7 +174,12 @@ public final class HtmlReport {
     }
 
     private static void figure(StringBuilder h, String id, String svg, String caption) {
-        h.append("<figure id=\"").append(id).append("\">\n").append(svg).append("\n<figcaption>").append(esc(caption))
+        h.append("<figure id=\"")
+                .append(id)
+                .append("\">\n")
+                .append(svg)
+                .append("\n<figcaption>")
+                .append(esc(caption))
                 .append("</figcaption>\n</figure>\n");
     }
 
@@ -152,5 +203,4 @@ public final class HtmlReport {
         }
         return out.toString();
     }
-
 }

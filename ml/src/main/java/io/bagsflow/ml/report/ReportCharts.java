@@ -1,6 +1,12 @@
 package io.bagsflow.ml.report;
 
 import io.bagsflow.ml.eval.LvisMetrics;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Rectangle2D;
+import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
@@ -15,13 +21,6 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
-
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Rectangle2D;
-import java.util.List;
 
 /**
  * The report's four plots as inline SVG, drawn with JFreeChart: AP by frequency group, per-category AP against
@@ -38,8 +37,7 @@ public final class ReportCharts {
         new Color(0x00, 0x00, 0x00), new Color(0xF0, 0xE4, 0x42)
     };
 
-    private ReportCharts() {
-    }
+    private ReportCharts() {}
 
     /** Grouped bars: AP, APr, APc, APf (in percent) per model. */
     public static String apByFrequency(List<ReportModel> models) {
@@ -51,8 +49,8 @@ public final class ReportCharts {
                 data.addValue(Double.isNaN(v) || v < 0 ? 0 : 100 * v, labels.get(i), key);
             }
         }
-        JFreeChart chart = ChartFactory.createBarChart("AP by frequency group", "group", "AP (%)", data,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createBarChart(
+                "AP by frequency group", "group", "AP (%)", data, PlotOrientation.VERTICAL, true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         BarRenderer renderer = (BarRenderer) plot.getRenderer();
         renderer.setBarPainter(new StandardBarPainter());
@@ -98,8 +96,11 @@ public final class ReportCharts {
             }
             data.addSeries(s);
         }
-        return scatter("Classifier weight norm against training instances", "training instances (log)",
-                "L2 norm of the class's weights", data);
+        return scatter(
+                "Classifier weight norm against training instances",
+                "training instances (log)",
+                "L2 norm of the class's weights",
+                data);
     }
 
     /** Total training loss against iteration, one line per model. */
@@ -116,8 +117,8 @@ public final class ReportCharts {
             }
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("Training loss", "iteration", "total loss", data,
-                PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(
+                "Training loss", "iteration", "total loss", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < models.size(); i++) {
@@ -130,8 +131,8 @@ public final class ReportCharts {
     }
 
     private static String scatter(String title, String x, String y, XYSeriesCollection data) {
-        JFreeChart chart = ChartFactory.createScatterPlot(title, x, y, data, PlotOrientation.VERTICAL, true, false,
-                false);
+        JFreeChart chart =
+                ChartFactory.createScatterPlot(title, x, y, data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         LogAxis log = new LogAxis(x);
         log.setBase(10);

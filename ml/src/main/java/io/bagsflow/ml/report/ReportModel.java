@@ -25,21 +25,23 @@ public record ReportModel(
         Lineage lineage) {
 
     /** A category's AP and training instance count (frequency r, c, f). */
-    public record CategoryPoint(int categoryId, String frequency, int trainInstances, double ap) {
-    }
+    public record CategoryPoint(int categoryId, String frequency, int trainInstances, double ap) {}
 
     /** A class's classifier weight norm and training instance count. */
-    public record NormPoint(int categoryId, int trainInstances, double norm) {
-    }
+    public record NormPoint(int categoryId, int trainInstances, double norm) {}
 
     /** Total training loss at an iteration. */
-    public record CurvePoint(int iteration, double loss) {
-    }
+    public record CurvePoint(int iteration, double loss) {}
 
     /** Where the model came from. */
-    public record Lineage(String dataset, String manifestSha256, String groupsSha256, String checkpointSha256,
-                          String config, String codeVersion, String createdAt) {
-    }
+    public record Lineage(
+            String dataset,
+            String manifestSha256,
+            String groupsSha256,
+            String checkpointSha256,
+            String config,
+            String codeVersion,
+            String createdAt) {}
 
     /** A metric, or NaN when absent. */
     public double metric(String key) {

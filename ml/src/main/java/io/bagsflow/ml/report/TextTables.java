@@ -6,8 +6,7 @@ import java.util.function.BiPredicate;
 /** The two renderings every report table has: aligned text for the terminal and a markdown table. */
 final class TextTables {
 
-    private TextTables() {
-    }
+    private TextTables() {}
 
     /**
      * Aligned columns two spaces apart, a dashed rule under the header row, trailing blanks trimmed.

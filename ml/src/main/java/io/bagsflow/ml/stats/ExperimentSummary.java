@@ -17,21 +17,22 @@ public final class ExperimentSummary {
     /** The base model's kind: generation 0, which the deltas are taken against. */
     public static final String BASE = "base";
 
-    private ExperimentSummary() {
-    }
+    private ExperimentSummary() {}
 
     /**
      * One finished cell: its grid parameters, seed, and the metrics of each model kind it evaluated.
      *
      * @param metrics kind to (metric key to value)
      */
-    public record Cell(Map<String, Object> params, long seed, Map<String, Map<String, Double>> metrics) {
-    }
+    public record Cell(Map<String, Object> params, long seed, Map<String, Map<String, Double>> metrics) {}
 
     /** A summary row; {@code deltaVsBase} pairs each seed's value with the same seed's base model. */
-    public record Row(Map<String, Object> params, String kind, int n, Map<String, SampleStats> metrics,
-                      Map<String, SampleStats> deltaVsBase) {
-    }
+    public record Row(
+            Map<String, Object> params,
+            String kind,
+            int n,
+            Map<String, SampleStats> metrics,
+            Map<String, SampleStats> deltaVsBase) {}
 
     /**
      * @param keys the metric keys in their order (the 13 LVIS keys)
@@ -82,6 +83,9 @@ public final class ExperimentSummary {
     }
 
     private static double[] toArray(List<Double> values) {
-        return values.stream().filter(Objects::nonNull).mapToDouble(Double::doubleValue).toArray();
+        return values.stream()
+                .filter(Objects::nonNull)
+                .mapToDouble(Double::doubleValue)
+                .toArray();
     }
 }

@@ -10,8 +10,7 @@ final class IncompleteBeta {
     private static final double EPS = 1e-15;
     private static final double TINY = 1e-300;
 
-    private IncompleteBeta() {
-    }
+    private IncompleteBeta() {}
 
     static double regularized(double x, double a, double b) {
         if (x <= 0) {

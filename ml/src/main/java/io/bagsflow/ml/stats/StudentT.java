@@ -6,8 +6,7 @@ package io.bagsflow.ml.stats;
  */
 public final class StudentT {
 
-    private StudentT() {
-    }
+    private StudentT() {}
 
     /** P(T <= t) for {@code df} degrees of freedom. */
     public static double cdf(double t, double df) {

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.synth;
 
 import io.bagsflow.ml.lvis.Frequency;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -13,8 +12,7 @@ import java.util.SplittableRandom;
  */
 final class CountPlan {
 
-    private CountPlan() {
-    }
+    private CountPlan() {}
 
     /** Image counts by class, in the order of {@code classes}. */
     static int[] imageCounts(List<SyntheticClass> classes, SyntheticPreset preset, SplittableRandom rng) {
@@ -25,8 +23,8 @@ final class CountPlan {
         return counts;
     }
 
-    private static void assign(List<SyntheticClass> classes, Frequency role, int hi, int lo, int[] counts,
-                               SplittableRandom rng) {
+    private static void assign(
+            List<SyntheticClass> classes, Frequency role, int hi, int lo, int[] counts, SplittableRandom rng) {
         List<Integer> members = new ArrayList<>();
         for (int i = 0; i < classes.size(); i++) {
             if (classes.get(i).role() == role) {

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.synth;
 
 import io.bagsflow.ml.lvis.Frequency;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +21,7 @@ final class FamilyDesign {
     private static final Frequency[] TWO_FREQUENT = {R, F, C, F, R};
     private static final double GOLDEN = 0.6180339887498949;
 
-    private FamilyDesign() {
-    }
+    private FamilyDesign() {}
 
     static List<SyntheticClass> classes(SyntheticPreset preset, SplittableRandom rng) {
         int families = preset.families;

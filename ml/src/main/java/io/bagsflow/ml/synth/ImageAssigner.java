@@ -15,18 +15,16 @@ import java.util.stream.IntStream;
 final class ImageAssigner {
 
     /** One class in one image, with how many instances of it. */
-    record Placement(int classIndex, int boxes) {
-    }
+    record Placement(int classIndex, int boxes) {}
 
-    private ImageAssigner() {
-    }
+    private ImageAssigner() {}
 
     /**
      * @param extraInstance per class, the chance that an image holding it gets a second instance
      * @return per image, its placements in the order classes were processed (most images first)
      */
-    static List<List<Placement>> assign(int numImages, int maxObjects, int[] imageCounts, double[] extraInstance,
-                                        SplittableRandom rng) {
+    static List<List<Placement>> assign(
+            int numImages, int maxObjects, int[] imageCounts, double[] extraInstance, SplittableRandom rng) {
         int[] load = new int[numImages];
         List<List<Placement>> images = new ArrayList<>(numImages);
         for (int i = 0; i < numImages; i++) {
@@ -62,8 +60,11 @@ final class ImageAssigner {
     }
 
     private static int[] byCountDescending(int[] counts) {
-        return IntStream.range(0, counts.length).boxed()
-                .sorted((a, b) -> counts[a] != counts[b] ? Integer.compare(counts[b], counts[a]) : Integer.compare(a, b))
-                .mapToInt(Integer::intValue).toArray();
+        return IntStream.range(0, counts.length)
+                .boxed()
+                .sorted((a, b) ->
+                        counts[a] != counts[b] ? Integer.compare(counts[b], counts[a]) : Integer.compare(a, b))
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 }

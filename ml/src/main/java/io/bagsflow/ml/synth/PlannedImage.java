@@ -8,6 +8,11 @@ import java.util.List;
  * @param background grey level in [0, 1]
  * @param noiseSeed  seed of the per-pixel noise
  */
-record PlannedImage(int id, String fileName, float background, long noiseSeed, List<PlannedObject> objects,
-                    int[] negCategoryIds, int[] notExhaustiveCategoryIds) {
-}
+record PlannedImage(
+        int id,
+        String fileName,
+        float background,
+        long noiseSeed,
+        List<PlannedObject> objects,
+        int[] negCategoryIds,
+        int[] notExhaustiveCategoryIds) {}

@@ -1,10 +1,10 @@
 package io.bagsflow.ml.synth;
 
-import java.util.Locale;
 import java.awt.Polygon;
 import java.awt.Rectangle;
 import java.awt.geom.Area;
 import java.awt.geom.Ellipse2D;
+import java.util.Locale;
 
 /** The outline shared by a family of look-alike classes; it fills its box exactly. */
 enum Shape {
@@ -26,8 +26,8 @@ enum Shape {
             case RECT -> new Rectangle(x, y, w, h);
             case ELLIPSE -> new Ellipse2D.Double(x, y, w, h);
             case TRIANGLE -> new Polygon(new int[] {x + w / 2, x + w, x}, new int[] {y, y + h, y + h}, 3);
-            case DIAMOND -> new Polygon(new int[] {x + w / 2, x + w, x + w / 2, x},
-                    new int[] {y, y + h / 2, y + h, y + h / 2}, 4);
+            case DIAMOND ->
+                new Polygon(new int[] {x + w / 2, x + w, x + w / 2, x}, new int[] {y, y + h / 2, y + h, y + h / 2}, 4);
             case CROSS -> {
                 Area a = new Area(new Rectangle(x, y + h / 3, w, h - 2 * (h / 3)));
                 a.add(new Area(new Rectangle(x + w / 3, y, w - 2 * (w / 3), h)));

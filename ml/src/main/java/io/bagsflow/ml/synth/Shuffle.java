@@ -5,8 +5,7 @@ import java.util.SplittableRandom;
 /** Fisher-Yates with our own seeded generator, so the order never depends on the JDK's collections. */
 final class Shuffle {
 
-    private Shuffle() {
-    }
+    private Shuffle() {}
 
     static int[] permutation(int n, SplittableRandom rng) {
         int[] p = new int[n];

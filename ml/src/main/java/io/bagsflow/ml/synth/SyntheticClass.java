@@ -9,6 +9,5 @@ import io.bagsflow.ml.lvis.Frequency;
  * @param role the frequency label its planned training image count gives it
  * @param hue  the member's hue in [0, 1); each instance adds a small jitter
  */
-record SyntheticClass(int id, String name, int family, int member, Frequency role, Shape shape, Texture texture,
-                      double hue) {
-}
+record SyntheticClass(
+        int id, String name, int family, int member, Frequency role, Shape shape, Texture texture, double hue) {}

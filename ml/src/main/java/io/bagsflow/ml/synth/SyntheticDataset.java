@@ -3,7 +3,6 @@ package io.bagsflow.ml.synth;
 import io.bagsflow.ml.lvis.Frequency;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDatasetWriter;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +22,7 @@ import java.util.stream.Stream;
  */
 public final class SyntheticDataset {
 
-    private SyntheticDataset() {
-    }
+    private SyntheticDataset() {}
 
     /**
      * Writes {@code outDir/train.json}, {@code outDir/val.json} and {@code outDir/images/*.png}.
@@ -65,11 +63,24 @@ public final class SyntheticDataset {
         long done = System.nanoTime();
 
         List<LvisCategory> cats = plan.train().categories();
-        return new SyntheticSummary(preset, seed, train, val, imageDir, cats.size(),
-                count(cats, Frequency.RARE), count(cats, Frequency.COMMON), count(cats, Frequency.FREQUENT),
-                plan.train().images().size(), plan.train().annotations().size(),
-                plan.val().images().size(), plan.val().annotations().size(), plan.droppedObjects(),
-                (planned - start) / 1_000_000, (rendered - planned) / 1_000_000, (done - start) / 1_000_000);
+        return new SyntheticSummary(
+                preset,
+                seed,
+                train,
+                val,
+                imageDir,
+                cats.size(),
+                count(cats, Frequency.RARE),
+                count(cats, Frequency.COMMON),
+                count(cats, Frequency.FREQUENT),
+                plan.train().images().size(),
+                plan.train().annotations().size(),
+                plan.val().images().size(),
+                plan.val().annotations().size(),
+                plan.droppedObjects(),
+                (planned - start) / 1_000_000,
+                (rendered - planned) / 1_000_000,
+                (done - start) / 1_000_000);
     }
 
     /** The train and val records without drawing any image (fast even for medium). */
@@ -87,7 +98,8 @@ public final class SyntheticDataset {
             if (Files.exists(dir)) {
                 try (Stream<Path> entries = Files.list(dir)) {
                     if (entries.findAny().isPresent()) {
-                        throw new IllegalArgumentException(dir + " is not empty: synthetic data goes into a new folder");
+                        throw new IllegalArgumentException(
+                                dir + " is not empty: synthetic data goes into a new folder");
                     }
                 }
             }

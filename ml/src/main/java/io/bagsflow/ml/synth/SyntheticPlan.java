@@ -1,7 +1,6 @@
 package io.bagsflow.ml.synth;
 
 import io.bagsflow.ml.lvis.LvisDataset;
-
 import java.util.List;
 
 /**
@@ -11,7 +10,13 @@ import java.util.List;
  * @param droppedObjects    planned instances for which no box fitted (normally 0)
  * @param droppedValObjects those of them in val images
  */
-record SyntheticPlan(SyntheticPreset preset, long seed, List<SyntheticClass> classes, List<PlannedImage> trainImages,
-                     List<PlannedImage> valImages, int droppedObjects, int droppedValObjects, LvisDataset train,
-                     LvisDataset val) {
-}
+record SyntheticPlan(
+        SyntheticPreset preset,
+        long seed,
+        List<SyntheticClass> classes,
+        List<PlannedImage> trainImages,
+        List<PlannedImage> valImages,
+        int droppedObjects,
+        int droppedValObjects,
+        LvisDataset train,
+        LvisDataset val) {}

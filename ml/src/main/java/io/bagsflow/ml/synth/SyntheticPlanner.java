@@ -7,7 +7,6 @@ import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -68,7 +67,8 @@ final class SyntheticPlanner {
         for (List<ImageAssigner.Placement> placements : trainAssigned) {
             if (!placements.isEmpty()) {
                 int id = train.size() + 1;
-                train.add(p.image(id, String.format(Locale.ROOT, "train_%06d.png", id), placements, trainCounts, false));
+                train.add(
+                        p.image(id, String.format(Locale.ROOT, "train_%06d.png", id), placements, trainCounts, false));
             }
         }
         List<PlannedImage> val = new ArrayList<>();
@@ -79,7 +79,8 @@ final class SyntheticPlanner {
             }
         }
 
-        List<LvisCategory> bare = p.classes.stream().map(SyntheticPlanner::category).toList();
+        List<LvisCategory> bare =
+                p.classes.stream().map(SyntheticPlanner::category).toList();
         LvisDataset trainSet = p.dataset(train, bare, 1);
         List<LvisCategory> counted = withTrainCounts(trainSet);
         trainSet = new LvisDataset(trainSet.images(), trainSet.annotations(), counted);
@@ -100,7 +101,10 @@ final class SyntheticPlanner {
         int c = p.classes.size();
         int[] trainCounts = new int[c];
         for (PlannedImage img : base.trainImages()) {
-            img.objects().stream().mapToInt(PlannedObject::categoryId).distinct().forEach(id -> trainCounts[id - 1]++);
+            img.objects().stream()
+                    .mapToInt(PlannedObject::categoryId)
+                    .distinct()
+                    .forEach(id -> trainCounts[id - 1]++);
         }
         int[] valCounts = new int[c];
         double[] extra = new double[c];
@@ -119,14 +123,23 @@ final class SyntheticPlanner {
                 val.add(p.image(id, String.format(Locale.ROOT, "val_%06d.png", id), placements, trainCounts, true));
             }
         }
-        LvisDataset valSet = p.dataset(val, base.train().categories(), base.train().annotations().size() + 1);
+        LvisDataset valSet = p.dataset(
+                val, base.train().categories(), base.train().annotations().size() + 1);
         int trainDropped = base.droppedObjects() - base.droppedValObjects();
-        return new SyntheticPlan(preset, seed, base.classes(), base.trainImages(), val, trainDropped + p.dropped,
-                p.droppedVal, base.train(), valSet);
+        return new SyntheticPlan(
+                preset,
+                seed,
+                base.classes(),
+                base.trainImages(),
+                val,
+                trainDropped + p.dropped,
+                p.droppedVal,
+                base.train(),
+                valSet);
     }
 
-    private PlannedImage image(int id, String fileName, List<ImageAssigner.Placement> placements, int[] trainCounts,
-                               boolean isVal) {
+    private PlannedImage image(
+            int id, String fileName, List<ImageAssigner.Placement> placements, int[] trainCounts, boolean isVal) {
         float background = (float) uniform(0.3, 0.6);
         long noiseSeed = rng.nextLong();
         // Rarest classes first, so that if a box ever fails to fit it is a frequent one that goes missing.
@@ -229,8 +242,15 @@ final class SyntheticPlanner {
     }
 
     private static LvisCategory category(SyntheticClass c) {
-        String def = String.format(Locale.ROOT, "synthetic look-alike family %d (%s, %s), member %d of %d, hue %.3f",
-                c.family(), c.shape().label(), c.texture().label(), c.member(), SyntheticPreset.MEMBERS, c.hue());
+        String def = String.format(
+                Locale.ROOT,
+                "synthetic look-alike family %d (%s, %s), member %d of %d, hue %.3f",
+                c.family(),
+                c.shape().label(),
+                c.texture().label(),
+                c.member(),
+                SyntheticPreset.MEMBERS,
+                c.hue());
         return new LvisCategory(c.id(), c.name(), List.of(c.name()), def, null, null, -1, -1);
     }
 
@@ -240,13 +260,20 @@ final class SyntheticPlanner {
         List<LvisAnnotation> annotations = new ArrayList<>();
         long annId = firstAnnotationId;
         for (PlannedImage img : images) {
-            records.add(new LvisImage(img.id(), size, size, img.fileName(), null, img.negCategoryIds(),
-                    img.notExhaustiveCategoryIds()));
+            records.add(new LvisImage(
+                    img.id(), size, size, img.fileName(), null, img.negCategoryIds(), img.notExhaustiveCategoryIds()));
             for (PlannedObject o : img.objects()) {
                 if (o.annotated()) {
                     // LVIS areas are mask areas: the drawn shape's, not the box's.
                     double area = classes.get(o.categoryId() - 1).shape().areaFraction * o.w() * o.h();
-                    annotations.add(new LvisAnnotation(annId++, img.id(), o.categoryId(), o.x(), o.y(), o.w(), o.h(),
+                    annotations.add(new LvisAnnotation(
+                            annId++,
+                            img.id(),
+                            o.categoryId(),
+                            o.x(),
+                            o.y(),
+                            o.w(),
+                            o.h(),
                             Math.round(area * 100) / 100.0));
                 }
             }

@@ -45,6 +45,7 @@ public enum SyntheticPreset {
     final int commonMaxImages;
     /** Box width as a fraction of the image side, and the largest height fraction. */
     final double boxMin;
+
     final double boxMax;
     final double boxMaxHeight;
     /** Absent classes from other families added to each val image's neg_category_ids. */
@@ -57,9 +58,21 @@ public enum SyntheticPreset {
     /** Negative categories per LVIS-like val image, drawn at random from the categories absent from it. */
     final int lvisNegatives;
 
-    SyntheticPreset(int imageSize, int families, int trainImages, int valImages, int valInstancesPerClass,
-                    int maxObjectsTrain, int maxObjectsVal, int frequentMinImages, int frequentMaxImages,
-                    int commonMaxImages, double boxMin, double boxMax, double boxMaxHeight, int negOthers) {
+    SyntheticPreset(
+            int imageSize,
+            int families,
+            int trainImages,
+            int valImages,
+            int valInstancesPerClass,
+            int maxObjectsTrain,
+            int maxObjectsVal,
+            int frequentMinImages,
+            int frequentMaxImages,
+            int commonMaxImages,
+            double boxMin,
+            double boxMax,
+            double boxMaxHeight,
+            int negOthers) {
         this.imageSize = imageSize;
         this.families = families;
         this.trainImages = trainImages;

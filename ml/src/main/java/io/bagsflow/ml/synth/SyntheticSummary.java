@@ -25,5 +25,4 @@ public record SyntheticSummary(
         int droppedObjects,
         long planMillis,
         long renderMillis,
-        long totalMillis) {
-}
+        long totalMillis) {}

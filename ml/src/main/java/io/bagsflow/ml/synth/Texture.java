@@ -1,15 +1,17 @@
 package io.bagsflow.ml.synth;
 
-import java.util.Locale;
 import java.awt.Color;
 import java.awt.Paint;
 import java.awt.Rectangle;
 import java.awt.TexturePaint;
 import java.awt.image.BufferedImage;
+import java.util.Locale;
 
 /** The surface shared by a family: plain colour, or colour with dark diagonal stripes or dots. */
 enum Texture {
-    SOLID, STRIPED, DOTTED;
+    SOLID,
+    STRIPED,
+    DOTTED;
 
     /** Period of the stripe and dot patterns in pixels; dark parts are 0.2 of the colour. */
     static final int PERIOD = 6;

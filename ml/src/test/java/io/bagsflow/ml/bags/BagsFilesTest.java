@@ -1,14 +1,14 @@
 package io.bagsflow.ml.bags;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,9 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BagsFilesTest {
 
@@ -77,15 +76,26 @@ class BagsFilesTest {
 
     @Test
     void npzHoldsTheGroupArraysAsInt64Npy() throws IOException {
-        BagsFiles files = BagsFiles.write(CategoryStatistics.compute(BagsGroupsTest.handMade(), "train.json"),
-                GroupingOptions.DEFAULT, tmp);
+        BagsFiles files = BagsFiles.write(
+                CategoryStatistics.compute(BagsGroupsTest.handMade(), "train.json"), GroupingOptions.DEFAULT, tmp);
         Map<String, byte[]> entries = unzip(Files.readAllBytes(files.groupsNpz()));
-        assertEquals(List.of("bin_edges.npy", "category_ids.npy", "label2binlabel.npy", "pred_slice.npy",
-                "label_group.npy", "label_in_group.npy", "split_1.npy", "split_2.npy", "split_3.npy", "split_4.npy"),
+        assertEquals(
+                List.of(
+                        "bin_edges.npy",
+                        "category_ids.npy",
+                        "label2binlabel.npy",
+                        "pred_slice.npy",
+                        "label_group.npy",
+                        "label_in_group.npy",
+                        "split_1.npy",
+                        "split_2.npy",
+                        "split_3.npy",
+                        "split_4.npy"),
                 List.copyOf(entries.keySet()));
 
         byte[] npy = entries.get("label2binlabel.npy");
-        int headerLength = ByteBuffer.wrap(npy, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort();
+        int headerLength =
+                ByteBuffer.wrap(npy, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort();
         String header = new String(npy, 10, headerLength, StandardCharsets.US_ASCII);
         assertEquals("\u0093NUMPY", new String(npy, 0, 6, StandardCharsets.ISO_8859_1));
         assertEquals(0, (10 + headerLength) % 64);
@@ -93,21 +103,25 @@ class BagsFilesTest {
         assertArrayEquals(new long[] {0, 1, 1, 1, 1, 1, 1, 0, 1, 0, 2, 0, 0, 0}, longs(npy, 10 + headerLength, 14));
         byte[] split2 = entries.get("split_2.npy");
         int h2 = ByteBuffer.wrap(split2, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort();
-        assertEquals("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
+        assertEquals(
+                "{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }",
                 new String(split2, 10, h2, StandardCharsets.US_ASCII).trim());
         assertArrayEquals(new long[] {5, 34}, longs(split2, 10 + h2, 2));
 
         byte[] first = Files.readAllBytes(files.groupsNpz());
-        BagsFiles.write(CategoryStatistics.compute(BagsGroupsTest.handMade(), "train.json"), GroupingOptions.DEFAULT,
+        BagsFiles.write(
+                CategoryStatistics.compute(BagsGroupsTest.handMade(), "train.json"),
+                GroupingOptions.DEFAULT,
                 tmp.resolve("again"));
         assertArrayEquals(first, Files.readAllBytes(tmp.resolve("again/groups.npz")), "same groups, same bytes");
     }
 
     @Test
     void writesTheFourFiles() {
-        BagsFiles files = BagsFiles.write(fiveImages(), GroupingOptions.DEFAULT.withBins(BinEdges.parse("0,2")),
-                tmp.resolve("out"));
-        assertEquals(List.of("class_weights.json", "groups.json", "groups.npz", "repeat_factors.json"),
+        BagsFiles files = BagsFiles.write(
+                fiveImages(), GroupingOptions.DEFAULT.withBins(BinEdges.parse("0,2")), tmp.resolve("out"));
+        assertEquals(
+                List.of("class_weights.json", "groups.json", "groups.npz", "repeat_factors.json"),
                 list(tmp.resolve("out")));
         assertEquals(files.groups(), GroupsJson.read(files.groupsJson()));
     }

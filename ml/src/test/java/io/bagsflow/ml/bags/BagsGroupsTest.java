@@ -1,6 +1,9 @@
 package io.bagsflow.ml.bags;
 
-import io.bagsflow.ml.testing.LvisGolden;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.ml.dataset.CategoryStatistics;
@@ -12,17 +15,13 @@ import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisDatasetWriter;
 import io.bagsflow.ml.lvis.LvisFormatException;
 import io.bagsflow.ml.lvis.LvisImage;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.bagsflow.ml.testing.LvisGolden;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BagsGroupsTest {
 
@@ -65,11 +64,12 @@ class BagsGroupsTest {
         assertArrayEquals(new int[] {0, 10, 100, 1000}, ints(json.get("bin_edges")));
         assertArrayEquals(new int[] {3, 5, 8, 13, 21, 34}, ints(json.get("category_ids")));
         int[][] expectedL2b = {
-                {0, 1, 1, 1, 1, 1, 1},
-                {0, 1, 0, 2, 0, 0, 0},
-                {0, 0, 1, 0, 0, 0, 2},
-                {0, 0, 0, 0, 1, 0, 0},
-                {0, 0, 0, 0, 0, 1, 0}};
+            {0, 1, 1, 1, 1, 1, 1},
+            {0, 1, 0, 2, 0, 0, 0},
+            {0, 0, 1, 0, 0, 0, 2},
+            {0, 0, 0, 0, 1, 0, 0},
+            {0, 0, 0, 0, 0, 1, 0}
+        };
         assertArrayEquals(expectedL2b, rows(json.get("label2binlabel")));
         assertArrayEquals(new int[][] {{0, 2}, {2, 3}, {5, 3}, {8, 2}, {10, 2}}, rows(json.get("pred_slice")));
         assertArrayEquals(new int[][] {{3, 8}, {5, 34}, {13}, {21}}, rows(json.get("splits")));
@@ -89,7 +89,8 @@ class BagsGroupsTest {
 
     @Test
     void groupsJsonTextIsOneRowPerLine() {
-        BagsGroups groups = BagsGroups.fromInstanceCounts(new int[] {3, 5, 8}, new int[] {0, 12, 9}, BinEdges.parse("0,10"));
+        BagsGroups groups =
+                BagsGroups.fromInstanceCounts(new int[] {3, 5, 8}, new int[] {0, 12, 9}, BinEdges.parse("0,10"));
         assertEquals("""
                 {
                   "bin_edges": [0, 10],
@@ -114,8 +115,7 @@ class BagsGroupsTest {
 
     @Test
     void aBinWithoutClassesKeepsItsOthersLogit() {
-        BagsGroups groups = BagsGroups.fromInstanceCounts(new int[] {1, 2, 3}, new int[] {5, 50, 7},
-                BinEdges.DEFAULT);
+        BagsGroups groups = BagsGroups.fromInstanceCounts(new int[] {1, 2, 3}, new int[] {5, 50, 7}, BinEdges.DEFAULT);
         assertArrayEquals(new int[][] {{0, 2}, {2, 3}, {5, 2}, {7, 1}, {8, 1}}, groups.predSlice());
         assertEquals(3 + 4 + 2, groups.totalLogits());
         assertEquals(0, groups.groupSize(3));
@@ -130,19 +130,30 @@ class BagsGroupsTest {
         // This subset's instance_count fields were recomputed for its 977 annotations, so both sources agree;
         // its frequency labels are LVIS v0.5 train's and disagree for 776 categories (c or f with <= 10 images).
         assertEquals(776, stats.warnings().size());
-        assertEquals(stats.categories().stream().mapToInt(c -> c.fileInstanceCount()).boxed().toList(),
-                stats.categories().stream().mapToInt(c -> c.instanceCount()).boxed().toList());
+        assertEquals(
+                stats.categories().stream()
+                        .mapToInt(c -> c.fileInstanceCount())
+                        .boxed()
+                        .toList(),
+                stats.categories().stream()
+                        .mapToInt(c -> c.instanceCount())
+                        .boxed()
+                        .toList());
 
         for (CountSource source : CountSource.values()) {
             BagsGroups groups = BagsGroups.of(stats, BinEdges.DEFAULT, source);
             assertEquals(1236, groups.totalLogits());
             assertEquals(4, groups.numGroups());
-            assertArrayEquals(new int[] {1205, 25, 0, 0}, new int[] {groups.groupSize(1), groups.groupSize(2),
-                    groups.groupSize(3), groups.groupSize(4)});
+            assertArrayEquals(
+                    new int[] {1205, 25, 0, 0},
+                    new int[] {groups.groupSize(1), groups.groupSize(2), groups.groupSize(3), groups.groupSize(4)});
             for (int label = 1; label <= 1230; label++) {
                 int n = stats.categories().get(label - 1).instanceCount(source);
                 int expected = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : 4;
-                assertEquals(expected, groups.groupOf(label), "category " + stats.categories().get(label - 1).id());
+                assertEquals(
+                        expected,
+                        groups.groupOf(label),
+                        "category " + stats.categories().get(label - 1).id());
             }
             assertRowsMatchPredSlice(groups);
         }
@@ -199,17 +210,17 @@ class BagsGroupsTest {
 
     @Test
     void readingAnInconsistentGroupsJsonNamesTheEntry() throws Exception {
-        BagsGroups groups = BagsGroups.fromInstanceCounts(new int[] {3, 5, 8}, new int[] {0, 12, 9}, BinEdges.parse("0,10"));
+        BagsGroups groups =
+                BagsGroups.fromInstanceCounts(new int[] {3, 5, 8}, new int[] {0, 12, 9}, BinEdges.parse("0,10"));
         Path file = tmp.resolve("groups.json");
         Files.writeString(file, GroupsJson.toJson(groups).replace("[2, 3]", "[2, 4]"));
-        LvisFormatException e = assertThrows(LvisFormatException.class,
-                () -> GroupsJson.read(file));
+        LvisFormatException e = assertThrows(LvisFormatException.class, () -> GroupsJson.read(file));
         assertEquals(file + ": pred_slice[1]: expected [2, 3], found [2, 4]", e.getMessage());
 
         Files.writeString(file, GroupsJson.toJson(groups).replace("[0, 1, 0, 2]", "[0, 2, 0, 1]"));
-        e = assertThrows(LvisFormatException.class,
-                () -> GroupsJson.read(file));
-        assertEquals(file + ": label2binlabel[1][1]: expected in-group index 1 (ascending label order), found 2",
+        e = assertThrows(LvisFormatException.class, () -> GroupsJson.read(file));
+        assertEquals(
+                file + ": label2binlabel[1][1]: expected in-group index 1 (ascending label order), found 2",
                 e.getMessage());
     }
 }

@@ -1,10 +1,10 @@
 package io.bagsflow.ml.bags;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class StatisticsTableTest {
 

@@ -1,17 +1,16 @@
 package io.bagsflow.ml.dataset;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.bagsflow.ml.lvis.Frequency;
 import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class CategoryStatisticsTest {
 
@@ -37,18 +36,23 @@ class CategoryStatisticsTest {
         CategoryStatistics stats = CategoryStatistics.compute(new LvisDataset(images, anns, cats), "train.json");
 
         assertArrayEquals(new int[] {2, 5, 7}, stats.categoryIds());
-        assertEquals(new CategoryCount(2, "two", 11, 11, Frequency.COMMON, 12, 11, Frequency.RARE),
+        assertEquals(
+                new CategoryCount(2, "two", 11, 11, Frequency.COMMON, 12, 11, Frequency.RARE),
                 stats.categories().get(0));
-        assertEquals(new CategoryCount(5, "five", 0, 0, Frequency.RARE, -1, -1, null), stats.categories().get(1));
-        assertEquals(new CategoryCount(7, "seven", 240, 120, Frequency.FREQUENT, 240, 120, Frequency.FREQUENT),
+        assertEquals(
+                new CategoryCount(5, "five", 0, 0, Frequency.RARE, -1, -1, null),
+                stats.categories().get(1));
+        assertEquals(
+                new CategoryCount(7, "seven", 240, 120, Frequency.FREQUENT, 240, 120, Frequency.FREQUENT),
                 stats.categories().get(2));
         assertArrayEquals(new int[] {11, 0, 240}, stats.instanceCounts(CountSource.ANNOTATIONS));
         assertArrayEquals(new int[] {12, 0, 240}, stats.instanceCounts(CountSource.FILE));
         assertArrayEquals(new int[] {1, 3}, stats.imageLabels()[0]);
         assertArrayEquals(new int[] {3}, stats.imageLabels()[119]);
-        assertEquals(List.of(
-                "train.json: categories (id 2, \"two\"): instance_count is 12 in the file but 11 in the annotations",
-                "train.json: categories (id 2, \"two\"): frequency is \"r\" in the file but \"c\" for 11 training images"),
+        assertEquals(
+                List.of(
+                        "train.json: categories (id 2, \"two\"): instance_count is 12 in the file but 11 in the annotations",
+                        "train.json: categories (id 2, \"two\"): frequency is \"r\" in the file but \"c\" for 11 training images"),
                 stats.warnings().stream().map(DatasetProblem::message).toList());
     }
 }

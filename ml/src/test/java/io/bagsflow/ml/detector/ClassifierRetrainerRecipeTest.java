@@ -1,17 +1,16 @@
 package io.bagsflow.ml.detector;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The official-recipe options of retraining, on the tiny base model. */
 class ClassifierRetrainerRecipeTest {
@@ -19,13 +18,14 @@ class ClassifierRetrainerRecipeTest {
     @Test
     void theBagsClassifierStartsRandomByDefaultAndFromTheBaseOnRequest() throws IOException {
         // one step at a negligible rate leaves the initialisation as it was drawn
-        DetectorConfig oneStep = DetectorConfig.preset("tiny").with(Map.of("schedule", "legacy",
-                "retrainIterations", 1, "retrainLearningRate", 1e-12));
+        DetectorConfig oneStep = DetectorConfig.preset("tiny")
+                .with(Map.of("schedule", "legacy", "retrainIterations", 1, "retrainLearningRate", 1e-12));
         Map<String, byte[]> random = retrained(oneStep, "init-random");
         float[] w = floats(random.get("cls.w"));
         assertEquals((10 + 4 + 2) * 64, w.length);
         double mean = Arrays.stream(toDoubles(w)).average().orElseThrow();
-        double std = Math.sqrt(Arrays.stream(toDoubles(w)).map(v -> (v - mean) * (v - mean)).sum() / w.length);
+        double std = Math.sqrt(
+                Arrays.stream(toDoubles(w)).map(v -> (v - mean) * (v - mean)).sum() / w.length);
         // 1024 draws of N(0, 0.01): the mean's standard error is 3e-4, the std's about 2 %
         assertEquals(0, mean, 1.2e-3);
         assertEquals(0.01, std, 1e-3);
@@ -34,17 +34,24 @@ class ClassifierRetrainerRecipeTest {
         }
         // from_base: group 0's background row is the base classifier's background row
         Map<String, byte[]> fromBase = retrained(oneStep.with("init", "from_base"), "init-base");
-        float[] baseW = floats(ClassifierRetrainerTest.arrays(TinyDetectorData.baseCheckpoint()).get("cls.w"));
+        float[] baseW = floats(ClassifierRetrainerTest.arrays(TinyDetectorData.baseCheckpoint())
+                .get("cls.w"));
         assertArrayEquals(Arrays.copyOf(baseW, 64), Arrays.copyOf(floats(fromBase.get("cls.w")), 64), 1e-6f);
     }
 
     @Test
     void theWholeHeadTrainsWithTheClassifierAndTheRestStaysFrozen() throws IOException {
         Path base = TinyDetectorData.baseCheckpoint();
-        DetectorConfig config = DetectorConfig.preset("tiny").with(Map.of("trainHead", true, "schedule", "legacy",
-                "retrainIterations", 3));
-        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, base, TinyDetectorData.groups(),
-                TinyDetectorData.train(), TinyDetectorData.images(), TinyDetectorData.newDir("head"),
+        DetectorConfig config = DetectorConfig.preset("tiny")
+                .with(Map.of("trainHead", true, "schedule", "legacy", "retrainIterations", 3));
+        TrainingOutcome r = ClassifierRetrainer.retrain(
+                RetrainMethod.BAGS,
+                config,
+                base,
+                TinyDetectorData.groups(),
+                TinyDetectorData.train(),
+                TinyDetectorData.images(),
+                TinyDetectorData.newDir("head"),
                 TrainingHooks.NONE);
         Map<String, byte[]> before = ClassifierRetrainerTest.arrays(base);
         Map<String, byte[]> after = ClassifierRetrainerTest.arrays(r.checkpoint());
@@ -53,25 +60,38 @@ class ClassifierRetrainerRecipeTest {
             assertEquals(trains, !Arrays.equals(before.get(name), after.get(name)), name);
         }
         assertTrue(before.containsKey("head.reg.w"));
-        assertTrue(r.lossCurve().get(0).losses().containsKey("box"), r.lossCurve().toString());
+        assertTrue(
+                r.lossCurve().get(0).losses().containsKey("box"), r.lossCurve().toString());
     }
 
     @Test
     void theCheckpointCountsTheScheduledSteps() {
         // official on tiny: 100 base steps x 4 images / 8 per step = 50, per-shard loss and inverse-count weights
         DetectorConfig config = DetectorConfig.preset("tiny").with("groupLossWeights", "inverse_count");
-        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, TinyDetectorData.baseCheckpoint(),
-                TinyDetectorData.groups(), TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("official"), TrainingHooks.NONE);
+        TrainingOutcome r = ClassifierRetrainer.retrain(
+                RetrainMethod.BAGS,
+                config,
+                TinyDetectorData.baseCheckpoint(),
+                TinyDetectorData.groups(),
+                TinyDetectorData.train(),
+                TinyDetectorData.images(),
+                TinyDetectorData.newDir("official"),
+                TrainingHooks.NONE);
         assertEquals(50, Checkpoint.readState(r.checkpoint()).iteration());
         assertEquals(0, r.skippedSteps());
         assertFalse(r.lossCurve().isEmpty());
     }
 
     private static Map<String, byte[]> retrained(DetectorConfig config, String dir) throws IOException {
-        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, TinyDetectorData.baseCheckpoint(),
-                TinyDetectorData.groups(), TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir(dir), TrainingHooks.NONE);
+        TrainingOutcome r = ClassifierRetrainer.retrain(
+                RetrainMethod.BAGS,
+                config,
+                TinyDetectorData.baseCheckpoint(),
+                TinyDetectorData.groups(),
+                TinyDetectorData.train(),
+                TinyDetectorData.images(),
+                TinyDetectorData.newDir(dir),
+                TrainingHooks.NONE);
         return ClassifierRetrainerTest.arrays(r.checkpoint());
     }
 

@@ -1,10 +1,12 @@
 package io.bagsflow.ml.detector;
 
-import io.bagsflow.ml.bags.BagsGroups;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bagsflow.ml.bags.BagsGroups;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -12,12 +14,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ClassifierRetrainerTest {
 
@@ -25,9 +24,15 @@ class ClassifierRetrainerTest {
     @EnumSource(value = RetrainMethod.class, names = "TAU_NORM", mode = EnumSource.Mode.EXCLUDE) // no training
     void everyWeightButTheClassifierStaysBitIdentical(RetrainMethod method) throws IOException {
         Path base = TinyDetectorData.baseCheckpoint();
-        TrainingOutcome r = ClassifierRetrainer.retrain(method, DetectorConfig.preset("tiny"), base,
-                TinyDetectorData.groups(), TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir(method.name()), TrainingHooks.NONE);
+        TrainingOutcome r = ClassifierRetrainer.retrain(
+                method,
+                DetectorConfig.preset("tiny"),
+                base,
+                TinyDetectorData.groups(),
+                TinyDetectorData.train(),
+                TinyDetectorData.images(),
+                TinyDetectorData.newDir(method.name()),
+                TrainingHooks.NONE);
         assertFrozenExceptClassifier(base, r.checkpoint());
         assertEquals(0, r.skippedSteps());
         assertEquals(10, r.lossCurve().size());
@@ -36,9 +41,15 @@ class ClassifierRetrainerTest {
     @Test
     void theBagsLossFallsFromItsInitialisation() {
         // the grouped classifier starts random (the official init), so its loss starts near log K per group
-        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, DetectorConfig.preset("tiny"),
-                TinyDetectorData.baseCheckpoint(), TinyDetectorData.groups(), TinyDetectorData.train(),
-                TinyDetectorData.images(), TinyDetectorData.newDir("bags-falls"), TrainingHooks.NONE);
+        TrainingOutcome r = ClassifierRetrainer.retrain(
+                RetrainMethod.BAGS,
+                DetectorConfig.preset("tiny"),
+                TinyDetectorData.baseCheckpoint(),
+                TinyDetectorData.groups(),
+                TinyDetectorData.train(),
+                TinyDetectorData.images(),
+                TinyDetectorData.newDir("bags-falls"),
+                TrainingHooks.NONE);
         double first = r.lossCurve().get(0).total();
         double last = r.lossCurve().get(r.lossCurve().size() - 1).total();
         assertTrue(last < 0.7 * first, "BAGS loss " + first + " -> " + last);
@@ -47,10 +58,18 @@ class ClassifierRetrainerTest {
     @Test
     void theFullPathAlsoLeavesEverythingButTheClassifierAlone() throws IOException {
         Path base = TinyDetectorData.baseCheckpoint();
-        DetectorConfig config = DetectorConfig.preset("tiny").with("retrainFromCache", false)
-                .with("schedule", "legacy").with("retrainIterations", 10);
-        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS, config, base, TinyDetectorData.groups(),
-                TinyDetectorData.train(), TinyDetectorData.images(), TinyDetectorData.newDir("full"),
+        DetectorConfig config = DetectorConfig.preset("tiny")
+                .with("retrainFromCache", false)
+                .with("schedule", "legacy")
+                .with("retrainIterations", 10);
+        TrainingOutcome r = ClassifierRetrainer.retrain(
+                RetrainMethod.BAGS,
+                config,
+                base,
+                TinyDetectorData.groups(),
+                TinyDetectorData.train(),
+                TinyDetectorData.images(),
+                TinyDetectorData.newDir("full"),
                 TrainingHooks.NONE);
         assertFrozenExceptClassifier(base, r.checkpoint());
     }
@@ -58,10 +77,14 @@ class ClassifierRetrainerTest {
     @Test
     void theBagsClassifierHasOneLogitPerClassGroupAndBackground() {
         BagsGroups groups = TinyDetectorData.groups();
-        TrainingOutcome r = ClassifierRetrainer.retrain(RetrainMethod.BAGS,
+        TrainingOutcome r = ClassifierRetrainer.retrain(
+                RetrainMethod.BAGS,
                 DetectorConfig.preset("tiny").with(Map.of("schedule", "legacy", "retrainIterations", 5)),
-                TinyDetectorData.baseCheckpoint(), groups,
-                TinyDetectorData.train(), TinyDetectorData.images(), TinyDetectorData.newDir("shape"),
+                TinyDetectorData.baseCheckpoint(),
+                groups,
+                TinyDetectorData.train(),
+                TinyDetectorData.images(),
+                TinyDetectorData.newDir("shape"),
                 TrainingHooks.NONE);
         Checkpoint.State state = Checkpoint.readState(r.checkpoint());
         assertEquals("retrain-bags", state.stage());
@@ -78,10 +101,17 @@ class ClassifierRetrainerTest {
 
     @Test
     void bagsNeedsItsGroups() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClassifierRetrainer.retrain(
-                RetrainMethod.BAGS, DetectorConfig.preset("tiny"), TinyDetectorData.baseCheckpoint(), null,
-                TinyDetectorData.train(), TinyDetectorData.images(), TinyDetectorData.newDir("nogroups"),
-                TrainingHooks.NONE));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ClassifierRetrainer.retrain(
+                        RetrainMethod.BAGS,
+                        DetectorConfig.preset("tiny"),
+                        TinyDetectorData.baseCheckpoint(),
+                        null,
+                        TinyDetectorData.train(),
+                        TinyDetectorData.images(),
+                        TinyDetectorData.newDir("nogroups"),
+                        TrainingHooks.NONE));
         assertTrue(e.getMessage().contains("groups"), e.getMessage());
     }
 
@@ -106,8 +136,8 @@ class ClassifierRetrainerTest {
 
     /** Name to raw bytes of each array in a checkpoint's parameters.bin. */
     static Map<String, byte[]> arrays(Path checkpoint) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(
-                BaseTrainerTest.entry(checkpoint, "parameters.bin")));
+        DataInputStream in =
+                new DataInputStream(new ByteArrayInputStream(BaseTrainerTest.entry(checkpoint, "parameters.bin")));
         in.readInt();
         int n = in.readInt();
         Map<String, byte[]> out = new LinkedHashMap<>();

@@ -1,6 +1,6 @@
 package io.bagsflow.ml.detector;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
@@ -13,8 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every {@link DetectorConfig} field has one role, and the roles are the ones the stage keys were built on: a field
@@ -23,20 +22,60 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class DetectorConfigFieldsTest {
 
-    private static final Set<String> PLACEMENT = Set.of("preset", "device", "threads", "checkpointInterval",
-            "progressInterval", "maxNonFiniteSteps");
-    private static final Set<String> RETRAIN = Set.of("retrainIterations", "retrainLearningRate",
-            "retrainImagesPerBatch", "retrainFromCache", "cacheVariants", "cacheNegatives", "retrainFlip",
-            "othersSampleRatio", "rfsThreshold", "init", "schedule", "lossNormalisation", "shardSize", "trainHead",
+    private static final Set<String> PLACEMENT =
+            Set.of("preset", "device", "threads", "checkpointInterval", "progressInterval", "maxNonFiniteSteps");
+    private static final Set<String> RETRAIN = Set.of(
+            "retrainIterations",
+            "retrainLearningRate",
+            "retrainImagesPerBatch",
+            "retrainFromCache",
+            "cacheVariants",
+            "cacheNegatives",
+            "retrainFlip",
+            "othersSampleRatio",
+            "rfsThreshold",
+            "init",
+            "schedule",
+            "lossNormalisation",
+            "shardSize",
+            "trainHead",
             "groupLossWeights");
-    private static final Set<String> INFERENCE = Set.of("rpnPreNmsTest", "rpnPostNmsTest", "scoreThreshold",
-            "nmsIou", "maxDetections", "inferenceBatchSize");
-    private static final Set<String> MODEL = Set.of("seed", "imageSize", "batchSize", "flip", "backbone",
-            "backboneChannels", "backboneBlocks", "anchorSizes", "anchorRatios", "rpnChannels", "roiSize",
-            "roiSamplingRatio", "fcDim", "rpnSamplesPerImage", "rpnPositiveFraction", "rpnPositiveIou",
-            "rpnNegativeIou", "rpnMinPositiveIou", "rpnPreNmsTrain", "rpnPostNmsTrain", "rpnNmsIou", "roisPerImage",
-            "roiPositiveFraction", "roiPositiveIou", "iterations", "learningRate", "momentum", "weightDecay",
-            "warmupIterations", "warmupRatio", "lrSteps", "lrGamma", "gradClipNorm");
+    private static final Set<String> INFERENCE = Set.of(
+            "rpnPreNmsTest", "rpnPostNmsTest", "scoreThreshold", "nmsIou", "maxDetections", "inferenceBatchSize");
+    private static final Set<String> MODEL = Set.of(
+            "seed",
+            "imageSize",
+            "batchSize",
+            "flip",
+            "backbone",
+            "backboneChannels",
+            "backboneBlocks",
+            "anchorSizes",
+            "anchorRatios",
+            "rpnChannels",
+            "roiSize",
+            "roiSamplingRatio",
+            "fcDim",
+            "rpnSamplesPerImage",
+            "rpnPositiveFraction",
+            "rpnPositiveIou",
+            "rpnNegativeIou",
+            "rpnMinPositiveIou",
+            "rpnPreNmsTrain",
+            "rpnPostNmsTrain",
+            "rpnNmsIou",
+            "roisPerImage",
+            "roiPositiveFraction",
+            "roiPositiveIou",
+            "iterations",
+            "learningRate",
+            "momentum",
+            "weightDecay",
+            "warmupIterations",
+            "warmupRatio",
+            "lrSteps",
+            "lrGamma",
+            "gradClipNorm");
 
     @Test
     void everyFieldHasExactlyTheRoleItsStageKeysWereBuiltOn() {
@@ -46,7 +85,9 @@ class DetectorConfigFieldsTest {
         all.addAll(RETRAIN);
         all.addAll(INFERENCE);
         assertEquals(all.size(), new HashSet<>(all).size(), "an expected field is listed under two roles");
-        assertEquals(Set.copyOf(all), Set.copyOf(componentNames()),
+        assertEquals(
+                Set.copyOf(all),
+                Set.copyOf(componentNames()),
                 "DetectorConfig's fields and the expected roles differ: classify the new field here and with @Role");
 
         assertEquals(MODEL, SettingRole.MODEL.fields());
@@ -58,7 +99,9 @@ class DetectorConfigFieldsTest {
     @Test
     void changingAFieldChangesExactlyTheConfigsThatKeepItsRole() {
         DetectorConfig base = DetectorConfig.preset("tiny");
-        DetectorConfig other = base.with("nmsIou", 0.3).with("device", "cpu").with("retrainIterations", 7)
+        DetectorConfig other = base.with("nmsIou", 0.3)
+                .with("device", "cpu")
+                .with("retrainIterations", 7)
                 .with("iterations", 123);
         // the runtime fields (placement, retraining, inference) come from the other config, the model stays
         DetectorConfig mixed = base.withRuntimeFrom(other);
@@ -82,6 +125,8 @@ class DetectorConfigFieldsTest {
     }
 
     private static List<String> componentNames() {
-        return Arrays.stream(DetectorConfig.class.getRecordComponents()).map(RecordComponent::getName).toList();
+        return Arrays.stream(DetectorConfig.class.getRecordComponents())
+                .map(RecordComponent::getName)
+                .toList();
     }
 }

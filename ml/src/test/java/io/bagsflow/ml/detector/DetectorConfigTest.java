@@ -1,12 +1,11 @@
 package io.bagsflow.ml.detector;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class DetectorConfigTest {
 
@@ -41,21 +40,23 @@ class DetectorConfigTest {
         DetectorConfig c = DetectorConfig.preset("tiny").with("iterations", 7);
         assertEquals(7, c.iterations());
         assertEquals(64, c.imageSize());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DetectorConfig.defaults().with("iteratons", 7));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> DetectorConfig.defaults().with("iteratons", 7));
         assertTrue(e.getMessage().contains("iteratons"), e.getMessage());
     }
 
     @Test
     void resumingChecksOnlyFieldsThatChangeTraining() {
         DetectorConfig a = DetectorConfig.preset("small");
-        assertEquals(List.of(), a.differencesAffectingTraining(a.with("device", "cpu").with("checkpointInterval", 7)));
+        assertEquals(
+                List.of(),
+                a.differencesAffectingTraining(a.with("device", "cpu").with("checkpointInterval", 7)));
         assertEquals(List.of("batchSize"), a.differencesAffectingTraining(a.with("batchSize", 4)));
     }
 
     @Test
     void mismatchedBackboneListsFail() {
-        assertThrows(IllegalArgumentException.class,
-                () -> DetectorConfig.defaults().with("backboneBlocks", List.of(1, 1)));
+        assertThrows(
+                IllegalArgumentException.class, () -> DetectorConfig.defaults().with("backboneBlocks", List.of(1, 1)));
     }
 }

@@ -1,10 +1,10 @@
 package io.bagsflow.ml.detector;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class DetectorThreadsTest {
 
@@ -28,8 +28,8 @@ class DetectorThreadsTest {
 
     @Test
     void badSettingsNameTheVariable() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DetectorThreads.resolve(0, "many", null, 2));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> DetectorThreads.resolve(0, "many", null, 2));
         assertTrue(e.getMessage().contains("BAGSFLOW_THREADS") && e.getMessage().contains("many"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> DetectorThreads.resolve(0, null, "0", 2));
         assertTrue(e.getMessage().contains("BAGSFLOW_WORKERS_PER_HOST"), e.getMessage());

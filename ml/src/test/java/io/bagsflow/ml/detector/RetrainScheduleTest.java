@@ -1,11 +1,10 @@
 package io.bagsflow.ml.detector;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class RetrainScheduleTest {
 
@@ -55,8 +54,8 @@ class RetrainScheduleTest {
 
     @Test
     void unknownRecipeNamesAreRefusedWithTheirChoices() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> DetectorConfig.defaults().with("schedule", "1x"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> DetectorConfig.defaults().with("schedule", "1x"));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("official, legacy"), e.getMessage());
     }
 }

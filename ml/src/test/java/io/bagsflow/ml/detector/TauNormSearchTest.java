@@ -1,21 +1,20 @@
 package io.bagsflow.ml.detector;
 
-import io.bagsflow.ml.eval.LvisEvaluator;
-import io.bagsflow.ml.lvis.LvisResults;
-import io.bagsflow.ml.detector.model.ClassifierLayout;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bagsflow.ml.detector.model.ClassifierLayout;
+import io.bagsflow.ml.eval.LvisEvaluator;
+import io.bagsflow.ml.lvis.LvisResults;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class TauNormSearchTest {
 
@@ -23,8 +22,13 @@ class TauNormSearchTest {
     void tauIsChosenOnValAndTheModelIsTheBaseWithNormalisedClassRows() throws IOException {
         Path base = TinyDetectorData.baseCheckpoint();
         DetectorConfig settings = DetectorConfig.preset("tiny");
-        TauNormSearch.Result r = TauNormSearch.search(settings, base, TinyDetectorData.val(),
-                TinyDetectorData.images(), TinyDetectorData.newDir("tau"), TrainingHooks.NONE);
+        TauNormSearch.Result r = TauNormSearch.search(
+                settings,
+                base,
+                TinyDetectorData.val(),
+                TinyDetectorData.images(),
+                TinyDetectorData.newDir("tau"),
+                TrainingHooks.NONE);
 
         assertEquals(List.of(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0), r.grid());
         assertEquals(11, r.valAp().size());
@@ -35,12 +39,15 @@ class TauNormSearchTest {
 
         // tau = 0 is the base model itself: same detections, same AP
         LvisEvaluator evaluator = new LvisEvaluator(TinyDetectorData.val(), "val.json");
-        LvisResults baseResults = Inference.predict(base, settings, TinyDetectorData.val(), TinyDetectorData.images(),
-                null);
-        assertEquals(evaluator.evaluate(baseResults, "base").metrics().ap(), r.valAp().get(0), 0.0);
+        LvisResults baseResults =
+                Inference.predict(base, settings, TinyDetectorData.val(), TinyDetectorData.images(), null);
+        assertEquals(
+                evaluator.evaluate(baseResults, "base").metrics().ap(),
+                r.valAp().get(0),
+                0.0);
         // the checkpoint, run as any model is, gives the AP the search measured for its tau
-        LvisResults chosen = Inference.predict(r.checkpoint(), settings, TinyDetectorData.val(),
-                TinyDetectorData.images(), null);
+        LvisResults chosen =
+                Inference.predict(r.checkpoint(), settings, TinyDetectorData.val(), TinyDetectorData.images(), null);
         assertEquals(best, evaluator.evaluate(chosen, "tau_norm").metrics().ap(), 0.0);
 
         // every array but the classifier weight is the base's, biases included; the weight is the normalised one
@@ -88,16 +95,27 @@ class TauNormSearchTest {
 
     @Test
     void onlyAPlainSoftmaxBaseCanBeNormalised() {
-        TrainingOutcome bags = ClassifierRetrainer.retrain(RetrainMethod.BAGS,
-                DetectorConfig.preset("tiny").with("retrainIterations", 5), TinyDetectorData.baseCheckpoint(),
-                TinyDetectorData.groups(), TinyDetectorData.train(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("tau-bags"), TrainingHooks.NONE);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TauNormSearch.search(
-                DetectorConfig.preset("tiny"), bags.checkpoint(), TinyDetectorData.val(), TinyDetectorData.images(),
-                TinyDetectorData.newDir("tau-bad"), TrainingHooks.NONE));
+        TrainingOutcome bags = ClassifierRetrainer.retrain(
+                RetrainMethod.BAGS,
+                DetectorConfig.preset("tiny").with("retrainIterations", 5),
+                TinyDetectorData.baseCheckpoint(),
+                TinyDetectorData.groups(),
+                TinyDetectorData.train(),
+                TinyDetectorData.images(),
+                TinyDetectorData.newDir("tau-bags"),
+                TrainingHooks.NONE);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> TauNormSearch.search(
+                        DetectorConfig.preset("tiny"),
+                        bags.checkpoint(),
+                        TinyDetectorData.val(),
+                        TinyDetectorData.images(),
+                        TinyDetectorData.newDir("tau-bad"),
+                        TrainingHooks.NONE));
         assertTrue(e.getMessage().contains("grouped"), e.getMessage());
-        IllegalArgumentException notTau = assertThrows(IllegalArgumentException.class,
-                () -> TauNormSearch.chosenTau(bags.checkpoint()));
+        IllegalArgumentException notTau =
+                assertThrows(IllegalArgumentException.class, () -> TauNormSearch.chosenTau(bags.checkpoint()));
         assertFalse(notTau.getMessage().isEmpty());
     }
 }

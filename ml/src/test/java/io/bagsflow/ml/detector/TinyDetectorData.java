@@ -8,7 +8,6 @@ import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,8 +26,7 @@ final class TinyDetectorData {
     private static LvisDataset val;
     private static Path baseCheckpoint;
 
-    private TinyDetectorData() {
-    }
+    private TinyDetectorData() {}
 
     static synchronized Path root() {
         if (root == null) {
@@ -60,8 +58,8 @@ final class TinyDetectorData {
     }
 
     static BagsGroups groups() {
-        return BagsGroups.of(CategoryStatistics.compute(train(), "train.json"), BinEdges.DEFAULT,
-                CountSource.ANNOTATIONS);
+        return BagsGroups.of(
+                CategoryStatistics.compute(train(), "train.json"), BinEdges.DEFAULT, CountSource.ANNOTATIONS);
     }
 
     /** A fresh, empty directory under the shared root. */
@@ -76,8 +74,8 @@ final class TinyDetectorData {
     /** The tiny preset's base model, trained once (40 iterations). */
     static synchronized Path baseCheckpoint() {
         if (baseCheckpoint == null) {
-            TrainingOutcome r = BaseTrainer.train(DetectorConfig.preset("tiny"), train(), images(), newDir("base"),
-                    null, TrainingHooks.NONE);
+            TrainingOutcome r = BaseTrainer.train(
+                    DetectorConfig.preset("tiny"), train(), images(), newDir("base"), null, TrainingHooks.NONE);
             baseCheckpoint = r.checkpoint();
         }
         return baseCheckpoint;

@@ -1,6 +1,8 @@
 package io.bagsflow.ml.eval;
 
-import io.bagsflow.ml.testing.LvisGolden;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.bagsflow.ml.lvis.Frequency;
 import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
@@ -10,16 +12,13 @@ import io.bagsflow.ml.lvis.LvisFormatException;
 import io.bagsflow.ml.lvis.LvisImage;
 import io.bagsflow.ml.lvis.LvisResults;
 import io.bagsflow.ml.lvis.LvisResultsReader;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.bagsflow.ml.testing.LvisGolden;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LvisEvaluatorTest {
 
@@ -38,14 +37,17 @@ class LvisEvaluatorTest {
         LvisEvaluation e = new LvisEvaluator(gt, file.toString()).evaluate(dets.build(), "all-gt");
 
         LvisMetrics m = e.metrics();
-        for (double v : new double[] {m.ap(), m.ap50(), m.ap75(), m.aps(), m.apm(), m.apl(), m.apc(), m.apf(),
-            m.ar(), m.ars(), m.arm(), m.arl()}) {
+        for (double v : new double[] {
+            m.ap(), m.ap50(), m.ap75(), m.aps(), m.apm(), m.apl(), m.apc(), m.apf(), m.ar(), m.ars(), m.arm(), m.arl()
+        }) {
             assertEquals(1.0, v, 0.0);
         }
         assertEquals(0.9999999999999998, m.apr(), 0.0);
         long withGt = e.perCategory().stream().filter(c -> c.numGt() > 0).count();
         long perfect = e.perCategory().stream().filter(c -> c.ap() == 1.0).count();
-        long singleGt = e.perCategory().stream().filter(c -> c.ap() == 0.9999999999999998).count();
+        long singleGt = e.perCategory().stream()
+                .filter(c -> c.ap() == 0.9999999999999998)
+                .count();
         long undefined = e.perCategory().stream().filter(c -> c.ap() == -1.0).count();
         assertEquals(190, withGt);
         assertEquals(132, perfect);
@@ -56,7 +58,8 @@ class LvisEvaluatorTest {
     @Test
     void cutTo300PerImageCountsDetectionsThatLaterFiltersDrop() {
         LvisDataset gt = oneImage();
-        // 300 higher-scored detections of category 2, which image 1 does not label: dropped later, yet they fill the cut
+        // 300 higher-scored detections of category 2, which image 1 does not label: dropped later, yet they fill the
+        // cut
         LvisResults.Builder dets = LvisResults.builder();
         for (int i = 0; i < 300; i++) {
             dets.add(1, 2, 0, 0, 10, 10, 0.9);
@@ -97,7 +100,8 @@ class LvisEvaluatorTest {
                 .add(1, 1, 10, 10, 50, 50, 0.8)
                 .build();
 
-        CategoryEvaluation c = new LvisEvaluator(gt, "gt").evaluate(dets, "dt").perCategory().get(0);
+        CategoryEvaluation c =
+                new LvisEvaluator(gt, "gt").evaluate(dets, "dt").perCategory().get(0);
 
         assertEquals(ONE_GT, c.ap(), 1e-15);
         assertEquals(2, c.numDt());
@@ -105,18 +109,22 @@ class LvisEvaluatorTest {
 
     @Test
     void emptyResultsAreRejected() {
-        LvisFormatException e = assertThrows(LvisFormatException.class,
-                () -> new LvisEvaluator(oneImage(), "gt.json").evaluate(LvisResults.builder().build(), "dt.json"));
-        assertEquals("dt.json: top level: the results list is empty; there is nothing to evaluate"
-                + " (lvis-api fails on it with an IndexError)", e.getMessage());
+        LvisFormatException e = assertThrows(
+                LvisFormatException.class,
+                () -> new LvisEvaluator(oneImage(), "gt.json")
+                        .evaluate(LvisResults.builder().build(), "dt.json"));
+        assertEquals(
+                "dt.json: top level: the results list is empty; there is nothing to evaluate"
+                        + " (lvis-api fails on it with an IndexError)",
+                e.getMessage());
     }
 
     @Test
     void emptyResultsFileIsRejectedWithItsName(@TempDir Path dir) throws IOException {
         Path results = Files.writeString(dir.resolve("results.json"), "[]");
         Path annotations = LvisGolden.folder().resolve("lvis_val_100.json");
-        LvisFormatException e = assertThrows(LvisFormatException.class,
-                () -> LvisEvaluator.evaluate(annotations, results));
+        LvisFormatException e =
+                assertThrows(LvisFormatException.class, () -> LvisEvaluator.evaluate(annotations, results));
         assertEquals(results.toString(), e.file());
         assertEquals("top level", e.where());
     }
@@ -127,8 +135,8 @@ class LvisEvaluatorTest {
                 .add(1, 1, 10, 10, 50, 50, 0.5)
                 .add(77, 1, 10, 10, 50, 50, 0.5)
                 .build();
-        LvisFormatException e = assertThrows(LvisFormatException.class,
-                () -> new LvisEvaluator(oneImage(), "gt.json").evaluate(dets, "dt.json"));
+        LvisFormatException e = assertThrows(
+                LvisFormatException.class, () -> new LvisEvaluator(oneImage(), "gt.json").evaluate(dets, "dt.json"));
         assertEquals("dt.json: [1]: image_id 77 is not an image of the annotation file gt.json", e.getMessage());
     }
 
@@ -136,8 +144,8 @@ class LvisEvaluatorTest {
     void unknownImageIdInAFileNamesTheFile() {
         Path golden = LvisGolden.folder();
         Path results = golden.resolve("public/b1/detections.json");
-        LvisFormatException e = assertThrows(LvisFormatException.class,
-                () -> LvisEvaluator.evaluate(golden.resolve("lvis_val_100.json"), results));
+        LvisFormatException e = assertThrows(
+                LvisFormatException.class, () -> LvisEvaluator.evaluate(golden.resolve("lvis_val_100.json"), results));
         assertEquals(results.toString(), e.file());
         assertEquals("[0]", e.where());
     }

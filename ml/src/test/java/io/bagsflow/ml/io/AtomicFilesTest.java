@@ -1,7 +1,8 @@
 package io.bagsflow.ml.io;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,10 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AtomicFilesTest {
 
@@ -31,10 +30,12 @@ class AtomicFilesTest {
     void aFailedWriteKeepsTheOldContentAndRemovesItsSibling(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("manifest.json");
         AtomicFiles.write(file, "intact".getBytes(StandardCharsets.UTF_8));
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> AtomicFiles.write(file, out -> {
-            out.write("half of it".getBytes(StandardCharsets.UTF_8));
-            throw new IOException("disk full");
-        }));
+        UncheckedIOException e = assertThrows(
+                UncheckedIOException.class,
+                () -> AtomicFiles.write(file, out -> {
+                    out.write("half of it".getBytes(StandardCharsets.UTF_8));
+                    throw new IOException("disk full");
+                }));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("disk full"), e.getMessage());
         assertEquals("intact", Files.readString(file));
         assertEquals(List.of(file), list(dir));
@@ -51,7 +52,9 @@ class AtomicFilesTest {
     @Test
     void theFileHasTheGivenPermissionsFromItsFirstByte(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("secret.json");
-        AtomicFiles.write(file, "{}".getBytes(StandardCharsets.UTF_8),
+        AtomicFiles.write(
+                file,
+                "{}".getBytes(StandardCharsets.UTF_8),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }

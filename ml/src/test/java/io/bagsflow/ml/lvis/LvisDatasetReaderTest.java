@@ -1,16 +1,15 @@
 package io.bagsflow.ml.lvis;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LvisDatasetReaderTest {
 
@@ -31,7 +30,8 @@ class LvisDatasetReaderTest {
         LvisDataset d = LvisDatasetReader.read(file);
         assertEquals("000005.jpg", d.images().get(0).relativeFileName());
         assertArrayEquals(new int[] {1}, d.images().get(0).negCategoryIds());
-        assertEquals(new LvisAnnotation(9, 5, 1, 1, 2, 3, 4, 7.5), d.annotations().get(0));
+        assertEquals(
+                new LvisAnnotation(9, 5, 1, 1, 2, 3, 4, 7.5), d.annotations().get(0));
         assertEquals(Frequency.RARE, d.categories().get(0).frequency());
     }
 

@@ -1,13 +1,12 @@
 package io.bagsflow.ml.stats;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class SampleStatsTest {
 
@@ -32,10 +31,12 @@ class SampleStatsTest {
     @Test
     void summaryRowsPairEachKindWithTheBaseOfTheSameSeed() {
         Map<String, Object> ratio0 = Map.of("finetune.othersSampleRatio", 0);
-        List<ExperimentSummary.Cell> cells = List.of(
-                cell(ratio0, 31, 0.10, 0.15), cell(ratio0, 32, 0.20, 0.23), cell(ratio0, 33, 0.30, 0.36));
+        List<ExperimentSummary.Cell> cells =
+                List.of(cell(ratio0, 31, 0.10, 0.15), cell(ratio0, 32, 0.20, 0.23), cell(ratio0, 33, 0.30, 0.36));
         List<ExperimentSummary.Row> rows = ExperimentSummary.summarize(cells, List.of("AP", "APr"));
-        assertEquals(List.of("base", "bags"), rows.stream().map(ExperimentSummary.Row::kind).toList());
+        assertEquals(
+                List.of("base", "bags"),
+                rows.stream().map(ExperimentSummary.Row::kind).toList());
         ExperimentSummary.Row bags = rows.get(1);
         assertEquals(3, bags.n());
         assertEquals((0.15 + 0.23 + 0.36) / 3, bags.metrics().get("AP").mean(), 1e-12);

@@ -1,13 +1,16 @@
 package io.bagsflow.ml.synth;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.lvis.Frequency;
 import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetWriter;
 import io.bagsflow.ml.lvis.LvisImage;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -17,11 +20,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code small-lvis}: small's training set with a val set drawn like LVIS val (long-tailed, random verified
@@ -31,6 +30,7 @@ class SmallLvisPresetTest {
 
     /** SHA-256 of small's train.json and val.json for seed 7, as written before small-lvis existed. */
     private static final String SMALL_SEED7_TRAIN = "3e57bcb746ebe01f8c86d98f7fd08c83d4bc74f4ebd6f1dde4ffc6b129cbf697";
+
     private static final String SMALL_SEED7_VAL = "bec05b567fa691aa7b376601350377f22eeb96c40b5ca3c551d351def04d4235";
 
     @Test
@@ -60,8 +60,10 @@ class SmallLvisPresetTest {
             PlannedImage a = small.trainImages().get(i);
             PlannedImage b = lvis.trainImages().get(i);
             // what the renderer draws from: so the training PNGs are the same bytes too
-            assertEquals(List.of(a.fileName(), a.background(), a.noiseSeed(), a.objects()),
-                    List.of(b.fileName(), b.background(), b.noiseSeed(), b.objects()), a.fileName());
+            assertEquals(
+                    List.of(a.fileName(), a.background(), a.noiseSeed(), a.objects()),
+                    List.of(b.fileName(), b.background(), b.noiseSeed(), b.objects()),
+                    a.fileName());
         }
         assertEquals(small.train().categories(), lvis.val().categories());
         assertFalse(Arrays.equals(json(small.val()), json(lvis.val())), "the val set is another one");
@@ -96,9 +98,11 @@ class SmallLvisPresetTest {
         double rare = meanByRole[Frequency.RARE.ordinal()];
         double common = meanByRole[Frequency.COMMON.ordinal()];
         double frequent = meanByRole[Frequency.FREQUENT.ordinal()];
-        System.out.printf("small-lvis seed 7: %d val images, %d val instances; per class r/c/f %.2f / %.2f / %.2f%n",
+        System.out.printf(
+                "small-lvis seed 7: %d val images, %d val instances; per class r/c/f %.2f / %.2f / %.2f%n",
                 a.val().images().size(), a.val().annotations().size(), rare, common, frequent);
-        assertTrue(rare < 3 && rare < common && common * 3 < frequent,
+        assertTrue(
+                rare < 3 && rare < common && common * 3 < frequent,
                 "val instances per class r/c/f " + rare + " / " + common + " / " + frequent);
         assertTrue(spearman(train, val) > 0.9, "rank correlation " + spearman(train, val));
         // about a third of the training instances, as val has a third of train's images
@@ -115,7 +119,8 @@ class SmallLvisPresetTest {
         int othersListed = 0;
         for (LvisImage img : a.val().images()) {
             Set<Integer> present = new HashSet<>();
-            a.val().annotations().stream().filter(x -> x.imageId() == img.id())
+            a.val().annotations().stream()
+                    .filter(x -> x.imageId() == img.id())
                     .forEach(x -> present.add(x.categoryId()));
             Arrays.stream(img.notExhaustiveCategoryIds()).forEach(present::add);
             Set<Integer> negatives = new HashSet<>();
@@ -148,12 +153,14 @@ class SmallLvisPresetTest {
         SyntheticAnnotations small = SyntheticDataset.annotations(SyntheticPreset.SMALL, 7);
         LvisImage first = small.val().images().get(0);
         Set<Integer> present = new HashSet<>();
-        small.val().annotations().stream().filter(x -> x.imageId() == first.id())
+        small.val().annotations().stream()
+                .filter(x -> x.imageId() == first.id())
                 .forEach(x -> present.add(x.categoryId()));
         for (int id = 1; id <= 50; id++) {
             if (!present.contains(id) && isSiblingOfAny(id, present)) {
                 int sibling = id;
-                assertTrue(Arrays.stream(first.negCategoryIds()).anyMatch(n -> n == sibling),
+                assertTrue(
+                        Arrays.stream(first.negCategoryIds()).anyMatch(n -> n == sibling),
                         "small lists sibling " + id + " as negative");
             }
         }
@@ -161,7 +168,8 @@ class SmallLvisPresetTest {
 
     @Test
     void sameSeedSameValBytes() throws IOException {
-        assertArrayEquals(json(SyntheticDataset.annotations(SyntheticPreset.SMALL_LVIS, 3).val()),
+        assertArrayEquals(
+                json(SyntheticDataset.annotations(SyntheticPreset.SMALL_LVIS, 3).val()),
                 json(SyntheticDataset.annotations(SyntheticPreset.SMALL_LVIS, 3).val()));
     }
 

@@ -7,7 +7,6 @@ import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,33 +32,50 @@ public final class SyntheticBenchmark {
         if ("--plan-only".equals(third)) {
             long t0 = System.nanoTime();
             SyntheticAnnotations a = SyntheticDataset.annotations(preset, seed);
-            System.out.printf("planned %s seed %d in %d ms (no images drawn)%n", preset.label(), seed,
-                    (System.nanoTime() - t0) / 1_000_000);
+            System.out.printf(
+                    "planned %s seed %d in %d ms (no images drawn)%n",
+                    preset.label(), seed, (System.nanoTime() - t0) / 1_000_000);
             train = a.train();
             val = a.val();
         } else {
             Path out = third != null ? Path.of(third) : Files.createTempDirectory("synth-" + preset.label());
             SyntheticSummary s = SyntheticDataset.generate(preset, seed, out);
-            System.out.printf("generated %s seed %d into %s in %d ms (plan %d ms, images %d ms, %d objects dropped)%n",
+            System.out.printf(
+                    "generated %s seed %d into %s in %d ms (plan %d ms, images %d ms, %d objects dropped)%n",
                     preset.label(), seed, out, s.totalMillis(), s.planMillis(), s.renderMillis(), s.droppedObjects());
             long bytes;
             try (var files = Files.list(s.imageDir())) {
                 bytes = files.mapToLong(p -> p.toFile().length()).sum();
             }
-            System.out.printf("images: %d train + %d val, %.1f MB of PNG%n", s.trainImages(), s.valImages(), bytes / 1e6);
+            System.out.printf(
+                    "images: %d train + %d val, %.1f MB of PNG%n", s.trainImages(), s.valImages(), bytes / 1e6);
             train = LvisDatasetReader.read(s.train());
             val = LvisDatasetReader.read(s.val());
         }
         CategoryStatistics stats = CategoryStatistics.compute(train, "train.json");
         BagsGroups groups = BagsGroups.of(stats, BinEdges.DEFAULT, CountSource.ANNOTATIONS);
         System.out.print(StatisticsTable.format(stats, groups));
-        long negs = val.images().stream().mapToLong(i -> i.negCategoryIds().length).sum();
-        long notEx = val.images().stream().filter(i -> i.notExhaustiveCategoryIds().length > 0).count();
-        System.out.printf("val: %d images, %d instances, %.1f neg_category_ids per image, %d images not exhaustive%n",
-                val.images().size(), val.annotations().size(), (double) negs / val.images().size(), notEx);
-        int maxInstances = stats.categories().stream().mapToInt(c -> c.instanceCount()).max().orElse(0);
-        int minInstances = stats.categories().stream().mapToInt(c -> c.instanceCount()).min().orElse(0);
-        System.out.printf("instances per class: %d to %d; BAGS logits C+G+2 = %d%n", minInstances, maxInstances,
-                groups.totalLogits());
+        long negs =
+                val.images().stream().mapToLong(i -> i.negCategoryIds().length).sum();
+        long notEx = val.images().stream()
+                .filter(i -> i.notExhaustiveCategoryIds().length > 0)
+                .count();
+        System.out.printf(
+                "val: %d images, %d instances, %.1f neg_category_ids per image, %d images not exhaustive%n",
+                val.images().size(),
+                val.annotations().size(),
+                (double) negs / val.images().size(),
+                notEx);
+        int maxInstances = stats.categories().stream()
+                .mapToInt(c -> c.instanceCount())
+                .max()
+                .orElse(0);
+        int minInstances = stats.categories().stream()
+                .mapToInt(c -> c.instanceCount())
+                .min()
+                .orElse(0);
+        System.out.printf(
+                "instances per class: %d to %d; BAGS logits C+G+2 = %d%n",
+                minInstances, maxInstances, groups.totalLogits());
     }
 }

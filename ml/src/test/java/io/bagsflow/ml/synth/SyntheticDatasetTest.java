@@ -1,5 +1,11 @@
 package io.bagsflow.ml.synth;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.dataset.CategoryCount;
@@ -11,9 +17,6 @@ import io.bagsflow.ml.lvis.Frequency;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisImage;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +24,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SyntheticDatasetTest {
 
@@ -43,9 +42,15 @@ class SyntheticDatasetTest {
         assertEquals(files, relativeFiles(tmp.resolve("b")));
         assertEquals(2 + a.trainImages() + a.valImages(), files.size());
         for (String f : files) {
-            assertArrayEquals(Files.readAllBytes(tmp.resolve("a").resolve(f)), Files.readAllBytes(tmp.resolve("b").resolve(f)), f);
+            assertArrayEquals(
+                    Files.readAllBytes(tmp.resolve("a").resolve(f)),
+                    Files.readAllBytes(tmp.resolve("b").resolve(f)),
+                    f);
         }
-        assertFalse(Arrays.equals(Files.readAllBytes(tmp.resolve("a/train.json")), Files.readAllBytes(tmp.resolve("c/train.json"))),
+        assertFalse(
+                Arrays.equals(
+                        Files.readAllBytes(tmp.resolve("a/train.json")),
+                        Files.readAllBytes(tmp.resolve("c/train.json"))),
                 "another seed, another dataset");
     }
 
@@ -63,27 +68,32 @@ class SyntheticDatasetTest {
 
         CategoryStatistics stats = CategoryStatistics.compute(train, "train.json");
         BagsGroups groups = BagsGroups.of(stats, BinEdges.DEFAULT, CountSource.ANNOTATIONS);
-        assertTrue(groups.groupSize(1) > 0 && groups.groupSize(2) > 0 && groups.groupSize(3) > 0,
-                groups.toString());
+        assertTrue(groups.groupSize(1) > 0 && groups.groupSize(2) > 0 && groups.groupSize(3) > 0, groups.toString());
         // the counts written into both files are the recomputed training counts
         assertEquals(List.of(), stats.warnings());
         assertEquals(train.categories(), val.categories());
 
-        assertTrue(val.images().stream().allMatch(i -> i.negCategoryIds().length > 0), "every val image lists absent categories");
+        assertTrue(
+                val.images().stream().allMatch(i -> i.negCategoryIds().length > 0),
+                "every val image lists absent categories");
         assertTrue(val.images().stream().anyMatch(i -> i.notExhaustiveCategoryIds().length > 0));
         for (LvisImage img : val.images()) {
             for (int present : presentCategories(val, img)) {
                 for (int sibling : siblings(present)) {
-                    boolean alsoPresent = Arrays.stream(presentCategories(val, img)).anyMatch(c -> c == sibling);
-                    assertTrue(alsoPresent || Arrays.stream(img.negCategoryIds()).anyMatch(c -> c == sibling),
+                    boolean alsoPresent =
+                            Arrays.stream(presentCategories(val, img)).anyMatch(c -> c == sibling);
+                    assertTrue(
+                            alsoPresent || Arrays.stream(img.negCategoryIds()).anyMatch(c -> c == sibling),
                             "image " + img.id() + ": look-alike " + sibling + " of " + present + " is listed absent");
                 }
             }
         }
         for (int c = 1; c <= 10; c++) {
             int id = c;
-            assertEquals(SyntheticPreset.TINY.valInstancesPerClass,
-                    val.annotations().stream().filter(a -> a.categoryId() == id).count(), "val instances of " + c);
+            assertEquals(
+                    SyntheticPreset.TINY.valInstancesPerClass,
+                    val.annotations().stream().filter(a -> a.categoryId() == id).count(),
+                    "val instances of " + c);
         }
     }
 
@@ -149,29 +159,45 @@ class SyntheticDatasetTest {
     @Test
     void refusesAFolderThatIsNotEmpty() throws IOException {
         Files.writeString(tmp.resolve("old.txt"), "x");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SyntheticDataset.generate(SyntheticPreset.TINY, 1, tmp));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> SyntheticDataset.generate(SyntheticPreset.TINY, 1, tmp));
         assertTrue(e.getMessage().contains("is not empty"), e.getMessage());
     }
 
-    record Shape(int classes, List<Integer> rareCommonFrequent, List<Integer> groupSizes, int minInstances,
-                 int maxInstances) {
-    }
+    record Shape(
+            int classes,
+            List<Integer> rareCommonFrequent,
+            List<Integer> groupSizes,
+            int minInstances,
+            int maxInstances) {}
 
     private static Shape shape(LvisDataset train) {
         CategoryStatistics stats = CategoryStatistics.compute(train, "train.json");
         BagsGroups groups = BagsGroups.of(stats, BinEdges.DEFAULT, CountSource.ANNOTATIONS);
         List<Integer> rcf = Stream.of(Frequency.RARE, Frequency.COMMON, Frequency.FREQUENT)
-                .map(f -> (int) stats.categories().stream().filter(c -> c.frequency() == f).count()).toList();
-        List<Integer> sizes = List.of(groups.groupSize(1), groups.groupSize(2), groups.groupSize(3), groups.groupSize(4));
-        int min = stats.categories().stream().mapToInt(CategoryCount::instanceCount).min().orElseThrow();
-        int max = stats.categories().stream().mapToInt(CategoryCount::instanceCount).max().orElseThrow();
+                .map(f -> (int) stats.categories().stream()
+                        .filter(c -> c.frequency() == f)
+                        .count())
+                .toList();
+        List<Integer> sizes =
+                List.of(groups.groupSize(1), groups.groupSize(2), groups.groupSize(3), groups.groupSize(4));
+        int min = stats.categories().stream()
+                .mapToInt(CategoryCount::instanceCount)
+                .min()
+                .orElseThrow();
+        int max = stats.categories().stream()
+                .mapToInt(CategoryCount::instanceCount)
+                .max()
+                .orElseThrow();
         return new Shape(stats.numClasses(), rcf, sizes, min, max);
     }
 
     private static int[] presentCategories(LvisDataset val, LvisImage img) {
-        return val.annotations().stream().filter(a -> a.imageId() == img.id()).mapToInt(a -> a.categoryId())
-                .distinct().toArray();
+        return val.annotations().stream()
+                .filter(a -> a.imageId() == img.id())
+                .mapToInt(a -> a.categoryId())
+                .distinct()
+                .toArray();
     }
 
     /** Ids of the other members of a category's family (ids are 5 * family + member + 1). */
@@ -182,7 +208,10 @@ class SyntheticDatasetTest {
 
     private static List<String> relativeFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+            return files.filter(Files::isRegularFile)
+                    .map(p -> dir.relativize(p).toString())
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -29,8 +29,7 @@ public final class LvisGolden {
 
     private static Path folder;
 
-    private LvisGolden() {
-    }
+    private LvisGolden() {}
 
     public static synchronized Path folder() {
         if (folder == null) {
@@ -47,7 +46,9 @@ public final class LvisGolden {
     /** The case folders under public/ (a1, a2, ...), each with detections.json and expected.json. */
     public static List<Path> publicCases() {
         try (Stream<Path> s = Files.list(folder().resolve("public"))) {
-            return s.filter(p -> Files.isRegularFile(p.resolve("expected.json"))).sorted().toList();
+            return s.filter(p -> Files.isRegularFile(p.resolve("expected.json")))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -76,7 +77,7 @@ public final class LvisGolden {
         // deleteOnExit deletes in reverse order of registration: folders are registered before what they hold
         target.toFile().deleteOnExit();
         try (FileSystem jar = FileSystems.newFileSystem(inJar, Map.of());
-             Stream<Path> files = Files.walk(jar.getPath(RESOURCE))) {
+                Stream<Path> files = Files.walk(jar.getPath(RESOURCE))) {
             for (Path p : files.filter(Files::isRegularFile).toList()) {
                 Path out = target.resolve(jar.getPath(RESOURCE).relativize(p).toString());
                 Files.createDirectories(out.getParent());

@@ -33,7 +33,11 @@ public final class DiskSpace {
         return Files.getFileStore(p == null ? Path.of("/") : p).getUsableSpace();
     };
 
-    public enum Level { OK, LOW, TOO_LOW }
+    public enum Level {
+        OK,
+        LOW,
+        TOO_LOW
+    }
 
     /** What was found: the folder, its free bytes and their level. */
     public record Status(Path folder, long freeBytes, Level level) {
@@ -43,8 +47,7 @@ public final class DiskSpace {
         }
     }
 
-    private DiskSpace() {
-    }
+    private DiskSpace() {}
 
     public static Status check(Path folder, Reading reading) {
         long free;

@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 public final class EndpointResolver {
 
-    private EndpointResolver() {
-    }
+    private EndpointResolver() {}
 
     /** Every service, or a {@link ConfigurationException} naming those that are neither configured nor running. */
     public static Endpoints resolve(EnvironmentConfig env) {
@@ -30,9 +29,10 @@ public final class EndpointResolver {
             missing.add("Temporal (" + EnvironmentConfig.TEMPORAL_ADDRESS + ")");
         }
         if (!missing.isEmpty()) {
-            throw new ConfigurationException("no bagsflow services are running for " + env.home().root()
-                    + ": " + String.join(", ", missing) + " not configured. Start them with `./bagsflow up` in "
-                    + "another terminal, or set the variables named here to real services.");
+            throw new ConfigurationException(
+                    "no bagsflow services are running for " + env.home().root()
+                            + ": " + String.join(", ", missing) + " not configured. Start them with `./bagsflow up` in "
+                            + "another terminal, or set the variables named here to real services.");
         }
         return found;
     }
@@ -40,9 +40,11 @@ public final class EndpointResolver {
     /** The services that are configured or running; null for the others. */
     public static Endpoints resolveAvailable(EnvironmentConfig env) {
         Optional<StateFile.State> state = StateFile.readLive(env.home().stateFile());
-        PostgresEndpoint pg = env.postgres().orElse(state.map(StateFile.State::postgres).orElse(null));
+        PostgresEndpoint pg =
+                env.postgres().orElse(state.map(StateFile.State::postgres).orElse(null));
         S3Endpoint s3 = env.s3().orElse(state.map(StateFile.State::s3).orElse(null));
-        TemporalEndpoint temporal = env.temporal().orElse(state.map(StateFile.State::temporal).orElse(null));
+        TemporalEndpoint temporal =
+                env.temporal().orElse(state.map(StateFile.State::temporal).orElse(null));
         return new Endpoints(pg, s3, temporal);
     }
 }

@@ -58,14 +58,14 @@ public final class EnvironmentConfig {
             return Optional.empty();
         }
         if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
-            throw new ConfigurationException(S3_ENDPOINT + " must be an http:// or https:// URL, got "
-                    + Redaction.mask(endpoint));
+            throw new ConfigurationException(
+                    S3_ENDPOINT + " must be an http:// or https:// URL, got " + Redaction.mask(endpoint));
         }
         String access = get(S3_ACCESS_KEY);
         String secret = get(S3_SECRET_KEY);
         if (access == null || secret == null) {
-            throw new ConfigurationException(S3_ENDPOINT + " is set, so " + S3_ACCESS_KEY + " and " + S3_SECRET_KEY
-                    + " must be set too");
+            throw new ConfigurationException(
+                    S3_ENDPOINT + " is set, so " + S3_ACCESS_KEY + " and " + S3_SECRET_KEY + " must be set too");
         }
         return Optional.of(new S3Endpoint(endpoint, access, secret, orDefault(S3_BUCKET, S3Endpoint.DEFAULT_BUCKET)));
     }
@@ -76,11 +76,11 @@ public final class EnvironmentConfig {
             return Optional.empty();
         }
         if (!address.matches("[^:/\\s]+:\\d+")) {
-            throw new ConfigurationException(TEMPORAL_ADDRESS + " must be host:port, such as temporal:7233, got "
-                    + address);
+            throw new ConfigurationException(
+                    TEMPORAL_ADDRESS + " must be host:port, such as temporal:7233, got " + address);
         }
-        return Optional.of(new TemporalEndpoint(address,
-                orDefault(TEMPORAL_NAMESPACE, TemporalEndpoint.DEFAULT_NAMESPACE)));
+        return Optional.of(
+                new TemporalEndpoint(address, orDefault(TEMPORAL_NAMESPACE, TemporalEndpoint.DEFAULT_NAMESPACE)));
     }
 
     /** The bucket to use with embedded S3 too ({@code BAGSFLOW_S3_BUCKET} or the default). */

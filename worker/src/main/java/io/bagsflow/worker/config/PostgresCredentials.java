@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bagsflow.ml.io.JsonMappers;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,8 +41,8 @@ public record PostgresCredentials(String superuserPassword, String password, boo
             SecretFiles.writeJson(file, node);
             return generated;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or write the PostgreSQL credentials " + file + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read or write the PostgreSQL credentials " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -10,13 +10,11 @@ public final class Redaction {
 
     public static final String MASK = "****";
     // any parameter whose name ends in "password" (password, sslpassword), up to the next separator
-    private static final Pattern PASSWORD_PARAMETER =
-            Pattern.compile("(?i)([?&;][^=&;#?\\s]*password=)[^&;#\\s]*");
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;][^=&;#?\\s]*password=)[^&;#\\s]*");
     // user:secret@ right after the scheme's //
     private static final Pattern USER_INFO = Pattern.compile("(//[^/:@\\s]*:)[^/@\\s]*@");
 
-    private Redaction() {
-    }
+    private Redaction() {}
 
     public static String mask(String text) {
         if (text == null) {

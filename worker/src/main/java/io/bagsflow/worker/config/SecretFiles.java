@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.ml.io.AtomicFiles;
 import io.bagsflow.ml.io.JsonMappers;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,12 +16,13 @@ public final class SecretFiles {
 
     private static final ObjectMapper JSON = JsonMappers.strict();
 
-    private SecretFiles() {
-    }
+    private SecretFiles() {}
 
     public static void writeJson(Path file, JsonNode content) throws IOException {
         PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
-        AtomicFiles.write(file, out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, content),
+        AtomicFiles.write(
+                file,
+                out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, content),
                 PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bagsflow.ml.io.JsonMappers;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,21 +19,29 @@ public final class StateFile {
 
     private static final ObjectMapper JSON = JsonMappers.strict();
 
-    private StateFile() {
-    }
+    private StateFile() {}
 
     /**
      * What {@code up} writes: its pid, the endpoints of the services it started (null when not started), which
      * Temporal it runs and the address of its web UI.
      */
-    public record State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal,
-                        TemporalInfo temporalInfo, String uiUrl) {
+    public record State(
+            long pid,
+            PostgresEndpoint postgres,
+            S3Endpoint s3,
+            TemporalEndpoint temporal,
+            TemporalInfo temporalInfo,
+            String uiUrl) {
         public State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal) {
             this(pid, postgres, s3, temporal, null, null);
         }
 
-        public State(long pid, PostgresEndpoint postgres, S3Endpoint s3, TemporalEndpoint temporal,
-                     TemporalInfo temporalInfo) {
+        public State(
+                long pid,
+                PostgresEndpoint postgres,
+                S3Endpoint s3,
+                TemporalEndpoint temporal,
+                TemporalInfo temporalInfo) {
             this(pid, postgres, s3, temporal, temporalInfo, null);
         }
 
@@ -49,7 +56,9 @@ public final class StateFile {
          * other commands find it through the same variables.
          */
         public static State embeddedOnly(long pid, Endpoints endpoints, EnvironmentConfig env) {
-            return new State(pid, env.postgres().isPresent() ? null : endpoints.postgres(),
+            return new State(
+                    pid,
+                    env.postgres().isPresent() ? null : endpoints.postgres(),
                     env.s3().isPresent() ? null : endpoints.s3(),
                     env.temporal().isPresent() ? null : endpoints.temporal());
         }
@@ -59,8 +68,7 @@ public final class StateFile {
      * What kind of Temporal server {@code up} runs ({@code engine}: DEV_SERVER, IN_MEMORY or EXTERNAL), whether runs
      * survive its restart, and its Web UI (null without one).
      */
-    public record TemporalInfo(String engine, boolean durable, String ui) {
-    }
+    public record TemporalInfo(String engine, boolean durable, String ui) {}
 
     public static void write(Path file, State state) {
         ObjectNode root = JSON.createObjectNode();
@@ -109,8 +117,10 @@ public final class StateFile {
         try {
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new ConfigurationException("cannot read the state file " + file + ": " + e.getMessage()
-                    + " (delete it if no `bagsflow up` is running)", e);
+            throw new ConfigurationException(
+                    "cannot read the state file " + file + ": " + e.getMessage()
+                            + " (delete it if no `bagsflow up` is running)",
+                    e);
         }
         long pid = root.path("pid").asLong();
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
@@ -123,14 +133,31 @@ public final class StateFile {
         JsonNode pg = root.get("postgres");
         JsonNode s3 = root.get("s3");
         JsonNode t = root.get("temporal");
-        return new State(root.path("pid").asLong(),
-                pg == null ? null : new PostgresEndpoint(pg.path("jdbc_url").asText(), pg.path("user").asText(),
-                        pg.path("password").asText()),
-                s3 == null ? null : new S3Endpoint(s3.path("endpoint").asText(), s3.path("access_key").asText(),
-                        s3.path("secret_key").asText(), s3.path("bucket").asText()),
-                t == null ? null : new TemporalEndpoint(t.path("address").asText(), t.path("namespace").asText()),
-                t == null || !t.has("engine") ? null : new TemporalInfo(t.path("engine").asText(),
-                        t.path("durable").asBoolean(), t.hasNonNull("ui") ? t.path("ui").asText() : null),
+        return new State(
+                root.path("pid").asLong(),
+                pg == null
+                        ? null
+                        : new PostgresEndpoint(
+                                pg.path("jdbc_url").asText(),
+                                pg.path("user").asText(),
+                                pg.path("password").asText()),
+                s3 == null
+                        ? null
+                        : new S3Endpoint(
+                                s3.path("endpoint").asText(),
+                                s3.path("access_key").asText(),
+                                s3.path("secret_key").asText(),
+                                s3.path("bucket").asText()),
+                t == null
+                        ? null
+                        : new TemporalEndpoint(
+                                t.path("address").asText(), t.path("namespace").asText()),
+                t == null || !t.has("engine")
+                        ? null
+                        : new TemporalInfo(
+                                t.path("engine").asText(),
+                                t.path("durable").asBoolean(),
+                                t.hasNonNull("ui") ? t.path("ui").asText() : null),
                 root.hasNonNull("ui_url") ? root.get("ui_url").asText() : null);
     }
 

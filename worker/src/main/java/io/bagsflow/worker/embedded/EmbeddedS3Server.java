@@ -6,11 +6,6 @@ import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.worker.config.PrivateFiles;
 import io.bagsflow.worker.config.S3Endpoint;
 import io.bagsflow.worker.config.SecretFiles;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,6 +14,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
 
 /**
  * An S3-compatible server in this JVM: s3proxy over the jclouds filesystem backend, so objects are plain files
@@ -87,7 +86,9 @@ public final class EmbeddedS3Server implements AutoCloseable {
     static String[] credentials(Path file) throws IOException {
         if (Files.exists(file)) {
             var node = JSON.readTree(file.toFile());
-            return new String[] {node.path("access_key").asText(), node.path("secret_key").asText()};
+            return new String[] {
+                node.path("access_key").asText(), node.path("secret_key").asText()
+            };
         }
         SecureRandom random = new SecureRandom();
         byte[] access = new byte[10];

@@ -9,9 +9,6 @@ import io.bagsflow.worker.config.PostgresEndpoint;
 import io.bagsflow.worker.config.PrivateFiles;
 import io.bagsflow.worker.config.S3Endpoint;
 import io.bagsflow.worker.config.TemporalEndpoint;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -25,6 +22,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default: starts, for each service that no environment variable points elsewhere, its embedded
@@ -41,8 +40,12 @@ public final class EmbeddedServices implements AutoCloseable {
     private final TemporalEngine engine;
     private final String temporalUi;
 
-    private EmbeddedServices(Endpoints endpoints, List<String> started, Deque<AutoCloseable> toClose,
-                             TemporalEngine engine, String temporalUi) {
+    private EmbeddedServices(
+            Endpoints endpoints,
+            List<String> started,
+            Deque<AutoCloseable> toClose,
+            TemporalEngine engine,
+            String temporalUi) {
         this.endpoints = endpoints;
         this.started = started;
         this.toClose = toClose;
@@ -76,8 +79,8 @@ public final class EmbeddedServices implements AutoCloseable {
                 toClose.push(lockHome(home));
             }
             if (pg == null) {
-                EmbeddedPostgresServer server = EmbeddedPostgresServer.start(home.postgresData(),
-                        home.postgresCredentials());
+                EmbeddedPostgresServer server =
+                        EmbeddedPostgresServer.start(home.postgresData(), home.postgresCredentials());
                 toClose.push(server);
                 pg = server.endpoint();
                 started.add("PostgreSQL");
@@ -95,8 +98,8 @@ public final class EmbeddedServices implements AutoCloseable {
             if (temporal == null && withTemporal) {
                 Optional<Path> cli = TemporalCli.choose(env.variables());
                 if (cli.isPresent()) {
-                    TemporalDevServer server = TemporalDevServer.start(cli.get(), home.root().resolve("temporal"),
-                            env.namespace());
+                    TemporalDevServer server =
+                            TemporalDevServer.start(cli.get(), home.root().resolve("temporal"), env.namespace());
                     toClose.push(server);
                     temporal = server.endpoint();
                     engine = TemporalEngine.DEV_SERVER;
@@ -106,8 +109,10 @@ public final class EmbeddedServices implements AutoCloseable {
                     toClose.push(server);
                     temporal = server.endpoint();
                     engine = TemporalEngine.IN_MEMORY;
-                    log.warn("Temporal: in-memory test server; runs do not survive a restart of up "
-                            + "(up restarts them from PostgreSQL); {}", TemporalCli.INSTALL_HINT);
+                    log.warn(
+                            "Temporal: in-memory test server; runs do not survive a restart of up "
+                                    + "(up restarts them from PostgreSQL); {}",
+                            TemporalCli.INSTALL_HINT);
                 }
                 started.add("Temporal");
                 log.info("embedded Temporal ({}) on {}", engine.description(), temporal);
@@ -141,8 +146,10 @@ public final class EmbeddedServices implements AutoCloseable {
     private static AutoCloseable lockHome(BagsflowHome home) {
         try {
             Files.createDirectories(home.root());
-            FileChannel channel = FileChannel.open(home.upLock(), Set.of(StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
+            FileChannel channel = FileChannel.open(
+                    home.upLock(),
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();

@@ -6,7 +6,6 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.TestServicesStarter;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 /** A TCP port on the loopback interface that is free right now. */
 final class FreePort {
 
-    private FreePort() {
-    }
+    private FreePort() {}
 
     static int find() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -2,7 +2,6 @@ package io.bagsflow.worker.embedded;
 
 import io.bagsflow.ml.io.AtomicFiles;
 import io.bagsflow.worker.config.PrivateFiles;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +21,7 @@ final class HostBasedAuthentication {
             host    all       all   ::1/128       scram-sha-256
             """;
 
-    private HostBasedAuthentication() {
-    }
+    private HostBasedAuthentication() {}
 
     static Path file(Path dataDirectory) {
         return dataDirectory.resolve("pg_hba.conf");
@@ -44,7 +42,9 @@ final class HostBasedAuthentication {
 
     /** Replaces the file (owner-only, atomically); the server reads it at start or on {@code pg_reload_conf()}. */
     static void write(Path dataDirectory) {
-        AtomicFiles.write(file(dataDirectory), CONTENT.getBytes(StandardCharsets.UTF_8),
+        AtomicFiles.write(
+                file(dataDirectory),
+                CONTENT.getBytes(StandardCharsets.UTF_8),
                 PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
     }
 }

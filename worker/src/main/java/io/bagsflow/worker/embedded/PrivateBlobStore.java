@@ -1,6 +1,8 @@
 package io.bagsflow.worker.embedded;
 
 import io.bagsflow.worker.config.PrivateFiles;
+import java.nio.file.Path;
+import java.util.List;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.Blob;
 import org.jclouds.blobstore.domain.MultipartPart;
@@ -11,9 +13,6 @@ import org.jclouds.blobstore.options.PutOptions;
 import org.jclouds.blobstore.util.ForwardingBlobStore;
 import org.jclouds.domain.Location;
 import org.jclouds.io.Payload;
-
-import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The jclouds filesystem store with every file and folder it writes made private to the owner. jclouds creates
@@ -41,23 +40,27 @@ final class PrivateBlobStore extends ForwardingBlobStore {
 
     @Override
     public String putBlob(String container, Blob blob) {
-        return tighten(super.putBlob(container, blob), container, blob.getMetadata().getName());
+        return tighten(
+                super.putBlob(container, blob), container, blob.getMetadata().getName());
     }
 
     @Override
     public String putBlob(String container, Blob blob, PutOptions options) {
-        return tighten(super.putBlob(container, blob, options), container, blob.getMetadata().getName());
+        return tighten(
+                super.putBlob(container, blob, options),
+                container,
+                blob.getMetadata().getName());
     }
 
     @Override
-    public String copyBlob(String fromContainer, String fromName, String toContainer, String toName,
-                           CopyOptions options) {
+    public String copyBlob(
+            String fromContainer, String fromName, String toContainer, String toName, CopyOptions options) {
         return tighten(super.copyBlob(fromContainer, fromName, toContainer, toName, options), toContainer, toName);
     }
 
     @Override
-    public MultipartUpload initiateMultipartUpload(String container, org.jclouds.blobstore.domain.BlobMetadata metadata,
-                                                   PutOptions options) {
+    public MultipartUpload initiateMultipartUpload(
+            String container, org.jclouds.blobstore.domain.BlobMetadata metadata, PutOptions options) {
         MultipartUpload upload = super.initiateMultipartUpload(container, metadata, options);
         PrivateFiles.tightenTree(baseDirectory.resolve(container));
         return upload;

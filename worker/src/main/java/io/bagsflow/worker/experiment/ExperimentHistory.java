@@ -22,7 +22,6 @@ import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
 import io.bagsflow.worker.experiment.ExperimentViews.SummaryRow;
 import io.bagsflow.workflows.experiment.CellStatus;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,8 +36,7 @@ import java.util.Optional;
 public final class ExperimentHistory {
 
     private static final ObjectMapper PLAIN = JsonMappers.strict();
-    private static final TypeReference<LinkedHashMap<String, Object>> PARAMS = new TypeReference<>() {
-    };
+    private static final TypeReference<LinkedHashMap<String, Object>> PARAMS = new TypeReference<>() {};
 
     private final ExperimentRepository experiments;
     private final LineageRepository lineage;
@@ -52,7 +50,9 @@ public final class ExperimentHistory {
         List<ExperimentListItem> out = new ArrayList<>();
         for (ExperimentRecord e : experiments.list(limit)) {
             List<ExperimentCellRecord> cells = experiments.cells(e.id());
-            int succeeded = (int) cells.stream().filter(c -> c.runStatus() == CellStatus.SUCCEEDED).count();
+            int succeeded = (int) cells.stream()
+                    .filter(c -> c.runStatus() == CellStatus.SUCCEEDED)
+                    .count();
             out.add(new ExperimentListItem(e.id(), e.status(), cells.size(), succeeded, e.createdAt(), e.endedAt()));
         }
         return out;
@@ -68,10 +68,12 @@ public final class ExperimentHistory {
         for (ExperimentCellRecord c : experiments.cells(experimentId)) {
             // a cell that never started because the experiment was aborted
             CellStatus status = c.runStatus() == CellStatus.PENDING && e.status() == ExperimentStatus.ABORTED
-                    ? CellStatus.NOT_STARTED : c.runStatus();
+                    ? CellStatus.NOT_STARTED
+                    : c.runStatus();
             cells.add(new CellView(params(c), c.seed(), c.runId(), status));
         }
-        List<SummaryRow> summary = summary(experimentId).stream().map(ExperimentHistory::row).toList();
+        List<SummaryRow> summary =
+                summary(experimentId).stream().map(ExperimentHistory::row).toList();
         return Optional.of(new ExperimentView(e.id(), e.status(), tree(e.specJson()), cells, summary));
     }
 
@@ -114,8 +116,10 @@ public final class ExperimentHistory {
             return Optional.empty();
         }
         long n = experiments.cells(experimentId).size();
-        return Optional.of(ExperimentHtmlReport.render("bagsflow experiment " + experimentId,
-                e.get().status() + ", " + n + " cells, code " + e.get().codeVersion(), gridKeys(experimentId),
+        return Optional.of(ExperimentHtmlReport.render(
+                "bagsflow experiment " + experimentId,
+                e.get().status() + ", " + n + " cells, code " + e.get().codeVersion(),
+                gridKeys(experimentId),
                 summary(experimentId)));
     }
 
@@ -130,8 +134,11 @@ public final class ExperimentHistory {
             std.put(key, number(s.std()));
             ci.put(key, Arrays.asList(number(s.ciLow()), number(s.ciHigh())));
             SampleStats d = r.deltaVsBase().get(key);
-            delta.put(key, d == null ? new DeltaView(null, Arrays.asList(null, null))
-                    : new DeltaView(number(d.mean()), Arrays.asList(number(d.ciLow()), number(d.ciHigh()))));
+            delta.put(
+                    key,
+                    d == null
+                            ? new DeltaView(null, Arrays.asList(null, null))
+                            : new DeltaView(number(d.mean()), Arrays.asList(number(d.ciLow()), number(d.ciHigh()))));
         }
         return new SummaryRow(r.params(), r.kind(), r.n(), mean, std, ci, delta);
     }
@@ -144,8 +151,10 @@ public final class ExperimentHistory {
         try {
             return PLAIN.readValue(c.paramsJson(), PARAMS);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("experiment " + c.experimentId() + " cell " + c.index()
-                    + ": stored params are not JSON: " + c.paramsJson(), e);
+            throw new IllegalStateException(
+                    "experiment " + c.experimentId() + " cell " + c.index() + ": stored params are not JSON: "
+                            + c.paramsJson(),
+                    e);
         }
     }
 

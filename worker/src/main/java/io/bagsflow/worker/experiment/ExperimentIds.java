@@ -16,13 +16,13 @@ public final class ExperimentIds {
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ExperimentIds() {
-    }
+    private ExperimentIds() {}
 
     public static String next() {
         byte[] suffix = new byte[2];
         RANDOM.nextBytes(suffix);
-        return PREFIX + FORMAT.format(ZonedDateTime.now(ZoneOffset.UTC)) + "-" + HexFormat.of().formatHex(suffix);
+        return PREFIX + FORMAT.format(ZonedDateTime.now(ZoneOffset.UTC)) + "-"
+                + HexFormat.of().formatHex(suffix);
     }
 
     public static boolean looksLikeOne(String id) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
 import io.bagsflow.worker.history.RunHistory;
-
 import java.io.UncheckedIOException;
 import java.util.List;
 
@@ -14,8 +13,7 @@ import java.util.List;
  */
 public final class ExperimentJson {
 
-    private ExperimentJson() {
-    }
+    private ExperimentJson() {}
 
     /** {@code experiment list --json} and {@code GET /api/experiments}. */
     public static String list(List<ExperimentListItem> experiments) {

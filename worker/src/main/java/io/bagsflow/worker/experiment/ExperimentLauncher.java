@@ -21,7 +21,6 @@ import io.bagsflow.workflows.experiment.ExperimentWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-
 import java.util.List;
 
 /**
@@ -47,13 +46,18 @@ public final class ExperimentLauncher {
         String id = ExperimentIds.next();
         List<ExperimentCell> cells = ExperimentPlan.cells(id, spec);
         List<PlannedCell> planned = cells.stream()
-                .map(c -> new PlannedCell(c.index(), json(c), c.seed(), c.runId())).toList();
+                .map(c -> new PlannedCell(c.index(), json(c), c.seed(), c.runId()))
+                .toList();
         experiments.create(id, PipelineSpecs.toJson(spec), CodeVersion.get(), planned);
         try {
-            WorkflowClient.start(client.newWorkflowStub(ExperimentWorkflow.class, WorkflowOptions.newBuilder()
-                    .setWorkflowId(id)
-                    .setTaskQueue(TaskQueues.CPU)
-                    .build())::run, new ExperimentRequest(id, spec));
+            WorkflowClient.start(
+                    client.newWorkflowStub(
+                            ExperimentWorkflow.class,
+                            WorkflowOptions.newBuilder()
+                                    .setWorkflowId(id)
+                                    .setTaskQueue(TaskQueues.CPU)
+                                    .build())::run,
+                    new ExperimentRequest(id, spec));
         } catch (RuntimeException e) {
             experiments.updateStatus(id, ExperimentStatus.FAILED);
             throw e;
@@ -72,8 +76,10 @@ public final class ExperimentLauncher {
     }
 
     public void abort(String experimentId, String reason) {
-        ExperimentRecord e = experiments.find(experimentId).orElseThrow(() -> new InvalidInputException(
-                "unknown experiment " + experimentId + " (see `bagsflow experiment list`)"));
+        ExperimentRecord e = experiments
+                .find(experimentId)
+                .orElseThrow(() -> new InvalidInputException(
+                        "unknown experiment " + experimentId + " (see `bagsflow experiment list`)"));
         if (e.status() != ExperimentStatus.RUNNING) {
             throw new InvalidInputException("experiment " + experimentId + " has already ended (" + e.status() + ")");
         }

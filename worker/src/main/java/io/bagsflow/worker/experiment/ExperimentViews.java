@@ -3,7 +3,6 @@ package io.bagsflow.worker.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.workflows.experiment.CellStatus;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,28 +14,35 @@ import java.util.Map;
  */
 public final class ExperimentViews {
 
-    private ExperimentViews() {
-    }
+    private ExperimentViews() {}
 
-    public record ExperimentListItem(String experimentId, ExperimentStatus status, int cells, int succeeded,
-                                     Instant createdAt,
-                                     Instant endedAt) {
-    }
+    public record ExperimentListItem(
+            String experimentId,
+            ExperimentStatus status,
+            int cells,
+            int succeeded,
+            Instant createdAt,
+            Instant endedAt) {}
 
-    public record CellView(Map<String, Object> params, Long seed, String runId, CellStatus status) {
-    }
+    public record CellView(Map<String, Object> params, Long seed, String runId, CellStatus status) {}
 
     /** A metric's paired difference to the base: mean and 95% interval. */
-    public record DeltaView(Double mean, List<Double> ci95) {
-    }
+    public record DeltaView(Double mean, List<Double> ci95) {}
 
     /** One (grid parameters, model kind) over the seeds; maps are keyed by the 13 lvis-api metric names. */
-    public record SummaryRow(Map<String, Object> params, String kind, int n, Map<String, Double> mean,
-                             Map<String, Double> std, Map<String, List<Double>> ci95,
-                             Map<String, DeltaView> deltaVsBase) {
-    }
+    public record SummaryRow(
+            Map<String, Object> params,
+            String kind,
+            int n,
+            Map<String, Double> mean,
+            Map<String, Double> std,
+            Map<String, List<Double>> ci95,
+            Map<String, DeltaView> deltaVsBase) {}
 
-    public record ExperimentView(String experimentId, ExperimentStatus status, JsonNode spec, List<CellView> cells,
-                                 List<SummaryRow> summary) {
-    }
+    public record ExperimentView(
+            String experimentId,
+            ExperimentStatus status,
+            JsonNode spec,
+            List<CellView> cells,
+            List<SummaryRow> summary) {}
 }

@@ -5,7 +5,6 @@ import io.bagsflow.ml.report.ReportModel;
 import io.bagsflow.worker.history.RunViews.ModelPage;
 import io.bagsflow.worker.history.RunViews.RunSummary;
 import io.bagsflow.worker.history.RunViews.RunView;
-
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,8 +17,7 @@ import java.util.Map;
  */
 public final class HistoryJson {
 
-    private HistoryJson() {
-    }
+    private HistoryJson() {}
 
     /** {@code runs list --json} and {@code GET /api/runs}. */
     public static String runs(List<RunSummary> runs) {

@@ -3,7 +3,6 @@ package io.bagsflow.worker.history;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.ModelRecord;
 import io.bagsflow.db.RunRepository;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,8 +18,7 @@ public final class ModelSelection {
         }
     }
 
-    private ModelSelection() {
-    }
+    private ModelSelection() {}
 
     public static List<ModelRecord> resolve(List<String> ids, LineageRepository lineage, RunRepository runs) {
         List<ModelRecord> out = new ArrayList<>();

@@ -29,7 +29,6 @@ import io.bagsflow.workflows.pipeline.ArtifactNames;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageStatus;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,8 +55,9 @@ public final class RunHistory {
     }
 
     public List<RunSummary> list(RunFilter filter) {
-        return runs.listRuns(filter).stream().map(r -> new RunSummary(r.id(), r.status(), r.createdAt(),
-                r.endedAt(), r.dataset(), r.resumedFrom())).toList();
+        return runs.listRuns(filter).stream()
+                .map(r -> new RunSummary(r.id(), r.status(), r.createdAt(), r.endedAt(), r.dataset(), r.resumedFrom()))
+                .toList();
     }
 
     public Optional<RunView> show(String runId) {
@@ -72,18 +72,37 @@ public final class RunHistory {
         Stage[] order = Stage.values();
         for (int i = order.length - 1; i >= 0; i--) {
             String stage = order[i].name();
-            List<StageAttempt> attempts = d.attempts().stream().filter(a -> a.stage().equals(stage)).toList();
-            stages.add(0, new StageView(stage, stageStatus(attempts, run.status(), laterStarted),
-                    attempts.stream().map(RunHistory::attempt).toList()));
+            List<StageAttempt> attempts =
+                    d.attempts().stream().filter(a -> a.stage().equals(stage)).toList();
+            stages.add(
+                    0,
+                    new StageView(
+                            stage,
+                            stageStatus(attempts, run.status(), laterStarted),
+                            attempts.stream().map(RunHistory::attempt).toList()));
             laterStarted |= !attempts.isEmpty();
         }
-        List<ModelView> models = lineage.modelsOfRun(runId).stream().map(RunHistory::model).toList();
-        List<EvaluationView> evaluations = lineage.evaluationsOfRun(runId).stream().map(RunHistory::evaluation)
+        List<ModelView> models =
+                lineage.modelsOfRun(runId).stream().map(RunHistory::model).toList();
+        List<EvaluationView> evaluations = lineage.evaluationsOfRun(runId).stream()
+                .map(RunHistory::evaluation)
                 .toList();
-        List<ArtifactView> artifacts = d.artifacts().stream().map(a -> new ArtifactView(a.sha256(), a.sizeBytes(),
-                a.mediaType(), a.s3Key())).toList();
-        return Optional.of(new RunView(run.id(), run.status(), run.dataset(), run.codeVersion(), run.createdAt(),
-                run.endedAt(), run.resumedFrom(), tree(run.specJson()), stages, models, evaluations, artifacts));
+        List<ArtifactView> artifacts = d.artifacts().stream()
+                .map(a -> new ArtifactView(a.sha256(), a.sizeBytes(), a.mediaType(), a.s3Key()))
+                .toList();
+        return Optional.of(new RunView(
+                run.id(),
+                run.status(),
+                run.dataset(),
+                run.codeVersion(),
+                run.createdAt(),
+                run.endedAt(),
+                run.resumedFrom(),
+                tree(run.specJson()),
+                stages,
+                models,
+                evaluations,
+                artifacts));
     }
 
     /** A model, its ancestors (generation 0 first) and its evaluations; empty for an unknown id. */
@@ -94,30 +113,56 @@ public final class RunHistory {
         }
         ModelRecord m = found.get();
         String dataset = runs.findRun(m.runId()).map(PipelineRun::dataset).orElse(null);
-        List<ModelView> ancestry = new ArrayList<>(lineage.ancestry(modelId).stream().map(RunHistory::model).toList());
+        List<ModelView> ancestry = new ArrayList<>(
+                lineage.ancestry(modelId).stream().map(RunHistory::model).toList());
         Collections.reverse(ancestry);
-        return Optional.of(new ModelPage(m.id(), m.runId(), m.generation(), m.kind(), m.parentModelId(), dataset,
-                m.manifestSha256(), m.groupsSha256(), m.checkpointSha256(), tree(m.configJson()), m.codeVersion(),
-                m.createdAt(), ancestry, lineage.evaluationsOfModel(modelId).stream().map(RunHistory::evaluation)
+        return Optional.of(new ModelPage(
+                m.id(),
+                m.runId(),
+                m.generation(),
+                m.kind(),
+                m.parentModelId(),
+                dataset,
+                m.manifestSha256(),
+                m.groupsSha256(),
+                m.checkpointSha256(),
+                tree(m.configJson()),
+                m.codeVersion(),
+                m.createdAt(),
+                ancestry,
+                lineage.evaluationsOfModel(modelId).stream()
+                        .map(RunHistory::evaluation)
                         .toList()));
     }
 
     /** The HTML report the run's EVALUATE stage stored (its {@code report} output), if it got that far. */
     public Optional<String> reportSha256(String runId) {
-        return runs.runDetails(runId).flatMap(d -> d.attempts().stream()
-                .filter(a -> a.stage().equals(Stage.EVALUATE.name()) && a.outputs().containsKey(ArtifactNames.REPORT)
-                        && a.status().completed())
-                .reduce((a, b) -> b)
-                .map(a -> a.outputs().get(ArtifactNames.REPORT)));
+        return runs.runDetails(runId)
+                .flatMap(d -> d.attempts().stream()
+                        .filter(a -> a.stage().equals(Stage.EVALUATE.name())
+                                && a.outputs().containsKey(ArtifactNames.REPORT)
+                                && a.status().completed())
+                        .reduce((a, b) -> b)
+                        .map(a -> a.outputs().get(ArtifactNames.REPORT)));
     }
 
     private static ModelView model(ModelRecord m) {
-        return new ModelView(m.id(), m.generation(), m.kind(), m.parentModelId(), m.checkpointSha256(),
-                m.codeVersion(), m.createdAt());
+        return new ModelView(
+                m.id(),
+                m.generation(),
+                m.kind(),
+                m.parentModelId(),
+                m.checkpointSha256(),
+                m.codeVersion(),
+                m.createdAt());
     }
 
     private static EvaluationView evaluation(EvaluationRecord e) {
-        return new EvaluationView(e.id(), e.modelId(), e.datasetSha256(), LvisMetrics.named(e.metrics().values()),
+        return new EvaluationView(
+                e.id(),
+                e.modelId(),
+                e.datasetSha256(),
+                LvisMetrics.named(e.metrics().values()),
                 e.createdAt());
     }
 
@@ -143,17 +188,31 @@ public final class RunHistory {
         if (runStatus == RunStatus.RUNNING && !laterStageStarted) {
             return StageStatus.RUNNING;
         }
-        return latest.values().stream().allMatch(a -> a.status() == AttemptStatus.REUSED) ? StageStatus.REUSED
+        return latest.values().stream().allMatch(a -> a.status() == AttemptStatus.REUSED)
+                ? StageStatus.REUSED
                 : StageStatus.SUCCEEDED;
     }
 
     private static AttemptView attempt(StageAttempt a) {
-        Double seconds = a.endedAt() == null || a.startedAt() == null ? null
+        Double seconds = a.endedAt() == null || a.startedAt() == null
+                ? null
                 : Duration.between(a.startedAt(), a.endedAt()).toMillis() / 1000.0;
-        String error = a.errorMessage() == null ? null
+        String error = a.errorMessage() == null
+                ? null
                 : a.errorClass() == null ? a.errorMessage() : a.errorClass() + ": " + a.errorMessage();
-        return new AttemptView(a.part(), a.attempt(), a.status(), a.worker(), a.startedAt(), a.endedAt(), seconds,
-                error, a.resumedFromIteration(), a.reusedAttemptId(), a.stageKey(), tree(a.progressJson()),
+        return new AttemptView(
+                a.part(),
+                a.attempt(),
+                a.status(),
+                a.worker(),
+                a.startedAt(),
+                a.endedAt(),
+                seconds,
+                error,
+                a.resumedFromIteration(),
+                a.reusedAttemptId(),
+                a.stageKey(),
+                tree(a.progressJson()),
                 a.outputs());
     }
 

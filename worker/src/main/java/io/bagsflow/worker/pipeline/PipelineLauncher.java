@@ -31,7 +31,6 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.converter.DefaultDataConverter;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,14 +73,20 @@ public final class PipelineLauncher {
             }
             for (Stage s : Stage.values()) {
                 if (s.ordinal() < fromStage.ordinal()
-                        && attempts.findCompletedAttempts(resumeFromRun, s.name()).isEmpty()) {
+                        && attempts.findCompletedAttempts(resumeFromRun, s.name())
+                                .isEmpty()) {
                     throw new InvalidInputException("run " + resumeFromRun + " has no completed " + s
                             + " stage, so it cannot be resumed from " + fromStage);
                 }
             }
         }
         String runId = RunIds.next();
-        runs.createRun(runId, runId, PipelineSpecs.toJson(full), CodeVersion.get(), full.dataset().label(),
+        runs.createRun(
+                runId,
+                runId,
+                PipelineSpecs.toJson(full),
+                CodeVersion.get(),
+                full.dataset().label(),
                 resumeFromRun);
         if (fromStage != null) {
             state.setResumeFromStage(runId, fromStage.name());
@@ -105,27 +110,29 @@ public final class PipelineLauncher {
     }
 
     /** An activity the run is waiting on, as Temporal sees it: its attempt and its last heartbeat details. */
-    public record PendingActivity(String type, int attempt, String heartbeat, String lastFailure) {
-    }
+    public record PendingActivity(String type, int attempt, String heartbeat, String lastFailure) {}
 
     /** The workflow's own view of its stages plus the activities in flight (the live progress). */
-    public record LiveStatus(PipelineStatus status, List<PendingActivity> pending) {
-    }
+    public record LiveStatus(PipelineStatus status, List<PendingActivity> pending) {}
 
     /** Asks Temporal (not PostgreSQL): the {@code status} query and the run's pending activities. */
     public LiveStatus liveStatus(String runId) {
         PipelineStatus status = status(runId);
-        DescribeWorkflowExecutionResponse d = describe(runId).orElseThrow(() -> new WorkflowNotFoundException(
-                WorkflowExecution.newBuilder().setWorkflowId(runId).build(), "PipelineWorkflow", null));
+        DescribeWorkflowExecutionResponse d = describe(runId)
+                .orElseThrow(() -> new WorkflowNotFoundException(
+                        WorkflowExecution.newBuilder().setWorkflowId(runId).build(), "PipelineWorkflow", null));
         List<PendingActivity> pending = new ArrayList<>();
         for (PendingActivityInfo p : d.getPendingActivitiesList()) {
             String heartbeat = "";
             if (p.hasHeartbeatDetails() && p.getHeartbeatDetails().getPayloadsCount() > 0) {
-                Object details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0,
-                        Optional.of(p.getHeartbeatDetails()), Map.class, Map.class);
+                Object details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
+                        0, Optional.of(p.getHeartbeatDetails()), Map.class, Map.class);
                 heartbeat = String.valueOf(details);
             }
-            pending.add(new PendingActivity(p.getActivityType().getName(), p.getAttempt(), heartbeat,
+            pending.add(new PendingActivity(
+                    p.getActivityType().getName(),
+                    p.getAttempt(),
+                    heartbeat,
                     p.hasLastFailure() ? p.getLastFailure().getMessage() : ""));
         }
         return new LiveStatus(status, pending);
@@ -133,11 +140,11 @@ public final class PipelineLauncher {
 
     /** Signals a run that waits for a retry; the overrides are checked here first, so a typo is refused at once. */
     public void retry(String runId, Map<String, String> overrides) {
-        PipelineRun run = runs.findRun(runId).orElseThrow(() -> new InvalidInputException("unknown run " + runId
-                + " (see `bagsflow runs list`)"));
+        PipelineRun run = runs.findRun(runId)
+                .orElseThrow(() -> new InvalidInputException("unknown run " + runId + " (see `bagsflow runs list`)"));
         if (run.status() != RunStatus.WAITING_FOR_RETRY) {
-            throw new InvalidInputException("run " + runId + " is " + run.status()
-                    + "; only a run WAITING_FOR_RETRY can be retried");
+            throw new InvalidInputException(
+                    "run " + runId + " is " + run.status() + "; only a run WAITING_FOR_RETRY can be retried");
         }
         PipelineSpec effective;
         try {
@@ -167,16 +174,17 @@ public final class PipelineLauncher {
             throw new InvalidInputException("run " + runId + " has already ended (" + run.status() + ")");
         }
         Optional<DescribeWorkflowExecutionResponse> d = describe(runId);
-        if (d.isEmpty() || d.get().getWorkflowExecutionInfo().getStatus()
-                != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-            state.endRunAndAttempts(runId, RunStatus.ABORTED, reason, "Aborted", "aborted: " + reason
-                    + " (its workflow was gone)");
+        if (d.isEmpty()
+                || d.get().getWorkflowExecutionInfo().getStatus()
+                        != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+            state.endRunAndAttempts(
+                    runId, RunStatus.ABORTED, reason, "Aborted", "aborted: " + reason + " (its workflow was gone)");
             return true;
         }
         stub(runId, false).abort(reason);
         try {
-            WorkflowStub.fromTyped(stub(runId, false)).getResult(ABORT_WAIT.toSeconds(), TimeUnit.SECONDS,
-                    PipelineResult.class);
+            WorkflowStub.fromTyped(stub(runId, false))
+                    .getResult(ABORT_WAIT.toSeconds(), TimeUnit.SECONDS, PipelineResult.class);
             return true;
         } catch (TimeoutException e) {
             return false;
@@ -188,10 +196,13 @@ public final class PipelineLauncher {
     /** Temporal's description of a run's workflow, or empty if Temporal does not know it. */
     public Optional<DescribeWorkflowExecutionResponse> describe(String runId) {
         try {
-            return Optional.of(client.getWorkflowServiceStubs().blockingStub()
+            return Optional.of(client.getWorkflowServiceStubs()
+                    .blockingStub()
                     .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
                             .setNamespace(client.getOptions().getNamespace())
-                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(runId).build())
+                            .setExecution(WorkflowExecution.newBuilder()
+                                    .setWorkflowId(runId)
+                                    .build())
                             .build()));
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
@@ -223,9 +234,11 @@ public final class PipelineLauncher {
         if (!forStart) {
             return client.newWorkflowStub(PipelineWorkflow.class, runId);
         }
-        return client.newWorkflowStub(PipelineWorkflow.class, WorkflowOptions.newBuilder()
-                .setWorkflowId(runId)
-                .setTaskQueue(TaskQueues.CPU)
-                .build());
+        return client.newWorkflowStub(
+                PipelineWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(runId)
+                        .setTaskQueue(TaskQueues.CPU)
+                        .build());
     }
 }

@@ -12,12 +12,12 @@ public final class RunIds {
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private RunIds() {
-    }
+    private RunIds() {}
 
     public static String next() {
         byte[] suffix = new byte[2];
         RANDOM.nextBytes(suffix);
-        return "run-" + FORMAT.format(ZonedDateTime.now(ZoneOffset.UTC)) + "-" + HexFormat.of().formatHex(suffix);
+        return "run-" + FORMAT.format(ZonedDateTime.now(ZoneOffset.UTC)) + "-"
+                + HexFormat.of().formatHex(suffix);
     }
 }

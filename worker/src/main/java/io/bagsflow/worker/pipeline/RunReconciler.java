@@ -14,9 +14,6 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -26,6 +23,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes PostgreSQL agree with Temporal about runs in flight, so that no record says RUNNING about something that
@@ -48,10 +47,14 @@ public final class RunReconciler implements AutoCloseable {
     private static final Pattern LOCAL_IDENTITY = Pattern.compile("(\\d+)@(.+)");
 
     /** What reconciling did to one run. */
-    public enum Action { RESTARTED, ENDED, ATTEMPT_CLOSED, ACTIVITY_FAILED }
-
-    public record Outcome(String runId, Action action, String detail) {
+    public enum Action {
+        RESTARTED,
+        ENDED,
+        ATTEMPT_CLOSED,
+        ACTIVITY_FAILED
     }
+
+    public record Outcome(String runId, Action action, String detail) {}
 
     private final WorkflowClient client;
     private final PipelineLauncher launcher;
@@ -59,8 +62,8 @@ public final class RunReconciler implements AutoCloseable {
     private final AttemptRepository attempts;
     private ScheduledExecutorService timer;
 
-    public RunReconciler(WorkflowClient client, PipelineLauncher launcher, RunStateRepository state,
-                         AttemptRepository attempts) {
+    public RunReconciler(
+            WorkflowClient client, PipelineLauncher launcher, RunStateRepository state, AttemptRepository attempts) {
         this.client = client;
         this.launcher = launcher;
         this.state = state;
@@ -74,14 +77,18 @@ public final class RunReconciler implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                reconcile();
-            } catch (RuntimeException e) {
-                // a database or Temporal outage: try again next time
-                log.warn("reconciling runs failed, will retry: {}", e.toString());
-            }
-        }, 0, periodSeconds, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        reconcile();
+                    } catch (RuntimeException e) {
+                        // a database or Temporal outage: try again next time
+                        log.warn("reconciling runs failed, will retry: {}", e.toString());
+                    }
+                },
+                0,
+                periodSeconds,
+                TimeUnit.SECONDS);
         return this;
     }
 
@@ -118,8 +125,11 @@ public final class RunReconciler implements AutoCloseable {
     private List<Outcome> restartLost(String runId) {
         List<Outcome> out = new ArrayList<>();
         for (StageAttempt a : attempts.runningAttempts(runId)) {
-            if (attempts.failAttempt(a.id(), FailureType.WorkerLost.name(), "worker lost when up stopped: "
-                    + a.worker() + " was running it and Temporal no longer knows the run")) {
+            if (attempts.failAttempt(
+                    a.id(),
+                    FailureType.WorkerLost.name(),
+                    "worker lost when up stopped: " + a.worker()
+                            + " was running it and Temporal no longer knows the run")) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
             }
         }
@@ -131,8 +141,8 @@ public final class RunReconciler implements AutoCloseable {
 
     private List<Outcome> endClosed(String runId, WorkflowExecutionStatus status) {
         boolean aborted = status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
-        String why = "the workflow " + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase()
-                + " without recording its end";
+        String why = "the workflow "
+                + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase() + " without recording its end";
         List<Outcome> out = new ArrayList<>();
         if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
             // its last bookkeeping step recorded the end before completing; a run still open here was just updated
@@ -160,9 +170,14 @@ public final class RunReconciler implements AutoCloseable {
             }
         }
         for (StageAttempt a : attempts.runningAttempts(runId)) {
-            if (!holders.contains(a.worker()) && attempts.failAttempt(a.id(), FailureType.WorkerLost.name(),
-                    "worker lost: " + a.worker() + (isDeadLocalProcess(a.worker()) ? " is no longer running"
-                            : " stopped heartbeating"))) {
+            if (!holders.contains(a.worker())
+                    && attempts.failAttempt(
+                            a.id(),
+                            FailureType.WorkerLost.name(),
+                            "worker lost: " + a.worker()
+                                    + (isDeadLocalProcess(a.worker())
+                                            ? " is no longer running"
+                                            : " stopped heartbeating"))) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
             }
         }
@@ -172,11 +187,17 @@ public final class RunReconciler implements AutoCloseable {
     /** Fails the activity attempt of a dead worker now, so its retry starts without waiting for the timeout. */
     private Optional<Outcome> failActivity(String runId, PendingActivityInfo p, String worker) {
         try {
-            client.newActivityCompletionClient().completeExceptionally(runId, Optional.empty(), p.getActivityId(),
-                    ApplicationFailure.newFailure("worker lost: " + worker + " is no longer running",
-                            FailureType.WorkerLost.name()));
-            return Optional.of(new Outcome(runId, Action.ACTIVITY_FAILED, p.getActivityType().getName()
-                    + " attempt " + p.getAttempt() + " of " + worker));
+            client.newActivityCompletionClient()
+                    .completeExceptionally(
+                            runId,
+                            Optional.empty(),
+                            p.getActivityId(),
+                            ApplicationFailure.newFailure(
+                                    "worker lost: " + worker + " is no longer running", FailureType.WorkerLost.name()));
+            return Optional.of(new Outcome(
+                    runId,
+                    Action.ACTIVITY_FAILED,
+                    p.getActivityType().getName() + " attempt " + p.getAttempt() + " of " + worker));
         } catch (ActivityCompletionException | StatusRuntimeException alreadyMoved) {
             // it completed, timed out or was retried meanwhile: nothing to do
             return Optional.empty();
@@ -193,7 +214,9 @@ public final class RunReconciler implements AutoCloseable {
         if (!m.matches() || !self.matches() || !m.group(2).equals(self.group(2))) {
             return false;
         }
-        return ProcessHandle.of(Long.parseLong(m.group(1))).map(h -> !h.isAlive()).orElse(true);
+        return ProcessHandle.of(Long.parseLong(m.group(1)))
+                .map(h -> !h.isAlive())
+                .orElse(true);
     }
 
     private static String part(StageAttempt a) {

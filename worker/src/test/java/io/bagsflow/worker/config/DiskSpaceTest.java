@@ -1,15 +1,14 @@
 package io.bagsflow.worker.config;
 
-import io.bagsflow.worker.Doctor;
-import io.bagsflow.worker.HealthCheck;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bagsflow.worker.Doctor;
+import io.bagsflow.worker.HealthCheck;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 class DiskSpaceTest {
 
@@ -17,12 +16,17 @@ class DiskSpaceTest {
 
     @Test
     void upRefusesBelowTheMinimumNamingTheFolderAndTheFreeSpace() {
-        ConfigurationException e = assertThrows(ConfigurationException.class,
-                () -> DiskSpace.requireMinimum(HOME, folder -> 300L << 20));
+        ConfigurationException e =
+                assertThrows(ConfigurationException.class, () -> DiskSpace.requireMinimum(HOME, folder -> 300L << 20));
         assertTrue(e.getMessage().contains("only 300.0 MiB free under /home/ada/.bagsflow"), e.getMessage());
         assertTrue(e.getMessage().contains("at least 1.0 GiB"), e.getMessage());
-        assertEquals(DiskSpace.Level.OK, DiskSpace.requireMinimum(HOME, folder -> 10L << 30).level());
-        assertEquals(DiskSpace.Level.LOW, DiskSpace.requireMinimum(HOME, folder -> DiskSpace.MINIMUM_BYTES).level());
+        assertEquals(
+                DiskSpace.Level.OK,
+                DiskSpace.requireMinimum(HOME, folder -> 10L << 30).level());
+        assertEquals(
+                DiskSpace.Level.LOW,
+                DiskSpace.requireMinimum(HOME, folder -> DiskSpace.MINIMUM_BYTES)
+                        .level());
     }
 
     @Test
@@ -36,7 +40,8 @@ class DiskSpaceTest {
         assertFalse(low.required(), "low disk is a warning: doctor's exit code stays 0");
         assertTrue(low.detail().contains("below 5.0 GiB"), low.detail());
         HealthCheck tooLow = Doctor.disk(home, folder -> 100L << 20);
-        assertTrue(tooLow.detail().contains("100.0 MiB free") && tooLow.detail().contains("`./bagsflow up` needs"),
+        assertTrue(
+                tooLow.detail().contains("100.0 MiB free") && tooLow.detail().contains("`./bagsflow up` needs"),
                 tooLow.detail());
         assertTrue(tooLow.hint().contains("BAGSFLOW_HOME"), tooLow.hint());
     }

@@ -1,17 +1,16 @@
 package io.bagsflow.worker.config;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StateFileTest {
 
@@ -24,11 +23,14 @@ class StateFileTest {
                 EnvironmentConfig.S3_ENDPOINT, "http://minio:9000",
                 EnvironmentConfig.S3_ACCESS_KEY, "env-access",
                 EnvironmentConfig.S3_SECRET_KEY, "env-s3-secret"));
-        Endpoints running = new Endpoints(env.postgres().orElseThrow(), env.s3().orElseThrow(),
+        Endpoints running = new Endpoints(
+                env.postgres().orElseThrow(),
+                env.s3().orElseThrow(),
                 new TemporalEndpoint("127.0.0.1:7233", "default"));
         Path file = env.home().stateFile();
 
-        StateFile.write(file, StateFile.State.embeddedOnly(ProcessHandle.current().pid(), running, env));
+        StateFile.write(
+                file, StateFile.State.embeddedOnly(ProcessHandle.current().pid(), running, env));
 
         String written = Files.readString(file);
         assertFalse(written.contains("env-db-password"), written);
@@ -45,12 +47,15 @@ class StateFileTest {
     @Test
     void theGeneratedPasswordsOfEmbeddedServicesAreKeptOwnerOnly(@TempDir Path home) throws Exception {
         EnvironmentConfig env = new EnvironmentConfig(Map.of(EnvironmentConfig.HOME, home.toString()));
-        Endpoints embedded = new Endpoints(new PostgresEndpoint("jdbc:postgresql://127.0.0.1:5/bagsflow", "bagsflow",
-                "generated"), new S3Endpoint("http://127.0.0.1:6", "a", "s", "bagsflow"),
+        Endpoints embedded = new Endpoints(
+                new PostgresEndpoint("jdbc:postgresql://127.0.0.1:5/bagsflow", "bagsflow", "generated"),
+                new S3Endpoint("http://127.0.0.1:6", "a", "s", "bagsflow"),
                 new TemporalEndpoint("127.0.0.1:7", "default"));
         StateFile.write(env.home().stateFile(), StateFile.State.embeddedOnly(1, embedded, env));
         assertTrue(Files.readString(env.home().stateFile()).contains("generated"));
-        assertEquals("rw-------", PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(env.home().stateFile())));
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(env.home().stateFile())));
     }
 }

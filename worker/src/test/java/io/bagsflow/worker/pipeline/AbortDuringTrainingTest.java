@@ -1,5 +1,9 @@
 package io.bagsflow.worker.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.worker.BagsflowWorker;
@@ -8,15 +12,10 @@ import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.workflows.TaskQueues;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * `pipeline abort` in the middle of a training: it returns once the training has stopped, and the record says so:
@@ -28,14 +27,28 @@ class AbortDuringTrainingTest {
     @Test
     void abortStopsTheTrainingBeforeTheRunIsMarkedAborted() throws Exception {
         try (PipelineHarness harness = new PipelineHarness();
-             BagsflowWorker worker = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU),
-                     new BagsflowHome(TestServices.home()), "abort-test-worker")) {
-            String runId = harness.launcher.start(PipelineSpecs.parse("{"
-                    + "\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 17}},"
-                    + "\"detector\": {\"iterations\": 5000, \"checkpointInterval\": 1000, \"progressInterval\": 5},"
-                    + "\"generations\": [\"bags\"]}"), null, null);
-            harness.waitFor(runId, v -> v.stages().get(1).attempts().stream().anyMatch(a -> a.progress() != null
-                    && a.progress().path("step").asInt(a.progress().path("iteration").asInt()) >= 10),
+                BagsflowWorker worker = BagsflowWorker.start(
+                        harness.endpoints,
+                        List.of(TaskQueues.CPU, TaskQueues.GPU),
+                        new BagsflowHome(TestServices.home()),
+                        "abort-test-worker")) {
+            String runId = harness.launcher.start(
+                    PipelineSpecs.parse("{"
+                            + "\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 17}},"
+                            + "\"detector\": {\"iterations\": 5000, \"checkpointInterval\": 1000, \"progressInterval\": 5},"
+                            + "\"generations\": [\"bags\"]}"),
+                    null,
+                    null);
+            harness.waitFor(
+                    runId,
+                    v -> v.stages().get(1).attempts().stream()
+                            .anyMatch(a -> a.progress() != null
+                                    && a.progress()
+                                                    .path("step")
+                                                    .asInt(a.progress()
+                                                            .path("iteration")
+                                                            .asInt())
+                                            >= 10),
                     Duration.ofMinutes(3));
 
             long t0 = System.nanoTime();
@@ -44,7 +57,9 @@ class AbortDuringTrainingTest {
 
             RunView run = harness.show(runId);
             assertEquals("ABORTED", run.status().name());
-            assertEquals("wrong dataset", new RunStateRepository(harness.database).error(runId).orElseThrow());
+            assertEquals(
+                    "wrong dataset",
+                    new RunStateRepository(harness.database).error(runId).orElseThrow());
             AttemptView training = run.stages().get(1).attempts().get(0);
             assertFalse(training.status().name().equals("RUNNING"), training.toString());
             assertTrue(!training.endedAt().isAfter(run.endedAt()), training.endedAt() + " after " + run.endedAt());

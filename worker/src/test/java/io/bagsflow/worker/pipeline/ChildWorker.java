@@ -11,8 +11,7 @@ import io.bagsflow.workflows.TaskQueues;
  */
 public final class ChildWorker {
 
-    private ChildWorker() {
-    }
+    private ChildWorker() {}
 
     public static void main(String[] args) throws InterruptedException {
         EnvironmentConfig env = EnvironmentConfig.system();

@@ -2,7 +2,6 @@ package io.bagsflow.worker.pipeline;
 
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.EnvironmentConfig;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,13 +15,18 @@ import java.nio.file.Path;
  */
 public final class ChildWorkerProcess {
 
-    private ChildWorkerProcess() {
-    }
+    private ChildWorkerProcess() {}
 
     /** @param queues {@code gpu}, {@code cpu} or {@code cpu,gpu} */
     public static Process start(String queues, String identity, Path home) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), ChildWorker.class.getName(), queues, identity);
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ChildWorker.class.getName(),
+                queues,
+                identity);
         pb.environment().putAll(TestServices.environment());
         pb.environment().put(EnvironmentConfig.HOME, home.toString());
         pb.redirectErrorStream(true);
@@ -36,15 +40,17 @@ public final class ChildWorkerProcess {
             throw new IllegalStateException("the child worker " + identity + " did not start");
         }
         // keep draining its output so it never blocks on a full pipe
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discard
-                }
-            } catch (IOException ignored) {
-                // the process was killed
-            }
-        }, "drain-" + identity);
+        Thread drain = new Thread(
+                () -> {
+                    try {
+                        while (out.readLine() != null) {
+                            // discard
+                        }
+                    } catch (IOException ignored) {
+                        // the process was killed
+                    }
+                },
+                "drain-" + identity);
         drain.setDaemon(true);
         drain.start();
         return p;

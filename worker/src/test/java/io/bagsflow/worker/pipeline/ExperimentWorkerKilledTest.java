@@ -1,5 +1,8 @@
 package io.bagsflow.worker.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.activities.experiment.ExperimentSpecs;
 import io.bagsflow.db.ExperimentCellRecord;
 import io.bagsflow.db.ExperimentRepository;
@@ -14,10 +17,6 @@ import io.bagsflow.worker.history.RunViews.StageView;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.experiment.ExperimentProgress;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The only worker (workflows and activities) is killed with SIGKILL while an experiment's two cells wait on one
@@ -55,7 +54,8 @@ class ExperimentWorkerKilledTest {
                 String first = id + "-1";
                 String second = id + "-2";
                 // kill it once the shared base training has uploaded a checkpoint
-                Eventually.await(Duration.ofMinutes(4),
+                Eventually.await(
+                        Duration.ofMinutes(4),
                         () -> checkpointed(harness, first) || checkpointed(harness, second),
                         "a checkpoint of the shared base training");
             } finally {
@@ -63,13 +63,17 @@ class ExperimentWorkerKilledTest {
             }
             assertTrue(child.waitFor(30, TimeUnit.SECONDS));
 
-            try (BagsflowWorker worker = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.CPU,
-                    TaskQueues.GPU), new BagsflowHome(TestServices.home()), "restarted-worker")) {
+            try (BagsflowWorker worker = BagsflowWorker.start(
+                    harness.endpoints,
+                    List.of(TaskQueues.CPU, TaskQueues.GPU),
+                    new BagsflowHome(TestServices.home()),
+                    "restarted-worker")) {
                 ExperimentProgress end = launcher.await(id);
                 assertEquals(ExperimentStatus.SUCCEEDED, end.status(), end.toString());
             }
 
-            assertEquals("SUCCEEDED", experiments.find(id).orElseThrow().status().name());
+            assertEquals(
+                    "SUCCEEDED", experiments.find(id).orElseThrow().status().name());
             Map<String, Integer> succeededPerStage = new HashMap<>();
             List<AttemptView> killed = new ArrayList<>();
             for (ExperimentCellRecord cell : experiments.cells(id)) {
@@ -97,13 +101,17 @@ class ExperimentWorkerKilledTest {
             // the one attempt that did not finish is the killed worker's
             assertEquals(1, killed.size(), killed.toString());
             assertEquals("doomed-worker", killed.get(0).worker());
-            assertTrue(killed.get(0).error().startsWith("WorkerLost"), killed.get(0).error());
+            assertTrue(
+                    killed.get(0).error().startsWith("WorkerLost"),
+                    killed.get(0).error());
         }
     }
 
     private static boolean checkpointed(PipelineHarness harness, String runId) {
         Optional<RunView> run = harness.history.show(runId);
-        return run.isPresent() && run.get().stages().get(1).attempts().stream().anyMatch(a ->
-                a.progress() != null && a.progress().path("checkpoint_iteration").asInt() >= 40);
+        return run.isPresent()
+                && run.get().stages().get(1).attempts().stream()
+                        .anyMatch(a -> a.progress() != null
+                                && a.progress().path("checkpoint_iteration").asInt() >= 40);
     }
 }

@@ -1,5 +1,9 @@
 package io.bagsflow.worker.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.ml.synth.SyntheticDataset;
@@ -13,22 +17,17 @@ import io.bagsflow.worker.history.RunViews.StageView;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.pipeline.PipelineResult;
 import io.bagsflow.workflows.spec.PipelineSpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pipeline on the tiny synthetic preset, through the embedded Temporal, PostgreSQL and S3 server with a
@@ -50,8 +49,11 @@ class PipelineEndToEndTest {
     @Timeout(600)
     static void startAWorkerAndRunTheTinyPipelineOnce() {
         harness = new PipelineHarness();
-        worker = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()), "e2e-worker");
+        worker = BagsflowWorker.start(
+                harness.endpoints,
+                List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new BagsflowHome(TestServices.home()),
+                "e2e-worker");
         tinyRun = harness.launcher.start(tinySpec(), null, null);
         PipelineResult result = harness.launcher.await(tinyRun);
         assertEquals("SUCCEEDED", result.status().name(), "the shared tiny run: " + result);
@@ -79,12 +81,14 @@ class PipelineEndToEndTest {
             for (JsonNode a : s.path("attempts")) {
                 assertEquals("SUCCEEDED", a.path("status").asText(), a.toString());
                 assertEquals("e2e-worker", a.path("worker").asText());
-                assertTrue(a.has("started_at") && a.has("ended_at") && a.has("error")
-                        && a.has("resumed_from_iteration"), a.toString());
+                assertTrue(
+                        a.has("started_at") && a.has("ended_at") && a.has("error") && a.has("resumed_from_iteration"),
+                        a.toString());
             }
         }
-        assertEquals(List.of("PREPARE=SUCCEEDED", "TRAIN_BASE=SUCCEEDED", "FINETUNE_BAGS=SUCCEEDED",
-                "EVALUATE=SUCCEEDED"), stages);
+        assertEquals(
+                List.of("PREPARE=SUCCEEDED", "TRAIN_BASE=SUCCEEDED", "FINETUNE_BAGS=SUCCEEDED", "EVALUATE=SUCCEEDED"),
+                stages);
     }
 
     @Test
@@ -99,7 +103,8 @@ class PipelineEndToEndTest {
             kinds.add(models.get(i).path("kind").asText());
             if (i > 0) {
                 assertEquals(1, models.get(i).path("generation").asInt());
-                assertEquals(tinyRun + "-base", models.get(i).path("parent_model_id").asText());
+                assertEquals(
+                        tinyRun + "-base", models.get(i).path("parent_model_id").asText());
             }
         }
         assertEquals(List.of("base", "bags", "control", "reweight_cls", "tau_norm"), kinds);
@@ -121,11 +126,27 @@ class PipelineEndToEndTest {
     @Test
     void theReportTheGroupFilesAndEveryCheckpointAreArtifactsOfTheRun() {
         RunView view = harness.show(tinyRun);
-        List<String> outputs = view.stages().stream().flatMap(s -> s.attempts().stream())
-                .flatMap(a -> a.outputs().keySet().stream()).toList();
-        assertTrue(outputs.containsAll(List.of("manifest", "groups", "groups_npz", "images", "checkpoint/base",
-                "checkpoint/bags", "checkpoint/control", "checkpoint/reweight_cls", "checkpoint/tau_norm",
-                "tau/tau_norm", "results/bags", "results/tau_norm", "metrics/bags", "report")), outputs::toString);
+        List<String> outputs = view.stages().stream()
+                .flatMap(s -> s.attempts().stream())
+                .flatMap(a -> a.outputs().keySet().stream())
+                .toList();
+        assertTrue(
+                outputs.containsAll(List.of(
+                        "manifest",
+                        "groups",
+                        "groups_npz",
+                        "images",
+                        "checkpoint/base",
+                        "checkpoint/bags",
+                        "checkpoint/control",
+                        "checkpoint/reweight_cls",
+                        "checkpoint/tau_norm",
+                        "tau/tau_norm",
+                        "results/bags",
+                        "results/tau_norm",
+                        "metrics/bags",
+                        "report")),
+                outputs::toString);
     }
 
     @Test
@@ -184,8 +205,8 @@ class PipelineEndToEndTest {
         var data = SyntheticDataset.generate(SyntheticPreset.TINY, 7, dir.resolve("tiny"));
         String good = Files.readString(data.val());
         // annotation 0's bbox gets three numbers: a defect the validator must name with file and record
-        String broken = good.replaceFirst("\"bbox\":\\[([^,\\]]+),([^,\\]]+),([^,\\]]+),([^\\]]+)\\]",
-                "\"bbox\":[$1,$2,$3]");
+        String broken =
+                good.replaceFirst("\"bbox\":\\[([^,\\]]+),([^,\\]]+),([^,\\]]+),([^\\]]+)\\]", "\"bbox\":[$1,$2,$3]");
         Files.writeString(data.val(), broken);
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"train\": \"" + data.train() + "\", \"val\": \""
                 + data.val() + "\", \"images\": \"" + data.imageDir() + "\"}, \"detector\": {\"preset\": \"tiny\"},"
@@ -196,7 +217,8 @@ class PipelineEndToEndTest {
         StageView prepare = waiting.stages().get(0);
         assertEquals("FAILED", prepare.status().name());
         String error = prepare.attempts().get(0).error();
-        assertTrue(error.contains(data.val().toString()) && error.contains("bbox") && error.contains("annotations[0]"),
+        assertTrue(
+                error.contains(data.val().toString()) && error.contains("bbox") && error.contains("annotations[0]"),
                 error);
         assertEquals("PENDING", waiting.stages().get(1).status().name());
 
@@ -206,7 +228,9 @@ class PipelineEndToEndTest {
 
         RunView done = harness.show(runId);
         List<AttemptView> attempts = done.stages().get(0).attempts();
-        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(a -> a.status().name()).toList());
+        assertEquals(
+                List.of("FAILED", "SUCCEEDED"),
+                attempts.stream().map(a -> a.status().name()).toList());
         assertEquals(List.of(1, 2), attempts.stream().map(AttemptView::attempt).toList());
         assertEquals(2, done.models().size());
     }
@@ -225,15 +249,20 @@ class PipelineEndToEndTest {
 
         RunView view = harness.show(runId);
         assertEquals(first, view.resumedFrom());
-        assertEquals(List.of("REUSED", "REUSED", "SUCCEEDED", "SUCCEEDED"),
+        assertEquals(
+                List.of("REUSED", "REUSED", "SUCCEEDED", "SUCCEEDED"),
                 view.stages().stream().map(st -> st.status().name()).toList());
         RunView earlier = harness.show(first);
-        assertEquals(earlier.stages().get(1).attempts().get(0).outputs(),
-                view.stages().get(1).attempts().get(0).outputs(), "the base checkpoint is the first run's");
-        assertEquals(List.of(runId + "-base", runId + "-crt"),
+        assertEquals(
+                earlier.stages().get(1).attempts().get(0).outputs(),
+                view.stages().get(1).attempts().get(0).outputs(),
+                "the base checkpoint is the first run's");
+        assertEquals(
+                List.of(runId + "-base", runId + "-crt"),
                 view.models().stream().map(m -> m.modelId()).toList());
         assertEquals(runId + "-base", view.models().get(1).parentModelId());
-        assertEquals(earlier.models().get(0).checkpointSha256(), view.models().get(0).checkpointSha256());
+        assertEquals(
+                earlier.models().get(0).checkpointSha256(), view.models().get(0).checkpointSha256());
         assertEquals(2, view.evaluations().size());
     }
 
@@ -247,15 +276,20 @@ class PipelineEndToEndTest {
         StageView training = waiting.stages().get(1);
         assertEquals("FAILED", training.status().name());
         assertEquals(1, training.attempts().size(), "a diverged run is not retried as it is");
-        assertTrue(training.attempts().get(0).error().startsWith("InvalidInput"), training.attempts().get(0).error());
+        assertTrue(
+                training.attempts().get(0).error().startsWith("InvalidInput"),
+                training.attempts().get(0).error());
 
         harness.launcher.retry(runId, Map.of("detector.learningRate", "0.02"));
         assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
         RunView done = harness.show(runId);
         List<AttemptView> attempts = done.stages().get(1).attempts();
-        assertEquals(List.of("FAILED", "SUCCEEDED"), attempts.stream().map(a -> a.status().name()).toList());
+        assertEquals(
+                List.of("FAILED", "SUCCEEDED"),
+                attempts.stream().map(a -> a.status().name()).toList());
         assertTrue(attempts.get(1).resumedFromIteration() == null, "new settings start afresh");
-        assertTrue(done.spec().path("detector").path("learningRate").asDouble() == 0.02,
+        assertTrue(
+                done.spec().path("detector").path("learningRate").asDouble() == 0.02,
                 "the stored spec is the one the run finished with: " + done.spec());
     }
 
@@ -263,22 +297,33 @@ class PipelineEndToEndTest {
     void aDatasetCanBeReadFromAnS3Prefix(@TempDir Path dir) throws Exception {
         var data = SyntheticDataset.generate(SyntheticPreset.TINY, 7, dir.resolve("tiny"));
         var s3 = harness.endpoints.s3();
-        var store = io.bagsflow.activities.ArtifactStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(),
-                "datasets");
-        io.minio.MinioClient client = io.minio.MinioClient.builder().endpoint(s3.endpoint())
-                .credentials(s3.accessKey(), s3.secretKey()).region("us-east-1").build();
+        var store =
+                io.bagsflow.activities.ArtifactStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), "datasets");
+        io.minio.MinioClient client = io.minio.MinioClient.builder()
+                .endpoint(s3.endpoint())
+                .credentials(s3.accessKey(), s3.secretKey())
+                .region("us-east-1")
+                .build();
         for (Path f : List.of(data.train(), data.val())) {
-            client.uploadObject(io.minio.UploadObjectArgs.builder().bucket("datasets")
-                    .object("tiny/" + f.getFileName()).filename(f.toString()).build());
+            client.uploadObject(io.minio.UploadObjectArgs.builder()
+                    .bucket("datasets")
+                    .object("tiny/" + f.getFileName())
+                    .filename(f.toString())
+                    .build());
         }
         try (var images = Files.list(data.imageDir())) {
             for (Path f : images.toList()) {
-                client.uploadObject(io.minio.UploadObjectArgs.builder().bucket("datasets")
-                        .object("tiny/images/" + f.getFileName()).filename(f.toString()).build());
+                client.uploadObject(io.minio.UploadObjectArgs.builder()
+                        .bucket("datasets")
+                        .object("tiny/images/" + f.getFileName())
+                        .filename(f.toString())
+                        .build());
             }
         }
-        assertTrue(store.objects().list(io.bagsflow.activities.S3Objects.S3Uri.parse("s3://datasets/tiny/images"))
-                .size() > 100);
+        assertTrue(store.objects()
+                        .list(io.bagsflow.activities.S3Objects.S3Uri.parse("s3://datasets/tiny/images"))
+                        .size()
+                > 100);
 
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"train\": \"s3://datasets/tiny/train.json\","
                 + " \"val\": \"s3://datasets/tiny/val.json\", \"images\": \"s3://datasets/tiny/images\"},"

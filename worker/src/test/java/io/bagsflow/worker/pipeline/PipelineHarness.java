@@ -11,7 +11,6 @@ import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.history.RunViews.RunView;
-
 import java.time.Duration;
 import java.util.function.Predicate;
 
@@ -19,7 +18,9 @@ import java.util.function.Predicate;
 final class PipelineHarness implements AutoCloseable {
 
     final Endpoints endpoints = TestServices.get().endpoints();
-    final Database database = Database.open(endpoints.postgres().jdbcUrl(), endpoints.postgres().user(),
+    final Database database = Database.open(
+            endpoints.postgres().jdbcUrl(),
+            endpoints.postgres().user(),
             endpoints.postgres().password());
     final RunRepository runs = new RunRepository(database);
     final AttemptRepository attempts = new AttemptRepository(database);
@@ -38,13 +39,21 @@ final class PipelineHarness implements AutoCloseable {
 
     /** Waits (polling the run history) until the condition holds; fails with the last view after the timeout. */
     RunView waitFor(String runId, Predicate<RunView> condition, Duration timeout) {
-        return Eventually.await(timeout, () -> show(runId), condition, "run " + runId + " gets there",
+        return Eventually.await(
+                timeout,
+                () -> show(runId),
+                condition,
+                "run " + runId + " gets there",
                 v -> RunHistory.JSON.valueToTree(v).toPrettyString());
     }
 
     RunView waitForStatus(String runId, String status, Duration timeout) {
-        return Eventually.await(timeout, () -> show(runId), v -> v.status().name().equals(status),
-                "run " + runId + " is " + status, v -> RunHistory.JSON.valueToTree(v).toPrettyString());
+        return Eventually.await(
+                timeout,
+                () -> show(runId),
+                v -> v.status().name().equals(status),
+                "run " + runId + " is " + status,
+                v -> RunHistory.JSON.valueToTree(v).toPrettyString());
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.bagsflow.worker.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.StorageRepository;
 import io.bagsflow.db.StorageRepository.CheckpointRecord;
@@ -12,16 +15,11 @@ import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.spec.PipelineSpec;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The worker's line to PostgreSQL, or to S3, is cut for a while during TRAIN_BASE (every connection dropped, new ones
@@ -38,40 +36,60 @@ class ServiceOutageTest {
             PostgresEndpoint pg = harness.endpoints.postgres();
             URI uri = URI.create(pg.jdbcUrl().substring("jdbc:".length()));
             try (CuttableProxy proxy = new CuttableProxy(uri.getHost(), uri.getPort())) {
-                String viaProxy = pg.jdbcUrl().replace(uri.getHost() + ":" + uri.getPort(),
-                        "127.0.0.1:" + proxy.port());
-                Endpoints endpoints = new Endpoints(new PostgresEndpoint(viaProxy, pg.user(), pg.password()),
-                        harness.endpoints.s3(), harness.endpoints.temporal());
-                BagsflowWorker worker = BagsflowWorker.start(endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU),
-                        new BagsflowHome(TestServices.home()), "outage-worker");
+                String viaProxy =
+                        pg.jdbcUrl().replace(uri.getHost() + ":" + uri.getPort(), "127.0.0.1:" + proxy.port());
+                Endpoints endpoints = new Endpoints(
+                        new PostgresEndpoint(viaProxy, pg.user(), pg.password()),
+                        harness.endpoints.s3(),
+                        harness.endpoints.temporal());
+                BagsflowWorker worker = BagsflowWorker.start(
+                        endpoints,
+                        List.of(TaskQueues.CPU, TaskQueues.GPU),
+                        new BagsflowHome(TestServices.home()),
+                        "outage-worker");
                 try {
                     // long enough a training that the outage falls inside it
                     PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\","
                             + " \"seed\": 31}}, \"detector\": {\"iterations\": 1200, \"checkpointInterval\": 200},"
                             + " \"generations\": [\"bags\"]}");
                     String runId = harness.launcher.start(spec, null, null);
-                    harness.waitFor(runId, v -> v.stages().get(1).attempts().stream().anyMatch(a ->
-                            a.progress() != null && a.progress().path("step").asInt() >= 50), Duration.ofMinutes(5));
+                    harness.waitFor(
+                            runId,
+                            v -> v.stages().get(1).attempts().stream()
+                                    .anyMatch(a -> a.progress() != null
+                                            && a.progress().path("step").asInt() >= 50),
+                            Duration.ofMinutes(5));
                     proxy.cut();
                     Thread.sleep(8_000);
                     proxy.restore();
-                    assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
+                    assertEquals(
+                            "SUCCEEDED", harness.launcher.await(runId).status().name());
 
                     RunView view = harness.show(runId);
                     List<AttemptView> training = view.stages().get(1).attempts();
-                    assertEquals(List.of("SUCCEEDED"), training.stream().map(each -> each.status().name()).toList(),
+                    assertEquals(
+                            List.of("SUCCEEDED"),
+                            training.stream().map(each -> each.status().name()).toList(),
                             "one attempt, not failed and retried");
                     for (var s : view.stages()) {
                         for (AttemptView a : s.attempts()) {
-                            assertFalse(a.error() != null && a.error().toLowerCase().contains("worker"), a.error());
+                            assertFalse(
+                                    a.error() != null && a.error().toLowerCase().contains("worker"), a.error());
                         }
                     }
                     assertEquals(1200, training.get(0).progress().path("step").asInt());
                     // every periodic checkpoint is on record, those taken during the outage too
                     long attemptId = harness.runs.runDetails(runId).orElseThrow().attempts().stream()
-                            .filter(a -> a.stage().equals("TRAIN_BASE")).findFirst().orElseThrow().id();
-                    assertEquals(List.of(1000, 800, 600, 400, 200), new StorageRepository(harness.database)
-                            .checkpointsOf(attemptId).stream().map(CheckpointRecord::iteration).toList());
+                            .filter(a -> a.stage().equals("TRAIN_BASE"))
+                            .findFirst()
+                            .orElseThrow()
+                            .id();
+                    assertEquals(
+                            List.of(1000, 800, 600, 400, 200),
+                            new StorageRepository(harness.database)
+                                    .checkpointsOf(attemptId).stream()
+                                            .map(CheckpointRecord::iteration)
+                                            .toList());
                 } finally {
                     worker.close();
                 }
@@ -85,31 +103,52 @@ class ServiceOutageTest {
             var s3 = harness.endpoints.s3();
             URI uri = URI.create(s3.endpoint());
             try (CuttableProxy proxy = new CuttableProxy(uri.getHost(), uri.getPort())) {
-                Endpoints endpoints = new Endpoints(harness.endpoints.postgres(),
-                        new io.bagsflow.worker.config.S3Endpoint("http://127.0.0.1:" + proxy.port(), s3.accessKey(),
-                                s3.secretKey(), s3.bucket()), harness.endpoints.temporal());
-                BagsflowWorker worker = BagsflowWorker.start(endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU),
-                        new BagsflowHome(TestServices.home()), "s3-outage-worker");
+                Endpoints endpoints = new Endpoints(
+                        harness.endpoints.postgres(),
+                        new io.bagsflow.worker.config.S3Endpoint(
+                                "http://127.0.0.1:" + proxy.port(), s3.accessKey(), s3.secretKey(), s3.bucket()),
+                        harness.endpoints.temporal());
+                BagsflowWorker worker = BagsflowWorker.start(
+                        endpoints,
+                        List.of(TaskQueues.CPU, TaskQueues.GPU),
+                        new BagsflowHome(TestServices.home()),
+                        "s3-outage-worker");
                 try {
                     PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\","
                             + " \"seed\": 37}}, \"detector\": {\"iterations\": 1200, \"checkpointInterval\": 200},"
                             + " \"generations\": [\"bags\"]}");
                     String runId = harness.launcher.start(spec, null, null);
-                    harness.waitFor(runId, v -> v.stages().get(1).attempts().stream().anyMatch(a ->
-                            a.progress() != null && a.progress().path("step").asInt() >= 50), Duration.ofMinutes(5));
+                    harness.waitFor(
+                            runId,
+                            v -> v.stages().get(1).attempts().stream()
+                                    .anyMatch(a -> a.progress() != null
+                                            && a.progress().path("step").asInt() >= 50),
+                            Duration.ofMinutes(5));
                     proxy.cut();
                     Thread.sleep(8_000);
                     proxy.restore();
-                    assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
+                    assertEquals(
+                            "SUCCEEDED", harness.launcher.await(runId).status().name());
 
                     RunView view = harness.show(runId);
-                    assertEquals(List.of("SUCCEEDED"), view.stages().get(1).attempts().stream()
-                            .map(each -> each.status().name()).toList(), "one attempt, not failed and retried");
+                    assertEquals(
+                            List.of("SUCCEEDED"),
+                            view.stages().get(1).attempts().stream()
+                                    .map(each -> each.status().name())
+                                    .toList(),
+                            "one attempt, not failed and retried");
                     long attemptId = harness.runs.runDetails(runId).orElseThrow().attempts().stream()
-                            .filter(a -> a.stage().equals("TRAIN_BASE")).findFirst().orElseThrow().id();
+                            .filter(a -> a.stage().equals("TRAIN_BASE"))
+                            .findFirst()
+                            .orElseThrow()
+                            .id();
                     // the checkpoints due during the outage waited for S3 (shorter than their 30 s) and are stored
-                    assertEquals(List.of(1000, 800, 600, 400, 200), new StorageRepository(harness.database)
-                            .checkpointsOf(attemptId).stream().map(CheckpointRecord::iteration).toList());
+                    assertEquals(
+                            List.of(1000, 800, 600, 400, 200),
+                            new StorageRepository(harness.database)
+                                    .checkpointsOf(attemptId).stream()
+                                            .map(CheckpointRecord::iteration)
+                                            .toList());
                 } finally {
                     worker.close();
                 }

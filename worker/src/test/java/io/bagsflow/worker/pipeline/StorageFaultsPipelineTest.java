@@ -1,5 +1,9 @@
 package io.bagsflow.worker.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.StorageRepository;
@@ -12,11 +16,6 @@ import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.spec.PipelineSpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +23,10 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Faults of stored data through the whole pipeline: a stored checkpoint damaged behind the S3 server is found,
@@ -45,8 +44,11 @@ class StorageFaultsPipelineTest {
     @BeforeAll
     static void start() {
         harness = new PipelineHarness();
-        worker = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()), "faults-worker");
+        worker = BagsflowWorker.start(
+                harness.endpoints,
+                List.of(TaskQueues.CPU, TaskQueues.GPU),
+                new BagsflowHome(TestServices.home()),
+                "faults-worker");
         S3Endpoint s3 = harness.endpoints.s3();
         store = ArtifactStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
         storage = new StorageRepository(harness.database);
@@ -71,15 +73,19 @@ class StorageFaultsPipelineTest {
         String base = firstView.models().get(0).checkpointSha256();
         AttemptView trained = firstView.stages().get(1).attempts().get(0);
         // the documented shape (PostgreSQL's jsonb keeps its own key order)
-        assertTrue(iterableToList(trained.progress().fieldNames()).containsAll(
-                List.of("step", "total", "loss", "checkpoint_iteration")), trained.progress()::toString);
+        assertTrue(
+                iterableToList(trained.progress().fieldNames())
+                        .containsAll(List.of("step", "total", "loss", "checkpoint_iteration")),
+                trained.progress()::toString);
         assertTrue(trained.progress().path("loss").isNumber(), trained.progress()::toString);
         assertEquals(100, trained.progress().path("step").asInt(), "the final state is stored: " + trained.progress());
         assertEquals(100, trained.progress().path("total").asInt());
         assertEquals(50, trained.progress().path("checkpoint_iteration").asInt());
 
         // damage the stored base checkpoint behind the S3 server, and empty the worker's cache
-        Path object = new BagsflowHome(TestServices.home()).s3Data().resolve(harness.endpoints.s3().bucket())
+        Path object = new BagsflowHome(TestServices.home())
+                .s3Data()
+                .resolve(harness.endpoints.s3().bucket())
                 .resolve(ArtifactStore.keyOf(base));
         byte[] bytes = Files.readAllBytes(object);
         for (int i = 100; i < 108; i++) {
@@ -94,14 +100,21 @@ class StorageFaultsPipelineTest {
 
         RunView view = harness.show(second);
         StageView trainBase = view.stages().get(1);
-        assertEquals(List.of("REUSED", "SUCCEEDED"), trainBase.attempts().stream().map(each -> each.status().name()).toList());
+        assertEquals(
+                List.of("REUSED", "SUCCEEDED"),
+                trainBase.attempts().stream().map(each -> each.status().name()).toList());
         AttemptView remade = trainBase.attempts().get(1);
         assertEquals(50, remade.resumedFromIteration(), "resumed from the first run's checkpoint at 50");
         StageView finetune = view.stages().get(2);
-        assertEquals(List.of("FAILED", "SUCCEEDED"), finetune.attempts().stream().map(each -> each.status().name()).toList());
-        assertTrue(finetune.attempts().get(0).error().contains("corrupt"), finetune.attempts().get(0).error());
-        assertTrue(storage.corruptObjects().stream().anyMatch(c -> c.expectedSha256().equals(base)
-                && c.detectedBy() == StorageRepository.Detection.DOWNLOAD));
+        assertEquals(
+                List.of("FAILED", "SUCCEEDED"),
+                finetune.attempts().stream().map(each -> each.status().name()).toList());
+        assertTrue(
+                finetune.attempts().get(0).error().contains("corrupt"),
+                finetune.attempts().get(0).error());
+        assertTrue(storage.corruptObjects().stream()
+                .anyMatch(c ->
+                        c.expectedSha256().equals(base) && c.detectedBy() == StorageRepository.Detection.DOWNLOAD));
 
         // the second run's base model is the checkpoint it stored, and every stored object hashes to its key
         String remadeBase = remade.outputs().get("checkpoint/base");
@@ -129,8 +142,11 @@ class StorageFaultsPipelineTest {
         assertTrue(failed.error().contains("no-such-bucket-here"), failed.error());
         assertTrue(failed.endedAt() != null);
         harness.launcher.retry(runId, java.util.Map.of());
-        harness.waitFor(runId, v -> v.stages().get(0).attempts().size() >= 2
-                && v.status().name().equals("WAITING_FOR_RETRY"), Duration.ofMinutes(2));
+        harness.waitFor(
+                runId,
+                v -> v.stages().get(0).attempts().size() >= 2
+                        && v.status().name().equals("WAITING_FOR_RETRY"),
+                Duration.ofMinutes(2));
         harness.launcher.abort(runId, "test done");
     }
 

@@ -1,5 +1,8 @@
 package io.bagsflow.worker.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
@@ -8,10 +11,6 @@ import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.workflows.TaskQueues;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,9 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A GPU worker killed with SIGKILL in the middle of TRAIN_BASE, three times, each time after it uploaded a new
@@ -38,13 +37,19 @@ class WorkerKilledMidTrainingTest {
     @Test
     void eachRetryResumesTrainingFromTheCheckpointBeforeItsKill(@TempDir Path childHome) throws Exception {
         try (PipelineHarness harness = new PipelineHarness();
-             BagsflowWorker cpu = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.CPU),
-                     new BagsflowHome(TestServices.home()), "cpu-worker")) {
-            String runId = harness.launcher.start(PipelineSpecs.parse("{"
-                    + "\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 11}},"
-                    + "\"detector\": {\"iterations\": 400, \"checkpointInterval\": 40, \"progressInterval\": 10},"
-                    + "\"generations\": [\"bags\"],"
-                    + "\"timeouts\": {\"heartbeat_seconds\": 4}}"), null, null);
+                BagsflowWorker cpu = BagsflowWorker.start(
+                        harness.endpoints,
+                        List.of(TaskQueues.CPU),
+                        new BagsflowHome(TestServices.home()),
+                        "cpu-worker")) {
+            String runId = harness.launcher.start(
+                    PipelineSpecs.parse("{"
+                            + "\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 11}},"
+                            + "\"detector\": {\"iterations\": 400, \"checkpointInterval\": 40, \"progressInterval\": 10},"
+                            + "\"generations\": [\"bags\"],"
+                            + "\"timeouts\": {\"heartbeat_seconds\": 4}}"),
+                    null,
+                    null);
             List<Integer> checkpointBeforeKill = new ArrayList<>();
             for (int kill = 0; kill < KILLS; kill++) {
                 int attempt = kill;
@@ -52,24 +57,34 @@ class WorkerKilledMidTrainingTest {
                 Process child = startChildWorker(childHome, "child-worker-" + kill);
                 try {
                     // wait until this worker has uploaded a checkpoint of its own, then kill it mid-training
-                    RunView training = harness.waitFor(runId, v -> v.stages().get(1).attempts().size() > attempt
-                            && checkpoint(v.stages().get(1).attempts().get(attempt)) > before, Duration.ofMinutes(3));
-                    assertEquals("child-worker-" + kill, training.stages().get(1).attempts().get(attempt).worker());
+                    RunView training = harness.waitFor(
+                            runId,
+                            v -> v.stages().get(1).attempts().size() > attempt
+                                    && checkpoint(v.stages().get(1).attempts().get(attempt)) > before,
+                            Duration.ofMinutes(3));
+                    assertEquals(
+                            "child-worker-" + kill,
+                            training.stages().get(1).attempts().get(attempt).worker());
                     if (kill == 0) {
                         // Temporal's live view: the stage's state from the workflow query, progress from heartbeats
                         PipelineLauncher.LiveStatus live = harness.launcher.liveStatus(runId);
-                        assertEquals("RUNNING", live.status().stages().get(1).state().name());
+                        assertEquals(
+                                "RUNNING", live.status().stages().get(1).state().name());
                         assertEquals("TrainBase", live.pending().get(0).type());
                     }
                 } finally {
                     child.destroyForcibly();
                     assertTrue(child.waitFor(30, TimeUnit.SECONDS));
                 }
-                checkpointBeforeKill.add(checkpoint(harness.show(runId).stages().get(1).attempts().get(attempt)));
+                checkpointBeforeKill.add(checkpoint(
+                        harness.show(runId).stages().get(1).attempts().get(attempt)));
             }
 
-            try (BagsflowWorker gpu = BagsflowWorker.start(harness.endpoints, List.of(TaskQueues.GPU),
-                    new BagsflowHome(TestServices.home()), "last-gpu-worker")) {
+            try (BagsflowWorker gpu = BagsflowWorker.start(
+                    harness.endpoints,
+                    List.of(TaskQueues.GPU),
+                    new BagsflowHome(TestServices.home()),
+                    "last-gpu-worker")) {
                 assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
             }
 
@@ -81,7 +96,8 @@ class WorkerKilledMidTrainingTest {
                 assertEquals("child-worker-" + kill, killed.worker());
                 assertTrue(killed.error().startsWith("WorkerLost"), killed.error());
                 AttemptView next = attempts.get(kill + 1);
-                assertTrue(next.resumedFromIteration() != null
+                assertTrue(
+                        next.resumedFromIteration() != null
                                 && next.resumedFromIteration() >= checkpointBeforeKill.get(kill),
                         "attempt " + (kill + 2) + " resumed from " + next.resumedFromIteration() + ", checkpoint "
                                 + "before kill " + (kill + 1) + ": " + checkpointBeforeKill.get(kill));
@@ -93,13 +109,20 @@ class WorkerKilledMidTrainingTest {
     }
 
     private static int checkpoint(AttemptView attempt) {
-        return attempt.progress() == null ? 0 : attempt.progress().path("checkpoint_iteration").asInt(0);
+        return attempt.progress() == null
+                ? 0
+                : attempt.progress().path("checkpoint_iteration").asInt(0);
     }
 
     /** A worker on the GPU queue only, in its own JVM, configured by environment variables. */
     private static Process startChildWorker(Path home, String identity) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), ChildWorker.class.getName(), "gpu",
+        ProcessBuilder pb = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ChildWorker.class.getName(),
+                "gpu",
                 identity);
         pb.environment().putAll(TestServices.environment());
         pb.environment().put(EnvironmentConfig.HOME, home.toString());

@@ -6,5 +6,4 @@ package io.bagsflow.workflows.experiment;
  * @param state PENDING (not started), RUNNING, or how its run ended: SUCCEEDED, FAILED, ABORTED; NOT_STARTED when
  *              the experiment was aborted before it
  */
-public record CellState(int index, String runId, CellStatus state) {
-}
+public record CellState(int index, String runId, CellStatus state) {}

@@ -9,5 +9,4 @@ import java.util.Map;
  * @param params grid key to this cell's value
  * @param seed   null when the experiment has no seeds
  */
-public record ExperimentCell(int index, Map<String, Object> params, Long seed, String runId) {
-}
+public record ExperimentCell(int index, Map<String, Object> params, Long seed, String runId) {}

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SpecOverrides;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +17,7 @@ public final class ExperimentPlan {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ExperimentPlan() {
-    }
+    private ExperimentPlan() {}
 
     /** Run ids of cells: the experiment id and the cell's 1-based number, so a restarted workflow finds its children. */
     public static String runId(String experimentId, int index) {

@@ -3,5 +3,4 @@ package io.bagsflow.workflows.experiment;
 import java.util.List;
 
 /** The answer of the {@code progress} query and the workflow's result: the experiment's status and its cells'. */
-public record ExperimentProgress(String experimentId, ExperimentStatus status, List<CellState> cells) {
-}
+public record ExperimentProgress(String experimentId, ExperimentStatus status, List<CellState> cells) {}

@@ -1,7 +1,6 @@
 package io.bagsflow.workflows.experiment;
 
 import io.bagsflow.workflows.spec.PipelineSpec;
-
 import java.util.List;
 import java.util.Map;
 

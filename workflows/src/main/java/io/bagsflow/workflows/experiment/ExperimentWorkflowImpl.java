@@ -13,13 +13,12 @@ import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
-import org.slf4j.Logger;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
 
 /**
  * Runs the cells of an experiment as child pipeline workflows, at most {@code parallelism} at a time, in plan order.
@@ -31,8 +30,8 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
 
     private static final Logger log = Workflow.getLogger(ExperimentWorkflowImpl.class);
 
-    private final ExperimentActivities activities = Workflow.newActivityStub(ExperimentActivities.class,
-            BookkeepingOptions.get());
+    private final ExperimentActivities activities =
+            Workflow.newActivityStub(ExperimentActivities.class, BookkeepingOptions.get());
 
     private String experimentId;
     private ExperimentStatus status = ExperimentStatus.RUNNING;
@@ -73,7 +72,8 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
             status = ExperimentStatus.ABORTED;
         } else {
             status = cells.stream().allMatch(c -> c.state() == CellStatus.SUCCEEDED)
-                    ? ExperimentStatus.SUCCEEDED : ExperimentStatus.FAILED;
+                    ? ExperimentStatus.SUCCEEDED
+                    : ExperimentStatus.FAILED;
         }
         activities.markExperimentStatus(experimentId, status);
         return progress();
@@ -90,7 +90,8 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
             return;
         }
         activities.openCellRun(experimentId, cell.index(), cell.runId(), cellSpec);
-        PipelineWorkflow child = Workflow.newChildWorkflowStub(PipelineWorkflow.class,
+        PipelineWorkflow child = Workflow.newChildWorkflowStub(
+                PipelineWorkflow.class,
                 ChildWorkflowOptions.newBuilder()
                         .setWorkflowId(cell.runId())
                         .setTaskQueue(TaskQueues.CPU)
@@ -105,7 +106,9 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
     }
 
     private void collectFinished() {
-        for (Iterator<Map.Entry<Integer, Promise<PipelineResult>>> it = running.entrySet().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<Integer, Promise<PipelineResult>>> it =
+                        running.entrySet().iterator();
+                it.hasNext(); ) {
             Map.Entry<Integer, Promise<PipelineResult>> e = it.next();
             if (!e.getValue().isCompleted()) {
                 continue;
@@ -128,7 +131,8 @@ public class ExperimentWorkflowImpl implements ExperimentWorkflow {
         abortSent = true;
         for (Integer index : running.keySet()) {
             try {
-                Workflow.newExternalWorkflowStub(PipelineWorkflow.class, cells.get(index).runId())
+                Workflow.newExternalWorkflowStub(
+                                PipelineWorkflow.class, cells.get(index).runId())
                         .abort("experiment " + experimentId + " aborted: " + abortReason);
             } catch (SignalExternalWorkflowException alreadyEnded) {
                 // it ended meanwhile; its result is collected as usual

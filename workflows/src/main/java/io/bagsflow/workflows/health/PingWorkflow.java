@@ -2,7 +2,6 @@ package io.bagsflow.workflows.health;
 
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
-
 import java.util.List;
 
 /**

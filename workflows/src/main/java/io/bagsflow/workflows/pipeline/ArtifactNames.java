@@ -8,6 +8,7 @@ public final class ArtifactNames {
 
     /** PREPARE's outputs, read by the later stages. */
     public static final String MANIFEST = "manifest";
+
     public static final String TRAIN = "train";
     public static final String VAL = "val";
     public static final String IMAGES = "images";
@@ -25,8 +26,7 @@ public final class ArtifactNames {
     private static final String METRICS = "metrics/";
     private static final String TABLE = "table/";
 
-    private ArtifactNames() {
-    }
+    private ArtifactNames() {}
 
     /** The trained checkpoint of a model of this kind (base, bags, ...). */
     public static String checkpoint(String kind) {

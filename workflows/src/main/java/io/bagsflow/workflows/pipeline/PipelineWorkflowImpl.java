@@ -17,7 +17,6 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -43,6 +42,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     private final Map<PartKey, StageResult> doneParts = new LinkedHashMap<>();
     /** Parts in flight, in the order they started (LinkedHashSet: deterministic in replay). */
     private final Set<String> runningParts = new LinkedHashSet<>();
+
     private RetryRequest pendingRetry;
     private String abortReason;
     private CancellationScope currentStage;
@@ -56,6 +56,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
      * until the stage in progress has stopped), {@code parallel-parts} (the parts of a stage run concurrently).
      */
     static final String RECORDS_NEVER_LIE = "records-never-lie";
+
     static final String PARALLEL_PARTS = "parallel-parts";
 
     private boolean recordsNeverLie;
@@ -75,8 +76,10 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             // must not stay RUNNING in the history: record it, in a scope that a cancellation does not reach.
             status = RunStatus.FAILED;
             String cause = "workflow failed: " + describe(failure);
-            Workflow.newDetachedCancellationScope(() -> Workflow.newActivityStub(RunActivities.class,
-                    bookkeepingOptions()).endRun(runId, RunStatus.FAILED, cause)).run();
+            Workflow.newDetachedCancellationScope(
+                            () -> Workflow.newActivityStub(RunActivities.class, bookkeepingOptions())
+                                    .endRun(runId, RunStatus.FAILED, cause))
+                    .run();
             throw failure;
         }
     }
@@ -97,8 +100,15 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                     return finish(runs, RunStatus.ABORTED, models);
                 }
                 StageState before = stages.get(stage);
-                stages.put(stage, new StageState(stage, StageStatus.RUNNING, before.attempt() + 1, before.part(),
-                        before.failures(), before.lastError()));
+                stages.put(
+                        stage,
+                        new StageState(
+                                stage,
+                                StageStatus.RUNNING,
+                                before.attempt() + 1,
+                                before.part(),
+                                before.failures(),
+                                before.lastError()));
                 List<StageResult> results = new ArrayList<>();
                 try {
                     Map<String, ArtifactRef> inputs = new TreeMap<>(artifacts);
@@ -144,14 +154,20 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
      * them again), its results replace the old ones, and the failed stage goes on without waiting for a retry.
      * Returns false when this does not apply (older histories, other failures, the earlier stage already remade).
      */
-    private boolean remakeCorruptInput(TemporalFailure failure, Stage stage, PipelineRequest request,
-                                       RunActivities runs, Map<String, ArtifactRef> artifacts, List<ModelRef> models) {
+    private boolean remakeCorruptInput(
+            TemporalFailure failure,
+            Stage stage,
+            PipelineRequest request,
+            RunActivities runs,
+            Map<String, ArtifactRef> artifacts,
+            List<ModelRef> models) {
         if (Workflow.getVersion("recompute-corrupt-input", Workflow.DEFAULT_VERSION, 1) < 1) {
             return false;
         }
         Stage producer = null;
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ApplicationFailure a && FailureType.CorruptInput.is(a.getType())
+            if (t instanceof ApplicationFailure a
+                    && FailureType.CorruptInput.is(a.getType())
                     && a.getDetails().getSize() > 0) {
                 producer = Stage.valueOf(a.getDetails().get(0, String.class));
                 break;
@@ -181,29 +197,42 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         return true;
     }
 
-    private List<StageResult> runStage(Stage stage, PipelineRequest request, RunActivities runs,
-                                       Map<String, ArtifactRef> artifacts, List<ModelRef> models) {
-        if (request.resumeFromRun() != null && stage.ordinal() < request.resumeFromStage().ordinal()) {
+    private List<StageResult> runStage(
+            Stage stage,
+            PipelineRequest request,
+            RunActivities runs,
+            Map<String, ArtifactRef> artifacts,
+            List<ModelRef> models) {
+        if (request.resumeFromRun() != null
+                && stage.ordinal() < request.resumeFromStage().ordinal()) {
             return List.of(part(PartKey.taken(stage), () -> runs.takeStage(runId, stage, request.resumeFromRun())));
         }
         TimeoutsSpec t = spec.timeouts();
-        PrepareActivities prepare = Workflow.newActivityStub(PrepareActivities.class,
-                stageOptions(TaskQueues.CPU, t, recordsNeverLie));
-        TrainingActivities training = Workflow.newActivityStub(TrainingActivities.class,
-                stageOptions(TaskQueues.GPU, t, recordsNeverLie));
-        EvaluationActivities evaluation = Workflow.newActivityStub(EvaluationActivities.class,
-                stageOptions(TaskQueues.CPU, t, recordsNeverLie));
+        PrepareActivities prepare =
+                Workflow.newActivityStub(PrepareActivities.class, stageOptions(TaskQueues.CPU, t, recordsNeverLie));
+        TrainingActivities training =
+                Workflow.newActivityStub(TrainingActivities.class, stageOptions(TaskQueues.GPU, t, recordsNeverLie));
+        EvaluationActivities evaluation =
+                Workflow.newActivityStub(EvaluationActivities.class, stageOptions(TaskQueues.CPU, t, recordsNeverLie));
         List<StageResult> results = new ArrayList<>();
         switch (stage) {
-            case PREPARE -> results.add(part(PartKey.whole(Stage.PREPARE),
-                    () -> prepare.prepare(new StageInput(runId, spec, "", artifacts, null))));
-            case TRAIN_BASE -> results.add(part(PartKey.base(),
-                    () -> training.trainBase(new StageInput(runId, spec, ModelRef.BASE, artifacts, null))));
+            case PREPARE ->
+                results.add(part(
+                        PartKey.whole(Stage.PREPARE),
+                        () -> prepare.prepare(new StageInput(runId, spec, "", artifacts, null))));
+            case TRAIN_BASE ->
+                results.add(part(
+                        PartKey.base(),
+                        () -> training.trainBase(new StageInput(runId, spec, ModelRef.BASE, artifacts, null))));
             case FINETUNE_BAGS -> {
-                ModelRef base = models.stream().filter(m -> m.generation() == 0).findFirst().orElseThrow();
+                ModelRef base = models.stream()
+                        .filter(m -> m.generation() == 0)
+                        .findFirst()
+                        .orElseThrow();
                 List<Supplier<StageResult>> parts = new ArrayList<>();
                 for (String kind : spec.kinds()) {
-                    parts.add(() -> part(PartKey.finetune(kind),
+                    parts.add(() -> part(
+                            PartKey.finetune(kind),
                             () -> training.finetune(new StageInput(runId, spec, kind, artifacts, base))));
                 }
                 results.addAll(runParts(parts));
@@ -215,15 +244,17 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                 }
                 Map<String, ArtifactRef> seen = new TreeMap<>(artifacts);
                 for (ModelRef model : models) {
-                    StageResult predicted = part(PartKey.predict(model.kind()),
+                    StageResult predicted = part(
+                            PartKey.predict(model.kind()),
                             () -> training.predict(new StageInput(runId, spec, model.kind(), seen, model)));
                     results.add(predicted);
                     seen.putAll(predicted.outputs());
-                    results.add(part(PartKey.score(model.kind()),
+                    results.add(part(
+                            PartKey.score(model.kind()),
                             () -> evaluation.score(new StageInput(runId, spec, model.kind(), seen, model))));
                 }
-                results.add(part(PartKey.report(),
-                        () -> evaluation.report(new StageInput(runId, spec, "", seen, null))));
+                results.add(
+                        part(PartKey.report(), () -> evaluation.report(new StageInput(runId, spec, "", seen, null))));
             }
             default -> throw new IllegalStateException("unknown stage " + stage);
         }
@@ -265,16 +296,21 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     }
 
     /** EVALUATE with {@code parallel-parts}: each model's predict-then-score chain at once, then the report. */
-    private List<StageResult> evaluateConcurrently(TrainingActivities training, EvaluationActivities evaluation,
-                                                   Map<String, ArtifactRef> artifacts, List<ModelRef> models) {
+    private List<StageResult> evaluateConcurrently(
+            TrainingActivities training,
+            EvaluationActivities evaluation,
+            Map<String, ArtifactRef> artifacts,
+            List<ModelRef> models) {
         List<Supplier<StageResult>> chains = new ArrayList<>();
         for (ModelRef model : models) {
             chains.add(() -> {
                 Map<String, ArtifactRef> seen = new TreeMap<>(artifacts);
-                StageResult predicted = part(PartKey.predict(model.kind()),
+                StageResult predicted = part(
+                        PartKey.predict(model.kind()),
                         () -> training.predict(new StageInput(runId, spec, model.kind(), seen, model)));
                 seen.putAll(predicted.outputs());
-                return part(PartKey.score(model.kind()),
+                return part(
+                        PartKey.score(model.kind()),
                         () -> evaluation.score(new StageInput(runId, spec, model.kind(), seen, model)));
             });
         }
@@ -288,8 +324,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             results.add(scores.get(i));
             seen.putAll(scores.get(i).outputs());
         }
-        results.add(part(PartKey.report(),
-                () -> evaluation.report(new StageInput(runId, spec, "", seen, null))));
+        results.add(part(PartKey.report(), () -> evaluation.report(new StageInput(runId, spec, "", seen, null))));
         return results;
     }
 
@@ -325,8 +360,10 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     /** The stage's {@code part}: the part running, or all of them (comma-separated) while several run at once. */
     private void showParts(Stage stage) {
         StageState s = stages.get(stage);
-        stages.put(stage, new StageState(stage, s.state(), s.attempt(), String.join(", ", runningParts), s.failures(),
-                s.lastError()));
+        stages.put(
+                stage,
+                new StageState(
+                        stage, s.state(), s.attempt(), String.join(", ", runningParts), s.failures(), s.lastError()));
     }
 
     private void waitForRetry(RunActivities runs) {
@@ -367,8 +404,15 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
 
     private void setState(Stage stage, StageStatus state, String error, int addFailures) {
         StageState old = stages.get(stage);
-        stages.put(stage, new StageState(stage, state, old.attempt(), old.part(), old.failures() + addFailures,
-                error != null ? error : old.lastError()));
+        stages.put(
+                stage,
+                new StageState(
+                        stage,
+                        state,
+                        old.attempt(),
+                        old.part(),
+                        old.failures() + addFailures,
+                        error != null ? error : old.lastError()));
     }
 
     @Override
@@ -414,8 +458,10 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                 .setTaskQueue(queue)
                 // An abort is over only when the stage in progress has stopped: until then it could still write
                 // into the run (an attempt, a checkpoint). The activity notices at its next heartbeat, within seconds.
-                .setCancellationType(waitForCancellation ? ActivityCancellationType.WAIT_CANCELLATION_COMPLETED
-                        : ActivityCancellationType.TRY_CANCEL)
+                .setCancellationType(
+                        waitForCancellation
+                                ? ActivityCancellationType.WAIT_CANCELLATION_COMPLETED
+                                : ActivityCancellationType.TRY_CANCEL)
                 // Training runs for hours; what detects a lost worker is the heartbeat, not this limit.
                 .setStartToCloseTimeout(Duration.ofHours(t.stageHours()))
                 // Short, so a killed worker's stage moves to another worker within a minute, from its checkpoint.

@@ -2,7 +2,6 @@ package io.bagsflow.workflows.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import io.bagsflow.workflows.spec.PipelineSpec;
-
 import java.util.Map;
 
 /**
@@ -16,5 +15,4 @@ public record StageInput(
         PipelineSpec spec,
         @JsonAlias("part") String kind,
         Map<String, ArtifactRef> artifacts,
-        ModelRef model) {
-}
+        ModelRef model) {}

@@ -8,9 +8,4 @@ import java.util.Map;
  * attempt instead of computing, and the seconds its own work took (to measure orchestration overhead).
  */
 public record StageResult(
-        Map<String, ArtifactRef> outputs,
-        List<ModelRef> models,
-        boolean reused,
-        long attemptId,
-        double seconds) {
-}
+        Map<String, ArtifactRef> outputs, List<ModelRef> models, boolean reused, long attemptId, double seconds) {}

@@ -7,5 +7,4 @@ package io.bagsflow.workflows.pipeline;
  * {@code failures} counts failures that stopped the run; {@code lastError} is the latest one. Progress within an activity is in its
  * heartbeats (see {@code pipeline status}) and in the run history.
  */
-public record StageState(Stage stage, StageStatus state, int attempt, String part, int failures, String lastError) {
-}
+public record StageState(Stage stage, StageStatus state, int attempt, String part, int failures, String lastError) {}

@@ -1,7 +1,6 @@
 package io.bagsflow.workflows.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +20,5 @@ public record TrainingCurve(
         List<Point> points) {
 
     /** The losses at one iteration, by name, and their sum. */
-    public record Point(int iteration, Map<String, Double> losses, double total) {
-    }
+    public record Point(int iteration, Map<String, Double> losses, double total) {}
 }

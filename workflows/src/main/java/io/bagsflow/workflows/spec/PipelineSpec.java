@@ -1,7 +1,6 @@
 package io.bagsflow.workflows.spec;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,8 +29,7 @@ public record PipelineSpec(
 
     public static final List<String> DEFAULT_KINDS = List.of("bags", "control", "crt", "rfs");
     /** The defaults and the paper's baselines that a spec asks for by name. */
-    public static final List<String> KNOWN_KINDS = List.of("bags", "control", "crt", "rfs", "reweight_cls",
-            "tau_norm");
+    public static final List<String> KNOWN_KINDS = List.of("bags", "control", "crt", "rfs", "reweight_cls", "tau_norm");
 
     /** The spec with every default filled in (deterministic: also used inside workflow code). */
     public PipelineSpec withDefaults() {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,11 +17,10 @@ import java.util.TreeMap;
  */
 public final class SpecOverrides {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private SpecOverrides() {
-    }
+    private SpecOverrides() {}
 
     public static PipelineSpec apply(PipelineSpec spec, Map<String, String> overrides) {
         if (overrides == null || overrides.isEmpty()) {

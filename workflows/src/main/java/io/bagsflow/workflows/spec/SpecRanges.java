@@ -17,7 +17,8 @@ public final class SpecRanges {
     public record Range(String key, long min, long max, Function<PipelineSpec, List<? extends Number>> values) {
 
         public String describe() {
-            return max == Long.MAX_VALUE ? "must be a whole number >= " + min
+            return max == Long.MAX_VALUE
+                    ? "must be a whole number >= " + min
                     : "must be a whole number in " + min + ".." + max;
         }
 
@@ -27,16 +28,24 @@ public final class SpecRanges {
     }
 
     public static final List<Range> RANGES = List.of(
-            new Range("dataset.synth.seed", 0, Long.MAX_VALUE,
-                    s -> s.dataset().synth() == null ? List.of() : List.of(s.dataset().synth().seed())),
+            new Range(
+                    "dataset.synth.seed",
+                    0,
+                    Long.MAX_VALUE,
+                    s -> s.dataset().synth() == null
+                            ? List.of()
+                            : List.of(s.dataset().synth().seed())),
             new Range("groups.bins[]", 0, 1_000_000_000L, s -> s.groups().bins()),
             // below 2 s one garbage-collection pause or slow checkpoint upload looks like a lost worker
-            new Range("timeouts.heartbeat_seconds", 2, 86_400, s -> List.of(s.timeouts().heartbeatSeconds())),
+            new Range(
+                    "timeouts.heartbeat_seconds",
+                    2,
+                    86_400,
+                    s -> List.of(s.timeouts().heartbeatSeconds())),
             new Range("timeouts.stage_hours", 1, 720, s -> List.of(s.timeouts().stageHours())),
             new Range("timeouts.max_attempts", 1, 100, s -> List.of(s.timeouts().maxAttempts())));
 
-    private SpecRanges() {
-    }
+    private SpecRanges() {}
 
     /**
      * Throws an {@link IllegalArgumentException} naming the first setting of {@code spec} (with defaults filled
@@ -48,8 +57,8 @@ public final class SpecRanges {
             for (int i = 0; i < values.size(); i++) {
                 if (!r.contains(values.get(i))) {
                     String key = r.key().endsWith("[]") ? r.key().replace("[]", "[" + i + "]") : r.key();
-                    throw new IllegalArgumentException(key + " = " + values.get(i) + " is out of range: "
-                            + r.describe());
+                    throw new IllegalArgumentException(
+                            key + " = " + values.get(i) + " is out of range: " + r.describe());
                 }
             }
         }

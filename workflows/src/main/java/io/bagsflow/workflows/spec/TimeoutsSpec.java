@@ -14,7 +14,9 @@ public record TimeoutsSpec(
         @JsonProperty("max_attempts") Integer maxAttempts) {
 
     public TimeoutsSpec withDefaults() {
-        return new TimeoutsSpec(heartbeatSeconds == null ? 60 : heartbeatSeconds, stageHours == null ? 24 : stageHours,
+        return new TimeoutsSpec(
+                heartbeatSeconds == null ? 60 : heartbeatSeconds,
+                stageHours == null ? 24 : stageHours,
                 maxAttempts == null ? 10 : maxAttempts);
     }
 }

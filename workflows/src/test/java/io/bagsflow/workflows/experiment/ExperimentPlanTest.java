@@ -1,16 +1,15 @@
 package io.bagsflow.workflows.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SynthSpec;
-import org.junit.jupiter.api.Test;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import org.junit.jupiter.api.Test;
 
 class ExperimentPlanTest {
 
@@ -22,7 +21,9 @@ class ExperimentPlanTest {
         ExperimentSpec spec = new ExperimentSpec(tiny(), grid, List.of(1L, 2L, 3L), null);
         List<ExperimentCell> cells = ExperimentPlan.cells("exp-x", spec);
         assertEquals(12, cells.size());
-        assertEquals(Map.of("finetune.othersSampleRatio", 8, "groups.bins", List.of(0, 5, 50)), cells.get(11).params());
+        assertEquals(
+                Map.of("finetune.othersSampleRatio", 8, "groups.bins", List.of(0, 5, 50)),
+                cells.get(11).params());
         assertEquals(3L, cells.get(11).seed());
         assertEquals("exp-x-12", cells.get(11).runId());
         PipelineSpec last = ExperimentPlan.specOf(spec, cells.get(11));
@@ -38,12 +39,19 @@ class ExperimentPlanTest {
         List<ExperimentCell> cells = ExperimentPlan.cells("exp-y", spec);
         assertEquals(2, cells.size());
         assertNull(cells.get(0).seed());
-        assertEquals(7L, ExperimentPlan.specOf(spec, cells.get(0)).dataset().synth().seed());
+        assertEquals(
+                7L, ExperimentPlan.specOf(spec, cells.get(0)).dataset().synth().seed());
         assertEquals(1, ExperimentPlan.parallelism(spec, 2));
     }
 
     private static PipelineSpec tiny() {
-        return new PipelineSpec(new DatasetSpec(new SynthSpec("tiny", 7L), null, null, null), null, null, null,
-                List.of("bags"), null, null);
+        return new PipelineSpec(
+                new DatasetSpec(new SynthSpec("tiny", 7L), null, null, null),
+                null,
+                null,
+                null,
+                List.of("bags"),
+                null,
+                null);
     }
 }

@@ -1,13 +1,12 @@
 package io.bagsflow.workflows.experiment;
 
-import io.temporal.testing.WorkflowReplayer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.temporal.testing.WorkflowReplayer;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Determinism guard: a history recorded from this version of {@link ExperimentWorkflowImpl} (four cells, two at a

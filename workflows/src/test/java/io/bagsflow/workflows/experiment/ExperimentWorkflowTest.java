@@ -1,5 +1,7 @@
 package io.bagsflow.workflows.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.pipeline.PipelineWorkflow;
 import io.bagsflow.workflows.pipeline.RetryRequest;
@@ -10,15 +12,10 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.WorkflowReplayer;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,15 +24,18 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The experiment's scheduling with stand-in pipeline runs: cells, parallelism, outcomes, abort. */
 @Timeout(60)
 class ExperimentWorkflowTest {
 
     @RegisterExtension
-    static final TestWorkflowExtension temporal = TestWorkflowExtension.newBuilder().setDoNotStart(true).build();
+    static final TestWorkflowExtension temporal =
+            TestWorkflowExtension.newBuilder().setDoNotStart(true).build();
 
     private final List<String> opened = Collections.synchronizedList(new ArrayList<>());
     private final List<PipelineSpec> specs = Collections.synchronizedList(new ArrayList<>());
@@ -63,22 +63,34 @@ class ExperimentWorkflowTest {
     }
 
     static ExperimentSpec ratiosBySeeds(Integer parallelism) {
-        PipelineSpec base = new PipelineSpec(new DatasetSpec(new SynthSpec("tiny", 7L), null, null, null), null, null,
-                null, List.of("bags"), null, null);
+        PipelineSpec base = new PipelineSpec(
+                new DatasetSpec(new SynthSpec("tiny", 7L), null, null, null),
+                null,
+                null,
+                null,
+                List.of("bags"),
+                null,
+                null);
         Map<String, List<Object>> grid = new LinkedHashMap<>();
         grid.put("finetune.othersSampleRatio", List.of(0, 8));
         return new ExperimentSpec(base, grid, List.of(31L, 32L), parallelism);
     }
 
     private ExperimentWorkflow start(String id, ExperimentSpec spec) {
-        ExperimentWorkflow wf = env.getWorkflowClient().newWorkflowStub(ExperimentWorkflow.class,
-                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CPU).setWorkflowId(id).build());
+        ExperimentWorkflow wf = env.getWorkflowClient()
+                .newWorkflowStub(
+                        ExperimentWorkflow.class,
+                        WorkflowOptions.newBuilder()
+                                .setTaskQueue(TaskQueues.CPU)
+                                .setWorkflowId(id)
+                                .build());
         WorkflowClient.start(wf::run, new ExperimentRequest(id, spec));
         return wf;
     }
 
     private void end(String runId, String status) {
-        env.getWorkflowClient().newWorkflowStub(PipelineWorkflow.class, runId)
+        env.getWorkflowClient()
+                .newWorkflowStub(PipelineWorkflow.class, runId)
                 .retryStage(new RetryRequest(Map.of("end", status)));
     }
 
@@ -111,8 +123,10 @@ class ExperimentWorkflowTest {
         assertEquals(List.of("exp-a-1", "exp-a-2", "exp-a-3", "exp-a-4"), opened);
         assertEquals(List.of("SUCCEEDED"), marked);
         // grid values outermost, seeds innermost; a seed sets the training seed and the synthetic dataset's seed
-        List<String> cells = specs.stream().map(s -> s.finetune().get("othersSampleRatio") + "/"
-                + s.detector().get("seed") + "/" + s.dataset().synth().seed()).toList();
+        List<String> cells = specs.stream()
+                .map(s -> s.finetune().get("othersSampleRatio") + "/"
+                        + s.detector().get("seed") + "/" + s.dataset().synth().seed())
+                .toList();
         assertEquals(List.of("0/31/31", "0/32/32", "8/31/31", "8/32/32"), cells);
 
         // deterministic: its own history replays (ExperimentWorkflowReplayTest keeps one recorded as a guard)
@@ -136,7 +150,8 @@ class ExperimentWorkflowTest {
         ExperimentProgress result = WorkflowStub.fromTyped(wf).getResult(ExperimentProgress.class);
         // a failed cell fails the experiment, but only after every other cell ended
         assertEquals(ExperimentStatus.FAILED, result.status());
-        assertEquals(List.of("SUCCEEDED", "FAILED", "SUCCEEDED", "SUCCEEDED"),
+        assertEquals(
+                List.of("SUCCEEDED", "FAILED", "SUCCEEDED", "SUCCEEDED"),
                 result.cells().stream().map(c -> c.state().name()).toList());
     }
 
@@ -147,7 +162,8 @@ class ExperimentWorkflowTest {
         wf.abort("wrong grid");
         ExperimentProgress result = WorkflowStub.fromTyped(wf).getResult(ExperimentProgress.class);
         assertEquals(ExperimentStatus.ABORTED, result.status());
-        assertEquals(List.of("ABORTED", "NOT_STARTED", "NOT_STARTED", "NOT_STARTED"),
+        assertEquals(
+                List.of("ABORTED", "NOT_STARTED", "NOT_STARTED", "NOT_STARTED"),
                 result.cells().stream().map(c -> c.state().name()).toList());
         assertEquals(List.of("exp-c-1"), opened);
         assertEquals(List.of("ABORTED"), marked);

@@ -7,7 +7,6 @@ import io.bagsflow.workflows.pipeline.PipelineWorkflow;
 import io.bagsflow.workflows.pipeline.RetryRequest;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.temporal.workflow.Workflow;
-
 import java.util.List;
 
 /**

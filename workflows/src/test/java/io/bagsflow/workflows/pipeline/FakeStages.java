@@ -3,7 +3,6 @@ package io.bagsflow.workflows.pipeline;
 import io.temporal.activity.Activity;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +22,7 @@ final class FakeStages {
     final List<String> runErrors = Collections.synchronizedList(new ArrayList<>());
     /** part name -> how many more times it fails with bad input */
     final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+
     final List<StageInput> inputs = Collections.synchronizedList(new ArrayList<>());
     /** Run bookkeeping fails for good from now on (a database that never comes back). */
     volatile boolean bookkeepingFails;
@@ -34,6 +34,7 @@ final class FakeStages {
     volatile Boolean trainingStoppedAtEnd;
     /** Fine-tune parts take this long (real time), to see whether they overlap. */
     volatile long finetuneMillis;
+
     final AtomicInteger finetunesRunning = new AtomicInteger();
     final AtomicInteger maxFinetunesRunning = new AtomicInteger();
 
@@ -152,19 +153,22 @@ final class FakeStages {
         } finally {
             finetunesRunning.decrementAndGet();
         }
-        ModelRef m = new ModelRef(in.runId() + "-" + in.kind(), in.kind(), 1, in.model().modelId(),
-                artifact("ckpt-" + in.kind()));
+        ModelRef m = new ModelRef(
+                in.runId() + "-" + in.kind(), in.kind(), 1, in.model().modelId(), artifact("ckpt-" + in.kind()));
         return answer("finetune:" + in.kind(), in, Map.of("checkpoint/" + in.kind(), m.checkpoint()), List.of(m));
     }
 
     StageResult predict(StageInput in) {
-        return answer("predict:" + in.kind(), in, Map.of("results/" + in.kind(), artifact("results-" + in.kind())),
+        return answer(
+                "predict:" + in.kind(),
+                in,
+                Map.of("results/" + in.kind(), artifact("results-" + in.kind())),
                 List.of());
     }
 
     StageResult score(StageInput in) {
-        return answer("score:" + in.kind(), in, Map.of("metrics/" + in.kind(), artifact("metrics-" + in.kind())),
-                List.of());
+        return answer(
+                "score:" + in.kind(), in, Map.of("metrics/" + in.kind(), artifact("metrics-" + in.kind())), List.of());
     }
 
     StageResult report(StageInput in) {
@@ -174,7 +178,8 @@ final class FakeStages {
     StageResult takeStage(String runId, Stage stage, String fromRunId) {
         calls.add("take:" + stage + ":" + fromRunId);
         List<ModelRef> models = stage == Stage.TRAIN_BASE
-                ? List.of(new ModelRef(runId + "-base", "base", 0, null, artifact("ckpt-base"))) : List.of();
+                ? List.of(new ModelRef(runId + "-base", "base", 0, null, artifact("ckpt-base")))
+                : List.of();
         return new StageResult(Map.of(stage.name().toLowerCase(), artifact(stage.name())), models, true, 0, 0);
     }
 }

@@ -1,5 +1,7 @@
 package io.bagsflow.workflows.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.workflows.TaskQueues;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -7,10 +9,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Timeout;
-
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Determinism guard: histories recorded from earlier versions of {@link PipelineWorkflowImpl} (a run with a failed
@@ -53,21 +52,28 @@ class PipelineWorkflowReplayTest {
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
             Worker cpu = env.newWorker(TaskQueues.CPU);
             cpu.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
-            cpu.registerActivitiesImplementations(stages.prepareActivities(), stages.evaluationActivities(),
-                    stages.runActivities());
+            cpu.registerActivitiesImplementations(
+                    stages.prepareActivities(), stages.evaluationActivities(), stages.runActivities());
             env.newWorker(TaskQueues.GPU).registerActivitiesImplementations(stages.trainingActivities());
             env.start();
-            PipelineWorkflow wf = env.getWorkflowClient().newWorkflowStub(PipelineWorkflow.class,
-                    WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CPU).setWorkflowId("run-recorded").build());
-            WorkflowClient.start(wf::run, PipelineRequest.of("run-recorded",
-                    PipelineWorkflowTest.tinySpec(List.of("bags", "control"))));
+            PipelineWorkflow wf = env.getWorkflowClient()
+                    .newWorkflowStub(
+                            PipelineWorkflow.class,
+                            WorkflowOptions.newBuilder()
+                                    .setTaskQueue(TaskQueues.CPU)
+                                    .setWorkflowId("run-recorded")
+                                    .build());
+            WorkflowClient.start(
+                    wf::run,
+                    PipelineRequest.of("run-recorded", PipelineWorkflowTest.tinySpec(List.of("bags", "control"))));
             env.sleep(Duration.ofHours(1)); // virtual time: passes once the workflow waits for the retry signal
             if (wf.status().status() != RunStatus.WAITING_FOR_RETRY) {
                 throw new IllegalStateException("the recorded run does not wait for a retry: " + wf.status());
             }
             wf.retryStage(new RetryRequest(Map.of("finetune.lr", "0.001")));
             WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
-            String history = env.getWorkflowClient().fetchHistory("run-recorded").toJson(true);
+            String history =
+                    env.getWorkflowClient().fetchHistory("run-recorded").toJson(true);
             Files.createDirectories(file.getParent());
             Files.writeString(file, history);
         }

@@ -1,40 +1,38 @@
 package io.bagsflow.workflows.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SynthSpec;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
-import java.time.Duration;
-import io.temporal.worker.WorkerOptions;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.List;
-import java.util.Set;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 @Timeout(60)
 class PipelineWorkflowTest {
 
     @RegisterExtension
-    static final TestWorkflowExtension temporal = TestWorkflowExtension.newBuilder()
-            .setDoNotStart(true)
-            .build();
+    static final TestWorkflowExtension temporal =
+            TestWorkflowExtension.newBuilder().setDoNotStart(true).build();
 
     private final FakeStages stages = new FakeStages();
     private TestWorkflowEnvironment env;
@@ -49,20 +47,31 @@ class PipelineWorkflowTest {
                 .build();
         Worker cpu = env.newWorker(TaskQueues.CPU, options);
         cpu.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
-        cpu.registerActivitiesImplementations(stages.prepareActivities(), stages.evaluationActivities(),
-                stages.runActivities());
+        cpu.registerActivitiesImplementations(
+                stages.prepareActivities(), stages.evaluationActivities(), stages.runActivities());
         env.newWorker(TaskQueues.GPU, options).registerActivitiesImplementations(stages.trainingActivities());
         env.start();
     }
 
     static PipelineSpec tinySpec(List<String> generations) {
-        return new PipelineSpec(new DatasetSpec(new SynthSpec("tiny", 7L), null, null, null), null, null, null,
-                generations, null, null);
+        return new PipelineSpec(
+                new DatasetSpec(new SynthSpec("tiny", 7L), null, null, null),
+                null,
+                null,
+                null,
+                generations,
+                null,
+                null);
     }
 
     private PipelineWorkflow start(String runId, PipelineRequest request) {
-        PipelineWorkflow wf = env.getWorkflowClient().newWorkflowStub(PipelineWorkflow.class,
-                WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.CPU).setWorkflowId(runId).build());
+        PipelineWorkflow wf = env.getWorkflowClient()
+                .newWorkflowStub(
+                        PipelineWorkflow.class,
+                        WorkflowOptions.newBuilder()
+                                .setTaskQueue(TaskQueues.CPU)
+                                .setWorkflowId(runId)
+                                .build());
         WorkflowClient.start(wf::run, request);
         return wf;
     }
@@ -89,14 +98,16 @@ class PipelineWorkflowTest {
         // the parts of a stage run at once, so only their order within a chain and between stages is fixed
         assertEquals(List.of("prepare", "trainBase"), stages.calls.subList(0, 2));
         assertEquals(Set.of("finetune:bags", "finetune:control"), Set.copyOf(stages.calls.subList(2, 4)));
-        assertEquals(Set.of("predict:base", "score:base", "predict:bags", "score:bags", "predict:control",
-                "score:control"), Set.copyOf(stages.calls.subList(4, 10)));
+        assertEquals(
+                Set.of("predict:base", "score:base", "predict:bags", "score:bags", "predict:control", "score:control"),
+                Set.copyOf(stages.calls.subList(4, 10)));
         for (String kind : List.of("base", "bags", "control")) {
             assertTrue(stages.calls.indexOf("predict:" + kind) < stages.calls.indexOf("score:" + kind), kind);
         }
         assertEquals("report", stages.calls.get(10));
         assertEquals(11, stages.calls.size());
-        assertEquals(List.of("run-happy-base", "run-happy-bags", "run-happy-control"),
+        assertEquals(
+                List.of("run-happy-base", "run-happy-bags", "run-happy-control"),
                 result.models().stream().map(ModelRef::modelId).toList());
         assertEquals("run-happy-base", result.models().get(1).parentModelId());
         assertEquals(11.0, result.activitySeconds());
@@ -146,8 +157,11 @@ class PipelineWorkflowTest {
 
         assertEquals(RunStatus.SUCCEEDED, result.status());
         assertEquals("control", wf.status().stages().get(2).part());
-        assertEquals(1, stages.calls.stream().filter(c -> c.equals("finetune:bags")).count());
-        assertEquals(2, stages.calls.stream().filter(c -> c.equals("finetune:control")).count());
+        assertEquals(
+                1, stages.calls.stream().filter(c -> c.equals("finetune:bags")).count());
+        assertEquals(
+                2,
+                stages.calls.stream().filter(c -> c.equals("finetune:control")).count());
         assertEquals(3, result.models().size());
     }
 
@@ -160,7 +174,8 @@ class PipelineWorkflowTest {
         wf.retryStage(new RetryRequest(Map.of("dataset.no_such_key", "1")));
         untilItWaits();
         assertEquals(RunStatus.WAITING_FOR_RETRY, wf.status().status());
-        assertTrue(wf.status().stages().get(0).lastError().startsWith("retry rejected"),
+        assertTrue(
+                wf.status().stages().get(0).lastError().startsWith("retry rejected"),
                 wf.status().stages().get(0).lastError());
         wf.abort("giving up");
         assertEquals(RunStatus.ABORTED, result(wf).status());
@@ -181,12 +196,12 @@ class PipelineWorkflowTest {
 
     @Test
     void resumingFromAStageTakesTheEarlierStagesFromTheOtherRun() {
-        PipelineWorkflow wf = start("run-2", new PipelineRequest("run-2", tinySpec(List.of("bags")), "run-1",
-                Stage.FINETUNE_BAGS));
+        PipelineWorkflow wf =
+                start("run-2", new PipelineRequest("run-2", tinySpec(List.of("bags")), "run-1", Stage.FINETUNE_BAGS));
         PipelineResult result = result(wf);
         assertEquals(RunStatus.SUCCEEDED, result.status());
-        assertEquals(List.of("take:PREPARE:run-1", "take:TRAIN_BASE:run-1", "finetune:bags"),
-                stages.calls.subList(0, 3));
+        assertEquals(
+                List.of("take:PREPARE:run-1", "take:TRAIN_BASE:run-1", "finetune:bags"), stages.calls.subList(0, 3));
         assertEquals(StageStatus.REUSED, wf.status().stages().get(0).state());
         assertEquals(StageStatus.SUCCEEDED, wf.status().stages().get(2).state());
         assertNull(wf.status().stages().get(2).lastError());
@@ -219,12 +234,14 @@ class PipelineWorkflowTest {
     @Test
     void theFineTunePartsRunAtTheSameTime() {
         stages.finetuneMillis = 300;
-        PipelineResult result = result(start("run-fan", PipelineRequest.of("run-fan",
-                tinySpec(List.of("bags", "control", "crt")))));
+        PipelineResult result =
+                result(start("run-fan", PipelineRequest.of("run-fan", tinySpec(List.of("bags", "control", "crt")))));
 
         assertEquals(RunStatus.SUCCEEDED, result.status());
         assertTrue(stages.maxFinetunesRunning.get() >= 2, "at most " + stages.maxFinetunesRunning + " at once");
         // the models keep the order of the spec's generations, whatever order their parts finished in
-        assertEquals(List.of("base", "bags", "control", "crt"), result.models().stream().map(ModelRef::kind).toList());
+        assertEquals(
+                List.of("base", "bags", "control", "crt"),
+                result.models().stream().map(ModelRef::kind).toList());
     }
 }

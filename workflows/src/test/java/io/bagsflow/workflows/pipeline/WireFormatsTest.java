@@ -1,19 +1,18 @@
 package io.bagsflow.workflows.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SynthSpec;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The JSON that users, stored artifacts and recorded workflow histories hold keeps its names. */
 class WireFormatsTest {
@@ -22,22 +21,31 @@ class WireFormatsTest {
 
     @Test
     void theSpecKeyStaysGenerationsWhileTheCodeCallsThemKinds() throws Exception {
-        PipelineSpec spec = json.readValue("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, "
-                + "\"generations\": [\"bags\", \"crt\"]}", PipelineSpec.class);
+        PipelineSpec spec = json.readValue(
+                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, " + "\"generations\": [\"bags\", \"crt\"]}",
+                PipelineSpec.class);
         assertEquals(List.of("bags", "crt"), spec.kinds());
 
-        JsonNode written = json.valueToTree(new PipelineSpec(new DatasetSpec(new SynthSpec("tiny", 7L), null, null,
-                null), null, null, null, List.of("bags"), null, null));
+        JsonNode written = json.valueToTree(new PipelineSpec(
+                new DatasetSpec(new SynthSpec("tiny", 7L), null, null, null),
+                null,
+                null,
+                null,
+                List.of("bags"),
+                null,
+                null));
         assertEquals("[\"bags\"]", written.get("generations").toString());
         assertFalse(written.has("kinds"), written.toString());
     }
 
     @Test
     void aStageInputScheduledByOlderCodeStillNamesItsKind() throws Exception {
-        StageInput old = json.readValue("{\"runId\": \"run-1\", \"part\": \"bags\", \"artifacts\": {}}",
-                StageInput.class);
+        StageInput old =
+                json.readValue("{\"runId\": \"run-1\", \"part\": \"bags\", \"artifacts\": {}}", StageInput.class);
         assertEquals("bags", old.kind());
-        assertEquals("bags", json.readValue(json.writeValueAsString(old), StageInput.class).kind());
+        assertEquals(
+                "bags",
+                json.readValue(json.writeValueAsString(old), StageInput.class).kind());
     }
 
     @Test
@@ -45,8 +53,10 @@ class WireFormatsTest {
         String stored = "{\"kind\": \"bags\", \"skipped_steps\": 1, \"images_per_second\": 12.5, \"points\": "
                 + "[{\"iteration\": 10, \"losses\": {\"cls\": 0.5, \"box\": 0.25}, \"total\": 0.75}]}";
         TrainingCurve curve = json.readValue(stored, TrainingCurve.class);
-        assertEquals(new TrainingCurve("bags", 1, 12.5, List.of(new TrainingCurve.Point(10,
-                Map.of("cls", 0.5, "box", 0.25), 0.75))), curve);
+        assertEquals(
+                new TrainingCurve(
+                        "bags", 1, 12.5, List.of(new TrainingCurve.Point(10, Map.of("cls", 0.5, "box", 0.25), 0.75))),
+                curve);
         assertEquals(json.readTree(stored), json.valueToTree(curve));
     }
 

@@ -6,8 +6,7 @@ package io.bagsflow.ml.detector.boxes;
  */
 public final class Anchors {
 
-    private Anchors() {
-    }
+    private Anchors() {}
 
     /**
      * @param sizes  anchor side lengths in pixels (the square root of the area)

@@ -6,8 +6,7 @@ package io.bagsflow.ml.detector.boxes;
  */
 public final class Boxes {
 
-    private Boxes() {
-    }
+    private Boxes() {}
 
     public static float area(float[] b, int i) {
         return Math.max(0f, b[4 * i + 2] - b[4 * i]) * Math.max(0f, b[4 * i + 3] - b[4 * i + 1]);

@@ -35,8 +35,8 @@ public final class DetectionPostprocessor {
      * @param deltas class-specific deltas of all RoIs of the batch, 4C per RoI
      * @param first  index of this image's first RoI in {@code probs} and {@code deltas}
      */
-    public Detections process(float[] rois, int n, float[] probs, float[] deltas, int first, int numClasses,
-                              float width, float height) {
+    public Detections process(
+            float[] rois, int n, float[] probs, float[] deltas, int first, int numClasses, float width, float height) {
         int c1 = numClasses + 1;
         int cap = n * numClasses;
         int[] labels = new int[cap];
@@ -51,8 +51,8 @@ public final class DetectionPostprocessor {
             for (int i = 0; i < n; i++) {
                 float s = probs[(first + i) * c1 + c];
                 if (s > scoreThreshold) {
-                    coder.decode(rois, i, deltas, (first + i) * 4 * numClasses + 4 * (c - 1), width, height,
-                            classBoxes, m);
+                    coder.decode(
+                            rois, i, deltas, (first + i) * 4 * numClasses + 4 * (c - 1), width, height, classBoxes, m);
                     classScores[m] = s;
                     classRoi[m] = i;
                     m++;

@@ -8,8 +8,7 @@ import java.util.Arrays;
  */
 public final class Nms {
 
-    private Nms() {
-    }
+    private Nms() {}
 
     /** Indices {@code 0 .. n-1} ordered by descending score, equal scores by ascending index. */
     public static int[] argsortDescending(float[] scores, int n) {

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.detector.data;
 
 import io.bagsflow.ml.detector.train.Rng;
-
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;

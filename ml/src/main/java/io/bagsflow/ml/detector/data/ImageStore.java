@@ -4,7 +4,6 @@ import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
-
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -39,8 +38,15 @@ public final class ImageStore {
     private final int[][] labels;
     private final List<Integer> categoryIds;
 
-    private ImageStore(int size, int[] imageIds, int[] widths, int[] heights, byte[][] pixels, float[][] boxes,
-                       int[][] labels, List<Integer> categoryIds) {
+    private ImageStore(
+            int size,
+            int[] imageIds,
+            int[] widths,
+            int[] heights,
+            byte[][] pixels,
+            float[][] boxes,
+            int[][] labels,
+            List<Integer> categoryIds) {
         this.size = size;
         this.imageIds = imageIds;
         this.widths = widths;
@@ -54,7 +60,8 @@ public final class ImageStore {
     /** Category ids of a dataset in label order (ascending id): label l is element l-1. */
     public static List<Integer> categoryIds(LvisDataset dataset) {
         List<Integer> ids = new ArrayList<>();
-        dataset.categories().stream().sorted(Comparator.comparingInt(LvisCategory::id))
+        dataset.categories().stream()
+                .sorted(Comparator.comparingInt(LvisCategory::id))
                 .forEach(c -> ids.add(c.id()));
         return List.copyOf(ids);
     }
@@ -92,7 +99,8 @@ public final class ImageStore {
         byte[][] pixels = new byte[n][];
         float[][] boxes = new float[n][];
         int[][] labels = new int[n][];
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool =
+                Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
         try {
             List<Future<byte[]>> decoded = new ArrayList<>();
             for (LvisImage im : images) {

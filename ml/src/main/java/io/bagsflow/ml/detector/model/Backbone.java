@@ -3,7 +3,6 @@ package io.bagsflow.ml.detector.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import io.bagsflow.ml.detector.train.Rng;
-
 import java.util.List;
 
 /**

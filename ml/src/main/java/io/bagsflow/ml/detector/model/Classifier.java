@@ -66,7 +66,8 @@ public sealed interface Classifier permits SoftmaxClassifier, GroupSoftmaxHead, 
         }
         NDList parts = new NDList(s.length);
         for (int[] slice : s) {
-            parts.add(logits.get(new NDIndex(":, {}:{}", slice[0], slice[0] + slice[1])).logSoftmax(1));
+            parts.add(logits.get(new NDIndex(":, {}:{}", slice[0], slice[0] + slice[1]))
+                    .logSoftmax(1));
         }
         return NDArrays.concat(parts, 1);
     }

@@ -102,15 +102,17 @@ public record ClassifierLayout(String kind, int numClasses, int[][] predSlice, i
                 }
             }
             if (groups != 1) {
-                throw new IllegalArgumentException("label " + l + " is in " + groups
-                        + " foreground groups; it must be in exactly one");
+                throw new IllegalArgumentException(
+                        "label " + l + " is in " + groups + " foreground groups; it must be in exactly one");
             }
         }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ClassifierLayout other && kind.equals(other.kind) && numClasses == other.numClasses
+        return o instanceof ClassifierLayout other
+                && kind.equals(other.kind)
+                && numClasses == other.numClasses
                 && Arrays.deepEquals(predSlice, other.predSlice)
                 && Arrays.deepEquals(label2binlabel, other.label2binlabel);
     }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.boxes.Anchors;
 import io.bagsflow.ml.detector.train.Rng;
-
 import java.util.List;
 
 /**
@@ -36,8 +35,8 @@ public final class Detector implements AutoCloseable {
         this.backbone = new Backbone(config.backbone(), config.backboneChannels(), config.backboneBlocks());
         int stride = backbone.stride();
         if (config.imageSize() % stride != 0) {
-            throw new IllegalArgumentException("imageSize " + config.imageSize() + " must be a multiple of the "
-                    + "backbone stride " + stride);
+            throw new IllegalArgumentException(
+                    "imageSize " + config.imageSize() + " must be a multiple of the " + "backbone stride " + stride);
         }
         this.featureSize = config.imageSize() / stride;
         float[] sizes = new float[config.anchorSizes().size()];
@@ -70,8 +69,8 @@ public final class Detector implements AutoCloseable {
     }
 
     /** A detector over parameters read from a checkpoint. */
-    public static Detector of(DetectorConfig config, List<Integer> categoryIds, Parameters params,
-                              ClassifierLayout layout) {
+    public static Detector of(
+            DetectorConfig config, List<Integer> categoryIds, Parameters params, ClassifierLayout layout) {
         Detector d = new Detector(config, categoryIds, params, Classifier.of(layout));
         for (String name : List.of(Classifier.WEIGHT, Classifier.BIAS, "head.fc1.w", "rpn.obj.w")) {
             if (!params.has(name)) {

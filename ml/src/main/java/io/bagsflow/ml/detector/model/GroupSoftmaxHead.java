@@ -1,7 +1,6 @@
 package io.bagsflow.ml.detector.model;
 
 import io.bagsflow.ml.detector.train.Rng;
-
 import java.util.Arrays;
 
 /**

@@ -1,14 +1,12 @@
 package io.bagsflow.ml.detector.model;
 
 import io.bagsflow.ml.detector.train.Rng;
-
 import java.util.Arrays;
 
 /** Weight initialisations as the reference detector uses them, drawn from our own seeded generator. */
 final class Init {
 
-    private Init() {
-    }
+    private Init() {}
 
     static float[] normal(Rng rng, int n, double std) {
         float[] a = new float[n];

@@ -13,10 +13,10 @@ final class Nn {
 
     /** PyTorch's default running-statistics momentum; DJL's BatchNorm takes one minus it. */
     private static final float BN_MOMENTUM = 0.1f;
+
     private static final float BN_EPS = 1e-5f;
 
-    private Nn() {
-    }
+    private Nn() {}
 
     static void defineConv(Parameters p, Rng rng, String name, int in, int out, int k, boolean bias, double std) {
         float[] w = std > 0 ? Init.normal(rng, out * in * k * k, std) : Init.kaimingConv(rng, out, in, k);
@@ -40,8 +40,9 @@ final class Nn {
 
     static NDArray conv(Parameters p, String name, NDArray x, int stride, int pad) {
         NDArray b = p.has(name + ".b") ? p.get(name + ".b") : null;
-        return Conv2d.conv2d(x, p.get(name + ".w"), b, new Shape(stride, stride), new Shape(pad, pad),
-                new Shape(1, 1), 1).singletonOrThrow();
+        return Conv2d.conv2d(
+                        x, p.get(name + ".w"), b, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), 1)
+                .singletonOrThrow();
     }
 
     /**
@@ -49,8 +50,17 @@ final class Nn {
      * running ones in place; otherwise the running statistics are used and left untouched.
      */
     static NDArray bn(Parameters p, String name, NDArray x, boolean training) {
-        return BatchNorm.batchNorm(x, p.get(name + ".mean"), p.get(name + ".var"), p.get(name + ".gamma"),
-                p.get(name + ".beta"), -1, 1f - BN_MOMENTUM, BN_EPS, training).singletonOrThrow();
+        return BatchNorm.batchNorm(
+                        x,
+                        p.get(name + ".mean"),
+                        p.get(name + ".var"),
+                        p.get(name + ".gamma"),
+                        p.get(name + ".beta"),
+                        -1,
+                        1f - BN_MOMENTUM,
+                        BN_EPS,
+                        training)
+                .singletonOrThrow();
     }
 
     static NDArray convBnRelu(Parameters p, String name, NDArray x, int stride, boolean training) {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -163,7 +162,8 @@ public final class RoiAlign {
      */
     private ByteBuffer reusableBuffer(int bytes) {
         if (buffer == null || buffer.capacity() < bytes) {
-            int capacity = Math.max(bytes, buffer == null ? 0 : (int) Math.min(Integer.MAX_VALUE, 2L * buffer.capacity()));
+            int capacity =
+                    Math.max(bytes, buffer == null ? 0 : (int) Math.min(Integer.MAX_VALUE, 2L * buffer.capacity()));
             buffer = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
         }
         ByteBuffer b = buffer.duplicate();
@@ -176,6 +176,5 @@ public final class RoiAlign {
     }
 
     /** Row weights (batch * perImage, P, H) and column weights (batch * perImage, P, W), row-major. */
-    public record Matrices(float[] ry, float[] rx, int batch, int perImage, int height, int width) {
-    }
+    public record Matrices(float[] ry, float[] rx, int batch, int perImage, int height, int width) {}
 }

@@ -28,8 +28,8 @@ public final class RpnHead {
     public void define(Parameters p, Rng rng) {
         Nn.defineConv(p, rng, "rpn.conv", inChannels, channels, 3, true, 0.01);
         Nn.defineLinear(p, "rpn.obj", Init.normal(rng, anchorsPerCell * channels, 0.01), channels, anchorsPerCell);
-        Nn.defineLinear(p, "rpn.reg", Init.normal(rng, 4 * anchorsPerCell * channels, 0.01), channels,
-                4 * anchorsPerCell);
+        Nn.defineLinear(
+                p, "rpn.reg", Init.normal(rng, 4 * anchorsPerCell * channels, 0.01), channels, 4 * anchorsPerCell);
     }
 
     /**

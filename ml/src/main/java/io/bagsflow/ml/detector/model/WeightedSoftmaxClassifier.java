@@ -25,8 +25,8 @@ public final class WeightedSoftmaxClassifier implements Classifier {
         for (int l = 1; l <= classWeights.length; l++) {
             double w = classWeights[l - 1];
             if (!(w > 0) || Double.isInfinite(w)) {
-                throw new IllegalArgumentException("class weight of label " + l + " is " + w
-                        + ": must be finite and > 0");
+                throw new IllegalArgumentException(
+                        "class weight of label " + l + " is " + w + ": must be finite and > 0");
             }
             weightByLabel[l] = (float) w;
         }

@@ -2,7 +2,6 @@ package io.bagsflow.ml.detector.train;
 
 import io.bagsflow.ml.detector.boxes.BoxCoder;
 import io.bagsflow.ml.detector.boxes.Boxes;
-
 import java.util.Arrays;
 
 /**
@@ -23,8 +22,13 @@ public final class AnchorTargets {
     private final float negativeIou;
     private final float minPositiveIou;
 
-    public AnchorTargets(float[] anchors, int samples, double positiveFraction, double positiveIou,
-                         double negativeIou, double minPositiveIou) {
+    public AnchorTargets(
+            float[] anchors,
+            int samples,
+            double positiveFraction,
+            double positiveIou,
+            double negativeIou,
+            double minPositiveIou) {
         this.anchors = anchors;
         this.n = anchors.length / 4;
         this.samples = samples;
@@ -40,8 +44,15 @@ public final class AnchorTargets {
      *
      * @return the number of sampled anchors
      */
-    public int assign(float[] gt, int numGt, Rng rng, int b, float[] labels, float[] weights, float[] deltas,
-                      float[] deltaWeights) {
+    public int assign(
+            float[] gt,
+            int numGt,
+            Rng rng,
+            int b,
+            float[] labels,
+            float[] weights,
+            float[] deltas,
+            float[] deltaWeights) {
         int[] assigned = new int[n]; // -1 ignore, 0 negative, j+1 ground truth j
         Arrays.fill(assigned, -1);
         float[] iou = Boxes.iouMatrix(anchors, n, gt, numGt);

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.detector.train;
 
 import io.bagsflow.ml.detector.model.Classifier;
-
 import java.util.Locale;
 
 /**
@@ -26,8 +25,14 @@ public enum LossNormalisation {
      * @param imageOfRoi the batch position (0 .. images - 1) of the image each RoI comes from
      * @param images     images in the step (shards: {@code ceil(images / shardSize)}, the last may be smaller)
      */
-    public float[] targets(Classifier classifier, int[] labels, boolean[] valid, int[] imageOfRoi, int images,
-                           int shardSize, Rng rng) {
+    public float[] targets(
+            Classifier classifier,
+            int[] labels,
+            boolean[] valid,
+            int[] imageOfRoi,
+            int images,
+            int shardSize,
+            Rng rng) {
         if (this == GLOBAL) {
             return classifier.targets(labels, valid, rng);
         }

@@ -15,8 +15,7 @@ import ai.djl.nn.Activation;
  */
 public final class Losses {
 
-    private Losses() {
-    }
+    private Losses() {}
 
     /**
      * Sum of weight * binary cross-entropy with logits (the weights already hold the normaliser).

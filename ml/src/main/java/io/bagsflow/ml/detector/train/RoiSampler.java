@@ -2,7 +2,6 @@ package io.bagsflow.ml.detector.train;
 
 import io.bagsflow.ml.detector.boxes.BoxCoder;
 import io.bagsflow.ml.detector.boxes.Boxes;
-
 import java.util.Arrays;
 
 /**
@@ -14,6 +13,7 @@ public final class RoiSampler {
 
     /** The reference's second-stage target standard deviations. */
     public static final float[] TARGET_STDS = {0.1f, 0.1f, 0.2f, 0.2f};
+
     private static final BoxCoder CODER = new BoxCoder(TARGET_STDS);
 
     private final int perImage;
@@ -112,8 +112,16 @@ public final class RoiSampler {
      * Samples image b's RoIs into slots {@code b * perImage ..} of the batch arrays: boxes (4 each), labels,
      * valid flags and regression targets (4 each, meaningful for positives). Unfilled slots are invalid.
      */
-    public void sample(float[] proposals, float[] gt, int[] gtLabels, Rng rng, int b, float[] boxes, int[] labels,
-                       boolean[] valid, float[] targets) {
+    public void sample(
+            float[] proposals,
+            float[] gt,
+            int[] gtLabels,
+            Rng rng,
+            int b,
+            float[] boxes,
+            int[] labels,
+            boolean[] valid,
+            float[] targets) {
         Candidates c = assign(proposals, gt, gtLabels);
         int slot = b * perImage;
         for (int i : choose(c.labels(), rng)) {

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.bagsflow.ml.detector.model.Parameters;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -144,8 +143,8 @@ public final class Sgd {
             seen.add(name);
         }
         if (seen.size() != buffers.size()) {
-            throw new IOException(source + ": optimizer state has " + seen.size() + " buffers, the model "
-                    + buffers.size());
+            throw new IOException(
+                    source + ": optimizer state has " + seen.size() + " buffers, the model " + buffers.size());
         }
     }
 }

@@ -12,7 +12,6 @@ import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.detector.model.RoiAlign;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -33,10 +32,15 @@ public final class TwoStageForward {
     public TwoStageForward(Detector detector) {
         DetectorConfig c = detector.config();
         this.detector = detector;
-        this.anchorTargets = new AnchorTargets(detector.anchors(), c.rpnSamplesPerImage(), c.rpnPositiveFraction(),
-                c.rpnPositiveIou(), c.rpnNegativeIou(), c.rpnMinPositiveIou());
-        this.proposals = new ProposalGenerator(detector.anchors(), c.rpnPreNmsTrain(), c.rpnPostNmsTrain(),
-                c.rpnNmsIou());
+        this.anchorTargets = new AnchorTargets(
+                detector.anchors(),
+                c.rpnSamplesPerImage(),
+                c.rpnPositiveFraction(),
+                c.rpnPositiveIou(),
+                c.rpnNegativeIou(),
+                c.rpnMinPositiveIou());
+        this.proposals =
+                new ProposalGenerator(detector.anchors(), c.rpnPreNmsTrain(), c.rpnPostNmsTrain(), c.rpnNmsIou());
         this.sampler = new RoiSampler(c.roisPerImage(), c.roiPositiveFraction(), c.roiPositiveIou());
         this.parallelJavaWork = DetectorThreads.resolve(c.threads()) > 1;
     }
@@ -58,8 +62,7 @@ public final class TwoStageForward {
     }
 
     /** The four losses of base training and their sum. */
-    public record BaseLosses(NDArray total, Map<String, NDArray> parts) {
-    }
+    public record BaseLosses(NDArray total, Map<String, NDArray> parts) {}
 
     public NDArray images(NDManager m, ImageBatch batch) {
         return m.create(batch.pixels(), new Shape(batch.count(), 3, batch.size(), batch.size()));
@@ -81,20 +84,24 @@ public final class TwoStageForward {
         float[] deltaWeights = new float[b * n * 4];
         int sampled = 0;
         for (int i = 0; i < b; i++) {
-            sampled += anchorTargets.assign(batch.boxes()[i], batch.labels()[i].length, rng, i, labels, weights,
-                    deltas, deltaWeights);
+            sampled += anchorTargets.assign(
+                    batch.boxes()[i], batch.labels()[i].length, rng, i, labels, weights, deltas, deltaWeights);
         }
         float norm = Math.max(sampled, 1);
-        NDArray rpnCls = Losses.sigmoidCrossEntropy(obj, m.create(labels, obj.getShape()),
-                m.create(Losses.normalised(weights, norm), obj.getShape()));
-        NDArray rpnBox = Losses.smoothL1(m, reg, m.create(deltas, reg.getShape()),
-                m.create(Losses.normalised(deltaWeights, norm), reg.getShape()), 1f / 9f);
+        NDArray rpnCls = Losses.sigmoidCrossEntropy(
+                obj, m.create(labels, obj.getShape()), m.create(Losses.normalised(weights, norm), obj.getShape()));
+        NDArray rpnBox = Losses.smoothL1(
+                m,
+                reg,
+                m.create(deltas, reg.getShape()),
+                m.create(Losses.normalised(deltaWeights, norm), reg.getShape()),
+                1f / 9f);
 
         Rois rois = sampleRois(obj.toFloatArray(), reg.toFloatArray(), batch, rng);
         NDArray roiFeatures = detector.roiFeatures(m, features, matrices(rois, b));
         NDArray logits = detector.classifier().logits(p, roiFeatures);
-        NDArray rcnnCls = detector.classifier().loss(m, logits,
-                detector.classifier().targets(rois.labels(), rois.valid(), rng));
+        NDArray rcnnCls =
+                detector.classifier().loss(m, logits, detector.classifier().targets(rois.labels(), rois.valid(), rng));
         NDArray pred = detector.head().deltas(p, roiFeatures);
         NDArray rcnnBox = boxLoss(m, pred, rois);
 
@@ -151,7 +158,8 @@ public final class TwoStageForward {
         if (parallelJavaWork) {
             images = images.parallel();
         }
-        return images.mapToObj(i -> proposals.proposals(objectness, deltas, i, s, s)).toArray(float[][]::new);
+        return images.mapToObj(i -> proposals.proposals(objectness, deltas, i, s, s))
+                .toArray(float[][]::new);
     }
 
     public RoiAlign.Matrices matrices(Rois rois, int batch) {
@@ -160,8 +168,7 @@ public final class TwoStageForward {
     }
 
     /** Backbone features and RPN outputs of the frozen network (BatchNorm in inference mode). */
-    private record Frozen(NDArray features, float[] objectness, float[] deltas) {
-    }
+    private record Frozen(NDArray features, float[] objectness, float[] deltas) {}
 
     private Frozen frozen(NDManager m, ImageBatch batch) {
         Parameters p = detector.params();
@@ -171,8 +178,7 @@ public final class TwoStageForward {
     }
 
     /** Classifier-input features (batch * perImage, fcDim) and the RoIs they belong to. */
-    public record Sampled(NDArray features, Rois rois) {
-    }
+    public record Sampled(NDArray features, Rois rois) {}
 
     /**
      * For classifier-only retraining: the frozen network (no gradients) up to the classifier's input, for RoIs
@@ -185,8 +191,7 @@ public final class TwoStageForward {
     }
 
     /** RoIAlign output (batch * perImage, channels * roiSize^2) before the box head, and the RoIs it pools. */
-    public record Pooled(NDArray pooled, Rois rois) {
-    }
+    public record Pooled(NDArray pooled, Rois rois) {}
 
     /**
      * For retraining the box head with the classifier: the frozen backbone and RPN (no gradients), RoIs sampled
@@ -203,8 +208,7 @@ public final class TwoStageForward {
      * candidate of each image and up to {@code maxNegatives} background ones drawn at random; {@code counts[i]}
      * rows per image, in image order.
      */
-    public record Pool(NDArray features, int[] labels, int[] counts) {
-    }
+    public record Pool(NDArray features, int[] labels, int[] counts) {}
 
     public Pool frozenCandidatePool(NDManager m, ImageBatch batch, Rng rng, int maxNegatives) {
         Frozen f = frozen(m, batch);
@@ -215,8 +219,8 @@ public final class TwoStageForward {
         int widest = 1;
         int total = 0;
         for (int i = 0; i < b; i++) {
-            candidates[i] = sampler.assign(proposals.proposals(f.objectness(), f.deltas(), i, s, s),
-                    batch.boxes()[i], batch.labels()[i]);
+            candidates[i] = sampler.assign(
+                    proposals.proposals(f.objectness(), f.deltas(), i, s, s), batch.boxes()[i], batch.labels()[i]);
             kept[i] = sampler.pool(candidates[i].labels(), rng, maxNegatives);
             widest = Math.max(widest, kept[i].length);
             total += kept[i].length;
@@ -240,8 +244,8 @@ public final class TwoStageForward {
             }
         }
         int size = detector.featureSize();
-        NDArray padded = detector.roiFeatures(m, f.features(),
-                detector.roiAlign().matrices(boxes, valid, b, widest, size, size));
+        NDArray padded = detector.roiFeatures(
+                m, f.features(), detector.roiAlign().matrices(boxes, valid, b, widest, size, size));
         return new Pool(padded.get(new NDIndex("{}", m.create(rows))), labels, counts);
     }
 }

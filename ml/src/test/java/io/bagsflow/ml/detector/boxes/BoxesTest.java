@@ -1,11 +1,10 @@
 package io.bagsflow.ml.detector.boxes;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 class BoxesTest {
 
@@ -111,7 +110,8 @@ class BoxesTest {
         float[] probs = {
             0.1f, 0.8f, 0.1f,
             0.2f, 0.7f, 0.1f,
-            0.5f, 0.02f, 0.48f};
+            0.5f, 0.02f, 0.48f
+        };
         float[] deltas = new float[3 * 4 * 2];
         DetectionPostprocessor.Detections d = post.process(rois, 3, probs, deltas, 0, 2, 64, 64);
         // class 1: RoI 0 (0.8) suppresses RoI 1; RoI 2 scores below 0.05. Class 2: all three above 0.05,

@@ -1,10 +1,10 @@
 package io.bagsflow.ml.detector.model;
 
-import io.bagsflow.ml.detector.train.Rng;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.bagsflow.ml.detector.train.Rng;
+import org.junit.jupiter.api.Test;
 
 /**
  * The official recipe's parts of the grouped head: random initialisation and the re-weighted group loss. The
@@ -13,9 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class GroupSoftmaxHeadRecipeTest {
 
-    private static final ClassifierLayout LAYOUT = ClassifierLayout.groupSoftmax(3,
-            new int[][] {{0, 2}, {2, 3}, {5, 2}},
-            new int[][] {{0, 1, 1, 1}, {0, 1, 0, 2}, {0, 0, 1, 0}});
+    private static final ClassifierLayout LAYOUT = ClassifierLayout.groupSoftmax(
+            3, new int[][] {{0, 2}, {2, 3}, {5, 2}}, new int[][] {{0, 1, 1, 1}, {0, 1, 0, 2}, {0, 0, 1, 0}});
 
     @Test
     void randomInitialisationIsNormalWithStdOneHundredthAndZeroBias() {
@@ -49,8 +48,9 @@ class GroupSoftmaxHeadRecipeTest {
         float[][] clipped = GroupSoftmaxHead.inverseCountWeights(LAYOUT, new int[] {1, 7, 1000});
         assertEquals(1.998, clipped[1][1], 1e-3);
         assertEquals(0.1f, clipped[1][2]);
-        float[][] five = GroupSoftmaxHead.inverseCountWeights(ClassifierLayout.groupSoftmax(6,
-                new int[][] {{0, 2}, {2, 7}}, new int[][] {{0, 1, 1, 1, 1, 1, 1}, {0, 1, 2, 3, 4, 5, 6}}),
+        float[][] five = GroupSoftmaxHead.inverseCountWeights(
+                ClassifierLayout.groupSoftmax(
+                        6, new int[][] {{0, 2}, {2, 7}}, new int[][] {{0, 1, 1, 1, 1, 1, 1}, {0, 1, 2, 3, 4, 5, 6}}),
                 new int[] {1, 100, 100, 100, 100, 100});
         // 1/1 over the mean (1 + 5 x 0.01) / 6 = 0.175 is 5.71: clipped to 5
         assertEquals(5f, five[1][1]);

@@ -1,13 +1,12 @@
 package io.bagsflow.ml.detector.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.Test;
-
 import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class RoiAlignTest {
 
@@ -83,8 +82,8 @@ class RoiAlignTest {
         RoiAlign align = new RoiAlign(2, 2, 4);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray features = m.ones(new Shape(1, 3, 4, 4));
-            RoiAlign.Matrices mats = align.matrices(new float[] {0, 0, 8, 8, 0, 0, 8, 8}, new boolean[] {true, false},
-                    1, 2, 4, 4);
+            RoiAlign.Matrices mats =
+                    align.matrices(new float[] {0, 0, 8, 8, 0, 0, 8, 8}, new boolean[] {true, false}, 1, 2, 4, 4);
             float[] out = align.apply(m, features, mats).toFloatArray();
             assertEquals(1f, out[0], 1e-6);
             assertEquals(0f, out[2 * 2 * 3], 0f);

@@ -1,12 +1,12 @@
 package io.bagsflow.ml.detector.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.bagsflow.ml.detector.model.ClassifierLayout;
 import io.bagsflow.ml.detector.model.GroupSoftmaxHead;
 import io.bagsflow.ml.detector.model.SoftmaxClassifier;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Four images, two RoIs each; only image 0 has a positive (label 1, group 1). Labels 1 and 3 are group 1, label 2
@@ -14,17 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class LossNormalisationTest {
 
-    private static final ClassifierLayout LAYOUT = ClassifierLayout.groupSoftmax(3,
-            new int[][] {{0, 2}, {2, 3}, {5, 2}},
-            new int[][] {{0, 1, 1, 1}, {0, 1, 0, 2}, {0, 0, 1, 0}});
+    private static final ClassifierLayout LAYOUT = ClassifierLayout.groupSoftmax(
+            3, new int[][] {{0, 2}, {2, 3}, {5, 2}}, new int[][] {{0, 1, 1, 1}, {0, 1, 0, 2}, {0, 0, 1, 0}});
     private static final int[] LABELS = {1, 0, 0, 0, 0, 0, 0, 0};
     private static final boolean[] VALID = {true, true, true, true, true, true, true, true};
     private static final int[] IMAGE = {0, 0, 1, 1, 2, 2, 3, 3};
 
     @Test
     void globalAveragesEachGroupOnceOverTheBatch() {
-        float[] t = LossNormalisation.GLOBAL.targets(new GroupSoftmaxHead(LAYOUT, 1.0), LABELS, VALID, IMAGE, 4, 2,
-                new Rng(7));
+        float[] t = LossNormalisation.GLOBAL.targets(
+                new GroupSoftmaxHead(LAYOUT, 1.0), LABELS, VALID, IMAGE, 4, 2, new Rng(7));
         // group 0: 8 RoIs, 1/8 each; group 1: the positive and one of 7 background RoIs, 1/2 each
         assertEquals(1 / 8f, t[1]);
         assertEquals(1 / 8f, t[7 * 7]);
@@ -34,8 +33,8 @@ class LossNormalisationTest {
 
     @Test
     void perShardAveragesEachGroupPerShardThenOverTheShards() {
-        float[] t = LossNormalisation.PER_SHARD.targets(new GroupSoftmaxHead(LAYOUT, 1.0), LABELS, VALID, IMAGE, 4,
-                2, new Rng(7));
+        float[] t = LossNormalisation.PER_SHARD.targets(
+                new GroupSoftmaxHead(LAYOUT, 1.0), LABELS, VALID, IMAGE, 4, 2, new Rng(7));
         // two shards of two images: group 0 averages 4 RoIs per shard (1/4), halved over the shards: 1/8 as before
         assertEquals(1 / 8f, t[1]);
         assertEquals(1 / 8f, t[7 * 7]);
@@ -50,11 +49,14 @@ class LossNormalisationTest {
     @Test
     void oneShardIsGlobalAndAPlainSoftmaxWithEqualShardsIsUnchanged() {
         GroupSoftmaxHead head = new GroupSoftmaxHead(LAYOUT, 1.0);
-        assertArrayEquals(LossNormalisation.GLOBAL.targets(head, LABELS, VALID, IMAGE, 4, 2, new Rng(7)),
+        assertArrayEquals(
+                LossNormalisation.GLOBAL.targets(head, LABELS, VALID, IMAGE, 4, 2, new Rng(7)),
                 LossNormalisation.PER_SHARD.targets(head, LABELS, VALID, IMAGE, 4, 4, new Rng(7)));
         SoftmaxClassifier plain = new SoftmaxClassifier(3);
-        assertArrayEquals(LossNormalisation.GLOBAL.targets(plain, LABELS, VALID, IMAGE, 4, 2, new Rng(7)),
-                LossNormalisation.PER_SHARD.targets(plain, LABELS, VALID, IMAGE, 4, 2, new Rng(7)), 1e-7f);
+        assertArrayEquals(
+                LossNormalisation.GLOBAL.targets(plain, LABELS, VALID, IMAGE, 4, 2, new Rng(7)),
+                LossNormalisation.PER_SHARD.targets(plain, LABELS, VALID, IMAGE, 4, 2, new Rng(7)),
+                1e-7f);
     }
 
     private static float groupSum(float[] t, int from, int length) {

@@ -1,18 +1,17 @@
 package io.bagsflow.ml.detector.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class LossesTest {
 
@@ -23,7 +22,10 @@ class LossesTest {
             NDArray labels = m.create(new float[] {1f, 0f, 1f});
             NDArray weights = m.create(new float[] {0.5f, 0.5f, 0f});
             // 0.5 * ln 2 + 0.5 * ln(1 + e^2); the third term has no weight
-            assertEquals(1.4100376, Losses.sigmoidCrossEntropy(logits, labels, weights).getFloat(), 1e-6);
+            assertEquals(
+                    1.4100376,
+                    Losses.sigmoidCrossEntropy(logits, labels, weights).getFloat(),
+                    1e-6);
         }
     }
 

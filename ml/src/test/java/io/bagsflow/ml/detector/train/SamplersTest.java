@@ -1,13 +1,12 @@
 package io.bagsflow.ml.detector.train;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 class SamplersTest {
 
@@ -58,8 +57,8 @@ class SamplersTest {
         float[] weights = new float[3];
         float[] deltas = new float[12];
         float[] deltaWeights = new float[12];
-        int sampled = targets.assign(new float[] {0, 0, 10, 10}, 1, new Rng(2), 0, labels, weights, deltas,
-                deltaWeights);
+        int sampled =
+                targets.assign(new float[] {0, 0, 10, 10}, 1, new Rng(2), 0, labels, weights, deltas, deltaWeights);
         // IoU 1 (positive), 1/3 (ignored: between 0.3 and 0.7), 0 (negative)
         assertArrayEquals(new float[] {1, 0, 0}, labels);
         assertArrayEquals(new float[] {1, 0, 1}, weights);
