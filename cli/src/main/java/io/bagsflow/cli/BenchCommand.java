@@ -155,8 +155,9 @@ final class BenchCommand implements Runnable {
                 "FINETUNE_BAGS of one run fanned out over GPU worker processes: starts `up --queues cpu` "
                         + "on a fresh home and, for each count in --workers, that many `worker --queues gpu` processes "
                         + "of the same size (--threads-per-worker), then times the stage's parts from the run's records. "
-                        + "The first round trains the base model; later rounds recompute only the fine-tune parts.",
-                "Prints one line per round and a table with each round's time against the first."
+                        + "A set-up run trains the base model; every round then recomputes only the fine-tune parts, "
+                        + "on fresh workers per count, after --warmups unmeasured rounds on those workers.",
+                "Prints one line per round and a table with each measured round's time against the first."
             })
     static final class Fanout implements Callable<Integer> {
 
@@ -200,6 +201,14 @@ final class BenchCommand implements Runnable {
         Integer iterations;
 
         @Option(
+                names = "--warmups",
+                defaultValue = "1",
+                paramLabel = "N",
+                description = "unmeasured rounds on each count's fresh workers before the measured one, so "
+                        + "the figure is of warm workers, not of JIT compilation (default 1)")
+        int warmups;
+
+        @Option(
                 names = "--home",
                 paramLabel = "DIR",
                 description = "BAGSFLOW_HOME of the benchmark's own services " + "(default: a new temporary folder)")
@@ -217,12 +226,15 @@ final class BenchCommand implements Runnable {
             int threads = threadsPerWorker != null
                     ? threadsPerWorker
                     : Math.max(1, Runtime.getRuntime().availableProcessors() / most);
+            if (warmups < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--warmups must be 0 or more");
+            }
             if (threads < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--threads-per-worker must be at least 1");
             }
             Path dir = home != null ? home : Files.createTempDirectory("bagsflow-fanout-");
             FanoutBenchmark.run(
-                    new FanoutBenchmark.Options(preset, seed, generations, workers, threads, iterations, dir),
+                    new FanoutBenchmark.Options(preset, seed, generations, workers, threads, iterations, warmups, dir),
                     spec.commandLine().getOut());
             return ExitCodes.OK;
         }

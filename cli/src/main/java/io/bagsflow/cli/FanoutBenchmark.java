@@ -24,9 +24,12 @@ import java.util.concurrent.TimeUnit;
  * The scale-out of FINETUNE_BAGS: one run's fine-tune parts (one per generation) on 1, then N GPU worker processes,
  * every process the same size (the same PyTorch threads), so the figure says what adding a worker gives and not
  * what a bigger worker gives. Everything runs as a user would run it: {@code up --queues cpu} on a fresh home,
- * {@code worker --queues gpu} processes, {@code pipeline start --wait}; the first round trains the base model, every
- * later round starts from it ({@code --resume-from R --from FINETUNE_BAGS}, {@code "reuse": false}) so only the
- * fine-tune parts are computed again. The time is FINETUNE_BAGS's wall clock in the run's own records (first part
+ * {@code worker --queues gpu} processes, {@code pipeline start --wait}. A set-up run trains the base model on a
+ * worker of its own (not measured); every round then starts from it ({@code --resume-from R --from FINETUNE_BAGS},
+ * {@code "reuse": false}) so only the fine-tune parts are computed again, on fresh worker processes for each count.
+ * Each count first runs its warm-up rounds (printed, not compared): a fresh JVM compiles the hot code in its first
+ * tens of seconds, and on a 2-core machine two compiling JVMs take CPU from each other's training, which says
+ * nothing about long-running workers. The time is FINETUNE_BAGS's wall clock in the run's own records (first part
  * started to last part ended), which leaves out process start-up and the other stages.
  */
 final class FanoutBenchmark {
@@ -41,6 +44,7 @@ final class FanoutBenchmark {
      * @param workers          worker counts to measure, e.g. [1, 2]; the first is the reference
      * @param threadsPerWorker PyTorch threads of every worker process
      * @param iterations       base training iterations (null: the preset's)
+     * @param warmups          unmeasured rounds on each count's fresh workers before its measured round
      * @param home             BAGSFLOW_HOME of the benchmark's own services (a fresh folder)
      */
     record Options(
@@ -50,10 +54,11 @@ final class FanoutBenchmark {
             List<Integer> workers,
             int threadsPerWorker,
             Integer iterations,
+            int warmups,
             Path home) {}
 
-    /** One measured round. */
-    record Round(int workers, String runId, double seconds, int partsRun, int workersUsed) {}
+    /** One round: a warm-up or the measured one of its worker count. */
+    record Round(int workers, boolean warmup, String runId, double seconds, int partsRun, int workersUsed) {}
 
     private final Options options;
     private final PrintWriter out;
@@ -83,36 +88,30 @@ final class FanoutBenchmark {
         Process up = start("up", List.of("up", "--queues", "cpu"));
         try {
             awaitReady(up);
+            String base = trainBase();
             List<Round> rounds = new ArrayList<>();
-            String first = null;
             for (int n : options.workers()) {
-                List<Process> workers = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    workers.add(start("worker-" + n + "-" + i, List.of("worker", "--queues", "gpu")));
-                }
-                for (int i = 0; i < n; i++) {
-                    awaitLine(workers.get(i), "worker-" + n + "-" + i, "polling");
-                }
-                String runId = first == null
-                        ? pipeline(spec(true), List.of())
-                        : pipeline(spec(false), List.of("--resume-from", first, "--from", Stage.FINETUNE_BAGS.name()));
-                if (first == null) {
-                    first = runId;
+                List<Process> workers = startWorkers("worker-" + n, n);
+                for (int w = 0; w <= options.warmups(); w++) {
+                    boolean warmup = w < options.warmups();
+                    String runId =
+                            pipeline(spec(false), List.of("--resume-from", base, "--from", Stage.FINETUNE_BAGS.name()));
+                    Round r = finetune(n, warmup, runId);
+                    rounds.add(r);
+                    out.printf(
+                            Locale.ROOT,
+                            "%d worker(s)%s: run %s, FINETUNE_BAGS %.1f s (%d parts on %d worker(s))%n",
+                            n,
+                            warmup ? ", warm-up" : "",
+                            runId,
+                            r.seconds(),
+                            r.partsRun(),
+                            r.workersUsed());
+                    out.flush();
                 }
                 for (Process w : workers) {
                     stop(w);
                 }
-                Round r = finetune(n, runId);
-                rounds.add(r);
-                out.printf(
-                        Locale.ROOT,
-                        "%d worker(s): run %s, FINETUNE_BAGS %.1f s (%d parts on %d worker(s))%n",
-                        n,
-                        runId,
-                        r.seconds(),
-                        r.partsRun(),
-                        r.workersUsed());
-                out.flush();
             }
             print(rounds);
             return rounds;
@@ -123,22 +122,46 @@ final class FanoutBenchmark {
         }
     }
 
+    /** The set-up run: dataset, groups and the base model, on one worker of its own; returns its run id. */
+    private String trainBase() throws IOException, InterruptedException {
+        List<Process> workers = startWorkers("worker-setup", 1);
+        String runId = pipeline(spec(true), List.of());
+        stop(workers.get(0));
+        out.printf(Locale.ROOT, "set-up: run %s trained the base model%n", runId);
+        out.flush();
+        return runId;
+    }
+
+    /** Starts {@code n} GPU workers and waits until each polls, so each can take a part from the start. */
+    private List<Process> startWorkers(String prefix, int n) throws IOException, InterruptedException {
+        List<Process> workers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            workers.add(start(prefix + "-" + i, List.of("worker", "--queues", "gpu")));
+        }
+        for (int i = 0; i < n; i++) {
+            awaitLine(workers.get(i), prefix + "-" + i, "polling");
+        }
+        return workers;
+    }
+
     private void print(List<Round> rounds) {
+        Round reference = rounds.stream().filter(r -> !r.warmup()).findFirst().orElseThrow();
         Table t = new Table(
                 "workers",
+                "round",
                 "threads/worker",
                 "FINETUNE_BAGS s",
-                "vs " + rounds.get(0).workers() + " worker(s)",
+                "vs " + reference.workers() + " worker(s)",
                 "parts",
                 "workers used",
                 "run");
-        double reference = rounds.get(0).seconds();
         for (Round r : rounds) {
             t.row(
                     String.valueOf(r.workers()),
+                    r.warmup() ? "warm-up" : "measured",
                     String.valueOf(options.threadsPerWorker()),
                     String.format(Locale.ROOT, "%.1f", r.seconds()),
-                    String.format(Locale.ROOT, "%.2fx", r.seconds() / reference),
+                    r.warmup() ? "" : String.format(Locale.ROOT, "%.2fx", r.seconds() / reference.seconds()),
                     String.valueOf(r.partsRun()),
                     String.valueOf(r.workersUsed()),
                     r.runId());
@@ -171,7 +194,7 @@ final class FanoutBenchmark {
     }
 
     /** FINETUNE_BAGS's wall clock from the run's records: first part started to last part ended. */
-    private Round finetune(int workers, String runId) throws IOException, InterruptedException {
+    private Round finetune(int workers, boolean warmup, String runId) throws IOException, InterruptedException {
         JsonNode run = JSON.readTree(runToEnd("show", List.of("runs", "show", runId, "--json")));
         Instant start = null;
         Instant end = null;
@@ -197,7 +220,7 @@ final class FanoutBenchmark {
             throw new IllegalStateException("run " + runId + " has no computed FINETUNE_BAGS part: see "
                     + options.home().resolve("bench"));
         }
-        return new Round(workers, runId, Duration.between(start, end).toMillis() / 1000.0, parts, used.size());
+        return new Round(workers, warmup, runId, Duration.between(start, end).toMillis() / 1000.0, parts, used.size());
     }
 
     private void awaitReady(Process up) throws IOException, InterruptedException {
