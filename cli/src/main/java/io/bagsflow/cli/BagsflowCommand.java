@@ -1,6 +1,5 @@
 package io.bagsflow.cli;
 
-import io.bagsflow.activities.CodeVersion;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;
@@ -98,7 +97,7 @@ public final class BagsflowCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"bagsflow " + CodeVersion.get()};
+            return new String[] {VersionLine.get()};
         }
     }
 }

@@ -52,4 +52,11 @@ class LazyVerbsTest {
         assertEquals(ExitCodes.OK, version.exitCode(), version.err());
         assertTrue(version.out().startsWith("bagsflow "), version.out());
     }
+
+    @Test
+    void theQuickVersionAnswerIsPicocliLine() {
+        // Main answers a lone --version before picocli exists; it must say what the command model says
+        CommandOutput version = CommandOutput.run(Map.of(), "--version");
+        assertEquals(version.out().strip(), VersionLine.get());
+    }
 }
