@@ -1,5 +1,6 @@
 package io.bagsflow.db;
 
+import io.bagsflow.workflows.pipeline.FailureType;
 import io.bagsflow.workflows.pipeline.Stage;
 import java.sql.Array;
 import java.sql.Connection;
@@ -310,12 +311,13 @@ public final class AttemptRepository {
     /** An attempt still RUNNING when its part starts again lost its worker: closed as FAILED, saying so. */
     private static void closeLostAttempts(Connection c, String runId, String stage, String part) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'FAILED', "
-                + "ended_at = now(), error_class = 'WorkerLost', error_message = 'the worker ' || "
+                + "ended_at = now(), error_class = ?, error_message = 'the worker ' || "
                 + "COALESCE(worker, '?') || ' stopped heartbeating; the stage was retried' "
                 + "WHERE run_id = ? AND stage = ? AND part = ? AND status = 'RUNNING'")) {
-            ps.setString(1, runId);
-            ps.setString(2, stage);
-            ps.setString(3, part);
+            ps.setString(1, FailureType.WorkerLost.name());
+            ps.setString(2, runId);
+            ps.setString(3, stage);
+            ps.setString(4, part);
             ps.executeUpdate();
         }
     }

@@ -469,20 +469,29 @@ public final class StageRunner {
         return e instanceof BadInputException;
     }
 
+    /**
+     * What a failed attempt records as its error class (and a retryable failure carries as its Temporal type): the
+     * name of its {@link FailureType}, or the Java class name of a failure of no named kind.
+     */
     static String errorClass(Throwable e) {
+        return failureType(e)
+                .map(FailureType::name)
+                .orElseGet(() -> e.getClass().getName());
+    }
+
+    /** The named kind of a failure, if it has one; the one translation from exceptions to failure types. */
+    static Optional<FailureType> failureType(Throwable e) {
         if (e instanceof ActivityCompletionException) {
-            return "Cancelled";
+            return Optional.of(FailureType.Cancelled);
         }
         if (cause(e, CorruptArtifactException.class).isPresent()) {
-            return "CorruptArtifact";
+            return Optional.of(FailureType.CorruptArtifact);
         }
         Optional<OutageException> outage = cause(e, OutageException.class);
         if (outage.isPresent()) {
-            return outage.get().dependency().errorClass();
+            return Optional.of(outage.get().dependency().failureType());
         }
-        return isInvalidInput(e)
-                ? FailureType.InvalidInput.name()
-                : e.getClass().getName();
+        return isInvalidInput(e) ? Optional.of(FailureType.InvalidInput) : Optional.empty();
     }
 
     static String message(Throwable e) {
