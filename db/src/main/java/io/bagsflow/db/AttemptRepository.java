@@ -204,17 +204,15 @@ public final class AttemptRepository {
     }
 
     /**
-     * The newest successful (or reused) attempt with this stage key in any run, if any: the candidate for stage
-     * reuse.
+     * The attempts that computed outputs with this stage key, in any run, the first finished first: the candidates
+     * for stage reuse, in the order to try them. The oldest comes first so that every run reuses the same outputs:
+     * attempts of one key may differ in bytes that do not count (a training curve records the attempt's speed),
+     * and a later attempt (a run with reuse off) must not switch later runs to outputs whose downstream stages
+     * were never made. Reused attempts are left out: they hold the outputs of one of these.
      */
-    public Optional<StageAttempt> findReusableAttempt(String stageKey) {
-        return db.inTransaction(c -> attempts(
-                        c,
-                        "stage_key = ? AND status IN ('SUCCEEDED', 'REUSED')",
-                        "ORDER BY ended_at DESC, id DESC LIMIT 1",
-                        stageKey)
-                .stream()
-                .findFirst());
+    public List<StageAttempt> findReusableAttempts(String stageKey) {
+        return db.inTransaction(
+                c -> attempts(c, "stage_key = ? AND status = 'SUCCEEDED'", "ORDER BY ended_at, id", stageKey));
     }
 
     /**

@@ -346,17 +346,13 @@ public final class StageRunner {
 
     private Optional<StageResult> tryReuse(
             String runId, Stage stage, String part, String key, Recorder recorder, long t0) {
-        Optional<StageAttempt> found =
-                db("looking up attempts with key " + key, () -> attempts.findReusableAttempt(key));
+        Optional<Intact> found = firstIntact(key);
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        StageAttempt earlier = found.get();
-        Optional<Map<String, ArtifactRef>> outputs = storedOutputs(earlier);
-        if (outputs.isEmpty()) {
-            return Optional.empty();
-        }
-        Writer writer = load(recorder, outputs.get());
+        StageAttempt earlier = found.get().attempt();
+        Map<String, ArtifactRef> outputs = found.get().outputs();
+        Writer writer = load(recorder, outputs);
         List<ModelRef> models = new ArrayList<>();
         StageAttempt reused = db("recording the reuse of attempt " + earlier.id(), () -> {
             models.clear();
@@ -368,7 +364,25 @@ public final class StageRunner {
                     earlier,
                     (c, attemptId) -> models.addAll(writer.write(c, attemptId)));
         });
-        return Optional.of(new StageResult(outputs.get(), models, true, reused.id(), seconds(t0)));
+        return Optional.of(new StageResult(outputs, models, true, reused.id(), seconds(t0)));
+    }
+
+    /** An earlier attempt and its outputs, all still stored and none known to be corrupt. */
+    private record Intact(StageAttempt attempt, Map<String, ArtifactRef> outputs) {}
+
+    /**
+     * The first attempt with this key whose outputs are intact, in {@link AttemptRepository#findReusableAttempts}'s
+     * order: the oldest, unless its bytes are gone or corrupt (then the next, so that making them again helps).
+     */
+    private Optional<Intact> firstIntact(String key) {
+        for (StageAttempt candidate :
+                db("looking up attempts with key " + key, () -> attempts.findReusableAttempts(key))) {
+            Optional<Map<String, ArtifactRef>> outputs = storedOutputs(candidate);
+            if (outputs.isPresent()) {
+                return Optional.of(new Intact(candidate, outputs.get()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
