@@ -1,6 +1,7 @@
 package io.bagsflow.activities;
 
 import io.bagsflow.db.DatabaseException;
+import io.bagsflow.workflows.pipeline.FailureType;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,24 +26,24 @@ public final class Outages {
 
     /** A service the worker depends on. */
     public enum Dependency {
-        DATABASE("the database", "DatabaseUnavailable"),
-        S3("the S3 server", "S3Unavailable");
+        DATABASE("the database", FailureType.DatabaseUnavailable),
+        S3("the S3 server", FailureType.S3Unavailable);
 
         private final String description;
-        private final String errorClass;
+        private final FailureType failureType;
 
-        Dependency(String description, String errorClass) {
+        Dependency(String description, FailureType failureType) {
             this.description = description;
-            this.errorClass = errorClass;
+            this.failureType = failureType;
         }
 
         public String description() {
             return description;
         }
 
-        /** The error class an attempt that failed on this outage records. */
-        public String errorClass() {
-            return errorClass;
+        /** The failure type of an attempt that failed on this outage (the error class it records). */
+        public FailureType failureType() {
+            return failureType;
         }
 
         boolean isOutage(Throwable e) {

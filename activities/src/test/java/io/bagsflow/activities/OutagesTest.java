@@ -52,7 +52,7 @@ class OutagesTest {
                         .call(Outages.Dependency.DATABASE, "recording the end of attempt 7", () -> {
                             throw withState("08001");
                         }));
-        assertEquals("DatabaseUnavailable", e.dependency().errorClass());
+        assertEquals("DatabaseUnavailable", e.dependency().failureType().name());
         assertTrue(
                 e.getMessage()
                         .startsWith("the database was unreachable for 2 s (BAGSFLOW_OUTAGE_WAIT_SECONDS) "

@@ -101,7 +101,7 @@ final class RunsCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             try (CliServices services =
                     CliServices.forReading(spec.commandLine().getErr())) {
-                RunFilter filter = new RunFilter(status == null ? null : status.name(), since, null, dataset, limit);
+                RunFilter filter = new RunFilter(status, since, null, dataset, limit);
                 List<RunSummary> runs = services.history().list(filter);
                 if (json) {
                     out.println(HistoryJson.runs(runs));

@@ -26,10 +26,12 @@ class UsageTest {
     void anUnknownRunStatusIsAUsageErrorNamingTheValidOnes() {
         CommandOutput run = CommandOutput.run(Map.of(), "runs", "list", "--status", "DONE");
         assertEquals(ExitCodes.USAGE, run.exitCode(), run.err());
+        // one line names the option, the bad value and every valid one
+        String first = run.err().lines().findFirst().orElseThrow();
+        assertTrue(first.startsWith("error: ") && first.contains("--status") && first.contains("DONE"), run.err());
         for (String status : List.of("RUNNING", "WAITING_FOR_RETRY", "SUCCEEDED", "FAILED", "ABORTED")) {
-            assertTrue(run.err().contains(status), run.err());
+            assertTrue(first.contains(status), run.err());
         }
-        assertTrue(run.err().startsWith("error: "), run.err());
     }
 
     @Test

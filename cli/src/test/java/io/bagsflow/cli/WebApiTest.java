@@ -84,6 +84,10 @@ class WebApiTest {
                 CommandOutput.run(
                         env, "runs", "list", "--status", "SUCCEEDED", "--dataset", "tiny:3", "--limit", "2", "--json"),
                 get("/api/runs?status=SUCCEEDED&dataset=tiny:3&limit=2"));
+        // any case, as --status takes it
+        assertSameDocument(
+                CommandOutput.run(env, "runs", "list", "--status", "succeeded", "--json"),
+                get("/api/runs?status=succeeded"));
     }
 
     @Test
@@ -149,7 +153,10 @@ class WebApiTest {
         assertError(404, "unknown model nope", get("/api/models/nope"));
         assertError(404, "unknown model or run nope", get("/api/compare?models=nope"));
         assertError(400, "models:", get("/api/compare"));
-        assertError(400, "status:", get("/api/runs?status=DONE"));
+        assertError(
+                400,
+                "status: expected one of RUNNING, WAITING_FOR_RETRY, SUCCEEDED, FAILED, ABORTED, got DONE",
+                get("/api/runs?status=DONE"));
         assertError(400, "since:", get("/api/runs?since=yesterday"));
         assertError(404, "unknown experiment exp-nope", get("/api/experiments/exp-nope"));
         assertError(400, "limit:", get("/api/experiments?limit=many"));

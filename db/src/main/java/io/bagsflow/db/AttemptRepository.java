@@ -1,5 +1,6 @@
 package io.bagsflow.db;
 
+import io.bagsflow.workflows.pipeline.FailureType;
 import io.bagsflow.workflows.pipeline.Stage;
 import java.sql.Array;
 import java.sql.Connection;
@@ -203,17 +204,15 @@ public final class AttemptRepository {
     }
 
     /**
-     * The newest successful (or reused) attempt with this stage key in any run, if any: the candidate for stage
-     * reuse.
+     * The attempts that computed outputs with this stage key, in any run, the first finished first: the candidates
+     * for stage reuse, in the order to try them. The oldest comes first so that every run reuses the same outputs:
+     * attempts of one key may differ in bytes that do not count (a training curve records the attempt's speed),
+     * and a later attempt (a run with reuse off) must not switch later runs to outputs whose downstream stages
+     * were never made. Reused attempts are left out: they hold the outputs of one of these.
      */
-    public Optional<StageAttempt> findReusableAttempt(String stageKey) {
-        return db.inTransaction(c -> attempts(
-                        c,
-                        "stage_key = ? AND status IN ('SUCCEEDED', 'REUSED')",
-                        "ORDER BY ended_at DESC, id DESC LIMIT 1",
-                        stageKey)
-                .stream()
-                .findFirst());
+    public List<StageAttempt> findReusableAttempts(String stageKey) {
+        return db.inTransaction(
+                c -> attempts(c, "stage_key = ? AND status = 'SUCCEEDED'", "ORDER BY ended_at, id", stageKey));
     }
 
     /**
@@ -310,12 +309,13 @@ public final class AttemptRepository {
     /** An attempt still RUNNING when its part starts again lost its worker: closed as FAILED, saying so. */
     private static void closeLostAttempts(Connection c, String runId, String stage, String part) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = 'FAILED', "
-                + "ended_at = now(), error_class = 'WorkerLost', error_message = 'the worker ' || "
+                + "ended_at = now(), error_class = ?, error_message = 'the worker ' || "
                 + "COALESCE(worker, '?') || ' stopped heartbeating; the stage was retried' "
                 + "WHERE run_id = ? AND stage = ? AND part = ? AND status = 'RUNNING'")) {
-            ps.setString(1, runId);
-            ps.setString(2, stage);
-            ps.setString(3, part);
+            ps.setString(1, FailureType.WorkerLost.name());
+            ps.setString(2, runId);
+            ps.setString(3, stage);
+            ps.setString(4, part);
             ps.executeUpdate();
         }
     }

@@ -1,17 +1,19 @@
 package io.bagsflow.db;
 
+import io.bagsflow.workflows.pipeline.RunStatus;
 import java.time.Instant;
 
 /**
  * Which runs to list; null fields do not filter. {@code datasetContains} matches part of the dataset label.
  */
-public record RunFilter(String status, Instant createdAfter, Instant createdBefore, String datasetContains, int limit) {
+public record RunFilter(
+        RunStatus status, Instant createdAfter, Instant createdBefore, String datasetContains, int limit) {
 
     public static RunFilter all() {
         return new RunFilter(null, null, null, null, 100);
     }
 
-    public RunFilter withStatus(String status) {
+    public RunFilter withStatus(RunStatus status) {
         return new RunFilter(status, createdAfter, createdBefore, datasetContains, limit);
     }
 

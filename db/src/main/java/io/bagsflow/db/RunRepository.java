@@ -81,7 +81,7 @@ public final class RunRepository {
         List<Object> args = new ArrayList<>();
         if (filter.status() != null) {
             sql.append(" AND status = ?");
-            args.add(filter.status());
+            args.add(filter.status().name());
         }
         if (filter.createdAfter() != null) {
             sql.append(" AND created_at >= ?");

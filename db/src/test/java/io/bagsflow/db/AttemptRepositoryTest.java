@@ -74,14 +74,14 @@ class AttemptRepositoryTest {
     }
 
     @Test
-    void aStageIsReusedFromTheNewestCompletedAttemptWithTheSameKey() {
+    void aStageIsReusedFromTheAttemptsThatComputedTheSameKeyTheFirstFinishedFirst() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
         StageAttempt a = attempts.startAttempt("run-1", "PREPARE", "", "prep-key", "w");
         ArtifactRecord manifest = new ArtifactRecord("b".repeat(64), 10, "application/json", "k", a.id());
         attempts.succeedAttempt(a.id(), Map.of("manifest", manifest));
 
-        assertTrue(attempts.findReusableAttempt("other-key").isEmpty());
-        StageAttempt found = attempts.findReusableAttempt("prep-key").orElseThrow();
+        assertTrue(attempts.findReusableAttempts("other-key").isEmpty());
+        StageAttempt found = attempts.findReusableAttempts("prep-key").get(0);
         assertEquals(a.id(), found.id());
 
         runs.createRun("run-2", "wf-2", "{}", "0.1.0", "d", null);
@@ -92,6 +92,18 @@ class AttemptRepositoryTest {
         assertEquals(
                 List.of(reused.id()),
                 attempts.findCompletedAttempts("run-2", "PREPARE").stream()
+                        .map(StageAttempt::id)
+                        .toList());
+
+        // a run with reuse off computes the key again: it comes after the first, and the reuse is not listed
+        runs.createRun("run-3", "wf-3", "{}", "0.1.0", "d", null);
+        StageAttempt again = attempts.startAttempt("run-3", "PREPARE", "", "prep-key", "w");
+        attempts.succeedAttempt(
+                again.id(),
+                Map.of("manifest", new ArtifactRecord("e".repeat(64), 10, "application/json", "k2", again.id())));
+        assertEquals(
+                List.of(a.id(), again.id()),
+                attempts.findReusableAttempts("prep-key").stream()
                         .map(StageAttempt::id)
                         .toList());
     }
@@ -148,8 +160,7 @@ class AttemptRepositoryTest {
         assertTrue(attempts.findOwnCompletedAttempt("run-2", "TRAIN_BASE", "base", "same-key")
                 .isEmpty());
         assertEquals(
-                other.id(),
-                attempts.findReusableAttempt("same-key").orElseThrow().id());
+                other.id(), attempts.findReusableAttempts("same-key").get(0).id());
 
         StageAttempt own = attempts.startAttempt("run-2", "TRAIN_BASE", "base", "same-key", "w");
         attempts.succeedAttempt(own.id(), Map.of());

@@ -97,7 +97,7 @@ class RunRepositoryTest {
         runs.updateRunStatus("run-b", RunStatus.FAILED);
 
         assertEquals(List.of("run-c", "run-b", "run-a"), ids(runs.listRuns(RunFilter.all())));
-        assertEquals(List.of("run-b"), ids(runs.listRuns(RunFilter.all().withStatus("FAILED"))));
+        assertEquals(List.of("run-b"), ids(runs.listRuns(RunFilter.all().withStatus(RunStatus.FAILED))));
         assertEquals(
                 List.of("run-c", "run-a"), ids(runs.listRuns(RunFilter.all().withDataset("synth:"))));
         Instant bCreated = runs.findRun("run-b").orElseThrow().createdAt();

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The JSON API: the documents of {@code runs list --json}, {@code runs show --json} and {@code compare --json}
@@ -51,7 +52,7 @@ final class ApiModule implements UiModule {
 
     /** The filter of {@code runs list}: status, dataset, since, limit (default 50). */
     static RunFilter filter(Request r) {
-        String status = r.query("status");
+        RunStatus status = runStatus(r.query("status"));
         Instant since;
         try {
             since = r.query("since") == null ? null : Instant.parse(r.query("since"));
@@ -67,13 +68,21 @@ final class ApiModule implements UiModule {
                 throw HttpError.badRequest("limit: expected a number, got " + r.query("limit"));
             }
         }
-        List<String> statuses =
-                Arrays.stream(RunStatus.values()).map(Enum::name).toList();
-        if (status != null && !statuses.contains(status.toUpperCase(Locale.ROOT))) {
-            throw HttpError.badRequest("status: expected one of " + String.join(", ", statuses) + ", got " + status);
+        return new RunFilter(status, since, null, r.query("dataset"), limit);
+    }
+
+    /** {@code status=}: a run status in any case, as {@code runs list --status} takes it; null when absent. */
+    static RunStatus runStatus(String value) {
+        if (value == null) {
+            return null;
         }
-        return new RunFilter(
-                status == null ? null : status.toUpperCase(Locale.ROOT), since, null, r.query("dataset"), limit);
+        try {
+            return RunStatus.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest("status: expected one of "
+                    + Arrays.stream(RunStatus.values()).map(Enum::name).collect(Collectors.joining(", "))
+                    + ", got " + value);
+        }
     }
 
     /** {@code models=a,b} (or repeated): model or run ids, as {@code compare} takes them. */

@@ -30,7 +30,7 @@ final class ComparePages implements UiModule {
                 .append(Html.esc(String.join(",", ids)))
                 .append("\"></label> <button>compare</button></form>\n");
         if (ids.isEmpty()) {
-            var finished = ui.backend.history().list(RunFilter.all().withStatus(RunStatus.SUCCEEDED.name()));
+            var finished = ui.backend.history().list(RunFilter.all().withStatus(RunStatus.SUCCEEDED));
             if (finished.isEmpty()) {
                 h.append(
                         "<p class=\"empty\">No finished runs yet: their models appear here once a run succeeds.</p>\n");

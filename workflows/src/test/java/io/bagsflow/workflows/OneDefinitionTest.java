@@ -32,16 +32,19 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>states: a literal equal to a name of {@link RunStatus}, {@link StageStatus}, {@link CellStatus} or
  *       {@link ExperimentStatus} (the attempt statuses of the database are a subset of the stage states);</li>
- *   <li>failure types: a literal equal to a name of {@link FailureType};</li>
+ *   <li>failure types (also the error classes that failed attempts record: "Cancelled", "S3Unavailable", ...): a
+ *       literal equal to a name of {@link FailureType}, or one that quotes such a name as SQL text does
+ *       ({@code "error_class = 'WorkerLost'"}: no CHECK constraint lists the error classes, so a query passes the
+ *       name as a parameter);</li>
  *   <li>artifact names: a literal that starts with a per-model prefix of {@code ArtifactNames} (
  *       {@code checkpoint/}, {@code curve/}, {@code results/}, {@code metrics/}, {@code table/});</li>
  *   <li>metric names: a literal equal to one of the 13 names defined in {@code ml}'s {@code LvisMetrics} (read from
  *       that file: this module cannot see {@code ml}).</li>
  * </ul>
  * Not checked, on purpose: comments and Javadoc (they explain, they do not define); longer literals that merely
- * mention a name (messages such as "only a run WAITING_FOR_RETRY can be retried"); SQL, both the migrations and
- * SQL text in the repositories (SQL cannot see the enums: {@code SchemaStatesTest} in {@code db} checks the
- * schema's CHECK lists against them); test code (tests spell expected values on purpose, as a user would read them).
+ * mention a name (messages such as "only a run WAITING_FOR_RETRY can be retried"); states in SQL, both the
+ * migrations and SQL text in the repositories (SQL cannot see the enums: {@code SchemaStatesTest} in {@code db}
+ * checks the schema's CHECK lists against them); test code (tests spell expected values on purpose, as a user would read them).
  */
 class OneDefinitionTest {
 
@@ -50,6 +53,7 @@ class OneDefinitionTest {
             "DoctorCommand.java:FAILED", "a health check's verdict in doctor's table, not a state of a run or stage");
 
     private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern SQL_STRING = Pattern.compile("'(\\w+)'");
     private static final List<String> ARTIFACT_PREFIXES =
             List.of("checkpoint/", "curve/", "results/", "metrics/", "table/");
     private static final String ARTIFACT_NAMES = "ArtifactNames.java";
@@ -81,6 +85,8 @@ class OneDefinitionTest {
                         "    String type = \"InvalidInput\";",
                         "    String curve = \"curve/\" + \"bags\";",
                         "    String ap = \"APr\";",
+                        "    String errorClass = \"S3Unavailable\";",
+                        "    String sql = \"UPDATE stage_attempt SET error_class = 'WorkerLost' WHERE status = 'RUNNING'\";",
                         "    String message = \"only a run WAITING_FOR_RETRY can be retried\";",
                         "}"));
         assertEquals(
@@ -88,7 +94,9 @@ class OneDefinitionTest {
                         "cli/src/main/java/Stray.java:3: state \"FAILED\"",
                         "cli/src/main/java/Stray.java:4: failure type \"InvalidInput\"",
                         "cli/src/main/java/Stray.java:5: artifact name \"curve/\"",
-                        "cli/src/main/java/Stray.java:6: metric name \"APr\""),
+                        "cli/src/main/java/Stray.java:6: metric name \"APr\"",
+                        "cli/src/main/java/Stray.java:7: failure type \"S3Unavailable\"",
+                        "cli/src/main/java/Stray.java:8: failure type in SQL \"WorkerLost\""),
                 strays(root));
     }
 
@@ -130,6 +138,13 @@ class OneDefinitionTest {
                                                     : null;
                     if (what != null && !EXEMPT.containsKey(name + ":" + literal)) {
                         found.add(root.relativize(file) + ":" + (i + 1) + ": " + what + " \"" + literal + "\"");
+                    }
+                    Matcher sql = SQL_STRING.matcher(literal);
+                    while (sql.find()) {
+                        if (failureTypes.contains(sql.group(1))) {
+                            found.add(root.relativize(file) + ":" + (i + 1) + ": failure type in SQL \"" + sql.group(1)
+                                    + "\"");
+                        }
                     }
                 }
             }

@@ -346,17 +346,13 @@ public final class StageRunner {
 
     private Optional<StageResult> tryReuse(
             String runId, Stage stage, String part, String key, Recorder recorder, long t0) {
-        Optional<StageAttempt> found =
-                db("looking up attempts with key " + key, () -> attempts.findReusableAttempt(key));
+        Optional<Intact> found = firstIntact(key);
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        StageAttempt earlier = found.get();
-        Optional<Map<String, ArtifactRef>> outputs = storedOutputs(earlier);
-        if (outputs.isEmpty()) {
-            return Optional.empty();
-        }
-        Writer writer = load(recorder, outputs.get());
+        StageAttempt earlier = found.get().attempt();
+        Map<String, ArtifactRef> outputs = found.get().outputs();
+        Writer writer = load(recorder, outputs);
         List<ModelRef> models = new ArrayList<>();
         StageAttempt reused = db("recording the reuse of attempt " + earlier.id(), () -> {
             models.clear();
@@ -368,7 +364,25 @@ public final class StageRunner {
                     earlier,
                     (c, attemptId) -> models.addAll(writer.write(c, attemptId)));
         });
-        return Optional.of(new StageResult(outputs.get(), models, true, reused.id(), seconds(t0)));
+        return Optional.of(new StageResult(outputs, models, true, reused.id(), seconds(t0)));
+    }
+
+    /** An earlier attempt and its outputs, all still stored and none known to be corrupt. */
+    private record Intact(StageAttempt attempt, Map<String, ArtifactRef> outputs) {}
+
+    /**
+     * The first attempt with this key whose outputs are intact, in {@link AttemptRepository#findReusableAttempts}'s
+     * order: the oldest, unless its bytes are gone or corrupt (then the next, so that making them again helps).
+     */
+    private Optional<Intact> firstIntact(String key) {
+        for (StageAttempt candidate :
+                db("looking up attempts with key " + key, () -> attempts.findReusableAttempts(key))) {
+            Optional<Map<String, ArtifactRef>> outputs = storedOutputs(candidate);
+            if (outputs.isPresent()) {
+                return Optional.of(new Intact(candidate, outputs.get()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -469,20 +483,29 @@ public final class StageRunner {
         return e instanceof BadInputException;
     }
 
+    /**
+     * What a failed attempt records as its error class (and a retryable failure carries as its Temporal type): the
+     * name of its {@link FailureType}, or the Java class name of a failure of no named kind.
+     */
     static String errorClass(Throwable e) {
+        return failureType(e)
+                .map(FailureType::name)
+                .orElseGet(() -> e.getClass().getName());
+    }
+
+    /** The named kind of a failure, if it has one; the one translation from exceptions to failure types. */
+    static Optional<FailureType> failureType(Throwable e) {
         if (e instanceof ActivityCompletionException) {
-            return "Cancelled";
+            return Optional.of(FailureType.Cancelled);
         }
         if (cause(e, CorruptArtifactException.class).isPresent()) {
-            return "CorruptArtifact";
+            return Optional.of(FailureType.CorruptArtifact);
         }
         Optional<OutageException> outage = cause(e, OutageException.class);
         if (outage.isPresent()) {
-            return outage.get().dependency().errorClass();
+            return Optional.of(outage.get().dependency().failureType());
         }
-        return isInvalidInput(e)
-                ? FailureType.InvalidInput.name()
-                : e.getClass().getName();
+        return isInvalidInput(e) ? Optional.of(FailureType.InvalidInput) : Optional.empty();
     }
 
     static String message(Throwable e) {

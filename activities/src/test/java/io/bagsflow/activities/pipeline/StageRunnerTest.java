@@ -200,6 +200,38 @@ class StageRunnerTest {
     }
 
     @Test
+    void laterRunsKeepReusingTheFirstAttemptOfAKeyEvenAfterARunWithReuseOffMadeItAgain() throws Exception {
+        // Two attempts of one key may differ in bytes that do not count: a training curve records the attempt's
+        // speed. The run's report is keyed by those bytes, so a later run must reuse the outputs whose report exists.
+        String key = newKey();
+        AtomicInteger computed = new AtomicInteger();
+        StageResult first = trainBase(key, true, writing("curve at 41 images/s " + key, computed));
+        StageResult remade = trainBase(key, false, writing("curve at 38 images/s " + key, computed));
+        assertNotEquals(first.outputs(), remade.outputs());
+
+        StageResult later = trainBase(key, true, writing("never written", computed));
+        assertTrue(later.reused());
+        assertEquals(first.outputs(), later.outputs(), "the first attempt's outputs, as before the run with reuse off");
+        assertEquals(
+                first.attemptId(),
+                attempts.findAttempt(later.attemptId()).orElseThrow().reusedAttemptId());
+
+        // the first attempt's bytes are lost: the next intact attempt is reused rather than computing a third time
+        Files.delete(TestS3.get()
+                .behindTheServer(
+                        "stage-runner-test",
+                        ArtifactStore.keyOf(first.outputs().get("out").sha256())));
+        StageResult afterTheLoss = trainBase(key, true, writing("never written", computed));
+        assertTrue(afterTheLoss.reused());
+        assertEquals(remade.outputs(), afterTheLoss.outputs());
+        assertEquals(2, computed.get(), "computed by the first run and the run with reuse off only");
+    }
+
+    private StageResult trainBase(String key, boolean reuse, StageRunner.Work work) {
+        return runner().run(newRun(), Stage.TRAIN_BASE, "", key, reuse, work, StageRunner.NOTHING_TO_RECORD);
+    }
+
+    @Test
     void anActivityRunAgainAfterItsPartFinishedReturnsThatAttemptInsteadOfANewOne() {
         // Temporal runs the activity again when its completion did not reach the server
         String run = newRun();

@@ -51,10 +51,7 @@ public final class ExperimentTable {
             for (String m : METRICS) {
                 r.add(meanPlusMinus(row.metrics().get(m)));
             }
-            r.add(
-                    row.kind().equals(ExperimentSummary.BASE)
-                            ? ""
-                            : delta(row.deltaVsBase().get(LvisMetrics.AP)));
+            r.add(row.base() ? "" : delta(row.deltaVsBase().get(LvisMetrics.AP)));
             out.add(r.toArray(String[]::new));
         }
         return out;

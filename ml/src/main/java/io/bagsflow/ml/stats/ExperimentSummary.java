@@ -14,9 +14,6 @@ import java.util.Objects;
  */
 public final class ExperimentSummary {
 
-    /** The base model's kind: generation 0, which the deltas are taken against. */
-    public static final String BASE = "base";
-
     private ExperimentSummary() {}
 
     /**
@@ -26,18 +23,25 @@ public final class ExperimentSummary {
      */
     public record Cell(Map<String, Object> params, long seed, Map<String, Map<String, Double>> metrics) {}
 
-    /** A summary row; {@code deltaVsBase} pairs each seed's value with the same seed's base model. */
+    /**
+     * A summary row; {@code deltaVsBase} pairs each seed's value with the same seed's base model.
+     *
+     * @param base whether this is the base model's row (its deltas are zero by construction)
+     */
     public record Row(
             Map<String, Object> params,
             String kind,
+            boolean base,
             int n,
             Map<String, SampleStats> metrics,
             Map<String, SampleStats> deltaVsBase) {}
 
     /**
      * @param keys the metric keys in their order (the 13 LVIS keys)
+     * @param baseKind the kind of the base model (generation 0), which the deltas are taken against; the caller
+     *     names it because the kinds are the pipeline's vocabulary, which this module does not know
      */
-    public static List<Row> summarize(List<Cell> cells, List<String> keys) {
+    public static List<Row> summarize(List<Cell> cells, List<String> keys, String baseKind) {
         // rows in the order their parameters and kinds first appear
         Map<Map<String, Object>, Map<String, List<Cell>>> groups = new LinkedHashMap<>();
         for (Cell cell : cells) {
@@ -62,7 +66,7 @@ public final class ExperimentSummary {
                             continue;
                         }
                         values.add(v);
-                        Map<String, Double> base = c.metrics().get(BASE);
+                        Map<String, Double> base = c.metrics().get(baseKind);
                         Double b = base == null ? null : defined(base.get(key));
                         if (b != null) {
                             differences.add(v - b);
@@ -72,7 +76,7 @@ public final class ExperimentSummary {
                     // the base against itself: exactly zero, which keeps every row's shape the same
                     deltas.put(key, SampleStats.of(toArray(differences)));
                 }
-                rows.add(new Row(group.getKey(), kind, of.size(), metrics, deltas));
+                rows.add(new Row(group.getKey(), kind, kind.equals(baseKind), of.size(), metrics, deltas));
             }
         }
         return rows;

@@ -33,7 +33,7 @@ class SampleStatsTest {
         Map<String, Object> ratio0 = Map.of("finetune.othersSampleRatio", 0);
         List<ExperimentSummary.Cell> cells =
                 List.of(cell(ratio0, 31, 0.10, 0.15), cell(ratio0, 32, 0.20, 0.23), cell(ratio0, 33, 0.30, 0.36));
-        List<ExperimentSummary.Row> rows = ExperimentSummary.summarize(cells, List.of("AP", "APr"));
+        List<ExperimentSummary.Row> rows = ExperimentSummary.summarize(cells, List.of("AP", "APr"), "base");
         assertEquals(
                 List.of("base", "bags"),
                 rows.stream().map(ExperimentSummary.Row::kind).toList());
@@ -47,6 +47,7 @@ class SampleStatsTest {
         assertEquals(0.0466667 - 4.302653 * 0.0152753 / Math.sqrt(3), d.ciLow(), 1e-6);
         // APr is undefined (-1) in every cell: an empty sample, not a number
         assertEquals(0, bags.metrics().get("APr").n());
+        assertTrue(rows.get(0).base() && !bags.base(), "the row of the kind named as the base is the base row");
         assertEquals(0.0, rows.get(0).deltaVsBase().get("AP").mean());
         assertEquals(0.0, rows.get(0).deltaVsBase().get("AP").ciHigh());
     }

@@ -22,6 +22,7 @@ import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
 import io.bagsflow.worker.experiment.ExperimentViews.SummaryRow;
 import io.bagsflow.workflows.experiment.CellStatus;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
+import io.bagsflow.workflows.pipeline.ModelRef;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -100,7 +101,7 @@ public final class ExperimentHistory {
             kindOfModel.values().stream().filter(byKind::containsKey).forEach(k -> ordered.put(k, byKind.get(k)));
             done.add(new ExperimentSummary.Cell(params(c), c.seed() == null ? 0 : c.seed(), ordered));
         }
-        return ExperimentSummary.summarize(done, LvisMetrics.KEYS);
+        return ExperimentSummary.summarize(done, LvisMetrics.KEYS, ModelRef.BASE);
     }
 
     /** The grid keys in their order (from the first cell). */

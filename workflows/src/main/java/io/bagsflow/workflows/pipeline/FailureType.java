@@ -1,9 +1,11 @@
 package io.bagsflow.workflows.pipeline;
 
 /**
- * The types of the application failures that activities report to the pipeline workflow. {@link #name()} is the
- * Temporal failure type on the wire ({@code ApplicationFailure.getType()}), so the constants keep the spelling that
- * recorded histories carry.
+ * The named kinds of stage failure. {@link #name()} is the wire name in two places, so the constants keep the
+ * spelling that recorded histories and stored rows carry: the Temporal failure type of the application failures
+ * that activities report to the pipeline workflow ({@code ApplicationFailure.getType()}), and the error class a
+ * failed attempt records ({@code stage_attempt.error_class}, the start of an attempt's {@code error} in
+ * {@code runs show --json}). A failure of no named kind is recorded and reported under its Java class name.
  */
 public enum FailureType {
     /** Bad input; never retried automatically: it fails the same way every time. */
@@ -14,9 +16,23 @@ public enum FailureType {
      */
     CorruptInput,
     /** The worker running an attempt is gone (found by the reconciler); retried like any transient failure. */
-    WorkerLost;
+    WorkerLost,
+    /**
+     * The attempt was stopped by Temporal (the run was aborted, the attempt timed out or the run ended); an error
+     * class only: the cancellation itself goes back to Temporal unchanged.
+     */
+    Cancelled,
+    /**
+     * Stored bytes did not match their hash (the attempt's own, or an input whose producer is unknown); retried: the
+     * retry makes them again. Corrupt input of an earlier stage is reported as {@link #CorruptInput} instead.
+     */
+    CorruptArtifact,
+    /** The database stayed unreachable for the whole outage window; retried. */
+    DatabaseUnavailable,
+    /** The S3 server stayed unreachable for the whole outage window; retried. */
+    S3Unavailable;
 
-    /** Whether {@code type} (an {@code ApplicationFailure}'s type) is this one. */
+    /** Whether {@code type} (an {@code ApplicationFailure}'s type or an attempt's error class) is this one. */
     public boolean is(String type) {
         return name().equals(type);
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SynthSpec;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -75,8 +76,17 @@ class WireFormatsTest {
         assertEquals("checkpoint/base", ArtifactNames.checkpoint(ModelRef.BASE));
         assertEquals("curve/bags", ArtifactNames.curve("bags"));
         assertEquals("results/crt", ArtifactNames.results("crt"));
-        assertEquals("InvalidInput", FailureType.InvalidInput.name());
-        assertEquals("CorruptInput", FailureType.CorruptInput.name());
+        // Temporal failure types in recorded histories and error classes in stored attempts: renaming one breaks both
+        assertEquals(
+                List.of(
+                        "InvalidInput",
+                        "CorruptInput",
+                        "WorkerLost",
+                        "Cancelled",
+                        "CorruptArtifact",
+                        "DatabaseUnavailable",
+                        "S3Unavailable"),
+                Arrays.stream(FailureType.values()).map(Enum::name).toList());
         assertTrue(FailureType.CorruptInput.is("CorruptInput"));
     }
 }
