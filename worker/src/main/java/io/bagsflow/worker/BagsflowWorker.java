@@ -155,13 +155,19 @@ public final class BagsflowWorker implements AutoCloseable {
         return identity;
     }
 
+    /** How long {@link #close} waits for running parts to reach their next progress report and stop. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
     @Override
     public void close() {
         if (reconciler != null) {
             reconciler.close();
         }
-        factory.shutdown();
-        factory.awaitTermination(10, TimeUnit.SECONDS);
+        // shutdownNow interrupts the activity threads: a running part stops at its next progress report, records its
+        // attempt as WorkerStopped and reports the failure, so Temporal retries it at once. A plain shutdown let a
+        // training run on while the JVM exited, and PyTorch crashed (SIGSEGV) in the middle of a step.
+        factory.shutdownNow();
+        factory.awaitTermination(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         temporal.close();
         database.close();
     }

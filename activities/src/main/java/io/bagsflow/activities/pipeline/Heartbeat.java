@@ -17,11 +17,13 @@ final class Heartbeat implements AutoCloseable {
     private static final long KEEP_ALIVE_MILLIS = 5_000;
 
     private final ActivityExecutionContext context;
+    private final String name;
     private final Thread ticker;
     private volatile Map<String, Object> lastDetails = Map.of();
 
     Heartbeat(ActivityExecutionContext context, String name) {
         this.context = context;
+        this.name = name;
         if (context == null) {
             ticker = null;
             return;
@@ -57,8 +59,15 @@ final class Heartbeat implements AutoCloseable {
         return Math.max(250, Math.min(KEEP_ALIVE_MILLIS, heartbeatTimeout.toMillis() / 3));
     }
 
-    /** Heartbeats these details now; throws if Temporal cancelled the activity. */
+    /**
+     * Heartbeats these details now; throws if Temporal cancelled the activity, or if the worker is shutting down:
+     * the worker interrupts its activity threads then (see {@code BagsflowWorker.close}), and the work has to stop
+     * here, between two steps, rather than still run native training code while the JVM exits (which crashed it).
+     */
     void beat(Map<String, Object> details) {
+        if (Thread.interrupted()) {
+            throw new WorkerStoppedException(name);
+        }
         lastDetails = Map.copyOf(withoutNulls(details));
         if (context != null) {
             context.heartbeat(new LinkedHashMap<>(lastDetails));

@@ -23,9 +23,11 @@ import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
+import io.temporal.client.ActivityWorkerShutdownException;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -246,6 +248,9 @@ public final class StageRunner {
             return new StageResult(outputs, models, false, attempt.id(), seconds(t0));
         } catch (Throwable e) {
             context.stopWriting();
+            // a worker that shuts down interrupts this thread; the flag would make the connection pool refuse the
+            // write that records the failure, so it is cleared for the write and set again after it
+            boolean interrupted = Thread.interrupted();
             try {
                 String progress = context.progressJson();
                 db("recording the failure of attempt " + attempt.id(), () -> {
@@ -255,6 +260,10 @@ public final class StageRunner {
             } catch (RuntimeException bookkeeping) {
                 // the original failure matters more; keep the bookkeeping one beside it
                 e.addSuppressed(bookkeeping);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (e instanceof ActivityCompletionException) {
                 // an abort or a lost attempt: expected, and recorded; not a warning on the user's terminal
@@ -495,11 +504,22 @@ public final class StageRunner {
 
     /** The named kind of a failure, if it has one; the one translation from exceptions to failure types. */
     static Optional<FailureType> failureType(Throwable e) {
+        if (e instanceof ActivityWorkerShutdownException) {
+            // the SDK's answer to a heartbeat once the worker shuts down: not a cancellation of the run
+            return Optional.of(FailureType.WorkerStopped);
+        }
         if (e instanceof ActivityCompletionException) {
             return Optional.of(FailureType.Cancelled);
         }
         if (cause(e, CorruptArtifactException.class).isPresent()) {
             return Optional.of(FailureType.CorruptArtifact);
+        }
+        if (cause(e, WorkerStoppedException.class).isPresent()
+                || cause(e, InterruptedException.class).isPresent()
+                || cause(e, ClosedByInterruptException.class).isPresent()) {
+            // only a worker shutting down interrupts an activity thread; outside a progress report the interrupt
+            // surfaces as whatever blocking call it hit
+            return Optional.of(FailureType.WorkerStopped);
         }
         Optional<OutageException> outage = cause(e, OutageException.class);
         if (outage.isPresent()) {
@@ -512,6 +532,9 @@ public final class StageRunner {
         if (e instanceof ActivityCanceledException) {
             // Temporal's message lists workflow, run and activity ids: the attempt's record wants the reason
             return "cancelled: the run was aborted";
+        }
+        if (e instanceof ActivityWorkerShutdownException) {
+            return "stopped: the worker is shutting down (Ctrl-C or SIGTERM); the part runs again on a worker";
         }
         if (e instanceof ActivityCompletionException) {
             return "stopped: Temporal no longer expects this attempt (it timed out or the run ended)";

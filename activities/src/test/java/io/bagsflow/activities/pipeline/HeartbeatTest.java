@@ -1,9 +1,12 @@
 package io.bagsflow.activities.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The background beat keeps a stage alive whatever heartbeat timeout its spec chose. */
@@ -25,5 +28,18 @@ class HeartbeatTest {
         assertEquals(5_000, Heartbeat.keepAliveMillis(Duration.ofSeconds(60)));
         assertEquals(5_000, Heartbeat.keepAliveMillis(Duration.ZERO), "no heartbeat timeout set");
         assertEquals(5_000, Heartbeat.keepAliveMillis(null));
+    }
+
+    @Test
+    void aWorkerShuttingDownStopsTheWorkAtItsNextProgressReport() {
+        // BagsflowWorker.close interrupts its activity threads; the work learns of it when it next reports
+        try (Heartbeat beat = new Heartbeat(null, "TRAIN_BASE base")) {
+            beat.beat(Map.of("step", 1));
+            Thread.currentThread().interrupt();
+            WorkerStoppedException stopped =
+                    assertThrows(WorkerStoppedException.class, () -> beat.beat(Map.of("step", 2)));
+            assertTrue(stopped.getMessage().contains("TRAIN_BASE base"), stopped.getMessage());
+            assertFalse(Thread.interrupted(), "the interrupt is consumed: recording the failure must not see it");
+        }
     }
 }

@@ -30,7 +30,12 @@ public enum FailureType {
     /** The database stayed unreachable for the whole outage window; retried. */
     DatabaseUnavailable,
     /** The S3 server stayed unreachable for the whole outage window; retried. */
-    S3Unavailable;
+    S3Unavailable,
+    /**
+     * The worker's process was stopped (Ctrl-C, SIGTERM) while the attempt ran: the work stopped at its next
+     * progress report and recorded this; retried (a training continues from its last uploaded checkpoint).
+     */
+    WorkerStopped;
 
     /** Whether {@code type} (an {@code ApplicationFailure}'s type or an attempt's error class) is this one. */
     public boolean is(String type) {

@@ -85,7 +85,8 @@ class WireFormatsTest {
                         "Cancelled",
                         "CorruptArtifact",
                         "DatabaseUnavailable",
-                        "S3Unavailable"),
+                        "S3Unavailable",
+                        "WorkerStopped"),
                 Arrays.stream(FailureType.values()).map(Enum::name).toList());
         assertTrue(FailureType.CorruptInput.is("CorruptInput"));
     }
