@@ -162,17 +162,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         ModelRef base = input.model();
-        String key = StageKey.of(
-                Stage.FINETUNE_BAGS.name(),
-                kind,
-                DetectorConfigs.inferenceKey(config),
-                Map.of(
-                        "base",
-                        base.checkpoint().sha256(),
-                        VAL,
-                        a.get(VAL).sha256(),
-                        IMAGES,
-                        a.get(IMAGES).sha256()));
+        // "base" (not "checkpoint" as in predict) is part of the pinned stage key
+        String key = inferenceStageKey(Stage.FINETUNE_BAGS, kind, config, "base", base.checkpoint(), a);
         return runner.run(
                 input.runId(),
                 Stage.FINETUNE_BAGS,
@@ -180,14 +171,12 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 key,
                 spec.reuseEnabled(),
                 attempt -> {
-                    LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
-                    Path images = cache.images(a.get(IMAGES));
-                    Path baseCheckpoint = cache.file(base.checkpoint());
+                    ValSet v = valSet(a, base.checkpoint());
                     TauNormSearch.Result search = TauNormSearch.search(
                             config,
-                            baseCheckpoint,
-                            val,
-                            images,
+                            v.checkpoint(),
+                            v.val(),
+                            v.images(),
                             attempt.workDir().resolve("retrain"),
                             listener(attempt, kind, 0));
                     Map<String, Object> details = new LinkedHashMap<>();
@@ -215,17 +204,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         String part = PartKey.predict(model.kind()).part();
-        String key = StageKey.of(
-                Stage.EVALUATE.name(),
-                part,
-                DetectorConfigs.inferenceKey(config),
-                Map.of(
-                        "checkpoint",
-                        model.checkpoint().sha256(),
-                        VAL,
-                        a.get(VAL).sha256(),
-                        IMAGES,
-                        a.get(IMAGES).sha256()));
+        String key = inferenceStageKey(Stage.EVALUATE, part, config, "checkpoint", model.checkpoint(), a);
         return runner.run(
                 input.runId(),
                 Stage.EVALUATE,
@@ -233,16 +212,46 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 key,
                 spec.reuseEnabled(),
                 attempt -> {
-                    LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
-                    Path images = cache.images(a.get(IMAGES));
-                    Path checkpoint = cache.file(model.checkpoint());
+                    ValSet v = valSet(a, model.checkpoint());
                     LvisResults results =
-                            Inference.predict(checkpoint, config, val, images, listener(attempt, part, 0));
+                            Inference.predict(v.checkpoint(), config, v.val(), v.images(), listener(attempt, part, 0));
                     Path file = attempt.workDir().resolve("results-" + model.kind() + ".json");
                     LvisResultsWriter.write(results, file);
                     return Map.of(ArtifactNames.results(model.kind()), attempt.upload(file, "application/json"));
                 },
                 StageRunner.NOTHING_TO_RECORD);
+    }
+
+    /**
+     * The key of a stage that runs a checkpoint on the val set (tau search, predict): the inference settings and the
+     * hashes of the checkpoint (under {@code checkpointName}), val annotations and images.
+     */
+    private static String inferenceStageKey(
+            Stage stage,
+            String part,
+            DetectorConfig config,
+            String checkpointName,
+            ArtifactRef checkpoint,
+            Map<String, ArtifactRef> a) {
+        return StageKey.of(
+                stage.name(),
+                part,
+                DetectorConfigs.inferenceKey(config),
+                Map.of(
+                        checkpointName,
+                        checkpoint.sha256(),
+                        VAL,
+                        a.get(VAL).sha256(),
+                        IMAGES,
+                        a.get(IMAGES).sha256()));
+    }
+
+    /** What a checkpoint is run on in the val set, read from the local cache. */
+    private record ValSet(LvisDataset val, Path images, Path checkpoint) {}
+
+    private ValSet valSet(Map<String, ArtifactRef> a, ArtifactRef checkpoint) {
+        return new ValSet(
+                LvisDatasetReader.read(cache.file(a.get(VAL))), cache.images(a.get(IMAGES)), cache.file(checkpoint));
     }
 
     /**
