@@ -7,7 +7,6 @@ import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.worker.embedded.TemporalCli;
 import io.bagsflow.worker.embedded.TemporalEngine;
-import io.bagsflow.workflows.TaskQueues;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -40,18 +39,10 @@ final class UpCommand implements Callable<Integer> {
                     + "GPU worker can run in its own process (`./bagsflow worker --queues gpu`) or on another machine.")
     String queues;
 
-    /** How often up makes PostgreSQL's run records agree with Temporal (lost workers, lost workflows). */
-    private static final long RECONCILE_SECONDS = 10;
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        List<String> taskQueues;
-        try {
-            taskQueues = TaskQueues.fromShortNames(queues);
-        } catch (IllegalArgumentException ex) {
-            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
-        }
+        List<String> taskQueues = WorkerQueues.parse(spec, queues);
         long t0 = System.nanoTime();
         EnvironmentConfig env = CliEnvironment.get();
         EmbeddedServices services = EmbeddedServices.start(env);
@@ -59,10 +50,7 @@ final class UpCommand implements Callable<Integer> {
         BagsflowWorker worker = null;
         try {
             if (!taskQueues.isEmpty()) {
-                worker = BagsflowWorker.start(e, taskQueues, env.home());
-                if (taskQueues.contains(TaskQueues.CPU)) {
-                    worker.reconcileRunsEverySeconds(RECONCILE_SECONDS);
-                }
+                worker = WorkerQueues.start(e, taskQueues, env.home());
             }
         } catch (RuntimeException ex) {
             services.close();

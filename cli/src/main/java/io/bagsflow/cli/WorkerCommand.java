@@ -4,7 +4,6 @@ import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.config.EndpointResolver;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
-import io.bagsflow.workflows.TaskQueues;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -32,21 +31,13 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> taskQueues;
-        try {
-            taskQueues = TaskQueues.fromShortNames(queues);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        List<String> taskQueues = WorkerQueues.parse(spec, queues);
         EnvironmentConfig env = CliEnvironment.get();
         Endpoints endpoints = EndpointResolver.resolve(env);
         if (taskQueues.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "a worker needs at least one queue");
         }
-        BagsflowWorker worker = BagsflowWorker.start(endpoints, taskQueues, env.home());
-        if (taskQueues.contains(TaskQueues.CPU)) {
-            worker.reconcileRunsEverySeconds(10);
-        }
+        BagsflowWorker worker = WorkerQueues.start(endpoints, taskQueues, env.home());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
