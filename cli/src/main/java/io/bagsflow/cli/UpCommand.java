@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(
         name = "up",
@@ -31,18 +30,13 @@ final class UpCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--queues",
-            defaultValue = "cpu,gpu",
-            paramLabel = "cpu,gpu",
-            description = "Task queues of the worker that up runs: cpu, gpu, cpu,gpu (default) or none, so that a "
-                    + "GPU worker can run in its own process (`./bagsflow worker --queues gpu`) or on another machine.")
-    String queues;
+    @CommandLine.Mixin
+    WorkerQueues queues;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        List<String> taskQueues = WorkerQueues.parse(spec, queues);
+        List<String> taskQueues = queues.parse();
         long t0 = System.nanoTime();
         EnvironmentConfig env = CliEnvironment.get();
         EmbeddedServices services = EmbeddedServices.start(env);

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(
         name = "worker",
@@ -21,17 +20,12 @@ final class WorkerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--queues",
-            defaultValue = "cpu,gpu",
-            paramLabel = "cpu,gpu",
-            description = "Task queues to serve: cpu (workflows, PREPARE, metrics), gpu (training, inference), "
-                    + "or both (default: ${DEFAULT-VALUE}).")
-    String queues;
+    @CommandLine.Mixin
+    WorkerQueues queues;
 
     @Override
     public Integer call() throws Exception {
-        List<String> taskQueues = WorkerQueues.parse(spec, queues);
+        List<String> taskQueues = queues.parse();
         EnvironmentConfig env = CliEnvironment.get();
         Endpoints endpoints = EndpointResolver.resolve(env);
         if (taskQueues.isEmpty()) {

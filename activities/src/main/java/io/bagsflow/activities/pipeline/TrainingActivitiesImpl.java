@@ -121,32 +121,24 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                         a.get(TRAIN).sha256(),
                         IMAGES,
                         a.get(IMAGES).sha256()));
-        return runner.run(
-                input.runId(),
-                Stage.FINETUNE_BAGS,
-                kind,
-                key,
-                spec.reuseEnabled(),
-                attempt -> {
-                    LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
-                    Path images = cache.images(a.get(IMAGES));
-                    BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
-                    Path baseCheckpoint = cache.file(base.checkpoint());
-                    int steps = RetrainSchedule.of(config).iterations();
-                    TrainingOutcome result = ClassifierRetrainer.retrain(
-                            method,
-                            config,
-                            baseCheckpoint,
-                            groups,
-                            train,
-                            images,
-                            attempt.workDir().resolve("retrain"),
-                            listener(attempt, kind, steps));
-                    finished(attempt, steps, result);
-                    return trainedOutputs(attempt, kind, result);
-                },
-                outputs -> (c, attemptId) ->
-                        List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(), outputs, a, config)));
+        return runRetrainPart(input, key, config, attempt -> {
+            LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
+            Path images = cache.images(a.get(IMAGES));
+            BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
+            Path baseCheckpoint = cache.file(base.checkpoint());
+            int steps = RetrainSchedule.of(config).iterations();
+            TrainingOutcome result = ClassifierRetrainer.retrain(
+                    method,
+                    config,
+                    baseCheckpoint,
+                    groups,
+                    train,
+                    images,
+                    attempt.workDir().resolve("retrain"),
+                    listener(attempt, kind, steps));
+            finished(attempt, steps, result);
+            return trainedOutputs(attempt, kind, result);
+        });
     }
 
     /**
@@ -164,37 +156,49 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         ModelRef base = input.model();
         // "base" (not "checkpoint" as in predict) is part of the pinned stage key
         String key = inferenceStageKey(Stage.FINETUNE_BAGS, kind, config, "base", base.checkpoint(), a);
+        return runRetrainPart(input, key, config, attempt -> {
+            ValSet v = valSet(a, base.checkpoint());
+            TauNormSearch.Result search = TauNormSearch.search(
+                    config,
+                    v.checkpoint(),
+                    v.val(),
+                    v.images(),
+                    attempt.workDir().resolve("retrain"),
+                    listener(attempt, kind, 0));
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("tau", search.tau());
+            details.put("tau_grid", search.grid());
+            details.put("val_ap", search.valAp());
+            attempt.progress(details);
+            Map<String, ArtifactRef> out = new LinkedHashMap<>(trainedOutputs(
+                    attempt, kind, new TrainingOutcome(search.checkpoint(), List.of(), 0, 0, search.seconds())));
+            Path note = attempt.workDir().resolve("tau-" + kind + ".json");
+            Files.writeString(note, search.toJson());
+            out.put("tau/" + kind, attempt.upload(note, "application/json"));
+            return out;
+        });
+    }
+
+    /** Runs one part of FINETUNE_BAGS (its kind) and records its output as a generation-1 child of the base. */
+    private StageResult runRetrainPart(StageInput input, String key, DetectorConfig config, StageRunner.Work work) {
+        String kind = input.kind();
         return runner.run(
                 input.runId(),
                 Stage.FINETUNE_BAGS,
                 kind,
                 key,
-                spec.reuseEnabled(),
-                attempt -> {
-                    ValSet v = valSet(a, base.checkpoint());
-                    TauNormSearch.Result search = TauNormSearch.search(
-                            config,
-                            v.checkpoint(),
-                            v.val(),
-                            v.images(),
-                            attempt.workDir().resolve("retrain"),
-                            listener(attempt, kind, 0));
-                    Map<String, Object> details = new LinkedHashMap<>();
-                    details.put("tau", search.tau());
-                    details.put("tau_grid", search.grid());
-                    details.put("val_ap", search.valAp());
-                    attempt.progress(details);
-                    Map<String, ArtifactRef> out = new LinkedHashMap<>(trainedOutputs(
-                            attempt,
-                            kind,
-                            new TrainingOutcome(search.checkpoint(), List.of(), 0, 0, search.seconds())));
-                    Path note = attempt.workDir().resolve("tau-" + kind + ".json");
-                    Files.writeString(note, search.toJson());
-                    out.put("tau/" + kind, attempt.upload(note, "application/json"));
-                    return out;
-                },
-                outputs -> (c, attemptId) ->
-                        List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(), outputs, a, config)));
+                input.spec().reuseEnabled(),
+                work,
+                outputs -> (c, attemptId) -> List.of(record(
+                        c,
+                        attemptId,
+                        input.runId(),
+                        kind,
+                        1,
+                        input.model().modelId(),
+                        outputs,
+                        input.artifacts(),
+                        config)));
     }
 
     @Override
