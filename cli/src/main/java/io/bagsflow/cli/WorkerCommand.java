@@ -24,7 +24,7 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerQueues queues;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws InterruptedException {
         List<String> taskQueues = queues.parse();
         EnvironmentConfig env = CliEnvironment.get();
         Endpoints endpoints = EndpointResolver.resolve(env);
