@@ -1,5 +1,6 @@
 package io.bagsflow.activities;
 
+import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StorageRepository;
 import io.bagsflow.db.StorageRepository.CheckpointRecord;
 import io.bagsflow.ml.io.AtomicFiles;
@@ -83,12 +84,17 @@ public final class StorageGc {
 
     private final ArtifactStore store;
     private final StorageRepository storage;
+    private final RunStateRepository runs;
     private final Path home;
 
-    /** {@code home} is BAGSFLOW_HOME: its {@code cache} and {@code work} folders are cleaned too. */
-    public StorageGc(ArtifactStore store, StorageRepository storage, Path home) {
+    /**
+     * {@code home} is BAGSFLOW_HOME: its {@code cache} and {@code work} folders are cleaned too, but not the work
+     * folders of the runs still open in {@code runs}.
+     */
+    public StorageGc(ArtifactStore store, StorageRepository storage, RunStateRepository runs, Path home) {
         this.store = store;
         this.storage = storage;
+        this.runs = runs;
         this.home = home;
     }
 
@@ -198,7 +204,7 @@ public final class StorageGc {
                 delete(Kind.CACHE, p, options, freed);
             }
         }
-        Set<String> active = storage.activeRuns();
+        Set<String> active = Set.copyOf(runs.openRuns());
         for (Path p : children(home.resolve("work"))) {
             if (!active.contains(p.getFileName().toString()) && modified(p).isBefore(cutoff)) {
                 delete(Kind.WORK_FOLDER, p, options, freed);

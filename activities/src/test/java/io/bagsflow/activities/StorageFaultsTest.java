@@ -117,7 +117,11 @@ class StorageFaultsTest {
                 .get();
 
         try (io.bagsflow.db.Database db = TestPostgres.freshDatabase()) {
-            StorageGc.Report report = new StorageGc(store, new io.bagsflow.db.StorageRepository(db), home)
+            StorageGc.Report report = new StorageGc(
+                            store,
+                            new io.bagsflow.db.StorageRepository(db),
+                            new io.bagsflow.db.RunStateRepository(db),
+                            home)
                     .collect(new StorageGc.Options(true, 1, Duration.ZERO, Duration.ofDays(7)), async);
             // the embedded S3 server (s3proxy, filesystem) answers 501 to ListMultipartUploads; MinIO lists them
             assertTrue(

@@ -113,8 +113,7 @@ final class BenchStartupCommand implements Callable<Integer> {
         if (launcher != null && !launcher.isBlank()) {
             return List.of(launcher);
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        return ChildBagsflow.command(List.of(), List.of());
     }
 
     /** The golden data of the source tree: above the working directory or above this code's jar or classes. */

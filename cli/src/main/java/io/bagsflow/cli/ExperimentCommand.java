@@ -18,7 +18,6 @@ import io.bagsflow.workflows.experiment.ExperimentStatus;
 import io.bagsflow.workflows.pipeline.StageStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,9 +191,7 @@ final class ExperimentCommand implements Runnable {
                             e.cells(),
                             e.succeeded(),
                             e.createdAt(),
-                            e.endedAt() == null
-                                    ? ""
-                                    : RunProgress.formatDuration(Duration.between(e.createdAt(), e.endedAt())));
+                            RunProgress.durationColumn(e.createdAt(), e.endedAt()));
                 }
                 t.print(spec.commandLine().getOut());
                 return ExitCodes.OK;

@@ -262,16 +262,10 @@ final class FanoutBenchmark {
 
     /** Starts {@code bagsflow ARGS} as a child JVM like this one, on the benchmark's home; output and errors to logs. */
     private Process start(String name, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        List<String> jvm = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
         // the product's logging (warnings to stderr), also when a test's classpath carries a logback-test.xml
-        cmd.add("-Dlogback.configurationFile=logback.xml");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd)
+        jvm.add("-Dlogback.configurationFile=logback.xml");
+        ProcessBuilder pb = new ProcessBuilder(ChildBagsflow.command(jvm, args))
                 .redirectOutput(log(name).toFile())
                 .redirectError(log(name + ".err").toFile());
         Map<String, String> env = pb.environment();

@@ -3,6 +3,7 @@ package io.bagsflow.cli;
 import io.bagsflow.activities.StorageGc;
 import io.bagsflow.activities.StorageGc.Freed;
 import io.bagsflow.activities.StorageGc.Kind;
+import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StorageRepository;
 import io.minio.MinioAsyncClient;
 import java.time.Duration;
@@ -63,6 +64,7 @@ final class GcCommand implements Callable<Integer> {
             StorageGc gc = new StorageGc(
                     services.store(),
                     new StorageRepository(services.database()),
+                    new RunStateRepository(services.database()),
                     services.env().home().root());
             String verb = dryRun ? "would free" : "freed";
             if (verify) {

@@ -8,6 +8,7 @@ import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.StageStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
@@ -184,6 +185,11 @@ final class RunProgress {
                 work,
                 wall - work,
                 100 * (wall - work) / wall);
+    }
+
+    /** The duration column of the run and experiment lists: blank while the thing still runs. */
+    static String durationColumn(Instant created, Instant ended) {
+        return ended == null ? "" : formatDuration(Duration.between(created, ended));
     }
 
     static String formatDuration(Duration d) {

@@ -114,9 +114,7 @@ final class RunsCommand implements Callable<Integer> {
                             r.status(),
                             r.dataset(),
                             r.createdAt(),
-                            r.endedAt() == null
-                                    ? ""
-                                    : RunProgress.formatDuration(Duration.between(r.createdAt(), r.endedAt())));
+                            RunProgress.durationColumn(r.createdAt(), r.endedAt()));
                 }
                 t.print(out);
                 return ExitCodes.OK;

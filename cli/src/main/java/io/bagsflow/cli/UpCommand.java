@@ -7,7 +7,6 @@ import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.worker.embedded.TemporalCli;
 import io.bagsflow.worker.embedded.TemporalEngine;
-import io.bagsflow.workflows.TaskQueues;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +14,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(
         name = "up",
@@ -32,26 +30,13 @@ final class UpCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--queues",
-            defaultValue = "cpu,gpu",
-            paramLabel = "cpu,gpu",
-            description = "Task queues of the worker that up runs: cpu, gpu, cpu,gpu (default) or none, so that a "
-                    + "GPU worker can run in its own process (`./bagsflow worker --queues gpu`) or on another machine.")
-    String queues;
-
-    /** How often up makes PostgreSQL's run records agree with Temporal (lost workers, lost workflows). */
-    private static final long RECONCILE_SECONDS = 10;
+    @CommandLine.Mixin
+    WorkerQueues queues;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        List<String> taskQueues;
-        try {
-            taskQueues = TaskQueues.fromShortNames(queues);
-        } catch (IllegalArgumentException ex) {
-            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
-        }
+        List<String> taskQueues = queues.parse();
         long t0 = System.nanoTime();
         EnvironmentConfig env = CliEnvironment.get();
         EmbeddedServices services = EmbeddedServices.start(env);
@@ -59,10 +44,7 @@ final class UpCommand implements Callable<Integer> {
         BagsflowWorker worker = null;
         try {
             if (!taskQueues.isEmpty()) {
-                worker = BagsflowWorker.start(e, taskQueues, env.home());
-                if (taskQueues.contains(TaskQueues.CPU)) {
-                    worker.reconcileRunsEverySeconds(RECONCILE_SECONDS);
-                }
+                worker = WorkerQueues.start(e, taskQueues, env.home());
             }
         } catch (RuntimeException ex) {
             services.close();

@@ -4,13 +4,11 @@ import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.config.EndpointResolver;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
-import io.bagsflow.workflows.TaskQueues;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(
         name = "worker",
@@ -22,31 +20,18 @@ final class WorkerCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(
-            names = "--queues",
-            defaultValue = "cpu,gpu",
-            paramLabel = "cpu,gpu",
-            description = "Task queues to serve: cpu (workflows, PREPARE, metrics), gpu (training, inference), "
-                    + "or both (default: ${DEFAULT-VALUE}).")
-    String queues;
+    @CommandLine.Mixin
+    WorkerQueues queues;
 
     @Override
-    public Integer call() throws Exception {
-        List<String> taskQueues;
-        try {
-            taskQueues = TaskQueues.fromShortNames(queues);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+    public Integer call() throws InterruptedException {
+        List<String> taskQueues = queues.parse();
         EnvironmentConfig env = CliEnvironment.get();
         Endpoints endpoints = EndpointResolver.resolve(env);
         if (taskQueues.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "a worker needs at least one queue");
         }
-        BagsflowWorker worker = BagsflowWorker.start(endpoints, taskQueues, env.home());
-        if (taskQueues.contains(TaskQueues.CPU)) {
-            worker.reconcileRunsEverySeconds(10);
-        }
+        BagsflowWorker worker = WorkerQueues.start(endpoints, taskQueues, env.home());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

@@ -152,14 +152,7 @@ class PipelineCommandsTest {
                 "dataset:\n  synth:\n    preset: tiny\n    seed: 11\ndetector:\n  iterations: 100000\n"
                         + "generations: [bags]\n");
         ProcessBuilder pb = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "pipeline",
-                        "start",
-                        spec.toString(),
-                        "--wait")
+                        ChildBagsflow.command(List.of(), List.of("pipeline", "start", spec.toString(), "--wait")))
                 .redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();

@@ -135,13 +135,7 @@ class UpCrashRecoveryTest {
     private record Up(Process process, Path home) implements AutoCloseable {
 
         static Up start(Path home, String engine) throws IOException {
-            ProcessBuilder pb = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx2g",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Main.class.getName(),
-                    "up");
+            ProcessBuilder pb = new ProcessBuilder(ChildBagsflow.command(List.of("-Xmx2g"), List.of("up")));
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.startsWith("BAGSFLOW_"));
             env.put(EnvironmentConfig.HOME, home.toString());

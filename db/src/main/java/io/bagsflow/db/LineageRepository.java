@@ -143,18 +143,15 @@ public final class LineageRepository {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO category_ap (evaluation_id, category_id, "
-                    + "frequency, train_instances, ap, ap50, ap75, aps, apm, apl, ar, ars, arm, arl) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "frequency, train_instances, " + String.join(", ", CategoryAp.COLUMNS) + ") "
+                    + "VALUES (?, ?, ?, ?" + ", ?".repeat(CategoryAp.COLUMNS.size()) + ")")) {
                 for (CategoryAp a : perCategory) {
                     ps.setLong(1, id);
                     ps.setInt(2, a.categoryId());
                     ps.setString(3, a.frequency());
                     setInteger(ps, 4, a.trainInstances());
-                    double[] v = {
-                        a.ap(), a.ap50(), a.ap75(), a.aps(), a.apm(), a.apl(), a.ar(), a.ars(), a.arm(), a.arl()
-                    };
-                    for (int i = 0; i < v.length; i++) {
-                        ps.setDouble(5 + i, v[i]);
+                    for (int i = 0; i < a.values().size(); i++) {
+                        ps.setDouble(5 + i, a.values().get(i));
                     }
                     ps.addBatch();
                 }
@@ -217,20 +214,15 @@ public final class LineageRepository {
             ps.setLong(1, evaluationId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    List<Double> values = new ArrayList<>(CategoryAp.COLUMNS.size());
+                    for (String column : CategoryAp.COLUMNS) {
+                        values.add(rs.getDouble(column));
+                    }
                     out.add(new CategoryAp(
                             rs.getInt("category_id"),
                             rs.getString("frequency"),
                             (Integer) rs.getObject("train_instances"),
-                            rs.getDouble("ap"),
-                            rs.getDouble("ap50"),
-                            rs.getDouble("ap75"),
-                            rs.getDouble("aps"),
-                            rs.getDouble("apm"),
-                            rs.getDouble("apl"),
-                            rs.getDouble("ar"),
-                            rs.getDouble("ars"),
-                            rs.getDouble("arm"),
-                            rs.getDouble("arl")));
+                            values));
                 }
             }
         }

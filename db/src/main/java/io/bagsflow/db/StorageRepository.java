@@ -133,21 +133,6 @@ public final class StorageRepository {
         });
     }
 
-    /** The ids of runs that are RUNNING or WAITING_FOR_RETRY: their work folders and objects are left alone. */
-    public Set<String> activeRuns() {
-        return db.inTransaction(c -> {
-            Set<String> out = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                            "SELECT id FROM pipeline_run " + "WHERE status IN ('RUNNING', 'WAITING_FOR_RETRY')");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        });
-    }
-
     /** Forgets a checkpoint whose object gc deleted. */
     public void deleteCheckpoint(long attemptId, int iteration) {
         db.inTransaction(c -> {

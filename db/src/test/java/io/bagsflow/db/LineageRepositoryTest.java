@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,18 +84,19 @@ class LineageRepositoryTest {
     @Test
     void evaluationsKeepAllThirteenMetricsAndPerCategoryValues() {
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
-        Metrics metrics = new Metrics(0.25, 0.5, 0.2, 0.1, 0.3, 0.4, -1.0, 0.2, 0.3, 0.35, 0.15, 0.4, 0.5);
+        Metrics metrics =
+                Metrics.of(new double[] {0.25, 0.5, 0.2, 0.1, 0.3, 0.4, -1.0, 0.2, 0.3, 0.35, 0.15, 0.4, 0.5});
         List<CategoryAp> perCategory = List.of(
-                new CategoryAp(1, "f", 300, 0.5, 0.7, 0.4, -1, 0.5, 0.6, 0.6, -1, 0.6, 0.7),
-                new CategoryAp(2, "r", 3, 0.0, 0.0, 0.0, -1, -1, 0.0, 0.0, -1, -1, 0.0));
+                new CategoryAp(1, "f", 300, List.of(0.5, 0.7, 0.4, -1.0, 0.5, 0.6, 0.6, -1.0, 0.6, 0.7)),
+                new CategoryAp(2, "r", 3, List.of(0.0, 0.0, 0.0, -1.0, -1.0, 0.0, 0.0, -1.0, -1.0, 0.0)));
         EvaluationRecord stored = lineage.insertEvaluation(
                 new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null),
                 perCategory);
 
         assertTrue(stored.id() > 0);
         assertEquals(metrics, stored.metrics());
-        assertEquals(0.25, stored.metrics().ap());
-        assertEquals(-1.0, stored.metrics().apr());
+        assertEquals(0.25, stored.metrics().values()[0]);
+        assertEquals(-1.0, stored.metrics().values()[6]);
         assertEquals(List.of(stored), lineage.evaluationsOfModel("m-base"));
         assertEquals(List.of(stored), lineage.evaluationsOfRun("run-1"));
         assertEquals(perCategory, lineage.categoryAps(stored.id()));
@@ -106,9 +108,9 @@ class LineageRepositoryTest {
         Metrics metrics = Metrics.of(new double[13]);
         EvaluationRecord e =
                 new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null);
-        long first = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        long first = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0))))
                 .id();
-        long again = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        long again = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0))))
                 .id();
         assertEquals(first, again);
         assertEquals(1, lineage.evaluationsOfModel("m-base").size());
@@ -119,7 +121,7 @@ class LineageRepositoryTest {
     void anEvaluationWithABadCategoryRowIsNotStoredAtAll() {
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
         Metrics metrics = Metrics.of(new double[13]);
-        CategoryAp row = new CategoryAp(1, "f", 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        CategoryAp row = new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0));
         assertThrows(
                 DatabaseException.class,
                 () -> lineage.insertEvaluation(

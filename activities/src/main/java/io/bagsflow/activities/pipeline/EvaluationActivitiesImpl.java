@@ -138,16 +138,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                     ce.categoryId(),
                     ce.frequency() == null ? null : ce.frequency().code(),
                     trainInstances.get(ce.categoryId()),
-                    ce.ap(),
-                    ce.ap50(),
-                    ce.ap75(),
-                    ce.aps(),
-                    ce.apm(),
-                    ce.apl(),
-                    ce.ar(),
-                    ce.ars(),
-                    ce.arm(),
-                    ce.arl()));
+                    ce.values()));
         }
         return (c, attemptId) -> {
             LineageRepository.insertEvaluation(

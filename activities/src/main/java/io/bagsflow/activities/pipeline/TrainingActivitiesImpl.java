@@ -121,32 +121,24 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                         a.get(TRAIN).sha256(),
                         IMAGES,
                         a.get(IMAGES).sha256()));
-        return runner.run(
-                input.runId(),
-                Stage.FINETUNE_BAGS,
-                kind,
-                key,
-                spec.reuseEnabled(),
-                attempt -> {
-                    LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
-                    Path images = cache.images(a.get(IMAGES));
-                    BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
-                    Path baseCheckpoint = cache.file(base.checkpoint());
-                    int steps = RetrainSchedule.of(config).iterations();
-                    TrainingOutcome result = ClassifierRetrainer.retrain(
-                            method,
-                            config,
-                            baseCheckpoint,
-                            groups,
-                            train,
-                            images,
-                            attempt.workDir().resolve("retrain"),
-                            listener(attempt, kind, steps));
-                    finished(attempt, steps, result);
-                    return trainedOutputs(attempt, kind, result);
-                },
-                outputs -> (c, attemptId) ->
-                        List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(), outputs, a, config)));
+        return runRetrainPart(input, key, config, attempt -> {
+            LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
+            Path images = cache.images(a.get(IMAGES));
+            BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
+            Path baseCheckpoint = cache.file(base.checkpoint());
+            int steps = RetrainSchedule.of(config).iterations();
+            TrainingOutcome result = ClassifierRetrainer.retrain(
+                    method,
+                    config,
+                    baseCheckpoint,
+                    groups,
+                    train,
+                    images,
+                    attempt.workDir().resolve("retrain"),
+                    listener(attempt, kind, steps));
+            finished(attempt, steps, result);
+            return trainedOutputs(attempt, kind, result);
+        });
     }
 
     /**
@@ -162,50 +154,51 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         ModelRef base = input.model();
-        String key = StageKey.of(
-                Stage.FINETUNE_BAGS.name(),
-                kind,
-                DetectorConfigs.inferenceKey(config),
-                Map.of(
-                        "base",
-                        base.checkpoint().sha256(),
-                        VAL,
-                        a.get(VAL).sha256(),
-                        IMAGES,
-                        a.get(IMAGES).sha256()));
+        // "base" (not "checkpoint" as in predict) is part of the pinned stage key
+        String key = inferenceStageKey(Stage.FINETUNE_BAGS, kind, config, "base", base.checkpoint(), a);
+        return runRetrainPart(input, key, config, attempt -> {
+            ValSet v = valSet(a, base.checkpoint());
+            TauNormSearch.Result search = TauNormSearch.search(
+                    config,
+                    v.checkpoint(),
+                    v.val(),
+                    v.images(),
+                    attempt.workDir().resolve("retrain"),
+                    listener(attempt, kind, 0));
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("tau", search.tau());
+            details.put("tau_grid", search.grid());
+            details.put("val_ap", search.valAp());
+            attempt.progress(details);
+            Map<String, ArtifactRef> out = new LinkedHashMap<>(trainedOutputs(
+                    attempt, kind, new TrainingOutcome(search.checkpoint(), List.of(), 0, 0, search.seconds())));
+            Path note = attempt.workDir().resolve("tau-" + kind + ".json");
+            Files.writeString(note, search.toJson());
+            out.put("tau/" + kind, attempt.upload(note, "application/json"));
+            return out;
+        });
+    }
+
+    /** Runs one part of FINETUNE_BAGS (its kind) and records its output as a generation-1 child of the base. */
+    private StageResult runRetrainPart(StageInput input, String key, DetectorConfig config, StageRunner.Work work) {
+        String kind = input.kind();
         return runner.run(
                 input.runId(),
                 Stage.FINETUNE_BAGS,
                 kind,
                 key,
-                spec.reuseEnabled(),
-                attempt -> {
-                    LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
-                    Path images = cache.images(a.get(IMAGES));
-                    Path baseCheckpoint = cache.file(base.checkpoint());
-                    TauNormSearch.Result search = TauNormSearch.search(
-                            config,
-                            baseCheckpoint,
-                            val,
-                            images,
-                            attempt.workDir().resolve("retrain"),
-                            listener(attempt, kind, 0));
-                    Map<String, Object> details = new LinkedHashMap<>();
-                    details.put("tau", search.tau());
-                    details.put("tau_grid", search.grid());
-                    details.put("val_ap", search.valAp());
-                    attempt.progress(details);
-                    Map<String, ArtifactRef> out = new LinkedHashMap<>(trainedOutputs(
-                            attempt,
-                            kind,
-                            new TrainingOutcome(search.checkpoint(), List.of(), 0, 0, search.seconds())));
-                    Path note = attempt.workDir().resolve("tau-" + kind + ".json");
-                    Files.writeString(note, search.toJson());
-                    out.put("tau/" + kind, attempt.upload(note, "application/json"));
-                    return out;
-                },
-                outputs -> (c, attemptId) ->
-                        List.of(record(c, attemptId, input.runId(), kind, 1, base.modelId(), outputs, a, config)));
+                input.spec().reuseEnabled(),
+                work,
+                outputs -> (c, attemptId) -> List.of(record(
+                        c,
+                        attemptId,
+                        input.runId(),
+                        kind,
+                        1,
+                        input.model().modelId(),
+                        outputs,
+                        input.artifacts(),
+                        config)));
     }
 
     @Override
@@ -215,17 +208,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         String part = PartKey.predict(model.kind()).part();
-        String key = StageKey.of(
-                Stage.EVALUATE.name(),
-                part,
-                DetectorConfigs.inferenceKey(config),
-                Map.of(
-                        "checkpoint",
-                        model.checkpoint().sha256(),
-                        VAL,
-                        a.get(VAL).sha256(),
-                        IMAGES,
-                        a.get(IMAGES).sha256()));
+        String key = inferenceStageKey(Stage.EVALUATE, part, config, "checkpoint", model.checkpoint(), a);
         return runner.run(
                 input.runId(),
                 Stage.EVALUATE,
@@ -233,16 +216,46 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 key,
                 spec.reuseEnabled(),
                 attempt -> {
-                    LvisDataset val = LvisDatasetReader.read(cache.file(a.get(VAL)));
-                    Path images = cache.images(a.get(IMAGES));
-                    Path checkpoint = cache.file(model.checkpoint());
+                    ValSet v = valSet(a, model.checkpoint());
                     LvisResults results =
-                            Inference.predict(checkpoint, config, val, images, listener(attempt, part, 0));
+                            Inference.predict(v.checkpoint(), config, v.val(), v.images(), listener(attempt, part, 0));
                     Path file = attempt.workDir().resolve("results-" + model.kind() + ".json");
                     LvisResultsWriter.write(results, file);
                     return Map.of(ArtifactNames.results(model.kind()), attempt.upload(file, "application/json"));
                 },
                 StageRunner.NOTHING_TO_RECORD);
+    }
+
+    /**
+     * The key of a stage that runs a checkpoint on the val set (tau search, predict): the inference settings and the
+     * hashes of the checkpoint (under {@code checkpointName}), val annotations and images.
+     */
+    private static String inferenceStageKey(
+            Stage stage,
+            String part,
+            DetectorConfig config,
+            String checkpointName,
+            ArtifactRef checkpoint,
+            Map<String, ArtifactRef> a) {
+        return StageKey.of(
+                stage.name(),
+                part,
+                DetectorConfigs.inferenceKey(config),
+                Map.of(
+                        checkpointName,
+                        checkpoint.sha256(),
+                        VAL,
+                        a.get(VAL).sha256(),
+                        IMAGES,
+                        a.get(IMAGES).sha256()));
+    }
+
+    /** What a checkpoint is run on in the val set, read from the local cache. */
+    private record ValSet(LvisDataset val, Path images, Path checkpoint) {}
+
+    private ValSet valSet(Map<String, ArtifactRef> a, ArtifactRef checkpoint) {
+        return new ValSet(
+                LvisDatasetReader.read(cache.file(a.get(VAL))), cache.images(a.get(IMAGES)), cache.file(checkpoint));
     }
 
     /**

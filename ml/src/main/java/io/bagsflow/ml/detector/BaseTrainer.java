@@ -50,7 +50,7 @@ public final class BaseTrainer {
             Path resumeCheckpoint,
             TrainingHooks listener) {
         long started = System.nanoTime();
-        TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
+        TrainingHooks hooks = TrainingHooks.orNone(listener);
         try (NDManager root = DetectorRuntime.manager(config)) {
             List<Integer> categoryIds = ImageStore.categoryIds(train);
             Detector detector;

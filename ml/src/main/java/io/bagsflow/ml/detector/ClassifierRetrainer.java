@@ -74,7 +74,7 @@ public final class ClassifierRetrainer {
             throw new IllegalArgumentException("tau_norm does not retrain the classifier: use TauNormSearch");
         }
         long started = System.nanoTime();
-        TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
+        TrainingHooks hooks = TrainingHooks.orNone(listener);
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
         if (baseState.classifier().grouped()) {
             throw new IllegalArgumentException(baseCheckpoint + ": has a grouped classifier; retraining starts from "

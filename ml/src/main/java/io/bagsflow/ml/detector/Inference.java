@@ -47,7 +47,7 @@ public final class Inference {
      */
     public static LvisResults predict(
             Path checkpoint, DetectorConfig settings, LvisDataset images, Path imagesDir, TrainingHooks listener) {
-        TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
+        TrainingHooks hooks = TrainingHooks.orNone(listener);
         DetectorConfig stored = Checkpoint.readState(checkpoint).config();
         DetectorConfig config = settings == null ? stored : stored.withRuntimeFrom(settings);
         ProposalBudget.warnIfFarBelow(config);

@@ -78,7 +78,7 @@ public final class TauNormSearch {
             Path workDir,
             TrainingHooks listener) {
         long started = System.nanoTime();
-        TrainingHooks hooks = listener != null ? listener : TrainingHooks.NONE;
+        TrainingHooks hooks = TrainingHooks.orNone(listener);
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
         if (baseState.classifier().grouped()) {
             throw new IllegalArgumentException(baseCheckpoint + ": has a grouped classifier; tau normalisation "

@@ -11,6 +11,11 @@ public interface TrainingHooks {
 
     TrainingHooks NONE = new TrainingHooks() {};
 
+    /** The hooks a caller passed, or {@link #NONE} for null (callers that want no progress may pass null). */
+    static TrainingHooks orNone(TrainingHooks hooks) {
+        return hooks != null ? hooks : NONE;
+    }
+
     /** Every {@code progressInterval} iterations, and once at the end. */
     default void onProgress(TrainingProgress progress) {}
 

@@ -8,9 +8,10 @@ import java.util.List;
  * each the mean over the entries that are not -1 (-1.0 when there are none, i.e. no GT in that area range).
  *
  * @param frequency    the category's frequency label, null when the annotation file has none
- * @param ap           AP over IoU 0.50:0.95, area all; {@code ap50}, {@code ap75} at one threshold
- * @param aps          AP for small, medium, large areas ({@code aps}, {@code apm}, {@code apl})
- * @param ar           recall at 300 detections per image averaged over IoU 0.50:0.95; {@code ars..arl} by area
+ * @param values       the 10 values named by {@link #KEYS}, in that order: AP over IoU 0.50:0.95, area all
+ *                     ({@code ap}); at one threshold ({@code ap50}, {@code ap75}); for small, medium, large areas
+ *                     ({@code aps}, {@code apm}, {@code apl}); recall at 300 detections per image averaged over IoU
+ *                     0.50:0.95 ({@code ar}) and by area ({@code ars..arl})
  * @param apPerIou     AP at each of the 10 IoU thresholds (area all)
  * @param recallPerIou recall at each of the 10 IoU thresholds (area all)
  * @param numGt        non-ignored GT (area all)
@@ -20,24 +21,29 @@ import java.util.List;
 public record CategoryEvaluation(
         int categoryId,
         Frequency frequency,
-        double ap,
-        double ap50,
-        double ap75,
-        double aps,
-        double apm,
-        double apl,
-        double ar,
-        double ars,
-        double arm,
-        double arl,
+        List<Double> values,
         List<Double> apPerIou,
         List<Double> recallPerIou,
         int numGt,
         int numDt,
         int numTpIou50) {
 
+    /** The names of {@link #values}, as written in the evaluation JSON's {@code per_category} entries. */
+    public static final List<String> KEYS =
+            List.of("ap", "ap50", "ap75", "aps", "apm", "apl", "ar", "ars", "arm", "arl");
+
     public CategoryEvaluation {
+        values = List.copyOf(values);
+        if (values.size() != KEYS.size()) {
+            throw new IllegalArgumentException(
+                    "category " + categoryId + ": " + KEYS.size() + " values expected, got " + values.size());
+        }
         apPerIou = List.copyOf(apPerIou);
         recallPerIou = List.copyOf(recallPerIou);
+    }
+
+    /** AP over IoU 0.50:0.95, area all. */
+    public double ap() {
+        return values.get(0);
     }
 }

@@ -64,16 +64,10 @@ public final class LvisEvaluationJson {
                 g.writeStringField(
                         "frequency",
                         c.frequency() == null ? null : c.frequency().code());
-                g.writeNumberField("ap", c.ap());
-                g.writeNumberField("ap50", c.ap50());
-                g.writeNumberField("ap75", c.ap75());
-                g.writeNumberField("aps", c.aps());
-                g.writeNumberField("apm", c.apm());
-                g.writeNumberField("apl", c.apl());
-                g.writeNumberField("ar", c.ar());
-                g.writeNumberField("ars", c.ars());
-                g.writeNumberField("arm", c.arm());
-                g.writeNumberField("arl", c.arl());
+                for (int i = 0; i < CategoryEvaluation.KEYS.size(); i++) {
+                    g.writeNumberField(
+                            CategoryEvaluation.KEYS.get(i), c.values().get(i));
+                }
                 writeDoubles(g, "ap_per_iou", c.apPerIou());
                 writeDoubles(g, "recall_per_iou", c.recallPerIou());
                 g.writeNumberField("num_gt", c.numGt());
@@ -141,19 +135,14 @@ public final class LvisEvaluationJson {
             JsonNode c = list.get(i);
             String at = "per_category[" + i + "]";
             JsonNode freq = c.get("frequency");
+            List<Double> categoryValues = new ArrayList<>(CategoryEvaluation.KEYS.size());
+            for (String key : CategoryEvaluation.KEYS) {
+                categoryValues.add(r.number(c, key, at));
+            }
             perCategory.add(new CategoryEvaluation(
                     r.integer(c, "category_id", at),
                     freq == null || freq.isNull() ? null : Frequency.fromCode(freq.asText()),
-                    r.number(c, "ap", at),
-                    r.number(c, "ap50", at),
-                    r.number(c, "ap75", at),
-                    r.number(c, "aps", at),
-                    r.number(c, "apm", at),
-                    r.number(c, "apl", at),
-                    r.number(c, "ar", at),
-                    r.number(c, "ars", at),
-                    r.number(c, "arm", at),
-                    r.number(c, "arl", at),
+                    categoryValues,
                     r.numbers(c, "ap_per_iou", at),
                     r.numbers(c, "recall_per_iou", at),
                     r.integer(c, "num_gt", at),

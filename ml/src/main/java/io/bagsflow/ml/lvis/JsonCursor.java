@@ -75,6 +75,19 @@ final class JsonCursor {
         this.element = index;
     }
 
+    /**
+     * Moves onto the value of the current object's next field and returns the field's name; null at the end of the
+     * object (the cursor then stands on its END_OBJECT). The one loop over an object's fields of every reader here.
+     */
+    String nextField() {
+        if (next() != JsonToken.FIELD_NAME) {
+            return null;
+        }
+        String key = fieldName();
+        next();
+        return key;
+    }
+
     JsonToken next() {
         try {
             return parser.nextToken();

@@ -46,9 +46,7 @@ public final class LvisDatasetReader {
             List<LvisImage> images = null;
             List<LvisAnnotation> annotations = null;
             List<LvisCategory> categories = null;
-            while (c.next() == JsonToken.FIELD_NAME) {
-                String key = c.fieldName();
-                c.next();
+            for (String key = c.nextField(); key != null; key = c.nextField()) {
                 switch (key) {
                     case "images" -> images = readArray(c, key, LvisDatasetReader::readImage);
                     case "annotations" -> annotations = readArray(c, key, LvisDatasetReader::readAnnotation);
@@ -109,9 +107,7 @@ public final class LvisDatasetReader {
         int[] neg = new int[0];
         int[] notExhaustive = new int[0];
         Set<String> seen = new java.util.HashSet<>();
-        while (c.next() == JsonToken.FIELD_NAME) {
-            String key = c.fieldName();
-            c.next();
+        for (String key = c.nextField(); key != null; key = c.nextField()) {
             seen.add(key);
             switch (key) {
                 case "id" -> id = c.recordId(key, path);
@@ -142,9 +138,7 @@ public final class LvisDatasetReader {
         double area = Double.NaN;
         // Bit flags rather than a set: LVIS v1 train has 1.3 million annotations.
         int seen = 0;
-        while (c.next() == JsonToken.FIELD_NAME) {
-            String key = c.fieldName();
-            c.next();
+        for (String key = c.nextField(); key != null; key = c.nextField()) {
             switch (key) {
                 case "id" -> {
                     id = c.longValue(key);
@@ -190,9 +184,7 @@ public final class LvisDatasetReader {
         int imageCount = -1;
         int instanceCount = -1;
         Set<String> seen = new java.util.HashSet<>();
-        while (c.next() == JsonToken.FIELD_NAME) {
-            String key = c.fieldName();
-            c.next();
+        for (String key = c.nextField(); key != null; key = c.nextField()) {
             seen.add(key);
             switch (key) {
                 case "id" -> id = c.recordId(key, path);

@@ -35,9 +35,7 @@ public final class LvisResultsReader {
                 double[] bbox = null;
                 double score = 0;
                 int seen = 0;
-                while (c.next() == JsonToken.FIELD_NAME) {
-                    String key = c.fieldName();
-                    c.next();
+                for (String key = c.nextField(); key != null; key = c.nextField()) {
                     switch (key) {
                         case "image_id" -> {
                             imageId = c.intValue(key);

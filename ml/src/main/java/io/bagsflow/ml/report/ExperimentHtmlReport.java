@@ -18,24 +18,8 @@ public final class ExperimentHtmlReport {
     public static String render(
             String title, String subtitle, List<String> gridKeys, List<ExperimentSummary.Row> rows) {
         StringBuilder h = new StringBuilder(1 << 16);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-                .append(HtmlReport.esc(title))
-                .append("</title>\n<style>\n")
-                .append(
-                        "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1500px;")
-                .append("color:#222;padding:0 1em}\n")
-                .append(
-                        "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}\n")
-                .append(".sub{color:#666;margin-top:0}\n")
-                .append("table{border-collapse:collapse;margin:.5em 0;font-size:.92em}\n")
-                .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}\n")
-                .append(".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}\n")
-                .append("</style>\n</head>\n<body>\n");
-        h.append("<h1>")
-                .append(HtmlReport.esc(title))
-                .append("</h1>\n<p class=\"sub\">")
-                .append(HtmlReport.esc(subtitle))
-                .append("</p>\n");
+        HtmlReport.pageStart(
+                h, title, subtitle, 1500, ".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}\n");
         h.append("<h2>Summary over the seeds</h2>\n<table id=\"summary\">\n");
         List<String[]> cells = ExperimentTable.cells(rows);
         for (int r = 0; r < cells.size(); r++) {

@@ -11,6 +11,32 @@ public final class HtmlReport {
 
     private HtmlReport() {}
 
+    /**
+     * The start of a report page, shared with {@link ExperimentHtmlReport} so that both look alike: the document head
+     * with the common style sheet, {@code css} (the page's own rules) after it, the title and the subtitle.
+     */
+    static void pageStart(StringBuilder h, String title, String subtitle, int maxWidthPx, String css) {
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+                .append(esc(title))
+                .append("</title>\n<style>\n")
+                .append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:")
+                .append(maxWidthPx)
+                .append("px;")
+                .append("color:#222;padding:0 1em}\n")
+                .append(
+                        "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}\n")
+                .append(".sub{color:#666;margin-top:0}\n")
+                .append("table{border-collapse:collapse;margin:.5em 0;font-size:.92em}\n")
+                .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}\n")
+                .append(css)
+                .append("</style>\n</head>\n<body>\n");
+        h.append("<h1>")
+                .append(esc(title))
+                .append("</h1>\n<p class=\"sub\">")
+                .append(esc(subtitle))
+                .append("</p>\n");
+    }
+
     /** A report that names models by their ids and runs (comparisons across runs). */
     public static String render(String title, String subtitle, List<ReportModel> models) {
         return render(title, subtitle, models, true);
@@ -22,28 +48,16 @@ public final class HtmlReport {
      */
     public static String render(String title, String subtitle, List<ReportModel> models, boolean showIds) {
         StringBuilder h = new StringBuilder(1 << 16);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-                .append(esc(title))
-                .append("</title>\n<style>\n")
-                .append(
-                        "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em auto;max-width:1360px;")
-                .append("color:#222;padding:0 1em}\n")
-                .append(
-                        "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}\n")
-                .append(".sub{color:#666;margin-top:0}\n")
-                .append("table{border-collapse:collapse;margin:.5em 0;font-size:.92em}\n")
-                .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}th{background:#f3f3f3}\n")
-                .append("td:first-child,th:first-child{text-align:left}#lineage td,#lineage th{text-align:left}\n")
-                .append(".pos{color:#0a7a2f}.neg{color:#b3261e}\n")
-                .append(".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}\n")
-                .append("figcaption{font-size:.85em;color:#555;max-width:640px}\n")
-                .append("code{font-size:.85em;word-break:break-all}\n")
-                .append("</style>\n</head>\n<body>\n");
-        h.append("<h1>")
-                .append(esc(title))
-                .append("</h1>\n<p class=\"sub\">")
-                .append(esc(subtitle))
-                .append("</p>\n");
+        pageStart(
+                h,
+                title,
+                subtitle,
+                1360,
+                "td:first-child,th:first-child{text-align:left}#lineage td,#lineage th{text-align:left}\n"
+                        + ".pos{color:#0a7a2f}.neg{color:#b3261e}\n"
+                        + ".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}\n"
+                        + "figcaption{font-size:.85em;color:#555;max-width:640px}\n"
+                        + "code{font-size:.85em;word-break:break-all}\n");
 
         h.append("<h2>Model generations side by side</h2>\n");
         comparison(h, models, showIds);
