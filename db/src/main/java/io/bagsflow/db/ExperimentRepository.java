@@ -63,6 +63,23 @@ public final class ExperimentRepository {
         });
     }
 
+    /** Experiments still RUNNING, oldest first. */
+    public List<ExperimentRecord> running() {
+        return db.inTransaction(c -> {
+            List<ExperimentRecord> out = new ArrayList<>();
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT * FROM experiment WHERE status = ? ORDER BY created_at")) {
+                ps.setString(1, ExperimentStatus.RUNNING.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(experiment(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     public Optional<ExperimentRecord> find(String id) {
         return db.inTransaction(c -> find(c, id));
     }

@@ -124,11 +124,14 @@ public final class BagsflowWorker implements AutoCloseable {
      * {@code worker} do this; tests that share a database with runs of other tests do not.
      */
     public BagsflowWorker reconcileRunsEverySeconds(long seconds) {
+        RunRepository runs = new RunRepository(database);
         reconciler = new RunReconciler(
                         temporal.client(),
-                        new PipelineLauncher(temporal.client(), new RunRepository(database)),
+                        new PipelineLauncher(temporal.client(), runs),
+                        runs,
                         new RunStateRepository(database),
-                        new AttemptRepository(database))
+                        new AttemptRepository(database),
+                        new ExperimentRepository(database))
                 .everySeconds(seconds);
         return this;
     }

@@ -1,9 +1,13 @@
 package io.bagsflow.worker.pipeline;
 
 import io.bagsflow.db.AttemptRepository;
+import io.bagsflow.db.ExperimentRecord;
+import io.bagsflow.db.ExperimentRepository;
+import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.worker.WorkerIdentity;
+import io.bagsflow.workflows.experiment.ExperimentStatus;
 import io.bagsflow.workflows.pipeline.FailureType;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.grpc.StatusRuntimeException;
@@ -14,6 +18,8 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -39,6 +45,9 @@ import org.slf4j.LoggerFactory;
  *       held by a worker process of this machine that no longer exists is failed at once, so Temporal retries it
  *       within seconds instead of waiting for the heartbeat timeout.</li>
  * </ul>
+ * An experiment that PostgreSQL says is RUNNING while its workflow has ended without recording it (failed,
+ * terminated or cancelled from outside) ends FAILED or ABORTED. Runs and experiments younger than
+ * {@link #START_GRACE} are left alone: their starter may be about to start their workflow.
  * Every write is conditional on the record still being open, so running this from several workers at once is safe.
  */
 public final class RunReconciler implements AutoCloseable {
@@ -51,23 +60,55 @@ public final class RunReconciler implements AutoCloseable {
         RESTARTED,
         ENDED,
         ATTEMPT_CLOSED,
-        ACTIVITY_FAILED
+        ACTIVITY_FAILED,
+        EXPERIMENT_ENDED
     }
 
+    /** What reconciling did; {@code runId} is the experiment's id for {@link Action#EXPERIMENT_ENDED}. */
     public record Outcome(String runId, Action action, String detail) {}
+
+    /**
+     * How old an open run must be before "Temporal does not know it" means lost: whoever starts a run (the CLI, an
+     * experiment workflow) opens its row first and starts its workflow a moment later, so a younger run may just not
+     * be started yet. Restarting it then made its starter fail on an id already taken (an experiment lost all
+     * its running cells that way).
+     */
+    static final Duration START_GRACE = Duration.ofSeconds(60);
 
     private final WorkflowClient client;
     private final PipelineLauncher launcher;
+    private final RunRepository runs;
     private final RunStateRepository state;
     private final AttemptRepository attempts;
+    private final ExperimentRepository experiments;
+    private final Duration startGrace;
     private ScheduledExecutorService timer;
 
     public RunReconciler(
-            WorkflowClient client, PipelineLauncher launcher, RunStateRepository state, AttemptRepository attempts) {
+            WorkflowClient client,
+            PipelineLauncher launcher,
+            RunRepository runs,
+            RunStateRepository state,
+            AttemptRepository attempts,
+            ExperimentRepository experiments) {
+        this(client, launcher, runs, state, attempts, experiments, START_GRACE);
+    }
+
+    RunReconciler(
+            WorkflowClient client,
+            PipelineLauncher launcher,
+            RunRepository runs,
+            RunStateRepository state,
+            AttemptRepository attempts,
+            ExperimentRepository experiments,
+            Duration startGrace) {
         this.client = client;
         this.launcher = launcher;
+        this.runs = runs;
         this.state = state;
         this.attempts = attempts;
+        this.experiments = experiments;
+        this.startGrace = startGrace;
     }
 
     /** Reconciles now and then every {@code periodSeconds} in the background, until closed. */
@@ -93,7 +134,39 @@ public final class RunReconciler implements AutoCloseable {
     }
 
     public List<Outcome> reconcile() {
-        return reconcile(state.openRuns());
+        List<Outcome> outcomes = new ArrayList<>(reconcile(state.openRuns()));
+        outcomes.addAll(reconcileExperiments());
+        return outcomes;
+    }
+
+    /** Ends the RUNNING experiments whose workflow ended without saying so (see the class comment). */
+    public List<Outcome> reconcileExperiments() {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (ExperimentRecord e : experiments.running()) {
+            if (e.createdAt().plus(startGrace).isAfter(Instant.now())) {
+                continue;
+            }
+            Optional<WorkflowExecutionStatus> status = launcher.describe(e.id())
+                    .map(d -> d.getWorkflowExecutionInfo().getStatus());
+            if (status.isEmpty()
+                    || status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+                    || status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+                // unknown: the in-memory fallback lost it, its cells run on their own (known gap); completed: its
+                // last step recorded the end
+                continue;
+            }
+            boolean aborted = status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
+            experiments.updateStatus(e.id(), aborted ? ExperimentStatus.ABORTED : ExperimentStatus.FAILED);
+            String why = "the workflow "
+                    + status.get()
+                            .name()
+                            .replace("WORKFLOW_EXECUTION_STATUS_", "")
+                            .toLowerCase()
+                    + " without recording its end";
+            outcomes.add(new Outcome(e.id(), Action.EXPERIMENT_ENDED, why));
+            log.info("reconciled experiment {}: {}", e.id(), why);
+        }
+        return outcomes;
     }
 
     /** Reconciles these runs only (those not open in PostgreSQL are left alone). */
@@ -106,7 +179,9 @@ public final class RunReconciler implements AutoCloseable {
             }
             Optional<DescribeWorkflowExecutionResponse> d = launcher.describe(runId);
             if (d.isEmpty()) {
-                outcomes.addAll(restartLost(runId));
+                if (!justOpened(runId) && !startedByRunningExperiment(runId)) {
+                    outcomes.addAll(restartLost(runId));
+                }
                 continue;
             }
             WorkflowExecutionStatus status = d.get().getWorkflowExecutionInfo().getStatus();
@@ -120,6 +195,27 @@ public final class RunReconciler implements AutoCloseable {
             log.info("reconciled {}: {} ({})", o.runId(), o.action(), o.detail());
         }
         return outcomes;
+    }
+
+    /** Opened less than {@link #START_GRACE} ago: its workflow may be about to start. */
+    private boolean justOpened(String runId) {
+        return runs.findRun(runId)
+                .map(r -> r.createdAt().plus(startGrace).isAfter(Instant.now()))
+                .orElse(false);
+    }
+
+    /**
+     * A cell of an experiment whose workflow runs: that workflow starts the cell's run (and would fail on an id
+     * taken by a restart here). A cell whose experiment Temporal no longer knows (the in-memory fallback lost it)
+     * is restarted like any run, so that it at least finishes.
+     */
+    private boolean startedByRunningExperiment(String runId) {
+        return experiments
+                .experimentOfRun(runId)
+                .flatMap(launcher::describe)
+                .map(e -> e.getWorkflowExecutionInfo().getStatus()
+                        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
+                .orElse(false);
     }
 
     private List<Outcome> restartLost(String runId) {

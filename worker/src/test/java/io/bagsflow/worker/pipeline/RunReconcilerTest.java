@@ -5,16 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bagsflow.activities.CodeVersion;
+import io.bagsflow.activities.experiment.ExperimentSpecs;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
+import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.worker.WorkerIdentity;
 import io.bagsflow.worker.pipeline.RunReconciler.Action;
 import io.bagsflow.worker.pipeline.RunReconciler.Outcome;
+import io.bagsflow.workflows.experiment.ExperimentRequest;
+import io.bagsflow.workflows.experiment.ExperimentStatus;
+import io.bagsflow.workflows.experiment.ExperimentWorkflow;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +42,17 @@ class RunReconcilerTest {
 
     private final PipelineHarness harness = new PipelineHarness();
     private final RunStateRepository state = new RunStateRepository(harness.database);
-    private final RunReconciler reconciler =
-            new RunReconciler(harness.temporal.client(), harness.launcher, state, harness.attempts);
+    private final ExperimentRepository experiments = new ExperimentRepository(harness.database);
+    /** Without the start grace: these tests make a run "lost" by creating its row without a workflow. */
+    private final RunReconciler reconciler = new RunReconciler(
+            harness.temporal.client(),
+            harness.launcher,
+            harness.runs,
+            state,
+            harness.attempts,
+            experiments,
+            Duration.ZERO);
+
     private final List<String> started = new ArrayList<>();
 
     @AfterEach
@@ -76,6 +93,76 @@ class RunReconcilerTest {
                 "RUNNING", harness.runs.findRun(runId).orElseThrow().status().name());
         // a second pass finds nothing to do
         assertEquals(List.of(), reconciler.reconcile(List.of(runId)));
+    }
+
+    @Test
+    void aRunOpenedAMomentAgoIsLeftToWhoeverIsStartingIt() {
+        RunReconciler withGrace = new RunReconciler(
+                harness.temporal.client(), harness.launcher, harness.runs, state, harness.attempts, experiments);
+        String runId = RunIds.next();
+        harness.runs.createRun(
+                runId, runId, PipelineSpecs.toJson(TINY.withDefaults()), CodeVersion.get(), "tiny", null);
+        started.add(runId);
+
+        assertEquals(List.of(), withGrace.reconcile(List.of(runId)), "the CLI or an experiment starts it next");
+        assertFalse(harness.launcher.describe(runId).isPresent());
+    }
+
+    @Test
+    void aCellOfARunningExperimentIsLeftToTheExperimentUntilTheExperimentIsGone() {
+        // the experiment's workflow: no worker polls here, so it stays RUNNING at its first task
+        String experimentId = "exp-" + RunIds.next();
+        String cellRun = experimentId + "-1";
+        experiments.create(
+                experimentId,
+                "{}",
+                CodeVersion.get(),
+                List.of(new ExperimentRepository.PlannedCell(0, "{}", 5L, cellRun)));
+        WorkflowClient.start(
+                harness.temporal
+                        .client()
+                        .newWorkflowStub(
+                                ExperimentWorkflow.class,
+                                WorkflowOptions.newBuilder()
+                                        .setWorkflowId(experimentId)
+                                        .setTaskQueue("nobody-polls")
+                                        .build())::run,
+                new ExperimentRequest(
+                        experimentId,
+                        ExperimentSpecs.parse(
+                                "{\"base\": {\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}, \"seeds\": [5]}")));
+        harness.runs.createRun(
+                cellRun, cellRun, PipelineSpecs.toJson(TINY.withDefaults()), CodeVersion.get(), "tiny", null);
+        started.add(cellRun);
+
+        assertEquals(List.of(), reconciler.reconcile(List.of(cellRun)), "the experiment starts its cells");
+        assertFalse(harness.launcher.describe(cellRun).isPresent());
+
+        // an experiment that Temporal lost (the in-memory fallback) no longer starts it: the cell runs on its own
+        WorkflowStub.fromTyped(harness.temporal.client().newWorkflowStub(ExperimentWorkflow.class, experimentId))
+                .terminate("lost");
+        assertEquals(
+                List.of(Action.RESTARTED),
+                reconciler.reconcile(List.of(cellRun)).stream()
+                        .map(Outcome::action)
+                        .toList());
+
+        // and the experiment's record no longer says RUNNING about a workflow that ended without recording it
+        assertEquals(
+                List.of(Action.EXPERIMENT_ENDED),
+                reconciler.reconcileExperiments().stream()
+                        .filter(o -> o.runId().equals(experimentId))
+                        .map(Outcome::action)
+                        .toList());
+        assertEquals(
+                ExperimentStatus.FAILED,
+                experiments.find(experimentId).orElseThrow().status());
+        assertEquals(
+                List.of(),
+                reconciler.reconcileExperiments().stream()
+                        .filter(o -> o.runId().equals(experimentId))
+                        .toList(),
+                "a second pass finds nothing to do");
     }
 
     @Test
