@@ -148,21 +148,24 @@ public final class RunReconciler implements AutoCloseable {
             }
             Optional<WorkflowExecutionStatus> status = launcher.describe(e.id())
                     .map(d -> d.getWorkflowExecutionInfo().getStatus());
-            if (status.isEmpty()
-                    || status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-                    || status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-                // unknown: the in-memory fallback lost it, its cells run on their own (known gap); completed: its
-                // last step recorded the end
+            if (status.isPresent()
+                    && (status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+                            || status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED)) {
+                // completed: its last step recorded the end (this read came just before)
                 continue;
             }
-            boolean aborted = status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
+            boolean aborted =
+                    status.isPresent() && status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
             experiments.updateStatus(e.id(), aborted ? ExperimentStatus.ABORTED : ExperimentStatus.FAILED);
-            String why = "the workflow "
-                    + status.get()
-                            .name()
-                            .replace("WORKFLOW_EXECUTION_STATUS_", "")
-                            .toLowerCase()
-                    + " without recording its end";
+            String why = status.isEmpty()
+                    // the in-memory fallback lost it; its cells are restarted as runs of their own and finish
+                    ? "Temporal no longer knows its workflow"
+                    : "the workflow "
+                            + status.get()
+                                    .name()
+                                    .replace("WORKFLOW_EXECUTION_STATUS_", "")
+                                    .toLowerCase()
+                            + " without recording its end";
             outcomes.add(new Outcome(e.id(), Action.EXPERIMENT_ENDED, why));
             log.info("reconciled experiment {}: {}", e.id(), why);
         }

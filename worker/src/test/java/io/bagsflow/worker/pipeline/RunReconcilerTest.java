@@ -166,6 +166,24 @@ class RunReconcilerTest {
     }
 
     @Test
+    void anExperimentWhoseWorkflowTemporalNoLongerKnowsEndsFailed() {
+        // the in-memory fallback lost it when up restarted: nothing will ever record its end
+        String experimentId = "exp-" + RunIds.next();
+        experiments.create(experimentId, "{}", CodeVersion.get(), List.of());
+
+        List<Outcome> outcomes = reconciler.reconcileExperiments().stream()
+                .filter(o -> o.runId().equals(experimentId))
+                .toList();
+
+        assertEquals(
+                List.of(Action.EXPERIMENT_ENDED),
+                outcomes.stream().map(Outcome::action).toList());
+        assertEquals(
+                ExperimentStatus.FAILED,
+                experiments.find(experimentId).orElseThrow().status());
+    }
+
+    @Test
     void aRunWhoseWorkflowWasTerminatedFromOutsideEndsFailedWithTheReason() {
         String runId = harness.launcher.start(TINY, null, null);
         started.add(runId);
