@@ -29,7 +29,7 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "name a benchmark: eval, detector, fanout, " + "startup");
+                spec.commandLine(), "name a benchmark: eval, detector, fanout, startup");
     }
 
     @Command(
@@ -68,7 +68,7 @@ final class BenchCommand implements Runnable {
         @Option(
                 names = "--threads",
                 paramLabel = "N",
-                description = "categories evaluated in parallel " + "(default: all cores)")
+                description = "categories evaluated in parallel (default: all cores)")
         Integer threads;
 
         @Option(names = "--dir", description = "keep the generated files here (default: a temporary folder)")
@@ -168,7 +168,7 @@ final class BenchCommand implements Runnable {
                 names = "--seed",
                 defaultValue = "7",
                 paramLabel = "N",
-                description = "dataset and training seed " + "(default 7)")
+                description = "dataset and training seed (default 7)")
         long seed;
 
         @Option(
@@ -197,7 +197,7 @@ final class BenchCommand implements Runnable {
         @Option(
                 names = "--iterations",
                 paramLabel = "N",
-                description = "base training iterations (default: the " + "preset's)")
+                description = "base training iterations (default: the preset's)")
         Integer iterations;
 
         @Option(
@@ -211,7 +211,7 @@ final class BenchCommand implements Runnable {
         @Option(
                 names = "--home",
                 paramLabel = "DIR",
-                description = "BAGSFLOW_HOME of the benchmark's own services " + "(default: a new temporary folder)")
+                description = "BAGSFLOW_HOME of the benchmark's own services (default: a new temporary folder)")
         Path home;
 
         @CommandLine.Spec

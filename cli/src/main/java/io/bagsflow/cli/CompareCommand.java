@@ -93,7 +93,7 @@ final class CompareCommand implements Callable<Integer> {
             }
             throw new UserError(
                     "unknown model or run " + id,
-                    "list runs with `./bagsflow runs list`; model ids " + "are in `./bagsflow runs show RUN`");
+                    "list runs with `./bagsflow runs list`; model ids are in `./bagsflow runs show RUN`");
         }
         return out;
     }

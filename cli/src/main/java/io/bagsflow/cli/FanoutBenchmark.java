@@ -78,7 +78,7 @@ final class FanoutBenchmark {
         Files.createDirectories(home.resolve("bench"));
         out.printf(
                 Locale.ROOT,
-                "fan-out of FINETUNE_BAGS: preset %s, seed %d, generations %s, %d thread(s) per " + "worker, home %s%n",
+                "fan-out of FINETUNE_BAGS: preset %s, seed %d, generations %s, %d thread(s) per worker, home %s%n",
                 options.preset(),
                 options.seed(),
                 options.kinds(),

@@ -47,19 +47,20 @@ final class PipelineCommand implements Runnable {
 
         @Option(
                 names = "--wait",
-                description = "show a progress bar per stage and wait until the run ends or " + "waits for a retry")
+                description = "show a progress bar per stage and wait until the run ends or waits for a retry")
         boolean waitForEnd;
 
         @Option(
                 names = "--resume-from",
                 paramLabel = "RUN",
-                description = "take the stages before --from from this " + "earlier run")
+                description = "take the stages before --from from this earlier run")
         String resumeFrom;
 
         @Option(
                 names = "--from",
                 paramLabel = "STAGE",
-                description = "first stage to compute anew: PREPARE, " + "TRAIN_BASE, FINETUNE_BAGS or EVALUATE")
+                completionCandidates = StageNames.class,
+                description = "first stage to compute anew: ${COMPLETION-CANDIDATES}")
         String fromStage;
 
         @Override

@@ -52,8 +52,9 @@ final class StageCommand implements Runnable {
                 index = "1",
                 paramLabel = "STAGE",
                 arity = "0..1",
+                completionCandidates = StageNames.class,
                 description = "the failed stage, checked before the retry is sent (optional: a waiting run has "
-                        + "exactly one): PREPARE, TRAIN_BASE, FINETUNE_BAGS or EVALUATE")
+                        + "exactly one): ${COMPLETION-CANDIDATES}")
         String stage;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a spec override: dotted key, JSON value")

@@ -112,7 +112,7 @@ final class UpCommand implements Callable<Integer> {
         out.println(
                 engine.durable()
                         ? "Runs survive a restart of up."
-                        : "Runs do not survive a restart of up " + "(it starts them again from PostgreSQL); "
+                        : "Runs do not survive a restart of up (it starts them again from PostgreSQL); "
                                 + TemporalCli.INSTALL_HINT + ".");
         out.println("Other commands in other terminals find these services. Press Ctrl-C to stop.");
         out.flush();

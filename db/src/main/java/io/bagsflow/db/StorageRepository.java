@@ -208,7 +208,7 @@ public final class StorageRepository {
     public boolean isCorrupt(String sha256) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM corrupt_object " + "WHERE expected_sha256 = ? AND repaired_at IS NULL")) {
+                    "SELECT 1 FROM corrupt_object WHERE expected_sha256 = ? AND repaired_at IS NULL")) {
                 ps.setString(1, sha256);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();

@@ -274,7 +274,7 @@ final class RunPages implements UiModule {
                         HttpError.notFound("run " + id + " has no stored report (its EVALUATE stage did not finish)"));
         r.setHeader(
                 "Content-Security-Policy",
-                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; " + "frame-ancestors 'self'");
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'");
         try (InputStream in = ui.backend.store().open(sha)) {
             r.send(200, "text/html; charset=utf-8", in.readAllBytes());
         }

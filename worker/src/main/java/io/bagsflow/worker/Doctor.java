@@ -99,7 +99,7 @@ public final class Doctor {
     private static HealthCheck engineCheck(TemporalEngine e, String where) {
         String survives = e.durable()
                 ? "runs survive a restart of up"
-                : "runs do not survive a restart of up " + "(up restarts them from PostgreSQL)";
+                : "runs do not survive a restart of up (up restarts them from PostgreSQL)";
         return new HealthCheck(
                 "Engine",
                 e.durable(),
@@ -225,7 +225,7 @@ public final class Doctor {
                     false,
                     false,
                     "no answer from workers on " + TaskQueues.CPU + " and " + TaskQueues.GPU + " within 15 s",
-                    "start one with `./bagsflow worker --queues cpu,gpu` " + "(`./bagsflow up` runs one)");
+                    "start one with `./bagsflow worker --queues cpu,gpu` (`./bagsflow up` runs one)");
         }
     }
 

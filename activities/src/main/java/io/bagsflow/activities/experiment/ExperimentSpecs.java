@@ -90,7 +90,7 @@ public final class ExperimentSpecs {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isArray() || e.getValue().isEmpty()) {
                 throw new InvalidInputException(
-                        source + ": grid.\"" + e.getKey() + "\" must be a non-empty list of " + "values");
+                        source + ": grid.\"" + e.getKey() + "\" must be a non-empty list of values");
             }
             List<Object> values = new ArrayList<>();
             e.getValue().forEach(v -> values.add(JSON.convertValue(v, Object.class)));

@@ -130,7 +130,7 @@ public final class PipelineSpecs {
         boolean local = d.train() != null || d.val() != null || d.images() != null;
         if (d.synth() != null && local) {
             throw new InvalidInputException(
-                    source + ": dataset: give either \"synth\" or \"train\"/\"val\"/\"images\"," + " not both");
+                    source + ": dataset: give either \"synth\" or \"train\"/\"val\"/\"images\", not both");
         }
         if (d.synth() == null && (d.train() == null || d.val() == null || d.images() == null)) {
             throw new InvalidInputException(source + ": dataset: \"train\", \"val\" and \"images\" are all needed "

@@ -97,7 +97,7 @@ public final class BaseTrainer {
             Checkpoint.State state, DetectorConfig config, List<Integer> categoryIds, Path file) {
         if (!STAGE.equals(state.stage())) {
             throw new IllegalArgumentException(
-                    file + ": a '" + state.stage() + "' checkpoint cannot resume base " + "training");
+                    file + ": a '" + state.stage() + "' checkpoint cannot resume base training");
         }
         if (!state.categoryIds().equals(categoryIds)) {
             throw new IllegalArgumentException(file + ": categories differ from the training set's");

