@@ -144,7 +144,7 @@ public final class LineageRepository {
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO category_ap (evaluation_id, category_id, "
                     + "frequency, train_instances, " + String.join(", ", CategoryAp.COLUMNS) + ") "
-                    + "VALUES (?, ?, ?, ?, ?".repeat(CategoryAp.COLUMNS.size()) + ")")) {
+                    + "VALUES (?, ?, ?, ?" + ", ?".repeat(CategoryAp.COLUMNS.size()) + ")")) {
                 for (CategoryAp a : perCategory) {
                     ps.setLong(1, id);
                     ps.setInt(2, a.categoryId());
