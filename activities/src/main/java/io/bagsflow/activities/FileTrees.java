@@ -25,4 +25,25 @@ public final class FileTrees {
             throw new UncheckedIOException("cannot delete " + p + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Deletes what it can of a file or folder, deepest first, and goes on past what it cannot: for work folders,
+     * where a leftover file is harmless and must not hide the failure being handled.
+     */
+    public static void deleteQuietly(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                } catch (IOException ignored) {
+                    // best effort, file by file
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort
+        }
+    }
 }

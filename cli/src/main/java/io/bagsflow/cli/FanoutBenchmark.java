@@ -3,6 +3,7 @@ package io.bagsflow.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.db.AttemptStatus;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.workflows.pipeline.Stage;
 import java.io.IOException;
@@ -34,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FanoutBenchmark {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.lenient();
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     /**
@@ -89,13 +90,14 @@ final class FanoutBenchmark {
         try {
             awaitReady(up);
             String base = trainBase();
+            Path again = spec(false);
             List<Round> rounds = new ArrayList<>();
             for (int n : options.workers()) {
                 List<Process> workers = startWorkers("worker-" + n, n);
                 for (int w = 0; w <= options.warmups(); w++) {
                     boolean warmup = w < options.warmups();
                     String runId =
-                            pipeline(spec(false), List.of("--resume-from", base, "--from", Stage.FINETUNE_BAGS.name()));
+                            pipeline(again, List.of("--resume-from", base, "--from", Stage.FINETUNE_BAGS.name()));
                     Round r = finetune(n, warmup, runId);
                     rounds.add(r);
                     out.printf(

@@ -2,6 +2,7 @@ package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.CorruptArtifactException;
+import io.bagsflow.activities.FileTrees;
 import io.bagsflow.activities.OutageException;
 import io.bagsflow.activities.Outages;
 import io.bagsflow.activities.Outages.Dependency;
@@ -25,8 +26,6 @@ import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityWorkerShutdownException;
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,14 +33,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -276,7 +273,7 @@ public final class StageRunner {
             }
             throw translate(runId, stage, (Exception) e);
         } finally {
-            deleteQuietly(dir);
+            FileTrees.deleteQuietly(dir);
         }
     }
 
@@ -548,22 +545,5 @@ public final class StageRunner {
 
     private static double seconds(long t0) {
         return (System.nanoTime() - t0) / 1e9;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // a leftover file in the work folder is harmless
-                }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort
-        }
     }
 }

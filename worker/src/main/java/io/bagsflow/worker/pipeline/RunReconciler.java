@@ -143,29 +143,24 @@ public final class RunReconciler implements AutoCloseable {
     public List<Outcome> reconcileExperiments() {
         List<Outcome> outcomes = new ArrayList<>();
         for (ExperimentRecord e : experiments.running()) {
-            if (e.createdAt().plus(startGrace).isAfter(Instant.now())) {
+            if (young(e.createdAt())) {
                 continue;
             }
-            Optional<WorkflowExecutionStatus> status = launcher.describe(e.id())
-                    .map(d -> d.getWorkflowExecutionInfo().getStatus());
+            Optional<WorkflowExecutionStatus> status = statusOf(e.id());
             if (status.isPresent()
                     && (status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
                             || status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED)) {
                 // completed: its last step recorded the end (this read came just before)
                 continue;
             }
-            boolean aborted =
-                    status.isPresent() && status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
-            experiments.updateStatus(e.id(), aborted ? ExperimentStatus.ABORTED : ExperimentStatus.FAILED);
-            String why = status.isEmpty()
+            experiments.updateStatus(
+                    e.id(),
+                    status.filter(RunReconciler::aborted).isPresent()
+                            ? ExperimentStatus.ABORTED
+                            : ExperimentStatus.FAILED);
+            String why = status.map(RunReconciler::endedWithoutRecord)
                     // the in-memory fallback lost it; its cells are restarted as runs of their own and finish
-                    ? "Temporal no longer knows its workflow"
-                    : "the workflow "
-                            + status.get()
-                                    .name()
-                                    .replace("WORKFLOW_EXECUTION_STATUS_", "")
-                                    .toLowerCase()
-                            + " without recording its end";
+                    .orElse("Temporal no longer knows its workflow");
             outcomes.add(new Outcome(e.id(), Action.EXPERIMENT_ENDED, why));
             log.info("reconciled experiment {}: {}", e.id(), why);
         }
@@ -202,9 +197,28 @@ public final class RunReconciler implements AutoCloseable {
 
     /** Opened less than {@link #START_GRACE} ago: its workflow may be about to start. */
     private boolean justOpened(String runId) {
-        return runs.findRun(runId)
-                .map(r -> r.createdAt().plus(startGrace).isAfter(Instant.now()))
-                .orElse(false);
+        return runs.findRun(runId).map(r -> young(r.createdAt())).orElse(false);
+    }
+
+    /** Made less than the start grace ago (see {@link #START_GRACE}). */
+    private boolean young(Instant createdAt) {
+        return createdAt.plus(startGrace).isAfter(Instant.now());
+    }
+
+    /** The status of the workflow with this id, if Temporal knows it. */
+    private Optional<WorkflowExecutionStatus> statusOf(String workflowId) {
+        return launcher.describe(workflowId)
+                .map(d -> d.getWorkflowExecutionInfo().getStatus());
+    }
+
+    private static boolean aborted(WorkflowExecutionStatus status) {
+        return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
+    }
+
+    /** Why a record that still says it runs is closed: "the workflow terminated without recording its end". */
+    private static String endedWithoutRecord(WorkflowExecutionStatus status) {
+        return "the workflow "
+                + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase() + " without recording its end";
     }
 
     /**
@@ -215,9 +229,8 @@ public final class RunReconciler implements AutoCloseable {
     private boolean startedByRunningExperiment(String runId) {
         return experiments
                 .experimentOfRun(runId)
-                .flatMap(launcher::describe)
-                .map(e -> e.getWorkflowExecutionInfo().getStatus()
-                        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
+                .flatMap(this::statusOf)
+                .map(status -> status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
                 .orElse(false);
     }
 
@@ -239,15 +252,14 @@ public final class RunReconciler implements AutoCloseable {
     }
 
     private List<Outcome> endClosed(String runId, WorkflowExecutionStatus status) {
-        boolean aborted = status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
-        String why = "the workflow "
-                + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase() + " without recording its end";
+        String why = endedWithoutRecord(status);
         List<Outcome> out = new ArrayList<>();
         if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
             // its last bookkeeping step recorded the end before completing; a run still open here was just updated
             return out;
         }
-        if (state.endRunAndAttempts(runId, aborted ? RunStatus.ABORTED : RunStatus.FAILED, why, "RunEnded", why)) {
+        if (state.endRunAndAttempts(
+                runId, aborted(status) ? RunStatus.ABORTED : RunStatus.FAILED, why, "RunEnded", why)) {
             out.add(new Outcome(runId, Action.ENDED, why));
         }
         return out;
