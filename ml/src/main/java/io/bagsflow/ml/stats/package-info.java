@@ -1,5 +1,5 @@
 /**
- * Statistics for experiment summaries: sample mean and spread, Student-t intervals and the special functions
- * behind them. Pure Java; depends on nothing else in bagsflow.
+ * Statistics for experiment summaries: sample mean and spread, and Student-t intervals (the distribution from
+ * Apache Commons Math). Depends on nothing else in bagsflow.
  */
 package io.bagsflow.ml.stats;
