@@ -99,7 +99,7 @@ class ReadmeExamplesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile(
-            "\\b(RUN1|RUN2|RUN|MODEL|SPEC|DIR|IMAGES|T|V|OUT\\.html|OUT\\.json|ANNOTATIONS\\.json|RESULTS\\.json|VAL\\.json)\\b");
+            "\\b(RUN1|RUN2|RUN|MODEL|SPEC|DIR|IMAGES|T|V|OUT\\.html|OUT\\.json|OUT\\.model|ANNOTATIONS\\.json|RESULTS\\.json|VAL\\.json)\\b");
     private static final String TINY_SPEC = "dataset:\n  synth:\n    preset: tiny\n    seed: 7\n";
 
     private static BagsflowWorker worker;
@@ -187,6 +187,7 @@ class ReadmeExamplesTest {
                         : tiny.train().getParent().toString());
         values.put("OUT.html", freshDir().resolve("out.html").toString());
         values.put("OUT.json", freshDir().resolve("out.json").toString());
+        values.put("OUT.model", freshDir().resolve("exported").toString());
         values.put(
                 "ANNOTATIONS.json",
                 LvisGolden.folder().resolve("public/b1/annotations.json").toString());
