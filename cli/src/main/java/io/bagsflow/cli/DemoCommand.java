@@ -8,6 +8,7 @@ import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.embedded.EmbeddedServices;
+import io.bagsflow.worker.notify.WebhookNotifier;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import java.io.PrintWriter;
@@ -63,8 +64,9 @@ final class DemoCommand implements Callable<Integer> {
             out.println("starting the embedded services (PostgreSQL, S3, Temporal) and a worker...");
             services = EmbeddedServices.start(env);
             try {
-                worker =
-                        BagsflowWorker.start(services.endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU), env.home());
+                worker = BagsflowWorker.start(services.endpoints(), List.of(TaskQueues.CPU, TaskQueues.GPU), env.home())
+                        .notifyEverySeconds(
+                                WorkerQueues.NOTIFY_SECONDS, env.variables().get(WebhookNotifier.DEFAULT_WEBHOOK_ENV));
             } catch (RuntimeException e) {
                 services.close();
                 throw e;

@@ -3,6 +3,7 @@ package io.bagsflow.cli;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.worker.notify.WebhookNotifier;
 import io.bagsflow.workflows.TaskQueues;
 import java.util.List;
 import picocli.CommandLine;
@@ -17,6 +18,8 @@ final class WorkerQueues {
 
     /** How often the cpu worker makes PostgreSQL's run records agree with Temporal (lost workers, lost workflows). */
     static final long RECONCILE_SECONDS = 10;
+    /** How often a CPU worker sends due webhook notifications: a run's end reaches its webhook within seconds. */
+    static final long NOTIFY_SECONDS = 2;
 
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
@@ -43,6 +46,8 @@ final class WorkerQueues {
         BagsflowWorker worker = BagsflowWorker.start(endpoints, queues, home);
         if (queues.contains(TaskQueues.CPU)) {
             worker.reconcileRunsEverySeconds(RECONCILE_SECONDS);
+            worker.notifyEverySeconds(
+                    NOTIFY_SECONDS, CliEnvironment.get().variables().get(WebhookNotifier.DEFAULT_WEBHOOK_ENV));
         }
         return worker;
     }

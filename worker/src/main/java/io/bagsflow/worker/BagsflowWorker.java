@@ -21,6 +21,7 @@ import io.bagsflow.db.StageClaimRepository;
 import io.bagsflow.db.StorageRepository;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.Endpoints;
+import io.bagsflow.worker.notify.WebhookNotifier;
 import io.bagsflow.worker.pipeline.PipelineLauncher;
 import io.bagsflow.worker.pipeline.RunReconciler;
 import io.bagsflow.workflows.TaskQueues;
@@ -50,6 +51,7 @@ public final class BagsflowWorker implements AutoCloseable {
     private final List<String> queues;
     private final String identity;
     private RunReconciler reconciler;
+    private WebhookNotifier notifier;
 
     private BagsflowWorker(
             TemporalConnection temporal,
@@ -136,6 +138,16 @@ public final class BagsflowWorker implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Delivers webhook notifications of ended and waiting runs and ended experiments from now on (see {@link
+     * WebhookNotifier}), with {@code defaultWebhook} (may be null) for specs that name none: {@code up} and CPU
+     * workers do this.
+     */
+    public BagsflowWorker notifyEverySeconds(long seconds, String defaultWebhook) {
+        notifier = new WebhookNotifier(database, defaultWebhook).everySeconds(seconds);
+        return this;
+    }
+
     private static WorkerOptions options(String queue) {
         return WorkerOptions.newBuilder()
                 // A cancelled activity (an abort) learns of it in the answer to a heartbeat: sent every 2 s at most,
@@ -165,6 +177,9 @@ public final class BagsflowWorker implements AutoCloseable {
     public void close() {
         if (reconciler != null) {
             reconciler.close();
+        }
+        if (notifier != null) {
+            notifier.close();
         }
         // shutdownNow interrupts the activity threads: a running part stops at its next progress report, records its
         // attempt as WorkerStopped and reports the failure, so Temporal retries it at once. A plain shutdown let a

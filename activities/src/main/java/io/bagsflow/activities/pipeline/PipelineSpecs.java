@@ -159,6 +159,12 @@ public final class PipelineSpecs {
                 throw new InvalidInputException(source + ": groups.bins must increase, got " + bins);
             }
         }
+        if (spec.notifications() != null
+                && spec.notifications().webhook() != null
+                && !isWebUrl(spec.notifications().webhook())) {
+            throw new InvalidInputException(source + ": notify.webhook must be an http:// or https:// URL, got \""
+                    + spec.notifications().webhook() + "\"");
+        }
         try {
             SpecRanges.check(spec);
         } catch (IllegalArgumentException e) {
@@ -166,6 +172,16 @@ public final class PipelineSpecs {
         }
         // the detector and fine-tune settings must name real configuration fields with fitting values
         DetectorConfigs.finetune(spec);
+    }
+
+    /** An absolute http or https URL with a host, which is all a webhook can be. */
+    public static boolean isWebUrl(String url) {
+        try {
+            java.net.URI u = new java.net.URI(url);
+            return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     /** The spec as canonical JSON (sorted keys): what is stored with the run and hashed into stage keys. */
@@ -185,7 +201,14 @@ public final class PipelineSpecs {
         DatasetSpec resolved =
                 new DatasetSpec(null, resolve(dir, d.train()), resolve(dir, d.val()), resolve(dir, d.images()));
         return new PipelineSpec(
-                resolved, spec.groups(), spec.detector(), spec.finetune(), spec.kinds(), spec.timeouts(), spec.reuse());
+                resolved,
+                spec.groups(),
+                spec.detector(),
+                spec.finetune(),
+                spec.kinds(),
+                spec.timeouts(),
+                spec.reuse(),
+                spec.notifications());
     }
 
     private static String resolve(Path dir, String path) {

@@ -17,6 +17,7 @@ import java.util.TreeMap;
  *                    {@code reweight_cls} (class-weighted loss) and {@code tau_norm} (classifier weight
  *                    normalisation, tau chosen on val)
  * @param reuse       reuse a finished stage with the same key instead of recomputing it
+ * @param notifications a webhook (spec key {@code notify}) told when the run ends or waits for a retry (null: the worker's default, if any)
  */
 public record PipelineSpec(
         DatasetSpec dataset,
@@ -25,7 +26,8 @@ public record PipelineSpec(
         Map<String, Object> finetune,
         @JsonProperty("generations") List<String> kinds,
         TimeoutsSpec timeouts,
-        Boolean reuse) {
+        Boolean reuse,
+        @JsonProperty("notify") NotifySpec notifications) {
 
     public static final List<String> DEFAULT_KINDS = List.of("bags", "control", "crt", "rfs");
     /** The defaults and the paper's baselines that a spec asks for by name. */
@@ -44,7 +46,8 @@ public record PipelineSpec(
                 finetune == null ? Map.of() : new TreeMap<>(finetune),
                 kinds == null ? DEFAULT_KINDS : List.copyOf(kinds),
                 (timeouts == null ? new TimeoutsSpec(null, null, null) : timeouts).withDefaults(),
-                reuse == null ? Boolean.TRUE : reuse);
+                reuse == null ? Boolean.TRUE : reuse,
+                notifications);
     }
 
     public boolean reuseEnabled() {

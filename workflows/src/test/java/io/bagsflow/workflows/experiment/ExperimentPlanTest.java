@@ -52,6 +52,7 @@ class ExperimentPlanTest {
                 null,
                 List.of("bags"),
                 null,
+                null,
                 null);
     }
 }

@@ -70,6 +70,7 @@ class ExperimentWorkflowTest {
                 null,
                 List.of("bags"),
                 null,
+                null,
                 null);
         Map<String, List<Object>> grid = new LinkedHashMap<>();
         grid.put("finetune.othersSampleRatio", List.of(0, 8));

@@ -61,6 +61,7 @@ class PipelineWorkflowTest {
                 null,
                 generations,
                 null,
+                null,
                 null);
     }
 

@@ -34,6 +34,7 @@ class WireFormatsTest {
                 null,
                 List.of("bags"),
                 null,
+                null,
                 null));
         assertEquals("[\"bags\"]", written.get("generations").toString());
         assertFalse(written.has("kinds"), written.toString());

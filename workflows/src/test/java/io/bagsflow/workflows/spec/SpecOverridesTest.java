@@ -17,6 +17,7 @@ class SpecOverridesTest {
                     null,
                     null,
                     null,
+                    null,
                     null)
             .withDefaults();
 
@@ -24,6 +25,7 @@ class SpecOverridesTest {
     void aDatasetAloneGetsEveryDefault() {
         PipelineSpec spec = new PipelineSpec(
                         new DatasetSpec(new SynthSpec("tiny", null), null, null, null),
+                        null,
                         null,
                         null,
                         null,
