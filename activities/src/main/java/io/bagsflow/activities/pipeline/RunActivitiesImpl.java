@@ -152,15 +152,7 @@ public class RunActivitiesImpl implements RunActivities {
             List<CategoryAp> perCategory = LineageRepository.categoryAps(c, ev.id());
             LineageRepository.insertEvaluation(
                     c,
-                    new EvaluationRecord(
-                            0,
-                            ModelIds.of(runId, kind),
-                            runId,
-                            ev.datasetSha256(),
-                            ev.resultsSha256(),
-                            newAttemptId,
-                            ev.metrics(),
-                            null),
+                    ev.withOwner(ModelIds.of(runId, kind), runId, newAttemptId),
                     perCategory);
         }
         return refs;
