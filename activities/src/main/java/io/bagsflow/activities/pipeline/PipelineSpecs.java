@@ -70,6 +70,9 @@ public final class PipelineSpecs {
         }
         checkLocalPath(file, "dataset.train", d.train(), false);
         checkLocalPath(file, "dataset.val", d.val(), false);
+        if (d.test() != null) {
+            checkLocalPath(file, "dataset.test", d.test(), false);
+        }
         checkLocalPath(file, "dataset.images", d.images(), true);
     }
 
