@@ -356,7 +356,7 @@ class PipelineEndToEndTest {
                 .credentials(s3.accessKey(), s3.secretKey())
                 .region("us-east-1")
                 .build();
-        for (Path f : List.of(data.train(), data.val())) {
+        for (Path f : List.of(data.train(), data.val(), data.test())) {
             client.uploadObject(io.minio.UploadObjectArgs.builder()
                     .bucket("datasets")
                     .object("tiny/" + f.getFileName())
@@ -378,13 +378,20 @@ class PipelineEndToEndTest {
                 > 100);
 
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"train\": \"s3://datasets/tiny/train.json\","
-                + " \"val\": \"s3://datasets/tiny/val.json\", \"images\": \"s3://datasets/tiny/images\"},"
+                + " \"val\": \"s3://datasets/tiny/val.json\", \"test\": \"s3://datasets/tiny/test.json\","
+                + " \"images\": \"s3://datasets/tiny/images\"},"
                 + " \"detector\": {\"preset\": \"tiny\"}, \"generations\": [\"bags\"]}");
         String runId = harness.launcher.start(spec, null, null);
         assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
         RunView view = harness.show(runId);
         assertEquals("SUCCEEDED", view.stages().get(0).status().name());
-        // the same images and annotations as the shared tiny run's synthetic dataset: its base model is reused
+        // the same images and annotations (test split included) as the shared tiny run's synthetic dataset: its base
+        // model is reused
         assertEquals("REUSED", view.stages().get(1).status().name());
+        assertEquals(
+                List.of("val", "test", "val", "test"),
+                view.evaluations().stream().map(e -> e.split()).toList());
+        assertNotEquals(
+                view.evaluations().get(0).datasetSha256(), view.evaluations().get(1).datasetSha256());
     }
 }
