@@ -58,7 +58,8 @@ class DatasetSynthCommandTest {
         LvisDataset test = LvisDatasetReader.read(within.resolve("test.json"));
         LvisDataset val = LvisDatasetReader.read(within.resolve("val.json"));
         assertEquals(val.categories(), test.categories());
-        assertTrue(Files.isRegularFile(within.resolve("images").resolve(test.images().get(0).fileName())));
+        assertTrue(Files.isRegularFile(
+                within.resolve("images").resolve(test.images().get(0).fileName())));
 
         CommandOutput bad = CommandOutput.run(
                 Map.of(), ("dataset synth --preset tiny --siblings near --out " + dir.resolve("bad")).split(" "));

@@ -146,13 +146,16 @@ class LineageRepositoryTest {
                 () -> new EvaluationRecord(0, "m-base", "run-1", "x", null, null, metrics, null, "train"));
         assertEquals("evaluation of m-base: split must be val or test, got train", e.getMessage());
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
-        assertThrows(DatabaseException.class, () -> db.inTransaction(c -> {
-            try (var ps = c.prepareStatement("INSERT INTO evaluation (model_id, run_id, dataset_sha256, split, ap, "
-                    + "ap50, ap75, aps, apm, apl, apr, apc, apf, ar300, ars300, arm300, arl300) "
-                    + "VALUES ('m-base', 'run-1', 'x', 'train', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)")) {
-                return ps.executeUpdate();
-            }
-        }));
+        assertThrows(
+                DatabaseException.class,
+                () -> db.inTransaction(c -> {
+                    try (var ps = c.prepareStatement(
+                            "INSERT INTO evaluation (model_id, run_id, dataset_sha256, split, ap, "
+                                    + "ap50, ap75, aps, apm, apl, apr, apc, apf, ar300, ars300, arm300, arl300) "
+                                    + "VALUES ('m-base', 'run-1', 'x', 'train', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)")) {
+                        return ps.executeUpdate();
+                    }
+                }));
     }
 
     @Test

@@ -7,7 +7,6 @@ import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.bagsflow.db.CategoryAp;
 import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.LineageRepository;
@@ -20,10 +19,10 @@ import io.bagsflow.ml.eval.CategoryEvaluation;
 import io.bagsflow.ml.eval.LvisEvaluation;
 import io.bagsflow.ml.eval.LvisEvaluationJson;
 import io.bagsflow.ml.eval.LvisEvaluator;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
-import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.LvisResultsReader;
 import io.bagsflow.workflows.pipeline.ArtifactNames;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
@@ -82,7 +81,8 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         inputs.put("test_results", testResults.sha256());
         inputs.put(TEST, test.sha256());
         inputs.put(MANIFEST, a.get(MANIFEST).sha256());
-        String key = StageKey.of(Stage.EVALUATE.name(), part, PipelineSpecs.toJson(Map.of("bins", bins.edges())), inputs);
+        String key =
+                StageKey.of(Stage.EVALUATE.name(), part, PipelineSpecs.toJson(Map.of("bins", bins.edges())), inputs);
         return runner.run(
                 input.runId(),
                 Stage.EVALUATE,
@@ -92,8 +92,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                 attempt -> {
                     Map<Integer, Integer> trainInstances = trainInstances(a.get(MANIFEST));
                     Map<String, ArtifactRef> out = new LinkedHashMap<>();
-                    scoreSplit(
-                            attempt, kind, EvaluationRecord.VAL, a.get(VAL), results, bins, trainInstances, out);
+                    scoreSplit(attempt, kind, EvaluationRecord.VAL, a.get(VAL), results, bins, trainInstances, out);
                     if (test.sha256().equals(a.get(VAL).sha256())
                             && testResults.sha256().equals(results.sha256())) {
                         // val serves as test: the same evaluation, stored once, named twice
@@ -147,9 +146,8 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         LvisResults dt = LvisResultsReader.read(
                 attempt.download(results, attempt.workDir().resolve("results-" + split + ".json")));
         attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections on " + split));
-        String resultsName = EvaluationRecord.TEST.equals(split)
-                ? ArtifactNames.testResults(kind)
-                : ArtifactNames.results(kind);
+        String resultsName =
+                EvaluationRecord.TEST.equals(split) ? ArtifactNames.testResults(kind) : ArtifactNames.results(kind);
         LvisEvaluation evaluation = new LvisEvaluator(gt, split + ".json").evaluate(dt, resultsName);
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         LvisEvaluationJson.write(evaluation, plain);
@@ -190,8 +188,9 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
     }
 
     private static BinEdges bins(StageInput input) {
-        return new BinEdges(
-                input.spec().groups().bins().stream().mapToInt(Integer::intValue).toArray());
+        return new BinEdges(input.spec().groups().bins().stream()
+                .mapToInt(Integer::intValue)
+                .toArray());
     }
 
     private Map<Integer, Integer> trainInstances(ArtifactRef manifestRef) {

@@ -129,8 +129,9 @@ public class PrepareActivitiesImpl implements PrepareActivities {
         DatasetCheck testCheck = test.equals(val) ? check : DatasetValidator.check(train, test, images);
         if (!testCheck.ok()) {
             throw new InvalidInputException(
-                    "the test split " + test.getFileName() + " has " + testCheck.report().errors().size()
-                            + " problem(s): " + testCheck.report().format(10),
+                    "the test split " + test.getFileName() + " has "
+                            + testCheck.report().errors().size() + " problem(s): "
+                            + testCheck.report().format(10),
                     new InvalidDatasetException(testCheck.report()));
         }
         attempt.progress(Map.of("step", 2, "total", 4, "message", "BAGS groups"));

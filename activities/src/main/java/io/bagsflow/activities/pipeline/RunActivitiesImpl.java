@@ -151,9 +151,7 @@ public class RunActivitiesImpl implements RunActivities {
                     LineageRepository.findModel(c, ev.modelId()).orElseThrow().kind();
             List<CategoryAp> perCategory = LineageRepository.categoryAps(c, ev.id());
             LineageRepository.insertEvaluation(
-                    c,
-                    ev.withOwner(ModelIds.of(runId, kind), runId, newAttemptId),
-                    perCategory);
+                    c, ev.withOwner(ModelIds.of(runId, kind), runId, newAttemptId), perCategory);
         }
         return refs;
     }

@@ -107,8 +107,8 @@ public final class RunReports {
         List<ReportModel.CategoryPoint> perCategory = new ArrayList<>();
         List<EvaluationRecord> evaluations = lineage.evaluationsOfModel(m.id());
         // reports use test; a model evaluated before test splits existed has only val, which is then what there is
-        Optional<EvaluationRecord> evaluation = latest(evaluations, EvaluationRecord.TEST)
-                .or(() -> latest(evaluations, EvaluationRecord.VAL));
+        Optional<EvaluationRecord> evaluation =
+                latest(evaluations, EvaluationRecord.TEST).or(() -> latest(evaluations, EvaluationRecord.VAL));
         Optional<EvaluationRecord> onVal = latest(evaluations, EvaluationRecord.VAL);
         List<BinAp> binAp = List.of();
         if (evaluation.isPresent()) {
@@ -154,7 +154,9 @@ public final class RunReports {
                 evaluation.isPresent()
                         && (onVal.isEmpty()
                                 || evaluation.get().split().equals(EvaluationRecord.VAL)
-                                || onVal.get().datasetSha256().equals(evaluation.get().datasetSha256())),
+                                || onVal.get()
+                                        .datasetSha256()
+                                        .equals(evaluation.get().datasetSha256())),
                 binAp);
     }
 

@@ -131,11 +131,12 @@ class PipelineSpecsTest {
         PipelineSpec within = PipelineSpecs.parse(
                 "{\"dataset\": {\"synth\": {\"preset\": \"wide\", \"siblings\": \"within_group\"}}}");
         assertEquals("within_group", within.dataset().synth().siblings());
-        assertEquals("synth:wide:7:within_group", within.withDefaults().dataset().label());
+        assertEquals(
+                "synth:wide:7:within_group", within.withDefaults().dataset().label());
         assertEquals(DetectorConfig.preset("small"), DetectorConfigs.base(within));
 
-        String plain = PipelineSpecs.toJson(
-                PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}").dataset());
+        String plain = PipelineSpecs.toJson(PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}")
+                .dataset());
         String explicit = PipelineSpecs.toJson(PipelineSpecs.parse(
                         "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"siblings\": \"across_groups\"}}}")
                 .dataset());
@@ -144,7 +145,8 @@ class PipelineSpecsTest {
 
         InvalidInputException e = assertThrows(
                 InvalidInputException.class,
-                () -> PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"siblings\": \"near\"}}}"));
+                () -> PipelineSpecs.parse(
+                        "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"siblings\": \"near\"}}}"));
         assertEquals(
                 "spec: dataset.synth.siblings: unknown siblings placement \"near\": use across_groups, within_group, "
                         + "random",

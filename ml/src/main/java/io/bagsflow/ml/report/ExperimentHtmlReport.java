@@ -48,9 +48,7 @@ public final class ExperimentHtmlReport {
             for (int r = 0; r < pairCells.size(); r++) {
                 h.append("<tr>");
                 for (String c : pairCells.get(r)) {
-                    h.append(r == 0 ? "<th>" : "<td>")
-                            .append(HtmlReport.esc(c))
-                            .append(r == 0 ? "</th>" : "</td>");
+                    h.append(r == 0 ? "<th>" : "<td>").append(HtmlReport.esc(c)).append(r == 0 ? "</th>" : "</td>");
                 }
                 h.append("</tr>\n");
             }

@@ -173,9 +173,8 @@ public final class HtmlReport {
             h.append("<tr><td>").append(esc(key)).append("</td>");
             for (int i = 0; i < models.size(); i++) {
                 double v = bin == null ? models.get(i).metric(key) : ComparisonTable.binAp(models.get(i), bin);
-                double first = bin == null
-                        ? models.get(base[i]).metric(key)
-                        : ComparisonTable.binAp(models.get(base[i]), bin);
+                double first =
+                        bin == null ? models.get(base[i]).metric(key) : ComparisonTable.binAp(models.get(base[i]), bin);
                 h.append("<td>").append(ComparisonTable.percent(v));
                 if (base[i] != i && !ComparisonTable.delta(v, first).equals("-")) {
                     String d = ComparisonTable.delta(v, first);
@@ -197,7 +196,10 @@ public final class HtmlReport {
         h.append("</table>\n<p class=\"sub\">LVIS bbox AP in percent")
                 .append(split.isEmpty() ? "" : ", " + esc(split))
                 .append("; deltas against the first column evaluated on the same dataset")
-                .append(bins.isEmpty() ? "" : "; AP [lo,hi): mean AP of the classes in that BAGS bin of training instances")
+                .append(
+                        bins.isEmpty()
+                                ? ""
+                                : "; AP [lo,hi): mean AP of the classes in that BAGS bin of training instances")
                 .append(".</p>\n");
         if (!datasets.isEmpty()) {
             h.append("<p class=\"sub\" id=\"datasets\">").append(esc(datasets)).append("</p>\n");

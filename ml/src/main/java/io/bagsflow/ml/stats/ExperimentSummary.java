@@ -120,7 +120,8 @@ public final class ExperimentSummary {
                                 differences.add(va - vb);
                             }
                         }
-                        out.add(new Pair(group.getKey(), k.get(i), k.get(j), key, SampleStats.of(toArray(differences))));
+                        out.add(new Pair(
+                                group.getKey(), k.get(i), k.get(j), key, SampleStats.of(toArray(differences))));
                     }
                 }
             }

@@ -36,8 +36,7 @@ public final class SyntheticDataset {
      *
      * @param outDir must be absent or empty
      */
-    public static SyntheticSummary generate(
-            SyntheticPreset preset, long seed, SiblingPlacement siblings, Path outDir) {
+    public static SyntheticSummary generate(SyntheticPreset preset, long seed, SiblingPlacement siblings, Path outDir) {
         long start = System.nanoTime();
         Path imageDir = outDir.resolve("images");
         prepareEmpty(outDir);

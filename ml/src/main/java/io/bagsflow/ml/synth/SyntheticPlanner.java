@@ -99,7 +99,9 @@ final class SyntheticPlanner {
                 ImageAssigner.assign(preset.valImages, preset.maxObjectsVal, valCounts, new double[c], t.rng);
         List<PlannedImage> test = t.images(testAssigned, train.size() + val.size() + 1, "test", trainCounts);
         LvisDataset testSet = t.dataset(
-                test, counted, trainSet.annotations().size() + valSet.annotations().size() + 1);
+                test,
+                counted,
+                trainSet.annotations().size() + valSet.annotations().size() + 1);
         return new SyntheticPlan(
                 preset,
                 seed,

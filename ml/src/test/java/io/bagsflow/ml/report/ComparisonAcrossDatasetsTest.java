@@ -39,7 +39,8 @@ class ComparisonAcrossDatasetsTest {
                 .findFirst()
                 .orElseThrow();
         // seed 8's base: 20.00 with no delta (not -10.00 against seed 7's base); its bags: +5.00 against it
-        assertTrue(ap.matches("AP\\s+30\\.00\\s+32\\.00 \\(\\+2\\.00\\)\\s+20\\.00\\s+25\\.00 \\(\\+5\\.00\\)\\s*"), ap);
+        assertTrue(
+                ap.matches("AP\\s+30\\.00\\s+32\\.00 \\(\\+2\\.00\\)\\s+20\\.00\\s+25\\.00 \\(\\+5\\.00\\)\\s*"), ap);
         assertEquals(
                 "evaluated on 2 different datasets, so deltas are only within one: synth:small:7 (test 77777777): "
                         + "base (gen 0) run-7, bags (gen 1) run-7; synth:small:8 (test 88888888): base (gen 0) run-8, "
@@ -58,7 +59,10 @@ class ComparisonAcrossDatasetsTest {
                 .filter(l -> l.startsWith("AP [0,10)"))
                 .findFirst()
                 .orElseThrow();
-        assertTrue(bin.matches("AP \\[0,10\\)\\s+10\\.00\\s+15\\.00 \\(\\+5\\.00\\)\\s+5\\.00\\s+12\\.00 \\(\\+7\\.00\\)\\s*"), bin);
+        assertTrue(
+                bin.matches(
+                        "AP \\[0,10\\)\\s+10\\.00\\s+15\\.00 \\(\\+5\\.00\\)\\s+5\\.00\\s+12\\.00 \\(\\+7\\.00\\)\\s*"),
+                bin);
         assertTrue(ComparisonTable.markdown(TWO_DATASETS).contains("| AP [10,100) |"));
         assertTrue(HtmlReport.render("t", "s", TWO_DATASETS, false).contains("<td>AP [0,10)</td>"));
     }
@@ -67,8 +71,20 @@ class ComparisonAcrossDatasetsTest {
     void theSplitTheNumbersAreOnIsSaidAndValServingAsTestIsSaidToo() {
         assertEquals("metrics on the held-out test split", ComparisonTable.splitNote(TWO_DATASETS));
         ReportModel noTest = new ReportModel(
-                "m", "r", 0, "base", null, Map.of("AP", 0.3), List.of(), List.of(), List.of(),
-                TWO_DATASETS.get(0).lineage(), "test", SEED7, true, List.of());
+                "m",
+                "r",
+                0,
+                "base",
+                null,
+                Map.of("AP", 0.3),
+                List.of(),
+                List.of(),
+                List.of(),
+                TWO_DATASETS.get(0).lineage(),
+                "test",
+                SEED7,
+                true,
+                List.of());
         assertEquals(
                 "metrics on val: no held-out test split for (some of) these models, val serves as test",
                 ComparisonTable.splitNote(List.of(noTest)));

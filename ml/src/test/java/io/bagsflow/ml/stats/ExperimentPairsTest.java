@@ -26,7 +26,10 @@ class ExperimentPairsTest {
     @Test
     void everyTwoKindsGetTheMeanAndStudentTIntervalOfTheirPerSeedDifferences() {
         List<ExperimentSummary.Cell> cells = List.of(
-                cell(1, 0.30, 0.33, 0.31), cell(2, 0.20, 0.24, 0.23), cell(3, 0.25, 0.27, 0.25), cell(4, 0.22, 0.25, null));
+                cell(1, 0.30, 0.33, 0.31),
+                cell(2, 0.20, 0.24, 0.23),
+                cell(3, 0.25, 0.27, 0.25),
+                cell(4, 0.22, 0.25, null));
         List<ExperimentSummary.Pair> pairs = ExperimentSummary.pairs(cells, List.of("AP", "APr"));
         assertEquals(
                 List.of("base-bags:AP", "base-bags:APr", "base-crt:AP", "base-crt:APr", "bags-crt:AP", "bags-crt:APr"),
@@ -56,7 +59,8 @@ class ExperimentPairsTest {
         List<ExperimentSummary.Pair> pairs =
                 ExperimentSummary.pairs(List.of(cell(1, 0.30, 0.33, 0.31), cell(2, 0.20, 0.24, 0.23)), List.of("AP"));
         List<String[]> cells = ExperimentTable.pairCells(pairs);
-        assertEquals(List.of("bins", "a - b", "n", "ΔAP", "ΔAP50", "ΔAP75", "ΔAPr", "ΔAPc", "ΔAPf"), List.of(cells.get(0)));
+        assertEquals(
+                List.of("bins", "a - b", "n", "ΔAP", "ΔAP50", "ΔAP75", "ΔAPr", "ΔAPc", "ΔAPf"), List.of(cells.get(0)));
         assertEquals(4, cells.size());
         assertEquals("base - bags", cells.get(1)[1]);
         assertEquals("2", cells.get(1)[2]);

@@ -1,7 +1,6 @@
 package io.bagsflow.ml.synth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,8 +69,8 @@ class SyntheticSplitsTest {
         assertTrue(s.testImages() > 0 && s.testImages() <= SyntheticPreset.TINY.valImages, s.toString());
         assertEquals(test.images().size(), s.testImages());
         // same distribution as val: every class has the preset's val instances, as in val
-        Map<Integer, Long> perClass =
-                test.annotations().stream().collect(Collectors.groupingBy(LvisAnnotation::categoryId, Collectors.counting()));
+        Map<Integer, Long> perClass = test.annotations().stream()
+                .collect(Collectors.groupingBy(LvisAnnotation::categoryId, Collectors.counting()));
         for (int c = 1; c <= SyntheticPreset.TINY.numClasses(); c++) {
             assertEquals((long) SyntheticPreset.TINY.valInstancesPerClass, perClass.get(c), "test instances of " + c);
         }
@@ -88,7 +87,11 @@ class SyntheticSplitsTest {
             assertTrue(Files.isRegularFile(s.imageDir().resolve(img.fileName())), img.fileName());
         }
         // the test set is a valid LVIS val file for the same training set
-        assertEquals("", DatasetValidator.check(s.train(), s.test(), s.imageDir()).report().format(20));
+        assertEquals(
+                "",
+                DatasetValidator.check(s.train(), s.test(), s.imageDir())
+                        .report()
+                        .format(20));
     }
 
     @Test
@@ -103,8 +106,10 @@ class SyntheticSplitsTest {
         // long-tailed like val: the most frequent class has many more test instances than the rarest
         Map<Integer, Long> perClass = a.test().annotations().stream()
                 .collect(Collectors.groupingBy(LvisAnnotation::categoryId, Collectors.counting()));
-        assertTrue(perClass.values().stream().mapToLong(Long::longValue).max().orElseThrow() >= 20, perClass.toString());
-        assertEquals(1L, perClass.values().stream().mapToLong(Long::longValue).min().orElseThrow());
+        assertTrue(
+                perClass.values().stream().mapToLong(Long::longValue).max().orElseThrow() >= 20, perClass.toString());
+        assertEquals(
+                1L, perClass.values().stream().mapToLong(Long::longValue).min().orElseThrow());
     }
 
     @Test
@@ -118,11 +123,12 @@ class SyntheticSplitsTest {
 
     @Test
     void withinGroupGivesFamiliesOneRoleAndRandomKeepsTheRoleMix() {
-        List<SyntheticClass> across = SyntheticPlanner.plan(SyntheticPreset.SMALL, 201).classes();
-        List<SyntheticClass> within =
-                SyntheticPlanner.plan(SyntheticPreset.SMALL, 201, SiblingPlacement.WITHIN_GROUP).classes();
-        List<SyntheticClass> random =
-                SyntheticPlanner.plan(SyntheticPreset.SMALL, 201, SiblingPlacement.RANDOM).classes();
+        List<SyntheticClass> across =
+                SyntheticPlanner.plan(SyntheticPreset.SMALL, 201).classes();
+        List<SyntheticClass> within = SyntheticPlanner.plan(SyntheticPreset.SMALL, 201, SiblingPlacement.WITHIN_GROUP)
+                .classes();
+        List<SyntheticClass> random = SyntheticPlanner.plan(SyntheticPreset.SMALL, 201, SiblingPlacement.RANDOM)
+                .classes();
         Map<Frequency, Long> mix = roles(across);
         assertEquals(Map.of(Frequency.RARE, 20L, Frequency.COMMON, 18L, Frequency.FREQUENT, 12L), mix);
         assertEquals(mix, roles(within));
@@ -159,8 +165,7 @@ class SyntheticSplitsTest {
     void anUnknownPlacementIsNamed() {
         IllegalArgumentException e =
                 assertThrows(IllegalArgumentException.class, () -> SiblingPlacement.parse("nearby"));
-        assertEquals(
-                "unknown siblings placement \"nearby\": use across_groups, within_group, random", e.getMessage());
+        assertEquals("unknown siblings placement \"nearby\": use across_groups, within_group, random", e.getMessage());
     }
 
     @Test
@@ -171,8 +176,8 @@ class SyntheticSplitsTest {
         assertEquals("small", wide.detectorPreset());
         SyntheticPlan plan = SyntheticPlanner.plan(wide, 1);
         CategoryStatistics stats = CategoryStatistics.compute(plan.train(), "train.json");
-        Map<Frequency, Long> labels = stats.categories().stream()
-                .collect(Collectors.groupingBy(c -> c.frequency(), Collectors.counting()));
+        Map<Frequency, Long> labels =
+                stats.categories().stream().collect(Collectors.groupingBy(c -> c.frequency(), Collectors.counting()));
         assertEquals(Map.of(Frequency.RARE, 104L, Frequency.COMMON, 94L, Frequency.FREQUENT, 62L), labels);
         assertTrue(plan.droppedObjects() * 100 < plan.train().annotations().size(), "dropped " + plan.droppedObjects());
         Map<Integer, Long> testPerClass = plan.test().annotations().stream()

@@ -137,7 +137,10 @@ public final class RunHistory {
                 ancestry,
                 lineage.evaluationsOfModel(modelId).stream()
                         .map(e -> evaluation(
-                                e, bins(runs.findRun(m.runId()).map(PipelineRun::specJson).orElse(null))))
+                                e,
+                                bins(runs.findRun(m.runId())
+                                        .map(PipelineRun::specJson)
+                                        .orElse(null))))
                         .toList()));
     }
 

@@ -135,7 +135,8 @@ class PipelineEndToEndTest {
             splitsOfModel
                     .computeIfAbsent(e.path("model_id").asText(), k -> new ArrayList<>())
                     .add(split);
-            (split.equals("val") ? valFiles : testFiles).add(e.path("dataset_sha256").asText());
+            (split.equals("val") ? valFiles : testFiles)
+                    .add(e.path("dataset_sha256").asText());
             // the default bins [0,10), [10,100), [100,1000), [1000,inf): tiny has classes in the first three
             JsonNode bins = e.path("bin_ap");
             assertEquals(4, bins.size(), e::toString);
@@ -280,7 +281,10 @@ class PipelineEndToEndTest {
                 done.evaluations().stream().map(e -> e.split()).toList());
         assertEquals(
                 1,
-                done.evaluations().stream().map(e -> e.datasetSha256()).distinct().count(),
+                done.evaluations().stream()
+                        .map(e -> e.datasetSha256())
+                        .distinct()
+                        .count(),
                 done.evaluations()::toString);
     }
 
@@ -392,6 +396,7 @@ class PipelineEndToEndTest {
                 List.of("val", "test", "val", "test"),
                 view.evaluations().stream().map(e -> e.split()).toList());
         assertNotEquals(
-                view.evaluations().get(0).datasetSha256(), view.evaluations().get(1).datasetSha256());
+                view.evaluations().get(0).datasetSha256(),
+                view.evaluations().get(1).datasetSha256());
     }
 }

@@ -16,6 +16,7 @@ public final class ArtifactNames {
      * hash), and everything that reports it says so. Runs prepared before test splits have none: val serves then.
      */
     public static final String TEST = "test";
+
     public static final String IMAGES = "images";
     public static final String GROUPS = "groups";
     public static final String GROUPS_NPZ = "groups_npz";

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * default placement stays out of the JSON (null), so specs and stage keys written before the option are unchanged.
  */
 public record SynthSpec(
-        String preset, Long seed, @JsonInclude(JsonInclude.Include.NON_NULL) String siblings) {
+        String preset,
+        Long seed,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String siblings) {
 
     @JsonCreator
     public SynthSpec(
