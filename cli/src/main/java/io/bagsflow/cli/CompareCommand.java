@@ -57,6 +57,14 @@ final class CompareCommand implements Callable<Integer> {
             List<ModelRecord> models = resolve(services.lineage(), services);
             RunReports reports = services.reports();
             List<ReportModel> view = reports.reportModels(models, html != null);
+            String datasets = ComparisonTable.datasetNote(view);
+            if (!datasets.isEmpty()) {
+                out.println(datasets);
+            }
+            String split = ComparisonTable.splitNote(view);
+            if (!split.isEmpty()) {
+                out.println(split);
+            }
             out.print(ComparisonTable.text(view));
             out.println();
             out.print(ComparisonTable.markdown(view));

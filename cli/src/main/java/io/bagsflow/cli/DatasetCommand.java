@@ -12,6 +12,7 @@ import io.bagsflow.ml.dataset.DatasetCheck;
 import io.bagsflow.ml.dataset.DatasetProblem;
 import io.bagsflow.ml.dataset.DatasetValidator;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
+import io.bagsflow.ml.synth.SiblingPlacement;
 import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.ml.synth.SyntheticSummary;
@@ -42,14 +43,23 @@ final class DatasetCommand implements Runnable {
             name = "synth",
             mixinStandardHelpOptions = true,
             description = "Write a synthetic long-tailed LVIS-format dataset: DIR/train.json, DIR/val.json, "
-                    + "DIR/images/*.png. Same preset and seed give identical bytes.")
+                    + "DIR/test.json (held out: drawn like val from its own random stream), DIR/images/*.png. "
+                    + "Same preset, seed and placement give identical bytes.")
     static final class Synth implements Callable<Integer> {
 
         @Option(
                 names = "--preset",
                 defaultValue = "small",
-                description = "tiny, small, small-lvis or medium (default small)")
+                description = "tiny, small, small-lvis, medium or wide (default small)")
         String preset;
+
+        @Option(
+                names = "--siblings",
+                defaultValue = "across_groups",
+                description = "where a class's look-alikes fall among the BAGS groups: across_groups (every family "
+                        + "mixes rare and frequent members; the default), within_group (a family has one role) or "
+                        + "random")
+        String siblings;
 
         @Option(names = "--seed", defaultValue = "7", description = "random seed (default ${DEFAULT-VALUE})")
         long seed;
@@ -63,17 +73,27 @@ final class DatasetCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter stdout = spec.commandLine().getOut();
-            SyntheticSummary s = SyntheticDataset.generate(SyntheticPreset.parse(preset), seed, out);
+            SiblingPlacement placement;
+            SyntheticPreset chosen;
+            try {
+                placement = SiblingPlacement.parse(siblings);
+                chosen = SyntheticPreset.parse(preset);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            SyntheticSummary s = SyntheticDataset.generate(chosen, seed, placement, out);
             stdout.printf(
                     Locale.ROOT,
-                    "wrote %s (preset %s, seed %d) in %.1f s: %d train + %d val images, "
+                    "wrote %s (preset %s, seed %d%s) in %.1f s: %d train + %d val + %d test images, "
                             + "%d classes (r/c/f %d/%d/%d)%n",
                     out,
                     preset,
                     seed,
+                    placement == SiblingPlacement.ACROSS_GROUPS ? "" : ", siblings " + placement.label(),
                     s.totalMillis() / 1000.0,
                     s.trainImages(),
                     s.valImages(),
+                    s.testImages(),
                     s.categories(),
                     s.rareClasses(),
                     s.commonClasses(),

@@ -237,6 +237,15 @@ final class ExperimentCommand implements Runnable {
                     spec.commandLine().getOut().println();
                     spec.commandLine().getOut().print(ExperimentTable.text(rows));
                 }
+                List<ExperimentSummary.Pair> pairs = history(services).pairs(id);
+                if (!pairs.isEmpty()) {
+                    spec.commandLine().getOut().println();
+                    spec.commandLine()
+                            .getOut()
+                            .println("paired differences a - b on the same seeds (test split; percent points, "
+                                    + "mean [95% CI]):");
+                    spec.commandLine().getOut().print(ExperimentTable.pairsText(pairs));
+                }
                 return ExitCodes.OK;
             }
         }

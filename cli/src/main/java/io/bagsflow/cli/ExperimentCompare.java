@@ -31,6 +31,12 @@ final class ExperimentCompare {
             out.print(ExperimentTable.text(rows));
             out.println();
             out.print(ExperimentTable.markdown(rows));
+            List<ExperimentSummary.Pair> pairs = history.pairs(experimentId);
+            if (!pairs.isEmpty()) {
+                out.println();
+                out.println("paired differences a - b on the same seeds (percent points, mean [95% CI]):");
+                out.print(ExperimentTable.pairsText(pairs));
+            }
             if (json != null) {
                 Files.writeString(json, RunHistory.JSON.writeValueAsString(view), StandardCharsets.UTF_8);
                 out.println("wrote " + json);

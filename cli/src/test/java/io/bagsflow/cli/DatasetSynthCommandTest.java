@@ -46,4 +46,24 @@ class DatasetSynthCommandTest {
         LvisDataset smallVal = LvisDatasetReader.read(small.resolve("val.json"));
         assertTrue(val.annotations().size() != smallVal.annotations().size(), "another val set");
     }
+
+    @Test
+    void synthWritesAHeldOutTestSetAndTakesASiblingPlacement(@TempDir Path dir) throws Exception {
+        Path within = dir.resolve("within");
+        CommandOutput out = CommandOutput.run(
+                Map.of(), ("dataset synth --preset tiny --seed 7 --siblings within_group --out " + within).split(" "));
+        assertEquals(0, out.exitCode(), out.out() + out.err());
+        assertTrue(out.out().contains("(preset tiny, seed 7, siblings within_group)"), out.out());
+        assertTrue(out.out().matches("(?s).*\\d+ train \\+ \\d+ val \\+ \\d+ test images.*"), out.out());
+        LvisDataset test = LvisDatasetReader.read(within.resolve("test.json"));
+        LvisDataset val = LvisDatasetReader.read(within.resolve("val.json"));
+        assertEquals(val.categories(), test.categories());
+        assertTrue(Files.isRegularFile(
+                within.resolve("images").resolve(test.images().get(0).fileName())));
+
+        CommandOutput bad = CommandOutput.run(
+                Map.of(), ("dataset synth --preset tiny --siblings near --out " + dir.resolve("bad")).split(" "));
+        assertEquals(ExitCodes.USAGE, bad.exitCode(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("unknown siblings placement \"near\""), bad.err());
+    }
 }

@@ -168,6 +168,7 @@ class ExperimentCommandsTest {
         System.out.println("compare " + experimentId + ":\n" + compare.out());
         Document doc = Jsoup.parse(Files.readString(html));
         assertEquals(5, doc.select("#summary tr").size(), "header + base and bags for two ratios");
+        assertEquals(3, doc.select("#pairs tr").size(), "header + base - bags for two ratios");
         assertEquals(
                 4,
                 doc.select("figure.plot[data-key=finetune.othersSampleRatio] svg")
@@ -180,6 +181,41 @@ class ExperimentCommandsTest {
         CommandOutput abort = CommandOutput.run(env, "experiment", "abort", experimentId);
         assertEquals(1, abort.exitCode());
         assertTrue(abort.err().contains("has already ended (SUCCEEDED)"), abort.err());
+    }
+
+    @Test
+    void showHasThePairedDifferenceOfBaseAndBagsOnTheSameSeedsForEveryMetric() throws Exception {
+        JsonNode show = JSON.readTree(CommandOutput.run(env, "experiment", "show", experimentId, "--json")
+                .out());
+        assertEquals("test", show.path("split").asText());
+        Map<Integer, List<Double>> differences = new HashMap<>();
+        for (JsonNode cell : show.path("cells")) {
+            int ratio = cell.path("params").path("finetune.othersSampleRatio").asInt();
+            String runId = cell.path("run_id").asText();
+            JsonNode run = runShow(runId);
+            differences
+                    .computeIfAbsent(ratio, r -> new ArrayList<>())
+                    .add(ap(run, runId + "-base") - ap(run, runId + "-bags"));
+        }
+        JsonNode pairs = show.path("pairs");
+        assertEquals(2 * 13, pairs.size(), "one pair of kinds per ratio, 13 metrics each");
+        int checked = 0;
+        for (JsonNode p : pairs) {
+            assertEquals("base", p.path("a").asText(), p.toString());
+            assertEquals("bags", p.path("b").asText(), p.toString());
+            assertEquals(2, p.path("ci95").size(), p.toString());
+            if (!p.path("metric").asText().equals("AP")) {
+                continue;
+            }
+            List<Double> d = differences.get(
+                    p.path("params").path("finetune.othersSampleRatio").asInt());
+            assertEquals(2, p.path("n").asInt());
+            assertEquals((d.get(0) + d.get(1)) / 2, p.path("mean").asDouble(), 1e-12, p.toString());
+            checked++;
+        }
+        assertEquals(2, checked);
+        CommandOutput text = CommandOutput.run(env, "experiment", "show", experimentId);
+        assertTrue(text.out().contains("paired differences a - b") && text.out().contains("base - bags"), text.out());
     }
 
     @Test
@@ -200,9 +236,11 @@ class ExperimentCommandsTest {
         return JSON.readTree(show.out());
     }
 
+    /** The model's AP on test: what experiments summarise. */
     private static double ap(JsonNode run, String modelId) {
         for (JsonNode e : run.path("evaluations")) {
-            if (e.path("model_id").asText().equals(modelId)) {
+            if (e.path("model_id").asText().equals(modelId)
+                    && e.path("split").asText().equals("test")) {
                 return e.path("metrics").path("AP").asDouble();
             }
         }

@@ -118,6 +118,47 @@ class LineageRepositoryTest {
     }
 
     @Test
+    void theSameResultsOnValAndOnTestAreTwoEvaluationsEachRecordedOnce() {
+        // a dataset without a test split: val serves as test, same file and results, recorded under both splits
+        lineage.insertModel(model("m-base", 0, "base", null, "1"));
+        Metrics metrics = Metrics.of(new double[13]);
+        EvaluationRecord onVal =
+                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null);
+        EvaluationRecord onTest = new EvaluationRecord(
+                0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null, EvaluationRecord.TEST);
+        List<CategoryAp> rows = List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0)));
+        long val = lineage.insertEvaluation(onVal, rows).id();
+        long test = lineage.insertEvaluation(onTest, rows).id();
+        assertTrue(test != val);
+        assertEquals(test, lineage.insertEvaluation(onTest, rows).id(), "a retried activity records test once");
+        assertEquals(
+                List.of(EvaluationRecord.VAL, EvaluationRecord.TEST),
+                lineage.evaluationsOfModel("m-base").stream()
+                        .map(EvaluationRecord::split)
+                        .toList());
+    }
+
+    @Test
+    void aSplitOtherThanValOrTestIsRefusedByTheRecordAndTheSchema() {
+        Metrics metrics = Metrics.of(new double[13]);
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new EvaluationRecord(0, "m-base", "run-1", "x", null, null, metrics, null, "train"));
+        assertEquals("evaluation of m-base: split must be val or test, got train", e.getMessage());
+        lineage.insertModel(model("m-base", 0, "base", null, "1"));
+        assertThrows(
+                DatabaseException.class,
+                () -> db.inTransaction(c -> {
+                    try (var ps = c.prepareStatement(
+                            "INSERT INTO evaluation (model_id, run_id, dataset_sha256, split, ap, "
+                                    + "ap50, ap75, aps, apm, apl, apr, apc, apf, ar300, ars300, arm300, arl300) "
+                                    + "VALUES ('m-base', 'run-1', 'x', 'train', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)")) {
+                        return ps.executeUpdate();
+                    }
+                }));
+    }
+
+    @Test
     void anEvaluationWithABadCategoryRowIsNotStoredAtAll() {
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
         Metrics metrics = Metrics.of(new double[13]);

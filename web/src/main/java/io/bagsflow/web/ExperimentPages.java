@@ -147,6 +147,11 @@ final class ExperimentPages implements UiModule {
                     "<p class=\"empty\">No cell has succeeded yet: the summary and plots appear as cells finish.</p>\n");
         } else {
             summary(h, rows);
+            List<ExperimentSummary.Pair> pairs = history.pairs(v.experimentId());
+            if (!pairs.isEmpty()) {
+                h.append("<h2>Paired differences</h2>\n");
+                pairs(h, pairs);
+            }
             List<String> keys = history.gridKeys(v.experimentId());
             for (String key : keys) {
                 h.append("<h2>Against ").append(Html.esc(key)).append("</h2>\n<div class=\"grid plots\">\n");
@@ -193,5 +198,28 @@ final class ExperimentPages implements UiModule {
         h.append("</tbody></table></div>\n<p class=\"sub\">LVIS bbox AP in percent: mean ± half-width of the 95% ")
                 .append("interval (Student t over the seeds); ΔAP: the paired difference to the base model of the ")
                 .append("same seed.</p>\n");
+    }
+
+    /** Every two kinds of a grid setting, a - b over the seeds both finished: mean [95% interval] per metric. */
+    private static void pairs(StringBuilder h, List<ExperimentSummary.Pair> pairs) {
+        List<String[]> cells = ExperimentTable.pairCells(pairs);
+        int keys = pairs.get(0).params().size();
+        h.append("<div class=\"scroll\"><table id=\"pairs\" class=\"num\"><thead><tr>");
+        for (String c : cells.get(0)) {
+            h.append("<th>").append(Html.esc(c)).append("</th>");
+        }
+        h.append("</tr></thead><tbody>\n");
+        for (String[] row : cells.subList(1, cells.size())) {
+            h.append("<tr>");
+            for (int i = 0; i < row.length; i++) {
+                h.append(i <= keys ? "<td class=\"key\">" : "<td>")
+                        .append(Html.esc(row[i]))
+                        .append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</tbody></table></div>\n<p class=\"sub\">a - b on the same seeds, test split, in percent points: ")
+                .append("mean [95% Student-t interval]; an interval that excludes zero shows a difference. All 13 ")
+                .append("metrics are in the page's JSON and in <code>experiment show --json</code>.</p>\n");
     }
 }

@@ -1,6 +1,7 @@
 package io.bagsflow.web;
 
 import io.bagsflow.db.ArtifactRecord;
+import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.worker.history.HistoryJson;
@@ -203,9 +204,17 @@ final class RunPages implements UiModule {
             h.append("<p class=\"empty\">No evaluations yet.</p>\n");
             return;
         }
-        h.append("<div class=\"scroll\"><table id=\"evaluations\" class=\"num\"><thead><tr><th>model</th>");
+        List<String> binLabels = evaluations.stream()
+                .flatMap(e -> e.binAp().stream().map(BinAp::bin))
+                .distinct()
+                .toList();
+        h.append("<div class=\"scroll\"><table id=\"evaluations\" class=\"num\"><thead><tr><th>model</th>"
+                + "<th>split</th>");
         for (String k : LvisMetrics.KEYS) {
             h.append("<th>").append(Html.esc(k)).append("</th>");
+        }
+        for (String bin : binLabels) {
+            h.append("<th>AP ").append(Html.esc(bin)).append("</th>");
         }
         h.append("</tr></thead><tbody>\n");
         for (EvaluationView e : evaluations) {
@@ -213,16 +222,30 @@ final class RunPages implements UiModule {
                     .append(Html.url(e.modelId()))
                     .append("\">")
                     .append(Html.esc(e.modelId()))
-                    .append("</a></td>");
+                    .append("</a></td><td>")
+                    .append(Html.esc(e.split()))
+                    .append("</td>");
             for (String k : LvisMetrics.KEYS) {
                 Double value = e.metrics().get(k);
                 h.append("<td>")
                         .append(value == null ? "" : ComparisonTable.percent(value))
                         .append("</td>");
             }
+            for (String bin : binLabels) {
+                Double value = e.binAp().stream()
+                        .filter(b -> b.bin().equals(bin))
+                        .map(BinAp::ap)
+                        .findFirst()
+                        .orElse(null);
+                h.append("<td>")
+                        .append(value == null ? "" : ComparisonTable.percent(value))
+                        .append("</td>");
+            }
             h.append("</tr>\n");
         }
-        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS bbox metrics in percent; - is undefined.</p>\n");
+        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS bbox metrics in percent; - is undefined. Split val is "
+                + "where choices from data are made, test is what reports use; AP [lo,hi) is the mean AP of the "
+                + "classes with that many training instances (the BAGS bins).</p>\n");
     }
 
     private static void artifacts(StringBuilder h, RunView v) {

@@ -267,6 +267,10 @@ class WebUiBrowserTest {
                         + "'#summary th')].slice(0, 4).map(th => th.innerText).join('|')"));
         String bags = browser.text("document.querySelectorAll('#summary tbody tr')[1].innerText");
         assertTrue(bags.contains("bags") && bags.contains("±"), bags);
+        // the paired difference of the two kinds over the seeds, with its interval
+        String pair =
+                browser.text("[...document.querySelectorAll('#pairs tbody tr')].map(tr => tr.innerText).join('#')");
+        assertTrue(pair.contains("base - bags") && pair.contains("["), pair);
         assertEquals(
                 List.of("APr", "APc", "APf", "AP"),
                 strings(browser.eval("[...document.querySelectorAll("

@@ -1,18 +1,25 @@
 package io.bagsflow.activities.pipeline;
 
 import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.TEST;
 import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bagsflow.db.CategoryAp;
 import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.Metrics;
+import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.dataset.DatasetManifest;
 import io.bagsflow.ml.dataset.ManifestCategory;
+import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.CategoryEvaluation;
 import io.bagsflow.ml.eval.LvisEvaluation;
 import io.bagsflow.ml.eval.LvisEvaluationJson;
 import io.bagsflow.ml.eval.LvisEvaluator;
+import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
@@ -25,10 +32,13 @@ import io.bagsflow.workflows.pipeline.PartKey;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageInput;
 import io.bagsflow.workflows.pipeline.StageResult;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,6 +47,9 @@ import java.util.Map;
  * values in the lineage), and the run's report at the end.
  */
 public class EvaluationActivitiesImpl implements EvaluationActivities {
+
+    /** Reads and writes the metrics JSON with its doubles exact (Double.toString both ways). */
+    private static final ObjectMapper METRICS_JSON = JsonMappers.indenting(JsonMappers.strict());
 
     private final StageRunner runner;
     private final DatasetCache cache;
@@ -48,17 +61,28 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         this.reports = reports;
     }
 
+    /**
+     * Scores the model on val and on test: val's evaluation is where choices from data are checked, test's is what
+     * reports use. Runs whose PREPARE made no test split (older runs) score val twice, recording it as test too.
+     */
     @Override
     public StageResult score(StageInput input) {
         ModelRef model = input.model();
+        String kind = model.kind();
         Map<String, ArtifactRef> a = input.artifacts();
-        ArtifactRef results = a.get(ArtifactNames.results(model.kind()));
-        String part = PartKey.score(model.kind()).part();
-        String key = StageKey.of(
-                Stage.EVALUATE.name(),
-                part,
-                "{}",
-                Map.of("results", results.sha256(), VAL, a.get(VAL).sha256()));
+        ArtifactRef results = a.get(ArtifactNames.results(kind));
+        ArtifactRef testResults = a.getOrDefault(ArtifactNames.testResults(kind), results);
+        ArtifactRef test = a.getOrDefault(TEST, a.get(VAL));
+        BinEdges bins = bins(input);
+        String part = PartKey.score(kind).part();
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("results", results.sha256());
+        inputs.put(VAL, a.get(VAL).sha256());
+        inputs.put("test_results", testResults.sha256());
+        inputs.put(TEST, test.sha256());
+        inputs.put(MANIFEST, a.get(MANIFEST).sha256());
+        String key =
+                StageKey.of(Stage.EVALUATE.name(), part, PipelineSpecs.toJson(Map.of("bins", bins.edges())), inputs);
         return runner.run(
                 input.runId(),
                 Stage.EVALUATE,
@@ -66,30 +90,116 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                 key,
                 input.spec().reuseEnabled(),
                 attempt -> {
-                    Path valFile = cache.file(a.get(VAL));
-                    LvisDataset val = LvisDatasetReader.read(valFile);
-                    LvisResults dt = LvisResultsReader.read(
-                            attempt.download(results, attempt.workDir().resolve("results.json")));
-                    attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections"));
-                    LvisEvaluation evaluation =
-                            new LvisEvaluator(val, "val.json").evaluate(dt, ArtifactNames.results(model.kind()));
-                    Path file = attempt.workDir().resolve("metrics-" + model.kind() + ".json");
-                    LvisEvaluationJson.write(evaluation, file);
-                    Path table = attempt.workDir().resolve("metrics-" + model.kind() + ".md");
-                    Files.writeString(table, evaluation.markdownTable());
-                    return Map.of(
-                            ArtifactNames.metrics(model.kind()),
-                            attempt.upload(file, "application/json"),
-                            ArtifactNames.table(model.kind()),
-                            attempt.upload(table, "text/markdown"));
+                    Map<Integer, Integer> trainInstances = trainInstances(a.get(MANIFEST));
+                    Map<String, ArtifactRef> out = new LinkedHashMap<>();
+                    scoreSplit(attempt, kind, EvaluationRecord.VAL, a.get(VAL), results, bins, trainInstances, out);
+                    if (test.sha256().equals(a.get(VAL).sha256())
+                            && testResults.sha256().equals(results.sha256())) {
+                        // val serves as test: the same evaluation, stored once, named twice
+                        out.put(ArtifactNames.testMetrics(kind), out.get(ArtifactNames.metrics(kind)));
+                        out.put(ArtifactNames.testTable(kind), out.get(ArtifactNames.table(kind)));
+                        return out;
+                    }
+                    scoreSplit(attempt, kind, EvaluationRecord.TEST, test, testResults, bins, trainInstances, out);
+                    return out;
                 },
-                outputs -> evaluationWriter(
-                        input.runId(),
-                        model,
-                        outputs.get(ArtifactNames.metrics(model.kind())),
-                        results,
-                        a.get(VAL),
-                        a.get(MANIFEST)));
+                outputs -> {
+                    StageRunner.Writer onVal = evaluationWriter(
+                            input.runId(),
+                            model,
+                            EvaluationRecord.VAL,
+                            outputs.get(ArtifactNames.metrics(kind)),
+                            results,
+                            a.get(VAL),
+                            a.get(MANIFEST));
+                    StageRunner.Writer onTest = evaluationWriter(
+                            input.runId(),
+                            model,
+                            EvaluationRecord.TEST,
+                            outputs.get(ArtifactNames.testMetrics(kind)),
+                            testResults,
+                            test,
+                            a.get(MANIFEST));
+                    return (c, attemptId) -> {
+                        onVal.write(c, attemptId);
+                        onTest.write(c, attemptId);
+                        return List.of();
+                    };
+                });
+    }
+
+    /**
+     * Evaluates one split's results, writes the metrics JSON (lvis-api's keys, plus {@code split} and {@code bins}:
+     * AP per BAGS bin) and the markdown table, and puts both among the outputs under the split's names.
+     */
+    private void scoreSplit(
+            Attempt attempt,
+            String kind,
+            String split,
+            ArtifactRef annotations,
+            ArtifactRef results,
+            BinEdges bins,
+            Map<Integer, Integer> trainInstances,
+            Map<String, ArtifactRef> out)
+            throws IOException {
+        LvisDataset gt = LvisDatasetReader.read(cache.file(annotations));
+        LvisResults dt = LvisResultsReader.read(
+                attempt.download(results, attempt.workDir().resolve("results-" + split + ".json")));
+        attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections on " + split));
+        String resultsName =
+                EvaluationRecord.TEST.equals(split) ? ArtifactNames.testResults(kind) : ArtifactNames.results(kind);
+        LvisEvaluation evaluation = new LvisEvaluator(gt, split + ".json").evaluate(dt, resultsName);
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        LvisEvaluationJson.write(evaluation, plain);
+        ObjectNode doc = (ObjectNode) METRICS_JSON.readTree(plain.toByteArray());
+        doc.put("split", split);
+        ArrayNode binArray = doc.putArray("bins");
+        for (BinAp b : binAps(bins, evaluation.perCategory(), trainInstances)) {
+            ObjectNode o = binArray.addObject();
+            o.put("bin", b.bin());
+            o.put("classes", b.classes());
+            o.put("classes_with_ap", b.classesWithAp());
+            o.put("ap", b.ap());
+        }
+        boolean isTest = EvaluationRecord.TEST.equals(split);
+        Path file = attempt.workDir().resolve("metrics-" + kind + "-" + split + ".json");
+        METRICS_JSON.writeValue(file.toFile(), doc);
+        Path table = attempt.workDir().resolve("metrics-" + kind + "-" + split + ".md");
+        Files.writeString(table, evaluation.markdownTable());
+        out.put(
+                isTest ? ArtifactNames.testMetrics(kind) : ArtifactNames.metrics(kind),
+                attempt.upload(file, "application/json"));
+        out.put(
+                isTest ? ArtifactNames.testTable(kind) : ArtifactNames.table(kind),
+                attempt.upload(table, "text/markdown"));
+    }
+
+    /** AP per bin of these per-category values; a category the manifest does not count has 0 training instances. */
+    static List<BinAp> binAps(
+            BinEdges bins, List<CategoryEvaluation> perCategory, Map<Integer, Integer> trainInstances) {
+        int[] n = new int[perCategory.size()];
+        double[] ap = new double[perCategory.size()];
+        for (int i = 0; i < n.length; i++) {
+            CategoryEvaluation c = perCategory.get(i);
+            n[i] = trainInstances.getOrDefault(c.categoryId(), 0);
+            ap[i] = c.ap();
+        }
+        return BinAp.of(bins, n, ap);
+    }
+
+    private static BinEdges bins(StageInput input) {
+        return new BinEdges(input.spec().groups().bins().stream()
+                .mapToInt(Integer::intValue)
+                .toArray());
+    }
+
+    private Map<Integer, Integer> trainInstances(ArtifactRef manifestRef) {
+        DatasetManifest manifest = DatasetManifest.read(cache.file(manifestRef));
+        Map<Integer, Integer> out = new HashMap<>();
+        for (ManifestCategory cat : manifest.categories()) {
+            out.put(cat.id(), cat.instanceCount());
+        }
+        return out;
     }
 
     @Override
@@ -122,6 +232,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
     private StageRunner.Writer evaluationWriter(
             String runId,
             ModelRef model,
+            String split,
             ArtifactRef metrics,
             ArtifactRef results,
             ArtifactRef val,
@@ -151,7 +262,8 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                             results.sha256(),
                             attemptId,
                             Metrics.of(e.metrics().values()),
-                            null),
+                            null,
+                            split),
                     perCategory);
             return List.of();
         };

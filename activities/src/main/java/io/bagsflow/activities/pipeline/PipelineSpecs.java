@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.bagsflow.activities.S3Objects;
 import io.bagsflow.ml.io.JsonMappers;
+import io.bagsflow.ml.synth.SiblingPlacement;
 import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
@@ -69,6 +70,9 @@ public final class PipelineSpecs {
         }
         checkLocalPath(file, "dataset.train", d.train(), false);
         checkLocalPath(file, "dataset.val", d.val(), false);
+        if (d.test() != null) {
+            checkLocalPath(file, "dataset.test", d.test(), false);
+        }
         checkLocalPath(file, "dataset.images", d.images(), true);
     }
 
@@ -127,10 +131,10 @@ public final class PipelineSpecs {
      */
     public static void check(PipelineSpec spec, String source) {
         DatasetSpec d = spec.dataset();
-        boolean local = d.train() != null || d.val() != null || d.images() != null;
+        boolean local = d.train() != null || d.val() != null || d.test() != null || d.images() != null;
         if (d.synth() != null && local) {
             throw new InvalidInputException(
-                    source + ": dataset: give either \"synth\" or \"train\"/\"val\"/\"images\", not both");
+                    source + ": dataset: give either \"synth\" or \"train\"/\"val\"/\"test\"/\"images\", not both");
         }
         if (d.synth() == null && (d.train() == null || d.val() == null || d.images() == null)) {
             throw new InvalidInputException(source + ": dataset: \"train\", \"val\" and \"images\" are all needed "
@@ -140,6 +144,13 @@ public final class PipelineSpecs {
             throw new InvalidInputException(
                     source + ": dataset.synth.preset must be one of " + String.join(", ", SyntheticPreset.labels())
                             + ", got \"" + d.synth().preset() + "\"");
+        }
+        if (d.synth() != null) {
+            try {
+                SiblingPlacement.parse(d.synth().siblings());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(source + ": dataset.synth.siblings: " + e.getMessage());
+            }
         }
         for (String g : spec.kinds()) {
             if (!PipelineSpec.KNOWN_KINDS.contains(g)) {
@@ -198,8 +209,12 @@ public final class PipelineSpecs {
         if (d.synth() != null) {
             return spec;
         }
-        DatasetSpec resolved =
-                new DatasetSpec(null, resolve(dir, d.train()), resolve(dir, d.val()), resolve(dir, d.images()));
+        DatasetSpec resolved = new DatasetSpec(
+                null,
+                resolve(dir, d.train()),
+                resolve(dir, d.val()),
+                d.test() == null ? null : resolve(dir, d.test()),
+                resolve(dir, d.images()));
         return new PipelineSpec(
                 resolved,
                 spec.groups(),

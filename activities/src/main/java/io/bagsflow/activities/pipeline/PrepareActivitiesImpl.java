@@ -7,6 +7,7 @@ import static io.bagsflow.workflows.pipeline.ArtifactNames.IMAGES;
 import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
 import static io.bagsflow.workflows.pipeline.ArtifactNames.REPEAT_FACTORS;
 import static io.bagsflow.workflows.pipeline.ArtifactNames.STATISTICS;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.TEST;
 import static io.bagsflow.workflows.pipeline.ArtifactNames.TRAIN;
 import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
 
@@ -25,6 +26,7 @@ import io.bagsflow.ml.dataset.DatasetManifest;
 import io.bagsflow.ml.dataset.DatasetValidator;
 import io.bagsflow.ml.dataset.InvalidDatasetException;
 import io.bagsflow.ml.dataset.ManifestFile;
+import io.bagsflow.ml.synth.SiblingPlacement;
 import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
@@ -48,7 +50,8 @@ import java.util.stream.Stream;
 
 /**
  * PREPARE: makes the synthetic dataset or reads the local one, validates it (bad input fails for good, naming every
- * problem), and stores as artifacts: the manifest, both annotation files, the image archive, the BAGS group files
+ * problem), and stores as artifacts: the manifest, the train, val and test annotation files (val again as test when
+ * the dataset has no test file), the image archive (test images included), the BAGS group files
  * (groups.json, groups.npz, RFS factors, class weights) and the statistics table.
  */
 public class PrepareActivitiesImpl implements PrepareActivities {
@@ -83,6 +86,7 @@ public class PrepareActivitiesImpl implements PrepareActivities {
         DatasetSpec d = spec.dataset();
         Path train;
         Path val;
+        Path test;
         Path images;
         if (d.isSynthetic()) {
             attempt.progress(Map.of(
@@ -94,15 +98,21 @@ public class PrepareActivitiesImpl implements PrepareActivities {
                     "generating synth " + d.synth().preset()));
             Path out = attempt.workDir().resolve("dataset");
             var summary = SyntheticDataset.generate(
-                    SyntheticPreset.parse(d.synth().preset()), d.synth().seed(), out);
+                    SyntheticPreset.parse(d.synth().preset()),
+                    d.synth().seed(),
+                    SiblingPlacement.parse(d.synth().siblings()),
+                    out);
             train = summary.train();
             val = summary.val();
+            test = summary.test();
             images = summary.imageDir();
         } else {
             attempt.progress(Map.of("step", 0, "total", 4, "message", "reading the dataset"));
             Path in = attempt.workDir().resolve("input");
             train = local(d.train(), in.resolve("train.json"));
             val = local(d.val(), in.resolve("val.json"));
+            // without a test file of its own the dataset's val serves as test (stored twice under one hash)
+            test = d.test() == null ? val : local(d.test(), in.resolve("test.json"));
             images = S3Uri.is(d.images())
                     ? store().objects().downloadFolder(S3Uri.parse(d.images()), in.resolve("images"))
                     : Path.of(d.images());
@@ -114,6 +124,15 @@ public class PrepareActivitiesImpl implements PrepareActivities {
                     "the dataset has " + check.report().errors().size() + " problem(s): "
                             + check.report().format(10),
                     new InvalidDatasetException(check.report()));
+        }
+        // the test file is checked the way val is: against the training categories and the image folder
+        DatasetCheck testCheck = test.equals(val) ? check : DatasetValidator.check(train, test, images);
+        if (!testCheck.ok()) {
+            throw new InvalidInputException(
+                    "the test split " + test.getFileName() + " has "
+                            + testCheck.report().errors().size() + " problem(s): "
+                            + testCheck.report().format(10),
+                    new InvalidDatasetException(testCheck.report()));
         }
         attempt.progress(Map.of("step", 2, "total", 4, "message", "BAGS groups"));
         Path dir = attempt.workDir().resolve("out");
@@ -136,6 +155,7 @@ public class PrepareActivitiesImpl implements PrepareActivities {
         Set<String> paths = new TreeSet<>();
         manifest.trainImages().forEach(i -> paths.add(i.path()));
         manifest.valImages().forEach(i -> paths.add(i.path()));
+        testCheck.manifest().valImages().forEach(i -> paths.add(i.path()));
         Path archive = dir.resolve("images.zip");
         ImageArchive.write(images, paths, archive);
 
@@ -144,6 +164,7 @@ public class PrepareActivitiesImpl implements PrepareActivities {
         out.put(MANIFEST, attempt.upload(manifestFile, "application/json"));
         out.put(TRAIN, attempt.upload(train, "application/json"));
         out.put(VAL, attempt.upload(val, "application/json"));
+        out.put(TEST, attempt.upload(test, "application/json"));
         out.put(IMAGES, attempt.upload(archive, "application/zip"));
         out.put(GROUPS, attempt.upload(groups.groupsJson(), "application/json"));
         out.put(GROUPS_NPZ, attempt.upload(groups.groupsNpz(), "application/octet-stream"));
@@ -191,6 +212,9 @@ public class PrepareActivitiesImpl implements PrepareActivities {
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("train", fileIdentity(d.train()));
         inputs.put("val", fileIdentity(d.val()));
+        if (d.test() != null) {
+            inputs.put("test", fileIdentity(d.test()));
+        }
         if (S3Uri.is(d.images())) {
             StringBuilder listing = new StringBuilder();
             for (S3Objects.S3Object o : store().objects().list(S3Uri.parse(d.images()))) {

@@ -151,17 +151,7 @@ public class RunActivitiesImpl implements RunActivities {
                     LineageRepository.findModel(c, ev.modelId()).orElseThrow().kind();
             List<CategoryAp> perCategory = LineageRepository.categoryAps(c, ev.id());
             LineageRepository.insertEvaluation(
-                    c,
-                    new EvaluationRecord(
-                            0,
-                            ModelIds.of(runId, kind),
-                            runId,
-                            ev.datasetSha256(),
-                            ev.resultsSha256(),
-                            newAttemptId,
-                            ev.metrics(),
-                            null),
-                    perCategory);
+                    c, ev.withOwner(ModelIds.of(runId, kind), runId, newAttemptId), perCategory);
         }
         return refs;
     }

@@ -3,6 +3,7 @@ package io.bagsflow.activities.pipeline;
 import static io.bagsflow.workflows.pipeline.ArtifactNames.GROUPS;
 import static io.bagsflow.workflows.pipeline.ArtifactNames.IMAGES;
 import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
+import static io.bagsflow.workflows.pipeline.ArtifactNames.TEST;
 import static io.bagsflow.workflows.pipeline.ArtifactNames.TRAIN;
 import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
 
@@ -155,7 +156,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         Map<String, ArtifactRef> a = input.artifacts();
         ModelRef base = input.model();
         // "base" (not "checkpoint" as in predict) is part of the pinned stage key
-        String key = inferenceStageKey(Stage.FINETUNE_BAGS, kind, config, "base", base.checkpoint(), a);
+        String key = inferenceStageKey(Stage.FINETUNE_BAGS, kind, config, "base", base.checkpoint(), a, false);
         return runRetrainPart(input, key, config, attempt -> {
             ValSet v = valSet(a, base.checkpoint());
             TauNormSearch.Result search = TauNormSearch.search(
@@ -169,6 +170,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             details.put("tau", search.tau());
             details.put("tau_grid", search.grid());
             details.put("val_ap", search.valAp());
+            // tau is a choice made from data: made on val, so that the test numbers reported stay held out
+            details.put("selected_on", VAL);
             attempt.progress(details);
             Map<String, ArtifactRef> out = new LinkedHashMap<>(trainedOutputs(
                     attempt, kind, new TrainingOutcome(search.checkpoint(), List.of(), 0, 0, search.seconds())));
@@ -208,7 +211,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
         String part = PartKey.predict(model.kind()).part();
-        String key = inferenceStageKey(Stage.EVALUATE, part, config, "checkpoint", model.checkpoint(), a);
+        String key = inferenceStageKey(Stage.EVALUATE, part, config, "checkpoint", model.checkpoint(), a, true);
         return runner.run(
                 input.runId(),
                 Stage.EVALUATE,
@@ -221,14 +224,32 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                             Inference.predict(v.checkpoint(), config, v.val(), v.images(), listener(attempt, part, 0));
                     Path file = attempt.workDir().resolve("results-" + model.kind() + ".json");
                     LvisResultsWriter.write(results, file);
-                    return Map.of(ArtifactNames.results(model.kind()), attempt.upload(file, "application/json"));
+                    Map<String, ArtifactRef> out = new LinkedHashMap<>();
+                    out.put(ArtifactNames.results(model.kind()), attempt.upload(file, "application/json"));
+                    ArtifactRef test = a.get(TEST);
+                    if (test == null || test.sha256().equals(a.get(VAL).sha256())) {
+                        // val serves as test (no test split, or a run prepared before there were any)
+                        out.put(ArtifactNames.testResults(model.kind()), out.get(ArtifactNames.results(model.kind())));
+                        return out;
+                    }
+                    LvisResults onTest = Inference.predict(
+                            v.checkpoint(),
+                            config,
+                            LvisDatasetReader.read(cache.file(test)),
+                            v.images(),
+                            listener(attempt, part, 0));
+                    Path testFile = attempt.workDir().resolve("results-" + model.kind() + "-test.json");
+                    LvisResultsWriter.write(onTest, testFile);
+                    out.put(ArtifactNames.testResults(model.kind()), attempt.upload(testFile, "application/json"));
+                    return out;
                 },
                 StageRunner.NOTHING_TO_RECORD);
     }
 
     /**
      * The key of a stage that runs a checkpoint on the val set (tau search, predict): the inference settings and the
-     * hashes of the checkpoint (under {@code checkpointName}), val annotations and images.
+     * hashes of the checkpoint (under {@code checkpointName}), val annotations and images, and with {@code withTest}
+     * the test annotations when the run has them (predict runs on both; the tau search never sees test).
      */
     private static String inferenceStageKey(
             Stage stage,
@@ -236,18 +257,16 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             DetectorConfig config,
             String checkpointName,
             ArtifactRef checkpoint,
-            Map<String, ArtifactRef> a) {
-        return StageKey.of(
-                stage.name(),
-                part,
-                DetectorConfigs.inferenceKey(config),
-                Map.of(
-                        checkpointName,
-                        checkpoint.sha256(),
-                        VAL,
-                        a.get(VAL).sha256(),
-                        IMAGES,
-                        a.get(IMAGES).sha256()));
+            Map<String, ArtifactRef> a,
+            boolean withTest) {
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put(checkpointName, checkpoint.sha256());
+        inputs.put(VAL, a.get(VAL).sha256());
+        inputs.put(IMAGES, a.get(IMAGES).sha256());
+        if (withTest && a.containsKey(TEST)) {
+            inputs.put(TEST, a.get(TEST).sha256());
+        }
+        return StageKey.of(stage.name(), part, DetectorConfigs.inferenceKey(config), inputs);
     }
 
     /** What a checkpoint is run on in the val set, read from the local cache. */

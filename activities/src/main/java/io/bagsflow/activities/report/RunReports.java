@@ -1,5 +1,6 @@
 package io.bagsflow.activities.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.pipeline.Artifacts;
@@ -15,9 +16,11 @@ import io.bagsflow.db.ModelRecord;
 import io.bagsflow.db.PipelineRun;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
+import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.dataset.DatasetManifest;
 import io.bagsflow.ml.dataset.ManifestCategory;
 import io.bagsflow.ml.detector.ClassifierWeightNorms;
+import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.report.HtmlReport;
@@ -102,17 +105,30 @@ public final class RunReports {
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         List<ReportModel.CategoryPoint> perCategory = new ArrayList<>();
+        List<EvaluationRecord> evaluations = lineage.evaluationsOfModel(m.id());
+        // reports use test; a model evaluated before test splits existed has only val, which is then what there is
         Optional<EvaluationRecord> evaluation =
-                lineage.evaluationsOfModel(m.id()).stream().max(Comparator.comparingLong(EvaluationRecord::id));
+                latest(evaluations, EvaluationRecord.TEST).or(() -> latest(evaluations, EvaluationRecord.VAL));
+        Optional<EvaluationRecord> onVal = latest(evaluations, EvaluationRecord.VAL);
+        List<BinAp> binAp = List.of();
         if (evaluation.isPresent()) {
             metrics.putAll(LvisMetrics.named(evaluation.get().metrics().values()));
-            for (CategoryAp c : lineage.categoryAps(evaluation.get().id())) {
+            List<CategoryAp> aps = lineage.categoryAps(evaluation.get().id());
+            int[] counts = new int[aps.size()];
+            double[] values = new double[aps.size()];
+            for (int i = 0; i < aps.size(); i++) {
+                CategoryAp c = aps.get(i);
                 int n = c.trainInstances() != null
                         ? c.trainInstances()
                         : categories.containsKey(c.categoryId())
                                 ? categories.get(c.categoryId()).instanceCount()
                                 : 0;
                 perCategory.add(new ReportModel.CategoryPoint(c.categoryId(), c.frequency(), n, c.ap()));
+                counts[i] = n;
+                values[i] = c.ap();
+            }
+            if (!aps.isEmpty()) {
+                binAp = BinAp.of(binsOf(run.specJson()), counts, values);
             }
         }
         return new ReportModel(
@@ -132,7 +148,43 @@ public final class RunReports {
                         m.checkpointSha256(),
                         m.configJson(),
                         m.codeVersion(),
-                        String.valueOf(m.createdAt())));
+                        String.valueOf(m.createdAt())),
+                evaluation.map(EvaluationRecord::split).orElse(null),
+                evaluation.map(EvaluationRecord::datasetSha256).orElse(null),
+                evaluation.isPresent()
+                        && (onVal.isEmpty()
+                                || evaluation.get().split().equals(EvaluationRecord.VAL)
+                                || onVal.get()
+                                        .datasetSha256()
+                                        .equals(evaluation.get().datasetSha256())),
+                binAp);
+    }
+
+    private static Optional<EvaluationRecord> latest(List<EvaluationRecord> evaluations, String split) {
+        return evaluations.stream()
+                .filter(e -> e.split().equals(split))
+                .max(Comparator.comparingLong(EvaluationRecord::id));
+    }
+
+    /** The BAGS bins of a run's spec ({@code groups.bins}); the default bins when the spec does not say. */
+    public static BinEdges binsOf(String specJson) {
+        if (specJson == null) {
+            return BinEdges.DEFAULT;
+        }
+        try {
+            JsonNode bins = JSON.readTree(specJson).path("groups").path("bins");
+            if (!bins.isArray() || bins.isEmpty()) {
+                return BinEdges.DEFAULT;
+            }
+            int[] edges = new int[bins.size()];
+            for (int i = 0; i < edges.length; i++) {
+                edges[i] = bins.get(i).asInt();
+            }
+            return new BinEdges(edges);
+        } catch (IOException | IllegalArgumentException unreadable) {
+            // a spec that cannot say its bins (it was validated when the run started) gets the paper's
+            return BinEdges.DEFAULT;
+        }
     }
 
     private Map<Integer, ManifestCategory> manifestCategories(String manifestSha) {

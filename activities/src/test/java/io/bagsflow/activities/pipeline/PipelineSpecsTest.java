@@ -125,4 +125,55 @@ class PipelineSpecsTest {
         assertEquals(DetectorConfigs.inferenceKey(tiny), DetectorConfigs.inferenceKey(elsewhere));
         assertEquals(DetectorConfigs.retrainKey(tiny), DetectorConfigs.retrainKey(elsewhere));
     }
+
+    @Test
+    void siblingsPlacementAndTheWidePresetAreSpecSettingsAndTheDefaultLeavesTheSpecJsonAsItWas() {
+        PipelineSpec within = PipelineSpecs.parse(
+                "{\"dataset\": {\"synth\": {\"preset\": \"wide\", \"siblings\": \"within_group\"}}}");
+        assertEquals("within_group", within.dataset().synth().siblings());
+        assertEquals(
+                "synth:wide:7:within_group", within.withDefaults().dataset().label());
+        assertEquals(DetectorConfig.preset("small"), DetectorConfigs.base(within));
+
+        String plain = PipelineSpecs.toJson(PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}")
+                .dataset());
+        String explicit = PipelineSpecs.toJson(PipelineSpecs.parse(
+                        "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"siblings\": \"across_groups\"}}}")
+                .dataset());
+        assertEquals(plain, explicit);
+        assertTrue(!plain.contains("siblings") && !plain.contains("test"), plain);
+
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> PipelineSpecs.parse(
+                        "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"siblings\": \"near\"}}}"));
+        assertEquals(
+                "spec: dataset.synth.siblings: unknown siblings placement \"near\": use across_groups, within_group, "
+                        + "random",
+                e.getMessage());
+    }
+
+    @Test
+    void aLocalDatasetMayNameATestFileResolvedLikeTheOthers(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("spec.json");
+        Files.writeString(
+                file,
+                "{\"dataset\": {\"train\": \"d/train.json\", \"val\": \"d/val.json\", \"test\": \"d/test.json\","
+                        + " \"images\": \"d/images\"}}");
+        Files.createDirectories(dir.resolve("d/images"));
+        for (String name : List.of("train.json", "val.json")) {
+            Files.writeString(dir.resolve("d").resolve(name), "{}");
+        }
+        InvalidInputException missing = assertThrows(InvalidInputException.class, () -> PipelineSpecs.read(file));
+        assertTrue(
+                missing.getMessage().contains("dataset.test: " + dir.resolve("d/test.json") + " does not exist"),
+                missing.getMessage());
+        Files.writeString(dir.resolve("d/test.json"), "{}");
+        PipelineSpec spec = PipelineSpecs.read(file);
+        assertEquals(dir.resolve("d/test.json").toString(), spec.dataset().test());
+        InvalidInputException e = assertThrows(
+                InvalidInputException.class,
+                () -> PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}, \"test\": \"t.json\"}}"));
+        assertTrue(e.getMessage().contains("not both"), e.getMessage());
+    }
 }

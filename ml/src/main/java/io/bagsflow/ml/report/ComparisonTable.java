@@ -1,5 +1,6 @@
 package io.bagsflow.ml.report;
 
+import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,9 +9,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Model generations side by side: one row per metric, one column per model, each later column with its delta
- * against the first, in percent with two decimals (-1 = undefined prints as "-"). As aligned text for the terminal
- * and as a markdown table for papers.
+ * Model generations side by side: one row per metric (and one per BAGS bin), one column per model, each later column
+ * with its delta against the first column evaluated on the same annotation file, in percent with two decimals (-1 =
+ * undefined prints as "-"). Models evaluated on different files get no delta between them: a number on another
+ * dataset is no baseline ({@link #datasetNote} says which datasets there are). As aligned text for the terminal and
+ * as a markdown table for papers.
  */
 public final class ComparisonTable {
 
@@ -47,18 +50,116 @@ public final class ComparisonTable {
             header[i + 1] = labels.get(i);
         }
         rows.add(header);
+        int[] base = bases(models);
         for (String key : METRICS) {
             String[] row = new String[models.size() + 1];
             row[0] = key;
-            double first = models.get(0).metric(key);
             for (int i = 0; i < models.size(); i++) {
                 double v = models.get(i).metric(key);
-                String d = delta(v, first);
-                row[i + 1] = percent(v) + (i == 0 || d.equals("-") ? "" : " (" + d + ")");
+                String d = delta(v, models.get(base[i]).metric(key));
+                row[i + 1] = percent(v) + (base[i] == i || d.equals("-") ? "" : " (" + d + ")");
+            }
+            rows.add(row);
+        }
+        for (String bin : bins(models)) {
+            String[] row = new String[models.size() + 1];
+            row[0] = binRow(bin);
+            for (int i = 0; i < models.size(); i++) {
+                double v = binAp(models.get(i), bin);
+                String d = delta(v, binAp(models.get(base[i]), bin));
+                row[i + 1] = percent(v) + (base[i] == i || d.equals("-") ? "" : " (" + d + ")");
             }
             rows.add(row);
         }
         return rows;
+    }
+
+    /**
+     * For each model, the index of the model its deltas are against: the first model evaluated on the same
+     * annotation file ({@link ReportModel#comparableOn}); a model that is the first of its dataset is its own base
+     * and shows no delta.
+     */
+    public static int[] bases(List<ReportModel> models) {
+        int[] base = new int[models.size()];
+        for (int i = 0; i < models.size(); i++) {
+            base[i] = i;
+            String on = models.get(i).comparableOn();
+            for (int j = 0; j < i; j++) {
+                if (java.util.Objects.equals(on, models.get(j).comparableOn())) {
+                    base[i] = j;
+                    break;
+                }
+            }
+        }
+        return base;
+    }
+
+    /**
+     * One line when the models were evaluated on more than one dataset, naming each with its columns (deltas stay
+     * within a dataset); empty when they share one.
+     */
+    public static String datasetNote(List<ReportModel> models) {
+        java.util.Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+        List<String> labels = labels(models);
+        for (int i = 0; i < models.size(); i++) {
+            ReportModel m = models.get(i);
+            String on = String.valueOf(m.comparableOn());
+            columns.computeIfAbsent(on, k -> new ArrayList<>()).add(labels.get(i));
+            String sha = m.evaluationDataset();
+            String name = (m.lineage() == null ? "?" : m.lineage().dataset())
+                    + (sha == null ? "" : " (" + m.split() + " " + sha.substring(0, Math.min(8, sha.length())) + ")");
+            names.putIfAbsent(on, name);
+        }
+        if (columns.size() < 2) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        columns.forEach((on, cols) -> parts.add(names.get(on) + ": " + String.join(", ", cols)));
+        return "evaluated on " + columns.size() + " different datasets, so deltas are only within one: "
+                + String.join("; ", parts);
+    }
+
+    /**
+     * What the numbers are on: the test split, or val when some model's dataset has no held-out split (val then
+     * serves as test, which the reader has to know).
+     */
+    public static String splitNote(List<ReportModel> models) {
+        boolean anyVal = models.stream().anyMatch(m -> m.split() != null && m.testIsVal());
+        boolean any = models.stream().anyMatch(m -> m.split() != null);
+        if (!any) {
+            return "";
+        }
+        return anyVal
+                ? "metrics on val: no held-out test split for (some of) these models, val serves as test"
+                : "metrics on the held-out test split";
+    }
+
+    /** The BAGS bins any model has AP for, in the order first seen. */
+    static List<String> bins(List<ReportModel> models) {
+        List<String> out = new ArrayList<>();
+        for (ReportModel m : models) {
+            for (BinAp b : m.binAp()) {
+                if (!out.contains(b.bin())) {
+                    out.add(b.bin());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The row name of a bin's AP, e.g. {@code AP [10,100)}. */
+    static String binRow(String bin) {
+        return "AP " + bin;
+    }
+
+    /** A model's AP in a bin; NaN when it has none. */
+    static double binAp(ReportModel m, String bin) {
+        return m.binAp().stream()
+                .filter(b -> b.bin().equals(bin))
+                .mapToDouble(BinAp::ap)
+                .findFirst()
+                .orElse(Double.NaN);
     }
 
     /** The model's kind and generation, e.g. {@code bags (gen 1)}: unique among the models of one run. */

@@ -30,11 +30,6 @@ public final class ExperimentCharts {
 
     private static final int WIDTH = 480;
     private static final int HEIGHT = 340;
-    private static final Color[] COLORS = {
-        new Color(0x00, 0x72, 0xB2), new Color(0xD5, 0x5E, 0x00), new Color(0x00, 0x9E, 0x73),
-        new Color(0xCC, 0x79, 0xA7), new Color(0xE6, 0x9F, 0x00), new Color(0x56, 0xB4, 0xE9),
-        new Color(0x00, 0x00, 0x00), new Color(0xF0, 0xE4, 0x42)
-    };
 
     private ExperimentCharts() {}
 
@@ -88,7 +83,7 @@ public final class ExperimentCharts {
         renderer.setDefaultLinesVisible(true);
         renderer.setCapLength(6);
         for (int i = 0; i < data.getSeriesCount(); i++) {
-            renderer.setSeriesPaint(i, COLORS[i % COLORS.length]);
+            renderer.setSeriesPaint(i, SeriesColors.of(i));
             renderer.setSeriesStroke(i, new BasicStroke(1.6f));
         }
         XYPlot plot = new XYPlot(data, xAxis, yAxis, renderer);

@@ -17,6 +17,16 @@ public final class ExperimentHtmlReport {
 
     public static String render(
             String title, String subtitle, List<String> gridKeys, List<ExperimentSummary.Row> rows) {
+        return render(title, subtitle, gridKeys, rows, List.of());
+    }
+
+    /** With {@code pairs}: the paired differences between every two kinds, as a table after the summary. */
+    public static String render(
+            String title,
+            String subtitle,
+            List<String> gridKeys,
+            List<ExperimentSummary.Row> rows,
+            List<ExperimentSummary.Pair> pairs) {
         StringBuilder h = new StringBuilder(1 << 16);
         HtmlReport.pageStart(
                 h, title, subtitle, 1500, ".grid{display:flex;flex-wrap:wrap;gap:1em}.grid figure{margin:0}\n");
@@ -30,7 +40,21 @@ public final class ExperimentHtmlReport {
             h.append("</tr>\n");
         }
         h.append("</table>\n<p class=\"sub\">LVIS bbox AP in percent: mean ± half-width of the 95% interval "
-                + "(Student t over the seeds); ΔAP: the paired difference to the base model of the same seed.</p>\n");
+                + "(Student t over the seeds); ΔAP: the paired difference to the base model of the same seed. "
+                + "On the held-out test split.</p>\n");
+        if (!pairs.isEmpty()) {
+            h.append("<h2>Paired differences</h2>\n<table id=\"pairs\">\n");
+            List<String[]> pairCells = ExperimentTable.pairCells(pairs);
+            for (int r = 0; r < pairCells.size(); r++) {
+                h.append("<tr>");
+                for (String c : pairCells.get(r)) {
+                    h.append(r == 0 ? "<th>" : "<td>").append(HtmlReport.esc(c)).append(r == 0 ? "</th>" : "</td>");
+                }
+                h.append("</tr>\n");
+            }
+            h.append("</table>\n<p class=\"sub\">a - b over the seeds both finished, in percent points: mean "
+                    + "[95% Student-t interval]; an interval that excludes zero shows a difference.</p>\n");
+        }
         for (String key : gridKeys) {
             h.append("<h2>Against ").append(HtmlReport.esc(key)).append("</h2>\n<div class=\"grid\">\n");
             for (String metric : PLOTTED) {

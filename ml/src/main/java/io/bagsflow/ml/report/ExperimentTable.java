@@ -57,6 +57,54 @@ public final class ExperimentTable {
         return out;
     }
 
+    /** The paired differences as aligned text: one row per grid setting and two kinds, the headline metrics. */
+    public static String pairsText(List<ExperimentSummary.Pair> pairs) {
+        List<String[]> cells = pairCells(pairs);
+        int firstNumber = cells.get(0).length - METRICS.size() - 1;
+        return TextTables.text(cells, (row, column) -> row == 0 || column < firstNumber);
+    }
+
+    public static String pairsMarkdown(List<ExperimentSummary.Pair> pairs) {
+        return TextTables.markdown(pairCells(pairs));
+    }
+
+    /**
+     * Header and rows of the paired differences: the grid keys, "a - b", n (the seeds both have), and per headline
+     * metric "mean [95% CI]" in percent points. An interval that excludes zero says which of the two is better.
+     */
+    public static List<String[]> pairCells(List<ExperimentSummary.Pair> pairs) {
+        List<String> keys =
+                pairs.isEmpty() ? List.of() : List.copyOf(pairs.get(0).params().keySet());
+        List<String[]> out = new ArrayList<>();
+        List<String> header = new ArrayList<>(keys);
+        header.addAll(List.of("a - b", "n"));
+        for (String m : METRICS) {
+            header.add("Δ" + m);
+        }
+        out.add(header.toArray(String[]::new));
+        Map<List<Object>, Map<String, ExperimentSummary.Pair>> rows = new java.util.LinkedHashMap<>();
+        for (ExperimentSummary.Pair p : pairs) {
+            rows.computeIfAbsent(List.of(p.params(), p.a(), p.b()), k -> new java.util.LinkedHashMap<>())
+                    .put(p.metric(), p);
+        }
+        for (var row : rows.entrySet()) {
+            ExperimentSummary.Pair any = row.getValue().values().iterator().next();
+            List<String> r = new ArrayList<>();
+            for (String k : keys) {
+                r.add(String.valueOf(any.params().get(k)));
+            }
+            r.add(any.a() + " - " + any.b());
+            ExperimentSummary.Pair ap = row.getValue().get(LvisMetrics.AP);
+            r.add(String.valueOf((ap == null ? any : ap).difference().n()));
+            for (String m : METRICS) {
+                ExperimentSummary.Pair p = row.getValue().get(m);
+                r.add(p == null ? "-" : delta(p.difference()));
+            }
+            out.add(r.toArray(String[]::new));
+        }
+        return out;
+    }
+
     private static int firstNumber(List<String[]> cells) {
         return cells.get(0).length - METRICS.size() - 2;
     }

@@ -163,13 +163,20 @@ public final class HtmlReport {
             h.append("</th>");
         }
         h.append("</tr>\n");
-        for (String key : ComparisonTable.METRICS) {
-            h.append("<tr><td>").append(key).append("</td>");
-            double first = models.get(0).metric(key);
+        int[] base = ComparisonTable.bases(models);
+        List<String> rows = new java.util.ArrayList<>(ComparisonTable.METRICS);
+        List<String> bins = ComparisonTable.bins(models);
+        bins.forEach(b -> rows.add(ComparisonTable.binRow(b)));
+        for (int r = 0; r < rows.size(); r++) {
+            String key = rows.get(r);
+            String bin = r < ComparisonTable.METRICS.size() ? null : bins.get(r - ComparisonTable.METRICS.size());
+            h.append("<tr><td>").append(esc(key)).append("</td>");
             for (int i = 0; i < models.size(); i++) {
-                double v = models.get(i).metric(key);
+                double v = bin == null ? models.get(i).metric(key) : ComparisonTable.binAp(models.get(i), bin);
+                double first =
+                        bin == null ? models.get(base[i]).metric(key) : ComparisonTable.binAp(models.get(base[i]), bin);
                 h.append("<td>").append(ComparisonTable.percent(v));
-                if (i > 0 && !ComparisonTable.delta(v, first).equals("-")) {
+                if (base[i] != i && !ComparisonTable.delta(v, first).equals("-")) {
                     String d = ComparisonTable.delta(v, first);
                     String cls = d.startsWith("+") && !d.equals("+0.00")
                             ? "pos"
@@ -184,7 +191,19 @@ public final class HtmlReport {
             }
             h.append("</tr>\n");
         }
-        h.append("</table>\n<p class=\"sub\">LVIS bbox AP in percent; deltas against the first column.</p>\n");
+        String datasets = ComparisonTable.datasetNote(models);
+        String split = ComparisonTable.splitNote(models);
+        h.append("</table>\n<p class=\"sub\">LVIS bbox AP in percent")
+                .append(split.isEmpty() ? "" : ", " + esc(split))
+                .append("; deltas against the first column evaluated on the same dataset")
+                .append(
+                        bins.isEmpty()
+                                ? ""
+                                : "; AP [lo,hi): mean AP of the classes in that BAGS bin of training instances")
+                .append(".</p>\n");
+        if (!datasets.isEmpty()) {
+            h.append("<p class=\"sub\" id=\"datasets\">").append(esc(datasets)).append("</p>\n");
+        }
     }
 
     private static void figure(StringBuilder h, String id, String svg, String caption) {

@@ -30,12 +30,6 @@ public final class ReportCharts {
 
     static final int WIDTH = 640;
     static final int HEIGHT = 380;
-    /** One colour per model, in model order; colour-blind safe (Okabe-Ito). */
-    private static final Color[] COLORS = {
-        new Color(0x00, 0x72, 0xB2), new Color(0xD5, 0x5E, 0x00), new Color(0x00, 0x9E, 0x73),
-        new Color(0xCC, 0x79, 0xA7), new Color(0xE6, 0x9F, 0x00), new Color(0x56, 0xB4, 0xE9),
-        new Color(0x00, 0x00, 0x00), new Color(0xF0, 0xE4, 0x42)
-    };
 
     private ReportCharts() {}
 
@@ -160,7 +154,7 @@ public final class ReportCharts {
     }
 
     private static Color color(int i) {
-        return COLORS[i % COLORS.length];
+        return SeriesColors.of(i);
     }
 
     private static String svg(JFreeChart chart) {

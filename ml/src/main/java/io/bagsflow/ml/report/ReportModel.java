@@ -1,5 +1,6 @@
 package io.bagsflow.ml.report;
 
+import io.bagsflow.ml.eval.BinAp;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,12 @@ import java.util.Map;
  * @param categories  per-category AP of its evaluation (empty when not evaluated)
  * @param weightNorms L2 norm of each class's classifier weights (empty when unknown)
  * @param curve       training loss by iteration (empty when unknown)
+ * @param split       the split its metrics are on: {@code test} (what reports use), {@code val} when it has no test
+ *                    evaluation (a run recorded before test splits), null when not evaluated
+ * @param evaluationDataset the content hash of the annotation file its metrics are on (null when not evaluated):
+ *                    models evaluated on different files are not compared by deltas
+ * @param testIsVal   the test annotation file is the val file (a dataset without a held-out split)
+ * @param binAp       AP per BAGS bin of its evaluation (empty when unknown)
  */
 public record ReportModel(
         String modelId,
@@ -22,7 +29,45 @@ public record ReportModel(
         List<CategoryPoint> categories,
         List<NormPoint> weightNorms,
         List<CurvePoint> curve,
-        Lineage lineage) {
+        Lineage lineage,
+        String split,
+        String evaluationDataset,
+        boolean testIsVal,
+        List<BinAp> binAp) {
+
+    /** A model whose evaluation's split and dataset are not known (views built before splits existed). */
+    public ReportModel(
+            String modelId,
+            String runId,
+            int generation,
+            String kind,
+            String parentModelId,
+            Map<String, Double> metrics,
+            List<CategoryPoint> categories,
+            List<NormPoint> weightNorms,
+            List<CurvePoint> curve,
+            Lineage lineage) {
+        this(
+                modelId,
+                runId,
+                generation,
+                kind,
+                parentModelId,
+                metrics,
+                categories,
+                weightNorms,
+                curve,
+                lineage,
+                null,
+                null,
+                false,
+                List.of());
+    }
+
+    /** What to compare deltas within: the evaluation's annotation file, else the run's dataset label. */
+    public String comparableOn() {
+        return evaluationDataset != null ? evaluationDataset : lineage == null ? null : lineage.dataset();
+    }
 
     /** A category's AP and training instance count (frequency r, c, f). */
     public record CategoryPoint(int categoryId, String frequency, int trainInstances, double ap) {}

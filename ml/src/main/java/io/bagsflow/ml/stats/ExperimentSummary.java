@@ -82,6 +82,53 @@ public final class ExperimentSummary {
         return rows;
     }
 
+    /**
+     * The paired difference {@code a - b} of two kinds in one grid setting, over the seeds where both have the metric:
+     * the seed-to-seed variation the two share cancels, so an interval that excludes zero says one beats the other.
+     */
+    public record Pair(Map<String, Object> params, String a, String b, String metric, SampleStats difference) {}
+
+    /**
+     * Every two kinds of each grid setting (in the order the kinds first appear, the earlier as {@code a}), for every
+     * metric: the mean and 95% Student-t interval of their per-seed differences.
+     */
+    public static List<Pair> pairs(List<Cell> cells, List<String> keys) {
+        Map<Map<String, Object>, List<Cell>> groups = new LinkedHashMap<>();
+        Map<Map<String, Object>, List<String>> kinds = new LinkedHashMap<>();
+        for (Cell cell : cells) {
+            groups.computeIfAbsent(cell.params(), p -> new ArrayList<>()).add(cell);
+            List<String> seen = kinds.computeIfAbsent(cell.params(), p -> new ArrayList<>());
+            for (String kind : cell.metrics().keySet()) {
+                if (!seen.contains(kind)) {
+                    seen.add(kind);
+                }
+            }
+        }
+        List<Pair> out = new ArrayList<>();
+        for (var group : groups.entrySet()) {
+            List<String> k = kinds.get(group.getKey());
+            for (int i = 0; i < k.size(); i++) {
+                for (int j = i + 1; j < k.size(); j++) {
+                    for (String key : keys) {
+                        List<Double> differences = new ArrayList<>();
+                        for (Cell c : group.getValue()) {
+                            Map<String, Double> a = c.metrics().get(k.get(i));
+                            Map<String, Double> b = c.metrics().get(k.get(j));
+                            Double va = a == null ? null : defined(a.get(key));
+                            Double vb = b == null ? null : defined(b.get(key));
+                            if (va != null && vb != null) {
+                                differences.add(va - vb);
+                            }
+                        }
+                        out.add(new Pair(
+                                group.getKey(), k.get(i), k.get(j), key, SampleStats.of(toArray(differences))));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     private static Double defined(Double v) {
         return v == null || v.isNaN() || v < 0 ? null : v;
     }

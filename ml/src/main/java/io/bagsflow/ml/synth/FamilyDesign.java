@@ -24,6 +24,15 @@ final class FamilyDesign {
     private FamilyDesign() {}
 
     static List<SyntheticClass> classes(SyntheticPreset preset, SplittableRandom rng) {
+        return classes(preset, SiblingPlacement.ACROSS_GROUPS, rng);
+    }
+
+    /**
+     * The classes with roles placed as {@code siblings} says. {@link SiblingPlacement#ACROSS_GROUPS} draws exactly
+     * what the original design drew (so its datasets stay byte for byte); the others draw the same roles first and
+     * then re-deal them with further draws from the same generator.
+     */
+    static List<SyntheticClass> classes(SyntheticPreset preset, SiblingPlacement siblings, SplittableRandom rng) {
         int families = preset.families;
         boolean[] twoFrequent = new boolean[families];
         int[] order = Shuffle.permutation(families, rng);
@@ -49,7 +58,48 @@ final class FamilyDesign {
                 out.add(new SyntheticClass(id, name, f, m, roles[m], shape, texture, hue));
             }
         }
+        return siblings == SiblingPlacement.ACROSS_GROUPS ? out : redeal(out, siblings, families, rng);
+    }
+
+    /**
+     * The same multiset of roles dealt again: {@code random} shuffles them over all classes; {@code within_group}
+     * sorts them (rare, common, frequent) and hands out consecutive runs of five to the families in a random order,
+     * so every family but at most two (where one role's count runs out) has a single role.
+     */
+    private static List<SyntheticClass> redeal(
+            List<SyntheticClass> classes, SiblingPlacement siblings, int families, SplittableRandom rng) {
+        int n = classes.size();
+        Frequency[] roles = new Frequency[n];
+        for (int i = 0; i < n; i++) {
+            roles[i] = classes.get(i).role();
+        }
+        Frequency[] dealt = new Frequency[n];
+        if (siblings == SiblingPlacement.RANDOM) {
+            int[] order = Shuffle.permutation(n, rng);
+            for (int i = 0; i < n; i++) {
+                dealt[i] = roles[order[i]];
+            }
+        } else {
+            Frequency[] sorted = roles.clone();
+            java.util.Arrays.sort(sorted, java.util.Comparator.comparingInt(FamilyDesign::rank));
+            int[] familyOrder = Shuffle.permutation(families, rng);
+            for (int k = 0; k < families; k++) {
+                for (int m = 0; m < SyntheticPreset.MEMBERS; m++) {
+                    dealt[familyOrder[k] * SyntheticPreset.MEMBERS + m] = sorted[k * SyntheticPreset.MEMBERS + m];
+                }
+            }
+        }
+        List<SyntheticClass> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            SyntheticClass c = classes.get(i);
+            out.add(new SyntheticClass(
+                    c.id(), c.name(), c.family(), c.member(), dealt[i], c.shape(), c.texture(), c.hue()));
+        }
         return out;
+    }
+
+    private static int rank(Frequency role) {
+        return role == R ? 0 : role == C ? 1 : 2;
     }
 
     static double frac(double v) {

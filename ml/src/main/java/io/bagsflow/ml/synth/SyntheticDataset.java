@@ -24,21 +24,29 @@ public final class SyntheticDataset {
 
     private SyntheticDataset() {}
 
+    /** {@link #generate(SyntheticPreset, long, SiblingPlacement, Path)} with the default sibling placement. */
+    public static SyntheticSummary generate(SyntheticPreset preset, long seed, Path outDir) {
+        return generate(preset, seed, SiblingPlacement.ACROSS_GROUPS, outDir);
+    }
+
     /**
-     * Writes {@code outDir/train.json}, {@code outDir/val.json} and {@code outDir/images/*.png}.
+     * Writes {@code outDir/train.json}, {@code outDir/val.json}, {@code outDir/test.json} and
+     * {@code outDir/images/*.png}. Val is for choices made from data (tau, selection rules), test for the numbers
+     * reported; both are drawn the same way, test from a random stream of its own.
      *
      * @param outDir must be absent or empty
      */
-    public static SyntheticSummary generate(SyntheticPreset preset, long seed, Path outDir) {
+    public static SyntheticSummary generate(SyntheticPreset preset, long seed, SiblingPlacement siblings, Path outDir) {
         long start = System.nanoTime();
         Path imageDir = outDir.resolve("images");
         prepareEmpty(outDir);
-        SyntheticPlan plan = SyntheticPlanner.plan(preset, seed);
+        SyntheticPlan plan = SyntheticPlanner.plan(preset, seed, siblings);
         long planned = System.nanoTime();
 
         ImageRenderer renderer = new ImageRenderer(preset, plan.classes());
         List<PlannedImage> all = new ArrayList<>(plan.trainImages());
         all.addAll(plan.valImages());
+        all.addAll(plan.testImages());
         try {
             Files.createDirectories(imageDir);
         } catch (IOException e) {
@@ -55,10 +63,12 @@ public final class SyntheticDataset {
         });
         long rendered = System.nanoTime();
 
-        // The annotation files last: a folder with train.json and val.json holds a complete dataset.
+        // The annotation files last: a folder with train.json, val.json and test.json holds a complete dataset.
         Path train = outDir.resolve("train.json");
         Path val = outDir.resolve("val.json");
+        Path test = outDir.resolve("test.json");
         LvisDatasetWriter.write(plan.train(), train);
+        LvisDatasetWriter.write(plan.test(), test);
         LvisDatasetWriter.write(plan.val(), val);
         long done = System.nanoTime();
 
@@ -68,6 +78,7 @@ public final class SyntheticDataset {
                 seed,
                 train,
                 val,
+                test,
                 imageDir,
                 cats.size(),
                 count(cats, Frequency.RARE),
@@ -77,16 +88,22 @@ public final class SyntheticDataset {
                 plan.train().annotations().size(),
                 plan.val().images().size(),
                 plan.val().annotations().size(),
+                plan.test().images().size(),
+                plan.test().annotations().size(),
                 plan.droppedObjects(),
                 (planned - start) / 1_000_000,
                 (rendered - planned) / 1_000_000,
                 (done - start) / 1_000_000);
     }
 
-    /** The train and val records without drawing any image (fast even for medium). */
+    /** The train, val and test records without drawing any image (fast even for medium). */
     public static SyntheticAnnotations annotations(SyntheticPreset preset, long seed) {
-        SyntheticPlan plan = SyntheticPlanner.plan(preset, seed);
-        return new SyntheticAnnotations(plan.train(), plan.val());
+        return annotations(preset, seed, SiblingPlacement.ACROSS_GROUPS);
+    }
+
+    public static SyntheticAnnotations annotations(SyntheticPreset preset, long seed, SiblingPlacement siblings) {
+        SyntheticPlan plan = SyntheticPlanner.plan(preset, seed, siblings);
+        return new SyntheticAnnotations(plan.train(), plan.val(), plan.test());
     }
 
     private static int count(List<LvisCategory> cats, Frequency f) {

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param droppedObjects    planned instances for which no box fitted (normally 0)
  * @param droppedValObjects those of them in val images
+ * @param droppedTestObjects those of them in test images
  */
 record SyntheticPlan(
         SyntheticPreset preset,
@@ -16,7 +17,10 @@ record SyntheticPlan(
         List<SyntheticClass> classes,
         List<PlannedImage> trainImages,
         List<PlannedImage> valImages,
+        List<PlannedImage> testImages,
         int droppedObjects,
         int droppedValObjects,
+        int droppedTestObjects,
         LvisDataset train,
-        LvisDataset val) {}
+        LvisDataset val,
+        LvisDataset test) {}

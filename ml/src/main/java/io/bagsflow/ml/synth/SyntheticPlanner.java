@@ -33,10 +33,10 @@ final class SyntheticPlanner {
     private int dropped;
     private int droppedVal;
 
-    private SyntheticPlanner(SyntheticPreset preset, long seed) {
+    private SyntheticPlanner(SyntheticPreset preset, long seed, SiblingPlacement siblings) {
         this.preset = preset;
         this.rng = new SplittableRandom(seed);
-        this.classes = FamilyDesign.classes(preset, rng);
+        this.classes = FamilyDesign.classes(preset, siblings, rng);
     }
 
     private SyntheticPlanner(SyntheticPreset preset, SplittableRandom rng, List<SyntheticClass> classes) {
@@ -46,10 +46,18 @@ final class SyntheticPlanner {
     }
 
     static SyntheticPlan plan(SyntheticPreset preset, long seed) {
+        return plan(preset, seed, SiblingPlacement.ACROSS_GROUPS);
+    }
+
+    /**
+     * The whole plan: train and val from the seed's generator exactly as before test sets existed (so their bytes
+     * did not change), then the test set from a stream of its own ({@link #testStream}), drawn the way val is.
+     */
+    static SyntheticPlan plan(SyntheticPreset preset, long seed, SiblingPlacement siblings) {
         if (preset.lvisLikeVal()) {
-            return withLvisLikeVal(preset, seed);
+            return withLvisLikeVal(preset, seed, siblings);
         }
-        SyntheticPlanner p = new SyntheticPlanner(preset, seed);
+        SyntheticPlanner p = new SyntheticPlanner(preset, seed, siblings);
         int c = p.classes.size();
         int[] trainCounts = CountPlan.imageCounts(p.classes, preset, p.rng);
         double[] extra = new double[c];
@@ -85,7 +93,52 @@ final class SyntheticPlanner {
         List<LvisCategory> counted = withTrainCounts(trainSet);
         trainSet = new LvisDataset(trainSet.images(), trainSet.annotations(), counted);
         LvisDataset valSet = p.dataset(val, counted, trainSet.annotations().size() + 1);
-        return new SyntheticPlan(preset, seed, p.classes, train, val, p.dropped, p.droppedVal, trainSet, valSet);
+
+        SyntheticPlanner t = new SyntheticPlanner(preset, testStream(seed), p.classes);
+        List<List<ImageAssigner.Placement>> testAssigned =
+                ImageAssigner.assign(preset.valImages, preset.maxObjectsVal, valCounts, new double[c], t.rng);
+        List<PlannedImage> test = t.images(testAssigned, train.size() + val.size() + 1, "test", trainCounts);
+        LvisDataset testSet = t.dataset(
+                test,
+                counted,
+                trainSet.annotations().size() + valSet.annotations().size() + 1);
+        return new SyntheticPlan(
+                preset,
+                seed,
+                p.classes,
+                train,
+                val,
+                test,
+                p.dropped + t.dropped,
+                p.droppedVal,
+                t.dropped,
+                trainSet,
+                valSet,
+                testSet);
+    }
+
+    /**
+     * The generator of the test set: the seed's second split. The first split draws small-lvis's val set, and the
+     * seed's own sequence train and val, so the test set shares no draws with either and adding it changed neither.
+     */
+    static SplittableRandom testStream(long seed) {
+        SplittableRandom root = new SplittableRandom(seed);
+        root.split();
+        return root.split();
+    }
+
+    /** Val-like images (negatives and not-exhaustive labels drawn), numbered from {@code firstId}. */
+    private List<PlannedImage> images(
+            List<List<ImageAssigner.Placement>> assigned, int firstId, String prefix, int[] trainCounts) {
+        List<PlannedImage> out = new ArrayList<>();
+        for (List<ImageAssigner.Placement> placements : assigned) {
+            if (!placements.isEmpty()) {
+                int id = firstId + out.size();
+                out.add(image(
+                        id, String.format(Locale.ROOT, "%s_%06d.png", prefix, id), placements, trainCounts, true));
+            }
+        }
+        return out;
     }
 
     /**
@@ -95,8 +148,8 @@ final class SyntheticPlanner {
      * training images, with the training set's chance of a second instance; negatives are drawn by
      * {@link #randomNegatives}. Every class keeps at least one val image so that every class has an AP.
      */
-    private static SyntheticPlan withLvisLikeVal(SyntheticPreset preset, long seed) {
-        SyntheticPlan base = plan(preset.trainFrom, seed);
+    private static SyntheticPlan withLvisLikeVal(SyntheticPreset preset, long seed, SiblingPlacement siblings) {
+        SyntheticPlan base = plan(preset.trainFrom, seed, siblings);
         SyntheticPlanner p = new SyntheticPlanner(preset, new SplittableRandom(seed).split(), base.classes());
         int c = p.classes.size();
         int[] trainCounts = new int[c];
@@ -115,27 +168,33 @@ final class SyntheticPlanner {
         }
         List<List<ImageAssigner.Placement>> valAssigned =
                 ImageAssigner.assign(preset.valImages, preset.maxObjectsVal, valCounts, extra, p.rng);
-        int firstId = base.trainImages().size() + 1;
-        List<PlannedImage> val = new ArrayList<>();
-        for (List<ImageAssigner.Placement> placements : valAssigned) {
-            if (!placements.isEmpty()) {
-                int id = firstId + val.size();
-                val.add(p.image(id, String.format(Locale.ROOT, "val_%06d.png", id), placements, trainCounts, true));
-            }
-        }
+        List<PlannedImage> val = p.images(valAssigned, base.trainImages().size() + 1, "val", trainCounts);
         LvisDataset valSet = p.dataset(
                 val, base.train().categories(), base.train().annotations().size() + 1);
-        int trainDropped = base.droppedObjects() - base.droppedValObjects();
+
+        SyntheticPlanner t = new SyntheticPlanner(preset, testStream(seed), base.classes());
+        List<List<ImageAssigner.Placement>> testAssigned =
+                ImageAssigner.assign(preset.valImages, preset.maxObjectsVal, valCounts, extra, t.rng);
+        List<PlannedImage> test =
+                t.images(testAssigned, base.trainImages().size() + val.size() + 1, "test", trainCounts);
+        LvisDataset testSet = t.dataset(
+                test,
+                base.train().categories(),
+                base.train().annotations().size() + valSet.annotations().size() + 1);
+        int trainDropped = base.droppedObjects() - base.droppedValObjects() - base.droppedTestObjects();
         return new SyntheticPlan(
                 preset,
                 seed,
                 base.classes(),
                 base.trainImages(),
                 val,
-                trainDropped + p.dropped,
+                test,
+                trainDropped + p.dropped + t.dropped,
                 p.droppedVal,
+                t.dropped,
                 base.train(),
-                valSet);
+                valSet,
+                testSet);
     }
 
     private PlannedImage image(

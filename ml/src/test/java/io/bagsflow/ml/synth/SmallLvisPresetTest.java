@@ -46,7 +46,7 @@ class SmallLvisPresetTest {
         assertEquals("small-lvis", SyntheticPreset.SMALL_LVIS.label());
         assertEquals("small", SyntheticPreset.SMALL_LVIS.detectorPreset());
         assertEquals("small", SyntheticPreset.SMALL.detectorPreset());
-        assertEquals(List.of("tiny", "small", "medium", "small-lvis"), SyntheticPreset.labels());
+        assertEquals(List.of("tiny", "small", "medium", "small-lvis", "wide"), SyntheticPreset.labels());
     }
 
     @Test

@@ -40,7 +40,7 @@ class SyntheticDatasetTest {
 
         List<String> files = relativeFiles(tmp.resolve("a"));
         assertEquals(files, relativeFiles(tmp.resolve("b")));
-        assertEquals(2 + a.trainImages() + a.valImages(), files.size());
+        assertEquals(3 + a.trainImages() + a.valImages() + a.testImages(), files.size());
         for (String f : files) {
             assertArrayEquals(
                     Files.readAllBytes(tmp.resolve("a").resolve(f)),

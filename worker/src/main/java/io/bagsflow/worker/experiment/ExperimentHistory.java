@@ -19,6 +19,7 @@ import io.bagsflow.worker.experiment.ExperimentViews.CellView;
 import io.bagsflow.worker.experiment.ExperimentViews.DeltaView;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
+import io.bagsflow.worker.experiment.ExperimentViews.PairView;
 import io.bagsflow.worker.experiment.ExperimentViews.SummaryRow;
 import io.bagsflow.workflows.experiment.CellStatus;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
@@ -73,13 +74,32 @@ public final class ExperimentHistory {
                     : c.runStatus();
             cells.add(new CellView(params(c), c.seed(), c.runId(), status));
         }
-        List<SummaryRow> summary =
-                summary(experimentId).stream().map(ExperimentHistory::row).toList();
-        return Optional.of(new ExperimentView(e.id(), e.status(), tree(e.specJson()), cells, summary));
+        List<ExperimentSummary.Cell> done = finishedCells(experimentId);
+        List<SummaryRow> summary = ExperimentSummary.summarize(done, LvisMetrics.KEYS, ModelRef.BASE).stream()
+                .map(ExperimentHistory::row)
+                .toList();
+        List<PairView> pairs = ExperimentSummary.pairs(done, LvisMetrics.KEYS).stream()
+                .map(ExperimentHistory::pair)
+                .toList();
+        return Optional.of(new ExperimentView(
+                e.id(), e.status(), tree(e.specJson()), cells, summary, EvaluationRecord.TEST, pairs));
     }
 
     /** The summary rows (pure statistics from ml/) over the cells whose runs succeeded. */
     public List<ExperimentSummary.Row> summary(String experimentId) {
+        return ExperimentSummary.summarize(finishedCells(experimentId), LvisMetrics.KEYS, ModelRef.BASE);
+    }
+
+    /** Paired differences between every two kinds of each grid setting, over the cells whose runs succeeded. */
+    public List<ExperimentSummary.Pair> pairs(String experimentId) {
+        return ExperimentSummary.pairs(finishedCells(experimentId), LvisMetrics.KEYS);
+    }
+
+    /**
+     * The cells whose runs succeeded, with each model's metrics on test (on val for a model with no test evaluation,
+     * one recorded before test splits existed).
+     */
+    private List<ExperimentSummary.Cell> finishedCells(String experimentId) {
         List<ExperimentSummary.Cell> done = new ArrayList<>();
         for (ExperimentCellRecord c : experiments.cells(experimentId)) {
             if (c.runStatus() != CellStatus.SUCCEEDED) {
@@ -90,10 +110,15 @@ public final class ExperimentHistory {
                 kindOfModel.put(m.id(), m.kind());
             }
             Map<String, Map<String, Double>> byKind = new LinkedHashMap<>();
+            Map<String, String> splitOfKind = new LinkedHashMap<>();
             for (EvaluationRecord ev : lineage.evaluationsOfRun(c.runId())) {
                 String kind = kindOfModel.get(ev.modelId());
-                if (kind != null) {
+                // oldest first: a later evaluation replaces an earlier one, but val never replaces test
+                if (kind != null
+                        && !(EvaluationRecord.VAL.equals(ev.split())
+                                && EvaluationRecord.TEST.equals(splitOfKind.get(kind)))) {
                     byKind.put(kind, LvisMetrics.named(ev.metrics().values()));
+                    splitOfKind.put(kind, ev.split());
                 }
             }
             // base first, then the generation-1 kinds in their model order
@@ -101,7 +126,7 @@ public final class ExperimentHistory {
             kindOfModel.values().stream().filter(byKind::containsKey).forEach(k -> ordered.put(k, byKind.get(k)));
             done.add(new ExperimentSummary.Cell(params(c), c.seed() == null ? 0 : c.seed(), ordered));
         }
-        return ExperimentSummary.summarize(done, LvisMetrics.KEYS, ModelRef.BASE);
+        return done;
     }
 
     /** The grid keys in their order (from the first cell). */
@@ -121,7 +146,20 @@ public final class ExperimentHistory {
                 "bagsflow experiment " + experimentId,
                 e.get().status() + ", " + n + " cells, code " + e.get().codeVersion(),
                 gridKeys(experimentId),
-                summary(experimentId)));
+                summary(experimentId),
+                pairs(experimentId)));
+    }
+
+    static PairView pair(ExperimentSummary.Pair p) {
+        SampleStats d = p.difference();
+        return new PairView(
+                p.params(),
+                p.a(),
+                p.b(),
+                p.metric(),
+                d.n(),
+                number(d.mean()),
+                Arrays.asList(number(d.ciLow()), number(d.ciHigh())));
     }
 
     static SummaryRow row(ExperimentSummary.Row r) {

@@ -39,10 +39,23 @@ public final class ExperimentViews {
             Map<String, List<Double>> ci95,
             Map<String, DeltaView> deltaVsBase) {}
 
+    /**
+     * The paired difference {@code a - b} of two kinds in one grid setting over the seeds both finished: {@code n}
+     * seeds, the mean and its 95% Student-t interval (null with fewer than two seeds); on the test split.
+     */
+    public record PairView(
+            Map<String, Object> params, String a, String b, String metric, int n, Double mean, List<Double> ci95) {}
+
+    /**
+     * @param split the split the summary and pairs are on: {@code test} (val only where a run has no test
+     *              evaluation, i.e. was recorded before test splits)
+     */
     public record ExperimentView(
             String experimentId,
             ExperimentStatus status,
             JsonNode spec,
             List<CellView> cells,
-            List<SummaryRow> summary) {}
+            List<SummaryRow> summary,
+            String split,
+            List<PairView> pairs) {}
 }

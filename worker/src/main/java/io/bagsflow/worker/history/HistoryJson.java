@@ -45,6 +45,11 @@ public final class HistoryJson {
             e.put("kind", m.kind());
             e.put("parent_model_id", m.parentModelId());
             e.put("metrics", m.metrics());
+            // added keys: what the metrics are on, so a reader can tell numbers on different datasets apart
+            e.put("split", m.split());
+            e.put("dataset", m.lineage() == null ? null : m.lineage().dataset());
+            e.put("evaluation_dataset_sha256", m.evaluationDataset());
+            e.put("bin_ap", m.binAp());
             list.add(e);
         }
         return write(Map.of("models", list));

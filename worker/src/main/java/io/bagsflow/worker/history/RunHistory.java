@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.bagsflow.activities.report.RunReports;
 import io.bagsflow.db.AttemptStatus;
+import io.bagsflow.db.CategoryAp;
 import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.ModelRecord;
@@ -15,6 +17,8 @@ import io.bagsflow.db.RunDetails;
 import io.bagsflow.db.RunFilter;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
+import io.bagsflow.ml.bags.BinEdges;
+import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.worker.history.RunViews.ArtifactView;
@@ -84,8 +88,9 @@ public final class RunHistory {
         }
         List<ModelView> models =
                 lineage.modelsOfRun(runId).stream().map(RunHistory::model).toList();
+        BinEdges bins = bins(run.specJson());
         List<EvaluationView> evaluations = lineage.evaluationsOfRun(runId).stream()
-                .map(RunHistory::evaluation)
+                .map(e -> evaluation(e, bins))
                 .toList();
         List<ArtifactView> artifacts = d.artifacts().stream()
                 .map(a -> new ArtifactView(a.sha256(), a.sizeBytes(), a.mediaType(), a.s3Key()))
@@ -131,7 +136,11 @@ public final class RunHistory {
                 m.createdAt(),
                 ancestry,
                 lineage.evaluationsOfModel(modelId).stream()
-                        .map(RunHistory::evaluation)
+                        .map(e -> evaluation(
+                                e,
+                                bins(runs.findRun(m.runId())
+                                        .map(PipelineRun::specJson)
+                                        .orElse(null))))
                         .toList()));
     }
 
@@ -157,13 +166,27 @@ public final class RunHistory {
                 m.createdAt());
     }
 
-    private static EvaluationView evaluation(EvaluationRecord e) {
+    private EvaluationView evaluation(EvaluationRecord e, BinEdges bins) {
+        List<CategoryAp> perCategory = lineage.categoryAps(e.id());
+        int[] n = new int[perCategory.size()];
+        double[] ap = new double[perCategory.size()];
+        for (int i = 0; i < n.length; i++) {
+            CategoryAp c = perCategory.get(i);
+            n[i] = c.trainInstances() == null ? 0 : c.trainInstances();
+            ap[i] = c.ap();
+        }
         return new EvaluationView(
                 e.id(),
                 e.modelId(),
+                e.split(),
                 e.datasetSha256(),
                 LvisMetrics.named(e.metrics().values()),
+                perCategory.isEmpty() ? List.of() : BinAp.of(bins, n, ap),
                 e.createdAt());
+    }
+
+    private static BinEdges bins(String specJson) {
+        return RunReports.binsOf(specJson);
     }
 
     /**

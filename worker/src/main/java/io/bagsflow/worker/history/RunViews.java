@@ -2,6 +2,7 @@ package io.bagsflow.worker.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.db.AttemptStatus;
+import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.StageStatus;
 import java.time.Instant;
@@ -45,8 +46,18 @@ public final class RunViews {
             String codeVersion,
             Instant createdAt) {}
 
+    /**
+     * One evaluation: {@code split} is {@code val} (choices from data are made there) or {@code test} (what reports
+     * and comparisons use); {@code binAp} is AP per BAGS bin of the run's groups, beside APr/APc/APf.
+     */
     public record EvaluationView(
-            long evaluationId, String modelId, String datasetSha256, Map<String, Double> metrics, Instant createdAt) {}
+            long evaluationId,
+            String modelId,
+            String split,
+            String datasetSha256,
+            Map<String, Double> metrics,
+            List<BinAp> binAp,
+            Instant createdAt) {}
 
     public record ArtifactView(String sha256, long sizeBytes, String mediaType, String s3Key) {}
 

@@ -1,6 +1,7 @@
 package io.bagsflow.worker.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,7 +114,7 @@ class PipelineEndToEndTest {
     @Test
     void everyModelIsEvaluatedWithTheThirteenLvisMetrics() {
         JsonNode evaluations = harness.showJson(tinyRun).path("evaluations");
-        assertEquals(5, evaluations.size());
+        assertEquals(10, evaluations.size());
         for (JsonNode e : evaluations) {
             JsonNode m = e.path("metrics");
             assertEquals(13, m.size());
@@ -121,6 +122,42 @@ class PipelineEndToEndTest {
             assertTrue(ap >= 0 && ap <= 1, "AP " + ap);
             assertTrue(m.has("APr") && m.has("ARl@300"));
         }
+    }
+
+    @Test
+    void everyModelIsScoredOnValAndOnTheHeldOutTestSplitWithApPerBagsBin() {
+        JsonNode evaluations = harness.showJson(tinyRun).path("evaluations");
+        Map<String, List<String>> splitsOfModel = new java.util.TreeMap<>();
+        java.util.Set<String> valFiles = new java.util.HashSet<>();
+        java.util.Set<String> testFiles = new java.util.HashSet<>();
+        for (JsonNode e : evaluations) {
+            String split = e.path("split").asText();
+            splitsOfModel
+                    .computeIfAbsent(e.path("model_id").asText(), k -> new ArrayList<>())
+                    .add(split);
+            (split.equals("val") ? valFiles : testFiles)
+                    .add(e.path("dataset_sha256").asText());
+            // the default bins [0,10), [10,100), [100,1000), [1000,inf): tiny has classes in the first three
+            JsonNode bins = e.path("bin_ap");
+            assertEquals(4, bins.size(), e::toString);
+            assertEquals("[0,10)", bins.get(0).path("bin").asText());
+            assertEquals("[1000,inf)", bins.get(3).path("bin").asText());
+            int classes = 0;
+            for (JsonNode b : bins) {
+                classes += b.path("classes").asInt();
+                double ap = b.path("ap").asDouble();
+                assertTrue(ap == -1 || (ap >= 0 && ap <= 1), b::toString);
+            }
+            assertEquals(10, classes, e::toString);
+            assertEquals(-1.0, bins.get(3).path("ap").asDouble(), "no class has 1000 instances in tiny");
+        }
+        for (String kind : List.of("base", "bags", "control", "reweight_cls", "tau_norm")) {
+            assertEquals(List.of("val", "test"), splitsOfModel.get(tinyRun + "-" + kind), kind);
+        }
+        // one val file and one test file, different ones: test is held out
+        assertEquals(1, valFiles.size());
+        assertEquals(1, testFiles.size());
+        assertNotEquals(valFiles, testFiles);
     }
 
     @Test
@@ -145,6 +182,9 @@ class PipelineEndToEndTest {
                         "results/bags",
                         "results/tau_norm",
                         "metrics/bags",
+                        "test",
+                        "results/bags@test",
+                        "metrics/bags@test",
                         "report")),
                 outputs::toString);
     }
@@ -164,6 +204,7 @@ class PipelineEndToEndTest {
         }
         assertNotNull(tauAttempt, run::toString);
         JsonNode search = tauAttempt.path("progress");
+        assertEquals("val", search.path("selected_on").asText(), search::toString);
         double tau = search.path("tau").asDouble(-1);
         List<Double> grid = new ArrayList<>();
         search.path("tau_grid").forEach(t -> grid.add(t.asDouble()));
@@ -172,7 +213,8 @@ class PipelineEndToEndTest {
         double searchedAp = search.path("val_ap").get(grid.indexOf(tau)).asDouble();
         int tauEvaluations = 0;
         for (JsonNode e : run.path("evaluations")) {
-            if (e.path("model_id").asText().equals(tinyRun + "-tau_norm")) {
+            if (e.path("model_id").asText().equals(tinyRun + "-tau_norm")
+                    && e.path("split").asText().equals("val")) {
                 assertEquals(searchedAp, e.path("metrics").path("AP").asDouble(), 1e-12, e::toString);
                 tauEvaluations++;
             }
@@ -196,7 +238,7 @@ class PipelineEndToEndTest {
             }
         }
         assertEquals(5, view.models().size());
-        assertEquals(5, view.evaluations().size());
+        assertEquals(10, view.evaluations().size());
         assertTrue(seconds < 30, "a fully reused run took " + seconds + " s");
     }
 
@@ -233,6 +275,17 @@ class PipelineEndToEndTest {
                 attempts.stream().map(a -> a.status().name()).toList());
         assertEquals(List.of(1, 2), attempts.stream().map(AttemptView::attempt).toList());
         assertEquals(2, done.models().size());
+        // a local dataset without a test file: val serves as test, both evaluations on the val file
+        assertEquals(
+                List.of("val", "test", "val", "test"),
+                done.evaluations().stream().map(e -> e.split()).toList());
+        assertEquals(
+                1,
+                done.evaluations().stream()
+                        .map(e -> e.datasetSha256())
+                        .distinct()
+                        .count(),
+                done.evaluations()::toString);
     }
 
     @Test
@@ -263,7 +316,10 @@ class PipelineEndToEndTest {
         assertEquals(runId + "-base", view.models().get(1).parentModelId());
         assertEquals(
                 earlier.models().get(0).checkpointSha256(), view.models().get(0).checkpointSha256());
-        assertEquals(2, view.evaluations().size());
+        assertEquals(4, view.evaluations().size());
+        assertEquals(
+                List.of("val", "test", "val", "test"),
+                view.evaluations().stream().map(e -> e.split()).toList());
     }
 
     @Test
@@ -304,7 +360,7 @@ class PipelineEndToEndTest {
                 .credentials(s3.accessKey(), s3.secretKey())
                 .region("us-east-1")
                 .build();
-        for (Path f : List.of(data.train(), data.val())) {
+        for (Path f : List.of(data.train(), data.val(), data.test())) {
             client.uploadObject(io.minio.UploadObjectArgs.builder()
                     .bucket("datasets")
                     .object("tiny/" + f.getFileName())
@@ -326,13 +382,21 @@ class PipelineEndToEndTest {
                 > 100);
 
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"train\": \"s3://datasets/tiny/train.json\","
-                + " \"val\": \"s3://datasets/tiny/val.json\", \"images\": \"s3://datasets/tiny/images\"},"
+                + " \"val\": \"s3://datasets/tiny/val.json\", \"test\": \"s3://datasets/tiny/test.json\","
+                + " \"images\": \"s3://datasets/tiny/images\"},"
                 + " \"detector\": {\"preset\": \"tiny\"}, \"generations\": [\"bags\"]}");
         String runId = harness.launcher.start(spec, null, null);
         assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
         RunView view = harness.show(runId);
         assertEquals("SUCCEEDED", view.stages().get(0).status().name());
-        // the same images and annotations as the shared tiny run's synthetic dataset: its base model is reused
+        // the same images and annotations (test split included) as the shared tiny run's synthetic dataset: its base
+        // model is reused
         assertEquals("REUSED", view.stages().get(1).status().name());
+        assertEquals(
+                List.of("val", "test", "val", "test"),
+                view.evaluations().stream().map(e -> e.split()).toList());
+        assertNotEquals(
+                view.evaluations().get(0).datasetSha256(),
+                view.evaluations().get(1).datasetSha256());
     }
 }

@@ -11,6 +11,12 @@ public final class ArtifactNames {
 
     public static final String TRAIN = "train";
     public static final String VAL = "val";
+    /**
+     * The held-out split that results are reported on. A dataset without one stores val under this name too (same
+     * hash), and everything that reports it says so. Runs prepared before test splits have none: val serves then.
+     */
+    public static final String TEST = "test";
+
     public static final String IMAGES = "images";
     public static final String GROUPS = "groups";
     public static final String GROUPS_NPZ = "groups_npz";
@@ -25,6 +31,7 @@ public final class ArtifactNames {
     private static final String RESULTS = "results/";
     private static final String METRICS = "metrics/";
     private static final String TABLE = "table/";
+    private static final String TEST_SUFFIX = "@test";
 
     private ArtifactNames() {}
 
@@ -51,5 +58,20 @@ public final class ArtifactNames {
     /** The LVIS evaluation of those detections as a markdown table. */
     public static String table(String kind) {
         return TABLE + kind;
+    }
+
+    /** The detections of a model of this kind on the test set ({@link #results} is val's). */
+    public static String testResults(String kind) {
+        return RESULTS + kind + TEST_SUFFIX;
+    }
+
+    /** The LVIS evaluation of a model of this kind on the test set, as JSON ({@link #metrics} is val's). */
+    public static String testMetrics(String kind) {
+        return METRICS + kind + TEST_SUFFIX;
+    }
+
+    /** The same as a markdown table. */
+    public static String testTable(String kind) {
+        return TABLE + kind + TEST_SUFFIX;
     }
 }
