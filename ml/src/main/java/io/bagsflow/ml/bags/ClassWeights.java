@@ -23,7 +23,11 @@ public record ClassWeights(int[] categoryIds, int[] instanceCounts, double[] wei
     public static final double MAX = 5;
 
     public static ClassWeights compute(CategoryStatistics stats, CountSource source) {
-        int[] counts = stats.instanceCounts(source);
+        return fromCounts(stats.categoryIds(), stats.instanceCounts(source));
+    }
+
+    /** The weights of classes with these training instance counts (by label). */
+    public static ClassWeights fromCounts(int[] categoryIds, int[] counts) {
         double sum = 0;
         for (int n : counts) {
             sum += 1.0 / Math.max(n, 1);
@@ -32,7 +36,7 @@ public record ClassWeights(int[] categoryIds, int[] instanceCounts, double[] wei
         for (int i = 0; i < counts.length; i++) {
             w[i] = Math.min(MAX, Math.max(MIN, counts.length / (Math.max(counts[i], 1) * sum)));
         }
-        return new ClassWeights(stats.categoryIds(), counts, w);
+        return new ClassWeights(categoryIds, counts, w);
     }
 
     /** {@code {"category_ids", "instance_counts", "weights"}}. */

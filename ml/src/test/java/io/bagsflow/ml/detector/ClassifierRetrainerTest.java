@@ -21,7 +21,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ClassifierRetrainerTest {
 
     @ParameterizedTest
-    @EnumSource(value = RetrainMethod.class, names = "TAU_NORM", mode = EnumSource.Mode.EXCLUDE) // no training
+    @EnumSource(
+            value = RetrainMethod.class,
+            names = {"TAU_NORM", "TAU_NORM_SELECT"},
+            mode = EnumSource.Mode.EXCLUDE) // no training
     void everyWeightButTheClassifierStaysBitIdentical(RetrainMethod method) throws IOException {
         Path base = TinyDetectorData.baseCheckpoint();
         TrainingOutcome r = ClassifierRetrainer.retrain(
