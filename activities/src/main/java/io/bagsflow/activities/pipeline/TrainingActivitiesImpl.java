@@ -23,6 +23,7 @@ import io.bagsflow.ml.detector.TauNormSearch;
 import io.bagsflow.ml.detector.TrainingHooks;
 import io.bagsflow.ml.detector.TrainingOutcome;
 import io.bagsflow.ml.detector.TrainingProgress;
+import io.bagsflow.ml.detector.WholeNetworkTrainer;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
@@ -129,6 +130,20 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             Path images = cache.images(a.get(IMAGES));
             BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
             Path baseCheckpoint = cache.file(base.checkpoint());
+            if (method.scope() != RetrainMethod.Scope.CLASSIFIER) {
+                // the paper's "all" rows: every weight trains, on the base's own schedule
+                int steps = WholeNetworkTrainer.iterations(method, baseCheckpoint);
+                TrainingOutcome result = WholeNetworkTrainer.train(
+                        method,
+                        config,
+                        baseCheckpoint,
+                        train,
+                        images,
+                        attempt.workDir().resolve("retrain"),
+                        listener(attempt, kind, steps));
+                finished(attempt, steps, result);
+                return trainedOutputs(attempt, kind, result);
+            }
             int steps = RetrainSchedule.of(config).iterations();
             TrainingOutcome result = ClassifierRetrainer.retrain(
                     method,

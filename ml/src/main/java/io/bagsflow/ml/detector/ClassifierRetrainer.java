@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.bagsflow.ml.bags.BagsGroups;
-import io.bagsflow.ml.bags.RepeatFactors;
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.detector.data.ImageBatch;
@@ -32,7 +31,6 @@ import io.bagsflow.ml.lvis.LvisDataset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +75,9 @@ public final class ClassifierRetrainer {
         if (!method.retrains()) {
             throw new IllegalArgumentException(method.kind() + " does not retrain the classifier: use TauNormSearch");
         }
+        if (method.scope() != RetrainMethod.Scope.CLASSIFIER) {
+            throw new IllegalArgumentException(method.kind() + " trains the whole network: use WholeNetworkTrainer");
+        }
         long started = System.nanoTime();
         TrainingHooks hooks = TrainingHooks.orNone(listener);
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
@@ -96,7 +97,7 @@ public final class ClassifierRetrainer {
                     Detector.of(effective, detector.categoryIds(), detector.params(), baseState.classifier());
             Classifier next = replaceClassifier(retrained, method, groups, effective, baseCheckpoint, train);
             ImageStore images = ImageStore.load(train, imagesDir, effective.imageSize(), detector.categoryIds());
-            ImageSampler sampler = sampler(method, effective, images, train);
+            ImageSampler sampler = MethodSampling.sampler(method, effective, images, train);
             Run run = new Run(method, effective, retrained, next, images, sampler, hooks);
             run.train(root);
             if (next instanceof LwsClassifier) {
@@ -223,28 +224,6 @@ public final class ClassifierRetrainer {
         System.arraycopy(w, dim, ow, 2 * dim, c * dim);
         System.arraycopy(b, 1, ob, 2, c);
         return new float[][] {ow, ob};
-    }
-
-    private static ImageSampler sampler(
-            RetrainMethod method, DetectorConfig config, ImageStore images, LvisDataset train) {
-        return switch (method.sampling()) {
-            case UNIFORM -> ImageSampler.epochs(images.count(), config.seed());
-            case CLASS_BALANCED -> ImageSampler.classBalanced(images, config.seed());
-            case REPEAT_FACTOR -> {
-                RepeatFactors rf = RepeatFactors.forLvisThreshold(
-                        CategoryStatistics.compute(train, "train"), config.rfsThreshold());
-                Map<Integer, Double> byId = new HashMap<>();
-                for (int i = 0; i < rf.imageIds().length; i++) {
-                    byId.put(rf.imageIds()[i], rf.imageFactors()[i]);
-                }
-                double[] weights = new double[images.count()];
-                for (int i = 0; i < weights.length; i++) {
-                    weights[i] = byId.getOrDefault(images.imageId(i), 1.0);
-                }
-                yield ImageSampler.weighted(weights, config.seed());
-            }
-            case NONE -> throw new IllegalArgumentException(method.kind() + " samples no images");
-        };
     }
 
     /** The training loop over classifier parameters only. */

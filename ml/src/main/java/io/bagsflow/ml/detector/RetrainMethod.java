@@ -17,6 +17,18 @@ import java.util.Locale;
 public enum RetrainMethod {
     /** (14) Balanced Group Softmax: the grouped classifier, images sampled uniformly. */
     BAGS("(14)", Sampling.UNIFORM),
+    /** (2) The base detector's training run for twice its iterations, from scratch (same seed and init). */
+    X2("(2)", Sampling.UNIFORM, Scope.FROM_SCRATCH),
+    /** (3) The whole base detector fine-tuned on the images holding a tail class (under 100 instances). */
+    FINETUNE_TAIL("(3)", Sampling.TAIL, Scope.WHOLE_NETWORK),
+    /** (4) Base training from scratch with repeat-factor sampling. */
+    RFS_ALL("(4)", Sampling.REPEAT_FACTOR, Scope.FROM_SCRATCH),
+    /** (5) The whole base detector fine-tuned with repeat-factor sampling. */
+    RFS_FINETUNE("(5)", Sampling.REPEAT_FACTOR, Scope.WHOLE_NETWORK),
+    /** (6) The whole base detector fine-tuned with the class-weighted cross-entropy of {@link #REWEIGHT_CLS}. */
+    REWEIGHT("(6)", Sampling.UNIFORM, Scope.WHOLE_NETWORK),
+    /** (8) The whole base detector fine-tuned with the softmax focal loss of {@link #FOCAL_CLS}. */
+    FOCAL("(8)", Sampling.UNIFORM, Scope.WHOLE_NETWORK),
     /** Plain softmax, images sampled uniformly: what retraining the classifier alone is worth. */
     CONTROL("", Sampling.UNIFORM),
     /** Classifier re-training (cRT, Kang et al.): plain softmax, class-balanced image sampling. */
@@ -51,16 +63,44 @@ public enum RetrainMethod {
         CLASS_BALANCED,
         /** Images in proportion to their LVIS repeat factor. */
         REPEAT_FACTOR,
+        /** Every image holding a class of fewer than {@link #TAIL_INSTANCES} training instances, once per epoch. */
+        TAIL,
         /** No training. */
         NONE
     }
 
+    /** What a method trains. */
+    public enum Scope {
+        /** The classifier alone, everything else frozen ({@link ClassifierRetrainer}). */
+        CLASSIFIER,
+        /** Every weight, starting from the base detector ({@link WholeNetworkTrainer}). */
+        WHOLE_NETWORK,
+        /** Every weight, from a fresh initialisation as base training ({@link WholeNetworkTrainer}). */
+        FROM_SCRATCH
+    }
+
+    /**
+     * A "tail" class for {@link #FINETUNE_TAIL}: fewer training instances than this, the BAGS bins [0, 10) and
+     * [10, 100).
+     */
+    public static final int TAIL_INSTANCES = 100;
+
     private final String paperRow;
     private final Sampling sampling;
+    private final Scope scope;
 
     RetrainMethod(String paperRow, Sampling sampling) {
+        this(paperRow, sampling, Scope.CLASSIFIER);
+    }
+
+    RetrainMethod(String paperRow, Sampling sampling, Scope scope) {
         this.paperRow = paperRow;
         this.sampling = sampling;
+        this.scope = scope;
+    }
+
+    public Scope scope() {
+        return scope;
     }
 
     /** The kind of the model this method makes: the constant's name in lower case, e.g. {@code bags}. */

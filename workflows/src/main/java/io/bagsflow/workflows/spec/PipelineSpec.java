@@ -33,6 +33,12 @@ public record PipelineSpec(
      */
     public static final List<String> KNOWN_KINDS = List.of(
             "bags",
+            "x2",
+            "finetune_tail",
+            "rfs_all",
+            "rfs_finetune",
+            "reweight",
+            "focal",
             "control",
             "crt",
             "rfs",
