@@ -144,7 +144,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 finished(attempt, steps, result);
                 return trainedOutputs(attempt, kind, result);
             }
-            int steps = RetrainSchedule.of(config).iterations();
+            // NCM trains nothing: its classifier is the class means of the cached features
+            int steps = method.retrains() ? RetrainSchedule.of(config).iterations() : 0;
             TrainingOutcome result = ClassifierRetrainer.retrain(
                     method,
                     config,

@@ -72,6 +72,11 @@ public final class ClassifierRetrainer {
             Path imagesDir,
             Path workDir,
             TrainingHooks listener) {
+        if (method == RetrainMethod.NCM_FC) {
+            TrainingOutcome ncm = NearestClassMean.build(config, baseCheckpoint, train, imagesDir, workDir);
+            TrainingHooks.orNone(listener).onCheckpoint(ncm.checkpoint(), 0);
+            return ncm;
+        }
         if (!method.retrains()) {
             throw new IllegalArgumentException(method.kind() + " does not retrain the classifier: use TauNormSearch");
         }

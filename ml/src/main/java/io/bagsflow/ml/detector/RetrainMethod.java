@@ -42,6 +42,11 @@ public enum RetrainMethod {
     REWEIGHT_CLS("(7)", Sampling.UNIFORM),
     /** (9) Plain softmax trained with the softmax focal loss (gamma 2), images sampled uniformly. */
     FOCAL_CLS("(9)", Sampling.UNIFORM),
+    /**
+     * (10) No retraining: the nearest class mean of the classifier's input (the box head's fc features) over the
+     * training RoIs, as a softmax over negative squared distances.
+     */
+    NCM_FC("(10)", Sampling.NONE),
     /** (12) No retraining: class rows divided by their norm (tau = 1), class biases dropped as Kang et al. do. */
     TAU_NORM("(12)", Sampling.NONE),
     /** (13) As {@link #TAU_NORM} with tau chosen on val from 0, 0.1, ..., 1.0. */
@@ -122,7 +127,7 @@ public enum RetrainMethod {
         return sampling;
     }
 
-    /** True for the kinds that train a classifier (everything but tau-norm). */
+    /** True for the kinds that train weights by gradient steps (everything but NCM and tau-norm). */
     public boolean retrains() {
         return sampling != Sampling.NONE;
     }

@@ -44,6 +44,7 @@ public record PipelineSpec(
             "rfs",
             "reweight_cls",
             "focal_cls",
+            "ncm_fc",
             "tau_norm",
             "tau_norm_select",
             "balanced_softmax",
