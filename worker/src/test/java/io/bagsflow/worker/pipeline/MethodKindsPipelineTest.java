@@ -17,13 +17,18 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The paper's rows and the later methods added beside the original baselines, run end to end as generations of one
- * tiny pipeline: each is trained (or, for tau-norm, made) from the base, recorded as its child, and evaluated.
+ * tiny pipeline: one whole-network row, classifier-only rows, the no-training rows (NCM, tau-norm) and the later
+ * methods are each made from the base, recorded as its child, and evaluated.
  */
 @Timeout(900)
 class MethodKindsPipelineTest {
 
     private static final List<String> KINDS =
-            List.of("focal_cls", "tau_norm", "balanced_softmax", "lws", "seesaw", "eqlv2");
+            List.of("rfs_finetune", "focal_cls", "ncm_fc", "tau_norm", "balanced_softmax", "lws", "seesaw", "eqlv2");
+
+    private static String json(List<String> kinds) {
+        return kinds.stream().map(k -> "\"" + k + "\"").toList().toString();
+    }
 
     @Test
     void aTinyRunTrainsAndEvaluatesEveryNewKindAsAChildOfTheBase() {
@@ -35,8 +40,7 @@ class MethodKindsPipelineTest {
                         "kinds-worker")) {
             String runId = harness.launcher.start(
                     PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 9}},"
-                            + " \"generations\": [\"focal_cls\", \"tau_norm\", \"balanced_softmax\", \"lws\","
-                            + " \"seesaw\", \"eqlv2\"]}"),
+                            + " \"generations\": " + json(KINDS) + "}"),
                     null,
                     null);
             PipelineResult result = harness.launcher.await(runId);
