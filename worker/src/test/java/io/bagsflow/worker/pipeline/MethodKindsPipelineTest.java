@@ -54,8 +54,10 @@ class MethodKindsPipelineTest {
                     assertEquals(runId + "-base", m.path("parent_model_id").asText(), m::toString);
                 }
             }
-            List<String> expected = new ArrayList<>(List.of("base"));
-            expected.addAll(KINDS);
+            // the base first, then the generation-1 models in kind order
+            List<String> expected = new ArrayList<>(KINDS);
+            java.util.Collections.sort(expected);
+            expected.add(0, "base");
             assertEquals(expected, kinds);
             assertEquals(KINDS.size() + 1, run.path("evaluations").size());
             for (JsonNode e : run.path("evaluations")) {
