@@ -9,8 +9,8 @@ import io.bagsflow.ml.dataset.CountSource;
 public record GroupingOptions(BinEdges bins, CountSource countSource, double rfsThresholdImages) {
 
     /** Bins 0,10,100,1000 over instance counts recomputed from the training annotations; t = 57.263 images. */
-    public static final GroupingOptions DEFAULT = new GroupingOptions(
-            BinEdges.DEFAULT, CountSource.ANNOTATIONS, RepeatFactors.DEFAULT_THRESHOLD_IMAGES);
+    public static final GroupingOptions DEFAULT =
+            new GroupingOptions(BinEdges.DEFAULT, CountSource.ANNOTATIONS, RepeatFactors.DEFAULT_THRESHOLD_IMAGES);
 
     public GroupingOptions {
         if (!(rfsThresholdImages > 0) || Double.isInfinite(rfsThresholdImages)) {

@@ -6,6 +6,7 @@ import static io.bagsflow.ml.detector.SettingRole.RETRAIN;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bagsflow.ml.bags.RepeatFactors;
 import io.bagsflow.ml.io.JsonMappers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.bagsflow.ml.bags.RepeatFactors;
 
 /**
  * Everything that defines a detector run: model shape, samplers, optimiser schedule, classifier retraining,

@@ -100,8 +100,9 @@ public final class TauNormSearch {
     private static Checkpoint.State checkedBase(Path baseCheckpoint) {
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
         if (!ClassifierLayout.SOFTMAX.equals(baseState.classifier().kind())) {
-            throw new IllegalArgumentException(baseCheckpoint + ": has a " + baseState.classifier().kind()
-                    + " classifier; tau normalisation starts from a base checkpoint with a plain softmax classifier");
+            throw new IllegalArgumentException(
+                    baseCheckpoint + ": has a " + baseState.classifier().kind()
+                            + " classifier; tau normalisation starts from a base checkpoint with a plain softmax classifier");
         }
         return baseState;
     }

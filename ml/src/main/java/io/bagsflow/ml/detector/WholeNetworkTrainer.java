@@ -56,10 +56,13 @@ public final class WholeNetworkTrainer {
         long started = System.nanoTime();
         TrainingHooks hooks = TrainingHooks.orNone(listener);
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
-        if (!baseState.classifier().equals(
-                io.bagsflow.ml.detector.model.ClassifierLayout.softmax(baseState.categoryIds().size()))) {
+        if (!baseState
+                .classifier()
+                .equals(io.bagsflow.ml.detector.model.ClassifierLayout.softmax(
+                        baseState.categoryIds().size()))) {
             throw new IllegalArgumentException(baseCheckpoint + ": " + method.kind() + " starts from a base checkpoint "
-                    + "with a plain softmax classifier, this one has " + baseState.classifier().kind());
+                    + "with a plain softmax classifier, this one has "
+                    + baseState.classifier().kind());
         }
         DetectorConfig config = baseState.config().withRuntimeFrom(settings);
         config = config.with("iterations", iterations(method, config));
@@ -98,7 +101,11 @@ public final class WholeNetworkTrainer {
                         0);
                 Path last = loop.run(root, 0);
                 return new TrainingOutcome(
-                        last, loop.curve(), loop.skipped(), loop.imagesPerSecond(), (System.nanoTime() - started) / 1e9);
+                        last,
+                        loop.curve(),
+                        loop.skipped(),
+                        loop.imagesPerSecond(),
+                        (System.nanoTime() - started) / 1e9);
             }
         }
     }

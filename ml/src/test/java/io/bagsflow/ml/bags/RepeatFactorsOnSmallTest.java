@@ -23,7 +23,9 @@ class RepeatFactorsOnSmallTest {
     @ValueSource(longs = {211, 212, 213})
     void theDefaultThresholdAtLeastDoublesTheShareOfRareClassImagesOnSmall(long seed) {
         CategoryStatistics stats = CategoryStatistics.compute(
-                SyntheticDataset.annotations(SyntheticPreset.parse("small"), seed).train(), "train.json");
+                SyntheticDataset.annotations(SyntheticPreset.parse("small"), seed)
+                        .train(),
+                "train.json");
         IntPredicate rare = i -> {
             for (int label : stats.imageLabels()[i]) {
                 if (stats.categories().get(label - 1).frequency() == Frequency.RARE) {

@@ -34,7 +34,10 @@ class ReweightedClassifierTest {
         CategoryStatistics stats = CategoryStatistics.compute(TinyDetectorData.train(), "train.json");
         ClassWeights w = ClassWeights.compute(stats, CountSource.ANNOTATIONS);
         int[] n = stats.instanceCounts(CountSource.ANNOTATIONS);
-        double meanInverse = Arrays.stream(n).mapToDouble(k -> 1.0 / Math.max(k, 1)).average().orElseThrow();
+        double meanInverse = Arrays.stream(n)
+                .mapToDouble(k -> 1.0 / Math.max(k, 1))
+                .average()
+                .orElseThrow();
         for (int i = 0; i < n.length; i++) {
             double unclipped = (1.0 / Math.max(n[i], 1)) / meanInverse;
             assertEquals(Math.min(5, Math.max(0.1, unclipped)), w.weights()[i], 1e-12, "class " + i);
@@ -53,7 +56,10 @@ class ReweightedClassifierTest {
             assertEquals(0.1, w.weights()[i], 0.0);
         }
         // inside the range nothing changes: counts 1 and 4 give 1.6 and 0.4
-        assertArrayEquals(new double[] {1.6, 0.4}, ClassWeights.fromCounts(new int[2], new int[] {1, 4}).weights(), 1e-12);
+        assertArrayEquals(
+                new double[] {1.6, 0.4},
+                ClassWeights.fromCounts(new int[2], new int[] {1, 4}).weights(),
+                1e-12);
     }
 
     @Test

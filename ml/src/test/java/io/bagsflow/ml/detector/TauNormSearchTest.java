@@ -35,13 +35,15 @@ class TauNormSearchTest {
         double best = r.valAp().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         assertEquals(best, r.valAp().get(r.grid().indexOf(r.tau())), 0.0);
         assertEquals(r.tau(), TauNormSearch.chosenTau(r.checkpoint()), 0.0);
-        assertEquals("retrain-tau_norm_select", Checkpoint.readState(r.checkpoint()).stage());
+        assertEquals(
+                "retrain-tau_norm_select", Checkpoint.readState(r.checkpoint()).stage());
 
         // the checkpoint, run as any model is, gives the AP the search measured for its tau
         LvisEvaluator evaluator = new LvisEvaluator(TinyDetectorData.val(), "val.json");
         LvisResults chosen =
                 Inference.predict(r.checkpoint(), settings, TinyDetectorData.val(), TinyDetectorData.images(), null);
-        assertEquals(best, evaluator.evaluate(chosen, "tau_norm_select").metrics().ap(), 0.0);
+        assertEquals(
+                best, evaluator.evaluate(chosen, "tau_norm_select").metrics().ap(), 0.0);
 
         assertNormalisedBase(base, r.checkpoint(), r.tau());
     }

@@ -61,8 +61,8 @@ class WholeNetworkTrainerTest {
                 TinyDetectorData.images(),
                 DetectorConfig.preset("tiny").imageSize(),
                 ImageStore.categoryIds(TinyDetectorData.train()));
-        int[] counts = CategoryStatistics.compute(TinyDetectorData.train(), "train")
-                .instanceCounts(CountSource.ANNOTATIONS);
+        int[] counts =
+                CategoryStatistics.compute(TinyDetectorData.train(), "train").instanceCounts(CountSource.ANNOTATIONS);
         int[] tail = MethodSampling.tailImages(images, TinyDetectorData.train());
         assertTrue(tail.length > 0 && tail.length <= images.count());
         int expected = 0;

@@ -151,7 +151,8 @@ class PipelineEndToEndTest {
 
     @Test
     void tauNormShowsTheTauItChoseOnValAndEvaluateMeasuresThatAp() {
-        // tau_norm_select shows the tau it chose on val and the val AP of every tau tried; EVALUATE then measures, on the
+        // tau_norm_select shows the tau it chose on val and the val AP of every tau tried; EVALUATE then measures, on
+        // the
         // same val set, exactly the AP that the chosen tau had in the search
         JsonNode run = harness.showJson(tinyRun);
         JsonNode tauAttempt = null;

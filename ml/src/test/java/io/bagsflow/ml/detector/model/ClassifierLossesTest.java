@@ -58,8 +58,7 @@ class ClassifierLossesTest {
                 2.457236900325005,
                 1e-6,
                 "the plain sigmoid classifier is EQLv2 before any gradient is collected");
-        assertArrayEquals(
-                new float[] {1f, 0.03312290721630475f, 0.0006710991097821249f}, eql.negativeWeights(), 1e-6f);
+        assertArrayEquals(new float[] {1f, 0.03312290721630475f, 0.0006710991097821249f}, eql.negativeWeights(), 1e-6f);
         assertEquals(2.3228149442087127, loss(eql, Z, 3, LABELS, VALID), 1e-6);
         assertEquals(ClassifierLayout.sigmoid(2), eql.layout());
     }
@@ -75,10 +74,8 @@ class ClassifierLossesTest {
 
     /** Four RoIs of a C = 3 objectness layout (background, foreground, classes 1..3), labelled 0, 1, 2, 1. */
     private static final float[] ZS = {
-        1.0f, -0.5f, 0.3f, 0.1f, -0.2f,
-        -0.2f, 0.8f, 0.5f, 1.5f, -1.0f,
-        0.1f, 0.4f, 2.0f, -0.3f, 0.7f,
-        0.0f, 1.2f, -0.4f, 0.9f, 0.6f
+        1.0f, -0.5f, 0.3f, 0.1f, -0.2f, -0.2f, 0.8f, 0.5f, 1.5f, -1.0f, 0.1f, 0.4f, 2.0f, -0.3f, 0.7f, 0.0f, 1.2f,
+        -0.4f, 0.9f, 0.6f
     };
 
     private static final int[] SEESAW_LABELS = {0, 1, 2, 1};
