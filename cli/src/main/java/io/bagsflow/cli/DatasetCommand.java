@@ -209,8 +209,8 @@ final class DatasetCommand implements Runnable {
                             spec.commandLine(), "--counts must be annotations or file, got " + counts);
             };
             CategoryStatistics stats = CategoryStatistics.compute(LvisDatasetReader.read(train), train.toString());
-            BagsFiles files =
-                    BagsFiles.write(stats, new GroupingOptions(edges, source, RepeatFactors.DEFAULT_THRESHOLD), out);
+            BagsFiles files = BagsFiles.write(
+                    stats, new GroupingOptions(edges, source, RepeatFactors.DEFAULT_THRESHOLD_IMAGES), out);
             stdout.print(StatisticsTable.format(stats, files.groups()));
             stdout.println("wrote " + files.groupsJson() + ", " + files.groupsNpz() + ", " + files.repeatFactorsJson()
                     + ", " + files.classWeightsJson());

@@ -142,7 +142,7 @@ public class PrepareActivitiesImpl implements PrepareActivities {
                         .mapToInt(Integer::intValue)
                         .toArray()),
                 CountSource.ANNOTATIONS,
-                RepeatFactors.DEFAULT_THRESHOLD);
+                RepeatFactors.DEFAULT_THRESHOLD_IMAGES);
         BagsFiles groups = BagsFiles.write(check.statistics(), options, dir.resolve("groups"));
         Path statistics = dir.resolve("statistics.txt");
         Files.writeString(

@@ -24,6 +24,7 @@ import io.bagsflow.ml.detector.TauNormSearch;
 import io.bagsflow.ml.detector.TrainingHooks;
 import io.bagsflow.ml.detector.TrainingOutcome;
 import io.bagsflow.ml.detector.TrainingProgress;
+import io.bagsflow.ml.detector.WholeNetworkTrainer;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
@@ -103,8 +104,11 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         PipelineSpec spec = input.spec();
         String kind = input.kind();
         RetrainMethod method = RetrainMethod.ofKind(kind);
-        if (method == RetrainMethod.TAU_NORM) {
+        if (method == RetrainMethod.TAU_NORM_SELECT) {
             return tauNorm(input);
+        }
+        if (method == RetrainMethod.TAU_NORM) {
+            return tauNormFixed(input);
         }
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
@@ -127,7 +131,22 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             Path images = cache.images(a.get(IMAGES));
             BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
             Path baseCheckpoint = cache.file(base.checkpoint());
-            int steps = RetrainSchedule.of(config).iterations();
+            if (method.scope() != RetrainMethod.Scope.CLASSIFIER) {
+                // the paper's "all" rows: every weight trains, on the base's own schedule
+                int steps = WholeNetworkTrainer.iterations(method, baseCheckpoint);
+                TrainingOutcome result = WholeNetworkTrainer.train(
+                        method,
+                        config,
+                        baseCheckpoint,
+                        train,
+                        images,
+                        attempt.workDir().resolve("retrain"),
+                        listener(attempt, kind, steps));
+                finished(attempt, steps, result);
+                return trainedOutputs(attempt, kind, result);
+            }
+            // NCM trains nothing: its classifier is the class means of the cached features
+            int steps = method.retrains() ? RetrainSchedule.of(config).iterations() : 0;
             TrainingOutcome result = ClassifierRetrainer.retrain(
                     method,
                     config,
@@ -143,7 +162,37 @@ public class TrainingActivitiesImpl implements TrainingActivities {
     }
 
     /**
-     * The {@code tau_norm} part of FINETUNE_BAGS: no training, the base classifier's class rows normalised with the
+     * The {@code tau_norm} part of FINETUNE_BAGS (the paper's row 12): no training, no val set, the base
+     * classifier's class rows normalised with tau = 1 ({@link TauNormSearch#fixed}). Its key is the base checkpoint
+     * and the model's configuration, which is all it reads.
+     */
+    private StageResult tauNormFixed(StageInput input) {
+        String kind = input.kind();
+        DetectorConfig config = DetectorConfigs.finetune(input.spec());
+        ModelRef base = input.model();
+        String key = StageKey.of(
+                Stage.FINETUNE_BAGS.name(),
+                kind,
+                DetectorConfigs.retrainKey(config),
+                Map.of(ModelRef.BASE, base.checkpoint().sha256()));
+        return runRetrainPart(input, key, config, attempt -> {
+            TauNormSearch.Result fixed = TauNormSearch.fixed(
+                    config,
+                    cache.file(base.checkpoint()),
+                    TauNormSearch.FIXED_TAU,
+                    attempt.workDir().resolve("retrain"));
+            attempt.progress(Map.of("tau", fixed.tau()));
+            Map<String, ArtifactRef> out = new LinkedHashMap<>(trainedOutputs(
+                    attempt, kind, new TrainingOutcome(fixed.checkpoint(), List.of(), 0, 0, fixed.seconds())));
+            Path note = attempt.workDir().resolve("tau-" + kind + ".json");
+            Files.writeString(note, fixed.toJson());
+            out.put("tau/" + kind, attempt.upload(note, "application/json"));
+            return out;
+        });
+    }
+
+    /**
+     * The {@code tau_norm_select} part of FINETUNE_BAGS (the paper's row 13): no training, the base classifier's class rows normalised with the
      * tau that gives the best LVIS AP on val ({@link TauNormSearch}). Its key holds the inference settings and the
      * val set instead of the retraining settings, since those are what the choice depends on. Outputs: the
      * checkpoint, an empty curve and {@code tau/tau_norm} (the search: chosen tau, grid, val AP of each), whose

@@ -102,7 +102,8 @@ class PipelineSpecsTest {
                 () -> PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"huge\"}}}"));
         assertThrows(
                 InvalidInputException.class,
-                () -> PipelineSpecs.parse("{\"dataset\": {\"synth\": {}}, \"generations\": [\"bags\", \"focal\"]}"));
+                () -> PipelineSpecs.parse(
+                        "{\"dataset\": {\"synth\": {}}, \"generations\": [\"bags\", \"focal_loss\"]}"));
         assertThrows(
                 InvalidInputException.class,
                 () -> PipelineSpecs.parse("{\"dataset\": {\"synth\": {}}, \"groups\": {\"bins\": [0, 100, 10]}}"));

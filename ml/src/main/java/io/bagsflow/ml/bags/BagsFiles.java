@@ -31,7 +31,7 @@ public record BagsFiles(
 
     public static BagsFiles write(CategoryStatistics stats, GroupingOptions options, Path dir) {
         BagsGroups groups = BagsGroups.of(stats, options.bins(), options.countSource());
-        RepeatFactors rfs = RepeatFactors.compute(stats, options.rfsThreshold());
+        RepeatFactors rfs = RepeatFactors.forImageCount(stats, options.rfsThresholdImages());
         ClassWeights weights = ClassWeights.compute(stats, options.countSource());
         try {
             Files.createDirectories(dir);

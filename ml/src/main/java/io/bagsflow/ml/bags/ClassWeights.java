@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Inverse-frequency class weights for a re-weighted loss baseline: w(c) proportional to 1 / n(c), n(c) the
- * training instances (at least 1), scaled so the weights average 1 over the classes. Background is not
- * included; a loss that needs it uses 1.
+ * Inverse-frequency class weights for the re-weighting baselines, as the official {@code get_cate_weight}
+ * (FishYuLi/BalancedGroupSoftmax, {@code tools/lvis_analyse.py}): w(c) = (1 / n(c)) / mean_k(1 / n(k)), n(c) the
+ * training instances (at least 1), then clipped to [{@value #MIN}, {@value #MAX}]. Unclipped, the rarest classes
+ * would weigh up to ~50 times the mean and the most frequent ~0.01, a different (much stronger) baseline than the
+ * paper's. Background is not included; a loss that needs it uses 1 (as the official file's entry 0).
  *
  * @param categoryIds    by label, as in {@link BagsGroups}
  * @param instanceCounts by label
@@ -17,17 +19,24 @@ import java.nio.file.Path;
  */
 public record ClassWeights(int[] categoryIds, int[] instanceCounts, double[] weights) {
 
+    public static final double MIN = 0.1;
+    public static final double MAX = 5;
+
     public static ClassWeights compute(CategoryStatistics stats, CountSource source) {
-        int[] counts = stats.instanceCounts(source);
+        return fromCounts(stats.categoryIds(), stats.instanceCounts(source));
+    }
+
+    /** The weights of classes with these training instance counts (by label). */
+    public static ClassWeights fromCounts(int[] categoryIds, int[] counts) {
         double sum = 0;
         for (int n : counts) {
             sum += 1.0 / Math.max(n, 1);
         }
         double[] w = new double[counts.length];
         for (int i = 0; i < counts.length; i++) {
-            w[i] = counts.length / (Math.max(counts[i], 1) * sum);
+            w[i] = Math.min(MAX, Math.max(MIN, counts.length / (Math.max(counts[i], 1) * sum)));
         }
-        return new ClassWeights(stats.categoryIds(), counts, w);
+        return new ClassWeights(categoryIds, counts, w);
     }
 
     /** {@code {"category_ids", "instance_counts", "weights"}}. */

@@ -85,7 +85,17 @@ public final class BaseTrainer {
                 if (images.count() == 0) {
                     throw new IllegalArgumentException("training set has no images");
                 }
-                Loop loop = new Loop(config, detector, sgd, images, workDir, hooks, curve, skipped);
+                Loop loop = new Loop(
+                        STAGE,
+                        ImageSampler.epochs(images.count(), config.seed()),
+                        config,
+                        detector,
+                        sgd,
+                        images,
+                        workDir,
+                        hooks,
+                        curve,
+                        skipped);
                 Path last = loop.run(root, start);
                 return new TrainingOutcome(
                         last, loop.curve, loop.skipped, loop.imagesPerSecond(), (System.nanoTime() - started) / 1e9);
@@ -108,8 +118,12 @@ public final class BaseTrainer {
         }
     }
 
-    /** The iteration loop with its bookkeeping. */
-    private static final class Loop {
+    /**
+     * The iteration loop with its bookkeeping; also runs the whole-network generations ({@link
+     * WholeNetworkTrainer}) under their own stage name and image sampler.
+     */
+    static final class Loop {
+        private final String stage;
         private final DetectorConfig config;
         private final Detector detector;
         private final Sgd sgd;
@@ -126,6 +140,8 @@ public final class BaseTrainer {
         private long stepImages;
 
         Loop(
+                String stage,
+                ImageSampler sampler,
                 DetectorConfig config,
                 Detector detector,
                 Sgd sgd,
@@ -134,6 +150,7 @@ public final class BaseTrainer {
                 TrainingHooks hooks,
                 List<LossPoint> curve,
                 int skipped) {
+            this.stage = stage;
             this.config = config;
             this.detector = detector;
             this.sgd = sgd;
@@ -143,7 +160,7 @@ public final class BaseTrainer {
             this.curve = curve;
             this.skipped = skipped;
             this.forward = new TwoStageForward(detector);
-            this.sampler = ImageSampler.epochs(images.count(), config.seed());
+            this.sampler = sampler;
             this.lr = new LearningRate(
                     config.learningRate(),
                     config.warmupIterations(),
@@ -156,6 +173,14 @@ public final class BaseTrainer {
 
         double imagesPerSecond() {
             return stepNanos == 0 ? 0 : stepImages / (stepNanos / 1e9);
+        }
+
+        List<LossPoint> curve() {
+            return curve;
+        }
+
+        int skipped() {
+            return skipped;
         }
 
         /**
@@ -192,19 +217,19 @@ public final class BaseTrainer {
                         curve.add(new LossPoint(done, means));
                     }
                     hooks.onProgress(new TrainingProgress(
-                            STAGE, done, total, means, intervalImages / seconds, lr.at(it), skipped));
+                            stage, done, total, means, intervalImages / seconds, lr.at(it), skipped));
                     intervalStart = System.nanoTime();
                     intervalImages = 0;
                 }
                 if (config.checkpointInterval() > 0 && done % config.checkpointInterval() == 0 && done < total) {
-                    Path file = workDir.resolve(String.format("base-%06d.zip", done));
+                    Path file = workDir.resolve(String.format("%s-%06d.zip", stage, done));
                     Checkpoint.write(file, state(done), detector.params(), sgd);
                     hooks.onCheckpoint(file, done);
                     deleteQuietly(previous);
                     previous = file;
                 }
             }
-            Path last = workDir.resolve("base-final.zip");
+            Path last = workDir.resolve(stage + "-final.zip");
             Checkpoint.write(last, state(total), detector.params(), null);
             hooks.onCheckpoint(last, total);
             deleteQuietly(previous);
@@ -248,12 +273,12 @@ public final class BaseTrainer {
             skipped++;
             LOG.warn(
                     "{} training: step {} skipped, losses {}{}",
-                    STAGE,
+                    stage,
                     it,
                     values,
                     finite ? ", non-finite gradients of " + sgd.nonFiniteGradients() : "");
             if (skipped > config.maxNonFiniteSteps()) {
-                throw new NonFiniteTrainingException(STAGE + " training: " + skipped + " steps had a non-finite "
+                throw new NonFiniteTrainingException(stage + " training: " + skipped + " steps had a non-finite "
                         + "loss or gradient (limit maxNonFiniteSteps = " + config.maxNonFiniteSteps()
                         + "); the last at "
                         + "iteration " + it + " with losses " + values + ". Lower learningRate or raise "
@@ -265,7 +290,7 @@ public final class BaseTrainer {
         private Checkpoint.State state(int iteration) {
             return new Checkpoint.State(
                     Checkpoint.FORMAT,
-                    STAGE,
+                    stage,
                     iteration,
                     config.iterations(),
                     detector.categoryIds(),

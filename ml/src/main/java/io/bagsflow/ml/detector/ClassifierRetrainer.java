@@ -6,17 +6,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.bagsflow.ml.bags.BagsGroups;
-import io.bagsflow.ml.bags.RepeatFactors;
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.data.ImageSampler;
 import io.bagsflow.ml.detector.data.ImageStore;
+import io.bagsflow.ml.detector.model.BalancedSoftmaxClassifier;
 import io.bagsflow.ml.detector.model.Classifier;
 import io.bagsflow.ml.detector.model.ClassifierLayout;
 import io.bagsflow.ml.detector.model.Detector;
+import io.bagsflow.ml.detector.model.Eqlv2Classifier;
+import io.bagsflow.ml.detector.model.FocalSoftmaxClassifier;
 import io.bagsflow.ml.detector.model.GroupSoftmaxHead;
+import io.bagsflow.ml.detector.model.LwsClassifier;
 import io.bagsflow.ml.detector.model.Parameters;
+import io.bagsflow.ml.detector.model.SeesawClassifier;
 import io.bagsflow.ml.detector.model.SoftmaxClassifier;
 import io.bagsflow.ml.detector.train.LearningRate;
 import io.bagsflow.ml.detector.train.LossNormalisation;
@@ -27,7 +31,6 @@ import io.bagsflow.ml.lvis.LvisDataset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +41,8 @@ import java.util.Map;
  * inference mode, nothing else has gradients). With {@code trainHead} the box head's fc layers and box
  * regression train too (with the box loss), as the paper's "whole head" ablation.
  *
- * <p>The BAGS classifier starts as {@code init} says: {@code random} (the official recipe) or
- * {@code from_base}; the plain-softmax methods keep the base classifier as their start (same shape, which
- * mmcv would load). Steps and learning rates follow {@link RetrainSchedule}; each step's loss is normalised as
+ * <p>Every retrained classifier starts as {@code init} says, one policy for all kinds: {@code random} (the
+ * official BAGS recipe and Kang et al.'s cRT) or {@code from_base} (LWS always keeps the base classifier). Steps and learning rates follow {@link RetrainSchedule}; each step's loss is normalised as
  * {@code lossNormalisation} says ({@link LossNormalisation}). By default the classifier trains on cached RoI
  * features ({@code retrainFromCache}); otherwise, and always with {@code trainHead} (the cache holds post-fc
  * features, which the head changes), each step runs the frozen network on fresh images. The output checkpoint
@@ -70,8 +72,16 @@ public final class ClassifierRetrainer {
             Path imagesDir,
             Path workDir,
             TrainingHooks listener) {
-        if (method == RetrainMethod.TAU_NORM) {
-            throw new IllegalArgumentException("tau_norm does not retrain the classifier: use TauNormSearch");
+        if (method == RetrainMethod.NCM_FC) {
+            TrainingOutcome ncm = NearestClassMean.build(config, baseCheckpoint, train, imagesDir, workDir);
+            TrainingHooks.orNone(listener).onCheckpoint(ncm.checkpoint(), 0);
+            return ncm;
+        }
+        if (!method.retrains()) {
+            throw new IllegalArgumentException(method.kind() + " does not retrain the classifier: use TauNormSearch");
+        }
+        if (method.scope() != RetrainMethod.Scope.CLASSIFIER) {
+            throw new IllegalArgumentException(method.kind() + " trains the whole network: use WholeNetworkTrainer");
         }
         long started = System.nanoTime();
         TrainingHooks hooks = TrainingHooks.orNone(listener);
@@ -91,13 +101,14 @@ public final class ClassifierRetrainer {
             Detector retrained =
                     Detector.of(effective, detector.categoryIds(), detector.params(), baseState.classifier());
             Classifier next = replaceClassifier(retrained, method, groups, effective, baseCheckpoint, train);
-            if (method == RetrainMethod.REWEIGHT_CLS) {
-                next = ReweightedClassifier.install(retrained, train);
-            }
             ImageStore images = ImageStore.load(train, imagesDir, effective.imageSize(), detector.categoryIds());
-            ImageSampler sampler = sampler(method, effective, images, train);
+            ImageSampler sampler = MethodSampling.sampler(method, effective, images, train);
             Run run = new Run(method, effective, retrained, next, images, sampler, hooks);
             run.train(root);
+            if (next instanceof LwsClassifier) {
+                // the checkpoint is a plain softmax: the learned scales go into its rows
+                LwsClassifier.fold(retrained.params());
+            }
             Path out = workDir.resolve(method.stage() + "-final.zip");
             int iterations = RetrainSchedule.of(effective).iterations();
             Checkpoint.write(
@@ -120,7 +131,13 @@ public final class ClassifierRetrainer {
         }
     }
 
-    /** Swaps in the method's classifier, initialised as {@code init} says (plain softmax: the base's weights). */
+    /**
+     * Swaps in the method's classifier. Its weights start as {@code init} says, one policy for every kind:
+     * {@code random}, N(0, 0.01) weights and zero bias from the run's seed (the official BAGS recipe, where mmcv
+     * cannot load the base's classifier into the resized layer, and cRT as Kang et al.'s code re-initialises it);
+     * {@code from_base}, the base classifier's rows mapped onto the new layout. LWS keeps the base classifier by
+     * definition and adds its scales.
+     */
     private static Classifier replaceClassifier(
             Detector d,
             RetrainMethod method,
@@ -132,59 +149,86 @@ public final class ClassifierRetrainer {
         float[] w = p.get(Classifier.WEIGHT).toFloatArray();
         float[] b = p.get(Classifier.BIAS).toFloatArray();
         int dim = config.fcDim();
+        int c = d.numClasses();
+        boolean random = config.init().equals("random");
+        Rng initRng = Rng.of(config.seed(), INIT_STREAM);
         Classifier next;
         float[][] init;
-        if (method == RetrainMethod.BAGS) {
-            if (groups == null) {
-                throw new IllegalArgumentException("BAGS retraining needs the BAGS groups");
+        switch (method) {
+            case BAGS -> {
+                if (groups == null) {
+                    throw new IllegalArgumentException("BAGS retraining needs the BAGS groups");
+                }
+                if (!Arrays.equals(
+                        groups.categoryIds(),
+                        d.categoryIds().stream().mapToInt(Integer::intValue).toArray())) {
+                    throw new IllegalArgumentException("BAGS groups are for other categories than " + baseCheckpoint);
+                }
+                ClassifierLayout layout = ClassifierLayout.groupSoftmax(c, groups.predSlice(), groups.label2binlabel());
+                float[][] binWeights = config.groupLossWeights().equals("inverse_count")
+                        ? GroupSoftmaxHead.inverseCountWeights(layout, instanceCounts(train))
+                        : null;
+                GroupSoftmaxHead head = new GroupSoftmaxHead(layout, config.othersSampleRatio(), binWeights);
+                init = random ? head.initRandom(initRng, dim) : head.initFromSoftmax(w, b, dim);
+                next = head;
             }
-            if (!Arrays.equals(
-                    groups.categoryIds(),
-                    d.categoryIds().stream().mapToInt(Integer::intValue).toArray())) {
-                throw new IllegalArgumentException("BAGS groups are for other categories than " + baseCheckpoint);
+            case LWS -> {
+                next = new LwsClassifier(c);
+                init = new float[][] {w, b};
             }
-            ClassifierLayout layout =
-                    ClassifierLayout.groupSoftmax(d.numClasses(), groups.predSlice(), groups.label2binlabel());
-            float[][] binWeights = config.groupLossWeights().equals("inverse_count")
-                    ? GroupSoftmaxHead.inverseCountWeights(
-                            layout, CategoryStatistics.compute(train, "train").instanceCounts(CountSource.ANNOTATIONS))
-                    : null;
-            GroupSoftmaxHead head = new GroupSoftmaxHead(layout, config.othersSampleRatio(), binWeights);
-            init = config.init().equals("random")
-                    ? head.initRandom(Rng.of(config.seed(), INIT_STREAM), dim)
-                    : head.initFromSoftmax(w, b, dim);
-            next = head;
-        } else {
-            next = new SoftmaxClassifier(d.numClasses());
-            init = new float[][] {w, b};
+            case SEESAW -> {
+                next = new SeesawClassifier(c);
+                init = random ? randomInit(initRng, next, dim) : objectnessFromSoftmax(w, b, c, dim);
+            }
+            default -> {
+                next = switch (method) {
+                    case REWEIGHT_CLS -> ReweightedClassifier.of(d, train);
+                    case FOCAL_CLS -> new FocalSoftmaxClassifier(c, FocalSoftmaxClassifier.GAMMA);
+                    case BALANCED_SOFTMAX -> new BalancedSoftmaxClassifier(instanceCounts(train));
+                    case EQLV2 -> new Eqlv2Classifier(c);
+                    default -> new SoftmaxClassifier(c);
+                };
+                // every other layout has the base's C+1 rows, background first
+                init = random ? randomInit(initRng, next, dim) : new float[][] {w, b};
+            }
         }
         d.replaceClassifier(next);
         int k = next.layout().logits();
         p.add(Classifier.WEIGHT, init[0], new Shape(k, dim), false);
         p.add(Classifier.BIAS, init[1], new Shape(k), false);
+        if (next instanceof LwsClassifier lws) {
+            lws.defineScales(p);
+        }
         return next;
     }
 
-    private static ImageSampler sampler(
-            RetrainMethod method, DetectorConfig config, ImageStore images, LvisDataset train) {
-        return switch (method) {
-            case BAGS, CONTROL, REWEIGHT_CLS -> ImageSampler.epochs(images.count(), config.seed());
-            case CRT -> ImageSampler.classBalanced(images, config.seed());
-            case RFS -> {
-                RepeatFactors rf =
-                        RepeatFactors.compute(CategoryStatistics.compute(train, "train"), config.rfsThreshold());
-                Map<Integer, Double> byId = new HashMap<>();
-                for (int i = 0; i < rf.imageIds().length; i++) {
-                    byId.put(rf.imageIds()[i], rf.imageFactors()[i]);
-                }
-                double[] weights = new double[images.count()];
-                for (int i = 0; i < weights.length; i++) {
-                    weights[i] = byId.getOrDefault(images.imageId(i), 1.0);
-                }
-                yield ImageSampler.weighted(weights, config.seed());
+    private static int[] instanceCounts(LvisDataset train) {
+        return CategoryStatistics.compute(train, "train").instanceCounts(CountSource.ANNOTATIONS);
+    }
+
+    /** N(0, 0.01) weights and zero bias, the reference init of {@link Classifier#define}. */
+    private static float[][] randomInit(Rng rng, Classifier next, int dim) {
+        return Classifier.randomInit(rng, next.layout().logits(), dim);
+    }
+
+    /**
+     * The objectness layout from a plain softmax: background row copied, foreground row the mean of the class
+     * rows (as BAGS's {@code from_base} makes its foreground row), class rows copied.
+     */
+    static float[][] objectnessFromSoftmax(float[] w, float[] b, int c, int dim) {
+        float[] ow = new float[(c + 2) * dim];
+        float[] ob = new float[c + 2];
+        System.arraycopy(w, 0, ow, 0, dim);
+        ob[0] = b[0];
+        for (int l = 1; l <= c; l++) {
+            for (int k = 0; k < dim; k++) {
+                ow[dim + k] += w[l * dim + k] / c;
             }
-            case TAU_NORM -> throw new IllegalArgumentException("tau_norm samples no images");
-        };
+            ob[1] += b[l] / c;
+        }
+        System.arraycopy(w, dim, ow, 2 * dim, c * dim);
+        System.arraycopy(b, 1, ob, 2, c);
+        return new float[][] {ow, ob};
     }
 
     /** The training loop over classifier parameters only. */
@@ -227,7 +271,7 @@ public final class ClassifierRetrainer {
             boolean head = config.trainHead();
             Sgd sgd = new Sgd(
                     p,
-                    p.trainable(n -> n.startsWith("cls.") || head && n.startsWith("head.")),
+                    p.trainable(classifier.trainableParameters().or(n -> head && n.startsWith("head."))),
                     config.momentum(),
                     config.weightDecay(),
                     config.gradClipNorm());

@@ -31,7 +31,10 @@ public final class ClassifierWeightNorms {
         float[] norms = new float[c];
         int[] group = layout.grouped() ? layout.groupOfLabel() : null;
         for (int l = 1; l <= c; l++) {
-            int row = layout.grouped() ? layout.predSlice()[group[l]][0] + layout.label2binlabel()[group[l]][l] : l;
+            // an objectness softmax has (background, foreground) before its class rows
+            int row = layout.grouped()
+                    ? layout.predSlice()[group[l]][0] + layout.label2binlabel()[group[l]][l]
+                    : ClassifierLayout.OBJECTNESS_SOFTMAX.equals(layout.kind()) ? l + 1 : l;
             double sq = 0;
             for (int d = 0; d < dim; d++) {
                 sq += (double) weight[row * dim + d] * weight[row * dim + d];

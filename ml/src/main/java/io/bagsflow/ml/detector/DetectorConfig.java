@@ -6,6 +6,7 @@ import static io.bagsflow.ml.detector.SettingRole.RETRAIN;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bagsflow.ml.bags.RepeatFactors;
 import io.bagsflow.ml.io.JsonMappers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,10 +76,16 @@ import java.util.Set;
  * @param cacheNegatives      background candidates cached per image beside all positive ones
  * @param retrainFlip         random horizontal flips in retraining (full path; odd cache variants)
  * @param othersSampleRatio   BAGS: "others" RoIs drawn per positive of a group; 0 none, {@link #OTHERS_ALL} all
- * @param rfsThreshold        repeat-factor sampling threshold t in r(c) = max(1, sqrt(t / f(c)))
- * @param init                retraining: how the BAGS grouped classifier starts: {@code random} (the official
- *                            recipe: N(0, 0.01) weights, zero bias) or {@code from_base} (base rows copied).
- *                            Plain-softmax methods always start from the base classifier (same shape)
+ * @param rfsThreshold        repeat-factor sampling threshold t as LVIS writes it, scaled to the dataset: a
+ *                            category repeats when it is in fewer than t x 57,263 training images (LVIS v0.5's
+ *                            size, where t = 0.001 means ~57 images), i.e. r(c) = max(1, sqrt(t' / f(c))) with
+ *                            t' = t x 57,263 / N for N training images ({@link RepeatFactors#forLvisThreshold})
+ * @param init                retraining: how every retrained classifier starts, one policy for all kinds:
+ *                            {@code random} (N(0, 0.01) weights, zero bias: the official BAGS recipe, whose
+ *                            resized layer mmcv cannot load, and cRT as Kang et al.'s code runs it,
+ *                            {@code stage1_weights: false}) or {@code from_base} (the base classifier's rows;
+ *                            BAGS: base rows copied, foreground row their mean, "others" 0). LWS and tau-norm are
+ *                            defined on the base classifier and do not read it
  * @param schedule            retraining: {@code official} (as many images as base training, the official lr
  *                            scaled to the batch, warm-up, steps at epochs 8 and 11 of 12; see
  *                            {@link RetrainSchedule}) or {@code legacy} ({@code retrainIterations},

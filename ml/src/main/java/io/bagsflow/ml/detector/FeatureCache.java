@@ -89,6 +89,29 @@ final class FeatureCache implements AutoCloseable {
         }
     }
 
+    /**
+     * The mean cached feature of each label 0..C (background first), {@code (C+1) x dim} row-major, and in
+     * {@code counts} (length C+1) how many rows each mean is over (0: the row is all zeros).
+     */
+    double[] labelMeans(int numClasses, int[] counts) {
+        float[] f = features.toFloatArray();
+        int dim = (int) features.getShape().get(1);
+        double[] sums = new double[(numClasses + 1) * dim];
+        for (int r = 0; r < labels.length; r++) {
+            int l = labels[r];
+            counts[l]++;
+            for (int d = 0; d < dim; d++) {
+                sums[l * dim + d] += f[r * dim + d];
+            }
+        }
+        for (int l = 0; l <= numClasses; l++) {
+            for (int d = 0; d < dim && counts[l] > 0; d++) {
+                sums[l * dim + d] /= counts[l];
+            }
+        }
+        return sums;
+    }
+
     /** One step's RoIs: cached rows, their labels and the batch position of the image each comes from. */
     record Draw(long[] rows, int[] labels, int[] imageOfRoi) {}
 

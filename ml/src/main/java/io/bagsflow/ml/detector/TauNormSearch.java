@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.model.Classifier;
+import io.bagsflow.ml.detector.model.ClassifierLayout;
 import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.eval.LvisEvaluator;
@@ -25,12 +26,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tau-normalised classifier (Kang et al., "Decoupling representation and classifier", ICLR 2020), the BAGS
- * paper's row-13 baseline: no retraining; each class row of the base classifier becomes {@code w_c / ||w_c||^tau}.
- * tau = 0 is the base model, tau = 1 gives every class a unit-norm weight vector, undoing the larger norms that a
- * jointly trained softmax gives frequent classes. The background row and every bias stay the base's: background is
- * not a class of the long tail, and its row sets the foreground/background balance the detector learned.
+ * paper's rows 12 ({@link #fixed}, tau = 1) and 13 ({@link #search}, tau chosen on val): no retraining; each class
+ * row of the base classifier becomes {@code w_c / ||w_c||^tau}, tau = 1 giving every class a unit-norm weight
+ * vector, undoing the larger norms that a jointly trained softmax gives frequent classes. The class biases are
+ * dropped (set to 0), as facebookresearch/classifier-balancing's {@code tau_norm.py} does: it loads {@code fc.bias}
+ * but scores with {@code dotproduct_similarity(feat, pnorm(weights, p))}, no bias. The background row and bias stay
+ * the base's: that code has no background class, and the row sets the foreground/background balance the detector
+ * learned.
  *
- * <p>tau is chosen on the val set, as in the paper: every tau of {@link #TAU_GRID} is evaluated (LVIS AP over the
+ * <p>For row 13, tau is chosen on the val set: every tau of {@link #TAU_GRID} is evaluated (LVIS AP over the
  * val images, the frozen network run once with all the variants scoring the same RoI features) and the best AP
  * wins, the smaller tau on a tie. The chosen tau, the grid and the AP of each are written into the checkpoint as
  * {@value #NOTE} and logged. Because tau is tuned on val, the model's val AP is an upper estimate.
@@ -64,11 +68,85 @@ public final class TauNormSearch {
         }
     }
 
+    /** The tau used by {@link #fixed} for the paper's row 12. */
+    public static final double FIXED_TAU = 1.0;
+
     /**
+     * Row 12: the base model with tau = {@code tau} and no val set.
+     *
+     * @return the checkpoint {@code workDir/retrain-tau_norm-final.zip}
+     */
+    public static Result fixed(DetectorConfig settings, Path baseCheckpoint, double tau, Path workDir) {
+        long started = System.nanoTime();
+        Checkpoint.State baseState = checkedBase(baseCheckpoint);
+        DetectorConfig config = baseState.config().withRuntimeFrom(settings);
+        try (NDManager root = DetectorRuntime.manager(config);
+                Checkpoint.Loaded base = Checkpoint.read(baseCheckpoint, root)) {
+            Parameters p = base.detector().params();
+            Shape wShape = p.get(Classifier.WEIGHT).getShape();
+            Shape bShape = p.get(Classifier.BIAS).getShape();
+            float[] w = p.get(Classifier.WEIGHT).toFloatArray();
+            float[] b = p.get(Classifier.BIAS).toFloatArray();
+            p.remove(n -> n.startsWith("cls."));
+            p.add(Classifier.WEIGHT, normalise(w, (int) wShape.get(1), tau), wShape, false);
+            p.add(Classifier.BIAS, classBiasDropped(b), bShape, false);
+            Path out = workDir.resolve(RetrainMethod.TAU_NORM.stage() + "-final.zip");
+            Result result = new Result(out, tau, List.of(tau), List.of(), (System.nanoTime() - started) / 1e9);
+            write(out, RetrainMethod.TAU_NORM, base.detector().categoryIds(), baseState, config, p, result);
+            return result;
+        }
+    }
+
+    private static Checkpoint.State checkedBase(Path baseCheckpoint) {
+        Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
+        if (!ClassifierLayout.SOFTMAX.equals(baseState.classifier().kind())) {
+            throw new IllegalArgumentException(
+                    baseCheckpoint + ": has a " + baseState.classifier().kind()
+                            + " classifier; tau normalisation starts from a base checkpoint with a plain softmax classifier");
+        }
+        return baseState;
+    }
+
+    private static void write(
+            Path out,
+            RetrainMethod method,
+            List<Integer> categoryIds,
+            Checkpoint.State baseState,
+            DetectorConfig config,
+            Parameters p,
+            Result result) {
+        Checkpoint.write(
+                out,
+                new Checkpoint.State(
+                        Checkpoint.FORMAT,
+                        method.stage(),
+                        0,
+                        0,
+                        categoryIds,
+                        baseState.classifier(),
+                        0,
+                        List.of(),
+                        config),
+                p,
+                null,
+                Map.of(NOTE, result.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** The bias with every class entry 0 and the background's (entry 0) kept. */
+    static float[] classBiasDropped(float[] bias) {
+        float[] out = new float[bias.length];
+        out[0] = bias[0];
+        return out;
+    }
+
+    /**
+     * Row 13: tau chosen on val.
+     *
      * @param settings runtime and inference settings (device, threads, proposals, score threshold...); the model
      *                 is the base checkpoint's
      * @param val      the val annotations tau is chosen on
-     * @return the checkpoint {@code workDir/retrain-tau_norm-final.zip}: the base model with normalised class rows
+     * @return the checkpoint {@code workDir/retrain-tau_norm_select-final.zip}: the base model with normalised
+     *     class rows
      */
     public static Result search(
             DetectorConfig settings,
@@ -79,11 +157,7 @@ public final class TauNormSearch {
             TrainingHooks listener) {
         long started = System.nanoTime();
         TrainingHooks hooks = TrainingHooks.orNone(listener);
-        Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
-        if (baseState.classifier().grouped()) {
-            throw new IllegalArgumentException(baseCheckpoint + ": has a grouped classifier; tau normalisation "
-                    + "starts from a base checkpoint with a plain softmax classifier");
-        }
+        Checkpoint.State baseState = checkedBase(baseCheckpoint);
         DetectorConfig config = baseState.config().withRuntimeFrom(settings);
         try (NDManager root = DetectorRuntime.manager(config);
                 Checkpoint.Loaded base = Checkpoint.read(baseCheckpoint, root)) {
@@ -96,7 +170,7 @@ public final class TauNormSearch {
             Shape wShape = p.get(Classifier.WEIGHT).getShape();
             Shape bShape = p.get(Classifier.BIAS).getShape();
             float[] w = p.get(Classifier.WEIGHT).toFloatArray();
-            float[] b = p.get(Classifier.BIAS).toFloatArray();
+            float[] b = classBiasDropped(p.get(Classifier.BIAS).toFloatArray());
             int dim = (int) wShape.get(1);
             List<Parameters> variants = new ArrayList<>();
             try {
@@ -131,23 +205,9 @@ public final class TauNormSearch {
                 p.remove(n -> n.startsWith("cls."));
                 p.add(Classifier.WEIGHT, normalise(w, dim, tau), wShape, false);
                 p.add(Classifier.BIAS, b, bShape, false);
-                Path out = workDir.resolve(RetrainMethod.TAU_NORM.stage() + "-final.zip");
+                Path out = workDir.resolve(RetrainMethod.TAU_NORM_SELECT.stage() + "-final.zip");
                 Result result = new Result(out, tau, TAU_GRID, List.copyOf(aps), (System.nanoTime() - started) / 1e9);
-                Checkpoint.write(
-                        out,
-                        new Checkpoint.State(
-                                Checkpoint.FORMAT,
-                                RetrainMethod.TAU_NORM.stage(),
-                                0,
-                                0,
-                                d.categoryIds(),
-                                baseState.classifier(),
-                                0,
-                                List.of(),
-                                config),
-                        p,
-                        null,
-                        Map.of(NOTE, result.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                write(out, RetrainMethod.TAU_NORM_SELECT, d.categoryIds(), baseState, config, p, result);
                 hooks.onCheckpoint(out, 0);
                 return result;
             } finally {
@@ -156,7 +216,7 @@ public final class TauNormSearch {
         }
     }
 
-    /** The tau written into a {@code tau_norm} checkpoint; IllegalArgumentException for any other checkpoint. */
+    /** The tau written into a {@code tau_norm} or {@code tau_norm_select} checkpoint; IllegalArgumentException for any other checkpoint. */
     public static double chosenTau(Path checkpoint) {
         byte[] note = Checkpoint.readEntry(checkpoint, NOTE);
         if (note == null) {

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The official-recipe options of retraining, on the tiny base model. */
 class ClassifierRetrainerRecipeTest {
@@ -37,6 +39,43 @@ class ClassifierRetrainerRecipeTest {
         float[] baseW = floats(ClassifierRetrainerTest.arrays(TinyDetectorData.baseCheckpoint())
                 .get("cls.w"));
         assertArrayEquals(Arrays.copyOf(baseW, 64), Arrays.copyOf(floats(fromBase.get("cls.w")), 64), 1e-6f);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = RetrainMethod.class,
+            names = {"CONTROL", "CRT", "RFS", "REWEIGHT_CLS", "FOCAL_CLS", "BALANCED_SOFTMAX", "EQLV2"})
+    void everyPlainClassifierStartsAsTheOneInitPolicySays(RetrainMethod method) throws IOException {
+        DetectorConfig oneStep = DetectorConfig.preset("tiny")
+                .with(Map.of("schedule", "legacy", "retrainIterations", 1, "retrainLearningRate", 1e-12));
+        float[] baseW = floats(ClassifierRetrainerTest.arrays(TinyDetectorData.baseCheckpoint())
+                .get("cls.w"));
+        // random (the default, Kang et al.'s cRT and the official BAGS): N(0, 0.01), zero bias, as the grouped head
+        Map<String, byte[]> random = retrained(method, oneStep, method.kind() + "-init-random");
+        float[] w = floats(random.get("cls.w"));
+        assertEquals(baseW.length, w.length);
+        double mean = Arrays.stream(toDoubles(w)).average().orElseThrow();
+        double std = Math.sqrt(
+                Arrays.stream(toDoubles(w)).map(v -> (v - mean) * (v - mean)).sum() / w.length);
+        assertEquals(0, mean, 1.5e-3);
+        assertEquals(0.01, std, 1e-3);
+        for (float b : floats(random.get("cls.b"))) {
+            assertEquals(0, b, 1e-9);
+        }
+        // from_base: the base classifier itself
+        Map<String, byte[]> fromBase = retrained(method, oneStep.with("init", "from_base"), method.kind() + "-init-b");
+        assertArrayEquals(baseW, floats(fromBase.get("cls.w")), 1e-6f);
+    }
+
+    @Test
+    void lwsKeepsTheBaseClassifierWhateverTheInitPolicy() throws IOException {
+        DetectorConfig oneStep = DetectorConfig.preset("tiny")
+                .with(Map.of("schedule", "legacy", "retrainIterations", 1, "retrainLearningRate", 1e-12));
+        float[] baseW = floats(ClassifierRetrainerTest.arrays(TinyDetectorData.baseCheckpoint())
+                .get("cls.w"));
+        Map<String, byte[]> lws = retrained(RetrainMethod.LWS, oneStep, "lws-init");
+        assertArrayEquals(baseW, floats(lws.get("cls.w")), 1e-6f);
+        assertFalse(lws.containsKey("cls.s"), "the scales are folded into the rows");
     }
 
     @Test
@@ -83,8 +122,13 @@ class ClassifierRetrainerRecipeTest {
     }
 
     private static Map<String, byte[]> retrained(DetectorConfig config, String dir) throws IOException {
+        return retrained(RetrainMethod.BAGS, config, dir);
+    }
+
+    private static Map<String, byte[]> retrained(RetrainMethod method, DetectorConfig config, String dir)
+            throws IOException {
         TrainingOutcome r = ClassifierRetrainer.retrain(
-                RetrainMethod.BAGS,
+                method,
                 config,
                 TinyDetectorData.baseCheckpoint(),
                 TinyDetectorData.groups(),

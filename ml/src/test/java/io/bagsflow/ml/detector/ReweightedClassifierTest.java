@@ -30,17 +30,36 @@ class ReweightedClassifierTest {
     }
 
     @Test
-    void classWeightsAreInverseInstanceCountsWithMeanOne() {
+    void classWeightsAreInverseInstanceCountsOverTheirMeanClippedAsGetCateWeight() {
         CategoryStatistics stats = CategoryStatistics.compute(TinyDetectorData.train(), "train.json");
         ClassWeights w = ClassWeights.compute(stats, CountSource.ANNOTATIONS);
         int[] n = stats.instanceCounts(CountSource.ANNOTATIONS);
-        assertEquals(1.0, Arrays.stream(w.weights()).average().orElseThrow(), 1e-12);
+        double meanInverse = Arrays.stream(n)
+                .mapToDouble(k -> 1.0 / Math.max(k, 1))
+                .average()
+                .orElseThrow();
         for (int i = 0; i < n.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                // w(i) * n(i) is the same for every class: weights are inversely proportional to counts
-                assertEquals(w.weights()[i] * n[i], w.weights()[j] * n[j], 1e-9);
-            }
+            double unclipped = (1.0 / Math.max(n[i], 1)) / meanInverse;
+            assertEquals(Math.min(5, Math.max(0.1, unclipped)), w.weights()[i], 1e-12, "class " + i);
+            assertTrue(w.weights()[i] >= 0.1 && w.weights()[i] <= 5, "class " + i + ": " + w.weights()[i]);
         }
+    }
+
+    @Test
+    void classWeightsOutsideTheOfficialRangeAreClippedToIt() {
+        // one class of 1 instance, ten of 1000: mean(1/n) = 1.01 / 11, so the rare class would weigh 10.89 and the
+        // others 0.0109; get_cate_weight clips them to 5 and 0.1
+        int[] counts = {1, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000};
+        ClassWeights w = ClassWeights.fromCounts(new int[counts.length], counts);
+        assertEquals(5.0, w.weights()[0], 0.0);
+        for (int i = 1; i < counts.length; i++) {
+            assertEquals(0.1, w.weights()[i], 0.0);
+        }
+        // inside the range nothing changes: counts 1 and 4 give 1.6 and 0.4
+        assertArrayEquals(
+                new double[] {1.6, 0.4},
+                ClassWeights.fromCounts(new int[2], new int[] {1, 4}).weights(),
+                1e-12);
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class TauNormSearchTest {
 
     @Test
-    void tauIsChosenOnValAndTheModelIsTheBaseWithNormalisedClassRows() throws IOException {
+    void tauIsChosenOnValAndTheModelIsTheBaseWithNormalisedClassRowsAndNoClassBias() throws IOException {
         Path base = TinyDetectorData.baseCheckpoint();
         DetectorConfig settings = DetectorConfig.preset("tiny");
         TauNormSearch.Result r = TauNormSearch.search(
@@ -35,37 +35,60 @@ class TauNormSearchTest {
         double best = r.valAp().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         assertEquals(best, r.valAp().get(r.grid().indexOf(r.tau())), 0.0);
         assertEquals(r.tau(), TauNormSearch.chosenTau(r.checkpoint()), 0.0);
-        assertEquals("retrain-tau_norm", Checkpoint.readState(r.checkpoint()).stage());
-
-        // tau = 0 is the base model itself: same detections, same AP
-        LvisEvaluator evaluator = new LvisEvaluator(TinyDetectorData.val(), "val.json");
-        LvisResults baseResults =
-                Inference.predict(base, settings, TinyDetectorData.val(), TinyDetectorData.images(), null);
         assertEquals(
-                evaluator.evaluate(baseResults, "base").metrics().ap(),
-                r.valAp().get(0),
-                0.0);
+                "retrain-tau_norm_select", Checkpoint.readState(r.checkpoint()).stage());
+
         // the checkpoint, run as any model is, gives the AP the search measured for its tau
+        LvisEvaluator evaluator = new LvisEvaluator(TinyDetectorData.val(), "val.json");
         LvisResults chosen =
                 Inference.predict(r.checkpoint(), settings, TinyDetectorData.val(), TinyDetectorData.images(), null);
-        assertEquals(best, evaluator.evaluate(chosen, "tau_norm").metrics().ap(), 0.0);
+        assertEquals(
+                best, evaluator.evaluate(chosen, "tau_norm_select").metrics().ap(), 0.0);
 
-        // every array but the classifier weight is the base's, biases included; the weight is the normalised one
+        assertNormalisedBase(base, r.checkpoint(), r.tau());
+    }
+
+    @Test
+    void rowTwelveIsTauOneWithoutAValSet() throws IOException {
+        Path base = TinyDetectorData.baseCheckpoint();
+        TauNormSearch.Result r = TauNormSearch.fixed(
+                DetectorConfig.preset("tiny"), base, TauNormSearch.FIXED_TAU, TinyDetectorData.newDir("tau-1"));
+        assertEquals(1.0, r.tau(), 0.0);
+        assertEquals(1.0, TauNormSearch.chosenTau(r.checkpoint()), 0.0);
+        assertEquals("retrain-tau_norm", Checkpoint.readState(r.checkpoint()).stage());
+        assertNormalisedBase(base, r.checkpoint(), 1.0);
+        float[] norms = ClassifierWeightNorms.of(r.checkpoint());
+        for (int i = 0; i < norms.length; i++) {
+            assertEquals(1.0, norms[i], 1e-5, "class " + (i + 1));
+        }
+    }
+
+    /**
+     * Every array but the classifier is the base's; the weight has normalised class rows and the base's background
+     * row; the bias keeps only the background's entry (classifier-balancing's tau_norm.py scores without bias).
+     */
+    private static void assertNormalisedBase(Path base, Path normalised, double tau) throws IOException {
         Map<String, byte[]> before = ClassifierRetrainerTest.arrays(base);
-        Map<String, byte[]> after = ClassifierRetrainerTest.arrays(r.checkpoint());
+        Map<String, byte[]> after = ClassifierRetrainerTest.arrays(normalised);
         assertEquals(before.keySet(), after.keySet());
         for (String name : before.keySet()) {
-            if (!name.equals("cls.w")) {
+            if (!name.startsWith("cls.")) {
                 assertArrayEquals(before.get(name), after.get(name), name);
             }
         }
         float[] w = floats(before.get("cls.w"));
         int dim = w.length / 11;
-        assertArrayEquals(TauNormSearch.normalise(w, dim, r.tau()), floats(after.get("cls.w")));
-        float[] norms = ClassifierWeightNorms.of(r.checkpoint());
+        assertArrayEquals(TauNormSearch.normalise(w, dim, tau), floats(after.get("cls.w")));
+        float[] b = floats(before.get("cls.b"));
+        float[] nb = floats(after.get("cls.b"));
+        assertEquals(b[0], nb[0], 0f);
+        for (int i = 1; i < nb.length; i++) {
+            assertEquals(0f, nb[i], 0f, "class bias " + i);
+        }
+        float[] norms = ClassifierWeightNorms.of(normalised);
         float[] baseNorms = ClassifierWeightNorms.of(base);
         for (int i = 0; i < norms.length; i++) {
-            assertEquals(Math.pow(baseNorms[i], 1 - r.tau()), norms[i], 1e-4 * baseNorms[i]);
+            assertEquals(Math.pow(baseNorms[i], 1 - tau), norms[i], 1e-4 * baseNorms[i]);
         }
     }
 
@@ -113,7 +136,7 @@ class TauNormSearchTest {
                         TinyDetectorData.images(),
                         TinyDetectorData.newDir("tau-bad"),
                         TrainingHooks.NONE));
-        assertTrue(e.getMessage().contains("grouped"), e.getMessage());
+        assertTrue(e.getMessage().contains("group-softmax"), e.getMessage());
         IllegalArgumentException notTau =
                 assertThrows(IllegalArgumentException.class, () -> TauNormSearch.chosenTau(bags.checkpoint()));
         assertFalse(notTau.getMessage().isEmpty());

@@ -68,7 +68,7 @@ class PipelineEndToEndTest {
 
     static PipelineSpec tinySpec() {
         return PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}},"
-                + " \"generations\": [\"bags\", \"control\", \"reweight_cls\", \"tau_norm\"]}");
+                + " \"generations\": [\"bags\", \"control\", \"reweight_cls\", \"tau_norm_select\"]}");
     }
 
     @Test
@@ -108,7 +108,7 @@ class PipelineEndToEndTest {
                         tinyRun + "-base", models.get(i).path("parent_model_id").asText());
             }
         }
-        assertEquals(List.of("base", "bags", "control", "reweight_cls", "tau_norm"), kinds);
+        assertEquals(List.of("base", "bags", "control", "reweight_cls", "tau_norm_select"), kinds);
     }
 
     @Test
@@ -151,7 +151,7 @@ class PipelineEndToEndTest {
             assertEquals(10, classes, e::toString);
             assertEquals(-1.0, bins.get(3).path("ap").asDouble(), "no class has 1000 instances in tiny");
         }
-        for (String kind : List.of("base", "bags", "control", "reweight_cls", "tau_norm")) {
+        for (String kind : List.of("base", "bags", "control", "reweight_cls", "tau_norm_select")) {
             assertEquals(List.of("val", "test"), splitsOfModel.get(tinyRun + "-" + kind), kind);
         }
         // one val file and one test file, different ones: test is held out
@@ -177,10 +177,10 @@ class PipelineEndToEndTest {
                         "checkpoint/bags",
                         "checkpoint/control",
                         "checkpoint/reweight_cls",
-                        "checkpoint/tau_norm",
-                        "tau/tau_norm",
+                        "checkpoint/tau_norm_select",
+                        "tau/tau_norm_select",
                         "results/bags",
-                        "results/tau_norm",
+                        "results/tau_norm_select",
                         "metrics/bags",
                         "test",
                         "results/bags@test",
@@ -191,13 +191,14 @@ class PipelineEndToEndTest {
 
     @Test
     void tauNormShowsTheTauItChoseOnValAndEvaluateMeasuresThatAp() {
-        // tau_norm shows the tau it chose on val and the val AP of every tau tried; EVALUATE then measures, on the
+        // tau_norm_select shows the tau it chose on val and the val AP of every tau tried; EVALUATE then measures, on
+        // the
         // same val set, exactly the AP that the chosen tau had in the search
         JsonNode run = harness.showJson(tinyRun);
         JsonNode tauAttempt = null;
         for (JsonNode s : run.path("stages")) {
             for (JsonNode a : s.path("attempts")) {
-                if (a.path("part").asText().equals("tau_norm")) {
+                if (a.path("part").asText().equals("tau_norm_select")) {
                     tauAttempt = a;
                 }
             }
@@ -213,7 +214,7 @@ class PipelineEndToEndTest {
         double searchedAp = search.path("val_ap").get(grid.indexOf(tau)).asDouble();
         int tauEvaluations = 0;
         for (JsonNode e : run.path("evaluations")) {
-            if (e.path("model_id").asText().equals(tinyRun + "-tau_norm")
+            if (e.path("model_id").asText().equals(tinyRun + "-tau_norm_select")
                     && e.path("split").asText().equals("val")) {
                 assertEquals(searchedAp, e.path("metrics").path("AP").asDouble(), 1e-12, e::toString);
                 tauEvaluations++;

@@ -14,8 +14,7 @@ import java.util.TreeMap;
  * @param finetune    settings of the classifier-only retraining of generation 1
  * @param kinds       which generation-1 models to train, by kind (spec key {@code generations}, as users write it):
  *                    {@code bags} and the baselines {@code control}, {@code crt}, {@code rfs} (the default four),
- *                    {@code reweight_cls} (class-weighted loss) and {@code tau_norm} (classifier weight
- *                    normalisation, tau chosen on val)
+ *                    and any other of {@link #KNOWN_KINDS} (the README's methods table says what each is)
  * @param reuse       reuse a finished stage with the same key instead of recomputing it
  * @param notifications a webhook (spec key {@code notify}) told when the run ends or waits for a retry (null: the worker's default, if any)
  */
@@ -30,8 +29,30 @@ public record PipelineSpec(
         @JsonProperty("notify") NotifySpec notifications) {
 
     public static final List<String> DEFAULT_KINDS = List.of("bags", "control", "crt", "rfs");
-    /** The defaults and the paper's baselines that a spec asks for by name. */
-    public static final List<String> KNOWN_KINDS = List.of("bags", "control", "crt", "rfs", "reweight_cls", "tau_norm");
+    /**
+     * Every kind a spec may ask for. The list is defined by the ml module's {@code RetrainMethod} enum (this module
+     * may not depend on it); {@code GenerationKindsTest} in activities fails when the two differ.
+     */
+    public static final List<String> KNOWN_KINDS = List.of(
+            "bags",
+            "x2",
+            "finetune_tail",
+            "rfs_all",
+            "rfs_finetune",
+            "reweight",
+            "focal",
+            "control",
+            "crt",
+            "rfs",
+            "reweight_cls",
+            "focal_cls",
+            "ncm_fc",
+            "tau_norm",
+            "tau_norm_select",
+            "balanced_softmax",
+            "lws",
+            "seesaw",
+            "eqlv2");
 
     /** The spec with every default filled in (deterministic: also used inside workflow code). */
     public PipelineSpec withDefaults() {

@@ -40,6 +40,21 @@ public interface ImageSampler {
         };
     }
 
+    /** Every image of {@code subset} (indices) once per epoch, in a fresh random order each epoch. */
+    static ImageSampler subsetEpochs(int[] subset, long seed) {
+        if (subset.length == 0) {
+            throw new IllegalArgumentException("no image to sample: the subset is empty");
+        }
+        ImageSampler inner = epochs(subset.length, seed);
+        return (iteration, size) -> {
+            int[] picked = inner.batch(iteration, size);
+            for (int k = 0; k < picked.length; k++) {
+                picked[k] = subset[picked[k]];
+            }
+            return picked;
+        };
+    }
+
     /** Images drawn independently with probability proportional to their weight (e.g. repeat factors). */
     static ImageSampler weighted(double[] weights, long seed) {
         double[] cumulative = new double[weights.length];

@@ -13,15 +13,31 @@ import io.bagsflow.ml.detector.train.Rng;
  * {@code cls.b}. Both kinds train with softmax cross-entropy inside slices of the logits ("groups"; a plain
  * softmax is one group), expressed as a target matrix so one loss function serves both.
  */
-public sealed interface Classifier permits SoftmaxClassifier, GroupSoftmaxHead, WeightedSoftmaxClassifier {
+public sealed interface Classifier
+        permits SoftmaxClassifier,
+                GroupSoftmaxHead,
+                WeightedSoftmaxClassifier,
+                FocalSoftmaxClassifier,
+                BalancedSoftmaxClassifier,
+                LwsClassifier,
+                SigmoidClassifier,
+                Eqlv2Classifier,
+                ObjectnessSoftmaxClassifier,
+                SeesawClassifier {
 
     String WEIGHT = "cls.w";
     String BIAS = "cls.b";
 
     ClassifierLayout layout();
 
+    /** The classifier that reads a checkpoint of this layout (the inference form; training may differ). */
     static Classifier of(ClassifierLayout layout) {
-        return layout.grouped() ? new GroupSoftmaxHead(layout) : new SoftmaxClassifier(layout.numClasses());
+        return switch (layout.kind()) {
+            case ClassifierLayout.GROUP_SOFTMAX -> new GroupSoftmaxHead(layout);
+            case ClassifierLayout.SIGMOID -> new SigmoidClassifier(layout.numClasses());
+            case ClassifierLayout.OBJECTNESS_SOFTMAX -> new ObjectnessSoftmaxClassifier(layout.numClasses());
+            default -> new SoftmaxClassifier(layout.numClasses());
+        };
     }
 
     /** Defines {@code cls.w} and {@code cls.b} with the reference init (normal, std 0.01; zero bias). */
@@ -31,8 +47,18 @@ public sealed interface Classifier permits SoftmaxClassifier, GroupSoftmaxHead, 
         p.add(BIAS, new float[k], new Shape(k), false);
     }
 
+    /** {weights, bias} of the reference init for k outputs: N(0, 0.01) weights, zero bias. */
+    static float[][] randomInit(Rng rng, int k, int inputDim) {
+        return new float[][] {Init.normal(rng, k * inputDim, 0.01), new float[k]};
+    }
+
     default NDArray logits(Parameters p, NDArray features) {
         return Nn.linear(p, "cls", features);
+    }
+
+    /** The parameters a classifier-only retraining updates: all of {@code cls.*} unless a method says otherwise. */
+    default java.util.function.Predicate<String> trainableParameters() {
+        return n -> n.startsWith("cls.");
     }
 
     /** Per-group start and length of the logits. */

@@ -1,15 +1,18 @@
 package io.bagsflow.ml.detector.model;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * How a classifier's logits map to classes, stored in every checkpoint so inference needs no other input.
  * A plain softmax has C+1 logits, background first. A group softmax (BAGS) has one slice per group, as the
  * reference's {@code pred_slice}: group 0 (background, foreground) and then each group's "others" logit
  * followed by its classes; {@code label2binlabel[g][label]} is a label's position inside group g (0: others,
- * or background in group 0).
+ * or background in group 0). A sigmoid classifier (EQLv2) has C+1 logits, background (objectness) first, each
+ * read through its own sigmoid. An objectness softmax (Seesaw) has C+2 logits: (background, foreground), then a
+ * softmax over the C classes.
  *
- * @param kind           {@code softmax} or {@code group-softmax}
+ * @param kind           {@code softmax}, {@code group-softmax}, {@code sigmoid} or {@code objectness-softmax}
  * @param numClasses     C, the number of categories (labels 1..C; label 0 is background)
  * @param predSlice      per group: start and length of its logits (group softmax only)
  * @param label2binlabel per group: the in-group target of each label 0..C (group softmax only)
@@ -18,9 +21,11 @@ public record ClassifierLayout(String kind, int numClasses, int[][] predSlice, i
 
     public static final String SOFTMAX = "softmax";
     public static final String GROUP_SOFTMAX = "group-softmax";
+    public static final String SIGMOID = "sigmoid";
+    public static final String OBJECTNESS_SOFTMAX = "objectness-softmax";
 
     public ClassifierLayout {
-        if (!SOFTMAX.equals(kind) && !GROUP_SOFTMAX.equals(kind)) {
+        if (!List.of(SOFTMAX, GROUP_SOFTMAX, SIGMOID, OBJECTNESS_SOFTMAX).contains(kind)) {
             throw new IllegalArgumentException("unknown classifier kind '" + kind + "'");
         }
         if (GROUP_SOFTMAX.equals(kind)) {
@@ -32,6 +37,14 @@ public record ClassifierLayout(String kind, int numClasses, int[][] predSlice, i
         return new ClassifierLayout(SOFTMAX, numClasses, null, null);
     }
 
+    public static ClassifierLayout sigmoid(int numClasses) {
+        return new ClassifierLayout(SIGMOID, numClasses, null, null);
+    }
+
+    public static ClassifierLayout objectnessSoftmax(int numClasses) {
+        return new ClassifierLayout(OBJECTNESS_SOFTMAX, numClasses, null, null);
+    }
+
     public static ClassifierLayout groupSoftmax(int numClasses, int[][] predSlice, int[][] label2binlabel) {
         return new ClassifierLayout(GROUP_SOFTMAX, numClasses, predSlice, label2binlabel);
     }
@@ -40,8 +53,11 @@ public record ClassifierLayout(String kind, int numClasses, int[][] predSlice, i
         return GROUP_SOFTMAX.equals(kind);
     }
 
-    /** The number of classifier outputs: C+1, or C+G+2 for G foreground groups. */
+    /** The number of classifier outputs: C+1, C+2 for an objectness softmax, or C+G+2 for G foreground groups. */
     public int logits() {
+        if (OBJECTNESS_SOFTMAX.equals(kind)) {
+            return numClasses + 2;
+        }
         if (!grouped()) {
             return numClasses + 1;
         }
