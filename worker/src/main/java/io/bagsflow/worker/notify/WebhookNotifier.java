@@ -7,6 +7,8 @@ import io.bagsflow.db.Database;
 import io.bagsflow.db.NotificationRepository;
 import io.bagsflow.db.NotificationRepository.Outcome;
 import io.bagsflow.db.NotificationRepository.Pending;
+import io.bagsflow.ml.eval.LvisMetrics;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -196,7 +198,7 @@ public final class WebhookNotifier implements AutoCloseable {
             return run.get("error");
         }
         JsonNode failed = run.path("failed_attempt");
-        if (!p.status().equals("WAITING_FOR_RETRY") || failed.isNull() || failed.isMissingNode()) {
+        if (!p.status().equals(RunStatus.WAITING_FOR_RETRY.name()) || failed.isNull() || failed.isMissingNode()) {
             return null;
         }
         String where = failed.path("stage").asText()
@@ -224,10 +226,10 @@ public final class WebhookNotifier implements AutoCloseable {
         ObjectNode out = JSON.createObjectNode();
         chosen.forEach((kind, e) -> {
             ObjectNode m = out.putObject(kind);
-            m.put("AP", e.path("ap").asDouble());
-            m.put("APr", e.path("apr").asDouble());
-            m.put("APc", e.path("apc").asDouble());
-            m.put("APf", e.path("apf").asDouble());
+            m.put(LvisMetrics.AP, e.path("ap").asDouble());
+            m.put(LvisMetrics.APR, e.path("apr").asDouble());
+            m.put(LvisMetrics.APC, e.path("apc").asDouble());
+            m.put(LvisMetrics.APF, e.path("apf").asDouble());
             m.set("split", e.path("split").isMissingNode() ? null : e.get("split"));
         });
         return out;
