@@ -47,9 +47,11 @@ public record BagsflowHome(Path root) {
 
     /**
      * Creates the home 0700 (an existing one is made 0700 too) and removes group and other permissions from
-     * everything under it, including files an earlier version or another tool left readable.
+     * everything under it, including files an earlier version or another tool left readable. Refuses a home that
+     * is a symbolic link or holds anything owned by another account ({@link PrivateFiles#requireOwnedTree}).
      */
     public BagsflowHome makePrivate() {
+        PrivateFiles.requireOwnedTree(root);
         PrivateFiles.createDirectories(root);
         PrivateFiles.tightenTree(root);
         return this;
