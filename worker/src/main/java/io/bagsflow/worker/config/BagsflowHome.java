@@ -40,6 +40,16 @@ public record BagsflowHome(Path root) {
         return root.resolve("state.json");
     }
 
+    /** The web UI's access token (owner-only), see {@link HomeSecret}. */
+    public Path uiSecret() {
+        return root.resolve("ui").resolve("secret");
+    }
+
+    /** Certificates and keys of the TLS proxy in front of the embedded Temporal (owner-only). */
+    public Path tls() {
+        return root.resolve("tls");
+    }
+
     /** Held by a running {@code bagsflow up}, so a second one refuses to start on the same home. */
     public Path upLock() {
         return root.resolve("up.lock");
