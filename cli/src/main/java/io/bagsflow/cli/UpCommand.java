@@ -3,6 +3,7 @@ package io.bagsflow.cli;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.worker.config.HomeSecret;
 import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.worker.embedded.TemporalCli;
@@ -70,7 +71,8 @@ final class UpCommand implements Callable<Integer> {
                         new StateFile.TemporalInfo(
                                 engine.name(),
                                 engine.durable(),
-                                services.temporalUi().orElse(null)),
+                                services.temporalUi().orElse(null),
+                                e.temporal().tls() != null),
                         ui.server().url().toString()));
         BagsflowWorker running = worker;
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -100,7 +102,12 @@ final class UpCommand implements Callable<Integer> {
         table.row("PostgreSQL", e.postgres().toString());
         table.row("S3", e.s3().toString());
         table.row("Temporal", e.temporal() + " (" + engine.description() + ")");
-        services.temporalUi().ifPresent(address -> table.row("Temporal UI", address));
+        services.temporalUi()
+                .ifPresent(address -> table.row(
+                        "Temporal UI",
+                        e.temporal().tls() == null
+                                ? address
+                                : address + "/?token=" + HomeSecret.loadOrCreate(env.home().uiSecret())));
         table.row(
                 "Worker",
                 worker == null
@@ -120,6 +127,7 @@ final class UpCommand implements Callable<Integer> {
                         ? "Runs survive a restart of up."
                         : "Runs do not survive a restart of up (it starts them again from PostgreSQL); "
                                 + TemporalCli.INSTALL_HINT + ".");
+        services.temporalExposure().ifPresent(exposure -> out.println("warning: " + exposure + "."));
         if (noAuth) {
             out.println("warning: --no-auth: every local account can read the run history and abort or retry runs "
                     + "through the web UI.");
