@@ -61,8 +61,7 @@ final class UiCommand implements Callable<Integer> {
         UiServer server;
         try {
             services.history();
-            server = UiServer.start(
-                    new CliUiBackend(services), new UiOptions(host, port, allowRemoteActions, secret));
+            server = UiServer.start(new CliUiBackend(services), new UiOptions(host, port, allowRemoteActions, secret));
         } catch (RuntimeException | java.io.IOException e) {
             services.close();
             if (e instanceof java.net.BindException) {

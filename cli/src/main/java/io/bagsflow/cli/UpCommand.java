@@ -107,7 +107,8 @@ final class UpCommand implements Callable<Integer> {
                         "Temporal UI",
                         e.temporal().tls() == null
                                 ? address
-                                : address + "/?token=" + HomeSecret.loadOrCreate(env.home().uiSecret())));
+                                : address + "/?token="
+                                        + HomeSecret.loadOrCreate(env.home().uiSecret())));
         table.row(
                 "Worker",
                 worker == null

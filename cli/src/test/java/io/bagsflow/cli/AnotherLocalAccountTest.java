@@ -54,8 +54,7 @@ class AnotherLocalAccountTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
-    void anotherAccountCannotReadTheHomeLogIntoPostgresUseTheUiOrControlTemporal(@TempDir Path dir)
-            throws Exception {
+    void anotherAccountCannotReadTheHomeLogIntoPostgresUseTheUiOrControlTemporal(@TempDir Path dir) throws Exception {
         assumeTrue(
                 PrivateFiles.currentUid() == 0,
                 "creating a second Unix user for this test needs root (CI runs it as root)");
@@ -90,7 +89,8 @@ class AnotherLocalAccountTest {
             assertEquals(0, started.exitCode(), started.out() + started.err());
             String runId = started.lastLine();
 
-            long temporalPid = JSON.readTree(home.resolve("temporal/server.json").toFile())
+            long temporalPid = JSON.readTree(
+                            home.resolve("temporal/server.json").toFile())
                     .path("pid")
                     .asLong();
             assertNotEquals(
@@ -103,9 +103,9 @@ class AnotherLocalAccountTest {
             List<String> lines;
             try {
                 Path classpath = readableClasspath(dir.resolve("probe-classpath"));
-                String pgPort = Integer.toString(URI.create(
-                                state.postgres().jdbcUrl().substring("jdbc:".length()))
-                        .getPort());
+                String pgPort =
+                        Integer.toString(URI.create(state.postgres().jdbcUrl().substring("jdbc:".length()))
+                                .getPort());
                 List<String> probe = new ArrayList<>(List.of(
                         "runuser",
                         "-u",
@@ -132,7 +132,10 @@ class AnotherLocalAccountTest {
                 lines = out.lines()
                         .filter(l -> l.startsWith("refused ") || l.startsWith("OPEN "))
                         .toList();
-                assertEquals(List.of(), lines.stream().filter(l -> l.startsWith("OPEN ")).toList(), out);
+                assertEquals(
+                        List.of(),
+                        lines.stream().filter(l -> l.startsWith("OPEN ")).toList(),
+                        out);
                 // 6 files, 5 logins, 18 UI routes, 3 Temporal UI paths, 2 calls over 2 or 3 ways into Temporal
                 assertTrue(lines.size() >= 6 + 5 + 18 + 3 + 4, out);
             } finally {
@@ -173,7 +176,8 @@ class AnotherLocalAccountTest {
 
     /** `bagsflow up --queues none` in a process of its own, until it says it is ready. */
     private static Process startUp(Path home) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(ChildBagsflow.command(List.of("-Xmx1g"), List.of("up", "--queues", "none")));
+        ProcessBuilder pb =
+                new ProcessBuilder(ChildBagsflow.command(List.of("-Xmx1g"), List.of("up", "--queues", "none")));
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("BAGSFLOW_"));
         env.put(EnvironmentConfig.HOME, home.toString());
@@ -219,7 +223,8 @@ class AnotherLocalAccountTest {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> files = Files.walk(p)) {
                     for (Path f : (Iterable<Path>) files::iterator) {
-                        Path to = target.resolve("classes").resolve(p.relativize(f).toString());
+                        Path to = target.resolve("classes")
+                                .resolve(p.relativize(f).toString());
                         if (Files.isDirectory(f)) {
                             Files.createDirectories(to);
                         } else if (!Files.exists(to)) {

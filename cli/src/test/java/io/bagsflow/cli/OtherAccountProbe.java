@@ -99,7 +99,8 @@ public final class OtherAccountProbe {
                 b.header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString("token=x&reason=probe"));
             }
-            int status = HTTP.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status =
+                    HTTP.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             report(status == 401 || status == 403, "web UI " + route, "HTTP " + status);
         }
         for (String path : List.of("/", "/?token=guess", "/api/v1/namespaces")) {
@@ -122,9 +123,8 @@ public final class OtherAccountProbe {
     }
 
     private static void temporalCalls(String how, String target, boolean tls, String runId) throws Exception {
-        WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(target)
-                .setRpcTimeout(Duration.ofSeconds(5));
+        WorkflowServiceStubsOptions.Builder options =
+                WorkflowServiceStubsOptions.newBuilder().setTarget(target).setRpcTimeout(Duration.ofSeconds(5));
         if (tls) {
             options.setSslContext(GrpcSslContexts.forClient()
                     .trustManager(InsecureTrustManagerFactory.INSTANCE)
@@ -141,7 +141,10 @@ public final class OtherAccountProbe {
                         .getExecutionsCount();
                 report(false, "list workflows over " + how, n + " workflows listed");
             } catch (StatusRuntimeException e) {
-                report(true, "list workflows over " + how, e.getStatus().getCode().toString());
+                report(
+                        true,
+                        "list workflows over " + how,
+                        e.getStatus().getCode().toString());
             }
             try {
                 stubs.blockingStub()
@@ -155,7 +158,10 @@ public final class OtherAccountProbe {
                                 .build());
                 report(false, "terminate " + runId + " over " + how, "terminated");
             } catch (StatusRuntimeException e) {
-                report(true, "terminate " + runId + " over " + how, e.getStatus().getCode().toString());
+                report(
+                        true,
+                        "terminate " + runId + " over " + how,
+                        e.getStatus().getCode().toString());
             }
         } finally {
             stubs.shutdownNow();

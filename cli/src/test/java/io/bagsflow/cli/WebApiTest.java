@@ -39,6 +39,7 @@ class WebApiTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** The home's UI secret as `up` would read it; every request shows it as a bearer token. */
     private static final String SECRET = "web-api-test-secret-0123456789abcdefghijklmnop";
+
     private static Map<String, String> env;
     private static BagsflowWorker worker;
     private static CliServices services;
@@ -173,12 +174,10 @@ class WebApiTest {
                                 live.temporal()));
                 UiServer noDb = UiServer.start(new CliUiBackend(down), UiOptions.local(0, SECRET))) {
             HttpResponse<String> r = HTTP.send(
-                    authorized(noDb.url().resolve("/api/runs")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                    authorized(noDb.url().resolve("/api/runs")).build(), HttpResponse.BodyHandlers.ofString());
             assertError(503, "PostgreSQL is not available", r);
             r = HTTP.send(
-                    authorized(noDb.url().resolve("/api/experiments")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                    authorized(noDb.url().resolve("/api/experiments")).build(), HttpResponse.BodyHandlers.ofString());
             assertError(503, "PostgreSQL is not available", r);
         }
     }

@@ -5,12 +5,12 @@ import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.StageStatus;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Retry a waiting run's stage (with optional spec overrides) and abort a run, through {@code PipelineLauncher}:
@@ -37,7 +37,8 @@ final class RunActions {
             String reason = r.form("reason");
             String why = reason == null || reason.isBlank() ? "aborted from the web UI" : reason.trim();
             // the abort returns once the stage has stopped; answer at once and let the page show the run end
-            Future<Boolean> abort = ui.actions.submit(() -> ui.backend.launcher().abort(id, why));
+            Future<Boolean> abort =
+                    ui.actions.submit(() -> ui.backend.launcher().abort(id, why));
             try {
                 abort.get(QUICK_ANSWER.toMillis(), TimeUnit.MILLISECONDS);
                 r.redirect("/runs/" + Html.url(id) + "?done=" + Html.url("abort sent"));

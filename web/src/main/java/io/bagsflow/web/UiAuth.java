@@ -43,7 +43,9 @@ final class UiAuth {
 
     Outcome check(Request r) throws java.io.IOException {
         String auth = r.header("Authorization");
-        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) && matches(auth.substring(7).trim())) {
+        if (auth != null
+                && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                && matches(auth.substring(7).trim())) {
             return Outcome.ALLOWED;
         }
         String cookie = r.cookie(cookieName);

@@ -20,6 +20,7 @@ final class UiContext {
         t.setDaemon(true);
         return t;
     });
+
     private List<String[]> nav = List.of();
 
     UiContext(UiBackend backend, UiOptions options) {

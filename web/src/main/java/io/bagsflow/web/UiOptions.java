@@ -35,7 +35,7 @@ public record UiOptions(String host, int port, boolean allowRemoteActions, Strin
 
     @Override
     public String toString() {
-        return "UiOptions[host=" + host + ", port=" + port + ", allowRemoteActions=" + allowRemoteActions
-                + ", auth=" + authRequired() + "]";
+        return "UiOptions[host=" + host + ", port=" + port + ", allowRemoteActions=" + allowRemoteActions + ", auth="
+                + authRequired() + "]";
     }
 }

@@ -86,15 +86,19 @@ public final class UiServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        UiAuth auth = options.authRequired() ? new UiAuth(options.secret(), server.getAddress().getPort()) : null;
+        UiAuth auth = options.authRequired()
+                ? new UiAuth(options.secret(), server.getAddress().getPort())
+                : null;
         server.createContext("/", exchange -> dispatch(exchange, routes, options, auth));
         server.start();
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
         URI url = URI.create("http://" + host + ":" + server.getAddress().getPort() + "/");
         log.info("web UI on {}", url);
         if (auth == null) {
-            log.warn("the web UI on {} answers without its secret (--no-auth): every local account can read the "
-                    + "run history and abort or retry runs", url);
+            log.warn(
+                    "the web UI on {} answers without its secret (--no-auth): every local account can read the "
+                            + "run history and abort or retry runs",
+                    url);
         }
         return new UiServer(server, executor, url, ui);
     }
@@ -130,9 +134,11 @@ public final class UiServer implements AutoCloseable {
                 }
                 if (outcome == UiAuth.Outcome.REFUSED) {
                     exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"bagsflow\"");
-                    throw new HttpError(401, "this UI needs its secret: open the URL that `bagsflow up` or `bagsflow "
-                            + "ui` printed (it ends in ?token=...), or send Authorization: Bearer with the secret "
-                            + "kept in BAGSFLOW_HOME/ui/secret");
+                    throw new HttpError(
+                            401,
+                            "this UI needs its secret: open the URL that `bagsflow up` or `bagsflow "
+                                    + "ui` printed (it ends in ?token=...), or send Authorization: Bearer with the secret "
+                                    + "kept in BAGSFLOW_HOME/ui/secret");
                 }
                 request = null;
             }

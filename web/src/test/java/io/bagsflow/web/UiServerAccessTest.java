@@ -57,7 +57,11 @@ class UiServerAccessTest {
         }
         List<String[]> out = new ArrayList<>();
         for (Routes.Route r : routes.all()) {
-            String path = r.path().pattern().replaceAll("\\([^)]*\\)", "x").replace("\\", "").replace("?", "");
+            String path = r.path()
+                    .pattern()
+                    .replaceAll("\\([^)]*\\)", "x")
+                    .replace("\\", "")
+                    .replace("?", "");
             out.add(new String[] {r.method(), path});
         }
         out.add(new String[] {"GET", "/"});
@@ -84,7 +88,11 @@ class UiServerAccessTest {
                 assertEquals(401, r.statusCode(), what + ": " + r.body());
                 if (route[1].startsWith("/api/")) {
                     assertTrue(
-                            new ObjectMapper().readTree(r.body()).path("error").asText().contains("secret"),
+                            new ObjectMapper()
+                                    .readTree(r.body())
+                                    .path("error")
+                                    .asText()
+                                    .contains("secret"),
                             what + ": " + r.body());
                 }
                 assertFalse(r.headers().firstValue("Set-Cookie").isPresent(), what);
@@ -99,7 +107,8 @@ class UiServerAccessTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(303, login.statusCode(), login.body());
-        assertEquals("/compare?models=a,b", login.headers().firstValue("Location").orElse(""));
+        assertEquals(
+                "/compare?models=a,b", login.headers().firstValue("Location").orElse(""));
         String cookie = login.headers().firstValue("Set-Cookie").orElse("");
         assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
         assertFalse(cookie.contains(SECRET), "the cookie is derived from the secret, not the secret: " + cookie);
@@ -142,8 +151,7 @@ class UiServerAccessTest {
     @Test
     void noAuthIsRefusedOnANonLoopbackAddress() {
         IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class,
-                () -> UiServer.start(null, new UiOptions("0.0.0.0", 0, false, null)));
+                IllegalArgumentException.class, () -> UiServer.start(null, new UiOptions("0.0.0.0", 0, false, null)));
         assertTrue(e.getMessage().contains("--no-auth"), e.getMessage());
     }
 

@@ -149,7 +149,8 @@ public final class Doctor {
                         "`up` will guard the embedded Temporal: TLS proxy with client certificates, the dev server "
                                 + "in its own network namespace",
                         "")
-                : new HealthCheck("Access", false, false, "`up` cannot guard it: " + TemporalGuard.exposure(missing.get()), hint);
+                : new HealthCheck(
+                        "Access", false, false, "`up` cannot guard it: " + TemporalGuard.exposure(missing.get()), hint);
     }
 
     private static HealthCheck engineCheck(TemporalEngine e, String where) {

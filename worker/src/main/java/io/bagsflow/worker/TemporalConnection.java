@@ -4,13 +4,13 @@ import io.bagsflow.worker.config.ConfigurationException;
 import io.bagsflow.worker.config.TemporalEndpoint;
 import io.bagsflow.worker.config.TlsFiles;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import javax.net.ssl.SSLException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /** A gRPC connection to a Temporal frontend and a client on one namespace. */
 public final class TemporalConnection implements AutoCloseable {
@@ -50,12 +50,16 @@ public final class TemporalConnection implements AutoCloseable {
                 b.setSslContext(GrpcSslContexts.forClient()
                         .trustManager(tls.caCertificate().toFile())
                         .keyManager(
-                                tls.clientCertificate().toFile(), tls.clientKey().toFile())
+                                tls.clientCertificate().toFile(),
+                                tls.clientKey().toFile())
                         .build());
             } catch (SSLException | IllegalArgumentException e) {
-                throw new ConfigurationException("cannot use the TLS files " + tls.caCertificate() + ", "
-                        + tls.clientCertificate() + ", " + tls.clientKey() + " for Temporal at " + endpoint.address()
-                        + ": " + e.getMessage(), e);
+                throw new ConfigurationException(
+                        "cannot use the TLS files " + tls.caCertificate() + ", "
+                                + tls.clientCertificate() + ", " + tls.clientKey() + " for Temporal at "
+                                + endpoint.address()
+                                + ": " + e.getMessage(),
+                        e);
             }
         }
         return b.build();

@@ -69,9 +69,12 @@ public final class TestServices {
         Map<String, String> tls = e.temporal().tls() == null
                 ? Map.of()
                 : Map.of(
-                        EnvironmentConfig.TEMPORAL_TLS_CA, e.temporal().tls().caCertificate().toString(),
-                        EnvironmentConfig.TEMPORAL_TLS_CERT, e.temporal().tls().clientCertificate().toString(),
-                        EnvironmentConfig.TEMPORAL_TLS_KEY, e.temporal().tls().clientKey().toString());
+                        EnvironmentConfig.TEMPORAL_TLS_CA,
+                                e.temporal().tls().caCertificate().toString(),
+                        EnvironmentConfig.TEMPORAL_TLS_CERT,
+                                e.temporal().tls().clientCertificate().toString(),
+                        EnvironmentConfig.TEMPORAL_TLS_KEY,
+                                e.temporal().tls().clientKey().toString());
         Map<String, String> all = new java.util.HashMap<>(tls);
         all.putAll(Map.of(
                 EnvironmentConfig.HOME, home.toString(),

@@ -96,8 +96,8 @@ public final class EnvironmentConfig {
             }
             tls = new TlsFiles(Path.of(ca), Path.of(cert), Path.of(key));
         }
-        return Optional.of(new TemporalEndpoint(
-                address, orDefault(TEMPORAL_NAMESPACE, TemporalEndpoint.DEFAULT_NAMESPACE), tls));
+        return Optional.of(
+                new TemporalEndpoint(address, orDefault(TEMPORAL_NAMESPACE, TemporalEndpoint.DEFAULT_NAMESPACE), tls));
     }
 
     /** The bucket to use with embedded S3 too ({@code BAGSFLOW_S3_BUCKET} or the default). */

@@ -169,10 +169,12 @@ public final class StateFile {
                                         ? new TlsFiles(
                                                 java.nio.file.Path.of(
                                                         t.path("tls").path("ca").asText()),
-                                                java.nio.file.Path.of(
-                                                        t.path("tls").path("cert").asText()),
-                                                java.nio.file.Path.of(
-                                                        t.path("tls").path("key").asText()))
+                                                java.nio.file.Path.of(t.path("tls")
+                                                        .path("cert")
+                                                        .asText()),
+                                                java.nio.file.Path.of(t.path("tls")
+                                                        .path("key")
+                                                        .asText()))
                                         : null),
                 t == null || !t.has("engine")
                         ? null

@@ -56,7 +56,9 @@ public final class CertificateAuthority {
     /** Whether {@code openssl} can be run (the certificates need it). */
     public static boolean available() {
         try {
-            Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("openssl", "version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -86,11 +88,25 @@ public final class CertificateAuthority {
 
     private void makeAuthority() throws IOException {
         openssl(
-                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", dir.resolve("ca.key").toString(), "-out", caCertificate().toString(), "-days", "3650",
-                "-subj", "/CN=bagsflow home authority " + dir.getParent().getFileName(),
-                "-addext", "basicConstraints=critical,CA:TRUE",
-                "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                dir.resolve("ca.key").toString(),
+                "-out",
+                caCertificate().toString(),
+                "-days",
+                "3650",
+                "-subj",
+                "/CN=bagsflow home authority " + dir.getParent().getFileName(),
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign");
     }
 
     private void sign(String name, String commonName, String usage, List<String> names) throws IOException {
@@ -98,8 +114,18 @@ public final class CertificateAuthority {
         Path request = dir.resolve(name + ".csr");
         Path extensions = dir.resolve(name + ".ext");
         openssl(
-                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", key.toString(), "-out", request.toString(), "-subj", "/CN=" + commonName);
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                request.toString(),
+                "-subj",
+                "/CN=" + commonName);
         List<String> lines = new ArrayList<>(List.of(
                 "basicConstraints=critical,CA:FALSE",
                 "keyUsage=critical,digitalSignature,keyEncipherment",
@@ -114,11 +140,23 @@ public final class CertificateAuthority {
         Files.write(extensions, lines, StandardCharsets.UTF_8);
         try {
             openssl(
-                    "x509", "-req", "-in", request.toString(), "-CA", caCertificate().toString(),
-                    "-CAkey", dir.resolve("ca.key").toString(), "-set_serial",
+                    "x509",
+                    "-req",
+                    "-in",
+                    request.toString(),
+                    "-CA",
+                    caCertificate().toString(),
+                    "-CAkey",
+                    dir.resolve("ca.key").toString(),
+                    "-set_serial",
                     "0x" + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE),
-                    "-days", "825", "-sha256", "-extfile", extensions.toString(),
-                    "-out", dir.resolve(name + ".crt").toString());
+                    "-days",
+                    "825",
+                    "-sha256",
+                    "-extfile",
+                    extensions.toString(),
+                    "-out",
+                    dir.resolve(name + ".crt").toString());
         } finally {
             Files.deleteIfExists(request);
             Files.deleteIfExists(extensions);
@@ -140,11 +178,10 @@ public final class CertificateAuthority {
         Process p;
         try {
             // keys are created 0600 from their first byte, whatever the caller's umask
-            p = new ProcessBuilder(withShell(command))
-                    .redirectErrorStream(true)
-                    .start();
+            p = new ProcessBuilder(withShell(command)).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new IOException("cannot run openssl (install it, e.g. apt-get install openssl): " + e.getMessage(), e);
+            throw new IOException(
+                    "cannot run openssl (install it, e.g. apt-get install openssl): " + e.getMessage(), e);
         }
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {

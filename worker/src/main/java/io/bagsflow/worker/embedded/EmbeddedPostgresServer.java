@@ -161,9 +161,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** The program of the running server ({@code postmaster.pid} names its process). */
     public Optional<Path> serverProgram() throws IOException {
-        return runningPostmaster(dataDirectory)
-                .flatMap(p -> p.info().command())
-                .map(Path::of);
+        return runningPostmaster(dataDirectory).flatMap(p -> p.info().command()).map(Path::of);
     }
 
     public PostgresEndpoint endpoint() {

@@ -115,15 +115,15 @@ public final class EmbeddedServices implements AutoCloseable {
                         exposure = TemporalGuard.exposure(missing.get());
                         log.warn("{}", exposure);
                     }
-                    TemporalDevServer server = TemporalDevServer.start(
-                            cli.get(), home.root().resolve("temporal"), env.namespace(), guard);
+                    TemporalDevServer server =
+                            TemporalDevServer.start(cli.get(), home.root().resolve("temporal"), env.namespace(), guard);
                     toClose.push(server);
                     temporal = server.endpoint();
                     engine = TemporalEngine.DEV_SERVER;
                     ui = server.uiAddress();
                 } else {
-                    exposure = TemporalGuard.exposure("the in-memory test server runs inside up, unguarded; "
-                            + TemporalCli.INSTALL_HINT);
+                    exposure = TemporalGuard.exposure(
+                            "the in-memory test server runs inside up, unguarded; " + TemporalCli.INSTALL_HINT);
                     EmbeddedTemporalServer server = EmbeddedTemporalServer.start(env.namespace());
                     toClose.push(server);
                     temporal = server.endpoint();

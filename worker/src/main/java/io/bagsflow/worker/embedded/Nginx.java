@@ -70,8 +70,13 @@ final class Nginx {
         }
         stopOrphan(dir, name);
         return List.of(
-                nginx.toString(), "-p", dir.toString(), "-c", conf.toString(), "-e", dir.resolve(name + "-error.log")
-                        .toString());
+                nginx.toString(),
+                "-p",
+                dir.toString(),
+                "-c",
+                conf.toString(),
+                "-e",
+                dir.resolve(name + "-error.log").toString());
     }
 
     /** Starts a prepared configuration as a child process, its output appended to {@code dir/name.out}. */
@@ -93,7 +98,8 @@ final class Nginx {
         for (Path f : List.of(dir.resolve(name + "-error.log"), dir.resolve(name + ".out"))) {
             try {
                 List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
-                lines.subList(Math.max(0, lines.size() - 5), lines.size()).forEach(l -> out.append(l).append('\n'));
+                lines.subList(Math.max(0, lines.size() - 5), lines.size())
+                        .forEach(l -> out.append(l).append('\n'));
             } catch (IOException absent) {
                 // nothing written there
             }
@@ -111,7 +117,8 @@ final class Nginx {
             long pid = Long.parseLong(SecretFiles.readString(pidFile).trim());
             return ProcessHandle.of(pid)
                     .filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("nginx")).orElse(false));
+                    .filter(p ->
+                            p.info().command().map(c -> c.endsWith("nginx")).orElse(false));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

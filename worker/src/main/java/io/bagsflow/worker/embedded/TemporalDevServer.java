@@ -11,7 +11,6 @@ import io.bagsflow.worker.config.SecretFiles;
 import io.bagsflow.worker.config.TemporalEndpoint;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -150,7 +149,8 @@ public final class TemporalDevServer implements AutoCloseable {
                 endpoint.address(),
                 ui,
                 dir.resolve("temporal.db"),
-                guarded ? "; in its own network namespace behind a TLS proxy that needs the home's client certificate"
+                guarded
+                        ? "; in its own network namespace behind a TLS proxy that needs the home's client certificate"
                         : "");
         return server;
     }
@@ -223,7 +223,8 @@ public final class TemporalDevServer implements AutoCloseable {
                 + "      grpc_read_timeout 600s;\n      grpc_send_timeout 600s;\n    }\n  }\n"
                 + "  server {\n    listen 127.0.0.1:" + uiPort + ";\n    location / {\n"
                 + "      if ($arg_token = \"" + guard.uiSecret() + "\") {\n"
-                + "        add_header Set-Cookie \"" + cookieName + "=" + cookie + "; Path=/; HttpOnly; SameSite=Strict\";\n"
+                + "        add_header Set-Cookie \"" + cookieName + "=" + cookie
+                + "; Path=/; HttpOnly; SameSite=Strict\";\n"
                 + "        return 303 /;\n      }\n"
                 + "      if ($cookie_" + cookieName + " != \"" + cookie + "\") {\n"
                 + "        return 401 \"this Temporal UI needs the home's secret: open the URL that up printed\\n\";\n"
@@ -247,12 +248,12 @@ public final class TemporalDevServer implements AutoCloseable {
         Path socket = dir.resolve("frontend.sock");
         while (!Files.exists(socket)) {
             if (!process.isAlive() && process.exitValue() == 97) {
-                throw new ConfigurationException("cannot bring up the loopback of the Temporal server's network "
-                        + "namespace; see " + logFile);
+                throw new ConfigurationException(
+                        "cannot bring up the loopback of the Temporal server's network " + "namespace; see " + logFile);
             }
             if (Nginx.errors(dir, BRIDGE).contains("[emerg]")) {
-                throw new ConfigurationException("the nginx bridge of the Temporal server did not start: "
-                        + Nginx.errors(dir, BRIDGE));
+                throw new ConfigurationException(
+                        "the nginx bridge of the Temporal server did not start: " + Nginx.errors(dir, BRIDGE));
             }
             check(process, logFile, deadline);
             sleep(50);

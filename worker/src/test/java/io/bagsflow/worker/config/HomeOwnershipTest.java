@@ -18,8 +18,8 @@ class HomeOwnershipTest {
     void aHomeThatIsASymbolicLinkIsRefused(@TempDir Path dir) throws Exception {
         Path real = Files.createDirectory(dir.resolve("elsewhere"));
         Path link = Files.createSymbolicLink(dir.resolve("home"), real);
-        ConfigurationException e = assertThrows(
-                ConfigurationException.class, () -> new BagsflowHome(link).makePrivate());
+        ConfigurationException e =
+                assertThrows(ConfigurationException.class, () -> new BagsflowHome(link).makePrivate());
         assertTrue(e.getMessage().contains(link + " is a symbolic link"), e.getMessage());
     }
 

@@ -22,10 +22,12 @@ class HomeKeepsProgramsAndPortsTest {
     void thePostgresProgramLivesInTheHomeAndBothServicesKeepTheirPortsAfterARestart(@TempDir Path dir)
             throws Exception {
         BagsflowHome home = new BagsflowHome(dir.resolve("home"));
-        EnvironmentConfig env = new EnvironmentConfig(Map.of(EnvironmentConfig.HOME, home.root().toString()));
+        EnvironmentConfig env =
+                new EnvironmentConfig(Map.of(EnvironmentConfig.HOME, home.root().toString()));
         int pgPort;
         int s3Port;
-        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(home.postgresData(), home.postgresCredentials())) {
+        try (EmbeddedPostgresServer pg =
+                EmbeddedPostgresServer.start(home.postgresData(), home.postgresCredentials())) {
             Path program = pg.serverProgram().orElseThrow();
             assertTrue(
                     program.toRealPath().startsWith(home.root().toRealPath()),
@@ -38,8 +40,10 @@ class HomeKeepsProgramsAndPortsTest {
             s3Port = URI.create(services.endpoints().s3().endpoint()).getPort();
         }
         try (EmbeddedServices services = EmbeddedServices.startStorage(env)) {
-            assertEquals(pgPort, portOf(services.endpoints().postgres().jdbcUrl().replace("jdbc:", "")));
-            assertEquals(s3Port, URI.create(services.endpoints().s3().endpoint()).getPort());
+            assertEquals(
+                    pgPort, portOf(services.endpoints().postgres().jdbcUrl().replace("jdbc:", "")));
+            assertEquals(
+                    s3Port, URI.create(services.endpoints().s3().endpoint()).getPort());
         }
     }
 
