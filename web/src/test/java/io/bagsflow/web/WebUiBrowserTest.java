@@ -68,8 +68,7 @@ class WebUiBrowserTest {
         server = UiServer.start(backend, UiOptions.local(0, UiServerAccessTest.SECRET));
         base = server.url().toString().replaceAll("/$", "");
         // what a user does once with the URL that `up` printed: the cookie then carries every later page and poll
-        browser.open(server.loginUrl().toString());
-        browser.waitFor("location.pathname === '/runs' && location.search === ''");
+        browser.openRedirected(server.loginUrl().toString(), base + "/runs");
     }
 
     @AfterAll
