@@ -49,7 +49,9 @@ final class Nginx {
     /** The settings every configuration of ours starts with: one process, files in {@code dir}. */
     static String header(Path dir, String name) {
         Path tmp = dir.resolve(name + "-tmp");
-        return "daemon off;\nmaster_process off;\npid " + dir.resolve(name + ".pid") + ";\nerror_log "
+        // "user root": an nginx whose uid is 0 (as root, or as the owner mapped to root in a user namespace) would
+        // otherwise hand its temporary folders to "nobody", an account that is not ours (and not mapped there)
+        return "daemon off;\nmaster_process off;\nuser root;\npid " + dir.resolve(name + ".pid") + ";\nerror_log "
                 + dir.resolve(name + "-error.log") + " warn;\nevents { worker_connections 1024; }\nhttp {\n"
                 + "  access_log off;\n  server_tokens off;\n"
                 + "  client_body_temp_path " + tmp.resolve("body") + ";\n"

@@ -191,10 +191,12 @@ public final class TemporalDevServer implements AutoCloseable {
     }
 
     private static String bridgeConfig(Path dir) {
+        // connections to the server are kept open: every gRPC call would otherwise open a new one
         return Nginx.header(dir, BRIDGE)
+                + "  upstream temporal_server {\n    server 127.0.0.1:" + INNER_GRPC + ";\n    keepalive 32;\n  }\n"
                 + "  server {\n    listen unix:" + dir.resolve("frontend.sock") + " http2;\n"
                 + "    client_max_body_size 0;\n    keepalive_requests 1000000;\n    keepalive_timeout 1h;\n"
-                + "    location / {\n      grpc_pass grpc://127.0.0.1:" + INNER_GRPC + ";\n"
+                + "    location / {\n      grpc_pass grpc://temporal_server;\n"
                 + "      grpc_read_timeout 600s;\n      grpc_send_timeout 600s;\n    }\n  }\n"
                 + "  server {\n    listen unix:" + dir.resolve("ui.sock") + ";\n"
                 + "    location / {\n      proxy_pass http://127.0.0.1:" + INNER_UI + ";\n"
