@@ -3,6 +3,7 @@ package io.bagsflow.cli;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.worker.config.HomeSecret;
 import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.embedded.EmbeddedServices;
 import io.bagsflow.worker.embedded.TemporalCli;
@@ -33,6 +34,12 @@ final class UpCommand implements Callable<Integer> {
     @CommandLine.Mixin
     WorkerQueues queues;
 
+    @CommandLine.Option(
+            names = "--no-auth",
+            description = "serve the web UI without its secret: every local account can then read the history "
+                    + "and abort or retry runs")
+    boolean noAuth;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -53,7 +60,7 @@ final class UpCommand implements Callable<Integer> {
         TemporalEngine engine = services.temporalEngine();
         StateFile.State kept =
                 StateFile.State.embeddedOnly(ProcessHandle.current().pid(), e, env);
-        UiCommand.Served ui = UiCommand.Served.start(env, e);
+        UiCommand.Served ui = UiCommand.Served.start(env, e, noAuth);
         StateFile.write(
                 env.home().stateFile(),
                 new StateFile.State(
@@ -64,7 +71,8 @@ final class UpCommand implements Callable<Integer> {
                         new StateFile.TemporalInfo(
                                 engine.name(),
                                 engine.durable(),
-                                services.temporalUi().orElse(null)),
+                                services.temporalUi().orElse(null),
+                                e.temporal().tls() != null),
                         ui.server().url().toString()));
         BagsflowWorker running = worker;
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -94,13 +102,19 @@ final class UpCommand implements Callable<Integer> {
         table.row("PostgreSQL", e.postgres().toString());
         table.row("S3", e.s3().toString());
         table.row("Temporal", e.temporal() + " (" + engine.description() + ")");
-        services.temporalUi().ifPresent(address -> table.row("Temporal UI", address));
+        services.temporalUi()
+                .ifPresent(address -> table.row(
+                        "Temporal UI",
+                        e.temporal().tls() == null
+                                ? address
+                                : address + "/?token="
+                                        + HomeSecret.loadOrCreate(env.home().uiSecret())));
         table.row(
                 "Worker",
                 worker == null
                         ? "none (--queues none)"
                         : worker.identity() + " on " + String.join(", ", worker.queues()));
-        table.row("Web UI", ui.server().url().toString());
+        table.row("Web UI", ui.server().loginUrl().toString());
         table.print(out);
         out.println();
         out.printf(
@@ -114,6 +128,11 @@ final class UpCommand implements Callable<Integer> {
                         ? "Runs survive a restart of up."
                         : "Runs do not survive a restart of up (it starts them again from PostgreSQL); "
                                 + TemporalCli.INSTALL_HINT + ".");
+        services.temporalExposure().ifPresent(exposure -> out.println("warning: " + exposure + "."));
+        if (noAuth) {
+            out.println("warning: --no-auth: every local account can read the run history and abort or retry runs "
+                    + "through the web UI.");
+        }
         out.println("Other commands in other terminals find these services. Press Ctrl-C to stop.");
         out.flush();
         stopped.await();

@@ -134,6 +134,13 @@ final class Chromium implements AutoCloseable {
         waitFor("document.readyState === 'complete' && location.href === " + JSON.writeValueAsString(url));
     }
 
+    /** Navigates to {@code url} and waits until the page that it redirects to has loaded at {@code landing}. */
+    void openRedirected(String url, String landing) throws Exception {
+        ObjectNode params = JSON.createObjectNode().put("url", url);
+        call("Page.navigate", params);
+        waitFor("document.readyState === 'complete' && location.href === " + JSON.writeValueAsString(landing));
+    }
+
     /** Runs the expression in the page (promises awaited) and returns its value. */
     JsonNode eval(String expression) throws Exception {
         ObjectNode params = JSON.createObjectNode()

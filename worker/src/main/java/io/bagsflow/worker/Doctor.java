@@ -12,6 +12,7 @@ import io.bagsflow.worker.config.StateFile;
 import io.bagsflow.worker.config.TemporalEndpoint;
 import io.bagsflow.worker.embedded.TemporalCli;
 import io.bagsflow.worker.embedded.TemporalEngine;
+import io.bagsflow.worker.embedded.TemporalGuard;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.health.PingWorkflow;
 import io.minio.BucketExistsArgs;
@@ -64,6 +65,7 @@ public final class Doctor {
             checks.add(workers(found.temporal()));
         }
         checks.add(disk(env.home(), DiskSpace.SYSTEM));
+        checks.add(access(env));
         return checks;
     }
 
@@ -94,6 +96,61 @@ public final class Doctor {
         } catch (RuntimeException e) {
             return new HealthCheck("Engine", false, false, oneLine(e), TemporalCli.INSTALL_HINT);
         }
+    }
+
+    /**
+     * Whether other local accounts are kept away from the embedded Temporal (its dev server has no authentication):
+     * from the running {@code up}'s state, else what {@code up} could set up here. A warning, never a failure, but
+     * said plainly.
+     */
+    static HealthCheck access(EnvironmentConfig env) {
+        if (env.temporal().isPresent()) {
+            return new HealthCheck(
+                    "Access",
+                    true,
+                    false,
+                    "Temporal is configured by " + EnvironmentConfig.TEMPORAL_ADDRESS + ": its own authentication "
+                            + "decides who controls runs",
+                    "");
+        }
+        String hint = "install nginx and openssl (Debian: apt-get install nginx-light openssl) and allow user "
+                + "namespaces, then restart up; see README, Local security";
+        Optional<StateFile.State> running = StateFile.readLive(env.home().stateFile());
+        if (running.isPresent() && running.get().temporalInfo() != null) {
+            return running.get().temporalInfo().guarded()
+                    ? new HealthCheck(
+                            "Access",
+                            true,
+                            false,
+                            "only holders of this home's client certificate reach the embedded Temporal (TLS proxy; "
+                                    + "the dev server in its own network namespace)",
+                            "")
+                    : new HealthCheck(
+                            "Access",
+                            false,
+                            false,
+                            "every local account can control runs through the embedded Temporal of the running up "
+                                    + "(list, terminate, signal or start workflows)",
+                            hint);
+        }
+        Optional<String> missing;
+        try {
+            missing = TemporalCli.choose(env.variables()).isPresent()
+                    ? TemporalGuard.missing(env.variables())
+                    : Optional.of("the in-memory test server cannot be guarded; " + TemporalCli.INSTALL_HINT);
+        } catch (RuntimeException e) {
+            missing = Optional.of(oneLine(e));
+        }
+        return missing.isEmpty()
+                ? new HealthCheck(
+                        "Access",
+                        true,
+                        false,
+                        "`up` will guard the embedded Temporal: TLS proxy with client certificates, the dev server "
+                                + "in its own network namespace",
+                        "")
+                : new HealthCheck(
+                        "Access", false, false, "`up` cannot guard it: " + TemporalGuard.exposure(missing.get()), hint);
     }
 
     private static HealthCheck engineCheck(TemporalEngine e, String where) {

@@ -31,7 +31,7 @@ class DoctorTest {
                 new io.bagsflow.worker.config.BagsflowHome(TestServices.home()))) {
             List<HealthCheck> checks = Doctor.check(new EnvironmentConfig(TestServices.environment()));
             assertEquals(
-                    List.of("PostgreSQL", "S3", "Temporal", "Engine", "Workers", "Disk"),
+                    List.of("PostgreSQL", "S3", "Temporal", "Engine", "Workers", "Disk", "Access"),
                     checks.stream().map(HealthCheck::service).toList());
             assertTrue(checks.stream().filter(HealthCheck::required).allMatch(HealthCheck::ok), checks::toString);
             assertTrue(Doctor.allRequiredOk(checks));
@@ -68,12 +68,15 @@ class DoctorTest {
         List<HealthCheck> checks = Doctor.check(new EnvironmentConfig(
                 Map.of(EnvironmentConfig.HOME, emptyHome.toString(), TemporalCli.ENGINE, "memory")));
         assertEquals(
-                List.of("PostgreSQL", "S3", "Temporal", "Engine", "Disk"),
+                List.of("PostgreSQL", "S3", "Temporal", "Engine", "Disk", "Access"),
                 checks.stream().map(HealthCheck::service).toList());
         for (HealthCheck c : checks.stream().filter(HealthCheck::required).toList()) {
             assertFalse(c.ok());
             assertTrue(c.hint().contains("./bagsflow up"), c.hint());
         }
+        HealthCheck access = checks.get(5);
+        assertFalse(access.ok() || access.required(), access.toString());
+        assertTrue(access.detail().contains("every local account can control runs"), access.detail());
         HealthCheck engine = checks.get(3);
         assertEquals("Engine", engine.service());
         assertFalse(engine.required());

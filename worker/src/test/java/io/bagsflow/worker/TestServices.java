@@ -66,7 +66,17 @@ public final class TestServices {
     /** Environment variables that point every command at these services. */
     public static Map<String, String> environment() {
         var e = get().endpoints();
-        return Map.of(
+        Map<String, String> tls = e.temporal().tls() == null
+                ? Map.of()
+                : Map.of(
+                        EnvironmentConfig.TEMPORAL_TLS_CA,
+                                e.temporal().tls().caCertificate().toString(),
+                        EnvironmentConfig.TEMPORAL_TLS_CERT,
+                                e.temporal().tls().clientCertificate().toString(),
+                        EnvironmentConfig.TEMPORAL_TLS_KEY,
+                                e.temporal().tls().clientKey().toString());
+        Map<String, String> all = new java.util.HashMap<>(tls);
+        all.putAll(Map.of(
                 EnvironmentConfig.HOME, home.toString(),
                 EnvironmentConfig.JDBC_URL, e.postgres().jdbcUrl(),
                 EnvironmentConfig.JDBC_USER, e.postgres().user(),
@@ -76,6 +86,7 @@ public final class TestServices {
                 EnvironmentConfig.S3_SECRET_KEY, e.s3().secretKey(),
                 EnvironmentConfig.S3_BUCKET, e.s3().bucket(),
                 EnvironmentConfig.TEMPORAL_ADDRESS, e.temporal().address(),
-                EnvironmentConfig.TEMPORAL_NAMESPACE, e.temporal().namespace());
+                EnvironmentConfig.TEMPORAL_NAMESPACE, e.temporal().namespace()));
+        return Map.copyOf(all);
     }
 }

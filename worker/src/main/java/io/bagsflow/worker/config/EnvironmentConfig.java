@@ -1,5 +1,6 @@
 package io.bagsflow.worker.config;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,6 +21,11 @@ public final class EnvironmentConfig {
     public static final String S3_BUCKET = "BAGSFLOW_S3_BUCKET";
     public static final String TEMPORAL_ADDRESS = "BAGSFLOW_TEMPORAL_ADDRESS";
     public static final String TEMPORAL_NAMESPACE = "BAGSFLOW_TEMPORAL_NAMESPACE";
+    /** The authority, client certificate and key for a Temporal behind a TLS proxy such as {@code up}'s (PEM). */
+    public static final String TEMPORAL_TLS_CA = "BAGSFLOW_TEMPORAL_TLS_CA";
+
+    public static final String TEMPORAL_TLS_CERT = "BAGSFLOW_TEMPORAL_TLS_CERT";
+    public static final String TEMPORAL_TLS_KEY = "BAGSFLOW_TEMPORAL_TLS_KEY";
 
     private final Map<String, String> env;
 
@@ -79,8 +85,19 @@ public final class EnvironmentConfig {
             throw new ConfigurationException(
                     TEMPORAL_ADDRESS + " must be host:port, such as temporal:7233, got " + address);
         }
+        String ca = get(TEMPORAL_TLS_CA);
+        String cert = get(TEMPORAL_TLS_CERT);
+        String key = get(TEMPORAL_TLS_KEY);
+        TlsFiles tls = null;
+        if (ca != null || cert != null || key != null) {
+            if (ca == null || cert == null || key == null) {
+                throw new ConfigurationException(TEMPORAL_TLS_CA + ", " + TEMPORAL_TLS_CERT + " and " + TEMPORAL_TLS_KEY
+                        + " go together: set all three (the files up keeps in BAGSFLOW_HOME/tls) or none");
+            }
+            tls = new TlsFiles(Path.of(ca), Path.of(cert), Path.of(key));
+        }
         return Optional.of(
-                new TemporalEndpoint(address, orDefault(TEMPORAL_NAMESPACE, TemporalEndpoint.DEFAULT_NAMESPACE)));
+                new TemporalEndpoint(address, orDefault(TEMPORAL_NAMESPACE, TemporalEndpoint.DEFAULT_NAMESPACE), tls));
     }
 
     /** The bucket to use with embedded S3 too ({@code BAGSFLOW_S3_BUCKET} or the default). */

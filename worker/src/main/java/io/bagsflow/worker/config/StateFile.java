@@ -68,7 +68,12 @@ public final class StateFile {
      * What kind of Temporal server {@code up} runs ({@code engine}: DEV_SERVER, IN_MEMORY or EXTERNAL), whether runs
      * survive its restart, and its Web UI (null without one).
      */
-    public record TemporalInfo(String engine, boolean durable, String ui) {}
+    public record TemporalInfo(String engine, boolean durable, String ui, boolean guarded) {
+        /** Before the TLS proxy, or a Temporal that is not ours to guard: nothing said about other accounts. */
+        public TemporalInfo(String engine, boolean durable, String ui) {
+            this(engine, durable, ui, false);
+        }
+    }
 
     public static void write(Path file, State state) {
         ObjectNode root = JSON.createObjectNode();
@@ -90,9 +95,16 @@ public final class StateFile {
             ObjectNode n = root.putObject("temporal");
             n.put("address", state.temporal().address());
             n.put("namespace", state.temporal().namespace());
+            if (state.temporal().tls() != null) {
+                ObjectNode tls = n.putObject("tls");
+                tls.put("ca", state.temporal().tls().caCertificate().toString());
+                tls.put("cert", state.temporal().tls().clientCertificate().toString());
+                tls.put("key", state.temporal().tls().clientKey().toString());
+            }
             if (state.temporalInfo() != null) {
                 n.put("engine", state.temporalInfo().engine());
                 n.put("durable", state.temporalInfo().durable());
+                n.put("guarded", state.temporalInfo().guarded());
                 if (state.temporalInfo().ui() != null) {
                     n.put("ui", state.temporalInfo().ui());
                 }
@@ -115,7 +127,7 @@ public final class StateFile {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(file.toFile());
+            root = SecretFiles.readJson(file);
         } catch (IOException e) {
             throw new ConfigurationException(
                     "cannot read the state file " + file + ": " + e.getMessage()
@@ -151,13 +163,26 @@ public final class StateFile {
                 t == null
                         ? null
                         : new TemporalEndpoint(
-                                t.path("address").asText(), t.path("namespace").asText()),
+                                t.path("address").asText(),
+                                t.path("namespace").asText(),
+                                t.hasNonNull("tls")
+                                        ? new TlsFiles(
+                                                java.nio.file.Path.of(
+                                                        t.path("tls").path("ca").asText()),
+                                                java.nio.file.Path.of(t.path("tls")
+                                                        .path("cert")
+                                                        .asText()),
+                                                java.nio.file.Path.of(t.path("tls")
+                                                        .path("key")
+                                                        .asText()))
+                                        : null),
                 t == null || !t.has("engine")
                         ? null
                         : new TemporalInfo(
                                 t.path("engine").asText(),
                                 t.path("durable").asBoolean(),
-                                t.hasNonNull("ui") ? t.path("ui").asText() : null),
+                                t.hasNonNull("ui") ? t.path("ui").asText() : null,
+                                t.path("guarded").asBoolean(false)),
                 root.hasNonNull("ui_url") ? root.get("ui_url").asText() : null);
     }
 

@@ -5,6 +5,7 @@ import io.bagsflow.worker.config.ConfigurationException;
 import io.bagsflow.worker.config.DiskSpace;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.worker.config.HomeSecret;
 import io.bagsflow.worker.config.PostgresEndpoint;
 import io.bagsflow.worker.config.PrivateFiles;
 import io.bagsflow.worker.config.S3Endpoint;
@@ -39,18 +40,21 @@ public final class EmbeddedServices implements AutoCloseable {
     private final Deque<AutoCloseable> toClose;
     private final TemporalEngine engine;
     private final String temporalUi;
+    private final String exposure;
 
     private EmbeddedServices(
             Endpoints endpoints,
             List<String> started,
             Deque<AutoCloseable> toClose,
             TemporalEngine engine,
-            String temporalUi) {
+            String temporalUi,
+            String exposure) {
         this.endpoints = endpoints;
         this.started = started;
         this.toClose = toClose;
         this.engine = engine;
         this.temporalUi = temporalUi;
+        this.exposure = exposure;
     }
 
     public static EmbeddedServices start(EnvironmentConfig env) {
@@ -95,16 +99,31 @@ public final class EmbeddedServices implements AutoCloseable {
             }
             TemporalEngine engine = TemporalEngine.EXTERNAL;
             String ui = null;
+            String exposure = null;
             if (temporal == null && withTemporal) {
                 Optional<Path> cli = TemporalCli.choose(env.variables());
                 if (cli.isPresent()) {
+                    Optional<String> missing = TemporalGuard.missing(env.variables());
+                    TemporalDevServer.Guard guard = null;
+                    if (missing.isEmpty()) {
+                        guard = new TemporalDevServer.Guard(
+                                Nginx.find(env.variables()).orElseThrow(),
+                                CertificateAuthority.ensure(home.tls(), List.of("127.0.0.1", "localhost")),
+                                HomeSecret.loadOrCreate(home.uiSecret()),
+                                env.variables());
+                    } else {
+                        exposure = TemporalGuard.exposure(missing.get());
+                        log.warn("{}", exposure);
+                    }
                     TemporalDevServer server =
-                            TemporalDevServer.start(cli.get(), home.root().resolve("temporal"), env.namespace());
+                            TemporalDevServer.start(cli.get(), home.root().resolve("temporal"), env.namespace(), guard);
                     toClose.push(server);
                     temporal = server.endpoint();
                     engine = TemporalEngine.DEV_SERVER;
                     ui = server.uiAddress();
                 } else {
+                    exposure = TemporalGuard.exposure(
+                            "the in-memory test server runs inside up, unguarded; " + TemporalCli.INSTALL_HINT);
                     EmbeddedTemporalServer server = EmbeddedTemporalServer.start(env.namespace());
                     toClose.push(server);
                     temporal = server.endpoint();
@@ -117,7 +136,8 @@ public final class EmbeddedServices implements AutoCloseable {
                 started.add("Temporal");
                 log.info("embedded Temporal ({}) on {}", engine.description(), temporal);
             }
-            return new EmbeddedServices(new Endpoints(pg, s3, temporal), List.copyOf(started), toClose, engine, ui);
+            return new EmbeddedServices(
+                    new Endpoints(pg, s3, temporal), List.copyOf(started), toClose, engine, ui, exposure);
         } catch (RuntimeException e) {
             closeAll(toClose);
             throw e;
@@ -136,6 +156,14 @@ public final class EmbeddedServices implements AutoCloseable {
     /** The Temporal Web UI of the dev server started here, if any. */
     public Optional<String> temporalUi() {
         return Optional.ofNullable(temporalUi);
+    }
+
+    /**
+     * When the embedded Temporal started here is open to every local account, the sentence that says so and why
+     * (to print plainly); empty when it is guarded or not embedded.
+     */
+    public Optional<String> temporalExposure() {
+        return Optional.ofNullable(exposure);
     }
 
     /** Names of the services started here (the others were configured by environment variables). */
