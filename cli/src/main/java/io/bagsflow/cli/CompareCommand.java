@@ -24,8 +24,10 @@ import picocli.CommandLine.Parameters;
         name = "compare",
         mixinStandardHelpOptions = true,
         description = {
-            "Model generations side by side (base, BAGS and baselines): AP, AP50, AP75, APs/m/l, "
-                    + "APr/APc/APf, AR@300, with deltas against the first column; also as a markdown table.",
+            "Model generations side by side (base, BAGS and baselines) on the test split: AP, AP50, AP75, "
+                    + "APs/m/l, APr/APc/APf, AR@300 and AP per BAGS bin, with deltas against the first column "
+                    + "evaluated on the same dataset (models of different datasets get none, and a line says "
+                    + "which datasets there are); also as a markdown table.",
             "Each argument is a model id or a run id (all of that run's models).",
             "With one experiment id: its summary over the seeds (mean ± 95% interval, paired delta to the base)."
         })
@@ -41,7 +43,8 @@ final class CompareCommand implements Callable<Integer> {
             names = "--json",
             paramLabel = "OUT.json",
             description = "write {\"models\": [{\"model_id\", \"run_id\", \"generation\", \"kind\", "
-                    + "\"parent_model_id\", \"metrics\": {13 LVIS keys}}]}")
+                    + "\"parent_model_id\", \"metrics\": {13 LVIS keys}, \"split\", \"dataset\", "
+                    + "\"evaluation_dataset_sha256\", \"bin_ap\"}]}")
     Path json;
 
     @Option(names = "--html", paramLabel = "OUT.html", description = "write the HTML report of these models")

@@ -115,12 +115,19 @@ class WebUiBrowserTest {
                         + ".innerText + ' ' + tr.querySelector('.parent').innerText).join('|')"));
 
         JsonNode header = browser.eval("[...document.querySelectorAll('#evaluations th')].map(th => th.innerText)");
-        assertEquals(14, header.size(), header.toString());
-        assertEquals("AP", header.get(1).asText());
-        assertEquals("ARl@300", header.get(13).asText());
+        // model, split, the 13 LVIS metrics, AP per BAGS bin of the default bins
+        assertEquals(19, header.size(), header.toString());
+        assertEquals("split", header.get(1).asText());
+        assertEquals("AP", header.get(2).asText());
+        assertEquals("ARl@300", header.get(14).asText());
+        assertEquals("AP [0,10)", header.get(15).asText());
+        assertEquals(
+                "val|test|val|test|val|test",
+                browser.text("[...document.querySelectorAll('#evaluations tbody tr')].map(tr => tr.cells[1]"
+                        + ".innerText).join('|')"));
         JsonNode ap = browser.eval(
-                "[...document.querySelectorAll('#evaluations tbody tr')].map(tr => tr.cells[1]" + ".innerText)");
-        assertEquals(3, ap.size());
+                "[...document.querySelectorAll('#evaluations tbody tr')].map(tr => tr.cells[2]" + ".innerText)");
+        assertEquals(6, ap.size());
         for (JsonNode v : ap) {
             double percent = Double.parseDouble(v.asText());
             assertTrue(percent >= 0 && percent <= 100, ap.toString());

@@ -224,6 +224,46 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    void comparingRunsOfTwoDatasetsGivesNoDeltaAcrossThemAndSaysWhichTheyAre(@TempDir Path cacheDir) {
+        PipelineSpec seed8 = PipelineSpecs.parse(
+                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 8}}," + " \"generations\": [\"bags\"]}");
+        String other = harness.launcher.start(seed8, null, null);
+        assertEquals("SUCCEEDED", harness.launcher.await(other).status().name());
+        var s3 = harness.endpoints.s3();
+        var store = io.bagsflow.activities.ArtifactStore.connect(
+                s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
+        var reports = new io.bagsflow.activities.report.RunReports(
+                harness.database, store, new io.bagsflow.activities.pipeline.DatasetCache(store, cacheDir));
+        var lineage = new io.bagsflow.db.LineageRepository(harness.database);
+        List<io.bagsflow.db.ModelRecord> models =
+                new ArrayList<>(lineage.modelsOfRun(tinyRun).subList(0, 2));
+        models.addAll(lineage.modelsOfRun(other));
+        var view = reports.reportModels(models, false);
+        // every model is reported on its test split, and seed 8's models are compared only with each other
+        assertEquals(
+                List.of("test", "test", "test", "test"),
+                view.stream().map(m -> m.split()).toList());
+        assertEquals(
+                List.of(0, 0, 2, 2),
+                java.util.Arrays.stream(io.bagsflow.ml.report.ComparisonTable.bases(view))
+                        .boxed()
+                        .toList());
+        String note = io.bagsflow.ml.report.ComparisonTable.datasetNote(view);
+        assertTrue(
+                note.startsWith("evaluated on 2 different datasets")
+                        && note.contains("synth:tiny:7 (test ")
+                        && note.contains("synth:tiny:8 (test "),
+                note);
+        String apRow = io.bagsflow.ml.report.ComparisonTable.text(view)
+                .lines()
+                .filter(l -> l.startsWith("AP "))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(2, apRow.chars().filter(c -> c == '(').count(), "one delta per dataset's second model: " + apRow);
+        assertEquals(4, view.get(0).binAp().size());
+    }
+
+    @Test
     void startingTheSameSpecAgainReusesEveryStage() {
         long t0 = System.nanoTime();
         String runId = harness.launcher.start(tinySpec(), null, null);
