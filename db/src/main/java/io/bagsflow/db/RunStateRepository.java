@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -114,6 +115,20 @@ public final class RunStateRepository {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
                 }
+            }
+        });
+    }
+
+    /**
+     * The database's clock now: the clock that stamps attempts' {@code started_at}, so that a snapshot taken by
+     * another machine can be compared with them without trusting two clocks to agree.
+     */
+    public Instant databaseNow() {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp()");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
             }
         });
     }
