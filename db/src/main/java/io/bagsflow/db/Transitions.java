@@ -178,8 +178,7 @@ public final class Transitions {
      * @param set more assignments ({@code "ended_at = now()"}), empty for none; {@code args} bind its parameters
      */
     static <S extends Enum<S>> Optional<S> compareAndSet(
-            Connection c, Machine<S> m, String table, Object id, S to, String set, Object... args)
-            throws SQLException {
+            Connection c, Machine<S> m, String table, Object id, S to, String set, Object... args) throws SQLException {
         Object[] all = new Object[args.length + 2];
         all[0] = to.name();
         System.arraycopy(args, 0, all, 1, args.length);

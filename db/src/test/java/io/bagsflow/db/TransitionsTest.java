@@ -49,7 +49,8 @@ class TransitionsTest {
         for (RunStatus s : RunStatus.values()) {
             assertEquals(s.ended(), Transitions.RUN.terminal(s), s.name());
         }
-        assertEquals(Set.of(RunStatus.RUNNING, RunStatus.WAITING_FOR_RETRY), Transitions.RUN.sourcesOf(RunStatus.RUNNING));
+        assertEquals(
+                Set.of(RunStatus.RUNNING, RunStatus.WAITING_FOR_RETRY), Transitions.RUN.sourcesOf(RunStatus.RUNNING));
         assertTrue(Transitions.ATTEMPT.terminal(AttemptStatus.SUCCEEDED));
         assertTrue(Transitions.ATTEMPT.terminal(AttemptStatus.FAILED));
         assertTrue(Transitions.ATTEMPT.terminal(AttemptStatus.REUSED));
@@ -63,8 +64,8 @@ class TransitionsTest {
     void theWorkflowsFinalStatusDoesNotOverwriteAnAbortRecordedBeforeIt() {
         assertTrue(state.endRun("run-1", RunStatus.ABORTED, "not needed any more"));
 
-        Transitions.IllegalTransition refused =
-                assertThrows(Transitions.IllegalTransition.class, () -> runs.updateRunStatus("run-1", RunStatus.SUCCEEDED));
+        Transitions.IllegalTransition refused = assertThrows(
+                Transitions.IllegalTransition.class, () -> runs.updateRunStatus("run-1", RunStatus.SUCCEEDED));
 
         assertEquals("ABORTED", refused.found());
         assertTrue(refused.getMessage().contains("run run-1 is ABORTED"), refused.getMessage());
@@ -135,7 +136,8 @@ class TransitionsTest {
         assertTrue(state.endRunAndAttempts("run-1", RunStatus.ABORTED, "stop", "Aborted", "aborted: stop"));
         assertFalse(state.endRunAndAttempts("run-1", RunStatus.FAILED, "late", "RunEnded", "late"));
 
-        assertEquals(AttemptStatus.FAILED, attempts.findAttempt(a.id()).orElseThrow().status());
+        assertEquals(
+                AttemptStatus.FAILED, attempts.findAttempt(a.id()).orElseThrow().status());
         assertEquals("aborted: stop", attempts.findAttempt(a.id()).orElseThrow().errorMessage());
         assertEquals(RunStatus.ABORTED, runs.findRun("run-1").orElseThrow().status());
     }
@@ -150,6 +152,8 @@ class TransitionsTest {
 
         assertEquals("ABORTED", refused.found());
         assertFalse(experiments.updateStatus("exp-1", ExperimentStatus.ABORTED));
-        assertEquals(ExperimentStatus.ABORTED, experiments.find("exp-1").orElseThrow().status());
+        assertEquals(
+                ExperimentStatus.ABORTED,
+                experiments.find("exp-1").orElseThrow().status());
     }
 }

@@ -1,9 +1,5 @@
 package io.bagsflow.activities.pipeline;
 
-import java.sql.Statement;
-
-import java.sql.Connection;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +18,8 @@ import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -172,7 +170,9 @@ class StageClaimsTest {
         assertEquals(0, computed.get());
         assertEquals(1, recorded.size(), recorded.toString());
         assertEquals("FAILED", recorded.get(0).status().name());
-        assertTrue(recorded.get(0).errorMessage().contains("attach refused"), recorded.get(0).errorMessage());
+        assertTrue(
+                recorded.get(0).errorMessage().contains("attach refused"),
+                recorded.get(0).errorMessage());
         assertEquals(List.of(), claims.heldKeys(), "the claim was given up");
     }
 }

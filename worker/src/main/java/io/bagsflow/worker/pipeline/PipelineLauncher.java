@@ -124,7 +124,10 @@ public final class PipelineLauncher {
                 throw e;
             }
             if (d.isPresent()) {
-                log.warn("starting run {} reported {}, but its workflow did start: the run goes on", runId, e.toString());
+                log.warn(
+                        "starting run {} reported {}, but its workflow did start: the run goes on",
+                        runId,
+                        e.toString());
                 return runId;
             }
             state.endRun(runId, RunStatus.FAILED, "its workflow did not start: " + e.getMessage());

@@ -168,7 +168,10 @@ public final class RunReconciler implements AutoCloseable {
             try {
                 status = statusOf(e.id());
             } catch (StatusRuntimeException unreachable) {
-                log.warn("left experiment {} alone: Temporal could not describe it: {}", e.id(), unreachable.getStatus());
+                log.warn(
+                        "left experiment {} alone: Temporal could not describe it: {}",
+                        e.id(),
+                        unreachable.getStatus());
                 continue;
             }
             if (status.isPresent()
@@ -343,9 +346,7 @@ public final class RunReconciler implements AutoCloseable {
                             a.id(),
                             FailureType.WorkerLost.name(),
                             "worker lost: " + a.worker()
-                                    + (dead
-                                            ? " is no longer running"
-                                            : " stopped heartbeating"))) {
+                                    + (dead ? " is no longer running" : " stopped heartbeating"))) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));
             }
         }

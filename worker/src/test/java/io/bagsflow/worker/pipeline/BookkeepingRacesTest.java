@@ -69,7 +69,8 @@ class BookkeepingRacesTest {
         List<Outcome> outcomes = reconciler.reconcile(List.of(runId));
 
         assertFalse(outcomes.stream().anyMatch(o -> o.action() == Action.RESTARTED), outcomes.toString());
-        assertEquals(RunStatus.ABORTED, harness.runs.findRun(runId).orElseThrow().status());
+        assertEquals(
+                RunStatus.ABORTED, harness.runs.findRun(runId).orElseThrow().status());
         assertEquals("not needed any more", state.error(runId).orElseThrow());
         assertFalse(workflowRunning(runId), "no workflow runs for an aborted run");
     }
@@ -86,7 +87,8 @@ class BookkeepingRacesTest {
 
         assertFalse(launcher.restart(runId), "the restart lost the race to the abort");
 
-        assertEquals(RunStatus.ABORTED, harness.runs.findRun(runId).orElseThrow().status());
+        assertEquals(
+                RunStatus.ABORTED, harness.runs.findRun(runId).orElseThrow().status());
         assertFalse(workflowRunning(runId), "the workflow it started was stopped");
     }
 
@@ -102,7 +104,8 @@ class BookkeepingRacesTest {
 
         String runId = launcher.start(TINY, null, null);
 
-        assertEquals(RunStatus.RUNNING, harness.runs.findRun(runId).orElseThrow().status());
+        assertEquals(
+                RunStatus.RUNNING, harness.runs.findRun(runId).orElseThrow().status());
         assertTrue(workflowRunning(runId));
     }
 
@@ -123,7 +126,11 @@ class BookkeepingRacesTest {
         assertEquals(List.of(), outcomes);
         assertEquals(
                 "RUNNING",
-                harness.attempts.findAttempt(opened.get(0).id()).orElseThrow().status().name());
+                harness.attempts
+                        .findAttempt(opened.get(0).id())
+                        .orElseThrow()
+                        .status()
+                        .name());
     }
 
     @Test

@@ -255,8 +255,8 @@ class PipelineWorkflowTest {
     void aBugInTheWorkflowCodeFailsTheRunWithItsCauseInsteadOfRetryingForEver() {
         // the earlier run's TRAIN_BASE yields no base model: FINETUNE_BAGS's lookup of it throws in workflow code
         stages.takeWithoutModels = true;
-        PipelineWorkflow wf =
-                start("run-bug", new PipelineRequest("run-bug", tinySpec(List.of("bags")), "run-1", Stage.FINETUNE_BAGS));
+        PipelineWorkflow wf = start(
+                "run-bug", new PipelineRequest("run-bug", tinySpec(List.of("bags")), "run-1", Stage.FINETUNE_BAGS));
 
         WorkflowFailedException failed = assertThrows(WorkflowFailedException.class, () -> resultWithin(wf));
 
