@@ -25,6 +25,7 @@ import io.bagsflow.worker.notify.WebhookNotifier;
 import io.bagsflow.worker.pipeline.PipelineLauncher;
 import io.bagsflow.worker.pipeline.RunReconciler;
 import io.bagsflow.workflows.TaskQueues;
+import io.bagsflow.workflows.WorkflowBugs;
 import io.bagsflow.workflows.experiment.ExperimentWorkflowImpl;
 import io.bagsflow.workflows.health.PingWorkflowImpl;
 import io.bagsflow.workflows.pipeline.PipelineWorkflowImpl;
@@ -97,8 +98,12 @@ public final class BagsflowWorker implements AutoCloseable {
                 Worker worker = factory.newWorker(queue, options(queue));
                 worker.registerActivitiesImplementations(new PingActivitiesImpl(identity));
                 if (queue.equals(TaskQueues.CPU)) {
+                    // a bug in workflow code fails its workflow (and so its record) instead of retrying for ever
                     worker.registerWorkflowImplementationTypes(
-                            PingWorkflowImpl.class, PipelineWorkflowImpl.class, ExperimentWorkflowImpl.class);
+                            WorkflowBugs.implementationOptions(),
+                            PingWorkflowImpl.class,
+                            PipelineWorkflowImpl.class,
+                            ExperimentWorkflowImpl.class);
                     worker.registerActivitiesImplementations(
                             new ExperimentActivitiesImpl(runs, new ExperimentRepository(database)));
                     worker.registerActivitiesImplementations(

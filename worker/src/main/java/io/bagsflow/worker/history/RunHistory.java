@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.activities.report.RunReports;
 import io.bagsflow.db.AttemptStatus;
 import io.bagsflow.db.CategoryAp;
@@ -30,16 +31,21 @@ import io.bagsflow.worker.history.RunViews.RunSummary;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
 import io.bagsflow.workflows.pipeline.ArtifactNames;
+import io.bagsflow.workflows.pipeline.ModelRef;
+import io.bagsflow.workflows.pipeline.PartKey;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.pipeline.StageStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Run history as users see it, read from PostgreSQL only (never from Temporal's visibility API). */
 public final class RunHistory {
@@ -74,6 +80,7 @@ public final class RunHistory {
         List<StageView> stages = new ArrayList<>();
         boolean laterStarted = false;
         Stage[] order = Stage.values();
+        Map<Stage, Set<String>> expected = expectedParts(run.specJson());
         for (int i = order.length - 1; i >= 0; i--) {
             String stage = order[i].name();
             List<StageAttempt> attempts =
@@ -82,7 +89,7 @@ public final class RunHistory {
                     0,
                     new StageView(
                             stage,
-                            stageStatus(attempts, run.status(), laterStarted),
+                            stageStatus(attempts, run.status(), laterStarted, expected.get(order[i])),
                             attempts.stream().map(RunHistory::attempt).toList()));
             laterStarted |= !attempts.isEmpty();
         }
@@ -192,9 +199,12 @@ public final class RunHistory {
     /**
      * A stage's status from its attempts: per part the latest attempt counts. PENDING without attempts; RUNNING
      * while a part runs (or while the run goes on and no later stage started); FAILED if a part's latest failed;
+     * a stage with a part of {@code expectedParts} never completed is not done: RUNNING while the run is open,
+     * FAILED once it ended (an aborted run whose fine-tune finished one kind of two did not succeed at fine-tuning);
      * REUSED if every part was reused; else SUCCEEDED.
      */
-    static StageStatus stageStatus(List<StageAttempt> attempts, RunStatus runStatus, boolean laterStageStarted) {
+    static StageStatus stageStatus(
+            List<StageAttempt> attempts, RunStatus runStatus, boolean laterStageStarted, Set<String> expectedParts) {
         if (attempts.isEmpty()) {
             return StageStatus.PENDING;
         }
@@ -208,12 +218,52 @@ public final class RunHistory {
         if (latest.values().stream().anyMatch(a -> a.status() == AttemptStatus.FAILED)) {
             return StageStatus.FAILED;
         }
+        if (!latest.keySet().containsAll(expectedParts)) {
+            return runStatus.ended() ? StageStatus.FAILED : StageStatus.RUNNING;
+        }
         if (runStatus == RunStatus.RUNNING && !laterStageStarted) {
             return StageStatus.RUNNING;
         }
         return latest.values().stream().allMatch(a -> a.status() == AttemptStatus.REUSED)
                 ? StageStatus.REUSED
                 : StageStatus.SUCCEEDED;
+    }
+
+    /**
+     * The parts that the stages made of one part per model must all complete, from the run's spec: FINETUNE_BAGS
+     * one per generation-1 kind, EVALUATE predict and score per model and the report. Other stages (and a spec that
+     * does not parse) expect nothing beyond their attempts.
+     */
+    static Map<Stage, Set<String>> expectedParts(String specJson) {
+        Map<Stage, Set<String>> out = new EnumMap<>(Stage.class);
+        for (Stage s : Stage.values()) {
+            out.put(s, Set.of());
+        }
+        List<String> kinds;
+        try {
+            kinds = PipelineSpecs.parse(specJson).withDefaults().kinds();
+        } catch (RuntimeException unreadable) {
+            return out;
+        }
+        if (kinds == null) {
+            return out;
+        }
+        Set<String> finetune = new LinkedHashSet<>();
+        Set<String> evaluate = new LinkedHashSet<>();
+        List<String> models = new ArrayList<>();
+        models.add(ModelRef.BASE);
+        models.addAll(kinds);
+        for (String kind : kinds) {
+            finetune.add(PartKey.finetune(kind).part());
+        }
+        for (String model : models) {
+            evaluate.add(PartKey.predict(model).part());
+            evaluate.add(PartKey.score(model).part());
+        }
+        evaluate.add(PartKey.report().part());
+        out.put(Stage.FINETUNE_BAGS, finetune);
+        out.put(Stage.EVALUATE, evaluate);
+        return out;
     }
 
     private static AttemptView attempt(StageAttempt a) {

@@ -59,8 +59,27 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
 
     static final String PARALLEL_PARTS = "parallel-parts";
 
+    /**
+     * Any exception of the workflow code itself (a bug: an {@code orElseThrow}, a {@code Stage.valueOf}) ends the
+     * run FAILED with the exception as its cause and fails the workflow, instead of failing the workflow task,
+     * which Temporal retries for ever while the run shows RUNNING.
+     */
+    static final String UNEXPECTED_FAILS_RUN = "unexpected-fails-run";
+
+    /**
+     * The remake of a corrupt input's producer runs in a cancellable scope (an abort stops it like any stage), and
+     * a remake that failed may be tried again by the next retry instead of blocking every later retry.
+     */
+    static final String ABORTABLE_REMAKE = "abortable-remake";
+
+    /** The failure type that a bug in the workflow code fails the workflow with. */
+    static final String WORKFLOW_BUG = "WorkflowBug";
+
     private boolean recordsNeverLie;
     private boolean parallelParts;
+    private boolean unexpectedFailsRun;
+    /** An abort stopped the remake of a corrupt input's producer ({@link #ABORTABLE_REMAKE} only). */
+    private boolean remakeAborted;
 
     @Override
     public PipelineResult run(PipelineRequest request) {
@@ -69,18 +88,29 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         if (!recordsNeverLie) {
             return runStages(request);
         }
+        unexpectedFailsRun = Workflow.getVersion(UNEXPECTED_FAILS_RUN, Workflow.DEFAULT_VERSION, 1) == 1;
         try {
             return runStages(request);
-        } catch (TemporalFailure failure) {
-            // Whatever ended the workflow (bookkeeping that failed for good, a cancellation from outside), the run
-            // must not stay RUNNING in the history: record it, in a scope that a cancellation does not reach.
+        } catch (RuntimeException failure) {
+            if (!(failure instanceof TemporalFailure) && !unexpectedFailsRun) {
+                throw failure;
+            }
+            // Whatever ended the workflow (bookkeeping that failed for good, a cancellation from outside, a bug in
+            // this code), the run must not stay RUNNING in the history: record it, in a scope that a cancellation
+            // does not reach.
             status = RunStatus.FAILED;
-            String cause = "workflow failed: " + describe(failure);
+            String cause = failure instanceof TemporalFailure t
+                    ? "workflow failed: " + describe(t)
+                    : "workflow failed on a bug: " + failure;
             Workflow.newDetachedCancellationScope(
                             () -> Workflow.newActivityStub(RunActivities.class, bookkeepingOptions())
                                     .endRun(runId, RunStatus.FAILED, cause))
                     .run();
-            throw failure;
+            if (failure instanceof TemporalFailure) {
+                throw failure;
+            }
+            // an ApplicationFailure fails the workflow whatever the worker's options say
+            throw ApplicationFailure.newNonRetryableFailureWithCause(cause, WORKFLOW_BUG, failure);
         }
     }
 
@@ -124,6 +154,10 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
                     }
                     if (remakeCorruptInput(failure, stage, request, runs, artifacts, models)) {
                         continue;
+                    }
+                    if (remakeAborted) {
+                        setState(stage, StageStatus.FAILED, "aborted: " + abortReason, 0);
+                        return finish(runs, RunStatus.ABORTED, models);
                     }
                     setState(stage, StageStatus.FAILED, describe(failure), 1);
                     waitForRetry(runs);
@@ -178,11 +212,37 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         }
         Stage earlier = producer;
         doneParts.keySet().removeIf(k -> k.stage() == earlier || k.stage() == stage);
-        List<StageResult> again;
-        try {
-            again = runStage(earlier, request, runs, new TreeMap<>(artifacts), List.copyOf(models));
-        } catch (ActivityFailure remakeFailed) {
-            return false;
+        List<StageResult> again = new ArrayList<>();
+        if (Workflow.getVersion(ABORTABLE_REMAKE, Workflow.DEFAULT_VERSION, 1) < 1) {
+            try {
+                again.addAll(runStage(earlier, request, runs, new TreeMap<>(artifacts), List.copyOf(models)));
+            } catch (ActivityFailure remakeFailed) {
+                return false;
+            }
+        } else {
+            Map<String, ArtifactRef> inputs = new TreeMap<>(artifacts);
+            List<ModelRef> known = List.copyOf(models);
+            try {
+                // the stage in progress is the remake now: an abort cancels it like any stage
+                currentStage = Workflow.newCancellationScope(
+                        () -> again.addAll(runStage(earlier, request, runs, inputs, known)));
+                if (abortReason != null) {
+                    currentStage.cancel(abortReason);
+                }
+                currentStage.run();
+            } catch (ActivityFailure | CanceledFailure remakeFailed) {
+                currentStage = null;
+                if (abortReason != null) {
+                    remakeAborted = true;
+                    setState(earlier, StageStatus.FAILED, "aborted: " + abortReason, 0);
+                    return false;
+                }
+                // the next retry of the stage may find the input corrupt again and then makes it again
+                remade.remove(earlier);
+                setState(earlier, StageStatus.FAILED, "remaking it failed: " + describe(remakeFailed), 1);
+                return false;
+            }
+            currentStage = null;
         }
         for (StageResult r : again) {
             artifacts.putAll(r.outputs());

@@ -5,9 +5,11 @@ import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +40,20 @@ final class FakeStages {
     final AtomicInteger finetunesRunning = new AtomicInteger();
     final AtomicInteger maxFinetunesRunning = new AtomicInteger();
 
+    /**
+     * call -> what its next calls do, in order: "ok", "invalid" (bad input), "corrupt:STAGE" (an input that STAGE
+     * made is corrupt), "untilCancelled" (heartbeats until the run cancels it); afterwards the call succeeds.
+     */
+    final Map<String, Deque<String>> scripts = new ConcurrentHashMap<>();
+    /** Counted down when a scripted "untilCancelled" call has started. */
+    final CountDownLatch blockedStarted = new CountDownLatch(1);
+    /** takeStage of TRAIN_BASE returns no model, which the workflow code does not expect (a bug's trigger). */
+    volatile boolean takeWithoutModels;
+
+    void script(String call, String... outcomes) {
+        scripts.put(call, new ConcurrentLinkedDeque<>(List.of(outcomes)));
+    }
+
     void failTimes(String call, int times) {
         failures.put(call, new AtomicInteger(times));
     }
@@ -45,6 +61,31 @@ final class FakeStages {
     private StageResult answer(String call, StageInput in, Map<String, ArtifactRef> outputs, List<ModelRef> models) {
         calls.add(call);
         inputs.add(in);
+        Deque<String> script = scripts.get(call);
+        String next = script == null ? null : script.poll();
+        if (next != null && next.equals("invalid")) {
+            throw ApplicationFailure.newNonRetryableFailure(call + " got bad input", FailureType.InvalidInput.name());
+        }
+        if (next != null && next.startsWith("corrupt:")) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                    call + " found an input corrupt",
+                    FailureType.CorruptInput.name(),
+                    next.substring("corrupt:".length()),
+                    "0".repeat(64));
+        }
+        if (next != null && next.equals("untilCancelled")) {
+            calls.add(call + ":started");
+            blockedStarted.countDown();
+            try {
+                for (int step = 0; ; step++) {
+                    Activity.getExecutionContext().heartbeat(step);
+                    Thread.sleep(20);
+                }
+            } catch (ActivityCompletionException | InterruptedException cancelled) {
+                calls.add(call + ":stopped");
+                throw Activity.wrap(cancelled);
+            }
+        }
         AtomicInteger left = failures.get(call);
         if (left != null && left.getAndDecrement() > 0) {
             throw ApplicationFailure.newNonRetryableFailure(call + " got bad input", FailureType.InvalidInput.name());
@@ -177,7 +218,7 @@ final class FakeStages {
 
     StageResult takeStage(String runId, Stage stage, String fromRunId) {
         calls.add("take:" + stage + ":" + fromRunId);
-        List<ModelRef> models = stage == Stage.TRAIN_BASE
+        List<ModelRef> models = stage == Stage.TRAIN_BASE && !takeWithoutModels
                 ? List.of(new ModelRef(runId + "-base", "base", 0, null, artifact("ckpt-base")))
                 : List.of();
         return new StageResult(Map.of(stage.name().toLowerCase(), artifact(stage.name())), models, true, 0, 0);

@@ -24,14 +24,22 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Determinism guard: histories recorded from earlier versions of {@link PipelineWorkflowImpl} (a run with a failed
  * stage, a retry with overrides, and every stage after it) must replay on the current code. A change that breaks
  * one needs {@code Workflow.getVersion}. {@code pipeline-retry.json} was recorded before the versioned changes
- * ({@code records-never-lie}, {@code parallel-parts}); {@code pipeline-retry-v1.json} with them. Record a new
+ * ({@code records-never-lie}, {@code parallel-parts}); {@code pipeline-retry-v1.json} with them; the {@code -v2}
+ * histories with {@code unexpected-fails-run} and {@code abortable-remake} ({@code pipeline-remake-v2.json}: a
+ * corrupt input whose producer's remake fails, then a retry that remakes it again). Record a new
  * history with {@code -Dbagsflow.recordHistory=NAME.json} when the workflow changes on purpose, and keep the old.
  */
 @Timeout(60)
 class PipelineWorkflowReplayTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"pipeline-retry.json", "pipeline-retry-v1.json"})
+    @ValueSource(
+            strings = {
+                "pipeline-retry.json",
+                "pipeline-retry-v1.json",
+                "pipeline-retry-v2.json",
+                "pipeline-remake-v2.json"
+            })
     void aRecordedRunReplaysOnTheCurrentCode(String name) throws Exception {
         String history = "/histories/" + name;
         if (name.equals(System.getProperty("bagsflow.recordHistory"))) {
@@ -48,7 +56,13 @@ class PipelineWorkflowReplayTest {
     /** Runs the retry scenario on a test server and writes its history. */
     private static void record(Path file) throws Exception {
         FakeStages stages = new FakeStages();
-        stages.failTimes("finetune:control", 1);
+        if (file.getFileName().toString().contains("remake")) {
+            // a corrupt base checkpoint whose first remake fails; the retry remakes it again
+            stages.script("finetune:bags", "corrupt:TRAIN_BASE", "corrupt:TRAIN_BASE");
+            stages.script("trainBase", "ok", "invalid");
+        } else {
+            stages.failTimes("finetune:control", 1);
+        }
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
             Worker cpu = env.newWorker(TaskQueues.CPU);
             cpu.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);

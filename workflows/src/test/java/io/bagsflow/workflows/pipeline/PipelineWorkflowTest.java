@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bagsflow.workflows.TaskQueues;
+import io.bagsflow.workflows.WorkflowBugs;
 import io.bagsflow.workflows.spec.DatasetSpec;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.workflows.spec.SynthSpec;
@@ -46,7 +47,7 @@ class PipelineWorkflowTest {
                 .setDefaultHeartbeatThrottleInterval(Duration.ofMillis(50))
                 .build();
         Worker cpu = env.newWorker(TaskQueues.CPU, options);
-        cpu.registerWorkflowImplementationTypes(PipelineWorkflowImpl.class);
+        cpu.registerWorkflowImplementationTypes(WorkflowBugs.implementationOptions(), PipelineWorkflowImpl.class);
         cpu.registerActivitiesImplementations(
                 stages.prepareActivities(), stages.evaluationActivities(), stages.runActivities());
         env.newWorker(TaskQueues.GPU, options).registerActivitiesImplementations(stages.trainingActivities());
@@ -244,5 +245,55 @@ class PipelineWorkflowTest {
         assertEquals(
                 List.of("base", "bags", "control", "crt"),
                 result.models().stream().map(ModelRef::kind).toList());
+    }
+
+    /** The result, or a failure of the test if the workflow has not ended within 15 s (it hangs). */
+    private static PipelineResult resultWithin(PipelineWorkflow wf) throws Exception {
+        return WorkflowStub.fromTyped(wf).getResult(15, TimeUnit.SECONDS, PipelineResult.class);
+    }
+
+    @Test
+    void aBugInTheWorkflowCodeFailsTheRunWithItsCauseInsteadOfRetryingForEver() {
+        // the earlier run's TRAIN_BASE yields no base model: FINETUNE_BAGS's lookup of it throws in workflow code
+        stages.takeWithoutModels = true;
+        PipelineWorkflow wf = start(
+                "run-bug", new PipelineRequest("run-bug", tinySpec(List.of("bags")), "run-1", Stage.FINETUNE_BAGS));
+
+        WorkflowFailedException failed = assertThrows(WorkflowFailedException.class, () -> resultWithin(wf));
+
+        assertEquals(List.of("FAILED"), stages.runStatuses);
+        assertTrue(stages.runErrors.get(0).contains("NoSuchElementException"), stages.runErrors.toString());
+        assertTrue(failed.getCause().getMessage().contains("workflow failed on a bug"), failed.toString());
+    }
+
+    @Test
+    void abortStopsTheRemakeOfACorruptInputsProducer() throws Exception {
+        stages.script("finetune:bags", "corrupt:TRAIN_BASE");
+        stages.script("trainBase", "ok", "untilCancelled");
+        PipelineWorkflow wf = start("run-remake", PipelineRequest.of("run-remake", tinySpec(List.of("bags"))));
+        assertTrue(stages.blockedStarted.await(30, TimeUnit.SECONDS), "the remake never started: " + stages.calls);
+
+        wf.abort("wrong dataset");
+
+        assertEquals(RunStatus.ABORTED, resultWithin(wf).status());
+        assertEquals(List.of("ABORTED"), stages.runStatuses);
+        assertEquals(Boolean.TRUE, stages.trainingStoppedAtEnd, stages.calls.toString());
+    }
+
+    @Test
+    void aRemakeThatFailedIsTriedAgainByTheNextRetry() throws Exception {
+        // the fine-tune finds the base checkpoint corrupt twice; the first remake of the base fails
+        stages.script("finetune:bags", "corrupt:TRAIN_BASE", "corrupt:TRAIN_BASE");
+        stages.script("trainBase", "ok", "invalid");
+        PipelineWorkflow wf = start("run-remake2", PipelineRequest.of("run-remake2", tinySpec(List.of("bags"))));
+        untilItWaits();
+        assertEquals(RunStatus.WAITING_FOR_RETRY, wf.status().status());
+
+        wf.retryStage(RetryRequest.plain());
+
+        assertEquals(RunStatus.SUCCEEDED, resultWithin(wf).status());
+        assertEquals(
+                List.of("trainBase", "trainBase", "trainBase"),
+                stages.calls.stream().filter(c -> c.equals("trainBase")).toList());
     }
 }
