@@ -28,6 +28,8 @@ public final class BagsflowCommand implements Runnable {
             StageCommand.class,
             RunsCommand.class,
             CompareCommand.class,
+            ModelCommand.class,
+            PredictCommand.class,
             ExperimentCommand.class,
             UiCommand.class,
             EvalCommand.class,

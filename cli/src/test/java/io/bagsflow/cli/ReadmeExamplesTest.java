@@ -99,7 +99,7 @@ class ReadmeExamplesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile(
-            "\\b(RUN1|RUN2|RUN|MODEL|SPEC|DIR|IMAGES|T|V|OUT\\.html|OUT\\.json|ANNOTATIONS\\.json|RESULTS\\.json|VAL\\.json)\\b");
+            "\\b(RUN1|RUN2|RUN|MODEL|SPEC|DIR|IMAGES|T|V|OUT\\.html|OUT\\.json|OUT\\.model|ANNOTATIONS\\.json|RESULTS\\.json|VAL\\.json)\\b");
     private static final String TINY_SPEC = "dataset:\n  synth:\n    preset: tiny\n    seed: 7\n";
 
     private static BagsflowWorker worker;
@@ -132,9 +132,12 @@ class ReadmeExamplesTest {
         }
     }
 
-    /** The command lines of the README, in order, then the help examples. */
+    /** The command lines of the README, CONTRIBUTING.md and docs/*.md, in that order, then the help examples. */
     static List<String> documentedLines() throws Exception {
-        Set<String> lines = new LinkedHashSet<>(ReadmeCommands.of(Files.readString(readme())));
+        Set<String> lines = new LinkedHashSet<>();
+        for (Path page : documentationPages()) {
+            lines.addAll(ReadmeCommands.of(Files.readString(page)));
+        }
         lines.addAll(ReadmeCommands.helpExamples(BagsflowCommand.commandLine()));
         return new ArrayList<>(lines);
     }
@@ -154,7 +157,7 @@ class ReadmeExamplesTest {
     void theExemptionsAreStillInTheReadmeAndTheRequiredFormsAreRun() throws Exception {
         List<String> lines = documentedLines();
         for (String exempt : EXEMPT.keySet()) {
-            assertTrue(lines.contains(exempt), "stale exemption, no longer in the README: " + exempt);
+            assertTrue(lines.contains(exempt), "stale exemption, no longer in the README or docs: " + exempt);
         }
         for (String required : List.of(
                 "./bagsflow stage retry RUN",
@@ -184,6 +187,7 @@ class ReadmeExamplesTest {
                         : tiny.train().getParent().toString());
         values.put("OUT.html", freshDir().resolve("out.html").toString());
         values.put("OUT.json", freshDir().resolve("out.json").toString());
+        values.put("OUT.model", freshDir().resolve("exported").toString());
         values.put(
                 "ANNOTATIONS.json",
                 LvisGolden.folder().resolve("public/b1/annotations.json").toString());
@@ -299,14 +303,37 @@ class ReadmeExamplesTest {
         }
     }
 
-    private static Path readme() {
+    /** README.md, CONTRIBUTING.md and every page under docs/, so a command moved to the docs is still run. */
+    static List<Path> documentationPages() throws Exception {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("README.md")) && Files.isRegularFile(p.resolve("bagsflow"))) {
-                return p.resolve("README.md");
+                List<Path> pages = new ArrayList<>(List.of(p.resolve("README.md"), p.resolve("CONTRIBUTING.md")));
+                try (Stream<Path> docs = Files.list(p.resolve("docs"))) {
+                    docs.filter(d -> d.toString().endsWith(".md")).sorted().forEach(pages::add);
+                }
+                return pages;
             }
         }
         throw new IllegalStateException(
                 "README.md of the repository not found above " + Path.of("").toAbsolutePath());
+    }
+
+    @Test
+    void theReadmeFitsOnAPageAndEveryRelativeLinkOfTheDocsPointsToAFile() throws Exception {
+        List<Path> pages = documentationPages();
+        long readmeLines = Files.readAllLines(pages.get(0)).size();
+        assertTrue(readmeLines <= 200, "README.md has " + readmeLines + " lines; the rest belongs in docs/");
+        Pattern link = Pattern.compile("\\]\\(([^)#:\\s]+)(#[^)]*)?\\)");
+        List<String> broken = new ArrayList<>();
+        for (Path page : pages) {
+            Matcher m = link.matcher(Files.readString(page));
+            while (m.find()) {
+                if (!Files.exists(page.getParent().resolve(m.group(1)))) {
+                    broken.add(page.getFileName() + " -> " + m.group(1));
+                }
+            }
+        }
+        assertEquals(List.of(), broken, "links to files that do not exist");
     }
 
     @Test
