@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -249,7 +250,7 @@ final class BenchCommand implements Runnable {
                         + "`up --queues cpu` and --workers `worker --queues gpu` processes on a fresh home, while "
                         + "faults fall at seeded random times for --minutes: SIGKILL of a worker (a new one starts), "
                         + "a power cut of up (SIGKILL of it, its PostgreSQL and Temporal; up starts again on the same "
-                        + "home), PostgreSQL stopped (SIGSTOP) for 5-20 s, the workers' line to S3 cut for 5-20 s, "
+                        + "home), PostgreSQL stopped (SIGSTOP) for 5-15 s, the workers' line to S3 cut for 5-15 s, "
                         + "aborts; runs waiting for a retry are retried.",
                 "Then every service comes back and the runs may end (--drain-minutes); the records are checked: "
                         + "no run or attempt left RUNNING, aborted runs ABORTED and all others SUCCEEDED, every "
@@ -277,9 +278,9 @@ final class BenchCommand implements Runnable {
 
         @Option(
                 names = "--pipelines",
-                defaultValue = "6",
+                defaultValue = "8",
                 paramLabel = "N",
-                description = "pipeline runs, started over the first 60 % of the window (default 6)")
+                description = "pipeline runs, started over the first 80 % of the window (default 8)")
         int pipelines;
 
         @Option(
@@ -291,9 +292,10 @@ final class BenchCommand implements Runnable {
 
         @Option(
                 names = "--iterations",
-                defaultValue = "200",
+                defaultValue = "1500",
                 paramLabel = "N",
-                description = "base training iterations of every run (default 200)")
+                description = "base training iterations of every run, so that faults fall inside training "
+                        + "(default 1500: about a minute on a 2-core machine)")
         int iterations;
 
         @Option(
@@ -308,6 +310,13 @@ final class BenchCommand implements Runnable {
                 paramLabel = "DIR",
                 description = "BAGSFLOW_HOME of the soak's own services (default: a new temporary folder)")
         Path home;
+
+        @Option(
+                names = "--faults",
+                split = ",",
+                paramLabel = "KINDS",
+                description = "the fault kinds to inject (default all: worker-kill,db-cut,s3-cut,up-kill,abort)")
+        List<String> faults;
 
         @Option(names = "--json", paramLabel = "OUT", description = "write the figures to this file")
         Path json;
@@ -326,9 +335,18 @@ final class BenchCommand implements Runnable {
                         spec.commandLine(),
                         "--pipelines from 0 to 50, --workers from 1 to 8, --iterations at least 10");
             }
+            List<String> kinds = faults == null ? ChaosBenchmark.Kind.labels() : faults;
+            for (String k : kinds) {
+                if (!ChaosBenchmark.Kind.labels().contains(k)) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(),
+                            "--faults: unknown kind '" + k + "', use " + String.join(",", ChaosBenchmark.Kind.labels()));
+                }
+            }
             Path dir = home != null ? Files.createDirectories(home) : Files.createTempDirectory("bagsflow-chaos-");
             ChaosBenchmark.Report report = ChaosBenchmark.run(
-                    new ChaosBenchmark.Options(minutes, seed, pipelines, workers, iterations, drainMinutes, dir),
+                    new ChaosBenchmark.Options(
+                            minutes, seed, pipelines, workers, iterations, drainMinutes, Set.copyOf(kinds), dir),
                     spec.commandLine().getOut());
             if (json != null) {
                 ChaosBenchmark.writeJson(report, json);

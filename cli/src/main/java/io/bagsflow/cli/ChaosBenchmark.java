@@ -65,10 +65,18 @@ final class ChaosBenchmark {
      * @param workers      GPU worker processes kept running (a killed one is replaced)
      * @param iterations   base training iterations of every run (long enough that faults fall inside training)
      * @param drainMinutes how long the runs may take to end once the faults stop
+     * @param faults       the fault kinds to inject (labels of {@link Kind}); retries are always sent
      * @param home         BAGSFLOW_HOME of the soak's services (a fresh folder)
      */
     record Options(
-            double minutes, long seed, int pipelines, int workers, int iterations, double drainMinutes, Path home) {}
+            double minutes,
+            long seed,
+            int pipelines,
+            int workers,
+            int iterations,
+            double drainMinutes,
+            Set<String> faults,
+            Path home) {}
 
     /** One entry of the fault log: seconds since the soak began, kind, target and what came of it. */
     record Fault(double at, Instant time, String kind, String target, String outcome) {}
@@ -81,6 +89,7 @@ final class ChaosBenchmark {
             Map<String, Integer> runsByStatus,
             Map<String, Integer> faults,
             int retries,
+            Map<String, Integer> attempts,
             boolean drained,
             double drainSeconds,
             double seconds,
@@ -126,10 +135,14 @@ final class ChaosBenchmark {
                 options.home().resolve("bench"),
                 Map.of("BAGSFLOW_THREADS", "1", "OMP_NUM_THREADS", "1"))) {
             ChaosBenchmark soak = new ChaosBenchmark(options, out, children);
+            // Ctrl-C must not leave up, its servers and the workers running (nor PostgreSQL stopped by a cut)
+            Thread hook = new Thread(soak::emergencyStop, "chaos-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
             try {
                 return soak.soak();
             } finally {
                 soak.lines.forEach(CuttableLine::close);
+                Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
     }
@@ -154,16 +167,16 @@ final class ChaosBenchmark {
 
         long window = (long) (options.minutes() * 60e9);
         long start = System.nanoTime();
-        // the pipelines start over the first 60 % of the window, so that faults fall in every stage of them
+        // the pipelines start over the first 80 % of the window, so that faults fall in every stage of them
         List<Long> startsAt = new ArrayList<>();
         for (int i = 0; i < options.pipelines(); i++) {
-            startsAt.add(start + (long) (window * 0.6 * i / Math.max(1, options.pipelines())));
+            startsAt.add(start + (long) (window * 0.8 * i / Math.max(1, options.pipelines())));
         }
         long nextFault = start + gap();
         int started = 0;
         while (System.nanoTime() - start < window) {
             while (started < startsAt.size() && System.nanoTime() >= startsAt.get(started)) {
-                startPipeline(specs.get(started % specs.size()));
+                startPipeline(specs.get(started));
                 started++;
             }
             retryWaiting();
@@ -174,7 +187,7 @@ final class ChaosBenchmark {
             TimeUnit.SECONDS.sleep(1);
         }
         while (started < startsAt.size()) {
-            startPipeline(specs.get(started % specs.size()));
+            startPipeline(specs.get(started));
             started++;
         }
         say("fault window over: every service back, " + options.workers() + " worker(s) running; draining");
@@ -197,6 +210,7 @@ final class ChaosBenchmark {
                 byStatus,
                 Map.copyOf(faults),
                 retries,
+                attemptFigures().orElse(Map.of()),
                 drained,
                 drainSeconds,
                 seconds(),
@@ -208,12 +222,15 @@ final class ChaosBenchmark {
 
     // ----- the workload
 
-    /** Pipeline specs over three dataset seeds (so that runs share and reuse stages) and two generation lists. */
+    /**
+     * One spec per pipeline: two in a row share a dataset seed (the second waits for the first's stages or reuses
+     * them) and differ in their generations (so one fine-tune part is shared, one is new).
+     */
     private List<Path> writeSpecs() throws IOException {
         List<Path> specs = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < Math.max(1, options.pipelines()); i++) {
             Map<String, Object> spec = new LinkedHashMap<>();
-            spec.put("dataset", Map.of("synth", Map.of("preset", "tiny", "seed", datasetSeed(i % 3))));
+            spec.put("dataset", Map.of("synth", Map.of("preset", "tiny", "seed", datasetSeed(i / 2))));
             spec.put("detector", detector());
             spec.put("generations", i % 2 == 0 ? List.of("bags") : List.of("bags", "crt"));
             Path file = options.home().resolve("bench").resolve("pipeline-" + i + ".json");
@@ -288,7 +305,7 @@ final class ChaosBenchmark {
 
     // ----- faults
 
-    private enum Kind {
+    enum Kind {
         WORKER_KILL("worker-kill", 4),
         DB_CUT("db-cut", 2),
         S3_CUT("s3-cut", 2),
@@ -302,16 +319,24 @@ final class ChaosBenchmark {
             this.label = label;
             this.weight = weight;
         }
+
+        /** Every kind's label, in the order of the schedule's weights. */
+        static List<String> labels() {
+            return Stream.of(values()).map(k -> k.label).toList();
+        }
     }
 
-    /** Seconds to the next fault: 15 to 40, so an 8-minute window gets about 17. */
+    /** Seconds to the next fault: 10 to 30 after the last one ended, so an 8-minute window gets about 20. */
     private long gap() {
-        return TimeUnit.SECONDS.toNanos(15 + random.nextInt(26));
+        return TimeUnit.SECONDS.toNanos(10 + random.nextInt(21));
     }
 
     private void inject() throws IOException, InterruptedException {
         List<Kind> possible = new ArrayList<>();
         for (Kind k : Kind.values()) {
+            if (!options.faults().contains(k.label)) {
+                continue;
+            }
             if (k == Kind.UP_KILL && upKills >= Math.max(1, (int) (options.minutes() / 4))) {
                 continue;
             }
@@ -319,6 +344,9 @@ final class ChaosBenchmark {
                 continue;
             }
             possible.add(k);
+        }
+        if (possible.isEmpty()) {
+            return;
         }
         int total = possible.stream().mapToInt(k -> k.weight).sum();
         int pick = random.nextInt(total);
@@ -352,7 +380,7 @@ final class ChaosBenchmark {
     }
 
     private void cutDatabase() throws IOException, InterruptedException {
-        int seconds = 5 + random.nextInt(16);
+        int seconds = 5 + random.nextInt(11);
         List<Long> pids = postgresTree();
         if (pids.isEmpty()) {
             record("db-cut", "PostgreSQL", "skipped: no postmaster running");
@@ -371,7 +399,7 @@ final class ChaosBenchmark {
     }
 
     private void cutS3() throws InterruptedException {
-        int seconds = 5 + random.nextInt(16);
+        int seconds = 5 + random.nextInt(11);
         lines.forEach(CuttableLine::cut);
         TimeUnit.SECONDS.sleep(seconds);
         lines.forEach(CuttableLine::restore);
@@ -450,6 +478,18 @@ final class ChaosBenchmark {
 
     // ----- the end
 
+    /** On Ctrl-C: PostgreSQL continued if a cut stopped it, then every child stopped. */
+    private void emergencyStop() {
+        try {
+            signal("CONT", postgresTree());
+        } catch (IOException e) {
+            // nothing stopped, or nothing to continue
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        children.close();
+    }
+
     /** Everything back up, then waits until no run or experiment is running or waiting; false at the drain limit. */
     private boolean drain() throws IOException, InterruptedException {
         lines.forEach(CuttableLine::restore);
@@ -517,7 +557,7 @@ final class ChaosBenchmark {
         for (Fault f : r.faultLog()) {
             out.printf(Locale.ROOT, "  %7.1f s  %-11s %s: %s%n", f.at(), f.kind(), f.target(), f.outcome());
         }
-        out.println("runs: " + r.runsByStatus() + " (experiment " + experiment + ")");
+        out.println("runs: " + r.runsByStatus() + " (experiment " + experiment + "); attempts: " + r.attempts());
         if (r.violations().isEmpty()) {
             out.println("violations: none");
         } else {
@@ -551,6 +591,7 @@ final class ChaosBenchmark {
         o.put("runs_by_status", r.runsByStatus());
         o.put("faults", r.faults());
         o.put("retries", r.retries());
+        o.put("attempts", r.attempts());
         o.put("drained", r.drained());
         o.put("drain_seconds", r.drainSeconds());
         o.put("seconds", r.seconds());
@@ -675,6 +716,25 @@ final class ChaosBenchmark {
             }
             return m;
         });
+    }
+
+    /**
+     * Attempts by status, and two kinds of interest: those failed as lost (their worker killed, or judged so) and
+     * those that resumed from a checkpoint.
+     */
+    private Optional<Map<String, Integer>> attemptFigures() {
+        return query(
+                "SELECT status, count(*) FROM stage_attempt GROUP BY status"
+                        + " UNION ALL SELECT 'lost', count(*) FROM stage_attempt WHERE status = 'FAILED'"
+                        + " AND (error_class = 'WorkerLost' OR error_message LIKE 'worker lost%')"
+                        + " UNION ALL SELECT 'resumed', count(*) FROM stage_attempt WHERE resumed_from_iteration > 0",
+                rs -> {
+                    Map<String, Integer> m = new TreeMap<>();
+                    while (rs.next()) {
+                        m.put(rs.getString(1), rs.getInt(2));
+                    }
+                    return m;
+                });
     }
 
     /** Runs and experiments not yet ended. */
