@@ -1,6 +1,7 @@
 package io.bagsflow.db;
 
 import io.bagsflow.workflows.pipeline.FailureType;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.Stage;
 import java.sql.Array;
 import java.sql.Connection;
@@ -43,7 +44,15 @@ public final class AttemptRepository {
      */
     public StageAttempt startAttempt(String runId, String stage, String part, String stageKey, String worker) {
         return db.inTransaction(c -> {
-            lockRun(c, runId);
+            RunStatus run = lockRun(c, runId);
+            if (run.ended()) {
+                // a late worker of a run that was aborted or failed meanwhile: nothing opens in an ended run
+                throw new Transitions.IllegalTransition(
+                        "run " + runId + " is " + run + ": no attempt of " + stage + (part.isEmpty() ? "" : "/" + part)
+                                + " starts in an ended run",
+                        run.name(),
+                        AttemptStatus.RUNNING.name());
+            }
             closeLostAttempts(c, runId, stage, part);
             long id = insertAttempt(c, runId, stage, part, stageKey, worker, null);
             RunRepository.touch(c, runId);
@@ -126,8 +135,10 @@ public final class AttemptRepository {
             }
             // after the outputs: lineage rows refer to them
             alsoInTransaction.run(c);
-            if (close(c, attemptId, AttemptStatus.SUCCEEDED, null, null, finalProgressJson) != 1) {
-                throw new DatabaseException("attempt " + attemptId + " is not running");
+            Optional<AttemptStatus> found = close(c, attemptId, AttemptStatus.SUCCEEDED, null, null, finalProgressJson);
+            if (found.isPresent()) {
+                // rolls back the outputs and lineage: an attempt the reconciler closed as lost stays lost
+                throw Transitions.ATTEMPT.refused(String.valueOf(attemptId), found.get(), AttemptStatus.SUCCEEDED);
             }
             return attempt(c, attemptId);
         });
@@ -145,7 +156,7 @@ public final class AttemptRepository {
     public boolean failAttempt(long attemptId, String errorClass, String errorMessage, String finalProgressJson) {
         return db.inTransaction(
                         c -> close(c, attemptId, AttemptStatus.FAILED, errorClass, errorMessage, finalProgressJson))
-                == 1;
+                .isEmpty();
     }
 
     /**
@@ -273,20 +284,23 @@ public final class AttemptRepository {
 
     // ---- helpers
 
-    private static void lockRun(Connection c, String runId) throws SQLException {
-        // Serialises attempt numbering per run: two workers may open attempts of the same run at once.
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM pipeline_run WHERE id = ? FOR UPDATE")) {
+    /** Locks a run's row and returns its status. */
+    private static RunStatus lockRun(Connection c, String runId) throws SQLException {
+        // Serialises attempt numbering per run: two workers may open attempts of the same run at once; and an end
+        // of the run (which takes the same row lock) cannot pass between the check of its status and the insert.
+        try (PreparedStatement ps = c.prepareStatement("SELECT status FROM pipeline_run WHERE id = ? FOR UPDATE")) {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new DatabaseException("no run " + runId);
                 }
+                return RunStatus.valueOf(rs.getString(1));
             }
         }
     }
 
-    /** Ends a RUNNING attempt; returns the number of rows changed (0 if it was not running). */
-    private static int close(
+    /** Ends a RUNNING attempt (see {@link Transitions#ATTEMPT}); returns empty, or the status found if it had ended. */
+    private static Optional<AttemptStatus> close(
             Connection c,
             long attemptId,
             AttemptStatus status,
@@ -294,16 +308,16 @@ public final class AttemptRepository {
             String errorMessage,
             String finalProgressJson)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE stage_attempt SET status = ?, ended_at = now(), "
-                + "error_class = ?, error_message = ?, progress = COALESCE(?::jsonb, progress) "
-                + "WHERE id = ? AND status = 'RUNNING'")) {
-            ps.setString(1, status.name());
-            ps.setString(2, errorClass);
-            ps.setString(3, errorMessage);
-            ps.setString(4, finalProgressJson);
-            ps.setLong(5, attemptId);
-            return ps.executeUpdate();
-        }
+        return Transitions.compareAndSet(
+                c,
+                Transitions.ATTEMPT,
+                "stage_attempt",
+                attemptId,
+                status,
+                "ended_at = now(), error_class = ?, error_message = ?, progress = COALESCE(?::jsonb, progress)",
+                errorClass,
+                errorMessage,
+                finalProgressJson);
     }
 
     /** An attempt still RUNNING when its part starts again lost its worker: closed as FAILED, saying so. */

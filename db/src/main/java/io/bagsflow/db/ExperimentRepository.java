@@ -48,18 +48,28 @@ public final class ExperimentRepository {
         });
     }
 
-    public void updateStatus(String id, ExperimentStatus status) {
+    /**
+     * Moves an experiment to {@code status} if {@link Transitions#EXPERIMENT} allows it; an ended experiment keeps
+     * its end. Returns false when it already had {@code status} (a retried write); throws
+     * {@link Transitions.IllegalTransition} naming the status found for any other refusal.
+     */
+    public boolean updateStatus(String id, ExperimentStatus status) {
         boolean terminal = status != ExperimentStatus.RUNNING;
-        db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE experiment SET status = ?, updated_at = now(), "
-                    + "ended_at = " + (terminal ? "COALESCE(ended_at, now())" : "NULL") + " WHERE id = ?")) {
-                ps.setString(1, status.name());
-                ps.setString(2, id);
-                if (ps.executeUpdate() != 1) {
-                    throw new DatabaseException("no experiment " + id);
-                }
+        return db.inTransaction(c -> {
+            Optional<ExperimentStatus> found = Transitions.compareAndSet(
+                    c,
+                    Transitions.EXPERIMENT,
+                    "experiment",
+                    id,
+                    status,
+                    "updated_at = now(), ended_at = " + (terminal ? "COALESCE(ended_at, now())" : "NULL"));
+            if (found.isEmpty()) {
+                return true;
             }
-            return null;
+            if (found.get() == status) {
+                return false;
+            }
+            throw Transitions.EXPERIMENT.refused(id, found.get(), status);
         });
     }
 

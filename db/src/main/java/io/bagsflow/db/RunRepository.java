@@ -42,19 +42,29 @@ public final class RunRepository {
         });
     }
 
-    /** Sets a run's status; terminal statuses (SUCCEEDED, FAILED, ABORTED) also set its end time. */
-    public void updateRunStatus(String runId, RunStatus status) {
+    /**
+     * Moves a run to {@code status} if {@link Transitions#RUN} allows it from the status it has; terminal statuses
+     * (SUCCEEDED, FAILED, ABORTED) also set its end time. A write that finds the run already in {@code status} (a
+     * retried activity whose first try landed) changes nothing and returns false; any other refusal throws
+     * {@link Transitions.IllegalTransition} naming the status found, so an ended run is never reopened or re-ended.
+     */
+    public boolean updateRunStatus(String runId, RunStatus status) {
         boolean terminal = status.ended();
-        db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE pipeline_run SET status = ?, updated_at = now(), "
-                    + "ended_at = " + (terminal ? "now()" : "NULL") + " WHERE id = ?")) {
-                ps.setString(1, status.name());
-                ps.setString(2, runId);
-                if (ps.executeUpdate() != 1) {
-                    throw new DatabaseException("no run " + runId);
-                }
+        return db.inTransaction(c -> {
+            Optional<RunStatus> found = Transitions.compareAndSet(
+                    c,
+                    Transitions.RUN,
+                    "pipeline_run",
+                    runId,
+                    status,
+                    "updated_at = now(), ended_at = " + (terminal ? "now()" : "NULL"));
+            if (found.isEmpty()) {
+                return true;
             }
-            return null;
+            if (found.get() == status) {
+                return false;
+            }
+            throw Transitions.RUN.refused(runId, found.get(), status);
         });
     }
 

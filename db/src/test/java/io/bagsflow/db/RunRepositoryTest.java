@@ -81,6 +81,8 @@ class RunRepositoryTest {
                 runs.findRun("run-1").orElseThrow().status().name());
         assertNull(runs.findRun("run-1").orElseThrow().endedAt());
 
+        // a retry runs the stage again before the run can succeed (see Transitions.RUN)
+        runs.updateRunStatus("run-1", RunStatus.RUNNING);
         runs.updateRunStatus("run-1", RunStatus.SUCCEEDED);
         PipelineRun done = runs.findRun("run-1").orElseThrow();
         assertEquals("SUCCEEDED", done.status().name());

@@ -4,9 +4,11 @@ import io.bagsflow.activities.CodeVersion;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.db.RunRepository;
+import io.bagsflow.db.Transitions;
 import io.bagsflow.workflows.experiment.ExperimentActivities;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
 import io.bagsflow.workflows.spec.PipelineSpec;
+import org.slf4j.LoggerFactory;
 
 /** Experiment bookkeeping: a cell's run is recorded just before it starts; the experiment's end. */
 public class ExperimentActivitiesImpl implements ExperimentActivities {
@@ -35,6 +37,12 @@ public class ExperimentActivitiesImpl implements ExperimentActivities {
 
     @Override
     public void markExperimentStatus(String experimentId, ExperimentStatus status) {
-        experiments.updateStatus(experimentId, status);
+        try {
+            experiments.updateStatus(experimentId, status);
+        } catch (Transitions.IllegalTransition ended) {
+            // the reconciler ended it first (its workflow looked gone): the first end stands, a retry would not help
+            LoggerFactory.getLogger(ExperimentActivitiesImpl.class)
+                    .info("experiment {} keeps its end: {}", experimentId, ended.getMessage());
+        }
     }
 }

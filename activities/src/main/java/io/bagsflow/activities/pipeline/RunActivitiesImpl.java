@@ -11,6 +11,7 @@ import io.bagsflow.db.ModelRecord;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StageAttempt;
+import io.bagsflow.db.Transitions;
 import io.bagsflow.workflows.pipeline.ArtifactRef;
 import io.bagsflow.workflows.pipeline.FailureType;
 import io.bagsflow.workflows.pipeline.ModelRef;
@@ -25,9 +26,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Run bookkeeping: run status, and taking a stage's results from an earlier run for {@code --resume-from}. */
 public class RunActivitiesImpl implements RunActivities {
+
+    private static final Logger log = LoggerFactory.getLogger(RunActivitiesImpl.class);
 
     private final RunRepository runs;
     private final AttemptRepository attempts;
@@ -45,9 +50,22 @@ public class RunActivitiesImpl implements RunActivities {
         this.worker = worker;
     }
 
+    /**
+     * Writes the status the workflow reached. A run that an abort or the reconciler ended meanwhile keeps that end
+     * (the first end wins, see {@link io.bagsflow.db.Transitions#RUN}): the refusal is logged, not retried, since a
+     * retry would be refused the same way.
+     */
     @Override
     public void markRunStatus(String runId, RunStatus status) {
-        runs.updateRunStatus(runId, status);
+        try {
+            runs.updateRunStatus(runId, status);
+        } catch (Transitions.IllegalTransition refused) {
+            if (!RunStatus.valueOf(refused.found()).ended()) {
+                throw ApplicationFailure.newNonRetryableFailureWithCause(
+                        refused.getMessage(), FailureType.InvalidInput.name(), refused);
+            }
+            log.info("run {} keeps its end: {}", runId, refused.getMessage());
+        }
     }
 
     @Override

@@ -176,13 +176,20 @@ public final class StageRunner {
                 attempt = db(
                         "opening an attempt of " + stage + " " + part + " of run " + runId,
                         () -> attempts.startAttempt(runId, stage.name(), part, k, worker));
-                if (claimed) {
-                    claims.attach(k, holder, attempt.id());
-                }
             } catch (Exception e) {
                 releaseQuietly(claimed, key, holder);
                 recordEarlyFailure(runId, stage, part, key, e);
                 throw translate(runId, stage, e);
+            }
+            if (claimed) {
+                try {
+                    claims.attach(key, holder, attempt.id());
+                } catch (RuntimeException e) {
+                    // the attempt is open: it is closed with this failure, not left RUNNING beside a second one
+                    releaseQuietly(true, key, holder);
+                    failOpened(attempt, e);
+                    throw translate(runId, stage, e);
+                }
             }
             try {
                 return runAttempt(runId, stage, part, attempt, heartbeat, work, recorder, t0);
@@ -296,6 +303,19 @@ public final class StageRunner {
             }
             throw e;
         }
+    }
+
+    /** Closes an attempt that failed before its work began as FAILED (best effort: the reconciler is the backstop). */
+    private void failOpened(StageAttempt attempt, Exception e) {
+        try {
+            db("recording the failure of attempt " + attempt.id(), () -> {
+                attempts.failAttempt(attempt.id(), errorClass(e), message(e));
+                return null;
+            });
+        } catch (RuntimeException bookkeeping) {
+            e.addSuppressed(bookkeeping);
+        }
+        log.warn("attempt {} failed before its work began: {}", attempt.id(), message(e));
     }
 
     /** A failure before the attempt's row existed, recorded as a FAILED attempt (best effort). */

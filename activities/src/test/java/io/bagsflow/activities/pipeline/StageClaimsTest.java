@@ -1,5 +1,9 @@
 package io.bagsflow.activities.pipeline;
 
+import java.sql.Statement;
+
+import java.sql.Connection;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -134,5 +138,41 @@ class StageClaimsTest {
         assertEquals(
                 "SUCCEEDED",
                 attempts.findAttempt(second.attemptId()).orElseThrow().status().name());
+    }
+
+    @Test
+    void anAttemptWhoseClaimCannotBeAttachedIsClosedNotLeftRunning(@TempDir Path work) throws Exception {
+        // the database refuses to note the attempt on the claim (as an outage at that moment would)
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE FUNCTION refuse_attach() RETURNS trigger LANGUAGE plpgsql AS "
+                    + "$$ BEGIN RAISE EXCEPTION 'attach refused by the test'; END $$");
+            s.execute("CREATE TRIGGER refuse_attach BEFORE UPDATE ON stage_claim FOR EACH ROW "
+                    + "WHEN (NEW.attempt_id IS NOT NULL) EXECUTE FUNCTION refuse_attach()");
+        }
+        String run = newRun();
+        StageRunner runner = new StageRunner(db, store, "claims-worker", work, claims);
+        AtomicInteger computed = new AtomicInteger();
+
+        assertThrows(
+                RuntimeException.class,
+                () -> runner.run(
+                        run,
+                        Stage.TRAIN_BASE,
+                        "",
+                        "key-" + UUID.randomUUID(),
+                        true,
+                        attempt -> {
+                            computed.incrementAndGet();
+                            return Map.of();
+                        },
+                        StageRunner.NOTHING_TO_RECORD));
+
+        List<StageAttempt> recorded = runs.runDetails(run).orElseThrow().attempts();
+        assertEquals(0, computed.get());
+        assertEquals(1, recorded.size(), recorded.toString());
+        assertEquals("FAILED", recorded.get(0).status().name());
+        assertTrue(recorded.get(0).errorMessage().contains("attach refused"), recorded.get(0).errorMessage());
+        assertEquals(List.of(), claims.heldKeys(), "the claim was given up");
     }
 }

@@ -10,6 +10,7 @@ import io.bagsflow.db.ExperimentRecord;
 import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.db.ExperimentRepository.PlannedCell;
 import io.bagsflow.ml.io.JsonMappers;
+import io.bagsflow.worker.pipeline.PipelineLauncher;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.experiment.ExperimentCell;
 import io.bagsflow.workflows.experiment.ExperimentPlan;
@@ -59,6 +60,16 @@ public final class ExperimentLauncher {
                                     .build())::run,
                     new ExperimentRequest(id, spec));
         } catch (RuntimeException e) {
+            // a start that timed out may have started the workflow: Temporal is asked before the record fails it
+            try {
+                if (PipelineLauncher.describe(client, id).isPresent()) {
+                    return id;
+                }
+            } catch (RuntimeException unreachable) {
+                // unknown: the record stays RUNNING; the reconciler ends it if Temporal never got it
+                e.addSuppressed(unreachable);
+                throw e;
+            }
             experiments.updateStatus(id, ExperimentStatus.FAILED);
             throw e;
         }

@@ -4,6 +4,7 @@ import io.bagsflow.activities.CodeVersion;
 import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.AttemptRepository;
+import io.bagsflow.db.Interleaving;
 import io.bagsflow.db.PipelineRun;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.RunStateRepository;
@@ -38,12 +39,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts pipeline runs and talks to running ones: the run is recorded in PostgreSQL first (so it is in the
  * history even if Temporal refuses it), then its workflow starts with the run id as workflow id.
  */
 public final class PipelineLauncher {
+
+    private static final Logger log = LoggerFactory.getLogger(PipelineLauncher.class);
 
     /** How long {@code abort} waits for the stage in progress to acknowledge its cancellation. */
     private static final Duration ABORT_WAIT = Duration.ofMinutes(2);
@@ -52,8 +57,21 @@ public final class PipelineLauncher {
     private final RunRepository runs;
     private final AttemptRepository attempts;
     private final RunStateRepository state;
+    private final Interleaving interleaving;
+
+    /** Between a workflow's start and what the launcher does next (a race test may fail the start there). */
+    static final String AFTER_START = "launcher.after-start";
+    /** Between the start of a lost run's workflow and the record that it runs again. */
+    static final String RESTART_AFTER_START = "launcher.restart-after-start";
+    /** Between a retry's checks and its signal. */
+    static final String BEFORE_RETRY_SIGNAL = "launcher.before-retry-signal";
 
     public PipelineLauncher(WorkflowClient client, RunRepository runs) {
+        this(client, runs, Interleaving.NONE);
+    }
+
+    PipelineLauncher(WorkflowClient client, RunRepository runs, Interleaving interleaving) {
+        this.interleaving = interleaving;
         this.client = client;
         this.runs = runs;
         this.state = new RunStateRepository(runs.database());
@@ -93,8 +111,23 @@ public final class PipelineLauncher {
         }
         try {
             WorkflowClient.start(stub(runId, true)::run, new PipelineRequest(runId, full, resumeFromRun, fromStage));
+            interleaving.reached(AFTER_START, runId);
         } catch (RuntimeException e) {
-            runs.updateRunStatus(runId, RunStatus.FAILED);
+            // A start that timed out may still have started the workflow: only Temporal knows, so it is asked before
+            // the record says the run failed (a FAILED run whose workflow runs would be a record that lies).
+            Optional<DescribeWorkflowExecutionResponse> d;
+            try {
+                d = describe(runId);
+            } catch (RuntimeException unreachable) {
+                // unknown: the run stays RUNNING; if Temporal never got it, the reconciler starts it after the grace
+                e.addSuppressed(unreachable);
+                throw e;
+            }
+            if (d.isPresent()) {
+                log.warn("starting run {} reported {}, but its workflow did start: the run goes on", runId, e.toString());
+                return runId;
+            }
+            state.endRun(runId, RunStatus.FAILED, "its workflow did not start: " + e.getMessage());
             throw e;
         }
         return runId;
@@ -153,14 +186,19 @@ public final class PipelineLauncher {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("--set: " + e.getMessage());
         }
-        // the stored spec is what the run uses from now on, so that `runs show` tells the truth
-        runs.updateSpec(runId, PipelineSpecs.toJson(effective));
+        // the stored spec is what the run uses from now on, so that `runs show` tells the truth: it is stored once
+        // the retry has reached the workflow, never for a retry that did not happen
+        String effectiveJson = PipelineSpecs.toJson(effective);
         if (describe(runId).isEmpty()) {
             // its workflow was lost with an in-memory Temporal server: the retry starts it again
-            restart(runId);
+            if (restart(runId, effectiveJson)) {
+                runs.updateSpec(runId, effectiveJson);
+            }
             return;
         }
+        interleaving.reached(BEFORE_RETRY_SIGNAL, runId);
         stub(runId, false).retryStage(new RetryRequest(Map.copyOf(overrides)));
+        runs.updateSpec(runId, effectiveJson);
     }
 
     /**
@@ -195,13 +233,21 @@ public final class PipelineLauncher {
 
     /** Temporal's description of a run's workflow, or empty if Temporal does not know it. */
     public Optional<DescribeWorkflowExecutionResponse> describe(String runId) {
+        return describe(client, runId);
+    }
+
+    /**
+     * Temporal's description of a workflow, or empty if Temporal does not know it (NOT_FOUND); any other failure
+     * (unreachable, denied) is thrown: it says nothing about the workflow.
+     */
+    public static Optional<DescribeWorkflowExecutionResponse> describe(WorkflowClient client, String workflowId) {
         try {
             return Optional.of(client.getWorkflowServiceStubs()
                     .blockingStub()
                     .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
                             .setNamespace(client.getOptions().getNamespace())
                             .setExecution(WorkflowExecution.newBuilder()
-                                    .setWorkflowId(runId)
+                                    .setWorkflowId(workflowId)
                                     .build())
                             .build()));
         } catch (StatusRuntimeException e) {
@@ -218,15 +264,33 @@ public final class PipelineLauncher {
      * checkpoint. Returns false if another process started it first.
      */
     public boolean restart(String runId) {
+        return restart(runId, null);
+    }
+
+    /** As {@link #restart(String)}, with this spec (JSON) instead of the stored one when not null. */
+    private boolean restart(String runId, String specJson) {
         PipelineRun run = runs.findRun(runId).orElseThrow(() -> new InvalidInputException("unknown run " + runId));
+        if (run.status().ended()) {
+            // ended meanwhile (an abort of the lost run): nothing to start
+            return false;
+        }
         Stage from = state.resumeFromStage(runId).map(Stage::valueOf).orElse(null);
-        PipelineSpec spec = PipelineSpecs.parse(run.specJson());
+        PipelineSpec spec = PipelineSpecs.parse(specJson != null ? specJson : run.specJson());
         try {
             WorkflowClient.start(stub(runId, true)::run, new PipelineRequest(runId, spec, run.resumedFrom(), from));
         } catch (WorkflowExecutionAlreadyStarted already) {
             return false;
         }
-        state.reopenRun(runId);
+        interleaving.reached(RESTART_AFTER_START, runId);
+        Optional<RunStatus> ended = state.reopenRun(runId);
+        if (ended.isPresent()) {
+            // the run ended (an abort that found no workflow) between the check above and the start: the workflow
+            // just started must not run it; it has not done anything yet (no attempt opens in an ended run)
+            WorkflowStub.fromTyped(stub(runId, false))
+                    .terminate("run " + runId + " is " + ended.get() + ": it ended while its lost workflow was started"
+                            + " again");
+            return false;
+        }
         return true;
     }
 

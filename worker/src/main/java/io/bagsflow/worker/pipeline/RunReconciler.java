@@ -3,9 +3,11 @@ package io.bagsflow.worker.pipeline;
 import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.ExperimentRecord;
 import io.bagsflow.db.ExperimentRepository;
+import io.bagsflow.db.Interleaving;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StageAttempt;
+import io.bagsflow.db.Transitions;
 import io.bagsflow.worker.WorkerIdentity;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
 import io.bagsflow.workflows.pipeline.FailureType;
@@ -75,6 +77,14 @@ public final class RunReconciler implements AutoCloseable {
      */
     static final Duration START_GRACE = Duration.ofSeconds(60);
 
+    /**
+     * How much older than the snapshot of Temporal's pending activities an attempt must be to be judged by it. An
+     * attempt's {@code started_at} is the start of the transaction that inserts it, which may wait for the run's
+     * lock (another part opening its attempt) before the row becomes visible; and a worker opens its attempt only
+     * after Temporal recorded its activity as started.
+     */
+    static final Duration SNAPSHOT_MARGIN = Duration.ofSeconds(10);
+
     private final WorkflowClient client;
     private final PipelineLauncher launcher;
     private final RunRepository runs;
@@ -82,7 +92,13 @@ public final class RunReconciler implements AutoCloseable {
     private final AttemptRepository attempts;
     private final ExperimentRepository experiments;
     private final Duration startGrace;
+    private final Interleaving interleaving;
     private ScheduledExecutorService timer;
+
+    /** Between Temporal's description of a running workflow and the read of the run's RUNNING attempts. */
+    static final String AFTER_DESCRIBE = "reconciler.after-describe";
+    /** Between finding that Temporal does not know a run and starting it again. */
+    static final String BEFORE_RESTART = "reconciler.before-restart";
 
     public RunReconciler(
             WorkflowClient client,
@@ -91,7 +107,7 @@ public final class RunReconciler implements AutoCloseable {
             RunStateRepository state,
             AttemptRepository attempts,
             ExperimentRepository experiments) {
-        this(client, launcher, runs, state, attempts, experiments, START_GRACE);
+        this(client, launcher, runs, state, attempts, experiments, START_GRACE, Interleaving.NONE);
     }
 
     RunReconciler(
@@ -101,7 +117,9 @@ public final class RunReconciler implements AutoCloseable {
             RunStateRepository state,
             AttemptRepository attempts,
             ExperimentRepository experiments,
-            Duration startGrace) {
+            Duration startGrace,
+            Interleaving interleaving) {
+        this.interleaving = interleaving;
         this.client = client;
         this.launcher = launcher;
         this.runs = runs;
@@ -146,18 +164,33 @@ public final class RunReconciler implements AutoCloseable {
             if (young(e.createdAt())) {
                 continue;
             }
-            Optional<WorkflowExecutionStatus> status = statusOf(e.id());
+            Optional<WorkflowExecutionStatus> status;
+            try {
+                status = statusOf(e.id());
+            } catch (StatusRuntimeException unreachable) {
+                log.warn("left experiment {} alone: Temporal could not describe it: {}", e.id(), unreachable.getStatus());
+                continue;
+            }
             if (status.isPresent()
                     && (status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
                             || status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED)) {
                 // completed: its last step recorded the end (this read came just before)
                 continue;
             }
-            experiments.updateStatus(
-                    e.id(),
-                    status.filter(RunReconciler::aborted).isPresent()
-                            ? ExperimentStatus.ABORTED
-                            : ExperimentStatus.FAILED);
+            boolean ended;
+            try {
+                ended = experiments.updateStatus(
+                        e.id(),
+                        status.filter(RunReconciler::aborted).isPresent()
+                                ? ExperimentStatus.ABORTED
+                                : ExperimentStatus.FAILED);
+            } catch (Transitions.IllegalTransition endedMeanwhile) {
+                // its workflow's last step recorded an end after our read: that end stands
+                ended = false;
+            }
+            if (!ended) {
+                continue;
+            }
             String why = status.map(RunReconciler::endedWithoutRecord)
                     // the in-memory fallback lost it; its cells are restarted as runs of their own and finish
                     .orElse("Temporal no longer knows its workflow");
@@ -175,24 +208,35 @@ public final class RunReconciler implements AutoCloseable {
             if (!open.contains(runId)) {
                 continue;
             }
-            Optional<DescribeWorkflowExecutionResponse> d = launcher.describe(runId);
-            if (d.isEmpty()) {
-                if (!justOpened(runId) && !startedByRunningExperiment(runId)) {
-                    outcomes.addAll(restartLost(runId));
-                }
-                continue;
-            }
-            WorkflowExecutionStatus status = d.get().getWorkflowExecutionInfo().getStatus();
-            if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-                outcomes.addAll(closeLostAttempts(runId, d.get()));
-            } else {
-                outcomes.addAll(endClosed(runId, status));
+            try {
+                outcomes.addAll(reconcileRun(runId));
+            } catch (StatusRuntimeException e) {
+                // Temporal could not say (unreachable, overloaded, denied): no evidence, so the run is left alone
+                log.warn("left run {} alone: Temporal could not describe its workflow: {}", runId, e.getStatus());
             }
         }
         for (Outcome o : outcomes) {
             log.info("reconciled {}: {} ({})", o.runId(), o.action(), o.detail());
         }
         return outcomes;
+    }
+
+    private List<Outcome> reconcileRun(String runId) {
+        // taken before Temporal is asked: an attempt that started after it may belong to an activity that Temporal's
+        // answer predates, so only older attempts are judged by that answer
+        Instant snapshot = state.databaseNow();
+        Optional<DescribeWorkflowExecutionResponse> d = launcher.describe(runId);
+        if (d.isEmpty()) {
+            if (!justOpened(runId) && !startedByRunningExperiment(runId)) {
+                return restartLost(runId);
+            }
+            return List.of();
+        }
+        WorkflowExecutionStatus status = d.get().getWorkflowExecutionInfo().getStatus();
+        if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+            return closeLostAttempts(runId, d.get(), snapshot);
+        }
+        return endClosed(runId, status);
     }
 
     /** Opened less than {@link #START_GRACE} ago: its workflow may be about to start. */
@@ -235,6 +279,7 @@ public final class RunReconciler implements AutoCloseable {
     }
 
     private List<Outcome> restartLost(String runId) {
+        interleaving.reached(BEFORE_RESTART, runId);
         List<Outcome> out = new ArrayList<>();
         for (StageAttempt a : attempts.runningAttempts(runId)) {
             if (attempts.failAttempt(
@@ -265,7 +310,13 @@ public final class RunReconciler implements AutoCloseable {
         return out;
     }
 
-    private List<Outcome> closeLostAttempts(String runId, DescribeWorkflowExecutionResponse d) {
+    /**
+     * Closes the RUNNING attempts of a running workflow that no worker holds any more. An attempt is judged by the
+     * pending activities of {@code d} only if it started {@link #SNAPSHOT_MARGIN} before {@code snapshot} (taken
+     * before {@code d}): a younger one may be the work of an activity that started after Temporal answered. The
+     * attempt of a local worker process that is gone is closed whatever its age: that is evidence of its own.
+     */
+    private List<Outcome> closeLostAttempts(String runId, DescribeWorkflowExecutionResponse d, Instant snapshot) {
         List<Outcome> out = new ArrayList<>();
         List<String> holders = new ArrayList<>();
         for (PendingActivityInfo p : d.getPendingActivitiesList()) {
@@ -280,13 +331,19 @@ public final class RunReconciler implements AutoCloseable {
                 holders.add(worker);
             }
         }
+        interleaving.reached(AFTER_DESCRIBE, runId);
+        Instant judgedBefore = snapshot.minus(SNAPSHOT_MARGIN);
         for (StageAttempt a : attempts.runningAttempts(runId)) {
+            boolean dead = isDeadLocalProcess(a.worker());
+            if (!dead && !a.startedAt().isBefore(judgedBefore)) {
+                continue;
+            }
             if (!holders.contains(a.worker())
                     && attempts.failAttempt(
                             a.id(),
                             FailureType.WorkerLost.name(),
                             "worker lost: " + a.worker()
-                                    + (isDeadLocalProcess(a.worker())
+                                    + (dead
                                             ? " is no longer running"
                                             : " stopped heartbeating"))) {
                 out.add(new Outcome(runId, Action.ATTEMPT_CLOSED, a.stage() + part(a) + " attempt " + a.attempt()));

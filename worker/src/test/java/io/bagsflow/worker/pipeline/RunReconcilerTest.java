@@ -51,7 +51,8 @@ class RunReconcilerTest {
             state,
             harness.attempts,
             experiments,
-            Duration.ZERO);
+            Duration.ZERO,
+            io.bagsflow.db.Interleaving.NONE);
 
     private final List<String> started = new ArrayList<>();
 
