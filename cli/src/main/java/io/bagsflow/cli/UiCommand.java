@@ -4,6 +4,7 @@ import io.bagsflow.web.UiOptions;
 import io.bagsflow.web.UiServer;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
+import io.bagsflow.worker.config.HomeSecret;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -16,6 +17,8 @@ import picocli.CommandLine.Option;
         description = {
             "Serve the web UI and its JSON API (/api/runs, /api/runs/RUN, /api/models/MODEL, "
                     + "/api/compare?models=A,B) against the configured services, until Ctrl-C.",
+            "Every request needs the home's secret (BAGSFLOW_HOME/ui/secret): open the printed URL once (it carries "
+                    + "?token=), or send Authorization: Bearer SECRET.",
             "Without a running `up`, the embedded PostgreSQL and S3 of BAGSFLOW_HOME are started for it (read-only: "
                     + "retry and abort need Temporal)."
         })
@@ -38,13 +41,28 @@ final class UiCommand implements Callable<Integer> {
                     + "address (anyone who reaches the port could use them)")
     boolean allowRemoteActions;
 
+    @Option(
+            names = "--no-auth",
+            description = "serve without the secret (only with a loopback --host): every local account can then "
+                    + "read the history and abort or retry runs")
+    boolean noAuth;
+
     @Override
     public Integer call() throws Exception {
+        if (noAuth && !new UiOptions(host, port, false, null).loopback()) {
+            throw new UserError(
+                    "--no-auth is refused with --host " + host + ": without its secret the UI would be open to "
+                            + "every machine that reaches it",
+                    "drop --no-auth, or listen on 127.0.0.1");
+        }
+        EnvironmentConfig env = CliEnvironment.get();
+        String secret = noAuth ? null : secret(env);
         CliServices services = CliServices.forReading(spec.commandLine().getErr());
         UiServer server;
         try {
             services.history();
-            server = UiServer.start(new CliUiBackend(services), new UiOptions(host, port, allowRemoteActions));
+            server = UiServer.start(
+                    new CliUiBackend(services), new UiOptions(host, port, allowRemoteActions, secret));
         } catch (RuntimeException | java.io.IOException e) {
             services.close();
             if (e instanceof java.net.BindException) {
@@ -63,22 +81,34 @@ final class UiCommand implements Callable<Integer> {
                             stopped.countDown();
                         },
                         "bagsflow-ui-shutdown"));
-        spec.commandLine().getOut().println("web UI on " + server.url() + " (Ctrl-C to stop)");
+        if (noAuth) {
+            spec.commandLine()
+                    .getErr()
+                    .println("warning: --no-auth: every local account can read the run history and abort or retry "
+                            + "runs through " + server.url());
+        }
+        spec.commandLine().getOut().println("web UI on " + server.loginUrl() + " (Ctrl-C to stop)");
         spec.commandLine().getOut().flush();
         stopped.await();
         return ExitCodes.OK;
     }
 
+    /** The home's UI secret, made on first use (the home is made private first). */
+    static String secret(EnvironmentConfig env) {
+        return HomeSecret.loadOrCreate(env.home().uiSecret());
+    }
+
     /** The UI that {@code up} serves beside its services: on the default port, or any free one if that is taken. */
     record Served(UiServer server, CliServices services) implements AutoCloseable {
 
-        static Served start(EnvironmentConfig env, Endpoints endpoints) throws java.io.IOException {
+        static Served start(EnvironmentConfig env, Endpoints endpoints, boolean noAuth) throws java.io.IOException {
             CliServices services = CliServices.at(env, endpoints);
+            String secret = noAuth ? null : secret(env);
             UiServer server;
             try {
-                server = UiServer.start(new CliUiBackend(services), UiOptions.local(DEFAULT_PORT));
+                server = UiServer.start(new CliUiBackend(services), UiOptions.local(DEFAULT_PORT, secret));
             } catch (java.net.BindException e) {
-                server = UiServer.start(new CliUiBackend(services), UiOptions.local(0));
+                server = UiServer.start(new CliUiBackend(services), UiOptions.local(0, secret));
             }
             return new Served(server, services);
         }

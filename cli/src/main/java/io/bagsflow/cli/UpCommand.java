@@ -33,6 +33,12 @@ final class UpCommand implements Callable<Integer> {
     @CommandLine.Mixin
     WorkerQueues queues;
 
+    @CommandLine.Option(
+            names = "--no-auth",
+            description = "serve the web UI without its secret: every local account can then read the history "
+                    + "and abort or retry runs")
+    boolean noAuth;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -53,7 +59,7 @@ final class UpCommand implements Callable<Integer> {
         TemporalEngine engine = services.temporalEngine();
         StateFile.State kept =
                 StateFile.State.embeddedOnly(ProcessHandle.current().pid(), e, env);
-        UiCommand.Served ui = UiCommand.Served.start(env, e);
+        UiCommand.Served ui = UiCommand.Served.start(env, e, noAuth);
         StateFile.write(
                 env.home().stateFile(),
                 new StateFile.State(
@@ -100,7 +106,7 @@ final class UpCommand implements Callable<Integer> {
                 worker == null
                         ? "none (--queues none)"
                         : worker.identity() + " on " + String.join(", ", worker.queues()));
-        table.row("Web UI", ui.server().url().toString());
+        table.row("Web UI", ui.server().loginUrl().toString());
         table.print(out);
         out.println();
         out.printf(
@@ -114,6 +120,10 @@ final class UpCommand implements Callable<Integer> {
                         ? "Runs survive a restart of up."
                         : "Runs do not survive a restart of up (it starts them again from PostgreSQL); "
                                 + TemporalCli.INSTALL_HINT + ".");
+        if (noAuth) {
+            out.println("warning: --no-auth: every local account can read the run history and abort or retry runs "
+                    + "through the web UI.");
+        }
         out.println("Other commands in other terminals find these services. Press Ctrl-C to stop.");
         out.flush();
         stopped.await();

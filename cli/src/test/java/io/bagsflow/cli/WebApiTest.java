@@ -37,6 +37,8 @@ class WebApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The home's UI secret as `up` would read it; every request shows it as a bearer token. */
+    private static final String SECRET = "web-api-test-secret-0123456789abcdefghijklmnop";
     private static Map<String, String> env;
     private static BagsflowWorker worker;
     private static CliServices services;
@@ -67,7 +69,7 @@ class WebApiTest {
         assertEquals(0, started.exitCode(), started.out() + started.err());
         experimentId = started.lastLine();
         services = CliServices.at(new EnvironmentConfig(env), TestServices.get().endpoints());
-        ui = UiServer.start(new CliUiBackend(services), UiOptions.local(0));
+        ui = UiServer.start(new CliUiBackend(services), UiOptions.local(0, SECRET));
     }
 
     @AfterAll
@@ -169,14 +171,13 @@ class WebApiTest {
                                 new PostgresEndpoint("jdbc:postgresql://127.0.0.1:1/bagsflow", "bagsflow", "x"),
                                 live.s3(),
                                 live.temporal()));
-                UiServer noDb = UiServer.start(new CliUiBackend(down), UiOptions.local(0))) {
+                UiServer noDb = UiServer.start(new CliUiBackend(down), UiOptions.local(0, SECRET))) {
             HttpResponse<String> r = HTTP.send(
-                    HttpRequest.newBuilder(noDb.url().resolve("/api/runs")).build(),
+                    authorized(noDb.url().resolve("/api/runs")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertError(503, "PostgreSQL is not available", r);
             r = HTTP.send(
-                    HttpRequest.newBuilder(noDb.url().resolve("/api/experiments"))
-                            .build(),
+                    authorized(noDb.url().resolve("/api/experiments")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertError(503, "PostgreSQL is not available", r);
         }
@@ -185,7 +186,7 @@ class WebApiTest {
     @Test
     void actionsNeedTheSessionTokenAndALocalAddress() throws Exception {
         HttpResponse<String> noToken = HTTP.send(
-                HttpRequest.newBuilder(ui.url().resolve("/runs/" + runId + "/abort"))
+                authorized(ui.url().resolve("/runs/" + runId + "/abort"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
                         .POST(HttpRequest.BodyPublishers.ofString("reason=x"))
                         .build(),
@@ -193,10 +194,10 @@ class WebApiTest {
         assertEquals(403, noToken.statusCode());
         assertTrue(noToken.body().contains("session token"), noToken.body());
 
-        try (UiServer remote = UiServer.start(new CliUiBackend(services), new UiOptions("0.0.0.0", 0, false))) {
+        try (UiServer remote = UiServer.start(new CliUiBackend(services), new UiOptions("0.0.0.0", 0, false, SECRET))) {
             URI url = URI.create("http://127.0.0.1:" + remote.url().getPort() + "/runs/" + runId + "/abort");
             HttpResponse<String> refused = HTTP.send(
-                    HttpRequest.newBuilder(url)
+                    authorized(url)
                             .header("Content-Type", "application/x-www-form-urlencoded")
                             .POST(HttpRequest.BodyPublishers.ofString("reason=x"))
                             .build(),
@@ -231,7 +232,11 @@ class WebApiTest {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(ui.url().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(authorized(ui.url().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder authorized(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + SECRET);
     }
 
     /** The same bytes, apart from the newline the CLI prints after the document. */

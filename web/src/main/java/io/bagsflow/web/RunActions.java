@@ -4,6 +4,11 @@ import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.workflows.pipeline.RunStatus;
 import io.bagsflow.workflows.pipeline.StageStatus;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,6 +18,9 @@ import java.util.Map;
  * when the UI listens on a non-local address without {@code --allow-remote-actions}.
  */
 final class RunActions {
+
+    /** How long an abort may take and still answer with its own error (an unknown run, one already ended). */
+    private static final Duration QUICK_ANSWER = Duration.ofSeconds(2);
 
     void register(Routes routes, UiContext ui) {
         routes.post("/runs/([^/]+)/retry", r -> {
@@ -27,10 +35,25 @@ final class RunActions {
             String id = r.pathGroup(1);
             checkAllowed(r, ui);
             String reason = r.form("reason");
-            ui.backend
-                    .launcher()
-                    .abort(id, reason == null || reason.isBlank() ? "aborted from the web UI" : reason.trim());
-            r.redirect("/runs/" + Html.url(id) + "?done=" + Html.url("abort sent"));
+            String why = reason == null || reason.isBlank() ? "aborted from the web UI" : reason.trim();
+            // the abort returns once the stage has stopped; answer at once and let the page show the run end
+            Future<Boolean> abort = ui.actions.submit(() -> ui.backend.launcher().abort(id, why));
+            try {
+                abort.get(QUICK_ANSWER.toMillis(), TimeUnit.MILLISECONDS);
+                r.redirect("/runs/" + Html.url(id) + "?done=" + Html.url("abort sent"));
+            } catch (TimeoutException underWay) {
+                r.redirect("/runs/" + Html.url(id) + "?done="
+                        + Html.url("abort sent; the run ends once its stage has stopped"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while aborting " + id, e);
+            } catch (ExecutionException e) {
+                // an unknown or ended run: the same answer as a synchronous abort gave
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IOException(e.getCause());
+            }
         });
     }
 

@@ -1,6 +1,8 @@
 package io.bagsflow.web;
 
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** What every module's handlers share: the services, the options, the session tokens and the page frame. */
 final class UiContext {
@@ -8,6 +10,16 @@ final class UiContext {
     final UiBackend backend;
     final UiOptions options;
     final Sessions sessions = new Sessions();
+    /**
+     * Where aborts run: one waits until the stage in progress has stopped (up to minutes), which must not hold a
+     * request thread. Unbounded threads, but an abort needs the secret and the session token, so only the owner
+     * makes them.
+     */
+    final ExecutorService actions = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "bagsflow-ui-action");
+        t.setDaemon(true);
+        return t;
+    });
     private List<String[]> nav = List.of();
 
     UiContext(UiBackend backend, UiOptions options) {

@@ -34,18 +34,45 @@ public final class UiServer implements AutoCloseable {
             + "script-src 'self'; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
             + "frame-ancestors 'self'";
 
+    /** Threads that serve requests: enough that a few stalled clients leave the UI answering. */
+    static final int THREADS = 16;
+    /** Largest request body (forms only; nothing is uploaded through the UI). */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    static {
+        // The JDK's server reads a request in a pool thread with no time limit: a client that stops in the middle
+        // of its headers or body held that thread for ever. These limits (seconds; read once, when the server
+        // class is first used) close such a connection: from its first byte to the response's headers, and
+        // from there to the end of the response. Set before any HttpServer exists; an explicit -D wins.
+        setIfAbsent("sun.net.httpserver.maxReqTime", "30");
+        setIfAbsent("sun.net.httpserver.maxRspTime", "300");
+    }
+
+    private static void setIfAbsent(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final URI url;
 
-    private UiServer(HttpServer server, ExecutorService executor, URI url) {
+    private final UiContext context;
+
+    private UiServer(HttpServer server, ExecutorService executor, URI url, UiContext context) {
         this.server = server;
         this.executor = executor;
         this.url = url;
+        this.context = context;
     }
 
     /** Starts the UI on the options' host and port (0: a free port) against these services. */
     public static UiServer start(UiBackend backend, UiOptions options) throws IOException {
+        if (!options.authRequired() && !options.loopback()) {
+            throw new IllegalArgumentException("the web UI answers without its secret (--no-auth) only on a loopback "
+                    + "address, and " + options.host() + " is not one: drop --no-auth or listen on 127.0.0.1");
+        }
         UiContext ui = new UiContext(backend, options);
         Routes routes = new Routes();
         for (UiModule m : MODULES) {
@@ -53,25 +80,38 @@ public final class UiServer implements AutoCloseable {
         }
         ui.nav(routes.navLinks());
         HttpServer server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 32);
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "bagsflow-ui");
             t.setDaemon(true);
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/", exchange -> dispatch(exchange, routes, options));
+        UiAuth auth = options.authRequired() ? new UiAuth(options.secret(), server.getAddress().getPort()) : null;
+        server.createContext("/", exchange -> dispatch(exchange, routes, options, auth));
         server.start();
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
         URI url = URI.create("http://" + host + ":" + server.getAddress().getPort() + "/");
         log.info("web UI on {}", url);
-        return new UiServer(server, executor, url);
+        if (auth == null) {
+            log.warn("the web UI on {} answers without its secret (--no-auth): every local account can read the "
+                    + "run history and abort or retry runs", url);
+        }
+        return new UiServer(server, executor, url, ui);
     }
 
+    /** The address without the secret (what state.json records). */
     public URI url() {
         return url;
     }
 
-    private static void dispatch(HttpExchange exchange, Routes routes, UiOptions options) {
+    /** The address that logs a browser in: {@link #url()} with {@code ?token=SECRET} (to print once). */
+    public URI loginUrl() {
+        return context.options.authRequired()
+                ? URI.create(url + "?" + UiAuth.TOKEN_PARAMETER + "=" + context.options.secret())
+                : url;
+    }
+
+    private static void dispatch(HttpExchange exchange, Routes routes, UiOptions options, UiAuth auth) {
         String path = exchange.getRequestURI().getPath();
         boolean api = path.startsWith("/api/");
         Request request = null;
@@ -81,6 +121,24 @@ public final class UiServer implements AutoCloseable {
             if (options.loopback() && !localHost(exchange.getRequestHeaders().getFirst("Host"))) {
                 // a page of another site that rebinds its name to 127.0.0.1 must not read the history
                 throw HttpError.forbidden("this UI answers only requests for 127.0.0.1 or localhost");
+            }
+            if (auth != null) {
+                request = new Request(exchange, null);
+                UiAuth.Outcome outcome = auth.check(request);
+                if (outcome == UiAuth.Outcome.LOGGED_IN) {
+                    return;
+                }
+                if (outcome == UiAuth.Outcome.REFUSED) {
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"bagsflow\"");
+                    throw new HttpError(401, "this UI needs its secret: open the URL that `bagsflow up` or `bagsflow "
+                            + "ui` printed (it ends in ?token=...), or send Authorization: Bearer with the secret "
+                            + "kept in BAGSFLOW_HOME/ui/secret");
+                }
+                request = null;
+            }
+            String length = exchange.getRequestHeaders().getFirst("Content-Length");
+            if (length != null && !length.isBlank() && tooLong(length.trim())) {
+                throw new HttpError(413, "request body larger than " + MAX_BODY_BYTES + " bytes");
             }
             if (path.startsWith("/static/")) {
                 serveStatic(exchange, path.substring("/static/".length()));
@@ -108,6 +166,14 @@ public final class UiServer implements AutoCloseable {
             fail(exchange, request, api, e);
         } finally {
             exchange.close();
+        }
+    }
+
+    private static boolean tooLong(String contentLength) {
+        try {
+            return Long.parseLong(contentLength) > MAX_BODY_BYTES;
+        } catch (NumberFormatException e) {
+            throw HttpError.badRequest("bad Content-Length: " + contentLength);
         }
     }
 
@@ -183,5 +249,6 @@ public final class UiServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        context.actions.shutdownNow();
     }
 }

@@ -65,8 +65,11 @@ class WebUiBrowserTest {
                 null,
                 null);
         waitFor(waiting, v -> v.status().name().equals("WAITING_FOR_RETRY"));
-        server = UiServer.start(backend, UiOptions.local(0));
+        server = UiServer.start(backend, UiOptions.local(0, UiServerAccessTest.SECRET));
         base = server.url().toString().replaceAll("/$", "");
+        // what a user does once with the URL that `up` printed: the cookie then carries every later page and poll
+        browser.open(server.loginUrl().toString());
+        browser.waitFor("location.pathname === '/runs' && location.search === ''");
     }
 
     @AfterAll

@@ -40,6 +40,16 @@ public record BagsflowHome(Path root) {
         return root.resolve("state.json");
     }
 
+    /** The web UI's access token (owner-only), see {@link HomeSecret}. */
+    public Path uiSecret() {
+        return root.resolve("ui").resolve("secret");
+    }
+
+    /** Certificates and keys of the TLS proxy in front of the embedded Temporal (owner-only). */
+    public Path tls() {
+        return root.resolve("tls");
+    }
+
     /** Held by a running {@code bagsflow up}, so a second one refuses to start on the same home. */
     public Path upLock() {
         return root.resolve("up.lock");
@@ -47,9 +57,11 @@ public record BagsflowHome(Path root) {
 
     /**
      * Creates the home 0700 (an existing one is made 0700 too) and removes group and other permissions from
-     * everything under it, including files an earlier version or another tool left readable.
+     * everything under it, including files an earlier version or another tool left readable. Refuses a home that
+     * is a symbolic link or holds anything owned by another account ({@link PrivateFiles#requireOwnedTree}).
      */
     public BagsflowHome makePrivate() {
+        PrivateFiles.requireOwnedTree(root);
         PrivateFiles.createDirectories(root);
         PrivateFiles.tightenTree(root);
         return this;

@@ -26,7 +26,7 @@ public record PostgresCredentials(String superuserPassword, String password, boo
     public static PostgresCredentials loadOrCreate(Path file) {
         try {
             if (Files.exists(file)) {
-                JsonNode node = JSON.readTree(file.toFile());
+                JsonNode node = SecretFiles.readJson(file);
                 String superuser = node.path("superuser_password").asText("");
                 String user = node.path("bagsflow_password").asText("");
                 if (superuser.isEmpty() || user.isEmpty()) {

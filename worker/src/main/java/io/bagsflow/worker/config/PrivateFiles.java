@@ -106,6 +106,93 @@ public final class PrivateFiles {
         }
     }
 
+    /**
+     * Refuses {@code path} (when it exists) if it is a symbolic link or belongs to another account. On a machine
+     * shared with others, a link planted in a home under a shared folder (or a credentials file seeded there by
+     * someone else) would otherwise be trusted: its contents read as secrets, or our secrets written through it.
+     */
+    public static void requireOwnedNoSymlink(Path path) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException absent) {
+            return;
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot check " + path + ": " + e.getMessage(), e);
+        }
+        if (attrs.isSymbolicLink()) {
+            throw new ConfigurationException(path + " is a symbolic link; bagsflow keeps its home and secrets only "
+                    + "in real files and folders of your own, so that nobody can redirect them. Remove the link "
+                    + "(or set BAGSFLOW_HOME to a folder of your own)");
+        }
+        int owner = ownerUid(path);
+        int me = currentUid();
+        if (owner != me) {
+            throw new ConfigurationException(path + " belongs to another account (uid " + owner + ", you are uid " + me
+                    + "); bagsflow trusts nothing in its home that another account could have written. Remove it or "
+                    + "set BAGSFLOW_HOME to a folder of your own");
+        }
+    }
+
+    /** {@link #requireOwnedNoSymlink} for {@code root} and everything under it (links are refused, not followed). */
+    public static void requireOwnedTree(Path root) {
+        requireOwnedNoSymlink(root);
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        int me = currentUid();
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    check(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    check(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
+                private void check(Path p) {
+                    // links inside the tree are the programs' own (PostgreSQL's libraries); only their owner matters
+                    int owner = ownerUid(p);
+                    if (owner != me) {
+                        throw new ConfigurationException(p + " belongs to another account (uid " + owner
+                                + ", you are uid " + me + "); bagsflow trusts nothing in its home that another "
+                                + "account could have written. Remove it or set BAGSFLOW_HOME to a folder of your own");
+                    }
+                }
+            });
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot check " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The numeric user id of this process. */
+    public static int currentUid() {
+        return (int) new com.sun.security.auth.module.UnixSystem().getUid();
+    }
+
+    private static int ownerUid(Path p) {
+        try {
+            return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException gone) {
+            return currentUid();
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot check the owner of " + p + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Whether anyone but the owner has any permission on {@code path}. */
     public static boolean isOpenToOthers(Path path) throws IOException {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);

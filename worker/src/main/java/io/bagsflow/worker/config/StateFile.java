@@ -115,7 +115,7 @@ public final class StateFile {
         }
         JsonNode root;
         try {
-            root = JSON.readTree(file.toFile());
+            root = SecretFiles.readJson(file);
         } catch (IOException e) {
             throw new ConfigurationException(
                     "cannot read the state file " + file + ": " + e.getMessage()

@@ -4,6 +4,7 @@ import io.bagsflow.worker.config.ConfigurationException;
 import io.bagsflow.worker.config.PostgresCredentials;
 import io.bagsflow.worker.config.PostgresEndpoint;
 import io.bagsflow.worker.config.PrivateFiles;
+import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,10 +44,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final PostgresEndpoint endpoint;
+    private final Path dataDirectory;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, PostgresEndpoint endpoint) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, PostgresEndpoint endpoint, Path dataDirectory) {
         this.postgres = postgres;
         this.endpoint = endpoint;
+        this.dataDirectory = dataDirectory;
     }
 
     /** Starts on {@code dataDirectory} with the credentials kept beside it ({@code credentials.json}). */
@@ -67,7 +70,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                         + dataDirectory + " to start with an empty run history");
             }
             PostgresCredentials credentials = PostgresCredentials.loadOrCreate(credentialsFile);
-            EmbeddedPostgres.Builder builder = builder(dataDirectory, credentials, trusting);
+            Path binaries = binariesFolder(dataDirectory);
+            Path portFile = portFile(dataDirectory);
+            EmbeddedPostgres.Builder builder =
+                    builder(dataDirectory, binaries, RememberedPort.choose(portFile), credentials, trusting);
             if (fresh) {
                 // zonky runs initdb with "-A trust"; these later options override it (initdb: the last one wins),
                 // so the cluster is never open, not even for its first start
@@ -82,6 +88,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             EmbeddedPostgres pg = builder.start();
             // zonky's lock file follows the umask; PostgreSQL's own files are owner-only already
             PrivateFiles.tightenPath(dataDirectory, dataDirectory.resolve("epg-lock"));
+            PrivateFiles.tightenTree(binaries);
+            RememberedPort.remember(portFile, pg.getPort());
             try {
                 if (trusting) {
                     closeTheDoor(pg, dataDirectory, credentials);
@@ -92,7 +100,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 throw e;
             }
             String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + DATABASE;
-            return new EmbeddedPostgresServer(pg, new PostgresEndpoint(url, USER, credentials.password()));
+            return new EmbeddedPostgresServer(
+                    pg, new PostgresEndpoint(url, USER, credentials.password()), dataDirectory.toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
@@ -107,11 +116,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * password).
      */
     private static EmbeddedPostgres.Builder builder(
-            Path dataDirectory, PostgresCredentials credentials, boolean trusting) {
+            Path dataDirectory, Path binaries, int port, PostgresCredentials credentials, boolean trusting) {
         return EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
-                .setPort(FreePort.find())
+                // zonky unpacks its programs into java.io.tmpdir/embedded-pg by default and reuses a folder it
+                // finds there: on a shared machine whoever made that folder first would choose our postgres
+                .setOverrideWorkingDirectory(binaries.toFile())
+                // zonky caches the unpacked folder per resolver for the whole JVM, whatever folder was asked for;
+                // a resolver of our own per start makes it unpack into (or find the marker in) this home's folder
+                .setPgBinaryResolver(DefaultPostgresBinaryResolver.INSTANCE::getPgBinary)
+                .setPort(port)
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
@@ -126,6 +141,29 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     }
                 })
                 .setPGStartupWait(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Where the PostgreSQL programs are unpacked: beside the data folder, inside the owner-only home
+     * ({@code BAGSFLOW_HOME/postgres/binaries}), never in a folder that other accounts can write.
+     */
+    static Path binariesFolder(Path dataDirectory) {
+        Path folder = dataDirectory.toAbsolutePath().resolveSibling("binaries");
+        PrivateFiles.createDirectories(folder);
+        PrivateFiles.requireOwnedNoSymlink(folder);
+        return folder;
+    }
+
+    /** The port of the last start ({@code BAGSFLOW_HOME/postgres/port}), taken again when free. */
+    static Path portFile(Path dataDirectory) {
+        return dataDirectory.toAbsolutePath().resolveSibling("port");
+    }
+
+    /** The program of the running server ({@code postmaster.pid} names its process). */
+    public Optional<Path> serverProgram() throws IOException {
+        return runningPostmaster(dataDirectory)
+                .flatMap(p -> p.info().command())
+                .map(Path::of);
     }
 
     public PostgresEndpoint endpoint() {

@@ -50,7 +50,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
                     .credentials(keys[0], keys[1])
                     .overrides(props)
                     .build(BlobStoreContext.class);
-            int port = FreePort.find();
+            Path portFile = dataDirectory.toAbsolutePath().resolveSibling("port");
+            int port = RememberedPort.choose(portFile);
             URI uri = URI.create("http://127.0.0.1:" + port);
             S3Proxy proxy = S3Proxy.builder()
                     .blobStore(new PrivateBlobStore(context.getBlobStore(), dataDirectory))
@@ -67,6 +68,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
                 }
                 Thread.sleep(20);
             }
+            RememberedPort.remember(portFile, port);
             return new EmbeddedS3Server(proxy, context, new S3Endpoint(uri.toString(), keys[0], keys[1], bucket));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded S3 server: " + e.getMessage(), e);
@@ -85,7 +87,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
     /** Reads the generated access and secret key, generating and storing them (owner-only) on first use. */
     static String[] credentials(Path file) throws IOException {
         if (Files.exists(file)) {
-            var node = JSON.readTree(file.toFile());
+            var node = SecretFiles.readJson(file);
             return new String[] {
                 node.path("access_key").asText(), node.path("secret_key").asText()
             };

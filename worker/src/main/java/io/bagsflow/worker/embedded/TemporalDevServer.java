@@ -192,7 +192,7 @@ public final class TemporalDevServer implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readTree(file.toFile()));
+            return Optional.of(SecretFiles.readJson(file));
         } catch (IOException e) {
             log.warn("ignoring unreadable {}: {}", file, e.toString());
             return Optional.empty();
