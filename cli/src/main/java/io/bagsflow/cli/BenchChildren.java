@@ -113,8 +113,8 @@ final class BenchChildren implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (!ready.test(Files.readString(log(name), StandardCharsets.UTF_8))) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException(failure + (p.isAlive() ? " in time" : " (it stopped)") + ": "
-                        + tail(name));
+                throw new IllegalStateException(
+                        failure + (p.isAlive() ? " in time" : " (it stopped)") + ": " + tail(name));
             }
             TimeUnit.MILLISECONDS.sleep(250);
         }

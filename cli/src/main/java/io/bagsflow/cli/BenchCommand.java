@@ -340,7 +340,8 @@ final class BenchCommand implements Runnable {
                 if (!ChaosBenchmark.Kind.labels().contains(k)) {
                     throw new CommandLine.ParameterException(
                             spec.commandLine(),
-                            "--faults: unknown kind '" + k + "', use " + String.join(",", ChaosBenchmark.Kind.labels()));
+                            "--faults: unknown kind '" + k + "', use "
+                                    + String.join(",", ChaosBenchmark.Kind.labels()));
                 }
             }
             Path dir = home != null ? Files.createDirectories(home) : Files.createTempDirectory("bagsflow-chaos-");

@@ -247,9 +247,7 @@ final class ChaosBenchmark {
     private Map<String, Object> detector() {
         int iterations = options.iterations();
         return Map.of(
-                "iterations", iterations,
-                "checkpointInterval", Math.max(10, iterations / 6),
-                "progressInterval", 5);
+                "iterations", iterations, "checkpointInterval", Math.max(10, iterations / 6), "progressInterval", 5);
     }
 
     /** An experiment of two cells over one seed: its cells share the dataset and the base model while in flight. */
@@ -299,7 +297,10 @@ final class ChaosBenchmark {
             }
             retriesOf.merge(r.getKey(), 1, Integer::sum);
             BenchChildren.Ended e = command("stage-retry", List.of("stage", "retry", r.getKey()));
-            record("retry", "run " + r.getKey(), e.exit() == 0 ? "sent" : "exit " + e.exit() + ": " + lastLines(e.out(), 2));
+            record(
+                    "retry",
+                    "run " + r.getKey(),
+                    e.exit() == 0 ? "sent" : "exit " + e.exit() + ": " + lastLines(e.out(), 2));
         }
     }
 
@@ -340,7 +341,9 @@ final class ChaosBenchmark {
             if (k == Kind.UP_KILL && upKills >= Math.max(1, (int) (options.minutes() / 4))) {
                 continue;
             }
-            if (k == Kind.ABORT && (abortsSent >= Math.max(1, options.pipelines() / 3) || abortable().isEmpty())) {
+            if (k == Kind.ABORT
+                    && (abortsSent >= Math.max(1, options.pipelines() / 3)
+                            || abortable().isEmpty())) {
                 continue;
             }
             possible.add(k);
@@ -514,8 +517,8 @@ final class ChaosBenchmark {
             }
             TimeUnit.SECONDS.sleep(5);
         }
-        say("drain limit reached (" + options.drainMinutes() + " min) with " + unended().orElse(-1)
-                + " run(s) or experiment(s) not ended");
+        say("drain limit reached (" + options.drainMinutes() + " min) with "
+                + unended().orElse(-1) + " run(s) or experiment(s) not ended");
         return false;
     }
 
@@ -529,21 +532,23 @@ final class ChaosBenchmark {
             }
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    refused.addAll(ChaosInvariants.refusedAttempts(
-                            new String(Files.readAllBytes(f), StandardCharsets.UTF_8)));
+                    refused.addAll(
+                            ChaosInvariants.refusedAttempts(new String(Files.readAllBytes(f), StandardCharsets.UTF_8)));
                 }
             }
         }
         List<Violation> violations = new ArrayList<>();
         S3Endpoint s3 = state.s3();
         try (Database db = Database.open(
-                state.postgres().jdbcUrl(), state.postgres().user(), state.postgres().password())) {
+                state.postgres().jdbcUrl(),
+                state.postgres().user(),
+                state.postgres().password())) {
             ArtifactStore store = ArtifactStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());
             violations.addAll(ChaosInvariants.check(
                     db, store, new ChaosInvariants.Expected(Set.copyOf(aborted), Set.copyOf(abortAttempted), refused)));
         }
-        BenchChildren.Ended gc = children.runBounded(
-                "gc-verify", List.of("gc", "--verify", "--dry-run"), Duration.ofMinutes(10));
+        BenchChildren.Ended gc =
+                children.runBounded("gc-verify", List.of("gc", "--verify", "--dry-run"), Duration.ofMinutes(10));
         if (gc.exit() != 0) {
             violations.add(new Violation(
                     "gc-verify", "S3 bucket " + s3.bucket(), "exit " + gc.exit() + ": " + lastLines(gc.out(), 10)));
@@ -623,9 +628,7 @@ final class ChaosBenchmark {
         children.awaitOutput(
                 up,
                 name,
-                text -> StateFile.readLive(stateFile)
-                        .map(s -> s.pid() == pid)
-                        .orElse(false),
+                text -> StateFile.readLive(stateFile).map(s -> s.pid() == pid).orElse(false),
                 "up did not write its state file");
         URI s3 = URI.create(StateFile.readLive(stateFile).orElseThrow().s3().endpoint());
         lines.add(new CuttableLine(s3.getHost(), s3.getPort()));
@@ -638,8 +641,7 @@ final class ChaosBenchmark {
      */
     private Worker startWorker() throws IOException {
         String name = "gpu-worker-" + (++workerStarts);
-        S3Endpoint s3 =
-                StateFile.readLive(stateFile).orElseThrow().s3();
+        S3Endpoint s3 = StateFile.readLive(stateFile).orElseThrow().s3();
         CuttableLine line = lines.get(lines.size() - 1);
         Map<String, String> env = Map.of(
                 EnvironmentConfig.S3_ENDPOINT, "http://127.0.0.1:" + line.port(),
@@ -670,7 +672,7 @@ final class ChaosBenchmark {
     }
 
     private long postmasterPid() throws IOException {
-        Path file = options.home().resolve("postgres/data/postmaster.pid");
+        Path file = new BagsflowHome(options.home()).postgresData().resolve("postmaster.pid");
         if (!Files.exists(file)) {
             return -1;
         }

@@ -100,7 +100,8 @@ final class ChaosInvariants {
     }
 
     private static void runs(Connection c, Expected expected, List<Violation> found) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, status, ended_at, error FROM pipeline_run ORDER BY id");
+        try (PreparedStatement ps =
+                        c.prepareStatement("SELECT id, status, ended_at, error FROM pipeline_run ORDER BY id");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String id = rs.getString("id");
@@ -161,8 +162,8 @@ final class ChaosInvariants {
                 String status = rs.getString("status");
                 String subject = attempt(rs);
                 if (status.equals("RUNNING")) {
-                    found.add(new Violation(
-                            "attempt-not-ended", subject, "still RUNNING on " + rs.getString("worker")));
+                    found.add(
+                            new Violation("attempt-not-ended", subject, "still RUNNING on " + rs.getString("worker")));
                     continue;
                 }
                 if (rs.getTimestamp("ended_at") == null) {
@@ -229,8 +230,8 @@ final class ChaosInvariants {
             String runId = run.getKey();
             Map<String, Integer> generationOf = new LinkedHashMap<>();
             Map<String, String> idOf = new LinkedHashMap<>();
-            try (PreparedStatement ps =
-                    c.prepareStatement("SELECT id, kind, generation FROM model WHERE run_id = ? ORDER BY generation, kind")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, kind, generation FROM model WHERE run_id = ? ORDER BY generation, kind")) {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -98,8 +98,7 @@ final class FanoutBenchmark {
             List<Process> workers = startWorkers("worker-" + n, n);
             for (int w = 0; w <= options.warmups(); w++) {
                 boolean warmup = w < options.warmups();
-                String runId =
-                        pipeline(again, List.of("--resume-from", base, "--from", Stage.FINETUNE_BAGS.name()));
+                String runId = pipeline(again, List.of("--resume-from", base, "--from", Stage.FINETUNE_BAGS.name()));
                 Round r = finetune(n, warmup, runId);
                 rounds.add(r);
                 out.printf(
@@ -230,8 +229,8 @@ final class FanoutBenchmark {
                 throw new IllegalStateException("up stopped (exit " + up.exitValue() + "): " + children.tail("up"));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "up was not ready within " + BenchChildren.READY_TIMEOUT.toMinutes() + " min: " + children.tail("up"));
+                throw new IllegalStateException("up was not ready within " + BenchChildren.READY_TIMEOUT.toMinutes()
+                        + " min: " + children.tail("up"));
             }
             TimeUnit.MILLISECONDS.sleep(250);
         }

@@ -179,14 +179,16 @@ class ChaosInvariantsTest {
 
     @Test
     void anAttemptFailedAsLostWhoseWorkerWentOnIsReported() throws Exception {
-        long lost = attempt("run-ok", "TRAIN_BASE", "", 2, "FAILED", "WorkerLost", "worker lost: w1 is no longer running");
+        long lost =
+                attempt("run-ok", "TRAIN_BASE", "", 2, "FAILED", "WorkerLost", "worker lost: w1 is no longer running");
         sql("UPDATE stage_attempt SET ended_at = now() - interval '1 minute' WHERE id = " + lost);
         sql("INSERT INTO checkpoint (stage_attempt_id, iteration, sha256, size_bytes, created_at) VALUES (" + lost
                 + ", 40, '" + ZERO + "', 1, now() - interval '2 minutes'), (" + lost + ", 80, '" + ZERO
                 + "', 1, now())");
         // a refusal in a worker's log names the attempt whose finished work was thrown away
-        Set<Long> refused = ChaosInvariants.refusedAttempts("WARN Activity failure: attempt " + lost
-                + " is not running\nWARN later: attempt 99 is FAILED: it cannot become SUCCEEDED (only from [RUNNING])");
+        Set<Long> refused = ChaosInvariants.refusedAttempts(
+                "WARN Activity failure: attempt " + lost
+                        + " is not running\nWARN later: attempt 99 is FAILED: it cannot become SUCCEEDED (only from [RUNNING])");
         assertEquals(Set.of(lost, 99L), refused);
 
         assertEquals(
