@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Option;
             BenchCommand.Eval.class,
             BenchCommand.Detector.class,
             BenchCommand.Fanout.class,
+            BenchCommand.Chaos.class,
             BenchStartupCommand.class
         })
 final class BenchCommand implements Runnable {
@@ -29,7 +31,7 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "name a benchmark: eval, detector, fanout, startup");
+                spec.commandLine(), "name a benchmark: eval, detector, fanout, chaos, startup");
     }
 
     @Command(
@@ -237,6 +239,120 @@ final class BenchCommand implements Runnable {
                     new FanoutBenchmark.Options(preset, seed, generations, workers, threads, iterations, warmups, dir),
                     spec.commandLine().getOut());
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(
+            name = "chaos",
+            mixinStandardHelpOptions = true,
+            description = {
+                "A chaos soak: --pipelines pipeline runs and an experiment (two cells) on the tiny preset against "
+                        + "`up --queues cpu` and --workers `worker --queues gpu` processes on a fresh home, while "
+                        + "faults fall at seeded random times for --minutes: SIGKILL of a worker (a new one starts), "
+                        + "a power cut of up (SIGKILL of it, its PostgreSQL and Temporal; up starts again on the same "
+                        + "home), PostgreSQL stopped (SIGSTOP) for 5-15 s, the workers' line to S3 cut for 5-15 s, "
+                        + "aborts; runs waiting for a retry are retried.",
+                "Then every service comes back and the runs may end (--drain-minutes); the records are checked: "
+                        + "no run or attempt left RUNNING, aborted runs ABORTED and all others SUCCEEDED, every "
+                        + "succeeded run with its models, one evaluation each, and its objects in S3, at most one "
+                        + "SUCCEEDED/REUSED attempt per stage part, every FAILED attempt with its error, no finished "
+                        + "work thrown away by the reconciler, `gc --verify` clean.",
+                "Prints the fault log, every violation and a summary line; exits 1 on any violation. --json "
+                        + "writes runs, faults by kind, the fault log and the violations."
+            })
+    static final class Chaos implements Callable<Integer> {
+
+        @Option(
+                names = "--minutes",
+                defaultValue = "8",
+                paramLabel = "N",
+                description = "length of the fault window (default 8)")
+        double minutes;
+
+        @Option(
+                names = "--seed",
+                defaultValue = "1",
+                paramLabel = "N",
+                description = "seed of the fault schedule and the datasets (default 1)")
+        long seed;
+
+        @Option(
+                names = "--pipelines",
+                defaultValue = "8",
+                paramLabel = "N",
+                description = "pipeline runs, started over the first 80 % of the window (default 8)")
+        int pipelines;
+
+        @Option(
+                names = "--workers",
+                defaultValue = "2",
+                paramLabel = "N",
+                description = "GPU worker processes (default 2)")
+        int workers;
+
+        @Option(
+                names = "--iterations",
+                defaultValue = "1500",
+                paramLabel = "N",
+                description = "base training iterations of every run, so that faults fall inside training "
+                        + "(default 1500: about a minute on a 2-core machine)")
+        int iterations;
+
+        @Option(
+                names = "--drain-minutes",
+                defaultValue = "20",
+                paramLabel = "N",
+                description = "how long the runs may take to end after the fault window (default 20)")
+        double drainMinutes;
+
+        @Option(
+                names = "--home",
+                paramLabel = "DIR",
+                description = "BAGSFLOW_HOME of the soak's own services (default: a new temporary folder)")
+        Path home;
+
+        @Option(
+                names = "--faults",
+                split = ",",
+                paramLabel = "KINDS",
+                description = "the fault kinds to inject (default all: worker-kill,db-cut,s3-cut,up-kill,abort)")
+        List<String> faults;
+
+        @Option(names = "--json", paramLabel = "OUT", description = "write the figures to this file")
+        Path json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!(minutes > 0 && minutes <= 120) || !(drainMinutes > 0 && drainMinutes <= 120)) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--minutes and --drain-minutes: more than 0, at most 120");
+            }
+            if (pipelines < 0 || pipelines > 50 || workers < 1 || workers > 8 || iterations < 10) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--pipelines from 0 to 50, --workers from 1 to 8, --iterations at least 10");
+            }
+            List<String> kinds = faults == null ? ChaosBenchmark.Kind.labels() : faults;
+            for (String k : kinds) {
+                if (!ChaosBenchmark.Kind.labels().contains(k)) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(),
+                            "--faults: unknown kind '" + k + "', use "
+                                    + String.join(",", ChaosBenchmark.Kind.labels()));
+                }
+            }
+            Path dir = home != null ? Files.createDirectories(home) : Files.createTempDirectory("bagsflow-chaos-");
+            ChaosBenchmark.Report report = ChaosBenchmark.run(
+                    new ChaosBenchmark.Options(
+                            minutes, seed, pipelines, workers, iterations, drainMinutes, Set.copyOf(kinds), dir),
+                    spec.commandLine().getOut());
+            if (json != null) {
+                ChaosBenchmark.writeJson(report, json);
+            }
+            return report.violations().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
         }
     }
 }

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.db.AttemptStatus;
 import io.bagsflow.ml.io.JsonMappers;
-import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.workflows.pipeline.Stage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 final class FanoutBenchmark {
 
     private static final ObjectMapper JSON = JsonMappers.lenient();
-    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
     /**
      * @param preset           synthetic dataset (and detector) preset
@@ -63,15 +59,22 @@ final class FanoutBenchmark {
 
     private final Options options;
     private final PrintWriter out;
-    private final List<Process> running = new ArrayList<>();
+    private final BenchChildren children;
 
-    private FanoutBenchmark(Options options, PrintWriter out) {
+    private FanoutBenchmark(Options options, PrintWriter out, BenchChildren children) {
         this.options = options;
         this.out = out;
+        this.children = children;
     }
 
     static List<Round> run(Options options, PrintWriter out) throws IOException, InterruptedException {
-        return new FanoutBenchmark(options, out).measure();
+        String threads = String.valueOf(options.threadsPerWorker());
+        try (BenchChildren children = new BenchChildren(
+                options.home(),
+                options.home().resolve("bench"),
+                Map.of("BAGSFLOW_THREADS", threads, "OMP_NUM_THREADS", threads))) {
+            return new FanoutBenchmark(options, out, children).measure();
+        }
     }
 
     private List<Round> measure() throws IOException, InterruptedException {
@@ -86,49 +89,42 @@ final class FanoutBenchmark {
                 options.threadsPerWorker(),
                 home);
         out.flush();
-        Process up = start("up", List.of("up", "--queues", "cpu"));
-        try {
-            awaitReady(up);
-            String base = trainBase();
-            Path again = spec(false);
-            List<Round> rounds = new ArrayList<>();
-            for (int n : options.workers()) {
-                List<Process> workers = startWorkers("worker-" + n, n);
-                for (int w = 0; w <= options.warmups(); w++) {
-                    boolean warmup = w < options.warmups();
-                    String runId =
-                            pipeline(again, List.of("--resume-from", base, "--from", Stage.FINETUNE_BAGS.name()));
-                    Round r = finetune(n, warmup, runId);
-                    rounds.add(r);
-                    out.printf(
-                            Locale.ROOT,
-                            "%d worker(s)%s: run %s, FINETUNE_BAGS %.1f s (%d parts on %d worker(s))%n",
-                            n,
-                            warmup ? ", warm-up" : "",
-                            runId,
-                            r.seconds(),
-                            r.partsRun(),
-                            r.workersUsed());
-                    out.flush();
-                }
-                for (Process w : workers) {
-                    stop(w);
-                }
+        Process up = children.start("up", List.of("up", "--queues", "cpu"));
+        awaitReady(up);
+        String base = trainBase();
+        Path again = spec(false);
+        List<Round> rounds = new ArrayList<>();
+        for (int n : options.workers()) {
+            List<Process> workers = startWorkers("worker-" + n, n);
+            for (int w = 0; w <= options.warmups(); w++) {
+                boolean warmup = w < options.warmups();
+                String runId = pipeline(again, List.of("--resume-from", base, "--from", Stage.FINETUNE_BAGS.name()));
+                Round r = finetune(n, warmup, runId);
+                rounds.add(r);
+                out.printf(
+                        Locale.ROOT,
+                        "%d worker(s)%s: run %s, FINETUNE_BAGS %.1f s (%d parts on %d worker(s))%n",
+                        n,
+                        warmup ? ", warm-up" : "",
+                        runId,
+                        r.seconds(),
+                        r.partsRun(),
+                        r.workersUsed());
+                out.flush();
             }
-            print(rounds);
-            return rounds;
-        } finally {
-            for (Process p : List.copyOf(running)) {
-                stop(p);
+            for (Process w : workers) {
+                children.stop(w);
             }
         }
+        print(rounds);
+        return rounds;
     }
 
     /** The set-up run: dataset, groups and the base model, on one worker of its own; returns its run id. */
     private String trainBase() throws IOException, InterruptedException {
         List<Process> workers = startWorkers("worker-setup", 1);
         String runId = pipeline(spec(true), List.of());
-        stop(workers.get(0));
+        children.stop(workers.get(0));
         out.printf(Locale.ROOT, "set-up: run %s trained the base model%n", runId);
         out.flush();
         return runId;
@@ -138,10 +134,10 @@ final class FanoutBenchmark {
     private List<Process> startWorkers(String prefix, int n) throws IOException, InterruptedException {
         List<Process> workers = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            workers.add(start(prefix + "-" + i, List.of("worker", "--queues", "gpu")));
+            workers.add(children.start(prefix + "-" + i, List.of("worker", "--queues", "gpu")));
         }
         for (int i = 0; i < n; i++) {
-            awaitLine(workers.get(i), prefix + "-" + i, "polling");
+            children.awaitLine(workers.get(i), prefix + "-" + i, "polling");
         }
         return workers;
     }
@@ -190,14 +186,14 @@ final class FanoutBenchmark {
     private String pipeline(Path spec, List<String> extra) throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("pipeline", "start", spec.toString(), "--wait"));
         args.addAll(extra);
-        String output = runToEnd("pipeline", args);
+        String output = children.runToEnd("pipeline", args);
         String[] lines = output.strip().split("\n");
         return lines[lines.length - 1].strip();
     }
 
     /** FINETUNE_BAGS's wall clock from the run's records: first part started to last part ended. */
     private Round finetune(int workers, boolean warmup, String runId) throws IOException, InterruptedException {
-        JsonNode run = JSON.readTree(runToEnd("show", List.of("runs", "show", runId, "--json")));
+        JsonNode run = JSON.readTree(children.runToEnd("show", List.of("runs", "show", runId, "--json")));
         Instant start = null;
         Instant end = null;
         int parts = 0;
@@ -227,84 +223,16 @@ final class FanoutBenchmark {
 
     private void awaitReady(Process up) throws IOException, InterruptedException {
         Path state = options.home().resolve("state.json");
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + BenchChildren.READY_TIMEOUT.toNanos();
         while (!Files.exists(state)) {
             if (!up.isAlive()) {
-                throw new IllegalStateException("up stopped (exit " + up.exitValue() + "): " + tail("up"));
+                throw new IllegalStateException("up stopped (exit " + up.exitValue() + "): " + children.tail("up"));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "up was not ready within " + READY_TIMEOUT.toMinutes() + " min: " + tail("up"));
+                throw new IllegalStateException("up was not ready within " + BenchChildren.READY_TIMEOUT.toMinutes()
+                        + " min: " + children.tail("up"));
             }
             TimeUnit.MILLISECONDS.sleep(250);
         }
-    }
-
-    /** Waits until a worker says it polls, so every worker of a round can take a part from the start. */
-    private void awaitLine(Process p, String name, String word) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!Files.readString(log(name), StandardCharsets.UTF_8).contains(word)) {
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " did not start polling: " + tail(name));
-            }
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
-    }
-
-    private String runToEnd(String name, List<String> args) throws IOException, InterruptedException {
-        Process p = start(name, args);
-        int exit = p.waitFor();
-        running.remove(p);
-        String output = Files.readString(log(name), StandardCharsets.UTF_8);
-        if (exit != 0) {
-            throw new IllegalStateException(String.join(" ", args) + " failed (exit " + exit + "): " + tail(name));
-        }
-        return output;
-    }
-
-    /** Starts {@code bagsflow ARGS} as a child JVM like this one, on the benchmark's home; output and errors to logs. */
-    private Process start(String name, List<String> args) throws IOException {
-        List<String> jvm = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        // the product's logging (warnings to stderr), also when a test's classpath carries a logback-test.xml
-        jvm.add("-Dlogback.configurationFile=logback.xml");
-        ProcessBuilder pb = new ProcessBuilder(ChildBagsflow.command(jvm, args))
-                .redirectOutput(log(name).toFile())
-                .redirectError(log(name + ".err").toFile());
-        Map<String, String> env = pb.environment();
-        env.put(EnvironmentConfig.HOME, options.home().toString());
-        String threads = String.valueOf(options.threadsPerWorker());
-        env.put("BAGSFLOW_THREADS", threads);
-        env.put("OMP_NUM_THREADS", threads);
-        Process p = pb.start();
-        running.add(p);
-        return p;
-    }
-
-    private Path log(String name) {
-        return options.home().resolve("bench").resolve(name + ".log");
-    }
-
-    /** The last lines of a child's output and of its errors. */
-    private String tail(String name) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (Path file : List.of(log(name), log(name + ".err"))) {
-            List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
-            sb.append('\n')
-                    .append(file)
-                    .append(":\n")
-                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
-        }
-        return sb.toString();
-    }
-
-    /** SIGTERM (workers and up stop cleanly on it), SIGKILL after a minute. */
-    private void stop(Process p) throws InterruptedException {
-        if (p.isAlive()) {
-            p.destroy();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-            }
-        }
-        running.remove(p);
     }
 }

@@ -77,6 +77,10 @@ class ReadmeExamplesTest {
                     "trains the small detector "
                             + "on one thread for minutes: a benchmark; BenchFanoutCommandTest runs it on tiny"),
             Map.entry(
+                    "./bagsflow bench chaos --minutes 8 --seed S",
+                    "an 8-minute soak with up and workers in processes of its own: a benchmark; "
+                            + "BenchChaosCommandTest runs a one-minute one with -Pchaos"),
+            Map.entry(
                     "BAGSFLOW_JAVA_OPTS=-Xmx4g ./bagsflow bench eval --scale lvis-val --repeats 1",
                     "evaluates 6 million detections in a 4 GiB heap: a benchmark, not a test (`bench eval` runs here)"),
             Map.entry(
