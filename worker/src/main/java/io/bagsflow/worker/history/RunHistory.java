@@ -222,7 +222,7 @@ public final class RunHistory {
     }
 
     /** The spec's {@code generations}, in its order (empty when the stored spec has none or cannot be read). */
-    static List<String> kindOrder(String specJson) {
+    public static List<String> kindOrder(String specJson) {
         JsonNode spec = tree(specJson);
         List<String> kinds = new ArrayList<>();
         if (spec != null) {
