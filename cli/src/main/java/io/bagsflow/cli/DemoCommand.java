@@ -87,8 +87,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             List<ModelRecord> models = new java.util.ArrayList<>(cli.lineage().modelsOfRun(runId));
             // base first, then the spec's order, as every table of the run
-            models.sort(io.bagsflow.worker.history.GenerationOrder.models(io.bagsflow.worker.history.RunHistory.kindOrder(
-                    cli.runs().findRun(runId).orElseThrow().specJson())));
+            models.sort(
+                    io.bagsflow.worker.history.GenerationOrder.models(io.bagsflow.worker.history.RunHistory.kindOrder(
+                            cli.runs().findRun(runId).orElseThrow().specJson())));
             List<ReportModel> view = cli.reports().reportModels(models, false);
             out.println();
             out.print(ComparisonTable.text(view));

@@ -1,8 +1,8 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.activities.experiment.ExperimentSpecs;
-import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.db.ExperimentRepository;
+import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.ml.report.ExperimentTable;
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.worker.experiment.ExperimentHistory;
@@ -96,9 +96,8 @@ final class ExperimentCommand implements Runnable {
         @Override
         public Integer call() {
             ExperimentSpec experiment = ExperimentSpecs.read(file);
-            String experimentName = name != null
-                    ? name
-                    : file.getFileName().toString().replaceFirst("\\.(json|ya?ml)$", "");
+            String experimentName =
+                    name != null ? name : file.getFileName().toString().replaceFirst("\\.(json|ya?ml)$", "");
             try (CliServices services = CliServices.fromEnvironment()) {
                 String id =
                         new ExperimentLauncher(services.temporal().client(), repository(services)).start(experiment);
@@ -198,8 +197,8 @@ final class ExperimentCommand implements Runnable {
                     spec.commandLine().getOut().println(ExperimentJson.list(items));
                     return ExitCodes.OK;
                 }
-                Table t = new Table(
-                        "experiment", "name", "status", "grid", "cells", "succeeded", "created", "duration");
+                Table t =
+                        new Table("experiment", "name", "status", "grid", "cells", "succeeded", "created", "duration");
                 for (ExperimentListItem e : items) {
                     t.row(
                             e.experimentId(),

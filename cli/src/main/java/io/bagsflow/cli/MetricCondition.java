@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 record MetricCondition(String metric, String op, double value) {
 
-    private static final Pattern FORM = Pattern.compile("\\s*([A-Za-z0-9@]+)\\s*(>=|<=|!=|>|<|=)\\s*([-+0-9.eE]+)\\s*(%?)\\s*");
+    private static final Pattern FORM =
+            Pattern.compile("\\s*([A-Za-z0-9@]+)\\s*(>=|<=|!=|>|<|=)\\s*([-+0-9.eE]+)\\s*(%?)\\s*");
 
     static MetricCondition parse(String text) {
         Matcher m = FORM.matcher(text);

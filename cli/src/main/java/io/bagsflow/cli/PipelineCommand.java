@@ -3,12 +3,12 @@ package io.bagsflow.cli;
 import io.bagsflow.activities.pipeline.DetectorConfigs;
 import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
-import io.bagsflow.workflows.pipeline.Stage;
-import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.db.PipelineRun;
 import io.bagsflow.db.RunLabels;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.pipeline.PipelineLauncher.PendingActivity;
+import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.workflows.spec.PipelineSpec;
 import io.temporal.client.WorkflowNotFoundException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -154,8 +154,8 @@ final class PipelineCommand implements Runnable {
                 PrintWriter out = spec.commandLine().getOut();
                 PipelineRun run = services.runs()
                         .findRun(runId)
-                        .orElseThrow(() -> new UserError(
-                                "unknown run " + runId, "list runs with `./bagsflow runs list`"));
+                        .orElseThrow(
+                                () -> new UserError("unknown run " + runId, "list runs with `./bagsflow runs list`"));
                 if (run.status().ended()) {
                     // said once, before any "aborting": there is nothing to wait for
                     throw new UserError(

@@ -3,10 +3,10 @@ package io.bagsflow.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.db.RunFilter;
 import io.bagsflow.db.RunLabelRepository;
-import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.worker.history.HistoryJson;
+import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.EvaluationView;
 import io.bagsflow.worker.history.RunViews.ModelView;
@@ -179,7 +179,8 @@ final class RunsCommand implements Callable<Integer> {
                     wholeHistory ? Integer.MAX_VALUE : limit,
                     name,
                     TagArguments.parse(tags, "--tag"));
-            try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
+            try (CliServices services =
+                    CliServices.forReading(spec.commandLine().getErr())) {
                 List<RunSummary> runs = services.history().list(filter, model).stream()
                         .filter(r -> conditions.stream().allMatch(c -> c.test(r.metrics())))
                         .collect(Collectors.toCollection(ArrayList::new));
@@ -280,12 +281,13 @@ final class RunsCommand implements Callable<Integer> {
         public Integer call() {
             Map<String, String> add = TagArguments.parse(tags, "runs tag");
             if (add.isEmpty() && (remove == null || remove.isEmpty())) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(), "give tags as KEY=VALUE, or --remove KEY");
+                throw new CommandLine.ParameterException(spec.commandLine(), "give tags as KEY=VALUE, or --remove KEY");
             }
-            try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
+            try (CliServices services =
+                    CliServices.forReading(spec.commandLine().getErr())) {
                 existing(services, runId);
-                RunLabelRepository labels = new RunLabelRepository(services.runs().database());
+                RunLabelRepository labels =
+                        new RunLabelRepository(services.runs().database());
                 PrintWriter out = spec.commandLine().getOut();
                 if (remove != null && !remove.isEmpty()) {
                     List<String> removed = labels.untag(runId, remove);
@@ -296,7 +298,8 @@ final class RunsCommand implements Callable<Integer> {
                     }
                 }
                 label(labels, runId, null, null, add);
-                out.println("run " + runId + " tags: " + tags(labels.labels(runId).tags()));
+                out.println(
+                        "run " + runId + " tags: " + tags(labels.labels(runId).tags()));
                 return ExitCodes.OK;
             }
         }
@@ -319,11 +322,16 @@ final class RunsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
+            try (CliServices services =
+                    CliServices.forReading(spec.commandLine().getErr())) {
                 existing(services, runId);
-                RunLabelRepository labels = new RunLabelRepository(services.runs().database());
+                RunLabelRepository labels =
+                        new RunLabelRepository(services.runs().database());
                 label(labels, runId, null, String.join(" ", words), Map.of());
-                spec.commandLine().getOut().println("run " + runId + " note: " + labels.labels(runId).note());
+                spec.commandLine()
+                        .getOut()
+                        .println("run " + runId + " note: "
+                                + labels.labels(runId).note());
                 return ExitCodes.OK;
             }
         }
@@ -343,11 +351,16 @@ final class RunsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
+            try (CliServices services =
+                    CliServices.forReading(spec.commandLine().getErr())) {
                 existing(services, runId);
-                RunLabelRepository labels = new RunLabelRepository(services.runs().database());
+                RunLabelRepository labels =
+                        new RunLabelRepository(services.runs().database());
                 label(labels, runId, name, null, Map.of());
-                spec.commandLine().getOut().println("run " + runId + " name: " + labels.labels(runId).name());
+                spec.commandLine()
+                        .getOut()
+                        .println("run " + runId + " name: "
+                                + labels.labels(runId).name());
                 return ExitCodes.OK;
             }
         }

@@ -17,8 +17,7 @@ final class TagArguments {
         for (String a : args) {
             int eq = a.indexOf('=');
             if (eq <= 0) {
-                throw new UserError(
-                        option + " \"" + a + "\": a tag is key=value", "e.g. " + option + " team=vision");
+                throw new UserError(option + " \"" + a + "\": a tag is key=value", "e.g. " + option + " team=vision");
             }
             tags.put(a.substring(0, eq).strip(), a.substring(eq + 1).strip());
         }

@@ -182,6 +182,12 @@ class ExperimentCommandsTest {
         }
         assertEquals("ratios", item.path("name").asText());
         assertEquals(2, item.path("grid").path("finetune.othersSampleRatio").size());
+        // its cells' runs carry its id as a tag
+        assertEquals(
+                4,
+                JSON.readTree(CommandOutput.run(env, "runs", "list", "--tag", "experiment=" + experimentId, "--json")
+                                .out())
+                        .size());
         String listed = CommandOutput.run(env, "experiment", "list").out();
         assertTrue(
                 listed.lines()

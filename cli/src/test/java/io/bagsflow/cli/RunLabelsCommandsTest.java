@@ -78,7 +78,8 @@ class RunLabelsCommandsTest {
         out.lines().forEach(l -> {
             java.util.regex.Matcher m = bar.matcher(l);
             if (m.matches()) {
-                totals.computeIfAbsent(m.group(1), k -> new java.util.TreeSet<>()).add(m.group(3));
+                totals.computeIfAbsent(m.group(1), k -> new java.util.TreeSet<>())
+                        .add(m.group(3));
             }
         });
         assertEquals(java.util.Set.of("PREPARE", "TRAIN_BASE"), totals.keySet(), out);
@@ -122,11 +123,12 @@ class RunLabelsCommandsTest {
         CommandOutput tag = CommandOutput.run(env, "runs", "tag", runId, "suite=labels");
         assertEquals(0, tag.exitCode(), tag.err());
         String glob = name.substring(0, name.indexOf("-lr-")) + "-lr-*";
-        List<String> found = ids(CommandOutput.run(env, "runs", "list", "--name", glob, "--tag", "suite=labels",
-                "--json"));
+        List<String> found =
+                ids(CommandOutput.run(env, "runs", "list", "--name", glob, "--tag", "suite=labels", "--json"));
         assertEquals(List.of(runId), found);
-        assertEquals(List.of(), ids(CommandOutput.run(env, "runs", "list", "--name", glob, "--tag", "suite=other",
-                "--json")));
+        assertEquals(
+                List.of(),
+                ids(CommandOutput.run(env, "runs", "list", "--name", glob, "--tag", "suite=other", "--json")));
 
         CommandOutput json = CommandOutput.run(env, "runs", "list", "--name", glob, "--json");
         JsonNode r = JSON.readTree(json.out()).get(0);
@@ -144,15 +146,16 @@ class RunLabelsCommandsTest {
         assertEquals(shownAp, ap);
 
         String atLeast = String.format(java.util.Locale.ROOT, "AP>=%.6f", Math.max(0, ap - 1e-6));
-        assertEquals(List.of(runId), ids(CommandOutput.run(env, "runs", "list", "--name", glob, "--where", atLeast,
-                "--json")));
+        assertEquals(
+                List.of(runId),
+                ids(CommandOutput.run(env, "runs", "list", "--name", glob, "--where", atLeast, "--json")));
         String above = String.format(java.util.Locale.ROOT, "AP>%.6f", Math.min(1, ap + 1e-6));
-        assertEquals(List.of(), ids(CommandOutput.run(env, "runs", "list", "--name", glob, "--where", above,
-                "--json")));
+        assertEquals(
+                List.of(), ids(CommandOutput.run(env, "runs", "list", "--name", glob, "--where", above, "--json")));
         // the base model has metrics too, chosen with --model
-        JsonNode base = JSON.readTree(CommandOutput.run(env, "runs", "list", "--name", glob, "--model", "base",
-                        "--json")
-                .out())
+        JsonNode base = JSON.readTree(
+                        CommandOutput.run(env, "runs", "list", "--name", glob, "--model", "base", "--json")
+                                .out())
                 .get(0);
         assertEquals("base", base.path("metrics_model").asText());
 
@@ -199,7 +202,8 @@ class RunLabelsCommandsTest {
         CommandOutput show = CommandOutput.run(env, "runs", "show", runId);
         String statusTable = table(status.out());
         assertTrue(statusTable.contains("TRAIN_BASE"), status.out());
-        assertTrue(show.out().contains(statusTable), "runs show:\n" + show.out() + "\npipeline status:\n" + status.out());
+        assertTrue(
+                show.out().contains(statusTable), "runs show:\n" + show.out() + "\npipeline status:\n" + status.out());
     }
 
     @Test

@@ -9,7 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -190,12 +193,12 @@ public final class LineageRepository {
      * Per run, the newest evaluation made in that run of its model of this kind ({@code base}, {@code bags}, ...):
      * the numbers a runs list shows in its metric columns. Runs without such an evaluation are left out.
      */
-    public java.util.Map<String, EvaluationRecord> newestEvaluationsOfKind(java.util.Collection<String> runIds, String kind) {
+    public Map<String, EvaluationRecord> newestEvaluationsOfKind(Collection<String> runIds, String kind) {
         if (runIds.isEmpty()) {
-            return java.util.Map.of();
+            return Map.of();
         }
         return db.inTransaction(c -> {
-            java.util.Map<String, EvaluationRecord> out = new java.util.HashMap<>();
+            Map<String, EvaluationRecord> out = new HashMap<>();
             for (EvaluationRecord e : evaluations(
                     c,
                     "SELECT e.* FROM evaluation e JOIN model m ON m.id = e.model_id "

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class RunLabelRepository {
     /** Removes tags from a run; returns the keys it had (the others were not there). */
     public List<String> untag(String runId, Collection<String> keys) {
         return db.inTransaction(c -> {
-            List<String> removed = new java.util.ArrayList<>();
+            List<String> removed = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM run_tag WHERE run_id = ? AND key = ?")) {
                 for (String k : keys) {
                     Jdbc.bind(ps, runId, k);
@@ -107,8 +108,8 @@ public final class RunLabelRepository {
                 }
             }
             Map<String, RunLabels> out = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, name, note, abort_reason FROM pipeline_run WHERE id = ANY (?)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id, name, note, abort_reason FROM pipeline_run WHERE id = ANY (?)")) {
                 ps.setArray(1, c.createArrayOf("text", ids));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -151,8 +152,8 @@ public final class RunLabelRepository {
 
     private static Map<String, String> experimentNames(Connection c, String[] ids) throws SQLException {
         Map<String, String> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, name FROM experiment WHERE id = ANY (?) AND name IS NOT NULL")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT id, name FROM experiment WHERE id = ANY (?) AND name IS NOT NULL")) {
             ps.setArray(1, c.createArrayOf("text", ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -177,8 +178,8 @@ public final class RunLabelRepository {
 
     private static void checkLabel(String what, String value) {
         if (value != null && value.length() > MAX_LABEL) {
-            throw new IllegalArgumentException(what + " is " + value.length() + " characters long; at most "
-                    + MAX_LABEL + " are kept");
+            throw new IllegalArgumentException(
+                    what + " is " + value.length() + " characters long; at most " + MAX_LABEL + " are kept");
         }
         if (value != null && (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0)) {
             throw new IllegalArgumentException(what + " must be one line: \"" + value.strip() + "\"");

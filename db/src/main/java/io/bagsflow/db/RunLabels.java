@@ -1,6 +1,8 @@
 package io.bagsflow.db;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a user attached to a run to find it again: a name, a note, tags (key to value, sorted by key), and the reason
@@ -11,6 +13,6 @@ public record RunLabels(String name, String note, Map<String, String> tags, Stri
     public static final RunLabels NONE = new RunLabels(null, null, Map.of(), null);
 
     public RunLabels {
-        tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(tags));
+        tags = tags == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tags));
     }
 }

@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Pipeline runs ({@code pipeline_run}): created when a run starts, listed and shown with their attempts and
@@ -99,8 +100,9 @@ public final class RunRepository {
             sql.append(" AND name LIKE ?");
             args.add(filter.nameLikePattern());
         }
-        for (var tag : new java.util.TreeMap<>(filter.tags()).entrySet()) {
-            sql.append(" AND EXISTS (SELECT 1 FROM run_tag t WHERE t.run_id = pipeline_run.id AND t.key = ? AND t.value = ?)");
+        for (var tag : new TreeMap<>(filter.tags()).entrySet()) {
+            sql.append(
+                    " AND EXISTS (SELECT 1 FROM run_tag t WHERE t.run_id = pipeline_run.id AND t.key = ? AND t.value = ?)");
             args.add(tag.getKey());
             args.add(tag.getValue());
         }

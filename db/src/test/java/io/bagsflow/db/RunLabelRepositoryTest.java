@@ -48,15 +48,15 @@ class RunLabelRepositoryTest {
         labels.label("run-a", "lr_1*", null, Map.of("team", "vision", "lr", "1"));
         labels.label("run-b", "lr-2", null, Map.of("team", "vision", "lr", "2"));
         labels.label("run-c", "baseline", null, Map.of("team", "nlp"));
-        assertEquals(List.of("run-b", "run-a"), ids(runs.listRuns(RunFilter.all().withName("lr*"))));
+        assertEquals(
+                List.of("run-b", "run-a"), ids(runs.listRuns(RunFilter.all().withName("lr*"))));
         // _ and % in a name are literal, only * and ? are wildcards
         assertEquals(List.of("run-a"), ids(runs.listRuns(RunFilter.all().withName("lr_?*"))));
         assertEquals(List.of("run-b"), ids(runs.listRuns(RunFilter.all().withName("lr-?"))));
         assertEquals(
                 List.of("run-b", "run-a"), ids(runs.listRuns(RunFilter.all().withTags(Map.of("team", "vision")))));
         assertEquals(
-                List.of("run-b"),
-                ids(runs.listRuns(RunFilter.all().withTags(Map.of("team", "vision", "lr", "2")))));
+                List.of("run-b"), ids(runs.listRuns(RunFilter.all().withTags(Map.of("team", "vision", "lr", "2")))));
         assertEquals(List.of(), ids(runs.listRuns(RunFilter.all().withTags(Map.of("team", "audio")))));
     }
 

@@ -9,8 +9,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -68,13 +70,15 @@ final class ApiModule implements UiModule {
                 throw HttpError.badRequest("limit: expected a number, got " + r.query("limit"));
             }
         }
-        String name = r.query("name") == null || r.query("name").isBlank() ? null : r.query("name").trim();
+        String name = r.query("name") == null || r.query("name").isBlank()
+                ? null
+                : r.query("name").trim();
         return new RunFilter(status, since, null, r.query("dataset"), limit, name, tags(r.query("tag")));
     }
 
     /** {@code tag=key=value} (several separated by commas), as {@code runs list --tag}. */
-    static java.util.Map<String, String> tags(String value) {
-        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+    static Map<String, String> tags(String value) {
+        Map<String, String> tags = new LinkedHashMap<>();
         if (value == null || value.isBlank()) {
             return tags;
         }
@@ -91,7 +95,9 @@ final class ApiModule implements UiModule {
     /** {@code model=}: the kind whose metrics the runs list carries, as {@code runs list --model}. */
     static String metricsKind(Request r) {
         String kind = r.query("model");
-        return kind == null || kind.isBlank() ? io.bagsflow.worker.history.RunHistory.DEFAULT_METRICS_KIND : kind.trim();
+        return kind == null || kind.isBlank()
+                ? io.bagsflow.worker.history.RunHistory.DEFAULT_METRICS_KIND
+                : kind.trim();
     }
 
     /** {@code status=}: a run status in any case, as {@code runs list --status} takes it; null when absent. */

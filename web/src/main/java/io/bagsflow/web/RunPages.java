@@ -86,7 +86,9 @@ final class RunPages implements UiModule {
             h.append("<th data-type=\"").append(c[1]).append("\">").append(c[0]).append("</th>");
         }
         for (String m : LIST_METRICS) {
-            h.append("<th data-type=\"number\" class=\"metric\">").append(Html.esc(m)).append("</th>");
+            h.append("<th data-type=\"number\" class=\"metric\">")
+                    .append(Html.esc(m))
+                    .append("</th>");
         }
         h.append("<th data-type=\"text\">resumed from</th></tr></thead>\n<tbody>");
         for (var run : runs) {
@@ -105,16 +107,18 @@ final class RunPages implements UiModule {
                     .append("</td><td>")
                     .append(Html.time(run.createdAt()))
                     .append("</td><td data-value=\"")
-                    .append(run.endedAt() == null
-                            ? ""
-                            : String.valueOf(java.time.Duration.between(run.createdAt(), run.endedAt())
-                                    .toMillis()))
+                    .append(
+                            run.endedAt() == null
+                                    ? ""
+                                    : String.valueOf(java.time.Duration.between(run.createdAt(), run.endedAt())
+                                            .toMillis()))
                     .append("\">")
                     .append(Html.duration(run.createdAt(), run.endedAt()))
                     .append("</td><td class=\"tags\">");
-            run.tags().forEach((k, v) -> h.append("<span class=\"tag\">")
-                    .append(Html.esc(k + "=" + v))
-                    .append("</span> "));
+            run.tags()
+                    .forEach((k, v) -> h.append("<span class=\"tag\">")
+                            .append(Html.esc(k + "=" + v))
+                            .append("</span> "));
             h.append("</td>");
             for (String m : LIST_METRICS) {
                 Double v = run.metrics() == null ? null : run.metrics().get(m);
@@ -236,19 +240,24 @@ final class RunPages implements UiModule {
         }
         h.append("<dl id=\"labels\" class=\"labels\">");
         if (v.name() != null) {
-            h.append("<dt>name</dt><dd id=\"run-name\">").append(Html.esc(v.name())).append("</dd>");
+            h.append("<dt>name</dt><dd id=\"run-name\">")
+                    .append(Html.esc(v.name()))
+                    .append("</dd>");
         }
         if (!v.tags().isEmpty()) {
             h.append("<dt>tags</dt><dd id=\"run-tags\">");
-            v.tags().forEach((k, val) -> h.append("<a class=\"tag\" href=\"/runs?tag=")
-                    .append(Html.url(k + "=" + val))
-                    .append("\">")
-                    .append(Html.esc(k + "=" + val))
-                    .append("</a> "));
+            v.tags()
+                    .forEach((k, val) -> h.append("<a class=\"tag\" href=\"/runs?tag=")
+                            .append(Html.url(k + "=" + val))
+                            .append("\">")
+                            .append(Html.esc(k + "=" + val))
+                            .append("</a> "));
             h.append("</dd>");
         }
         if (v.note() != null) {
-            h.append("<dt>note</dt><dd id=\"run-note\">").append(Html.esc(v.note())).append("</dd>");
+            h.append("<dt>note</dt><dd id=\"run-note\">")
+                    .append(Html.esc(v.note()))
+                    .append("</dd>");
         }
         if (v.abortReason() != null) {
             h.append("<dt>aborted</dt><dd id=\"abort-reason\">")

@@ -115,7 +115,8 @@ class RunsListBrowserTest {
         int apColumn = column("AP");
         browser.eval("document.querySelectorAll('#runs thead th')[" + apColumn + "].click()");
         List<Double> descending = apValues(apColumn);
-        assertEquals(Stream.of(bagsAp(finished.get(0)), bagsAp(finished.get(1)))
+        assertEquals(
+                Stream.of(bagsAp(finished.get(0)), bagsAp(finished.get(1)))
                         .sorted(Comparator.reverseOrder())
                         .toList(),
                 descending.subList(0, 2));
@@ -126,7 +127,8 @@ class RunsListBrowserTest {
         assertEquals(waiting, runIds().get(2));
         // the rows polled in again keep the order
         List<String> sorted = runIds();
-        int polls = browser.eval("Number(document.getElementById('runs').dataset.polls || 0)").asInt();
+        int polls = browser.eval("Number(document.getElementById('runs').dataset.polls || 0)")
+                .asInt();
         browser.waitFor("Number(document.getElementById('runs').dataset.polls || 0) > " + polls);
         assertEquals(sorted, runIds());
         assertEquals(
@@ -145,14 +147,22 @@ class RunsListBrowserTest {
     @Order(2)
     void theRunPageShowsTheLabelsAndTheAbortReason() throws Exception {
         browser.open(base + "/runs/" + finished.get(0));
-        assertEquals("seed-11", browser.text("document.getElementById('run-name').innerText").trim());
-        assertEquals("suite=" + suite, browser.text("document.getElementById('run-tags').innerText").trim());
-        assertEquals("seed 11 of the list test", browser.text("document.getElementById('run-note').innerText").trim());
+        assertEquals(
+                "seed-11",
+                browser.text("document.getElementById('run-name').innerText").trim());
+        assertEquals(
+                "suite=" + suite,
+                browser.text("document.getElementById('run-tags').innerText").trim());
+        assertEquals(
+                "seed 11 of the list test",
+                browser.text("document.getElementById('run-note').innerText").trim());
 
         backend.launcher.abort(waiting, "diverges at any rate");
         browser.open(base + "/runs/" + waiting);
         assertEquals(
-                "diverges at any rate", browser.text("document.getElementById('abort-reason').innerText").trim());
+                "diverges at any rate",
+                browser.text("document.getElementById('abort-reason').innerText")
+                        .trim());
     }
 
     private static double bagsAp(String runId) {
@@ -167,15 +177,16 @@ class RunsListBrowserTest {
 
     /** The AP data values of the rows in their order (null where a run has none). */
     private static List<Double> apValues(int column) throws Exception {
-        JsonNode values = browser.eval("[...document.querySelectorAll('#runs tbody tr')].map(tr => tr.cells[" + column
-                + "].dataset.value)");
+        JsonNode values = browser.eval(
+                "[...document.querySelectorAll('#runs tbody tr')].map(tr => tr.cells[" + column + "].dataset.value)");
         List<Double> out = new ArrayList<>();
         values.forEach(v -> out.add(v.asText().isEmpty() ? null : Double.parseDouble(v.asText())));
         return out;
     }
 
     private static int rowCount() throws Exception {
-        return browser.eval("document.querySelectorAll('#runs tbody tr').length").asInt();
+        return browser.eval("document.querySelectorAll('#runs tbody tr').length")
+                .asInt();
     }
 
     private static int column(String header) throws Exception {
@@ -185,8 +196,8 @@ class RunsListBrowserTest {
     }
 
     private static List<String> runIds() throws Exception {
-        JsonNode ids = browser.eval("[...document.querySelectorAll('#runs tbody tr')].map(tr => tr.cells[0].innerText"
-                + ".trim())");
+        JsonNode ids = browser.eval(
+                "[...document.querySelectorAll('#runs tbody tr')].map(tr => tr.cells[0].innerText" + ".trim())");
         List<String> out = new ArrayList<>();
         ids.forEach(n -> out.add(n.asText()));
         return out;

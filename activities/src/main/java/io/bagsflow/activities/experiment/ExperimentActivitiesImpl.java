@@ -3,10 +3,12 @@ package io.bagsflow.activities.experiment;
 import io.bagsflow.activities.CodeVersion;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.ExperimentRepository;
+import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.workflows.experiment.ExperimentActivities;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
 import io.bagsflow.workflows.spec.PipelineSpec;
+import java.util.Map;
 
 /** Experiment bookkeeping: a cell's run is recorded just before it starts; the experiment's end. */
 public class ExperimentActivitiesImpl implements ExperimentActivities {
@@ -31,6 +33,9 @@ public class ExperimentActivitiesImpl implements ExperimentActivities {
                     spec.dataset().label(),
                     null);
         }
+        // found with the other cells by `runs list --tag experiment=ID` (an upsert: a retry tags it again)
+        new RunLabelRepository(runs.database())
+                .label(runId, null, null, Map.of("experiment", experimentId, "cell", Integer.toString(cellIndex + 1)));
     }
 
     @Override

@@ -5,7 +5,11 @@ import io.bagsflow.ml.detector.DetectorConfigRanges;
 import io.bagsflow.ml.detector.SettingRole;
 import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.workflows.spec.PipelineSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -71,13 +75,14 @@ public final class DetectorConfigs {
      * One line naming the section's key: the unknown setting and the settings that fit the section
      * ({@code relevant}; all of them when null), or the bad value in words.
      */
-    private static String explain(String section, IllegalArgumentException e, java.util.Set<String> relevant) {
+    private static String explain(String section, IllegalArgumentException e, Set<String> relevant) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
-                java.util.Collection<Object> known = u.getKnownPropertyIds();
+                Collection<Object> known = u.getKnownPropertyIds();
                 String listed = relevant == null
                         ? "settings are the fields of the detector configuration: "
-                                + new TreeSet<>(known.stream().map(Object::toString).toList())
+                                + new TreeSet<>(
+                                        known.stream().map(Object::toString).toList())
                         : "its settings: " + new TreeSet<>(relevant)
                                 + " (any detector setting may also be changed here)";
                 return section + ": unknown setting \"" + u.getPropertyName() + "\""
@@ -97,8 +102,8 @@ public final class DetectorConfigs {
     }
 
     /** The relevant keys, then the others: a typo is matched to a relevant key first. */
-    private static java.util.List<Object> unionFirst(java.util.Set<String> relevant, java.util.Collection<Object> all) {
-        java.util.List<Object> out = new java.util.ArrayList<>(new TreeSet<>(relevant));
+    private static List<Object> unionFirst(Set<String> relevant, Collection<Object> all) {
+        List<Object> out = new ArrayList<>(new TreeSet<>(relevant));
         all.stream().filter(k -> !relevant.contains(k.toString())).forEach(out::add);
         return out;
     }

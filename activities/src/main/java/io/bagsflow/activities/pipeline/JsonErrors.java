@@ -45,7 +45,11 @@ final class JsonErrors {
     }
 
     static String describeType(Class<?> t) {
-        if (t == Long.class || t == long.class || t == Integer.class || t == int.class || t == Short.class
+        if (t == Long.class
+                || t == long.class
+                || t == Integer.class
+                || t == int.class
+                || t == Short.class
                 || t == short.class) {
             return "a whole number";
         }

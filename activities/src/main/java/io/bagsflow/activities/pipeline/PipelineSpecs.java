@@ -113,9 +113,8 @@ public final class PipelineSpecs {
                     + path(e) + KeySuggestion.didYouMean(e.getPropertyName(), e.getKnownPropertyIds())
                     + "; known keys there: " + e.getKnownPropertyIds());
         } catch (JsonProcessingException e) {
-            String expected = e instanceof com.fasterxml.jackson.databind.JsonMappingException m
-                    ? JsonErrors.expected(m)
-                    : null;
+            String expected =
+                    e instanceof com.fasterxml.jackson.databind.JsonMappingException m ? JsonErrors.expected(m) : null;
             throw new InvalidInputException(
                     expected != null
                             ? source + ": " + path(e) + ": " + expected

@@ -147,12 +147,12 @@ class PipelineSpecsTest {
     void anUnknownFinetuneKeySuggestsOnlyTheRetrainingSettings(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("spec.json");
         Files.writeString(
-                file,
-                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"finetune\": {\"retrainIteration\": 5}}");
+                file, "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"finetune\": {\"retrainIteration\": 5}}");
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.read(file));
         String m = e.getMessage();
         assertTrue(
-                m.startsWith(file + ": finetune: unknown setting \"retrainIteration\" (did you mean retrainIterations?)"),
+                m.startsWith(
+                        file + ": finetune: unknown setting \"retrainIteration\" (did you mean retrainIterations?)"),
                 m);
         assertTrue(m.contains("othersSampleRatio") && m.contains("trainHead"), "lists the retraining settings: " + m);
         // detector fields that fine-tuning does not read are not listed
