@@ -87,7 +87,11 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("see `./bagsflow runs show " + runId + "` (with `./bagsflow up` running)");
                 return ExitCodes.FAILURE;
             }
-            List<ModelRecord> models = cli.lineage().modelsOfRun(runId);
+            List<ModelRecord> models = new java.util.ArrayList<>(cli.lineage().modelsOfRun(runId));
+            // base first, then the spec's order, as every table of the run
+            models.sort(
+                    io.bagsflow.worker.history.GenerationOrder.models(io.bagsflow.worker.history.RunHistory.kindOrder(
+                            cli.runs().findRun(runId).orElseThrow().specJson())));
             List<ReportModel> view = cli.reports().reportModels(models, false);
             out.println();
             out.print(ComparisonTable.text(view));

@@ -2,6 +2,7 @@ package io.bagsflow.cli;
 
 import io.bagsflow.activities.experiment.ExperimentSpecs;
 import io.bagsflow.db.ExperimentRepository;
+import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.ml.report.ExperimentTable;
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.worker.experiment.ExperimentHistory;
@@ -86,12 +87,25 @@ final class ExperimentCommand implements Runnable {
                         + "every cell ended, then print the summary")
         boolean waitForEnd;
 
+        @Option(
+                names = "--name",
+                paramLabel = "NAME",
+                description = "a name shown by `experiment list` (default: the file's name without extension)")
+        String name;
+
         @Override
         public Integer call() {
             ExperimentSpec experiment = ExperimentSpecs.read(file);
+            String experimentName =
+                    name != null ? name : file.getFileName().toString().replaceFirst("\\.(json|ya?ml)$", "");
             try (CliServices services = CliServices.fromEnvironment()) {
                 String id =
                         new ExperimentLauncher(services.temporal().client(), repository(services)).start(experiment);
+                try {
+                    new RunLabelRepository(services.database()).nameExperiment(id, experimentName);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError("--name: " + e.getMessage(), null);
+                }
                 if (!waitForEnd) {
                     spec.commandLine().getOut().println(id);
                     return ExitCodes.OK;
@@ -172,7 +186,7 @@ final class ExperimentCommand implements Runnable {
         @Option(
                 names = "--json",
                 description = "print [{\"experiment_id\", \"status\", \"cells\", \"succeeded\", "
-                        + "\"created_at\", \"ended_at\"}]")
+                        + "\"created_at\", \"ended_at\", \"name\", \"grid\", \"seeds\"}]")
         boolean json;
 
         @Override
@@ -183,11 +197,14 @@ final class ExperimentCommand implements Runnable {
                     spec.commandLine().getOut().println(ExperimentJson.list(items));
                     return ExitCodes.OK;
                 }
-                Table t = new Table("experiment", "status", "cells", "succeeded", "created", "duration");
+                Table t =
+                        new Table("experiment", "name", "status", "grid", "cells", "succeeded", "created", "duration");
                 for (ExperimentListItem e : items) {
                     t.row(
                             e.experimentId(),
+                            e.name(),
                             e.status(),
+                            e.gridLine(),
                             e.cells(),
                             e.succeeded(),
                             e.createdAt(),

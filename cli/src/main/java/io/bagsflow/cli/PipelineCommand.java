@@ -3,11 +3,16 @@ package io.bagsflow.cli;
 import io.bagsflow.activities.pipeline.DetectorConfigs;
 import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
+import io.bagsflow.db.PipelineRun;
+import io.bagsflow.db.RunLabels;
+import io.bagsflow.worker.history.RunViews.RunView;
+import io.bagsflow.worker.pipeline.PipelineLauncher.PendingActivity;
 import io.bagsflow.workflows.pipeline.Stage;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import io.temporal.client.WorkflowNotFoundException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,6 +68,18 @@ final class PipelineCommand implements Runnable {
                 description = "first stage to compute anew: ${COMPLETION-CANDIDATES}")
         String fromStage;
 
+        @Option(names = "--name", paramLabel = "NAME", description = "a name to find the run by (runs list --name)")
+        String name;
+
+        @Option(
+                names = "--tag",
+                paramLabel = "KEY=VALUE",
+                description = "a tag (repeatable): runs list --tag KEY=VALUE finds the run")
+        List<String> tags;
+
+        @Option(names = "--note", paramLabel = "TEXT", description = "a note shown with the run")
+        String note;
+
         @Override
         public Integer call() {
             if ((resumeFrom == null) != (fromStage == null)) {
@@ -81,12 +98,13 @@ final class PipelineCommand implements Runnable {
                 out.println(detector);
             }
             try (CliServices services = CliServices.fromEnvironment()) {
-                String runId = services.launcher().start(pipelineSpec, resumeFrom, from);
+                RunLabels labels = new RunLabels(name, note, TagArguments.parse(tags, "--tag"), null);
+                String runId = services.launcher().start(pipelineSpec, resumeFrom, from, labels);
                 if (!waitForEnd) {
                     out.println(runId);
                     return ExitCodes.OK;
                 }
-                out.println("run " + runId + " started ("
+                out.println("run " + runId + (name == null ? "" : " \"" + name + "\"") + " started ("
                         + pipelineSpec.withDefaults().dataset().label() + ")");
                 return RunFollower.follow(services, runId, out);
             }
@@ -124,13 +142,26 @@ final class PipelineCommand implements Runnable {
         @Parameters(paramLabel = "RUN")
         String runId;
 
-        @Option(names = "--reason", defaultValue = "aborted by user")
+        @Option(
+                names = "--reason",
+                defaultValue = "aborted by user",
+                description = "why (stored with the run: runs show, its --json \"abort_reason\", the UI)")
         String reason;
 
         @Override
         public Integer call() {
             try (CliServices services = CliServices.fromEnvironment()) {
                 PrintWriter out = spec.commandLine().getOut();
+                PipelineRun run = services.runs()
+                        .findRun(runId)
+                        .orElseThrow(
+                                () -> new UserError("unknown run " + runId, "list runs with `./bagsflow runs list`"));
+                if (run.status().ended()) {
+                    // said once, before any "aborting": there is nothing to wait for
+                    throw new UserError(
+                            "run " + runId + " has already ended (" + run.status() + ")",
+                            "its record: `./bagsflow runs show " + runId + "`");
+                }
                 out.println("aborting " + runId + " (waiting for the stage in progress to stop)...");
                 if (!services.launcher().abort(runId, reason)) {
                     out.println("the stage in progress has not stopped yet; the run ends ABORTED when it "
@@ -147,8 +178,8 @@ final class PipelineCommand implements Runnable {
             name = "status",
             mixinStandardHelpOptions = true,
             description = {
-                "The live state of a running or waiting run, from Temporal: each stage's state, attempt, "
-                        + "part and last error (the workflow's status query), and the activities in flight with their "
+                "The state of a run: its stages and attempts from the run's record (the same as `runs show`), "
+                        + "and from Temporal the workflow's status and the activities in flight with their "
                         + "attempt and last heartbeat (progress).",
                 "History of finished runs: `runs show`."
             })
@@ -164,33 +195,34 @@ final class PipelineCommand implements Runnable {
         public Integer call() {
             try (CliServices services = CliServices.fromEnvironment()) {
                 PrintWriter out = spec.commandLine().getOut();
-                var live = services.launcher().liveStatus(runId);
-                out.println("run " + runId + " " + live.status().status());
-                Table stages = new Table("stage", "state", "attempt", "part", "failures", "last error");
-                for (var s : live.status().stages()) {
-                    stages.row(
-                            s.stage(),
-                            s.state(),
-                            s.attempt(),
-                            s.part(),
-                            s.failures(),
-                            s.lastError() == null ? "" : s.lastError());
+                RunView run = services.history()
+                        .show(runId)
+                        .orElseThrow(() -> new UserError(
+                                "unknown run " + runId + ": no run with this id was ever started",
+                                "list runs with `./bagsflow runs list`"));
+                List<PendingActivity> pending = List.of();
+                String workflow;
+                try {
+                    var live = services.launcher().liveStatus(runId);
+                    pending = live.pending();
+                    workflow = "workflow " + live.status().status();
+                } catch (WorkflowNotFoundException e) {
+                    workflow = run.status().ended()
+                            ? "its workflow has ended and Temporal no longer keeps it"
+                            : "Temporal does not know its workflow (lost with the embedded server; `up` restarts it)";
                 }
-                stages.print(out);
-                if (!live.pending().isEmpty()) {
+                out.println("run " + runId + " " + run.status() + " (" + workflow + ")");
+                // the stages from the run's record, the same table as `runs show`
+                StageTable.of(run.stages()).print(out);
+                if (!pending.isEmpty()) {
                     out.println();
-                    Table pending = new Table("activity", "attempt", "heartbeat", "last failure");
-                    for (var p : live.pending()) {
-                        pending.row(p.type(), p.attempt(), p.heartbeat(), p.lastFailure());
+                    Table table = new Table("activity", "attempt", "heartbeat", "last failure");
+                    for (PendingActivity p : pending) {
+                        table.row(p.type(), p.attempt(), p.heartbeat(), p.lastFailure());
                     }
-                    pending.print(out);
+                    table.print(out);
                 }
                 return ExitCodes.OK;
-            } catch (WorkflowNotFoundException e) {
-                throw new UserError(
-                        "Temporal does not know run " + runId + " (it ended and the embedded server "
-                                + "forgot it, or it never started)",
-                        "its history: `./bagsflow runs show " + runId + "`");
             }
         }
     }

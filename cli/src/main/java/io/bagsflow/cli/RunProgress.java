@@ -50,19 +50,24 @@ final class RunProgress {
                     if (stage.status() == StageStatus.PENDING) {
                         continue;
                     }
+                    AttemptView latest = stage.attempts().stream()
+                            .max(Comparator.comparing(
+                                    a -> a.startedAt() == null ? java.time.Instant.EPOCH : a.startedAt()))
+                            .orElse(null);
                     if (!stage.stage().equals(barStage) && isActiveOrNew(stage, barStage, view)) {
+                        long total = total(latest);
+                        if (total == 0 && stage.status() == StageStatus.RUNNING) {
+                            // no bar before the stage reports its real total: a made-up 0/1 would jump to 4/4
+                            continue;
+                        }
                         // stages run one after another: one bar at a time, the finished one stays on screen
                         if (bar != null) {
                             bar.close();
                         }
-                        bar = newBar(stage.stage(), out, terminal);
+                        bar = newBar(stage.stage(), out, terminal, Math.max(total, 1));
                         barStage = stage.stage();
                     }
                     if (stage.stage().equals(barStage)) {
-                        AttemptView latest = stage.attempts().stream()
-                                .max(Comparator.comparing(
-                                        a -> a.startedAt() == null ? java.time.Instant.EPOCH : a.startedAt()))
-                                .orElse(null);
                         update(bar, stage, latest);
                     }
                 }
@@ -96,15 +101,23 @@ final class RunProgress {
         return index > current;
     }
 
-    private static ProgressBar newBar(String stage, PrintWriter out, boolean terminal) {
+    /** The step total an attempt reported, 0 while it has not reported one. */
+    static long total(AttemptView attempt) {
+        return attempt == null || attempt.progress() == null
+                ? 0
+                : Math.max(0, attempt.progress().path("total").asLong(0));
+    }
+
+    private static ProgressBar newBar(String stage, PrintWriter out, boolean terminal, long total) {
         return new ProgressBarBuilder()
                 .setTaskName(String.format(Locale.ROOT, "%-13s", stage))
-                .setInitialMax(1)
+                .setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
                 .setMaxRenderedLength(110)
                 .setConsumer(terminal ? new ProgressLines.Redrawn(out, 110) : new ProgressLines.Plain(out, 110))
-                .setEtaFunction(state -> java.util.Optional.empty())
+                // the ETA comes from the stage's own estimate in the message; the bar's would print "/ ?"
+                .hideEta()
                 .build();
     }
 
@@ -176,15 +189,21 @@ final class RunProgress {
         if (last == null || last.endedAt() == null) {
             return;
         }
-        double wall = Duration.between(last.createdAt(), last.endedAt()).toMillis() / 1000.0;
-        double work = services.launcher().await(runId).activitySeconds();
+        var result = services.launcher().await(runId);
+        // the time the run waited for a person to retry it is neither stage work nor orchestration
+        double wall = Duration.between(last.createdAt(), last.endedAt()).toMillis() / 1000.0 - result.waitingSeconds();
+        double work = result.activitySeconds();
         out.printf(
                 Locale.ROOT,
-                "time: %.1f s wall, %.1f s of stage work, %.1f s (%.1f %%) orchestration%n",
+                "time: %.1f s wall, %.1f s of stage work, %.1f s (%.1f %%) orchestration%s%n",
                 wall,
                 work,
                 wall - work,
-                100 * (wall - work) / wall);
+                100 * (wall - work) / wall,
+                result.waitingSeconds() > 0
+                        ? String.format(
+                                Locale.ROOT, " (not counted: %.1f s waiting for a retry)", result.waitingSeconds())
+                        : "");
     }
 
     /** The duration column of the run and experiment lists: blank while the thing still runs. */

@@ -1,9 +1,12 @@
 package io.bagsflow.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.db.RunFilter;
+import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.worker.history.HistoryJson;
+import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.EvaluationView;
 import io.bagsflow.worker.history.RunViews.ModelView;
@@ -22,9 +25,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,19 +39,28 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "runs",
         mixinStandardHelpOptions = true,
-        description = "Run history from PostgreSQL: `runs list [options]` (`runs` alone lists with the defaults), "
-                + "`runs show RUN`, `runs report RUN [--out FILE]`.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunReportCommand.class})
+        description = "Run history from PostgreSQL: `runs list [options]` (`runs` alone lists, with the same options), "
+                + "`runs show RUN`, `runs tag RUN KEY=VALUE ...`, `runs note RUN TEXT`, `runs name RUN NAME`, "
+                + "`runs report RUN [--out FILE]`.",
+        subcommands = {
+            RunsCommand.ListRuns.class,
+            RunsCommand.Show.class,
+            RunsCommand.Tag.class,
+            RunsCommand.Note.class,
+            RunsCommand.Name.class,
+            RunReportCommand.class
+        })
 final class RunsCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    ListOptions options;
+
     @Override
     public Integer call() throws Exception {
-        ListRuns list = new ListRuns();
-        list.spec = spec;
-        return list.call();
+        return options.list(spec);
     }
 
     /** {@code --since}: a date (midnight UTC), a local date-time (UTC) or an ISO-8601 instant or offset time. */
@@ -67,8 +82,11 @@ final class RunsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Runs, newest first.")
-    static final class ListRuns implements Callable<Integer> {
+    /** The options of {@code runs list}, also taken by {@code runs} alone ({@code runs --limit 3}). */
+    static final class ListOptions {
+
+        /** The metric columns when {@code --columns} is not given: overall AP and the two ends of the long tail. */
+        static final List<String> DEFAULT_COLUMNS = List.of(LvisMetrics.AP, LvisMetrics.APR, LvisMetrics.APF);
 
         @Option(
                 names = "--status",
@@ -87,38 +105,279 @@ final class RunsCommand implements Callable<Integer> {
                         + "2026-11-25T18:30 (UTC), 2026-11-25T18:30:00Z or 2026-11-25T18:30:00+01:00")
         Instant since;
 
+        @Option(
+                names = "--name",
+                paramLabel = "GLOB",
+                description = "only runs whose name matches: * any text, ? one character (\"lr-*\")")
+        String name;
+
+        @Option(
+                names = "--tag",
+                paramLabel = "KEY=VALUE",
+                description = "only runs with this tag (repeatable: all must match)")
+        List<String> tags;
+
+        @Option(
+                names = "--model",
+                paramLabel = "KIND",
+                defaultValue = RunHistory.DEFAULT_METRICS_KIND,
+                description = "the model whose metrics the columns, --where and --sort use: the newest evaluation "
+                        + "of the run's model of this kind (base, bags, crt, ...; default ${DEFAULT-VALUE})")
+        String model;
+
+        @Option(
+                names = "--where",
+                paramLabel = "CONDITION",
+                description = "only runs whose --model metric satisfies this, e.g. 'AP>0.3' (fractions as in "
+                        + "--json) or 'APr>=12.5%' (percent as printed); repeatable: all must hold")
+        List<String> where;
+
+        @Option(
+                names = "--columns",
+                paramLabel = "METRICS",
+                split = ",",
+                description = "metric columns of the --model, in percent (default AP,APr,APf; any of AP, AP50, "
+                        + "AP75, APs, APm, APl, APr, APc, APf, AR@300, ...)")
+        List<String> columns;
+
+        @Option(
+                names = "--sort",
+                paramLabel = "METRIC",
+                description = "order by this --model metric, highest first (runs without it last), instead of newest "
+                        + "first")
+        String sort;
+
         @Option(names = "--limit", description = "at most this many runs (default 50)")
         int limit = 50;
 
-        @Option(names = "--json", description = "print [{\"run_id\", \"status\", \"created_at\", ...}]")
+        @Option(
+                names = "--json",
+                description = "print [{\"run_id\", \"status\", \"created_at\", \"name\", \"tags\", "
+                        + "\"metrics_model\", \"metrics\", ...}]")
         boolean json;
+
+        int list(CommandLine.Model.CommandSpec spec) throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (limit <= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be at least 1");
+            }
+            List<MetricCondition> conditions = where == null
+                    ? List.of()
+                    : where.stream().map(MetricCondition::parse).toList();
+            List<String> metricColumns = (columns == null ? DEFAULT_COLUMNS : columns)
+                    .stream()
+                            .map(c -> MetricCondition.metricName(c.strip(), "--columns"))
+                            .toList();
+            String sortMetric = sort == null ? null : MetricCondition.metricName(sort, "--sort");
+            // metric filters and sorting look at every run that passes the other filters, then keep --limit
+            boolean wholeHistory = !conditions.isEmpty() || sortMetric != null;
+            RunFilter filter = new RunFilter(
+                    status,
+                    since,
+                    null,
+                    dataset,
+                    wholeHistory ? Integer.MAX_VALUE : limit,
+                    name,
+                    TagArguments.parse(tags, "--tag"));
+            try (CliServices services =
+                    CliServices.forReading(spec.commandLine().getErr())) {
+                List<RunSummary> runs = services.history().list(filter, model).stream()
+                        .filter(r -> conditions.stream().allMatch(c -> c.test(r.metrics())))
+                        .collect(Collectors.toCollection(ArrayList::new));
+                if (sortMetric != null) {
+                    runs.sort(Comparator.comparing(
+                            (RunSummary r) -> metric(r, sortMetric), Comparator.nullsLast(Comparator.reverseOrder())));
+                }
+                if (runs.size() > limit) {
+                    runs = new ArrayList<>(runs.subList(0, limit));
+                }
+                if (json) {
+                    out.println(HistoryJson.runs(runs));
+                    return ExitCodes.OK;
+                }
+                List<String> header = new ArrayList<>(
+                        List.of("run", "name", "status", "dataset", "created", "duration", "progress", "tags"));
+                metricColumns.forEach(c -> header.add(c + "[" + model + "]"));
+                Table t = new Table(header.toArray(String[]::new));
+                for (RunSummary r : runs) {
+                    List<Object> row = new ArrayList<>(List.of(
+                            r.runId(),
+                            r.name() == null ? "" : r.name(),
+                            r.status(),
+                            r.dataset(),
+                            r.createdAt(),
+                            RunProgress.durationColumn(r.createdAt(), r.endedAt()),
+                            progress(r),
+                            tags(r.tags())));
+                    metricColumns.forEach(c -> row.add(Show.percent(metric(r, c))));
+                    t.row(row.toArray());
+                }
+                t.print(out);
+                return ExitCodes.OK;
+            }
+        }
+
+        private static Double metric(RunSummary r, String key) {
+            Double v = r.metrics() == null ? null : r.metrics().get(key);
+            return v == null || v.isNaN() || v < 0 ? null : v;
+        }
+
+        /** The stage of an open run and its step of total, e.g. {@code TRAIN_BASE 120/800}. */
+        static String progress(RunSummary r) {
+            if (r.stage() == null) {
+                return "";
+            }
+            JsonNode p = r.progress();
+            long total = p == null ? 0 : p.path("total").asLong(0);
+            return total > 0 ? r.stage() + " " + p.path("step").asLong(0) + "/" + total : r.stage();
+        }
+    }
+
+    static String tags(Map<String, String> tags) {
+        return tags == null
+                ? ""
+                : tags.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining(" "));
+    }
+
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "Runs, newest first, with their name, progress, tags and the metrics of one model kind.")
+    static final class ListRuns implements Callable<Integer> {
+
+        @CommandLine.Mixin
+        ListOptions options;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
+            return options.list(spec);
+        }
+    }
+
+    @Command(
+            name = "tag",
+            mixinStandardHelpOptions = true,
+            description = "Add or change tags of a run (KEY=VALUE), or remove them with --remove KEY.")
+    static final class Tag implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "RUN")
+        String runId;
+
+        @Parameters(index = "1..*", paramLabel = "KEY=VALUE", arity = "0..*")
+        List<String> tags;
+
+        @Option(names = "--remove", paramLabel = "KEY", description = "remove this tag (repeatable)")
+        List<String> remove;
+
+        @Override
+        public Integer call() {
+            Map<String, String> add = TagArguments.parse(tags, "runs tag");
+            if (add.isEmpty() && (remove == null || remove.isEmpty())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give tags as KEY=VALUE, or --remove KEY");
+            }
             try (CliServices services =
                     CliServices.forReading(spec.commandLine().getErr())) {
-                RunFilter filter = new RunFilter(status, since, null, dataset, limit);
-                List<RunSummary> runs = services.history().list(filter);
-                if (json) {
-                    out.println(HistoryJson.runs(runs));
-                    return ExitCodes.OK;
+                existing(services, runId);
+                RunLabelRepository labels =
+                        new RunLabelRepository(services.runs().database());
+                PrintWriter out = spec.commandLine().getOut();
+                if (remove != null && !remove.isEmpty()) {
+                    List<String> removed = labels.untag(runId, remove);
+                    for (String k : remove) {
+                        if (!removed.contains(k)) {
+                            out.println("run " + runId + " had no tag " + k);
+                        }
+                    }
                 }
-                Table t = new Table("run", "status", "dataset", "created", "duration");
-                for (RunSummary r : runs) {
-                    t.row(
-                            r.runId(),
-                            r.status(),
-                            r.dataset(),
-                            r.createdAt(),
-                            RunProgress.durationColumn(r.createdAt(), r.endedAt()));
-                }
-                t.print(out);
+                label(labels, runId, null, null, add);
+                out.println(
+                        "run " + runId + " tags: " + tags(labels.labels(runId).tags()));
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    @Command(
+            name = "note",
+            mixinStandardHelpOptions = true,
+            description = "Set the note of a run (replaces the earlier one; \"\" clears it).")
+    static final class Note implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "RUN")
+        String runId;
+
+        @Parameters(index = "1..*", paramLabel = "TEXT", arity = "1..*")
+        List<String> words;
+
+        @Override
+        public Integer call() {
+            try (CliServices services =
+                    CliServices.forReading(spec.commandLine().getErr())) {
+                existing(services, runId);
+                RunLabelRepository labels =
+                        new RunLabelRepository(services.runs().database());
+                label(labels, runId, null, String.join(" ", words), Map.of());
+                spec.commandLine()
+                        .getOut()
+                        .println("run " + runId + " note: "
+                                + labels.labels(runId).note());
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "name", mixinStandardHelpOptions = true, description = "Set the name of a run.")
+    static final class Name implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "RUN")
+        String runId;
+
+        @Parameters(index = "1", paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            try (CliServices services =
+                    CliServices.forReading(spec.commandLine().getErr())) {
+                existing(services, runId);
+                RunLabelRepository labels =
+                        new RunLabelRepository(services.runs().database());
+                label(labels, runId, name, null, Map.of());
+                spec.commandLine()
+                        .getOut()
+                        .println("run " + runId + " name: "
+                                + labels.labels(runId).name());
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    private static void existing(CliServices services, String runId) {
+        if (services.runs().findRun(runId).isEmpty()) {
+            throw new UserError("unknown run " + runId, "list runs with `./bagsflow runs list`");
+        }
+    }
+
+    private static void label(
+            RunLabelRepository labels, String runId, String name, String note, Map<String, String> tags) {
+        try {
+            labels.label(runId, name, note, tags);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), null);
         }
     }
 
@@ -159,17 +418,27 @@ final class RunsCommand implements Callable<Integer> {
             out.println("run      " + v.runId() + "  " + v.status());
             out.println("dataset  " + v.dataset() + "   code " + v.codeVersion()
                     + (v.resumedFrom() == null ? "" : "   resumed from " + v.resumedFrom()));
+            if (v.name() != null) {
+                out.println("name     " + v.name());
+            }
+            if (v.tags() != null && !v.tags().isEmpty()) {
+                out.println("tags     " + tags(v.tags()));
+            }
+            if (v.note() != null && !v.note().isEmpty()) {
+                out.println("note     " + v.note());
+            }
+            if (v.abortReason() != null) {
+                out.println("aborted  " + v.abortReason());
+            } else if (v.error() != null && v.status().ended()) {
+                out.println("error    " + v.error());
+            }
             out.println("created  " + v.createdAt()
                     + (v.endedAt() == null
                             ? ""
                             : "   ended " + v.endedAt() + " ("
                                     + RunProgress.formatDuration(Duration.between(v.createdAt(), v.endedAt())) + ")"));
             out.println();
-            Table stages = new Table("stage", "status", "attempts");
-            for (StageView s : v.stages()) {
-                stages.row(s.stage(), s.status(), s.attempts().size());
-            }
-            stages.print(out);
+            StageTable.of(v.stages()).print(out);
             out.println();
             Table attempts =
                     new Table("stage", "part", "#", "status", "worker", "started", "seconds", "resumed@", "error");

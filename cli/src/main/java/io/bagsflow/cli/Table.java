@@ -17,10 +17,21 @@ final class Table {
     Table row(Object... cells) {
         String[] r = new String[header.length];
         for (int i = 0; i < r.length; i++) {
-            r[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "";
+            r[i] = i < cells.length && cells[i] != null ? oneLine(cells[i].toString()) : "";
         }
         rows.add(r);
         return this;
+    }
+
+    /**
+     * A cell on one line: a multi-line text (an error with its cause below) would break the rows under it, so its
+     * lines are joined with " / " and tabs become spaces.
+     */
+    static String oneLine(String cell) {
+        if (cell.indexOf('\n') < 0 && cell.indexOf('\r') < 0 && cell.indexOf('\t') < 0) {
+            return cell;
+        }
+        return cell.strip().replace('\t', ' ').replaceAll("\\s*(\\R\\s*)+", " / ");
     }
 
     void print(PrintWriter out) {

@@ -176,6 +176,25 @@ class ExperimentCommandsTest {
 
         CommandOutput list = CommandOutput.run(env, "experiment", "list", "--json");
         assertTrue(JSON.readTree(list.out()).findValuesAsText("experiment_id").contains(experimentId), list.out());
+        // named after its file, with its grid
+        JsonNode item = null;
+        for (JsonNode e : JSON.readTree(list.out())) {
+            item = e.path("experiment_id").asText().equals(experimentId) ? e : item;
+        }
+        assertEquals("ratios", item.path("name").asText());
+        assertEquals(2, item.path("grid").path("finetune.othersSampleRatio").size());
+        // its cells' runs carry its id as a tag
+        assertEquals(
+                4,
+                JSON.readTree(CommandOutput.run(env, "runs", "list", "--tag", "experiment=" + experimentId, "--json")
+                                .out())
+                        .size());
+        String listed = CommandOutput.run(env, "experiment", "list").out();
+        assertTrue(
+                listed.lines()
+                        .anyMatch(l -> l.startsWith(experimentId + "  ratios ")
+                                && l.contains("finetune.othersSampleRatio=0|8 seeds=31|32")),
+                listed);
         CommandOutput text = CommandOutput.run(env, "experiment", "show", experimentId);
         assertTrue(text.out().contains(experimentId + "-4"), text.out());
         CommandOutput abort = CommandOutput.run(env, "experiment", "abort", experimentId);

@@ -95,6 +95,10 @@ class UsageTest {
                 List.of("dataset", "groups"),
                 List.of("dataset", "synth"),
                 List.of("runs", "list"),
+                List.of("runs", "tag"),
+                List.of("pipeline", "start"),
+                List.of("pipeline", "abort"),
+                List.of("experiment", "start"),
                 List.of("stage", "retry"))) {
             var line = BagsflowCommand.commandLine()
                     .getSubcommands()

@@ -19,6 +19,11 @@ public final class ExperimentRepository {
         this.db = db;
     }
 
+    /** The database behind this repository, for the repositories of other tables on the same connections. */
+    public Database database() {
+        return db;
+    }
+
     /** A cell as planned: its grid values (JSON), seed and run id. */
     public record PlannedCell(int index, String paramsJson, Long seed, String runId) {}
 

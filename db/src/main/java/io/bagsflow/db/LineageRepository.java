@@ -9,7 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -188,6 +191,28 @@ public final class LineageRepository {
                 c -> evaluations(c, "SELECT * FROM evaluation WHERE run_id = ? ORDER BY created_at, id", runId));
     }
 
+    /**
+     * Per run, the newest evaluation made in that run of its model of this kind ({@code base}, {@code bags}, ...):
+     * the numbers a runs list shows in its metric columns. Runs without such an evaluation are left out.
+     */
+    public Map<String, EvaluationRecord> newestEvaluationsOfKind(Collection<String> runIds, String kind) {
+        if (runIds.isEmpty()) {
+            return Map.of();
+        }
+        return db.inTransaction(c -> {
+            Map<String, EvaluationRecord> out = new HashMap<>();
+            for (EvaluationRecord e : evaluations(
+                    c,
+                    "SELECT e.* FROM evaluation e JOIN model m ON m.id = e.model_id "
+                            + "WHERE e.run_id = ANY (?) AND m.kind = ? ORDER BY e.created_at, e.id",
+                    c.createArrayOf("text", runIds.toArray()),
+                    kind)) {
+                out.put(e.runId(), e);
+            }
+            return out;
+        });
+    }
+
     /** Per-category values of an evaluation, by category id. */
     public List<CategoryAp> categoryAps(long evaluationId) {
         return db.inTransaction(c -> categoryAps(c, evaluationId));
@@ -262,10 +287,10 @@ public final class LineageRepository {
         return out;
     }
 
-    private static List<EvaluationRecord> evaluations(Connection c, String sql, Object arg) throws SQLException {
+    private static List<EvaluationRecord> evaluations(Connection c, String sql, Object... args) throws SQLException {
         List<EvaluationRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, arg);
+            Jdbc.bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     double[] v = new double[METRIC_COLUMNS.length];

@@ -9,6 +9,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Pipeline runs ({@code pipeline_run}): created when a run starts, listed and shown with their attempts and
@@ -85,7 +86,7 @@ public final class RunRepository {
         return db.inTransaction(c -> findRun(c, runId));
     }
 
-    /** Runs newest first, filtered by status, creation time and dataset label. */
+    /** Runs newest first, filtered by status, creation time, dataset label, name and tags. */
     public List<PipelineRun> listRuns(RunFilter filter) {
         StringBuilder sql = new StringBuilder("SELECT * FROM pipeline_run WHERE true");
         List<Object> args = new ArrayList<>();
@@ -104,6 +105,16 @@ public final class RunRepository {
         if (filter.datasetContains() != null) {
             sql.append(" AND strpos(dataset, ?) > 0");
             args.add(filter.datasetContains());
+        }
+        if (filter.nameGlob() != null) {
+            sql.append(" AND name LIKE ?");
+            args.add(filter.nameLikePattern());
+        }
+        for (var tag : new TreeMap<>(filter.tags()).entrySet()) {
+            sql.append(
+                    " AND EXISTS (SELECT 1 FROM run_tag t WHERE t.run_id = pipeline_run.id AND t.key = ? AND t.value = ?)");
+            args.add(tag.getKey());
+            args.add(tag.getValue());
         }
         sql.append(" ORDER BY created_at DESC, id LIMIT ?");
         args.add(filter.limit() > 0 ? filter.limit() : 100);

@@ -9,8 +9,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -25,7 +27,7 @@ final class ApiModule implements UiModule {
     public void register(Routes routes, UiContext ui) {
         routes.get(
                 "/api/runs",
-                r -> r.send(200, JSON, HistoryJson.runs(ui.backend.history().list(filter(r)))));
+                r -> r.send(200, JSON, HistoryJson.runs(ui.backend.history().list(filter(r), metricsKind(r)))));
         routes.get("/api/runs/([^/]+)", r -> {
             String id = r.pathGroup(1);
             r.send(
@@ -68,7 +70,34 @@ final class ApiModule implements UiModule {
                 throw HttpError.badRequest("limit: expected a number, got " + r.query("limit"));
             }
         }
-        return new RunFilter(status, since, null, r.query("dataset"), limit);
+        String name = r.query("name") == null || r.query("name").isBlank()
+                ? null
+                : r.query("name").trim();
+        return new RunFilter(status, since, null, r.query("dataset"), limit, name, tags(r.query("tag")));
+    }
+
+    /** {@code tag=key=value} (several separated by commas), as {@code runs list --tag}. */
+    static Map<String, String> tags(String value) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (value == null || value.isBlank()) {
+            return tags;
+        }
+        for (String t : value.split(",")) {
+            int eq = t.indexOf('=');
+            if (eq <= 0) {
+                throw HttpError.badRequest("tag: expected key=value, got " + t.trim());
+            }
+            tags.put(t.substring(0, eq).trim(), t.substring(eq + 1).trim());
+        }
+        return tags;
+    }
+
+    /** {@code model=}: the kind whose metrics the runs list carries, as {@code runs list --model}. */
+    static String metricsKind(Request r) {
+        String kind = r.query("model");
+        return kind == null || kind.isBlank()
+                ? io.bagsflow.worker.history.RunHistory.DEFAULT_METRICS_KIND
+                : kind.trim();
     }
 
     /** {@code status=}: a run status in any case, as {@code runs list --status} takes it; null when absent. */

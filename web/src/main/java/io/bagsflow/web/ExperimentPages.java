@@ -66,15 +66,20 @@ final class ExperimentPages implements UiModule {
         StringBuilder h = new StringBuilder(8192);
         h.append("<h1>Experiments</h1>\n<p class=\"sub\">Grids of pipeline runs over seeds, newest first · ")
                 .append("<a href=\"/api/experiments\">JSON</a></p>\n<table id=\"experiments\"><thead><tr>")
-                .append("<th>experiment</th><th>status</th><th>cells</th><th>succeeded</th><th>created</th>")
+                .append("<th>experiment</th><th>name</th><th>status</th><th>grid</th><th>cells</th><th>succeeded</th>")
+                .append("<th>created</th>")
                 .append("<th>duration</th></tr></thead>\n<tbody>");
         for (ExperimentListItem e : items) {
             h.append("<tr><td><a href=\"/experiments/")
                     .append(Html.url(e.experimentId()))
                     .append("\">")
                     .append(Html.esc(e.experimentId()))
-                    .append("</a></td><td>")
+                    .append("</a></td><td class=\"name\">")
+                    .append(Html.esc(e.name()))
+                    .append("</td><td>")
                     .append(Html.status(e.status()))
+                    .append("</td><td class=\"grid\">")
+                    .append(Html.esc(e.gridLine()))
                     .append("</td><td class=\"n\">")
                     .append(e.cells())
                     .append("</td><td class=\"n\">")

@@ -5,10 +5,12 @@ import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.worker.history.HistoryJson;
+import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.history.RunViews.ArtifactView;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.EvaluationView;
 import io.bagsflow.worker.history.RunViews.ModelView;
+import io.bagsflow.worker.history.RunViews.RunSummary;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
 import io.bagsflow.workflows.pipeline.RunStatus;
@@ -40,8 +42,12 @@ final class RunPages implements UiModule {
         new RunActions().register(routes, ui);
     }
 
+    /** The metric columns of the runs list (of the {@code model} kind), sortable like every column. */
+    static final List<String> LIST_METRICS = List.of(LvisMetrics.AP, LvisMetrics.APR, LvisMetrics.APC, LvisMetrics.APF);
+
     private static void list(Request r, UiContext ui) throws IOException {
-        var runs = ui.backend.history().list(ApiModule.filter(r));
+        String model = ApiModule.metricsKind(r);
+        var runs = ui.backend.history().list(ApiModule.filter(r), model);
         StringBuilder h = new StringBuilder();
         h.append("<h1>Runs</h1>\n<form class=\"filters\" method=\"get\" action=\"/runs\">")
                 .append("<label>status <select name=\"status\"><option value=\"\">any</option>");
@@ -52,34 +58,79 @@ final class RunPages implements UiModule {
                     .append(s)
                     .append("</option>");
         }
-        h.append("</select></label> <label>dataset <input name=\"dataset\" value=\"")
-                .append(Html.esc(r.query("dataset")))
-                .append("\" placeholder=\"e.g. synth:tiny\"></label> ")
-                .append("<label>since <input name=\"since\" value=\"")
-                .append(Html.esc(r.query("since")))
-                .append("\" placeholder=\"2026-11-25T00:00:00Z\"></label> <label>limit <input name=\"limit\" ")
-                .append("type=\"number\" min=\"1\" value=\"")
+        h.append("</select></label> ");
+        filterInput(h, r, "name", "name", "e.g. lr-*");
+        filterInput(h, r, "tag", "tag", "key=value");
+        filterInput(h, r, "dataset", "dataset", "e.g. synth:tiny");
+        filterInput(h, r, "since", "since", "2026-11-25T00:00:00Z");
+        filterInput(h, r, "model", "metrics of", RunHistory.DEFAULT_METRICS_KIND);
+        h.append("<label>limit <input name=\"limit\" type=\"number\" min=\"1\" value=\"")
                 .append(r.query("limit") == null ? "50" : Html.esc(r.query("limit")))
                 .append("\"></label> <button>filter</button></form>\n");
-        h.append("<table id=\"runs\" data-api=\"/api/runs?")
+        h.append("<p class=\"sub\">Metric columns: the newest evaluation of each run's <b>")
+                .append(Html.esc(model))
+                .append("</b> model, in percent. Click a column to sort.</p>\n");
+        h.append("<table id=\"runs\" class=\"sortable\" data-api=\"/api/runs?")
                 .append(Html.esc(r.rawQuery()))
-                .append("\">\n")
-                .append("<thead><tr><th>run</th><th>status</th><th>dataset</th><th>started</th><th>duration</th>")
-                .append("<th>resumed from</th></tr></thead>\n<tbody>");
+                .append("\" data-metrics=\"")
+                .append(Html.esc(String.join(",", LIST_METRICS)))
+                .append("\">\n<thead><tr>");
+        for (String[] c : List.of(
+                new String[] {"run", "text"},
+                new String[] {"name", "text"},
+                new String[] {"status", "text"},
+                new String[] {"progress", "text"},
+                new String[] {"dataset", "text"},
+                new String[] {"started", "text"},
+                new String[] {"duration", "number"},
+                new String[] {"tags", "text"})) {
+            h.append("<th data-type=\"").append(c[1]).append("\">").append(c[0]).append("</th>");
+        }
+        for (String m : LIST_METRICS) {
+            h.append("<th data-type=\"number\" class=\"metric\">")
+                    .append(Html.esc(m))
+                    .append("</th>");
+        }
+        h.append("<th data-type=\"text\">resumed from</th></tr></thead>\n<tbody>");
         for (var run : runs) {
             h.append("<tr><td><a href=\"/runs/")
                     .append(Html.url(run.runId()))
                     .append("\">")
                     .append(Html.esc(run.runId()))
-                    .append("</a></td><td>")
+                    .append("</a></td><td class=\"name\">")
+                    .append(Html.esc(run.name()))
+                    .append("</td><td>")
                     .append(Html.status(run.status()))
+                    .append("</td><td class=\"progress\">")
+                    .append(Html.esc(progress(run)))
                     .append("</td><td>")
                     .append(Html.esc(run.dataset()))
                     .append("</td><td>")
                     .append(Html.time(run.createdAt()))
-                    .append("</td><td>")
+                    .append("</td><td data-value=\"")
+                    .append(
+                            run.endedAt() == null
+                                    ? ""
+                                    : String.valueOf(java.time.Duration.between(run.createdAt(), run.endedAt())
+                                            .toMillis()))
+                    .append("\">")
                     .append(Html.duration(run.createdAt(), run.endedAt()))
-                    .append("</td><td>")
+                    .append("</td><td class=\"tags\">");
+            run.tags()
+                    .forEach((k, v) -> h.append("<span class=\"tag\">")
+                            .append(Html.esc(k + "=" + v))
+                            .append("</span> "));
+            h.append("</td>");
+            for (String m : LIST_METRICS) {
+                Double v = run.metrics() == null ? null : run.metrics().get(m);
+                boolean defined = v != null && !v.isNaN() && v >= 0;
+                h.append("<td class=\"metric\" data-value=\"")
+                        .append(defined ? String.valueOf(v) : "")
+                        .append("\">")
+                        .append(defined ? ComparisonTable.percent(v) : "")
+                        .append("</td>");
+            }
+            h.append("<td>")
                     .append(
                             run.resumedFrom() == null
                                     ? ""
@@ -93,6 +144,27 @@ final class RunPages implements UiModule {
                     "<p class=\"empty\">No runs match. Start one with <code>./bagsflow pipeline start SPEC</code>.</p>");
         }
         r.send(200, "text/html; charset=utf-8", ui.page("runs", h.toString()));
+    }
+
+    private static void filterInput(StringBuilder h, Request r, String param, String label, String placeholder) {
+        h.append("<label>")
+                .append(label)
+                .append(" <input name=\"")
+                .append(param)
+                .append("\" value=\"")
+                .append(Html.esc(r.query(param)))
+                .append("\" placeholder=\"")
+                .append(Html.esc(placeholder))
+                .append("\"></label> ");
+    }
+
+    /** The stage in progress of an open run and its step of total, as {@code runs list} prints it. */
+    static String progress(RunSummary run) {
+        if (run.stage() == null) {
+            return "";
+        }
+        long total = run.progress() == null ? 0 : run.progress().path("total").asLong(0);
+        return total > 0 ? run.stage() + " " + run.progress().path("step").asLong(0) + "/" + total : run.stage();
     }
 
     private static void run(Request r, UiContext ui) throws IOException {
@@ -125,6 +197,7 @@ final class RunPages implements UiModule {
                     .append("</a>");
         }
         h.append(" · <a href=\"/api/runs/").append(Html.url(v.runId())).append("\">JSON</a></p>\n");
+        labels(h, v);
         if (r.query("done") != null) {
             h.append("<p class=\"notice\" id=\"notice\">")
                     .append(Html.esc(r.query("done")))
@@ -159,6 +232,40 @@ final class RunPages implements UiModule {
                 .append(Html.esc(v.spec() == null ? "" : v.spec().toPrettyString()))
                 .append("</code></pre></details>\n");
         r.send(200, "text/html; charset=utf-8", ui.page(v.runId(), h.toString()));
+    }
+
+    /** Name, tags, note and abort reason: what the user said about the run. */
+    private static void labels(StringBuilder h, RunView v) {
+        if (v.name() == null && v.tags().isEmpty() && v.note() == null && v.abortReason() == null) {
+            return;
+        }
+        h.append("<dl id=\"labels\" class=\"labels\">");
+        if (v.name() != null) {
+            h.append("<dt>name</dt><dd id=\"run-name\">")
+                    .append(Html.esc(v.name()))
+                    .append("</dd>");
+        }
+        if (!v.tags().isEmpty()) {
+            h.append("<dt>tags</dt><dd id=\"run-tags\">");
+            v.tags()
+                    .forEach((k, val) -> h.append("<a class=\"tag\" href=\"/runs?tag=")
+                            .append(Html.url(k + "=" + val))
+                            .append("\">")
+                            .append(Html.esc(k + "=" + val))
+                            .append("</a> "));
+            h.append("</dd>");
+        }
+        if (v.note() != null) {
+            h.append("<dt>note</dt><dd id=\"run-note\">")
+                    .append(Html.esc(v.note()))
+                    .append("</dd>");
+        }
+        if (v.abortReason() != null) {
+            h.append("<dt>aborted</dt><dd id=\"abort-reason\">")
+                    .append(Html.esc(v.abortReason()))
+                    .append("</dd>");
+        }
+        h.append("</dl>\n");
     }
 
     private static void models(StringBuilder h, RunView v) {

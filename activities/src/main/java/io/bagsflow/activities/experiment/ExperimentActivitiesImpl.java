@@ -3,11 +3,13 @@ package io.bagsflow.activities.experiment;
 import io.bagsflow.activities.CodeVersion;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.ExperimentRepository;
+import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.Transitions;
 import io.bagsflow.workflows.experiment.ExperimentActivities;
 import io.bagsflow.workflows.experiment.ExperimentStatus;
 import io.bagsflow.workflows.spec.PipelineSpec;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /** Experiment bookkeeping: a cell's run is recorded just before it starts; the experiment's end. */
@@ -33,6 +35,9 @@ public class ExperimentActivitiesImpl implements ExperimentActivities {
                     spec.dataset().label(),
                     null);
         }
+        // found with the other cells by `runs list --tag experiment=ID` (an upsert: a retry tags it again)
+        new RunLabelRepository(runs.database())
+                .label(runId, null, null, Map.of("experiment", experimentId, "cell", Integer.toString(cellIndex + 1)));
     }
 
     @Override

@@ -2,9 +2,14 @@ package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.DetectorConfigRanges;
+import io.bagsflow.ml.detector.SettingRole;
 import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.workflows.spec.PipelineSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -29,7 +34,7 @@ public final class DetectorConfigs {
         try {
             config = DetectorConfig.preset(name).with(overrides);
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("spec \"detector\": " + explain(e));
+            throw new InvalidInputException(explain("detector", e, null));
         }
         return inRange(config, spec);
     }
@@ -48,7 +53,7 @@ public final class DetectorConfigs {
         try {
             config = base(spec).with(spec.finetune());
         } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("spec \"finetune\": " + explain(e));
+            throw new InvalidInputException(explain("finetune", e, SettingRole.RETRAIN.fields()));
         }
         return inRange(config, spec);
     }
@@ -66,22 +71,41 @@ public final class DetectorConfigs {
         }
     }
 
-    /** One line: the unknown setting and the known ones, or the bad value. */
-    private static String explain(IllegalArgumentException e) {
+    /**
+     * One line naming the section's key: the unknown setting and the settings that fit the section
+     * ({@code relevant}; all of them when null), or the bad value in words.
+     */
+    private static String explain(String section, IllegalArgumentException e, Set<String> relevant) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
-                return "unknown setting \"" + u.getPropertyName() + "\""
-                        + KeySuggestion.didYouMean(u.getPropertyName(), u.getKnownPropertyIds())
-                        + "; settings are the fields of DetectorConfig: "
-                        + new TreeSet<>(u.getKnownPropertyIds().stream()
-                                .map(Object::toString)
-                                .toList());
+                Collection<Object> known = u.getKnownPropertyIds();
+                String listed = relevant == null
+                        ? "settings are the fields of the detector configuration: "
+                                + new TreeSet<>(
+                                        known.stream().map(Object::toString).toList())
+                        : "its settings: " + new TreeSet<>(relevant)
+                                + " (any detector setting may also be changed here)";
+                return section + ": unknown setting \"" + u.getPropertyName() + "\""
+                        + KeySuggestion.didYouMean(
+                                u.getPropertyName(), relevant == null ? known : unionFirst(relevant, known))
+                        + "; " + listed;
             }
             if (t instanceof com.fasterxml.jackson.databind.JsonMappingException m && t != e) {
-                return m.getOriginalMessage();
+                String expected = JsonErrors.expected(m);
+                String key = JsonErrors.path(m);
+                return expected == null
+                        ? section + ": " + m.getOriginalMessage()
+                        : section + (key.isEmpty() ? "" : "." + key) + ": " + expected;
             }
         }
-        return e.getMessage();
+        return section + ": " + e.getMessage();
+    }
+
+    /** The relevant keys, then the others: a typo is matched to a relevant key first. */
+    private static List<Object> unionFirst(Set<String> relevant, Collection<Object> all) {
+        List<Object> out = new ArrayList<>(new TreeSet<>(relevant));
+        all.stream().filter(k -> !relevant.contains(k.toString())).forEach(out::add);
+        return out;
     }
 
     /**

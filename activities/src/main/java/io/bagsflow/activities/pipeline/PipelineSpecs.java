@@ -42,10 +42,13 @@ public final class PipelineSpecs {
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(file + ": spec file not found");
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(file + ": invalid " + (mapper == YAML ? "YAML" : "JSON") + " at line "
-                    + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": "
-                    + e.getOriginalMessage());
+            // the file first, always: a YAML error may come without a location
+            String at = e.getLocation() == null
+                    ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
+            throw new InvalidInputException(file + ": invalid " + (mapper == YAML ? "YAML" : "JSON") + at + ": "
+                    + String.valueOf(e.getOriginalMessage()).strip().replaceAll("\\s*\\R\\s*", " "));
         } catch (IOException e) {
             throw new InvalidInputException(file + ": cannot read: " + e.getMessage());
         }
@@ -114,7 +117,12 @@ public final class PipelineSpecs {
                     + path(e) + KeySuggestion.didYouMean(e.getPropertyName(), e.getKnownPropertyIds())
                     + "; known keys there: " + e.getKnownPropertyIds());
         } catch (JsonProcessingException e) {
-            throw new InvalidInputException(source + ": " + e.getOriginalMessage() + " at " + path(e));
+            String expected =
+                    e instanceof com.fasterxml.jackson.databind.JsonMappingException m ? JsonErrors.expected(m) : null;
+            throw new InvalidInputException(
+                    expected != null
+                            ? source + ": " + path(e) + ": " + expected
+                            : source + ": " + e.getOriginalMessage() + " at " + path(e));
         }
         try {
             spec = spec.withDefaults();
@@ -182,7 +190,11 @@ public final class PipelineSpecs {
             throw new InvalidInputException(source + ": " + e.getMessage());
         }
         // the detector and fine-tune settings must name real configuration fields with fitting values
-        DetectorConfigs.finetune(spec);
+        try {
+            DetectorConfigs.finetune(spec);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(source + ": " + e.getMessage(), e);
+        }
     }
 
     /** An absolute http or https URL with a host, which is all a webhook can be. */

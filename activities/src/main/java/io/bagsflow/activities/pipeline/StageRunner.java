@@ -496,7 +496,15 @@ public final class StageRunner {
             return (RuntimeException) e;
         }
         if (isInvalidInput(e)) {
-            return ApplicationFailure.newNonRetryableFailureWithCause(message(e), FailureType.InvalidInput.name(), e);
+            // BENIGN: an expected failure the user fixes; Temporal logs it at DEBUG instead of a WARN with two stack
+            // traces on the `up` terminal (the attempt's own one-line warning says what is wrong)
+            return ApplicationFailure.newBuilder()
+                    .setMessage(message(e))
+                    .setType(FailureType.InvalidInput.name())
+                    .setNonRetryable(true)
+                    .setCause(e)
+                    .setCategory(io.temporal.failure.ApplicationErrorCategory.BENIGN)
+                    .build();
         }
         return ApplicationFailure.newFailureWithCause(message(e), errorClass(e), e);
     }

@@ -28,6 +28,8 @@ class FailureTranslationTest {
         ApplicationFailure failure = (ApplicationFailure) out;
         assertEquals(FailureType.InvalidInput.name(), failure.getType());
         assertTrue(failure.isNonRetryable());
+        // expected: Temporal's activity executor logs a benign failure at DEBUG, not as a WARN with a stack trace
+        assertEquals(io.temporal.failure.ApplicationErrorCategory.BENIGN, failure.getCategory());
         assertEquals("train.json: image 3: width is -1", failure.getOriginalMessage());
     }
 

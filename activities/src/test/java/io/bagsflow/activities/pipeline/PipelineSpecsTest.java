@@ -1,6 +1,7 @@
 package io.bagsflow.activities.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -176,5 +177,46 @@ class PipelineSpecsTest {
                 InvalidInputException.class,
                 () -> PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}, \"test\": \"t.json\"}}"));
         assertTrue(e.getMessage().contains("not both"), e.getMessage());
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIsNamedByFileAndKeyInWordsWithoutJavaTypes(@TempDir Path dir) throws Exception {
+        Path seed = dir.resolve("seed.yaml");
+        Files.writeString(seed, "dataset:\n  synth:\n    preset: tiny\n    seed: seven\n");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.read(seed));
+        assertEquals(seed + ": dataset.synth.seed: expected a whole number, got \"seven\"", e.getMessage());
+
+        Path detector = dir.resolve("detector.json");
+        Files.writeString(
+                detector,
+                "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"detector\": {\"iterations\": \"seven\"}}");
+        InvalidInputException d = assertThrows(InvalidInputException.class, () -> PipelineSpecs.read(detector));
+        assertEquals(detector + ": detector.iterations: expected a whole number, got \"seven\"", d.getMessage());
+        assertFalse(d.getMessage().contains("java."), d.getMessage());
+    }
+
+    @Test
+    void anUnknownFinetuneKeySuggestsOnlyTheRetrainingSettings(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("spec.json");
+        Files.writeString(
+                file, "{\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}, \"finetune\": {\"retrainIteration\": 5}}");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.read(file));
+        String m = e.getMessage();
+        assertTrue(
+                m.startsWith(
+                        file + ": finetune: unknown setting \"retrainIteration\" (did you mean retrainIterations?)"),
+                m);
+        assertTrue(m.contains("othersSampleRatio") && m.contains("trainHead"), "lists the retraining settings: " + m);
+        // detector fields that fine-tuning does not read are not listed
+        assertFalse(m.contains("rpnPreNmsTest") || m.contains("checkpointInterval"), m);
+    }
+
+    @Test
+    void aYamlSyntaxErrorNamesTheFileOnOneLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, "dataset:\n  synth: {preset: tiny\n  seed: 7\n");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.read(file));
+        assertTrue(e.getMessage().startsWith(file + ": invalid YAML"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 }

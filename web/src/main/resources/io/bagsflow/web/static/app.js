@@ -102,20 +102,97 @@ function runPage(el) {
   setTimeout(poll, POLL_MS);
 }
 
-function renderRunRows(runs) {
-  return runs.map(r => '<tr><td><a href="/runs/' + encodeURIComponent(r.run_id) + '">' + esc(r.run_id)
-    + '</a></td><td>' + badge(r.status) + '</td><td>' + esc(r.dataset) + '</td><td>' + time(r.created_at)
-    + '</td><td>' + (r.ended_at ? clock((Date.parse(r.ended_at) - Date.parse(r.created_at)) / 1000) : '')
-    + '</td><td>' + (r.resumed_from ? '<a href="/runs/' + encodeURIComponent(r.resumed_from) + '">'
-      + esc(r.resumed_from) + '</a>' : '') + '</td></tr>').join('');
+/** The runs list's progress cell: the stage in progress and its step of total (as `runs list` prints it). */
+function runProgress(r) {
+  if (!r.stage) {
+    return '';
+  }
+  const p = r.progress;
+  return p && p.total > 0 ? r.stage + ' ' + (p.step || 0) + '/' + p.total : r.stage;
+}
+
+function percentCell(v) {
+  const defined = typeof v === 'number' && v >= 0;
+  return '<td class="metric" data-value="' + (defined ? v : '') + '">' + (defined ? (100 * v).toFixed(2) : '') + '</td>';
+}
+
+/** The same rows RunPages renders, from /api/runs (metric columns named by the table's data-metrics). */
+function renderRunRows(runs, metrics) {
+  return runs.map(r => {
+    const ms = r.ended_at ? Date.parse(r.ended_at) - Date.parse(r.created_at) : null;
+    const tags = Object.entries(r.tags || {}).map(([k, v]) => '<span class="tag">' + esc(k + '=' + v) + '</span>').join(' ');
+    return '<tr><td><a href="/runs/' + encodeURIComponent(r.run_id) + '">' + esc(r.run_id) + '</a></td>'
+      + '<td class="name">' + esc(r.name) + '</td><td>' + badge(r.status) + '</td>'
+      + '<td class="progress">' + esc(runProgress(r)) + '</td><td>' + esc(r.dataset) + '</td>'
+      + '<td>' + time(r.created_at) + '</td>'
+      + '<td data-value="' + (ms === null ? '' : ms) + '">' + (ms === null ? '' : clock(ms / 1000)) + '</td>'
+      + '<td class="tags">' + tags + '</td>'
+      + metrics.map(m => percentCell(r.metrics ? r.metrics[m] : null)).join('')
+      + '<td>' + (r.resumed_from ? '<a href="/runs/' + encodeURIComponent(r.resumed_from) + '">'
+        + esc(r.resumed_from) + '</a>' : '') + '</td></tr>';
+  }).join('');
+}
+
+/**
+ * Sorts a table's body by a column: numbers by their data-value (empty cells last), text by its text. The choice
+ * is kept on the table, so the rows polled in later stay sorted.
+ */
+function sortRows(table) {
+  const col = Number(table.dataset.sortColumn);
+  if (Number.isNaN(col) || table.dataset.sortColumn === undefined) {
+    return;
+  }
+  const dir = table.dataset.sortDirection === 'asc' ? 1 : -1;
+  const numeric = table.tHead.rows[0].cells[col].dataset.type === 'number';
+  const rows = [...table.tBodies[0].rows];
+  const key = tr => {
+    const cell = tr.cells[col];
+    if (numeric) {
+      const v = cell.dataset.value;
+      return v === undefined || v === '' ? null : Number(v);
+    }
+    return cell.innerText.trim();
+  };
+  rows.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    if (x === null || y === null) {
+      return x === null ? (y === null ? 0 : 1) : -1;
+    }
+    return (x < y ? -1 : x > y ? 1 : 0) * dir;
+  });
+  rows.forEach(tr => table.tBodies[0].appendChild(tr));
+  [...table.tHead.rows[0].cells].forEach((th, i) => {
+    th.classList.toggle('sorted-asc', i === col && dir === 1);
+    th.classList.toggle('sorted-desc', i === col && dir === -1);
+  });
+}
+
+/** Clicking a header sorts by it: numbers highest first, text A to Z; clicking again turns the order round. */
+function sortable(table) {
+  [...table.tHead.rows[0].cells].forEach((th, i) => {
+    th.addEventListener('click', () => {
+      const numeric = th.dataset.type === 'number';
+      const same = table.dataset.sortColumn === String(i);
+      const first = numeric ? 'desc' : 'asc';
+      table.dataset.sortDirection = same ? (table.dataset.sortDirection === 'asc' ? 'desc' : 'asc') : first;
+      table.dataset.sortColumn = String(i);
+      sortRows(table);
+    });
+  });
 }
 
 function runsList(table) {
+  const metrics = (table.dataset.metrics || '').split(',').filter(m => m);
+  sortable(table);
   const poll = async () => {
     try {
       const response = await fetch(table.dataset.api, {cache: 'no-store'});
       if (response.ok) {
-        table.tBodies[0].innerHTML = renderRunRows(await response.json());
+        table.tBodies[0].innerHTML = renderRunRows(await response.json(), metrics);
+        sortRows(table);
+        // how many times the rows were drawn from the API: lets a test wait for the next poll, not for a time
+        table.dataset.polls = String(Number(table.dataset.polls || 0) + 1);
       }
     } catch (e) {
       // try again on the next tick

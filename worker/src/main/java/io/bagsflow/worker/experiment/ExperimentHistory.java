@@ -10,6 +10,7 @@ import io.bagsflow.db.ExperimentRecord;
 import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.db.ModelRecord;
+import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.report.ExperimentHtmlReport;
@@ -50,12 +51,25 @@ public final class ExperimentHistory {
 
     public List<ExperimentListItem> list(int limit) {
         List<ExperimentListItem> out = new ArrayList<>();
-        for (ExperimentRecord e : experiments.list(limit)) {
+        List<ExperimentRecord> found = experiments.list(limit);
+        Map<String, String> names = new RunLabelRepository(experiments.database())
+                .experimentNames(found.stream().map(ExperimentRecord::id).toList());
+        for (ExperimentRecord e : found) {
             List<ExperimentCellRecord> cells = experiments.cells(e.id());
             int succeeded = (int) cells.stream()
                     .filter(c -> c.runStatus() == CellStatus.SUCCEEDED)
                     .count();
-            out.add(new ExperimentListItem(e.id(), e.status(), cells.size(), succeeded, e.createdAt(), e.endedAt()));
+            com.fasterxml.jackson.databind.JsonNode spec = specTree(e.specJson());
+            out.add(new ExperimentListItem(
+                    e.id(),
+                    e.status(),
+                    cells.size(),
+                    succeeded,
+                    e.createdAt(),
+                    e.endedAt(),
+                    names.get(e.id()),
+                    spec == null ? null : spec.get("grid"),
+                    spec == null ? null : spec.get("seeds")));
         }
         return out;
     }
@@ -127,6 +141,14 @@ public final class ExperimentHistory {
             done.add(new ExperimentSummary.Cell(params(c), c.seed() == null ? 0 : c.seed(), ordered));
         }
         return done;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode specTree(String json) {
+        try {
+            return PLAIN.readTree(json);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /** The grid keys in their order (from the first cell). */

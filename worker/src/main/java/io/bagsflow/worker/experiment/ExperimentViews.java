@@ -16,13 +16,36 @@ public final class ExperimentViews {
 
     private ExperimentViews() {}
 
+    /** {@code grid} and {@code seeds} as the experiment's spec gives them ({@code {"key": [values]}}, a list). */
     public record ExperimentListItem(
             String experimentId,
             ExperimentStatus status,
             int cells,
             int succeeded,
             Instant createdAt,
-            Instant endedAt) {}
+            Instant endedAt,
+            String name,
+            JsonNode grid,
+            JsonNode seeds) {
+
+        /** The grid in one short line: {@code finetune.othersSampleRatio=0|8 seeds=31|32}. */
+        public String gridLine() {
+            List<String> parts = new java.util.ArrayList<>();
+            if (grid != null) {
+                grid.fields().forEachRemaining(e -> parts.add(e.getKey() + "=" + values(e.getValue())));
+            }
+            if (seeds != null && seeds.isArray() && !seeds.isEmpty()) {
+                parts.add("seeds=" + values(seeds));
+            }
+            return String.join(" ", parts);
+        }
+
+        private static String values(JsonNode list) {
+            List<String> v = new java.util.ArrayList<>();
+            list.forEach(n -> v.add(n.isValueNode() ? n.asText() : n.toString()));
+            return String.join("|", v);
+        }
+    }
 
     public record CellView(Map<String, Object> params, Long seed, String runId, CellStatus status) {}
 

@@ -27,10 +27,13 @@ public final class ModelSelection {
             if (model.isPresent()) {
                 out.add(model.get());
             } else if (runs.findRun(id).isPresent()) {
-                List<ModelRecord> ofRun = lineage.modelsOfRun(id);
+                List<ModelRecord> ofRun = new ArrayList<>(lineage.modelsOfRun(id));
                 if (ofRun.isEmpty()) {
                     throw new UnknownIdException("run " + id + " has no models yet");
                 }
+                // base first, then the spec's order: the order of every table of the run
+                ofRun.sort(GenerationOrder.models(
+                        RunHistory.kindOrder(runs.findRun(id).get().specJson())));
                 out.addAll(ofRun);
             } else {
                 throw new UnknownIdException("unknown model or run " + id);

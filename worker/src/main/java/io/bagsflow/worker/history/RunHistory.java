@@ -16,6 +16,8 @@ import io.bagsflow.db.ModelRecord;
 import io.bagsflow.db.PipelineRun;
 import io.bagsflow.db.RunDetails;
 import io.bagsflow.db.RunFilter;
+import io.bagsflow.db.RunLabelRepository;
+import io.bagsflow.db.RunLabels;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.ml.bags.BinEdges;
@@ -40,6 +42,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,16 +61,68 @@ public final class RunHistory {
 
     private final RunRepository runs;
     private final LineageRepository lineage;
+    private final RunLabelRepository labels;
 
     public RunHistory(RunRepository runs, LineageRepository lineage) {
         this.runs = runs;
         this.lineage = lineage;
+        this.labels = new RunLabelRepository(runs.database());
     }
 
+    /** The model kind whose metrics the runs list shows unless told otherwise: the method this project is about. */
+    public static final String DEFAULT_METRICS_KIND = "bags";
+
     public List<RunSummary> list(RunFilter filter) {
-        return runs.listRuns(filter).stream()
-                .map(r -> new RunSummary(r.id(), r.status(), r.createdAt(), r.endedAt(), r.dataset(), r.resumedFrom()))
-                .toList();
+        return list(filter, DEFAULT_METRICS_KIND);
+    }
+
+    /**
+     * Runs with their labels, the stage in progress of the open ones, and the metrics of the newest evaluation of
+     * their model of kind {@code metricsKind} (none when null).
+     */
+    public List<RunSummary> list(RunFilter filter, String metricsKind) {
+        List<PipelineRun> found = runs.listRuns(filter);
+        List<String> ids = found.stream().map(PipelineRun::id).toList();
+        Map<String, RunLabels> labels = this.labels.labelsOf(ids);
+        Map<String, EvaluationRecord> evaluations =
+                metricsKind == null ? Map.of() : lineage.newestEvaluationsOfKind(ids, metricsKind);
+        List<RunSummary> out = new ArrayList<>();
+        for (PipelineRun r : found) {
+            RunLabels l = labels.getOrDefault(r.id(), RunLabels.NONE);
+            EvaluationRecord e = evaluations.get(r.id());
+            StageView current = r.status().ended() ? null : currentStage(r.id());
+            AttemptView latest = current == null || current.attempts().isEmpty()
+                    ? null
+                    : current.attempts().get(current.attempts().size() - 1);
+            out.add(new RunSummary(
+                    r.id(),
+                    r.status(),
+                    r.createdAt(),
+                    r.endedAt(),
+                    r.dataset(),
+                    r.resumedFrom(),
+                    l.name(),
+                    l.tags(),
+                    l.note(),
+                    l.abortReason(),
+                    current == null ? null : current.stage(),
+                    latest == null ? null : latest.progress(),
+                    e == null ? null : metricsKind,
+                    e == null ? null : LvisMetrics.named(e.metrics().values())));
+        }
+        return out;
+    }
+
+    /** The latest stage of an open run that has attempts (the one in progress or waiting), null before any. */
+    private StageView currentStage(String runId) {
+        List<StageView> stages = show(runId).map(RunView::stages).orElse(List.of());
+        StageView current = null;
+        for (StageView s : stages) {
+            if (!s.attempts().isEmpty()) {
+                current = s;
+            }
+        }
+        return current;
     }
 
     public Optional<RunView> show(String runId) {
@@ -93,12 +148,27 @@ public final class RunHistory {
                             attempts.stream().map(RunHistory::attempt).toList()));
             laterStarted |= !attempts.isEmpty();
         }
-        List<ModelView> models =
-                lineage.modelsOfRun(runId).stream().map(RunHistory::model).toList();
+        List<ModelRecord> modelRecords = lineage.modelsOfRun(runId);
+        List<String> kindOrder = kindOrder(run.specJson());
+        List<ModelView> models = modelRecords.stream()
+                .sorted(GenerationOrder.models(kindOrder))
+                .map(RunHistory::model)
+                .toList();
+        // evaluations of models reused from another run are not among this run's models: look their kind up
+        Map<String, ModelRecord> byId = new HashMap<>();
+        modelRecords.forEach(m -> byId.put(m.id(), m));
+        List<EvaluationRecord> evaluationRecords = lineage.evaluationsOfRun(runId);
+        for (EvaluationRecord e : evaluationRecords) {
+            if (!byId.containsKey(e.modelId())) {
+                lineage.findModel(e.modelId()).ifPresent(m -> byId.put(m.id(), m));
+            }
+        }
         BinEdges bins = bins(run.specJson());
-        List<EvaluationView> evaluations = lineage.evaluationsOfRun(runId).stream()
+        List<EvaluationView> evaluations = evaluationRecords.stream()
+                .sorted(GenerationOrder.evaluations(kindOrder, byId))
                 .map(e -> evaluation(e, bins))
                 .toList();
+        RunLabels l = labels.labels(runId);
         List<ArtifactView> artifacts = d.artifacts().stream()
                 .map(a -> new ArtifactView(a.sha256(), a.sizeBytes(), a.mediaType(), a.s3Key()))
                 .toList();
@@ -110,6 +180,11 @@ public final class RunHistory {
                 run.createdAt(),
                 run.endedAt(),
                 run.resumedFrom(),
+                l.name(),
+                l.tags(),
+                l.note(),
+                l.abortReason(),
+                run.error(),
                 tree(run.specJson()),
                 stages,
                 models,
@@ -160,6 +235,16 @@ public final class RunHistory {
                                 && a.status().completed())
                         .reduce((a, b) -> b)
                         .map(a -> a.outputs().get(ArtifactNames.REPORT)));
+    }
+
+    /** The spec's {@code generations}, in its order (empty when the stored spec has none or cannot be read). */
+    public static List<String> kindOrder(String specJson) {
+        JsonNode spec = tree(specJson);
+        List<String> kinds = new ArrayList<>();
+        if (spec != null) {
+            spec.path("generations").forEach(k -> kinds.add(k.asText()));
+        }
+        return kinds;
     }
 
     private static ModelView model(ModelRecord m) {

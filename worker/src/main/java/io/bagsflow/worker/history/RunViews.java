@@ -17,8 +17,27 @@ public final class RunViews {
 
     private RunViews() {}
 
+    /**
+     * A line of the runs list. {@code stage} and {@code progress} describe the stage in progress of a run that is
+     * still open (null otherwise), e.g. {@code TRAIN_BASE} and {@code {"step": 120, "total": 800, ...}};
+     * {@code metricsModel} names the model kind whose newest evaluation {@code metrics} holds (null when the run
+     * has no such model or none was asked for).
+     */
     public record RunSummary(
-            String runId, RunStatus status, Instant createdAt, Instant endedAt, String dataset, String resumedFrom) {}
+            String runId,
+            RunStatus status,
+            Instant createdAt,
+            Instant endedAt,
+            String dataset,
+            String resumedFrom,
+            String name,
+            Map<String, String> tags,
+            String note,
+            String abortReason,
+            String stage,
+            JsonNode progress,
+            String metricsModel,
+            Map<String, Double> metrics) {}
 
     public record AttemptView(
             String part,
@@ -89,6 +108,11 @@ public final class RunViews {
             Instant createdAt,
             Instant endedAt,
             String resumedFrom,
+            String name,
+            Map<String, String> tags,
+            String note,
+            String abortReason,
+            String error,
             JsonNode spec,
             List<StageView> stages,
             List<ModelView> models,

@@ -6,6 +6,8 @@ import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.Interleaving;
 import io.bagsflow.db.PipelineRun;
+import io.bagsflow.db.RunLabelRepository;
+import io.bagsflow.db.RunLabels;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.workflows.TaskQueues;
@@ -65,6 +67,7 @@ public final class PipelineLauncher {
     static final String RESTART_AFTER_START = "launcher.restart-after-start";
     /** Between a retry's checks and its signal. */
     static final String BEFORE_RETRY_SIGNAL = "launcher.before-retry-signal";
+    private final RunLabelRepository labels;
 
     public PipelineLauncher(WorkflowClient client, RunRepository runs) {
         this(client, runs, Interleaving.NONE);
@@ -76,12 +79,23 @@ public final class PipelineLauncher {
         this.runs = runs;
         this.state = new RunStateRepository(runs.database());
         this.attempts = new AttemptRepository(runs.database());
+        this.labels = new RunLabelRepository(runs.database());
     }
 
     /** Starts a run and returns its id. With {@code resumeFromRun}, stages before {@code fromStage} come from it. */
     public String start(PipelineSpec spec, String resumeFromRun, Stage fromStage) {
+        return start(spec, resumeFromRun, fromStage, RunLabels.NONE);
+    }
+
+    /** {@link #start(PipelineSpec, String, Stage)} with a name, note and tags, stored before the workflow starts. */
+    public String start(PipelineSpec spec, String resumeFromRun, Stage fromStage, RunLabels labels) {
         PipelineSpec full = spec.withDefaults();
         PipelineSpecs.check(full, "spec");
+        try {
+            RunLabelRepository.check(labels);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
         if (resumeFromRun != null) {
             if (fromStage == null) {
                 throw new InvalidInputException("--resume-from needs --from STAGE");
@@ -108,6 +122,9 @@ public final class PipelineLauncher {
                 resumeFromRun);
         if (fromStage != null) {
             state.setResumeFromStage(runId, fromStage.name());
+        }
+        if (!labels.equals(RunLabels.NONE)) {
+            this.labels.label(runId, labels.name(), labels.note(), labels.tags());
         }
         try {
             WorkflowClient.start(stub(runId, true)::run, new PipelineRequest(runId, full, resumeFromRun, fromStage));
@@ -163,7 +180,7 @@ public final class PipelineLauncher {
             if (p.hasHeartbeatDetails() && p.getHeartbeatDetails().getPayloadsCount() > 0) {
                 Object details = DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
                         0, Optional.of(p.getHeartbeatDetails()), Map.class, Map.class);
-                heartbeat = String.valueOf(details);
+                heartbeat = HeartbeatText.of((Map<?, ?>) details);
             }
             pending.add(new PendingActivity(
                     p.getActivityType().getName(),
@@ -214,6 +231,7 @@ public final class PipelineLauncher {
         if (run.status().ended()) {
             throw new InvalidInputException("run " + runId + " has already ended (" + run.status() + ")");
         }
+        labels.setAbortReason(runId, reason);
         Optional<DescribeWorkflowExecutionResponse> d = describe(runId);
         if (d.isEmpty()
                 || d.get().getWorkflowExecutionInfo().getStatus()

@@ -47,6 +47,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     private String abortReason;
     private CancellationScope currentStage;
     private double activitySeconds;
+    private double waitingSeconds;
     /** Stages made again because a later stage found their output corrupt (once each). */
     private final java.util.Set<Stage> remade = java.util.EnumSet.noneOf(Stage.class);
 
@@ -430,7 +431,10 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         status = RunStatus.WAITING_FOR_RETRY;
         runs.markRunStatus(runId, status);
         while (true) {
+            // workflow time (replay-safe, no command): the wait is the person's time, not orchestration's
+            long waitFrom = Workflow.currentTimeMillis();
             Workflow.await(() -> pendingRetry != null || abortReason != null);
+            waitingSeconds += (Workflow.currentTimeMillis() - waitFrom) / 1000.0;
             if (abortReason != null) {
                 return;
             }
@@ -459,7 +463,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
         } else {
             runs.markRunStatus(runId, end);
         }
-        return new PipelineResult(runId, end, List.copyOf(models), activitySeconds);
+        return new PipelineResult(runId, end, List.copyOf(models), activitySeconds, waitingSeconds);
     }
 
     private void setState(Stage stage, StageStatus state, String error, int addFailures) {

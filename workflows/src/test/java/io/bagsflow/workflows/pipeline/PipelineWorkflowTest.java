@@ -113,6 +113,7 @@ class PipelineWorkflowTest {
                 result.models().stream().map(ModelRef::modelId).toList());
         assertEquals("run-happy-base", result.models().get(1).parentModelId());
         assertEquals(11.0, result.activitySeconds());
+        assertEquals(0.0, result.waitingSeconds(), "it never waited for a retry");
         assertEquals(List.of("SUCCEEDED"), stages.runStatuses);
         assertTrue(wf.status().stages().stream().allMatch(s -> s.state() == StageStatus.SUCCEEDED));
         // each evaluation part sees the artifacts of the earlier stages and its own model's results
@@ -139,6 +140,8 @@ class PipelineWorkflowTest {
 
         assertEquals(RunStatus.SUCCEEDED, result.status());
         assertEquals(List.of("WAITING_FOR_RETRY", "RUNNING", "SUCCEEDED"), stages.runStatuses);
+        // the hour it waited for the retry (test server time) is the person's, not orchestration's
+        assertTrue(result.waitingSeconds() >= 3600, "waited " + result.waitingSeconds());
         assertEquals(List.of("prepare", "prepare", "trainBase"), stages.calls.subList(0, 3));
         PipelineSpec retried = stages.inputs.get(1).spec();
         assertEquals(8L, retried.dataset().synth().seed());

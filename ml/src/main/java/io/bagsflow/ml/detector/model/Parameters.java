@@ -153,7 +153,24 @@ public final class Parameters implements AutoCloseable {
 
     public void restore(Map<String, float[]> snapshot) {
         for (Map.Entry<String, float[]> e : snapshot.entrySet()) {
-            get(e.getKey()).set(e.getValue());
+            overwrite(get(e.getKey()), e.getValue());
+        }
+    }
+
+    /**
+     * Gives {@code target} these values by putting a new array in its place (same Java object, so every holder sees
+     * them). Not {@code NDArray.set}: DJL's PyTorch {@code torchSet} uses a guard libtorch deprecated, which prints
+     * "AutoNonVariableTypeMode is deprecated" on a process's first call (after a resume, or a skipped step).
+     */
+    public static void overwrite(NDArray target, float[] values) {
+        // an array made from Java values reads them from a Java buffer it keeps alive itself; its copy owns its
+        // memory in libtorch, so only the copy may take the target's place (intern moves the native handle alone)
+        try (NDArray wrapped = target.getManager().create(values, target.getShape())) {
+            NDArray fresh = wrapped.duplicate();
+            if (target.hasGradient()) {
+                fresh.setRequiresGradient(true);
+            }
+            target.intern(fresh);
         }
     }
 

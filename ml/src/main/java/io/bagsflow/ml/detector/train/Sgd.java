@@ -139,7 +139,7 @@ public final class Sgd {
             if (buf == null || buf.getShape().size() != data.length) {
                 throw new IOException(source + ": optimizer state for '" + name + "' does not match the model");
             }
-            buf.set(data);
+            Parameters.overwrite(buf, data);
             seen.add(name);
         }
         if (seen.size() != buffers.size()) {
