@@ -37,4 +37,45 @@ class LvisSegmGoldenTest {
 
         LvisEvaluatorGoldenTest.assertMatches(expected, e);
     }
+
+    static List<Path> extraCases() {
+        return List.of(
+                LvisGolden.folder().resolve("segm-extra/x4"),
+                LvisGolden.folder().resolve("segm-extra/x5"));
+    }
+
+    /** Cases of segm-extra/README.md: box-only records scored as box polygons, and a first image over 300. */
+    @ParameterizedTest
+    @MethodSource("extraCases")
+    void matchesOfficialLvisApiOnExtraCases(Path caseDir) throws IOException {
+        JsonNode expected =
+                new ObjectMapper().readTree(caseDir.resolve("expected.json").toFile());
+
+        LvisEvaluation e =
+                LvisEvaluator.evaluate(LvisGolden.lvisVal100(), caseDir.resolve("detections.json"), IouType.SEGM, 2);
+
+        double[] values = e.metrics().values();
+        for (int i = 0; i < values.length; i++) {
+            String key = LvisMetrics.KEYS.get(i);
+            assertEquals(expected.get("results").get(key).doubleValue(), values[i], 1e-9, key);
+        }
+        JsonNode perCategory = expected.get("per_category");
+        assertEquals(perCategory.size(), e.perCategory().size());
+        String[] keys = {"ap", "ap50", "ap75", "aps", "apm", "apl", "ar", "ars", "arm", "arl"};
+        for (int i = 0; i < perCategory.size(); i++) {
+            JsonNode want = perCategory.get(i);
+            CategoryEvaluation got = e.perCategory().get(i);
+            assertEquals(want.get("category_id").asInt(), got.categoryId());
+            for (int j = 0; j < keys.length; j++) {
+                assertEquals(
+                        want.get(keys[j]).doubleValue(), got.values().get(j), 1e-9, got.categoryId() + " " + keys[j]);
+            }
+        }
+        assertEquals(
+                expected.get("counts").get("input_detections").asInt(),
+                e.counts().inputDetections());
+        assertEquals(
+                expected.get("counts").get("after_max_dets_per_image").asInt(),
+                e.counts().afterMaxDetsPerImage());
+    }
 }
