@@ -59,6 +59,60 @@ class EvalCommandTest {
     }
 
     @Test
+    void segmIouTypeGivesTheOfficialMaskNumbersOfEverySegmGoldenCase(@TempDir Path dir) throws Exception {
+        for (Path caseDir : LvisGolden.segmCases()) {
+            JsonNode expected = JSON.readTree(caseDir.resolve("expected.json").toFile());
+            Path out = dir.resolve(caseDir.getFileName() + ".json");
+
+            CommandOutput run = CommandOutput.run(
+                    Map.of(),
+                    "eval",
+                    "--gt",
+                    LvisGolden.folder()
+                            .resolve(expected.path("annotation_file").asText())
+                            .toString(),
+                    "--dt",
+                    caseDir.resolve("detections.json").toString(),
+                    "--iou-type",
+                    "segm",
+                    "--json",
+                    out.toString());
+
+            assertEquals(0, run.exitCode(), run.err());
+            assertClose(expected.path("results"), JSON.readTree(out.toFile()).path("results"), caseDir + " results");
+        }
+    }
+
+    @Test
+    void anUnknownIouTypeIsAUsageErrorNamingTheChoices() {
+        CommandOutput run =
+                CommandOutput.run(Map.of(), "eval", "--gt", "x.json", "--dt", "y.json", "--iou-type", "mask");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("expected bbox or segm"), run.err());
+    }
+
+    @Test
+    void aMalformedMaskIsOneClearLineNamingRecordAndPosition(@TempDir Path dir) throws Exception {
+        Path dt = dir.resolve("bad.json");
+        Files.writeString(
+                dt,
+                "[{\"image_id\": 1, \"category_id\": 1, \"segmentation\": {\"size\": [4, 4], \"counts\": [3, 2]},"
+                        + " \"score\": 0.5}]");
+        CommandOutput run = CommandOutput.run(
+                Map.of(),
+                "eval",
+                "--gt",
+                LvisGolden.lvisVal100().toString(),
+                "--dt",
+                dt.toString(),
+                "--iou-type",
+                "segm");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith("error: " + dt + ": [0], line 1"), run.err());
+        assertTrue(run.err().contains("RLE counts add up to 5 pixels but its size [4, 4] has 16"), run.err());
+    }
+
+    @Test
     void aMalformedResultsFileIsOneClearLineAndExitCodeOne(@TempDir Path dir) throws Exception {
         Path dt = dir.resolve("bad.json");
         Files.writeString(dt, "[{\"image_id\": 1, \"category_id\": 1, \"bbox\": [1, 2, -3, 4], \"score\": 0.5}]");
