@@ -14,8 +14,7 @@ import java.util.Set;
 
 /**
  * Reads LVIS-format annotation files (v0.5 and v1) with Jackson's streaming parser: no JSON tree is built and
- * segmentation polygons are skipped unless asked for ({@link #readWithPolygons}), so LVIS v1 train (about 1 GB)
- * loads in a few hundred MB of heap.
+ * segmentation polygons are skipped, so LVIS v1 train (about 1 GB) loads in a few hundred MB of heap.
  *
  * <p>Checks the syntax and the types of the keys it keeps, and that the required keys are there:
  * {@code images}, {@code annotations} and {@code categories} at the top; {@code id}, {@code width},
@@ -39,19 +38,7 @@ public final class LvisDatasetReader {
         return JsonCursor.readFile(file, LvisDatasetReader::read);
     }
 
-    /**
-     * Reads the file keeping each annotation's polygon {@code segmentation} (for training a mask head); an
-     * annotation whose segmentation is RLE or absent keeps none.
-     */
-    public static LvisDataset readWithPolygons(Path file) {
-        return JsonCursor.readFile(file, (in, name) -> read(in, name, true));
-    }
-
     public static LvisDataset read(InputStream in, String name) throws IOException {
-        return read(in, name, false);
-    }
-
-    public static LvisDataset read(InputStream in, String name, boolean polygons) throws IOException {
         try (JsonParser parser = JSON.createParser(in)) {
             JsonCursor c = new JsonCursor(parser, name);
             c.next();
@@ -62,8 +49,7 @@ public final class LvisDatasetReader {
             for (String key = c.nextField(); key != null; key = c.nextField()) {
                 switch (key) {
                     case "images" -> images = readArray(c, key, LvisDatasetReader::readImage);
-                    case "annotations" ->
-                        annotations = readArray(c, key, (cursor, path) -> readAnnotation(cursor, path, polygons));
+                    case "annotations" -> annotations = readArray(c, key, LvisDatasetReader::readAnnotation);
                     case "categories" -> categories = readArray(c, key, LvisDatasetReader::readCategory);
                     default -> c.skipValue();
                 }
@@ -144,9 +130,8 @@ public final class LvisDatasetReader {
         return new LvisImage(id, width, height, fileName, cocoUrl, neg, notExhaustive);
     }
 
-    private static LvisAnnotation readAnnotation(JsonCursor c, String path, boolean polygons) {
+    private static LvisAnnotation readAnnotation(JsonCursor c, String path) {
         long id = 0;
-        LvisPolygons segmentation = null;
         int imageId = 0;
         int categoryId = 0;
         double[] bbox = null;
@@ -173,13 +158,6 @@ public final class LvisDatasetReader {
                     seen |= 8;
                 }
                 case "area" -> area = c.doubleValue(key);
-                case "segmentation" -> {
-                    if (polygons && c.current() == JsonToken.START_ARRAY) {
-                        segmentation = readPolygons(c, key);
-                    } else {
-                        c.skipValue();
-                    }
-                }
                 default -> c.skipValue();
             }
         }
@@ -193,27 +171,7 @@ public final class LvisDatasetReader {
             // LVIS stores the mask area; without a mask the box is the best stand-in.
             area = bbox[2] * bbox[3];
         }
-        return new LvisAnnotation(id, imageId, categoryId, bbox[0], bbox[1], bbox[2], bbox[3], area, segmentation);
-    }
-
-    /** {@code [[x1, y1, ...], ...]}: numbers only; counts are checked by dataset validation, which names them. */
-    private static LvisPolygons readPolygons(JsonCursor c, String key) {
-        List<double[]> polys = new ArrayList<>();
-        while (c.next() != JsonToken.END_ARRAY) {
-            String at = key + "[" + polys.size() + "]";
-            c.expect(JsonToken.START_ARRAY, "\"" + at + "\": a polygon [x1, y1, x2, y2, ...]");
-            double[] xy = new double[16];
-            int n = 0;
-            while (c.next() != JsonToken.END_ARRAY) {
-                if (n == xy.length) {
-                    xy = java.util.Arrays.copyOf(xy, 2 * n);
-                }
-                xy[n] = c.doubleValue(at + "[" + n + "]");
-                n++;
-            }
-            polys.add(java.util.Arrays.copyOf(xy, n));
-        }
-        return LvisPolygons.of(polys.toArray(double[][]::new));
+        return new LvisAnnotation(id, imageId, categoryId, bbox[0], bbox[1], bbox[2], bbox[3], area);
     }
 
     private static LvisCategory readCategory(JsonCursor c, String path) {

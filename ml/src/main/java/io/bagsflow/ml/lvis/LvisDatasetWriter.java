@@ -93,17 +93,6 @@ public final class LvisDatasetWriter {
                 g.writeNumber(a.h());
                 g.writeEndArray();
                 g.writeNumberField("area", a.area());
-                if (a.segmentation() != null) {
-                    g.writeArrayFieldStart("segmentation");
-                    for (int k = 0; k < a.segmentation().count(); k++) {
-                        g.writeStartArray();
-                        for (double v : a.segmentation().polygon(k)) {
-                            g.writeNumber(v);
-                        }
-                        g.writeEndArray();
-                    }
-                    g.writeEndArray();
-                }
                 g.writeEndObject();
             }
             g.writeEndArray();
