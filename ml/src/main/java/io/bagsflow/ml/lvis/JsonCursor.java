@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.bagsflow.ml.mask.Segmentation;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -248,6 +249,70 @@ final class JsonCursor {
             }
         }
         return box;
+    }
+
+    /**
+     * Reads a {@code "segmentation"}: a polygon list {@code [[x, y, ...], ...]} of finite numbers, or an RLE
+     * object {@code {"size": [h, w], "counts": "..." | [int, ...]}}. Only types are checked here; what the values
+     * mean (odd counts, sizes, empty masks) is for validation and for {@link Segmentation#toRle}.
+     */
+    Segmentation segmentation(String key) {
+        if (current() == JsonToken.START_ARRAY) {
+            List<double[]> parts = new ArrayList<>();
+            while (next() != JsonToken.END_ARRAY) {
+                String part = key + "[" + parts.size() + "]";
+                expect(JsonToken.START_ARRAY, "\"" + part + "\": a polygon [x0, y0, x1, y1, ...]");
+                double[] xy = new double[16];
+                int n = 0;
+                while (next() != JsonToken.END_ARRAY) {
+                    double v = doubleValue(part);
+                    if (!Double.isFinite(v)) {
+                        throw problem("\"" + part + "\" must hold finite numbers, found " + v + " at index " + n);
+                    }
+                    if (n == xy.length) {
+                        xy = Arrays.copyOf(xy, n * 2);
+                    }
+                    xy[n++] = v;
+                }
+                parts.add(Arrays.copyOf(xy, n));
+            }
+            return new Segmentation.Polygons(parts);
+        }
+        expect(JsonToken.START_OBJECT, "\"" + key + "\": a polygon list or an RLE {\"size\", \"counts\"}");
+        int[] size = null;
+        String compressed = null;
+        int[] counts = null;
+        for (String field = nextField(); field != null; field = nextField()) {
+            switch (field) {
+                case "size" -> {
+                    size = intArray(key + ".size");
+                    if (size.length != 2) {
+                        throw problem(
+                                "\"" + key + ".size\" must be [height, width], found " + size.length + " numbers");
+                    }
+                }
+                case "counts" -> {
+                    if (current() == JsonToken.VALUE_STRING) {
+                        compressed = stringValue(key + ".counts");
+                    } else if (current() == JsonToken.START_ARRAY) {
+                        counts = intArray(key + ".counts");
+                    } else {
+                        throw problem("\"" + key + ".counts\" must be a string (compressed RLE) or an array of "
+                                + "integers, found " + describe(current()));
+                    }
+                }
+                default -> skipValue();
+            }
+        }
+        if (size == null) {
+            throw problem("RLE \"" + key + "\" has no \"size\"");
+        }
+        if (compressed == null && counts == null) {
+            throw problem("RLE \"" + key + "\" has no \"counts\"");
+        }
+        return compressed != null
+                ? new Segmentation.CompressedRle(size[0], size[1], compressed)
+                : new Segmentation.UncompressedRle(size[0], size[1], counts);
     }
 
     static String describe(JsonToken t) {

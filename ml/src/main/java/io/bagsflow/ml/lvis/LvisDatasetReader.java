@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import io.bagsflow.ml.mask.Segmentation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -13,8 +14,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads LVIS-format annotation files (v0.5 and v1) with Jackson's streaming parser: no JSON tree is built and
- * segmentation polygons are skipped, so LVIS v1 train (about 1 GB) loads in a few hundred MB of heap.
+ * Reads LVIS-format annotation files (v0.5 and v1) with Jackson's streaming parser: no JSON tree is built and,
+ * unless {@link #readWithSegmentations} is asked for, segmentation polygons are skipped, so LVIS v1 train
+ * (about 1 GB) loads in a few hundred MB of heap. Mask evaluation and dataset checks keep them.
  *
  * <p>Checks the syntax and the types of the keys it keeps, and that the required keys are there:
  * {@code images}, {@code annotations} and {@code categories} at the top; {@code id}, {@code width},
@@ -38,7 +40,16 @@ public final class LvisDatasetReader {
         return JsonCursor.readFile(file, LvisDatasetReader::read);
     }
 
+    /** {@link #read(Path)} keeping each annotation's {@code segmentation} (types checked, values as given). */
+    public static LvisDataset readWithSegmentations(Path file) {
+        return JsonCursor.readFile(file, (in, name) -> read(in, name, true));
+    }
+
     public static LvisDataset read(InputStream in, String name) throws IOException {
+        return read(in, name, false);
+    }
+
+    public static LvisDataset read(InputStream in, String name, boolean keepSegmentations) throws IOException {
         try (JsonParser parser = JSON.createParser(in)) {
             JsonCursor c = new JsonCursor(parser, name);
             c.next();
@@ -49,7 +60,8 @@ public final class LvisDatasetReader {
             for (String key = c.nextField(); key != null; key = c.nextField()) {
                 switch (key) {
                     case "images" -> images = readArray(c, key, LvisDatasetReader::readImage);
-                    case "annotations" -> annotations = readArray(c, key, LvisDatasetReader::readAnnotation);
+                    case "annotations" ->
+                        annotations = readArray(c, key, (cur, path) -> readAnnotation(cur, path, keepSegmentations));
                     case "categories" -> categories = readArray(c, key, LvisDatasetReader::readCategory);
                     default -> c.skipValue();
                 }
@@ -130,12 +142,13 @@ public final class LvisDatasetReader {
         return new LvisImage(id, width, height, fileName, cocoUrl, neg, notExhaustive);
     }
 
-    private static LvisAnnotation readAnnotation(JsonCursor c, String path) {
+    private static LvisAnnotation readAnnotation(JsonCursor c, String path, boolean keepSegmentations) {
         long id = 0;
         int imageId = 0;
         int categoryId = 0;
         double[] bbox = null;
         double area = Double.NaN;
+        Segmentation segmentation = null;
         // Bit flags rather than a set: LVIS v1 train has 1.3 million annotations.
         int seen = 0;
         for (String key = c.nextField(); key != null; key = c.nextField()) {
@@ -158,6 +171,13 @@ public final class LvisDatasetReader {
                     seen |= 8;
                 }
                 case "area" -> area = c.doubleValue(key);
+                case "segmentation" -> {
+                    if (keepSegmentations && c.current() != JsonToken.VALUE_NULL) {
+                        segmentation = c.segmentation(key);
+                    } else {
+                        c.skipValue();
+                    }
+                }
                 default -> c.skipValue();
             }
         }
@@ -171,7 +191,7 @@ public final class LvisDatasetReader {
             // LVIS stores the mask area; without a mask the box is the best stand-in.
             area = bbox[2] * bbox[3];
         }
-        return new LvisAnnotation(id, imageId, categoryId, bbox[0], bbox[1], bbox[2], bbox[3], area);
+        return new LvisAnnotation(id, imageId, categoryId, bbox[0], bbox[1], bbox[2], bbox[3], area, segmentation);
     }
 
     private static LvisCategory readCategory(JsonCursor c, String path) {

@@ -1,6 +1,7 @@
 package io.bagsflow.ml.lvis;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.bagsflow.ml.mask.Segmentation;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -93,11 +94,43 @@ public final class LvisDatasetWriter {
                 g.writeNumber(a.h());
                 g.writeEndArray();
                 g.writeNumberField("area", a.area());
+                if (a.segmentation() != null) {
+                    g.writeFieldName("segmentation");
+                    writeSegmentation(g, a.segmentation());
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
             g.writeEndObject();
         }
+    }
+
+    /** A segmentation as LVIS writes it: a polygon list, or an RLE object with string or integer counts. */
+    public static void writeSegmentation(JsonGenerator g, Segmentation s) throws IOException {
+        if (s instanceof Segmentation.Polygons p) {
+            g.writeStartArray();
+            for (double[] part : p.parts()) {
+                g.writeArray(part, 0, part.length);
+            }
+            g.writeEndArray();
+            return;
+        }
+        g.writeStartObject();
+        if (s instanceof Segmentation.CompressedRle r) {
+            writeSize(g, r.height(), r.width());
+            g.writeStringField("counts", r.counts());
+        } else if (s instanceof Segmentation.UncompressedRle r) {
+            writeSize(g, r.height(), r.width());
+            writeInts(g, "counts", r.counts());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeSize(JsonGenerator g, int height, int width) throws IOException {
+        g.writeArrayFieldStart("size");
+        g.writeNumber(height);
+        g.writeNumber(width);
+        g.writeEndArray();
     }
 
     private static void writeInts(JsonGenerator g, String key, int[] values) throws IOException {

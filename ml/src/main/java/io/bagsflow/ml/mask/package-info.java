@@ -24,6 +24,11 @@
  *       {@code rleToBbox}, {@code rleDecode}, {@code rleIou} with {@code iscrowd = 0}.
  * </ul>
  *
+ * <p>{@link io.bagsflow.ml.mask.Segmentation} is a {@code "segmentation"} value as a file gives it (polygons,
+ * compressed or uncompressed RLE); {@code toRle(imageHeight, imageWidth)} is lvis-api's {@code ann_to_rle}.
+ * {@code LvisDatasetReader.readWithSegmentations} keeps them on {@code LvisAnnotation.segmentation()} and
+ * {@code LvisDatasetWriter} writes them back.
+ *
  * <p>Counts are pycocotools' {@code uint}; here they are {@code int} and every constructor rejects negative
  * counts and counts that do not add up to {@code h * w} (pycocotools accepts those and then loops forever or
  * reads garbage), so sizes are limited to {@code h * w < 2^31}.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bagsflow.ml.mask.Segmentation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,57 @@ class LvisDatasetReaderTest {
         assertEquals(
                 new LvisAnnotation(9, 5, 1, 1, 2, 3, 4, 7.5), d.annotations().get(0));
         assertEquals(Frequency.RARE, d.categories().get(0).frequency());
+    }
+
+    @Test
+    void segmentationsAreKeptOnRequestAndWrittenBackUnchanged() throws IOException {
+        Path file = write("""
+                {"images": [{"id": 5, "width": 4, "height": 3}],
+                 "annotations": [
+                   {"id": 1, "image_id": 5, "category_id": 1, "bbox": [0, 0, 2, 2], "area": 4,
+                    "segmentation": [[0, 0, 2, 0, 2, 2.5], [1, 1, 3, 1, 3, 2]]},
+                   {"id": 2, "image_id": 5, "category_id": 1, "bbox": [0, 0, 1, 1], "area": 1,
+                    "segmentation": {"size": [3, 4], "counts": "01;"}},
+                   {"id": 3, "image_id": 5, "category_id": 1, "bbox": [0, 0, 1, 1], "area": 1,
+                    "segmentation": {"size": [3, 4], "counts": [0, 1, 11]}}],
+                """ + CATEGORIES + "}");
+        assertEquals(null, LvisDatasetReader.read(file).annotations().get(0).segmentation());
+        LvisDataset d = LvisDatasetReader.readWithSegmentations(file);
+        Segmentation.Polygons p = (Segmentation.Polygons) d.annotations().get(0).segmentation();
+        assertArrayEquals(new double[] {0, 0, 2, 0, 2, 2.5}, p.parts().get(0));
+        assertEquals(
+                new Segmentation.CompressedRle(3, 4, "01;"),
+                d.annotations().get(1).segmentation());
+        Segmentation.UncompressedRle u =
+                (Segmentation.UncompressedRle) d.annotations().get(2).segmentation();
+        assertArrayEquals(new int[] {0, 1, 11}, u.counts());
+        assertEquals(1, u.toRle(3, 4).area());
+
+        Path copy = dir.resolve("copy.json");
+        LvisDatasetWriter.write(d, copy);
+        LvisDataset back = LvisDatasetReader.readWithSegmentations(copy);
+        assertArrayEquals(
+                p.parts().get(1),
+                ((Segmentation.Polygons) back.annotations().get(0).segmentation())
+                        .parts()
+                        .get(1));
+        assertEquals(d.annotations().get(1), back.annotations().get(1));
+        assertArrayEquals(
+                u.counts(),
+                ((Segmentation.UncompressedRle) back.annotations().get(2).segmentation()).counts());
+    }
+
+    @Test
+    void segmentationOfAWrongTypeIsRejectedWithItsRecord() throws IOException {
+        Path file = write("""
+                {"images": [{"id": 5, "width": 4, "height": 3}],
+                 "annotations": [{"id": 7, "image_id": 5, "category_id": 1, "bbox": [0, 0, 2, 2], "area": 4,
+                    "segmentation": {"size": [3, 4], "counts": 12}}],
+                """ + CATEGORIES + "}");
+        LvisFormatException e =
+                assertThrows(LvisFormatException.class, () -> LvisDatasetReader.readWithSegmentations(file));
+        assertTrue(e.getMessage().contains("annotations[0] (id 7), line 3"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"segmentation.counts\" must be a string"), e.getMessage());
     }
 
     @Test
