@@ -111,7 +111,7 @@ public final class LineageRepository {
 
     /**
      * Inserts an evaluation and its per-category values within the caller's transaction; returns its id. Recording
-     * the same model, dataset and results again (a retried activity) returns the existing evaluation's id.
+     * the same model, dataset, results and IoU type again (a retried activity) returns the existing evaluation's id.
      */
     public static long insertEvaluation(Connection c, EvaluationRecord e, List<CategoryAp> perCategory)
             throws SQLException {
@@ -124,16 +124,17 @@ public final class LineageRepository {
                 marks.append(", ?");
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO evaluation (model_id, run_id, dataset_sha256, "
-                    + "results_sha256, stage_attempt_id" + cols + ") VALUES (?, ?, ?, ?, ?" + marks + ") "
-                    + "ON CONFLICT (model_id, dataset_sha256, results_sha256) DO NOTHING RETURNING id")) {
+                    + "results_sha256, stage_attempt_id, iou_type" + cols + ") VALUES (?, ?, ?, ?, ?, ?" + marks
+                    + ") ON CONFLICT ON CONSTRAINT evaluation_unique_key DO NOTHING RETURNING id")) {
                 ps.setString(1, e.modelId());
                 ps.setString(2, e.runId());
                 ps.setString(3, e.datasetSha256());
                 ps.setString(4, e.resultsSha256());
                 setLong(ps, 5, e.stageAttemptId());
+                ps.setString(6, e.iouType());
                 double[] v = e.metrics().values();
                 for (int i = 0; i < v.length; i++) {
-                    ps.setDouble(6 + i, v[i]);
+                    ps.setDouble(7 + i, v[i]);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -163,10 +164,11 @@ public final class LineageRepository {
 
     private static long existingEvaluation(Connection c, EvaluationRecord e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM evaluation WHERE model_id = ? "
-                + "AND dataset_sha256 = ? AND results_sha256 IS NOT DISTINCT FROM ?")) {
+                + "AND dataset_sha256 = ? AND results_sha256 IS NOT DISTINCT FROM ? AND iou_type = ?")) {
             ps.setString(1, e.modelId());
             ps.setString(2, e.datasetSha256());
             ps.setString(3, e.resultsSha256());
+            ps.setString(4, e.iouType());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -278,7 +280,8 @@ public final class LineageRepository {
                             rs.getString("results_sha256"),
                             (Long) rs.getObject("stage_attempt_id"),
                             Metrics.of(v),
-                            instant(rs, "created_at")));
+                            instant(rs, "created_at"),
+                            rs.getString("iou_type")));
                 }
             }
         }

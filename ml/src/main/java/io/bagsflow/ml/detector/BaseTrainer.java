@@ -16,6 +16,7 @@ import io.bagsflow.ml.detector.train.Sgd;
 import io.bagsflow.ml.detector.train.TwoStageForward;
 import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.ml.mask.Segmentation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,9 +101,9 @@ public final class BaseTrainer {
     /** A mask head learns from polygons: a dataset read without them, or an annotation lacking one, is refused. */
     private static void requirePolygons(LvisDataset train) {
         for (LvisAnnotation a : train.annotations()) {
-            if (a.segmentation() == null || a.segmentation().count() == 0) {
+            if (!(a.segmentation() instanceof Segmentation.Polygons p) || p.parts().isEmpty()) {
                 throw new IllegalArgumentException("masks: true needs a polygon segmentation on every training "
-                        + "annotation; annotation " + a.id() + " (image " + a.imageId() + ") has none");
+                        + "annotation; annotation " + a.id() + " (image " + a.imageId() + ") has none (or an RLE one)");
             }
         }
     }

@@ -4,10 +4,10 @@ import io.bagsflow.ml.dataset.CategoryCount;
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.lvis.Frequency;
 import io.bagsflow.ml.lvis.LvisAnnotation;
-import io.bagsflow.ml.lvis.LvisPolygons;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
+import io.bagsflow.ml.mask.Segmentation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -278,7 +278,7 @@ final class SyntheticPlanner {
                             o.w(),
                             o.h(),
                             Math.round(area * 100) / 100.0,
-                            LvisPolygons.of(shape.polygon(o.x(), o.y(), o.w(), o.h()))));
+                            new Segmentation.Polygons(List.of(shape.polygon(o.x(), o.y(), o.w(), o.h())))));
                 }
             }
         }

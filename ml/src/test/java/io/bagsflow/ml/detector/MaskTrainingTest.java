@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class MaskTrainingTest {
 
     private static LvisDataset trainWithPolygons() {
-        return LvisDatasetReader.readWithPolygons(TinyDetectorData.root().resolve("data/train.json"));
+        return LvisDatasetReader.readWithSegmentations(TinyDetectorData.root().resolve("data/train.json"));
     }
 
     @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
-import io.bagsflow.ml.lvis.LvisPolygons;
+import io.bagsflow.ml.mask.Segmentation;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -29,14 +29,14 @@ class SyntheticMaskTest {
         SyntheticSummary s = SyntheticDataset.generate(SyntheticPreset.TINY, 3, tmp);
         SyntheticPlan plan = SyntheticPlanner.plan(SyntheticPreset.TINY, 3);
         for (Path file : List.of(s.train(), s.val())) {
-            LvisDataset d = LvisDatasetReader.readWithPolygons(file);
+            LvisDataset d = LvisDatasetReader.readWithSegmentations(file);
             assertTrue(d.annotations().size() > 10, file.toString());
             for (LvisAnnotation a : d.annotations()) {
-                LvisPolygons seg = a.segmentation();
-                assertNotNull(seg, "annotation " + a.id() + " of " + file);
-                assertEquals(1, seg.count());
+                assertNotNull(a.segmentation(), "annotation " + a.id() + " of " + file);
+                Segmentation.Polygons seg = (Segmentation.Polygons) a.segmentation();
+                assertEquals(1, seg.parts().size());
                 Shape shape = plan.classes().get(a.categoryId() - 1).shape();
-                double[] p = seg.polygon(0);
+                double[] p = seg.parts().get(0);
                 assertEquals(
                         List.of(toList(shape.polygon((int) a.x(), (int) a.y(), (int) a.w(), (int) a.h()))),
                         List.of(toList(p)));

@@ -4,7 +4,7 @@ import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
-import io.bagsflow.ml.lvis.LvisPolygons;
+import io.bagsflow.ml.mask.Segmentation;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -151,13 +151,14 @@ public final class ImageStore {
         return new ImageStore(size, ids, widths, heights, pixels, boxes, labels, polygons, List.copyOf(categoryIds));
     }
 
-    private static float[][] scaled(LvisPolygons segmentation, float sx, float sy) {
-        if (segmentation == null) {
+    /** Polygons at the input size; null for none or for RLE (LVIS's ground truth is polygons). */
+    private static float[][] scaled(Segmentation segmentation, float sx, float sy) {
+        if (!(segmentation instanceof Segmentation.Polygons p)) {
             return null;
         }
-        float[][] out = new float[segmentation.count()][];
+        float[][] out = new float[p.parts().size()][];
         for (int j = 0; j < out.length; j++) {
-            double[] xy = segmentation.polygon(j);
+            double[] xy = p.parts().get(j);
             out[j] = new float[xy.length];
             for (int k = 0; k + 1 < xy.length; k += 2) {
                 out[j][k] = (float) (xy[k] * sx);
