@@ -163,11 +163,11 @@ public final class HtmlReport {
             h.append("</th>");
         }
         h.append("</tr>\n");
-        for (String key : ComparisonTable.METRICS) {
-            h.append("<tr><td>").append(key).append("</td>");
-            double first = models.get(0).metric(key);
+        for (ComparisonTable.Row row : ComparisonTable.rows(models)) {
+            h.append("<tr><td>").append(esc(row.label())).append("</td>");
+            double first = row.value().applyAsDouble(models.get(0));
             for (int i = 0; i < models.size(); i++) {
-                double v = models.get(i).metric(key);
+                double v = row.value().applyAsDouble(models.get(i));
                 h.append("<td>").append(ComparisonTable.percent(v));
                 if (i > 0 && !ComparisonTable.delta(v, first).equals("-")) {
                     String d = ComparisonTable.delta(v, first);
@@ -184,7 +184,13 @@ public final class HtmlReport {
             }
             h.append("</tr>\n");
         }
-        h.append("</table>\n<p class=\"sub\">LVIS bbox AP in percent; deltas against the first column.</p>\n");
+        String note = ComparisonTable.paperNote(models);
+        h.append("</table>\n<p class=\"sub\">LVIS ")
+                .append(note.isEmpty() ? "bbox AP" : "bbox and mask (segm) AP")
+                .append(" in percent; deltas against the first column.</p>\n");
+        if (!note.isEmpty()) {
+            h.append("<p class=\"sub\" id=\"paper-masks\">").append(esc(note.strip())).append("</p>\n");
+        }
     }
 
     private static void figure(StringBuilder h, String id, String svg, String caption) {

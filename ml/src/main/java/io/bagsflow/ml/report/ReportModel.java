@@ -11,6 +11,7 @@ import java.util.Map;
  * @param categories  per-category AP of its evaluation (empty when not evaluated)
  * @param weightNorms L2 norm of each class's classifier weights (empty when unknown)
  * @param curve       training loss by iteration (empty when unknown)
+ * @param maskMetrics the 13 LVIS metrics of its mask evaluation (iou_type segm); empty for a model without masks
  */
 public record ReportModel(
         String modelId,
@@ -22,7 +23,23 @@ public record ReportModel(
         List<CategoryPoint> categories,
         List<NormPoint> weightNorms,
         List<CurvePoint> curve,
-        Lineage lineage) {
+        Lineage lineage,
+        Map<String, Double> maskMetrics) {
+
+    /** A model without a mask evaluation. */
+    public ReportModel(
+            String modelId,
+            String runId,
+            int generation,
+            String kind,
+            String parentModelId,
+            Map<String, Double> metrics,
+            List<CategoryPoint> categories,
+            List<NormPoint> weightNorms,
+            List<CurvePoint> curve,
+            Lineage lineage) {
+        this(modelId, runId, generation, kind, parentModelId, metrics, categories, weightNorms, curve, lineage, Map.of());
+    }
 
     /** A category's AP and training instance count (frequency r, c, f). */
     public record CategoryPoint(int categoryId, String frequency, int trainInstances, double ap) {}
@@ -47,5 +64,15 @@ public record ReportModel(
     public double metric(String key) {
         Double v = metrics.get(key);
         return v == null ? Double.NaN : v;
+    }
+
+    /** A metric of the mask evaluation, or NaN when absent. */
+    public double maskMetric(String key) {
+        Double v = maskMetrics.get(key);
+        return v == null ? Double.NaN : v;
+    }
+
+    public boolean hasMasks() {
+        return !maskMetrics.isEmpty();
     }
 }
