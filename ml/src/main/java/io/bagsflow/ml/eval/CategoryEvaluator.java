@@ -1,6 +1,7 @@
 package io.bagsflow.ml.eval;
 
 import io.bagsflow.ml.lvis.LvisResults;
+import io.bagsflow.ml.mask.Rle;
 import java.util.Arrays;
 
 /**
@@ -28,6 +29,10 @@ final class CategoryEvaluator {
     private final GroundTruthIndex gt;
     private final DetectionBuckets dets;
     private final LvisResults results;
+    /** null for bbox evaluation */
+    private final SegmMasks masks;
+
+    private Rle[] gtMaskScratch = new Rle[16];
 
     // per detection of the current category, by position in (image, file) order
     private int[] det = new int[64];
@@ -50,9 +55,15 @@ final class CategoryEvaluator {
     private boolean[] gtTaken = new boolean[16];
 
     CategoryEvaluator(GroundTruthIndex gt, DetectionBuckets dets) {
+        this(gt, dets, null);
+    }
+
+    /** An evaluator of mask IoU when {@code masks} is given, of box IoU when it is null. */
+    CategoryEvaluator(GroundTruthIndex gt, DetectionBuckets dets, SegmMasks masks) {
         this.gt = gt;
         this.dets = dets;
         this.results = dets.results;
+        this.masks = masks;
     }
 
     CategoryCurves evaluate(int k) {
@@ -140,7 +151,7 @@ final class CategoryEvaluator {
                 det[n] = d;
                 detImage[n] = img;
                 score[n] = results.score(d);
-                detArea[n] = results.w(d) * results.h(d);
+                detArea[n] = dets.area[d];
                 n++;
             }
         }
@@ -179,15 +190,10 @@ final class CategoryEvaluator {
         int nd = to - from;
         int ng = g1 - g0;
         ensureGtCapacity(ng, nd);
-        for (int i = 0; i < nd; i++) {
-            int d = det[byImageScore[from + i]];
-            double dx = results.x(d);
-            double dy = results.y(d);
-            double dw = results.w(d);
-            double dh = results.h(d);
-            for (int j = 0; j < ng; j++) {
-                iou[i * ng + j] = boxIou(dx, dy, dw, dh, gt.gtBox, 4 * (g0 + j));
-            }
+        if (masks != null) {
+            maskIous(from, nd, g0, ng);
+        } else {
+            boxIous(from, nd, g0, ng);
         }
         for (int a = 0; a < A; a++) {
             double lo = LvisEvalParams.AREA_RANGES[a][0];
@@ -245,6 +251,42 @@ final class CategoryEvaluator {
                     }
                     state[stateBase + rank[p]] = ignored ? IGNORED : matched ? TP : FP;
                 }
+            }
+        }
+    }
+
+    /** pycocotools {@code iou(dt, gt, iscrowd=0)} of the masks, as lvis-api's compute_iou for segm. */
+    private void maskIous(int from, int nd, int g0, int ng) {
+        if (ng == 0) {
+            return;
+        }
+        if (gtMaskScratch.length < ng) {
+            gtMaskScratch = new Rle[Math.max(ng, gtMaskScratch.length * 2)];
+        }
+        // GT masks of this image in a local array: the inner loop then touches no shared state
+        Rle[] g = gtMaskScratch;
+        for (int j = 0; j < ng; j++) {
+            g[j] = masks.gt(g0 + j);
+        }
+        int img = gt.gtImage[g0];
+        for (int i = 0; i < nd; i++) {
+            Rle d = masks.dt(det[byImageScore[from + i]], img);
+            for (int j = 0; j < ng; j++) {
+                iou[i * ng + j] = Rle.iou(d, g[j]);
+            }
+        }
+        Arrays.fill(g, 0, ng, null);
+    }
+
+    private void boxIous(int from, int nd, int g0, int ng) {
+        for (int i = 0; i < nd; i++) {
+            int d = det[byImageScore[from + i]];
+            double dx = results.x(d);
+            double dy = results.y(d);
+            double dw = results.w(d);
+            double dh = results.h(d);
+            for (int j = 0; j < ng; j++) {
+                iou[i * ng + j] = boxIou(dx, dy, dw, dh, gt.gtBox, 4 * (g0 + j));
             }
         }
     }

@@ -5,8 +5,12 @@ import io.bagsflow.ml.lvis.LvisResults;
 
 /**
  * The detections of one results file as lvis-api's {@code LVISResults} and {@code get_ann_ids} leave them: cut
- * to 300 per image, then filtered to known categories with {@code 0 < w*h < inf}, grouped by category in image
+ * to 300 per image, then filtered to known categories with {@code 0 < area < inf}, grouped by category in image
  * index order and file order. Detections are referred to by their index in the file.
+ *
+ * <p>The detection area is lvis-api's ({@code results.py}): if the first record after the cut has a
+ * {@code "bbox"}, every detection's area is its box's w*h (for segm too); otherwise it is the mask's pixel
+ * count, which lvis-api can only take from compressed RLE. The rule depends on the file, not on the IoU type.
  */
 final class DetectionBuckets {
 
@@ -18,13 +22,17 @@ final class DetectionBuckets {
 
     final int[] byCategory;
     final int afterMaxDets;
+    /** the area of detection i that area ranges and the area > 0 filter use */
+    final double[] area;
 
-    private DetectionBuckets(LvisResults results, int[] image, int[] start, int[] byCategory, int afterMaxDets) {
+    private DetectionBuckets(
+            LvisResults results, int[] image, int[] start, int[] byCategory, int afterMaxDets, double[] area) {
         this.results = results;
         this.image = image;
         this.start = start;
         this.byCategory = byCategory;
         this.afterMaxDets = afterMaxDets;
+        this.area = area;
     }
 
     /**
@@ -52,6 +60,7 @@ final class DetectionBuckets {
         int images = gt.images.size();
         int[] byImage = GroundTruthIndex.stableBucket(image, images, GroundTruthIndex.identity(n));
         boolean[] cut = cutToMaxDetsPerImage(dt, byImage, image);
+        double[] area = areas(dt, cut, image, file);
 
         int k = gt.categories.size();
         int[] category = new int[n];
@@ -64,8 +73,7 @@ final class DetectionBuckets {
             }
             kept++;
             int c = gt.categories.indexOf(dt.categoryId(i));
-            double area = dt.w(i) * dt.h(i);
-            category[i] = c >= 0 && area > 0 && area < Double.POSITIVE_INFINITY ? c : -1;
+            category[i] = c >= 0 && area[i] > 0 && area[i] < Double.POSITIVE_INFINITY ? c : -1;
         }
         int[] byCategory = GroundTruthIndex.stableBucket(category, k, byImage);
         for (int i = 0; i < n; i++) {
@@ -76,7 +84,76 @@ final class DetectionBuckets {
         for (int c = 0; c < k; c++) {
             start[c + 1] += start[c];
         }
-        return new DetectionBuckets(dt, image, start, byCategory, kept);
+        return new DetectionBuckets(dt, image, start, byCategory, kept, area);
+    }
+
+    /**
+     * lvis-api's detection areas (results.py): box w*h for all when the first record after the cut has a box,
+     * else the mask pixel count. Rejects, naming the record, what lvis-api then fails on: a record without a
+     * box on the box path (KeyError), a record without a compressed-RLE mask on the mask path (KeyError or
+     * pycocotools' TypeError). Records cut by the 300 limit are never looked at, as in lvis-api.
+     */
+    private static double[] areas(LvisResults dt, boolean[] cut, int[] image, String file) {
+        int n = dt.size();
+        double[] area = new double[n];
+        int first = firstAfterCut(dt, cut, image);
+        boolean boxArea = !dt.hasMasks() || dt.hasBox(first);
+        for (int i = 0; i < n; i++) {
+            if (cut[i]) {
+                continue;
+            }
+            if (boxArea) {
+                if (!dt.hasBox(i)) {
+                    throw new LvisFormatException(
+                            file,
+                            "[" + i + "]",
+                            "has no \"bbox\" but the first result record ([" + first + "]) has one, so lvis-api "
+                                    + "takes every area from the box and fails on this record (KeyError); give "
+                                    + "every record a box or none");
+                }
+                area[i] = dt.w(i) * dt.h(i);
+            } else {
+                LvisResults.MaskKind kind = dt.maskKind(i);
+                if (kind != LvisResults.MaskKind.COMPRESSED_RLE) {
+                    throw new LvisFormatException(
+                            file,
+                            "[" + i + "]",
+                            (kind == LvisResults.MaskKind.NONE
+                                            ? "has no \"segmentation\""
+                                            : "has a segmentation given as "
+                                                    + (kind == LvisResults.MaskKind.POLYGONS
+                                                            ? "polygons"
+                                                            : "an uncompressed RLE"))
+                                    + " and the first result record ([" + first + "]) has no \"bbox\": lvis-api "
+                                    + "then takes areas from compressed RLE masks only and fails on this record; "
+                                    + "give every record a \"bbox\" or a compressed RLE");
+                }
+                area[i] = dt.maskArea(i);
+            }
+        }
+        return area;
+    }
+
+    /**
+     * lvis-api's {@code result_anns[0]} after {@code limit_dets_per_image}: the first record, unless its image
+     * has more than 300 detections, in which case that image's highest score (ties: file order).
+     */
+    private static int firstAfterCut(LvisResults dt, boolean[] cut, int[] image) {
+        int img = image[0];
+        int count = 0;
+        for (int i = 0; i < image.length; i++) {
+            count += image[i] == img ? 1 : 0;
+        }
+        if (count <= LvisEvalParams.MAX_DETS_PER_IMAGE) {
+            return 0;
+        }
+        int best = -1;
+        for (int i = 0; i < image.length; i++) {
+            if (image[i] == img && !cut[i] && (best < 0 || dt.score(i) > dt.score(best))) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     int size() {

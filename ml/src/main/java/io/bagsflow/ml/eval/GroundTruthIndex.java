@@ -5,6 +5,7 @@ import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
+import io.bagsflow.ml.mask.Segmentation;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +38,14 @@ final class GroundTruthIndex {
     final double[] gtBox;
 
     final double[] gtArea;
+    /** the annotation id of slot s, for errors */
+    final long[] gtId;
+    /** the segmentation of slot s as the file gives it; null when the annotations were read without them */
+    final Segmentation[] gtSegmentation;
+    /** height and width of image index i, which polygons are rasterised at */
+    final int[] imageHeight;
+
+    final int[] imageWidth;
     /** lvis-api stores the matched GT's id as the match, so a GT with id 0 makes a match count as none */
     final boolean[] gtIdNonZero;
 
@@ -72,6 +81,12 @@ final class GroundTruthIndex {
         LvisImage[] imageByIndex = new LvisImage[images.size()];
         for (LvisImage img : imgs) {
             imageByIndex[images.indexOf(img.id())] = img;
+        }
+        imageHeight = new int[imageByIndex.length];
+        imageWidth = new int[imageByIndex.length];
+        for (int i = 0; i < imageByIndex.length; i++) {
+            imageHeight[i] = imageByIndex[i].height();
+            imageWidth[i] = imageByIndex[i].width();
         }
         int[][] neg = categoryImages(imageByIndex, true);
         negStart = neg[0];
@@ -113,6 +128,8 @@ final class GroundTruthIndex {
         gtBox = new double[4 * kept];
         gtArea = new double[kept];
         gtIdNonZero = new boolean[kept];
+        gtId = new long[kept];
+        gtSegmentation = new Segmentation[kept];
         for (int s = 0; s < kept; s++) {
             int i = order[s];
             LvisAnnotation a = gt.annotations().get(used[i]);
@@ -123,6 +140,8 @@ final class GroundTruthIndex {
             gtBox[4 * s + 3] = a.h();
             gtArea[s] = a.area();
             gtIdNonZero[s] = a.id() != 0;
+            gtId[s] = a.id();
+            gtSegmentation[s] = a.segmentation();
         }
     }
 

@@ -18,10 +18,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * LVIS bbox evaluation with the numbers of the official lvis-api ({@code LVISEval(gt, dt, "bbox").run()}) to
- * the last bit: 300 detections per image cut first across categories, the federated filter, not-exhaustive
+ * LVIS bbox and segm evaluation with the numbers of the official lvis-api ({@code LVISEval(gt, dt, iou_type).run()})
+ * to the last bit: 300 detections per image cut first across categories, the federated filter, not-exhaustive
  * categories, inclusive area ranges, greedy matching with its tie rules, numpy's thresholds and means. The
  * golden README (test resource {@code lvis-golden/README.md}) lists every rule; the tests check them on its cases.
+ * For {@link IouType#SEGM} the IoU is pycocotools' mask IoU of the masks lvis-api makes (see {@link SegmMasks}),
+ * the GT area stays the annotation's {@code area} field and the detection area follows lvis-api's first-record
+ * rule (see {@link DetectionBuckets}).
  *
  * <p>Categories are evaluated in parallel. The annotation side is indexed once in the constructor, so one
  * evaluator can score many results files against the same annotations.
@@ -63,12 +66,25 @@ public final class LvisEvaluator {
 
     /** {@link #evaluate(Path, Path)} on {@code threads} threads. */
     public static LvisEvaluation evaluate(Path annotationsFile, Path resultsFile, int threads) {
-        CompletableFuture<LvisEvaluator> evaluator = CompletableFuture.supplyAsync(
-                () -> new LvisEvaluator(LvisDatasetReader.read(annotationsFile), annotationsFile.toString(), threads));
+        return evaluate(annotationsFile, resultsFile, IouType.BBOX, threads);
+    }
+
+    /**
+     * {@link #evaluate(Path, Path)} with box or mask IoU; for {@link IouType#SEGM} the annotations are read with
+     * their segmentations and the results with their masks.
+     */
+    public static LvisEvaluation evaluate(Path annotationsFile, Path resultsFile, IouType iouType, int threads) {
+        boolean segm = iouType == IouType.SEGM;
+        CompletableFuture<LvisEvaluator> evaluator = CompletableFuture.supplyAsync(() -> new LvisEvaluator(
+                segm
+                        ? LvisDatasetReader.readWithSegmentations(annotationsFile)
+                        : LvisDatasetReader.read(annotationsFile),
+                annotationsFile.toString(),
+                threads));
         LvisResults dt = null;
         RuntimeException resultsError = null;
         try {
-            dt = LvisResultsReader.read(resultsFile);
+            dt = segm ? LvisResultsReader.readWithMasks(resultsFile) : LvisResultsReader.read(resultsFile);
         } catch (RuntimeException e) {
             resultsError = e;
         }
@@ -84,22 +100,36 @@ public final class LvisEvaluator {
         if (resultsError != null) {
             throw resultsError;
         }
-        return ready.evaluate(dt, resultsFile.toString());
+        return ready.evaluate(dt, resultsFile.toString(), iouType);
     }
 
     /**
-     * Evaluates one results list.
+     * Evaluates one results list with box IoU.
      *
      * @param resultsFile the name used in errors
      * @throws io.bagsflow.ml.lvis.LvisFormatException for an empty list or an image id that is not in the
      *                                                 annotation file (lvis-api crashes on both)
      */
     public LvisEvaluation evaluate(LvisResults results, String resultsFile) {
+        return evaluate(results, resultsFile, IouType.BBOX);
+    }
+
+    /**
+     * Evaluates one results list with box or mask IoU. For segm the annotations must have been read with
+     * their segmentations ({@code LvisDatasetReader.readWithSegmentations}) and the results with their masks;
+     * a detection with a box and no mask is scored as its box polygon, as lvis-api does.
+     *
+     * @throws io.bagsflow.ml.lvis.LvisFormatException also for what lvis-api fails on with masks: an evaluated
+     *                                                 GT without segmentation, records that break the
+     *                                                 first-record area rule; each names file and record
+     */
+    public LvisEvaluation evaluate(LvisResults results, String resultsFile, IouType iouType) {
         DetectionBuckets dets = DetectionBuckets.of(gt, results, resultsFile);
+        SegmMasks masks = iouType == IouType.SEGM ? new SegmMasks(gt, results, resultsFile) : null;
         int k = gt.categories.size();
         CategoryCurves[] curves = new CategoryCurves[k];
         CategoryEvaluation[] perCategory = new CategoryEvaluation[k];
-        runParallel(dets, curves, perCategory);
+        runParallel(dets, masks, curves, perCategory);
 
         LvisMetrics metrics = new Summaries(curves).metrics(gt.frequency);
         int afterFederated = 0;
@@ -131,12 +161,13 @@ public final class LvisEvaluator {
     }
 
     /** Each worker takes the next category, largest first, with its own scratch arrays. */
-    private void runParallel(DetectionBuckets dets, CategoryCurves[] curves, CategoryEvaluation[] perCategory) {
+    private void runParallel(
+            DetectionBuckets dets, SegmMasks masks, CategoryCurves[] curves, CategoryEvaluation[] perCategory) {
         int k = curves.length;
         int[] order = largestFirst(dets, k);
         AtomicInteger next = new AtomicInteger();
         Runnable work = () -> {
-            CategoryEvaluator evaluator = new CategoryEvaluator(gt, dets);
+            CategoryEvaluator evaluator = new CategoryEvaluator(gt, dets, masks);
             int i;
             while ((i = next.getAndIncrement()) < k) {
                 int c = order[i];

@@ -54,6 +54,17 @@ public final class LvisGolden {
         }
     }
 
+    /** The segm case folders under segm/ (s1, s2, ...), each with detections.json and expected.json. */
+    public static List<Path> segmCases() {
+        try (Stream<Path> s = Files.list(folder().resolve("segm"))) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("expected.json")))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Path locate() {
         URL marker = LvisGolden.class.getClassLoader().getResource(RESOURCE + "/README.md");
         if (marker == null) {
