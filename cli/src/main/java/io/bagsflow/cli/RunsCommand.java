@@ -205,17 +205,19 @@ final class RunsCommand implements Callable<Integer> {
                 out.println();
                 List<String> keys = new ArrayList<>(LvisMetrics.HEADLINE);
                 keys.add(LvisMetrics.AR);
-                String[] header = new String[keys.size() + 1];
+                String[] header = new String[keys.size() + 2];
                 header[0] = "model";
+                header[1] = "iou";
                 for (int i = 0; i < keys.size(); i++) {
-                    header[i + 1] = keys.get(i);
+                    header[i + 2] = keys.get(i);
                 }
                 Table evals = new Table(header);
                 for (EvaluationView e : v.evaluations()) {
-                    Object[] row = new Object[keys.size() + 1];
+                    Object[] row = new Object[keys.size() + 2];
                     row[0] = e.modelId();
+                    row[1] = e.iouType();
                     for (int i = 0; i < keys.size(); i++) {
-                        row[i + 1] = percent(e.metrics().get(keys.get(i)));
+                        row[i + 2] = percent(e.metrics().get(keys.get(i)));
                     }
                     evals.row(row);
                 }

@@ -203,7 +203,8 @@ final class RunPages implements UiModule {
             h.append("<p class=\"empty\">No evaluations yet.</p>\n");
             return;
         }
-        h.append("<div class=\"scroll\"><table id=\"evaluations\" class=\"num\"><thead><tr><th>model</th>");
+        h.append("<div class=\"scroll\"><table id=\"evaluations\" class=\"num\"><thead><tr><th>model</th>"
+                + "<th>iou</th>");
         for (String k : LvisMetrics.KEYS) {
             h.append("<th>").append(Html.esc(k)).append("</th>");
         }
@@ -213,7 +214,9 @@ final class RunPages implements UiModule {
                     .append(Html.url(e.modelId()))
                     .append("\">")
                     .append(Html.esc(e.modelId()))
-                    .append("</a></td>");
+                    .append("</a></td><td>")
+                    .append(Html.esc(e.iouType()))
+                    .append("</td>");
             for (String k : LvisMetrics.KEYS) {
                 Double value = e.metrics().get(k);
                 h.append("<td>")
@@ -222,7 +225,7 @@ final class RunPages implements UiModule {
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS bbox metrics in percent; - is undefined.</p>\n");
+        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS metrics in percent, by box (bbox) or mask (segm) IoU; - is undefined.</p>\n");
     }
 
     private static void artifacts(StringBuilder h, RunView v) {

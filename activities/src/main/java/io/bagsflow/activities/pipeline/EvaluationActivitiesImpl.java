@@ -10,6 +10,7 @@ import io.bagsflow.db.Metrics;
 import io.bagsflow.ml.dataset.DatasetManifest;
 import io.bagsflow.ml.dataset.ManifestCategory;
 import io.bagsflow.ml.eval.CategoryEvaluation;
+import io.bagsflow.ml.eval.IouType;
 import io.bagsflow.ml.eval.LvisEvaluation;
 import io.bagsflow.ml.eval.LvisEvaluationJson;
 import io.bagsflow.ml.eval.LvisEvaluator;
@@ -54,10 +55,12 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         Map<String, ArtifactRef> a = input.artifacts();
         ArtifactRef results = a.get(ArtifactNames.results(model.kind()));
         String part = PartKey.score(model.kind()).part();
+        // every generation shares the base's mask head, so the spec says whether this model's results carry masks
+        boolean masks = DetectorConfigs.base(input.spec()).masks();
         String key = StageKey.of(
                 Stage.EVALUATE.name(),
                 part,
-                "{}",
+                masks ? "{\"iouTypes\":[\"bbox\",\"segm\"]}" : "{}",
                 Map.of("results", results.sha256(), VAL, a.get(VAL).sha256()));
         return runner.run(
                 input.runId(),
@@ -67,29 +70,49 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                 input.spec().reuseEnabled(),
                 attempt -> {
                     Path valFile = cache.file(a.get(VAL));
-                    LvisDataset val = LvisDatasetReader.read(valFile);
-                    LvisResults dt = LvisResultsReader.read(
-                            attempt.download(results, attempt.workDir().resolve("results.json")));
+                    Path resultsFile = attempt.download(results, attempt.workDir().resolve("results.json"));
+                    LvisDataset val = masks
+                            ? LvisDatasetReader.readWithSegmentations(valFile)
+                            : LvisDatasetReader.read(valFile);
+                    LvisResults dt =
+                            masks ? LvisResultsReader.readWithMasks(resultsFile) : LvisResultsReader.read(resultsFile);
                     attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections"));
-                    LvisEvaluation evaluation =
-                            new LvisEvaluator(val, "val.json").evaluate(dt, ArtifactNames.results(model.kind()));
-                    Path file = attempt.workDir().resolve("metrics-" + model.kind() + ".json");
-                    LvisEvaluationJson.write(evaluation, file);
-                    Path table = attempt.workDir().resolve("metrics-" + model.kind() + ".md");
-                    Files.writeString(table, evaluation.markdownTable());
-                    return Map.of(
-                            ArtifactNames.metrics(model.kind()),
-                            attempt.upload(file, "application/json"),
-                            ArtifactNames.table(model.kind()),
-                            attempt.upload(table, "text/markdown"));
+                    LvisEvaluator evaluator = new LvisEvaluator(val, "val.json");
+                    String name = ArtifactNames.results(model.kind());
+                    Map<String, ArtifactRef> out = new HashMap<>();
+                    write(attempt, evaluator.evaluate(dt, name), "metrics-" + model.kind(), out,
+                            ArtifactNames.metrics(model.kind()), ArtifactNames.table(model.kind()));
+                    if (masks) {
+                        write(attempt, evaluator.evaluate(dt, name, IouType.SEGM), "mask-metrics-" + model.kind(),
+                                out, ArtifactNames.maskMetrics(model.kind()), ArtifactNames.maskTable(model.kind()));
+                    }
+                    return out;
                 },
                 outputs -> evaluationWriter(
                         input.runId(),
                         model,
                         outputs.get(ArtifactNames.metrics(model.kind())),
+                        outputs.get(ArtifactNames.maskMetrics(model.kind())),
                         results,
                         a.get(VAL),
                         a.get(MANIFEST)));
+    }
+
+    /** Uploads an evaluation as JSON and as a markdown table under the given output names. */
+    private static void write(
+            Attempt attempt,
+            LvisEvaluation evaluation,
+            String fileStem,
+            Map<String, ArtifactRef> out,
+            String metricsName,
+            String tableName)
+            throws java.io.IOException {
+        Path file = attempt.workDir().resolve(fileStem + ".json");
+        LvisEvaluationJson.write(evaluation, file);
+        Path table = attempt.workDir().resolve(fileStem + ".md");
+        Files.writeString(table, evaluation.markdownTable());
+        out.put(metricsName, attempt.upload(file, "application/json"));
+        out.put(tableName, attempt.upload(table, "text/markdown"));
     }
 
     @Override
@@ -116,22 +139,51 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
     }
 
     /**
-     * Reads the stored evaluation (a reused one too) and the manifest before any transaction opens; the writer then
-     * records the evaluation with per-category values and training instance counts.
+     * Reads the stored evaluations (reused ones too) and the manifest before any transaction opens; the writer then
+     * records each evaluation (box, and mask when {@code maskMetrics} is not null) with per-category values and
+     * training instance counts.
      */
     private StageRunner.Writer evaluationWriter(
             String runId,
             ModelRef model,
             ArtifactRef metrics,
+            ArtifactRef maskMetrics,
             ArtifactRef results,
             ArtifactRef val,
             ArtifactRef manifestRef) {
-        LvisEvaluation e = LvisEvaluationJson.read(cache.file(metrics));
         DatasetManifest manifest = DatasetManifest.read(cache.file(manifestRef));
         Map<Integer, Integer> trainInstances = new HashMap<>();
         for (ManifestCategory cat : manifest.categories()) {
             trainInstances.put(cat.id(), cat.instanceCount());
         }
+        List<EvaluationRow> rows = new ArrayList<>();
+        rows.add(row(LvisEvaluationJson.read(cache.file(metrics)), EvaluationRecord.BBOX, trainInstances));
+        if (maskMetrics != null) {
+            rows.add(row(LvisEvaluationJson.read(cache.file(maskMetrics)), EvaluationRecord.SEGM, trainInstances));
+        }
+        return (c, attemptId) -> {
+            for (EvaluationRow r : rows) {
+                LineageRepository.insertEvaluation(
+                        c,
+                        new EvaluationRecord(
+                                0,
+                                ModelIds.of(runId, model.kind()),
+                                runId,
+                                val.sha256(),
+                                results.sha256(),
+                                attemptId,
+                                r.metrics(),
+                                null,
+                                r.iouType()),
+                        r.perCategory());
+            }
+            return List.of();
+        };
+    }
+
+    private record EvaluationRow(String iouType, Metrics metrics, List<CategoryAp> perCategory) {}
+
+    private static EvaluationRow row(LvisEvaluation e, String iouType, Map<Integer, Integer> trainInstances) {
         List<CategoryAp> perCategory = new ArrayList<>();
         for (CategoryEvaluation ce : e.perCategory()) {
             perCategory.add(new CategoryAp(
@@ -140,20 +192,6 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                     trainInstances.get(ce.categoryId()),
                     ce.values()));
         }
-        return (c, attemptId) -> {
-            LineageRepository.insertEvaluation(
-                    c,
-                    new EvaluationRecord(
-                            0,
-                            ModelIds.of(runId, model.kind()),
-                            runId,
-                            val.sha256(),
-                            results.sha256(),
-                            attemptId,
-                            Metrics.of(e.metrics().values()),
-                            null),
-                    perCategory);
-            return List.of();
-        };
+        return new EvaluationRow(iouType, Metrics.of(e.metrics().values()), perCategory);
     }
 }

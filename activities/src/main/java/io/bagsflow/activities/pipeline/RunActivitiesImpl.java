@@ -160,7 +160,8 @@ public class RunActivitiesImpl implements RunActivities {
                             ev.resultsSha256(),
                             newAttemptId,
                             ev.metrics(),
-                            null),
+                            null,
+                            ev.iouType()),
                     perCategory);
         }
         return refs;

@@ -80,7 +80,11 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 key,
                 spec.reuseEnabled(),
                 attempt -> {
-                    LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
+                    // a mask head learns from the polygons, which are most of a real annotation file: kept only then
+                    Path trainFile = cache.file(a.get(TRAIN));
+                    LvisDataset train = config.masks()
+                            ? LvisDatasetReader.readWithSegmentations(trainFile)
+                            : LvisDatasetReader.read(trainFile);
                     Path images = cache.images(a.get(IMAGES));
                     Path resume = resumeCheckpoint(Stage.TRAIN_BASE, ModelRef.BASE, attempt);
                     TrainingOutcome result = BaseTrainer.train(

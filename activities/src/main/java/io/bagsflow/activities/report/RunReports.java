@@ -102,8 +102,15 @@ public final class RunReports {
 
         Map<String, Double> metrics = new LinkedHashMap<>();
         List<ReportModel.CategoryPoint> perCategory = new ArrayList<>();
-        Optional<EvaluationRecord> evaluation =
-                lineage.evaluationsOfModel(m.id()).stream().max(Comparator.comparingLong(EvaluationRecord::id));
+        List<EvaluationRecord> evaluations = lineage.evaluationsOfModel(m.id());
+        Optional<EvaluationRecord> evaluation = evaluations.stream()
+                .filter(e -> !e.isMask())
+                .max(Comparator.comparingLong(EvaluationRecord::id));
+        Map<String, Double> maskMetrics = new LinkedHashMap<>();
+        evaluations.stream()
+                .filter(EvaluationRecord::isMask)
+                .max(Comparator.comparingLong(EvaluationRecord::id))
+                .ifPresent(e -> maskMetrics.putAll(LvisMetrics.named(e.metrics().values())));
         if (evaluation.isPresent()) {
             metrics.putAll(LvisMetrics.named(evaluation.get().metrics().values()));
             for (CategoryAp c : lineage.categoryAps(evaluation.get().id())) {
@@ -132,7 +139,8 @@ public final class RunReports {
                         m.checkpointSha256(),
                         m.configJson(),
                         m.codeVersion(),
-                        String.valueOf(m.createdAt())));
+                        String.valueOf(m.createdAt())),
+                maskMetrics);
     }
 
     private Map<Integer, ManifestCategory> manifestCategories(String manifestSha) {

@@ -13,6 +13,7 @@ import io.bagsflow.db.ModelRecord;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.report.ExperimentHtmlReport;
+import io.bagsflow.ml.report.ExperimentTable;
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.ml.stats.SampleStats;
 import io.bagsflow.worker.experiment.ExperimentViews.CellView;
@@ -81,6 +82,7 @@ public final class ExperimentHistory {
     /** The summary rows (pure statistics from ml/) over the cells whose runs succeeded. */
     public List<ExperimentSummary.Row> summary(String experimentId) {
         List<ExperimentSummary.Cell> done = new ArrayList<>();
+        boolean masks = false;
         for (ExperimentCellRecord c : experiments.cells(experimentId)) {
             if (c.runStatus() != CellStatus.SUCCEEDED) {
                 continue;
@@ -93,7 +95,12 @@ public final class ExperimentHistory {
             for (EvaluationRecord ev : lineage.evaluationsOfRun(c.runId())) {
                 String kind = kindOfModel.get(ev.modelId());
                 if (kind != null) {
-                    byKind.put(kind, LvisMetrics.named(ev.metrics().values()));
+                    Map<String, Double> values = byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>());
+                    // a model with a mask head has a box and a mask evaluation: the mask metrics go beside the box
+                    // ones under their own names, so one row per kind shows both
+                    LvisMetrics.named(ev.metrics().values())
+                            .forEach((key, v) -> values.put(ev.isMask() ? ExperimentTable.maskKey(key) : key, v));
+                    masks |= ev.isMask();
                 }
             }
             // base first, then the generation-1 kinds in their model order
@@ -101,7 +108,11 @@ public final class ExperimentHistory {
             kindOfModel.values().stream().filter(byKind::containsKey).forEach(k -> ordered.put(k, byKind.get(k)));
             done.add(new ExperimentSummary.Cell(params(c), c.seed() == null ? 0 : c.seed(), ordered));
         }
-        return ExperimentSummary.summarize(done, LvisMetrics.KEYS, ModelRef.BASE);
+        List<String> keys = new ArrayList<>(LvisMetrics.KEYS);
+        if (masks) {
+            LvisMetrics.KEYS.forEach(k -> keys.add(ExperimentTable.maskKey(k)));
+        }
+        return ExperimentSummary.summarize(done, keys, ModelRef.BASE);
     }
 
     /** The grid keys in their order (from the first cell). */
@@ -129,7 +140,7 @@ public final class ExperimentHistory {
         Map<String, Double> std = new LinkedHashMap<>();
         Map<String, List<Double>> ci = new LinkedHashMap<>();
         Map<String, DeltaView> delta = new LinkedHashMap<>();
-        for (String key : LvisMetrics.KEYS) {
+        for (String key : r.metrics().keySet()) {
             SampleStats s = r.metrics().get(key);
             mean.put(key, number(s.mean()));
             std.put(key, number(s.std()));

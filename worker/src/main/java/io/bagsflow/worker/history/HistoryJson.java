@@ -45,6 +45,10 @@ public final class HistoryJson {
             e.put("kind", m.kind());
             e.put("parent_model_id", m.parentModelId());
             e.put("metrics", m.metrics());
+            if (m.hasMasks()) {
+                // only for models with a mask head, so box-only comparisons keep their shape
+                e.put("mask_metrics", m.maskMetrics());
+            }
             list.add(e);
         }
         return write(Map.of("models", list));

@@ -163,7 +163,8 @@ public final class RunHistory {
                 e.modelId(),
                 e.datasetSha256(),
                 LvisMetrics.named(e.metrics().values()),
-                e.createdAt());
+                e.createdAt(),
+                e.iouType());
     }
 
     /**

@@ -45,8 +45,14 @@ public final class RunViews {
             String codeVersion,
             Instant createdAt) {}
 
+    /** One evaluation; {@code iouType} says whether its metrics are box ({@code bbox}) or mask ({@code segm}) AP. */
     public record EvaluationView(
-            long evaluationId, String modelId, String datasetSha256, Map<String, Double> metrics, Instant createdAt) {}
+            long evaluationId,
+            String modelId,
+            String datasetSha256,
+            Map<String, Double> metrics,
+            Instant createdAt,
+            String iouType) {}
 
     public record ArtifactView(String sha256, long sizeBytes, String mediaType, String s3Key) {}
 

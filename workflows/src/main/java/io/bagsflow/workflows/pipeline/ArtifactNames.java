@@ -25,6 +25,8 @@ public final class ArtifactNames {
     private static final String RESULTS = "results/";
     private static final String METRICS = "metrics/";
     private static final String TABLE = "table/";
+    private static final String MASK_METRICS = "mask-metrics/";
+    private static final String MASK_TABLE = "mask-table/";
 
     private ArtifactNames() {}
 
@@ -51,5 +53,15 @@ public final class ArtifactNames {
     /** The LVIS evaluation of those detections as a markdown table. */
     public static String table(String kind) {
         return TABLE + kind;
+    }
+
+    /** The LVIS mask evaluation (iou_type segm) of those detections, for a model with a mask head. */
+    public static String maskMetrics(String kind) {
+        return MASK_METRICS + kind;
+    }
+
+    /** The mask evaluation as a markdown table. */
+    public static String maskTable(String kind) {
+        return MASK_TABLE + kind;
     }
 }
