@@ -22,8 +22,8 @@ public record EvaluationRecord(
 
     public EvaluationRecord {
         if (!BBOX.equals(iouType) && !SEGM.equals(iouType)) {
-            throw new IllegalArgumentException("evaluation of model " + modelId + ": iou type must be bbox or segm, "
-                    + "not " + iouType);
+            throw new IllegalArgumentException(
+                    "evaluation of model " + modelId + ": iou type must be bbox or segm, " + "not " + iouType);
         }
     }
 

@@ -138,9 +138,11 @@ class LineageRepositoryTest {
 
         assertNotEquals(b.id(), m.id());
         assertEquals(m.id(), again);
-        assertEquals(List.of("bbox", "segm"), lineage.evaluationsOfModel("m-base").stream()
-                .map(EvaluationRecord::iouType)
-                .toList());
+        assertEquals(
+                List.of("bbox", "segm"),
+                lineage.evaluationsOfModel("m-base").stream()
+                        .map(EvaluationRecord::iouType)
+                        .toList());
         assertEquals(mask, lineage.evaluationsOfRun("run-1").get(1).metrics());
         assertTrue(m.isMask() && !b.isMask());
         assertThrows(

@@ -102,7 +102,9 @@ final class ComparePages implements UiModule {
                 .append(paper.isEmpty() ? "bbox AP" : "bbox and mask (segm) AP")
                 .append(" in percent; deltas against the first column.</p>\n");
         if (!paper.isEmpty()) {
-            h.append("<p class=\"sub\" id=\"paper-masks\">").append(Html.esc(paper.strip())).append("</p>\n");
+            h.append("<p class=\"sub\" id=\"paper-masks\">")
+                    .append(Html.esc(paper.strip()))
+                    .append("</p>\n");
         }
         h.append("<h2>Plots</h2>\n<div class=\"grid\" id=\"plots\">\n");
         figure(h, "ap-by-frequency", ReportCharts.apByFrequency(models), "AP per LVIS frequency group.");

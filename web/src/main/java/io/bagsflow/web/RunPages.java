@@ -225,7 +225,8 @@ final class RunPages implements UiModule {
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS metrics in percent, by box (bbox) or mask (segm) IoU; - is undefined.</p>\n");
+        h.append(
+                "</tbody></table></div>\n<p class=\"sub\">LVIS metrics in percent, by box (bbox) or mask (segm) IoU; - is undefined.</p>\n");
     }
 
     private static void artifacts(StringBuilder h, RunView v) {

@@ -70,21 +70,31 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                 input.spec().reuseEnabled(),
                 attempt -> {
                     Path valFile = cache.file(a.get(VAL));
-                    Path resultsFile = attempt.download(results, attempt.workDir().resolve("results.json"));
-                    LvisDataset val = masks
-                            ? LvisDatasetReader.readWithSegmentations(valFile)
-                            : LvisDatasetReader.read(valFile);
+                    Path resultsFile =
+                            attempt.download(results, attempt.workDir().resolve("results.json"));
+                    LvisDataset val =
+                            masks ? LvisDatasetReader.readWithSegmentations(valFile) : LvisDatasetReader.read(valFile);
                     LvisResults dt =
                             masks ? LvisResultsReader.readWithMasks(resultsFile) : LvisResultsReader.read(resultsFile);
                     attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections"));
                     LvisEvaluator evaluator = new LvisEvaluator(val, "val.json");
                     String name = ArtifactNames.results(model.kind());
                     Map<String, ArtifactRef> out = new HashMap<>();
-                    write(attempt, evaluator.evaluate(dt, name), "metrics-" + model.kind(), out,
-                            ArtifactNames.metrics(model.kind()), ArtifactNames.table(model.kind()));
+                    write(
+                            attempt,
+                            evaluator.evaluate(dt, name),
+                            "metrics-" + model.kind(),
+                            out,
+                            ArtifactNames.metrics(model.kind()),
+                            ArtifactNames.table(model.kind()));
                     if (masks) {
-                        write(attempt, evaluator.evaluate(dt, name, IouType.SEGM), "mask-metrics-" + model.kind(),
-                                out, ArtifactNames.maskMetrics(model.kind()), ArtifactNames.maskTable(model.kind()));
+                        write(
+                                attempt,
+                                evaluator.evaluate(dt, name, IouType.SEGM),
+                                "mask-metrics-" + model.kind(),
+                                out,
+                                ArtifactNames.maskMetrics(model.kind()),
+                                ArtifactNames.maskTable(model.kind()));
                     }
                     return out;
                 },

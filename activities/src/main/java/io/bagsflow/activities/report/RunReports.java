@@ -103,9 +103,8 @@ public final class RunReports {
         Map<String, Double> metrics = new LinkedHashMap<>();
         List<ReportModel.CategoryPoint> perCategory = new ArrayList<>();
         List<EvaluationRecord> evaluations = lineage.evaluationsOfModel(m.id());
-        Optional<EvaluationRecord> evaluation = evaluations.stream()
-                .filter(e -> !e.isMask())
-                .max(Comparator.comparingLong(EvaluationRecord::id));
+        Optional<EvaluationRecord> evaluation =
+                evaluations.stream().filter(e -> !e.isMask()).max(Comparator.comparingLong(EvaluationRecord::id));
         Map<String, Double> maskMetrics = new LinkedHashMap<>();
         evaluations.stream()
                 .filter(EvaluationRecord::isMask)

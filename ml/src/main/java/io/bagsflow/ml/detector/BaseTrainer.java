@@ -101,7 +101,8 @@ public final class BaseTrainer {
     /** A mask head learns from polygons: a dataset read without them, or an annotation lacking one, is refused. */
     private static void requirePolygons(LvisDataset train) {
         for (LvisAnnotation a : train.annotations()) {
-            if (!(a.segmentation() instanceof Segmentation.Polygons p) || p.parts().isEmpty()) {
+            if (!(a.segmentation() instanceof Segmentation.Polygons p)
+                    || p.parts().isEmpty()) {
                 throw new IllegalArgumentException("masks: true needs a polygon segmentation on every training "
                         + "annotation; annotation " + a.id() + " (image " + a.imageId() + ") has none (or an RLE one)");
             }

@@ -98,10 +98,9 @@ public final class DetectorBenchmark {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
                 default ->
-                    throw new IllegalArgumentException(
-                            "unknown argument " + args[i]
-                                    + "; use --preset, --data, --work, --iterations, --threads, --methods, --full-path, "
-                                    + "--masks, --json");
+                    throw new IllegalArgumentException("unknown argument " + args[i]
+                            + "; use --preset, --data, --work, --iterations, --threads, --methods, --full-path, "
+                            + "--masks, --json");
             }
         }
         if (work == null) {

@@ -217,8 +217,8 @@ public final class Inference {
                     if (maskProbs == null) {
                         out.add(imageId, categoryId, x1, y1, x2 - x1, y2 - y1, det.scores()[k]);
                     } else {
-                        boolean[] mask = MaskHead.paste(
-                                maskProbs, k * MASK_CELLS, x1, y1, x2 - x1, y2 - y1, height, width);
+                        boolean[] mask =
+                                MaskHead.paste(maskProbs, k * MASK_CELLS, x1, y1, x2 - x1, y2 - y1, height, width);
                         out.add(
                                 imageId,
                                 categoryId,

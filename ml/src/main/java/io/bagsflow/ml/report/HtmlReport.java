@@ -189,7 +189,9 @@ public final class HtmlReport {
                 .append(note.isEmpty() ? "bbox AP" : "bbox and mask (segm) AP")
                 .append(" in percent; deltas against the first column.</p>\n");
         if (!note.isEmpty()) {
-            h.append("<p class=\"sub\" id=\"paper-masks\">").append(esc(note.strip())).append("</p>\n");
+            h.append("<p class=\"sub\" id=\"paper-masks\">")
+                    .append(esc(note.strip()))
+                    .append("</p>\n");
         }
     }
 

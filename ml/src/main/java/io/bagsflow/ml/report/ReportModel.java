@@ -38,7 +38,18 @@ public record ReportModel(
             List<NormPoint> weightNorms,
             List<CurvePoint> curve,
             Lineage lineage) {
-        this(modelId, runId, generation, kind, parentModelId, metrics, categories, weightNorms, curve, lineage, Map.of());
+        this(
+                modelId,
+                runId,
+                generation,
+                kind,
+                parentModelId,
+                metrics,
+                categories,
+                weightNorms,
+                curve,
+                lineage,
+                Map.of());
     }
 
     /** A category's AP and training instance count (frequency r, c, f). */

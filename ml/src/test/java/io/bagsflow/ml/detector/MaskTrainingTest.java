@@ -10,8 +10,8 @@ import io.bagsflow.ml.lvis.LvisImage;
 import io.bagsflow.ml.lvis.LvisResults;
 import io.bagsflow.ml.mask.Rle;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MaskTrainingTest {
@@ -61,7 +61,9 @@ class MaskTrainingTest {
                 nonEmpty++;
                 double[] box = mask.toBbox();
                 assertTrue(box[0] >= Math.floor(dt.x(i)) && box[1] >= Math.floor(dt.y(i)), "mask inside its box");
-                assertTrue(box[0] + box[2] <= Math.ceil(dt.x(i) + dt.w(i)) && box[1] + box[3] <= Math.ceil(dt.y(i) + dt.h(i)),
+                assertTrue(
+                        box[0] + box[2] <= Math.ceil(dt.x(i) + dt.w(i))
+                                && box[1] + box[3] <= Math.ceil(dt.y(i) + dt.h(i)),
                         "mask inside its box");
             }
         }
@@ -85,7 +87,10 @@ class MaskTrainingTest {
                         TinyDetectorData.newDir("nopolygons"),
                         null,
                         TrainingHooks.NONE));
-        assertTrue(e.getMessage().contains("annotation " + TinyDetectorData.train().annotations().get(0).id()),
+        assertTrue(
+                e.getMessage()
+                        .contains("annotation "
+                                + TinyDetectorData.train().annotations().get(0).id()),
                 e.getMessage());
     }
 }

@@ -66,8 +66,19 @@ class MaskApInReportsTest {
         Map<String, Double> metrics = Map.of("AP", ap, "APr", ap - 0.1, "APc", ap, "APf", ap + 0.1);
         Map<String, Double> mask = maskAp < -1
                 ? Map.of()
-                : Map.of("AP", maskAp, "AP50", maskAp + 0.2, "AP75", maskAp, "APr", maskAp - 0.1, "APc", maskAp,
-                        "APf", maskAp + 0.1);
+                : Map.of(
+                        "AP",
+                        maskAp,
+                        "AP50",
+                        maskAp + 0.2,
+                        "AP75",
+                        maskAp,
+                        "APr",
+                        maskAp - 0.1,
+                        "APc",
+                        maskAp,
+                        "APf",
+                        maskAp + 0.1);
         return new ReportModel(
                 "run-" + kind,
                 "run",

@@ -47,8 +47,7 @@ class SyntheticMaskTest {
             }
         }
         // the plain reader keeps skipping them, so large files stay small in memory
-        assertTrue(LvisDatasetReader.read(s.train()).annotations().stream()
-                .allMatch(a -> a.segmentation() == null));
+        assertTrue(LvisDatasetReader.read(s.train()).annotations().stream().allMatch(a -> a.segmentation() == null));
     }
 
     /**

@@ -8,7 +8,6 @@ import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.pipeline.DatasetCache;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.activities.report.RunReports;
-import io.bagsflow.worker.config.S3Endpoint;
 import io.bagsflow.db.LineageRepository;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.ml.report.HtmlReport;
@@ -16,6 +15,7 @@ import io.bagsflow.ml.report.ReportModel;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
+import io.bagsflow.worker.config.S3Endpoint;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.workflows.TaskQueues;
@@ -71,13 +71,16 @@ class MaskPipelineTest {
         JsonNode evaluations = harness.showJson(run).path("evaluations");
         List<String> seen = new ArrayList<>();
         for (JsonNode e : evaluations) {
-            seen.add(e.path("model_id").asText().substring(run.length() + 1) + " " + e.path("iou_type").asText());
+            seen.add(e.path("model_id").asText().substring(run.length() + 1) + " "
+                    + e.path("iou_type").asText());
             assertEquals(13, e.path("metrics").size());
             double ap = e.path("metrics").path("AP").asDouble();
             assertTrue(ap >= 0 && ap <= 1, "AP " + ap);
         }
         // the two models' scores may run side by side, so their order is not fixed
-        assertEquals(List.of("bags bbox", "bags segm", "base bbox", "base segm"), seen.stream().sorted().toList());
+        assertEquals(
+                List.of("bags bbox", "bags segm", "base bbox", "base segm"),
+                seen.stream().sorted().toList());
         // the masks are real: a trained head gives mask AP above zero
         for (JsonNode e : evaluations) {
             if (e.path("iou_type").asText().equals("segm")) {
@@ -93,7 +96,8 @@ class MaskPipelineTest {
         RunReports reports = new RunReports(harness.database, store, new DatasetCache(store, cache));
         List<ReportModel> models =
                 reports.reportModels(new LineageRepository(harness.database).modelsOfRun(run), false);
-        assertEquals(List.of("base", "bags"), models.stream().map(ReportModel::kind).toList());
+        assertEquals(
+                List.of("base", "bags"), models.stream().map(ReportModel::kind).toList());
         for (ReportModel m : models) {
             assertTrue(m.hasMasks(), m.kind());
             assertEquals(13, m.maskMetrics().size());

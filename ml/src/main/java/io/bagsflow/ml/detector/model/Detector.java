@@ -56,8 +56,7 @@ public final class Detector implements AutoCloseable {
         int pooled = config.roiSize() * config.roiSize() * backbone.outChannels();
         this.head = new BoxHead(pooled, config.fcDim(), categoryIds.size());
         this.classifier = classifier;
-        this.maskHead =
-                config.masks() ? new MaskHead(backbone.outChannels(), config.roiSamplingRatio(), stride) : null;
+        this.maskHead = config.masks() ? new MaskHead(backbone.outChannels(), config.roiSamplingRatio(), stride) : null;
     }
 
     /** A freshly initialised detector with a plain softmax classifier over the given categories. */

@@ -123,8 +123,8 @@ public final class MaskHead {
      * when its probability is at least 0.5 (Mask R-CNN's paste and threshold). Row-major, {@code mask[y * width +
      * x]}.
      */
-    public static boolean[] paste(float[] probs, int offset, double bx, double by, double bw, double bh, int height,
-            int width) {
+    public static boolean[] paste(
+            float[] probs, int offset, double bx, double by, double bw, double bh, int height, int width) {
         boolean[] mask = new boolean[height * width];
         if (!(bw > 0 && bh > 0)) {
             return mask;

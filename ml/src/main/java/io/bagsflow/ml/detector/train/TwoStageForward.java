@@ -164,8 +164,8 @@ public final class TwoStageForward {
                 int gt = bestGt(rois.boxes(), roi, batch.boxes()[i]);
                 float[][] polygons = batch.polygons()[i][gt];
                 if (polygons == null) {
-                    throw new IllegalArgumentException("image " + batch.indices()[i] + " of the training set: box "
-                            + gt + " has no polygon segmentation, which masks: true needs for every annotation");
+                    throw new IllegalArgumentException("image " + batch.indices()[i] + " of the training set: box " + gt
+                            + " has no polygon segmentation, which masks: true needs for every annotation");
                 }
                 MaskHead.target(rois.boxes(), roi, polygons, targets, row * cells);
                 rows[row++] = dst;

@@ -33,8 +33,15 @@ class MaskHeadTest {
                 assertTrue(Math.abs(x) < 0.5, "initial logit " + x);
             }
             assertEquals(
-                    List.of("mask.conv1.b", "mask.conv1.w", "mask.conv2.b", "mask.conv2.w", "mask.logits.b",
-                            "mask.logits.w", "mask.up.b", "mask.up.w"),
+                    List.of(
+                            "mask.conv1.b",
+                            "mask.conv1.w",
+                            "mask.conv2.b",
+                            "mask.conv2.w",
+                            "mask.logits.b",
+                            "mask.logits.w",
+                            "mask.up.b",
+                            "mask.up.w"),
                     d.params().names().stream()
                             .filter(n -> n.startsWith("mask."))
                             .sorted()
