@@ -67,6 +67,7 @@ public final class PipelineLauncher {
     static final String RESTART_AFTER_START = "launcher.restart-after-start";
     /** Between a retry's checks and its signal. */
     static final String BEFORE_RETRY_SIGNAL = "launcher.before-retry-signal";
+
     private final RunLabelRepository labels;
 
     public PipelineLauncher(WorkflowClient client, RunRepository runs) {
