@@ -10,6 +10,8 @@ import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.S3Endpoint;
 import io.bagsflow.worker.config.StateFile;
+import io.bagsflow.workflows.pipeline.FailureType;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -290,7 +292,7 @@ final class ChaosBenchmark {
             return;
         }
         for (Map.Entry<String, String> r : statuses.get().entrySet()) {
-            if (!r.getValue().equals("WAITING_FOR_RETRY")
+            if (!r.getValue().equals(RunStatus.WAITING_FOR_RETRY.name())
                     || retriesOf.getOrDefault(r.getKey(), 0) >= RETRIES_PER_RUN
                     || aborted.contains(r.getKey())) {
                 continue;
@@ -459,7 +461,7 @@ final class ChaosBenchmark {
                             abortAttempted.remove(runId);
                         }
                         say("abort of run " + runId + ": "
-                                + (e.exit() == 0 ? "ABORTED" : "not confirmed (exit " + e.exit() + ")"));
+                                + (e.exit() == 0 ? RunStatus.ABORTED.name() : "not confirmed (exit " + e.exit() + ")"));
                     } catch (IOException | InterruptedException e) {
                         say("abort of run " + runId + " could not run: " + e.getMessage());
                     }
@@ -474,7 +476,7 @@ final class ChaosBenchmark {
     private List<String> abortable() {
         Map<String, String> statuses = runStatuses().orElse(Map.of());
         return pipelineRuns.stream()
-                .filter(r -> "RUNNING".equals(statuses.get(r)))
+                .filter(r -> RunStatus.RUNNING.name().equals(statuses.get(r)))
                 .filter(r -> !abortAttempted.contains(r) && !aborted.contains(r))
                 .toList();
     }
@@ -728,7 +730,8 @@ final class ChaosBenchmark {
         return query(
                 "SELECT status, count(*) FROM stage_attempt GROUP BY status"
                         + " UNION ALL SELECT 'lost', count(*) FROM stage_attempt WHERE status = 'FAILED'"
-                        + " AND (error_class = 'WorkerLost' OR error_message LIKE 'worker lost%')"
+                        + " AND (error_class = '" + FailureType.WorkerLost.name()
+                        + "' OR error_message LIKE 'worker lost%')"
                         + " UNION ALL SELECT 'resumed', count(*) FROM stage_attempt WHERE resumed_from_iteration > 0",
                 rs -> {
                     Map<String, Integer> m = new TreeMap<>();

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.StoredArtifact;
+import io.bagsflow.db.AttemptStatus;
 import io.bagsflow.db.Database;
 import io.bagsflow.ml.io.JsonMappers;
+import io.bagsflow.workflows.pipeline.FailureType;
+import io.bagsflow.workflows.pipeline.RunStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -107,7 +110,7 @@ final class ChaosInvariants {
                 String id = rs.getString("id");
                 String status = rs.getString("status");
                 String subject = "run " + id;
-                if (status.equals("RUNNING") || status.equals("WAITING_FOR_RETRY")) {
+                if (status.equals(RunStatus.RUNNING.name()) || status.equals(RunStatus.WAITING_FOR_RETRY.name())) {
                     found.add(new Violation("run-not-ended", subject, "still " + status + " after the soak ended"));
                     continue;
                 }
@@ -117,18 +120,18 @@ final class ChaosInvariants {
                 String error = rs.getString("error");
                 String because = error == null || error.isBlank() ? "" : " (" + error + ")";
                 if (expected.abortedRuns().contains(id)) {
-                    if (!status.equals("ABORTED")) {
+                    if (!status.equals(RunStatus.ABORTED.name())) {
                         found.add(new Violation(
                                 "aborted-run-not-aborted",
                                 subject,
                                 "its abort was confirmed, but it ended " + status + because));
                     }
                 } else if (expected.abortAttempted().contains(id)) {
-                    if (!status.equals("ABORTED") && !status.equals("SUCCEEDED")) {
+                    if (!status.equals(RunStatus.ABORTED.name()) && !status.equals(RunStatus.SUCCEEDED.name())) {
                         found.add(new Violation(
                                 "aborted-run-not-aborted", subject, "an abort was sent; it ended " + status + because));
                     }
-                } else if (!status.equals("SUCCEEDED")) {
+                } else if (!status.equals(RunStatus.SUCCEEDED.name())) {
                     found.add(new Violation(
                             "run-not-succeeded", subject, "no abort was sent, yet it ended " + status + because));
                 }
@@ -142,9 +145,9 @@ final class ChaosInvariants {
             while (rs.next()) {
                 String status = rs.getString("status");
                 String subject = "experiment " + rs.getString("id");
-                if (status.equals("RUNNING")) {
+                if (status.equals(RunStatus.RUNNING.name())) {
                     found.add(new Violation("experiment-not-ended", subject, "still RUNNING after the soak ended"));
-                } else if (!status.equals("SUCCEEDED")) {
+                } else if (!status.equals(RunStatus.SUCCEEDED.name())) {
                     found.add(new Violation(
                             "experiment-not-succeeded", subject, "no abort was sent, yet it ended " + status));
                 }
@@ -161,7 +164,7 @@ final class ChaosInvariants {
                 long id = rs.getLong("id");
                 String status = rs.getString("status");
                 String subject = attempt(rs);
-                if (status.equals("RUNNING")) {
+                if (status.equals(AttemptStatus.RUNNING.name())) {
                     found.add(
                             new Violation("attempt-not-ended", subject, "still RUNNING on " + rs.getString("worker")));
                     continue;
@@ -171,7 +174,7 @@ final class ChaosInvariants {
                 }
                 String errorClass = rs.getString("error_class");
                 String message = rs.getString("error_message");
-                if (status.equals("FAILED")
+                if (status.equals(AttemptStatus.FAILED.name())
                         && (errorClass == null || errorClass.isBlank())
                         && (message == null || message.isBlank())) {
                     found.add(new Violation("failed-attempt-without-error", subject, "FAILED with no error recorded"));
@@ -201,7 +204,8 @@ final class ChaosInvariants {
         try (PreparedStatement ps = c.prepareStatement("SELECT a.id, a.run_id, a.stage, a.part, a.attempt,"
                         + " a.error_message, max(k.iteration) AS iteration, count(*) AS n FROM stage_attempt a"
                         + " JOIN checkpoint k ON k.stage_attempt_id = a.id WHERE a.status = 'FAILED'"
-                        + " AND (a.error_class = 'WorkerLost' OR a.error_message LIKE 'worker lost%')"
+                        + " AND (a.error_class = '" + FailureType.WorkerLost.name()
+                        + "' OR a.error_message LIKE 'worker lost%')"
                         + " AND k.created_at > a.ended_at + " + AFTER_END_MARGIN
                         + " GROUP BY a.id, a.run_id, a.stage, a.part, a.attempt, a.error_message ORDER BY a.id");
                 ResultSet rs = ps.executeQuery()) {

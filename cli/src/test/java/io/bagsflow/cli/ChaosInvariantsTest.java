@@ -152,7 +152,7 @@ class ChaosInvariantsTest {
         assertEquals(
                 List.of(
                         "evaluations-not-one: model run-ok-base of run run-ok: SUCCEEDED run, no evaluation",
-                        "evaluations-not-one: model run-ok-bags of run run-ok: 2 evaluations of dataset d1"),
+                        "evaluations-not-one: model run-ok-bags of run run-ok: 2 evaluations of split val"),
                 strings(check(Expected.none())));
     }
 
