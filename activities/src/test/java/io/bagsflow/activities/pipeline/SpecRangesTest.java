@@ -88,7 +88,7 @@ class SpecRangesTest {
                 InvalidInputException ex =
                         assertThrows(InvalidInputException.class, () -> PipelineSpecs.parse(spec), key + " = " + v);
                 assertTrue(
-                        ex.getMessage().startsWith(key + " = ")
+                        ex.getMessage().startsWith("spec: " + key + " = ")
                                 && ex.getMessage().contains("out of range"),
                         ex.getMessage());
             }
@@ -132,10 +132,10 @@ class SpecRangesTest {
         PipelineSpec overridden = SpecOverrides.apply(spec, Map.of("detector.progressInterval", "0"));
         InvalidInputException e =
                 assertThrows(InvalidInputException.class, () -> PipelineSpecs.check(overridden, "--set"));
-        assertTrue(e.getMessage().startsWith("detector.progressInterval = 0 is out of range"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("--set: detector.progressInterval = 0 is out of range"), e.getMessage());
         PipelineSpec nan = SpecOverrides.apply(spec, Map.of("detector.learningRate", "NaN"));
         e = assertThrows(InvalidInputException.class, () -> PipelineSpecs.check(nan, "--set"));
-        assertTrue(e.getMessage().startsWith("detector.learningRate = NaN is out of range"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("--set: detector.learningRate = NaN is out of range"), e.getMessage());
     }
 
     @Test
