@@ -204,9 +204,11 @@ public final class LineageRepository {
             for (EvaluationRecord e : evaluations(
                     c,
                     "SELECT e.* FROM evaluation e JOIN model m ON m.id = e.model_id "
-                            + "WHERE e.run_id = ANY (?) AND m.kind = ? ORDER BY e.created_at, e.id",
+                            // the reported split last, so it is the one kept: test where a run has it
+                            + "WHERE e.run_id = ANY (?) AND m.kind = ? ORDER BY (e.split = ?), e.created_at, e.id",
                     c.createArrayOf("text", runIds.toArray()),
-                    kind)) {
+                    kind,
+                    EvaluationRecord.TEST)) {
                 out.put(e.runId(), e);
             }
             return out;

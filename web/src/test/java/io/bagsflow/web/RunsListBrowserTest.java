@@ -170,7 +170,8 @@ class RunsListBrowserTest {
     private static double bagsAp(String runId) {
         RunView v = backend.history().show(runId).orElseThrow();
         return v.evaluations().stream()
-                .filter(e -> e.modelId().equals(runId + "-bags"))
+                // the list's metric columns show the reported split
+                .filter(e -> e.modelId().equals(runId + "-bags") && e.split().equals("test"))
                 .findFirst()
                 .orElseThrow()
                 .metrics()
