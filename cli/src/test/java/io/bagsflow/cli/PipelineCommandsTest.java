@@ -79,7 +79,7 @@ class PipelineCommandsTest {
         JsonNode models = run.path("models");
         assertEquals(3, models.size());
         assertEquals(runId + "-base", models.get(1).path("parent_model_id").asText());
-        assertEquals(3, run.path("evaluations").size());
+        assertEquals(6, run.path("evaluations").size(), "three models, each scored on val and on test");
         assertEquals(13, run.path("evaluations").get(0).path("metrics").size());
 
         CommandOutput text = CommandOutput.run(env, "runs", "show", runId);
