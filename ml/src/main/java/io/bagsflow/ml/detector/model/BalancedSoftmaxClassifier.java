@@ -3,7 +3,6 @@ package io.bagsflow.ml.detector.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.bagsflow.ml.detector.train.Rng;
 
 /**
  * Balanced Softmax (Ren et al., "Balanced Meta-Softmax for Long-Tailed Visual Recognition", NeurIPS 2020), which
@@ -16,7 +15,7 @@ import io.bagsflow.ml.detector.train.Rng;
  * balance is left to the learned background row (a constant added to every class logit would move it). Counts
  * under 1 count as 1. Only training differs: the checkpoint is read back as a {@link SoftmaxClassifier}.
  */
-public final class BalancedSoftmaxClassifier implements Classifier {
+public final class BalancedSoftmaxClassifier implements VariantClassifier {
 
     private final SoftmaxClassifier plain;
     private final float[] offsets;
@@ -46,23 +45,8 @@ public final class BalancedSoftmaxClassifier implements Classifier {
     }
 
     @Override
-    public ClassifierLayout layout() {
-        return plain.layout();
-    }
-
-    @Override
-    public int[][] slices() {
-        return plain.slices();
-    }
-
-    @Override
-    public float[] probabilities(float[] logits, int n) {
-        return plain.probabilities(logits, n);
-    }
-
-    @Override
-    public float[] targets(int[] labels, boolean[] valid, Rng rng) {
-        return plain.targets(labels, valid, rng);
+    public SoftmaxClassifier plain() {
+        return plain;
     }
 
     @Override

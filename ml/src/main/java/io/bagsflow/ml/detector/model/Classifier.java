@@ -14,16 +14,7 @@ import io.bagsflow.ml.detector.train.Rng;
  * softmax is one group), expressed as a target matrix so one loss function serves both.
  */
 public sealed interface Classifier
-        permits SoftmaxClassifier,
-                GroupSoftmaxHead,
-                WeightedSoftmaxClassifier,
-                FocalSoftmaxClassifier,
-                BalancedSoftmaxClassifier,
-                LwsClassifier,
-                SigmoidClassifier,
-                Eqlv2Classifier,
-                ObjectnessSoftmaxClassifier,
-                SeesawClassifier {
+        permits SoftmaxClassifier, GroupSoftmaxHead, SigmoidClassifier, ObjectnessSoftmaxClassifier, VariantClassifier {
 
     String WEIGHT = "cls.w";
     String BIAS = "cls.b";

@@ -2,7 +2,6 @@ package io.bagsflow.ml.detector.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.bagsflow.ml.detector.train.Rng;
 
 /**
  * Equalization Loss v2 (Tan et al., "Equalization Loss v2: A New Gradient Balance Approach for Long-tailed Object
@@ -17,7 +16,7 @@ import io.bagsflow.ml.detector.train.Rng;
  * classifier-only stage: the gradient statistics start at zero when retraining starts (the official code starts
  * them with the whole detector's training), and the classifier starts as the {@code init} policy says.
  */
-public final class Eqlv2Classifier implements Classifier {
+public final class Eqlv2Classifier implements VariantClassifier {
 
     public static final double GAMMA = 12;
     public static final double MU = 0.8;
@@ -51,27 +50,12 @@ public final class Eqlv2Classifier implements Classifier {
         return w;
     }
 
-    @Override
-    public ClassifierLayout layout() {
-        return plain.layout();
-    }
-
-    @Override
-    public int[][] slices() {
-        return plain.slices();
-    }
-
-    @Override
-    public float[] probabilities(float[] logits, int n) {
-        return plain.probabilities(logits, n);
-    }
-
-    @Override
-    public float[] targets(int[] labels, boolean[] valid, Rng rng) {
-        return plain.targets(labels, valid, rng);
-    }
-
     /** The weighted loss of this step; then this step's gradient magnitudes join the statistics. */
+    @Override
+    public SigmoidClassifier plain() {
+        return plain;
+    }
+
     @Override
     public NDArray loss(NDManager manager, NDArray logits, float[] targets) {
         int k = numClasses + 1;

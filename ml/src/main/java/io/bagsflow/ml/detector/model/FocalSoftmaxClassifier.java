@@ -2,7 +2,6 @@ package io.bagsflow.ml.detector.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.bagsflow.ml.detector.train.Rng;
 
 /**
  * The plain C+1 softmax trained with the focal loss (Lin et al., "Focal Loss for Dense Object Detection", ICCV
@@ -13,7 +12,7 @@ import io.bagsflow.ml.detector.train.Rng;
  *
  * <p>Only training differs: the checkpoint is read back (and evaluated) as a {@link SoftmaxClassifier}.
  */
-public final class FocalSoftmaxClassifier implements Classifier {
+public final class FocalSoftmaxClassifier implements VariantClassifier {
 
     public static final double GAMMA = 2.0;
 
@@ -25,27 +24,12 @@ public final class FocalSoftmaxClassifier implements Classifier {
         this.gamma = gamma;
     }
 
-    @Override
-    public ClassifierLayout layout() {
-        return plain.layout();
-    }
-
-    @Override
-    public int[][] slices() {
-        return plain.slices();
-    }
-
-    @Override
-    public float[] probabilities(float[] logits, int n) {
-        return plain.probabilities(logits, n);
-    }
-
-    @Override
-    public float[] targets(int[] labels, boolean[] valid, Rng rng) {
-        return plain.targets(labels, valid, rng);
-    }
-
     /** {@code -sum(targets * (1 - p)^gamma * log p)}: targets are non-zero only at each RoI's label. */
+    @Override
+    public SoftmaxClassifier plain() {
+        return plain;
+    }
+
     @Override
     public NDArray loss(NDManager manager, NDArray logits, float[] targets) {
         NDArray t = manager.create(targets, logits.getShape());

@@ -2,7 +2,6 @@ package io.bagsflow.ml.detector.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import io.bagsflow.ml.detector.train.Rng;
 import java.util.function.Predicate;
 
 /**
@@ -15,7 +14,7 @@ import java.util.function.Predicate;
  * <p>Training uses {@value #SCALE}; {@link #fold} multiplies the scales into {@code cls.w} and {@code cls.b}
  * afterwards, so the checkpoint is a plain {@link SoftmaxClassifier}.
  */
-public final class LwsClassifier implements Classifier {
+public final class LwsClassifier implements VariantClassifier {
 
     public static final String SCALE = "cls.s";
 
@@ -31,6 +30,11 @@ public final class LwsClassifier implements Classifier {
         float[] ones = new float[k];
         java.util.Arrays.fill(ones, 1f);
         p.add(SCALE, ones, new Shape(k), false);
+    }
+
+    @Override
+    public SoftmaxClassifier plain() {
+        return plain;
     }
 
     @Override
@@ -61,25 +65,5 @@ public final class LwsClassifier implements Classifier {
         p.remove(n -> n.startsWith("cls."));
         p.add(WEIGHT, w, wShape, false);
         p.add(BIAS, b, bShape, false);
-    }
-
-    @Override
-    public ClassifierLayout layout() {
-        return plain.layout();
-    }
-
-    @Override
-    public int[][] slices() {
-        return plain.slices();
-    }
-
-    @Override
-    public float[] probabilities(float[] logits, int n) {
-        return plain.probabilities(logits, n);
-    }
-
-    @Override
-    public float[] targets(int[] labels, boolean[] valid, Rng rng) {
-        return plain.targets(labels, valid, rng);
     }
 }

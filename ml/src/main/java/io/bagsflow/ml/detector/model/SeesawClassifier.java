@@ -2,7 +2,6 @@ package io.bagsflow.ml.detector.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.bagsflow.ml.detector.train.Rng;
 
 /**
  * Seesaw loss (Wang et al., "Seesaw Loss for Long-Tailed Instance Segmentation", CVPR 2021; open-mmlab/mmdetection
@@ -18,7 +17,7 @@ import io.bagsflow.ml.detector.train.Rng;
  * they accumulate over the whole detector's training), counting the foreground RoIs each step sees, and the
  * classifier starts as the {@code init} policy says.
  */
-public final class SeesawClassifier implements Classifier {
+public final class SeesawClassifier implements VariantClassifier {
 
     public static final double P = 0.8;
     public static final double Q = 2.0;
@@ -34,27 +33,12 @@ public final class SeesawClassifier implements Classifier {
         this.seen = new double[numClasses + 1];
     }
 
-    @Override
-    public ClassifierLayout layout() {
-        return plain.layout();
-    }
-
-    @Override
-    public int[][] slices() {
-        return plain.slices();
-    }
-
-    @Override
-    public float[] probabilities(float[] logits, int n) {
-        return plain.probabilities(logits, n);
-    }
-
-    @Override
-    public float[] targets(int[] labels, boolean[] valid, Rng rng) {
-        return plain.targets(labels, valid, rng);
-    }
-
     /** Counts this step's foreground RoIs, then the loss with each foreground row's seesaw offsets. */
+    @Override
+    public ObjectnessSoftmaxClassifier plain() {
+        return plain;
+    }
+
     @Override
     public NDArray loss(NDManager manager, NDArray logits, float[] targets) {
         float[] offsets = offsets(logits.toFloatArray(), targets);

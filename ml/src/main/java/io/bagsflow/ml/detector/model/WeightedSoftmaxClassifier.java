@@ -12,7 +12,7 @@ import io.bagsflow.ml.detector.train.Rng;
  * <p>Only training differs: the layout and the probabilities are the plain softmax's, so the retrained checkpoint
  * is read back (and evaluated) as a {@link SoftmaxClassifier}.
  */
-public final class WeightedSoftmaxClassifier implements Classifier {
+public final class WeightedSoftmaxClassifier implements VariantClassifier {
 
     private final SoftmaxClassifier plain;
     private final float[] weightByLabel;
@@ -38,18 +38,8 @@ public final class WeightedSoftmaxClassifier implements Classifier {
     }
 
     @Override
-    public ClassifierLayout layout() {
-        return plain.layout();
-    }
-
-    @Override
-    public int[][] slices() {
-        return plain.slices();
-    }
-
-    @Override
-    public float[] probabilities(float[] logits, int n) {
-        return plain.probabilities(logits, n);
+    public SoftmaxClassifier plain() {
+        return plain;
     }
 
     @Override
