@@ -16,10 +16,13 @@ import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.report.ExperimentHtmlReport;
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.ml.stats.SampleStats;
+import io.bagsflow.worker.experiment.ExperimentViews.CellResult;
 import io.bagsflow.worker.experiment.ExperimentViews.CellView;
 import io.bagsflow.worker.experiment.ExperimentViews.DeltaView;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
+import io.bagsflow.worker.experiment.ExperimentViews.ExperimentResults;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
+import io.bagsflow.worker.experiment.ExperimentViews.ModelResult;
 import io.bagsflow.worker.experiment.ExperimentViews.PairView;
 import io.bagsflow.worker.experiment.ExperimentViews.SummaryRow;
 import io.bagsflow.workflows.experiment.CellStatus;
@@ -110,11 +113,59 @@ public final class ExperimentHistory {
     }
 
     /**
+     * The per-seed results of an experiment (the cells whose runs succeeded), for {@code experiment export}.
+     *
+     * @param setup  how it was run, in the exporting person's words
+     * @param madeBy the commands that made it
+     */
+    public Optional<ExperimentResults> results(String experimentId, String setup, List<String> madeBy) {
+        Optional<ExperimentRecord> found = experiments.find(experimentId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        ExperimentRecord e = found.get();
+        String name = new RunLabelRepository(experiments.database())
+                .experimentNames(List.of(experimentId))
+                .get(experimentId);
+        return Optional.of(new ExperimentResults(
+                ExperimentViews.RESULTS_FORMAT,
+                e.id(),
+                name,
+                e.status(),
+                e.codeVersion(),
+                tree(e.specJson()),
+                setup,
+                List.copyOf(madeBy),
+                cellResults(experimentId)));
+    }
+
+    /**
      * The cells whose runs succeeded, with each model's metrics on test (on val for a model with no test evaluation,
      * one recorded before test splits existed).
      */
     private List<ExperimentSummary.Cell> finishedCells(String experimentId) {
-        List<ExperimentSummary.Cell> done = new ArrayList<>();
+        return cellResults(experimentId).stream()
+                .map(ExperimentHistory::summaryCell)
+                .toList();
+    }
+
+    /** A results cell as the statistics take it: the metrics of each kind, undefined ones left out. */
+    public static ExperimentSummary.Cell summaryCell(CellResult c) {
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        c.models().forEach((kind, model) -> {
+            Map<String, Double> defined = new LinkedHashMap<>();
+            model.metrics().forEach((key, value) -> {
+                if (value != null) {
+                    defined.put(key, value);
+                }
+            });
+            metrics.put(kind, defined);
+        });
+        return new ExperimentSummary.Cell(c.params(), c.seed() == null ? 0 : c.seed(), metrics);
+    }
+
+    private List<CellResult> cellResults(String experimentId) {
+        List<CellResult> done = new ArrayList<>();
         for (ExperimentCellRecord c : experiments.cells(experimentId)) {
             if (c.runStatus() != CellStatus.SUCCEEDED) {
                 continue;
@@ -123,24 +174,30 @@ public final class ExperimentHistory {
             for (ModelRecord m : lineage.modelsOfRun(c.runId())) {
                 kindOfModel.put(m.id(), m.kind());
             }
-            Map<String, Map<String, Double>> byKind = new LinkedHashMap<>();
-            Map<String, String> splitOfKind = new LinkedHashMap<>();
+            Map<String, ModelResult> byKind = new LinkedHashMap<>();
             for (EvaluationRecord ev : lineage.evaluationsOfRun(c.runId())) {
                 String kind = kindOfModel.get(ev.modelId());
+                ModelResult earlier = byKind.get(kind);
                 // oldest first: a later evaluation replaces an earlier one, but val never replaces test
                 if (kind != null
                         && !(EvaluationRecord.VAL.equals(ev.split())
-                                && EvaluationRecord.TEST.equals(splitOfKind.get(kind)))) {
-                    byKind.put(kind, LvisMetrics.named(ev.metrics().values()));
-                    splitOfKind.put(kind, ev.split());
+                                && earlier != null
+                                && EvaluationRecord.TEST.equals(earlier.split()))) {
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    LvisMetrics.named(ev.metrics().values()).forEach((key, value) -> metrics.put(key, defined(value)));
+                    byKind.put(kind, new ModelResult(ev.split(), metrics));
                 }
             }
             // base first, then the generation-1 kinds in their model order
-            Map<String, Map<String, Double>> ordered = new LinkedHashMap<>();
+            Map<String, ModelResult> ordered = new LinkedHashMap<>();
             kindOfModel.values().stream().filter(byKind::containsKey).forEach(k -> ordered.put(k, byKind.get(k)));
-            done.add(new ExperimentSummary.Cell(params(c), c.seed() == null ? 0 : c.seed(), ordered));
+            done.add(new CellResult(params(c), c.seed(), c.runId(), ordered));
         }
         return done;
+    }
+
+    private static Double defined(Double v) {
+        return v == null || v.isNaN() || v < 0 ? null : v;
     }
 
     private static com.fasterxml.jackson.databind.JsonNode specTree(String json) {

@@ -81,4 +81,35 @@ public final class ExperimentViews {
             List<SummaryRow> summary,
             String split,
             List<PairView> pairs) {}
+
+    /** The format name of an {@link ExperimentResults} file; a reader refuses any other. */
+    public static final String RESULTS_FORMAT = "bagsflow-results/1";
+
+    /**
+     * One model's evaluation in an experiment's results: the split it was scored on and the 13 lvis-api metrics
+     * (fractions, as lvis-api gives them; null where lvis-api leaves one undefined).
+     */
+    public record ModelResult(String split, Map<String, Double> metrics) {}
+
+    /** One succeeded cell of an experiment: its grid parameters, seed, run, and each model kind's evaluation. */
+    public record CellResult(Map<String, Object> params, Long seed, String runId, Map<String, ModelResult> models) {}
+
+    /**
+     * The per-seed results of an experiment, the file {@code experiment export} writes and {@code experiment table}
+     * reads: everything a published table is computed from, so that it can be re-derived without the database.
+     *
+     * @param setup    how the experiment was run, as the person exporting it says (machine, workers, threads)
+     * @param madeBy   the commands that made the experiment and this file
+     * @param cells    the cells whose runs succeeded, in plan order; models base first, then the spec's order
+     */
+    public record ExperimentResults(
+            String format,
+            String experimentId,
+            String name,
+            ExperimentStatus status,
+            String codeVersion,
+            JsonNode spec,
+            String setup,
+            List<String> madeBy,
+            List<CellResult> cells) {}
 }

@@ -1,0 +1,71 @@
+package io.bagsflow.ml.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.bagsflow.ml.stats.ExperimentSummary;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ResultsMarkdownTest {
+
+    /** AP, APr, APc, APf of one model on one seed. */
+    private static Map<String, Double> ap(double ap, double apr, double apc, double apf) {
+        return Map.of("AP", ap, "APr", apr, "APc", apc, "APf", apf);
+    }
+
+    private static ExperimentSummary.Cell cell(long seed, double bagsGain, double controlGain) {
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        double base = 0.5 + 0.01 * seed;
+        metrics.put("base", ap(base, base - 0.2, base, base + 0.1));
+        metrics.put("control", ap(base + controlGain, base - 0.2, base, base + 0.1));
+        metrics.put("bags", ap(base + bagsGain, base - 0.1, base, base + 0.1));
+        return new ExperimentSummary.Cell(Map.of(), seed, metrics);
+    }
+
+    @Test
+    void differencesWhoseIntervalIncludesZeroAreMarkedNotShownAndTheOthersAreNot() {
+        // bags gains 2-4 points on every seed; control gains +1 or -1 alternately: no sign either way
+        List<ExperimentSummary.Cell> cells =
+                List.of(cell(1, 0.02, 0.01), cell(2, 0.03, -0.01), cell(3, 0.04, 0.01), cell(4, 0.03, -0.01));
+        String md = ResultsMarkdown.tables(cells, List.of("base", "bags"), k -> k.equals("bags") ? "bags (14)" : k);
+
+        String bagsVsBase = md.lines()
+                .filter(l -> l.startsWith("| bags (14) | 4 | +3.00 ["))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(md));
+        assertFalse(bagsVsBase.split("\\|")[3].contains(ResultsMarkdown.NOT_SHOWN), bagsVsBase);
+        String controlVsBase = md.lines()
+                .filter(l -> l.startsWith("| control | 4 | +0.00 ["))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(md));
+        assertTrue(controlVsBase.split("\\|")[3].contains(ResultsMarkdown.NOT_SHOWN), controlVsBase);
+        // against bags: control is 3 points lower on average, with its own interval
+        assertTrue(md.contains("| control | 4 | -3.00 ["), md);
+        assertTrue(md.contains("Paired differences to `base`") && md.contains("Paired differences to `bags`"), md);
+        // the metrics table: base first, with mean ± half-width in percent
+        assertTrue(md.contains("| base | 4 | 52.50 ± "), md);
+    }
+
+    @Test
+    void aReferenceNoCellHasIsLeftOut() {
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        metrics.put("base", ap(0.5, 0.3, 0.5, 0.6));
+        metrics.put("crt", ap(0.6, 0.5, 0.5, 0.6));
+        List<ExperimentSummary.Cell> cells = List.of(
+                new ExperimentSummary.Cell(Map.of(), 1, metrics), new ExperimentSummary.Cell(Map.of(), 2, metrics));
+        String md = ResultsMarkdown.tables(cells, List.of("base", "bags"), k -> k);
+        assertFalse(md.contains("to `bags`"), md);
+        assertEquals(1, md.split("Paired differences").length - 1, md);
+    }
+
+    @Test
+    void consecutiveSeedsAreWrittenAsARange() {
+        assertEquals(
+                "seeds 301-308 (8)", ResultsMarkdown.seeds(List.of(308L, 301L, 302L, 303L, 304L, 305L, 306L, 307L)));
+        assertEquals("seeds 1, 5 (2)", ResultsMarkdown.seeds(List.of(5L, 1L)));
+    }
+}
