@@ -204,7 +204,10 @@ function renderCurves(curves) {
   const base = latest.find(c => c.stage === 'TRAIN_BASE');
   const finetunes = latest.filter(c => c.stage !== 'TRAIN_BASE');
   if (!base && finetunes.length === 0) {
-    return '<p class="empty">No training curve yet: it appears with the base training\'s first progress report.</p>';
+    return ACTIVE.includes(curves.status)
+      ? '<p class="empty">No training curve yet: it appears with the base training\'s first progress report.</p>'
+      : '<p class="empty">No training curve was stored with this run\'s attempts (a run from before the live curves,'
+        + ' or one that ended before training): its report, if any, has the loss curves.</p>';
   }
   let h = '';
   if (base) {
