@@ -23,7 +23,9 @@ final class QuickStartBlock {
                 "`%s` preset, seed %d, %s",
                 preset,
                 seed,
-                threads == null ? "PyTorch threads of the machine" : threads + " PyTorch thread" + (threads == 1 ? "" : "s"));
+                threads == null
+                        ? "PyTorch threads of the machine"
+                        : threads + " PyTorch thread" + (threads == 1 ? "" : "s"));
         String caption = "LVIS bbox AP in percent, deltas against the base model (" + settings
                 + (splitNote.isEmpty() ? "" : "; " + splitNote) + "):";
         return BEGIN + "\n" + caption + "\n\n" + markdownTable.strip() + "\n" + END;

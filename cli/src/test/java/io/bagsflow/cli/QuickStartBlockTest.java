@@ -18,13 +18,14 @@ class QuickStartBlockTest {
                         + " 7, 2 PyTorch threads; metrics on the held-out test split):\n\n" + TABLE.strip() + "\n"
                         + QuickStartBlock.END,
                 block);
-        assertTrue(QuickStartBlock.block("small", 3, 1, "", TABLE).contains("(`small` preset, seed 3, 1 PyTorch thread):"));
+        assertTrue(QuickStartBlock.block("small", 3, 1, "", TABLE)
+                .contains("(`small` preset, seed 3, 1 PyTorch thread):"));
     }
 
     @Test
     void onlyTheTextBetweenTheMarkersIsReplaced() {
-        String readme = "# title\n\nbefore\n" + QuickStartBlock.BEGIN + "\nold table\n" + QuickStartBlock.END
-                + "\nafter\n";
+        String readme =
+                "# title\n\nbefore\n" + QuickStartBlock.BEGIN + "\nold table\n" + QuickStartBlock.END + "\nafter\n";
         String block = QuickStartBlock.block("tiny", 7, 2, "", TABLE);
         String updated = QuickStartBlock.into(readme, block, "README.md");
         assertEquals("# title\n\nbefore\n" + block + "\nafter\n", updated);

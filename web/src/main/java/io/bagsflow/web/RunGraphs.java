@@ -2,9 +2,6 @@ package io.bagsflow.web;
 
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.ml.report.ComparisonTable;
-import io.bagsflow.workflows.pipeline.ModelRef;
-import io.bagsflow.workflows.pipeline.PartKey;
-import io.bagsflow.workflows.spec.PipelineSpec;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.EvaluationView;
@@ -12,6 +9,9 @@ import io.bagsflow.worker.history.RunViews.ModelView;
 import io.bagsflow.worker.history.RunViews.RunCurves;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
+import io.bagsflow.workflows.pipeline.ModelRef;
+import io.bagsflow.workflows.pipeline.PartKey;
+import io.bagsflow.workflows.spec.PipelineSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -92,9 +92,10 @@ final class RunGraphs {
         for (Node n : nodes) {
             node(h, n, status(v, n.stage(), n.part()));
         }
-        h.append("</svg></div>\n<p class=\"sub\">Each box is coloured by the status of the stage or part that makes "
-                + "it; arrows are lineage: the dataset gives the groups, the base model is trained on them, every "
-                + "generation-1 model starts from the base, and each model is evaluated (AP on test, in percent).</p>\n");
+        h.append(
+                "</svg></div>\n<p class=\"sub\">Each box is coloured by the status of the stage or part that makes "
+                        + "it; arrows are lineage: the dataset gives the groups, the base model is trained on them, every "
+                        + "generation-1 model starts from the base, and each model is evaluated (AP on test, in percent).</p>\n");
     }
 
     private static Node evaluationNode(RunView v, String kind, ModelView m, int column, int row) {
@@ -154,7 +155,8 @@ final class RunGraphs {
             }
             AttemptView latest = null;
             for (AttemptView a : s.attempts()) { // in the order they started
-                if (part.equals(a.part()) || part.endsWith("/") && a.part() != null && a.part().startsWith(part)) {
+                if (part.equals(a.part())
+                        || part.endsWith("/") && a.part() != null && a.part().startsWith(part)) {
                     latest = a;
                 }
             }

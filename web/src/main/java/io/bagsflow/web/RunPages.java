@@ -213,7 +213,8 @@ final class RunPages implements UiModule {
                 .append("\">the run as JSON</a> has them too.</noscript></div>\n");
         h.append(Html.data("run-data", HistoryJson.run(v)));
         RunGraphs.stageGraph(h, v);
-        RunGraphs.curves(h, v, ui.backend.history().curves(id).orElseThrow(() -> HttpError.notFound("unknown run " + id)));
+        RunGraphs.curves(
+                h, v, ui.backend.history().curves(id).orElseThrow(() -> HttpError.notFound("unknown run " + id)));
 
         models(h, v);
         evaluations(h, v.evaluations());

@@ -86,7 +86,10 @@ class LiveTrainingBrowserTest {
             } catch (AssertionError e) {
                 throw new AssertionError(
                         e.getMessage() + "\ncurves: "
-                                + backend.history().curves(running).map(HistoryJson::curves).orElse("none"),
+                                + backend.history()
+                                        .curves(running)
+                                        .map(HistoryJson::curves)
+                                        .orElse("none"),
                         e);
             }
             int first = browser.eval(POINTS).asInt();
@@ -106,8 +109,7 @@ class LiveTrainingBrowserTest {
                 assertTrue(i == 0 || its[i] > its[i - 1], iterations.toString());
             }
             assertEquals(
-                    String.valueOf(its.length),
-                    browser.text("document.getElementById('loss-chart').dataset.points"));
+                    String.valueOf(its.length), browser.text("document.getElementById('loss-chart').dataset.points"));
             assertTrue(browser.eval("document.querySelectorAll('#speed-chart circle.pt').length")
                             .asInt()
                     >= its.length);
@@ -137,8 +139,7 @@ class LiveTrainingBrowserTest {
             Files.write(shot, png);
             assertTrue(
                     png.length > 10_000
-                            && Arrays.equals(
-                                    Arrays.copyOf(png, 4), new byte[] {(byte) 0x89, 'P', 'N', 'G'}),
+                            && Arrays.equals(Arrays.copyOf(png, 4), new byte[] {(byte) 0x89, 'P', 'N', 'G'}),
                     "a PNG of the page: " + png.length + " bytes");
             browser.screenshot("live-training");
         } finally {

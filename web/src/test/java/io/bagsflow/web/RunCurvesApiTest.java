@@ -80,7 +80,9 @@ class RunCurvesApiTest {
         assertEquals(runId, doc.path("run_id").asText());
         assertEquals("SUCCEEDED", doc.path("status").asText());
         List<String> parts = new ArrayList<>();
-        doc.path("curves").forEach(c -> parts.add(c.path("stage").asText() + "/" + c.path("part").asText()));
+        doc.path("curves")
+                .forEach(c -> parts.add(
+                        c.path("stage").asText() + "/" + c.path("part").asText()));
         assertEquals(List.of("TRAIN_BASE/base", "FINETUNE_BAGS/bags", "FINETUNE_BAGS/crt"), parts);
 
         JsonNode base = doc.path("curves").get(0);
@@ -120,7 +122,9 @@ class RunCurvesApiTest {
         String page = get("/runs/" + runId).body();
         assertTrue(page.contains("<script type=\"application/json\" id=\"curves-data\">"), page);
         assertTrue(page.contains("data-api=\"/api/runs/" + runId + "/curves\""), page);
-        String graph = page.substring(page.indexOf("<svg id=\"lineage-graph\""), page.indexOf("</svg>", page.indexOf("<svg id=\"lineage-graph\"")));
+        String graph = page.substring(
+                page.indexOf("<svg id=\"lineage-graph\""),
+                page.indexOf("</svg>", page.indexOf("<svg id=\"lineage-graph\"")));
         // dataset, groups, base, bags, crt, and an evaluation of each of the three models
         assertEquals(8, graph.split("<g class=\"node ").length - 1, graph);
         assertEquals(8, graph.split("<g class=\"node SUCCEEDED\"").length - 1, graph);
@@ -134,7 +138,9 @@ class RunCurvesApiTest {
     void anUnknownRunIs404InJson() throws Exception {
         HttpResponse<String> answer = get("/api/runs/run-that-never-was/curves");
         assertEquals(404, answer.statusCode());
-        assertEquals("unknown run run-that-never-was", JSON.readTree(answer.body()).path("error").asText());
+        assertEquals(
+                "unknown run run-that-never-was",
+                JSON.readTree(answer.body()).path("error").asText());
     }
 
     private static JsonNode curveArtifact(JsonNode run, String kind) throws Exception {

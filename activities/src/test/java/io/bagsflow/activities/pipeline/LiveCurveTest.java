@@ -43,7 +43,9 @@ class LiveCurveTest {
         for (int i = 1; i < points.size() - 1; i++) {
             assertEquals(step, points.get(i).iteration() - points.get(i - 1).iteration(), "gap before point " + i);
         }
-        assertTrue(points.get(points.size() - 1).iteration() - points.get(points.size() - 2).iteration() <= step);
+        assertTrue(points.get(points.size() - 1).iteration()
+                        - points.get(points.size() - 2).iteration()
+                <= step);
     }
 
     @Test
