@@ -46,10 +46,34 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "OUT.json", description = "write the comparison as `compare --json` does")
     Path json;
 
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "PyTorch threads of every training and inference of the run (the spec's detector.threads);"
+                    + " the run then reuses no stage of earlier runs, so its numbers are those of N threads: for a"
+                    + " given thread count they are the same to the last digit, across thread counts they differ")
+    Integer threads;
+
+    @Option(
+            names = "--markdown",
+            paramLabel = "FILE",
+            description = "write the comparison as the README's quick-start table (settings and markdown table between"
+                    + " two markers); a FILE that has the markers, such as README.md, gets only that block replaced")
+    Path markdown;
+
     @Override
     public Integer call() throws Exception {
         if (!preset.equals("tiny") && !preset.equals("small")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--preset must be tiny or small");
+        }
+        if (threads != null && threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be 1 or more");
+        }
+        String document = null;
+        if (markdown != null && Files.exists(markdown)) {
+            // checked before the run, so a wrong file costs no demo
+            document = Files.readString(markdown, StandardCharsets.UTF_8);
+            QuickStartBlock.into(document, "", markdown.toString());
         }
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
@@ -77,10 +101,16 @@ final class DemoCommand implements Callable<Integer> {
             String runId = cli.launcher()
                     .start(
                             PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"" + preset + "\", \"seed\": "
-                                    + seed + "}}}"),
+                                    + seed + "}}"
+                                    // a stage reused from a run on another thread count would bring its numbers
+                                    + (threads == null
+                                            ? ""
+                                            : ", \"detector\": {\"threads\": " + threads + "}, \"reuse\": false")
+                                    + "}"),
                             null,
                             null);
-            out.println("run " + runId + ": synthetic " + preset + " dataset, seed " + seed);
+            out.println("run " + runId + ": synthetic " + preset + " dataset, seed " + seed
+                    + (threads == null ? "" : ", " + threads + " PyTorch thread" + (threads == 1 ? "" : "s")));
             RunProgress progress = new RunProgress(cli, runId, Terminal.isTerminal());
             RunStatus status = progress.follow(out);
             if (status != RunStatus.SUCCEEDED) {
@@ -100,6 +130,13 @@ final class DemoCommand implements Callable<Integer> {
             if (json != null) {
                 Files.writeString(json, CompareCommand.toJson(view), StandardCharsets.UTF_8);
                 out.println("wrote " + json);
+            }
+            if (markdown != null) {
+                String block = QuickStartBlock.block(
+                        preset, seed, threads, ComparisonTable.splitNote(view), ComparisonTable.markdown(view));
+                Files.writeString(
+                        markdown, QuickStartBlock.into(document, block, markdown.toString()), StandardCharsets.UTF_8);
+                out.println("wrote the quick-start table to " + markdown);
             }
             progress.printTimings(out);
             Path report = downloadReport(cli, runId, env.home().root().resolve("reports"));

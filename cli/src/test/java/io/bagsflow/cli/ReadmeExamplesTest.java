@@ -48,12 +48,18 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(1200)
 class ReadmeExamplesTest {
 
+    /** The command that writes the README's quick-start table (tiny, so that it can run here). */
+    static final String QUICK_START_LINE = "./bagsflow demo --preset tiny --threads 2 --markdown README.md";
+
     /** Lines not run here, each with why. Keep this short. */
     static final Map<String, String> EXEMPT = Map.ofEntries(
             Map.entry(
                     "./bagsflow demo",
                     "the small preset takes 5 minutes on 2 cores; `./bagsflow demo --preset tiny` "
                             + "runs the same code here"),
+            Map.entry(
+                    QUICK_START_LINE,
+                    "it writes README.md: theReadmesQuickStartTableIsWhatTodaysDemoPrints runs it on a copy"),
             Map.entry("./bagsflow up", "blocks until Ctrl-C; UpCrashRecoveryTest runs it in a process of its own"),
             Map.entry("./bagsflow ui", "blocks until Ctrl-C; WebApiTest and WebUiBrowserTest serve the same UiServer"),
             Map.entry(
@@ -320,6 +326,43 @@ class ReadmeExamplesTest {
         }
         throw new IllegalStateException(
                 "README.md of the repository not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * The README's quick-start table is what today's build prints: the command the README names rewrites a copy of
+     * the README on a fresh run (same preset, seed and thread count, no stage reused), and the copy must come out
+     * unchanged.
+     */
+    @Test
+    void theReadmesQuickStartTableIsWhatTodaysDemoPrints() throws Exception {
+        Path readme = documentationPages().get(0);
+        String text = Files.readString(readme);
+        assertTrue(
+                text.contains("`" + QUICK_START_LINE + "`"),
+                "README.md names the command that writes its quick-start table: " + QUICK_START_LINE);
+        Path copy = freshDir().resolve("README.md");
+        Files.writeString(copy, text);
+        String[] args = QUICK_START_LINE
+                .replaceFirst("^\\./bagsflow ", "")
+                .replace("README.md", copy.toString())
+                .split(" ");
+        CommandOutput out = CommandOutput.run(homeWithRunningUp(), args);
+        System.out.println("$ " + QUICK_START_LINE + "\n" + out.out() + out.err() + "exit " + out.exitCode());
+        assertEquals(0, out.exitCode(), out.out() + out.err());
+        String regenerated = Files.readString(copy);
+        assertEquals(
+                quickStartBlock(text),
+                quickStartBlock(regenerated),
+                "README.md's quick-start table is not what today's build prints; `" + QUICK_START_LINE
+                        + "` rewrites it");
+        assertEquals(text, regenerated, "only the quick-start block is rewritten");
+    }
+
+    private static String quickStartBlock(String text) {
+        int begin = text.indexOf(QuickStartBlock.BEGIN);
+        int end = text.indexOf(QuickStartBlock.END);
+        assertTrue(begin >= 0 && end > begin, "no quick-start block in README.md");
+        return text.substring(begin, end + QuickStartBlock.END.length());
     }
 
     @Test

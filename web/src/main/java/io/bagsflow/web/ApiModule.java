@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 
 /**
  * The JSON API: the documents of {@code runs list --json}, {@code runs show --json} and {@code compare --json}
- * from the same producer ({@link HistoryJson}), plus a model with its lineage. Errors are {"error": message}.
+ * from the same producer ({@link HistoryJson}), plus a model with its lineage and a run's training curves so far. Errors are {"error": message}.
  */
 final class ApiModule implements UiModule {
 
@@ -35,6 +35,16 @@ final class ApiModule implements UiModule {
                     JSON,
                     HistoryJson.run(
                             ui.backend.history().show(id).orElseThrow(() -> HttpError.notFound("unknown run " + id))));
+        });
+        routes.get("/api/runs/([^/]+)/curves", r -> {
+            String id = r.pathGroup(1);
+            r.send(
+                    200,
+                    JSON,
+                    HistoryJson.curves(ui.backend
+                            .history()
+                            .curves(id)
+                            .orElseThrow(() -> HttpError.notFound("unknown run " + id))));
         });
         routes.get("/api/models/([^/]+)", r -> {
             String id = r.pathGroup(1);

@@ -26,7 +26,7 @@ import java.util.TreeSet;
 
 /**
  * The runs list and the run page: stages with attempts and live progress (drawn by app.js from the JSON API, which
- * it polls while the run is active), models with lineage, the 13 metrics, the stored report, artifacts, and the
+ * it polls while the run is active), the stage graph and training curves ({@link RunGraphs}), models with lineage, the 13 metrics, the stored report, artifacts, and the
  * retry and abort actions.
  */
 final class RunPages implements UiModule {
@@ -212,6 +212,9 @@ final class RunPages implements UiModule {
                 .append(Html.url(v.runId()))
                 .append("\">the run as JSON</a> has them too.</noscript></div>\n");
         h.append(Html.data("run-data", HistoryJson.run(v)));
+        RunGraphs.stageGraph(h, v);
+        RunGraphs.curves(
+                h, v, ui.backend.history().curves(id).orElseThrow(() -> HttpError.notFound("unknown run " + id)));
 
         models(h, v);
         evaluations(h, v.evaluations());

@@ -194,11 +194,15 @@ final class Chromium implements AutoCloseable {
         if (dir == null || dir.isBlank()) {
             return;
         }
-        ObjectNode params = JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
-        byte[] png = java.util.Base64.getDecoder()
-                .decode(call("Page.captureScreenshot", params).path("data").asText());
         Files.createDirectories(Path.of(dir));
-        Files.write(Path.of(dir, name + ".png"), png);
+        Files.write(Path.of(dir, name + ".png"), png());
+    }
+
+    /** A PNG of the whole page as it is now. */
+    byte[] png() throws Exception {
+        ObjectNode params = JSON.createObjectNode().put("format", "png").put("captureBeyondViewport", true);
+        return java.util.Base64.getDecoder()
+                .decode(call("Page.captureScreenshot", params).path("data").asText());
     }
 
     /** Every URL the page requested so far (documents, scripts, styles, frames, fetches). */

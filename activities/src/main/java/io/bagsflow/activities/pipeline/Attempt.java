@@ -20,9 +20,10 @@ import java.util.Map;
  *
  * <p>The stored progress of an attempt is its last state in one shape, whatever the stage:
  * {@code {"step": int, "total": int, "loss": number|null, "checkpoint_iteration": int|null}}, optionally with
- * {@code message}, {@code eta_seconds}, {@code images_per_second} and {@code skipped_steps}. Rows are written in
- * the background and best effort (training never waits for the database); the final state is written with the
- * attempt's end.
+ * {@code message}, {@code eta_seconds}, {@code images_per_second} and {@code skipped_steps}; a training attempt
+ * also has {@code curve}, its loss curve so far ({@link LiveCurve}), which heartbeats leave out (Temporal needs
+ * only the latest state). Rows are written in the background and best effort (training never waits for the
+ * database); the final state is written with the attempt's end.
  */
 public final class Attempt {
 
@@ -38,6 +39,9 @@ public final class Attempt {
     private final AttemptRepository attempts;
     private final Heartbeat heartbeat;
     private final Map<String, Object> state = new LinkedHashMap<>();
+    /** Guarded by {@link #state}. */
+    private final LiveCurve curve = new LiveCurve();
+
     private ProgressWriter writer;
 
     Attempt(
@@ -138,6 +142,16 @@ public final class Attempt {
     }
 
     /**
+     * Adds a point to the attempt's loss curve so far (stored with the next progress row; call it before the
+     * {@link #progress} of the same report).
+     */
+    public void curvePoint(int iteration, double loss, double imagesPerSecond) {
+        synchronized (state) {
+            curve.add(new LiveCurve.Point(iteration, loss, imagesPerSecond));
+        }
+    }
+
+    /**
      * Records that a checkpoint of {@code iteration} is safely in the artifact store: heartbeated at once and
      * recorded in the database as soon as it answers (a retried attempt resumes from it).
      */
@@ -166,7 +180,12 @@ public final class Attempt {
     /** The attempt's state as stored: the documented shape. */
     String progressJson() {
         synchronized (state) {
-            return JSON.valueToTree(state).toString();
+            if (curve.isEmpty()) {
+                return JSON.valueToTree(state).toString();
+            }
+            Map<String, Object> stored = new LinkedHashMap<>(state);
+            stored.put("curve", curve.json());
+            return JSON.valueToTree(stored).toString();
         }
     }
 

@@ -343,6 +343,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                         .sum();
                 if (!p.losses().isEmpty()) {
                     details.put("loss", loss);
+                    // the same points as the stage's curve artifact, which exists only once the stage has ended
+                    attempt.curvePoint(p.iteration(), loss, p.imagesPerSecond());
                 }
                 details.put("images_per_second", p.imagesPerSecond());
                 details.put("skipped_steps", p.skippedSteps());

@@ -73,11 +73,39 @@ function renderStages(run) {
   return h + '</tbody></table>';
 }
 
+/**
+ * The status a box of the stage graph shows, as RunGraphs.status: a whole stage's status, or the latest attempt of
+ * the box's part (a part ending in '/' covers every part it starts); PENDING before any.
+ */
+function nodeStatus(run, stage, part) {
+  const s = run.stages.find(x => x.stage === stage);
+  if (!s) {
+    return 'PENDING';
+  }
+  if (!part) {
+    return s.status;
+  }
+  let latest = null;
+  for (const a of s.attempts) {
+    if (a.part === part || (part.endsWith('/') && (a.part || '').startsWith(part))) {
+      latest = a;
+    }
+  }
+  return latest ? latest.status : 'PENDING';
+}
+
+function paintGraph(run) {
+  document.querySelectorAll('#lineage-graph g.node').forEach(g => {
+    g.setAttribute('class', 'node ' + nodeStatus(run, g.dataset.stage, g.dataset.part));
+  });
+}
+
 function runPage(el) {
   let run = JSON.parse(document.getElementById('run-data').textContent);
   const shape = r => r.status + '/' + r.models.length + '/' + r.evaluations.length;
   const first = shape(run);
   el.innerHTML = renderStages(run);
+  paintGraph(run);
   if (!ACTIVE.includes(run.status)) {
     return;
   }
@@ -87,10 +115,135 @@ function runPage(el) {
       if (response.ok) {
         run = await response.json();
         el.innerHTML = renderStages(run);
+        paintGraph(run);
         document.getElementById('run-status').innerHTML = badge(run.status);
         if (shape(run) !== first) {
           // new models, evaluations or an end: the server-rendered sections change too
           location.replace(location.pathname);
+          return;
+        }
+      }
+    } catch (e) {
+      // the server may be restarting; try again on the next tick
+    }
+    setTimeout(poll, POLL_MS);
+  };
+  setTimeout(poll, POLL_MS);
+}
+
+function number(v) {
+  if (typeof v !== 'number') {
+    return '';
+  }
+  const a = Math.abs(v);
+  return a >= 1000 || (a > 0 && a < 0.001) ? v.toExponential(2) : a >= 100 ? v.toFixed(0) : v.toPrecision(3);
+}
+
+/**
+ * A line chart of points[key] against points.iteration as SVG: axes with their ranges, the line, and one circle per
+ * point (class "pt", its values in a tooltip), so a reader and a test can both count the points.
+ */
+function lineChart(id, points, key, label, width, height) {
+  const pts = points.filter(p => typeof p[key] === 'number');
+  const left = 58;
+  const right = 12;
+  const top = 22;
+  const bottom = 30;
+  let h = '<svg id="' + esc(id) + '" class="chart" data-points="' + pts.length + '" xmlns="http://www.w3.org/2000/svg"'
+    + ' width="' + width + '" height="' + height + '" viewBox="0 0 ' + width + ' ' + height + '" role="img"'
+    + ' aria-label="' + esc(label) + '"><text class="label" x="' + left + '" y="14">' + esc(label) + '</text>';
+  if (pts.length === 0) {
+    return h + '<text class="none" x="' + left + '" y="' + (height / 2) + '">no points yet</text></svg>';
+  }
+  const xs = pts.map(p => p.iteration);
+  const ys = pts.map(p => p[key]);
+  const x0 = Math.min(...xs);
+  const x1 = Math.max(...xs);
+  let y0 = Math.min(...ys);
+  let y1 = Math.max(...ys);
+  if (y1 - y0 < 1e-12) {
+    y0 -= Math.abs(y0) * 0.05 + 1e-6;
+    y1 += Math.abs(y1) * 0.05 + 1e-6;
+  }
+  const w = width - left - right;
+  const hh = height - top - bottom;
+  const X = x => left + (x1 === x0 ? w / 2 : (x - x0) / (x1 - x0) * w);
+  const Y = y => top + hh - (y - y0) / (y1 - y0) * hh;
+  h += '<path class="axis" d="M' + left + ',' + top + ' V' + (top + hh) + ' H' + (left + w) + '"/>'
+    + '<text class="tick" x="' + (left - 4) + '" y="' + (top + 4) + '" text-anchor="end">' + number(y1) + '</text>'
+    + '<text class="tick" x="' + (left - 4) + '" y="' + (top + hh) + '" text-anchor="end">' + number(y0) + '</text>'
+    + '<text class="tick" x="' + left + '" y="' + (top + hh + 16) + '">' + x0 + '</text>'
+    + '<text class="tick" x="' + (left + w) + '" y="' + (top + hh + 16) + '" text-anchor="end">' + x1
+    + '</text><text class="tick" x="' + (left + w / 2) + '" y="' + (top + hh + 16) + '" text-anchor="middle">'
+    + 'iteration</text>';
+  h += '<polyline class="line" points="' + pts.map(p => X(p.iteration).toFixed(1) + ',' + Y(p[key]).toFixed(1))
+    .join(' ') + '"/>';
+  for (const p of pts) {
+    h += '<circle class="pt" r="2.5" cx="' + X(p.iteration).toFixed(1) + '" cy="' + Y(p[key]).toFixed(1)
+      + '" data-iteration="' + p.iteration + '"><title>iteration ' + p.iteration + ': ' + esc(label) + ' '
+      + number(p[key]) + '</title></circle>';
+  }
+  return h + '</svg>';
+}
+
+/** The latest attempt of each training part that has a curve, base first (the API lists them in that order). */
+function latestCurves(curves) {
+  const byPart = new Map();
+  for (const c of curves.curves) {
+    const key = c.stage + '/' + c.part;
+    const seen = byPart.get(key);
+    if (!seen || c.attempt >= seen.attempt) {
+      byPart.set(key, c);
+    }
+  }
+  return [...byPart.values()];
+}
+
+function renderCurves(curves) {
+  const latest = latestCurves(curves);
+  const base = latest.find(c => c.stage === 'TRAIN_BASE');
+  const finetunes = latest.filter(c => c.stage !== 'TRAIN_BASE');
+  if (!base && finetunes.length === 0) {
+    return ACTIVE.includes(curves.status)
+      ? '<p class="empty">No training curve yet: it appears with the base training\'s first progress report.</p>'
+      : '<p class="empty">No training curve was stored with this run\'s attempts (a run from before the live curves,'
+        + ' or one that ended before training): its report, if any, has the loss curves.</p>';
+  }
+  let h = '';
+  if (base) {
+    const where = 'attempt ' + base.attempt + (base.from_attempt_id ? ' (reused)' : '')
+      + (base.total ? ', step ' + (base.step || 0) + '/' + base.total : '') + ', ' + base.status;
+    h += '<div class="grid"><figure id="loss-figure">' + lineChart('loss-chart', base.points, 'loss',
+      'base training loss', 560, 240) + '<figcaption>The sum of the base detector\'s losses, each point the mean '
+      + 'over the steps since the one before; ' + esc(where) + '.</figcaption></figure>'
+      + '<figure id="speed-figure">' + lineChart('speed-chart', base.points, 'images_per_second',
+        'base training images/s', 560, 240) + '<figcaption>Training throughput over the same steps.</figcaption>'
+      + '</figure></div>';
+  }
+  if (finetunes.length > 0) {
+    h += '<div class="grid">' + finetunes.map(c => '<figure class="finetune" data-part="' + esc(c.part) + '">'
+      + lineChart('loss-' + c.part, c.points, 'loss', c.part + ' fine-tune loss', 300, 180) + '</figure>').join('')
+      + '</div>';
+  }
+  return h;
+}
+
+/** The training panel: drawn from the embedded curves, then from the API every 2 s while the run is active. */
+function curvesPanel(el) {
+  let curves = JSON.parse(document.getElementById('curves-data').textContent);
+  el.innerHTML = renderCurves(curves);
+  if (!ACTIVE.includes(curves.status)) {
+    return;
+  }
+  const poll = async () => {
+    try {
+      const response = await fetch(el.dataset.api, {cache: 'no-store'});
+      if (response.ok) {
+        curves = await response.json();
+        el.innerHTML = renderCurves(curves);
+        // how many times the curves were drawn from the API: lets a test wait for the next poll, not for a time
+        el.dataset.polls = String(Number(el.dataset.polls || 0) + 1);
+        if (!ACTIVE.includes(curves.status)) {
           return;
         }
       }
@@ -259,6 +412,10 @@ document.addEventListener('DOMContentLoaded', () => {
   const stages = document.getElementById('stages');
   if (stages) {
     runPage(stages);
+  }
+  const curves = document.getElementById('curves');
+  if (curves && curves.dataset.api) {
+    curvesPanel(curves);
   }
   const runs = document.getElementById('runs');
   if (runs && runs.dataset.api) {

@@ -29,6 +29,11 @@ public final class HistoryJson {
         return write(run);
     }
 
+    /** {@code GET /api/runs/RUN/curves}. */
+    public static String curves(RunViews.RunCurves curves) {
+        return write(curves);
+    }
+
     /** {@code GET /api/models/MODEL}. */
     public static String model(ModelPage model) {
         return write(model);

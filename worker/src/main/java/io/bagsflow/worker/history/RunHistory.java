@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.activities.report.RunReports;
+import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.AttemptStatus;
 import io.bagsflow.db.CategoryAp;
 import io.bagsflow.db.EvaluationRecord;
@@ -26,9 +28,11 @@ import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.worker.history.RunViews.ArtifactView;
 import io.bagsflow.worker.history.RunViews.AttemptView;
+import io.bagsflow.worker.history.RunViews.CurveView;
 import io.bagsflow.worker.history.RunViews.EvaluationView;
 import io.bagsflow.worker.history.RunViews.ModelPage;
 import io.bagsflow.worker.history.RunViews.ModelView;
+import io.bagsflow.worker.history.RunViews.RunCurves;
 import io.bagsflow.worker.history.RunViews.RunSummary;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
@@ -226,6 +230,44 @@ public final class RunHistory {
                         .toList()));
     }
 
+    /**
+     * The loss curves of a run's training attempts so far (TRAIN_BASE, then FINETUNE_BAGS), each from the stored
+     * progress of its attempt, or of the attempt it reused; attempts without a curve (not started, or made before
+     * progress carried one) are left out. Empty for an unknown run.
+     */
+    public Optional<RunCurves> curves(String runId) {
+        Optional<RunDetails> found = runs.runDetails(runId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        AttemptRepository attempts = new AttemptRepository(runs.database());
+        List<CurveView> curves = new ArrayList<>();
+        for (Stage stage : List.of(Stage.TRAIN_BASE, Stage.FINETUNE_BAGS)) {
+            for (StageAttempt a : found.get().attempts()) {
+                if (!a.stage().equals(stage.name())) {
+                    continue;
+                }
+                StageAttempt source = a.reusedAttemptId() == null
+                        ? a
+                        : attempts.findAttempt(a.reusedAttemptId()).orElse(a);
+                JsonNode progress = tree(source.progressJson());
+                if (progress == null || !progress.path("curve").isArray()) {
+                    continue;
+                }
+                curves.add(new CurveView(
+                        a.stage(),
+                        a.part(),
+                        a.attempt(),
+                        a.status(),
+                        source == a ? null : source.id(),
+                        progress.path("step").isInt() ? progress.path("step").asInt() : null,
+                        progress.path("total").isInt() ? progress.path("total").asInt() : null,
+                        progress.path("curve")));
+            }
+        }
+        return Optional.of(new RunCurves(runId, found.get().run().status(), curves));
+    }
+
     /** The HTML report the run's EVALUATE stage stored (its {@code report} output), if it got that far. */
     public Optional<String> reportSha256(String runId) {
         return runs.runDetails(runId)
@@ -370,8 +412,19 @@ public final class RunHistory {
                 a.resumedFromIteration(),
                 a.reusedAttemptId(),
                 a.stageKey(),
-                tree(a.progressJson()),
+                withoutCurve(tree(a.progressJson())),
                 a.outputs());
+    }
+
+    /**
+     * An attempt's progress as {@code runs show} documents it: the curve so far has a request of its own
+     * ({@link #curves}), so the run's document, which the UI polls every 2 s, stays small.
+     */
+    private static JsonNode withoutCurve(JsonNode progress) {
+        if (progress instanceof ObjectNode o && o.has("curve")) {
+            o.remove("curve");
+        }
+        return progress;
     }
 
     private static JsonNode tree(String json) {

@@ -118,4 +118,23 @@ public final class RunViews {
             List<ModelView> models,
             List<EvaluationView> evaluations,
             List<ArtifactView> artifacts) {}
+
+    /**
+     * The loss curve of one training attempt as far as it got ({@code GET /api/runs/RUN/curves}): from the
+     * attempt's stored progress, so it grows while the stage runs. {@code points} are
+     * {@code {"iteration", "loss", "images_per_second"}} in iteration order (thinned evenly to at most 200); a
+     * reused attempt shows the curve of the attempt it reused ({@code fromAttemptId}).
+     */
+    public record CurveView(
+            String stage,
+            String part,
+            int attempt,
+            AttemptStatus status,
+            Long fromAttemptId,
+            Integer step,
+            Integer total,
+            JsonNode points) {}
+
+    /** A run's training curves so far, TRAIN_BASE first, then each fine-tune part, each attempt in order. */
+    public record RunCurves(String runId, RunStatus status, List<CurveView> curves) {}
 }
