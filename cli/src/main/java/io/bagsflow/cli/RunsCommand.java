@@ -474,19 +474,21 @@ final class RunsCommand implements Callable<Integer> {
                 out.println();
                 List<String> keys = new ArrayList<>(LvisMetrics.HEADLINE);
                 keys.add(LvisMetrics.AR);
-                String[] header = new String[keys.size() + 2];
+                String[] header = new String[keys.size() + 3];
                 header[0] = "model";
                 header[1] = "split";
+                header[2] = "iou";
                 for (int i = 0; i < keys.size(); i++) {
-                    header[i + 2] = keys.get(i);
+                    header[i + 3] = keys.get(i);
                 }
                 Table evals = new Table(header);
                 for (EvaluationView e : v.evaluations()) {
-                    Object[] row = new Object[keys.size() + 2];
+                    Object[] row = new Object[keys.size() + 3];
                     row[0] = e.modelId();
                     row[1] = e.split();
+                    row[2] = e.iouType();
                     for (int i = 0; i < keys.size(); i++) {
-                        row[i + 2] = percent(e.metrics().get(keys.get(i)));
+                        row[i + 3] = percent(e.metrics().get(keys.get(i)));
                     }
                     evals.row(row);
                 }

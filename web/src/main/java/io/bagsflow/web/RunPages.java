@@ -316,7 +316,7 @@ final class RunPages implements UiModule {
                 .distinct()
                 .toList();
         h.append("<div class=\"scroll\"><table id=\"evaluations\" class=\"num\"><thead><tr><th>model</th>"
-                + "<th>split</th>");
+                + "<th>split</th><th>iou</th>");
         for (String k : LvisMetrics.KEYS) {
             h.append("<th>").append(Html.esc(k)).append("</th>");
         }
@@ -331,6 +331,8 @@ final class RunPages implements UiModule {
                     .append(Html.esc(e.modelId()))
                     .append("</a></td><td>")
                     .append(Html.esc(e.split()))
+                    .append("</td><td>")
+                    .append(Html.esc(e.iouType()))
                     .append("</td>");
             for (String k : LvisMetrics.KEYS) {
                 Double value = e.metrics().get(k);
@@ -350,9 +352,9 @@ final class RunPages implements UiModule {
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS bbox metrics in percent; - is undefined. Split val is "
-                + "where choices from data are made, test is what reports use; AP [lo,hi) is the mean AP of the "
-                + "classes with that many training instances (the BAGS bins).</p>\n");
+        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS metrics in percent, by box (bbox) or mask (segm) IoU; - "
+                + "is undefined. Split val is where choices from data are made, test is what reports use; AP [lo,hi) "
+                + "is the mean AP of the classes with that many training instances (the BAGS bins).</p>\n");
     }
 
     private static void artifacts(StringBuilder h, RunView v) {

@@ -14,6 +14,7 @@ import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.report.ExperimentHtmlReport;
+import io.bagsflow.ml.report.ExperimentTable;
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.ml.stats.SampleStats;
 import io.bagsflow.worker.experiment.ExperimentViews.CellView;
@@ -89,7 +90,7 @@ public final class ExperimentHistory {
             cells.add(new CellView(params(c), c.seed(), c.runId(), status));
         }
         List<ExperimentSummary.Cell> done = finishedCells(experimentId);
-        List<SummaryRow> summary = ExperimentSummary.summarize(done, LvisMetrics.KEYS, ModelRef.BASE).stream()
+        List<SummaryRow> summary = ExperimentSummary.summarize(done, metricKeys(done), ModelRef.BASE).stream()
                 .map(ExperimentHistory::row)
                 .toList();
         List<PairView> pairs = ExperimentSummary.pairs(done, LvisMetrics.KEYS).stream()
@@ -101,7 +102,8 @@ public final class ExperimentHistory {
 
     /** The summary rows (pure statistics from ml/) over the cells whose runs succeeded. */
     public List<ExperimentSummary.Row> summary(String experimentId) {
-        return ExperimentSummary.summarize(finishedCells(experimentId), LvisMetrics.KEYS, ModelRef.BASE);
+        List<ExperimentSummary.Cell> done = finishedCells(experimentId);
+        return ExperimentSummary.summarize(done, metricKeys(done), ModelRef.BASE);
     }
 
     /** Paired differences between every two kinds of each grid setting, over the cells whose runs succeeded. */
@@ -127,12 +129,19 @@ public final class ExperimentHistory {
             Map<String, String> splitOfKind = new LinkedHashMap<>();
             for (EvaluationRecord ev : lineage.evaluationsOfRun(c.runId())) {
                 String kind = kindOfModel.get(ev.modelId());
+                if (kind == null) {
+                    continue;
+                }
+                // box and mask evaluations are tracked apart: a model with a mask head has both on each split
+                String slot = ev.isMask() ? ExperimentTable.maskKey(kind) : kind;
                 // oldest first: a later evaluation replaces an earlier one, but val never replaces test
-                if (kind != null
-                        && !(EvaluationRecord.VAL.equals(ev.split())
-                                && EvaluationRecord.TEST.equals(splitOfKind.get(kind)))) {
-                    byKind.put(kind, LvisMetrics.named(ev.metrics().values()));
-                    splitOfKind.put(kind, ev.split());
+                if (!(EvaluationRecord.VAL.equals(ev.split())
+                        && EvaluationRecord.TEST.equals(splitOfKind.get(slot)))) {
+                    splitOfKind.put(slot, ev.split());
+                    Map<String, Double> values = byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>());
+                    // the mask metrics go beside the box ones under their own names, so one row per kind shows both
+                    LvisMetrics.named(ev.metrics().values())
+                            .forEach((key, v) -> values.put(ev.isMask() ? ExperimentTable.maskKey(key) : key, v));
                 }
             }
             // base first, then the generation-1 kinds in their model order
@@ -141,6 +150,18 @@ public final class ExperimentHistory {
             done.add(new ExperimentSummary.Cell(params(c), c.seed() == null ? 0 : c.seed(), ordered));
         }
         return done;
+    }
+
+    /** The 13 LVIS metrics, and their mask versions ({@code mask AP}, ...) when any model of these cells has them. */
+    private static List<String> metricKeys(List<ExperimentSummary.Cell> cells) {
+        boolean masks = cells.stream()
+                .flatMap(c -> c.metrics().values().stream())
+                .anyMatch(m -> m.containsKey(ExperimentTable.maskKey(LvisMetrics.AP)));
+        List<String> keys = new ArrayList<>(LvisMetrics.KEYS);
+        if (masks) {
+            LvisMetrics.KEYS.forEach(k -> keys.add(ExperimentTable.maskKey(k)));
+        }
+        return keys;
     }
 
     private static com.fasterxml.jackson.databind.JsonNode specTree(String json) {
@@ -189,7 +210,7 @@ public final class ExperimentHistory {
         Map<String, Double> std = new LinkedHashMap<>();
         Map<String, List<Double>> ci = new LinkedHashMap<>();
         Map<String, DeltaView> delta = new LinkedHashMap<>();
-        for (String key : LvisMetrics.KEYS) {
+        for (String key : r.metrics().keySet()) {
             SampleStats s = r.metrics().get(key);
             mean.put(key, number(s.mean()));
             std.put(key, number(s.std()));
