@@ -274,7 +274,7 @@ final class ChaosInvariants {
     private static void evaluationsOf(
             Connection c, String runId, String modelId, boolean splits, boolean iouTypes, List<Violation> found)
             throws SQLException {
-        String by = splits ? (iouTypes ? "split || ' ' || iou_type" : "split") : "dataset_sha256";
+        String by = splits ? (iouTypes ? "split || ', iou_type ' || iou_type" : "split") : "dataset_sha256";
         int groups = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT " + by + "::text AS by, count(*) AS n FROM evaluation"
                 + " WHERE model_id = ? GROUP BY " + by + " ORDER BY 1")) {

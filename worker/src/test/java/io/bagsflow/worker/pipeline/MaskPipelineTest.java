@@ -67,11 +67,11 @@ class MaskPipelineTest {
     }
 
     @Test
-    void baseAndBagsEachHaveABoxAndAMaskEvaluation() {
+    void baseAndBagsEachHaveABoxAndAMaskEvaluationOnValAndOnTest() {
         JsonNode evaluations = harness.showJson(run).path("evaluations");
         List<String> seen = new ArrayList<>();
         for (JsonNode e : evaluations) {
-            seen.add(e.path("model_id").asText().substring(run.length() + 1) + " "
+            seen.add(e.path("model_id").asText().substring(run.length() + 1) + " " + e.path("split").asText() + " "
                     + e.path("iou_type").asText());
             assertEquals(13, e.path("metrics").size());
             double ap = e.path("metrics").path("AP").asDouble();
@@ -79,7 +79,15 @@ class MaskPipelineTest {
         }
         // the two models' scores may run side by side, so their order is not fixed
         assertEquals(
-                List.of("bags bbox", "bags segm", "base bbox", "base segm"),
+                List.of(
+                        "bags test bbox",
+                        "bags test segm",
+                        "bags val bbox",
+                        "bags val segm",
+                        "base test bbox",
+                        "base test segm",
+                        "base val bbox",
+                        "base val segm"),
                 seen.stream().sorted().toList());
         // the masks are real: a trained head gives mask AP above zero
         for (JsonNode e : evaluations) {
@@ -98,10 +106,15 @@ class MaskPipelineTest {
                 reports.reportModels(new LineageRepository(harness.database).modelsOfRun(run), false);
         assertEquals(
                 List.of("base", "bags"), models.stream().map(ReportModel::kind).toList());
+        JsonNode evaluations = harness.showJson(run).path("evaluations");
         for (ReportModel m : models) {
             assertTrue(m.hasMasks(), m.kind());
             assertEquals(13, m.maskMetrics().size());
             assertTrue(m.metric("AP") != m.maskMetric("AP"), "box and mask AP are two evaluations");
+            // reports show test: its box and its mask evaluation, not val's
+            assertEquals("test", m.split());
+            assertEquals(metricOf(evaluations, m.modelId(), "bbox"), m.metric("AP"), 0, m.kind());
+            assertEquals(metricOf(evaluations, m.modelId(), "segm"), m.maskMetric("AP"), 0, m.kind());
         }
         String text = ComparisonTable.text(models);
         assertTrue(text.contains("mask AP") && text.contains("mask APr") && text.contains("mask APf"), text);
@@ -110,5 +123,18 @@ class MaskPipelineTest {
         assertTrue(html.contains("mask APc") && html.contains("paper-masks"), "report");
         JsonNode json = RunHistory.JSON.readTree(HistoryJson.comparison(models));
         assertEquals(13, json.path("models").get(1).path("mask_metrics").size());
+        assertEquals("test", json.path("models").get(1).path("split").asText());
+    }
+
+    /** The AP of a model's evaluation on test by this IoU type, from {@code runs show --json}'s evaluations. */
+    private static double metricOf(JsonNode evaluations, String modelId, String iouType) {
+        for (JsonNode e : evaluations) {
+            if (e.path("model_id").asText().equals(modelId)
+                    && e.path("split").asText().equals("test")
+                    && e.path("iou_type").asText().equals(iouType)) {
+                return e.path("metrics").path("AP").asDouble();
+            }
+        }
+        throw new AssertionError("no " + iouType + " evaluation on test of " + modelId + ": " + evaluations);
     }
 }
