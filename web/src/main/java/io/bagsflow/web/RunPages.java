@@ -1,5 +1,6 @@
 package io.bagsflow.web;
 
+import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.ArtifactRecord;
 import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
@@ -315,8 +316,10 @@ final class RunPages implements UiModule {
                 .flatMap(e -> e.binAp().stream().map(BinAp::bin))
                 .distinct()
                 .toList();
+        // the IoU column only where a model has a mask evaluation: box-only runs keep the table they had
+        boolean masks = evaluations.stream().anyMatch(e -> EvaluationRecord.SEGM.equals(e.iouType()));
         h.append("<div class=\"scroll\"><table id=\"evaluations\" class=\"num\"><thead><tr><th>model</th>"
-                + "<th>split</th><th>iou</th>");
+                + "<th>split</th>" + (masks ? "<th>iou</th>" : ""));
         for (String k : LvisMetrics.KEYS) {
             h.append("<th>").append(Html.esc(k)).append("</th>");
         }
@@ -331,8 +334,7 @@ final class RunPages implements UiModule {
                     .append(Html.esc(e.modelId()))
                     .append("</a></td><td>")
                     .append(Html.esc(e.split()))
-                    .append("</td><td>")
-                    .append(Html.esc(e.iouType()))
+                    .append(masks ? "</td><td>" + Html.esc(e.iouType()) : "")
                     .append("</td>");
             for (String k : LvisMetrics.KEYS) {
                 Double value = e.metrics().get(k);
