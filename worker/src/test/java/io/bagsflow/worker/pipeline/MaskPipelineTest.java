@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tiny pipeline with {@code "detector": {"masks": true}}: the base model trains its mask head, BAGS keeps it,
- * and EVALUATE scores both models by box and by mask, which the run history, the comparison and the report show.
+ * focal (a whole-network row) trains it further with everything else, and EVALUATE scores every model by box and by
+ * mask on val and on test, which the run history, the comparison and the report show.
  */
 @Timeout(600)
 class MaskPipelineTest {
@@ -54,7 +55,7 @@ class MaskPipelineTest {
                 new BagsflowHome(TestServices.home()),
                 "mask-worker");
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 11}},"
-                + " \"detector\": {\"masks\": true, \"iterations\": 40}, \"generations\": [\"bags\"]}");
+                + " \"detector\": {\"masks\": true, \"iterations\": 40}, \"generations\": [\"bags\", \"focal\"]}");
         run = harness.launcher.start(spec, null, null);
         PipelineResult result = harness.launcher.await(run);
         assertEquals("SUCCEEDED", result.status().name(), "the masked tiny run: " + result);
@@ -77,7 +78,7 @@ class MaskPipelineTest {
             double ap = e.path("metrics").path("AP").asDouble();
             assertTrue(ap >= 0 && ap <= 1, "AP " + ap);
         }
-        // the two models' scores may run side by side, so their order is not fixed
+        // the models' scores may run side by side, so their order is not fixed
         assertEquals(
                 List.of(
                         "bags test bbox",
@@ -87,7 +88,11 @@ class MaskPipelineTest {
                         "base test bbox",
                         "base test segm",
                         "base val bbox",
-                        "base val segm"),
+                        "base val segm",
+                        "focal test bbox",
+                        "focal test segm",
+                        "focal val bbox",
+                        "focal val segm"),
                 seen.stream().sorted().toList());
         // the masks are real: a trained head gives mask AP above zero
         for (JsonNode e : evaluations) {
@@ -105,7 +110,7 @@ class MaskPipelineTest {
         List<ReportModel> models =
                 reports.reportModels(new LineageRepository(harness.database).modelsOfRun(run), false);
         assertEquals(
-                List.of("base", "bags"), models.stream().map(ReportModel::kind).toList());
+                List.of("base", "bags", "focal"), models.stream().map(ReportModel::kind).toList());
         JsonNode evaluations = harness.showJson(run).path("evaluations");
         for (ReportModel m : models) {
             assertTrue(m.hasMasks(), m.kind());
