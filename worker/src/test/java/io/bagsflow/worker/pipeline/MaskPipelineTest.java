@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tiny pipeline with {@code "detector": {"masks": true}}: the base model trains its mask head, BAGS keeps it,
- * focal (a whole-network row) trains it further with everything else, and EVALUATE scores every model by box and by
- * mask on val and on test, which the run history, the comparison and the report show.
+ * and EVALUATE scores both models by box and by mask on val and on test, which the run history, the comparison and
+ * the report show. (A whole-network row such as focal trains the mask head further; adding it here passed, at 109 s
+ * instead of 80 on two busy cores, too long for CI's budget.)
  */
 @Timeout(600)
 class MaskPipelineTest {
@@ -55,7 +56,7 @@ class MaskPipelineTest {
                 new BagsflowHome(TestServices.home()),
                 "mask-worker");
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 11}},"
-                + " \"detector\": {\"masks\": true, \"iterations\": 40}, \"generations\": [\"bags\", \"focal\"]}");
+                + " \"detector\": {\"masks\": true, \"iterations\": 40}, \"generations\": [\"bags\"]}");
         run = harness.launcher.start(spec, null, null);
         PipelineResult result = harness.launcher.await(run);
         assertEquals("SUCCEEDED", result.status().name(), "the masked tiny run: " + result);
@@ -88,11 +89,7 @@ class MaskPipelineTest {
                         "base test bbox",
                         "base test segm",
                         "base val bbox",
-                        "base val segm",
-                        "focal test bbox",
-                        "focal test segm",
-                        "focal val bbox",
-                        "focal val segm"),
+                        "base val segm"),
                 seen.stream().sorted().toList());
         // the masks are real: a trained head gives mask AP above zero
         for (JsonNode e : evaluations) {
@@ -110,7 +107,7 @@ class MaskPipelineTest {
         List<ReportModel> models =
                 reports.reportModels(new LineageRepository(harness.database).modelsOfRun(run), false);
         assertEquals(
-                List.of("base", "bags", "focal"), models.stream().map(ReportModel::kind).toList());
+                List.of("base", "bags"), models.stream().map(ReportModel::kind).toList());
         JsonNode evaluations = harness.showJson(run).path("evaluations");
         for (ReportModel m : models) {
             assertTrue(m.hasMasks(), m.kind());
