@@ -476,8 +476,7 @@ final class RunsCommand implements Callable<Integer> {
                 List<String> keys = new ArrayList<>(LvisMetrics.HEADLINE);
                 keys.add(LvisMetrics.AR);
                 // the IoU column only where a model has a mask evaluation: box-only runs keep the table they had
-                boolean masks =
-                        v.evaluations().stream().anyMatch(e -> EvaluationRecord.SEGM.equals(e.iouType()));
+                boolean masks = v.evaluations().stream().anyMatch(e -> EvaluationRecord.SEGM.equals(e.iouType()));
                 int first = masks ? 3 : 2;
                 String[] header = new String[keys.size() + first];
                 header[0] = "model";

@@ -166,10 +166,20 @@ class LineageRepositoryTest {
         Metrics mask = Metrics.of(new double[] {0.28, 0.5, 0.2, 0.1, 0.3, 0.4, 0.1, 0.2, 0.3, 0.35, 0.15, 0.4, 0.5});
         List<CategoryAp> rows = List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0)));
         EvaluationRecord b = lineage.insertEvaluation(
-                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, box, null, EvaluationRecord.TEST), rows);
+                new EvaluationRecord(
+                        0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, box, null, EvaluationRecord.TEST),
+                rows);
         EvaluationRecord m = lineage.insertEvaluation(
                 new EvaluationRecord(
-                        0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, mask, null, EvaluationRecord.TEST,
+                        0,
+                        "m-base",
+                        "run-1",
+                        "4".repeat(64),
+                        "3".repeat(64),
+                        null,
+                        mask,
+                        null,
+                        EvaluationRecord.TEST,
                         EvaluationRecord.SEGM),
                 rows);
         long again = lineage.insertEvaluation(

@@ -1,7 +1,7 @@
 package io.bagsflow.web;
 
-import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.ArtifactRecord;
+import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
@@ -354,9 +354,10 @@ final class RunPages implements UiModule {
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS metrics in percent, by box (bbox) or mask (segm) IoU; - "
-                + "is undefined. Split val is where choices from data are made, test is what reports use; AP [lo,hi) "
-                + "is the mean AP of the classes with that many training instances (the BAGS bins).</p>\n");
+        h.append(
+                "</tbody></table></div>\n<p class=\"sub\">LVIS metrics in percent, by box (bbox) or mask (segm) IoU; - "
+                        + "is undefined. Split val is where choices from data are made, test is what reports use; AP [lo,hi) "
+                        + "is the mean AP of the classes with that many training instances (the BAGS bins).</p>\n");
     }
 
     private static void artifacts(StringBuilder h, RunView v) {

@@ -101,15 +101,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                     Map<Integer, Integer> trainInstances = trainInstances(a.get(MANIFEST));
                     Map<String, ArtifactRef> out = new LinkedHashMap<>();
                     scoreSplit(
-                            attempt,
-                            kind,
-                            EvaluationRecord.VAL,
-                            a.get(VAL),
-                            results,
-                            bins,
-                            trainInstances,
-                            masks,
-                            out);
+                            attempt, kind, EvaluationRecord.VAL, a.get(VAL), results, bins, trainInstances, masks, out);
                     if (test.sha256().equals(a.get(VAL).sha256())
                             && testResults.sha256().equals(results.sha256())) {
                         // val serves as test: the same evaluation, stored once, named twice
@@ -122,15 +114,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                         return out;
                     }
                     scoreSplit(
-                            attempt,
-                            kind,
-                            EvaluationRecord.TEST,
-                            test,
-                            testResults,
-                            bins,
-                            trainInstances,
-                            masks,
-                            out);
+                            attempt, kind, EvaluationRecord.TEST, test, testResults, bins, trainInstances, masks, out);
                     return out;
                 },
                 outputs -> {

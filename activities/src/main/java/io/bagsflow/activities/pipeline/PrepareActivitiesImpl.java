@@ -140,8 +140,7 @@ public class PrepareActivitiesImpl implements PrepareActivities {
                     new InvalidDatasetException(check.report()));
         }
         // the test file is checked the way val is: against the training categories and the image folder
-        DatasetCheck testCheck =
-                test.equals(val) ? check : DatasetValidator.check(train, test, images, segmentations);
+        DatasetCheck testCheck = test.equals(val) ? check : DatasetValidator.check(train, test, images, segmentations);
         if (!testCheck.ok()) {
             throw new InvalidInputException(
                     "the test split " + test.getFileName() + " has "

@@ -107,8 +107,8 @@ public final class RunReports {
         List<ReportModel.CategoryPoint> perCategory = new ArrayList<>();
         List<EvaluationRecord> evaluations = lineage.evaluationsOfModel(m.id());
         // reports use test; a model evaluated before test splits existed has only val, which is then what there is
-        Optional<EvaluationRecord> evaluation =
-                latest(evaluations, EvaluationRecord.TEST, false).or(() -> latest(evaluations, EvaluationRecord.VAL, false));
+        Optional<EvaluationRecord> evaluation = latest(evaluations, EvaluationRecord.TEST, false)
+                .or(() -> latest(evaluations, EvaluationRecord.VAL, false));
         Optional<EvaluationRecord> onVal = latest(evaluations, EvaluationRecord.VAL, false);
         // the mask evaluation of the same split, shown beside the box numbers
         Map<String, Double> maskMetrics = new LinkedHashMap<>();

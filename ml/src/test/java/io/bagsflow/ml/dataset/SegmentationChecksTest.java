@@ -31,8 +31,7 @@ class SegmentationChecksTest {
                         f.trainAnnotations.get(2),
                         new Segmentation.CompressedRle(
                                 30, 40, Rle.fromBox(0, 0, 10, 10, 30, 40).toCompressedString())));
-        f.valAnnotations.set(
-                0, with(f.valAnnotations.get(0), polygons(new double[] {100, 100, 110, 100, 110, 110})));
+        f.valAnnotations.set(0, with(f.valAnnotations.get(0), polygons(new double[] {100, 100, 110, 100, 110, 110})));
         f.valAnnotations.set(1, with(f.valAnnotations.get(1), new Segmentation.UncompressedRle(30, 40, new int[] {5})));
         f.writeTo(tmp);
 
@@ -58,8 +57,7 @@ class SegmentationChecksTest {
     @Test
     void goodPolygonsAndRlesPassAndAnnotationsWithoutSegmentationAreFine() throws IOException {
         DatasetFixture f = new DatasetFixture();
-        f.trainAnnotations.set(
-                0, with(f.trainAnnotations.get(0), polygons(new double[] {1, 2, 11, 2, 11, 12, 1, 12})));
+        f.trainAnnotations.set(0, with(f.trainAnnotations.get(0), polygons(new double[] {1, 2, 11, 2, 11, 12, 1, 12})));
         f.trainAnnotations.set(
                 2,
                 with(

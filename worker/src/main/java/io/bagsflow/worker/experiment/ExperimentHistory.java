@@ -135,8 +135,7 @@ public final class ExperimentHistory {
                 // box and mask evaluations are tracked apart: a model with a mask head has both on each split
                 String slot = ev.isMask() ? ExperimentTable.maskKey(kind) : kind;
                 // oldest first: a later evaluation replaces an earlier one, but val never replaces test
-                if (!(EvaluationRecord.VAL.equals(ev.split())
-                        && EvaluationRecord.TEST.equals(splitOfKind.get(slot)))) {
+                if (!(EvaluationRecord.VAL.equals(ev.split()) && EvaluationRecord.TEST.equals(splitOfKind.get(slot)))) {
                     splitOfKind.put(slot, ev.split());
                     Map<String, Double> values = byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>());
                     // the mask metrics go beside the box ones under their own names, so one row per kind shows both

@@ -73,8 +73,8 @@ class MaskPipelineTest {
         JsonNode evaluations = harness.showJson(run).path("evaluations");
         List<String> seen = new ArrayList<>();
         for (JsonNode e : evaluations) {
-            seen.add(e.path("model_id").asText().substring(run.length() + 1) + " " + e.path("split").asText() + " "
-                    + e.path("iou_type").asText());
+            seen.add(e.path("model_id").asText().substring(run.length() + 1) + " "
+                    + e.path("split").asText() + " " + e.path("iou_type").asText());
             assertEquals(13, e.path("metrics").size());
             double ap = e.path("metrics").path("AP").asDouble();
             assertTrue(ap >= 0 && ap <= 1, "AP " + ap);
