@@ -205,6 +205,8 @@ class LineageRepositoryTest {
                 new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, box, null), rows);
         assertNotEquals(b.id(), onVal.id());
         assertEquals(3, lineage.evaluationsOfModel("m-base").size());
+        // the runs list's metric columns: box AP on test, though the mask evaluation on test was recorded later
+        assertEquals(b.id(), lineage.newestEvaluationsOfKind(List.of("run-1"), "base").get("run-1").id());
     }
 
     @Test
