@@ -124,7 +124,9 @@ final class BenchCommand implements Runnable {
                         + "Prints training and inference images/s, fine-tune seconds, peak RSS and AP, APr, APc, APf "
                         + "per model; training images/s leave out the first (warm-up) steps.",
                 "Options: [--preset small] [--data DIR] [--work DIR] [--iterations N] [--threads N] "
-                        + "[--methods BAGS,CONTROL,CRT,RFS] [--full-path] [--json OUT]",
+                        + "[--methods BAGS,CONTROL,CRT,RFS] [--full-path] [--masks] [--json OUT]",
+                "--masks: the base model with its mask head; inference writes a mask per detection and every model "
+                        + "is also scored by mask AP (compare the images/s with a run without it).",
                 "--threads: PyTorch CPU threads (default: the cores, up to 8, or BAGSFLOW_THREADS); --json writes "
                         + "threads, train_images_per_second, finetune_seconds, inference_images_per_second, "
                         + "peak_rss_mb and each model's row."

@@ -222,6 +222,8 @@ final class ChaosInvariants {
 
     private static void modelsAndEvaluations(Connection c, List<Violation> found) throws SQLException {
         boolean splits = hasColumn(c, "evaluation", "split");
+        // a model with a mask head has a box and a mask evaluation per split, each of them once
+        boolean iouTypes = hasColumn(c, "evaluation", "iou_type");
         Map<String, JsonNode> specs = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
                         "SELECT id, spec::text AS spec FROM pipeline_run WHERE status = 'SUCCEEDED' ORDER BY id");
@@ -260,15 +262,19 @@ final class ChaosInvariants {
                 }
             }
             for (Map.Entry<String, String> model : idOf.entrySet()) {
-                evaluationsOf(c, runId, model.getValue(), splits, found);
+                evaluationsOf(c, runId, model.getValue(), splits, iouTypes, found);
             }
         }
     }
 
-    /** One evaluation per split (or, before evaluations had a split, per evaluated dataset), and at least one. */
-    private static void evaluationsOf(Connection c, String runId, String modelId, boolean splits, List<Violation> found)
+    /**
+     * One evaluation per split and IoU type (or, before evaluations had a split, per evaluated dataset), and at least
+     * one.
+     */
+    private static void evaluationsOf(
+            Connection c, String runId, String modelId, boolean splits, boolean iouTypes, List<Violation> found)
             throws SQLException {
-        String by = splits ? "split" : "dataset_sha256";
+        String by = splits ? (iouTypes ? "split || ', iou_type ' || iou_type" : "split") : "dataset_sha256";
         int groups = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT " + by + "::text AS by, count(*) AS n FROM evaluation"
                 + " WHERE model_id = ? GROUP BY " + by + " ORDER BY 1")) {

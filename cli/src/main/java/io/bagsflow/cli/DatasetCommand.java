@@ -138,6 +138,16 @@ final class DatasetCommand implements Runnable {
         @Option(names = "--bins", defaultValue = "0,10,100,1000", description = "BAGS bin edges for the table")
         String bins;
 
+        @Option(
+                names = "--segmentations",
+                negatable = true,
+                defaultValue = "true",
+                fallbackValue = "true",
+                description = "check every annotation's segmentation (polygons of at least 3 points and an even "
+                        + "number of coordinates, RLE sizes equal to the image's, no empty mask); on by default, "
+                        + "--no-segmentations skips them (they are most of a real LVIS file's size and memory)")
+        boolean segmentations;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -145,7 +155,7 @@ final class DatasetCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             BinEdges edges = bins(spec, bins);
-            DatasetCheck check = DatasetValidator.check(train, val, images);
+            DatasetCheck check = DatasetValidator.check(train, val, images, segmentations);
             if (check.statistics() != null) {
                 out.print(StatisticsTable.format(
                         check.statistics(), BagsGroups.of(check.statistics(), edges, CountSource.ANNOTATIONS)));

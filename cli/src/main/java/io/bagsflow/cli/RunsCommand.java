@@ -1,6 +1,7 @@
 package io.bagsflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.RunFilter;
 import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.ml.eval.LvisMetrics;
@@ -474,19 +475,28 @@ final class RunsCommand implements Callable<Integer> {
                 out.println();
                 List<String> keys = new ArrayList<>(LvisMetrics.HEADLINE);
                 keys.add(LvisMetrics.AR);
-                String[] header = new String[keys.size() + 2];
+                // the IoU column only where a model has a mask evaluation: box-only runs keep the table they had
+                boolean masks = v.evaluations().stream().anyMatch(e -> EvaluationRecord.SEGM.equals(e.iouType()));
+                int first = masks ? 3 : 2;
+                String[] header = new String[keys.size() + first];
                 header[0] = "model";
                 header[1] = "split";
+                if (masks) {
+                    header[2] = "iou";
+                }
                 for (int i = 0; i < keys.size(); i++) {
-                    header[i + 2] = keys.get(i);
+                    header[i + first] = keys.get(i);
                 }
                 Table evals = new Table(header);
                 for (EvaluationView e : v.evaluations()) {
-                    Object[] row = new Object[keys.size() + 2];
+                    Object[] row = new Object[keys.size() + first];
                     row[0] = e.modelId();
                     row[1] = e.split();
+                    if (masks) {
+                        row[2] = e.iouType();
+                    }
                     for (int i = 0; i < keys.size(); i++) {
-                        row[i + 2] = percent(e.metrics().get(keys.get(i)));
+                        row[i + first] = percent(e.metrics().get(keys.get(i)));
                     }
                     evals.row(row);
                 }

@@ -152,8 +152,19 @@ class ChaosInvariantsTest {
         assertEquals(
                 List.of(
                         "evaluations-not-one: model run-ok-base of run run-ok: SUCCEEDED run, no evaluation",
-                        "evaluations-not-one: model run-ok-bags of run run-ok: 2 evaluations of split val"),
+                        "evaluations-not-one: model run-ok-bags of run run-ok: 2 evaluations of split val, "
+                                + "iou_type bbox"),
                 strings(check(Expected.none())));
+    }
+
+    @Test
+    void aModelWithAMaskHeadHasABoxAndAMaskEvaluationOfOneSplit() throws Exception {
+        // recorded as the other test's second evaluation is, only by mask IoU
+        long attempt = attempt("run-ok", "EVALUATE", "", 2, "FAILED", "Boom", "boom");
+        evaluation("run-ok-bags", "run-ok", "d1", attempt);
+        sql("UPDATE evaluation SET iou_type = 'segm' WHERE stage_attempt_id = " + attempt);
+
+        assertEquals(List.of(), check(Expected.none()));
     }
 
     @Test

@@ -114,7 +114,8 @@ public final class LineageRepository {
 
     /**
      * Inserts an evaluation and its per-category values within the caller's transaction; returns its id. Recording
-     * the same model, dataset, results and split again (a retried activity) returns the existing evaluation's id.
+     * the same model, dataset, results, split and IoU type again (a retried activity) returns the existing
+     * evaluation's id.
      */
     public static long insertEvaluation(Connection c, EvaluationRecord e, List<CategoryAp> perCategory)
             throws SQLException {
@@ -127,17 +128,19 @@ public final class LineageRepository {
                 marks.append(", ?");
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO evaluation (model_id, run_id, dataset_sha256, "
-                    + "results_sha256, stage_attempt_id, split" + cols + ") VALUES (?, ?, ?, ?, ?, ?" + marks + ") "
-                    + "ON CONFLICT (model_id, dataset_sha256, results_sha256, split) DO NOTHING RETURNING id")) {
+                    + "results_sha256, stage_attempt_id, split, iou_type" + cols + ") VALUES (?, ?, ?, ?, ?, ?, ?"
+                    + marks + ") ON CONFLICT (model_id, dataset_sha256, results_sha256, split, iou_type) DO NOTHING "
+                    + "RETURNING id")) {
                 ps.setString(1, e.modelId());
                 ps.setString(2, e.runId());
                 ps.setString(3, e.datasetSha256());
                 ps.setString(4, e.resultsSha256());
                 setLong(ps, 5, e.stageAttemptId());
                 ps.setString(6, e.split());
+                ps.setString(7, e.iouType());
                 double[] v = e.metrics().values();
                 for (int i = 0; i < v.length; i++) {
-                    ps.setDouble(7 + i, v[i]);
+                    ps.setDouble(8 + i, v[i]);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -167,11 +170,12 @@ public final class LineageRepository {
 
     private static long existingEvaluation(Connection c, EvaluationRecord e) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM evaluation WHERE model_id = ? "
-                + "AND dataset_sha256 = ? AND results_sha256 IS NOT DISTINCT FROM ? AND split = ?")) {
+                + "AND dataset_sha256 = ? AND results_sha256 IS NOT DISTINCT FROM ? AND split = ? AND iou_type = ?")) {
             ps.setString(1, e.modelId());
             ps.setString(2, e.datasetSha256());
             ps.setString(3, e.resultsSha256());
             ps.setString(4, e.split());
+            ps.setString(5, e.iouType());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -193,7 +197,8 @@ public final class LineageRepository {
 
     /**
      * Per run, the newest evaluation made in that run of its model of this kind ({@code base}, {@code bags}, ...):
-     * the numbers a runs list shows in its metric columns. Runs without such an evaluation are left out.
+     * the numbers a runs list shows in its metric columns (box AP: mask evaluations are left aside). Runs without
+     * such an evaluation are left out.
      */
     public Map<String, EvaluationRecord> newestEvaluationsOfKind(Collection<String> runIds, String kind) {
         if (runIds.isEmpty()) {
@@ -205,9 +210,11 @@ public final class LineageRepository {
                     c,
                     "SELECT e.* FROM evaluation e JOIN model m ON m.id = e.model_id "
                             // the reported split last, so it is the one kept: test where a run has it
-                            + "WHERE e.run_id = ANY (?) AND m.kind = ? ORDER BY (e.split = ?), e.created_at, e.id",
+                            + "WHERE e.run_id = ANY (?) AND m.kind = ? AND e.iou_type = ? "
+                            + "ORDER BY (e.split = ?), e.created_at, e.id",
                     c.createArrayOf("text", runIds.toArray()),
                     kind,
+                    EvaluationRecord.BBOX,
                     EvaluationRecord.TEST)) {
                 out.put(e.runId(), e);
             }
@@ -308,7 +315,8 @@ public final class LineageRepository {
                             (Long) rs.getObject("stage_attempt_id"),
                             Metrics.of(v),
                             instant(rs, "created_at"),
-                            rs.getString("split")));
+                            rs.getString("split"),
+                            rs.getString("iou_type")));
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.bagsflow.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -156,6 +157,56 @@ class LineageRepositoryTest {
                         return ps.executeUpdate();
                     }
                 }));
+    }
+
+    @Test
+    void boxAndMaskEvaluationsOfTheSameResultsAreKeptApartAndEachOnlyOnce() {
+        lineage.insertModel(model("m-base", 0, "base", null, "1"));
+        Metrics box = Metrics.of(new double[] {0.3, 0.5, 0.2, 0.1, 0.3, 0.4, 0.1, 0.2, 0.3, 0.35, 0.15, 0.4, 0.5});
+        Metrics mask = Metrics.of(new double[] {0.28, 0.5, 0.2, 0.1, 0.3, 0.4, 0.1, 0.2, 0.3, 0.35, 0.15, 0.4, 0.5});
+        List<CategoryAp> rows = List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0)));
+        EvaluationRecord b = lineage.insertEvaluation(
+                new EvaluationRecord(
+                        0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, box, null, EvaluationRecord.TEST),
+                rows);
+        EvaluationRecord m = lineage.insertEvaluation(
+                new EvaluationRecord(
+                        0,
+                        "m-base",
+                        "run-1",
+                        "4".repeat(64),
+                        "3".repeat(64),
+                        null,
+                        mask,
+                        null,
+                        EvaluationRecord.TEST,
+                        EvaluationRecord.SEGM),
+                rows);
+        long again = lineage.insertEvaluation(
+                        new EvaluationRecord(
+                                0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, mask, null, "test", "segm"),
+                        rows)
+                .id();
+
+        assertNotEquals(b.id(), m.id());
+        assertEquals(m.id(), again);
+        assertEquals(
+                List.of("bbox", "segm"),
+                lineage.evaluationsOfModel("m-base").stream()
+                        .map(EvaluationRecord::iouType)
+                        .toList());
+        assertEquals(mask, lineage.evaluationsOfRun("run-1").get(1).metrics());
+        assertTrue(m.isMask() && !b.isMask());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new EvaluationRecord(0, "m", "r", "d", "x", null, mask, null, "test", "mask"));
+        // the same results on val keep their own box row beside test's
+        EvaluationRecord onVal = lineage.insertEvaluation(
+                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, box, null), rows);
+        assertNotEquals(b.id(), onVal.id());
+        assertEquals(3, lineage.evaluationsOfModel("m-base").size());
+        // the runs list's metric columns: box AP on test, though the mask evaluation on test was recorded later
+        assertEquals(b.id(), lineage.newestEvaluationsOfKind(List.of("run-1"), "base").get("run-1").id());
     }
 
     @Test

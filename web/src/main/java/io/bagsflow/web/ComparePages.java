@@ -71,11 +71,19 @@ final class ComparePages implements UiModule {
                     .append("</a></small></th>");
         }
         h.append("</tr></thead><tbody>\n");
+        // all 13 box metrics here (the UI has room), then the mask rows of models with a mask head
+        List<ComparisonTable.Row> rows = new java.util.ArrayList<>();
         for (String key : LvisMetrics.KEYS) {
-            h.append("<tr><td>").append(Html.esc(key)).append("</td>");
-            double first = models.get(0).metric(key);
+            rows.add(new ComparisonTable.Row(key, m -> m.metric(key)));
+        }
+        ComparisonTable.rows(models).stream()
+                .filter(row -> row.label().startsWith("mask "))
+                .forEach(rows::add);
+        for (ComparisonTable.Row row : rows) {
+            h.append("<tr><td>").append(Html.esc(row.label())).append("</td>");
+            double first = row.value().applyAsDouble(models.get(0));
             for (int i = 0; i < models.size(); i++) {
-                double v = models.get(i).metric(key);
+                double v = row.value().applyAsDouble(models.get(i));
                 h.append("<td>").append(ComparisonTable.percent(v));
                 if (i > 0 && !(Double.isNaN(v) || Double.isNaN(first) || v < 0 || first < 0)) {
                     double d = 100 * (v - first);
@@ -89,8 +97,16 @@ final class ComparePages implements UiModule {
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS bbox AP in percent; deltas against the first column.")
-                .append("</p>\n<h2>Plots</h2>\n<div class=\"grid\" id=\"plots\">\n");
+        String paper = ComparisonTable.paperNote(models);
+        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS ")
+                .append(paper.isEmpty() ? "bbox AP" : "bbox and mask (segm) AP")
+                .append(" in percent; deltas against the first column.</p>\n");
+        if (!paper.isEmpty()) {
+            h.append("<p class=\"sub\" id=\"paper-masks\">")
+                    .append(Html.esc(paper.strip()))
+                    .append("</p>\n");
+        }
+        h.append("<h2>Plots</h2>\n<div class=\"grid\" id=\"plots\">\n");
         figure(h, "ap-by-frequency", ReportCharts.apByFrequency(models), "AP per LVIS frequency group.");
         figure(
                 h,

@@ -1,6 +1,7 @@
 package io.bagsflow.web;
 
 import io.bagsflow.db.ArtifactRecord;
+import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
@@ -318,8 +319,10 @@ final class RunPages implements UiModule {
                 .flatMap(e -> e.binAp().stream().map(BinAp::bin))
                 .distinct()
                 .toList();
+        // the IoU column only where a model has a mask evaluation: box-only runs keep the table they had
+        boolean masks = evaluations.stream().anyMatch(e -> EvaluationRecord.SEGM.equals(e.iouType()));
         h.append("<div class=\"scroll\"><table id=\"evaluations\" class=\"num\"><thead><tr><th>model</th>"
-                + "<th>split</th>");
+                + "<th>split</th>" + (masks ? "<th>iou</th>" : ""));
         for (String k : LvisMetrics.KEYS) {
             h.append("<th>").append(Html.esc(k)).append("</th>");
         }
@@ -334,6 +337,7 @@ final class RunPages implements UiModule {
                     .append(Html.esc(e.modelId()))
                     .append("</a></td><td>")
                     .append(Html.esc(e.split()))
+                    .append(masks ? "</td><td>" + Html.esc(e.iouType()) : "")
                     .append("</td>");
             for (String k : LvisMetrics.KEYS) {
                 Double value = e.metrics().get(k);
@@ -353,9 +357,10 @@ final class RunPages implements UiModule {
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS bbox metrics in percent; - is undefined. Split val is "
-                + "where choices from data are made, test is what reports use; AP [lo,hi) is the mean AP of the "
-                + "classes with that many training instances (the BAGS bins).</p>\n");
+        h.append(
+                "</tbody></table></div>\n<p class=\"sub\">LVIS metrics in percent, by box (bbox) or mask (segm) IoU; - "
+                        + "is undefined. Split val is where choices from data are made, test is what reports use; AP [lo,hi) "
+                        + "is the mean AP of the classes with that many training instances (the BAGS bins).</p>\n");
     }
 
     private static void artifacts(StringBuilder h, RunView v) {

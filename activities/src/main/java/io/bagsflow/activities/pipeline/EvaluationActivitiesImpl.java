@@ -16,6 +16,7 @@ import io.bagsflow.ml.dataset.DatasetManifest;
 import io.bagsflow.ml.dataset.ManifestCategory;
 import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.CategoryEvaluation;
+import io.bagsflow.ml.eval.IouType;
 import io.bagsflow.ml.eval.LvisEvaluation;
 import io.bagsflow.ml.eval.LvisEvaluationJson;
 import io.bagsflow.ml.eval.LvisEvaluator;
@@ -74,6 +75,8 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         ArtifactRef testResults = a.getOrDefault(ArtifactNames.testResults(kind), results);
         ArtifactRef test = a.getOrDefault(TEST, a.get(VAL));
         BinEdges bins = bins(input);
+        // every generation shares the base's mask head, so the spec says whether this model's results carry masks
+        boolean masks = DetectorConfigs.base(input.spec()).masks();
         String part = PartKey.score(kind).part();
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("results", results.sha256());
@@ -81,8 +84,13 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         inputs.put("test_results", testResults.sha256());
         inputs.put(TEST, test.sha256());
         inputs.put(MANIFEST, a.get(MANIFEST).sha256());
-        String key =
-                StageKey.of(Stage.EVALUATE.name(), part, PipelineSpecs.toJson(Map.of("bins", bins.edges())), inputs);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("bins", bins.edges());
+        if (masks) {
+            // only then: a box-only evaluation keeps the key it had before masks existed
+            config.put("iouTypes", List.of(IouType.BBOX.code(), IouType.SEGM.code()));
+        }
+        String key = StageKey.of(Stage.EVALUATE.name(), part, PipelineSpecs.toJson(config), inputs);
         return runner.run(
                 input.runId(),
                 Stage.EVALUATE,
@@ -92,15 +100,21 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                 attempt -> {
                     Map<Integer, Integer> trainInstances = trainInstances(a.get(MANIFEST));
                     Map<String, ArtifactRef> out = new LinkedHashMap<>();
-                    scoreSplit(attempt, kind, EvaluationRecord.VAL, a.get(VAL), results, bins, trainInstances, out);
+                    scoreSplit(
+                            attempt, kind, EvaluationRecord.VAL, a.get(VAL), results, bins, trainInstances, masks, out);
                     if (test.sha256().equals(a.get(VAL).sha256())
                             && testResults.sha256().equals(results.sha256())) {
                         // val serves as test: the same evaluation, stored once, named twice
                         out.put(ArtifactNames.testMetrics(kind), out.get(ArtifactNames.metrics(kind)));
                         out.put(ArtifactNames.testTable(kind), out.get(ArtifactNames.table(kind)));
+                        if (masks) {
+                            out.put(ArtifactNames.testMaskMetrics(kind), out.get(ArtifactNames.maskMetrics(kind)));
+                            out.put(ArtifactNames.testMaskTable(kind), out.get(ArtifactNames.maskTable(kind)));
+                        }
                         return out;
                     }
-                    scoreSplit(attempt, kind, EvaluationRecord.TEST, test, testResults, bins, trainInstances, out);
+                    scoreSplit(
+                            attempt, kind, EvaluationRecord.TEST, test, testResults, bins, trainInstances, masks, out);
                     return out;
                 },
                 outputs -> {
@@ -109,6 +123,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                             model,
                             EvaluationRecord.VAL,
                             outputs.get(ArtifactNames.metrics(kind)),
+                            outputs.get(ArtifactNames.maskMetrics(kind)),
                             results,
                             a.get(VAL),
                             a.get(MANIFEST));
@@ -117,6 +132,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                             model,
                             EvaluationRecord.TEST,
                             outputs.get(ArtifactNames.testMetrics(kind)),
+                            outputs.get(ArtifactNames.testMaskMetrics(kind)),
                             testResults,
                             test,
                             a.get(MANIFEST));
@@ -129,8 +145,9 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
     }
 
     /**
-     * Evaluates one split's results, writes the metrics JSON (lvis-api's keys, plus {@code split} and {@code bins}:
-     * AP per BAGS bin) and the markdown table, and puts both among the outputs under the split's names.
+     * Evaluates one split's results, by box and, with {@code masks}, by mask: writes each evaluation's metrics JSON
+     * (lvis-api's keys, plus {@code split}, {@code iou_type} for a mask evaluation, and {@code bins}: AP per BAGS
+     * bin) and markdown table, and puts them among the outputs under the split's names.
      */
     private void scoreSplit(
             Attempt attempt,
@@ -140,19 +157,66 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
             ArtifactRef results,
             BinEdges bins,
             Map<Integer, Integer> trainInstances,
+            boolean masks,
             Map<String, ArtifactRef> out)
             throws IOException {
-        LvisDataset gt = LvisDatasetReader.read(cache.file(annotations));
-        LvisResults dt = LvisResultsReader.read(
-                attempt.download(results, attempt.workDir().resolve("results-" + split + ".json")));
+        Path annotationsFile = cache.file(annotations);
+        LvisDataset gt = masks
+                ? LvisDatasetReader.readWithSegmentations(annotationsFile)
+                : LvisDatasetReader.read(annotationsFile);
+        Path resultsFile = attempt.download(results, attempt.workDir().resolve("results-" + split + ".json"));
+        LvisResults dt = masks ? LvisResultsReader.readWithMasks(resultsFile) : LvisResultsReader.read(resultsFile);
         attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections on " + split));
-        String resultsName =
-                EvaluationRecord.TEST.equals(split) ? ArtifactNames.testResults(kind) : ArtifactNames.results(kind);
-        LvisEvaluation evaluation = new LvisEvaluator(gt, split + ".json").evaluate(dt, resultsName);
+        boolean isTest = EvaluationRecord.TEST.equals(split);
+        String resultsName = isTest ? ArtifactNames.testResults(kind) : ArtifactNames.results(kind);
+        LvisEvaluator evaluator = new LvisEvaluator(gt, split + ".json");
+        write(
+                attempt,
+                evaluator.evaluate(dt, resultsName),
+                IouType.BBOX,
+                "metrics-" + kind + "-" + split,
+                split,
+                bins,
+                trainInstances,
+                out,
+                isTest ? ArtifactNames.testMetrics(kind) : ArtifactNames.metrics(kind),
+                isTest ? ArtifactNames.testTable(kind) : ArtifactNames.table(kind));
+        if (masks) {
+            write(
+                    attempt,
+                    evaluator.evaluate(dt, resultsName, IouType.SEGM),
+                    IouType.SEGM,
+                    "mask-metrics-" + kind + "-" + split,
+                    split,
+                    bins,
+                    trainInstances,
+                    out,
+                    isTest ? ArtifactNames.testMaskMetrics(kind) : ArtifactNames.maskMetrics(kind),
+                    isTest ? ArtifactNames.testMaskTable(kind) : ArtifactNames.maskTable(kind));
+        }
+    }
+
+    /** Uploads an evaluation as JSON (with split, bins and a mask evaluation's iou_type) and as a markdown table. */
+    private static void write(
+            Attempt attempt,
+            LvisEvaluation evaluation,
+            IouType iouType,
+            String fileStem,
+            String split,
+            BinEdges bins,
+            Map<Integer, Integer> trainInstances,
+            Map<String, ArtifactRef> out,
+            String metricsName,
+            String tableName)
+            throws IOException {
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         LvisEvaluationJson.write(evaluation, plain);
         ObjectNode doc = (ObjectNode) METRICS_JSON.readTree(plain.toByteArray());
         doc.put("split", split);
+        if (iouType == IouType.SEGM) {
+            // only then: a box evaluation's JSON stays byte for byte what it was before masks
+            doc.put("iou_type", iouType.code());
+        }
         ArrayNode binArray = doc.putArray("bins");
         for (BinAp b : binAps(bins, evaluation.perCategory(), trainInstances)) {
             ObjectNode o = binArray.addObject();
@@ -161,17 +225,12 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
             o.put("classes_with_ap", b.classesWithAp());
             o.put("ap", b.ap());
         }
-        boolean isTest = EvaluationRecord.TEST.equals(split);
-        Path file = attempt.workDir().resolve("metrics-" + kind + "-" + split + ".json");
+        Path file = attempt.workDir().resolve(fileStem + ".json");
         METRICS_JSON.writeValue(file.toFile(), doc);
-        Path table = attempt.workDir().resolve("metrics-" + kind + "-" + split + ".md");
+        Path table = attempt.workDir().resolve(fileStem + ".md");
         Files.writeString(table, evaluation.markdownTable());
-        out.put(
-                isTest ? ArtifactNames.testMetrics(kind) : ArtifactNames.metrics(kind),
-                attempt.upload(file, "application/json"));
-        out.put(
-                isTest ? ArtifactNames.testTable(kind) : ArtifactNames.table(kind),
-                attempt.upload(table, "text/markdown"));
+        out.put(metricsName, attempt.upload(file, "application/json"));
+        out.put(tableName, attempt.upload(table, "text/markdown"));
     }
 
     /** AP per bin of these per-category values; a category the manifest does not count has 0 training instances. */
@@ -226,23 +285,49 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
     }
 
     /**
-     * Reads the stored evaluation (a reused one too) and the manifest before any transaction opens; the writer then
-     * records the evaluation with per-category values and training instance counts.
+     * Reads the stored evaluations (reused ones too) and the manifest before any transaction opens; the writer then
+     * records each evaluation (box, and mask when {@code maskMetrics} is not null) with per-category values and
+     * training instance counts.
      */
     private StageRunner.Writer evaluationWriter(
             String runId,
             ModelRef model,
             String split,
             ArtifactRef metrics,
+            ArtifactRef maskMetrics,
             ArtifactRef results,
             ArtifactRef val,
             ArtifactRef manifestRef) {
-        LvisEvaluation e = LvisEvaluationJson.read(cache.file(metrics));
-        DatasetManifest manifest = DatasetManifest.read(cache.file(manifestRef));
-        Map<Integer, Integer> trainInstances = new HashMap<>();
-        for (ManifestCategory cat : manifest.categories()) {
-            trainInstances.put(cat.id(), cat.instanceCount());
+        Map<Integer, Integer> trainInstances = trainInstances(manifestRef);
+        List<EvaluationRow> rows = new ArrayList<>();
+        rows.add(row(LvisEvaluationJson.read(cache.file(metrics)), EvaluationRecord.BBOX, trainInstances));
+        if (maskMetrics != null) {
+            rows.add(row(LvisEvaluationJson.read(cache.file(maskMetrics)), EvaluationRecord.SEGM, trainInstances));
         }
+        return (c, attemptId) -> {
+            for (EvaluationRow r : rows) {
+                LineageRepository.insertEvaluation(
+                        c,
+                        new EvaluationRecord(
+                                0,
+                                ModelIds.of(runId, model.kind()),
+                                runId,
+                                val.sha256(),
+                                results.sha256(),
+                                attemptId,
+                                r.metrics(),
+                                null,
+                                split,
+                                r.iouType()),
+                        r.perCategory());
+            }
+            return List.of();
+        };
+    }
+
+    private record EvaluationRow(String iouType, Metrics metrics, List<CategoryAp> perCategory) {}
+
+    private static EvaluationRow row(LvisEvaluation e, String iouType, Map<Integer, Integer> trainInstances) {
         List<CategoryAp> perCategory = new ArrayList<>();
         for (CategoryEvaluation ce : e.perCategory()) {
             perCategory.add(new CategoryAp(
@@ -251,21 +336,6 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                     trainInstances.get(ce.categoryId()),
                     ce.values()));
         }
-        return (c, attemptId) -> {
-            LineageRepository.insertEvaluation(
-                    c,
-                    new EvaluationRecord(
-                            0,
-                            ModelIds.of(runId, model.kind()),
-                            runId,
-                            val.sha256(),
-                            results.sha256(),
-                            attemptId,
-                            Metrics.of(e.metrics().values()),
-                            null,
-                            split),
-                    perCategory);
-            return List.of();
-        };
+        return new EvaluationRow(iouType, Metrics.of(e.metrics().values()), perCategory);
     }
 }

@@ -66,11 +66,14 @@ public class PrepareActivitiesImpl implements PrepareActivities {
     public StageResult prepare(StageInput input) {
         PipelineSpec spec = input.spec();
         DatasetSpec d = spec.dataset();
-        String config = PipelineSpecs.toJson(Map.of(
-                "dataset",
-                d.isSynthetic() ? d.synth() : "local",
-                "bins",
-                spec.groups().bins()));
+        Map<String, Object> settings = new java.util.LinkedHashMap<>();
+        settings.put("dataset", d.isSynthetic() ? d.synth() : "local");
+        settings.put("bins", spec.groups().bins());
+        if (masks(spec)) {
+            // a run with masks checks the segmentations too; only then in the key, so box-only keys stay as they were
+            settings.put("segmentations", true);
+        }
+        String config = PipelineSpecs.toJson(settings);
         // hashing the inputs reads files and lists S3: a failure there is recorded as a failed attempt
         return runner.run(
                 input.runId(),
@@ -80,6 +83,16 @@ public class PrepareActivitiesImpl implements PrepareActivities {
                 spec.reuseEnabled(),
                 attempt -> prepare(attempt, spec),
                 StageRunner.NOTHING_TO_RECORD);
+    }
+
+    /** Whether the run trains a mask head, whose polygons PREPARE then validates. */
+    private static boolean masks(PipelineSpec spec) {
+        try {
+            return DetectorConfigs.base(spec).masks();
+        } catch (InvalidInputException badDetector) {
+            // not PREPARE's to report: TRAIN_BASE fails on it, naming the key
+            return false;
+        }
     }
 
     private Map<String, ArtifactRef> prepare(Attempt attempt, PipelineSpec spec) throws IOException {
@@ -118,7 +131,8 @@ public class PrepareActivitiesImpl implements PrepareActivities {
                     : Path.of(d.images());
         }
         attempt.progress(Map.of("step", 1, "total", 4, "message", "validating"));
-        DatasetCheck check = DatasetValidator.check(train, val, images);
+        boolean segmentations = masks(spec);
+        DatasetCheck check = DatasetValidator.check(train, val, images, segmentations);
         if (!check.ok()) {
             throw new InvalidInputException(
                     "the dataset has " + check.report().errors().size() + " problem(s): "
@@ -126,7 +140,7 @@ public class PrepareActivitiesImpl implements PrepareActivities {
                     new InvalidDatasetException(check.report()));
         }
         // the test file is checked the way val is: against the training categories and the image folder
-        DatasetCheck testCheck = test.equals(val) ? check : DatasetValidator.check(train, test, images);
+        DatasetCheck testCheck = test.equals(val) ? check : DatasetValidator.check(train, test, images, segmentations);
         if (!testCheck.ok()) {
             throw new InvalidInputException(
                     "the test split " + test.getFileName() + " has "

@@ -82,7 +82,11 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 key,
                 spec.reuseEnabled(),
                 attempt -> {
-                    LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
+                    // a mask head learns from the polygons, which are most of a real annotation file: kept only then
+                    Path trainFile = cache.file(a.get(TRAIN));
+                    LvisDataset train = config.masks()
+                            ? LvisDatasetReader.readWithSegmentations(trainFile)
+                            : LvisDatasetReader.read(trainFile);
                     Path images = cache.images(a.get(IMAGES));
                     Path resume = resumeCheckpoint(Stage.TRAIN_BASE, ModelRef.BASE, attempt);
                     TrainingOutcome result = BaseTrainer.train(
@@ -127,7 +131,12 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                         IMAGES,
                         a.get(IMAGES).sha256()));
         return runRetrainPart(input, key, config, attempt -> {
-            LvisDataset train = LvisDatasetReader.read(cache.file(a.get(TRAIN)));
+            // the whole-network rows train the mask head too (with the rest of the network), from the polygons;
+            // classifier-only retraining keeps the base's mask head and needs no polygons
+            Path trainFile = cache.file(a.get(TRAIN));
+            LvisDataset train = config.masks() && method.scope() != RetrainMethod.Scope.CLASSIFIER
+                    ? LvisDatasetReader.readWithSegmentations(trainFile)
+                    : LvisDatasetReader.read(trainFile);
             Path images = cache.images(a.get(IMAGES));
             BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
             Path baseCheckpoint = cache.file(base.checkpoint());

@@ -107,9 +107,14 @@ public final class RunReports {
         List<ReportModel.CategoryPoint> perCategory = new ArrayList<>();
         List<EvaluationRecord> evaluations = lineage.evaluationsOfModel(m.id());
         // reports use test; a model evaluated before test splits existed has only val, which is then what there is
-        Optional<EvaluationRecord> evaluation =
-                latest(evaluations, EvaluationRecord.TEST).or(() -> latest(evaluations, EvaluationRecord.VAL));
-        Optional<EvaluationRecord> onVal = latest(evaluations, EvaluationRecord.VAL);
+        Optional<EvaluationRecord> evaluation = latest(evaluations, EvaluationRecord.TEST, false)
+                .or(() -> latest(evaluations, EvaluationRecord.VAL, false));
+        Optional<EvaluationRecord> onVal = latest(evaluations, EvaluationRecord.VAL, false);
+        // the mask evaluation of the same split, shown beside the box numbers
+        Map<String, Double> maskMetrics = new LinkedHashMap<>();
+        evaluation
+                .flatMap(e -> latest(evaluations, e.split(), true))
+                .ifPresent(e -> maskMetrics.putAll(LvisMetrics.named(e.metrics().values())));
         List<BinAp> binAp = List.of();
         if (evaluation.isPresent()) {
             metrics.putAll(LvisMetrics.named(evaluation.get().metrics().values()));
@@ -157,12 +162,14 @@ public final class RunReports {
                                 || onVal.get()
                                         .datasetSha256()
                                         .equals(evaluation.get().datasetSha256())),
-                binAp);
+                binAp,
+                maskMetrics);
     }
 
-    private static Optional<EvaluationRecord> latest(List<EvaluationRecord> evaluations, String split) {
+    /** The newest box ({@code mask} false) or mask evaluation on this split. */
+    private static Optional<EvaluationRecord> latest(List<EvaluationRecord> evaluations, String split, boolean mask) {
         return evaluations.stream()
-                .filter(e -> e.split().equals(split))
+                .filter(e -> e.split().equals(split) && e.isMask() == mask)
                 .max(Comparator.comparingLong(EvaluationRecord::id));
     }
 

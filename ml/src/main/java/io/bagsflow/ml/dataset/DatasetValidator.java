@@ -23,6 +23,15 @@ public final class DatasetValidator {
 
     /** Reads everything, never throws for bad input: the problems are in the returned report. */
     public static DatasetCheck check(Path train, Path val, Path imageDir) {
+        return check(train, val, imageDir, false);
+    }
+
+    /**
+     * {@link #check(Path, Path, Path)}, and with {@code segmentations} also every annotation's segmentation
+     * ({@link SegmentationChecks}): the files are then read with their polygons, which for a real LVIS train file is
+     * most of its size, so only when masks are used or asked about.
+     */
+    public static DatasetCheck check(Path train, Path val, Path imageDir, boolean segmentations) {
         List<DatasetProblem> errors = new ArrayList<>();
         List<DatasetProblem> warnings = new ArrayList<>();
         boolean folderOk = Files.isDirectory(imageDir);
@@ -30,8 +39,8 @@ public final class DatasetValidator {
             errors.add(new DatasetProblem(imageDir.toString(), "", "image folder not found"));
         }
 
-        LvisDataset trainSet = read(train, errors);
-        LvisDataset valSet = read(val, errors);
+        LvisDataset trainSet = read(train, segmentations, errors);
+        LvisDataset valSet = read(val, segmentations, errors);
         CategoryStatistics stats = null;
         if (trainSet != null) {
             int before = errors.size();
@@ -43,6 +52,12 @@ public final class DatasetValidator {
         }
         if (valSet != null) {
             AnnotationChecks.check(valSet, val.toString(), errors, warnings);
+        }
+        if (segmentations && trainSet != null) {
+            SegmentationChecks.check(trainSet, train.toString(), errors);
+        }
+        if (segmentations && valSet != null) {
+            SegmentationChecks.check(valSet, val.toString(), errors);
         }
         if (trainSet != null && valSet != null) {
             sameCategories(trainSet, train.toString(), valSet, val.toString(), errors);
@@ -80,9 +95,9 @@ public final class DatasetValidator {
         return new DatasetCheck(report, stats, manifest);
     }
 
-    private static LvisDataset read(Path file, List<DatasetProblem> errors) {
+    private static LvisDataset read(Path file, boolean segmentations, List<DatasetProblem> errors) {
         try {
-            return LvisDatasetReader.read(file);
+            return segmentations ? LvisDatasetReader.readWithSegmentations(file) : LvisDatasetReader.read(file);
         } catch (LvisFormatException e) {
             errors.add(DatasetProblem.of(e));
             return null;

@@ -14,7 +14,9 @@ import io.bagsflow.ml.detector.train.LearningRate;
 import io.bagsflow.ml.detector.train.Rng;
 import io.bagsflow.ml.detector.train.Sgd;
 import io.bagsflow.ml.detector.train.TwoStageForward;
+import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.ml.mask.Segmentation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +53,9 @@ public final class BaseTrainer {
             TrainingHooks listener) {
         long started = System.nanoTime();
         TrainingHooks hooks = TrainingHooks.orNone(listener);
+        if (config.masks()) {
+            requirePolygons(train);
+        }
         try (NDManager root = DetectorRuntime.manager(config)) {
             List<Integer> categoryIds = ImageStore.categoryIds(train);
             Detector detector;
@@ -99,6 +104,17 @@ public final class BaseTrainer {
                 Path last = loop.run(root, start);
                 return new TrainingOutcome(
                         last, loop.curve, loop.skipped, loop.imagesPerSecond(), (System.nanoTime() - started) / 1e9);
+            }
+        }
+    }
+
+    /** A mask head learns from polygons: a dataset read without them, or an annotation lacking one, is refused. */
+    private static void requirePolygons(LvisDataset train) {
+        for (LvisAnnotation a : train.annotations()) {
+            if (!(a.segmentation() instanceof Segmentation.Polygons p)
+                    || p.parts().isEmpty()) {
+                throw new IllegalArgumentException("masks: true needs a polygon segmentation on every training "
+                        + "annotation; annotation " + a.id() + " (image " + a.imageId() + ") has none (or an RLE one)");
             }
         }
     }

@@ -4,6 +4,7 @@ import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
+import io.bagsflow.ml.eval.IouType;
 import io.bagsflow.ml.eval.LvisEvaluator;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
@@ -30,8 +31,10 @@ import java.util.Map;
  *
  * <pre>
  * java -cp ... io.bagsflow.ml.detector.DetectorBenchmark [--preset small] [--data DIR] [--work DIR]
- *      [--iterations N] [--threads N] [--methods BAGS,CONTROL,CRT,RFS] [--full-path] [--json OUT]
+ *      [--iterations N] [--threads N] [--methods BAGS,CONTROL,CRT,RFS] [--full-path] [--masks] [--json OUT]
  * </pre>
+ * {@code --masks} trains the base model with its mask head, makes inference paste and encode a mask per detection,
+ * and evaluates each model by mask IoU too: compare its images/s with a run without it for the mask head's cost.
  * {@code --threads} overrides the config's {@code threads} (default: see {@link DetectorThreads}). Set the glibc
  * malloc variables of the parent pom when running it by hand.
  */
@@ -47,11 +50,13 @@ public final class DetectorBenchmark {
             double inferenceSeconds,
             double inferenceImagesPerSecond,
             double evalSeconds,
-            LvisMetrics metrics) {}
+            LvisMetrics metrics,
+            LvisMetrics maskMetrics) {}
 
     /** Everything the benchmark measured. */
     public record Report(
             String preset,
+            boolean masks,
             int threads,
             int iterations,
             double datasetSeconds,
@@ -78,6 +83,7 @@ public final class DetectorBenchmark {
         List<RetrainMethod> methods =
                 List.of(RetrainMethod.CONTROL, RetrainMethod.CRT, RetrainMethod.RFS, RetrainMethod.BAGS);
         boolean fullPath = false;
+        boolean masks = false;
         int threads = 0;
         Path json = null;
         for (int i = 0; i < args.length; i++) {
@@ -88,18 +94,19 @@ public final class DetectorBenchmark {
                 case "--iterations" -> iterations = Integer.parseInt(args[++i]);
                 case "--methods" -> methods = parseMethods(args[++i]);
                 case "--full-path" -> fullPath = true;
+                case "--masks" -> masks = true;
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
                 default ->
-                    throw new IllegalArgumentException(
-                            "unknown argument " + args[i]
-                                    + "; use --preset, --data, --work, --iterations, --threads, --methods, --full-path, --json");
+                    throw new IllegalArgumentException("unknown argument " + args[i]
+                            + "; use --preset, --data, --work, --iterations, --threads, --methods, --full-path, "
+                            + "--masks, --json");
             }
         }
         if (work == null) {
             work = Files.createTempDirectory("bagsflow-detector-benchmark");
         }
-        Report report = run(preset, data, work, iterations, threads, methods, fullPath, out);
+        Report report = run(preset, data, work, iterations, threads, methods, fullPath, masks, out);
         if (json != null) {
             writeJson(report, json);
             out.println("wrote " + json);
@@ -120,6 +127,7 @@ public final class DetectorBenchmark {
      * @param data       a synthetic dataset folder (train.json, val.json, images/), or null to generate one
      * @param iterations base training iterations, 0 for the preset's
      * @param fullPath   also retrain BAGS without the feature cache, to compare the two paths
+     * @param masks      train with the mask head, predict masks and evaluate them too
      */
     public static Report run(
             String preset,
@@ -129,6 +137,7 @@ public final class DetectorBenchmark {
             int threads,
             List<RetrainMethod> methods,
             boolean fullPath,
+            boolean masks,
             PrintStream out)
             throws IOException {
         long start = System.nanoTime();
@@ -140,10 +149,14 @@ public final class DetectorBenchmark {
             datasetSeconds = seconds(t);
             out.printf("dataset: synthetic %s generated in %.1f s at %s%n", preset, datasetSeconds, data);
         }
-        LvisDataset train = LvisDatasetReader.read(data.resolve("train.json"));
-        LvisDataset val = LvisDatasetReader.read(data.resolve("val.json"));
+        LvisDataset train = masks
+                ? LvisDatasetReader.readWithSegmentations(data.resolve("train.json"))
+                : LvisDatasetReader.read(data.resolve("train.json"));
+        LvisDataset val = masks
+                ? LvisDatasetReader.readWithSegmentations(data.resolve("val.json"))
+                : LvisDatasetReader.read(data.resolve("val.json"));
         Path images = data.resolve("images");
-        DetectorConfig config = DetectorConfig.preset(preset);
+        DetectorConfig config = DetectorConfig.preset(preset).with("masks", masks);
         if (iterations > 0) {
             config = config.with("iterations", iterations);
         }
@@ -152,8 +165,9 @@ public final class DetectorBenchmark {
         }
         int resolvedThreads = DetectorThreads.resolve(config.threads());
         out.printf(
-                "config: %s, %d iterations x %d images at %d px, device %s, %d threads%n",
+                "config: %s%s, %d iterations x %d images at %d px, device %s, %d threads%n",
                 preset,
+                masks ? " with masks" : "",
                 config.iterations(),
                 config.batchSize(),
                 config.imageSize(),
@@ -190,7 +204,7 @@ public final class DetectorBenchmark {
             rows.add(evaluate("bags (full path)", r, r.checkpoint(), val, images, evaluator));
         }
         Report report = new Report(
-                preset, resolvedThreads, config.iterations(), datasetSeconds, rows, seconds(start), peakRssKb());
+                preset, masks, resolvedThreads, config.iterations(), datasetSeconds, rows, seconds(start), peakRssKb());
         print(report, out);
         return report;
     }
@@ -207,6 +221,9 @@ public final class DetectorBenchmark {
         double inference = seconds(t);
         t = System.nanoTime();
         LvisMetrics metrics = evaluator.evaluate(results, name).metrics();
+        LvisMetrics maskMetrics = results.hasMasks()
+                ? evaluator.evaluate(results, name, IouType.SEGM).metrics()
+                : null;
         double eval = seconds(t);
         return new Row(
                 name,
@@ -215,7 +232,8 @@ public final class DetectorBenchmark {
                 inference,
                 val.images().size() / inference,
                 eval,
-                metrics);
+                metrics,
+                maskMetrics);
     }
 
     private static TrainingHooks progressPrinter(PrintStream out, int every) {
@@ -239,13 +257,13 @@ public final class DetectorBenchmark {
 
     static void print(Report r, PrintStream out) {
         out.println();
-        out.println(
-                "| model | train s | train img/s | inference s | inference img/s | eval s | AP | APr | APc | APf |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|");
+        out.println("| model | train s | train img/s | inference s | inference img/s | eval s | AP | APr | APc | APf |"
+                + (r.masks() ? " mask AP | mask APr | mask APc | mask APf |" : ""));
+        out.println("|---|---|---|---|---|---|---|---|---|---|" + (r.masks() ? "---|---|---|---|" : ""));
         for (Row row : r.rows()) {
             LvisMetrics m = row.metrics();
             out.printf(
-                    "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
+                    "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |",
                     row.model(),
                     row.trainSeconds(),
                     row.trainImagesPerSecond(),
@@ -256,6 +274,11 @@ public final class DetectorBenchmark {
                     100 * m.apr(),
                     100 * m.apc(),
                     100 * m.apf());
+            LvisMetrics k = row.maskMetrics();
+            if (k != null) {
+                out.printf(" %.1f | %.1f | %.1f | %.1f |", 100 * k.ap(), 100 * k.apr(), 100 * k.apc(), 100 * k.apf());
+            }
+            out.println();
         }
         out.printf(
                 "%ntotal %.1f s (dataset %.1f s), peak RSS %.0f MB%n",
@@ -270,6 +293,7 @@ public final class DetectorBenchmark {
         Map<String, Object> doc = new LinkedHashMap<>();
         Row base = r.rows().get(0);
         doc.put("preset", r.preset());
+        doc.put("masks", r.masks());
         doc.put("iterations", r.iterations());
         doc.put("threads", r.threads());
         doc.put("train_images_per_second", base.trainImagesPerSecond());
@@ -288,6 +312,12 @@ public final class DetectorBenchmark {
             m.put("apr", row.metrics().apr());
             m.put("apc", row.metrics().apc());
             m.put("apf", row.metrics().apf());
+            if (row.maskMetrics() != null) {
+                m.put("mask_ap", row.maskMetrics().ap());
+                m.put("mask_apr", row.maskMetrics().apr());
+                m.put("mask_apc", row.maskMetrics().apc());
+                m.put("mask_apf", row.maskMetrics().apf());
+            }
             models.add(m);
         }
         doc.put("models", models);

@@ -42,6 +42,9 @@ import java.util.Set;
  * @param roiSize             RoIAlign output is roiSize x roiSize
  * @param roiSamplingRatio    bilinear samples per bin side (the reference's sample_num)
  * @param fcDim               width of the box head's two fc layers (the classifier's input)
+ * @param masks               a Mask R-CNN style mask head ({@link io.bagsflow.ml.detector.model.MaskHead}), trained
+ *                            with the base model on the annotations' polygons; inference then writes each
+ *                            detection's mask. Classifier-only retraining keeps the base's mask head
  * @param rpnSamplesPerImage  anchors sampled per image for the RPN loss (reference 256 at 800 px)
  * @param rpnPositiveFraction largest share of positives among the sampled anchors
  * @param rpnPositiveIou      an anchor is positive from this IoU with a ground-truth box
@@ -120,6 +123,7 @@ public record DetectorConfig(
         Integer roiSize,
         Integer roiSamplingRatio,
         Integer fcDim,
+        Boolean masks,
         Integer rpnSamplesPerImage,
         Double rpnPositiveFraction,
         Double rpnPositiveIou,
@@ -187,6 +191,7 @@ public record DetectorConfig(
         roiSize = or(roiSize, 5);
         roiSamplingRatio = or(roiSamplingRatio, 2);
         fcDim = or(fcDim, 256);
+        masks = or(masks, false);
         rpnSamplesPerImage = or(rpnSamplesPerImage, 64);
         rpnPositiveFraction = or(rpnPositiveFraction, 0.5);
         rpnPositiveIou = or(rpnPositiveIou, 0.7);
@@ -367,9 +372,23 @@ public record DetectorConfig(
         return with(PRE_RECIPE);
     }
 
-    /** The JSON of a stage key: {@link #toJson()} without the {@link #PRE_RECIPE} fields that hold that value. */
+    /**
+     * Fields added after stage keys existed, left out of a key while they hold the value that computes what was
+     * computed before them: a detector without a mask head keeps the keys it had before the field existed.
+     */
+    private static final Map<String, Object> ABSENT_WHEN = Map.of("masks", false);
+
+    /**
+     * The JSON of a stage key: {@link #toJson()} without the {@link #PRE_RECIPE} fields that hold that value, nor the
+     * {@link #ABSENT_WHEN} ones.
+     */
     public String toKeyJson() {
         ObjectNode tree = JSON.valueToTree(this);
+        for (Map.Entry<String, Object> e : ABSENT_WHEN.entrySet()) {
+            if (tree.get(e.getKey()).equals(JSON.valueToTree(e.getValue()))) {
+                tree.remove(e.getKey());
+            }
+        }
         for (Map.Entry<String, Object> e : PRE_RECIPE.entrySet()) {
             if (tree.get(e.getKey()).equals(JSON.valueToTree(e.getValue()))) {
                 tree.remove(e.getKey());

@@ -4,16 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import io.bagsflow.ml.detector.boxes.DetectionPostprocessor;
 import io.bagsflow.ml.detector.boxes.ProposalGenerator;
 import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.model.Detector;
+import io.bagsflow.ml.detector.model.MaskHead;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.detector.model.RoiAlign;
 import io.bagsflow.ml.detector.train.RoiSampler;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisResults;
+import io.bagsflow.ml.mask.Rle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +25,10 @@ import java.util.List;
 /**
  * Runs a checkpoint (base or retrained, whatever its classifier) over images and returns LVIS results:
  * proposals, class-specific box decoding, per-class NMS, the score threshold and at most
- * {@code maxDetections} per image, with boxes in the images' own pixel coordinates. Deterministic: the same
+ * {@code maxDetections} per image, with boxes in the images' own pixel coordinates. A model with a mask head
+ * also gives each detection its mask: the head's 28 x 28 map of the detection's box pasted into the image and
+ * encoded as compressed RLE; the results keep the {@code bbox} beside it, as mmdetection's segm results do, so
+ * lvis-api takes the mask's area from the box there as it did for the paper's numbers. Deterministic: the same
  * checkpoint, images and batch size give identical results.
  */
 public final class Inference {
@@ -59,19 +65,30 @@ public final class Inference {
                     loaded.detector().params(),
                     loaded.state().classifier());
             ImageStore store = ImageStore.load(images, imagesDir, d.config().imageSize(), d.categoryIds());
-            return new Predictor(d).predict(root, store, hooks);
+            return new Predictor(d, d.maskHead() != null).predict(root, store, hooks);
         }
     }
+
+    private static final int MASK_CELLS = MaskHead.SIZE * MaskHead.SIZE;
+    /** Detections whose masks are computed together: bounds the RoIAlign weights of one product (about 11 MB). */
+    private static final int MASK_CHUNK = 100;
 
     /** Batched detection over an image store with a loaded detector. */
     static final class Predictor {
         private final Detector detector;
         private final ProposalGenerator proposals;
         private final DetectionPostprocessor post;
+        /** whether detections get masks (the final results do; a search over classifiers needs boxes only) */
+        private final boolean masks;
 
         Predictor(Detector detector) {
+            this(detector, false);
+        }
+
+        Predictor(Detector detector, boolean masks) {
             DetectorConfig c = detector.config();
             this.detector = detector;
+            this.masks = masks;
             this.proposals =
                     new ProposalGenerator(detector.anchors(), c.rpnPreNmsTest(), c.rpnPostNmsTest(), c.rpnNmsIou());
             this.post = new DetectionPostprocessor(
@@ -160,11 +177,13 @@ public final class Inference {
                 float[] logits =
                         detector.classifier().logits(classifiers.get(v), feats).toFloatArray();
                 float[] probs = detector.classifier().probabilities(logits, b * r);
-                addDetections(store, batch, keep, rois, counts, probs, deltas, r, s, outs.get(v));
+                addDetections(m, features, store, batch, keep, rois, counts, probs, deltas, r, s, outs.get(v));
             }
         }
 
         private void addDetections(
+                NDManager m,
+                NDArray features,
                 ImageStore store,
                 ImageBatch batch,
                 int keep,
@@ -184,22 +203,51 @@ public final class Inference {
                 int index = batch.indices()[i];
                 double sx = (double) store.width(index) / store.size();
                 double sy = (double) store.height(index) / store.size();
+                float[] maskProbs = masks ? maskProbabilities(m, features, i, det) : null;
+                int height = store.height(index);
+                int width = store.width(index);
                 for (int k = 0; k < det.size(); k++) {
                     float[] bx = det.boxes();
                     double x1 = bx[4 * k] * sx;
                     double y1 = bx[4 * k + 1] * sy;
                     double x2 = bx[4 * k + 2] * sx;
                     double y2 = bx[4 * k + 3] * sy;
-                    out.add(
-                            store.imageId(index),
-                            categoryIds.get(det.labels()[k] - 1),
-                            x1,
-                            y1,
-                            x2 - x1,
-                            y2 - y1,
-                            det.scores()[k]);
+                    int imageId = store.imageId(index);
+                    int categoryId = categoryIds.get(det.labels()[k] - 1);
+                    if (maskProbs == null) {
+                        out.add(imageId, categoryId, x1, y1, x2 - x1, y2 - y1, det.scores()[k]);
+                    } else {
+                        boolean[] mask =
+                                MaskHead.paste(maskProbs, k * MASK_CELLS, x1, y1, x2 - x1, y2 - y1, height, width);
+                        out.add(
+                                imageId,
+                                categoryId,
+                                x1,
+                                y1,
+                                x2 - x1,
+                                y2 - y1,
+                                det.scores()[k],
+                                Rle.fromRowMajorMask(mask, height, width));
+                    }
                 }
             }
+        }
+
+        /**
+         * Mask probabilities (SIZE x SIZE per detection, in detection order) of image {@code i}'s detections, from
+         * the boxes at the input size over that image's features.
+         */
+        private float[] maskProbabilities(NDManager m, NDArray features, int i, DetectionPostprocessor.Detections det) {
+            float[] out = new float[det.size() * MASK_CELLS];
+            NDArray image = features.get(i).expandDims(0);
+            for (int from = 0; from < det.size(); from += MASK_CHUNK) {
+                int n = Math.min(MASK_CHUNK, det.size() - from);
+                float[] boxes = Arrays.copyOfRange(det.boxes(), 4 * from, 4 * (from + n));
+                NDArray logits = detector.maskHead().logitsOfBoxes(m, detector.params(), image, boxes, n);
+                float[] probs = Activation.sigmoid(logits).toFloatArray();
+                System.arraycopy(probs, 0, out, from * MASK_CELLS, probs.length);
+            }
+            return out;
         }
     }
 }

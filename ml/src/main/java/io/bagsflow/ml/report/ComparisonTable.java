@@ -7,13 +7,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Model generations side by side: one row per metric (and one per BAGS bin), one column per model, each later column
  * with its delta against the first column evaluated on the same annotation file, in percent with two decimals (-1 =
  * undefined prints as "-"). Models evaluated on different files get no delta between them: a number on another
- * dataset is no baseline ({@link #datasetNote} says which datasets there are). As aligned text for the terminal and
- * as a markdown table for papers.
+ * dataset is no baseline ({@link #datasetNote} says which datasets there are). Models with a mask head add their
+ * mask AP rows ({@code mask AP}, ...) under the box ones, with the paper's Mask R-CNN numbers in a note. As aligned
+ * text for the terminal and as a markdown table for papers.
  */
 public final class ComparisonTable {
 
@@ -30,15 +32,70 @@ public final class ComparisonTable {
             LvisMetrics.APF,
             LvisMetrics.AR);
 
+    /** The mask-evaluation metrics compared (lvis-api segm keys), shown as {@code mask AP} etc. */
+    public static final List<String> MASK_METRICS = List.of(
+            LvisMetrics.AP, LvisMetrics.AP50, LvisMetrics.AP75, LvisMetrics.APR, LvisMetrics.APC, LvisMetrics.APF);
+
+    /**
+     * The BAGS paper's Mask R-CNN rows (19)-(20) (R50-FPN, LVIS v0.5 val): box and mask AP in percent, base then
+     * BAGS. Its other mask metrics are not given here: only these four numbers are in the project's sources.
+     */
+    public static final double PAPER_BASE_BOX_AP = 20.78;
+
+    public static final double PAPER_BASE_MASK_AP = 20.68;
+    public static final double PAPER_BAGS_BOX_AP = 25.76;
+    public static final double PAPER_BAGS_MASK_AP = 26.25;
+
+    /** One compared row: its label and how to read its value off a model (NaN when the model lacks it). */
+    public record Row(String label, ToDoubleFunction<ReportModel> value) {}
+
     private ComparisonTable() {}
 
+    /**
+     * The rows for these models: the box metrics, box AP per BAGS bin, then the mask metrics when any model has a
+     * mask evaluation.
+     */
+    public static List<Row> rows(List<ReportModel> models) {
+        List<Row> rows = new ArrayList<>();
+        for (String key : METRICS) {
+            rows.add(new Row(key, m -> m.metric(key)));
+        }
+        for (String bin : bins(models)) {
+            rows.add(new Row(binRow(bin), m -> binAp(m, bin)));
+        }
+        if (models.stream().anyMatch(ReportModel::hasMasks)) {
+            for (String key : MASK_METRICS) {
+                rows.add(new Row("mask " + key, m -> m.maskMetric(key)));
+            }
+        }
+        return rows;
+    }
+
+    /** The paper's box and mask AP beside ours, one line; empty when no model has masks. */
+    public static String paperNote(List<ReportModel> models) {
+        if (models.stream().noneMatch(ReportModel::hasMasks)) {
+            return "";
+        }
+        return String.format(
+                Locale.ROOT,
+                "paper (BAGS, CVPR 2020; Mask R-CNN R50-FPN on LVIS v0.5, rows 19-20), box / mask AP: "
+                        + "base %.2f / %.2f, BAGS %.2f / %.2f (%+.2f / %+.2f)%n",
+                PAPER_BASE_BOX_AP,
+                PAPER_BASE_MASK_AP,
+                PAPER_BAGS_BOX_AP,
+                PAPER_BAGS_MASK_AP,
+                PAPER_BAGS_BOX_AP - PAPER_BASE_BOX_AP,
+                PAPER_BAGS_MASK_AP - PAPER_BASE_MASK_AP);
+    }
+
     public static String markdown(List<ReportModel> models) {
-        return TextTables.markdown(cells(models));
+        String note = paperNote(models);
+        return TextTables.markdown(cells(models)) + (note.isEmpty() ? "" : "\n" + note);
     }
 
     /** Metric names left, numbers right. */
     public static String text(List<ReportModel> models) {
-        return TextTables.text(cells(models), (row, column) -> column == 0);
+        return TextTables.text(cells(models), (row, column) -> column == 0) + paperNote(models);
     }
 
     private static List<String[]> cells(List<ReportModel> models) {
@@ -51,22 +108,12 @@ public final class ComparisonTable {
         }
         rows.add(header);
         int[] base = bases(models);
-        for (String key : METRICS) {
+        for (Row r : rows(models)) {
             String[] row = new String[models.size() + 1];
-            row[0] = key;
+            row[0] = r.label();
             for (int i = 0; i < models.size(); i++) {
-                double v = models.get(i).metric(key);
-                String d = delta(v, models.get(base[i]).metric(key));
-                row[i + 1] = percent(v) + (base[i] == i || d.equals("-") ? "" : " (" + d + ")");
-            }
-            rows.add(row);
-        }
-        for (String bin : bins(models)) {
-            String[] row = new String[models.size() + 1];
-            row[0] = binRow(bin);
-            for (int i = 0; i < models.size(); i++) {
-                double v = binAp(models.get(i), bin);
-                String d = delta(v, binAp(models.get(base[i]), bin));
+                double v = r.value().applyAsDouble(models.get(i));
+                String d = delta(v, r.value().applyAsDouble(models.get(base[i])));
                 row[i + 1] = percent(v) + (base[i] == i || d.equals("-") ? "" : " (" + d + ")");
             }
             rows.add(row);

@@ -18,6 +18,28 @@ public final class ExperimentTable {
     /** The metrics shown (the JSON has all 13). */
     public static final List<String> METRICS = LvisMetrics.HEADLINE;
 
+    /** The mask metrics shown, when the models have mask heads (AP, APr, APc, APf of the segm evaluation). */
+    public static final List<String> MASK_METRICS = List.of(
+            maskKey(LvisMetrics.AP), maskKey(LvisMetrics.APR), maskKey(LvisMetrics.APC), maskKey(LvisMetrics.APF));
+
+    /** The summary's name of a mask-evaluation metric: {@code mask AP} for the segm evaluation's AP. */
+    public static String maskKey(String key) {
+        return "mask " + key;
+    }
+
+    /** The metric columns of these rows: the headline ones, and the mask ones when any row has mask values. */
+    static List<String> shown(List<ExperimentSummary.Row> rows) {
+        boolean masks = rows.stream().anyMatch(r -> {
+            SampleStats s = r.metrics().get(maskKey(LvisMetrics.AP));
+            return s != null && s.n() > 0;
+        });
+        List<String> out = new ArrayList<>(METRICS);
+        if (masks) {
+            out.addAll(MASK_METRICS);
+        }
+        return out;
+    }
+
     private ExperimentTable() {}
 
     /** The header and the parameter and kind columns left, numbers right. */
@@ -36,9 +58,10 @@ public final class ExperimentTable {
         List<String> keys =
                 rows.isEmpty() ? List.of() : List.copyOf(rows.get(0).params().keySet());
         List<String[]> out = new ArrayList<>();
+        List<String> metrics = shown(rows);
         List<String> header = new ArrayList<>(keys);
         header.addAll(List.of("kind", "n"));
-        header.addAll(METRICS);
+        header.addAll(metrics);
         header.add("ΔAP vs base [95% CI]");
         out.add(header.toArray(String[]::new));
         for (ExperimentSummary.Row row : rows) {
@@ -48,7 +71,7 @@ public final class ExperimentTable {
             }
             r.add(row.kind());
             r.add(String.valueOf(row.n()));
-            for (String m : METRICS) {
+            for (String m : metrics) {
                 r.add(meanPlusMinus(row.metrics().get(m)));
             }
             r.add(row.base() ? "" : delta(row.deltaVsBase().get(LvisMetrics.AP)));
@@ -106,7 +129,7 @@ public final class ExperimentTable {
     }
 
     private static int firstNumber(List<String[]> cells) {
-        return cells.get(0).length - METRICS.size() - 2;
+        return java.util.Arrays.asList(cells.get(0)).lastIndexOf("n");
     }
 
     /** "12.34 ± 1.56" in percent; "12.34" alone with one seed; "-" when undefined. */

@@ -164,17 +164,12 @@ public final class HtmlReport {
         }
         h.append("</tr>\n");
         int[] base = ComparisonTable.bases(models);
-        List<String> rows = new java.util.ArrayList<>(ComparisonTable.METRICS);
         List<String> bins = ComparisonTable.bins(models);
-        bins.forEach(b -> rows.add(ComparisonTable.binRow(b)));
-        for (int r = 0; r < rows.size(); r++) {
-            String key = rows.get(r);
-            String bin = r < ComparisonTable.METRICS.size() ? null : bins.get(r - ComparisonTable.METRICS.size());
-            h.append("<tr><td>").append(esc(key)).append("</td>");
+        for (ComparisonTable.Row row : ComparisonTable.rows(models)) {
+            h.append("<tr><td>").append(esc(row.label())).append("</td>");
             for (int i = 0; i < models.size(); i++) {
-                double v = bin == null ? models.get(i).metric(key) : ComparisonTable.binAp(models.get(i), bin);
-                double first =
-                        bin == null ? models.get(base[i]).metric(key) : ComparisonTable.binAp(models.get(base[i]), bin);
+                double v = row.value().applyAsDouble(models.get(i));
+                double first = row.value().applyAsDouble(models.get(base[i]));
                 h.append("<td>").append(ComparisonTable.percent(v));
                 if (base[i] != i && !ComparisonTable.delta(v, first).equals("-")) {
                     String d = ComparisonTable.delta(v, first);
@@ -193,7 +188,10 @@ public final class HtmlReport {
         }
         String datasets = ComparisonTable.datasetNote(models);
         String split = ComparisonTable.splitNote(models);
-        h.append("</table>\n<p class=\"sub\">LVIS bbox AP in percent")
+        String note = ComparisonTable.paperNote(models);
+        h.append("</table>\n<p class=\"sub\">LVIS ")
+                .append(note.isEmpty() ? "bbox AP" : "bbox and mask (segm) AP")
+                .append(" in percent")
                 .append(split.isEmpty() ? "" : ", " + esc(split))
                 .append("; deltas against the first column evaluated on the same dataset")
                 .append(
@@ -203,6 +201,11 @@ public final class HtmlReport {
                 .append(".</p>\n");
         if (!datasets.isEmpty()) {
             h.append("<p class=\"sub\" id=\"datasets\">").append(esc(datasets)).append("</p>\n");
+        }
+        if (!note.isEmpty()) {
+            h.append("<p class=\"sub\" id=\"paper-masks\">")
+                    .append(esc(note.strip()))
+                    .append("</p>\n");
         }
     }
 

@@ -18,6 +18,8 @@ import java.util.Map;
  *                    models evaluated on different files are not compared by deltas
  * @param testIsVal   the test annotation file is the val file (a dataset without a held-out split)
  * @param binAp       AP per BAGS bin of its evaluation (empty when unknown)
+ * @param maskMetrics the 13 LVIS metrics of its mask evaluation (iou_type segm) on the same split; empty for a
+ *                    model without masks
  */
 public record ReportModel(
         String modelId,
@@ -33,7 +35,8 @@ public record ReportModel(
         String split,
         String evaluationDataset,
         boolean testIsVal,
-        List<BinAp> binAp) {
+        List<BinAp> binAp,
+        Map<String, Double> maskMetrics) {
 
     /** A model whose evaluation's split and dataset are not known (views built before splits existed). */
     public ReportModel(
@@ -61,7 +64,42 @@ public record ReportModel(
                 null,
                 null,
                 false,
-                List.of());
+                List.of(),
+                Map.of());
+    }
+
+    /** A model without a mask evaluation. */
+    public ReportModel(
+            String modelId,
+            String runId,
+            int generation,
+            String kind,
+            String parentModelId,
+            Map<String, Double> metrics,
+            List<CategoryPoint> categories,
+            List<NormPoint> weightNorms,
+            List<CurvePoint> curve,
+            Lineage lineage,
+            String split,
+            String evaluationDataset,
+            boolean testIsVal,
+            List<BinAp> binAp) {
+        this(
+                modelId,
+                runId,
+                generation,
+                kind,
+                parentModelId,
+                metrics,
+                categories,
+                weightNorms,
+                curve,
+                lineage,
+                split,
+                evaluationDataset,
+                testIsVal,
+                binAp,
+                Map.of());
     }
 
     /** What to compare deltas within: the evaluation's annotation file, else the run's dataset label. */
@@ -92,5 +130,15 @@ public record ReportModel(
     public double metric(String key) {
         Double v = metrics.get(key);
         return v == null ? Double.NaN : v;
+    }
+
+    /** A metric of the mask evaluation, or NaN when absent. */
+    public double maskMetric(String key) {
+        Double v = maskMetrics.get(key);
+        return v == null ? Double.NaN : v;
+    }
+
+    public boolean hasMasks() {
+        return !maskMetrics.isEmpty();
     }
 }

@@ -51,30 +51,44 @@ public final class ResultsMarkdown {
                     .filter(r -> setting.getValue().stream()
                             .anyMatch(c -> c.metrics().containsKey(r)))
                     .toList();
+            List<String> metrics = metrics(setting.getValue());
             List<ExperimentSummary.Row> rows =
-                    ExperimentSummary.summarize(setting.getValue(), METRICS, present.isEmpty() ? "" : present.get(0));
-            out.append(TextTables.markdown(metricCells(rows, label))).append('\n');
+                    ExperimentSummary.summarize(setting.getValue(), metrics, present.isEmpty() ? "" : present.get(0));
+            out.append(TextTables.markdown(metricCells(rows, metrics, label))).append('\n');
             for (String reference : present) {
                 List<ExperimentSummary.Row> against =
-                        ExperimentSummary.summarize(setting.getValue(), METRICS, reference);
+                        ExperimentSummary.summarize(setting.getValue(), metrics, reference);
                 out.append("Paired differences to `")
                         .append(reference)
                         .append("` on the same seeds, percent points, mean [95% interval]:\n\n");
-                out.append(TextTables.markdown(deltaCells(against, reference, label)))
+                out.append(TextTables.markdown(deltaCells(against, metrics, reference, label)))
                         .append('\n');
             }
         }
         return out.toString();
     }
 
-    private static List<String[]> metricCells(List<ExperimentSummary.Row> rows, Function<String, String> label) {
+    /** The box metrics, then the mask ones ({@code mask AP}, ...) where a model of these cells has a mask head. */
+    static List<String> metrics(List<ExperimentSummary.Cell> cells) {
+        boolean masks = cells.stream()
+                .flatMap(c -> c.metrics().values().stream())
+                .anyMatch(m -> m.containsKey(ExperimentTable.maskKey(LvisMetrics.AP)));
+        List<String> out = new ArrayList<>(METRICS);
+        if (masks) {
+            METRICS.forEach(m -> out.add(ExperimentTable.maskKey(m)));
+        }
+        return out;
+    }
+
+    private static List<String[]> metricCells(
+            List<ExperimentSummary.Row> rows, List<String> metrics, Function<String, String> label) {
         List<String[]> out = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("model", "n"));
-        header.addAll(METRICS);
+        header.addAll(metrics);
         out.add(header.toArray(String[]::new));
         for (ExperimentSummary.Row row : rows) {
             List<String> r = new ArrayList<>(List.of(label.apply(row.kind()), String.valueOf(row.n())));
-            for (String m : METRICS) {
+            for (String m : metrics) {
                 r.add(ExperimentTable.meanPlusMinus(row.metrics().get(m)));
             }
             out.add(r.toArray(String[]::new));
@@ -83,10 +97,10 @@ public final class ResultsMarkdown {
     }
 
     private static List<String[]> deltaCells(
-            List<ExperimentSummary.Row> rows, String reference, Function<String, String> label) {
+            List<ExperimentSummary.Row> rows, List<String> metrics, String reference, Function<String, String> label) {
         List<String[]> out = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("model", "n"));
-        for (String m : METRICS) {
+        for (String m : metrics) {
             header.add("Δ" + m + " vs " + reference);
         }
         out.add(header.toArray(String[]::new));
@@ -97,7 +111,7 @@ public final class ResultsMarkdown {
             List<String> r = new ArrayList<>(List.of(
                     label.apply(row.kind()),
                     String.valueOf(row.deltaVsBase().get(LvisMetrics.AP).n())));
-            for (String m : METRICS) {
+            for (String m : metrics) {
                 r.add(delta(row.deltaVsBase().get(m)));
             }
             out.add(r.toArray(String[]::new));

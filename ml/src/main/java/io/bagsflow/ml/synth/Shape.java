@@ -36,6 +36,44 @@ enum Shape {
         };
     }
 
+    /** Vertices of the ellipse's polygon: within a tenth of a pixel of the curve for the objects drawn here. */
+    static final int ELLIPSE_VERTICES = 64;
+
+    /**
+     * The outline as one polygon {@code x1, y1, x2, y2, ...} in pixels (LVIS's segmentation form), the same
+     * integer arithmetic as {@link #outline}, so the rasterised polygon is the drawn shape: exactly for the
+     * straight-edged shapes, within the curve's chords for the ellipse.
+     */
+    double[] polygon(int x, int y, int w, int h) {
+        return switch (this) {
+            case RECT -> new double[] {x, y, x + w, y, x + w, y + h, x, y + h};
+            case ELLIPSE -> {
+                double[] p = new double[2 * ELLIPSE_VERTICES];
+                for (int i = 0; i < ELLIPSE_VERTICES; i++) {
+                    double t = 2 * Math.PI * i / ELLIPSE_VERTICES;
+                    p[2 * i] = round2(x + w / 2.0 + w / 2.0 * Math.cos(t));
+                    p[2 * i + 1] = round2(y + h / 2.0 + h / 2.0 * Math.sin(t));
+                }
+                yield p;
+            }
+            case TRIANGLE -> new double[] {x + w / 2, y, x + w, y + h, x, y + h};
+            case DIAMOND -> new double[] {x + w / 2, y, x + w, y + h / 2, x + w / 2, y + h, x, y + h / 2};
+            case CROSS -> {
+                int a = h / 3;
+                int b = w / 3;
+                yield new double[] {
+                    x + b, y, x + w - b, y, x + w - b, y + a, x + w, y + a, x + w, y + h - a, x + w - b, y + h - a,
+                    x + w - b, y + h, x + b, y + h, x + b, y + h - a, x, y + h - a, x, y + a, x + b, y + a
+                };
+            }
+        };
+    }
+
+    /** Two decimals keep the annotation file small and still place every vertex well inside its pixel. */
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
     String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -7,6 +7,7 @@ import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
+import io.bagsflow.ml.mask.Segmentation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -324,7 +325,9 @@ final class SyntheticPlanner {
             for (PlannedObject o : img.objects()) {
                 if (o.annotated()) {
                     // LVIS areas are mask areas: the drawn shape's, not the box's.
-                    double area = classes.get(o.categoryId() - 1).shape().areaFraction * o.w() * o.h();
+                    Shape shape = classes.get(o.categoryId() - 1).shape();
+                    double area = shape.areaFraction * o.w() * o.h();
+                    // the drawn shape's own outline is the mask: exact, since we drew it
                     annotations.add(new LvisAnnotation(
                             annId++,
                             img.id(),
@@ -333,7 +336,8 @@ final class SyntheticPlanner {
                             o.y(),
                             o.w(),
                             o.h(),
-                            Math.round(area * 100) / 100.0));
+                            Math.round(area * 100) / 100.0,
+                            new Segmentation.Polygons(List.of(shape.polygon(o.x(), o.y(), o.w(), o.h())))));
                 }
             }
         }

@@ -56,6 +56,7 @@ class DetectorConfigFieldsTest {
             "roiSize",
             "roiSamplingRatio",
             "fcDim",
+            "masks",
             "rpnSamplesPerImage",
             "rpnPositiveFraction",
             "rpnPositiveIou",

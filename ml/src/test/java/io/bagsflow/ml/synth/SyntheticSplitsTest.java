@@ -34,7 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The held-out test split, the sibling placements and the wide preset of the synthetic benchmark. */
 class SyntheticSplitsTest {
 
-    /** SHA-256 of train.json and val.json for seed 7, as written before test sets existed (commit 0116eb3). */
+    /**
+     * SHA-256 of train.json and val.json for seed 7, as written before test sets existed (commit 0116eb3). Those
+     * files had no segmentations, which the drawn outlines added since (issue 24): the hashes are of the files
+     * without them, so everything else is still byte for byte what it was.
+     */
     private static final Map<String, List<String>> SEED7_BEFORE_TEST = Map.of(
             "tiny",
             List.of(
@@ -52,7 +56,11 @@ class SyntheticSplitsTest {
     void addingTheTestSetLeavesTrainAndValByteForByte() throws IOException {
         for (var e : SEED7_BEFORE_TEST.entrySet()) {
             SyntheticAnnotations a = SyntheticDataset.annotations(SyntheticPreset.parse(e.getKey()), 7);
-            assertEquals(e.getValue(), List.of(sha256(a.train()), sha256(a.val())), e.getKey());
+            assertEquals(
+                    e.getValue(),
+                    List.of(sha256(withoutSegmentations(a.train())), sha256(withoutSegmentations(a.val()))),
+                    e.getKey());
+            assertTrue(a.train().annotations().stream().allMatch(x -> x.segmentation() != null), "polygons written");
         }
     }
 
@@ -194,6 +202,16 @@ class SyntheticSplitsTest {
                 .collect(Collectors.groupingBy(
                         SyntheticClass::family, Collectors.mapping(SyntheticClass::role, Collectors.toSet())));
         return (int) byFamily.values().stream().filter(s -> s.size() == 1).count();
+    }
+
+    private static LvisDataset withoutSegmentations(LvisDataset d) {
+        return new LvisDataset(
+                d.images(),
+                d.annotations().stream()
+                        .map(a -> new LvisAnnotation(
+                                a.id(), a.imageId(), a.categoryId(), a.x(), a.y(), a.w(), a.h(), a.area()))
+                        .toList(),
+                d.categories());
     }
 
     private static String sha256(LvisDataset d) throws IOException {

@@ -14,6 +14,7 @@ import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.report.ExperimentHtmlReport;
+import io.bagsflow.ml.report.ExperimentTable;
 import io.bagsflow.ml.stats.ExperimentSummary;
 import io.bagsflow.ml.stats.SampleStats;
 import io.bagsflow.worker.experiment.ExperimentViews.CellResult;
@@ -92,7 +93,7 @@ public final class ExperimentHistory {
             cells.add(new CellView(params(c), c.seed(), c.runId(), status));
         }
         List<ExperimentSummary.Cell> done = finishedCells(experimentId);
-        List<SummaryRow> summary = ExperimentSummary.summarize(done, LvisMetrics.KEYS, ModelRef.BASE).stream()
+        List<SummaryRow> summary = ExperimentSummary.summarize(done, metricKeys(done), ModelRef.BASE).stream()
                 .map(ExperimentHistory::row)
                 .toList();
         List<PairView> pairs = ExperimentSummary.pairs(done, LvisMetrics.KEYS).stream()
@@ -104,7 +105,8 @@ public final class ExperimentHistory {
 
     /** The summary rows (pure statistics from ml/) over the cells whose runs succeeded. */
     public List<ExperimentSummary.Row> summary(String experimentId) {
-        return ExperimentSummary.summarize(finishedCells(experimentId), LvisMetrics.KEYS, ModelRef.BASE);
+        List<ExperimentSummary.Cell> done = finishedCells(experimentId);
+        return ExperimentSummary.summarize(done, metricKeys(done), ModelRef.BASE);
     }
 
     /** Paired differences between every two kinds of each grid setting, over the cells whose runs succeeded. */
@@ -174,23 +176,29 @@ public final class ExperimentHistory {
             for (ModelRecord m : lineage.modelsOfRun(c.runId())) {
                 kindOfModel.put(m.id(), m.kind());
             }
-            Map<String, ModelResult> byKind = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> byKind = new LinkedHashMap<>();
+            Map<String, String> splitOfSlot = new LinkedHashMap<>();
             for (EvaluationRecord ev : lineage.evaluationsOfRun(c.runId())) {
                 String kind = kindOfModel.get(ev.modelId());
-                ModelResult earlier = byKind.get(kind);
+                if (kind == null) {
+                    continue;
+                }
+                // box and mask evaluations are tracked apart: a model with a mask head has both on each split
+                String slot = ev.isMask() ? ExperimentTable.maskKey(kind) : kind;
                 // oldest first: a later evaluation replaces an earlier one, but val never replaces test
-                if (kind != null
-                        && !(EvaluationRecord.VAL.equals(ev.split())
-                                && earlier != null
-                                && EvaluationRecord.TEST.equals(earlier.split()))) {
-                    Map<String, Double> metrics = new LinkedHashMap<>();
-                    LvisMetrics.named(ev.metrics().values()).forEach((key, value) -> metrics.put(key, defined(value)));
-                    byKind.put(kind, new ModelResult(ev.split(), metrics));
+                if (!(EvaluationRecord.VAL.equals(ev.split()) && EvaluationRecord.TEST.equals(splitOfSlot.get(slot)))) {
+                    splitOfSlot.put(slot, ev.split());
+                    Map<String, Double> values = byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>());
+                    // the mask metrics go beside the box ones under their own names, so one row per kind shows both
+                    LvisMetrics.named(ev.metrics().values())
+                            .forEach((key, v) -> values.put(ev.isMask() ? ExperimentTable.maskKey(key) : key, defined(v)));
                 }
             }
             // base first, then the generation-1 kinds in their model order
             Map<String, ModelResult> ordered = new LinkedHashMap<>();
-            kindOfModel.values().stream().filter(byKind::containsKey).forEach(k -> ordered.put(k, byKind.get(k)));
+            kindOfModel.values().stream()
+                    .filter(byKind::containsKey)
+                    .forEach(k -> ordered.put(k, new ModelResult(splitOfSlot.get(k), byKind.get(k))));
             done.add(new CellResult(params(c), c.seed(), c.runId(), ordered));
         }
         return done;
@@ -198,6 +206,18 @@ public final class ExperimentHistory {
 
     private static Double defined(Double v) {
         return v == null || v.isNaN() || v < 0 ? null : v;
+    }
+
+    /** The 13 LVIS metrics, and their mask versions ({@code mask AP}, ...) when any model of these cells has them. */
+    private static List<String> metricKeys(List<ExperimentSummary.Cell> cells) {
+        boolean masks = cells.stream()
+                .flatMap(c -> c.metrics().values().stream())
+                .anyMatch(m -> m.containsKey(ExperimentTable.maskKey(LvisMetrics.AP)));
+        List<String> keys = new ArrayList<>(LvisMetrics.KEYS);
+        if (masks) {
+            LvisMetrics.KEYS.forEach(k -> keys.add(ExperimentTable.maskKey(k)));
+        }
+        return keys;
     }
 
     private static com.fasterxml.jackson.databind.JsonNode specTree(String json) {
@@ -246,7 +266,7 @@ public final class ExperimentHistory {
         Map<String, Double> std = new LinkedHashMap<>();
         Map<String, List<Double>> ci = new LinkedHashMap<>();
         Map<String, DeltaView> delta = new LinkedHashMap<>();
-        for (String key : LvisMetrics.KEYS) {
+        for (String key : r.metrics().keySet()) {
             SampleStats s = r.metrics().get(key);
             mean.put(key, number(s.mean()));
             std.put(key, number(s.std()));

@@ -55,6 +55,10 @@ public final class HistoryJson {
             e.put("dataset", m.lineage() == null ? null : m.lineage().dataset());
             e.put("evaluation_dataset_sha256", m.evaluationDataset());
             e.put("bin_ap", m.binAp());
+            if (m.hasMasks()) {
+                // only for models with a mask head, so box-only comparisons keep their shape
+                e.put("mask_metrics", m.maskMetrics());
+            }
             list.add(e);
         }
         return write(Map.of("models", list));

@@ -316,7 +316,8 @@ public final class RunHistory {
                 e.datasetSha256(),
                 LvisMetrics.named(e.metrics().values()),
                 perCategory.isEmpty() ? List.of() : BinAp.of(bins, n, ap),
-                e.createdAt());
+                e.createdAt(),
+                e.iouType());
     }
 
     private static BinEdges bins(String specJson) {

@@ -67,7 +67,8 @@ public final class RunViews {
 
     /**
      * One evaluation: {@code split} is {@code val} (choices from data are made there) or {@code test} (what reports
-     * and comparisons use); {@code binAp} is AP per BAGS bin of the run's groups, beside APr/APc/APf.
+     * and comparisons use); {@code binAp} is AP per BAGS bin of the run's groups, beside APr/APc/APf;
+     * {@code iouType} says whether its metrics are box ({@code bbox}) or mask ({@code segm}) AP.
      */
     public record EvaluationView(
             long evaluationId,
@@ -76,7 +77,8 @@ public final class RunViews {
             String datasetSha256,
             Map<String, Double> metrics,
             List<BinAp> binAp,
-            Instant createdAt) {}
+            Instant createdAt,
+            String iouType) {}
 
     public record ArtifactView(String sha256, long sizeBytes, String mediaType, String s3Key) {}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bagsflow.db.Database;
+import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.db.NotificationRepository;
 import io.bagsflow.db.NotificationRepository.Outcome;
 import io.bagsflow.db.NotificationRepository.Pending;
@@ -210,29 +211,44 @@ public final class WebhookNotifier implements AutoCloseable {
                         + failed.path("error_message").asText());
     }
 
-    /** Per model kind, in generation order: AP, APr, APc, APf, from the test split where a model has one. */
+    /**
+     * Per model kind, in generation order: AP, APr, APc, APf, from the test split where a model has one; a model with
+     * a mask head adds {@code "mask": {AP, APr, APc, APf}} of its mask evaluation on the same split.
+     */
     private static ObjectNode headlineMetrics(JsonNode evaluations) {
         Map<String, JsonNode> chosen = new LinkedHashMap<>();
+        Map<String, JsonNode> masks = new LinkedHashMap<>();
         for (JsonNode row : evaluations) {
             JsonNode e = row.path("evaluation");
             String kind = row.path("kind").asText();
-            JsonNode before = chosen.get(kind);
+            // evaluations recorded before masks have no iou_type: box
+            Map<String, JsonNode> into =
+                    EvaluationRecord.SEGM.equals(e.path("iou_type").asText("")) ? masks : chosen;
+            JsonNode before = into.get(kind);
             boolean beforeIsTest =
-                    before != null && before.path("split").asText("").equals("test");
+                    before != null && before.path("split").asText("").equals(EvaluationRecord.TEST);
             if (before == null || !beforeIsTest) {
-                chosen.put(kind, e);
+                into.put(kind, e);
             }
         }
         ObjectNode out = JSON.createObjectNode();
         chosen.forEach((kind, e) -> {
             ObjectNode m = out.putObject(kind);
-            m.put(LvisMetrics.AP, e.path("ap").asDouble());
-            m.put(LvisMetrics.APR, e.path("apr").asDouble());
-            m.put(LvisMetrics.APC, e.path("apc").asDouble());
-            m.put(LvisMetrics.APF, e.path("apf").asDouble());
+            headline(m, e);
             m.set("split", e.path("split").isMissingNode() ? null : e.get("split"));
+            JsonNode mask = masks.get(kind);
+            if (mask != null) {
+                headline(m.putObject("mask"), mask);
+            }
         });
         return out;
+    }
+
+    private static void headline(ObjectNode m, JsonNode e) {
+        m.put(LvisMetrics.AP, e.path("ap").asDouble());
+        m.put(LvisMetrics.APR, e.path("apr").asDouble());
+        m.put(LvisMetrics.APC, e.path("apc").asDouble());
+        m.put(LvisMetrics.APF, e.path("apf").asDouble());
     }
 
     @Override

@@ -32,6 +32,8 @@ public final class ArtifactNames {
     private static final String METRICS = "metrics/";
     private static final String TABLE = "table/";
     private static final String TEST_SUFFIX = "@test";
+    private static final String MASK_METRICS = "mask-metrics/";
+    private static final String MASK_TABLE = "mask-table/";
 
     private ArtifactNames() {}
 
@@ -73,5 +75,28 @@ public final class ArtifactNames {
     /** The same as a markdown table. */
     public static String testTable(String kind) {
         return TABLE + kind + TEST_SUFFIX;
+    }
+
+    /**
+     * The LVIS mask evaluation (iou_type segm) on the validation set of a model with a mask head (JSON, as
+     * {@link #metrics}); its detections are {@link #results}' masks.
+     */
+    public static String maskMetrics(String kind) {
+        return MASK_METRICS + kind;
+    }
+
+    /** The mask evaluation on the validation set as a markdown table. */
+    public static String maskTable(String kind) {
+        return MASK_TABLE + kind;
+    }
+
+    /** The LVIS mask evaluation on the test set ({@link #maskMetrics} is val's). */
+    public static String testMaskMetrics(String kind) {
+        return MASK_METRICS + kind + TEST_SUFFIX;
+    }
+
+    /** The test set's mask evaluation as a markdown table. */
+    public static String testMaskTable(String kind) {
+        return MASK_TABLE + kind + TEST_SUFFIX;
     }
 }

@@ -4,6 +4,7 @@ import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
+import io.bagsflow.ml.mask.Segmentation;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -36,6 +37,9 @@ public final class ImageStore {
     private final byte[][] pixels;
     private final float[][] boxes;
     private final int[][] labels;
+    /** Per image, per box: its polygons at the input size, or null where the annotation has none. */
+    private final float[][][][] polygons;
+
     private final List<Integer> categoryIds;
 
     private ImageStore(
@@ -46,6 +50,7 @@ public final class ImageStore {
             byte[][] pixels,
             float[][] boxes,
             int[][] labels,
+            float[][][][] polygons,
             List<Integer> categoryIds) {
         this.size = size;
         this.imageIds = imageIds;
@@ -54,6 +59,7 @@ public final class ImageStore {
         this.pixels = pixels;
         this.boxes = boxes;
         this.labels = labels;
+        this.polygons = polygons;
         this.categoryIds = categoryIds;
     }
 
@@ -99,6 +105,7 @@ public final class ImageStore {
         byte[][] pixels = new byte[n][];
         float[][] boxes = new float[n][];
         int[][] labels = new int[n][];
+        float[][][][] polygons = new float[n][][][];
         ExecutorService pool =
                 Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
         try {
@@ -118,6 +125,7 @@ public final class ImageStore {
                 List<LvisAnnotation> anns = perImage.get(i);
                 boxes[i] = new float[4 * anns.size()];
                 labels[i] = new int[anns.size()];
+                polygons[i] = new float[anns.size()][][];
                 for (int k = 0; k < anns.size(); k++) {
                     LvisAnnotation a = anns.get(k);
                     boxes[i][4 * k] = (float) (a.x() * sx);
@@ -125,6 +133,7 @@ public final class ImageStore {
                     boxes[i][4 * k + 2] = (float) ((a.x() + a.w()) * sx);
                     boxes[i][4 * k + 3] = (float) ((a.y() + a.h()) * sy);
                     labels[i][k] = labelOf.get(a.categoryId());
+                    polygons[i][k] = scaled(a.segmentation(), sx, sy);
                 }
             }
         } catch (ExecutionException e) {
@@ -139,7 +148,24 @@ public final class ImageStore {
         } finally {
             pool.shutdownNow();
         }
-        return new ImageStore(size, ids, widths, heights, pixels, boxes, labels, List.copyOf(categoryIds));
+        return new ImageStore(size, ids, widths, heights, pixels, boxes, labels, polygons, List.copyOf(categoryIds));
+    }
+
+    /** Polygons at the input size; null for none or for RLE (LVIS's ground truth is polygons). */
+    private static float[][] scaled(Segmentation segmentation, float sx, float sy) {
+        if (!(segmentation instanceof Segmentation.Polygons p)) {
+            return null;
+        }
+        float[][] out = new float[p.parts().size()][];
+        for (int j = 0; j < out.length; j++) {
+            double[] xy = p.parts().get(j);
+            out[j] = new float[xy.length];
+            for (int k = 0; k + 1 < xy.length; k += 2) {
+                out[j][k] = (float) (xy[k] * sx);
+                out[j][k + 1] = (float) (xy[k + 1] * sy);
+            }
+        }
+        return out;
     }
 
     private static byte[] decode(Path file, int size) {
@@ -235,6 +261,31 @@ public final class ImageStore {
             }
         }
         return b;
+    }
+
+    /**
+     * Image i's polygons per box at the input size (mirrored when {@code flip}); an entry is null where the
+     * annotation had no polygon segmentation (datasets read without them have none).
+     */
+    public float[][][] polygons(int i, boolean flip) {
+        float[][][] src = polygons[i];
+        float[][][] out = new float[src.length][][];
+        for (int k = 0; k < src.length; k++) {
+            if (src[k] == null) {
+                continue;
+            }
+            out[k] = new float[src[k].length][];
+            for (int j = 0; j < src[k].length; j++) {
+                float[] xy = src[k][j].clone();
+                if (flip) {
+                    for (int v = 0; v < xy.length; v += 2) {
+                        xy[v] = size - xy[v];
+                    }
+                }
+                out[k][j] = xy;
+            }
+        }
+        return out;
     }
 
     private static final float[] MEAN = {0.485f, 0.456f, 0.406f};

@@ -8,8 +8,8 @@ import io.bagsflow.ml.detector.train.Rng;
 import java.util.List;
 
 /**
- * The two-stage detector: backbone, RPN head, RoIAlign, box head and classifier over one set of named
- * parameters. The forward passes live in the training and inference code, which interleave them with the
+ * The two-stage detector: backbone, RPN head, RoIAlign, box head, classifier and, when the config asks for
+ * masks, a {@link MaskHead}, over one set of named parameters. The forward passes live in the training and inference code, which interleave them with the
  * Java-side target assignment and box post-processing.
  */
 public final class Detector implements AutoCloseable {
@@ -25,6 +25,9 @@ public final class Detector implements AutoCloseable {
     private final RoiAlign roiAlign;
     private final BoxHead head;
     private Classifier classifier;
+    /** null without {@code masks} */
+    private final MaskHead maskHead;
+
     private final int featureSize;
     private final float[] anchors;
 
@@ -53,6 +56,7 @@ public final class Detector implements AutoCloseable {
         int pooled = config.roiSize() * config.roiSize() * backbone.outChannels();
         this.head = new BoxHead(pooled, config.fcDim(), categoryIds.size());
         this.classifier = classifier;
+        this.maskHead = config.masks() ? new MaskHead(backbone.outChannels(), config.roiSamplingRatio(), stride) : null;
     }
 
     /** A freshly initialised detector with a plain softmax classifier over the given categories. */
@@ -65,6 +69,10 @@ public final class Detector implements AutoCloseable {
         d.rpn.define(p, rng);
         d.head.define(p, rng);
         cls.define(p, rng, config.fcDim());
+        // drawn last, so every other weight is what it is without masks
+        if (d.maskHead != null) {
+            d.maskHead.define(p, rng);
+        }
         return d;
     }
 
@@ -76,6 +84,9 @@ public final class Detector implements AutoCloseable {
             if (!params.has(name)) {
                 throw new IllegalArgumentException("parameters lack " + name);
             }
+        }
+        if (d.maskHead != null && !params.has("mask.logits.w")) {
+            throw new IllegalArgumentException("config has masks: true but the parameters lack the mask head");
         }
         return d;
     }
@@ -117,6 +128,11 @@ public final class Detector implements AutoCloseable {
 
     public BoxHead head() {
         return head;
+    }
+
+    /** The mask branch, or null when the config has no masks. */
+    public MaskHead maskHead() {
+        return maskHead;
     }
 
     public Classifier classifier() {

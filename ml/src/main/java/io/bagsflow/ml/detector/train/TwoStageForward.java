@@ -7,9 +7,11 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.DetectorThreads;
+import io.bagsflow.ml.detector.boxes.Boxes;
 import io.bagsflow.ml.detector.boxes.ProposalGenerator;
 import io.bagsflow.ml.detector.data.ImageBatch;
 import io.bagsflow.ml.detector.model.Detector;
+import io.bagsflow.ml.detector.model.MaskHead;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.detector.model.RoiAlign;
 import java.util.LinkedHashMap;
@@ -110,7 +112,88 @@ public final class TwoStageForward {
         parts.put("rpn_box", rpnBox);
         parts.put("rcnn_cls", rcnnCls);
         parts.put("rcnn_box", rcnnBox);
-        return new BaseLosses(rpnCls.add(rpnBox).add(rcnnCls).add(rcnnBox), parts);
+        NDArray total = rpnCls.add(rpnBox).add(rcnnCls).add(rcnnBox);
+        if (detector.maskHead() != null) {
+            NDArray mask = maskLoss(m, features, rois, batch);
+            parts.put("mask", mask);
+            total = total.add(mask);
+        }
+        return new BaseLosses(total, parts);
+    }
+
+    /**
+     * Mask R-CNN's mask loss: per-pixel binary cross-entropy of the mask logits of every positive RoI against its
+     * ground-truth object's polygons cropped to the RoI, averaged over RoIs and pixels.
+     */
+    public NDArray maskLoss(NDManager m, NDArray features, Rois rois, ImageBatch batch) {
+        MaskHead head = detector.maskHead();
+        int b = batch.count();
+        int r = rois.perImage();
+        int[] positives = new int[b];
+        for (int i = 0; i < b; i++) {
+            for (int k = 0; k < r; k++) {
+                positives[i] += rois.valid()[i * r + k] && rois.labels()[i * r + k] > 0 ? 1 : 0;
+            }
+        }
+        int widest = 1;
+        int total = 0;
+        for (int n : positives) {
+            widest = Math.max(widest, n);
+            total += n;
+        }
+        if (total == 0) {
+            return m.create(0f);
+        }
+        int cells = MaskHead.SIZE * MaskHead.SIZE;
+        // positives of each image packed to the front of its padded slots, pooled together, padding dropped after
+        float[] boxes = new float[b * widest * 4];
+        boolean[] valid = new boolean[b * widest];
+        long[] rows = new long[total];
+        float[] targets = new float[total * cells];
+        int row = 0;
+        for (int i = 0; i < b; i++) {
+            int slot = 0;
+            for (int k = 0; k < r; k++) {
+                int roi = i * r + k;
+                if (!rois.valid()[roi] || rois.labels()[roi] <= 0) {
+                    continue;
+                }
+                int dst = i * widest + slot;
+                System.arraycopy(rois.boxes(), 4 * roi, boxes, 4 * dst, 4);
+                valid[dst] = true;
+                int gt = bestGt(rois.boxes(), roi, batch.boxes()[i]);
+                float[][] polygons = batch.polygons()[i][gt];
+                if (polygons == null) {
+                    throw new IllegalArgumentException("image " + batch.indices()[i] + " of the training set: box " + gt
+                            + " has no polygon segmentation, which masks: true needs for every annotation");
+                }
+                MaskHead.target(rois.boxes(), roi, polygons, targets, row * cells);
+                rows[row++] = dst;
+                slot++;
+            }
+        }
+        int f = detector.featureSize();
+        NDArray pooled = head.roiAlign()
+                .apply(m, features, head.roiAlign().matrices(boxes, valid, b, widest, f, f))
+                .get(new NDIndex("{}", m.create(rows)));
+        NDArray logits = head.logits(detector.params(), pooled);
+        float[] weights = new float[total * cells];
+        java.util.Arrays.fill(weights, 1f / (total * cells));
+        return Losses.sigmoidCrossEntropy(
+                logits, m.create(targets, logits.getShape()), m.create(weights, logits.getShape()));
+    }
+
+    /** The ground-truth box a RoI was labelled from: its best IoU, the first of equals (as {@link RoiSampler}). */
+    static int bestGt(float[] boxes, int roi, float[] gt) {
+        int numGt = gt.length / 4;
+        float[] iou = Boxes.iouMatrix(java.util.Arrays.copyOfRange(boxes, 4 * roi, 4 * roi + 4), 1, gt, numGt);
+        int best = 0;
+        for (int j = 1; j < numGt; j++) {
+            if (iou[j] > iou[best]) {
+                best = j;
+            }
+        }
+        return best;
     }
 
     /** Smooth-L1 (beta 1) on the deltas of each positive RoI's own class, over the number of sampled RoIs. */
