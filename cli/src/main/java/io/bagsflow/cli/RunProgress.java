@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -192,7 +193,7 @@ final class RunProgress {
         var result = services.launcher().await(runId);
         // the time the run waited for a person to retry it is neither stage work nor orchestration
         double wall = Duration.between(last.createdAt(), last.endedAt()).toMillis() / 1000.0 - result.waitingSeconds();
-        double work = result.activitySeconds();
+        double work = busySeconds(last);
         out.printf(
                 Locale.ROOT,
                 "time: %.1f s wall, %.1f s of stage work, %.1f s (%.1f %%) orchestration%s%n",
@@ -204,6 +205,41 @@ final class RunProgress {
                         ? String.format(
                                 Locale.ROOT, " (not counted: %.1f s waiting for a retry)", result.waitingSeconds())
                         : "");
+    }
+
+    /**
+     * The time some attempt of the run was at work: the union of the attempts' intervals, so that parts running at
+     * the same time on several workers count once (their sum exceeded the wall time and made orchestration
+     * negative).
+     */
+    static double busySeconds(RunView view) {
+        List<Instant[]> intervals = new java.util.ArrayList<>();
+        for (var stage : view.stages()) {
+            for (var a : stage.attempts()) {
+                if (a.startedAt() != null && a.endedAt() != null && a.endedAt().isAfter(a.startedAt())) {
+                    intervals.add(new Instant[] {a.startedAt(), a.endedAt()});
+                }
+            }
+        }
+        intervals.sort(java.util.Comparator.comparing(i -> i[0]));
+        long millis = 0;
+        Instant start = null;
+        Instant end = null;
+        for (Instant[] i : intervals) {
+            if (end == null || i[0].isAfter(end)) {
+                if (end != null) {
+                    millis += Duration.between(start, end).toMillis();
+                }
+                start = i[0];
+                end = i[1];
+            } else if (i[1].isAfter(end)) {
+                end = i[1];
+            }
+        }
+        if (end != null) {
+            millis += Duration.between(start, end).toMillis();
+        }
+        return millis / 1000.0;
     }
 
     /** The duration column of the run and experiment lists: blank while the thing still runs. */

@@ -206,7 +206,11 @@ class LineageRepositoryTest {
         assertNotEquals(b.id(), onVal.id());
         assertEquals(3, lineage.evaluationsOfModel("m-base").size());
         // the runs list's metric columns: box AP on test, though the mask evaluation on test was recorded later
-        assertEquals(b.id(), lineage.newestEvaluationsOfKind(List.of("run-1"), "base").get("run-1").id());
+        assertEquals(
+                b.id(),
+                lineage.newestEvaluationsOfKind(List.of("run-1"), "base")
+                        .get("run-1")
+                        .id());
     }
 
     @Test

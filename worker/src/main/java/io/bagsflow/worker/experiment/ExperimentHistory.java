@@ -191,7 +191,8 @@ public final class ExperimentHistory {
                     Map<String, Double> values = byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>());
                     // the mask metrics go beside the box ones under their own names, so one row per kind shows both
                     LvisMetrics.named(ev.metrics().values())
-                            .forEach((key, v) -> values.put(ev.isMask() ? ExperimentTable.maskKey(key) : key, defined(v)));
+                            .forEach((key, v) ->
+                                    values.put(ev.isMask() ? ExperimentTable.maskKey(key) : key, defined(v)));
                 }
             }
             // base first, then the generation-1 kinds in their model order
