@@ -79,8 +79,7 @@ final class EvalProcessBenchmark {
             }
             Files.write(script, in.readAllBytes());
         }
-        List<String> cmd =
-                List.of(python, script.toString(), gt.toString(), dt.toString(), iouType, json.toString());
+        List<String> cmd = List.of(python, script.toString(), gt.toString(), dt.toString(), iouType, json.toString());
         return run("official lvis-api LVISEval(iou_type=\"" + iouType + "\")", cmd, "official");
     }
 
@@ -102,8 +101,8 @@ final class EvalProcessBenchmark {
         int code = p.waitFor();
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (code != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " exited with " + code + "; its output ("
-                    + log + "):\n" + tail(log));
+            throw new IllegalStateException(
+                    String.join(" ", command) + " exited with " + code + "; its output (" + log + "):\n" + tail(log));
         }
         long peak = -1;
         if (timed) {

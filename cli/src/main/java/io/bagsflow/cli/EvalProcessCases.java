@@ -130,13 +130,7 @@ final class EvalProcessCases {
     private void generateBbox(int images, long seed, Path gt, Path dt, String what) {
         long t0 = System.nanoTime();
         SyntheticEvalCase c = SyntheticEvalCase.generate(
-                images,
-                LVIS_V1_CATEGORIES,
-                LVIS_V1_FREQUENT,
-                LVIS_V1_COMMON,
-                LVIS_V1_DETS,
-                LVIS_V1_DETS,
-                seed);
+                images, LVIS_V1_CATEGORIES, LVIS_V1_FREQUENT, LVIS_V1_COMMON, LVIS_V1_DETS, LVIS_V1_DETS, seed);
         int n = write(c.annotations(), c.detections(), gt, dt);
         try {
             out.printf(

@@ -83,7 +83,8 @@ class BenchEvalWholeProcessTest {
         EvalProcessBenchmark bench =
                 new EvalProcessBenchmark(dir, new PrintStream(printed, true, StandardCharsets.UTF_8));
         assertEquals(0, bench.compare(ours, official));
-        assertTrue(printed.toString(StandardCharsets.UTF_8).contains("identical to the last digit"), printed.toString());
+        assertTrue(
+                printed.toString(StandardCharsets.UTF_8).contains("identical to the last digit"), printed.toString());
 
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode tree = (ObjectNode) mapper.readTree(official.toFile());

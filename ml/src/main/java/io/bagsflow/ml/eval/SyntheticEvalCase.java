@@ -47,7 +47,12 @@ public final class SyntheticEvalCase {
             int images, int categories, int minDetsPerImage, int maxDetsPerImage, long seed) {
         // popular categories are frequent, the tail rare (about 1/3 r, 1/3 c, 1/3 f)
         return generate(
-                images, categories, categories / 3, 2 * categories / 3 - categories / 3, minDetsPerImage, maxDetsPerImage,
+                images,
+                categories,
+                categories / 3,
+                2 * categories / 3 - categories / 3,
+                minDetsPerImage,
+                maxDetsPerImage,
                 seed);
     }
 

@@ -110,20 +110,54 @@ public final class SyntheticSegmCase {
                             mask.area(),
                             new Segmentation.Polygons(List.of(outline))));
                     if (made < budget && rnd.nextDouble() < 0.9) {
-                        addJittered(dets, rnd, imageId, c + 1, outline, cx, cy, rx, ry, 0.08, width, height, 0.45
-                                + 0.55 * rnd.nextDouble());
+                        addJittered(
+                                dets,
+                                rnd,
+                                imageId,
+                                c + 1,
+                                outline,
+                                cx,
+                                cy,
+                                rx,
+                                ry,
+                                0.08,
+                                width,
+                                height,
+                                0.45 + 0.55 * rnd.nextDouble());
                         made++;
                     }
                     while (made < budget && rnd.nextDouble() < 0.3) { // duplicates
                         addJittered(
-                                dets, rnd, imageId, c + 1, outline, cx, cy, rx, ry, 0.15, width, height, 0.6
-                                        * rnd.nextDouble());
+                                dets,
+                                rnd,
+                                imageId,
+                                c + 1,
+                                outline,
+                                cx,
+                                cy,
+                                rx,
+                                ry,
+                                0.15,
+                                width,
+                                height,
+                                0.6 * rnd.nextDouble());
                         made++;
                     }
                     if (made < budget && rnd.nextDouble() < 0.3) { // poorly localised
                         addJittered(
-                                dets, rnd, imageId, c + 1, outline, cx, cy, rx, ry, 0.5, width, height, 0.5
-                                        * rnd.nextDouble());
+                                dets,
+                                rnd,
+                                imageId,
+                                c + 1,
+                                outline,
+                                cx,
+                                cy,
+                                rx,
+                                ry,
+                                0.5,
+                                width,
+                                height,
+                                0.5 * rnd.nextDouble());
                         made++;
                     }
                 }

@@ -318,8 +318,8 @@ final class JsonCursor {
                             ? doubleValue(key, p)
                             : doubleValue(key + "[" + p + "]");
                     if (!Double.isFinite(v)) {
-                        throw problem("\"" + key + "[" + p + "]\" must hold finite numbers, found " + v + " at index "
-                                + n);
+                        throw problem(
+                                "\"" + key + "[" + p + "]\" must hold finite numbers, found " + v + " at index " + n);
                     }
                     if (n == xy.length) {
                         xy = Arrays.copyOf(xy, n * 2);

@@ -67,7 +67,9 @@ class SyntheticSegmCaseTest {
             }
         }
         // the case exercises the 300 cut, and every evaluated category has GT
-        assertTrue(e.counts().afterMaxDetsPerImage() < e.counts().inputDetections(), e.counts().toString());
+        assertTrue(
+                e.counts().afterMaxDetsPerImage() < e.counts().inputDetections(),
+                e.counts().toString());
     }
 
     @Test
@@ -107,7 +109,9 @@ class SyntheticSegmCaseTest {
             assertEquals(a.detections().mask(i), b.detections().mask(i), "detection " + i);
             assertEquals(a.detections().score(i), b.detections().score(i), 0.0, "detection " + i);
         }
-        assertEquals(a.annotations().annotations().size(), b.annotations().annotations().size());
+        assertEquals(
+                a.annotations().annotations().size(),
+                b.annotations().annotations().size());
     }
 
     @Test
