@@ -42,11 +42,21 @@ final class BenchCommand implements Runnable {
                         + "10 to 339 detections per image (about 350k), 5 timed repetitions after a first one; "
                         + "--scale lvis-val: 20,000 images, 1,203 categories, 300 detections per image (6 million), "
                         + "2 repetitions.",
-                "Run with BAGSFLOW_JAVA_OPTS=-Xmx4g to check the LVIS-val scale fits a 4 GiB heap."
+                "Run with BAGSFLOW_JAVA_OPTS=-Xmx4g to check the LVIS-val scale fits a 4 GiB heap.",
+                "Whole process (each `bagsflow eval` a fresh process through the launcher, timed to its exit, peak "
+                        + "RSS from /usr/bin/time): --iou-type segm generates polygon GT and compressed-RLE mask "
+                        + "detections (--detections, default 250,000); --scale lvis-v1 is LVIS v1 val's size "
+                        + "(19,809 images, 1,203 categories: 405 f, 461 c, 337 r; 300 detections per image) at 1 and "
+                        + "2 threads (or --threads); --against-official PYTHON also runs the official lvis-api in "
+                        + "that Python on the same files (for lvis-v1: on a tenth of the images), prints both times "
+                        + "and compares every number; exit 1 if any differs."
             })
     static final class Eval implements Callable<Integer> {
 
-        @Option(names = "--scale", defaultValue = "standard", description = "standard or lvis-val (default standard)")
+        @Option(
+                names = "--scale",
+                defaultValue = "standard",
+                description = "standard, lvis-val or lvis-v1 (whole process; default standard)")
         String scale;
 
         @Option(names = "--images", paramLabel = "N", description = "images in the case (default: of the scale)")
@@ -76,17 +86,43 @@ final class BenchCommand implements Runnable {
         @Option(names = "--dir", description = "keep the generated files here (default: a temporary folder)")
         Path dir;
 
+        @Option(
+                names = "--iou-type",
+                defaultValue = "bbox",
+                paramLabel = "TYPE",
+                description = "bbox, or segm: the whole-process mask case (default bbox)")
+        String iouType;
+
+        @Option(
+                names = "--detections",
+                paramLabel = "N",
+                description = "segm: about this many mask detections (default 250,000)")
+        Integer detections;
+
+        @Option(
+                names = "--against-official",
+                paramLabel = "PYTHON",
+                description = "a Python with lvis-api and pycocotools: run the official evaluation on the same files "
+                        + "in the same command, whole process each, and compare every value")
+        String python;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            if (!iouType.equals("bbox") && !iouType.equals("segm")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--iou-type must be bbox or segm");
+            }
+            if (iouType.equals("segm") || scale.equals("lvis-v1") || python != null) {
+                return wholeProcess();
+            }
             EvalBenchmark.Options o = switch (scale) {
                 case "standard" -> EvalBenchmark.Options.standard();
                 case "lvis-val" -> EvalBenchmark.Options.lvisValScale();
                 default ->
                     throw new CommandLine.ParameterException(
-                            spec.commandLine(), "--scale must be standard or lvis-val");
+                            spec.commandLine(), "--scale must be standard, lvis-val or lvis-v1");
             };
             if (images != null) {
                 o = o.withImages(images);
@@ -112,6 +148,58 @@ final class BenchCommand implements Runnable {
                         WriterStream.of(spec.commandLine().getOut()));
             }
             return ExitCodes.OK;
+        }
+
+        /** The whole-process cases ({@link EvalProcessCases}), in --dir or a temporary folder deleted afterwards. */
+        private int wholeProcess() throws Exception {
+            if (iouType.equals("segm") && !scale.equals("standard")) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--iou-type segm has its own size (--detections); leave --scale out");
+            }
+            java.io.PrintStream out = WriterStream.of(spec.commandLine().getOut());
+            Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("bagsflow-eval-bench");
+            try {
+                EvalProcessCases cases = new EvalProcessCases(work, out);
+                long s = seed == null ? 1 : seed;
+                int cores = Runtime.getRuntime().availableProcessors();
+                int differ;
+                if (iouType.equals("segm")) {
+                    differ = cases.segm(
+                            detections == null ? EvalProcessCases.SEGM_DEFAULT_DETECTIONS : detections,
+                            categories,
+                            s,
+                            threads == null ? cores : threads,
+                            python);
+                } else if (scale.equals("lvis-v1")) {
+                    differ = cases.lvisV1(s, threads == null ? List.of(1, 2) : List.of(threads), python);
+                } else {
+                    EvalBenchmark.Options o = scale.equals("lvis-val")
+                            ? EvalBenchmark.Options.lvisValScale()
+                            : EvalBenchmark.Options.standard();
+                    differ = cases.standardBbox(
+                            images == null ? o.images() : images,
+                            categories == null ? o.categories() : categories,
+                            o.minDetsPerImage(),
+                            o.maxDetsPerImage(),
+                            s,
+                            threads == null ? cores : threads,
+                            python);
+                }
+                out.flush();
+                return differ == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+            } finally {
+                if (dir == null) {
+                    deleteTree(work);
+                }
+            }
+        }
+
+        private static void deleteTree(Path root) throws java.io.IOException {
+            try (var paths = Files.walk(root)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 

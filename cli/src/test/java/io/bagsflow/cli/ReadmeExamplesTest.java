@@ -87,6 +87,13 @@ class ReadmeExamplesTest {
                     "an 8-minute soak with up and workers in processes of its own: a benchmark; "
                             + "BenchChaosCommandTest runs a one-minute one with -Pchaos"),
             Map.entry(
+                    "./bagsflow bench eval --iou-type segm --against-official PYTHON",
+                    "needs a Python with lvis-api and runs for minutes: a benchmark; BenchEvalWholeProcessTest "
+                            + "runs a small segm case"),
+            Map.entry(
+                    "./bagsflow bench eval --scale lvis-v1 --against-official PYTHON",
+                    "writes 0.9 GB of JSON and evaluates 5.9 million detections: a benchmark, not a test"),
+            Map.entry(
                     "BAGSFLOW_JAVA_OPTS=-Xmx4g ./bagsflow bench eval --scale lvis-val --repeats 1",
                     "evaluates 6 million detections in a 4 GiB heap: a benchmark, not a test (`bench eval` runs here)"),
             Map.entry(

@@ -45,28 +45,35 @@ public final class SyntheticEvalCase {
      */
     public static SyntheticEvalCase generate(
             int images, int categories, int minDetsPerImage, int maxDetsPerImage, long seed) {
+        // popular categories are frequent, the tail rare (about 1/3 r, 1/3 c, 1/3 f)
+        return generate(
+                images,
+                categories,
+                categories / 3,
+                2 * categories / 3 - categories / 3,
+                minDetsPerImage,
+                maxDetsPerImage,
+                seed);
+    }
+
+    /**
+     * As {@link #generate(int, int, int, int, long)} with the frequency labels given: the {@code frequent} most
+     * popular categories are frequent, the next {@code common} common, the rest rare (LVIS v1 has 405, 461 and
+     * 337 of 1,203).
+     */
+    public static SyntheticEvalCase generate(
+            int images, int categories, int frequent, int common, int minDetsPerImage, int maxDetsPerImage, long seed) {
         if (images < 1 || categories < 2 || minDetsPerImage < 1 || maxDetsPerImage < minDetsPerImage) {
             throw new IllegalArgumentException("need images >= 1, categories >= 2, 1 <= minDets <= maxDets");
         }
+        if (frequent < 0 || common < 0 || frequent + common > categories) {
+            throw new IllegalArgumentException("need 0 <= frequent, common and frequent + common <= categories");
+        }
         SplittableRandom rnd = new SplittableRandom(seed);
-        double[] weight = new double[categories];
-        double total = 0;
-        for (int c = 0; c < categories; c++) {
-            weight[c] = 1.0 / Math.pow(c + 1, 0.9);
-            total += weight[c];
-        }
-        double[] cumulative = new double[categories];
-        double acc = 0;
-        for (int c = 0; c < categories; c++) {
-            acc += weight[c] / total;
-            cumulative[c] = acc;
-        }
+        double[] cumulative = popularity(categories);
         List<LvisCategory> cats = new ArrayList<>(categories);
         for (int c = 0; c < categories; c++) {
-            // popular categories are frequent, the tail rare, as in LVIS (about 1/3 r, 1/3 c, 1/3 f)
-            Frequency f = c < categories / 3
-                    ? Frequency.FREQUENT
-                    : c < 2 * categories / 3 ? Frequency.COMMON : Frequency.RARE;
+            Frequency f = c < frequent ? Frequency.FREQUENT : c < frequent + common ? Frequency.COMMON : Frequency.RARE;
             int id = c + 1;
             cats.add(new LvisCategory(id, "category_" + id, List.of("category_" + id), "synthetic", null, f, -1, -1));
         }
@@ -168,13 +175,30 @@ public final class SyntheticEvalCase {
         dets.add(imageId, categoryId, x + dx, y + dy, dw, dh, score);
     }
 
-    private static int pick(SplittableRandom rnd, double[] cumulative) {
+    /** The cumulative popularity of category indices 0..n-1: a long tail, weight 1 / (c + 1)^0.9. */
+    static double[] popularity(int categories) {
+        double[] weight = new double[categories];
+        double total = 0;
+        for (int c = 0; c < categories; c++) {
+            weight[c] = 1.0 / Math.pow(c + 1, 0.9);
+            total += weight[c];
+        }
+        double[] cumulative = new double[categories];
+        double acc = 0;
+        for (int c = 0; c < categories; c++) {
+            acc += weight[c] / total;
+            cumulative[c] = acc;
+        }
+        return cumulative;
+    }
+
+    static int pick(SplittableRandom rnd, double[] cumulative) {
         int i = Arrays.binarySearch(cumulative, rnd.nextDouble());
         return Math.min(i < 0 ? -i - 1 : i, cumulative.length - 1);
     }
 
     /** n distinct category indices drawn by popularity, none of them in {@code exclude}. */
-    private static int[] distinctCategories(SplittableRandom rnd, double[] cumulative, int n, int[] exclude) {
+    static int[] distinctCategories(SplittableRandom rnd, double[] cumulative, int n, int[] exclude) {
         int[] out = new int[n];
         int m = 0;
         int tries = 0;
@@ -196,7 +220,7 @@ public final class SyntheticEvalCase {
         return false;
     }
 
-    private static int[] ids(int[] indices) {
+    static int[] ids(int[] indices) {
         int[] out = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
             out[i] = indices[i] + 1;

@@ -160,6 +160,42 @@ final class JsonCursor {
         }
     }
 
+    /**
+     * {@link #intValue(String)} of element {@code index} of array {@code key}; the name {@code key[index]} is
+     * built only for an error (results files have millions of these).
+     */
+    int intValue(String key, int index) {
+        return intValue(key, "", index);
+    }
+
+    /** {@link #intValue(String, int)} of array {@code key + suffix}. */
+    int intValue(String key, String suffix, int index) {
+        if (current() == JsonToken.VALUE_NUMBER_INT) {
+            try {
+                long v = parser.getLongValue();
+                if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+                    return (int) v;
+                }
+            } catch (IOException e) {
+                // reported below with the element's name
+            }
+        }
+        return intValue(key + suffix + "[" + index + "]");
+    }
+
+    /** {@link #doubleValue(String)} of element {@code index} of array {@code key}, named only for an error. */
+    double doubleValue(String key, int index) {
+        JsonToken t = current();
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            try {
+                return parser.getDoubleValue();
+            } catch (IOException e) {
+                // reported below with the element's name
+            }
+        }
+        return doubleValue(key + "[" + index + "]");
+    }
+
     long longValue(String key) {
         if (current() != JsonToken.VALUE_NUMBER_INT) {
             throw problem("\"" + key + "\" must be an integer, found " + describe(current()));
@@ -198,17 +234,25 @@ final class JsonCursor {
     }
 
     int[] intArray(String key) {
+        return intArray(key, "");
+    }
+
+    /** The integer array named {@code key + suffix} in errors (the name is built only for one). */
+    int[] intArray(String key, String suffix) {
         if (current() == JsonToken.VALUE_NULL) {
             return new int[0];
         }
-        expect(JsonToken.START_ARRAY, "\"" + key + "\": an array of integers");
+        if (current() != JsonToken.START_ARRAY) {
+            expect(JsonToken.START_ARRAY, "\"" + key + suffix + "\": an array of integers");
+        }
         int[] out = new int[8];
         int n = 0;
         while (next() != JsonToken.END_ARRAY) {
             if (n == out.length) {
                 out = Arrays.copyOf(out, n * 2);
             }
-            out[n++] = intValue(key + "[" + n + "]");
+            out[n] = intValue(key, suffix, n);
+            n++;
         }
         return Arrays.copyOf(out, n);
     }
@@ -230,11 +274,13 @@ final class JsonCursor {
      * callers decide what that means (the evaluator drops area <= 0, dataset validation rejects it).
      */
     double[] bbox(String key) {
-        expect(JsonToken.START_ARRAY, "\"" + key + "\": an array [x, y, w, h]");
+        if (current() != JsonToken.START_ARRAY) {
+            expect(JsonToken.START_ARRAY, "\"" + key + "\": an array [x, y, w, h]");
+        }
         double[] box = new double[4];
         int n = 0;
         while (next() != JsonToken.END_ARRAY) {
-            double v = doubleValue(key + "[" + n + "]");
+            double v = doubleValue(key, n);
             if (n < 4) {
                 box[n] = v;
             }
@@ -260,14 +306,20 @@ final class JsonCursor {
         if (current() == JsonToken.START_ARRAY) {
             List<double[]> parts = new ArrayList<>();
             while (next() != JsonToken.END_ARRAY) {
-                String part = key + "[" + parts.size() + "]";
-                expect(JsonToken.START_ARRAY, "\"" + part + "\": a polygon [x0, y0, x1, y1, ...]");
+                int p = parts.size();
+                if (current() != JsonToken.START_ARRAY) {
+                    expect(JsonToken.START_ARRAY, "\"" + key + "[" + p + "]\": a polygon [x0, y0, x1, y1, ...]");
+                }
                 double[] xy = new double[16];
                 int n = 0;
                 while (next() != JsonToken.END_ARRAY) {
-                    double v = doubleValue(part);
+                    JsonToken t = current();
+                    double v = t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT
+                            ? doubleValue(key, p)
+                            : doubleValue(key + "[" + p + "]");
                     if (!Double.isFinite(v)) {
-                        throw problem("\"" + part + "\" must hold finite numbers, found " + v + " at index " + n);
+                        throw problem(
+                                "\"" + key + "[" + p + "]\" must hold finite numbers, found " + v + " at index " + n);
                     }
                     if (n == xy.length) {
                         xy = Arrays.copyOf(xy, n * 2);
@@ -278,14 +330,16 @@ final class JsonCursor {
             }
             return new Segmentation.Polygons(parts);
         }
-        expect(JsonToken.START_OBJECT, "\"" + key + "\": a polygon list or an RLE {\"size\", \"counts\"}");
+        if (current() != JsonToken.START_OBJECT) {
+            expect(JsonToken.START_OBJECT, "\"" + key + "\": a polygon list or an RLE {\"size\", \"counts\"}");
+        }
         int[] size = null;
         String compressed = null;
         int[] counts = null;
         for (String field = nextField(); field != null; field = nextField()) {
             switch (field) {
                 case "size" -> {
-                    size = intArray(key + ".size");
+                    size = intArray(key, ".size");
                     if (size.length != 2) {
                         throw problem(
                                 "\"" + key + ".size\" must be [height, width], found " + size.length + " numbers");
@@ -293,9 +347,9 @@ final class JsonCursor {
                 }
                 case "counts" -> {
                     if (current() == JsonToken.VALUE_STRING) {
-                        compressed = stringValue(key + ".counts");
+                        compressed = text(key);
                     } else if (current() == JsonToken.START_ARRAY) {
-                        counts = intArray(key + ".counts");
+                        counts = intArray(key, ".counts");
                     } else {
                         throw problem("\"" + key + ".counts\" must be a string (compressed RLE) or an array of "
                                 + "integers, found " + describe(current()));
@@ -313,6 +367,15 @@ final class JsonCursor {
         return compressed != null
                 ? new Segmentation.CompressedRle(size[0], size[1], compressed)
                 : new Segmentation.UncompressedRle(size[0], size[1], counts);
+    }
+
+    /** The current string token's text; {@code key} names the segmentation whose counts it is, for an error. */
+    private String text(String key) {
+        try {
+            return parser.getText();
+        } catch (IOException e) {
+            throw problem("cannot read \"" + key + ".counts\": " + e.getMessage());
+        }
     }
 
     static String describe(JsonToken t) {

@@ -128,8 +128,7 @@ public final class LvisResults {
         if (k != MaskKind.COMPRESSED_RLE && k != MaskKind.UNCOMPRESSED_RLE) {
             return null;
         }
-        return Rle.fromCounts(
-                maskSize[2 * i], maskSize[2 * i + 1], Arrays.copyOfRange(maskCounts, maskStart[i], maskStart[i + 1]));
+        return Rle.fromCounts(maskSize[2 * i], maskSize[2 * i + 1], maskCounts, maskStart[i], maskStart[i + 1]);
     }
 
     /** The pixel count of detection i's RLE mask ({@code mask_utils.area}); -1 when it has none. */
@@ -238,9 +237,9 @@ public final class LvisResults {
             boxGiven[i] = box != null;
             maskSize[2 * i] = mask.height();
             maskSize[2 * i + 1] = mask.width();
-            int[] counts = mask.counts();
+            int runs = mask.runs();
             int from = maskStart[i];
-            long to = (long) from + counts.length;
+            long to = (long) from + runs;
             if (to > Integer.MAX_VALUE - 8) {
                 throw new IllegalStateException("more than 2^31 RLE counts in one results list");
             }
@@ -248,7 +247,7 @@ public final class LvisResults {
                 maskCounts = Arrays.copyOf(maskCounts, (int)
                         Math.min(Integer.MAX_VALUE - 8, Math.max(to, 2L * maskCounts.length)));
             }
-            System.arraycopy(counts, 0, maskCounts, from, counts.length);
+            mask.copyCounts(maskCounts, from);
             maskStart[i + 1] = (int) to;
             return this;
         }

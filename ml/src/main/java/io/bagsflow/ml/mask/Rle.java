@@ -32,6 +32,11 @@ public final class Rle {
         return checked(height, width, counts.clone());
     }
 
+    /** {@link #fromCounts} of {@code counts[from, to)}, copied once (masks kept in one shared array). */
+    public static Rle fromCounts(int height, int width, int[] counts, int from, int to) {
+        return checked(height, width, Arrays.copyOfRange(counts, from, to));
+    }
+
     private static Rle checked(int height, int width, int[] counts) {
         long pixels = pixels(height, width);
         long sum = 0;
@@ -532,6 +537,11 @@ public final class Rle {
     /** A copy of the counts. */
     public int[] counts() {
         return counts.clone();
+    }
+
+    /** Copies the counts into {@code dst} from {@code offset} on, without the copy {@link #counts()} makes. */
+    public void copyCounts(int[] dst, int offset) {
+        System.arraycopy(counts, 0, dst, offset, counts.length);
     }
 
     /** The number of runs, the length of {@link #counts()}. */
