@@ -31,7 +31,9 @@ final class WorkerCommand implements Callable<Integer> {
         if (taskQueues.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "a worker needs at least one queue");
         }
-        BagsflowWorker worker = WorkerQueues.start(endpoints, taskQueues, env.home());
+        // the state file is read again when the database or S3 stops answering: up may have restarted on other ports
+        BagsflowWorker worker =
+                WorkerQueues.start(endpoints, taskQueues, env.home(), () -> EndpointResolver.resolveAvailable(env));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
