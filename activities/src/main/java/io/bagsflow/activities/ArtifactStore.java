@@ -85,7 +85,11 @@ public final class ArtifactStore {
     public record IncompleteUpload(String key, String uploadId, Instant initiated) {}
 
     /** Where an S3 server is and the keys to it (the bucket stays the same when the server moves). */
-    public record Location(String endpoint, String accessKey, String secretKey) {
+    public record Location(String endpoint, String accessKey, String secretKey, Path trustedCa) {
+        public Location(String endpoint, String accessKey, String secretKey) {
+            this(endpoint, accessKey, secretKey, null);
+        }
+
         @Override
         public String toString() {
             return endpoint; // never the keys
@@ -143,7 +147,12 @@ public final class ArtifactStore {
 
     /** Connects to an S3 endpoint and makes sure the bucket exists. */
     public static ArtifactStore connect(String endpoint, String accessKey, String secretKey, String bucket) {
-        Location location = new Location(endpoint, accessKey, secretKey);
+        return connect(new Location(endpoint, accessKey, secretKey), bucket);
+    }
+
+    /** As {@link #connect(String, String, String, String)}; an HTTPS endpoint's certificate is checked against the
+     * location's authority when it names one (a worker that joined with a connection file). */
+    public static ArtifactStore connect(Location location, String bucket) {
         ArtifactStore store = new ArtifactStore(
                 new S3Connection(client(location), location), bucket, Outages.fromEnvironment(), Damage.NONE);
         store.ensureBucket();
@@ -151,8 +160,11 @@ public final class ArtifactStore {
     }
 
     static MinioClient client(Location location) {
-        return MinioClient.builder()
-                .endpoint(location.endpoint())
+        MinioClient.Builder builder = MinioClient.builder();
+        if (location.trustedCa() != null) {
+            builder.httpClient(TrustedCa.httpClient(location.trustedCa()));
+        }
+        return builder.endpoint(location.endpoint())
                 .credentials(location.accessKey(), location.secretKey())
                 // A fixed region spares a GetBucketLocation round trip, which some S3 servers do not implement.
                 .region("us-east-1")

@@ -45,13 +45,20 @@ final class WorkerQueues {
     }
 
     static BagsflowWorker start(Endpoints endpoints, List<String> queues, BagsflowHome home) {
-        return start(endpoints, queues, home, null);
+        return start(endpoints, queues, home, null, WorkerIdentity.current());
     }
 
-    /** With where the services are now, for a worker that outlives restarts of {@code up} (null: they never move). */
+    /**
+     * Under {@code identity}, with where the services are now, for a worker that outlives restarts of {@code up}
+     * (null: they never move).
+     */
     static BagsflowWorker start(
-            Endpoints endpoints, List<String> queues, BagsflowHome home, Supplier<Endpoints> whereNow) {
-        BagsflowWorker worker = BagsflowWorker.start(endpoints, queues, home, WorkerIdentity.current(), whereNow);
+            Endpoints endpoints,
+            List<String> queues,
+            BagsflowHome home,
+            Supplier<Endpoints> whereNow,
+            String identity) {
+        BagsflowWorker worker = BagsflowWorker.start(endpoints, queues, home, identity, whereNow);
         if (queues.contains(TaskQueues.CPU)) {
             worker.reconcileRunsEverySeconds(RECONCILE_SECONDS);
             worker.notifyEverySeconds(

@@ -103,15 +103,11 @@ public final class BagsflowWorker implements AutoCloseable {
         try {
             // damaged objects the store finds are recorded in PostgreSQL (reuse and resume skip them)
             ArtifactStore store = ArtifactStore.connect(
-                            endpoints.s3().endpoint(),
-                            endpoints.s3().accessKey(),
-                            endpoints.s3().secretKey(),
-                            endpoints.s3().bucket())
+                            location(endpoints.s3()), endpoints.s3().bucket())
                     .withDamageListener(new StorageDamage(new StorageRepository(database)));
             if (whereNow != null) {
-                store.followingServer(() -> Optional.ofNullable(whereNow.get())
-                        .map(Endpoints::s3)
-                        .map(s -> new ArtifactStore.Location(s.endpoint(), s.accessKey(), s.secretKey())));
+                store.followingServer(() ->
+                        Optional.ofNullable(whereNow.get()).map(Endpoints::s3).map(BagsflowWorker::location));
             }
             temporal = TemporalConnection.connect(endpoints.temporal(), identity);
             RunRepository runs = new RunRepository(database);
@@ -151,6 +147,10 @@ public final class BagsflowWorker implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static ArtifactStore.Location location(io.bagsflow.worker.config.S3Endpoint s3) {
+        return new ArtifactStore.Location(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.trustedCa());
     }
 
     /**
