@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,30 +84,61 @@ public final class ArtifactStore {
     /** A multipart upload that never completed: its parts take space until it is aborted. */
     public record IncompleteUpload(String key, String uploadId, Instant initiated) {}
 
-    private final MinioClient client;
+    /** Where an S3 server is and the keys to it (the bucket stays the same when the server moves). */
+    public record Location(String endpoint, String accessKey, String secretKey, Path trustedCa) {
+        public Location(String endpoint, String accessKey, String secretKey) {
+            this(endpoint, accessKey, secretKey, null);
+        }
+
+        @Override
+        public String toString() {
+            return endpoint; // never the keys
+        }
+    }
+
+    private final S3Connection connection;
     private final String bucket;
+    /** As given: the window, and the listeners of whoever made this store. */
     private final Outages outages;
+    /** {@link #outages}, also telling the connection about unreachable calls (so that it can follow a move). */
+    private final Outages calls;
+
     private final Damage damage;
 
     public ArtifactStore(MinioClient client, String bucket) {
-        this(client, bucket, Outages.fromEnvironment(), Damage.NONE);
+        this(new S3Connection(client, null), bucket, Outages.fromEnvironment(), Damage.NONE);
     }
 
-    private ArtifactStore(MinioClient client, String bucket, Outages outages, Damage damage) {
-        this.client = client;
+    private ArtifactStore(S3Connection connection, String bucket, Outages outages, Damage damage) {
+        this.connection = connection;
         this.bucket = bucket;
         this.outages = outages;
+        this.calls = outages.notifying(connection);
         this.damage = damage;
     }
 
     /** The same store, waiting out outages for another window (short for checkpoints, which may be skipped). */
     public ArtifactStore withOutages(Outages other) {
-        return new ArtifactStore(client, bucket, other, damage);
+        return new ArtifactStore(connection, bucket, other, damage);
     }
 
     /** The same store, reporting damaged objects (and stores that repair them) to {@code listener}. */
     public ArtifactStore withDamageListener(Damage listener) {
-        return new ArtifactStore(client, bucket, outages, listener);
+        return new ArtifactStore(connection, bucket, outages, listener);
+    }
+
+    /**
+     * From now on, when the server is unreachable, asks {@code locator} where it is now (empty: not known just now) and
+     * follows it there; shared with every copy of this store.
+     */
+    public ArtifactStore followingServer(Supplier<Optional<Location>> locator) {
+        connection.follow(locator);
+        return this;
+    }
+
+    /** Looks the server up again now; true if it moved (tests, and callers that saw a failure of their own). */
+    public boolean relocate() {
+        return connection.relocate();
     }
 
     public Outages outages() {
@@ -115,15 +147,28 @@ public final class ArtifactStore {
 
     /** Connects to an S3 endpoint and makes sure the bucket exists. */
     public static ArtifactStore connect(String endpoint, String accessKey, String secretKey, String bucket) {
-        MinioClient client = MinioClient.builder()
-                .endpoint(endpoint)
-                .credentials(accessKey, secretKey)
+        return connect(new Location(endpoint, accessKey, secretKey), bucket);
+    }
+
+    /** As {@link #connect(String, String, String, String)}; an HTTPS endpoint's certificate is checked against the
+     * location's authority when it names one (a worker that joined with a connection file). */
+    public static ArtifactStore connect(Location location, String bucket) {
+        ArtifactStore store = new ArtifactStore(
+                new S3Connection(client(location), location), bucket, Outages.fromEnvironment(), Damage.NONE);
+        store.ensureBucket();
+        return store;
+    }
+
+    static MinioClient client(Location location) {
+        MinioClient.Builder builder = MinioClient.builder();
+        if (location.trustedCa() != null) {
+            builder.httpClient(TrustedCa.httpClient(location.trustedCa()));
+        }
+        return builder.endpoint(location.endpoint())
+                .credentials(location.accessKey(), location.secretKey())
                 // A fixed region spares a GetBucketLocation round trip, which some S3 servers do not implement.
                 .region("us-east-1")
                 .build();
-        ArtifactStore store = new ArtifactStore(client, bucket);
-        store.ensureBucket();
-        return store;
     }
 
     public String bucket() {
@@ -132,7 +177,7 @@ public final class ArtifactStore {
 
     /** Plain objects of any bucket the same credentials can read (datasets kept in S3). */
     public S3Objects objects() {
-        return new S3Objects(client, outages);
+        return new S3Objects(connection, calls);
     }
 
     /** The key an artifact with this hash is stored under. */
@@ -147,8 +192,12 @@ public final class ArtifactStore {
 
     private void ensureBucketOnce() {
         try {
-            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
-                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            if (!connection
+                    .client()
+                    .bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                connection
+                        .client()
+                        .makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
             }
         } catch (ErrorResponseException e) {
             if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
@@ -181,11 +230,13 @@ public final class ArtifactStore {
         retried("uploading " + file + " to " + key, () -> {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
                 // S3 makes an object visible only once its upload completes, so a crash here leaves nothing behind.
-                client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                                in, size, size > PART_SIZE ? PART_SIZE : -1)
-                        .contentType(mediaType)
-                        .userMetadata(Map.of("sha256", sha256))
-                        .build());
+                connection
+                        .client()
+                        .putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                                        in, size, size > PART_SIZE ? PART_SIZE : -1)
+                                .contentType(mediaType)
+                                .userMetadata(Map.of("sha256", sha256))
+                                .build());
             } catch (IOException e) {
                 // reading the local file failed: not the server's fault
                 if (!Files.isReadable(file)) {
@@ -210,9 +261,11 @@ public final class ArtifactStore {
         CountingInputStream counted = new CountingInputStream(digest);
         try {
             try {
-                client.putObject(PutObjectArgs.builder().bucket(bucket).object(tmpKey).stream(counted, -1, PART_SIZE)
-                        .contentType(mediaType)
-                        .build());
+                connection
+                        .client()
+                        .putObject(PutObjectArgs.builder().bucket(bucket).object(tmpKey).stream(counted, -1, PART_SIZE)
+                                .contentType(mediaType)
+                                .build());
             } catch (Exception e) {
                 throw failure("cannot upload stream to " + tmpKey, e);
             }
@@ -241,11 +294,13 @@ public final class ArtifactStore {
         String key = keyOf(sha256);
         retried("uploading to " + key, () -> {
             try {
-                client.putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
-                                new ByteArrayInputStream(bytes), bytes.length, -1)
-                        .contentType(mediaType)
-                        .userMetadata(Map.of("sha256", sha256))
-                        .build());
+                connection
+                        .client()
+                        .putObject(PutObjectArgs.builder().bucket(bucket).object(key).stream(
+                                        new ByteArrayInputStream(bytes), bytes.length, -1)
+                                .contentType(mediaType)
+                                .userMetadata(Map.of("sha256", sha256))
+                                .build());
             } catch (Exception e) {
                 throw failure("cannot upload to " + key, e);
             }
@@ -257,13 +312,15 @@ public final class ArtifactStore {
     /** Size and media type of a stored artifact, or empty if none has this hash. */
     public Optional<StoredArtifact> stat(String sha256) {
         String key = keyOf(checkHash(sha256));
-        return outages.call(Outages.Dependency.S3, "looking up " + key, () -> statOnce(sha256, key));
+        return calls.call(Outages.Dependency.S3, "looking up " + key, () -> statOnce(sha256, key));
     }
 
     private Optional<StoredArtifact> statOnce(String sha256, String key) {
         try {
-            StatObjectResponse st = client.statObject(
-                    StatObjectArgs.builder().bucket(bucket).object(key).build());
+            StatObjectResponse st = connection
+                    .client()
+                    .statObject(
+                            StatObjectArgs.builder().bucket(bucket).object(key).build());
             return Optional.of(new StoredArtifact(sha256, st.size(), st.contentType(), key));
         } catch (ErrorResponseException e) {
             String code = e.errorResponse().code();
@@ -283,10 +340,14 @@ public final class ArtifactStore {
     /** Opens the artifact's bytes as a stream; the caller closes it. Not verified: use {@link #get} for that. */
     public InputStream open(String sha256) {
         String key = keyOf(checkHash(sha256));
-        return outages.call(Outages.Dependency.S3, "downloading " + key, () -> {
+        return calls.call(Outages.Dependency.S3, "downloading " + key, () -> {
             try {
-                return client.getObject(
-                        GetObjectArgs.builder().bucket(bucket).object(key).build());
+                return connection
+                        .client()
+                        .getObject(GetObjectArgs.builder()
+                                .bucket(bucket)
+                                .object(key)
+                                .build());
             } catch (Exception e) {
                 throw failure("cannot download " + key, e);
             }
@@ -316,7 +377,7 @@ public final class ArtifactStore {
      * place, so {@code file} never holds partial or wrong bytes.
      */
     public Path get(String sha256, Path file) {
-        return outages.call(
+        return calls.call(
                 Outages.Dependency.S3, "downloading " + keyOf(sha256) + " to " + file, () -> getOnce(sha256, file));
     }
 
@@ -328,25 +389,32 @@ public final class ArtifactStore {
     private void copy(String from, String to, long size, String mediaType, String sha256) {
         try {
             if (size <= MAX_SINGLE_COPY) {
-                client.copyObject(CopyObjectArgs.builder()
-                        .bucket(bucket)
-                        .object(to)
-                        .source(CopySource.builder().bucket(bucket).object(from).build())
-                        .headers(Map.of("Content-Type", mediaType))
-                        .userMetadata(Map.of("sha256", sha256))
-                        .metadataDirective(Directive.REPLACE)
-                        .build());
-            } else {
-                client.composeObject(ComposeObjectArgs.builder()
-                        .bucket(bucket)
-                        .object(to)
-                        .sources(List.of(ComposeSource.builder()
+                connection
+                        .client()
+                        .copyObject(CopyObjectArgs.builder()
                                 .bucket(bucket)
-                                .object(from)
-                                .build()))
-                        .headers(Map.of("Content-Type", mediaType))
-                        .userMetadata(Map.of("sha256", sha256))
-                        .build());
+                                .object(to)
+                                .source(CopySource.builder()
+                                        .bucket(bucket)
+                                        .object(from)
+                                        .build())
+                                .headers(Map.of("Content-Type", mediaType))
+                                .userMetadata(Map.of("sha256", sha256))
+                                .metadataDirective(Directive.REPLACE)
+                                .build());
+            } else {
+                connection
+                        .client()
+                        .composeObject(ComposeObjectArgs.builder()
+                                .bucket(bucket)
+                                .object(to)
+                                .sources(List.of(ComposeSource.builder()
+                                        .bucket(bucket)
+                                        .object(from)
+                                        .build()))
+                                .headers(Map.of("Content-Type", mediaType))
+                                .userMetadata(Map.of("sha256", sha256))
+                                .build());
             }
         } catch (Exception e) {
             throw failure("cannot copy " + from + " to " + to, e);
@@ -355,8 +423,12 @@ public final class ArtifactStore {
 
     private void remove(String key) {
         try {
-            client.removeObject(
-                    RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            connection
+                    .client()
+                    .removeObject(RemoveObjectArgs.builder()
+                            .bucket(bucket)
+                            .object(key)
+                            .build());
         } catch (Exception ignored) {
             // a leftover tmp/ object wastes space but is never referenced; `bagsflow gc` removes it
         }
@@ -366,8 +438,12 @@ public final class ArtifactStore {
     public void removeKey(String key) {
         retried("removing " + key, () -> {
             try {
-                client.removeObject(
-                        RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+                connection
+                        .client()
+                        .removeObject(RemoveObjectArgs.builder()
+                                .bucket(bucket)
+                                .object(key)
+                                .build());
             } catch (Exception e) {
                 throw failure("cannot remove " + key, e);
             }
@@ -376,14 +452,16 @@ public final class ArtifactStore {
 
     /** Every object under a prefix of the bucket ("" for all), sorted by key. */
     public List<Listed> list(String prefix) {
-        return outages.call(Outages.Dependency.S3, "listing " + bucket + "/" + prefix, () -> {
+        return calls.call(Outages.Dependency.S3, "listing " + bucket + "/" + prefix, () -> {
             List<Listed> out = new ArrayList<>();
             try {
-                for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
-                        .bucket(bucket)
-                        .prefix(prefix)
-                        .recursive(true)
-                        .build())) {
+                for (Result<Item> r : connection
+                        .client()
+                        .listObjects(ListObjectsArgs.builder()
+                                .bucket(bucket)
+                                .prefix(prefix)
+                                .recursive(true)
+                                .build())) {
                     Item item = r.get();
                     if (!item.isDir()) {
                         out.add(new Listed(
@@ -408,9 +486,11 @@ public final class ArtifactStore {
      */
     public Optional<String> damage(String sha256) {
         String key = keyOf(checkHash(sha256));
-        String actual = outages.call(Outages.Dependency.S3, "reading " + key, () -> {
-            try (InputStream in = client.getObject(
-                    GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        String actual = calls.call(Outages.Dependency.S3, "reading " + key, () -> {
+            try (InputStream in = connection
+                    .client()
+                    .getObject(
+                            GetObjectArgs.builder().bucket(bucket).object(key).build())) {
                 DigestInputStream digest = new DigestInputStream(in, Sha256.digest());
                 digest.transferTo(OutputStream.nullOutputStream());
                 return Sha256.hex(digest.getMessageDigest());
@@ -471,7 +551,7 @@ public final class ArtifactStore {
     }
 
     private void retried(String what, Runnable work) {
-        outages.run(Outages.Dependency.S3, what, work);
+        calls.run(Outages.Dependency.S3, what, work);
     }
 
     /**

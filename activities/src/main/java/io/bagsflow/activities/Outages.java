@@ -3,6 +3,8 @@ package io.bagsflow.activities;
 import io.bagsflow.db.DatabaseException;
 import io.bagsflow.workflows.pipeline.FailureType;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,14 +53,43 @@ public final class Outages {
         }
     }
 
+    /**
+     * Told about every call's outcome: a service that moved is looked up again on its first failure (a worker whose
+     * {@code up} restarted on other ports), and a running attempt learns how long it has been unable to record its
+     * progress. Listeners are called on the calling thread and must not throw.
+     */
+    public interface Listener {
+        /** A call to {@code dependency} failed because it is unreachable (it is retried after a pause). */
+        void unreachable(Dependency dependency, RuntimeException failure);
+
+        /** A call to {@code dependency} succeeded. */
+        default void answered(Dependency dependency) {}
+    }
+
     private final Duration window;
+    private final List<Listener> listeners;
 
     private Outages(Duration window) {
+        this(window, List.of());
+    }
+
+    private Outages(Duration window, List<Listener> listeners) {
         this.window = window;
+        this.listeners = listeners;
     }
 
     public static Outages waiting(Duration window) {
         return new Outages(window);
+    }
+
+    /** The same window, also telling {@code listener} about each call (listeners already here are kept). */
+    public Outages notifying(Listener listener) {
+        if (listeners.contains(listener)) {
+            return this;
+        }
+        List<Listener> all = new ArrayList<>(listeners);
+        all.add(listener);
+        return new Outages(window, List.copyOf(all));
     }
 
     /** The window from {@value #WINDOW_ENV}, else the default. */
@@ -93,6 +124,9 @@ public final class Outages {
         while (true) {
             try {
                 T result = work.get();
+                for (Listener l : listeners) {
+                    l.answered(dependency);
+                }
                 if (tries > 0) {
                     log.info("{} answered again after {} retries: {}", dependency.description(), tries, what);
                 }
@@ -100,6 +134,9 @@ public final class Outages {
             } catch (RuntimeException e) {
                 if (!dependency.isOutage(e)) {
                     throw e;
+                }
+                for (Listener l : listeners) {
+                    l.unreachable(dependency, e);
                 }
                 if (System.nanoTime() + pause.toNanos() > deadline) {
                     throw new OutageException(dependency, window, what, e);

@@ -2,7 +2,6 @@ package io.bagsflow.activities;
 
 import io.minio.DownloadObjectArgs;
 import io.minio.ListObjectsArgs;
-import io.minio.MinioClient;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
@@ -46,11 +45,11 @@ public final class S3Objects {
         }
     }
 
-    private final MinioClient client;
+    private final S3Connection connection;
     private final Outages outages;
 
-    S3Objects(MinioClient client, Outages outages) {
-        this.client = client;
+    S3Objects(S3Connection connection, Outages outages) {
+        this.connection = connection;
         this.outages = outages;
     }
 
@@ -65,11 +64,13 @@ public final class S3Objects {
     private List<S3Object> listOnce(S3Uri folder) {
         List<S3Object> out = new ArrayList<>();
         try {
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder()
-                    .bucket(folder.bucket())
-                    .prefix(folder.prefix())
-                    .recursive(true)
-                    .build())) {
+            for (Result<Item> r : connection
+                    .client()
+                    .listObjects(ListObjectsArgs.builder()
+                            .bucket(folder.bucket())
+                            .prefix(folder.prefix())
+                            .recursive(true)
+                            .build())) {
                 Item item = r.get();
                 if (!item.isDir()) {
                     out.add(new S3Object(item.objectName(), item.size(), item.etag()));
@@ -91,8 +92,10 @@ public final class S3Objects {
 
     private Optional<S3Object> statOnce(String bucket, String key) {
         try {
-            var st = client.statObject(
-                    StatObjectArgs.builder().bucket(bucket).object(key).build());
+            var st = connection
+                    .client()
+                    .statObject(
+                            StatObjectArgs.builder().bucket(bucket).object(key).build());
             return Optional.of(new S3Object(key, st.size(), st.etag()));
         } catch (ErrorResponseException e) {
             if (ArtifactStoreException.isOutage(e)) {
@@ -114,11 +117,13 @@ public final class S3Objects {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.deleteIfExists(file);
-            client.downloadObject(DownloadObjectArgs.builder()
-                    .bucket(bucket)
-                    .object(key)
-                    .filename(file.toString())
-                    .build());
+            connection
+                    .client()
+                    .downloadObject(DownloadObjectArgs.builder()
+                            .bucket(bucket)
+                            .object(key)
+                            .filename(file.toString())
+                            .build());
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);

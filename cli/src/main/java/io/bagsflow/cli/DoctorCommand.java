@@ -21,10 +21,19 @@ final class DoctorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(
+            names = "--connect",
+            paramLabel = "FILE",
+            description = "check the services a connection file (from `up --bind`) names, as a worker on this "
+                    + "machine would reach them")
+    java.nio.file.Path connect;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<HealthCheck> checks = Doctor.check(CliEnvironment.get());
+        List<HealthCheck> checks = connect == null
+                ? Doctor.check(CliEnvironment.get())
+                : Doctor.checkConnection(connect, CliEnvironment.get().home());
         Table table = new Table("service", "status", "detail");
         for (HealthCheck c : checks) {
             table.row(c.service(), c.ok() ? "ok" : c.required() ? "FAILED" : "warning", c.detail());

@@ -1,6 +1,7 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.config.ConnectionFile;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.HomeSecret;
@@ -40,13 +41,20 @@ final class UpCommand implements Callable<Integer> {
                     + "and abort or retry runs")
     boolean noAuth;
 
+    @CommandLine.Option(
+            names = "--bind",
+            paramLabel = "ADDRESS",
+            description = "also serve PostgreSQL (TLS, SCRAM), S3 (HTTPS) and Temporal (mTLS) on ADDRESS for workers "
+                    + "on other machines, and write BAGSFLOW_HOME/connection.json for them (`worker --connect`)")
+    String bind;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         List<String> taskQueues = queues.parse();
         long t0 = System.nanoTime();
         EnvironmentConfig env = CliEnvironment.get();
-        EmbeddedServices services = EmbeddedServices.start(env);
+        EmbeddedServices services = EmbeddedServices.start(env, bind);
         Endpoints e = services.endpoints();
         BagsflowWorker worker = null;
         try {
@@ -74,6 +82,13 @@ final class UpCommand implements Callable<Integer> {
                                 services.temporalUi().orElse(null),
                                 e.temporal().tls() != null),
                         ui.server().url().toString()));
+        java.nio.file.Path connection = env.home().root().resolve("connection.json");
+        if (services.remoteEndpoints().isPresent()) {
+            ConnectionFile.write(
+                    connection,
+                    services.remoteEndpoints().get(),
+                    services.authority().orElseThrow().clientFiles());
+        }
         BagsflowWorker running = worker;
         double seconds = (System.nanoTime() - t0) / 1e9;
 
@@ -115,6 +130,17 @@ final class UpCommand implements Callable<Integer> {
                         ? "none (--queues none)"
                         : worker.identity() + " on " + String.join(", ", worker.queues()));
         table.row("Web UI", ui.server().loginUrl().toString());
+        services.remoteEndpoints()
+                .ifPresent(r -> table.row(
+                        "Other machines",
+                        "TLS only: PostgreSQL "
+                                + r.postgres()
+                                        .jdbcUrl()
+                                        .replaceFirst("^jdbc:postgresql://", "")
+                                        .replaceFirst("/.*", "")
+                                + ", S3 " + r.s3().endpoint() + ", Temporal "
+                                + r.temporal().address()
+                                + "; join with `bagsflow worker --connect FILE`, FILE a copy of " + connection));
         table.print(out);
         out.println();
         out.printf(

@@ -1,11 +1,13 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.worker.BagsflowWorker;
+import io.bagsflow.worker.WorkerIdentity;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.notify.WebhookNotifier;
 import io.bagsflow.workflows.TaskQueues;
 import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -43,7 +45,20 @@ final class WorkerQueues {
     }
 
     static BagsflowWorker start(Endpoints endpoints, List<String> queues, BagsflowHome home) {
-        BagsflowWorker worker = BagsflowWorker.start(endpoints, queues, home);
+        return start(endpoints, queues, home, null, WorkerIdentity.current());
+    }
+
+    /**
+     * Under {@code identity}, with where the services are now, for a worker that outlives restarts of {@code up}
+     * (null: they never move).
+     */
+    static BagsflowWorker start(
+            Endpoints endpoints,
+            List<String> queues,
+            BagsflowHome home,
+            Supplier<Endpoints> whereNow,
+            String identity) {
+        BagsflowWorker worker = BagsflowWorker.start(endpoints, queues, home, identity, whereNow);
         if (queues.contains(TaskQueues.CPU)) {
             worker.reconcileRunsEverySeconds(RECONCILE_SECONDS);
             worker.notifyEverySeconds(

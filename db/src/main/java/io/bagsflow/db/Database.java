@@ -4,8 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bagsflow database: a small connection pool on a PostgreSQL server, migrated by Flyway when opened.
@@ -18,18 +23,97 @@ public final class Database implements AutoCloseable {
     /** Seconds a statement may wait for the server's answer before the connection is declared dead. */
     static final int SOCKET_TIMEOUT_SECONDS = 120;
 
-    private final HikariDataSource dataSource;
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    /** The locator is asked at most this often (several threads may fail at once). */
+    private static final long LOOK_EVERY_NANOS = 1_000_000_000L;
 
-    private Database(HikariDataSource dataSource) {
+    /** Where the server is and the login to it. */
+    public record Login(String jdbcUrl, String user, String password) {
+        @Override
+        public String toString() {
+            return jdbcUrl + " as " + user; // never the password
+        }
+    }
+
+    private volatile HikariDataSource dataSource;
+    private volatile Login login;
+    private volatile Supplier<Optional<Login>> locator;
+    private long lastLook;
+
+    private Database(HikariDataSource dataSource, Login login) {
         this.dataSource = dataSource;
+        this.login = login;
     }
 
     /** Connects, migrates the schema to the newest version, and returns the pool. */
     public static Database open(String jdbcUrl, String user, String password) {
+        Login login = new Login(jdbcUrl, user, password);
+        HikariDataSource ds = pool(login);
+        try {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(ds, login);
+    }
+
+    /**
+     * From now on, when the server is unreachable, asks {@code locator} where it is now (empty: not known just now)
+     * and, if it moved, opens a new pool there: a worker outlives restarts of {@code up}, whose PostgreSQL may come
+     * back on another port. The failing call still fails; its retry (every write here is retried through an outage)
+     * uses the new pool.
+     */
+    public Database followingServer(Supplier<Optional<Login>> locator) {
+        this.locator = locator;
+        return this;
+    }
+
+    /** Looks the server up again now; true if it moved and the pool now connects to the new address. */
+    public boolean relocate() {
+        HikariDataSource old;
+        synchronized (this) {
+            Supplier<Optional<Login>> where = locator;
+            if (where == null) {
+                return false;
+            }
+            long now = System.nanoTime();
+            if (lastLook != 0 && now - lastLook < LOOK_EVERY_NANOS) {
+                return false;
+            }
+            lastLook = now;
+            Optional<Login> found;
+            try {
+                found = where.get();
+            } catch (RuntimeException e) {
+                // a state file being rewritten by a starting up, say: the next failure looks again
+                log.debug("cannot look up the database server again: {}", e.getMessage());
+                return false;
+            }
+            if (found.isEmpty() || Objects.equals(found.get(), login)) {
+                return false;
+            }
+            log.info("the database server moved from {} to {}; connecting there", login, found.get());
+            old = dataSource;
+            dataSource = pool(found.get());
+            login = found.get();
+        }
+        // closing waits for connections in use to come back: not on the thread that wants to retry its work
+        Thread closer = new Thread(old::close, "close-old-pool");
+        closer.setDaemon(true);
+        closer.start();
+        return true;
+    }
+
+    private static HikariDataSource pool(Login login) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(user);
-        config.setPassword(password);
+        config.setJdbcUrl(login.jdbcUrl());
+        config.setUsername(login.user());
+        config.setPassword(login.password());
         config.setPoolName("bagsflow");
         // Workers run a handful of activities at once; a few connections are plenty and spare the server.
         config.setMaximumPoolSize(4);
@@ -46,18 +130,7 @@ public final class Database implements AutoCloseable {
         // Pooled connections are checked every few minutes, so a server restart is noticed before a write needs one.
         config.setKeepaliveTime(120_000);
         config.setValidationTimeout(5_000);
-        HikariDataSource ds = new HikariDataSource(config);
-        try {
-            Flyway.configure()
-                    .dataSource(ds)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
-        } catch (RuntimeException e) {
-            ds.close();
-            throw e;
-        }
-        return new Database(ds);
+        return new HikariDataSource(config);
     }
 
     public DataSource dataSource() {
@@ -66,6 +139,17 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T inTransaction(SqlWork<T> work) {
+        try {
+            return inTransactionOnce(work);
+        } catch (DatabaseException e) {
+            if (locator != null && DatabaseException.isOutage(e)) {
+                relocate();
+            }
+            throw e;
+        }
+    }
+
+    private <T> T inTransactionOnce(SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {

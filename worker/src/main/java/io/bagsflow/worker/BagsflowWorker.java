@@ -34,7 +34,9 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,19 +75,40 @@ public final class BagsflowWorker implements AutoCloseable {
 
     /** As {@link #start(Endpoints, List, BagsflowHome)}, under a given identity (tests run several in one JVM). */
     public static BagsflowWorker start(Endpoints endpoints, List<String> queues, BagsflowHome home, String identity) {
+        return start(endpoints, queues, home, identity, null);
+    }
+
+    /**
+     * As {@link #start(Endpoints, List, BagsflowHome, String)}, following the services when they move: when the
+     * database or S3 is unreachable, {@code whereNow} (may be null: the services never move) says where they are now
+     * (null fields: not known just now), and the worker connects there. A worker outlives restarts of {@code up},
+     * whose services may come back on other ports.
+     */
+    public static BagsflowWorker start(
+            Endpoints endpoints,
+            List<String> queues,
+            BagsflowHome home,
+            String identity,
+            Supplier<Endpoints> whereNow) {
         Database database = Database.open(
                 endpoints.postgres().jdbcUrl(),
                 endpoints.postgres().user(),
                 endpoints.postgres().password());
+        if (whereNow != null) {
+            database.followingServer(() -> Optional.ofNullable(whereNow.get())
+                    .map(Endpoints::postgres)
+                    .map(p -> new Database.Login(p.jdbcUrl(), p.user(), p.password())));
+        }
         TemporalConnection temporal = null;
         try {
             // damaged objects the store finds are recorded in PostgreSQL (reuse and resume skip them)
             ArtifactStore store = ArtifactStore.connect(
-                            endpoints.s3().endpoint(),
-                            endpoints.s3().accessKey(),
-                            endpoints.s3().secretKey(),
-                            endpoints.s3().bucket())
+                            location(endpoints.s3()), endpoints.s3().bucket())
                     .withDamageListener(new StorageDamage(new StorageRepository(database)));
+            if (whereNow != null) {
+                store.followingServer(() ->
+                        Optional.ofNullable(whereNow.get()).map(Endpoints::s3).map(BagsflowWorker::location));
+            }
             temporal = TemporalConnection.connect(endpoints.temporal(), identity);
             RunRepository runs = new RunRepository(database);
             // claims on stage keys: cells of an experiment that need the same work at the same time do it once
@@ -124,6 +147,10 @@ public final class BagsflowWorker implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static ArtifactStore.Location location(io.bagsflow.worker.config.S3Endpoint s3) {
+        return new ArtifactStore.Location(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.trustedCa());
     }
 
     /**

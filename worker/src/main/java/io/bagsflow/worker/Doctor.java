@@ -70,6 +70,37 @@ public final class Doctor {
     }
 
     /**
+     * {@code doctor --connect FILE}: the services a connection file names, checked from this machine as a worker
+     * that joins with it would reach them (TLS with the file's authority), with the file's problems named.
+     */
+    public static List<HealthCheck> checkConnection(Path file, BagsflowHome home) {
+        List<HealthCheck> checks = new ArrayList<>();
+        Endpoints found;
+        try {
+            found = io.bagsflow.worker.config.ConnectionFile.read(file, home);
+        } catch (RuntimeException e) {
+            checks.add(new HealthCheck(
+                    "Connection file",
+                    false,
+                    true,
+                    oneLine(e),
+                    "copy " + file.getFileName() + " again from the machine that runs `bagsflow up --bind`"));
+            return checks;
+        }
+        String hint = "check that `bagsflow up --bind` runs on the machine " + file
+                + " came from, and that this machine reaches its address (firewall, routes)";
+        checks.add(new HealthCheck("Connection file", true, true, file.toString(), ""));
+        checks.add(postgres(found.postgres(), hint));
+        checks.add(s3(found.s3(), hint));
+        checks.add(temporal(found.temporal(), hint));
+        if (allRequiredOk(checks)) {
+            checks.add(workers(found.temporal()));
+        }
+        checks.add(disk(home, DiskSpace.SYSTEM));
+        return checks;
+    }
+
+    /**
      * Which Temporal engine runs the workflows and whether runs survive a restart of {@code up}: from the state file
      * of a running {@code up}, else what {@code up} would start now. Advice only: the in-memory server works.
      */
@@ -201,8 +232,10 @@ public final class Doctor {
     }
 
     static HealthCheck s3(S3Endpoint s3, String hint) {
-        OkHttpClient http = new OkHttpClient.Builder()
-                .connectTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        OkHttpClient.Builder base = s3.trustedCa() == null
+                ? new OkHttpClient.Builder()
+                : io.bagsflow.activities.TrustedCa.httpClient(s3.trustedCa()).newBuilder();
+        OkHttpClient http = base.connectTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .retryOnConnectionFailure(false)
                 .build();

@@ -68,7 +68,7 @@ public final class Attempt {
 
     /** Starts writing progress rows (not for tests that only use the work folder and the store). */
     Attempt recording(StorageRepository storage) {
-        writer = new ProgressWriter(id, attempts, storage, this::progressJson);
+        writer = new ProgressWriter(id, attempts, storage, this::progressJson, heartbeat);
         return this;
     }
 

@@ -27,6 +27,9 @@ final class ProgressWriter implements AutoCloseable {
     private final AttemptRepository attempts;
     private final StorageRepository storage;
     private final Supplier<String> state;
+    /** Told whether writes get through: an attempt that cannot record its progress for long stops heartbeating. */
+    private final Heartbeat heartbeat;
+
     private final Object lock = new Object();
     private final List<CheckpointRecord> pendingCheckpoints = new ArrayList<>();
     private final Thread thread;
@@ -34,11 +37,17 @@ final class ProgressWriter implements AutoCloseable {
     private long written;
     private boolean urgent;
 
-    ProgressWriter(long attemptId, AttemptRepository attempts, StorageRepository storage, Supplier<String> state) {
+    ProgressWriter(
+            long attemptId,
+            AttemptRepository attempts,
+            StorageRepository storage,
+            Supplier<String> state,
+            Heartbeat heartbeat) {
         this.attemptId = attemptId;
         this.attempts = attempts;
         this.storage = storage;
         this.state = state;
+        this.heartbeat = heartbeat;
         this.thread = new Thread(this::loop, "progress-" + attemptId);
         thread.setDaemon(true);
         thread.start();
@@ -81,12 +90,14 @@ final class ProgressWriter implements AutoCloseable {
                 }
                 try {
                     writeOnce();
+                    heartbeat.recorded(Heartbeat.DATABASE);
                     if (warned) {
                         log.info("progress of attempt {} is written again", attemptId);
                     }
                     pause = EVERY_MILLIS;
                     warned = false;
                 } catch (RuntimeException e) {
+                    heartbeat.recordingFailed(Heartbeat.DATABASE, e.getMessage());
                     if (!warned) {
                         log.warn(
                                 "cannot write the progress of attempt {} (training goes on; retrying): {}",

@@ -222,12 +222,15 @@ public final class StageRunner {
             long t0) {
         Path dir = workRoot.resolve(runId)
                 .resolve(stage.name().toLowerCase() + (part.isEmpty() ? "" : "-" + part) + "-" + attempt.attempt());
+        // the attempt's own calls to S3 tell its heartbeat whether they get through (see Heartbeat: a part that
+        // cannot record its progress stops heartbeating once that lasts longer than its heartbeat timeout)
         Attempt context = new Attempt(
                         attempt.id(),
                         attempt.stageKey(),
                         dir,
-                        store,
-                        store.withOutages(Outages.waiting(CHECKPOINT_UPLOAD_WAIT)),
+                        store.withOutages(store.outages().notifying(heartbeat)),
+                        store.withOutages(
+                                Outages.waiting(CHECKPOINT_UPLOAD_WAIT).notifying(heartbeat)),
                         attempts,
                         heartbeat)
                 .recording(storage);
@@ -236,6 +239,9 @@ public final class StageRunner {
             Map<String, ArtifactRef> outputs = work.run(context);
             Writer writer = recorder.load(outputs);
             List<ModelRef> models = new ArrayList<>();
+            // the success is recorded only by an attempt whose heartbeats never stopped: one that stopped has been
+            // (or is being) given to another worker, and a second SUCCEEDED attempt of the part would be a lie
+            heartbeat.finishing();
             context.stopWriting();
             List<StorageRepository.CheckpointRecord> checkpoints = context.pendingCheckpoints();
             String progress = context.progressJson();
@@ -538,6 +544,9 @@ public final class StageRunner {
         }
         if (cause(e, CorruptArtifactException.class).isPresent()) {
             return Optional.of(FailureType.CorruptArtifact);
+        }
+        if (cause(e, ProgressLostException.class).isPresent()) {
+            return Optional.of(FailureType.WorkerLost);
         }
         if (cause(e, WorkerStoppedException.class).isPresent()
                 || cause(e, InterruptedException.class).isPresent()

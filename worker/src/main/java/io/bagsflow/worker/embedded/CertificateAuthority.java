@@ -81,6 +81,39 @@ public final class CertificateAuthority {
         return dir.resolve("server.key");
     }
 
+    /**
+     * The server certificate and key as a PKCS#12 key store at {@code file} (0600, made again each time: the
+     * certificate may have been renewed), for servers that read no PEM (s3proxy's Jetty); returns its password.
+     */
+    public String serverKeyStore(Path file) {
+        String password = randomHex();
+        try {
+            Files.deleteIfExists(file);
+            openssl(
+                    "pkcs12",
+                    "-export",
+                    "-in",
+                    serverCertificate().toString(),
+                    "-inkey",
+                    serverKey().toString(),
+                    "-name",
+                    "server",
+                    "-out",
+                    file.toString(),
+                    "-passout",
+                    "pass:" + password);
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot make the key store " + file + ": " + e.getMessage(), e);
+        }
+        return password;
+    }
+
+    private static String randomHex() {
+        byte[] bytes = new byte[12];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
     /** What a client presents: the authority, the client certificate and its key. */
     public TlsFiles clientFiles() {
         return TlsFiles.in(dir);

@@ -45,6 +45,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final PostgresEndpoint endpoint;
     private final Path dataDirectory;
+    /** How a worker on another machine reaches it (TLS), or null when it listens on loopback only. */
+    private PostgresEndpoint remoteEndpoint;
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres, PostgresEndpoint endpoint, Path dataDirectory) {
         this.postgres = postgres;
@@ -58,6 +60,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     public static EmbeddedPostgresServer start(Path dataDirectory, Path credentialsFile) {
+        return start(dataDirectory, credentialsFile, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path)}, also listening on {@code remote}'s address (null: loopback only) for TLS
+     * connections with a server certificate from the home's authority; logins from there need TLS and SCRAM.
+     */
+    public static EmbeddedPostgresServer start(Path dataDirectory, Path credentialsFile, RemoteAccess remote) {
         Path pwfile = null;
         try {
             PrivateFiles.createDirectories(dataDirectory);
@@ -73,7 +83,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Path binaries = binariesFolder(dataDirectory);
             Path portFile = portFile(dataDirectory);
             EmbeddedPostgres.Builder builder =
-                    builder(dataDirectory, binaries, RememberedPort.choose(portFile), credentials, trusting);
+                    builder(dataDirectory, binaries, RememberedPort.choose(portFile), credentials, trusting, remote);
             if (fresh) {
                 // zonky runs initdb with "-A trust"; these later options override it (initdb: the last one wins),
                 // so the cluster is never open, not even for its first start
@@ -100,8 +110,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 throw e;
             }
             String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + DATABASE;
-            return new EmbeddedPostgresServer(
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(
                     pg, new PostgresEndpoint(url, USER, credentials.password()), dataDirectory.toAbsolutePath());
+            if (remote != null) {
+                // verify-full: the worker checks the server's certificate against the home's authority and address
+                server.remoteEndpoint = new PostgresEndpoint(
+                        "jdbc:postgresql://" + remote.hostInUrl() + ":" + pg.getPort() + "/" + DATABASE
+                                + "?sslmode=verify-full",
+                        USER,
+                        credentials.password());
+            }
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
@@ -116,9 +135,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * password).
      */
     private static EmbeddedPostgres.Builder builder(
-            Path dataDirectory, Path binaries, int port, PostgresCredentials credentials, boolean trusting) {
-        return EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory)
+            Path dataDirectory,
+            Path binaries,
+            int port,
+            PostgresCredentials credentials,
+            boolean trusting,
+            RemoteAccess remote) {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (remote != null) {
+            builder.setServerConfig("listen_addresses", "127.0.0.1," + remote.address())
+                    .setServerConfig("ssl", "on")
+                    .setServerConfig(
+                            "ssl_cert_file",
+                            remote.authority().serverCertificate().toString())
+                    .setServerConfig(
+                            "ssl_key_file", remote.authority().serverKey().toString())
+                    .setServerConfig("ssl_min_protocol_version", "TLSv1.2");
+        } else {
+            builder.setServerConfig("listen_addresses", "127.0.0.1");
+        }
+        return builder.setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false)
                 // zonky unpacks its programs into java.io.tmpdir/embedded-pg by default and reuses a folder it
                 // finds there: on a shared machine whoever made that folder first would choose our postgres
@@ -127,7 +163,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 // a resolver of our own per start makes it unpack into (or find the marker in) this home's folder
                 .setPgBinaryResolver(DefaultPostgresBinaryResolver.INSTANCE::getPgBinary)
                 .setPort(port)
-                .setServerConfig("listen_addresses", "127.0.0.1")
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on")
@@ -137,7 +172,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 .setConnectConfig("password", credentials.superuserPassword())
                 .setDataDirectoryCustomizer(dir -> {
                     if (!trusting) {
-                        HostBasedAuthentication.write(dir.toPath());
+                        HostBasedAuthentication.write(dir.toPath(), remote != null);
                     }
                 })
                 .setPGStartupWait(Duration.ofSeconds(60));
@@ -162,6 +197,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** The program of the running server ({@code postmaster.pid} names its process). */
     public Optional<Path> serverProgram() throws IOException {
         return runningPostmaster(dataDirectory).flatMap(p -> p.info().command()).map(Path::of);
+    }
+
+    /** How a worker on another machine reaches it, if it listens beyond loopback. */
+    public java.util.Optional<PostgresEndpoint> remoteEndpoint() {
+        return java.util.Optional.ofNullable(remoteEndpoint);
     }
 
     public PostgresEndpoint endpoint() {

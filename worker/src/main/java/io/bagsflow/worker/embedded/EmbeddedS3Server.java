@@ -32,6 +32,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
     private final S3Proxy proxy;
     private final BlobStoreContext context;
     private final S3Endpoint endpoint;
+    private S3Endpoint remoteEndpoint;
 
     private EmbeddedS3Server(S3Proxy proxy, BlobStoreContext context, S3Endpoint endpoint) {
         this.proxy = proxy;
@@ -40,6 +41,14 @@ public final class EmbeddedS3Server implements AutoCloseable {
     }
 
     public static EmbeddedS3Server start(Path dataDirectory, Path credentialsFile, String bucket) {
+        return start(dataDirectory, credentialsFile, bucket, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path, String)}, also serving HTTPS on {@code remote}'s address (null: loopback only),
+     * with the server certificate of the home's authority: the only way in from another machine.
+     */
+    public static EmbeddedS3Server start(Path dataDirectory, Path credentialsFile, String bucket, RemoteAccess remote) {
         try {
             PrivateFiles.createDirectories(dataDirectory);
             PrivateFiles.tightenTree(dataDirectory);
@@ -53,8 +62,17 @@ public final class EmbeddedS3Server implements AutoCloseable {
             Path portFile = dataDirectory.toAbsolutePath().resolveSibling("port");
             int port = RememberedPort.choose(portFile);
             URI uri = URI.create("http://127.0.0.1:" + port);
-            S3Proxy proxy = S3Proxy.builder()
-                    .blobStore(new PrivateBlobStore(context.getBlobStore(), dataDirectory))
+            S3Proxy.Builder builder = S3Proxy.builder();
+            Path securePortFile = dataDirectory.toAbsolutePath().resolveSibling("secure-port");
+            URI secure = null;
+            if (remote != null) {
+                int securePort = RememberedPort.choose(securePortFile);
+                secure = URI.create("https://" + remote.hostInUrl() + ":" + securePort);
+                Path keyStore = dataDirectory.toAbsolutePath().resolveSibling("server.p12");
+                String password = remote.authority().serverKeyStore(keyStore);
+                builder.secureEndpoint(secure).keyStore(keyStore.toString(), password);
+            }
+            S3Proxy proxy = builder.blobStore(new PrivateBlobStore(context.getBlobStore(), dataDirectory))
                     .endpoint(uri)
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, keys[0], keys[1])
                     // a handful of workers talk to it; Jetty's default pool of 200 threads is wasted memory
@@ -69,7 +87,13 @@ public final class EmbeddedS3Server implements AutoCloseable {
                 Thread.sleep(20);
             }
             RememberedPort.remember(portFile, port);
-            return new EmbeddedS3Server(proxy, context, new S3Endpoint(uri.toString(), keys[0], keys[1], bucket));
+            EmbeddedS3Server server =
+                    new EmbeddedS3Server(proxy, context, new S3Endpoint(uri.toString(), keys[0], keys[1], bucket));
+            if (secure != null) {
+                RememberedPort.remember(securePortFile, secure.getPort());
+                server.remoteEndpoint = new S3Endpoint(secure.toString(), keys[0], keys[1], bucket);
+            }
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded S3 server: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -78,6 +102,11 @@ public final class EmbeddedS3Server implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the embedded S3 server: " + e.getMessage(), e);
         }
+    }
+
+    /** How a worker on another machine reaches it (HTTPS), if it listens beyond loopback. */
+    public java.util.Optional<S3Endpoint> remoteEndpoint() {
+        return java.util.Optional.ofNullable(remoteEndpoint);
     }
 
     public S3Endpoint endpoint() {

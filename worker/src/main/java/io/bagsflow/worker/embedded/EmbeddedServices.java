@@ -41,6 +41,8 @@ public final class EmbeddedServices implements AutoCloseable {
     private final TemporalEngine engine;
     private final String temporalUi;
     private final String exposure;
+    private Endpoints remote;
+    private CertificateAuthority authority;
 
     private EmbeddedServices(
             Endpoints endpoints,
@@ -58,7 +60,16 @@ public final class EmbeddedServices implements AutoCloseable {
     }
 
     public static EmbeddedServices start(EnvironmentConfig env) {
-        return start(env, true);
+        return start(env, true, null);
+    }
+
+    /**
+     * As {@link #start(EnvironmentConfig)}, the services also reachable on {@code bind} (null: loopback only) for
+     * workers on other machines, over TLS only: PostgreSQL (TLS, SCRAM), S3 (HTTPS) and Temporal (through its mTLS
+     * proxy), with certificates from the home's authority. Refused where Temporal cannot be guarded.
+     */
+    public static EmbeddedServices start(EnvironmentConfig env, String bind) {
+        return start(env, true, bind);
     }
 
     /**
@@ -66,10 +77,10 @@ public final class EmbeddedServices implements AutoCloseable {
      * ({@code runs}, {@code compare}, {@code ui}) when no {@code up} is running. Holds the same home lock.
      */
     public static EmbeddedServices startStorage(EnvironmentConfig env) {
-        return start(env, false);
+        return start(env, false, null);
     }
 
-    private static EmbeddedServices start(EnvironmentConfig env, boolean withTemporal) {
+    private static EmbeddedServices start(EnvironmentConfig env, boolean withTemporal, String bind) {
         BagsflowHome home = env.home();
         Deque<AutoCloseable> toClose = new ArrayDeque<>();
         List<String> started = new ArrayList<>();
@@ -82,18 +93,40 @@ public final class EmbeddedServices implements AutoCloseable {
                 home.makePrivate();
                 toClose.push(lockHome(home));
             }
+            RemoteAccess remote = null;
+            if (bind != null) {
+                if (pg != null || s3 != null || temporal != null) {
+                    throw new ConfigurationException("--bind serves the embedded services only; unset the "
+                            + "BAGSFLOW_ variables that point at other PostgreSQL, S3 or Temporal servers");
+                }
+                Optional<String> missing = TemporalCli.choose(env.variables()).isEmpty()
+                        ? Optional.of("the Temporal CLI is not installed (" + TemporalCli.INSTALL_HINT + ")")
+                        : TemporalGuard.missing(env.variables());
+                if (missing.isPresent()) {
+                    throw new ConfigurationException("--bind " + bind + " needs Temporal behind its TLS proxy, and "
+                            + missing.get() + ": nothing would authenticate workers on other machines");
+                }
+                remote = new RemoteAccess(
+                        bind, CertificateAuthority.ensure(home.tls(), List.of("127.0.0.1", "localhost", bind)));
+            }
+            PostgresEndpoint remotePg = null;
+            S3Endpoint remoteS3 = null;
+            TemporalEndpoint remoteTemporal = null;
             if (pg == null) {
                 EmbeddedPostgresServer server =
-                        EmbeddedPostgresServer.start(home.postgresData(), home.postgresCredentials());
+                        EmbeddedPostgresServer.start(home.postgresData(), home.postgresCredentials(), remote);
                 toClose.push(server);
                 pg = server.endpoint();
+                remotePg = server.remoteEndpoint().orElse(null);
                 started.add("PostgreSQL");
                 log.info("embedded PostgreSQL on {} (data in {})", pg, home.postgresData());
             }
             if (s3 == null) {
-                EmbeddedS3Server server = EmbeddedS3Server.start(home.s3Data(), home.s3Credentials(), env.bucket());
+                EmbeddedS3Server server =
+                        EmbeddedS3Server.start(home.s3Data(), home.s3Credentials(), env.bucket(), remote);
                 toClose.push(server);
                 s3 = server.endpoint();
+                remoteS3 = server.remoteEndpoint().orElse(null);
                 started.add("S3");
                 log.info("embedded S3 on {} (data in {})", s3, home.s3Data());
             }
@@ -108,9 +141,12 @@ public final class EmbeddedServices implements AutoCloseable {
                     if (missing.isEmpty()) {
                         guard = new TemporalDevServer.Guard(
                                 Nginx.find(env.variables()).orElseThrow(),
-                                CertificateAuthority.ensure(home.tls(), List.of("127.0.0.1", "localhost")),
+                                remote != null
+                                        ? remote.authority()
+                                        : CertificateAuthority.ensure(home.tls(), List.of("127.0.0.1", "localhost")),
                                 HomeSecret.loadOrCreate(home.uiSecret()),
-                                env.variables());
+                                env.variables(),
+                                bind);
                     } else {
                         exposure = TemporalGuard.exposure(missing.get());
                         log.warn("{}", exposure);
@@ -119,6 +155,12 @@ public final class EmbeddedServices implements AutoCloseable {
                             TemporalDevServer.start(cli.get(), home.root().resolve("temporal"), env.namespace(), guard);
                     toClose.push(server);
                     temporal = server.endpoint();
+                    if (remote != null) {
+                        String port =
+                                temporal.address().substring(temporal.address().lastIndexOf(':') + 1);
+                        remoteTemporal = new TemporalEndpoint(
+                                remote.hostInUrl() + ":" + port, temporal.namespace(), temporal.tls());
+                    }
                     engine = TemporalEngine.DEV_SERVER;
                     ui = server.uiAddress();
                 } else {
@@ -136,8 +178,13 @@ public final class EmbeddedServices implements AutoCloseable {
                 started.add("Temporal");
                 log.info("embedded Temporal ({}) on {}", engine.description(), temporal);
             }
-            return new EmbeddedServices(
+            EmbeddedServices services = new EmbeddedServices(
                     new Endpoints(pg, s3, temporal), List.copyOf(started), toClose, engine, ui, exposure);
+            if (remote != null) {
+                services.remote = new Endpoints(remotePg, remoteS3, remoteTemporal);
+                services.authority = remote.authority();
+            }
+            return services;
         } catch (RuntimeException e) {
             closeAll(toClose);
             throw e;
@@ -146,6 +193,16 @@ public final class EmbeddedServices implements AutoCloseable {
 
     public Endpoints endpoints() {
         return endpoints;
+    }
+
+    /** How workers on other machines reach these services ({@code --bind}), if they listen beyond loopback. */
+    public Optional<Endpoints> remoteEndpoints() {
+        return Optional.ofNullable(remote);
+    }
+
+    /** The home's certificate authority, when the services listen beyond loopback. */
+    public Optional<CertificateAuthority> authority() {
+        return Optional.ofNullable(authority);
     }
 
     /** The Temporal server these services use. */

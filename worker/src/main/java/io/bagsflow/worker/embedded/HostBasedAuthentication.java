@@ -40,11 +40,24 @@ final class HostBasedAuthentication {
                 .anyMatch(l -> List.of(l.split("\\s+")).contains("trust"));
     }
 
-    /** Replaces the file (owner-only, atomically); the server reads it at start or on {@code pg_reload_conf()}. */
+    /**
+     * For {@code up --bind}: other addresses may log in over TLS only ({@code hostssl}); a plaintext connection from
+     * them matches no line and is refused.
+     */
+    static final String REMOTE = """
+            hostssl all       all   0.0.0.0/0     scram-sha-256
+            hostssl all       all   ::/0          scram-sha-256
+            """;
+
     static void write(Path dataDirectory) {
+        write(dataDirectory, false);
+    }
+
+    /** Replaces the file (owner-only, atomically); the server reads it at start or on {@code pg_reload_conf()}. */
+    static void write(Path dataDirectory, boolean remote) {
         AtomicFiles.write(
                 file(dataDirectory),
-                CONTENT.getBytes(StandardCharsets.UTF_8),
+                (CONTENT + (remote ? REMOTE : "")).getBytes(StandardCharsets.UTF_8),
                 PosixFilePermissions.asFileAttribute(PrivateFiles.FILE));
     }
 }

@@ -63,7 +63,12 @@ public final class TemporalDevServer implements AutoCloseable {
      * How the guarded server is reached: nginx (for the bridge in the namespace and the TLS proxy), the home's
      * authority, and the secret that the Temporal Web UI's side of the proxy asks for.
      */
-    public record Guard(Path nginx, CertificateAuthority authority, String uiSecret, Map<String, String> env) {}
+    public record Guard(
+            Path nginx, CertificateAuthority authority, String uiSecret, Map<String, String> env, String bind) {
+        public Guard(Path nginx, CertificateAuthority authority, String uiSecret, Map<String, String> env) {
+            this(nginx, authority, uiSecret, env, null);
+        }
+    }
 
     /** The inner ports: in a namespace of its own, the server can always take the same ones. */
     private static final int INNER_GRPC = 7233;
@@ -216,6 +221,11 @@ public final class TemporalDevServer implements AutoCloseable {
                 + "  upstream temporal_frontend {\n    server unix:" + dir.resolve("frontend.sock") + ";\n"
                 + "    keepalive 32;\n  }\n"
                 + "  server {\n    listen 127.0.0.1:" + port + " ssl http2;\n"
+                // up --bind: the same mTLS door on the address other machines reach (never the Web UI's)
+                + (guard.bind() == null
+                        ? ""
+                        : "    listen " + (guard.bind().contains(":") ? "[" + guard.bind() + "]" : guard.bind()) + ":"
+                                + port + " ssl http2;\n")
                 + "    ssl_certificate " + ca.serverCertificate() + ";\n"
                 + "    ssl_certificate_key " + ca.serverKey() + ";\n"
                 + "    ssl_client_certificate " + ca.caCertificate() + ";\n"
