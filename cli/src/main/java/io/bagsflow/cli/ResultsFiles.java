@@ -83,6 +83,11 @@ final class ResultsFiles {
         // written beside the target and moved over it, so an interrupted export never leaves half a file
         Path partial = Files.createTempFile(parent, out.getFileName().toString(), ".partial");
         try {
+            // a results file is meant to be committed and shared, not kept private as a temporary file is made
+            if (Files.getFileStore(partial).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(
+                        partial, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             Files.writeString(partial, RunHistory.JSON.writeValueAsString(results) + "\n", StandardCharsets.UTF_8);
             Files.move(
                     partial,

@@ -112,7 +112,11 @@ class ReadmeExamplesTest {
                             + "test services under the other tests"),
             Map.entry("./bagsflow gc --dry-run --keep-checkpoints 1", "GcCommandTest runs it as shown"),
             Map.entry("./bagsflow gc --keep-checkpoints 1", "GcCommandTest runs it as shown"),
-            Map.entry("./bagsflow gc --verify", "GcCommandTest runs it as shown"));
+            Map.entry("./bagsflow gc --verify", "GcCommandTest runs it as shown"),
+            Map.entry(
+                    "./bagsflow experiment table --update docs/results.md",
+                    "run from the repository root; ResultsDocsTest runs its --check form on the repository's "
+                            + "docs/results.md (tests run in cli/, which has no docs/)"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile(
