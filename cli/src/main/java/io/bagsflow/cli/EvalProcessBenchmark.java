@@ -171,10 +171,10 @@ final class EvalProcessBenchmark {
                             + " digit; AP %s, APr %s, APc %s, APf %s%n",
                     compared,
                     categories,
-                    ours.get("results").get("AP").asText(),
-                    ours.get("results").get("APr").asText(),
-                    ours.get("results").get("APc").asText(),
-                    ours.get("results").get("APf").asText());
+                    ours.get("results").get(LvisMetrics.AP).asText(),
+                    ours.get("results").get(LvisMetrics.APR).asText(),
+                    ours.get("results").get(LvisMetrics.APC).asText(),
+                    ours.get("results").get(LvisMetrics.APF).asText());
         } else {
             out.printf(
                     Locale.ROOT,

@@ -1,6 +1,8 @@
 package io.bagsflow.web;
 
 import io.bagsflow.activities.pipeline.PipelineSpecs;
+import io.bagsflow.db.EvaluationRecord;
+import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.RunViews.AttemptView;
@@ -11,6 +13,7 @@ import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
 import io.bagsflow.workflows.pipeline.ModelRef;
 import io.bagsflow.workflows.pipeline.PartKey;
+import io.bagsflow.workflows.pipeline.StageStatus;
 import io.bagsflow.workflows.spec.PipelineSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,8 +105,12 @@ final class RunGraphs {
         String detail = "evaluate";
         if (m != null) {
             for (EvaluationView e : v.evaluations()) {
-                Double ap = e.metrics().get("AP");
-                if (e.modelId().equals(m.modelId()) && "test".equals(e.split()) && ap != null) {
+                Double ap = e.metrics().get(LvisMetrics.AP);
+                // the box evaluation on test: a model with a mask head also has a mask one
+                if (e.modelId().equals(m.modelId())
+                        && EvaluationRecord.TEST.equals(e.split())
+                        && !EvaluationRecord.SEGM.equals(e.iouType())
+                        && ap != null) {
                     detail = "test AP " + ComparisonTable.percent(ap);
                 }
             }
@@ -160,9 +167,9 @@ final class RunGraphs {
                     latest = a;
                 }
             }
-            return latest == null ? "PENDING" : latest.status().name();
+            return latest == null ? StageStatus.PENDING.name() : latest.status().name();
         }
-        return "PENDING";
+        return StageStatus.PENDING.name();
     }
 
     private static void edge(StringBuilder h, int fromColumn, int fromRow, int toColumn, int toRow) {

@@ -28,7 +28,10 @@ import org.junit.jupiter.api.Test;
  */
 class SmallLvisPresetTest {
 
-    /** SHA-256 of small's train.json and val.json for seed 7, as written before small-lvis existed. */
+    /**
+     * SHA-256 of small's train.json and val.json for seed 7, as written before small-lvis existed. Those files had no
+     * segmentations, which the drawn outlines added since (issue 24): the hashes are of the files without them.
+     */
     private static final String SMALL_SEED7_TRAIN = "3e57bcb746ebe01f8c86d98f7fd08c83d4bc74f4ebd6f1dde4ffc6b129cbf697";
 
     private static final String SMALL_SEED7_VAL = "bec05b567fa691aa7b376601350377f22eeb96c40b5ca3c551d351def04d4235";
@@ -36,8 +39,8 @@ class SmallLvisPresetTest {
     @Test
     void smallKeepsItsBytes() throws IOException {
         SyntheticAnnotations small = SyntheticDataset.annotations(SyntheticPreset.SMALL, 7);
-        assertEquals(SMALL_SEED7_TRAIN, sha256(json(small.train())));
-        assertEquals(SMALL_SEED7_VAL, sha256(json(small.val())));
+        assertEquals(SMALL_SEED7_TRAIN, sha256(json(withoutSegmentations(small.train()))));
+        assertEquals(SMALL_SEED7_VAL, sha256(json(withoutSegmentations(small.val()))));
     }
 
     @Test
@@ -221,5 +224,15 @@ class SmallLvisPresetTest {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static LvisDataset withoutSegmentations(LvisDataset d) {
+        return new LvisDataset(
+                d.images(),
+                d.annotations().stream()
+                        .map(a -> new LvisAnnotation(
+                                a.id(), a.imageId(), a.categoryId(), a.x(), a.y(), a.w(), a.h(), a.area()))
+                        .toList(),
+                d.categories());
     }
 }
