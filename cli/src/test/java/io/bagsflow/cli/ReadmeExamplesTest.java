@@ -114,6 +114,17 @@ class ReadmeExamplesTest {
             Map.entry("./bagsflow gc --keep-checkpoints 1", "GcCommandTest runs it as shown"),
             Map.entry("./bagsflow gc --verify", "GcCommandTest runs it as shown"),
             Map.entry(
+                    "./bagsflow up --bind ADDRESS",
+                    "blocks until Ctrl-C and needs an address of this machine; NetworkNamespacesTest runs it in a "
+                            + "network namespace of its own"),
+            Map.entry(
+                    "./bagsflow worker --connect connection.json --queues gpu",
+                    "blocks until Ctrl-C and needs the file of an up --bind; NetworkNamespacesTest runs it in a "
+                            + "second namespace"),
+            Map.entry(
+                    "./bagsflow doctor --connect connection.json",
+                    "needs the file of an up --bind; NetworkNamespacesTest runs it from the worker's namespace"),
+            Map.entry(
                     "./bagsflow experiment table --update docs/results.md",
                     "run from the repository root; ResultsDocsTest runs its --check form on the repository's "
                             + "docs/results.md (tests run in cli/, which has no docs/)"));
