@@ -27,6 +27,21 @@ public final class ExperimentTable {
         return "mask " + key;
     }
 
+    /**
+     * {@code keys}, followed by their mask versions ({@code mask AP}, ...) when a model of these cells has mask
+     * metrics: the metrics a summary over cells of box-only and of mask models takes.
+     */
+    public static List<String> withMaskKeys(List<String> keys, List<ExperimentSummary.Cell> cells) {
+        boolean masks = cells.stream()
+                .flatMap(c -> c.metrics().values().stream())
+                .anyMatch(m -> m.containsKey(maskKey(LvisMetrics.AP)));
+        List<String> out = new ArrayList<>(keys);
+        if (masks) {
+            keys.forEach(k -> out.add(maskKey(k)));
+        }
+        return out;
+    }
+
     /** The metric columns of these rows: the headline ones, and the mask ones when any row has mask values. */
     static List<String> shown(List<ExperimentSummary.Row> rows) {
         boolean masks = rows.stream().anyMatch(r -> {

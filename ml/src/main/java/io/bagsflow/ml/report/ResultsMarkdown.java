@@ -51,7 +51,7 @@ public final class ResultsMarkdown {
                     .filter(r -> setting.getValue().stream()
                             .anyMatch(c -> c.metrics().containsKey(r)))
                     .toList();
-            List<String> metrics = metrics(setting.getValue());
+            List<String> metrics = ExperimentTable.withMaskKeys(METRICS, setting.getValue());
             List<ExperimentSummary.Row> rows =
                     ExperimentSummary.summarize(setting.getValue(), metrics, present.isEmpty() ? "" : present.get(0));
             out.append(TextTables.markdown(metricCells(rows, metrics, label))).append('\n');
@@ -66,18 +66,6 @@ public final class ResultsMarkdown {
             }
         }
         return out.toString();
-    }
-
-    /** The box metrics, then the mask ones ({@code mask AP}, ...) where a model of these cells has a mask head. */
-    static List<String> metrics(List<ExperimentSummary.Cell> cells) {
-        boolean masks = cells.stream()
-                .flatMap(c -> c.metrics().values().stream())
-                .anyMatch(m -> m.containsKey(ExperimentTable.maskKey(LvisMetrics.AP)));
-        List<String> out = new ArrayList<>(METRICS);
-        if (masks) {
-            METRICS.forEach(m -> out.add(ExperimentTable.maskKey(m)));
-        }
-        return out;
     }
 
     private static List<String[]> metricCells(

@@ -211,14 +211,7 @@ public final class ExperimentHistory {
 
     /** The 13 LVIS metrics, and their mask versions ({@code mask AP}, ...) when any model of these cells has them. */
     private static List<String> metricKeys(List<ExperimentSummary.Cell> cells) {
-        boolean masks = cells.stream()
-                .flatMap(c -> c.metrics().values().stream())
-                .anyMatch(m -> m.containsKey(ExperimentTable.maskKey(LvisMetrics.AP)));
-        List<String> keys = new ArrayList<>(LvisMetrics.KEYS);
-        if (masks) {
-            LvisMetrics.KEYS.forEach(k -> keys.add(ExperimentTable.maskKey(k)));
-        }
-        return keys;
+        return ExperimentTable.withMaskKeys(LvisMetrics.KEYS, cells);
     }
 
     private static com.fasterxml.jackson.databind.JsonNode specTree(String json) {
