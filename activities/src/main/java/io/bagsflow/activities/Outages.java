@@ -1,7 +1,7 @@
 package io.bagsflow.activities;
 
 import io.bagsflow.db.DatabaseException;
-import io.bagsflow.workflows.pipeline.FailureType;
+import io.bagsflow.model.FailureType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

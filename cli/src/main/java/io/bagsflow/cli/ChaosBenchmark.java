@@ -6,12 +6,13 @@ import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.cli.ChaosInvariants.Violation;
 import io.bagsflow.db.Database;
 import io.bagsflow.ml.io.JsonMappers;
+import io.bagsflow.model.FailureType;
+import io.bagsflow.model.ModelKind;
+import io.bagsflow.model.RunStatus;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.S3Endpoint;
 import io.bagsflow.worker.config.StateFile;
-import io.bagsflow.workflows.pipeline.FailureType;
-import io.bagsflow.workflows.pipeline.RunStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -234,7 +235,9 @@ final class ChaosBenchmark {
             Map<String, Object> spec = new LinkedHashMap<>();
             spec.put("dataset", Map.of("synth", Map.of("preset", "tiny", "seed", datasetSeed(i / 2))));
             spec.put("detector", detector());
-            spec.put("generations", i % 2 == 0 ? List.of("bags") : List.of("bags", "crt"));
+            spec.put(
+                    "generations",
+                    i % 2 == 0 ? List.of(ModelKind.BAGS.kind()) : List.of(ModelKind.BAGS.kind(), ModelKind.CRT.kind()));
             Path file = options.home().resolve("bench").resolve("pipeline-" + i + ".json");
             Files.writeString(file, JSON.writeValueAsString(spec));
             specs.add(file);
@@ -257,7 +260,7 @@ final class ChaosBenchmark {
         Map<String, Object> base = new LinkedHashMap<>();
         base.put("dataset", Map.of("synth", Map.of("preset", "tiny")));
         base.put("detector", detector());
-        base.put("generations", List.of("bags"));
+        base.put("generations", List.of(ModelKind.BAGS.kind()));
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("base", base);
         spec.put("grid", Map.of("finetune.othersSampleRatio", List.of(0, 8)));

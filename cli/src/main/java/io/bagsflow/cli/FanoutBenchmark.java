@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bagsflow.db.AttemptStatus;
 import io.bagsflow.ml.io.JsonMappers;
-import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.model.Stage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ import io.bagsflow.db.PipelineRun;
 import io.bagsflow.ml.dataset.DatasetManifest;
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.io.JsonMappers;
-import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.ArtifactRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

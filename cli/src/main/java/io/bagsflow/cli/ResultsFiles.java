@@ -1,15 +1,15 @@
 package io.bagsflow.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.bagsflow.ml.detector.RetrainMethod;
 import io.bagsflow.ml.report.ResultsMarkdown;
 import io.bagsflow.ml.stats.ExperimentSummary;
+import io.bagsflow.model.ModelKind;
+import io.bagsflow.model.pipeline.ModelRef;
 import io.bagsflow.worker.experiment.ExperimentHistory;
 import io.bagsflow.worker.experiment.ExperimentViews;
 import io.bagsflow.worker.experiment.ExperimentViews.CellResult;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentResults;
 import io.bagsflow.worker.history.RunHistory;
-import io.bagsflow.workflows.pipeline.ModelRef;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ final class ResultsFiles {
             Pattern.DOTALL);
 
     /** The kinds every table takes paired differences against, in column order. */
-    static final List<String> REFERENCES = List.of(ModelRef.BASE, RetrainMethod.BAGS.kind());
+    static final List<String> REFERENCES = List.of(ModelRef.BASE, ModelKind.BAGS.kind());
 
     private ResultsFiles() {}
 
@@ -135,7 +135,7 @@ final class ResultsFiles {
             return "base (1)";
         }
         try {
-            String row = RetrainMethod.ofKind(kind).paperRow();
+            String row = ModelKind.ofKind(kind).paperRow();
             return row.isEmpty() ? kind : kind + " " + row;
         } catch (IllegalArgumentException unknownToThisBuild) {
             return kind;

@@ -1,6 +1,6 @@
 package io.bagsflow.cli;
 
-import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.model.RunStatus;
 import java.io.PrintWriter;
 
 /**

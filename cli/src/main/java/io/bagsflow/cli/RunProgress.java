@@ -1,11 +1,11 @@
 package io.bagsflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.StageStatus;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
-import io.bagsflow.workflows.pipeline.RunStatus;
-import io.bagsflow.workflows.pipeline.StageStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

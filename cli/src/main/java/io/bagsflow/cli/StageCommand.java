@@ -1,8 +1,8 @@
 package io.bagsflow.cli;
 
-import io.bagsflow.workflows.pipeline.RunStatus;
-import io.bagsflow.workflows.pipeline.Stage;
-import io.bagsflow.workflows.pipeline.StageStatus;
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
+import io.bagsflow.model.StageStatus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.bagsflow.cli;
 
-import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.model.Stage;
 import java.util.Arrays;
 import java.util.Iterator;
 

@@ -1,8 +1,8 @@
 package io.bagsflow.db;
 
-import io.bagsflow.workflows.pipeline.FailureType;
-import io.bagsflow.workflows.pipeline.RunStatus;
-import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.model.FailureType;
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,6 +1,6 @@
 package io.bagsflow.db;
 
-import io.bagsflow.workflows.experiment.CellStatus;
+import io.bagsflow.model.CellStatus;
 
 /**
  * A cell of an experiment with its run's status: PENDING while the run does not exist yet.

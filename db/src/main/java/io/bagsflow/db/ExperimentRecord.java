@@ -1,6 +1,6 @@
 package io.bagsflow.db;
 
-import io.bagsflow.workflows.experiment.ExperimentStatus;
+import io.bagsflow.model.ExperimentStatus;
 import java.time.Instant;
 
 /** A row of {@code experiment}. */

@@ -1,7 +1,7 @@
 package io.bagsflow.db;
 
-import io.bagsflow.workflows.experiment.CellStatus;
-import io.bagsflow.workflows.experiment.ExperimentStatus;
+import io.bagsflow.model.CellStatus;
+import io.bagsflow.model.ExperimentStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package io.bagsflow.db;
 
-import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.model.RunStatus;
 import java.time.Instant;
 
 /**

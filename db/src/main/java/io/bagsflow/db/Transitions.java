@@ -1,8 +1,8 @@
 package io.bagsflow.db;
 
-import io.bagsflow.workflows.experiment.CellStatus;
-import io.bagsflow.workflows.experiment.ExperimentStatus;
-import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.model.CellStatus;
+import io.bagsflow.model.ExperimentStatus;
+import io.bagsflow.model.RunStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bagsflow.workflows.experiment.ExperimentStatus;
-import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.model.ExperimentStatus;
+import io.bagsflow.model.RunStatus;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.model.RunStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

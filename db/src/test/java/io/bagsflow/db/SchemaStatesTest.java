@@ -2,9 +2,9 @@ package io.bagsflow.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.bagsflow.workflows.experiment.ExperimentStatus;
-import io.bagsflow.workflows.pipeline.RunStatus;
-import io.bagsflow.workflows.pipeline.Stage;
+import io.bagsflow.model.ExperimentStatus;
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bagsflow.db.StorageRepository.CheckpointRecord;
 import io.bagsflow.db.StorageRepository.Detection;
-import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.model.RunStatus;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.bagsflow.workflows.experiment.CellStatus;
-import io.bagsflow.workflows.experiment.ExperimentStatus;
-import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.model.CellStatus;
+import io.bagsflow.model.ExperimentStatus;
+import io.bagsflow.model.RunStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -2,9 +2,9 @@ package io.bagsflow.web;
 
 import io.bagsflow.db.ModelRecord;
 import io.bagsflow.db.RunFilter;
+import io.bagsflow.model.RunStatus;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.ModelSelection;
-import io.bagsflow.workflows.pipeline.RunStatus;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;

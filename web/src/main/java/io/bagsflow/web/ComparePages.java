@@ -6,7 +6,7 @@ import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.ml.report.ReportCharts;
 import io.bagsflow.ml.report.ReportModel;
-import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.model.RunStatus;
 import java.io.IOException;
 import java.util.List;
 

@@ -4,12 +4,12 @@ import io.bagsflow.ml.report.ExperimentCharts;
 import io.bagsflow.ml.report.ExperimentHtmlReport;
 import io.bagsflow.ml.report.ExperimentTable;
 import io.bagsflow.ml.stats.ExperimentSummary;
+import io.bagsflow.model.CellStatus;
 import io.bagsflow.worker.experiment.ExperimentHistory;
 import io.bagsflow.worker.experiment.ExperimentJson;
 import io.bagsflow.worker.experiment.ExperimentViews.CellView;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
-import io.bagsflow.workflows.experiment.CellStatus;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.bagsflow.web;
 
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.StageStatus;
 import io.bagsflow.worker.history.RunViews.RunView;
-import io.bagsflow.workflows.pipeline.RunStatus;
-import io.bagsflow.workflows.pipeline.StageStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;

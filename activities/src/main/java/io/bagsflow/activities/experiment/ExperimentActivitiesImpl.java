@@ -6,9 +6,9 @@ import io.bagsflow.db.ExperimentRepository;
 import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.Transitions;
+import io.bagsflow.model.ExperimentStatus;
+import io.bagsflow.model.spec.PipelineSpec;
 import io.bagsflow.workflows.experiment.ExperimentActivities;
-import io.bagsflow.workflows.experiment.ExperimentStatus;
-import io.bagsflow.workflows.spec.PipelineSpec;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
 

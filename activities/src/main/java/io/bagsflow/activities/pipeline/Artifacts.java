@@ -2,7 +2,7 @@ package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.db.ArtifactRecord;
-import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.ArtifactRef;
 
 /** Between the database's artifact rows and the artifact references that travel through the workflow. */
 public final class Artifacts {

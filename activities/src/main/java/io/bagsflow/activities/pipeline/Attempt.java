@@ -6,7 +6,7 @@ import io.bagsflow.activities.StoredArtifact;
 import io.bagsflow.db.AttemptRepository;
 import io.bagsflow.db.StorageRepository;
 import io.bagsflow.ml.io.JsonMappers;
-import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.ArtifactRef;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.bagsflow.activities.pipeline;
 import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.FileTrees;
 import io.bagsflow.activities.Sha256;
-import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.ArtifactRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

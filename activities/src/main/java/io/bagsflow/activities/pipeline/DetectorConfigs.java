@@ -4,7 +4,7 @@ import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.DetectorConfigRanges;
 import io.bagsflow.ml.detector.SettingRole;
 import io.bagsflow.ml.synth.SyntheticPreset;
-import io.bagsflow.workflows.spec.PipelineSpec;
+import io.bagsflow.model.spec.PipelineSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

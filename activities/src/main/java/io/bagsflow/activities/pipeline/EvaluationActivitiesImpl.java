@@ -1,8 +1,8 @@
 package io.bagsflow.activities.pipeline;
 
-import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.TEST;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
+import static io.bagsflow.model.pipeline.ArtifactNames.MANIFEST;
+import static io.bagsflow.model.pipeline.ArtifactNames.TEST;
+import static io.bagsflow.model.pipeline.ArtifactNames.VAL;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,14 +25,14 @@ import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
 import io.bagsflow.ml.lvis.LvisResultsReader;
-import io.bagsflow.workflows.pipeline.ArtifactNames;
-import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.model.Stage;
+import io.bagsflow.model.pipeline.ArtifactNames;
+import io.bagsflow.model.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.ModelRef;
+import io.bagsflow.model.pipeline.PartKey;
+import io.bagsflow.model.pipeline.StageInput;
+import io.bagsflow.model.pipeline.StageResult;
 import io.bagsflow.workflows.pipeline.EvaluationActivities;
-import io.bagsflow.workflows.pipeline.ModelRef;
-import io.bagsflow.workflows.pipeline.PartKey;
-import io.bagsflow.workflows.pipeline.Stage;
-import io.bagsflow.workflows.pipeline.StageInput;
-import io.bagsflow.workflows.pipeline.StageResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

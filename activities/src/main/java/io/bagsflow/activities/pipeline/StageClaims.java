@@ -2,7 +2,7 @@ package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.db.StageClaimRepository;
 import io.bagsflow.db.StageClaimRepository.Claim;
-import io.bagsflow.workflows.pipeline.StageResult;
+import io.bagsflow.model.pipeline.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.time.Duration;

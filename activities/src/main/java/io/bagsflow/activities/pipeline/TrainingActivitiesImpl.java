@@ -1,11 +1,11 @@
 package io.bagsflow.activities.pipeline;
 
-import static io.bagsflow.workflows.pipeline.ArtifactNames.GROUPS;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.IMAGES;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.MANIFEST;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.TEST;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.TRAIN;
-import static io.bagsflow.workflows.pipeline.ArtifactNames.VAL;
+import static io.bagsflow.model.pipeline.ArtifactNames.GROUPS;
+import static io.bagsflow.model.pipeline.ArtifactNames.IMAGES;
+import static io.bagsflow.model.pipeline.ArtifactNames.MANIFEST;
+import static io.bagsflow.model.pipeline.ArtifactNames.TEST;
+import static io.bagsflow.model.pipeline.ArtifactNames.TRAIN;
+import static io.bagsflow.model.pipeline.ArtifactNames.VAL;
 
 import io.bagsflow.activities.CodeVersion;
 import io.bagsflow.activities.CorruptArtifactException;
@@ -18,7 +18,6 @@ import io.bagsflow.ml.detector.BaseTrainer;
 import io.bagsflow.ml.detector.ClassifierRetrainer;
 import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.Inference;
-import io.bagsflow.ml.detector.RetrainMethod;
 import io.bagsflow.ml.detector.RetrainSchedule;
 import io.bagsflow.ml.detector.TauNormSearch;
 import io.bagsflow.ml.detector.TrainingHooks;
@@ -29,16 +28,17 @@ import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
 import io.bagsflow.ml.lvis.LvisResultsWriter;
-import io.bagsflow.workflows.pipeline.ArtifactNames;
-import io.bagsflow.workflows.pipeline.ArtifactRef;
-import io.bagsflow.workflows.pipeline.ModelRef;
-import io.bagsflow.workflows.pipeline.PartKey;
-import io.bagsflow.workflows.pipeline.Stage;
-import io.bagsflow.workflows.pipeline.StageInput;
-import io.bagsflow.workflows.pipeline.StageResult;
+import io.bagsflow.model.ModelKind;
+import io.bagsflow.model.Stage;
+import io.bagsflow.model.pipeline.ArtifactNames;
+import io.bagsflow.model.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.ModelRef;
+import io.bagsflow.model.pipeline.PartKey;
+import io.bagsflow.model.pipeline.StageInput;
+import io.bagsflow.model.pipeline.StageResult;
+import io.bagsflow.model.pipeline.TrainingCurve;
+import io.bagsflow.model.spec.PipelineSpec;
 import io.bagsflow.workflows.pipeline.TrainingActivities;
-import io.bagsflow.workflows.pipeline.TrainingCurve;
-import io.bagsflow.workflows.spec.PipelineSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,11 +107,11 @@ public class TrainingActivitiesImpl implements TrainingActivities {
     public StageResult finetune(StageInput input) {
         PipelineSpec spec = input.spec();
         String kind = input.kind();
-        RetrainMethod method = RetrainMethod.ofKind(kind);
-        if (method == RetrainMethod.TAU_NORM_SELECT) {
+        ModelKind method = ModelKind.ofKind(kind);
+        if (method == ModelKind.TAU_NORM_SELECT) {
             return tauNorm(input);
         }
-        if (method == RetrainMethod.TAU_NORM) {
+        if (method == ModelKind.TAU_NORM) {
             return tauNormFixed(input);
         }
         DetectorConfig config = DetectorConfigs.finetune(spec);
@@ -134,13 +134,13 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             // the whole-network rows train the mask head too (with the rest of the network), from the polygons;
             // classifier-only retraining keeps the base's mask head and needs no polygons
             Path trainFile = cache.file(a.get(TRAIN));
-            LvisDataset train = config.masks() && method.scope() != RetrainMethod.Scope.CLASSIFIER
+            LvisDataset train = config.masks() && method.scope() != ModelKind.Scope.CLASSIFIER
                     ? LvisDatasetReader.readWithSegmentations(trainFile)
                     : LvisDatasetReader.read(trainFile);
             Path images = cache.images(a.get(IMAGES));
             BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
             Path baseCheckpoint = cache.file(base.checkpoint());
-            if (method.scope() != RetrainMethod.Scope.CLASSIFIER) {
+            if (method.scope() != ModelKind.Scope.CLASSIFIER) {
                 // the paper's "all" rows: every weight trains, on the base's own schedule
                 int steps = WholeNetworkTrainer.iterations(method, baseCheckpoint);
                 TrainingOutcome result = WholeNetworkTrainer.train(

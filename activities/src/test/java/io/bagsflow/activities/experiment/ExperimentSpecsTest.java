@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bagsflow.activities.pipeline.InvalidInputException;
-import io.bagsflow.workflows.experiment.ExperimentSpec;
+import io.bagsflow.model.experiment.ExperimentSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import io.bagsflow.activities.ArtifactStore;
 import io.bagsflow.activities.Sha256;
 import io.bagsflow.activities.StoredArtifact;
 import io.bagsflow.activities.TestS3;
-import io.bagsflow.workflows.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.ArtifactRef;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

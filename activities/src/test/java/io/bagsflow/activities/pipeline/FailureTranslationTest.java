@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bagsflow.activities.CorruptArtifactException;
 import io.bagsflow.ml.BadInputException;
-import io.bagsflow.workflows.pipeline.FailureType;
+import io.bagsflow.model.FailureType;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityWorkerShutdownException;
 import io.temporal.failure.ApplicationFailure;

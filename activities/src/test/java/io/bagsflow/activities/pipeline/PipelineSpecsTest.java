@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bagsflow.ml.detector.DetectorConfig;
-import io.bagsflow.workflows.spec.PipelineSpec;
+import io.bagsflow.model.spec.PipelineSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

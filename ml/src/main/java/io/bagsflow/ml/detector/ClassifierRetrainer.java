@@ -28,6 +28,7 @@ import io.bagsflow.ml.detector.train.Rng;
 import io.bagsflow.ml.detector.train.Sgd;
 import io.bagsflow.ml.detector.train.TwoStageForward;
 import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.model.ModelKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,11 +61,11 @@ public final class ClassifierRetrainer {
      *                   {@code rfsThreshold}, {@code init}, {@code schedule}, ..., device, seed); the model itself
      *                   comes from the base checkpoint (also the iterations and batch size the official schedule
      *                   reads)
-     * @param groups     the BAGS grouping (required for {@link RetrainMethod#BAGS}, ignored otherwise)
+     * @param groups     the BAGS grouping (required for {@link ModelKind#BAGS}, ignored otherwise)
      * @return the checkpoint {@code workDir/retrain-<method>-final.zip}
      */
     public static TrainingOutcome retrain(
-            RetrainMethod method,
+            ModelKind method,
             DetectorConfig config,
             Path baseCheckpoint,
             BagsGroups groups,
@@ -72,7 +73,7 @@ public final class ClassifierRetrainer {
             Path imagesDir,
             Path workDir,
             TrainingHooks listener) {
-        if (method == RetrainMethod.NCM_FC) {
+        if (method == ModelKind.NCM_FC) {
             TrainingOutcome ncm = NearestClassMean.build(config, baseCheckpoint, train, imagesDir, workDir);
             TrainingHooks.orNone(listener).onCheckpoint(ncm.checkpoint(), 0);
             return ncm;
@@ -80,7 +81,7 @@ public final class ClassifierRetrainer {
         if (!method.retrains()) {
             throw new IllegalArgumentException(method.kind() + " does not retrain the classifier: use TauNormSearch");
         }
-        if (method.scope() != RetrainMethod.Scope.CLASSIFIER) {
+        if (method.scope() != ModelKind.Scope.CLASSIFIER) {
             throw new IllegalArgumentException(method.kind() + " trains the whole network: use WholeNetworkTrainer");
         }
         long started = System.nanoTime();
@@ -140,7 +141,7 @@ public final class ClassifierRetrainer {
      */
     private static Classifier replaceClassifier(
             Detector d,
-            RetrainMethod method,
+            ModelKind method,
             BagsGroups groups,
             DetectorConfig config,
             Path baseCheckpoint,
@@ -233,7 +234,7 @@ public final class ClassifierRetrainer {
 
     /** The training loop over classifier parameters only. */
     private static final class Run {
-        private final RetrainMethod method;
+        private final ModelKind method;
         private final DetectorConfig config;
         private final Detector detector;
         private final Classifier classifier;
@@ -246,7 +247,7 @@ public final class ClassifierRetrainer {
         private long stepImages;
 
         Run(
-                RetrainMethod method,
+                ModelKind method,
                 DetectorConfig config,
                 Detector detector,
                 Classifier classifier,

@@ -13,6 +13,7 @@ import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisResults;
 import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
+import io.bagsflow.model.ModelKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -80,8 +81,7 @@ public final class DetectorBenchmark {
         Path data = null;
         Path work = null;
         int iterations = 0;
-        List<RetrainMethod> methods =
-                List.of(RetrainMethod.CONTROL, RetrainMethod.CRT, RetrainMethod.RFS, RetrainMethod.BAGS);
+        List<ModelKind> methods = List.of(ModelKind.CONTROL, ModelKind.CRT, ModelKind.RFS, ModelKind.BAGS);
         boolean fullPath = false;
         boolean masks = false;
         int threads = 0;
@@ -113,11 +113,11 @@ public final class DetectorBenchmark {
         }
     }
 
-    private static List<RetrainMethod> parseMethods(String s) {
-        List<RetrainMethod> out = new ArrayList<>();
+    private static List<ModelKind> parseMethods(String s) {
+        List<ModelKind> out = new ArrayList<>();
         for (String m : s.split(",")) {
             if (!m.isBlank()) {
-                out.add(RetrainMethod.valueOf(m.trim().toUpperCase(Locale.ROOT)));
+                out.add(ModelKind.valueOf(m.trim().toUpperCase(Locale.ROOT)));
             }
         }
         return out;
@@ -135,7 +135,7 @@ public final class DetectorBenchmark {
             Path work,
             int iterations,
             int threads,
-            List<RetrainMethod> methods,
+            List<ModelKind> methods,
             boolean fullPath,
             boolean masks,
             PrintStream out)
@@ -186,14 +186,14 @@ public final class DetectorBenchmark {
         rows.add(evaluate("base", base, base.checkpoint(), val, images, evaluator));
         BagsGroups groups = BagsGroups.of(
                 CategoryStatistics.compute(train, "train.json"), BinEdges.DEFAULT, CountSource.ANNOTATIONS);
-        for (RetrainMethod m : methods) {
+        for (ModelKind m : methods) {
             TrainingOutcome r = ClassifierRetrainer.retrain(
                     m, config, base.checkpoint(), groups, train, images, work.resolve(m.stage()), TrainingHooks.NONE);
             rows.add(evaluate(m.name().toLowerCase(Locale.ROOT), r, r.checkpoint(), val, images, evaluator));
         }
         if (fullPath) {
             TrainingOutcome r = ClassifierRetrainer.retrain(
-                    RetrainMethod.BAGS,
+                    ModelKind.BAGS,
                     config.with("retrainFromCache", false),
                     base.checkpoint(),
                     groups,

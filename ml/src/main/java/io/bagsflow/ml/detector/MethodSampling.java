@@ -6,15 +6,16 @@ import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.detector.data.ImageSampler;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.model.ModelKind;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The image sampler of each {@link RetrainMethod.Sampling}, for classifier-only and whole-network training. */
+/** The image sampler of each {@link ModelKind.Sampling}, for classifier-only and whole-network training. */
 final class MethodSampling {
 
     private MethodSampling() {}
 
-    static ImageSampler sampler(RetrainMethod method, DetectorConfig config, ImageStore images, LvisDataset train) {
+    static ImageSampler sampler(ModelKind method, DetectorConfig config, ImageStore images, LvisDataset train) {
         return switch (method.sampling()) {
             case UNIFORM -> ImageSampler.epochs(images.count(), config.seed());
             case CLASS_BALANCED -> ImageSampler.classBalanced(images, config.seed());
@@ -36,13 +37,13 @@ final class MethodSampling {
         };
     }
 
-    /** Indices of the images holding at least one class with fewer than {@link RetrainMethod#TAIL_INSTANCES}. */
+    /** Indices of the images holding at least one class with fewer than {@link ModelKind#TAIL_INSTANCES}. */
     static int[] tailImages(ImageStore images, LvisDataset train) {
         int[] counts = CategoryStatistics.compute(train, "train").instanceCounts(CountSource.ANNOTATIONS);
         return java.util.stream.IntStream.range(0, images.count())
                 .filter(i -> {
                     for (int label : images.labels(i)) {
-                        if (label > 0 && counts[label - 1] < RetrainMethod.TAIL_INSTANCES) {
+                        if (label > 0 && counts[label - 1] < ModelKind.TAIL_INSTANCES) {
                             return true;
                         }
                     }

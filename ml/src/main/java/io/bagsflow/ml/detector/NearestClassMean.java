@@ -8,6 +8,7 @@ import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.detector.train.TwoStageForward;
 import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.model.ModelKind;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -58,12 +59,12 @@ final class NearestClassMean {
             p.remove(n -> n.startsWith("cls."));
             p.add(Classifier.WEIGHT, layer[0], wShape, false);
             p.add(Classifier.BIAS, layer[1], bShape, false);
-            Path out = workDir.resolve(RetrainMethod.NCM_FC.stage() + "-final.zip");
+            Path out = workDir.resolve(ModelKind.NCM_FC.stage() + "-final.zip");
             Checkpoint.write(
                     out,
                     new Checkpoint.State(
                             Checkpoint.FORMAT,
-                            RetrainMethod.NCM_FC.stage(),
+                            ModelKind.NCM_FC.stage(),
                             0,
                             0,
                             d.categoryIds(),

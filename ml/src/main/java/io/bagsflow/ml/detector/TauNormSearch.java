@@ -14,6 +14,7 @@ import io.bagsflow.ml.eval.LvisEvaluator;
 import io.bagsflow.ml.io.JsonMappers;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisResults;
+import io.bagsflow.model.ModelKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -90,9 +91,9 @@ public final class TauNormSearch {
             p.remove(n -> n.startsWith("cls."));
             p.add(Classifier.WEIGHT, normalise(w, (int) wShape.get(1), tau), wShape, false);
             p.add(Classifier.BIAS, classBiasDropped(b), bShape, false);
-            Path out = workDir.resolve(RetrainMethod.TAU_NORM.stage() + "-final.zip");
+            Path out = workDir.resolve(ModelKind.TAU_NORM.stage() + "-final.zip");
             Result result = new Result(out, tau, List.of(tau), List.of(), (System.nanoTime() - started) / 1e9);
-            write(out, RetrainMethod.TAU_NORM, base.detector().categoryIds(), baseState, config, p, result);
+            write(out, ModelKind.TAU_NORM, base.detector().categoryIds(), baseState, config, p, result);
             return result;
         }
     }
@@ -109,7 +110,7 @@ public final class TauNormSearch {
 
     private static void write(
             Path out,
-            RetrainMethod method,
+            ModelKind method,
             List<Integer> categoryIds,
             Checkpoint.State baseState,
             DetectorConfig config,
@@ -205,9 +206,9 @@ public final class TauNormSearch {
                 p.remove(n -> n.startsWith("cls."));
                 p.add(Classifier.WEIGHT, normalise(w, dim, tau), wShape, false);
                 p.add(Classifier.BIAS, b, bShape, false);
-                Path out = workDir.resolve(RetrainMethod.TAU_NORM_SELECT.stage() + "-final.zip");
+                Path out = workDir.resolve(ModelKind.TAU_NORM_SELECT.stage() + "-final.zip");
                 Result result = new Result(out, tau, TAU_GRID, List.copyOf(aps), (System.nanoTime() - started) / 1e9);
-                write(out, RetrainMethod.TAU_NORM_SELECT, d.categoryIds(), baseState, config, p, result);
+                write(out, ModelKind.TAU_NORM_SELECT, d.categoryIds(), baseState, config, p, result);
                 hooks.onCheckpoint(out, 0);
                 return result;
             } finally {

@@ -9,6 +9,7 @@ import io.bagsflow.ml.detector.model.FocalSoftmaxClassifier;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.detector.train.Sgd;
 import io.bagsflow.ml.lvis.LvisDataset;
+import io.bagsflow.model.ModelKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,12 +30,12 @@ public final class WholeNetworkTrainer {
     private WholeNetworkTrainer() {}
 
     /** The steps {@link #train} runs from this base checkpoint: the base's iterations, twice them for x2. */
-    public static int iterations(RetrainMethod method, Path baseCheckpoint) {
+    public static int iterations(ModelKind method, Path baseCheckpoint) {
         return iterations(method, Checkpoint.readState(baseCheckpoint).config());
     }
 
-    private static int iterations(RetrainMethod method, DetectorConfig baseConfig) {
-        return method == RetrainMethod.X2 ? 2 * baseConfig.iterations() : baseConfig.iterations();
+    private static int iterations(ModelKind method, DetectorConfig baseConfig) {
+        return method == ModelKind.X2 ? 2 * baseConfig.iterations() : baseConfig.iterations();
     }
 
     /**
@@ -43,14 +44,14 @@ public final class WholeNetworkTrainer {
      * @return the checkpoint {@code workDir/retrain-<kind>-final.zip}
      */
     public static TrainingOutcome train(
-            RetrainMethod method,
+            ModelKind method,
             DetectorConfig settings,
             Path baseCheckpoint,
             LvisDataset train,
             Path imagesDir,
             Path workDir,
             TrainingHooks listener) {
-        if (method.scope() == RetrainMethod.Scope.CLASSIFIER) {
+        if (method.scope() == ModelKind.Scope.CLASSIFIER) {
             throw new IllegalArgumentException(method.kind() + " trains the classifier only: use ClassifierRetrainer");
         }
         long started = System.nanoTime();
@@ -72,7 +73,7 @@ public final class WholeNetworkTrainer {
                 throw new IllegalArgumentException(baseCheckpoint + ": its categories differ from the training set's");
             }
             Detector detector;
-            if (method.scope() == RetrainMethod.Scope.FROM_SCRATCH) {
+            if (method.scope() == ModelKind.Scope.FROM_SCRATCH) {
                 detector = Detector.create(config, categoryIds, root);
             } else {
                 Checkpoint.Loaded base = Checkpoint.read(baseCheckpoint, root);
@@ -111,7 +112,7 @@ public final class WholeNetworkTrainer {
     }
 
     /** The classifier whose loss the method trains with, keeping the current {@code cls.*} values. */
-    private static void swapLoss(Detector d, RetrainMethod method, LvisDataset train) {
+    private static void swapLoss(Detector d, ModelKind method, LvisDataset train) {
         Classifier loss = switch (method) {
             case REWEIGHT -> ReweightedClassifier.of(d, train);
             case FOCAL -> new FocalSoftmaxClassifier(d.numClasses(), FocalSoftmaxClassifier.GAMMA);

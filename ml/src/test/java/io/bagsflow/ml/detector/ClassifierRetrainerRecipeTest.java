@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bagsflow.model.ModelKind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -43,9 +44,9 @@ class ClassifierRetrainerRecipeTest {
 
     @ParameterizedTest
     @EnumSource(
-            value = RetrainMethod.class,
+            value = ModelKind.class,
             names = {"CONTROL", "CRT", "RFS", "REWEIGHT_CLS", "FOCAL_CLS", "BALANCED_SOFTMAX", "EQLV2"})
-    void everyPlainClassifierStartsAsTheOneInitPolicySays(RetrainMethod method) throws IOException {
+    void everyPlainClassifierStartsAsTheOneInitPolicySays(ModelKind method) throws IOException {
         DetectorConfig oneStep = DetectorConfig.preset("tiny")
                 .with(Map.of("schedule", "legacy", "retrainIterations", 1, "retrainLearningRate", 1e-12));
         float[] baseW = floats(ClassifierRetrainerTest.arrays(TinyDetectorData.baseCheckpoint())
@@ -73,7 +74,7 @@ class ClassifierRetrainerRecipeTest {
                 .with(Map.of("schedule", "legacy", "retrainIterations", 1, "retrainLearningRate", 1e-12));
         float[] baseW = floats(ClassifierRetrainerTest.arrays(TinyDetectorData.baseCheckpoint())
                 .get("cls.w"));
-        Map<String, byte[]> lws = retrained(RetrainMethod.LWS, oneStep, "lws-init");
+        Map<String, byte[]> lws = retrained(ModelKind.LWS, oneStep, "lws-init");
         assertArrayEquals(baseW, floats(lws.get("cls.w")), 1e-6f);
         assertFalse(lws.containsKey("cls.s"), "the scales are folded into the rows");
     }
@@ -84,7 +85,7 @@ class ClassifierRetrainerRecipeTest {
         DetectorConfig config = DetectorConfig.preset("tiny")
                 .with(Map.of("trainHead", true, "schedule", "legacy", "retrainIterations", 3));
         TrainingOutcome r = ClassifierRetrainer.retrain(
-                RetrainMethod.BAGS,
+                ModelKind.BAGS,
                 config,
                 base,
                 TinyDetectorData.groups(),
@@ -108,7 +109,7 @@ class ClassifierRetrainerRecipeTest {
         // official on tiny: 100 base steps x 4 images / 8 per step = 50, per-shard loss and inverse-count weights
         DetectorConfig config = DetectorConfig.preset("tiny").with("groupLossWeights", "inverse_count");
         TrainingOutcome r = ClassifierRetrainer.retrain(
-                RetrainMethod.BAGS,
+                ModelKind.BAGS,
                 config,
                 TinyDetectorData.baseCheckpoint(),
                 TinyDetectorData.groups(),
@@ -122,10 +123,10 @@ class ClassifierRetrainerRecipeTest {
     }
 
     private static Map<String, byte[]> retrained(DetectorConfig config, String dir) throws IOException {
-        return retrained(RetrainMethod.BAGS, config, dir);
+        return retrained(ModelKind.BAGS, config, dir);
     }
 
-    private static Map<String, byte[]> retrained(RetrainMethod method, DetectorConfig config, String dir)
+    private static Map<String, byte[]> retrained(ModelKind method, DetectorConfig config, String dir)
             throws IOException {
         TrainingOutcome r = ClassifierRetrainer.retrain(
                 method,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bagsflow.ml.bags.BagsGroups;
+import io.bagsflow.model.ModelKind;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -22,7 +23,7 @@ class ClassifierRetrainerTest {
 
     @ParameterizedTest
     @MethodSource("classifierMethods")
-    void everyWeightButTheClassifierStaysBitIdentical(RetrainMethod method) throws IOException {
+    void everyWeightButTheClassifierStaysBitIdentical(ModelKind method) throws IOException {
         Path base = TinyDetectorData.baseCheckpoint();
         TrainingOutcome r = ClassifierRetrainer.retrain(
                 method,
@@ -39,16 +40,16 @@ class ClassifierRetrainerTest {
     }
 
     /** Every kind that trains the classifier alone (tau-norm trains nothing, the "all" rows train everything). */
-    static java.util.stream.Stream<RetrainMethod> classifierMethods() {
-        return java.util.Arrays.stream(RetrainMethod.values())
-                .filter(m -> m.retrains() && m.scope() == RetrainMethod.Scope.CLASSIFIER);
+    static java.util.stream.Stream<ModelKind> classifierMethods() {
+        return java.util.Arrays.stream(ModelKind.values())
+                .filter(m -> m.retrains() && m.scope() == ModelKind.Scope.CLASSIFIER);
     }
 
     @Test
     void theBagsLossFallsFromItsInitialisation() {
         // the grouped classifier starts random (the official init), so its loss starts near log K per group
         TrainingOutcome r = ClassifierRetrainer.retrain(
-                RetrainMethod.BAGS,
+                ModelKind.BAGS,
                 DetectorConfig.preset("tiny"),
                 TinyDetectorData.baseCheckpoint(),
                 TinyDetectorData.groups(),
@@ -69,7 +70,7 @@ class ClassifierRetrainerTest {
                 .with("schedule", "legacy")
                 .with("retrainIterations", 10);
         TrainingOutcome r = ClassifierRetrainer.retrain(
-                RetrainMethod.BAGS,
+                ModelKind.BAGS,
                 config,
                 base,
                 TinyDetectorData.groups(),
@@ -84,7 +85,7 @@ class ClassifierRetrainerTest {
     void theBagsClassifierHasOneLogitPerClassGroupAndBackground() {
         BagsGroups groups = TinyDetectorData.groups();
         TrainingOutcome r = ClassifierRetrainer.retrain(
-                RetrainMethod.BAGS,
+                ModelKind.BAGS,
                 DetectorConfig.preset("tiny").with(Map.of("schedule", "legacy", "retrainIterations", 5)),
                 TinyDetectorData.baseCheckpoint(),
                 groups,
@@ -110,7 +111,7 @@ class ClassifierRetrainerTest {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
                 () -> ClassifierRetrainer.retrain(
-                        RetrainMethod.BAGS,
+                        ModelKind.BAGS,
                         DetectorConfig.preset("tiny"),
                         TinyDetectorData.baseCheckpoint(),
                         null,

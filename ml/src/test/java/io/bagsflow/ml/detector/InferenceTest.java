@@ -9,6 +9,7 @@ import io.bagsflow.ml.eval.LvisEvaluator;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
 import io.bagsflow.ml.lvis.LvisResults;
+import io.bagsflow.model.ModelKind;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,7 +69,7 @@ class InferenceTest {
     @Test
     void aRetrainedCheckpointIsReadWithoutKnowingItsMethod() {
         TrainingOutcome bags = ClassifierRetrainer.retrain(
-                RetrainMethod.BAGS,
+                ModelKind.BAGS,
                 DetectorConfig.preset("tiny").with("schedule", "legacy").with("retrainIterations", 10),
                 TinyDetectorData.baseCheckpoint(),
                 TinyDetectorData.groups(),

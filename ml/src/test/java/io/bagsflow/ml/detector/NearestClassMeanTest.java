@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bagsflow.ml.detector.model.SoftmaxClassifier;
 import io.bagsflow.ml.eval.LvisEvaluator;
 import io.bagsflow.ml.lvis.LvisResults;
+import io.bagsflow.model.ModelKind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class NearestClassMeanTest {
         Path base = TinyDetectorData.baseCheckpoint();
         DetectorConfig settings = DetectorConfig.preset("tiny");
         TrainingOutcome r = ClassifierRetrainer.retrain(
-                RetrainMethod.NCM_FC,
+                ModelKind.NCM_FC,
                 settings,
                 base,
                 null,

@@ -11,6 +11,7 @@ import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.detector.model.SoftmaxClassifier;
 import io.bagsflow.ml.detector.model.WeightedSoftmaxClassifier;
 import io.bagsflow.ml.detector.train.Rng;
+import io.bagsflow.model.ModelKind;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,7 @@ class ReweightedClassifierTest {
     void reweightClsTrainsOnlyTheClassifierAndDiffersFromTheControl() throws Exception {
         DetectorConfig config = DetectorConfig.preset("tiny").with("retrainIterations", 20);
         TrainingOutcome reweighted = ClassifierRetrainer.retrain(
-                RetrainMethod.REWEIGHT_CLS,
+                ModelKind.REWEIGHT_CLS,
                 config,
                 TinyDetectorData.baseCheckpoint(),
                 null,
@@ -75,7 +76,7 @@ class ReweightedClassifierTest {
                 TinyDetectorData.newDir("rw"),
                 TrainingHooks.NONE);
         TrainingOutcome control = ClassifierRetrainer.retrain(
-                RetrainMethod.CONTROL,
+                ModelKind.CONTROL,
                 config,
                 TinyDetectorData.baseCheckpoint(),
                 null,

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bagsflow.ml.detector.model.ClassifierLayout;
 import io.bagsflow.ml.eval.LvisEvaluator;
 import io.bagsflow.ml.lvis.LvisResults;
+import io.bagsflow.model.ModelKind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -119,7 +120,7 @@ class TauNormSearchTest {
     @Test
     void onlyAPlainSoftmaxBaseCanBeNormalised() {
         TrainingOutcome bags = ClassifierRetrainer.retrain(
-                RetrainMethod.BAGS,
+                ModelKind.BAGS,
                 DetectorConfig.preset("tiny").with("retrainIterations", 5),
                 TinyDetectorData.baseCheckpoint(),
                 TinyDetectorData.groups(),

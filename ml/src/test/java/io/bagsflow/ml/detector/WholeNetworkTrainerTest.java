@@ -9,6 +9,7 @@ import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.model.ClassifierLayout;
+import io.bagsflow.model.ModelKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,7 +23,7 @@ class WholeNetworkTrainerTest {
     void aWholeNetworkFineTuneChangesEveryWeightStartingFromTheBase() throws IOException {
         Path base = TinyDetectorData.baseCheckpoint();
         TrainingOutcome r = WholeNetworkTrainer.train(
-                RetrainMethod.FOCAL,
+                ModelKind.FOCAL,
                 DetectorConfig.preset("tiny"),
                 base,
                 TinyDetectorData.train(),
@@ -34,7 +35,7 @@ class WholeNetworkTrainerTest {
         assertEquals(ClassifierLayout.softmax(10), state.classifier());
         // the base's own schedule again
         assertEquals(Checkpoint.readState(base).config().iterations(), state.iteration());
-        assertEquals(state.iteration(), WholeNetworkTrainer.iterations(RetrainMethod.FOCAL, base));
+        assertEquals(state.iteration(), WholeNetworkTrainer.iterations(ModelKind.FOCAL, base));
         Map<String, byte[]> before = ClassifierRetrainerTest.arrays(base);
         Map<String, byte[]> after = ClassifierRetrainerTest.arrays(r.checkpoint());
         assertEquals(before.keySet(), after.keySet());
@@ -50,8 +51,8 @@ class WholeNetworkTrainerTest {
     void x2RunsTwiceTheBaseIterations() {
         Path base = TinyDetectorData.baseCheckpoint();
         int iterations = Checkpoint.readState(base).config().iterations();
-        assertEquals(2 * iterations, WholeNetworkTrainer.iterations(RetrainMethod.X2, base));
-        assertEquals(iterations, WholeNetworkTrainer.iterations(RetrainMethod.RFS_ALL, base));
+        assertEquals(2 * iterations, WholeNetworkTrainer.iterations(ModelKind.X2, base));
+        assertEquals(iterations, WholeNetworkTrainer.iterations(ModelKind.RFS_ALL, base));
     }
 
     @Test
@@ -80,7 +81,7 @@ class WholeNetworkTrainerTest {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
                 () -> WholeNetworkTrainer.train(
-                        RetrainMethod.CRT,
+                        ModelKind.CRT,
                         DetectorConfig.preset("tiny"),
                         TinyDetectorData.baseCheckpoint(),
                         TinyDetectorData.train(),

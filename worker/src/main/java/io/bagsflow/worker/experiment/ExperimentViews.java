@@ -1,8 +1,8 @@
 package io.bagsflow.worker.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.bagsflow.workflows.experiment.CellStatus;
-import io.bagsflow.workflows.experiment.ExperimentStatus;
+import io.bagsflow.model.CellStatus;
+import io.bagsflow.model.ExperimentStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -26,6 +26,13 @@ import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.io.JsonMappers;
+import io.bagsflow.model.ModelKind;
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
+import io.bagsflow.model.StageStatus;
+import io.bagsflow.model.pipeline.ArtifactNames;
+import io.bagsflow.model.pipeline.ModelRef;
+import io.bagsflow.model.pipeline.PartKey;
 import io.bagsflow.worker.history.RunViews.ArtifactView;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.CurveView;
@@ -36,12 +43,6 @@ import io.bagsflow.worker.history.RunViews.RunCurves;
 import io.bagsflow.worker.history.RunViews.RunSummary;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
-import io.bagsflow.workflows.pipeline.ArtifactNames;
-import io.bagsflow.workflows.pipeline.ModelRef;
-import io.bagsflow.workflows.pipeline.PartKey;
-import io.bagsflow.workflows.pipeline.RunStatus;
-import io.bagsflow.workflows.pipeline.Stage;
-import io.bagsflow.workflows.pipeline.StageStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -74,7 +75,7 @@ public final class RunHistory {
     }
 
     /** The model kind whose metrics the runs list shows unless told otherwise: the method this project is about. */
-    public static final String DEFAULT_METRICS_KIND = "bags";
+    public static final String DEFAULT_METRICS_KIND = ModelKind.BAGS.kind();
 
     public List<RunSummary> list(RunFilter filter) {
         return list(filter, DEFAULT_METRICS_KIND);

@@ -9,7 +9,7 @@ import io.bagsflow.db.NotificationRepository;
 import io.bagsflow.db.NotificationRepository.Outcome;
 import io.bagsflow.db.NotificationRepository.Pending;
 import io.bagsflow.ml.eval.LvisMetrics;
-import io.bagsflow.workflows.pipeline.RunStatus;
+import io.bagsflow.model.RunStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.bagsflow.db.AttemptStatus;
 import io.bagsflow.db.StageAttempt;
-import io.bagsflow.workflows.pipeline.RunStatus;
-import io.bagsflow.workflows.pipeline.Stage;
-import io.bagsflow.workflows.pipeline.StageStatus;
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
+import io.bagsflow.model.StageStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
+import io.bagsflow.model.pipeline.PipelineResult;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.workflows.TaskQueues;
-import io.bagsflow.workflows.pipeline.PipelineResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
+import io.bagsflow.model.pipeline.PipelineResult;
+import io.bagsflow.model.spec.PipelineSpec;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
@@ -16,8 +18,6 @@ import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
 import io.bagsflow.workflows.TaskQueues;
-import io.bagsflow.workflows.pipeline.PipelineResult;
-import io.bagsflow.workflows.spec.PipelineSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -338,7 +338,7 @@ class PipelineEndToEndTest {
         // spec would reuse it and then make a new report
         PipelineSpec spec = PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 7}},"
                 + " \"generations\": [\"crt\"], \"reuse\": false}");
-        String runId = harness.launcher.start(spec, first, io.bagsflow.workflows.pipeline.Stage.FINETUNE_BAGS);
+        String runId = harness.launcher.start(spec, first, io.bagsflow.model.Stage.FINETUNE_BAGS);
         assertEquals("SUCCEEDED", harness.launcher.await(runId).status().name());
 
         RunView view = harness.show(runId);

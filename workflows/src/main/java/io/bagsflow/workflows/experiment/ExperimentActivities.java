@@ -1,6 +1,7 @@
 package io.bagsflow.workflows.experiment;
 
-import io.bagsflow.workflows.spec.PipelineSpec;
+import io.bagsflow.model.ExperimentStatus;
+import io.bagsflow.model.spec.PipelineSpec;
 import io.temporal.activity.ActivityInterface;
 
 /** Experiment bookkeeping in PostgreSQL, on the CPU queue. Both are idempotent: a retried activity changes nothing. */

@@ -1,5 +1,7 @@
 package io.bagsflow.workflows.experiment;
 
+import io.bagsflow.model.experiment.ExperimentProgress;
+import io.bagsflow.model.experiment.ExperimentRequest;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;

@@ -1,11 +1,19 @@
 package io.bagsflow.workflows.experiment;
 
+import io.bagsflow.model.CellStatus;
+import io.bagsflow.model.ExperimentStatus;
+import io.bagsflow.model.experiment.CellState;
+import io.bagsflow.model.experiment.ExperimentCell;
+import io.bagsflow.model.experiment.ExperimentPlan;
+import io.bagsflow.model.experiment.ExperimentProgress;
+import io.bagsflow.model.experiment.ExperimentRequest;
+import io.bagsflow.model.experiment.ExperimentSpec;
+import io.bagsflow.model.pipeline.PipelineRequest;
+import io.bagsflow.model.pipeline.PipelineResult;
+import io.bagsflow.model.spec.PipelineSpec;
 import io.bagsflow.workflows.BookkeepingOptions;
 import io.bagsflow.workflows.TaskQueues;
-import io.bagsflow.workflows.pipeline.PipelineRequest;
-import io.bagsflow.workflows.pipeline.PipelineResult;
 import io.bagsflow.workflows.pipeline.PipelineWorkflow;
-import io.bagsflow.workflows.spec.PipelineSpec;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;

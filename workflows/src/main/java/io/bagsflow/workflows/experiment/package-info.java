@@ -1,5 +1,6 @@
 /**
- * The experiment workflow: a grid of spec values times seeds as child pipeline runs, its plan, cells, progress
- * and statuses, and the activities it calls. Deterministic; Temporal SDK only.
+ * The experiment workflow: a grid of spec values times seeds as child pipeline runs, and the activities it calls.
+ * Its plan, cells, progress and statuses are records in {@code io.bagsflow.model.experiment}. Deterministic;
+ * Temporal SDK only.
  */
 package io.bagsflow.workflows.experiment;

@@ -1,5 +1,9 @@
 package io.bagsflow.workflows.pipeline;
 
+import io.bagsflow.model.pipeline.PipelineRequest;
+import io.bagsflow.model.pipeline.PipelineResult;
+import io.bagsflow.model.pipeline.PipelineStatus;
+import io.bagsflow.model.pipeline.RetryRequest;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;

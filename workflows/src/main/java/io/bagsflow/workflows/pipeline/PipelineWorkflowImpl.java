@@ -1,10 +1,24 @@
 package io.bagsflow.workflows.pipeline;
 
+import io.bagsflow.model.FailureType;
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
+import io.bagsflow.model.StageStatus;
+import io.bagsflow.model.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.ModelRef;
+import io.bagsflow.model.pipeline.PartKey;
+import io.bagsflow.model.pipeline.PipelineRequest;
+import io.bagsflow.model.pipeline.PipelineResult;
+import io.bagsflow.model.pipeline.PipelineStatus;
+import io.bagsflow.model.pipeline.RetryRequest;
+import io.bagsflow.model.pipeline.StageInput;
+import io.bagsflow.model.pipeline.StageResult;
+import io.bagsflow.model.pipeline.StageState;
+import io.bagsflow.model.spec.PipelineSpec;
+import io.bagsflow.model.spec.SpecOverrides;
+import io.bagsflow.model.spec.TimeoutsSpec;
 import io.bagsflow.workflows.BookkeepingOptions;
 import io.bagsflow.workflows.TaskQueues;
-import io.bagsflow.workflows.spec.PipelineSpec;
-import io.bagsflow.workflows.spec.SpecOverrides;
-import io.bagsflow.workflows.spec.TimeoutsSpec;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;

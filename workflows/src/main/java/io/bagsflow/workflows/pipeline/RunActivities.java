@@ -1,5 +1,8 @@
 package io.bagsflow.workflows.pipeline;
 
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
+import io.bagsflow.model.pipeline.StageResult;
 import io.temporal.activity.ActivityInterface;
 
 /** Run bookkeeping in PostgreSQL, on the CPU queue. */

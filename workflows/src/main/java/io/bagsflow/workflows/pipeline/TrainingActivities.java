@@ -1,5 +1,7 @@
 package io.bagsflow.workflows.pipeline;
 
+import io.bagsflow.model.pipeline.StageInput;
+import io.bagsflow.model.pipeline.StageResult;
 import io.temporal.activity.ActivityInterface;
 
 /** Training, fine-tuning and inference, on the GPU queue. */

@@ -2,12 +2,16 @@ package io.bagsflow.workflows.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.bagsflow.model.ExperimentStatus;
+import io.bagsflow.model.experiment.ExperimentProgress;
+import io.bagsflow.model.experiment.ExperimentRequest;
+import io.bagsflow.model.experiment.ExperimentSpec;
+import io.bagsflow.model.pipeline.RetryRequest;
+import io.bagsflow.model.spec.DatasetSpec;
+import io.bagsflow.model.spec.PipelineSpec;
+import io.bagsflow.model.spec.SynthSpec;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.pipeline.PipelineWorkflow;
-import io.bagsflow.workflows.pipeline.RetryRequest;
-import io.bagsflow.workflows.spec.DatasetSpec;
-import io.bagsflow.workflows.spec.PipelineSpec;
-import io.bagsflow.workflows.spec.SynthSpec;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;

@@ -1,11 +1,11 @@
 package io.bagsflow.workflows.experiment;
 
-import io.bagsflow.workflows.pipeline.PipelineRequest;
-import io.bagsflow.workflows.pipeline.PipelineResult;
-import io.bagsflow.workflows.pipeline.PipelineStatus;
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.pipeline.PipelineRequest;
+import io.bagsflow.model.pipeline.PipelineResult;
+import io.bagsflow.model.pipeline.PipelineStatus;
+import io.bagsflow.model.pipeline.RetryRequest;
 import io.bagsflow.workflows.pipeline.PipelineWorkflow;
-import io.bagsflow.workflows.pipeline.RetryRequest;
-import io.bagsflow.workflows.pipeline.RunStatus;
 import io.temporal.workflow.Workflow;
 import java.util.List;
 

@@ -1,5 +1,12 @@
 package io.bagsflow.workflows.pipeline;
 
+import io.bagsflow.model.FailureType;
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
+import io.bagsflow.model.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.ModelRef;
+import io.bagsflow.model.pipeline.StageInput;
+import io.bagsflow.model.pipeline.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;

@@ -2,6 +2,10 @@ package io.bagsflow.workflows.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.pipeline.PipelineRequest;
+import io.bagsflow.model.pipeline.PipelineResult;
+import io.bagsflow.model.pipeline.RetryRequest;
 import io.bagsflow.workflows.TaskQueues;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;

@@ -1,4 +1,0 @@
-package io.bagsflow.workflows.pipeline;
-
-/** An artifact in the artifact store, by content hash. */
-public record ArtifactRef(String sha256, long size, String mediaType) {}

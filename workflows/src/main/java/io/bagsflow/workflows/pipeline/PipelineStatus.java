@@ -1,6 +1,0 @@
-package io.bagsflow.workflows.pipeline;
-
-import java.util.List;
-
-/** The answer of the {@code status} query: the run's status and every stage's state. */
-public record PipelineStatus(String runId, RunStatus status, List<StageState> stages) {}
