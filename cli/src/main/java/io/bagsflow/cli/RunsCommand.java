@@ -121,10 +121,10 @@ final class RunsCommand implements Callable<Integer> {
         @Option(
                 names = "--model",
                 paramLabel = "KIND",
-                defaultValue = RunHistory.DEFAULT_METRICS_KIND,
                 description = "the model whose metrics the columns, --where and --sort use: the newest evaluation "
-                        + "of the run's model of this kind (base, bags, crt, ...; default ${DEFAULT-VALUE})")
-        String model;
+                        + "of the run's model of this kind (base, bags, crt, ...; default bags)")
+        // no picocli defaultValue: it must be a compile-time constant, and the default is ModelKind's (RunHistory)
+        String model = RunHistory.DEFAULT_METRICS_KIND;
 
         @Option(
                 names = "--where",

@@ -10,6 +10,7 @@ import io.bagsflow.db.Database;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.db.StorageRepository;
+import io.bagsflow.model.Stage;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
 import io.bagsflow.worker.config.BagsflowHome;
@@ -81,7 +82,7 @@ class GcCommandTest {
         String runId = finishedRun();
         StageAttempt training = new RunRepository(database)
                 .runDetails(runId).orElseThrow().attempts().stream()
-                        .filter(a -> a.stage().equals("TRAIN_BASE"))
+                        .filter(a -> a.stage() == Stage.TRAIN_BASE)
                         .findFirst()
                         .orElseThrow();
         StorageRepository storage = new StorageRepository(database);

@@ -42,7 +42,7 @@ public final class AttemptRepository {
      * status RUNNING. An earlier attempt of the same part still marked RUNNING belonged to a worker that was lost
      * (the new attempt exists because Temporal gave up on it): it is closed as FAILED, saying so.
      */
-    public StageAttempt startAttempt(String runId, String stage, String part, String stageKey, String worker) {
+    public StageAttempt startAttempt(String runId, Stage stage, String part, String stageKey, String worker) {
         return db.inTransaction(c -> {
             RunStatus run = lockRun(c, runId);
             if (run.ended()) {
@@ -53,8 +53,8 @@ public final class AttemptRepository {
                         run.name(),
                         AttemptStatus.RUNNING.name());
             }
-            closeLostAttempts(c, runId, stage, part);
-            long id = insertAttempt(c, runId, stage, part, stageKey, worker, null);
+            closeLostAttempts(c, runId, stage.name(), part);
+            long id = insertAttempt(c, runId, stage.name(), part, stageKey, worker, null);
             RunRepository.touch(c, runId);
             return attempt(c, id);
         });
@@ -67,7 +67,7 @@ public final class AttemptRepository {
      */
     public StageAttempt recordFailedAttempt(
             String runId,
-            String stage,
+            Stage stage,
             String part,
             String stageKey,
             String worker,
@@ -75,7 +75,7 @@ public final class AttemptRepository {
             String errorMessage) {
         return db.inTransaction(c -> {
             lockRun(c, runId);
-            long id = insertAttempt(c, runId, stage, part, stageKey, worker, null);
+            long id = insertAttempt(c, runId, stage.name(), part, stageKey, worker, null);
             close(c, id, AttemptStatus.FAILED, errorClass, errorMessage, null);
             RunRepository.touch(c, runId);
             return attempt(c, id);
@@ -163,27 +163,22 @@ public final class AttemptRepository {
      * Records that a part of a stage of {@code runId} reused the outputs of an earlier successful attempt: a new
      * attempt with status REUSED, the same key and the same outputs.
      */
-    public StageAttempt recordReuse(String runId, String stage, String part, String worker, StageAttempt reused) {
+    public StageAttempt recordReuse(String runId, Stage stage, String part, String worker, StageAttempt reused) {
         return recordReuse(runId, stage, part, worker, reused, (c, attemptId) -> {});
     }
 
     /**
-     * As {@link #recordReuse(String, String, String, String, StageAttempt)}, with more writes in the same
+     * As {@link #recordReuse(String, Stage, String, String, StageAttempt)}, with more writes in the same
      * transaction.
      */
     public StageAttempt recordReuse(
-            String runId,
-            String stage,
-            String part,
-            String worker,
-            StageAttempt reused,
-            AttemptWork alsoInTransaction) {
+            String runId, Stage stage, String part, String worker, StageAttempt reused, AttemptWork alsoInTransaction) {
         return db.inTransaction(c -> {
             lockRun(c, runId);
             // a retry that reuses another run's finished attempt (an experiment cell whose shared work another
             // cell completed) also closes the attempt its lost worker left RUNNING
-            closeLostAttempts(c, runId, stage, part);
-            long id = insertAttempt(c, runId, stage, part, reused.stageKey(), worker, reused.id());
+            closeLostAttempts(c, runId, stage.name(), part);
+            long id = insertAttempt(c, runId, stage.name(), part, reused.stageKey(), worker, reused.id());
             for (Map.Entry<String, String> e : reused.outputs().entrySet()) {
                 linkOutput(c, id, e.getKey(), e.getValue());
             }
@@ -230,14 +225,14 @@ public final class AttemptRepository {
      * This run's own completed attempt of a part with this key, if any: an activity retried after its success was
      * recorded (its completion lost on the way to Temporal) finds its earlier self here.
      */
-    public Optional<StageAttempt> findOwnCompletedAttempt(String runId, String stage, String part, String stageKey) {
+    public Optional<StageAttempt> findOwnCompletedAttempt(String runId, Stage stage, String part, String stageKey) {
         return db.inTransaction(c -> attempts(
                         c,
                         "run_id = ? AND stage = ? AND part = ? AND stage_key = ? "
                                 + "AND status IN ('SUCCEEDED', 'REUSED')",
                         "ORDER BY id DESC LIMIT 1",
                         runId,
-                        stage,
+                        stage.name(),
                         part,
                         stageKey)
                 .stream()
@@ -247,14 +242,14 @@ public final class AttemptRepository {
     /**
      * The completed attempts of a stage of a run, the newest per part (for {@code --resume-from RUN}), by part.
      */
-    public List<StageAttempt> findCompletedAttempts(String runId, String stage) {
+    public List<StageAttempt> findCompletedAttempts(String runId, Stage stage) {
         return db.inTransaction(c -> attempts(
                 c,
                 "id IN (SELECT DISTINCT ON (part) id FROM stage_attempt "
                         + "WHERE run_id = ? AND stage = ? AND status IN ('SUCCEEDED', 'REUSED') ORDER BY part, attempt DESC)",
                 "ORDER BY part",
                 runId,
-                stage));
+                stage.name()));
     }
 
     /** The attempts of a run still marked RUNNING, oldest first. */
@@ -263,7 +258,7 @@ public final class AttemptRepository {
     }
 
     /** The stage of this run whose attempt output these bytes (for a corrupt input: who must make it again). */
-    public Optional<String> producerStage(String runId, String sha256) {
+    public Optional<Stage> producerStage(String runId, String sha256) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT s.stage FROM stage_attempt s "
                     + "JOIN stage_output o ON o.stage_attempt_id = s.id WHERE s.run_id = ? AND o.artifact_sha256 = ? "
@@ -271,7 +266,7 @@ public final class AttemptRepository {
                 ps.setString(1, runId);
                 ps.setString(2, sha256);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                    return rs.next() ? Optional.of(Stage.valueOf(rs.getString(1))) : Optional.empty();
                 }
             }
         });
@@ -427,7 +422,7 @@ public final class AttemptRepository {
         return new StageAttempt(
                 rs.getLong("id"),
                 rs.getString("run_id"),
-                rs.getString("stage"),
+                Stage.valueOf(rs.getString("stage")),
                 rs.getString("part"),
                 rs.getInt("attempt"),
                 rs.getString("stage_key"),

@@ -1,6 +1,7 @@
 package io.bagsflow.db;
 
 import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -96,11 +97,11 @@ public final class RunStateRepository {
     }
 
     /** Remembers a run's first recomputed stage (with --resume-from), so a lost workflow restarts the same way. */
-    public void setResumeFromStage(String runId, String stage) {
+    public void setResumeFromStage(String runId, Stage stage) {
         db.inTransaction(c -> {
             try (PreparedStatement ps =
                     c.prepareStatement("UPDATE pipeline_run SET resume_from_stage = ? WHERE id = ?")) {
-                ps.setString(1, stage);
+                ps.setString(1, stage.name());
                 ps.setString(2, runId);
                 ps.executeUpdate();
             }
@@ -108,12 +109,12 @@ public final class RunStateRepository {
         });
     }
 
-    public Optional<String> resumeFromStage(String runId) {
+    public Optional<Stage> resumeFromStage(String runId) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT resume_from_stage FROM pipeline_run WHERE id = ?")) {
                 ps.setString(1, runId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)).map(Stage::valueOf) : Optional.empty();
                 }
             }
         });

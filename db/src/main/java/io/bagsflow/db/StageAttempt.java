@@ -1,5 +1,6 @@
 package io.bagsflow.db;
 
+import io.bagsflow.model.Stage;
 import java.time.Instant;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
 public record StageAttempt(
         long id,
         String runId,
-        String stage,
+        Stage stage,
         String part,
         int attempt,
         String stageKey,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bagsflow.model.Stage;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,14 +35,14 @@ class AttemptRepositoryTest {
     @Test
     void attemptsAreNumberedPerStageAndKeepErrorsProgressAndOutputs() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "synth:tiny:7", null);
-        StageAttempt first = attempts.startAttempt("run-1", "TRAIN_BASE", "", "key-train", "worker-a");
+        StageAttempt first = attempts.startAttempt("run-1", Stage.TRAIN_BASE, "", "key-train", "worker-a");
         assertEquals(1, first.attempt());
         assertEquals("RUNNING", first.status().name());
 
         attempts.updateProgress(first.id(), "{\"iteration\": 40, \"loss\": 1.25}");
         attempts.failAttempt(first.id(), "java.lang.IllegalStateException", "worker died");
 
-        StageAttempt second = attempts.startAttempt("run-1", "TRAIN_BASE", "", "key-train", "worker-b");
+        StageAttempt second = attempts.startAttempt("run-1", Stage.TRAIN_BASE, "", "key-train", "worker-b");
         assertEquals(2, second.attempt());
         attempts.markResumed(second.id(), 40);
         assertEquals(40, attempts.findAttempt(second.id()).orElseThrow().resumedFromIteration());
@@ -52,7 +53,7 @@ class AttemptRepositoryTest {
         assertEquals("SUCCEEDED", ok.status().name());
         assertEquals(Map.of("checkpoint", "a".repeat(64)), ok.outputs());
 
-        StageAttempt prepare = attempts.startAttempt("run-1", "PREPARE", "", "key-prep", "worker-a");
+        StageAttempt prepare = attempts.startAttempt("run-1", Stage.PREPARE, "", "key-prep", "worker-a");
         assertEquals(1, prepare.attempt());
 
         RunDetails details = runs.runDetails("run-1").orElseThrow();
@@ -76,7 +77,7 @@ class AttemptRepositoryTest {
     @Test
     void aStageIsReusedFromTheAttemptsThatComputedTheSameKeyTheFirstFinishedFirst() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt a = attempts.startAttempt("run-1", "PREPARE", "", "prep-key", "w");
+        StageAttempt a = attempts.startAttempt("run-1", Stage.PREPARE, "", "prep-key", "w");
         ArtifactRecord manifest = new ArtifactRecord("b".repeat(64), 10, "application/json", "k", a.id());
         attempts.succeedAttempt(a.id(), Map.of("manifest", manifest));
 
@@ -85,19 +86,19 @@ class AttemptRepositoryTest {
         assertEquals(a.id(), found.id());
 
         runs.createRun("run-2", "wf-2", "{}", "0.1.0", "d", null);
-        StageAttempt reused = attempts.recordReuse("run-2", "PREPARE", "", "w2", found);
+        StageAttempt reused = attempts.recordReuse("run-2", Stage.PREPARE, "", "w2", found);
         assertEquals("REUSED", reused.status().name());
         assertEquals(a.id(), reused.reusedAttemptId());
         assertEquals(Map.of("manifest", "b".repeat(64)), reused.outputs());
         assertEquals(
                 List.of(reused.id()),
-                attempts.findCompletedAttempts("run-2", "PREPARE").stream()
+                attempts.findCompletedAttempts("run-2", Stage.PREPARE).stream()
                         .map(StageAttempt::id)
                         .toList());
 
         // a run with reuse off computes the key again: it comes after the first, and the reuse is not listed
         runs.createRun("run-3", "wf-3", "{}", "0.1.0", "d", null);
-        StageAttempt again = attempts.startAttempt("run-3", "PREPARE", "", "prep-key", "w");
+        StageAttempt again = attempts.startAttempt("run-3", Stage.PREPARE, "", "prep-key", "w");
         attempts.succeedAttempt(
                 again.id(),
                 Map.of("manifest", new ArtifactRecord("e".repeat(64), 10, "application/json", "k2", again.id())));
@@ -111,7 +112,7 @@ class AttemptRepositoryTest {
     @Test
     void succeedingWithABadOutputLeavesTheAttemptRunningAndRegistersNothing() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt a = attempts.startAttempt("run-1", "PREPARE", "", "k", "w");
+        StageAttempt a = attempts.startAttempt("run-1", Stage.PREPARE, "", "k", "w");
         ArtifactRecord good = new ArtifactRecord("c".repeat(64), 1, "text/plain", "k1", a.id());
         ArtifactRecord bad = new ArtifactRecord("not-a-sha", 1, "text/plain", "k2", a.id());
         assertThrows(
@@ -125,13 +126,13 @@ class AttemptRepositoryTest {
     @Test
     void partsAreNumberedSeparatelyAndALostWorkersAttemptIsClosedWhenTheNextStarts() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt bags = attempts.startAttempt("run-1", "FINETUNE_BAGS", "bags", "k-bags", "worker-a");
-        StageAttempt control = attempts.startAttempt("run-1", "FINETUNE_BAGS", "control", "k-control", "worker-a");
+        StageAttempt bags = attempts.startAttempt("run-1", Stage.FINETUNE_BAGS, "bags", "k-bags", "worker-a");
+        StageAttempt control = attempts.startAttempt("run-1", Stage.FINETUNE_BAGS, "control", "k-control", "worker-a");
         assertEquals(1, bags.attempt());
         assertEquals(1, control.attempt());
 
         // worker-a was killed; Temporal retried the bags part on worker-b
-        StageAttempt retried = attempts.startAttempt("run-1", "FINETUNE_BAGS", "bags", "k-bags", "worker-b");
+        StageAttempt retried = attempts.startAttempt("run-1", Stage.FINETUNE_BAGS, "bags", "k-bags", "worker-b");
         assertEquals(2, retried.attempt());
         StageAttempt lost = attempts.findAttempt(bags.id()).orElseThrow();
         assertEquals("FAILED", lost.status().name());
@@ -145,7 +146,7 @@ class AttemptRepositoryTest {
         attempts.succeedAttempt(control.id(), Map.of());
         assertEquals(
                 List.of("bags/2", "control/1"),
-                attempts.findCompletedAttempts("run-1", "FINETUNE_BAGS").stream()
+                attempts.findCompletedAttempts("run-1", Stage.FINETUNE_BAGS).stream()
                         .map(a -> a.part() + "/" + a.attempt())
                         .toList());
     }
@@ -154,19 +155,19 @@ class AttemptRepositoryTest {
     void anActivityRetriedAfterItsSuccessWasRecordedFindsItsOwnAttemptButNotAnotherRunsWithTheSameKey() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
         runs.createRun("run-2", "wf-2", "{}", "0.1.0", "d", null);
-        StageAttempt other = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "same-key", "w");
+        StageAttempt other = attempts.startAttempt("run-1", Stage.TRAIN_BASE, "base", "same-key", "w");
         attempts.succeedAttempt(other.id(), Map.of());
 
-        assertTrue(attempts.findOwnCompletedAttempt("run-2", "TRAIN_BASE", "base", "same-key")
+        assertTrue(attempts.findOwnCompletedAttempt("run-2", Stage.TRAIN_BASE, "base", "same-key")
                 .isEmpty());
         assertEquals(
                 other.id(), attempts.findReusableAttempts("same-key").get(0).id());
 
-        StageAttempt own = attempts.startAttempt("run-2", "TRAIN_BASE", "base", "same-key", "w");
+        StageAttempt own = attempts.startAttempt("run-2", Stage.TRAIN_BASE, "base", "same-key", "w");
         attempts.succeedAttempt(own.id(), Map.of());
         assertEquals(
                 own.id(),
-                attempts.findOwnCompletedAttempt("run-2", "TRAIN_BASE", "base", "same-key")
+                attempts.findOwnCompletedAttempt("run-2", Stage.TRAIN_BASE, "base", "same-key")
                         .orElseThrow()
                         .id());
     }
@@ -174,8 +175,8 @@ class AttemptRepositoryTest {
     @Test
     void failingAnAttemptThatAlreadyEndedChangesNothing() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt a = attempts.startAttempt("run-1", "PREPARE", "", "k", "w");
-        StageAttempt b = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "k2", "w");
+        StageAttempt a = attempts.startAttempt("run-1", Stage.PREPARE, "", "k", "w");
+        StageAttempt b = attempts.startAttempt("run-1", Stage.TRAIN_BASE, "base", "k2", "w");
         assertEquals(
                 List.of(a.id(), b.id()),
                 attempts.runningAttempts("run-1").stream().map(StageAttempt::id).toList());
@@ -193,7 +194,7 @@ class AttemptRepositoryTest {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
         List<Long> ids = new java.util.ArrayList<>();
         for (String part : List.of("bags", "control", "crt")) {
-            StageAttempt a = attempts.startAttempt("run-1", "FINETUNE_BAGS", part, "k-" + part, "w");
+            StageAttempt a = attempts.startAttempt("run-1", Stage.FINETUNE_BAGS, part, "k-" + part, "w");
             String sha = String.valueOf((char) ('a' + ids.size())).repeat(64);
             ArtifactRecord out = new ArtifactRecord(sha, 1, "application/zip", "k-" + part, a.id());
             attempts.succeedAttempt(a.id(), Map.of("checkpoint/" + part, out, "curve/" + part, out));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bagsflow.db.StorageRepository.CheckpointRecord;
 import io.bagsflow.db.StorageRepository.Detection;
 import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -41,12 +42,12 @@ class StorageRepositoryTest {
     void aTrainingPartResumesFromTheNewestIntactCheckpointOfAnyRunWithTheSameKey() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
         runs.createRun("run-2", "wf-2", "{}", "0.1.0", "d", null);
-        StageAttempt crashed = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "k", "worker-a");
+        StageAttempt crashed = attempts.startAttempt("run-1", Stage.TRAIN_BASE, "base", "k", "worker-a");
         storage.recordCheckpoint(crashed.id(), 40, sha('a'), 10);
         storage.recordCheckpoint(crashed.id(), 80, sha('b'), 10);
-        StageAttempt other = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "k2", "worker-a");
+        StageAttempt other = attempts.startAttempt("run-1", Stage.TRAIN_BASE, "base", "k2", "worker-a");
         storage.recordCheckpoint(other.id(), 120, sha('c'), 10);
-        StageAttempt again = attempts.startAttempt("run-2", "TRAIN_BASE", "base", "k", "worker-b");
+        StageAttempt again = attempts.startAttempt("run-2", Stage.TRAIN_BASE, "base", "k", "worker-b");
 
         // run-2 finds run-1's checkpoints (same key), newest first; the other key's checkpoint is not for it
         assertEquals(
@@ -78,7 +79,7 @@ class StorageRepositoryTest {
     @Test
     void checkpointsBeyondTheNewestNAreSupersededOnlyOnceTheirRunHasEnded() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt a = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "k", "w");
+        StageAttempt a = attempts.startAttempt("run-1", Stage.TRAIN_BASE, "base", "k", "w");
         for (int i = 1; i <= 4; i++) {
             storage.recordCheckpoint(a.id(), i * 10, sha((char) ('0' + i)), 5);
         }
@@ -113,18 +114,25 @@ class StorageRepositoryTest {
     void aFailureBeforeTheAttemptStartedIsRecordedAsAFailedAttempt() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
         StageAttempt failed = attempts.recordFailedAttempt(
-                "run-1", "PREPARE", "", "(unknown)", "w", "S3Unavailable", "cannot list s3://datasets/tiny/images/");
+                "run-1",
+                Stage.PREPARE,
+                "",
+                "(unknown)",
+                "w",
+                "S3Unavailable",
+                "cannot list s3://datasets/tiny/images/");
         assertEquals("FAILED", failed.status().name());
         assertEquals(1, failed.attempt());
         assertEquals("S3Unavailable", failed.errorClass());
         assertTrue(failed.endedAt() != null);
-        assertEquals(2, attempts.startAttempt("run-1", "PREPARE", "", "k", "w").attempt());
+        assertEquals(
+                2, attempts.startAttempt("run-1", Stage.PREPARE, "", "k", "w").attempt());
     }
 
     @Test
     void theFinalProgressIsStoredWhenTheAttemptEnds() {
         runs.createRun("run-1", "wf-1", "{}", "0.1.0", "d", null);
-        StageAttempt a = attempts.startAttempt("run-1", "TRAIN_BASE", "base", "k", "w");
+        StageAttempt a = attempts.startAttempt("run-1", Stage.TRAIN_BASE, "base", "k", "w");
         attempts.updateProgress(a.id(), "{\"step\": 20, \"total\": 600}");
         attempts.succeedAttempt(a.id(), Map.of(), "{\"step\": 600, \"total\": 600}", c -> null);
         assertTrue(attempts.findAttempt(a.id()).orElseThrow().progressJson().contains("\"step\": 600"));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bagsflow.model.CellStatus;
 import io.bagsflow.model.ExperimentStatus;
 import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,7 +105,7 @@ class TransitionsTest {
 
     @Test
     void anAttemptClosedAsLostCannotSucceedAfterwardsAndItsOutputsAreNotRegistered() {
-        StageAttempt a = attempts.startAttempt("run-1", "TRAIN_BASE", "", "key", "worker-a");
+        StageAttempt a = attempts.startAttempt("run-1", Stage.TRAIN_BASE, "", "key", "worker-a");
         assertTrue(attempts.failAttempt(a.id(), "WorkerLost", "worker lost"));
         ArtifactRecord ckpt =
                 new ArtifactRecord("b".repeat(64), 12, "application/zip", "sha256/bb/" + "b".repeat(64), a.id());
@@ -123,7 +124,7 @@ class TransitionsTest {
 
         Transitions.IllegalTransition refused = assertThrows(
                 Transitions.IllegalTransition.class,
-                () -> attempts.startAttempt("run-1", "PREPARE", "", "key", "late-worker"));
+                () -> attempts.startAttempt("run-1", Stage.PREPARE, "", "key", "late-worker"));
 
         assertEquals("ABORTED", refused.found());
         assertEquals(List.of(), runs.runDetails("run-1").orElseThrow().attempts());
@@ -131,7 +132,7 @@ class TransitionsTest {
 
     @Test
     void endingARunClosesItsRunningAttemptsInTheSameTransaction() {
-        StageAttempt a = attempts.startAttempt("run-1", "PREPARE", "", "key", "worker-a");
+        StageAttempt a = attempts.startAttempt("run-1", Stage.PREPARE, "", "key", "worker-a");
 
         assertTrue(state.endRunAndAttempts("run-1", RunStatus.ABORTED, "stop", "Aborted", "aborted: stop"));
         assertFalse(state.endRunAndAttempts("run-1", RunStatus.FAILED, "late", "RunEnded", "late"));

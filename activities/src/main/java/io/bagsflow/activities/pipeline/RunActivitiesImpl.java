@@ -82,7 +82,7 @@ public class RunActivitiesImpl implements RunActivities {
     @Override
     public StageResult takeStage(String runId, Stage stage, String fromRunId) {
         long t0 = System.nanoTime();
-        List<StageAttempt> earlier = attempts.findCompletedAttempts(fromRunId, stage.name());
+        List<StageAttempt> earlier = attempts.findCompletedAttempts(fromRunId, stage);
         if (earlier.isEmpty()) {
             throw ApplicationFailure.newNonRetryableFailure(
                     "run " + fromRunId + " has no completed " + stage + " stage to resume from",
@@ -90,7 +90,7 @@ public class RunActivitiesImpl implements RunActivities {
         }
         // A retried activity may find parts it took before: those are not taken twice.
         Map<String, StageAttempt> alreadyTaken = new LinkedHashMap<>();
-        for (StageAttempt a : attempts.findCompletedAttempts(runId, stage.name())) {
+        for (StageAttempt a : attempts.findCompletedAttempts(runId, stage)) {
             alreadyTaken.put(a.part(), a);
         }
         Map<String, ArtifactRef> outputs = new LinkedHashMap<>();
@@ -114,7 +114,7 @@ public class RunActivitiesImpl implements RunActivities {
             }
             StageAttempt taken = attempts.recordReuse(
                     runId,
-                    stage.name(),
+                    stage,
                     e.part(),
                     worker,
                     e,

@@ -175,7 +175,7 @@ public final class StageRunner {
                 }
                 attempt = db(
                         "opening an attempt of " + stage + " " + part + " of run " + runId,
-                        () -> attempts.startAttempt(runId, stage.name(), part, k, worker));
+                        () -> attempts.startAttempt(runId, stage, part, k, worker));
             } catch (Exception e) {
                 releaseQuietly(claimed, key, holder);
                 recordEarlyFailure(runId, stage, part, key, e);
@@ -332,8 +332,7 @@ public final class StageRunner {
         try {
             db(
                     "recording the failure of " + stage + " " + part + " of run " + runId,
-                    () -> attempts.recordFailedAttempt(
-                            runId, stage.name(), part, key, worker, errorClass(e), message(e)));
+                    () -> attempts.recordFailedAttempt(runId, stage, part, key, worker, errorClass(e), message(e)));
         } catch (RuntimeException bookkeeping) {
             e.addSuppressed(bookkeeping);
         }
@@ -352,8 +351,7 @@ public final class StageRunner {
     private Optional<StageResult> ownEarlierSuccess(
             String runId, Stage stage, String part, String key, Recorder recorder, long t0) {
         Optional<StageAttempt> own = db(
-                "looking up attempts of run " + runId,
-                () -> attempts.findOwnCompletedAttempt(runId, stage.name(), part, key));
+                "looking up attempts of run " + runId, () -> attempts.findOwnCompletedAttempt(runId, stage, part, key));
         if (own.isEmpty()) {
             return Optional.empty();
         }
@@ -389,12 +387,7 @@ public final class StageRunner {
         StageAttempt reused = db("recording the reuse of attempt " + earlier.id(), () -> {
             models.clear();
             return attempts.recordReuse(
-                    runId,
-                    stage.name(),
-                    part,
-                    worker,
-                    earlier,
-                    (c, attemptId) -> models.addAll(writer.write(c, attemptId)));
+                    runId, stage, part, worker, earlier, (c, attemptId) -> models.addAll(writer.write(c, attemptId)));
         });
         return Optional.of(new StageResult(outputs, models, true, reused.id(), seconds(t0)));
     }
@@ -458,10 +451,10 @@ public final class StageRunner {
         Optional<CorruptArtifactException> corrupt = cause(e, CorruptArtifactException.class);
         if (corrupt.isPresent()) {
             String sha = corrupt.get().expectedSha256();
-            Optional<String> producer = Optional.empty();
+            Optional<Stage> producer = Optional.empty();
             try {
                 producer = db("looking up who produced " + sha, () -> attempts.producerStage(runId, sha))
-                        .filter(p -> Stage.valueOf(p).ordinal() < stage.ordinal());
+                        .filter(p -> p.ordinal() < stage.ordinal());
             } catch (RuntimeException lookup) {
                 e.addSuppressed(lookup);
             }

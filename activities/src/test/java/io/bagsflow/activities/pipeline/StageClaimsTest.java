@@ -88,7 +88,7 @@ class StageClaimsTest {
         // B is in flight while A computes: it must not start an attempt of its own
         Thread.sleep(1000);
         assertFalse(b.isDone());
-        assertEquals(List.of(), attempts.findCompletedAttempts(runB, "TRAIN_BASE"));
+        assertEquals(List.of(), attempts.findCompletedAttempts(runB, Stage.TRAIN_BASE));
         release.countDown();
 
         StageResult first = a.get(30, TimeUnit.SECONDS);

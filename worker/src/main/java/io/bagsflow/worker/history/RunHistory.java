@@ -143,8 +143,9 @@ public final class RunHistory {
         Map<Stage, Set<String>> expected = expectedParts(run.specJson());
         for (int i = order.length - 1; i >= 0; i--) {
             String stage = order[i].name();
-            List<StageAttempt> attempts =
-                    d.attempts().stream().filter(a -> a.stage().equals(stage)).toList();
+            List<StageAttempt> attempts = d.attempts().stream()
+                    .filter(a -> a.stage().name().equals(stage))
+                    .toList();
             stages.add(
                     0,
                     new StageView(
@@ -245,7 +246,7 @@ public final class RunHistory {
         List<CurveView> curves = new ArrayList<>();
         for (Stage stage : List.of(Stage.TRAIN_BASE, Stage.FINETUNE_BAGS)) {
             for (StageAttempt a : found.get().attempts()) {
-                if (!a.stage().equals(stage.name())) {
+                if (a.stage() != stage) {
                     continue;
                 }
                 StageAttempt source = a.reusedAttemptId() == null
@@ -256,7 +257,7 @@ public final class RunHistory {
                     continue;
                 }
                 curves.add(new CurveView(
-                        a.stage(),
+                        a.stage().name(),
                         a.part(),
                         a.attempt(),
                         a.status(),
@@ -273,7 +274,7 @@ public final class RunHistory {
     public Optional<String> reportSha256(String runId) {
         return runs.runDetails(runId)
                 .flatMap(d -> d.attempts().stream()
-                        .filter(a -> a.stage().equals(Stage.EVALUATE.name())
+                        .filter(a -> a.stage() == Stage.EVALUATE
                                 && a.outputs().containsKey(ArtifactNames.REPORT)
                                 && a.status().completed())
                         .reduce((a, b) -> b)

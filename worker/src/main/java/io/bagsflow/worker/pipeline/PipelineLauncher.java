@@ -106,8 +106,7 @@ public final class PipelineLauncher {
             }
             for (Stage s : Stage.values()) {
                 if (s.ordinal() < fromStage.ordinal()
-                        && attempts.findCompletedAttempts(resumeFromRun, s.name())
-                                .isEmpty()) {
+                        && attempts.findCompletedAttempts(resumeFromRun, s).isEmpty()) {
                     throw new InvalidInputException("run " + resumeFromRun + " has no completed " + s
                             + " stage, so it cannot be resumed from " + fromStage);
                 }
@@ -122,7 +121,7 @@ public final class PipelineLauncher {
                 full.dataset().label(),
                 resumeFromRun);
         if (fromStage != null) {
-            state.setResumeFromStage(runId, fromStage.name());
+            state.setResumeFromStage(runId, fromStage);
         }
         if (!labels.equals(RunLabels.NONE)) {
             this.labels.label(runId, labels.name(), labels.note(), labels.tags());
@@ -296,7 +295,7 @@ public final class PipelineLauncher {
             // ended meanwhile (an abort of the lost run): nothing to start
             return false;
         }
-        Stage from = state.resumeFromStage(runId).map(Stage::valueOf).orElse(null);
+        Stage from = state.resumeFromStage(runId).orElse(null);
         PipelineSpec spec = PipelineSpecs.parse(specJson != null ? specJson : run.specJson());
         try {
             WorkflowClient.start(stub(runId, true)::run, new PipelineRequest(runId, spec, run.resumedFrom(), from));

@@ -19,7 +19,7 @@ class StageStatusTest {
     private static final String TWO_KINDS =
             "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 5}}, \"generations\": [\"bags\", \"crt\"]}";
 
-    private static StageAttempt attempt(String stage, String part, AttemptStatus status) {
+    private static StageAttempt attempt(Stage stage, String part, AttemptStatus status) {
         Instant t = Instant.parse("2026-12-06T12:00:00Z");
         return new StageAttempt(
                 1, "run-1", stage, part, 1, "key", status, "w", t, t, null, null, null, null, null, Map.of());
@@ -30,7 +30,10 @@ class StageStatusTest {
         Set<String> expected = RunHistory.expectedParts(TWO_KINDS).get(Stage.FINETUNE_BAGS);
 
         StageStatus status = RunHistory.stageStatus(
-                List.of(attempt("FINETUNE_BAGS", "crt", AttemptStatus.SUCCEEDED)), RunStatus.ABORTED, false, expected);
+                List.of(attempt(Stage.FINETUNE_BAGS, "crt", AttemptStatus.SUCCEEDED)),
+                RunStatus.ABORTED,
+                false,
+                expected);
 
         assertEquals(StageStatus.FAILED, status);
     }
@@ -42,7 +45,7 @@ class StageStatusTest {
         assertEquals(
                 StageStatus.RUNNING,
                 RunHistory.stageStatus(
-                        List.of(attempt("FINETUNE_BAGS", "crt", AttemptStatus.SUCCEEDED)),
+                        List.of(attempt(Stage.FINETUNE_BAGS, "crt", AttemptStatus.SUCCEEDED)),
                         RunStatus.RUNNING,
                         true,
                         expected));
@@ -50,8 +53,8 @@ class StageStatusTest {
                 StageStatus.SUCCEEDED,
                 RunHistory.stageStatus(
                         List.of(
-                                attempt("FINETUNE_BAGS", "crt", AttemptStatus.SUCCEEDED),
-                                attempt("FINETUNE_BAGS", "bags", AttemptStatus.REUSED)),
+                                attempt(Stage.FINETUNE_BAGS, "crt", AttemptStatus.SUCCEEDED),
+                                attempt(Stage.FINETUNE_BAGS, "bags", AttemptStatus.REUSED)),
                         RunStatus.ABORTED,
                         true,
                         expected));

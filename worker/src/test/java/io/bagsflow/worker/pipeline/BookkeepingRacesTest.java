@@ -12,6 +12,7 @@ import io.bagsflow.db.Interleaving;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
 import io.bagsflow.model.spec.PipelineSpec;
 import io.bagsflow.worker.pipeline.RunReconciler.Action;
 import io.bagsflow.worker.pipeline.RunReconciler.Outcome;
@@ -117,7 +118,7 @@ class BookkeepingRacesTest {
         RunReconciler reconciler = reconciler(harness.launcher, (point, id) -> {
             if (point.equals(RunReconciler.AFTER_DESCRIBE)) {
                 // a worker picked up the activity after Temporal listed the pending ones, and opened its attempt
-                opened.add(harness.attempts.startAttempt(id, "PREPARE", "", "key", "1@another-host"));
+                opened.add(harness.attempts.startAttempt(id, Stage.PREPARE, "", "key", "1@another-host"));
             }
         });
 

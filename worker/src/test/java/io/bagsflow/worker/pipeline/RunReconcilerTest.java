@@ -12,6 +12,7 @@ import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.model.ExperimentStatus;
 import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
 import io.bagsflow.model.experiment.ExperimentRequest;
 import io.bagsflow.model.spec.PipelineSpec;
 import io.bagsflow.worker.WorkerIdentity;
@@ -79,7 +80,7 @@ class RunReconcilerTest {
         harness.runs.createRun(
                 runId, runId, PipelineSpecs.toJson(TINY.withDefaults()), CodeVersion.get(), "tiny", null);
         started.add(runId);
-        StageAttempt lost = harness.attempts.startAttempt(runId, "PREPARE", "", "key", "4242@gone-host");
+        StageAttempt lost = harness.attempts.startAttempt(runId, Stage.PREPARE, "", "key", "4242@gone-host");
 
         List<Outcome> outcomes = reconciler.reconcile(List.of(runId));
 
@@ -210,7 +211,7 @@ class RunReconcilerTest {
         started.add(runId);
         String host =
                 WorkerIdentity.current().substring(WorkerIdentity.current().indexOf('@') + 1);
-        StageAttempt orphan = harness.attempts.startAttempt(runId, "PREPARE", "", "key", deadPid() + "@" + host);
+        StageAttempt orphan = harness.attempts.startAttempt(runId, Stage.PREPARE, "", "key", deadPid() + "@" + host);
 
         List<Outcome> outcomes = reconciler.reconcile(List.of(runId));
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.StorageRepository;
 import io.bagsflow.db.StorageRepository.CheckpointRecord;
+import io.bagsflow.model.Stage;
 import io.bagsflow.model.spec.PipelineSpec;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
@@ -80,7 +81,7 @@ class ServiceOutageTest {
                     assertEquals(1200, training.get(0).progress().path("step").asInt());
                     // every periodic checkpoint is on record, those taken during the outage too
                     long attemptId = harness.runs.runDetails(runId).orElseThrow().attempts().stream()
-                            .filter(a -> a.stage().equals("TRAIN_BASE"))
+                            .filter(a -> a.stage() == Stage.TRAIN_BASE)
                             .findFirst()
                             .orElseThrow()
                             .id();
@@ -138,7 +139,7 @@ class ServiceOutageTest {
                                     .toList(),
                             "one attempt, not failed and retried");
                     long attemptId = harness.runs.runDetails(runId).orElseThrow().attempts().stream()
-                            .filter(a -> a.stage().equals("TRAIN_BASE"))
+                            .filter(a -> a.stage() == Stage.TRAIN_BASE)
                             .findFirst()
                             .orElseThrow()
                             .id();

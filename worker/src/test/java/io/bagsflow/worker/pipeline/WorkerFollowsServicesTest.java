@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.StorageRepository;
 import io.bagsflow.db.StorageRepository.CheckpointRecord;
+import io.bagsflow.model.Stage;
 import io.bagsflow.model.spec.PipelineSpec;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.TestServices;
@@ -82,7 +83,7 @@ class WorkerFollowsServicesTest {
                         training.stream().map(a -> a.status().name()).toList(),
                         "the attempt went on where the services went, not failed and retried");
                 long attemptId = harness.runs.runDetails(runId).orElseThrow().attempts().stream()
-                        .filter(a -> a.stage().equals("TRAIN_BASE"))
+                        .filter(a -> a.stage() == Stage.TRAIN_BASE)
                         .findFirst()
                         .orElseThrow()
                         .id();
