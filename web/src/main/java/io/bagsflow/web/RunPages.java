@@ -138,7 +138,8 @@ final class RunPages implements UiModule {
                 metricCell(h, run.metrics() == null ? null : run.metrics().get(m));
             }
             for (String m : maskColumns) {
-                metricCell(h, run.maskMetrics() == null ? null : run.maskMetrics().get(m));
+                metricCell(
+                        h, run.maskMetrics() == null ? null : run.maskMetrics().get(m));
             }
             h.append("<td>")
                     .append(

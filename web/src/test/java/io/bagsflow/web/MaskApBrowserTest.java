@@ -84,7 +84,9 @@ class MaskApBrowserTest {
             }
         }
         // a trained mask head: mask AP above zero, so the mask rows are numbers, not placeholders
-        assertTrue(evaluation("bags", "segm").metrics().get("AP") > 0, view.evaluations().toString());
+        assertTrue(
+                evaluation("bags", "segm").metrics().get("AP") > 0,
+                view.evaluations().toString());
         assertPaperRows("document.getElementById('paper-masks').innerText");
     }
 
@@ -99,10 +101,10 @@ class MaskApBrowserTest {
         assertEquals(MASK_FOUR, header.subList(ap + 4, ap + 8), header.toString());
         // the list shows the bags model's numbers on test, box and mask
         List<String> expected = new ArrayList<>();
-        FOUR.forEach(m -> expected.add(ComparisonTable.percent(
-                evaluation("bags", "bbox").metrics().get(m))));
-        FOUR.forEach(m -> expected.add(ComparisonTable.percent(
-                evaluation("bags", "segm").metrics().get(m))));
+        FOUR.forEach(m -> expected.add(
+                ComparisonTable.percent(evaluation("bags", "bbox").metrics().get(m))));
+        FOUR.forEach(m -> expected.add(
+                ComparisonTable.percent(evaluation("bags", "segm").metrics().get(m))));
         String cells = "[...[...document.querySelectorAll('#runs tbody tr')].find(tr => tr.cells[0].innerText.trim()"
                 + " === '" + run + "').cells].slice(" + ap + ", " + (ap + 8) + ").map(td => td.innerText.trim())";
         assertEquals(expected, strings(browser.eval(cells)));
@@ -161,7 +163,9 @@ class MaskApBrowserTest {
     private static void assertPaperRows(String expression) throws Exception {
         String text = browser.text(expression);
         assertTrue(
-                text.contains("rows 19-20") && text.contains("base 20.78 / 20.68") && text.contains("BAGS 25.76 / 26.25"),
+                text.contains("rows 19-20")
+                        && text.contains("base 20.78 / 20.68")
+                        && text.contains("BAGS 25.76 / 26.25"),
                 text);
     }
 

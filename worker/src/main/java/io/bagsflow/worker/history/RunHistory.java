@@ -117,7 +117,8 @@ public final class RunHistory {
                     e == null ? null : metricsKind,
                     e == null ? null : LvisMetrics.named(e.metrics().values()),
                     maskEvaluations.containsKey(r.id())
-                            ? LvisMetrics.named(maskEvaluations.get(r.id()).metrics().values())
+                            ? LvisMetrics.named(
+                                    maskEvaluations.get(r.id()).metrics().values())
                             : null));
         }
         return out;

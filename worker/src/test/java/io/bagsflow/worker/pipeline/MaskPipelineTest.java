@@ -122,7 +122,9 @@ class MaskPipelineTest {
             }
         }
         // val and test, each by box and by mask
-        assertEquals(List.of("bags/score 4/4", "base/score 4/4"), scores.stream().sorted().toList());
+        assertEquals(
+                List.of("bags/score 4/4", "base/score 4/4"),
+                scores.stream().sorted().toList());
     }
 
     @Test
