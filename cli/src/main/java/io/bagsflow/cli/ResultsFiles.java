@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -104,8 +105,11 @@ final class ResultsFiles {
         StringBuilder out = new StringBuilder();
         for (String name : files) {
             ExperimentResults r = read(dir.resolve(name));
-            List<ExperimentSummary.Cell> cells =
-                    r.cells().stream().map(ExperimentHistory::summaryCell).toList();
+            // the spec's order, not the file's: files list each cell's models in model-id order
+            Comparator<String> order = ExperimentHistory.kindOrder(r.spec());
+            List<ExperimentSummary.Cell> cells = r.cells().stream()
+                    .map(c -> ExperimentHistory.summaryCell(c, order))
+                    .toList();
             Set<String> splits = new LinkedHashSet<>();
             r.cells().forEach(c -> c.models().values().forEach(m -> splits.add(m.split())));
             out.append("From `")

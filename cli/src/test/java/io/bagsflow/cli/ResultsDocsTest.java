@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -24,6 +25,35 @@ class ResultsDocsTest {
             CommandOutput check = CommandOutput.run(Map.of(), "experiment", "table", "--check", page.toString());
             assertEquals(0, check.exitCode(), page + ": " + check.err() + check.out());
         }
+    }
+
+    @Test
+    void theTablesListTheBaseFirstThenTheKindsInTheOrderOfTheSpecsGenerations() throws Exception {
+        Path file = ReadmeExamplesTest.documentationPages()
+                .get(0)
+                .getParent()
+                .resolve("results")
+                .resolve("fair-small.json");
+        List<String> expected = new ArrayList<>(List.of(ResultsFiles.label("base")));
+        // the file lists each cell's models in model-id order (base, bags, balanced_softmax, ...): not the spec's
+        io.bagsflow.worker.history.RunHistory.JSON
+                .readTree(file.toFile())
+                .path("spec")
+                .path("base")
+                .path("generations")
+                .forEach(k -> expected.add(ResultsFiles.label(k.asText())));
+        assertTrue(expected.size() > 3 && !expected.get(1).startsWith("bags"), expected.toString());
+        CommandOutput table = CommandOutput.run(Map.of(), "experiment", "table", file.toString());
+        assertEquals(0, table.exitCode(), table.err());
+        // the first table: the models' metrics, one row per kind under the header and its rule
+        List<String> rows = table.out()
+                .lines()
+                .dropWhile(l -> !l.startsWith("| model |"))
+                .skip(2)
+                .takeWhile(l -> l.startsWith("| "))
+                .map(l -> l.split("\\|")[1].trim())
+                .toList();
+        assertEquals(expected, rows, table.out());
     }
 
     @Test

@@ -201,6 +201,15 @@ public final class LineageRepository {
      * such an evaluation are left out.
      */
     public Map<String, EvaluationRecord> newestEvaluationsOfKind(Collection<String> runIds, String kind) {
+        return newestEvaluationsOfKind(runIds, kind, EvaluationRecord.BBOX);
+    }
+
+    /**
+     * As {@link #newestEvaluationsOfKind(Collection, String)}, of one IoU type: {@link EvaluationRecord#SEGM} gives
+     * the mask AP a runs list shows beside the box AP of runs whose models have a mask head.
+     */
+    public Map<String, EvaluationRecord> newestEvaluationsOfKind(
+            Collection<String> runIds, String kind, String iouType) {
         if (runIds.isEmpty()) {
             return Map.of();
         }
@@ -214,7 +223,7 @@ public final class LineageRepository {
                             + "ORDER BY (e.split = ?), e.created_at, e.id",
                     c.createArrayOf("text", runIds.toArray()),
                     kind,
-                    EvaluationRecord.BBOX,
+                    iouType,
                     EvaluationRecord.TEST)) {
                 out.put(e.runId(), e);
             }

@@ -1,5 +1,7 @@
 package io.bagsflow.web;
 
+import io.bagsflow.ml.eval.LvisMetrics;
+import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.ml.report.ExperimentCharts;
 import io.bagsflow.ml.report.ExperimentHtmlReport;
 import io.bagsflow.ml.report.ExperimentTable;
@@ -200,9 +202,18 @@ final class ExperimentPages implements UiModule {
             }
             h.append("</tr>\n");
         }
-        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS bbox AP in percent: mean ± half-width of the 95% ")
+        boolean masks = List.of(cells.get(0)).contains(ExperimentTable.maskKey(LvisMetrics.AP));
+        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS ")
+                .append(masks ? "bbox and mask (segm) AP" : "bbox AP")
+                .append(" in percent: mean ± half-width of the 95% ")
                 .append("interval (Student t over the seeds); ΔAP: the paired difference to the base model of the ")
                 .append("same seed.</p>\n");
+        if (masks) {
+            // the published mask numbers beside ours, as the run reports and the compare page show them
+            h.append("<p class=\"sub\" id=\"paper-masks\">")
+                    .append(Html.esc(ComparisonTable.paperLine().strip()))
+                    .append("</p>\n");
+        }
     }
 
     /** Every two kinds of a grid setting, a - b over the seeds both finished: mean [95% interval] per metric. */

@@ -5,6 +5,7 @@ import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
+import io.bagsflow.ml.report.ExperimentTable;
 import io.bagsflow.model.RunStatus;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.RunHistory;
@@ -49,6 +50,10 @@ final class RunPages implements UiModule {
     private static void list(Request r, UiContext ui) throws IOException {
         String model = ApiModule.metricsKind(r);
         var runs = ui.backend.history().list(ApiModule.filter(r), model);
+        // the same four of the model's mask evaluation ("mask AP", ...), only when a listed run's model has a mask
+        // head: box-only lists keep the columns they had
+        boolean masks = runs.stream().anyMatch(run -> run.maskMetrics() != null);
+        List<String> maskColumns = masks ? LIST_METRICS : List.of();
         StringBuilder h = new StringBuilder();
         h.append("<h1>Runs</h1>\n<form class=\"filters\" method=\"get\" action=\"/runs\">")
                 .append("<label>status <select name=\"status\"><option value=\"\">any</option>");
@@ -75,6 +80,8 @@ final class RunPages implements UiModule {
                 .append(Html.esc(r.rawQuery()))
                 .append("\" data-metrics=\"")
                 .append(Html.esc(String.join(",", LIST_METRICS)))
+                .append("\" data-mask-metrics=\"")
+                .append(Html.esc(String.join(",", maskColumns)))
                 .append("\">\n<thead><tr>");
         for (String[] c : List.of(
                 new String[] {"run", "text"},
@@ -90,6 +97,11 @@ final class RunPages implements UiModule {
         for (String m : LIST_METRICS) {
             h.append("<th data-type=\"number\" class=\"metric\">")
                     .append(Html.esc(m))
+                    .append("</th>");
+        }
+        for (String m : maskColumns) {
+            h.append("<th data-type=\"number\" class=\"metric mask\">")
+                    .append(Html.esc(ExperimentTable.maskKey(m)))
                     .append("</th>");
         }
         h.append("<th data-type=\"text\">resumed from</th></tr></thead>\n<tbody>");
@@ -123,13 +135,11 @@ final class RunPages implements UiModule {
                             .append("</span> "));
             h.append("</td>");
             for (String m : LIST_METRICS) {
-                Double v = run.metrics() == null ? null : run.metrics().get(m);
-                boolean defined = v != null && !v.isNaN() && v >= 0;
-                h.append("<td class=\"metric\" data-value=\"")
-                        .append(defined ? String.valueOf(v) : "")
-                        .append("\">")
-                        .append(defined ? ComparisonTable.percent(v) : "")
-                        .append("</td>");
+                metricCell(h, run.metrics() == null ? null : run.metrics().get(m));
+            }
+            for (String m : maskColumns) {
+                metricCell(
+                        h, run.maskMetrics() == null ? null : run.maskMetrics().get(m));
             }
             h.append("<td>")
                     .append(
@@ -145,6 +155,16 @@ final class RunPages implements UiModule {
                     "<p class=\"empty\">No runs match. Start one with <code>./bagsflow pipeline start SPEC</code>.</p>");
         }
         r.send(200, "text/html; charset=utf-8", ui.page("runs", h.toString()));
+    }
+
+    /** A metric in percent, its value kept for sorting; empty where undefined. */
+    private static void metricCell(StringBuilder h, Double v) {
+        boolean defined = v != null && !v.isNaN() && v >= 0;
+        h.append("<td class=\"metric\" data-value=\"")
+                .append(defined ? String.valueOf(v) : "")
+                .append("\">")
+                .append(defined ? ComparisonTable.percent(v) : "")
+                .append("</td>");
     }
 
     private static void filterInput(StringBuilder h, Request r, String param, String label, String placeholder) {
@@ -361,6 +381,12 @@ final class RunPages implements UiModule {
                 "</tbody></table></div>\n<p class=\"sub\">LVIS metrics in percent, by box (bbox) or mask (segm) IoU; - "
                         + "is undefined. Split val is where choices from data are made, test is what reports use; AP [lo,hi) "
                         + "is the mean AP of the classes with that many training instances (the BAGS bins).</p>\n");
+        if (masks) {
+            // the published mask numbers this recipe is measured against, beside ours as in the reports
+            h.append("<p class=\"sub\" id=\"paper-masks\">")
+                    .append(Html.esc(ComparisonTable.paperLine().strip()))
+                    .append("</p>\n");
+        }
     }
 
     private static void artifacts(StringBuilder h, RunView v) {

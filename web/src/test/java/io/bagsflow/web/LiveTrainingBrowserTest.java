@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
-import io.bagsflow.worker.BagsflowWorker;
-import io.bagsflow.worker.TestServices;
-import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.history.HistoryJson;
-import io.bagsflow.workflows.TaskQueues;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,39 +27,23 @@ class LiveTrainingBrowserTest {
     private static final String LAST_ITERATION =
             "Math.max(0, ...[...document.querySelectorAll('#loss-chart circle.pt')].map(c => Number(c.dataset.iteration)))";
 
+    private static BrowserUi ui;
     private static Chromium browser;
     private static TestBackend backend;
-    private static BagsflowWorker worker;
-    private static UiServer server;
     private static String base;
 
     @BeforeAll
     static void theUiAndAWorker() throws Exception {
-        browser = Chromium.startOrSkip();
-        backend = new TestBackend();
-        worker = BagsflowWorker.start(
-                backend.endpoints,
-                List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()),
-                "live-training-test-worker");
-        server = UiServer.start(backend, UiOptions.local(0, UiServerAccessTest.SECRET));
-        base = server.url().toString().replaceAll("/$", "");
-        browser.openRedirected(server.loginUrl().toString(), base + "/runs");
+        ui = BrowserUi.start("live-training-test-worker");
+        browser = ui.browser;
+        backend = ui.backend;
+        base = ui.base;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (worker != null) {
-            worker.close();
-        }
-        if (backend != null) {
-            backend.close();
+        if (ui != null) {
+            ui.close();
         }
     }
 

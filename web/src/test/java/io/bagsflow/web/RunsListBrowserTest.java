@@ -6,13 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.RunLabels;
-import io.bagsflow.worker.BagsflowWorker;
-import io.bagsflow.worker.Eventually;
-import io.bagsflow.worker.TestServices;
-import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.history.RunViews.RunView;
-import io.bagsflow.workflows.TaskQueues;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,10 +30,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(600)
 class RunsListBrowserTest {
 
+    private static BrowserUi ui;
     private static Chromium browser;
     private static TestBackend backend;
-    private static BagsflowWorker worker;
-    private static UiServer server;
     private static String base;
     private static String suite;
     private static List<String> finished = new ArrayList<>();
@@ -47,13 +40,10 @@ class RunsListBrowserTest {
 
     @BeforeAll
     static void twoFinishedRunsAndAWaitingOne() throws Exception {
-        browser = Chromium.startOrSkip();
-        backend = new TestBackend();
-        worker = BagsflowWorker.start(
-                backend.endpoints,
-                List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()),
-                "runs-list-test-worker");
+        ui = BrowserUi.start("runs-list-test-worker");
+        browser = ui.browser;
+        backend = ui.backend;
+        base = ui.base;
         // unique per JVM: other test classes share the database
         suite = "list-" + ProcessHandle.current().pid();
         for (int seed : List.of(11, 12)) {
@@ -75,25 +65,12 @@ class RunsListBrowserTest {
                 null,
                 new RunLabels("diverging", null, Map.of("suite", suite), null));
         waitFor(waiting, v -> v.status().name().equals("WAITING_FOR_RETRY"));
-        server = UiServer.start(backend, UiOptions.local(0, UiServerAccessTest.SECRET));
-        base = server.url().toString().replaceAll("/$", "");
-        // log in once through the URL `up` prints: the cookie then carries every later page and poll
-        browser.openRedirected(server.loginUrl().toString(), base + "/runs");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (worker != null) {
-            worker.close();
-        }
-        if (backend != null) {
-            backend.close();
+        if (ui != null) {
+            ui.close();
         }
     }
 
@@ -212,10 +189,6 @@ class RunsListBrowserTest {
     }
 
     private static RunView waitFor(String runId, Predicate<RunView> condition) {
-        return Eventually.await(
-                Duration.ofMinutes(3),
-                () -> backend.history().show(runId).orElseThrow(),
-                condition,
-                "run " + runId + " gets there");
+        return ui.waitFor(runId, condition);
     }
 }

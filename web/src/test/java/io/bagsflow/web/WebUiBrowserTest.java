@@ -6,13 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.activities.experiment.ExperimentSpecs;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
-import io.bagsflow.worker.BagsflowWorker;
-import io.bagsflow.worker.Eventually;
-import io.bagsflow.worker.TestServices;
-import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.history.RunViews.RunView;
-import io.bagsflow.workflows.TaskQueues;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -34,23 +28,19 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(900)
 class WebUiBrowserTest {
 
+    private static BrowserUi ui;
     private static Chromium browser;
     private static TestBackend backend;
-    private static BagsflowWorker worker;
-    private static UiServer server;
     private static String base;
     private static String finished;
     private static String waiting;
 
     @BeforeAll
     static void aFinishedAndAWaitingRun() throws Exception {
-        browser = Chromium.startOrSkip();
-        backend = new TestBackend();
-        worker = BagsflowWorker.start(
-                backend.endpoints,
-                List.of(TaskQueues.CPU, TaskQueues.GPU),
-                new BagsflowHome(TestServices.home()),
-                "web-test-worker");
+        ui = BrowserUi.start("web-test-worker");
+        browser = ui.browser;
+        backend = ui.backend;
+        base = ui.base;
         finished = backend.launcher.start(
                 PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\","
                         + " \"seed\": 7}}, \"generations\": [\"bags\", \"control\"]}"),
@@ -65,25 +55,12 @@ class WebUiBrowserTest {
                 null,
                 null);
         waitFor(waiting, v -> v.status().name().equals("WAITING_FOR_RETRY"));
-        server = UiServer.start(backend, UiOptions.local(0, UiServerAccessTest.SECRET));
-        base = server.url().toString().replaceAll("/$", "");
-        // what a user does once with the URL that `up` printed: the cookie then carries every later page and poll
-        browser.openRedirected(server.loginUrl().toString(), base + "/runs");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (worker != null) {
-            worker.close();
-        }
-        if (backend != null) {
-            backend.close();
+        if (ui != null) {
+            ui.close();
         }
     }
 
@@ -309,11 +286,7 @@ class WebUiBrowserTest {
     }
 
     private static RunView waitFor(String runId, Predicate<RunView> condition) {
-        return Eventually.await(
-                Duration.ofMinutes(3),
-                () -> backend.history().show(runId).orElseThrow(),
-                condition,
-                "run " + runId + " gets there");
+        return ui.waitFor(runId, condition);
     }
 
     private static List<String> strings(JsonNode array) {

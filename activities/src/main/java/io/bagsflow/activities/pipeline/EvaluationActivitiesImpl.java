@@ -100,10 +100,21 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                 attempt -> {
                     Map<Integer, Integer> trainInstances = trainInstances(a.get(MANIFEST));
                     Map<String, ArtifactRef> out = new LinkedHashMap<>();
+                    boolean valServesAsTest = test.sha256().equals(a.get(VAL).sha256())
+                            && testResults.sha256().equals(results.sha256());
+                    Steps steps = new Steps(attempt, (valServesAsTest ? 1 : 2) * (masks ? 2 : 1));
                     scoreSplit(
-                            attempt, kind, EvaluationRecord.VAL, a.get(VAL), results, bins, trainInstances, masks, out);
-                    if (test.sha256().equals(a.get(VAL).sha256())
-                            && testResults.sha256().equals(results.sha256())) {
+                            attempt,
+                            steps,
+                            kind,
+                            EvaluationRecord.VAL,
+                            a.get(VAL),
+                            results,
+                            bins,
+                            trainInstances,
+                            masks,
+                            out);
+                    if (valServesAsTest) {
                         // val serves as test: the same evaluation, stored once, named twice
                         out.put(ArtifactNames.testMetrics(kind), out.get(ArtifactNames.metrics(kind)));
                         out.put(ArtifactNames.testTable(kind), out.get(ArtifactNames.table(kind)));
@@ -114,7 +125,16 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                         return out;
                     }
                     scoreSplit(
-                            attempt, kind, EvaluationRecord.TEST, test, testResults, bins, trainInstances, masks, out);
+                            attempt,
+                            steps,
+                            kind,
+                            EvaluationRecord.TEST,
+                            test,
+                            testResults,
+                            bins,
+                            trainInstances,
+                            masks,
+                            out);
                     return out;
                 },
                 outputs -> {
@@ -151,6 +171,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
      */
     private void scoreSplit(
             Attempt attempt,
+            Steps steps,
             String kind,
             String split,
             ArtifactRef annotations,
@@ -166,7 +187,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                 : LvisDatasetReader.read(annotationsFile);
         Path resultsFile = attempt.download(results, attempt.workDir().resolve("results-" + split + ".json"));
         LvisResults dt = masks ? LvisResultsReader.readWithMasks(resultsFile) : LvisResultsReader.read(resultsFile);
-        attempt.progress(Map.of("step", 0, "total", 1, "message", dt.size() + " detections on " + split));
+        steps.report(dt.size() + " detections on " + split);
         boolean isTest = EvaluationRecord.TEST.equals(split);
         String resultsName = isTest ? ArtifactNames.testResults(kind) : ArtifactNames.results(kind);
         LvisEvaluator evaluator = new LvisEvaluator(gt, split + ".json");
@@ -181,6 +202,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                 out,
                 isTest ? ArtifactNames.testMetrics(kind) : ArtifactNames.metrics(kind),
                 isTest ? ArtifactNames.testTable(kind) : ArtifactNames.table(kind));
+        steps.done();
         if (masks) {
             write(
                     attempt,
@@ -193,6 +215,31 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                     out,
                     isTest ? ArtifactNames.testMaskMetrics(kind) : ArtifactNames.maskMetrics(kind),
                     isTest ? ArtifactNames.testMaskTable(kind) : ArtifactNames.maskTable(kind));
+            steps.done();
+        }
+    }
+
+    /**
+     * A score part's progress: one step per evaluation (each split, by box and by mask), so a succeeded part shows
+     * every step done (e.g. 4/4) instead of the 0/1 it reported before its first evaluation.
+     */
+    private static final class Steps {
+        private final Attempt attempt;
+        private final int total;
+        private int done;
+
+        Steps(Attempt attempt, int total) {
+            this.attempt = attempt;
+            this.total = total;
+        }
+
+        void report(String message) {
+            attempt.progress(Map.of("step", done, "total", total, "message", message));
+        }
+
+        void done() {
+            done++;
+            attempt.progress(Map.of("step", done, "total", total));
         }
     }
 

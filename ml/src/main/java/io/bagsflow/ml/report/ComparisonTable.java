@@ -76,6 +76,11 @@ public final class ComparisonTable {
         if (models.stream().noneMatch(ReportModel::hasMasks)) {
             return "";
         }
+        return paperLine();
+    }
+
+    /** The line of the paper's box and mask AP (rows 19-20), for any page that shows mask AP. */
+    public static String paperLine() {
         return String.format(
                 Locale.ROOT,
                 "paper (BAGS, CVPR 2020; Mask R-CNN R50-FPN on LVIS v0.5, rows 19-20), box / mask AP: "

@@ -269,8 +269,11 @@ function percentCell(v) {
   return '<td class="metric" data-value="' + (defined ? v : '') + '">' + (defined ? (100 * v).toFixed(2) : '') + '</td>';
 }
 
-/** The same rows RunPages renders, from /api/runs (metric columns named by the table's data-metrics). */
-function renderRunRows(runs, metrics) {
+/**
+ * The same rows RunPages renders, from /api/runs (metric columns named by the table's data-metrics, then the mask
+ * columns of its data-mask-metrics, from each run's mask_metrics).
+ */
+function renderRunRows(runs, metrics, maskMetrics) {
   return runs.map(r => {
     const ms = r.ended_at ? Date.parse(r.ended_at) - Date.parse(r.created_at) : null;
     const tags = Object.entries(r.tags || {}).map(([k, v]) => '<span class="tag">' + esc(k + '=' + v) + '</span>').join(' ');
@@ -281,6 +284,7 @@ function renderRunRows(runs, metrics) {
       + '<td data-value="' + (ms === null ? '' : ms) + '">' + (ms === null ? '' : clock(ms / 1000)) + '</td>'
       + '<td class="tags">' + tags + '</td>'
       + metrics.map(m => percentCell(r.metrics ? r.metrics[m] : null)).join('')
+      + maskMetrics.map(m => percentCell(r.mask_metrics ? r.mask_metrics[m] : null)).join('')
       + '<td>' + (r.resumed_from ? '<a href="/runs/' + encodeURIComponent(r.resumed_from) + '">'
         + esc(r.resumed_from) + '</a>' : '') + '</td></tr>';
   }).join('');
@@ -337,12 +341,13 @@ function sortable(table) {
 
 function runsList(table) {
   const metrics = (table.dataset.metrics || '').split(',').filter(m => m);
+  const maskMetrics = (table.dataset.maskMetrics || '').split(',').filter(m => m);
   sortable(table);
   const poll = async () => {
     try {
       const response = await fetch(table.dataset.api, {cache: 'no-store'});
       if (response.ok) {
-        table.tBodies[0].innerHTML = renderRunRows(await response.json(), metrics);
+        table.tBodies[0].innerHTML = renderRunRows(await response.json(), metrics, maskMetrics);
         sortRows(table);
         // how many times the rows were drawn from the API: lets a test wait for the next poll, not for a time
         table.dataset.polls = String(Number(table.dataset.polls || 0) + 1);

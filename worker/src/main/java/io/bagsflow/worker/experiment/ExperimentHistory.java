@@ -29,8 +29,10 @@ import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
 import io.bagsflow.worker.experiment.ExperimentViews.ModelResult;
 import io.bagsflow.worker.experiment.ExperimentViews.PairView;
 import io.bagsflow.worker.experiment.ExperimentViews.SummaryRow;
+import io.bagsflow.worker.history.GenerationOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,17 +148,38 @@ public final class ExperimentHistory {
      * one recorded before test splits existed).
      */
     private List<ExperimentSummary.Cell> finishedCells(String experimentId) {
+        Comparator<String> order = kindOrder(
+                experiments.find(experimentId).map(e -> specTree(e.specJson())).orElse(null));
         return cellResults(experimentId).stream()
-                .map(ExperimentHistory::summaryCell)
+                .map(c -> summaryCell(c, order))
                 .toList();
     }
 
-    /** A results cell as the statistics take it: the metrics of each kind, undefined ones left out. */
-    public static ExperimentSummary.Cell summaryCell(CellResult c) {
+    /**
+     * The order of an experiment's kinds in every table made from it: base first, then the kinds in the order its
+     * base spec lists them in {@code generations}, then any other by name ({@link GenerationOrder}). The stored
+     * models come in id order, which is neither what the user wrote nor the paper's.
+     *
+     * @param experimentSpec the experiment spec as stored (and in a results file's {@code spec}); null gives the
+     *                       base first and the rest by name
+     */
+    public static Comparator<String> kindOrder(JsonNode experimentSpec) {
+        List<String> kinds = new ArrayList<>();
+        if (experimentSpec != null) {
+            experimentSpec.path("base").path("generations").forEach(k -> kinds.add(k.asText()));
+        }
+        return GenerationOrder.kinds(kinds);
+    }
+
+    /**
+     * A results cell as the statistics take it: the metrics of each kind in {@code kindOrder} (the summaries list
+     * kinds as their first cell has them), undefined ones left out.
+     */
+    public static ExperimentSummary.Cell summaryCell(CellResult c, Comparator<String> kindOrder) {
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-        c.models().forEach((kind, model) -> {
+        c.models().keySet().stream().sorted(kindOrder).forEach(kind -> {
             Map<String, Double> defined = new LinkedHashMap<>();
-            model.metrics().forEach((key, value) -> {
+            c.models().get(kind).metrics().forEach((key, value) -> {
                 if (value != null) {
                     defined.put(key, value);
                 }
@@ -167,6 +190,8 @@ public final class ExperimentHistory {
     }
 
     private List<CellResult> cellResults(String experimentId) {
+        Comparator<String> order = kindOrder(
+                experiments.find(experimentId).map(e -> specTree(e.specJson())).orElse(null));
         List<CellResult> done = new ArrayList<>();
         for (ExperimentCellRecord c : experiments.cells(experimentId)) {
             if (c.runStatus() != CellStatus.SUCCEEDED) {
@@ -195,10 +220,12 @@ public final class ExperimentHistory {
                                     values.put(ev.isMask() ? ExperimentTable.maskKey(key) : key, defined(v)));
                 }
             }
-            // base first, then the generation-1 kinds in their model order
+            // base first, then the generation-1 kinds in the spec's order, as the tables list them
             Map<String, ModelResult> ordered = new LinkedHashMap<>();
             kindOfModel.values().stream()
                     .filter(byKind::containsKey)
+                    .distinct()
+                    .sorted(order)
                     .forEach(k -> ordered.put(k, new ModelResult(splitOfSlot.get(k), byKind.get(k))));
             done.add(new CellResult(params(c), c.seed(), c.runId(), ordered));
         }

@@ -91,6 +91,9 @@ public final class RunHistory {
         Map<String, RunLabels> labels = this.labels.labelsOf(ids);
         Map<String, EvaluationRecord> evaluations =
                 metricsKind == null ? Map.of() : lineage.newestEvaluationsOfKind(ids, metricsKind);
+        Map<String, EvaluationRecord> maskEvaluations = metricsKind == null
+                ? Map.of()
+                : lineage.newestEvaluationsOfKind(ids, metricsKind, EvaluationRecord.SEGM);
         List<RunSummary> out = new ArrayList<>();
         for (PipelineRun r : found) {
             RunLabels l = labels.getOrDefault(r.id(), RunLabels.NONE);
@@ -113,7 +116,11 @@ public final class RunHistory {
                     current == null ? null : current.stage(),
                     latest == null ? null : latest.progress(),
                     e == null ? null : metricsKind,
-                    e == null ? null : LvisMetrics.named(e.metrics().values())));
+                    e == null ? null : LvisMetrics.named(e.metrics().values()),
+                    maskEvaluations.containsKey(r.id())
+                            ? LvisMetrics.named(
+                                    maskEvaluations.get(r.id()).metrics().values())
+                            : null));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package io.bagsflow.worker.history;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.db.AttemptStatus;
 import io.bagsflow.ml.eval.BinAp;
@@ -21,7 +22,8 @@ public final class RunViews {
      * A line of the runs list. {@code stage} and {@code progress} describe the stage in progress of a run that is
      * still open (null otherwise), e.g. {@code TRAIN_BASE} and {@code {"step": 120, "total": 800, ...}};
      * {@code metricsModel} names the model kind whose newest evaluation {@code metrics} holds (null when the run
-     * has no such model or none was asked for).
+     * has no such model or none was asked for); {@code maskMetrics} that model's newest mask (segm) evaluation, null
+     * when it has none.
      */
     public record RunSummary(
             String runId,
@@ -37,7 +39,9 @@ public final class RunViews {
             String stage,
             JsonNode progress,
             String metricsModel,
-            Map<String, Double> metrics) {}
+            Map<String, Double> metrics,
+            // only for a run whose model has a mask head, so box-only rows keep the shape they had
+            @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Double> maskMetrics) {}
 
     public record AttemptView(
             String part,

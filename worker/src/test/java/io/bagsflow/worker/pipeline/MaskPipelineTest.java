@@ -100,6 +100,34 @@ class MaskPipelineTest {
     }
 
     @Test
+    void everySucceededEvaluatePartShowsAllItsStepsDoneAndAScorePartOneStepPerEvaluation() {
+        JsonNode stages = harness.showJson(run).path("stages");
+        List<String> scores = new ArrayList<>();
+        for (JsonNode s : stages) {
+            if (!s.path("stage").asText().equals("EVALUATE")) {
+                continue;
+            }
+            for (JsonNode a : s.path("attempts")) {
+                JsonNode p = a.path("progress");
+                assertEquals("SUCCEEDED", a.path("status").asText(), a.toString());
+                // what `pipeline status`, `runs show` and the UI print as step/total: all done once it succeeded
+                // (the report part reports no steps)
+                if (p.path("total").asInt() > 0) {
+                    assertEquals(p.path("total").asInt(), p.path("step").asInt(), a.toString());
+                }
+                if (a.path("part").asText().endsWith("/score")) {
+                    scores.add(a.path("part").asText() + " " + p.path("step").asInt() + "/"
+                            + p.path("total").asInt());
+                }
+            }
+        }
+        // val and test, each by box and by mask
+        assertEquals(
+                List.of("bags/score 4/4", "base/score 4/4"),
+                scores.stream().sorted().toList());
+    }
+
+    @Test
     void theComparisonAndTheReportShowMaskApNextToBoxApWithThePapersNumbers() throws Exception {
         S3Endpoint s3 = harness.endpoints.s3();
         ArtifactStore store = ArtifactStore.connect(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket());

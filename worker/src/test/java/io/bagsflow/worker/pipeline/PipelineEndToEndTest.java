@@ -93,6 +93,30 @@ class PipelineEndToEndTest {
     }
 
     @Test
+    void aSucceededScorePartShowsOneStepPerSplitAllDone() {
+        List<String> scores = new ArrayList<>();
+        for (JsonNode s : harness.showJson(tinyRun).path("stages")) {
+            for (JsonNode a : s.path("attempts")) {
+                if (s.path("stage").asText().equals("EVALUATE")
+                        && a.path("part").asText().endsWith("/score")) {
+                    JsonNode p = a.path("progress");
+                    scores.add(a.path("part").asText() + " " + p.path("step").asInt() + "/"
+                            + p.path("total").asInt());
+                }
+            }
+        }
+        // val and test by box: 2/2 when done (it showed 0/1, the state before its first evaluation)
+        assertEquals(
+                List.of(
+                        "bags/score 2/2",
+                        "base/score 2/2",
+                        "control/score 2/2",
+                        "reweight_cls/score 2/2",
+                        "tau_norm_select/score 2/2"),
+                scores.stream().sorted().toList());
+    }
+
+    @Test
     void theBaseModelIsTheParentOfEveryGenerationOneModel() {
         JsonNode models = harness.showJson(tinyRun).path("models");
         assertEquals(5, models.size());
