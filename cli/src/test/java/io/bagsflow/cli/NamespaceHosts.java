@@ -151,6 +151,11 @@ final class NamespaceHosts implements AutoCloseable {
         return child;
     }
 
+    /** Stops a process started by {@link #start} (SIGTERM: {@code up} stops its services cleanly) and waits for it. */
+    void stop(Child child) throws InterruptedException {
+        stop(child.process);
+    }
+
     /** Runs {@code bagsflow ARGS} in namespace {@code ns} on its own home to its end (at most 5 minutes). */
     Result run(String ns, Path home, List<String> args) throws Exception {
         Process p = inNamespace(ns, home, args).start();
