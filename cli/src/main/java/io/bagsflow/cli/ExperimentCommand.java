@@ -100,7 +100,9 @@ final class ExperimentCommand implements Runnable {
         public Integer call() {
             ExperimentSpec experiment = ExperimentSpecs.read(file);
             LocalDatasetPaths.refuseWithRemoteWorkers(
-                    experiment.base(), file + " (base)", CliEnvironment.get().home().root());
+                    experiment.base(),
+                    file + " (base)",
+                    CliEnvironment.get().home().root());
             String experimentName =
                     name != null ? name : file.getFileName().toString().replaceFirst("\\.(json|ya?ml)$", "");
             try (CliServices services = CliServices.fromEnvironment()) {

@@ -93,7 +93,9 @@ final class PipelineCommand implements Runnable {
             }
             PipelineSpec pipelineSpec = PipelineSpecs.read(specFile);
             LocalDatasetPaths.refuseWithRemoteWorkers(
-                    pipelineSpec, specFile.toString(), CliEnvironment.get().home().root());
+                    pipelineSpec,
+                    specFile.toString(),
+                    CliEnvironment.get().home().root());
             PrintWriter out = spec.commandLine().getOut();
             String detector = defaultDetectorNotice(pipelineSpec);
             if (detector != null) {

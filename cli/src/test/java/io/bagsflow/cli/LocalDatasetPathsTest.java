@@ -27,8 +27,8 @@ class LocalDatasetPathsTest {
         Path home = homeWithRemoteWorkers(dir);
         Path spec = spec(dir, "\"train\": \"data/train.json\", \"val\": \"data/val.json\", \"images\": \"data/img\"");
 
-        CommandOutput start = CommandOutput.run(Map.of(EnvironmentConfig.HOME, home.toString()), "pipeline", "start",
-                spec.toString());
+        CommandOutput start = CommandOutput.run(
+                Map.of(EnvironmentConfig.HOME, home.toString()), "pipeline", "start", spec.toString());
 
         assertNotEquals(0, start.exitCode(), start.out() + start.err());
         List<String> errors =

@@ -88,11 +88,11 @@ class NetworkNamespacesTest {
                 workers,
                 PlaintextProbe.class,
                 List.of(
-                address,
-                pgPort,
-                file.path("postgres").path("user").asText(),
-                file.path("postgres").path("password").asText(),
-                s3Plain));
+                        address,
+                        pgPort,
+                        file.path("postgres").path("user").asText(),
+                        file.path("postgres").path("password").asText(),
+                        s3Plain));
         assertTrue(plain.out().contains("PLAINTEXT-REFUSED postgres"), plain.out());
         assertTrue(plain.out().contains("no encryption"), plain.out());
         assertTrue(plain.out().contains("PLAINTEXT-REFUSED s3"), plain.out());
@@ -107,7 +107,8 @@ class NetworkNamespacesTest {
                 "{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 5}},"
                         + " \"detector\": {\"iterations\": 60, \"checkpointInterval\": 20},"
                         + " \"generations\": [\"bags\"]}");
-        NamespaceHosts.Result pipeline = hosts.run(services, upHome, List.of("pipeline", "start", spec.toString(), "--wait"));
+        NamespaceHosts.Result pipeline =
+                hosts.run(services, upHome, List.of("pipeline", "start", spec.toString(), "--wait"));
         assertEquals(0, pipeline.code(), pipeline.out());
         Matcher m = RUN_ID.matcher(pipeline.out());
         assertTrue(m.find(), pipeline.out());

@@ -83,7 +83,10 @@ class NetworkPartitionTest {
             Path copy = home.resolve("connection.json");
             Files.copy(upHome.resolve("connection.json"), copy);
             NamespaceHosts.Child w = hosts.start(
-                    hosts.worker(i), home, List.of("worker", "--connect", copy.toString(), "--queues", "gpu"), "polling");
+                    hosts.worker(i),
+                    home,
+                    List.of("worker", "--connect", copy.toString(), "--queues", "gpu"),
+                    "polling");
             Matcher m = IDENTITY.matcher(w.readyLine());
             assertTrue(m.find(), w.readyLine());
             workers.add(w);
@@ -99,7 +102,8 @@ class NetworkPartitionTest {
                         + CHECKPOINT_INTERVAL + ", \"progressInterval\": 5},"
                         + " \"generations\": [\"bags\"],"
                         + " \"timeouts\": {\"heartbeat_seconds\": " + HEARTBEAT_SECONDS + "}}");
-        NamespaceHosts.Result started = hosts.run(hosts.services(), upHome, List.of("pipeline", "start", spec.toString()));
+        NamespaceHosts.Result started =
+                hosts.run(hosts.services(), upHome, List.of("pipeline", "start", spec.toString()));
         assertEquals(0, started.code(), started.out());
         Matcher id = RUN_ID.matcher(started.out());
         assertTrue(id.find(), started.out());
@@ -107,14 +111,17 @@ class NetworkPartitionTest {
 
         // the training host: the one whose TRAIN_BASE attempt has stored a checkpoint (so there is one to resume)
         JsonNode training = Eventually.await(
-                Duration.ofMinutes(10),
-                () -> trainBase(upHome, runId).stream()
-                        .filter(a -> a.path("status").asText().equals("RUNNING"))
-                        .filter(a -> a.path("progress").path("checkpoint_iteration").asInt(0) >= CHECKPOINT_INTERVAL)
-                        .findFirst(),
-                Optional::isPresent,
-                "a TRAIN_BASE attempt of " + runId + " that stored a checkpoint",
-                String::valueOf)
+                        Duration.ofMinutes(10),
+                        () -> trainBase(upHome, runId).stream()
+                                .filter(a -> a.path("status").asText().equals("RUNNING"))
+                                .filter(a -> a.path("progress")
+                                                .path("checkpoint_iteration")
+                                                .asInt(0)
+                                        >= CHECKPOINT_INTERVAL)
+                                .findFirst(),
+                        Optional::isPresent,
+                        "a TRAIN_BASE attempt of " + runId + " that stored a checkpoint",
+                        String::valueOf)
                 .orElseThrow();
         int cut = identities.indexOf(training.path("worker").asText());
         assertTrue(cut >= 0, "TRAIN_BASE runs on a remote worker " + identities + ": " + training);
@@ -125,17 +132,19 @@ class NetworkPartitionTest {
 
         // the other host takes the stage over once Temporal has given up on the cut one, from a checkpoint
         JsonNode resumed = Eventually.await(
-                Duration.ofMinutes(8),
-                () -> trainBase(upHome, runId).stream()
-                        .filter(a -> a.path("attempt").asInt() > cutAttempt)
-                        .filter(a -> a.path("resumed_from_iteration").asInt(0) > 0)
-                        .findFirst(),
-                Optional::isPresent,
-                "a TRAIN_BASE attempt after attempt " + cutAttempt + " resumed from a checkpoint",
-                String::valueOf)
+                        Duration.ofMinutes(8),
+                        () -> trainBase(upHome, runId).stream()
+                                .filter(a -> a.path("attempt").asInt() > cutAttempt)
+                                .filter(a -> a.path("resumed_from_iteration").asInt(0) > 0)
+                                .findFirst(),
+                        Optional::isPresent,
+                        "a TRAIN_BASE attempt after attempt " + cutAttempt + " resumed from a checkpoint",
+                        String::valueOf)
                 .orElseThrow();
         long cutSeconds = Duration.ofNanos(System.nanoTime() - cutAt).toSeconds();
         hosts.heal(cut);
+        // for the record of how long the partition was (the figure the docs and the report quote)
+        System.out.println("the link of " + identities.get(cut) + " was down for " + cutSeconds + " s");
         assertTrue(
                 cutSeconds > HEARTBEAT_SECONDS,
                 "the link was down for " + cutSeconds + " s, longer than the heartbeat timeout");
@@ -143,8 +152,7 @@ class NetworkPartitionTest {
 
         // healed, the cut host's attempt ends in its own process too: its late reports and end went out and back
         // StageRunner's line for an attempt that ended without success: "RUN TRAIN_BASE base attempt N failed: ..."
-        Pattern ended =
-                Pattern.compile(Pattern.quote(runId) + " TRAIN_BASE\\s+(\\S+\\s+)?attempt " + cutAttempt + " ");
+        Pattern ended = Pattern.compile(Pattern.quote(runId) + " TRAIN_BASE\\s+(\\S+\\s+)?attempt " + cutAttempt + " ");
         NamespaceHosts.Child cutWorker = workers.get(cut);
         String end = Eventually.await(
                         Duration.ofMinutes(12),
@@ -173,7 +181,8 @@ class NetworkPartitionTest {
         assertTrue(lost.path("error").asText().startsWith("WorkerLost: "), lost.toPrettyString());
         assertTrue(lost.path("error").asText().contains(identities.get(cut)), lost.toPrettyString());
         JsonNode next = attempts.stream()
-                .filter(a -> a.path("attempt").asInt() == resumed.path("attempt").asInt())
+                .filter(a ->
+                        a.path("attempt").asInt() == resumed.path("attempt").asInt())
                 .findFirst()
                 .orElseThrow();
         assertEquals("SUCCEEDED", next.path("status").asText(), next.toPrettyString());

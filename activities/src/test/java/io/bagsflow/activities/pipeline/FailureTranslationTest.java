@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bagsflow.activities.CorruptArtifactException;
 import io.bagsflow.ml.BadInputException;
 import io.bagsflow.workflows.pipeline.FailureType;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityWorkerShutdownException;
-import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TimeoutFailure;
 import java.io.IOException;
@@ -65,8 +65,8 @@ class FailureTranslationTest {
     void aHeartbeatTimeoutSeenByTheWorkerItselfIsRecordedAsWorkerLostNotAsAnAbort() {
         // the SDK's answer to a heartbeat once its beats have not reached Temporal for the heartbeat timeout: a
         // worker cut off from Temporal (NetworkPartitionTest's training host) while the run goes on elsewhere
-        ActivityCanceledException cutOff = new ActivityCanceledException(
-                null, new TimeoutFailure(null, null, TimeoutType.TIMEOUT_TYPE_HEARTBEAT));
+        ActivityCanceledException cutOff =
+                new ActivityCanceledException(null, new TimeoutFailure(null, null, TimeoutType.TIMEOUT_TYPE_HEARTBEAT));
 
         assertEquals(FailureType.WorkerLost.name(), StageRunner.errorClass(cutOff));
         assertTrue(StageRunner.message(cutOff).startsWith("worker lost: "), StageRunner.message(cutOff));
