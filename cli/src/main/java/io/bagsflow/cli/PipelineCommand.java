@@ -92,6 +92,10 @@ final class PipelineCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             PipelineSpec pipelineSpec = PipelineSpecs.read(specFile);
+            LocalDatasetPaths.refuseWithRemoteWorkers(
+                    pipelineSpec,
+                    specFile.toString(),
+                    CliEnvironment.get().home().root());
             PrintWriter out = spec.commandLine().getOut();
             String detector = defaultDetectorNotice(pipelineSpec);
             if (detector != null) {

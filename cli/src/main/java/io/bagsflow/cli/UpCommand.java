@@ -48,13 +48,20 @@ final class UpCommand implements Callable<Integer> {
                     + "on other machines, and write BAGSFLOW_HOME/connection.json for them (`worker --connect`)")
     String bind;
 
+    @CommandLine.Option(
+            names = "--rotate-certs",
+            description = "make the home's certificate authority and its server and client certificates anew before "
+                    + "starting: the old client certificate is refused from then on, and workers on other machines "
+                    + "need the new connection.json")
+    boolean rotateCerts;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         List<String> taskQueues = queues.parse();
         long t0 = System.nanoTime();
         EnvironmentConfig env = CliEnvironment.get();
-        EmbeddedServices services = EmbeddedServices.start(env, bind);
+        EmbeddedServices services = EmbeddedServices.start(env, bind, rotateCerts);
         Endpoints e = services.endpoints();
         BagsflowWorker worker = null;
         try {
@@ -82,12 +89,16 @@ final class UpCommand implements Callable<Integer> {
                                 services.temporalUi().orElse(null),
                                 e.temporal().tls() != null),
                         ui.server().url().toString()));
-        java.nio.file.Path connection = env.home().root().resolve("connection.json");
+        java.nio.file.Path connection = env.home().root().resolve(LocalDatasetPaths.CONNECTION_FILE);
         if (services.remoteEndpoints().isPresent()) {
             ConnectionFile.write(
                     connection,
                     services.remoteEndpoints().get(),
                     services.authority().orElseThrow().clientFiles());
+        } else {
+            // an earlier up --bind's file names addresses nobody serves now, and would make pipeline start refuse
+            // local dataset paths as if workers were on other machines
+            java.nio.file.Files.deleteIfExists(connection);
         }
         BagsflowWorker running = worker;
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -141,6 +152,13 @@ final class UpCommand implements Callable<Integer> {
                                 + ", S3 " + r.s3().endpoint() + ", Temporal "
                                 + r.temporal().address()
                                 + "; join with `bagsflow worker --connect FILE`, FILE a copy of " + connection));
+        if (rotateCerts) {
+            out.println("--rotate-certs: a new certificate authority signed new server and client certificates in "
+                    + env.home().tls() + "; clients with the old ones are refused"
+                    + (services.remoteEndpoints().isPresent()
+                            ? ": copy the new " + connection + " to every worker host"
+                            : ""));
+        }
         table.print(out);
         out.println();
         out.printf(

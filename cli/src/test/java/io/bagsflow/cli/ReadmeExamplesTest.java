@@ -118,6 +118,10 @@ class ReadmeExamplesTest {
                     "blocks until Ctrl-C and needs an address of this machine; NetworkNamespacesTest runs it in a "
                             + "network namespace of its own"),
             Map.entry(
+                    "./bagsflow up --bind ADDRESS --rotate-certs",
+                    "blocks until Ctrl-C and needs an address of this machine; CertificateRotationTest runs it in a "
+                            + "network namespace of its own"),
+            Map.entry(
                     "./bagsflow worker --connect connection.json --queues gpu",
                     "blocks until Ctrl-C and needs the file of an up --bind; NetworkNamespacesTest runs it in a "
                             + "second namespace"),

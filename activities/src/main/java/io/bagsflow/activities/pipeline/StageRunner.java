@@ -22,10 +22,12 @@ import io.bagsflow.model.pipeline.ModelRef;
 import io.bagsflow.model.pipeline.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityWorkerShutdownException;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -532,6 +534,9 @@ public final class StageRunner {
             // the SDK's answer to a heartbeat once the worker shuts down: not a cancellation of the run
             return Optional.of(FailureType.WorkerStopped);
         }
+        if (heartbeatTimedOutHere(e)) {
+            return Optional.of(FailureType.WorkerLost);
+        }
         if (e instanceof ActivityCompletionException) {
             return Optional.of(FailureType.Cancelled);
         }
@@ -555,7 +560,22 @@ public final class StageRunner {
         return isInvalidInput(e) ? Optional.of(FailureType.InvalidInput) : Optional.empty();
     }
 
+    /**
+     * The SDK's answer to a heartbeat once its beats have not reached Temporal for longer than the heartbeat timeout
+     * (this worker is cut off from Temporal): a cancellation whose cause is a heartbeat timeout. Temporal has given,
+     * or soon gives, the part to another worker: this worker is lost to the run, which was not aborted.
+     */
+    static boolean heartbeatTimedOutHere(Throwable e) {
+        return e instanceof ActivityCanceledException
+                && e.getCause() instanceof TimeoutFailure t
+                && t.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_HEARTBEAT;
+    }
+
     static String message(Throwable e) {
+        if (heartbeatTimedOutHere(e)) {
+            return "worker lost: its heartbeats did not reach Temporal for longer than the heartbeat timeout (cut off"
+                    + " from it); the part runs again on another worker";
+        }
         if (e instanceof ActivityCanceledException) {
             // Temporal's message lists workflow, run and activity ids: the attempt's record wants the reason
             return "cancelled: the run was aborted";

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bagsflow.activities.CorruptArtifactException;
 import io.bagsflow.ml.BadInputException;
 import io.bagsflow.model.FailureType;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityWorkerShutdownException;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TimeoutFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,23 @@ class FailureTranslationTest {
         assertEquals(FailureType.Cancelled.name(), StageRunner.errorClass(abort));
         assertEquals("cancelled: the run was aborted", StageRunner.message(abort));
         assertSame(abort, StageRunner.translate(abort));
+    }
+
+    @Test
+    void aHeartbeatTimeoutSeenByTheWorkerItselfIsRecordedAsWorkerLostNotAsAnAbort() {
+        // the SDK's answer to a heartbeat once its beats have not reached Temporal for the heartbeat timeout: a
+        // worker cut off from Temporal (NetworkPartitionTest's training host) while the run goes on elsewhere
+        ActivityCanceledException cutOff =
+                new ActivityCanceledException(null, new TimeoutFailure(null, null, TimeoutType.TIMEOUT_TYPE_HEARTBEAT));
+
+        assertEquals(FailureType.WorkerLost.name(), StageRunner.errorClass(cutOff));
+        assertTrue(StageRunner.message(cutOff).startsWith("worker lost: "), StageRunner.message(cutOff));
+        assertFalse(StageRunner.message(cutOff).contains("aborted"), StageRunner.message(cutOff));
+        assertSame(cutOff, StageRunner.translate(cutOff));
+        // a cancellation for another reason is still an abort
+        ActivityCanceledException other = new ActivityCanceledException(
+                null, new TimeoutFailure(null, null, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE));
+        assertEquals(FailureType.Cancelled.name(), StageRunner.errorClass(other));
     }
 
     @Test

@@ -53,6 +53,31 @@ public final class CertificateAuthority {
         return ca;
     }
 
+    /**
+     * Deletes the authority of {@code dir} with every certificate and key it signed, so that the next
+     * {@link #ensure} makes a new authority and new certificates: rotation. A new authority rather than new
+     * certificates from the old one, because the servers trust clients by their authority (nginx's
+     * {@code ssl_client_certificate}): only a new one refuses the old client certificate, and every client needs
+     * new files anyway (a worker's {@code connection.json} holds the authority with its client certificate).
+     */
+    public static void discard(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        PrivateFiles.requireOwnedTree(dir);
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && name.matches("(ca|server|client)\\.(crt|key|names|p12|csr|ext|srl)")) {
+                    Files.delete(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot discard the certificates in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Whether {@code openssl} can be run (the certificates need it). */
     public static boolean available() {
         try {

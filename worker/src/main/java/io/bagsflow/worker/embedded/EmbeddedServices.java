@@ -60,7 +60,7 @@ public final class EmbeddedServices implements AutoCloseable {
     }
 
     public static EmbeddedServices start(EnvironmentConfig env) {
-        return start(env, true, null);
+        return start(env, true, null, false);
     }
 
     /**
@@ -69,7 +69,17 @@ public final class EmbeddedServices implements AutoCloseable {
      * proxy), with certificates from the home's authority. Refused where Temporal cannot be guarded.
      */
     public static EmbeddedServices start(EnvironmentConfig env, String bind) {
-        return start(env, true, bind);
+        return start(env, true, bind, false);
+    }
+
+    /**
+     * As {@link #start(EnvironmentConfig, String)}; with {@code rotateCertificates} the home's certificate authority
+     * and its server and client certificates are made anew first (under the home's lock, so never under a running
+     * {@code up}): every certificate a client holds from before, the old client certificate included, is refused
+     * from then on, and clients need the new files ({@code connection.json} for workers on other machines).
+     */
+    public static EmbeddedServices start(EnvironmentConfig env, String bind, boolean rotateCertificates) {
+        return start(env, true, bind, rotateCertificates);
     }
 
     /**
@@ -77,10 +87,11 @@ public final class EmbeddedServices implements AutoCloseable {
      * ({@code runs}, {@code compare}, {@code ui}) when no {@code up} is running. Holds the same home lock.
      */
     public static EmbeddedServices startStorage(EnvironmentConfig env) {
-        return start(env, false, null);
+        return start(env, false, null, false);
     }
 
-    private static EmbeddedServices start(EnvironmentConfig env, boolean withTemporal, String bind) {
+    private static EmbeddedServices start(
+            EnvironmentConfig env, boolean withTemporal, String bind, boolean rotateCertificates) {
         BagsflowHome home = env.home();
         Deque<AutoCloseable> toClose = new ArrayDeque<>();
         List<String> started = new ArrayList<>();
@@ -92,6 +103,15 @@ public final class EmbeddedServices implements AutoCloseable {
                 DiskSpace.requireMinimum(home.root(), DiskSpace.SYSTEM);
                 home.makePrivate();
                 toClose.push(lockHome(home));
+            }
+            if (rotateCertificates) {
+                if (pg != null || s3 != null || temporal != null) {
+                    throw new ConfigurationException("--rotate-certs rotates the embedded services' certificates"
+                            + " only; unset the BAGSFLOW_ variables that point at other PostgreSQL, S3 or Temporal"
+                            + " servers");
+                }
+                CertificateAuthority.discard(home.tls());
+                log.info("certificates of {} discarded: a new authority signs new ones", home.tls());
             }
             RemoteAccess remote = null;
             if (bind != null) {
