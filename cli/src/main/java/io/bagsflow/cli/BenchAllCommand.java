@@ -292,7 +292,12 @@ final class BenchAllCommand implements Callable<Integer> {
             case DETECTOR -> {
                 Path figures = dir.resolve("detector.json");
                 List<String> args = new ArrayList<>(List.of(
-                        "bench", "detector", "--preset", detectorPreset, "--work", dir.resolve("work").toString()));
+                        "bench",
+                        "detector",
+                        "--preset",
+                        detectorPreset,
+                        "--work",
+                        dir.resolve("work").toString()));
                 if (detectorIterations != null) {
                     args.addAll(List.of("--iterations", detectorIterations.toString()));
                 }
@@ -438,8 +443,10 @@ final class BenchAllCommand implements Callable<Integer> {
             m.put("memory_gb", round(Long.parseLong(mem.replace(" kB", "").trim()) / 1048576.0));
         }
         m.put("java", System.getProperty("java.runtime.version"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         return m;
     }
 

@@ -77,7 +77,8 @@ final class BenchStartupCommand implements Callable<Integer> {
         List<String> start = startCommand();
         out.printf("%d runs of each, started as: %s ...%n", runs, String.join(" ", start));
         Times version = time(out, runs, start, List.of("--version"));
-        Times eval = time(out, runs, start, List.of("eval", "--gt", annotations.toString(), "--dt", results.toString()));
+        Times eval =
+                time(out, runs, start, List.of("eval", "--gt", annotations.toString(), "--dt", results.toString()));
         return new Figures(version, eval);
     }
 

@@ -38,7 +38,8 @@ final class BenchTable {
         }
         if (doc == null || !BenchAllCommand.FORMAT.equals(doc.path("format").asText())) {
             throw new UserError(
-                    file + ": format \"" + (doc == null ? "" : doc.path("format").asText()) + "\", expected \""
+                    file + ": format \""
+                            + (doc == null ? "" : doc.path("format").asText()) + "\", expected \""
                             + BenchAllCommand.FORMAT + "\"",
                     "files are written by `./bagsflow bench all --json FILE`");
         }
@@ -52,7 +53,8 @@ final class BenchTable {
         while (m.find()) {
             String name = m.group(2).trim();
             m.appendReplacement(
-                    out, Matcher.quoteReplacement(m.group(1) + "\n" + table(read(dir.resolve(name)), name) + m.group(4)));
+                    out,
+                    Matcher.quoteReplacement(m.group(1) + "\n" + table(read(dir.resolve(name)), name) + m.group(4)));
         }
         m.appendTail(out);
         return out.toString();
@@ -69,7 +71,10 @@ final class BenchTable {
                 .append("`: ")
                 .append(doc.path("date").asText().replace('T', ' ').replace("Z", " UTC"))
                 .append(", commit ")
-                .append(commit.path("id").isTextual() ? commit.path("id").asText().substring(0, 7) : "unknown")
+                .append(
+                        commit.path("id").isTextual()
+                                ? commit.path("id").asText().substring(0, 7)
+                                : "unknown")
                 .append(commit.path("dirty").asBoolean(false) ? " with uncommitted changes" : "")
                 .append(" (code ")
                 .append(doc.path("code_version").asText())
@@ -133,15 +138,20 @@ final class BenchTable {
                     s,
                     "segm",
                     String.format(
-                            Locale.ROOT, "mask AP, %,d RLE detections, whole process", p.path("detections").asInt()),
+                            Locale.ROOT,
+                            "mask AP, %,d RLE detections, whole process",
+                            p.path("detections").asInt()),
                     against(p));
         }
         if (f.has("lvis-v1")) {
             JsonNode p = f.path("lvis-v1");
             String figure = "1 thread " + process(p.path("threads_1")) + "; 2 threads " + process(p.path("threads_2"));
             if (p.has("tenth")) {
-                figure += "; a tenth (" + String.format(Locale.ROOT, "%,d", p.path("tenth").path("images").asInt())
-                        + " images) " + against(p.path("tenth"));
+                figure += "; a tenth ("
+                        + String.format(
+                                Locale.ROOT,
+                                "%,d",
+                                p.path("tenth").path("images").asInt()) + " images) " + against(p.path("tenth"));
             }
             row(
                     s,
@@ -159,8 +169,9 @@ final class BenchTable {
             row(
                     s,
                     "detector",
-                    "`bench detector`, preset " + d.path("preset").asText() + ", " + d.path("iterations").asInt()
-                            + " iterations, " + d.path("threads").asInt() + " threads",
+                    "`bench detector`, preset " + d.path("preset").asText() + ", "
+                            + d.path("iterations").asInt() + " iterations, "
+                            + d.path("threads").asInt() + " threads",
                     String.format(
                             Locale.ROOT,
                             "base training %.1f images/s, fine-tunes %.1f s, inference %.1f images/s, peak RSS %.0f MB",
@@ -171,7 +182,8 @@ final class BenchTable {
         }
         if (f.has("demo")) {
             JsonNode p = f.path("demo");
-            String figure = String.format(Locale.ROOT, "%.1f s to its exit", p.path("seconds").asDouble());
+            String figure = String.format(
+                    Locale.ROOT, "%.1f s to its exit", p.path("seconds").asDouble());
             if (p.has("run_wall_seconds")) {
                 figure += String.format(
                         Locale.ROOT,
@@ -185,7 +197,9 @@ final class BenchTable {
         List<String> skipped = new ArrayList<>();
         doc.path("skipped").forEach(n -> skipped.add(n.asText()));
         if (!skipped.isEmpty()) {
-            s.append("\nNot measured in this file: ").append(String.join(", ", skipped)).append(".\n");
+            s.append("\nNot measured in this file: ")
+                    .append(String.join(", ", skipped))
+                    .append(".\n");
         }
         return s.toString();
     }
@@ -212,7 +226,10 @@ final class BenchTable {
     private static String process(JsonNode r) {
         return String.format(Locale.ROOT, "%.2f s", r.path("seconds").asDouble())
                 + (r.has("peak_rss_mb")
-                        ? String.format(Locale.ROOT, " (peak RSS %.2f GB)", r.path("peak_rss_mb").asDouble() / 1024)
+                        ? String.format(
+                                Locale.ROOT,
+                                " (peak RSS %.2f GB)",
+                                r.path("peak_rss_mb").asDouble() / 1024)
                         : "");
     }
 
@@ -230,7 +247,9 @@ final class BenchTable {
     }
 
     private static String loadText(JsonNode l) {
-        return l.isArray() && l.size() > 0 ? String.format(Locale.ROOT, "%.2f", l.get(0).asDouble()) : "unknown";
+        return l.isArray() && l.size() > 0
+                ? String.format(Locale.ROOT, "%.2f", l.get(0).asDouble())
+                : "unknown";
     }
 
     /** Load at or above 1.5 before or after (the 1-minute average): the figures are not of a quiet machine. */

@@ -46,7 +46,9 @@ class BenchAllCommandTest {
         assertEquals(0, run.exitCode(), run.out() + run.err());
         JsonNode doc = JSON.readTree(out.toFile());
         assertEquals(BenchAllCommand.FORMAT, doc.path("format").asText());
-        assertEquals(Runtime.getRuntime().availableProcessors(), doc.path("machine").path("cores").asInt());
+        assertEquals(
+                Runtime.getRuntime().availableProcessors(),
+                doc.path("machine").path("cores").asInt());
         assertTrue(doc.path("machine").path("java").asText().startsWith("17"), doc.toString());
         assertTrue(doc.path("commit").path("id").asText().matches("[0-9a-f]{40}"), doc.toString());
         assertTrue(doc.path("threads").asInt() >= 1, doc.toString());
@@ -71,12 +73,13 @@ class BenchAllCommandTest {
 
         CommandOutput table = CommandOutput.run(Map.of(), "bench", "table", out.toString());
         assertEquals(0, table.exitCode(), table.err());
-        assertTrue(table.out().contains("| startup | 1 new processes each, through the launcher | `--version` median "),
+        assertTrue(
+                table.out().contains("| startup | 1 new processes each, through the launcher | `--version` median "),
                 table.out());
         assertTrue(table.out().contains("| eval | bbox, 20 images, 300 categories, "), table.out());
         assertTrue(table.out().contains("a test"), table.out());
-        assertTrue(table.out().contains("Not measured in this file: golden, segm, lvis-v1, detector, demo."),
-                table.out());
+        assertTrue(
+                table.out().contains("Not measured in this file: golden, segm, lvis-v1, detector, demo."), table.out());
     }
 
     @Test
@@ -107,7 +110,13 @@ class BenchAllCommandTest {
     @Test
     void aPartThatDoesNotExistIsAUsageError(@TempDir Path dir) {
         CommandOutput run = CommandOutput.run(
-                Map.of(), "bench", "all", "--only", "startup,nothing", "--json", dir.resolve("x.json").toString());
+                Map.of(),
+                "bench",
+                "all",
+                "--only",
+                "startup,nothing",
+                "--json",
+                dir.resolve("x.json").toString());
 
         assertEquals(ExitCodes.USAGE, run.exitCode(), run.out());
         assertTrue(run.err().contains("unknown part 'nothing'"), run.err());

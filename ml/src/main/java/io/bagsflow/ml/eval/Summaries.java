@@ -80,8 +80,7 @@ final class Summaries {
             NumpyMean.meanOrMinusOne(areaValues[3], areaN[3]),
             NumpyMean.meanOrMinusOne(groupValues[Frequency.RARE.ordinal()], groupN[Frequency.RARE.ordinal()]),
             NumpyMean.meanOrMinusOne(groupValues[Frequency.COMMON.ordinal()], groupN[Frequency.COMMON.ordinal()]),
-            NumpyMean.meanOrMinusOne(
-                    groupValues[Frequency.FREQUENT.ordinal()], groupN[Frequency.FREQUENT.ordinal()]),
+            NumpyMean.meanOrMinusOne(groupValues[Frequency.FREQUENT.ordinal()], groupN[Frequency.FREQUENT.ordinal()]),
             ar(0),
             ar(1),
             ar(2),

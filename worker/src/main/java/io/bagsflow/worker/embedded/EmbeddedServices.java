@@ -130,60 +130,61 @@ public final class EmbeddedServices implements AutoCloseable {
             String ui = null;
             String exposure = null;
             try {
-            if (s3 == null) {
-                EmbeddedS3Server server =
-                        EmbeddedS3Server.start(home.s3Data(), home.s3Credentials(), env.bucket(), remote);
-                later.push(server);
-                s3 = server.endpoint();
-                remoteS3 = server.remoteEndpoint().orElse(null);
-                started.add("S3");
-                log.info("embedded S3 on {} (data in {})", s3, home.s3Data());
-            }
-            if (temporal == null && withTemporal) {
-                Optional<Path> cli = TemporalCli.choose(env.variables());
-                if (cli.isPresent()) {
-                    Optional<String> missing = TemporalGuard.missing(env.variables());
-                    TemporalDevServer.Guard guard = null;
-                    if (missing.isEmpty()) {
-                        guard = new TemporalDevServer.Guard(
-                                Nginx.find(env.variables()).orElseThrow(),
-                                remote != null
-                                        ? remote.authority()
-                                        : CertificateAuthority.ensure(home.tls(), List.of("127.0.0.1", "localhost")),
-                                HomeSecret.loadOrCreate(home.uiSecret()),
-                                env.variables(),
-                                bind);
-                    } else {
-                        exposure = TemporalGuard.exposure(missing.get());
-                        log.warn("{}", exposure);
-                    }
-                    TemporalDevServer server =
-                            TemporalDevServer.start(cli.get(), home.root().resolve("temporal"), env.namespace(), guard);
+                if (s3 == null) {
+                    EmbeddedS3Server server =
+                            EmbeddedS3Server.start(home.s3Data(), home.s3Credentials(), env.bucket(), remote);
                     later.push(server);
-                    temporal = server.endpoint();
-                    if (remote != null) {
-                        String port =
-                                temporal.address().substring(temporal.address().lastIndexOf(':') + 1);
-                        remoteTemporal = new TemporalEndpoint(
-                                remote.hostInUrl() + ":" + port, temporal.namespace(), temporal.tls());
-                    }
-                    engine = TemporalEngine.DEV_SERVER;
-                    ui = server.uiAddress();
-                } else {
-                    exposure = TemporalGuard.exposure(
-                            "the in-memory test server runs inside up, unguarded; " + TemporalCli.INSTALL_HINT);
-                    EmbeddedTemporalServer server = EmbeddedTemporalServer.start(env.namespace());
-                    later.push(server);
-                    temporal = server.endpoint();
-                    engine = TemporalEngine.IN_MEMORY;
-                    log.warn(
-                            "Temporal: in-memory test server; runs do not survive a restart of up "
-                                    + "(up restarts them from PostgreSQL); {}",
-                            TemporalCli.INSTALL_HINT);
+                    s3 = server.endpoint();
+                    remoteS3 = server.remoteEndpoint().orElse(null);
+                    started.add("S3");
+                    log.info("embedded S3 on {} (data in {})", s3, home.s3Data());
                 }
-                started.add("Temporal");
-                log.info("embedded Temporal ({}) on {}", engine.description(), temporal);
-            }
+                if (temporal == null && withTemporal) {
+                    Optional<Path> cli = TemporalCli.choose(env.variables());
+                    if (cli.isPresent()) {
+                        Optional<String> missing = TemporalGuard.missing(env.variables());
+                        TemporalDevServer.Guard guard = null;
+                        if (missing.isEmpty()) {
+                            guard = new TemporalDevServer.Guard(
+                                    Nginx.find(env.variables()).orElseThrow(),
+                                    remote != null
+                                            ? remote.authority()
+                                            : CertificateAuthority.ensure(
+                                                    home.tls(), List.of("127.0.0.1", "localhost")),
+                                    HomeSecret.loadOrCreate(home.uiSecret()),
+                                    env.variables(),
+                                    bind);
+                        } else {
+                            exposure = TemporalGuard.exposure(missing.get());
+                            log.warn("{}", exposure);
+                        }
+                        TemporalDevServer server = TemporalDevServer.start(
+                                cli.get(), home.root().resolve("temporal"), env.namespace(), guard);
+                        later.push(server);
+                        temporal = server.endpoint();
+                        if (remote != null) {
+                            String port = temporal.address()
+                                    .substring(temporal.address().lastIndexOf(':') + 1);
+                            remoteTemporal = new TemporalEndpoint(
+                                    remote.hostInUrl() + ":" + port, temporal.namespace(), temporal.tls());
+                        }
+                        engine = TemporalEngine.DEV_SERVER;
+                        ui = server.uiAddress();
+                    } else {
+                        exposure = TemporalGuard.exposure(
+                                "the in-memory test server runs inside up, unguarded; " + TemporalCli.INSTALL_HINT);
+                        EmbeddedTemporalServer server = EmbeddedTemporalServer.start(env.namespace());
+                        later.push(server);
+                        temporal = server.endpoint();
+                        engine = TemporalEngine.IN_MEMORY;
+                        log.warn(
+                                "Temporal: in-memory test server; runs do not survive a restart of up "
+                                        + "(up restarts them from PostgreSQL); {}",
+                                TemporalCli.INSTALL_HINT);
+                    }
+                    started.add("Temporal");
+                    log.info("embedded Temporal ({}) on {}", engine.description(), temporal);
+                }
             } catch (RuntimeException e) {
                 if (pgStart != null) {
                     closeWhenStarted(pgStart);
