@@ -56,18 +56,34 @@ final class BenchStartupCommand implements Callable<Integer> {
         if (runs < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1, not " + runs);
         }
+        measure(runs, gt, dt, spec.commandLine().getOut());
+        return ExitCodes.OK;
+    }
+
+    /** Median, least and most wall seconds of the runs of one command. */
+    record Times(int runs, double median, double min, double max) {}
+
+    /** The figures of one benchmark: {@code --version}, then {@code eval} on the case. */
+    record Figures(Times version, Times eval) {}
+
+    /**
+     * Times {@code runs} new processes of each command (eval on the golden case a1 unless {@code gt} and {@code dt}
+     * are given), printing a line per command to {@code out}; used by {@code bench all} too.
+     */
+    static Figures measure(int runs, Path gt, Path dt, PrintWriter out) throws IOException, InterruptedException {
         Path golden = gt == null || dt == null ? goldenFolder() : null;
         Path annotations = gt != null ? gt : golden.resolve("lvis_val_100.json");
         Path results = dt != null ? dt : golden.resolve("public/a1/detections.json");
         List<String> start = startCommand();
-        PrintWriter out = spec.commandLine().getOut();
         out.printf("%d runs of each, started as: %s ...%n", runs, String.join(" ", start));
-        time(out, start, List.of("--version"));
-        time(out, start, List.of("eval", "--gt", annotations.toString(), "--dt", results.toString()));
-        return ExitCodes.OK;
+        Times version = time(out, runs, start, List.of("--version"));
+        Times eval =
+                time(out, runs, start, List.of("eval", "--gt", annotations.toString(), "--dt", results.toString()));
+        return new Figures(version, eval);
     }
 
-    private void time(PrintWriter out, List<String> start, List<String> args) throws IOException, InterruptedException {
+    private static Times time(PrintWriter out, int runs, List<String> start, List<String> args)
+            throws IOException, InterruptedException {
         double[] seconds = new double[runs];
         for (int i = 0; i < runs; i++) {
             seconds[i] = runOnce(start, args);
@@ -82,6 +98,7 @@ final class BenchStartupCommand implements Callable<Integer> {
                 seconds[0],
                 seconds[runs - 1]));
         out.flush();
+        return new Times(runs, median, seconds[0], seconds[runs - 1]);
     }
 
     /** Wall seconds of one process running the command, which must succeed. */
@@ -117,7 +134,7 @@ final class BenchStartupCommand implements Callable<Integer> {
     }
 
     /** The golden data of the source tree: above the working directory or above this code's jar or classes. */
-    private static Path goldenFolder() {
+    static Path goldenFolder() {
         List<Path> starts = new ArrayList<>();
         starts.add(Path.of("").toAbsolutePath());
         try {

@@ -34,6 +34,8 @@ final class EvalProcessBenchmark {
 
     private final Path dir;
     private final PrintStream out;
+    /** Every process timed so far, in order ({@code bench all} writes them). */
+    private final List<Run> runs = new ArrayList<>();
 
     EvalProcessBenchmark(Path dir, PrintStream out) {
         this.dir = dir;
@@ -110,9 +112,15 @@ final class EvalProcessBenchmark {
             peak = Long.parseLong(lines.get(lines.size() - 1).trim()) * 1024;
         }
         Run r = new Run(what, seconds, peak);
+        runs.add(r);
         out.println(r.describe());
         out.flush();
         return r;
+    }
+
+    /** The processes timed so far, in the order they ran. */
+    List<Run> runs() {
+        return List.copyOf(runs);
     }
 
     /**

@@ -47,6 +47,16 @@ final class EvalProcessCases {
         this.bench = new EvalProcessBenchmark(dir, out);
     }
 
+    /** The processes timed so far, in the order they ran ({@code bench all} writes them). */
+    List<EvalProcessBenchmark.Run> runs() {
+        return bench.runs();
+    }
+
+    /** Given files (such as a golden case), ours and then, when {@code python} is given, the official code. */
+    int files(Path gt, Path dt, String iouType, int threads, String python) throws IOException, InterruptedException {
+        return againstOfficial(gt, dt, iouType, threads, python);
+    }
+
     /**
      * The segm case of about {@code detections} mask detections; ours on {@code threads}, then the official code
      * when {@code python} is given. Returns the number of values that differ from the official's (0 without it).

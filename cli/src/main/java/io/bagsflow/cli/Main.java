@@ -10,6 +10,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // picocli's DefaultFactory looks up groovy.lang.Closure when it is first used; the class is nowhere, so the
+        // lookup opened every one of the ~200 jars of the class path, about a fifth of a second of a short command
+        // (README: Benchmarks). We have no Groovy scripts, so the closures are off.
+        System.setProperty("picocli.disable.closures", "true");
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             // answered before picocli builds its command model: that costs about a quarter of a second of class
             // loading and annotation reading, most of what this command would take (README: Benchmarks)

@@ -129,6 +129,18 @@ class ReadmeExamplesTest {
                     "./bagsflow doctor --connect connection.json",
                     "needs the file of an up --bind; NetworkNamespacesTest runs it from the worker's namespace"),
             Map.entry(
+                    "./bagsflow bench all --python PYTHON --json results/bench/FILE.json",
+                    "runs every benchmark, the demo and the detector on small among them (tens of minutes): a "
+                            + "benchmark; BenchAllCommandTest runs bench all on its cheap parts"),
+            Map.entry(
+                    "./bagsflow bench all --quick --python PYTHON --json results/bench/FILE.json",
+                    "needs a Python with lvis-api and runs the official code for minutes: a benchmark; "
+                            + "BenchAllCommandTest runs bench all on its cheap parts"),
+            Map.entry(
+                    "./bagsflow bench table --update docs/benchmarks.md",
+                    "run from the repository root; BenchAllCommandTest runs its --check form on every page of the "
+                            + "docs (tests run in cli/, which has no docs/)"),
+            Map.entry(
                     "./bagsflow experiment table --update docs/results.md",
                     "run from the repository root; ResultsDocsTest runs its --check form on the repository's "
                             + "docs/results.md (tests run in cli/, which has no docs/)"));

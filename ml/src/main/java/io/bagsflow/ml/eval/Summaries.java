@@ -25,16 +25,62 @@ final class Summaries {
     LvisMetrics metrics(Frequency[] frequency) {
         int t50 = LvisEvalParams.iouIndex(0.50);
         int t75 = LvisEvalParams.iouIndex(0.75);
+        // One pass over every category's curve instead of nine: AP50 and AP75 are the slices of AP's values at their
+        // threshold, APr, APc and APf take each group's values and APs, APm and APl their area's, each in the order
+        // the separate passes took them. The same values in the same order give the same sums; the nine passes were
+        // most of a small case's evaluation time (the golden lvis_val_100 cases: 1,230 categories).
+        int[] tStart = new int[T + 1];
+        Frequency[] groups = Frequency.values();
+        int[] perGroup = new int[groups.length];
+        for (Frequency f : frequency) {
+            if (f != null) {
+                perGroup[f.ordinal()]++;
+            }
+        }
+        double[][] groupValues = new double[groups.length][];
+        for (int g = 0; g < groups.length; g++) {
+            groupValues[g] = new double[Math.max(1, T * R * perGroup[g])];
+        }
+        int[] groupN = new int[groups.length];
+        double[][] areaValues = new double[LvisEvalParams.A][];
+        areaValues[0] = buffer;
+        for (int a = 1; a < LvisEvalParams.A; a++) {
+            areaValues[a] = new double[buffer.length];
+        }
+        int[] areaN = new int[LvisEvalParams.A];
+        for (int t = 0; t < T; t++) {
+            tStart[t] = areaN[0];
+            for (int r = 0; r < R; r++) {
+                for (int k = 0; k < curves.length; k++) {
+                    CategoryCurves c = curves[k];
+                    double v = c.precision(0, t, r);
+                    if (v > -1) {
+                        buffer[areaN[0]++] = v;
+                        Frequency f = frequency[k];
+                        if (f != null) {
+                            groupValues[f.ordinal()][groupN[f.ordinal()]++] = v;
+                        }
+                    }
+                    for (int a = 1; a < LvisEvalParams.A; a++) {
+                        double va = c.precision(a, t, r);
+                        if (va > -1) {
+                            areaValues[a][areaN[a]++] = va;
+                        }
+                    }
+                }
+            }
+        }
+        tStart[T] = areaN[0];
         return LvisMetrics.of(new double[] {
-            ap(0, -1, null, frequency),
-            ap(0, t50, null, frequency),
-            ap(0, t75, null, frequency),
-            ap(1, -1, null, frequency),
-            ap(2, -1, null, frequency),
-            ap(3, -1, null, frequency),
-            ap(0, -1, Frequency.RARE, frequency),
-            ap(0, -1, Frequency.COMMON, frequency),
-            ap(0, -1, Frequency.FREQUENT, frequency),
+            NumpyMean.meanOrMinusOne(buffer, areaN[0]),
+            slice(buffer, tStart[t50], tStart[t50 + 1]),
+            slice(buffer, tStart[t75], tStart[t75 + 1]),
+            NumpyMean.meanOrMinusOne(areaValues[1], areaN[1]),
+            NumpyMean.meanOrMinusOne(areaValues[2], areaN[2]),
+            NumpyMean.meanOrMinusOne(areaValues[3], areaN[3]),
+            NumpyMean.meanOrMinusOne(groupValues[Frequency.RARE.ordinal()], groupN[Frequency.RARE.ordinal()]),
+            NumpyMean.meanOrMinusOne(groupValues[Frequency.COMMON.ordinal()], groupN[Frequency.COMMON.ordinal()]),
+            NumpyMean.meanOrMinusOne(groupValues[Frequency.FREQUENT.ordinal()], groupN[Frequency.FREQUENT.ordinal()]),
             ar(0),
             ar(1),
             ar(2),
@@ -42,23 +88,10 @@ final class Summaries {
         });
     }
 
-    /** precision[t, :, k, a] over categories (of one frequency group if given), one threshold or all (t = -1). */
-    private double ap(int a, int onlyT, Frequency group, Frequency[] frequency) {
-        int n = 0;
-        for (int t = onlyT < 0 ? 0 : onlyT; t < (onlyT < 0 ? T : onlyT + 1); t++) {
-            for (int r = 0; r < R; r++) {
-                for (int k = 0; k < curves.length; k++) {
-                    if (group != null && frequency[k] != group) {
-                        continue;
-                    }
-                    double v = curves[k].precision(a, t, r);
-                    if (v > -1) {
-                        buffer[n++] = v;
-                    }
-                }
-            }
-        }
-        return NumpyMean.meanOrMinusOne(buffer, n);
+    /** The mean of {@code values[from, to)} as numpy takes it of that slice alone; -1 when empty. */
+    private static double slice(double[] values, int from, int to) {
+        int n = to - from;
+        return n == 0 ? -1.0 : NumpyMean.pairwiseSum(values, from, n) / n;
     }
 
     private double ar(int a) {

@@ -23,6 +23,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,71 +135,99 @@ public final class EmbeddedServices implements AutoCloseable {
             PostgresEndpoint remotePg = null;
             S3Endpoint remoteS3 = null;
             TemporalEndpoint remoteTemporal = null;
+            // PostgreSQL is the slowest to start (initdb on a new home, then the server: about half of a demo's
+            // service start-up): it starts on a thread of its own while S3 and Temporal start here.
+            CompletableFuture<EmbeddedPostgresServer> pgStart = null;
             if (pg == null) {
-                EmbeddedPostgresServer server =
-                        EmbeddedPostgresServer.start(home.postgresData(), home.postgresCredentials(), remote);
-                toClose.push(server);
-                pg = server.endpoint();
-                remotePg = server.remoteEndpoint().orElse(null);
-                started.add("PostgreSQL");
-                log.info("embedded PostgreSQL on {} (data in {})", pg, home.postgresData());
+                RemoteAccess pgRemote = remote;
+                pgStart = inBackground(
+                        "bagsflow-start-postgresql",
+                        () -> EmbeddedPostgresServer.start(home.postgresData(), home.postgresCredentials(), pgRemote));
             }
-            if (s3 == null) {
-                EmbeddedS3Server server =
-                        EmbeddedS3Server.start(home.s3Data(), home.s3Credentials(), env.bucket(), remote);
-                toClose.push(server);
-                s3 = server.endpoint();
-                remoteS3 = server.remoteEndpoint().orElse(null);
-                started.add("S3");
-                log.info("embedded S3 on {} (data in {})", s3, home.s3Data());
-            }
+            // S3 and Temporal, closed before PostgreSQL as when they started after it
+            Deque<AutoCloseable> later = new ArrayDeque<>();
             TemporalEngine engine = TemporalEngine.EXTERNAL;
             String ui = null;
             String exposure = null;
-            if (temporal == null && withTemporal) {
-                Optional<Path> cli = TemporalCli.choose(env.variables());
-                if (cli.isPresent()) {
-                    Optional<String> missing = TemporalGuard.missing(env.variables());
-                    TemporalDevServer.Guard guard = null;
-                    if (missing.isEmpty()) {
-                        guard = new TemporalDevServer.Guard(
-                                Nginx.find(env.variables()).orElseThrow(),
-                                remote != null
-                                        ? remote.authority()
-                                        : CertificateAuthority.ensure(home.tls(), List.of("127.0.0.1", "localhost")),
-                                HomeSecret.loadOrCreate(home.uiSecret()),
-                                env.variables(),
-                                bind);
-                    } else {
-                        exposure = TemporalGuard.exposure(missing.get());
-                        log.warn("{}", exposure);
-                    }
-                    TemporalDevServer server =
-                            TemporalDevServer.start(cli.get(), home.root().resolve("temporal"), env.namespace(), guard);
-                    toClose.push(server);
-                    temporal = server.endpoint();
-                    if (remote != null) {
-                        String port =
-                                temporal.address().substring(temporal.address().lastIndexOf(':') + 1);
-                        remoteTemporal = new TemporalEndpoint(
-                                remote.hostInUrl() + ":" + port, temporal.namespace(), temporal.tls());
-                    }
-                    engine = TemporalEngine.DEV_SERVER;
-                    ui = server.uiAddress();
-                } else {
-                    exposure = TemporalGuard.exposure(
-                            "the in-memory test server runs inside up, unguarded; " + TemporalCli.INSTALL_HINT);
-                    EmbeddedTemporalServer server = EmbeddedTemporalServer.start(env.namespace());
-                    toClose.push(server);
-                    temporal = server.endpoint();
-                    engine = TemporalEngine.IN_MEMORY;
-                    log.warn(
-                            "Temporal: in-memory test server; runs do not survive a restart of up "
-                                    + "(up restarts them from PostgreSQL); {}",
-                            TemporalCli.INSTALL_HINT);
+            try {
+                if (s3 == null) {
+                    EmbeddedS3Server server =
+                            EmbeddedS3Server.start(home.s3Data(), home.s3Credentials(), env.bucket(), remote);
+                    later.push(server);
+                    s3 = server.endpoint();
+                    remoteS3 = server.remoteEndpoint().orElse(null);
+                    started.add("S3");
+                    log.info("embedded S3 on {} (data in {})", s3, home.s3Data());
                 }
-                started.add("Temporal");
-                log.info("embedded Temporal ({}) on {}", engine.description(), temporal);
+                if (temporal == null && withTemporal) {
+                    Optional<Path> cli = TemporalCli.choose(env.variables());
+                    if (cli.isPresent()) {
+                        Optional<String> missing = TemporalGuard.missing(env.variables());
+                        TemporalDevServer.Guard guard = null;
+                        if (missing.isEmpty()) {
+                            guard = new TemporalDevServer.Guard(
+                                    Nginx.find(env.variables()).orElseThrow(),
+                                    remote != null
+                                            ? remote.authority()
+                                            : CertificateAuthority.ensure(
+                                                    home.tls(), List.of("127.0.0.1", "localhost")),
+                                    HomeSecret.loadOrCreate(home.uiSecret()),
+                                    env.variables(),
+                                    bind);
+                        } else {
+                            exposure = TemporalGuard.exposure(missing.get());
+                            log.warn("{}", exposure);
+                        }
+                        TemporalDevServer server = TemporalDevServer.start(
+                                cli.get(), home.root().resolve("temporal"), env.namespace(), guard);
+                        later.push(server);
+                        temporal = server.endpoint();
+                        if (remote != null) {
+                            String port = temporal.address()
+                                    .substring(temporal.address().lastIndexOf(':') + 1);
+                            remoteTemporal = new TemporalEndpoint(
+                                    remote.hostInUrl() + ":" + port, temporal.namespace(), temporal.tls());
+                        }
+                        engine = TemporalEngine.DEV_SERVER;
+                        ui = server.uiAddress();
+                    } else {
+                        exposure = TemporalGuard.exposure(
+                                "the in-memory test server runs inside up, unguarded; " + TemporalCli.INSTALL_HINT);
+                        EmbeddedTemporalServer server = EmbeddedTemporalServer.start(env.namespace());
+                        later.push(server);
+                        temporal = server.endpoint();
+                        engine = TemporalEngine.IN_MEMORY;
+                        log.warn(
+                                "Temporal: in-memory test server; runs do not survive a restart of up "
+                                        + "(up restarts them from PostgreSQL); {}",
+                                TemporalCli.INSTALL_HINT);
+                    }
+                    started.add("Temporal");
+                    log.info("embedded Temporal ({}) on {}", engine.description(), temporal);
+                }
+            } catch (RuntimeException e) {
+                if (pgStart != null) {
+                    closeWhenStarted(pgStart);
+                }
+                closeAll(later);
+                throw e;
+            }
+            if (pgStart != null) {
+                EmbeddedPostgresServer server;
+                try {
+                    server = join(pgStart);
+                } catch (RuntimeException e) {
+                    closeAll(later);
+                    throw e;
+                }
+                toClose.push(server);
+                pg = server.endpoint();
+                remotePg = server.remoteEndpoint().orElse(null);
+                started.add(0, "PostgreSQL");
+                log.info("embedded PostgreSQL on {} (data in {})", pg, home.postgresData());
+            }
+            while (!later.isEmpty()) {
+                toClose.push(later.removeLast());
             }
             EmbeddedServices services = new EmbeddedServices(
                     new Endpoints(pg, s3, temporal), List.copyOf(started), toClose, engine, ui, exposure);
@@ -274,6 +305,48 @@ public final class EmbeddedServices implements AutoCloseable {
     @Override
     public void close() {
         closeAll(toClose);
+    }
+
+    /** Runs {@code start} on a daemon thread of its own; the future holds what it returned or threw. */
+    private static <T> CompletableFuture<T> inBackground(String name, Supplier<T> start) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        result.complete(start.get());
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
+                    }
+                },
+                name);
+        t.setDaemon(true);
+        t.start();
+        return result;
+    }
+
+    /** What the background start returned, or its failure as thrown there. */
+    private static <T> T join(CompletableFuture<T> started) {
+        try {
+            return started.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    /** Another service failed to start: this one is stopped as soon as its start is over (never left running). */
+    private static void closeWhenStarted(CompletableFuture<? extends AutoCloseable> starting) {
+        try {
+            starting.join().close();
+        } catch (Exception e) {
+            // it failed to start or to stop: the failure that matters is the other service's
+            log.warn("while stopping embedded services: {}", e.toString());
+        }
     }
 
     private static void closeAll(Deque<AutoCloseable> toClose) {
