@@ -3,6 +3,7 @@ package io.bagsflow.db;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
@@ -55,17 +56,23 @@ public final class StageClaimRepository {
         });
     }
 
-    /** Refreshes the heartbeat of the claims this holder still has. */
+    /**
+     * Refreshes the heartbeat of the claims this holder still has, each as it left it: with the attempt it attached
+     * (or none). A holder name is a run's stage part, the same on every worker, so a worker cut off by the network
+     * and healed after another took the part over must not keep the other's claim alive as its own.
+     */
     public void heartbeat(Collection<Claim> held) {
         if (held.isEmpty()) {
             return;
         }
         db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE stage_claim SET heartbeat_at = now() WHERE stage_key = ? AND holder = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE stage_claim SET heartbeat_at = now() WHERE stage_key = ? AND holder = ? "
+                            + "AND attempt_id IS NOT DISTINCT FROM ?")) {
                 for (Claim claim : held) {
                     ps.setString(1, claim.stageKey());
                     ps.setString(2, claim.holder());
+                    ps.setObject(3, claim.attemptId(), Types.BIGINT);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -80,6 +87,21 @@ public final class StageClaimRepository {
             ps.setString(1, key);
             ps.setString(2, holder);
         });
+    }
+
+    /**
+     * Gives the claim up if it is still as its holder left it: same holder and the same attached attempt (or none).
+     * The holder name alone is not enough: it is a run's stage part, the same on every worker, and a worker healed
+     * from a network cut releases late, after another worker took the part over and attached its own attempt.
+     */
+    public void release(Claim claim) {
+        update(
+                "DELETE FROM stage_claim WHERE stage_key = ? AND holder = ? AND attempt_id IS NOT DISTINCT FROM ?",
+                ps -> {
+                    ps.setString(1, claim.stageKey());
+                    ps.setString(2, claim.holder());
+                    ps.setObject(3, claim.attemptId(), Types.BIGINT);
+                });
     }
 
     public Optional<Claim> find(String key) {

@@ -31,8 +31,8 @@ public final class StageClaims implements AutoCloseable {
     private final StageClaimRepository repository;
     private final Duration staleAfter;
     private final Duration poll;
-    /** key to holder, for the claims this process holds */
-    private final Map<String, String> held = new ConcurrentHashMap<>();
+    /** key to claim (holder and the attempt attached to it), for the claims this process holds */
+    private final Map<String, Claim> held = new ConcurrentHashMap<>();
 
     private final ScheduledExecutorService beat;
 
@@ -71,7 +71,7 @@ public final class StageClaims implements AutoCloseable {
         boolean waited = false;
         while (true) {
             if (repository.tryClaim(key, holder, staleAfter)) {
-                held.put(key, holder);
+                held.put(key, new Claim(key, holder, null));
                 // the previous holder may have finished between our last look and the claim
                 Optional<StageResult> finished = reuse.get();
                 if (finished.isPresent()) {
@@ -108,19 +108,23 @@ public final class StageClaims implements AutoCloseable {
     /** Notes which attempt works on a held claim. */
     public void attach(String key, String holder, long attemptId) {
         repository.attach(key, holder, attemptId);
+        held.computeIfPresent(key, (k, c) -> c.holder().equals(holder) ? new Claim(k, holder, attemptId) : c);
     }
 
     /** Gives the claim up: the attempt succeeded (waiters reuse it) or failed (a waiter takes the key). */
     public void release(String key, String holder) {
-        held.remove(key, holder);
-        repository.release(key, holder);
+        Claim mine = held.get(key);
+        if (mine == null || !mine.holder().equals(holder)) {
+            mine = new Claim(key, holder, null);
+        }
+        held.remove(key, mine);
+        // as this process left it: a claim another worker took over (same holder name) keeps its new attempt
+        repository.release(mine);
     }
 
     private void heartbeat() {
         try {
-            repository.heartbeat(held.entrySet().stream()
-                    .map(e -> new Claim(e.getKey(), e.getValue(), null))
-                    .toList());
+            repository.heartbeat(List.copyOf(held.values()));
         } catch (RuntimeException e) {
             // the database is briefly unreachable: the next beat retries, well before the claim goes stale
             log.warn("stage claim heartbeat failed: {}", e.getMessage());
