@@ -5,6 +5,7 @@ import io.bagsflow.activities.StorageGc.Freed;
 import io.bagsflow.activities.StorageGc.Kind;
 import io.bagsflow.db.RunStateRepository;
 import io.bagsflow.db.StorageRepository;
+import io.bagsflow.model.Formats;
 import io.minio.MinioAsyncClient;
 import java.time.Duration;
 import java.util.List;
@@ -137,14 +138,6 @@ final class GcCommand implements Callable<Integer> {
     }
 
     static String size(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        double kb = bytes / 1024.0;
-        return kb < 1024
-                ? String.format(Locale.ROOT, "%.1f KiB", kb)
-                : kb < 1024 * 1024
-                        ? String.format(Locale.ROOT, "%.1f MiB", kb / 1024)
-                        : String.format(Locale.ROOT, "%.2f GiB", kb / 1024 / 1024);
+        return Formats.bytes(bytes);
     }
 }

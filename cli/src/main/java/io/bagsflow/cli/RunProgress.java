@@ -1,6 +1,7 @@
 package io.bagsflow.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.bagsflow.model.Formats;
 import io.bagsflow.model.RunStatus;
 import io.bagsflow.model.StageStatus;
 import io.bagsflow.worker.history.RunViews.AttemptView;
@@ -248,9 +249,6 @@ final class RunProgress {
     }
 
     static String formatDuration(Duration d) {
-        long s = d.getSeconds();
-        return s >= 3600
-                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
-                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+        return Formats.duration(d);
     }
 }

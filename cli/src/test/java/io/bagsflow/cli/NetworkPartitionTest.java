@@ -10,10 +10,10 @@ import io.bagsflow.worker.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +46,7 @@ class NetworkPartitionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long the training host is cut off: the 90 seconds. */
     private static final long CUT_SECONDS = 90;
+
     private static final Pattern RUN_ID = Pattern.compile("run-[0-9]{8}-[0-9]{6}-[0-9a-f]+");
     private static final Pattern IDENTITY = Pattern.compile("worker (\\S+) polling");
     private static final int HEARTBEAT_SECONDS = 15;

@@ -1,35 +1,19 @@
 package io.bagsflow.web;
 
+import io.bagsflow.model.Formats;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 
-/** Escaping and the small formats the pages share. */
+/** Escaping and the small formats the pages share (the formats themselves are {@link Formats}, shared with the CLI). */
 final class Html {
 
     private Html() {}
 
     static String esc(Object o) {
-        if (o == null) {
-            return "";
-        }
-        String s = o.toString();
-        StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return Formats.html(o);
     }
 
     static String url(String s) {
@@ -41,23 +25,11 @@ final class Html {
     }
 
     static String duration(Instant from, Instant to) {
-        if (from == null || to == null) {
-            return "";
-        }
-        long s = Duration.between(from, to).getSeconds();
-        return s >= 3600
-                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
-                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+        return from == null || to == null ? "" : Formats.duration(Duration.between(from, to));
     }
 
     static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        if (n < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
-        }
-        return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+        return Formats.bytes(n);
     }
 
     static String sha(String sha) {

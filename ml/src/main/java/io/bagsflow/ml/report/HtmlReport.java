@@ -1,5 +1,6 @@
 package io.bagsflow.ml.report;
 
+import io.bagsflow.model.Formats;
 import java.util.List;
 
 /**
@@ -224,19 +225,6 @@ public final class HtmlReport {
     }
 
     static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return Formats.html(s);
     }
 }
