@@ -50,8 +50,7 @@ final class TwinBenchmark {
     private static final Pattern TORCH = Pattern.compile("^torch (\\S+?),");
 
     /** The options of one comparison. */
-    record Options(
-            Path data, Path work, int iterations, List<Integer> threads, List<String> pythons, Path json) {}
+    record Options(Path data, Path work, int iterations, List<Integer> threads, List<String> pythons, Path json) {}
 
     /** One measured runner at one thread count. */
     record Run(String runner, String torchVersion, int threads, double imagesPerSecond) {}
@@ -191,8 +190,7 @@ final class TwinBenchmark {
         }
         String loadAfter = loadAverage();
         out.println("load average after: " + loadAfter);
-        Report report = new Report(
-                o.iterations(), warmup, timed, runs, loadBefore, loadAfter, machine(), commit());
+        Report report = new Report(o.iterations(), warmup, timed, runs, loadBefore, loadAfter, machine(), commit());
         print(report);
         if (o.json() != null) {
             writeJson(report, o.json());
@@ -224,8 +222,8 @@ final class TwinBenchmark {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new IllegalArgumentException("--against-twin " + python + ": cannot start it (" + e.getMessage()
-                    + ")");
+            throw new IllegalArgumentException(
+                    "--against-twin " + python + ": cannot start it (" + e.getMessage() + ")");
         }
         if (!p.waitFor(30, TimeUnit.MINUTES)) {
             p.destroyForcibly();
@@ -246,8 +244,7 @@ final class TwinBenchmark {
             }
         }
         if (!result.find()) {
-            throw new IllegalStateException(
-                    log + ": the twin printed no RESULT line; its output ends:\n" + tail(text));
+            throw new IllegalStateException(log + ": the twin printed no RESULT line; its output ends:\n" + tail(text));
         }
         return new Run(python, version, threads, Double.parseDouble(result.group(2)));
     }
@@ -288,9 +285,7 @@ final class TwinBenchmark {
         doc.put("preset", "small");
         doc.put("commit", r.commit());
         doc.put("machine", r.machine());
-        doc.put(
-                "threads",
-                r.runs().stream().map(Run::threads).distinct().toList());
+        doc.put("threads", r.runs().stream().map(Run::threads).distinct().toList());
         doc.put("iterations", r.iterations());
         doc.put("warmup_steps", r.warmupSteps());
         doc.put("timed_steps", r.iterations() - r.warmupSteps());

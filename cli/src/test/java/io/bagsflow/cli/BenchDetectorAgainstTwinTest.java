@@ -91,8 +91,8 @@ class BenchDetectorAgainstTwinTest {
         assertEquals(ExitCodes.USAGE, methods.exitCode(), methods.out() + methods.err());
         assertTrue(methods.err().contains("--methods does not apply"), methods.err());
 
-        CommandOutput tiny = CommandOutput.run(
-                Map.of(), "bench", "detector", "--against-twin", "python3", "--preset", "tiny");
+        CommandOutput tiny =
+                CommandOutput.run(Map.of(), "bench", "detector", "--against-twin", "python3", "--preset", "tiny");
         assertEquals(ExitCodes.USAGE, tiny.exitCode(), tiny.out() + tiny.err());
         assertTrue(tiny.err().contains("the twin is the small network"), tiny.err());
     }
