@@ -249,7 +249,12 @@ final class BenchCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }
-                new TwinBenchmark(WriterStream.of(spec.commandLine().getOut())).run(o);
+                try {
+                    new TwinBenchmark(WriterStream.of(spec.commandLine().getOut())).run(o);
+                } catch (IllegalArgumentException e) {
+                    // a PYTHON that cannot run the twin: found before training starts
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
                 return ExitCodes.OK;
             }
             try {

@@ -125,6 +125,9 @@ final class TwinBenchmark {
     }
 
     Report run(Options o) throws IOException, InterruptedException {
+        for (String python : o.pythons()) {
+            checkTorch(python);
+        }
         Path work = o.work() != null
                 ? Files.createDirectories(o.work())
                 : Files.createTempDirectory("bagsflow-twin-benchmark");
@@ -198,6 +201,31 @@ final class TwinBenchmark {
         }
         out.flush();
         return report;
+    }
+
+    /**
+     * Fails before anything is trained when {@code python} cannot be started or cannot import torch, naming it and
+     * what it printed.
+     */
+    static void checkTorch(String python) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(python, "-c", "import torch")
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "--against-twin " + python + ": cannot start it (" + e.getMessage() + ")");
+        }
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalArgumentException("--against-twin " + python + ": `import torch` ran for 5 minutes");
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalArgumentException(
+                    "--against-twin " + python + " cannot import torch (exit " + p.exitValue() + "):\n" + tail(text));
+        }
     }
 
     /** The twin in {@code python} at {@code threads}: its torch version and images/s from its output. */

@@ -77,7 +77,7 @@ class BenchDetectorAgainstTwinTest {
     }
 
     @Test
-    void optionsThatDoNotApplyToBaseTrainingAreRefusedBeforeAnythingRuns(@TempDir Path dir) {
+    void optionsThatDoNotApplyAndAPythonThatCannotRunTheTwinAreRefusedBeforeAnythingTrains(@TempDir Path dir) {
         CommandOutput methods = CommandOutput.run(
                 Map.of(),
                 "bench",
@@ -90,6 +90,18 @@ class BenchDetectorAgainstTwinTest {
                 dir.toString());
         assertEquals(ExitCodes.USAGE, methods.exitCode(), methods.out() + methods.err());
         assertTrue(methods.err().contains("--methods does not apply"), methods.err());
+
+        CommandOutput noTorch = CommandOutput.run(
+                Map.of(),
+                "bench",
+                "detector",
+                "--against-twin",
+                dir.resolve("no-such-python").toString(),
+                "--work",
+                dir.toString());
+        assertEquals(ExitCodes.USAGE, noTorch.exitCode(), noTorch.out() + noTorch.err());
+        assertTrue(noTorch.err().contains("no-such-python: cannot start it"), noTorch.err());
+        assertFalse(noTorch.out().contains("bagsflow, 1 threads"), "nothing trains: " + noTorch.out());
 
         CommandOutput tiny =
                 CommandOutput.run(Map.of(), "bench", "detector", "--against-twin", "python3", "--preset", "tiny");
