@@ -213,24 +213,52 @@ final class BenchCommand implements Runnable {
                         + "model, retrains the classifier with each method, runs inference and evaluates every model. "
                         + "Prints training and inference images/s, fine-tune seconds, peak RSS and AP, APr, APc, APf "
                         + "per model; training images/s leave out the first (warm-up) steps.",
-                "Options: [--preset small] [--data DIR] [--work DIR] [--iterations N] [--threads N] "
+                "Options: [--preset small] [--data DIR] [--work DIR] [--iterations N] [--threads N] [--against-twin PYTHON] "
                         + "[--methods BAGS,CONTROL,CRT,RFS] [--full-path] [--masks] [--json OUT]",
                 "--masks: the base model with its mask head; inference writes a mask per detection and every model "
                         + "is also scored by mask AP (compare the images/s with a run without it).",
                 "--threads: PyTorch CPU threads (default: the cores, up to 8, or BAGSFLOW_THREADS); --json writes "
                         + "threads, train_images_per_second, finetune_seconds, inference_images_per_second, "
-                        + "peak_rss_mb and each model's row."
+                        + "peak_rss_mb and each model's row.",
+                "--against-twin PYTHON (repeatable): base training only, bagsflow against the plain-PyTorch twin of "
+                        + "the small network and step (shipped in the jar) run by each PYTHON (an interpreter with "
+                        + "torch), at 1 and 2 threads (or --threads), in one command: the training step alone is "
+                        + "timed, 8 images a step, the same warm-up steps left out on both sides (--iterations, "
+                        + "default 200: 20 warm-up, 180 timed). Prints runner, torch version, threads, images/s and "
+                        + "bagsflow's ratio to each twin; --json writes the same with the machine and the commit."
             })
     static final class Detector implements Callable<Integer> {
 
         @CommandLine.Unmatched
         List<String> args = new ArrayList<>();
 
+        @Option(
+                names = "--against-twin",
+                paramLabel = "PYTHON",
+                description = "a Python with torch: time the PyTorch twin of the small network beside bagsflow's "
+                        + "base training (repeatable)")
+        List<String> twins = new ArrayList<>();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            if (!twins.isEmpty()) {
+                TwinBenchmark.Options o;
+                try {
+                    o = TwinBenchmark.parse(args, twins);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+                try {
+                    new TwinBenchmark(WriterStream.of(spec.commandLine().getOut())).run(o);
+                } catch (IllegalArgumentException e) {
+                    // a PYTHON that cannot run the twin: found before training starts
+                    throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+                return ExitCodes.OK;
+            }
             try {
                 DetectorBenchmark.run(
                         args.toArray(String[]::new),

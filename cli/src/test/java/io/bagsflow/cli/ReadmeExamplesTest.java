@@ -79,6 +79,10 @@ class ReadmeExamplesTest {
                     "trains the small detector for a minute: a benchmark; BenchDetectorCommandTest runs the tiny form"),
             Map.entry("./bagsflow bench detector", "trains the small detector for minutes: a benchmark, not a test"),
             Map.entry(
+                    "./bagsflow bench detector --against-twin /usr/bin/python3 --against-twin VENV/bin/python",
+                    "trains the small detector and its PyTorch twin in two Pythons at 1 and 2 threads for minutes: a "
+                            + "benchmark; BenchDetectorAgainstTwinTest runs it on a few steps"),
+            Map.entry(
                     "./bagsflow bench fanout --preset small --threads-per-worker 1",
                     "trains the small detector "
                             + "on one thread for minutes: a benchmark; BenchFanoutCommandTest runs it on tiny"),

@@ -29,6 +29,17 @@ public final class Sgd {
     private final double clipNorm;
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
     private final List<String> nonFinite = new ArrayList<>();
+    /** The decay and momentum factors as float64 scalar arrays, made once: the same scalars every step. */
+    private final NDArray decayRate;
+
+    private final NDArray momentumRate;
+    /**
+     * The gradients {@link #gradientNorm()} fetched, kept for {@link #step} (one native handle per parameter and
+     * step instead of two), with every intermediate of the step; closed by {@code step} or {@link #zeroGradients}.
+     */
+    private NDManager stepScope;
+
+    private List<NDArray> grads;
 
     public Sgd(Parameters params, List<String> names, double momentum, double weightDecay, double clipNorm) {
         this.params = params;
@@ -41,6 +52,8 @@ public final class Sgd {
             buffers.put(n, params.manager().zeros(w.getShape()));
             w.setRequiresGradient(true);
         }
+        this.decayRate = params.manager().create(weightDecay);
+        this.momentumRate = params.manager().create(momentum);
     }
 
     public List<String> names() {
@@ -55,23 +68,43 @@ public final class Sgd {
     public double gradientNorm() {
         double sq = 0;
         nonFinite.clear();
-        try (NDManager tmp = params.manager().newSubManager()) {
-            NDList sums = new NDList(names.size());
-            for (String n : names) {
-                NDArray g = params.get(n).getGradient();
-                g.attach(tmp);
-                sums.add(g.square().sum());
+        fetchGradients();
+        NDList sums = new NDList(names.size());
+        for (NDArray g : grads) {
+            // the square lands in the step's scope (g's manager); freed at once, only its sum is needed
+            NDArray square = g.square();
+            sums.add(square.sum());
+            square.close();
+        }
+        float[] values = NDArrays.stack(sums).toFloatArray();
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (!Double.isFinite(v)) {
+                nonFinite.add(names.get(i));
             }
-            float[] values = NDArrays.stack(sums).toFloatArray();
-            for (int i = 0; i < values.length; i++) {
-                double v = values[i];
-                if (!Double.isFinite(v)) {
-                    nonFinite.add(names.get(i));
-                }
-                sq += v;
-            }
+            sq += v;
         }
         return Math.sqrt(sq);
+    }
+
+    /** One gradient handle per parameter for this step, in a scope of its own that {@link #step} closes. */
+    private void fetchGradients() {
+        closeStepScope();
+        stepScope = params.manager().newSubManager();
+        grads = new ArrayList<>(names.size());
+        for (String n : names) {
+            NDArray g = params.get(n).getGradient();
+            g.attach(stepScope);
+            grads.add(g);
+        }
+    }
+
+    private void closeStepScope() {
+        if (stepScope != null) {
+            stepScope.close();
+            stepScope = null;
+            grads = null;
+        }
     }
 
     /** The parameters whose gradient was not finite at the last {@link #gradientNorm()}. */
@@ -79,30 +112,32 @@ public final class Sgd {
         return List.copyOf(nonFinite);
     }
 
-    /** Applies one update with the current gradients (clipped to the given norm) and zeroes them. */
+    /**
+     * Applies one update with the current gradients (clipped to the given norm) and zeroes them. The same ops on the
+     * same arrays as one {@code torch.optim.SGD} step per parameter, so the same bits; what is saved is Java and JNI
+     * work around them: the gradients {@link #gradientNorm()} already fetched, the factors made once.
+     */
     public void step(double lr, double gradNorm) {
         double scale = clipNorm > 0 && gradNorm > clipNorm ? clipNorm / gradNorm : 1.0;
-        // results of ops on parameters land in the parameters' manager: move each to a scratch one
-        try (NDManager tmp = params.manager().newSubManager()) {
-            // the scalars as arrays made once per step: mul(Number) makes (and frees) one per call, three
-            // native calls per parameter; these are the same float64 scalars, so the results are the same
-            NDArray decayRate = tmp.create(weightDecay);
-            NDArray momentumRate = tmp.create(momentum);
-            NDArray rate = tmp.create(lr);
-            for (String n : names) {
-                NDArray w = params.get(n);
-                NDArray g = w.getGradient();
-                g.attach(tmp);
-                NDArray decay = w.mul(decayRate);
-                decay.attach(tmp);
-                NDArray buf = buffers.get(n);
-                // unclipped steps (almost all) skip the multiplication by 1: one pass less over every gradient
-                NDArray direction = scale == 1.0 ? g.addi(decay) : g.mul(scale).addi(decay);
-                buf.muli(momentumRate).addi(direction);
-                NDArray update = buf.mul(rate);
-                update.attach(tmp);
-                w.subi(update);
-            }
+        if (grads == null) {
+            fetchGradients();
+        }
+        // results of ops on parameters land in the parameters' manager: each is moved to the step's scope
+        NDManager tmp = stepScope;
+        NDArray rate = tmp.create(lr);
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            NDArray w = params.get(n);
+            NDArray g = grads.get(i);
+            NDArray decay = w.mul(decayRate);
+            decay.attach(tmp);
+            NDArray buf = buffers.get(n);
+            // unclipped steps (almost all) skip the multiplication by 1: one pass less over every gradient
+            NDArray direction = scale == 1.0 ? g.addi(decay) : g.mul(scale).addi(decay);
+            buf.muli(momentumRate).addi(direction);
+            NDArray update = buf.mul(rate);
+            update.attach(tmp);
+            w.subi(update);
         }
         zeroGradients();
     }
@@ -111,6 +146,7 @@ public final class Sgd {
         for (String n : names) {
             JniUtils.zeroGrad((PtNDArray) params.get(n));
         }
+        closeStepScope();
     }
 
     public void write(DataOutputStream out) throws IOException {
