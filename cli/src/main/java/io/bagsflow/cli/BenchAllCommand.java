@@ -498,7 +498,8 @@ final class BenchAllCommand implements Callable<Integer> {
         return c;
     }
 
-    private static String git(Path root, String... args) {
+    /** A git command's output in {@code root}, or null when git is missing or fails. */
+    static String git(Path root, String... args) {
         List<String> cmd = new ArrayList<>(List.of("git", "-C", root.toString()));
         cmd.addAll(List.of(args));
         try {

@@ -350,41 +350,15 @@ final class TwinBenchmark {
         }
     }
 
-    /** The 1, 5 and 15 minute load averages, as /proc/loadavg has them, or "unknown". */
+    /** The 1, 5 and 15 minute load averages, or "unknown" (as every bench command reports them). */
     static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
+        return EvalProcessBenchmark.loadAverage();
     }
 
-    /** Cores, memory, CPU model and OS of this machine, for comparing figures across machines. */
+    /** Cores, memory, CPU model, Java and OS of this machine, as {@code bench all} records them. */
+    @SuppressWarnings("unchecked") // a JSON object read back as the map the report's record holds
     static Map<String, Object> machine() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cores", Runtime.getRuntime().availableProcessors());
-        String cpu = "unknown";
-        long memKb = -1;
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    cpu = line.substring(line.indexOf(':') + 1).trim();
-                    break;
-                }
-            }
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    memKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: the cores alone
-        }
-        m.put("cpu", cpu);
-        m.put("memory_gb", memKb < 0 ? -1 : Math.round(memKb / 1024.0 / 1024.0 * 10) / 10.0);
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        return m;
+        return new com.fasterxml.jackson.databind.ObjectMapper().convertValue(BenchAllCommand.machine(), Map.class);
     }
 
     /**
@@ -396,27 +370,12 @@ final class TwinBenchmark {
         Path dir = launcher != null && Path.of(launcher).getParent() != null
                 ? Path.of(launcher).getParent()
                 : Path.of("").toAbsolutePath();
-        String head = git(dir, "rev-parse", "--short=12", "HEAD");
+        String head = BenchAllCommand.git(dir, "rev-parse", "--short=12", "HEAD");
         if (head == null) {
             return "unknown";
         }
-        String changes = git(dir, "status", "--porcelain", "--untracked-files=no");
-        return changes == null || changes.isEmpty() ? head : head + "+changes";
-    }
-
-    private static String git(Path dir, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return p.waitFor() == 0 ? text : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        String changes = BenchAllCommand.git(dir, "status", "--porcelain", "--untracked-files=no");
+        return changes == null || changes.isBlank() ? head.strip() : head.strip() + "+changes";
     }
 
     private static String tail(String text) {
