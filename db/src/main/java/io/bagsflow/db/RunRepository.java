@@ -91,9 +91,8 @@ public final class RunRepository {
     /** Replaces a run's stored spec, e.g. with the effective spec after a retry with overrides. */
     public void updateSpec(String runId, String specJson) {
         db.inTransaction(c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE pipeline_run SET spec = ?::jsonb, updated_at = " + Stamps.NOW
-                            + " WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE pipeline_run SET spec = ?::jsonb, updated_at = " + Stamps.NOW + " WHERE id = ?")) {
                 ps.setString(1, specJson);
                 ps.setObject(2, stamps.now());
                 ps.setString(3, runId);

@@ -64,8 +64,7 @@ class AbortDuringTrainingTest {
                         new RunStateRepository(harness.database).error(runId).orElseThrow());
                 AttemptView training = run.stages().get(1).attempts().get(0);
                 assertFalse(training.status().name().equals("RUNNING"), training.toString());
-                assertTrue(
-                        !training.endedAt().isAfter(run.endedAt()), training.endedAt() + " after " + run.endedAt());
+                assertTrue(!training.endedAt().isAfter(run.endedAt()), training.endedAt() + " after " + run.endedAt());
                 assertTrue(seconds < 30, "abort took " + seconds + " s");
             }
             // and nothing changes afterwards: the worker has stopped and its activity threads have ended, so a write
