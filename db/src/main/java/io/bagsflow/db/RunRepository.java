@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +20,25 @@ import java.util.TreeMap;
 public final class RunRepository {
 
     private final Database db;
+    private final Stamps stamps;
 
+    /** Runs stamped by the database's clock (production). */
     public RunRepository(Database db) {
+        this(db, Stamps.database());
+    }
+
+    /**
+     * Runs whose creation, update and end times this repository writes are read from {@code clock}: a test moves
+     * it on instead of sleeping to tell two runs' times apart. (An attempt opening still marks its run changed by
+     * the database's clock.)
+     */
+    public RunRepository(Database db, Clock clock) {
+        this(db, Stamps.of(clock));
+    }
+
+    private RunRepository(Database db, Stamps stamps) {
         this.db = db;
+        this.stamps = stamps;
     }
 
     /** The database behind this repository, for the repositories of other tables on the same connections. */
@@ -34,9 +51,10 @@ public final class RunRepository {
             String id, String workflowId, String specJson, String codeVersion, String dataset, String resumedFrom) {
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO pipeline_run (id, workflow_id, spec, status, code_version, dataset, resumed_from) "
-                            + "VALUES (?, ?, ?::jsonb, 'RUNNING', ?, ?, ?)")) {
-                Jdbc.bind(ps, id, workflowId, specJson, codeVersion, dataset, resumedFrom);
+                    "INSERT INTO pipeline_run (id, workflow_id, spec, status, code_version, dataset, resumed_from, "
+                            + "created_at, updated_at) SELECT ?, ?, ?::jsonb, 'RUNNING', ?, ?, ?, t, t FROM (SELECT "
+                            + Stamps.NOW + " AS t) now")) {
+                Jdbc.bind(ps, id, workflowId, specJson, codeVersion, dataset, resumedFrom, stamps.now());
                 ps.executeUpdate();
             }
             return findRun(c, id).orElseThrow();
@@ -58,7 +76,8 @@ public final class RunRepository {
                     "pipeline_run",
                     runId,
                     status,
-                    "updated_at = now(), ended_at = " + (terminal ? "now()" : "NULL"));
+                    "updated_at = " + Stamps.NOW + ", ended_at = " + (terminal ? Stamps.NOW : "NULL"),
+                    terminal ? new Object[] {stamps.now(), stamps.now()} : new Object[] {stamps.now()});
             if (found.isEmpty()) {
                 return true;
             }
@@ -72,10 +91,11 @@ public final class RunRepository {
     /** Replaces a run's stored spec, e.g. with the effective spec after a retry with overrides. */
     public void updateSpec(String runId, String specJson) {
         db.inTransaction(c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE pipeline_run SET spec = ?::jsonb, updated_at = now() WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE pipeline_run SET spec = ?::jsonb, updated_at = " + Stamps.NOW + " WHERE id = ?")) {
                 ps.setString(1, specJson);
-                ps.setString(2, runId);
+                ps.setObject(2, stamps.now());
+                ps.setString(3, runId);
                 ps.executeUpdate();
             }
             return null;

@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
@@ -16,9 +17,21 @@ import java.util.Optional;
 public final class StageClaimRepository {
 
     private final Database db;
+    private final Stamps stamps;
 
+    /** Claims stamped and judged stale by the database's clock (production: one clock for every worker). */
     public StageClaimRepository(Database db) {
+        this(db, Stamps.database());
+    }
+
+    /** Claims stamped and judged stale by {@code clock}: a test moves it on instead of sleeping. */
+    public StageClaimRepository(Database db, Clock clock) {
+        this(db, Stamps.of(clock));
+    }
+
+    private StageClaimRepository(Database db, Stamps stamps) {
         this.db = db;
+        this.stamps = stamps;
     }
 
     /** A claim as stored. */
@@ -31,15 +44,19 @@ public final class StageClaimRepository {
      */
     public boolean tryClaim(String key, String holder, Duration staleAfter) {
         return db.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO stage_claim (stage_key, holder) VALUES (?, ?) "
-                    + "ON CONFLICT (stage_key) DO UPDATE SET holder = EXCLUDED.holder, attempt_id = NULL, "
-                    + "claimed_at = now(), heartbeat_at = now() "
-                    + "WHERE stage_claim.holder = EXCLUDED.holder "
-                    + "OR stage_claim.heartbeat_at < now() - make_interval(secs => ?) "
-                    + "RETURNING holder")) {
+            // EXCLUDED.heartbeat_at is the time now, read once for the claim and for the staleness test
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO stage_claim (stage_key, holder, claimed_at, heartbeat_at) SELECT ?, ?, t, t FROM "
+                            + "(SELECT " + Stamps.NOW + " AS t) now "
+                            + "ON CONFLICT (stage_key) DO UPDATE SET holder = EXCLUDED.holder, attempt_id = NULL, "
+                            + "claimed_at = EXCLUDED.claimed_at, heartbeat_at = EXCLUDED.heartbeat_at "
+                            + "WHERE stage_claim.holder = EXCLUDED.holder "
+                            + "OR stage_claim.heartbeat_at < EXCLUDED.heartbeat_at - make_interval(secs => ?) "
+                            + "RETURNING holder")) {
                 ps.setString(1, key);
                 ps.setString(2, holder);
-                ps.setDouble(3, staleAfter.toMillis() / 1000.0);
+                ps.setObject(3, stamps.now());
+                ps.setDouble(4, staleAfter.toMillis() / 1000.0);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next();
                 }
@@ -66,13 +83,13 @@ public final class StageClaimRepository {
             return;
         }
         db.inTransaction(c -> {
-            try (PreparedStatement ps =
-                    c.prepareStatement("UPDATE stage_claim SET heartbeat_at = now() WHERE stage_key = ? AND holder = ? "
-                            + "AND attempt_id IS NOT DISTINCT FROM ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE stage_claim SET heartbeat_at = " + Stamps.NOW
+                    + " WHERE stage_key = ? AND holder = ? AND attempt_id IS NOT DISTINCT FROM ?")) {
                 for (Claim claim : held) {
-                    ps.setString(1, claim.stageKey());
-                    ps.setString(2, claim.holder());
-                    ps.setObject(3, claim.attemptId(), Types.BIGINT);
+                    ps.setObject(1, stamps.now());
+                    ps.setString(2, claim.stageKey());
+                    ps.setString(3, claim.holder());
+                    ps.setObject(4, claim.attemptId(), Types.BIGINT);
                     ps.addBatch();
                 }
                 ps.executeBatch();

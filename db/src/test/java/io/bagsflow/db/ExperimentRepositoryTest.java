@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bagsflow.model.ExperimentStatus;
 import io.bagsflow.model.RunStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,14 +19,12 @@ class ExperimentRepositoryTest {
     private Database db;
     private ExperimentRepository experiments;
     private RunRepository runs;
-    private StageClaimRepository claims;
 
     @BeforeEach
     void open() {
         db = TestPostgres.freshDatabase();
         experiments = new ExperimentRepository(db);
         runs = new RunRepository(db);
-        claims = new StageClaimRepository(db);
     }
 
     @AfterEach
@@ -63,7 +62,10 @@ class ExperimentRepositoryTest {
     }
 
     @Test
-    void aStageKeyHasOneHolderUntilReleasedOrStale() throws Exception {
+    void aStageKeyHasOneHolderUntilReleasedOrStale() {
+        // heartbeats and staleness by a clock the test moves on, not by waiting for real time to pass
+        TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+        StageClaimRepository claims = new StageClaimRepository(db, clock);
         Duration stale = Duration.ofSeconds(2);
         assertTrue(claims.tryClaim("key-a", "run-1/TRAIN_BASE/base", stale));
         assertFalse(claims.tryClaim("key-a", "run-2/TRAIN_BASE/base", stale), "held and alive");
@@ -77,7 +79,9 @@ class ExperimentRepositoryTest {
         assertTrue(claims.tryClaim("key-a", "run-2/TRAIN_BASE/base", stale), "free after the release");
 
         // run-2 stops beating on key-a (its worker died); once stale, run-3 takes it over
-        Thread.sleep(2500);
+        clock.advance(Duration.ofMillis(1999));
+        assertFalse(claims.tryClaim("key-a", "run-3/TRAIN_BASE/base", stale), "not stale yet");
+        clock.advance(Duration.ofMillis(501));
         claims.heartbeat(List.of(new StageClaimRepository.Claim("key-b", "run-2/TRAIN_BASE/base", null)));
         assertTrue(claims.tryClaim("key-a", "run-3/TRAIN_BASE/base", stale));
         assertFalse(claims.tryClaim("key-b", "run-3/TRAIN_BASE/base", stale), "key-b's heartbeat is fresh");

@@ -8,6 +8,7 @@ import io.bagsflow.model.RunStatus;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,23 +91,26 @@ class RunRepositoryTest {
     }
 
     @Test
-    void runsAreListedNewestFirstAndFilteredByStatusTimeAndDataset() throws Exception {
-        runs.createRun("run-a", "wf-a", "{}", "0.1.0", "synth:tiny:7", null);
-        Thread.sleep(5);
-        runs.createRun("run-b", "wf-b", "{}", "0.1.0", "/data/lvis_v1_train.json", null);
-        Thread.sleep(5);
-        runs.createRun("run-c", "wf-c", "{}", "0.1.0", "synth:small:1", "run-a");
-        runs.updateRunStatus("run-b", RunStatus.FAILED);
+    void runsAreListedNewestFirstAndFilteredByStatusTimeAndDataset() {
+        // each run a second after the last, by a clock the test moves on (no sleeping to make the times differ)
+        TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+        RunRepository clocked = new RunRepository(db, clock);
+        clocked.createRun("run-a", "wf-a", "{}", "0.1.0", "synth:tiny:7", null);
+        clock.advance(Duration.ofSeconds(1));
+        clocked.createRun("run-b", "wf-b", "{}", "0.1.0", "/data/lvis_v1_train.json", null);
+        clock.advance(Duration.ofSeconds(1));
+        clocked.createRun("run-c", "wf-c", "{}", "0.1.0", "synth:small:1", "run-a");
+        clocked.updateRunStatus("run-b", RunStatus.FAILED);
 
-        assertEquals(List.of("run-c", "run-b", "run-a"), ids(runs.listRuns(RunFilter.all())));
-        assertEquals(List.of("run-b"), ids(runs.listRuns(RunFilter.all().withStatus(RunStatus.FAILED))));
+        assertEquals(List.of("run-c", "run-b", "run-a"), ids(clocked.listRuns(RunFilter.all())));
+        assertEquals(List.of("run-b"), ids(clocked.listRuns(RunFilter.all().withStatus(RunStatus.FAILED))));
         assertEquals(
-                List.of("run-c", "run-a"), ids(runs.listRuns(RunFilter.all().withDataset("synth:"))));
-        Instant bCreated = runs.findRun("run-b").orElseThrow().createdAt();
+                List.of("run-c", "run-a"), ids(clocked.listRuns(RunFilter.all().withDataset("synth:"))));
+        Instant bCreated = clocked.findRun("run-b").orElseThrow().createdAt();
         assertEquals(
-                List.of("run-c", "run-b"), ids(runs.listRuns(RunFilter.all().createdBetween(bCreated, null))));
-        assertEquals(List.of("run-a"), ids(runs.listRuns(RunFilter.all().createdBetween(null, bCreated))));
-        assertEquals("run-a", runs.findRun("run-c").orElseThrow().resumedFrom());
+                List.of("run-c", "run-b"), ids(clocked.listRuns(RunFilter.all().createdBetween(bCreated, null))));
+        assertEquals(List.of("run-a"), ids(clocked.listRuns(RunFilter.all().createdBetween(null, bCreated))));
+        assertEquals("run-a", clocked.findRun("run-c").orElseThrow().resumedFrom());
     }
 
     private static List<String> ids(List<PipelineRun> list) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +34,8 @@ public final class StageClaims implements AutoCloseable {
     private final Duration poll;
     /** key to claim (holder and the attempt attached to it), for the claims this process holds */
     private final Map<String, Claim> held = new ConcurrentHashMap<>();
+    /** the holders now waiting because someone else holds their key: what a test waits for instead of sleeping */
+    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
 
     private final ScheduledExecutorService beat;
 
@@ -68,6 +71,14 @@ public final class StageClaims implements AutoCloseable {
      * or with the result of {@code reuse} once someone else finished the key first.
      */
     public Optional<StageResult> awaitTurn(String key, String holder, Supplier<Optional<StageResult>> reuse) {
+        try {
+            return takeTurn(key, holder, reuse);
+        } finally {
+            waiting.remove(holder);
+        }
+    }
+
+    private Optional<StageResult> takeTurn(String key, String holder, Supplier<Optional<StageResult>> reuse) {
         boolean waited = false;
         while (true) {
             if (repository.tryClaim(key, holder, staleAfter)) {
@@ -90,6 +101,7 @@ public final class StageClaims implements AutoCloseable {
                         repository.find(key).map(Claim::holder).orElse("?"),
                         key.substring(0, 12));
                 waited = true;
+                waiting.add(holder);
             }
             ActivityExecutionContext context = activityContext();
             if (context != null) {
@@ -129,6 +141,11 @@ public final class StageClaims implements AutoCloseable {
             // the database is briefly unreachable: the next beat retries, well before the claim goes stale
             log.warn("stage claim heartbeat failed: {}", e.getMessage());
         }
+    }
+
+    /** The holders now waiting for another holder's key (for tests). */
+    Set<String> waitingHolders() {
+        return Set.copyOf(waiting);
     }
 
     /** The keys this process holds (for tests). */

@@ -64,6 +64,21 @@ class StageClaimsTest {
         return id;
     }
 
+    /**
+     * Returns once {@code holder} was refused its key and waits for the holder to finish: a condition, not a guess at
+     * how long that takes.
+     */
+    private void awaitWaiting(String holder) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!claims.waitingHolders().contains(holder)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + holder + " waits for its stage key; waiting: "
+                        + claims.waitingHolders() + ", held: " + claims.heldKeys());
+            }
+            Thread.sleep(10); // poll: StageClaims offers no signal of its own, and production needs none
+        }
+    }
+
     @Test
     void theSecondRunWaitsForTheFirstAttemptAndReusesIt(@TempDir Path work) throws Exception {
         String key = "claims-test-" + UUID.randomUUID();
@@ -85,8 +100,8 @@ class StageClaimsTest {
         assertTrue(firstStarted.await(30, TimeUnit.SECONDS));
         Future<StageResult> b = threads.submit(
                 () -> runner.run(runB, Stage.TRAIN_BASE, "base", key, true, slowWork, StageRunner.NOTHING_TO_RECORD));
-        // B is in flight while A computes: it must not start an attempt of its own
-        Thread.sleep(1000);
+        // B is in flight while A computes: once refused the claim it waits, without an attempt of its own
+        awaitWaiting(StageClaims.holder(runB, Stage.TRAIN_BASE.name(), "base"));
         assertFalse(b.isDone());
         assertEquals(List.of(), attempts.findCompletedAttempts(runB, Stage.TRAIN_BASE));
         release.countDown();
@@ -126,8 +141,9 @@ class StageClaimsTest {
         assertTrue(firstStarted.await(30, TimeUnit.SECONDS));
         Future<StageResult> b = threads.submit(
                 () -> runner.run(runB, Stage.PREPARE, "", key, true, good, StageRunner.NOTHING_TO_RECORD));
-        Thread.sleep(500);
+        awaitWaiting(StageClaims.holder(runB, Stage.PREPARE.name(), ""));
         assertFalse(b.isDone());
+        assertEquals(List.of(), attempts.findCompletedAttempts(runB, Stage.PREPARE));
         release.countDown();
 
         assertThrows(Exception.class, () -> a.get(30, TimeUnit.SECONDS));
