@@ -61,7 +61,9 @@ public final class WorkflowVersions {
      * {@code Stage.valueOf}) ends the run FAILED with the exception as its cause and fails the workflow, instead of
      * failing the workflow task, which Temporal retries for ever while the run shows RUNNING. Added 2026-12-06 (commit
      * df164c2). Old branch: {@code pipeline-retry-v1.json} (no bug happens in it: both branches take the same path
-     * until one does); new: the {@code -v2} histories. Removable after 2026-12-06 under the class rule.
+     * until one does; a run of the old code that hit a bug never ended, so there is no history of that); new: the
+     * {@code -v2} histories, {@code pipeline-bug-v2.json} with a bug. Removable after 2026-12-06 under the class
+     * rule.
      */
     public static final String UNEXPECTED_FAILS_RUN = "unexpected-fails-run";
 

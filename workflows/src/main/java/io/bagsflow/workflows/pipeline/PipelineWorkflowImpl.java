@@ -1,5 +1,11 @@
 package io.bagsflow.workflows.pipeline;
 
+import static io.bagsflow.workflows.WorkflowVersions.ABORTABLE_REMAKE;
+import static io.bagsflow.workflows.WorkflowVersions.PARALLEL_PARTS;
+import static io.bagsflow.workflows.WorkflowVersions.RECOMPUTE_CORRUPT_INPUT;
+import static io.bagsflow.workflows.WorkflowVersions.RECORDS_NEVER_LIE;
+import static io.bagsflow.workflows.WorkflowVersions.UNEXPECTED_FAILS_RUN;
+
 import io.bagsflow.model.FailureType;
 import io.bagsflow.model.RunStatus;
 import io.bagsflow.model.Stage;
@@ -20,12 +26,6 @@ import io.bagsflow.model.spec.TimeoutsSpec;
 import io.bagsflow.workflows.BookkeepingOptions;
 import io.bagsflow.workflows.TaskQueues;
 import io.bagsflow.workflows.WorkflowVersions;
-import static io.bagsflow.workflows.WorkflowVersions.ABORTABLE_REMAKE;
-import static io.bagsflow.workflows.WorkflowVersions.PARALLEL_PARTS;
-import static io.bagsflow.workflows.WorkflowVersions.RECOMPUTE_CORRUPT_INPUT;
-import static io.bagsflow.workflows.WorkflowVersions.RECORDS_NEVER_LIE;
-import static io.bagsflow.workflows.WorkflowVersions.UNEXPECTED_FAILS_RUN;
-
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;

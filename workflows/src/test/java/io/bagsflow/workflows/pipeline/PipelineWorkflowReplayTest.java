@@ -3,11 +3,13 @@ package io.bagsflow.workflows.pipeline;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bagsflow.model.RunStatus;
+import io.bagsflow.model.Stage;
 import io.bagsflow.model.pipeline.PipelineRequest;
 import io.bagsflow.model.pipeline.PipelineResult;
 import io.bagsflow.model.pipeline.RetryRequest;
 import io.bagsflow.workflows.TaskQueues;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -41,8 +43,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       has no marker for them, as a run of that code has); the remake branch is the code of that time unchanged.
  *       Recording it again needs the same edit.
  *   <li>the {@code -v2} histories: {@code unexpected-fails-run} and {@code abortable-remake} ({@code
- *       pipeline-remake-v2.json}: a corrupt input whose producer's remake fails, then a retry that remakes it again).
+ *       pipeline-remake-v2.json}: a corrupt input whose producer's remake fails, then a retry that remakes it again;
+ *       {@code pipeline-bug-v2.json}: a bug in the workflow code (a resumed run without a base model) that fails the
+ *       run and the workflow, the new side of {@code unexpected-fails-run} once a bug happens).
  * </ul>
+ *
+ * Not covered: the old side of {@code unexpected-fails-run} when a bug happens. Its workflow task fails and Temporal
+ * retries it for ever, so such a run never ends and its history has nothing to replay past the bug; up to the bug it
+ * is the path of {@code pipeline-retry-v1.json}.
  *
  * Record a new history with {@code -Dbagsflow.recordHistory=NAME.json} when the workflow changes on purpose, and keep
  * the old.
@@ -57,7 +65,8 @@ class PipelineWorkflowReplayTest {
                 "pipeline-retry-v1.json",
                 "pipeline-retry-v2.json",
                 "pipeline-remake-v1.json",
-                "pipeline-remake-v2.json"
+                "pipeline-remake-v2.json",
+                "pipeline-bug-v2.json"
             })
     void aRecordedRunReplaysOnTheCurrentCode(String name) throws Exception {
         String history = "/histories/" + name;
@@ -77,7 +86,18 @@ class PipelineWorkflowReplayTest {
         FakeStages stages = new FakeStages();
         String name = file.getFileName().toString();
         boolean waitsForRetry = true;
-        if (name.contains("remake-v1")) {
+        boolean fails = false;
+        PipelineRequest request =
+                PipelineRequest.of("run-recorded", PipelineWorkflowTest.tinySpec(List.of("bags", "control")));
+        if (name.contains("bug")) {
+            // resumed from a run whose TRAIN_BASE yields no base model: FINETUNE_BAGS's lookup of it throws in
+            // workflow code, which fails the run and the workflow
+            stages.takeWithoutModels = true;
+            request = new PipelineRequest(
+                    "run-recorded", PipelineWorkflowTest.tinySpec(List.of("bags")), "run-1", Stage.FINETUNE_BAGS);
+            waitsForRetry = false;
+            fails = true;
+        } else if (name.contains("remake-v1")) {
             // a corrupt base checkpoint, remade at once; the run goes on without waiting for a retry
             stages.script("finetune:bags", "corrupt:TRAIN_BASE");
             waitsForRetry = false;
@@ -102,9 +122,7 @@ class PipelineWorkflowReplayTest {
                                     .setTaskQueue(TaskQueues.CPU)
                                     .setWorkflowId("run-recorded")
                                     .build());
-            WorkflowClient.start(
-                    wf::run,
-                    PipelineRequest.of("run-recorded", PipelineWorkflowTest.tinySpec(List.of("bags", "control"))));
+            WorkflowClient.start(wf::run, request);
             if (waitsForRetry) {
                 env.sleep(Duration.ofHours(1)); // virtual time: passes once the workflow waits for the retry signal
                 if (wf.status().status() != RunStatus.WAITING_FOR_RETRY) {
@@ -112,7 +130,16 @@ class PipelineWorkflowReplayTest {
                 }
                 wf.retryStage(new RetryRequest(Map.of("finetune.lr", "0.001")));
             }
-            WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
+            try {
+                WorkflowStub.fromTyped(wf).getResult(PipelineResult.class);
+                if (fails) {
+                    throw new IllegalStateException("the recorded run was to fail on a bug but succeeded");
+                }
+            } catch (WorkflowFailedException failed) {
+                if (!fails) {
+                    throw failed;
+                }
+            }
             String history =
                     env.getWorkflowClient().fetchHistory("run-recorded").toJson(true);
             Files.createDirectories(file.getParent());
