@@ -1,5 +1,11 @@
 package io.bagsflow.workflows.pipeline;
 
+import static io.bagsflow.workflows.WorkflowVersions.ABORTABLE_REMAKE;
+import static io.bagsflow.workflows.WorkflowVersions.PARALLEL_PARTS;
+import static io.bagsflow.workflows.WorkflowVersions.RECOMPUTE_CORRUPT_INPUT;
+import static io.bagsflow.workflows.WorkflowVersions.RECORDS_NEVER_LIE;
+import static io.bagsflow.workflows.WorkflowVersions.UNEXPECTED_FAILS_RUN;
+
 import io.bagsflow.model.FailureType;
 import io.bagsflow.model.RunStatus;
 import io.bagsflow.model.Stage;
@@ -19,6 +25,7 @@ import io.bagsflow.model.spec.SpecOverrides;
 import io.bagsflow.model.spec.TimeoutsSpec;
 import io.bagsflow.workflows.BookkeepingOptions;
 import io.bagsflow.workflows.TaskQueues;
+import io.bagsflow.workflows.WorkflowVersions;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -65,35 +72,15 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
     /** Stages made again because a later stage found their output corrupt (once each). */
     private final java.util.Set<Stage> remade = java.util.EnumSet.noneOf(Stage.class);
 
-    /**
-     * Behaviour added after runs were recorded, each behind a version so that a run started by older code replays
-     * as it ran: {@code records-never-lie} (the run's end and cause are recorded whatever ends it, and an abort waits
-     * until the stage in progress has stopped), {@code parallel-parts} (the parts of a stage run concurrently).
-     */
-    static final String RECORDS_NEVER_LIE = "records-never-lie";
-
-    static final String PARALLEL_PARTS = "parallel-parts";
-
-    /**
-     * Any exception of the workflow code itself (a bug: an {@code orElseThrow}, a {@code Stage.valueOf}) ends the
-     * run FAILED with the exception as its cause and fails the workflow, instead of failing the workflow task,
-     * which Temporal retries for ever while the run shows RUNNING.
-     */
-    static final String UNEXPECTED_FAILS_RUN = "unexpected-fails-run";
-
-    /**
-     * The remake of a corrupt input's producer runs in a cancellable scope (an abort stops it like any stage), and
-     * a remake that failed may be tried again by the next retry instead of blocking every later retry.
-     */
-    static final String ABORTABLE_REMAKE = "abortable-remake";
-
     /** The failure type that a bug in the workflow code fails the workflow with. */
     static final String WORKFLOW_BUG = "WorkflowBug";
 
+    // Behaviour added after runs were recorded sits behind the change ids of WorkflowVersions, so that a run started
+    // by older code replays as it ran; these hold which side this run takes.
     private boolean recordsNeverLie;
     private boolean parallelParts;
     private boolean unexpectedFailsRun;
-    /** An abort stopped the remake of a corrupt input's producer ({@link #ABORTABLE_REMAKE} only). */
+    /** An abort stopped the remake of a corrupt input's producer ({@link WorkflowVersions#ABORTABLE_REMAKE} only). */
     private boolean remakeAborted;
 
     @Override
@@ -210,7 +197,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             RunActivities runs,
             Map<String, ArtifactRef> artifacts,
             List<ModelRef> models) {
-        if (Workflow.getVersion("recompute-corrupt-input", Workflow.DEFAULT_VERSION, 1) < 1) {
+        if (Workflow.getVersion(RECOMPUTE_CORRUPT_INPUT, Workflow.DEFAULT_VERSION, 1) < 1) {
             return false;
         }
         Stage producer = null;
