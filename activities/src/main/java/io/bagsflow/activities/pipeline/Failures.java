@@ -86,7 +86,9 @@ public final class Failures {
      * name of its {@link FailureType}, or the Java class name of a failure of no named kind.
      */
     static String errorClass(Throwable e) {
-        return failureType(e).map(FailureType::name).orElseGet(() -> e.getClass().getName());
+        return failureType(e)
+                .map(FailureType::name)
+                .orElseGet(() -> e.getClass().getName());
     }
 
     /** The named kind of a failure, if it has one. */

@@ -325,7 +325,8 @@ public final class StageRunner {
         try {
             db(
                     "recording the failure of " + stage + " " + part + " of run " + runId,
-                    () -> attempts.recordFailedAttempt(runId, stage, part, key, worker, Failures.errorClass(e), Failures.message(e)));
+                    () -> attempts.recordFailedAttempt(
+                            runId, stage, part, key, worker, Failures.errorClass(e), Failures.message(e)));
         } catch (RuntimeException bookkeeping) {
             e.addSuppressed(bookkeeping);
         }

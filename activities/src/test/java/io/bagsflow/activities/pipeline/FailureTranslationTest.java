@@ -89,8 +89,7 @@ class FailureTranslationTest {
         assertSame(shutdown, Failures.translate(shutdown));
 
         // the interrupt the shutdown sends, seen at a progress report or inside a blocking call
-        assertEquals(
-                FailureType.WorkerStopped.name(), Failures.errorClass(new WorkerStoppedException("TRAIN_BASE")));
+        assertEquals(FailureType.WorkerStopped.name(), Failures.errorClass(new WorkerStoppedException("TRAIN_BASE")));
         Exception blocked = new IllegalStateException("interrupted while loading images", new InterruptedException());
         ApplicationFailure failure = (ApplicationFailure) Failures.translate(blocked);
         assertEquals(FailureType.WorkerStopped.name(), failure.getType());
@@ -105,7 +104,7 @@ class FailureTranslationTest {
                 e, Stage.TRAIN_BASE, sha -> "ab".equals(sha) ? Optional.of(Stage.PREPARE) : Optional.empty());
         assertEquals(FailureType.CorruptInput.name(), failure.getType());
         assertTrue(failure.isNonRetryable(), "a retry reads the same bytes: the earlier stage must make them again");
-        assertEquals("PREPARE", failure.getDetails().get(0, String.class));
+        assertEquals(Stage.PREPARE, failure.getDetails().get(0, Stage.class));
         assertEquals("ab", failure.getDetails().get(1, String.class));
     }
 
