@@ -1,5 +1,6 @@
 package io.bagsflow.workflows.pipeline;
 
+import io.bagsflow.model.Causes;
 import io.bagsflow.model.FailureType;
 import io.bagsflow.model.RunStatus;
 import io.bagsflow.model.Stage;
@@ -214,7 +215,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             return false;
         }
         Stage producer = null;
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.chain(failure)) {
             if (t instanceof ApplicationFailure a
                     && FailureType.CorruptInput.is(a.getType())
                     && a.getDetails().getSize() > 0) {
@@ -515,8 +516,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
 
     /** One line naming what failed: the application error's message, a timeout, or a cancellation. */
     static String describe(TemporalFailure failure) {
-        Throwable t = failure;
-        while (t != null) {
+        for (Throwable t : Causes.chain(failure)) {
             if (t instanceof ApplicationFailure a) {
                 return a.getOriginalMessage();
             }
@@ -526,7 +526,6 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             if (t instanceof CanceledFailure) {
                 return "cancelled";
             }
-            t = t.getCause();
         }
         return failure.getMessage();
     }
