@@ -238,7 +238,11 @@ public final class PipelineLauncher {
                 || d.get().getWorkflowExecutionInfo().getStatus()
                         != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
             state.endRunAndAttempts(
-                    runId, RunStatus.ABORTED, reason, FailureType.Aborted.name(), "aborted: " + reason + " (its workflow was gone)");
+                    runId,
+                    RunStatus.ABORTED,
+                    reason,
+                    FailureType.Aborted.name(),
+                    "aborted: " + reason + " (its workflow was gone)");
             return true;
         }
         stub(runId, false).abort(reason);
