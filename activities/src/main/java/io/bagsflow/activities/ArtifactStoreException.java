@@ -1,5 +1,6 @@
 package io.bagsflow.activities;
 
+import io.bagsflow.model.Causes;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.ServerException;
 import java.io.IOException;
@@ -34,7 +35,7 @@ public class ArtifactStoreException extends RuntimeException {
         if (e instanceof CorruptArtifactException) {
             return false;
         }
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             if (t instanceof ServerException || t instanceof IOException) {
                 return true;
             }

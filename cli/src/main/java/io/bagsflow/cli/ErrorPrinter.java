@@ -1,6 +1,7 @@
 package io.bagsflow.cli;
 
 import io.bagsflow.ml.BadInputException;
+import io.bagsflow.model.Causes;
 import io.bagsflow.worker.config.ConfigurationException;
 import io.bagsflow.worker.config.Redaction;
 import io.grpc.Status;
@@ -60,7 +61,7 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
     }
 
     private static boolean temporalUnavailable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             if (t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
                 return true;
             }
@@ -70,8 +71,7 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
 
     static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder();
-        Throwable t = e;
-        while (t != null) {
+        for (Throwable t : Causes.chain(e)) {
             String m = t.getMessage();
             if (m != null && !m.isBlank() && (sb.length() == 0 || !sb.toString().contains(m))) {
                 if (sb.length() > 0) {
@@ -79,7 +79,6 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
                 }
                 sb.append(m.replace('\n', ' '));
             }
-            t = t.getCause() == t ? null : t.getCause();
         }
         return sb.length() == 0 ? e.getClass().getSimpleName() : sb.toString();
     }

@@ -1,5 +1,6 @@
 package io.bagsflow.cli;
 
+import io.bagsflow.model.Causes;
 import io.bagsflow.worker.BagsflowWorker;
 import io.bagsflow.worker.WorkerIdentity;
 import io.bagsflow.worker.config.ConnectionFile;
@@ -88,7 +89,7 @@ final class WorkerCommand implements Callable<Integer> {
      * tampered file, or another home's), which must stop it before it sends any credential.
      */
     static RuntimeException refused(Path file, Endpoints endpoints, RuntimeException e) {
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             if (t instanceof javax.net.ssl.SSLException
                     || t instanceof java.security.cert.CertificateException
                     || t instanceof java.security.cert.CertPathValidatorException) {

@@ -1,5 +1,6 @@
 package io.bagsflow.db;
 
+import io.bagsflow.model.Causes;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
@@ -24,7 +25,7 @@ public class DatabaseException extends RuntimeException {
      * that the same call may succeed later; a bad query or a violated constraint is not such a failure.
      */
     public static boolean isOutage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             if (t instanceof SQLTransientConnectionException
                     || t instanceof SQLRecoverableException
                     || t instanceof IOException) {
@@ -37,9 +38,6 @@ public class DatabaseException extends RuntimeException {
                 if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")) {
                     return true;
                 }
-            }
-            if (t.getCause() == t) {
-                break;
             }
         }
         return false;

@@ -35,7 +35,14 @@ public enum FailureType {
      * The worker's process was stopped (Ctrl-C, SIGTERM) while the attempt ran: the work stopped at its next
      * progress report and recorded this; retried (a training continues from its last uploaded checkpoint).
      */
-    WorkerStopped;
+    WorkerStopped,
+    /**
+     * An error class only: an attempt still open when its run ended (failed, or was marked ended by the reconciler),
+     * closed by that end.
+     */
+    RunEnded,
+    /** An error class only: an attempt still open when its run was aborted, closed by the abort. */
+    Aborted;
 
     /** Whether {@code type} (an {@code ApplicationFailure}'s type or an attempt's error class) is this one. */
     public boolean is(String type) {

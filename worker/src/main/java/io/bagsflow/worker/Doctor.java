@@ -1,5 +1,6 @@
 package io.bagsflow.worker;
 
+import io.bagsflow.model.Causes;
 import io.bagsflow.worker.config.BagsflowHome;
 import io.bagsflow.worker.config.DiskSpace;
 import io.bagsflow.worker.config.EndpointResolver;
@@ -320,10 +321,7 @@ public final class Doctor {
     }
 
     private static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(e);
         String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return Redaction.mask(msg.replace('\n', ' '));
     }

@@ -4,6 +4,7 @@ import io.bagsflow.ml.detector.DetectorConfig;
 import io.bagsflow.ml.detector.DetectorConfigRanges;
 import io.bagsflow.ml.detector.SettingRole;
 import io.bagsflow.ml.synth.SyntheticPreset;
+import io.bagsflow.model.Causes;
 import io.bagsflow.model.spec.PipelineSpec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -76,7 +77,7 @@ public final class DetectorConfigs {
      * ({@code relevant}; all of them when null), or the bad value in words.
      */
     private static String explain(String section, IllegalArgumentException e, Set<String> relevant) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.chain(e)) {
             if (t instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
                 Collection<Object> known = u.getKnownPropertyIds();
                 String listed = relevant == null

@@ -75,7 +75,7 @@ public class RunActivitiesImpl implements RunActivities {
                 runId,
                 status,
                 error,
-                aborted ? "Aborted" : "RunEnded",
+                (aborted ? FailureType.Aborted : FailureType.RunEnded).name(),
                 (aborted ? "aborted: " : "the run ended: ") + error);
     }
 

@@ -1,9 +1,7 @@
 package io.bagsflow.activities.pipeline;
 
 import io.bagsflow.activities.ArtifactStore;
-import io.bagsflow.activities.CorruptArtifactException;
 import io.bagsflow.activities.FileTrees;
-import io.bagsflow.activities.OutageException;
 import io.bagsflow.activities.Outages;
 import io.bagsflow.activities.Outages.Dependency;
 import io.bagsflow.db.ArtifactRecord;
@@ -14,7 +12,6 @@ import io.bagsflow.db.Database;
 import io.bagsflow.db.DatabaseException;
 import io.bagsflow.db.StageAttempt;
 import io.bagsflow.db.StorageRepository;
-import io.bagsflow.ml.BadInputException;
 import io.bagsflow.model.FailureType;
 import io.bagsflow.model.Stage;
 import io.bagsflow.model.pipeline.ArtifactRef;
@@ -22,13 +19,7 @@ import io.bagsflow.model.pipeline.ModelRef;
 import io.bagsflow.model.pipeline.StageResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
-import io.temporal.api.enums.v1.TimeoutType;
-import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
-import io.temporal.client.ActivityWorkerShutdownException;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TimeoutFailure;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -266,7 +257,7 @@ public final class StageRunner {
             try {
                 String progress = context.progressJson();
                 db("recording the failure of attempt " + attempt.id(), () -> {
-                    attempts.failAttempt(attempt.id(), errorClass(e), message(e), progress);
+                    attempts.failAttempt(attempt.id(), Failures.errorClass(e), Failures.message(e), progress);
                     return null;
                 });
             } catch (RuntimeException bookkeeping) {
@@ -279,9 +270,9 @@ public final class StageRunner {
             }
             if (e instanceof ActivityCompletionException) {
                 // an abort or a lost attempt: expected, and recorded; not a warning on the user's terminal
-                log.info("{} {} {} attempt {} {}", runId, stage, part, attempt.attempt(), message(e));
+                log.info("{} {} {} attempt {} {}", runId, stage, part, attempt.attempt(), Failures.message(e));
             } else {
-                log.warn("{} {} {} attempt {} failed: {}", runId, stage, part, attempt.attempt(), message(e));
+                log.warn("{} {} {} attempt {} failed: {}", runId, stage, part, attempt.attempt(), Failures.message(e));
             }
             if (e instanceof Error error) {
                 throw error;
@@ -317,13 +308,13 @@ public final class StageRunner {
     private void failOpened(StageAttempt attempt, Exception e) {
         try {
             db("recording the failure of attempt " + attempt.id(), () -> {
-                attempts.failAttempt(attempt.id(), errorClass(e), message(e));
+                attempts.failAttempt(attempt.id(), Failures.errorClass(e), Failures.message(e));
                 return null;
             });
         } catch (RuntimeException bookkeeping) {
             e.addSuppressed(bookkeeping);
         }
-        log.warn("attempt {} failed before its work began: {}", attempt.id(), message(e));
+        log.warn("attempt {} failed before its work began: {}", attempt.id(), Failures.message(e));
     }
 
     /** A failure before the attempt's row existed, recorded as a FAILED attempt (best effort). */
@@ -334,11 +325,12 @@ public final class StageRunner {
         try {
             db(
                     "recording the failure of " + stage + " " + part + " of run " + runId,
-                    () -> attempts.recordFailedAttempt(runId, stage, part, key, worker, errorClass(e), message(e)));
+                    () -> attempts.recordFailedAttempt(
+                            runId, stage, part, key, worker, Failures.errorClass(e), Failures.message(e)));
         } catch (RuntimeException bookkeeping) {
             e.addSuppressed(bookkeeping);
         }
-        log.warn("{} {} {} failed before its attempt started: {}", runId, stage, part, message(e));
+        log.warn("{} {} {} failed before its attempt started: {}", runId, stage, part, Failures.message(e));
     }
 
     /** A database call that must land: retried while the database is unreachable, for the outage window. */
@@ -439,42 +431,14 @@ public final class StageRunner {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException(message(e), e);
+            throw new IllegalStateException(Failures.message(e), e);
         }
     }
 
-    /**
-     * As {@link #translate(Exception)}, and corrupt input bytes that an earlier stage of this run produced become a
-     * non-retryable {@link FailureType#CorruptInput} failure with details (that stage, the hash): a retry
-     * could not help, the earlier stage must make them again. Corrupt bytes of the stage's own (a resume
-     * checkpoint, its own output) stay retryable: the retry makes them again.
-     */
-    RuntimeException translate(String runId, Stage stage, Exception e) {
-        Optional<CorruptArtifactException> corrupt = cause(e, CorruptArtifactException.class);
-        if (corrupt.isPresent()) {
-            String sha = corrupt.get().expectedSha256();
-            Optional<Stage> producer = Optional.empty();
-            try {
-                producer = db("looking up who produced " + sha, () -> attempts.producerStage(runId, sha))
-                        .filter(p -> p.ordinal() < stage.ordinal());
-            } catch (RuntimeException lookup) {
-                e.addSuppressed(lookup);
-            }
-            if (producer.isPresent()) {
-                return ApplicationFailure.newNonRetryableFailureWithCause(
-                        message(e), FailureType.CorruptInput.name(), e, producer.get(), sha);
-            }
-        }
-        return translate(e);
-    }
-
-    private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return Optional.of(type.cast(t));
-            }
-        }
-        return Optional.empty();
+    /** {@link Failures#translate(Exception, Stage, java.util.function.Function)}, asking this run's attempts. */
+    private RuntimeException translate(String runId, Stage stage, Exception e) {
+        return Failures.translate(
+                e, stage, sha -> db("looking up who produced " + sha, () -> attempts.producerStage(runId, sha)));
     }
 
     static ActivityExecutionContext activityContext() {
@@ -489,108 +453,6 @@ public final class StageRunner {
         Map<String, ArtifactRecord> out = new LinkedHashMap<>();
         outputs.forEach((name, a) -> out.put(name, Artifacts.record(a, attemptId)));
         return out;
-    }
-
-    /** Bad input fails for good; cancellation passes through; anything else is retried by Temporal. */
-    static RuntimeException translate(Exception e) {
-        if (e instanceof ActivityCompletionException || e instanceof ApplicationFailure) {
-            return (RuntimeException) e;
-        }
-        if (isInvalidInput(e)) {
-            // BENIGN: an expected failure the user fixes; Temporal logs it at DEBUG instead of a WARN with two stack
-            // traces on the `up` terminal (the attempt's own one-line warning says what is wrong)
-            return ApplicationFailure.newBuilder()
-                    .setMessage(message(e))
-                    .setType(FailureType.InvalidInput.name())
-                    .setNonRetryable(true)
-                    .setCause(e)
-                    .setCategory(io.temporal.failure.ApplicationErrorCategory.BENIGN)
-                    .build();
-        }
-        return ApplicationFailure.newFailureWithCause(message(e), errorClass(e), e);
-    }
-
-    /**
-     * Failures that a retry would repeat: bad input (see {@link BadInputException}: also training that diverged,
-     * which the user retries with changed settings, such as a lower learning rate).
-     */
-    static boolean isInvalidInput(Throwable e) {
-        return e instanceof BadInputException;
-    }
-
-    /**
-     * What a failed attempt records as its error class (and a retryable failure carries as its Temporal type): the
-     * name of its {@link FailureType}, or the Java class name of a failure of no named kind.
-     */
-    static String errorClass(Throwable e) {
-        return failureType(e)
-                .map(FailureType::name)
-                .orElseGet(() -> e.getClass().getName());
-    }
-
-    /** The named kind of a failure, if it has one; the one translation from exceptions to failure types. */
-    static Optional<FailureType> failureType(Throwable e) {
-        if (e instanceof ActivityWorkerShutdownException) {
-            // the SDK's answer to a heartbeat once the worker shuts down: not a cancellation of the run
-            return Optional.of(FailureType.WorkerStopped);
-        }
-        if (heartbeatTimedOutHere(e)) {
-            return Optional.of(FailureType.WorkerLost);
-        }
-        if (e instanceof ActivityCompletionException) {
-            return Optional.of(FailureType.Cancelled);
-        }
-        if (cause(e, CorruptArtifactException.class).isPresent()) {
-            return Optional.of(FailureType.CorruptArtifact);
-        }
-        if (cause(e, ProgressLostException.class).isPresent()) {
-            return Optional.of(FailureType.WorkerLost);
-        }
-        if (cause(e, WorkerStoppedException.class).isPresent()
-                || cause(e, InterruptedException.class).isPresent()
-                || cause(e, ClosedByInterruptException.class).isPresent()) {
-            // only a worker shutting down interrupts an activity thread; outside a progress report the interrupt
-            // surfaces as whatever blocking call it hit
-            return Optional.of(FailureType.WorkerStopped);
-        }
-        Optional<OutageException> outage = cause(e, OutageException.class);
-        if (outage.isPresent()) {
-            return Optional.of(outage.get().dependency().failureType());
-        }
-        return isInvalidInput(e) ? Optional.of(FailureType.InvalidInput) : Optional.empty();
-    }
-
-    /**
-     * The SDK's answer to a heartbeat once its beats have not reached Temporal for longer than the heartbeat timeout
-     * (this worker is cut off from Temporal): a cancellation whose cause is a heartbeat timeout. Temporal has given,
-     * or soon gives, the part to another worker: this worker is lost to the run, which was not aborted.
-     */
-    static boolean heartbeatTimedOutHere(Throwable e) {
-        return e instanceof ActivityCanceledException
-                && e.getCause() instanceof TimeoutFailure t
-                && t.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_HEARTBEAT;
-    }
-
-    static String message(Throwable e) {
-        if (heartbeatTimedOutHere(e)) {
-            return "worker lost: its heartbeats did not reach Temporal for longer than the heartbeat timeout (cut off"
-                    + " from it); the part runs again on another worker";
-        }
-        if (e instanceof ActivityCanceledException) {
-            // Temporal's message lists workflow, run and activity ids: the attempt's record wants the reason
-            return "cancelled: the run was aborted";
-        }
-        if (e instanceof ActivityWorkerShutdownException) {
-            return "stopped: the worker is shutting down (Ctrl-C or SIGTERM); the part runs again on a worker";
-        }
-        if (e instanceof ActivityCompletionException) {
-            return "stopped: Temporal no longer expects this attempt (it timed out or the run ended)";
-        }
-        String m = e.getMessage();
-        if (m == null || m.isBlank()) {
-            return e.getCause() != null ? message(e.getCause()) : e.getClass().getSimpleName();
-        }
-        return m;
     }
 
     private static double seconds(long t0) {

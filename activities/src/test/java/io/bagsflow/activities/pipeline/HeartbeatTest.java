@@ -56,7 +56,7 @@ class HeartbeatTest {
             assertTrue(
                     lost.getMessage().startsWith("worker lost: the database could not be reached for 60 s"),
                     lost.getMessage());
-            assertEquals("WorkerLost", StageRunner.errorClass(lost));
+            assertEquals("WorkerLost", Failures.errorClass(lost));
             beat.recorded(Heartbeat.DATABASE);
             assertThrows(ProgressLostException.class, () -> beat.beat(Map.of("step", 3)), "lost for good");
             assertThrows(ProgressLostException.class, beat::finishing, "nor may it record a success");

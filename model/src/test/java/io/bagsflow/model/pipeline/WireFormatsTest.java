@@ -89,7 +89,9 @@ class WireFormatsTest {
                         "CorruptArtifact",
                         "DatabaseUnavailable",
                         "S3Unavailable",
-                        "WorkerStopped"),
+                        "WorkerStopped",
+                        "RunEnded",
+                        "Aborted"),
                 Arrays.stream(FailureType.values()).map(Enum::name).toList());
         assertTrue(FailureType.CorruptInput.is("CorruptInput"));
     }

@@ -10,6 +10,7 @@ import io.bagsflow.db.RunLabelRepository;
 import io.bagsflow.db.RunLabels;
 import io.bagsflow.db.RunRepository;
 import io.bagsflow.db.RunStateRepository;
+import io.bagsflow.model.FailureType;
 import io.bagsflow.model.RunStatus;
 import io.bagsflow.model.Stage;
 import io.bagsflow.model.pipeline.PipelineRequest;
@@ -237,7 +238,11 @@ public final class PipelineLauncher {
                 || d.get().getWorkflowExecutionInfo().getStatus()
                         != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
             state.endRunAndAttempts(
-                    runId, RunStatus.ABORTED, reason, "Aborted", "aborted: " + reason + " (its workflow was gone)");
+                    runId,
+                    RunStatus.ABORTED,
+                    reason,
+                    FailureType.Aborted.name(),
+                    "aborted: " + reason + " (its workflow was gone)");
             return true;
         }
         stub(runId, false).abort(reason);

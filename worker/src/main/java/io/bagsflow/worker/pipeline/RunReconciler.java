@@ -307,7 +307,7 @@ public final class RunReconciler implements AutoCloseable {
             return out;
         }
         if (state.endRunAndAttempts(
-                runId, aborted(status) ? RunStatus.ABORTED : RunStatus.FAILED, why, "RunEnded", why)) {
+                runId, aborted(status) ? RunStatus.ABORTED : RunStatus.FAILED, why, FailureType.RunEnded.name(), why)) {
             out.add(new Outcome(runId, Action.ENDED, why));
         }
         return out;

@@ -6,6 +6,7 @@ import static io.bagsflow.workflows.WorkflowVersions.RECOMPUTE_CORRUPT_INPUT;
 import static io.bagsflow.workflows.WorkflowVersions.RECORDS_NEVER_LIE;
 import static io.bagsflow.workflows.WorkflowVersions.UNEXPECTED_FAILS_RUN;
 
+import io.bagsflow.model.Causes;
 import io.bagsflow.model.FailureType;
 import io.bagsflow.model.RunStatus;
 import io.bagsflow.model.Stage;
@@ -201,7 +202,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             return false;
         }
         Stage producer = null;
-        for (Throwable t = failure; t != null; t = t.getCause()) {
+        for (Throwable t : Causes.chain(failure)) {
             if (t instanceof ApplicationFailure a
                     && FailureType.CorruptInput.is(a.getType())
                     && a.getDetails().getSize() > 0) {
@@ -502,8 +503,7 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
 
     /** One line naming what failed: the application error's message, a timeout, or a cancellation. */
     static String describe(TemporalFailure failure) {
-        Throwable t = failure;
-        while (t != null) {
+        for (Throwable t : Causes.chain(failure)) {
             if (t instanceof ApplicationFailure a) {
                 return a.getOriginalMessage();
             }
@@ -513,7 +513,6 @@ public class PipelineWorkflowImpl implements PipelineWorkflow {
             if (t instanceof CanceledFailure) {
                 return "cancelled";
             }
-            t = t.getCause();
         }
         return failure.getMessage();
     }
