@@ -513,28 +513,13 @@ final class BenchCommand implements Runnable {
                 spec.commandLine().getOut().print(BenchTable.table(BenchTable.read(file), file.toString()));
                 return ExitCodes.OK;
             }
-            if (!Files.isRegularFile(doc)) {
-                throw new UserError(doc + ": no such document", null);
-            }
-            String before = Files.readString(doc);
-            // a block names its file relative to the document, so the check gives the same answer from any folder
-            String after = BenchTable.regenerate(before, doc.toAbsolutePath().getParent());
-            if (update != null) {
-                if (!after.equals(before)) {
-                    Files.writeString(doc, after);
-                }
-                spec.commandLine().getOut().println((after.equals(before) ? "unchanged: " : "updated: ") + doc);
-                return ExitCodes.OK;
-            }
-            if (after.equals(before)) {
-                spec.commandLine().getOut().println("up to date: " + doc);
-                return ExitCodes.OK;
-            }
-            spec.commandLine()
-                    .getErr()
-                    .println(doc + ": a generated benchmark block differs from its file; rewrite it with "
-                            + "`./bagsflow bench table --update " + doc + "`");
-            return ExitCodes.FAILURE;
+            return GeneratedDocs.updateOrCheck(
+                    spec,
+                    doc,
+                    update != null,
+                    BenchTable::regenerate,
+                    "a generated benchmark block differs from its file",
+                    "bench table");
         }
     }
 }

@@ -392,28 +392,13 @@ final class ExperimentCommand implements Runnable {
                 spec.commandLine().getOut().print(ResultsFiles.tables(dir, files));
                 return ExitCodes.OK;
             }
-            if (!java.nio.file.Files.isRegularFile(doc)) {
-                throw new UserError(doc + ": no such document", null);
-            }
-            String before = java.nio.file.Files.readString(doc);
-            // a block names its files relative to the document, so the check gives the same answer from any folder
-            String after = ResultsFiles.regenerate(before, doc.toAbsolutePath().getParent());
-            if (update != null) {
-                if (!after.equals(before)) {
-                    java.nio.file.Files.writeString(doc, after);
-                }
-                spec.commandLine().getOut().println((after.equals(before) ? "unchanged: " : "updated: ") + doc);
-                return ExitCodes.OK;
-            }
-            if (after.equals(before)) {
-                spec.commandLine().getOut().println("up to date: " + doc);
-                return ExitCodes.OK;
-            }
-            spec.commandLine()
-                    .getErr()
-                    .println(doc + ": a generated block differs from its results files; rewrite it with "
-                            + "`./bagsflow experiment table --update " + doc + "`");
-            return ExitCodes.FAILURE;
+            return GeneratedDocs.updateOrCheck(
+                    spec,
+                    doc,
+                    update != null,
+                    ResultsFiles::regenerate,
+                    "a generated block differs from its results files",
+                    "experiment table");
         }
     }
 }
