@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,6 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
  * benchmarks); that it measures the right thing is.
  */
 @Timeout(600)
+@EnabledIfSystemProperty(
+        named = "bagsflow.long",
+        matches = "true",
+        disabledReason = "two fan-out runs of an experiment take minutes: it runs with -Plong (as .ci/run does)")
 class BenchFanoutCommandTest {
 
     @Test

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * is skipped and says why.
  */
 @Timeout(600)
+@EnabledIfSystemProperty(
+        named = "bagsflow.hosts",
+        matches = "true",
+        disabledReason =
+                "up --bind and a remote worker across network namespaces take minutes: it runs with -Phosts (as .ci/run does)")
 class NetworkNamespacesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

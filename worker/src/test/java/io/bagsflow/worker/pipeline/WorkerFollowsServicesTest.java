@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,6 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * heartbeating, so Temporal gives the part to a worker that can, instead of it holding the stage for ever.
  */
 @Timeout(600)
+@EnabledIfSystemProperty(
+        named = "bagsflow.long",
+        matches = "true",
+        disabledReason = "a worker following restarted services takes minutes: it runs with -Plong (as .ci/run does)")
 class WorkerFollowsServicesTest {
 
     @Test
