@@ -54,4 +54,39 @@ class BenchDetectorCommandTest {
         assertTrue(doc.path("inference_images_per_second").asDouble() > 0, doc.toString());
         assertEquals("base", doc.path("models").get(0).path("model").asText());
     }
+
+    @Test
+    void withMasksEveryModelIsAlsoScoredByMaskAp(@TempDir Path dir) throws Exception {
+        // the tiny form of docs/benchmarks.md's "Mask head" command (which trains small for minutes):
+        // ./bagsflow bench detector --preset small --iterations 200 --methods BAGS --threads 2 --masks --json
+        // masks.json
+        Path json = dir.resolve("masks.json");
+        CommandOutput run = CommandOutput.run(
+                Map.of(),
+                "bench",
+                "detector",
+                "--preset",
+                "tiny",
+                "--iterations",
+                "20",
+                "--methods",
+                "BAGS",
+                "--threads",
+                "1",
+                "--masks",
+                "--work",
+                dir.resolve("work").toString(),
+                "--json",
+                json.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertTrue(doc.path("masks").asBoolean(), doc.toString());
+        assertEquals(2, doc.path("models").size(), doc.toString());
+        for (JsonNode model : doc.path("models")) {
+            for (String key : List.of("mask_ap", "mask_apr", "mask_apc", "mask_apf")) {
+                assertTrue(model.has(key), key + " missing from " + model);
+            }
+        }
+    }
 }

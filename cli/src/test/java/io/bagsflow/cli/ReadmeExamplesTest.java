@@ -79,6 +79,15 @@ class ReadmeExamplesTest {
                     "trains the small detector for a minute: a benchmark; BenchDetectorCommandTest runs the tiny form"),
             Map.entry("./bagsflow bench detector", "trains the small detector for minutes: a benchmark, not a test"),
             Map.entry(
+                    "./bagsflow bench detector --preset small --iterations 200 --methods BAGS --threads 2 --masks --json "
+                            + "masks.json",
+                    "trains small with its mask head for minutes (178 s of the suite): a benchmark; "
+                            + "BenchDetectorCommandTest runs the tiny form"),
+            Map.entry(
+                    "./bagsflow bench detector --preset small --iterations 200 --methods BAGS --threads 2 --json box.json",
+                    "trains small for half a minute, the mask figure's baseline: a benchmark; "
+                            + "BenchDetectorCommandTest runs the tiny form"),
+            Map.entry(
                     "./bagsflow bench detector --against-twin /usr/bin/python3 --against-twin VENV/bin/python",
                     "trains the small detector and its PyTorch twin in two Pythons at 1 and 2 threads for minutes: a "
                             + "benchmark; BenchDetectorAgainstTwinTest runs it on a few steps"),
