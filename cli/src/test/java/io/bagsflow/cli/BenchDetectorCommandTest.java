@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,22 +21,7 @@ class BenchDetectorCommandTest {
         // the README's command, in a temporary folder:
         // ./bagsflow bench detector --preset tiny --iterations 20 --methods "" --threads 1 --work bench-work --json
         // bench.json
-        CommandOutput run = CommandOutput.run(
-                Map.of(),
-                "bench",
-                "detector",
-                "--preset",
-                "tiny",
-                "--iterations",
-                "20",
-                "--methods",
-                "",
-                "--threads",
-                "1",
-                "--work",
-                dir.resolve("work").toString(),
-                "--json",
-                json.toString());
+        CommandOutput run = tinyBench(dir, json, "");
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("20 iterations x 4 images at 64 px, device cpu(), 1 threads"), run.out());
@@ -61,23 +47,7 @@ class BenchDetectorCommandTest {
         // ./bagsflow bench detector --preset small --iterations 200 --methods BAGS --threads 2 --masks --json
         // masks.json
         Path json = dir.resolve("masks.json");
-        CommandOutput run = CommandOutput.run(
-                Map.of(),
-                "bench",
-                "detector",
-                "--preset",
-                "tiny",
-                "--iterations",
-                "20",
-                "--methods",
-                "BAGS",
-                "--threads",
-                "1",
-                "--masks",
-                "--work",
-                dir.resolve("work").toString(),
-                "--json",
-                json.toString());
+        CommandOutput run = tinyBench(dir, json, "BAGS", "--masks");
 
         assertEquals(0, run.exitCode(), run.err());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
@@ -88,5 +58,14 @@ class BenchDetectorCommandTest {
                 assertTrue(model.has(key), key + " missing from " + model);
             }
         }
+    }
+
+    /** {@code bench detector --preset tiny --iterations 20 --threads 1} with these methods and extra options. */
+    private static CommandOutput tinyBench(Path dir, Path json, String methods, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "bench", "detector", "--preset", "tiny", "--iterations", "20", "--methods", methods, "--threads", "1"));
+        args.addAll(List.of(extra));
+        args.addAll(List.of("--work", dir.resolve("work").toString(), "--json", json.toString()));
+        return CommandOutput.run(Map.of(), args.toArray(String[]::new));
     }
 }
