@@ -270,6 +270,16 @@ final class ExperimentCommand implements Runnable {
                                     + "mean [95% CI]):");
                     spec.commandLine().getOut().print(ExperimentTable.pairsText(pairs));
                 }
+                List<ExperimentSummary.SettingPair> settingPairs =
+                        history(services).settingPairs(id);
+                if (!settingPairs.isEmpty()) {
+                    spec.commandLine().getOut().println();
+                    spec.commandLine()
+                            .getOut()
+                            .println("paired differences between settings, one kind under a minus under b on the "
+                                    + "same seeds (test split; percent points, mean [95% CI]):");
+                    spec.commandLine().getOut().print(ExperimentTable.settingPairsText(settingPairs));
+                }
                 return ExitCodes.OK;
             }
         }

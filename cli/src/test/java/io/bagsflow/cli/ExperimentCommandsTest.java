@@ -169,6 +169,7 @@ class ExperimentCommandsTest {
         Document doc = Jsoup.parse(Files.readString(html));
         assertEquals(5, doc.select("#summary tr").size(), "header + base and bags for two ratios");
         assertEquals(3, doc.select("#pairs tr").size(), "header + base - bags for two ratios");
+        assertEquals(3, doc.select("#setting-pairs tr").size(), "header + base and bags between the two ratios");
         assertEquals(
                 4,
                 doc.select("figure.plot[data-key=finetune.othersSampleRatio] svg")
@@ -235,6 +236,44 @@ class ExperimentCommandsTest {
         assertEquals(2, checked);
         CommandOutput text = CommandOutput.run(env, "experiment", "show", experimentId);
         assertTrue(text.out().contains("paired differences a - b") && text.out().contains("base - bags"), text.out());
+    }
+
+    @Test
+    void showPairsEachKindBetweenTheTwoRatiosOnTheSameSeeds() throws Exception {
+        JsonNode show = JSON.readTree(CommandOutput.run(env, "experiment", "show", experimentId, "--json")
+                .out());
+        // bags AP under ratio 0 and under ratio 8, per seed, from the runs themselves
+        Map<Long, Map<Integer, Double>> bags = new HashMap<>();
+        for (JsonNode cell : show.path("cells")) {
+            String runId = cell.path("run_id").asText();
+            bags.computeIfAbsent(cell.path("seed").asLong(), s -> new HashMap<>())
+                    .put(cell.path("params").path("finetune.othersSampleRatio").asInt(), ap(runShow(runId), runId + "-bags"));
+        }
+        JsonNode pairs = show.path("setting_pairs");
+        assertEquals(2 * 13, pairs.size(), "base and bags, one pair of settings, 13 metrics each: " + pairs);
+        for (JsonNode p : pairs) {
+            assertEquals(0, p.path("a").path("finetune.othersSampleRatio").asInt(), p.toString());
+            assertEquals(8, p.path("b").path("finetune.othersSampleRatio").asInt(), p.toString());
+            if (!p.path("metric").asText().equals("AP")) {
+                continue;
+            }
+            assertEquals(2, p.path("n").asInt(), p.toString());
+            if (p.path("kind").asText().equals("base")) {
+                // the base model is trained once per seed and shared by both ratios
+                assertEquals(0.0, p.path("mean").asDouble(), 0.0, p.toString());
+            } else {
+                double mean = bags.values().stream()
+                        .mapToDouble(byRatio -> byRatio.get(0) - byRatio.get(8))
+                        .average()
+                        .orElseThrow();
+                assertEquals(mean, p.path("mean").asDouble(), 1e-12, p.toString());
+            }
+        }
+        CommandOutput text = CommandOutput.run(env, "experiment", "show", experimentId);
+        assertTrue(
+                text.out().contains("paired differences between settings")
+                        && text.out().contains("finetune.othersSampleRatio=0 - finetune.othersSampleRatio=8"),
+                text.out());
     }
 
     @Test

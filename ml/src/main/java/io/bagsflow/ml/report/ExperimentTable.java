@@ -143,6 +143,52 @@ public final class ExperimentTable {
         return out;
     }
 
+    /** The paired differences between grid settings as aligned text: one row per kind and two settings. */
+    public static String settingPairsText(List<ExperimentSummary.SettingPair> pairs) {
+        List<String[]> cells = settingPairCells(pairs);
+        int firstNumber = cells.get(0).length - METRICS.size() - 1;
+        return TextTables.text(cells, (row, column) -> row == 0 || column < firstNumber);
+    }
+
+    /**
+     * Header and rows of the paired differences between grid settings: the kind, "a - b" (each setting as
+     * {@code key=value} pairs), n (the seeds both have), and per headline metric "mean [95% CI]" in percent points.
+     */
+    public static List<String[]> settingPairCells(List<ExperimentSummary.SettingPair> pairs) {
+        List<String[]> out = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("kind", "a - b", "n"));
+        for (String m : METRICS) {
+            header.add("Δ" + m);
+        }
+        out.add(header.toArray(String[]::new));
+        Map<List<Object>, Map<String, ExperimentSummary.SettingPair>> rows = new java.util.LinkedHashMap<>();
+        for (ExperimentSummary.SettingPair p : pairs) {
+            rows.computeIfAbsent(List.of(p.kind(), p.a(), p.b()), k -> new java.util.LinkedHashMap<>())
+                    .put(p.metric(), p);
+        }
+        for (var row : rows.values()) {
+            ExperimentSummary.SettingPair any = row.values().iterator().next();
+            ExperimentSummary.SettingPair ap = row.get(LvisMetrics.AP);
+            List<String> r = new ArrayList<>();
+            r.add(any.kind());
+            r.add(setting(any.a()) + " - " + setting(any.b()));
+            r.add(String.valueOf((ap == null ? any : ap).difference().n()));
+            for (String m : METRICS) {
+                ExperimentSummary.SettingPair p = row.get(m);
+                r.add(p == null ? "-" : delta(p.difference()));
+            }
+            out.add(r.toArray(String[]::new));
+        }
+        return out;
+    }
+
+    /** A grid setting as {@code key=value key=value}, in the grid's key order. */
+    public static String setting(Map<String, Object> params) {
+        List<String> parts = new ArrayList<>();
+        params.forEach((k, v) -> parts.add(k + "=" + v));
+        return String.join(" ", parts);
+    }
+
     private static int firstNumber(List<String[]> cells) {
         return java.util.Arrays.asList(cells.get(0)).lastIndexOf("n");
     }

@@ -129,6 +129,65 @@ public final class ExperimentSummary {
         return out;
     }
 
+    /**
+     * The paired difference {@code a - b} of one kind between two grid settings, over the seeds where both settings
+     * have the metric: whether changing the settings changed that kind's result by more than the seeds explain.
+     */
+    public record SettingPair(
+            String kind, Map<String, Object> a, Map<String, Object> b, String metric, SampleStats difference) {}
+
+    /**
+     * For every kind, every two grid settings that both ran it (settings in the order they first appear, the earlier
+     * as {@code a}), for every metric: the mean and 95% Student-t interval of the per-seed differences. Empty for an
+     * experiment of one setting.
+     */
+    public static List<SettingPair> settingPairs(List<Cell> cells, List<String> keys) {
+        // setting -> seed -> kind -> metrics; a seed appears once per setting
+        Map<Map<String, Object>, Map<Long, Map<String, Map<String, Double>>>> bySetting = new LinkedHashMap<>();
+        List<String> kinds = new ArrayList<>();
+        for (Cell cell : cells) {
+            bySetting.computeIfAbsent(cell.params(), p -> new LinkedHashMap<>()).put(cell.seed(), cell.metrics());
+            for (String kind : cell.metrics().keySet()) {
+                if (!kinds.contains(kind)) {
+                    kinds.add(kind);
+                }
+            }
+        }
+        List<Map<String, Object>> settings = new ArrayList<>(bySetting.keySet());
+        List<SettingPair> out = new ArrayList<>();
+        for (String kind : kinds) {
+            for (int i = 0; i < settings.size(); i++) {
+                for (int j = i + 1; j < settings.size(); j++) {
+                    Map<Long, Map<String, Map<String, Double>>> a = bySetting.get(settings.get(i));
+                    Map<Long, Map<String, Map<String, Double>>> b = bySetting.get(settings.get(j));
+                    if (!ranKind(a, kind) || !ranKind(b, kind)) {
+                        continue;
+                    }
+                    for (String key : keys) {
+                        List<Double> differences = new ArrayList<>();
+                        for (var seed : a.entrySet()) {
+                            Map<String, Double> ma = seed.getValue().get(kind);
+                            Map<String, Map<String, Double>> other = b.get(seed.getKey());
+                            Map<String, Double> mb = other == null ? null : other.get(kind);
+                            Double va = ma == null ? null : defined(ma.get(key));
+                            Double vb = mb == null ? null : defined(mb.get(key));
+                            if (va != null && vb != null) {
+                                differences.add(va - vb);
+                            }
+                        }
+                        out.add(new SettingPair(
+                                kind, settings.get(i), settings.get(j), key, SampleStats.of(toArray(differences))));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean ranKind(Map<Long, Map<String, Map<String, Double>>> setting, String kind) {
+        return setting.values().stream().anyMatch(m -> m.containsKey(kind));
+    }
+
     private static Double defined(Double v) {
         return v == null || v.isNaN() || v < 0 ? null : v;
     }

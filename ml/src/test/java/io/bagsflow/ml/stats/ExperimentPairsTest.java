@@ -67,4 +67,47 @@ class ExperimentPairsTest {
         assertTrue(cells.get(1)[3].startsWith("-3.50 ["), cells.get(1)[3]);
         assertEquals("-", cells.get(1)[4], "metrics that were not summarised show as -");
     }
+
+    private static ExperimentSummary.Cell setting(Object lr, long seed, double base, double bags) {
+        Map<String, Map<String, Double>> metrics = new java.util.LinkedHashMap<>();
+        metrics.put("base", Map.of("AP", base));
+        metrics.put("bags", Map.of("AP", bags));
+        return new ExperimentSummary.Cell(Map.of("lr", lr), seed, metrics);
+    }
+
+    @Test
+    void eachKindIsPairedBetweenEveryTwoSettingsOnTheSeedsBothRan() {
+        List<ExperimentSummary.Cell> cells = List.of(
+                setting(0.01, 1, 0.30, 0.33),
+                setting(0.01, 2, 0.20, 0.24),
+                setting(0.01, 3, 0.25, 0.27),
+                setting(0.02, 1, 0.30, 0.35),
+                setting(0.02, 2, 0.20, 0.25),
+                setting(0.04, 1, 0.30, 0.31));
+        List<ExperimentSummary.SettingPair> pairs = ExperimentSummary.settingPairs(cells, List.of("AP"));
+        assertEquals(
+                List.of(
+                        "base 0.01-0.02", "base 0.01-0.04", "base 0.02-0.04",
+                        "bags 0.01-0.02", "bags 0.01-0.04", "bags 0.02-0.04"),
+                pairs.stream()
+                        .map(p -> p.kind() + " " + p.a().get("lr") + "-" + p.b().get("lr"))
+                        .toList());
+        // bags at 0.01 minus at 0.02 on seeds 1 and 2 (seed 3 has no 0.02 cell): -0.02, -0.01
+        SampleStats d = pairs.get(3).difference();
+        assertEquals(2, d.n());
+        assertEquals(-0.015, d.mean(), 1e-12);
+        // the base is the same network under either lr here: its differences are exactly zero
+        assertEquals(0.0, pairs.get(0).difference().mean(), 0.0);
+        List<String[]> table = ExperimentTable.settingPairCells(pairs);
+        assertEquals(List.of("kind", "a - b", "n"), List.of(table.get(0)).subList(0, 3));
+        assertEquals("lr=0.01 - lr=0.02", table.get(4)[1]);
+        assertEquals("2", table.get(4)[2]);
+    }
+
+    @Test
+    void anExperimentOfOneSettingHasNoSettingPairs() {
+        assertTrue(ExperimentSummary.settingPairs(
+                        List.of(cell(1, 0.30, 0.33, 0.31), cell(2, 0.20, 0.24, 0.23)), List.of("AP"))
+                .isEmpty());
+    }
 }

@@ -28,6 +28,7 @@ import io.bagsflow.worker.experiment.ExperimentViews.ExperimentResults;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
 import io.bagsflow.worker.experiment.ExperimentViews.ModelResult;
 import io.bagsflow.worker.experiment.ExperimentViews.PairView;
+import io.bagsflow.worker.experiment.ExperimentViews.SettingPairView;
 import io.bagsflow.worker.experiment.ExperimentViews.SummaryRow;
 import io.bagsflow.worker.history.GenerationOrder;
 import java.util.ArrayList;
@@ -101,8 +102,18 @@ public final class ExperimentHistory {
         List<PairView> pairs = ExperimentSummary.pairs(done, LvisMetrics.KEYS).stream()
                 .map(ExperimentHistory::pair)
                 .toList();
+        List<SettingPairView> settingPairs = ExperimentSummary.settingPairs(done, LvisMetrics.KEYS).stream()
+                .map(ExperimentHistory::settingPair)
+                .toList();
         return Optional.of(new ExperimentView(
-                e.id(), e.status(), tree(e.specJson()), cells, summary, EvaluationRecord.TEST, pairs));
+                e.id(),
+                e.status(),
+                tree(e.specJson()),
+                cells,
+                summary,
+                EvaluationRecord.TEST,
+                pairs,
+                settingPairs));
     }
 
     /** The summary rows (pure statistics from ml/) over the cells whose runs succeeded. */
@@ -114,6 +125,11 @@ public final class ExperimentHistory {
     /** Paired differences between every two kinds of each grid setting, over the cells whose runs succeeded. */
     public List<ExperimentSummary.Pair> pairs(String experimentId) {
         return ExperimentSummary.pairs(finishedCells(experimentId), LvisMetrics.KEYS);
+    }
+
+    /** Paired differences of each kind between every two grid settings, over the cells whose runs succeeded. */
+    public List<ExperimentSummary.SettingPair> settingPairs(String experimentId) {
+        return ExperimentSummary.settingPairs(finishedCells(experimentId), LvisMetrics.KEYS);
     }
 
     /**
@@ -267,19 +283,23 @@ public final class ExperimentHistory {
                 e.get().status() + ", " + n + " cells, code " + e.get().codeVersion(),
                 gridKeys(experimentId),
                 summary(experimentId),
-                pairs(experimentId)));
+                pairs(experimentId),
+                settingPairs(experimentId)));
     }
 
     static PairView pair(ExperimentSummary.Pair p) {
         SampleStats d = p.difference();
-        return new PairView(
-                p.params(),
-                p.a(),
-                p.b(),
-                p.metric(),
-                d.n(),
-                number(d.mean()),
-                Arrays.asList(number(d.ciLow()), number(d.ciHigh())));
+        return new PairView(p.params(), p.a(), p.b(), p.metric(), d.n(), number(d.mean()), ci95(d));
+    }
+
+    static SettingPairView settingPair(ExperimentSummary.SettingPair p) {
+        SampleStats d = p.difference();
+        return new SettingPairView(p.kind(), p.a(), p.b(), p.metric(), d.n(), number(d.mean()), ci95(d));
+    }
+
+    /** {@code [low, high]} of the 95% interval, nulls where it is undefined (fewer than two seeds). */
+    private static List<Double> ci95(SampleStats d) {
+        return Arrays.asList(number(d.ciLow()), number(d.ciHigh()));
     }
 
     static SummaryRow row(ExperimentSummary.Row r) {
@@ -297,7 +317,7 @@ public final class ExperimentHistory {
                     key,
                     d == null
                             ? new DeltaView(null, Arrays.asList(null, null))
-                            : new DeltaView(number(d.mean()), Arrays.asList(number(d.ciLow()), number(d.ciHigh()))));
+                            : new DeltaView(number(d.mean()), ci95(d)));
         }
         return new SummaryRow(r.params(), r.kind(), r.n(), mean, std, ci, delta);
     }

@@ -1,5 +1,6 @@
 package io.bagsflow.worker.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.model.CellStatus;
 import io.bagsflow.model.ExperimentStatus;
@@ -70,8 +71,23 @@ public final class ExperimentViews {
             Map<String, Object> params, String a, String b, String metric, int n, Double mean, List<Double> ci95) {}
 
     /**
+     * The paired difference {@code a - b} of one kind between two grid settings ({@code a} and {@code b} are the
+     * settings' parameters) over the seeds both finished, as {@link PairView}; on the test split.
+     */
+    public record SettingPairView(
+            String kind,
+            Map<String, Object> a,
+            Map<String, Object> b,
+            String metric,
+            int n,
+            Double mean,
+            List<Double> ci95) {}
+
+    /**
      * @param split the split the summary and pairs are on: {@code test} (val only where a run has no test
      *              evaluation, i.e. was recorded before test splits)
+     * @param settingPairs for a grid of several settings, each kind's paired differences between every two of them;
+     *     left out of the JSON for an experiment of one setting, whose shape stays as it was
      */
     public record ExperimentView(
             String experimentId,
@@ -80,7 +96,8 @@ public final class ExperimentViews {
             List<CellView> cells,
             List<SummaryRow> summary,
             String split,
-            List<PairView> pairs) {}
+            List<PairView> pairs,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SettingPairView> settingPairs) {}
 
     /** The format name of an {@link ExperimentResults} file; a reader refuses any other. */
     public static final String RESULTS_FORMAT = "bagsflow-results/1";
