@@ -423,12 +423,7 @@ public final class ArtifactStore {
 
     private void remove(String key) {
         try {
-            connection
-                    .client()
-                    .removeObject(RemoveObjectArgs.builder()
-                            .bucket(bucket)
-                            .object(key)
-                            .build());
+            removeObject(key);
         } catch (Exception ignored) {
             // a leftover tmp/ object wastes space but is never referenced; `bagsflow gc` removes it
         }
@@ -438,16 +433,18 @@ public final class ArtifactStore {
     public void removeKey(String key) {
         retried("removing " + key, () -> {
             try {
-                connection
-                        .client()
-                        .removeObject(RemoveObjectArgs.builder()
-                                .bucket(bucket)
-                                .object(key)
-                                .build());
+                removeObject(key);
             } catch (Exception e) {
                 throw failure("cannot remove " + key, e);
             }
         });
+    }
+
+    private void removeObject(String key) throws Exception {
+        connection
+                .client()
+                .removeObject(
+                        RemoveObjectArgs.builder().bucket(bucket).object(key).build());
     }
 
     /** Every object under a prefix of the bucket ("" for all), sorted by key. */

@@ -1,5 +1,6 @@
 package io.bagsflow.cli;
 
+import io.bagsflow.ml.eval.EvalCase;
 import io.bagsflow.ml.eval.SyntheticEvalCase;
 import io.bagsflow.ml.eval.SyntheticSegmCase;
 import io.bagsflow.ml.lvis.LvisDataset;
@@ -66,7 +67,7 @@ final class EvalProcessCases {
         int images = Math.max(1, (int) Math.round(detections / (double) ((SEGM_MIN_DETS + SEGM_MAX_DETS) / 2)));
         int k = categories == null ? SEGM_CATEGORIES : categories;
         long t0 = System.nanoTime();
-        SyntheticSegmCase c = SyntheticSegmCase.generate(images, k, SEGM_MIN_DETS, SEGM_MAX_DETS, seed);
+        EvalCase c = SyntheticSegmCase.generate(images, k, SEGM_MIN_DETS, SEGM_MAX_DETS, seed);
         Path gt = dir.resolve("segm_annotations.json");
         Path dt = dir.resolve("segm_results.json");
         int n = write(c.annotations(), c.detections(), gt, dt);
@@ -123,7 +124,7 @@ final class EvalProcessCases {
             throws IOException, InterruptedException {
         Path gt = dir.resolve("bbox_annotations.json");
         Path dt = dir.resolve("bbox_results.json");
-        SyntheticEvalCase c = SyntheticEvalCase.generate(images, categories, minDets, maxDets, seed);
+        EvalCase c = SyntheticEvalCase.generate(images, categories, minDets, maxDets, seed);
         int n = write(c.annotations(), c.detections(), gt, dt);
         out.printf(
                 Locale.ROOT,
@@ -139,7 +140,7 @@ final class EvalProcessCases {
 
     private void generateBbox(int images, long seed, Path gt, Path dt, String what) {
         long t0 = System.nanoTime();
-        SyntheticEvalCase c = SyntheticEvalCase.generate(
+        EvalCase c = SyntheticEvalCase.generate(
                 images, LVIS_V1_CATEGORIES, LVIS_V1_FREQUENT, LVIS_V1_COMMON, LVIS_V1_DETS, LVIS_V1_DETS, seed);
         int n = write(c.annotations(), c.detections(), gt, dt);
         try {

@@ -284,12 +284,7 @@ final class RunsCommand implements Callable<Integer> {
             if (add.isEmpty() && (remove == null || remove.isEmpty())) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give tags as KEY=VALUE, or --remove KEY");
             }
-            try (CliServices services =
-                    CliServices.forReading(spec.commandLine().getErr())) {
-                existing(services, runId);
-                RunLabelRepository labels =
-                        new RunLabelRepository(services.runs().database());
-                PrintWriter out = spec.commandLine().getOut();
+            return withLabels(spec, runId, (labels, out) -> {
                 if (remove != null && !remove.isEmpty()) {
                     List<String> removed = labels.untag(runId, remove);
                     for (String k : remove) {
@@ -299,10 +294,8 @@ final class RunsCommand implements Callable<Integer> {
                     }
                 }
                 label(labels, runId, null, null, add);
-                out.println(
-                        "run " + runId + " tags: " + tags(labels.labels(runId).tags()));
-                return ExitCodes.OK;
-            }
+                out.println("run " + runId + " tags: " + tags(labels.labels(runId).tags()));
+            });
         }
     }
 
@@ -323,18 +316,10 @@ final class RunsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (CliServices services =
-                    CliServices.forReading(spec.commandLine().getErr())) {
-                existing(services, runId);
-                RunLabelRepository labels =
-                        new RunLabelRepository(services.runs().database());
+            return withLabels(spec, runId, (labels, out) -> {
                 label(labels, runId, null, String.join(" ", words), Map.of());
-                spec.commandLine()
-                        .getOut()
-                        .println("run " + runId + " note: "
-                                + labels.labels(runId).note());
-                return ExitCodes.OK;
-            }
+                out.println("run " + runId + " note: " + labels.labels(runId).note());
+            });
         }
     }
 
@@ -352,18 +337,23 @@ final class RunsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (CliServices services =
-                    CliServices.forReading(spec.commandLine().getErr())) {
-                existing(services, runId);
-                RunLabelRepository labels =
-                        new RunLabelRepository(services.runs().database());
+            return withLabels(spec, runId, (labels, out) -> {
                 label(labels, runId, name, null, Map.of());
-                spec.commandLine()
-                        .getOut()
-                        .println("run " + runId + " name: "
-                                + labels.labels(runId).name());
-                return ExitCodes.OK;
-            }
+                out.println("run " + runId + " name: " + labels.labels(runId).name());
+            });
+        }
+    }
+
+    /** Changes the labels of an existing run (its name, note or tags) and prints what they are now. */
+    private interface LabelChange {
+        void apply(RunLabelRepository labels, PrintWriter out);
+    }
+
+    private static int withLabels(CommandLine.Model.CommandSpec spec, String runId, LabelChange change) {
+        try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
+            existing(services, runId);
+            change.apply(new RunLabelRepository(services.runs().database()), spec.commandLine().getOut());
+            return ExitCodes.OK;
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bagsflow.ml.eval.EvalCase;
 import io.bagsflow.ml.eval.IouType;
 import io.bagsflow.ml.eval.LvisEvaluation;
 import io.bagsflow.ml.eval.LvisEvaluationJson;
@@ -68,7 +69,7 @@ class BenchEvalWholeProcessTest {
 
     @Test
     void identicalNumbersAgreeAndOneUlpAnywhereIsADifference() throws IOException {
-        SyntheticSegmCase c = SyntheticSegmCase.generate(6, 12, 20, 60, 2);
+        EvalCase c = SyntheticSegmCase.generate(6, 12, 20, 60, 2);
         Path gt = dir.resolve("gt.json");
         Path dt = dir.resolve("dt.json");
         LvisDatasetWriter.write(c.annotations(), gt);

@@ -36,33 +36,6 @@ public record EvaluationRecord(
         }
     }
 
-    /** A box evaluation on {@code split} (what every evaluation was before masks). */
-    public EvaluationRecord(
-            long id,
-            String modelId,
-            String runId,
-            String datasetSha256,
-            String resultsSha256,
-            Long stageAttemptId,
-            Metrics metrics,
-            Instant createdAt,
-            String split) {
-        this(id, modelId, runId, datasetSha256, resultsSha256, stageAttemptId, metrics, createdAt, split, BBOX);
-    }
-
-    /** A box evaluation on val, as every evaluation was before test splits existed. */
-    public EvaluationRecord(
-            long id,
-            String modelId,
-            String runId,
-            String datasetSha256,
-            String resultsSha256,
-            Long stageAttemptId,
-            Metrics metrics,
-            Instant createdAt) {
-        this(id, modelId, runId, datasetSha256, resultsSha256, stageAttemptId, metrics, createdAt, VAL, BBOX);
-    }
-
     /** The same evaluation recorded for another model or run (a stage taken from an earlier run). */
     public EvaluationRecord withOwner(String modelId, String runId, Long stageAttemptId) {
         return new EvaluationRecord(

@@ -91,7 +91,7 @@ class LineageRepositoryTest {
                 new CategoryAp(1, "f", 300, List.of(0.5, 0.7, 0.4, -1.0, 0.5, 0.6, 0.6, -1.0, 0.6, 0.7)),
                 new CategoryAp(2, "r", 3, List.of(0.0, 0.0, 0.0, -1.0, -1.0, 0.0, 0.0, -1.0, -1.0, 0.0)));
         EvaluationRecord stored = lineage.insertEvaluation(
-                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null),
+                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null, EvaluationRecord.VAL, EvaluationRecord.BBOX),
                 perCategory);
 
         assertTrue(stored.id() > 0);
@@ -108,7 +108,7 @@ class LineageRepositoryTest {
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
         Metrics metrics = Metrics.of(new double[13]);
         EvaluationRecord e =
-                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null);
+                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null, EvaluationRecord.VAL, EvaluationRecord.BBOX);
         long first = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0))))
                 .id();
         long again = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0))))
@@ -124,9 +124,9 @@ class LineageRepositoryTest {
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
         Metrics metrics = Metrics.of(new double[13]);
         EvaluationRecord onVal =
-                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null);
+                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null, EvaluationRecord.VAL, EvaluationRecord.BBOX);
         EvaluationRecord onTest = new EvaluationRecord(
-                0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null, EvaluationRecord.TEST);
+                0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null, EvaluationRecord.TEST, EvaluationRecord.BBOX);
         List<CategoryAp> rows = List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0)));
         long val = lineage.insertEvaluation(onVal, rows).id();
         long test = lineage.insertEvaluation(onTest, rows).id();
@@ -144,7 +144,7 @@ class LineageRepositoryTest {
         Metrics metrics = Metrics.of(new double[13]);
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> new EvaluationRecord(0, "m-base", "run-1", "x", null, null, metrics, null, "train"));
+                () -> new EvaluationRecord(0, "m-base", "run-1", "x", null, null, metrics, null, "train", EvaluationRecord.BBOX));
         assertEquals("evaluation of m-base: split must be val or test, got train", e.getMessage());
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
         assertThrows(
@@ -167,7 +167,7 @@ class LineageRepositoryTest {
         List<CategoryAp> rows = List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0)));
         EvaluationRecord b = lineage.insertEvaluation(
                 new EvaluationRecord(
-                        0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, box, null, EvaluationRecord.TEST),
+                        0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, box, null, EvaluationRecord.TEST, EvaluationRecord.BBOX),
                 rows);
         EvaluationRecord m = lineage.insertEvaluation(
                 new EvaluationRecord(
@@ -202,7 +202,7 @@ class LineageRepositoryTest {
                 () -> new EvaluationRecord(0, "m", "r", "d", "x", null, mask, null, "test", "mask"));
         // the same results on val keep their own box row beside test's
         EvaluationRecord onVal = lineage.insertEvaluation(
-                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, box, null), rows);
+                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, box, null, EvaluationRecord.VAL, EvaluationRecord.BBOX), rows);
         assertNotEquals(b.id(), onVal.id());
         assertEquals(3, lineage.evaluationsOfModel("m-base").size());
         // the runs list's metric columns: box AP on test, though the mask evaluation on test was recorded later
@@ -221,7 +221,7 @@ class LineageRepositoryTest {
         assertThrows(
                 DatabaseException.class,
                 () -> lineage.insertEvaluation(
-                        new EvaluationRecord(0, "m-base", "run-1", "x", null, null, metrics, null), List.of(row, row)));
+                        new EvaluationRecord(0, "m-base", "run-1", "x", null, null, metrics, null, EvaluationRecord.VAL, EvaluationRecord.BBOX), List.of(row, row)));
         assertTrue(lineage.evaluationsOfModel("m-base").isEmpty());
     }
 }

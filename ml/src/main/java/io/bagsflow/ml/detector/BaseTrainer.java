@@ -77,12 +77,7 @@ public final class BaseTrainer {
             }
             try (detector) {
                 Parameters params = detector.params();
-                Sgd sgd = new Sgd(
-                        params,
-                        params.trainable(n -> true),
-                        config.momentum(),
-                        config.weightDecay(),
-                        config.gradClipNorm());
+                Sgd sgd = allWeights(params, config);
                 if (resumed != null && start < config.iterations()) {
                     resumed.restoreOptimizer(sgd, resumeCheckpoint);
                 }
@@ -325,5 +320,11 @@ public final class BaseTrainer {
                 // a stale periodic checkpoint only costs disk space
             }
         }
+    }
+
+    /** SGD over every weight of the detector, with the config's momentum, weight decay and gradient clip. */
+    static Sgd allWeights(Parameters params, DetectorConfig config) {
+        return new Sgd(
+                params, params.trainable(n -> true), config.momentum(), config.weightDecay(), config.gradClipNorm());
     }
 }

@@ -82,12 +82,7 @@ public final class WholeNetworkTrainer {
             try (detector) {
                 swapLoss(detector, method, train);
                 Parameters params = detector.params();
-                Sgd sgd = new Sgd(
-                        params,
-                        params.trainable(n -> true),
-                        config.momentum(),
-                        config.weightDecay(),
-                        config.gradClipNorm());
+                Sgd sgd = BaseTrainer.allWeights(params, config);
                 ImageStore images = ImageStore.load(train, imagesDir, config.imageSize(), categoryIds);
                 BaseTrainer.Loop loop = new BaseTrainer.Loop(
                         method.stage(),

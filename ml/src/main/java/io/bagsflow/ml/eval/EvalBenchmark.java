@@ -101,7 +101,7 @@ public final class EvalBenchmark {
         HeapSampler heap = HeapSampler.start();
         try {
             long t0 = System.nanoTime();
-            SyntheticEvalCase c = SyntheticEvalCase.generate(
+            EvalCase c = SyntheticEvalCase.generate(
                     o.images(), o.categories(), o.minDetsPerImage(), o.maxDetsPerImage(), o.seed());
             Path annotations = dir.resolve(ANNOTATIONS);
             Path results = dir.resolve(RESULTS);

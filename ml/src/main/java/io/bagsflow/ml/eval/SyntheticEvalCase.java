@@ -23,27 +23,13 @@ public final class SyntheticEvalCase {
     private static final double WIDTH = 640;
     private static final double HEIGHT = 480;
 
-    private final LvisDataset annotations;
-    private final LvisResults detections;
-
-    private SyntheticEvalCase(LvisDataset annotations, LvisResults detections) {
-        this.annotations = annotations;
-        this.detections = detections;
-    }
-
-    public LvisDataset annotations() {
-        return annotations;
-    }
-
-    public LvisResults detections() {
-        return detections;
-    }
+    private SyntheticEvalCase() {}
 
     /**
      * @param minDetsPerImage fewest detections generated for an image
      * @param maxDetsPerImage most detections generated for an image (may exceed the 300 that are evaluated)
      */
-    public static SyntheticEvalCase generate(
+    public static EvalCase generate(
             int images, int categories, int minDetsPerImage, int maxDetsPerImage, long seed) {
         // popular categories are frequent, the tail rare (about 1/3 r, 1/3 c, 1/3 f)
         return generate(
@@ -61,7 +47,7 @@ public final class SyntheticEvalCase {
      * popular categories are frequent, the next {@code common} common, the rest rare (LVIS v1 has 405, 461 and
      * 337 of 1,203).
      */
-    public static SyntheticEvalCase generate(
+    public static EvalCase generate(
             int images, int categories, int frequent, int common, int minDetsPerImage, int maxDetsPerImage, long seed) {
         if (images < 1 || categories < 2 || minDetsPerImage < 1 || maxDetsPerImage < minDetsPerImage) {
             throw new IllegalArgumentException("need images >= 1, categories >= 2, 1 <= minDets <= maxDets");
@@ -110,31 +96,24 @@ public final class SyntheticEvalCase {
                     double x = rnd.nextDouble() * (WIDTH - w);
                     double y = rnd.nextDouble() * (HEIGHT - h);
                     double area = w * h * (0.5 + 0.4 * rnd.nextDouble()); // a mask covers part of its box
-                    anns.add(new LvisAnnotation(++annId, imageId, c + 1, x, y, w, h, area));
+                    LvisAnnotation gt = new LvisAnnotation(++annId, imageId, c + 1, x, y, w, h, area);
+                    anns.add(gt);
                     if (made < budget && rnd.nextDouble() < 0.9) {
-                        addJittered(dets, rnd, imageId, c + 1, x, y, w, h, 0.08, 0.45 + 0.55 * rnd.nextDouble());
+                        addJittered(dets, rnd, gt, 0.08, 0.45 + 0.55 * rnd.nextDouble());
                         made++;
                     }
                     while (made < budget && rnd.nextDouble() < 0.3) { // duplicates
-                        addJittered(dets, rnd, imageId, c + 1, x, y, w, h, 0.15, 0.6 * rnd.nextDouble());
+                        addJittered(dets, rnd, gt, 0.15, 0.6 * rnd.nextDouble());
                         made++;
                     }
                     if (made < budget && rnd.nextDouble() < 0.3) { // poorly localised
-                        addJittered(dets, rnd, imageId, c + 1, x, y, w, h, 0.5, 0.5 * rnd.nextDouble());
+                        addJittered(dets, rnd, gt, 0.5, 0.5 * rnd.nextDouble());
                         made++;
                     }
                 }
             }
             for (; made < budget; made++) {
-                double u = rnd.nextDouble();
-                int c;
-                if (u < 0.25) {
-                    c = present[rnd.nextInt(present.length)];
-                } else if (u < 0.5 && neg.length > 0) {
-                    c = neg[rnd.nextInt(neg.length)];
-                } else {
-                    c = pick(rnd, cumulative); // mostly unlabelled for this image: the federated filter drops it
-                }
+                int c = fillerCategory(rnd, present, neg, cumulative);
                 double w = Math.exp(2.0 + rnd.nextDouble() * 3.5);
                 double h = w * (0.5 + rnd.nextDouble());
                 double score = rnd.nextDouble() * 0.7;
@@ -151,28 +130,20 @@ public final class SyntheticEvalCase {
                         score);
             }
         }
-        return new SyntheticEvalCase(new LvisDataset(imgs, anns, cats), dets.build());
+        return new EvalCase(new LvisDataset(imgs, anns, cats), dets.build());
     }
 
     private static void addJittered(
-            LvisResults.Builder dets,
-            SplittableRandom rnd,
-            int imageId,
-            int categoryId,
-            double x,
-            double y,
-            double w,
-            double h,
-            double jitter,
-            double score) {
-        double dx = (rnd.nextDouble() * 2 - 1) * jitter * w;
-        double dy = (rnd.nextDouble() * 2 - 1) * jitter * h;
-        double dw = w * (1 + (rnd.nextDouble() * 2 - 1) * jitter);
-        double dh = h * (1 + (rnd.nextDouble() * 2 - 1) * jitter);
+            LvisResults.Builder dets, SplittableRandom rnd, LvisAnnotation gt, double jitter, double score) {
+        // a detection of the ground truth `gt`: its box moved and resized by up to `jitter` of its size
+        double dx = (rnd.nextDouble() * 2 - 1) * jitter * gt.w();
+        double dy = (rnd.nextDouble() * 2 - 1) * jitter * gt.h();
+        double dw = gt.w() * (1 + (rnd.nextDouble() * 2 - 1) * jitter);
+        double dh = gt.h() * (1 + (rnd.nextDouble() * 2 - 1) * jitter);
         if (rnd.nextDouble() < 0.2) {
             score = Math.round(score * 1000) / 1000.0;
         }
-        dets.add(imageId, categoryId, x + dx, y + dy, dw, dh, score);
+        dets.add(gt.imageId(), gt.categoryId(), gt.x() + dx, gt.y() + dy, dw, dh, score);
     }
 
     /** The cumulative popularity of category indices 0..n-1: a long tail, weight 1 / (c + 1)^0.9. */
@@ -190,6 +161,20 @@ public final class SyntheticEvalCase {
             cumulative[c] = acc;
         }
         return cumulative;
+    }
+
+    /**
+     * The category of a detection of no object: a quarter of the time one present in the image, a quarter one known
+     * absent (negative), else any by popularity, mostly unlabelled for this image, so the federated filter drops it.
+     */
+    static int fillerCategory(SplittableRandom rnd, int[] present, int[] neg, double[] cumulative) {
+        double u = rnd.nextDouble();
+        if (u < 0.25) {
+            return present[rnd.nextInt(present.length)];
+        } else if (u < 0.5 && neg.length > 0) {
+            return neg[rnd.nextInt(neg.length)];
+        }
+        return pick(rnd, cumulative);
     }
 
     static int pick(SplittableRandom rnd, double[] cumulative) {

@@ -27,28 +27,13 @@ public final class SyntheticSegmCase {
     /** (width, height) of the images, drawn uniformly: the most common COCO/LVIS sizes. */
     private static final int[][] SIZES = {{640, 480}, {480, 640}, {640, 427}, {500, 375}};
 
-    private final LvisDataset annotations;
-    private final LvisResults detections;
-
-    private SyntheticSegmCase(LvisDataset annotations, LvisResults detections) {
-        this.annotations = annotations;
-        this.detections = detections;
-    }
-
-    public LvisDataset annotations() {
-        return annotations;
-    }
-
-    /** Every detection has a {@code "bbox"} and a compressed-RLE {@code "segmentation"}. */
-    public LvisResults detections() {
-        return detections;
-    }
+    private SyntheticSegmCase() {}
 
     /**
      * @param minDetsPerImage fewest detections generated for an image
      * @param maxDetsPerImage most detections generated for an image (above 300 exercises the per-image cut)
      */
-    public static SyntheticSegmCase generate(
+    public static EvalCase generate(
             int images, int categories, int minDetsPerImage, int maxDetsPerImage, long seed) {
         if (images < 1 || categories < 2 || minDetsPerImage < 1 || maxDetsPerImage < minDetsPerImage) {
             throw new IllegalArgumentException("need images >= 1, categories >= 2, 1 <= minDets <= maxDets");
@@ -109,69 +94,26 @@ public final class SyntheticSegmCase {
                             box[3],
                             mask.area(),
                             new Segmentation.Polygons(List.of(outline))));
+                    // a detection around this object: its outline jittered by `spread`, with a score given
+                    int image = imageId;
+                    Jitter jitter = (spread, score) ->
+                            addJittered(dets, rnd, image, c + 1, outline, cx, cy, rx, ry, spread, width, height, score);
                     if (made < budget && rnd.nextDouble() < 0.9) {
-                        addJittered(
-                                dets,
-                                rnd,
-                                imageId,
-                                c + 1,
-                                outline,
-                                cx,
-                                cy,
-                                rx,
-                                ry,
-                                0.08,
-                                width,
-                                height,
-                                0.45 + 0.55 * rnd.nextDouble());
+                        jitter.add(0.08, 0.45 + 0.55 * rnd.nextDouble());
                         made++;
                     }
                     while (made < budget && rnd.nextDouble() < 0.3) { // duplicates
-                        addJittered(
-                                dets,
-                                rnd,
-                                imageId,
-                                c + 1,
-                                outline,
-                                cx,
-                                cy,
-                                rx,
-                                ry,
-                                0.15,
-                                width,
-                                height,
-                                0.6 * rnd.nextDouble());
+                        jitter.add(0.15, 0.6 * rnd.nextDouble());
                         made++;
                     }
                     if (made < budget && rnd.nextDouble() < 0.3) { // poorly localised
-                        addJittered(
-                                dets,
-                                rnd,
-                                imageId,
-                                c + 1,
-                                outline,
-                                cx,
-                                cy,
-                                rx,
-                                ry,
-                                0.5,
-                                width,
-                                height,
-                                0.5 * rnd.nextDouble());
+                        jitter.add(0.5, 0.5 * rnd.nextDouble());
                         made++;
                     }
                 }
             }
             for (; made < budget; made++) {
-                double u = rnd.nextDouble();
-                int c;
-                if (u < 0.25) {
-                    c = present[rnd.nextInt(present.length)];
-                } else if (u < 0.5 && neg.length > 0) {
-                    c = neg[rnd.nextInt(neg.length)];
-                } else {
-                    c = SyntheticEvalCase.pick(rnd, cumulative);
-                }
+                int c = SyntheticEvalCase.fillerCategory(rnd, present, neg, cumulative);
                 double side = Math.exp(2.0 + rnd.nextDouble() * 3.5);
                 double rx = Math.min(width / 2.0 - 1, side * (0.3 + 0.3 * rnd.nextDouble()));
                 double ry = Math.min(height / 2.0 - 1, rx * (0.5 + rnd.nextDouble()));
@@ -184,7 +126,7 @@ public final class SyntheticSegmCase {
                 addMask(dets, imageId, c + 1, star(rnd, cx, cy, rx, ry, width, height), width, height, score);
             }
         }
-        return new SyntheticSegmCase(new LvisDataset(imgs, anns, cats), dets.build());
+        return new EvalCase(new LvisDataset(imgs, anns, cats), dets.build());
     }
 
     /**
@@ -209,6 +151,10 @@ public final class SyntheticSegmCase {
     }
 
     /** A detection from a GT outline: shifted, scaled and each vertex moved, by up to {@code jitter} of the radius. */
+    private interface Jitter {
+        void add(double spread, double score);
+    }
+
     private static void addJittered(
             LvisResults.Builder dets,
             SplittableRandom rnd,

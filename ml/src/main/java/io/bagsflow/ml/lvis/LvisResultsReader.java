@@ -34,6 +34,11 @@ public final class LvisResultsReader {
     }
 
     public static LvisResults readWithMasks(InputStream in, String name) throws IOException {
+        return readArray(in, name, (c, out) -> detection(c, out, true));
+    }
+
+    /** The array of detection objects, each read by {@code detection}; the file's own checks around it. */
+    private static LvisResults readArray(InputStream in, String name, Detection detection) throws IOException {
         LvisResults.Builder out = LvisResults.builder();
         try (JsonParser parser = LvisDatasetReader.JSON.createParser(in)) {
             JsonCursor c = new JsonCursor(parser, name);
@@ -43,60 +48,7 @@ public final class LvisResultsReader {
             while (c.next() != JsonToken.END_ARRAY) {
                 c.element(index);
                 c.expect(JsonToken.START_OBJECT, "a detection object");
-                int imageId = 0;
-                int categoryId = 0;
-                double[] bbox = null;
-                Segmentation segm = null;
-                Rle rle = null;
-                double score = 0;
-                int seen = 0;
-                for (String key = c.nextField(); key != null; key = c.nextField()) {
-                    switch (key) {
-                        case "image_id" -> {
-                            imageId = c.intValue(key);
-                            seen |= 1;
-                        }
-                        case "category_id" -> {
-                            categoryId = c.intValue(key);
-                            seen |= 2;
-                        }
-                        case "bbox" -> bbox = box(c, key);
-                        case "segmentation" -> {
-                            segm = c.segmentation(key);
-                            rle = checkSegmentation(c, key, segm);
-                        }
-                        case "score" -> {
-                            score = score(c, key);
-                            seen |= 8;
-                        }
-                        default -> c.skipValue();
-                    }
-                }
-                if ((seen & 1) == 0) {
-                    throw c.problem("missing required key \"image_id\"");
-                }
-                if ((seen & 2) == 0) {
-                    throw c.problem("missing required key \"category_id\"");
-                }
-                if (segm == null && bbox == null) {
-                    throw c.problem("missing required key \"segmentation\" (or \"bbox\")");
-                }
-                if ((seen & 8) == 0) {
-                    throw c.problem("missing required key \"score\"");
-                }
-                if (segm == null) {
-                    out.add(imageId, categoryId, bbox[0], bbox[1], bbox[2], bbox[3], score);
-                    if (!out.hasMaskColumns()) {
-                        out.markMaskResults();
-                    }
-                } else if (segm instanceof Segmentation.Polygons p) {
-                    out.addPolygons(imageId, categoryId, bbox, score, p.parts());
-                } else {
-                    LvisResults.MaskKind kind = segm instanceof Segmentation.CompressedRle
-                            ? LvisResults.MaskKind.COMPRESSED_RLE
-                            : LvisResults.MaskKind.UNCOMPRESSED_RLE;
-                    out.add(imageId, categoryId, bbox, score, rle, kind);
-                }
+                detection.read(c, out);
                 index++;
             }
             c.record("");
@@ -105,6 +57,77 @@ public final class LvisResultsReader {
             }
         }
         return out.build();
+    }
+
+    /** Reads the fields of one detection object (the cursor is on its start) and adds it to {@code out}. */
+    private interface Detection {
+        void read(JsonCursor c, LvisResults.Builder out) throws IOException;
+    }
+
+    /**
+     * One detection object: with {@code masks} a segmentation may stand for the box, else a box is required and a
+     * segmentation is skipped unread.
+     */
+    private static void detection(JsonCursor c, LvisResults.Builder out, boolean masks) throws IOException {
+        int imageId = 0;
+        int categoryId = 0;
+        double[] bbox = null;
+        Segmentation segm = null;
+        Rle rle = null;
+        double score = 0;
+        int seen = 0;
+        for (String key = c.nextField(); key != null; key = c.nextField()) {
+            switch (key) {
+                case "image_id" -> {
+                    imageId = c.intValue(key);
+                    seen |= 1;
+                }
+                case "category_id" -> {
+                    categoryId = c.intValue(key);
+                    seen |= 2;
+                }
+                case "bbox" -> bbox = box(c, key);
+                case "segmentation" -> {
+                    if (masks) {
+                        segm = c.segmentation(key);
+                        rle = checkSegmentation(c, key, segm);
+                    } else {
+                        c.skipValue();
+                    }
+                }
+                case "score" -> {
+                    score = score(c, key);
+                    seen |= 8;
+                }
+                default -> c.skipValue();
+            }
+        }
+        if ((seen & 1) == 0) {
+            throw c.problem("missing required key \"image_id\"");
+        }
+        if ((seen & 2) == 0) {
+            throw c.problem("missing required key \"category_id\"");
+        }
+        if (segm == null && bbox == null) {
+            throw c.problem(
+                    masks ? "missing required key \"segmentation\" (or \"bbox\")" : "missing required key \"bbox\"");
+        }
+        if ((seen & 8) == 0) {
+            throw c.problem("missing required key \"score\"");
+        }
+        if (segm == null) {
+            out.add(imageId, categoryId, bbox[0], bbox[1], bbox[2], bbox[3], score);
+            if (masks && !out.hasMaskColumns()) {
+                out.markMaskResults();
+            }
+        } else if (segm instanceof Segmentation.Polygons p) {
+            out.addPolygons(imageId, categoryId, bbox, score, p.parts());
+        } else {
+            LvisResults.MaskKind kind = segm instanceof Segmentation.CompressedRle
+                    ? LvisResults.MaskKind.COMPRESSED_RLE
+                    : LvisResults.MaskKind.UNCOMPRESSED_RLE;
+            out.add(imageId, categoryId, bbox, score, rle, kind);
+        }
     }
 
     private static double[] box(JsonCursor c, String key) {
@@ -150,63 +173,6 @@ public final class LvisResultsReader {
     }
 
     public static LvisResults read(InputStream in, String name) throws IOException {
-        LvisResults.Builder out = LvisResults.builder();
-        try (JsonParser parser = LvisDatasetReader.JSON.createParser(in)) {
-            JsonCursor c = new JsonCursor(parser, name);
-            c.next();
-            c.expect(JsonToken.START_ARRAY, "a JSON array of detections");
-            int index = 0;
-            while (c.next() != JsonToken.END_ARRAY) {
-                c.element(index);
-                c.expect(JsonToken.START_OBJECT, "a detection object");
-                int imageId = 0;
-                int categoryId = 0;
-                double[] bbox = null;
-                double score = 0;
-                int seen = 0;
-                for (String key = c.nextField(); key != null; key = c.nextField()) {
-                    switch (key) {
-                        case "image_id" -> {
-                            imageId = c.intValue(key);
-                            seen |= 1;
-                        }
-                        case "category_id" -> {
-                            categoryId = c.intValue(key);
-                            seen |= 2;
-                        }
-                        case "bbox" -> {
-                            bbox = c.bbox(key);
-                            if (bbox[2] < 0 || bbox[3] < 0) {
-                                throw c.problem("\"bbox\" has a negative "
-                                        + (bbox[2] < 0 ? "width " + bbox[2] : "height " + bbox[3])
-                                        + "; expected [x, y, w, h] with w, h >= 0");
-                            }
-                            seen |= 4;
-                        }
-                        case "score" -> {
-                            score = c.doubleValue(key);
-                            if (!Double.isFinite(score)) {
-                                throw c.problem("\"score\" must be a finite number, found " + score);
-                            }
-                            seen |= 8;
-                        }
-                        default -> c.skipValue();
-                    }
-                }
-                String[] required = {"image_id", "category_id", "bbox", "score"};
-                for (int i = 0; i < required.length; i++) {
-                    if ((seen & (1 << i)) == 0) {
-                        throw c.problem("missing required key \"" + required[i] + "\"");
-                    }
-                }
-                out.add(imageId, categoryId, bbox[0], bbox[1], bbox[2], bbox[3], score);
-                index++;
-            }
-            c.record("");
-            if (c.next() != null) {
-                throw c.problem("unexpected content after the results array");
-            }
-        }
-        return out.build();
+        return readArray(in, name, (c, out) -> detection(c, out, false));
     }
 }

@@ -38,7 +38,7 @@ class SyntheticSegmCaseTest {
 
     @Test
     void aSmallSegmCaseWrittenToFilesEvaluatesToTheOfficialNumbersBitForBit() throws IOException {
-        SyntheticSegmCase c = SyntheticSegmCase.generate(40, 30, 150, 340, 7);
+        EvalCase c = SyntheticSegmCase.generate(40, 30, 150, 340, 7);
         Path gt = dir.resolve("gt.json");
         Path dt = dir.resolve("dt.json");
         LvisDatasetWriter.write(c.annotations(), gt);
@@ -74,7 +74,7 @@ class SyntheticSegmCaseTest {
 
     @Test
     void everyDetectionCarriesACompressedRleAndItsBoxAndEveryGtAPolygonWithItsPixelArea() {
-        SyntheticSegmCase c = SyntheticSegmCase.generate(12, 20, 20, 60, 3);
+        EvalCase c = SyntheticSegmCase.generate(12, 20, 20, 60, 3);
         LvisResults d = c.detections();
         Map<Integer, LvisImage> images = new HashMap<>();
         for (LvisImage img : c.annotations().images()) {
@@ -102,8 +102,8 @@ class SyntheticSegmCaseTest {
 
     @Test
     void theSameArgumentsGiveTheSameSegmCase() {
-        SyntheticSegmCase a = SyntheticSegmCase.generate(5, 10, 30, 80, 11);
-        SyntheticSegmCase b = SyntheticSegmCase.generate(5, 10, 30, 80, 11);
+        EvalCase a = SyntheticSegmCase.generate(5, 10, 30, 80, 11);
+        EvalCase b = SyntheticSegmCase.generate(5, 10, 30, 80, 11);
         assertEquals(a.detections().size(), b.detections().size());
         for (int i = 0; i < a.detections().size(); i++) {
             assertEquals(a.detections().mask(i), b.detections().mask(i), "detection " + i);
@@ -116,7 +116,7 @@ class SyntheticSegmCaseTest {
 
     @Test
     void theLvisV1SizedCaseHasLvisV1sFrequencyMixWithTheFrequentCategoriesMostPopular() {
-        SyntheticEvalCase c = SyntheticEvalCase.generate(300, 1203, 405, 461, 300, 300, 1);
+        EvalCase c = SyntheticEvalCase.generate(300, 1203, 405, 461, 300, 300, 1);
         Map<Frequency, Integer> groups = new EnumMap<>(Frequency.class);
         for (LvisCategory k : c.annotations().categories()) {
             groups.merge(k.frequency(), 1, Integer::sum);
@@ -134,8 +134,8 @@ class SyntheticSegmCaseTest {
 
     @Test
     void theDefaultFrequencySplitIsStillThirdsSoEarlierFiguresKeepTheirCase() {
-        SyntheticEvalCase thirds = SyntheticEvalCase.generate(20, 30, 10, 50, 5);
-        SyntheticEvalCase explicit = SyntheticEvalCase.generate(20, 30, 10, 10, 10, 50, 5);
+        EvalCase thirds = SyntheticEvalCase.generate(20, 30, 10, 50, 5);
+        EvalCase explicit = SyntheticEvalCase.generate(20, 30, 10, 10, 10, 50, 5);
         assertEquals(thirds.annotations().categories(), explicit.annotations().categories());
         assertEquals(thirds.detections().size(), explicit.detections().size());
         for (int i = 0; i < thirds.detections().size(); i++) {

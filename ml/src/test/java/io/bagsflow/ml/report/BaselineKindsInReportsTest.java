@@ -38,6 +38,11 @@ class BaselineKindsInReportsTest {
                 List.of(new ReportModel.CategoryPoint(1, "r", 5, ap), new ReportModel.CategoryPoint(2, "f", 500, ap)),
                 List.of(new ReportModel.NormPoint(1, 5, 1.0), new ReportModel.NormPoint(2, 500, 2.0)),
                 trained ? List.of(new ReportModel.CurvePoint(0, 2.0), new ReportModel.CurvePoint(10, 1.0)) : List.of(),
-                new ReportModel.Lineage("synth:tiny:1", "m", "g", "c", "{}", "0.1.0", "now"));
+                new ReportModel.Lineage("synth:tiny:1", "m", "g", "c", "{}", "0.1.0", "now"),
+                null,
+                null,
+                false,
+                List.of(),
+                Map.of());
     }
 }

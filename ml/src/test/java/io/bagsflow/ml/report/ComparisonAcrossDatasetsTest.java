@@ -84,7 +84,8 @@ class ComparisonAcrossDatasetsTest {
                 "test",
                 SEED7,
                 true,
-                List.of());
+                List.of(),
+                Map.of());
         assertEquals(
                 "metrics on val: no held-out test split for (some of) these models, val serves as test",
                 ComparisonTable.splitNote(List.of(noTest)));
@@ -126,6 +127,7 @@ class ComparisonAcrossDatasetsTest {
                 "test",
                 sha,
                 false,
-                List.of(new BinAp("[0,10)", 20, 19, rareBin), new BinAp("[10,100)", 18, 18, ap)));
+                List.of(new BinAp("[0,10)", 20, 19, rareBin), new BinAp("[10,100)", 18, 18, ap)),
+                Map.of());
     }
 }

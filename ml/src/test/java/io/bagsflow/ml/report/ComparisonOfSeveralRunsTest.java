@@ -60,6 +60,11 @@ class ComparisonOfSeveralRunsTest {
                         new ReportModel.CategoryPoint(2, "f", 500, ap + 0.1)),
                 List.of(new ReportModel.NormPoint(1, 5, 1.0), new ReportModel.NormPoint(2, 500, 2.0)),
                 List.of(new ReportModel.CurvePoint(0, 2.0), new ReportModel.CurvePoint(10, 1.0)),
-                new ReportModel.Lineage("synth:tiny:1", "m", "g", "c", "{}", "0.1.0", "now"));
+                new ReportModel.Lineage("synth:tiny:1", "m", "g", "c", "{}", "0.1.0", "now"),
+                null,
+                null,
+                false,
+                List.of(),
+                Map.of());
     }
 }

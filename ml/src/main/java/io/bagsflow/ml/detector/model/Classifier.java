@@ -52,8 +52,13 @@ public sealed interface Classifier
         return n -> n.startsWith("cls.");
     }
 
-    /** Per-group start and length of the logits. */
-    int[][] slices();
+    /**
+     * Per-group start and length of the logits: by default one group over all C+1 outputs (the plain softmax and the
+     * sigmoid classifiers); BAGS and the objectness classifier have several.
+     */
+    default int[][] slices() {
+        return new int[][] {{0, layout().numClasses() + 1}};
+    }
 
     /**
      * Class probabilities (n x (C+1), background in column 0) from logits (n x K), computed in Java in double

@@ -24,17 +24,16 @@ public final class FocalSoftmaxClassifier implements VariantClassifier {
         this.gamma = gamma;
     }
 
-    /** {@code -sum(targets * (1 - p)^gamma * log p)}: targets are non-zero only at each RoI's label. */
     @Override
     public SoftmaxClassifier plain() {
         return plain;
     }
 
+    /** {@code -sum(targets * (1 - p)^gamma * log p)}: targets are non-zero only at each RoI's label. */
     @Override
     public NDArray loss(NDManager manager, NDArray logits, float[] targets) {
-        NDArray t = manager.create(targets, logits.getShape());
         NDArray logp = logits.logSoftmax(1);
         NDArray focus = logp.exp().neg().add(1).pow(gamma);
-        return t.mul(focus).mul(logp).sum().neg();
+        return manager.create(targets, logits.getShape()).mul(focus).mul(logp).sum().neg();
     }
 }

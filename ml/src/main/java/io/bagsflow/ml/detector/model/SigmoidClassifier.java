@@ -11,22 +11,10 @@ import io.bagsflow.ml.detector.train.Rng;
  * sigmoid(z_bg))}; the background column holds {@code sigmoid(z_bg)}. Trained alone it is the plain binary
  * cross-entropy, each RoI's one-hot target over all C+1 outputs.
  */
-public final class SigmoidClassifier implements Classifier {
-
-    private final ClassifierLayout layout;
+public record SigmoidClassifier(ClassifierLayout layout) implements Classifier {
 
     public SigmoidClassifier(int numClasses) {
-        this.layout = ClassifierLayout.sigmoid(numClasses);
-    }
-
-    @Override
-    public ClassifierLayout layout() {
-        return layout;
-    }
-
-    @Override
-    public int[][] slices() {
-        return new int[][] {{0, layout.numClasses() + 1}};
+        this(ClassifierLayout.sigmoid(numClasses));
     }
 
     @Override

@@ -3,22 +3,10 @@ package io.bagsflow.ml.detector.model;
 import io.bagsflow.ml.detector.train.Rng;
 
 /** The plain C+1 softmax classifier of the base detector (and the non-BAGS retraining baselines). */
-public final class SoftmaxClassifier implements Classifier {
-
-    private final ClassifierLayout layout;
+public record SoftmaxClassifier(ClassifierLayout layout) implements Classifier {
 
     public SoftmaxClassifier(int numClasses) {
-        this.layout = ClassifierLayout.softmax(numClasses);
-    }
-
-    @Override
-    public ClassifierLayout layout() {
-        return layout;
-    }
-
-    @Override
-    public int[][] slices() {
-        return new int[][] {{0, layout.numClasses() + 1}};
+        this(ClassifierLayout.softmax(numClasses));
     }
 
     @Override
