@@ -55,9 +55,7 @@ public record DetectorSetting<T>(
         if (choices != null) {
             List<String> quoted =
                     choiceValues().stream().map(v -> "`" + v + "`").toList();
-            return quoted.size() == 2
-                    ? quoted.get(0) + " or " + quoted.get(1)
-                    : "one of " + String.join(", ", quoted);
+            return quoted.size() == 2 ? quoted.get(0) + " or " + quoted.get(1) : "one of " + String.join(", ", quoted);
         }
         return defaultValue instanceof Boolean ? "`true` or `false`" : "a text";
     }

@@ -63,11 +63,12 @@ public final class DetectorSettings {
             "",
             "seeds every random choice: weight init, image order, flips, samplers");
     // a multiple of the backbone stride is checked when the model is built
-    public static final DetectorSetting<Integer> IMAGE_SIZE = setting(
-            "imageSize", MODEL, 96, whole(16, 4096), "px", "images are resized to imageSize x imageSize");
+    public static final DetectorSetting<Integer> IMAGE_SIZE =
+            setting("imageSize", MODEL, 96, whole(16, 4096), "px", "images are resized to imageSize x imageSize");
     public static final DetectorSetting<Integer> BATCH_SIZE =
             setting("batchSize", MODEL, 8, whole(1, 1024), "images", "images per training step");
-    public static final DetectorSetting<Boolean> FLIP = flag("flip", MODEL, true, "random horizontal flips in base training");
+    public static final DetectorSetting<Boolean> FLIP =
+            flag("flip", MODEL, true, "random horizontal flips in base training");
     public static final DetectorSetting<BackboneKind> BACKBONE = choice(
             "backbone",
             MODEL,
@@ -95,8 +96,8 @@ public final class DetectorSettings {
             aboveUpTo(0, 1),
             "of the image side",
             "anchor side lengths as fractions of the image side");
-    public static final DetectorSetting<List<Double>> ANCHOR_RATIOS = setting(
-            "anchorRatios", MODEL, List.of(0.7, 1.0, 1.4), aboveUpTo(0, 10), "", "anchor height / width");
+    public static final DetectorSetting<List<Double>> ANCHOR_RATIOS =
+            setting("anchorRatios", MODEL, List.of(0.7, 1.0, 1.4), aboveUpTo(0, 10), "", "anchor height / width");
     public static final DetectorSetting<Integer> RPN_CHANNELS =
             setting("rpnChannels", MODEL, 128, whole(1, 4096), "channels", "channels of the RPN's 3x3 conv");
     public static final DetectorSetting<Integer> ROI_SIZE =
@@ -109,12 +110,7 @@ public final class DetectorSettings {
             "samples",
             "bilinear samples per bin side (the reference's sample_num)");
     public static final DetectorSetting<Integer> FC_DIM = setting(
-            "fcDim",
-            MODEL,
-            256,
-            whole(1, 16384),
-            "",
-            "width of the box head's two fc layers (the classifier's input)");
+            "fcDim", MODEL, 256, whole(1, 16384), "", "width of the box head's two fc layers (the classifier's input)");
     public static final DetectorSetting<Boolean> MASKS = flag(
             "masks",
             MODEL,
@@ -209,26 +205,16 @@ public final class DetectorSettings {
             "a RoI is foreground from this IoU with a ground-truth box");
     public static final DetectorSetting<Integer> ITERATIONS =
             setting("iterations", MODEL, 3000, whole(1, 100_000_000), "steps", "steps of base training");
-    public static final DetectorSetting<Double> LEARNING_RATE = setting(
-            "learningRate", MODEL, 0.02, positive(), "", "base training's SGD learning rate after warm-up");
-    public static final DetectorSetting<Double> MOMENTUM = setting(
-            "momentum", MODEL, 0.9, fromBelow(0, 1), "", "SGD momentum (base training and retraining)");
-    public static final DetectorSetting<Double> WEIGHT_DECAY = setting(
-            "weightDecay", MODEL, 1e-4, fromBelow(0, 1), "", "SGD weight decay (base training and retraining)");
+    public static final DetectorSetting<Double> LEARNING_RATE =
+            setting("learningRate", MODEL, 0.02, positive(), "", "base training's SGD learning rate after warm-up");
+    public static final DetectorSetting<Double> MOMENTUM =
+            setting("momentum", MODEL, 0.9, fromBelow(0, 1), "", "SGD momentum (base training and retraining)");
+    public static final DetectorSetting<Double> WEIGHT_DECAY =
+            setting("weightDecay", MODEL, 1e-4, fromBelow(0, 1), "", "SGD weight decay (base training and retraining)");
     public static final DetectorSetting<Integer> WARMUP_ITERATIONS = setting(
-            "warmupIterations",
-            MODEL,
-            100,
-            whole(0, 100_000_000),
-            "steps",
-            "steps of linear learning-rate warm-up");
+            "warmupIterations", MODEL, 100, whole(0, 100_000_000), "steps", "steps of linear learning-rate warm-up");
     public static final DetectorSetting<Double> WARMUP_RATIO = setting(
-            "warmupRatio",
-            MODEL,
-            1.0 / 3,
-            aboveUpTo(0, 1),
-            "",
-            "the warm-up starts at learningRate times this");
+            "warmupRatio", MODEL, 1.0 / 3, aboveUpTo(0, 1), "", "the warm-up starts at learningRate times this");
     public static final DetectorSetting<List<Double>> LR_STEPS = setting(
             "lrSteps",
             MODEL,
@@ -237,12 +223,7 @@ public final class DetectorSettings {
             "of the steps",
             "step decay points as fractions of the iterations");
     public static final DetectorSetting<Double> LR_GAMMA = setting(
-            "lrGamma",
-            MODEL,
-            0.1,
-            aboveUpTo(0, 1),
-            "",
-            "factor applied to the learning rate at each of lrSteps");
+            "lrGamma", MODEL, 0.1, aboveUpTo(0, 1), "", "factor applied to the learning rate at each of lrSteps");
     public static final DetectorSetting<Double> GRAD_CLIP_NORM = setting(
             "gradClipNorm",
             MODEL,
@@ -317,8 +298,8 @@ public final class DetectorSettings {
             whole(0, 100_000),
             "RoIs",
             "background candidates cached per image beside all positive ones");
-    public static final DetectorSetting<Boolean> RETRAIN_FLIP = flag(
-            "retrainFlip", RETRAIN, true, "random horizontal flips in retraining (full path; odd cache variants)");
+    public static final DetectorSetting<Boolean> RETRAIN_FLIP =
+            flag("retrainFlip", RETRAIN, true, "random horizontal flips in retraining (full path; odd cache variants)");
     // 0 samples no "others" at all: the paper's ablation row, and a grid value of the experiments. A ratio of at
     // least the RoIs in one step takes every "others" RoI: 1000000 (OTHERS_ALL) is the spelling of "all"
     public static final DetectorSetting<Double> OTHERS_SAMPLE_RATIO = setting(
@@ -394,16 +375,11 @@ public final class DetectorSettings {
                     + "to [0.1, 5]; \"others\" weigh 1, group 0 is not weighted; each group's loss is divided by "
                     + "its weight sum");
     public static final DetectorSetting<Double> SCORE_THRESHOLD = setting(
-            "scoreThreshold",
-            INFERENCE,
-            0.0,
-            fromBelow(0, 1),
-            "",
-            "detections must score above this (reference 0.0)");
+            "scoreThreshold", INFERENCE, 0.0, fromBelow(0, 1), "", "detections must score above this (reference 0.0)");
     public static final DetectorSetting<Double> NMS_IOU =
             setting("nmsIou", INFERENCE, 0.5, aboveUpTo(0, 1), "", "per-class NMS threshold at inference");
-    public static final DetectorSetting<Integer> MAX_DETECTIONS = setting(
-            "maxDetections", INFERENCE, 300, whole(1, 10_000), "detections", "detections kept per image");
+    public static final DetectorSetting<Integer> MAX_DETECTIONS =
+            setting("maxDetections", INFERENCE, 300, whole(1, 10_000), "detections", "detections kept per image");
     public static final DetectorSetting<Integer> INFERENCE_BATCH_SIZE = setting(
             "inferenceBatchSize",
             INFERENCE,
@@ -418,7 +394,9 @@ public final class DetectorSettings {
     /** The settings by name, in the same order. */
     public static final Map<String, DetectorSetting<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toMap(
-                    DetectorSetting::name, Function.identity(), (a, b) -> {
+                    DetectorSetting::name,
+                    Function.identity(),
+                    (a, b) -> {
                         throw new IllegalStateException("two settings named " + a.name());
                     },
                     java.util.LinkedHashMap::new));
@@ -436,7 +414,8 @@ public final class DetectorSettings {
 
     private static <E extends Enum<E> & SettingChoice> DetectorSetting<E> choice(
             String name, SettingRole role, E defaultValue, String meaning) {
-        return add(new DetectorSetting<>(name, role, defaultValue, null, defaultValue.getDeclaringClass(), "", meaning));
+        return add(
+                new DetectorSetting<>(name, role, defaultValue, null, defaultValue.getDeclaringClass(), "", meaning));
     }
 
     private static <T> DetectorSetting<T> add(DetectorSetting<T> setting) {

@@ -152,15 +152,16 @@ class DetectorSettingsTest {
             }
             String line = s.name() + " = \"bogus\": must be one of " + String.join(", ", s.choiceValues());
             IllegalArgumentException e = assertThrows(
-                    IllegalArgumentException.class, () -> DetectorConfig.defaults().with(s.name(), "bogus"));
+                    IllegalArgumentException.class,
+                    () -> DetectorConfig.defaults().with(s.name(), "bogus"));
             assertTrue(e.getMessage().contains(line), e.getMessage());
             e = assertThrows(
-                    IllegalArgumentException.class,
-                    () -> DetectorConfig.fromJson("{\"" + s.name() + "\": \"bogus\"}"));
+                    IllegalArgumentException.class, () -> DetectorConfig.fromJson("{\"" + s.name() + "\": \"bogus\"}"));
             assertTrue(e.getMessage().contains(line), e.getMessage());
         }
         // the spelling is exact: the constant's name is not a value
-        assertThrows(IllegalArgumentException.class, () -> DetectorConfig.defaults().with("init", "FROM_BASE"));
+        assertThrows(
+                IllegalArgumentException.class, () -> DetectorConfig.defaults().with("init", "FROM_BASE"));
     }
 
     @Test
