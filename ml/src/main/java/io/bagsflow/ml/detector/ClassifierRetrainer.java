@@ -151,7 +151,7 @@ public final class ClassifierRetrainer {
         float[] b = p.get(Classifier.BIAS).toFloatArray();
         int dim = config.fcDim();
         int c = d.numClasses();
-        boolean random = config.init().equals("random");
+        boolean random = config.init() == ClassifierInit.RANDOM;
         Rng initRng = Rng.of(config.seed(), INIT_STREAM);
         Classifier next;
         float[][] init;
@@ -166,7 +166,7 @@ public final class ClassifierRetrainer {
                     throw new IllegalArgumentException("BAGS groups are for other categories than " + baseCheckpoint);
                 }
                 ClassifierLayout layout = ClassifierLayout.groupSoftmax(c, groups.predSlice(), groups.label2binlabel());
-                float[][] binWeights = config.groupLossWeights().equals("inverse_count")
+                float[][] binWeights = config.groupLossWeights() == GroupLossWeights.INVERSE_COUNT
                         ? GroupSoftmaxHead.inverseCountWeights(layout, instanceCounts(train))
                         : null;
                 GroupSoftmaxHead head = new GroupSoftmaxHead(layout, config.othersSampleRatio(), binWeights);
@@ -323,7 +323,7 @@ public final class ClassifierRetrainer {
             Rng rng = Rng.of(config.seed(), STEP_STREAM, it);
             int[] picked = sampler.batch(it, config.retrainImagesPerBatch());
             Parameters p = detector.params();
-            LossNormalisation normalisation = LossNormalisation.of(config.lossNormalisation());
+            LossNormalisation normalisation = config.lossNormalisation();
             double value;
             Map<String, Double> parts = new LinkedHashMap<>();
             try (NDManager step = root.newSubManager()) {

@@ -1,12 +1,8 @@
 package io.bagsflow.ml.detector;
 
-import static io.bagsflow.ml.detector.SettingRole.INFERENCE;
-import static io.bagsflow.ml.detector.SettingRole.PLACEMENT;
-import static io.bagsflow.ml.detector.SettingRole.RETRAIN;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bagsflow.ml.bags.RepeatFactors;
+import io.bagsflow.ml.detector.train.LossNormalisation;
 import io.bagsflow.ml.io.JsonMappers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,102 +15,24 @@ import java.util.Set;
  * Everything that defines a detector run: model shape, samplers, optimiser schedule, classifier retraining,
  * inference and runtime. Every field has a default (the {@code small} preset), so a JSON file or a
  * {@link #with} call only names what differs. Sizes given as fractions (anchor sizes, learning-rate steps)
- * scale with the image size and the iteration count. The range of every numeric field is in
- * {@link DetectorConfigRanges}; {@link #checkRanges()} enforces it where settings come from users (the pipeline
- * spec), while library callers and tests may use smaller values such as a checkpoint every 5 steps.
+ * scale with the image size and the iteration count.
  *
- * @param preset              the preset this config started from (informational)
- * @param device              {@code auto} (GPU when the engine sees one), {@code cpu} or {@code gpu}
- * @param threads             PyTorch intra-op threads; 0 (the default) picks them per process: BAGSFLOW_THREADS
- *                            if set, else the cores (divided by BAGSFLOW_WORKERS_PER_HOST) up to 8, see
- *                            {@link DetectorThreads}. Results are deterministic for a given thread count
- * @param seed                seeds every random choice: weight init, image order, flips, samplers
- * @param imageSize           images are resized to imageSize x imageSize
- * @param batchSize           images per training step
- * @param flip                random horizontal flips in base training
- * @param backbone            {@code simple} (conv-BN-ReLU stages) or {@code resnet} (basic blocks)
- * @param backboneChannels    output channels per stage; stage 0 has stride 2 after a stride-2 stem for
- *                            resnet, every simple stage halves the resolution: total stride 8 with 3 stages
- * @param backboneBlocks      convs (simple) or basic blocks (resnet) per stage
- * @param anchorSizes         anchor side lengths as fractions of the image side
- * @param anchorRatios        anchor height / width
- * @param rpnChannels         channels of the RPN's 3x3 conv
- * @param roiSize             RoIAlign output is roiSize x roiSize
- * @param roiSamplingRatio    bilinear samples per bin side (the reference's sample_num)
- * @param fcDim               width of the box head's two fc layers (the classifier's input)
- * @param masks               a Mask R-CNN style mask head ({@link io.bagsflow.ml.detector.model.MaskHead}), trained
- *                            with the base model on the annotations' polygons; inference then writes each
- *                            detection's mask. Classifier-only retraining keeps the base's mask head
- * @param rpnSamplesPerImage  anchors sampled per image for the RPN loss (reference 256 at 800 px)
- * @param rpnPositiveFraction largest share of positives among the sampled anchors
- * @param rpnPositiveIou      an anchor is positive from this IoU with a ground-truth box
- * @param rpnNegativeIou      an anchor is negative below this IoU with every ground-truth box
- * @param rpnMinPositiveIou   each ground-truth box also claims its best anchors if their IoU reaches this
- * @param rpnPreNmsTrain      proposals: best anchors decoded before NMS in training (Test: at inference)
- * @param rpnPostNmsTrain     proposals kept after NMS per image in training (Test: at inference)
- * @param rpnPreNmsTest       proposals: best anchors decoded before NMS at inference
- * @param rpnPostNmsTest      proposals kept after NMS per image at inference
- * @param rpnNmsIou           IoU threshold of the proposals' NMS
- * @param roisPerImage        RoIs sampled per image for the RCNN loss (reference 512 at 800 px)
- * @param roiPositiveFraction largest share of foreground among the sampled RoIs
- * @param roiPositiveIou      a RoI is foreground from this IoU with a ground-truth box
- * @param iterations          steps of base training
- * @param learningRate        base training's SGD learning rate after warm-up
- * @param momentum            SGD momentum (base training and retraining)
- * @param weightDecay         SGD weight decay (base training and retraining)
- * @param warmupIterations    steps of linear learning-rate warm-up
- * @param warmupRatio         the warm-up starts at learningRate times this
- * @param lrSteps             step decay points as fractions of the iterations
- * @param lrGamma             factor applied to the learning rate at each of lrSteps
- * @param gradClipNorm        gradients are clipped to this global L2 norm
- * @param checkpointInterval  iterations between checkpoints (0: only the final one)
- * @param progressInterval    iterations between progress reports (and loss-curve points)
- * @param maxNonFiniteSteps   a run fails once more steps than this had a non-finite loss or gradient
- * @param retrainIterations   steps of classifier-only retraining (all methods)
- * @param retrainLearningRate learning rate of classifier-only retraining
- * @param retrainImagesPerBatch images whose sampled RoIs make one retraining step
- * @param retrainFromCache    train the classifier on cached RoI features (fast path) instead of running
- *                            the frozen network every step
- * @param cacheVariants       times each image is cached (odd ones mirrored when retrainFlip); a step uses one
- * @param cacheNegatives      background candidates cached per image beside all positive ones
- * @param retrainFlip         random horizontal flips in retraining (full path; odd cache variants)
- * @param othersSampleRatio   BAGS: "others" RoIs drawn per positive of a group; 0 none, {@link #OTHERS_ALL} all
- * @param rfsThreshold        repeat-factor sampling threshold t as LVIS writes it, scaled to the dataset: a
- *                            category repeats when it is in fewer than t x 57,263 training images (LVIS v0.5's
- *                            size, where t = 0.001 means ~57 images), i.e. r(c) = max(1, sqrt(t' / f(c))) with
- *                            t' = t x 57,263 / N for N training images ({@link RepeatFactors#forLvisThreshold})
- * @param init                retraining: how every retrained classifier starts, one policy for all kinds:
- *                            {@code random} (N(0, 0.01) weights, zero bias: the official BAGS recipe, whose
- *                            resized layer mmcv cannot load, and cRT as Kang et al.'s code runs it,
- *                            {@code stage1_weights: false}) or {@code from_base} (the base classifier's rows;
- *                            BAGS: base rows copied, foreground row their mean, "others" 0). LWS and tau-norm are
- *                            defined on the base classifier and do not read it
- * @param schedule            retraining: {@code official} (as many images as base training, the official lr
- *                            scaled to the batch, warm-up, steps at epochs 8 and 11 of 12; see
- *                            {@link RetrainSchedule}) or {@code legacy} ({@code retrainIterations},
- *                            {@code retrainLearningRate}, no warm-up, steps at {@code lrSteps})
- * @param lossNormalisation   retraining: {@code per_shard} (each group's loss averaged per shard of
- *                            {@code shardSize} images, then over the shards, as the official per-GPU averaging)
- *                            or {@code global} (once over the whole batch)
- * @param shardSize           retraining: images per shard for {@code per_shard} (official: 2 per GPU)
- * @param trainHead           retraining: also train the box head's fc layers and box regression (the paper's
- *                            "whole head" ablation); runs the full path, the feature cache holds post-fc features
- * @param groupLossWeights    BAGS retraining: {@code none} or {@code inverse_count} (the official re-weighted
- *                            group loss: per-bin inverse instance counts over their bin mean, clipped to [0.1, 5])
- * @param scoreThreshold      detections must score above this (reference 0.0)
- * @param nmsIou              per-class NMS threshold at inference
- * @param maxDetections       detections kept per image
- * @param inferenceBatchSize  images per inference batch (also per feature-cache batch)
+ * <p>Each component is defined once, by its entry in {@link DetectorSettings} (same name, in upper snake case):
+ * its meaning, default, range or choices, and the stage keys it enters ({@link SettingRole}). The constructor takes
+ * the defaults from there, {@link #checkRanges()} the ranges (enforced where settings come from users, the
+ * pipeline spec, while library callers and tests may use smaller values such as a checkpoint every 5 steps), and
+ * the table of settings in docs/spec.md is generated from it. Choices are enums ({@link SettingChoice}) that JSON
+ * spells in lower case.
  */
 public record DetectorConfig(
-        @Role(PLACEMENT) String preset,
-        @Role(PLACEMENT) String device,
-        @Role(PLACEMENT) Integer threads,
+        String preset,
+        ComputeDevice device,
+        Integer threads,
         Long seed,
         Integer imageSize,
         Integer batchSize,
         Boolean flip,
-        String backbone,
+        BackboneKind backbone,
         List<Integer> backboneChannels,
         List<Integer> backboneBlocks,
         List<Double> anchorSizes,
@@ -131,8 +49,8 @@ public record DetectorConfig(
         Double rpnMinPositiveIou,
         Integer rpnPreNmsTrain,
         Integer rpnPostNmsTrain,
-        @Role(INFERENCE) Integer rpnPreNmsTest,
-        @Role(INFERENCE) Integer rpnPostNmsTest,
+        Integer rpnPreNmsTest,
+        Integer rpnPostNmsTest,
         Double rpnNmsIou,
         Integer roisPerImage,
         Double roiPositiveFraction,
@@ -146,28 +64,28 @@ public record DetectorConfig(
         List<Double> lrSteps,
         Double lrGamma,
         Double gradClipNorm,
-        @Role(PLACEMENT) Integer checkpointInterval,
-        @Role(PLACEMENT) Integer progressInterval,
-        @Role(PLACEMENT) Integer maxNonFiniteSteps,
-        @Role(RETRAIN) Integer retrainIterations,
-        @Role(RETRAIN) Double retrainLearningRate,
-        @Role(RETRAIN) Integer retrainImagesPerBatch,
-        @Role(RETRAIN) Boolean retrainFromCache,
-        @Role(RETRAIN) Integer cacheVariants,
-        @Role(RETRAIN) Integer cacheNegatives,
-        @Role(RETRAIN) Boolean retrainFlip,
-        @Role(RETRAIN) Double othersSampleRatio,
-        @Role(RETRAIN) Double rfsThreshold,
-        @Role(RETRAIN) String init,
-        @Role(RETRAIN) String schedule,
-        @Role(RETRAIN) String lossNormalisation,
-        @Role(RETRAIN) Integer shardSize,
-        @Role(RETRAIN) Boolean trainHead,
-        @Role(RETRAIN) String groupLossWeights,
-        @Role(INFERENCE) Double scoreThreshold,
-        @Role(INFERENCE) Double nmsIou,
-        @Role(INFERENCE) Integer maxDetections,
-        @Role(INFERENCE) Integer inferenceBatchSize) {
+        Integer checkpointInterval,
+        Integer progressInterval,
+        Integer maxNonFiniteSteps,
+        Integer retrainIterations,
+        Double retrainLearningRate,
+        Integer retrainImagesPerBatch,
+        Boolean retrainFromCache,
+        Integer cacheVariants,
+        Integer cacheNegatives,
+        Boolean retrainFlip,
+        Double othersSampleRatio,
+        Double rfsThreshold,
+        ClassifierInit init,
+        RetrainScheduleKind schedule,
+        LossNormalisation lossNormalisation,
+        Integer shardSize,
+        Boolean trainHead,
+        GroupLossWeights groupLossWeights,
+        Double scoreThreshold,
+        Double nmsIou,
+        Integer maxDetections,
+        Integer inferenceBatchSize) {
 
     /** {@code othersSampleRatio} meaning "every others RoI" (the paper's "all" row): more than any step has. */
     public static final double OTHERS_ALL = 1_000_000;
@@ -175,83 +93,71 @@ public record DetectorConfig(
     private static final ObjectMapper JSON = JsonMappers.indenting(JsonMappers.strict());
 
     public DetectorConfig {
-        preset = or(preset, "small");
-        device = or(device, "auto");
-        threads = or(threads, 0);
-        seed = or(seed, 42L);
-        imageSize = or(imageSize, 96);
-        batchSize = or(batchSize, 8);
-        flip = or(flip, true);
-        backbone = or(backbone, "simple");
-        backboneChannels = or(backboneChannels, List.of(32, 64, 128));
-        backboneBlocks = or(backboneBlocks, List.of(2, 2, 2));
-        anchorSizes = or(anchorSizes, List.of(0.14, 0.2, 0.28, 0.4));
-        anchorRatios = or(anchorRatios, List.of(0.7, 1.0, 1.4));
-        rpnChannels = or(rpnChannels, 128);
-        roiSize = or(roiSize, 5);
-        roiSamplingRatio = or(roiSamplingRatio, 2);
-        fcDim = or(fcDim, 256);
-        masks = or(masks, false);
-        rpnSamplesPerImage = or(rpnSamplesPerImage, 64);
-        rpnPositiveFraction = or(rpnPositiveFraction, 0.5);
-        rpnPositiveIou = or(rpnPositiveIou, 0.7);
-        rpnNegativeIou = or(rpnNegativeIou, 0.3);
-        rpnMinPositiveIou = or(rpnMinPositiveIou, 0.3);
-        rpnPreNmsTrain = or(rpnPreNmsTrain, 400);
-        rpnPostNmsTrain = or(rpnPostNmsTrain, 128);
-        rpnPreNmsTest = or(rpnPreNmsTest, 400);
-        rpnPostNmsTest = or(rpnPostNmsTest, 50);
-        rpnNmsIou = or(rpnNmsIou, 0.7);
-        roisPerImage = or(roisPerImage, 32);
-        roiPositiveFraction = or(roiPositiveFraction, 0.25);
-        roiPositiveIou = or(roiPositiveIou, 0.5);
-        iterations = or(iterations, 3000);
-        learningRate = or(learningRate, 0.02);
-        momentum = or(momentum, 0.9);
-        weightDecay = or(weightDecay, 1e-4);
-        warmupIterations = or(warmupIterations, 100);
-        warmupRatio = or(warmupRatio, 1.0 / 3);
-        lrSteps = or(lrSteps, List.of(0.75, 0.92));
-        lrGamma = or(lrGamma, 0.1);
-        gradClipNorm = or(gradClipNorm, 35.0);
-        checkpointInterval = or(checkpointInterval, 500);
-        progressInterval = or(progressInterval, 20);
-        maxNonFiniteSteps = or(maxNonFiniteSteps, 20);
-        retrainIterations = or(retrainIterations, 600);
-        retrainLearningRate = or(retrainLearningRate, 0.02);
-        retrainImagesPerBatch = or(retrainImagesPerBatch, 16);
-        retrainFromCache = or(retrainFromCache, true);
-        cacheVariants = or(cacheVariants, 1);
-        cacheNegatives = or(cacheNegatives, 64);
-        retrainFlip = or(retrainFlip, true);
-        othersSampleRatio = or(othersSampleRatio, 8.0);
-        rfsThreshold = or(rfsThreshold, 0.001);
-        init = oneOf("init", or(init, "random"), "random", "from_base");
-        schedule = oneOf("schedule", or(schedule, "official"), "official", "legacy");
-        lossNormalisation = oneOf("lossNormalisation", or(lossNormalisation, "per_shard"), "per_shard", "global");
-        shardSize = or(shardSize, 2);
-        trainHead = or(trainHead, false);
-        groupLossWeights = oneOf("groupLossWeights", or(groupLossWeights, "none"), "none", "inverse_count");
-        scoreThreshold = or(scoreThreshold, 0.0);
-        nmsIou = or(nmsIou, 0.5);
-        maxDetections = or(maxDetections, 300);
-        inferenceBatchSize = or(inferenceBatchSize, 8);
+        preset = DetectorSettings.PRESET.or(preset);
+        device = DetectorSettings.DEVICE.or(device);
+        threads = DetectorSettings.THREADS.or(threads);
+        seed = DetectorSettings.SEED.or(seed);
+        imageSize = DetectorSettings.IMAGE_SIZE.or(imageSize);
+        batchSize = DetectorSettings.BATCH_SIZE.or(batchSize);
+        flip = DetectorSettings.FLIP.or(flip);
+        backbone = DetectorSettings.BACKBONE.or(backbone);
+        backboneChannels = DetectorSettings.BACKBONE_CHANNELS.or(backboneChannels);
+        backboneBlocks = DetectorSettings.BACKBONE_BLOCKS.or(backboneBlocks);
+        anchorSizes = DetectorSettings.ANCHOR_SIZES.or(anchorSizes);
+        anchorRatios = DetectorSettings.ANCHOR_RATIOS.or(anchorRatios);
+        rpnChannels = DetectorSettings.RPN_CHANNELS.or(rpnChannels);
+        roiSize = DetectorSettings.ROI_SIZE.or(roiSize);
+        roiSamplingRatio = DetectorSettings.ROI_SAMPLING_RATIO.or(roiSamplingRatio);
+        fcDim = DetectorSettings.FC_DIM.or(fcDim);
+        masks = DetectorSettings.MASKS.or(masks);
+        rpnSamplesPerImage = DetectorSettings.RPN_SAMPLES_PER_IMAGE.or(rpnSamplesPerImage);
+        rpnPositiveFraction = DetectorSettings.RPN_POSITIVE_FRACTION.or(rpnPositiveFraction);
+        rpnPositiveIou = DetectorSettings.RPN_POSITIVE_IOU.or(rpnPositiveIou);
+        rpnNegativeIou = DetectorSettings.RPN_NEGATIVE_IOU.or(rpnNegativeIou);
+        rpnMinPositiveIou = DetectorSettings.RPN_MIN_POSITIVE_IOU.or(rpnMinPositiveIou);
+        rpnPreNmsTrain = DetectorSettings.RPN_PRE_NMS_TRAIN.or(rpnPreNmsTrain);
+        rpnPostNmsTrain = DetectorSettings.RPN_POST_NMS_TRAIN.or(rpnPostNmsTrain);
+        rpnPreNmsTest = DetectorSettings.RPN_PRE_NMS_TEST.or(rpnPreNmsTest);
+        rpnPostNmsTest = DetectorSettings.RPN_POST_NMS_TEST.or(rpnPostNmsTest);
+        rpnNmsIou = DetectorSettings.RPN_NMS_IOU.or(rpnNmsIou);
+        roisPerImage = DetectorSettings.ROIS_PER_IMAGE.or(roisPerImage);
+        roiPositiveFraction = DetectorSettings.ROI_POSITIVE_FRACTION.or(roiPositiveFraction);
+        roiPositiveIou = DetectorSettings.ROI_POSITIVE_IOU.or(roiPositiveIou);
+        iterations = DetectorSettings.ITERATIONS.or(iterations);
+        learningRate = DetectorSettings.LEARNING_RATE.or(learningRate);
+        momentum = DetectorSettings.MOMENTUM.or(momentum);
+        weightDecay = DetectorSettings.WEIGHT_DECAY.or(weightDecay);
+        warmupIterations = DetectorSettings.WARMUP_ITERATIONS.or(warmupIterations);
+        warmupRatio = DetectorSettings.WARMUP_RATIO.or(warmupRatio);
+        lrSteps = DetectorSettings.LR_STEPS.or(lrSteps);
+        lrGamma = DetectorSettings.LR_GAMMA.or(lrGamma);
+        gradClipNorm = DetectorSettings.GRAD_CLIP_NORM.or(gradClipNorm);
+        checkpointInterval = DetectorSettings.CHECKPOINT_INTERVAL.or(checkpointInterval);
+        progressInterval = DetectorSettings.PROGRESS_INTERVAL.or(progressInterval);
+        maxNonFiniteSteps = DetectorSettings.MAX_NON_FINITE_STEPS.or(maxNonFiniteSteps);
+        retrainIterations = DetectorSettings.RETRAIN_ITERATIONS.or(retrainIterations);
+        retrainLearningRate = DetectorSettings.RETRAIN_LEARNING_RATE.or(retrainLearningRate);
+        retrainImagesPerBatch = DetectorSettings.RETRAIN_IMAGES_PER_BATCH.or(retrainImagesPerBatch);
+        retrainFromCache = DetectorSettings.RETRAIN_FROM_CACHE.or(retrainFromCache);
+        cacheVariants = DetectorSettings.CACHE_VARIANTS.or(cacheVariants);
+        cacheNegatives = DetectorSettings.CACHE_NEGATIVES.or(cacheNegatives);
+        retrainFlip = DetectorSettings.RETRAIN_FLIP.or(retrainFlip);
+        othersSampleRatio = DetectorSettings.OTHERS_SAMPLE_RATIO.or(othersSampleRatio);
+        rfsThreshold = DetectorSettings.RFS_THRESHOLD.or(rfsThreshold);
+        init = DetectorSettings.INIT.or(init);
+        schedule = DetectorSettings.SCHEDULE.or(schedule);
+        lossNormalisation = DetectorSettings.LOSS_NORMALISATION.or(lossNormalisation);
+        shardSize = DetectorSettings.SHARD_SIZE.or(shardSize);
+        trainHead = DetectorSettings.TRAIN_HEAD.or(trainHead);
+        groupLossWeights = DetectorSettings.GROUP_LOSS_WEIGHTS.or(groupLossWeights);
+        scoreThreshold = DetectorSettings.SCORE_THRESHOLD.or(scoreThreshold);
+        nmsIou = DetectorSettings.NMS_IOU.or(nmsIou);
+        maxDetections = DetectorSettings.MAX_DETECTIONS.or(maxDetections);
+        inferenceBatchSize = DetectorSettings.INFERENCE_BATCH_SIZE.or(inferenceBatchSize);
         if (backboneChannels.size() != backboneBlocks.size() || backboneChannels.isEmpty()) {
             throw new IllegalArgumentException("backboneChannels " + backboneChannels + " and backboneBlocks "
                     + backboneBlocks + " must name the same, non-zero number of stages");
         }
-    }
-
-    private static <T> T or(T value, T fallback) {
-        return value != null ? value : fallback;
-    }
-
-    private static String oneOf(String field, String value, String... allowed) {
-        if (!List.of(allowed).contains(value)) {
-            throw new IllegalArgumentException(
-                    field + " = \"" + value + "\": must be one of " + String.join(", ", allowed));
-        }
-        return value;
     }
 
     /** The defaults: CPU, 96 px, the simple backbone. */
@@ -300,17 +206,17 @@ public record DetectorConfig(
      */
     public static final Map<String, Object> PRE_RECIPE = Map.of(
             "init",
-            "from_base",
+            ClassifierInit.FROM_BASE,
             "schedule",
-            "legacy",
+            RetrainScheduleKind.LEGACY,
             "lossNormalisation",
-            "global",
+            LossNormalisation.GLOBAL,
             "shardSize",
             2,
             "trainHead",
             false,
             "groupLossWeights",
-            "none");
+            GroupLossWeights.NONE);
     /** Fields read only by inference. */
     private static final Set<String> INFERENCE_FIELDS = SettingRole.INFERENCE.fields();
     /** Fields that change neither the model nor base training's random choices. */

@@ -48,7 +48,7 @@ public record RetrainSchedule(
     public static final double OFFICIAL_GAMMA = 0.1;
 
     public static RetrainSchedule of(DetectorConfig c) {
-        if (c.schedule().equals("legacy")) {
+        if (c.schedule() == RetrainScheduleKind.LEGACY) {
             return new RetrainSchedule(
                     c.retrainIterations(), c.retrainLearningRate(), 0, 1.0, c.lrSteps(), c.lrGamma());
         }

@@ -1,14 +1,13 @@
 package io.bagsflow.ml.detector;
 
-import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
  * What a {@link DetectorConfig} setting changes, which decides the stage keys it enters (trained models are found
- * again through those keys). A record component declares its role with {@link Role}; one without is
- * {@link #MODEL}, the safe default: a setting nobody classified enters every key, so changing it retrains rather
- * than reusing a model that was made without it.
+ * again through those keys). Each setting's role is part of its definition in {@link DetectorSettings};
+ * {@link #MODEL} is the safe choice for a new one: it enters every key, so changing it retrains rather than reusing a
+ * model that was made without it.
  */
 public enum SettingRole {
 
@@ -21,20 +20,14 @@ public enum SettingRole {
     /** Read only by inference: enters inference keys only. */
     INFERENCE;
 
-    /** The names of the {@link DetectorConfig} fields with this role, in declaration order. */
+    /** The names of the {@link DetectorConfig} fields with this role. */
     public Set<String> fields() {
         Set<String> names = new LinkedHashSet<>();
-        for (RecordComponent c : DetectorConfig.class.getRecordComponents()) {
-            if (of(c) == this) {
-                names.add(c.getName());
+        for (DetectorSetting<?> s : DetectorSettings.ALL) {
+            if (s.role() == this) {
+                names.add(s.name());
             }
         }
         return Set.copyOf(names);
-    }
-
-    /** The role a record component declares, {@link #MODEL} when it declares none. */
-    public static SettingRole of(RecordComponent component) {
-        Role role = component.getAnnotation(Role.class);
-        return role == null ? MODEL : role.value();
     }
 }

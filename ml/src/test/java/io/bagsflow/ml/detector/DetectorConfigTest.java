@@ -17,7 +17,7 @@ class DetectorConfigTest {
         assertEquals(96, c.imageSize());
         assertEquals(0.9, c.momentum());
         assertEquals(List.of(32, 64, 128), c.backboneChannels());
-        assertEquals("auto", c.device());
+        assertEquals(ComputeDevice.AUTO, c.device());
     }
 
     @Test
@@ -31,7 +31,7 @@ class DetectorConfigTest {
         assertEquals(64, DetectorConfig.preset("tiny").imageSize());
         assertEquals(96, DetectorConfig.preset("small").imageSize());
         assertEquals(256, DetectorConfig.preset("medium").imageSize());
-        assertEquals("resnet", DetectorConfig.preset("medium").backbone());
+        assertEquals(BackboneKind.RESNET, DetectorConfig.preset("medium").backbone());
         assertEquals("tiny", DetectorConfig.preset("tiny").preset());
     }
 

@@ -2,6 +2,7 @@ package io.bagsflow.ml.detector.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import io.bagsflow.ml.detector.BackboneKind;
 import io.bagsflow.ml.detector.train.Rng;
 import java.util.List;
 
@@ -16,11 +17,8 @@ public final class Backbone {
     private final List<Integer> channels;
     private final List<Integer> blocks;
 
-    public Backbone(String kind, List<Integer> channels, List<Integer> blocks) {
-        if (!kind.equals("simple") && !kind.equals("resnet")) {
-            throw new IllegalArgumentException("unknown backbone '" + kind + "': use simple or resnet");
-        }
-        this.resnet = kind.equals("resnet");
+    public Backbone(BackboneKind kind, List<Integer> channels, List<Integer> blocks) {
+        this.resnet = kind == BackboneKind.RESNET;
         this.channels = List.copyOf(channels);
         this.blocks = List.copyOf(blocks);
     }

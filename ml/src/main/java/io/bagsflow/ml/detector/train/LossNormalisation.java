@@ -1,22 +1,30 @@
 package io.bagsflow.ml.detector.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import io.bagsflow.ml.detector.SettingChoice;
 import io.bagsflow.ml.detector.model.Classifier;
-import java.util.Locale;
 
 /**
  * Over what a retraining step's classifier loss is averaged. The official BAGS fine-tune runs on 8 GPUs with 2
  * images each: every GPU averages each group's loss over its own RoIs, and the gradients are averaged over the
  * GPUs. A group with positives on one GPU of eight thus takes an eighth of the step it would take if the loss were
- * averaged once over the whole batch: sparse (rare) groups take smaller steps.
+ * averaged once over the whole batch: sparse (rare) groups take smaller steps. The {@code lossNormalisation}
+ * setting, {@code "per_shard"} or {@code "global"} in JSON.
  */
-public enum LossNormalisation {
+public enum LossNormalisation implements SettingChoice {
     /** Each group's loss averaged per shard of {@code shardSize} images, then the shards' losses averaged. */
     PER_SHARD,
     /** Each group's loss averaged once over the whole batch (bagsflow's first recipe). */
     GLOBAL;
 
-    public static LossNormalisation of(String name) {
-        return valueOf(name.toUpperCase(Locale.ROOT));
+    @JsonCreator
+    public static LossNormalisation of(String value) {
+        return SettingChoice.parse(LossNormalisation.class, value);
+    }
+
+    @Override
+    public String toString() {
+        return wire();
     }
 
     /**
