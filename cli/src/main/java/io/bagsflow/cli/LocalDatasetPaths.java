@@ -70,7 +70,8 @@ final class LocalDatasetPaths {
             String field = local.get().getKey();
             // the grid key that put the path there: the field itself, or the whole dataset object
             Optional<Map.Entry<String, Object>> setter = cell.params().entrySet().stream()
-                    .filter(p -> p.getKey().equals("dataset." + field) || p.getKey().equals("dataset"))
+                    .filter(p ->
+                            p.getKey().equals("dataset." + field) || p.getKey().equals("dataset"))
                     .findFirst();
             String source = setter.map(p -> file + ": grid.\"" + p.getKey() + "\" = " + json(p.getValue()))
                     .orElse(file + ": grid " + cell.params());

@@ -124,8 +124,10 @@ final class UiCommand implements Callable<Integer> {
          * {@code BAGSFLOW_HOME/tls/ca.crt}. Always with the secret, and without retry and abort (as {@code ui --host}
          * without {@code --allow-remote-actions}): anyone who reaches the address could otherwise use them.
          */
-        Served alsoOn(String address, CertificateAuthority authority, EnvironmentConfig env) throws java.io.IOException {
-            java.nio.file.Path dir = PrivateFiles.createDirectories(env.home().uiSecret().getParent());
+        Served alsoOn(String address, CertificateAuthority authority, EnvironmentConfig env)
+                throws java.io.IOException {
+            java.nio.file.Path dir =
+                    PrivateFiles.createDirectories(env.home().uiSecret().getParent());
             java.nio.file.Path keyStore = dir.resolve("server.p12");
             javax.net.ssl.SSLContext tls = UiTls.server(keyStore, authority.serverKeyStore(keyStore));
             PrivateFiles.tightenTree(dir);
@@ -136,8 +138,7 @@ final class UiCommand implements Callable<Integer> {
                         new UiOptions(address, REMOTE_DEFAULT_PORT, false, secret(env)),
                         tls);
             } catch (java.net.BindException e) {
-                remote = UiServer.start(
-                        new CliUiBackend(services), new UiOptions(address, 0, false, secret(env)), tls);
+                remote = UiServer.start(new CliUiBackend(services), new UiOptions(address, 0, false, secret(env)), tls);
             }
             return new Served(server, remote, services);
         }

@@ -70,8 +70,7 @@ final class UpCommand implements Callable<Integer> {
         EnvironmentConfig env = CliEnvironment.get();
         if (bindUi && bind == null) {
             throw new UserError(
-                    "--bind-ui serves the web UI on the --bind address, and no --bind was given",
-                    "add --bind ADDRESS");
+                    "--bind-ui serves the web UI on the --bind address, and no --bind was given", "add --bind ADDRESS");
         }
         if (bindUi && noAuth) {
             throw new UserError(
@@ -176,7 +175,8 @@ final class UpCommand implements Callable<Integer> {
         if (ui.remote() != null) {
             table.row(
                     "Web UI (other machines)",
-                    ui.remote().loginUrl() + " (HTTPS only; its certificate is signed by " + env.home().tls()
+                    ui.remote().loginUrl() + " (HTTPS only; its certificate is signed by "
+                            + env.home().tls()
                             + "/ca.crt, the tls.ca_certificate of connection.json; retry and abort are refused there)");
         }
         services.remoteEndpoints()

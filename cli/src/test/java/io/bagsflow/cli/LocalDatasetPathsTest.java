@@ -117,8 +117,8 @@ class LocalDatasetPathsTest {
                         + localImages + "], \"finetune.othersSampleRatio\": [0, 8]}}");
         Path file = dir.resolve("grid.json");
 
-        UserError e = assertThrows(
-                UserError.class, () -> LocalDatasetPaths.refuseWithRemoteWorkers(experiment, file, home));
+        UserError e =
+                assertThrows(UserError.class, () -> LocalDatasetPaths.refuseWithRemoteWorkers(experiment, file, home));
 
         assertTrue(e.getMessage().startsWith(file + ": grid.\"dataset\" = {"), e.getMessage());
         assertTrue(e.getMessage().contains("/data/lvis/images"), e.getMessage());

@@ -72,23 +72,25 @@ class RemoteWebUiTest {
         Files.writeString(ca, connection.path("tls").path("ca_certificate").asText());
         String base = "https://" + address + ":" + port;
 
-        Curl runs = curl(
-                List.of("--cacert", ca.toString(), "-H", "Authorization: Bearer " + secret, base + "/api/runs"));
+        Curl runs =
+                curl(List.of("--cacert", ca.toString(), "-H", "Authorization: Bearer " + secret, base + "/api/runs"));
         assertEquals(0, runs.code(), runs.toString());
         assertTrue(runs.out().endsWith("\n200"), runs.toString());
-        assertTrue(JSON.readTree(runs.out().substring(0, runs.out().lastIndexOf('\n'))).isContainerNode(), runs.toString());
+        assertTrue(
+                JSON.readTree(runs.out().substring(0, runs.out().lastIndexOf('\n')))
+                        .isContainerNode(),
+                runs.toString());
 
         Curl noSecret = curl(List.of("--cacert", ca.toString(), base + "/api/runs"));
         assertTrue(noSecret.out().endsWith("\n401"), noSecret.toString());
 
         // without the home's authority the certificate is not trusted (curl: 60, peer certificate not verified)
-        Curl untrusted =
-                curl(List.of("-H", "Authorization: Bearer " + secret, base + "/api/runs"));
+        Curl untrusted = curl(List.of("-H", "Authorization: Bearer " + secret, base + "/api/runs"));
         assertEquals(60, untrusted.code(), untrusted.toString());
 
         // plain HTTP on the same port: no HTTP answer (curl prints status 000)
-        Curl plain = curl(List.of(
-                "-H", "Authorization: Bearer " + secret, "http://" + address + ":" + port + "/api/runs"));
+        Curl plain =
+                curl(List.of("-H", "Authorization: Bearer " + secret, "http://" + address + ":" + port + "/api/runs"));
         assertNotEquals(0, plain.code(), plain.toString());
         assertTrue(plain.out().endsWith("\n000"), plain.toString());
     }
@@ -108,9 +110,7 @@ class RemoteWebUiTest {
         cmd.addAll(args);
         Path err = Files.createTempFile("curl", ".err");
         try {
-            Process p = new ProcessBuilder(cmd)
-                    .redirectError(err.toFile())
-                    .start();
+            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), String.join(" ", cmd));
             return new Curl(p.exitValue(), out, Files.readString(err));

@@ -25,7 +25,8 @@ class UpBindUiOptionsTest {
         CommandOutput up = CommandOutput.run(Map.of(EnvironmentConfig.HOME, home.toString()), "up", "--bind-ui");
 
         assertNotEquals(0, up.exitCode(), up.out() + up.err());
-        List<String> errors = up.err().lines().filter(l -> l.startsWith("error:")).toList();
+        List<String> errors =
+                up.err().lines().filter(l -> l.startsWith("error:")).toList();
         assertEquals(1, errors.size(), up.err());
         assertTrue(errors.get(0).contains("--bind-ui") && errors.get(0).contains("no --bind"), up.err());
         assertFalse(Files.exists(home.resolve("postgres")), "PostgreSQL was started");
@@ -37,7 +38,8 @@ class UpBindUiOptionsTest {
                 Map.of(EnvironmentConfig.HOME, home.toString()), "up", "--bind", "10.0.0.1", "--bind-ui", "--no-auth");
 
         assertNotEquals(0, up.exitCode(), up.out() + up.err());
-        List<String> errors = up.err().lines().filter(l -> l.startsWith("error:")).toList();
+        List<String> errors =
+                up.err().lines().filter(l -> l.startsWith("error:")).toList();
         assertEquals(1, errors.size(), up.err());
         assertTrue(errors.get(0).contains("--no-auth is refused"), up.err());
         assertFalse(Files.exists(home.resolve("postgres")), "PostgreSQL was started");

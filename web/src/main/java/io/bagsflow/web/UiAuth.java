@@ -62,7 +62,10 @@ final class UiAuth {
         if (token != null && matches(token)) {
             r.exchange
                     .getResponseHeaders()
-                    .add("Set-Cookie", cookieName + "=" + cookieValue + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : ""));
+                    .add(
+                            "Set-Cookie",
+                            cookieName + "=" + cookieValue + "; Path=/; HttpOnly; SameSite=Strict"
+                                    + (secure ? "; Secure" : ""));
             r.redirect(withoutToken(r.exchange.getRequestURI()));
             return Outcome.LOGGED_IN;
         }

@@ -46,7 +46,9 @@ class UiServerHttpsTest {
 
         try (UiServer server = UiServer.start(null, UiOptions.local(0, SECRET), tls)) {
             assertEquals("https", server.url().getScheme(), server.url().toString());
-            assertTrue(server.loginUrl().toString().startsWith("https://127.0.0.1:"), server.loginUrl().toString());
+            assertTrue(
+                    server.loginUrl().toString().startsWith("https://127.0.0.1:"),
+                    server.loginUrl().toString());
             HttpClient trusting = client(trusting(ca.caCertificate()));
 
             HttpResponse<String> css = trusting.send(
@@ -72,9 +74,7 @@ class UiServerHttpsTest {
             assertThrows(
                     SSLHandshakeException.class,
                     () -> client(SSLContext.getDefault())
-                            .send(
-                                    HttpRequest.newBuilder(server.url()).build(),
-                                    HttpResponse.BodyHandlers.ofString()));
+                            .send(HttpRequest.newBuilder(server.url()).build(), HttpResponse.BodyHandlers.ofString()));
 
             URI plain = URI.create("http://127.0.0.1:" + server.url().getPort() + "/static/app.css");
             assertThrows(
@@ -102,7 +102,8 @@ class UiServerHttpsTest {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(caCertificate)) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+            trust.setCertificateEntry(
+                    "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);

@@ -123,8 +123,8 @@ public final class WorkerIdentity {
         try {
             String boot = Files.readString(proc.resolve("sys/kernel/random/boot_id"), StandardCharsets.US_ASCII)
                     .strip();
-            String pidNamespace = Files.readSymbolicLink(proc.resolve("self/ns/pid"))
-                    .toString();
+            String pidNamespace =
+                    Files.readSymbolicLink(proc.resolve("self/ns/pid")).toString();
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest((boot + "\n" + pidNamespace).getBytes(StandardCharsets.UTF_8));
             return Optional.of(HexFormat.of().formatHex(digest, 0, 6));

@@ -231,21 +231,23 @@ class RunReconcilerTest {
         // same host name and a pid that no process here has, but another machine's fingerprint: its worker may run
         String self = WorkerIdentity.current();
         String host = self.substring(self.indexOf('@') + 1, self.indexOf('/'));
-        String otherMachine = self.substring(self.indexOf('/') + 1).startsWith("000000000000")
-                ? "111111111111"
-                : "000000000000";
+        String otherMachine =
+                self.substring(self.indexOf('/') + 1).startsWith("000000000000") ? "111111111111" : "000000000000";
         String elsewhere = deadPid() + "@" + host + "/" + otherMachine + "-12345";
         StageAttempt attempt = harness.attempts.startAttempt(runId, Stage.PREPARE, "", "key", elsewhere);
         // an identity of the old pid@host form proves no machine either (the old check called this one dead)
-        StageAttempt legacy =
-                harness.attempts.startAttempt(runId, Stage.TRAIN_BASE, "", "key", deadPid() + "@" + host);
+        StageAttempt legacy = harness.attempts.startAttempt(runId, Stage.TRAIN_BASE, "", "key", deadPid() + "@" + host);
 
         List<Outcome> outcomes = reconciler.reconcile(List.of(runId));
 
         assertEquals(List.of(), outcomes);
         assertEquals(
                 "RUNNING",
-                harness.attempts.findAttempt(attempt.id()).orElseThrow().status().name());
+                harness.attempts
+                        .findAttempt(attempt.id())
+                        .orElseThrow()
+                        .status()
+                        .name());
         assertEquals(
                 "RUNNING",
                 harness.attempts.findAttempt(legacy.id()).orElseThrow().status().name());
