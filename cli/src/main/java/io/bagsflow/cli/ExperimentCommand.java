@@ -100,9 +100,7 @@ final class ExperimentCommand implements Runnable {
         public Integer call() {
             ExperimentSpec experiment = ExperimentSpecs.read(file);
             LocalDatasetPaths.refuseWithRemoteWorkers(
-                    experiment.base(),
-                    file + " (base)",
-                    CliEnvironment.get().home().root());
+                    experiment, file, CliEnvironment.get().home().root());
             String experimentName =
                     name != null ? name : file.getFileName().toString().replaceFirst("\\.(json|ya?ml)$", "");
             try (CliServices services = CliServices.fromEnvironment()) {

@@ -2,9 +2,12 @@ package io.bagsflow.cli;
 
 import io.bagsflow.web.UiOptions;
 import io.bagsflow.web.UiServer;
+import io.bagsflow.web.UiTls;
 import io.bagsflow.worker.config.Endpoints;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import io.bagsflow.worker.config.HomeSecret;
+import io.bagsflow.worker.config.PrivateFiles;
+import io.bagsflow.worker.embedded.CertificateAuthority;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -98,7 +101,10 @@ final class UiCommand implements Callable<Integer> {
     }
 
     /** The UI that {@code up} serves beside its services: on the default port, or any free one if that is taken. */
-    record Served(UiServer server, CliServices services) implements AutoCloseable {
+    record Served(UiServer server, UiServer remote, CliServices services) implements AutoCloseable {
+
+        /** Where {@code up --bind ADDRESS --bind-ui} serves the UI on ADDRESS, or any free port if that is taken. */
+        static final int REMOTE_DEFAULT_PORT = 8443;
 
         static Served start(EnvironmentConfig env, Endpoints endpoints, boolean noAuth) throws java.io.IOException {
             CliServices services = CliServices.at(env, endpoints);
@@ -109,12 +115,40 @@ final class UiCommand implements Callable<Integer> {
             } catch (java.net.BindException e) {
                 server = UiServer.start(new CliUiBackend(services), UiOptions.local(0, secret));
             }
-            return new Served(server, services);
+            return new Served(server, null, services);
+        }
+
+        /**
+         * The same UI also on {@code address} for other machines, over HTTPS only, with the server certificate of
+         * the home's authority (the one {@code up --bind} made for that address): people there check it with
+         * {@code BAGSFLOW_HOME/tls/ca.crt}. Always with the secret, and without retry and abort (as {@code ui --host}
+         * without {@code --allow-remote-actions}): anyone who reaches the address could otherwise use them.
+         */
+        Served alsoOn(String address, CertificateAuthority authority, EnvironmentConfig env)
+                throws java.io.IOException {
+            java.nio.file.Path dir =
+                    PrivateFiles.createDirectories(env.home().uiSecret().getParent());
+            java.nio.file.Path keyStore = dir.resolve("server.p12");
+            javax.net.ssl.SSLContext tls = UiTls.server(keyStore, authority.serverKeyStore(keyStore));
+            PrivateFiles.tightenTree(dir);
+            UiServer remote;
+            try {
+                remote = UiServer.start(
+                        new CliUiBackend(services),
+                        new UiOptions(address, REMOTE_DEFAULT_PORT, false, secret(env)),
+                        tls);
+            } catch (java.net.BindException e) {
+                remote = UiServer.start(new CliUiBackend(services), new UiOptions(address, 0, false, secret(env)), tls);
+            }
+            return new Served(server, remote, services);
         }
 
         @Override
         public void close() {
             server.close();
+            if (remote != null) {
+                remote.close();
+            }
             services.close();
         }
     }

@@ -49,6 +49,13 @@ final class UpCommand implements Callable<Integer> {
     String bind;
 
     @CommandLine.Option(
+            names = "--bind-ui",
+            description = "with --bind: also serve the web UI on ADDRESS, over HTTPS only, with a server certificate "
+                    + "of the home's authority (BAGSFLOW_HOME/tls/ca.crt, also in connection.json); with its secret, "
+                    + "without retry and abort")
+    boolean bindUi;
+
+    @CommandLine.Option(
             names = "--rotate-certs",
             description = "make the home's certificate authority and its server and client certificates anew before "
                     + "starting: the old client certificate is refused from then on, and workers on other machines "
@@ -61,6 +68,16 @@ final class UpCommand implements Callable<Integer> {
         List<String> taskQueues = queues.parse();
         long t0 = System.nanoTime();
         EnvironmentConfig env = CliEnvironment.get();
+        if (bindUi && bind == null) {
+            throw new UserError(
+                    "--bind-ui serves the web UI on the --bind address, and no --bind was given", "add --bind ADDRESS");
+        }
+        if (bindUi && noAuth) {
+            throw new UserError(
+                    "--bind-ui with --no-auth is refused: without its secret the UI would be open to every machine "
+                            + "that reaches " + bind,
+                    "drop --no-auth");
+        }
         EmbeddedServices services = EmbeddedServices.start(env, bind, rotateCerts);
         Endpoints e = services.endpoints();
         BagsflowWorker worker = null;
@@ -75,7 +92,21 @@ final class UpCommand implements Callable<Integer> {
         TemporalEngine engine = services.temporalEngine();
         StateFile.State kept =
                 StateFile.State.embeddedOnly(ProcessHandle.current().pid(), e, env);
-        UiCommand.Served ui = UiCommand.Served.start(env, e, noAuth);
+        UiCommand.Served local = UiCommand.Served.start(env, e, noAuth);
+        UiCommand.Served ui;
+        try {
+            ui = bindUi ? local.alsoOn(bind, services.authority().orElseThrow(), env) : local;
+        } catch (java.io.IOException | RuntimeException ex) {
+            local.close();
+            if (worker != null) {
+                worker.close();
+            }
+            services.close();
+            if (ex instanceof java.net.BindException) {
+                throw new UserError("--bind-ui: cannot listen on " + bind + ": " + ex.getMessage(), null);
+            }
+            throw ex;
+        }
         StateFile.write(
                 env.home().stateFile(),
                 new StateFile.State(
@@ -141,6 +172,13 @@ final class UpCommand implements Callable<Integer> {
                         ? "none (--queues none)"
                         : worker.identity() + " on " + String.join(", ", worker.queues()));
         table.row("Web UI", ui.server().loginUrl().toString());
+        if (ui.remote() != null) {
+            table.row(
+                    "Web UI (other machines)",
+                    ui.remote().loginUrl() + " (HTTPS only; its certificate is signed by "
+                            + env.home().tls()
+                            + "/ca.crt, the tls.ca_certificate of connection.json; retry and abort are refused there)");
+        }
         services.remoteEndpoints()
                 .ifPresent(r -> table.row(
                         "Other machines",

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bagsflow.activities.experiment.ExperimentSpecs;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
+import io.bagsflow.model.experiment.ExperimentSpec;
 import io.bagsflow.worker.config.EnvironmentConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * With workers on other machines (a home where {@code up --bind} wrote {@code connection.json}) a dataset path that
  * exists only on the starting machine is refused by {@code pipeline start} and {@code experiment start}, naming the
- * spec file, the field and the path; an {@code s3://} URI passes, and so does a local path in a home without remote
- * workers.
+ * spec file, the field and the path (for an experiment, in its base or set by a grid value: then the grid key and
+ * value too); an {@code s3://} URI passes, and so does a local path in a home without remote workers.
  */
 class LocalDatasetPathsTest {
 
@@ -74,6 +76,72 @@ class LocalDatasetPathsTest {
         assertNotEquals(0, start.exitCode(), start.out() + start.err());
         assertTrue(start.err().contains("dataset.train is a path on this machine"), start.err());
         assertTrue(start.err().contains(experiment.toString()), start.err());
+    }
+
+    @Test
+    void experimentStartRefusesAGridValueThatSetsALocalPathNamingTheFileGridKeyValueAndPath(@TempDir Path dir)
+            throws Exception {
+        Path home = homeWithRemoteWorkers(dir);
+        dataFiles(dir);
+        Path experiment = dir.resolve("experiment.json");
+        // the base is all S3: only the second value of the grid names a file of this machine
+        Files.writeString(
+                experiment,
+                "{\"base\": {\"dataset\": {\"train\": \"s3://d/train.json\", \"val\": \"s3://d/val.json\","
+                        + " \"images\": \"s3://d/images/\"}},"
+                        + " \"grid\": {\"dataset.train\": [\"s3://d/train-big.json\", \"data/train.json\"]},"
+                        + " \"seeds\": [1, 2]}");
+
+        CommandOutput start = CommandOutput.run(
+                Map.of(EnvironmentConfig.HOME, home.toString()), "experiment", "start", experiment.toString());
+
+        assertNotEquals(0, start.exitCode(), start.out() + start.err());
+        List<String> errors =
+                start.err().lines().filter(l -> l.startsWith("error:")).toList();
+        assertEquals(1, errors.size(), start.err());
+        String error = errors.get(0);
+        assertTrue(error.contains(experiment.toString()), error);
+        assertTrue(error.contains("grid.\"dataset.train\" = \"data/train.json\""), error);
+        assertTrue(error.contains("dataset.train is a path on this machine (data/train.json)"), error);
+        assertTrue(start.err().contains("s3://"), start.err());
+    }
+
+    @Test
+    void aGridValueThatReplacesTheWholeDatasetIsCheckedFieldByField(@TempDir Path dir) throws Exception {
+        Path home = homeWithRemoteWorkers(dir);
+        String s3 = "{\"train\": \"s3://d/train.json\", \"val\": \"s3://d/val.json\", \"images\": \"s3://d/img/\"}";
+        String localImages = "{\"train\": \"s3://d/train.json\", \"val\": \"s3://d/val.json\","
+                + " \"images\": \"/data/lvis/images\"}";
+        ExperimentSpec experiment = ExperimentSpecs.parse(
+                "{\"base\": {\"dataset\": {\"synth\": {\"preset\": \"tiny\"}}}, \"grid\": {\"dataset\": [" + s3 + ", "
+                        + localImages + "], \"finetune.othersSampleRatio\": [0, 8]}}");
+        Path file = dir.resolve("grid.json");
+
+        UserError e =
+                assertThrows(UserError.class, () -> LocalDatasetPaths.refuseWithRemoteWorkers(experiment, file, home));
+
+        assertTrue(e.getMessage().startsWith(file + ": grid.\"dataset\" = {"), e.getMessage());
+        assertTrue(e.getMessage().contains("/data/lvis/images"), e.getMessage());
+        assertTrue(e.getMessage().contains("dataset.images is a path on this machine"), e.getMessage());
+    }
+
+    @Test
+    void aGridOfS3DatasetsPassesAndSoDoesALocalGridValueWithoutRemoteWorkers(@TempDir Path dir) throws Exception {
+        Path home = homeWithRemoteWorkers(dir);
+        ExperimentSpec s3 = ExperimentSpecs.parse("{\"base\": {\"dataset\": {\"train\": \"s3://d/a.json\","
+                + " \"val\": \"s3://d/val.json\", \"images\": \"s3://d/img/\"}},"
+                + " \"grid\": {\"dataset.train\": [\"s3://d/a.json\", \"s3://d/b.json\"]}}");
+        LocalDatasetPaths.refuseWithRemoteWorkers(s3, dir.resolve("s3.json"), home);
+
+        ExperimentSpec local = ExperimentSpecs.parse("{\"base\": {\"dataset\": {\"train\": \"s3://d/a.json\","
+                + " \"val\": \"s3://d/val.json\", \"images\": \"s3://d/img/\"}},"
+                + " \"grid\": {\"dataset.train\": [\"s3://d/a.json\", \"data/train.json\"]}}");
+        Path noBind = Files.createDirectories(dir.resolve("plain-home"));
+        LocalDatasetPaths.refuseWithRemoteWorkers(local, dir.resolve("local.json"), noBind);
+        // the same experiment is refused once the home has remote workers: the check above could fail
+        assertThrows(
+                UserError.class,
+                () -> LocalDatasetPaths.refuseWithRemoteWorkers(local, dir.resolve("local.json"), home));
     }
 
     @Test

@@ -40,8 +40,8 @@ final class NamespaceHosts implements AutoCloseable {
     private final List<Child> started = new ArrayList<>();
 
     /**
-     * Makes the namespaces and links, or skips the test. {@code net} is the first two octets, {@code 10.231} or
-     * {@code 10.232}: tests that may run at once use different ones, and the third octet comes from a random id so
+     * Makes the namespaces and links, or skips the test. {@code net} is the first two octets, {@code 10.231},
+     * {@code 10.232} or {@code 10.233}: tests that may run at once use different ones, and the third octet comes from a random id so
      * that two checkouts' tests do not share a subnet either.
      */
     static NamespaceHosts make(String net, int workers) throws Exception {

@@ -131,6 +131,10 @@ class ReadmeExamplesTest {
                     "blocks until Ctrl-C and needs an address of this machine; NetworkNamespacesTest runs it in a "
                             + "network namespace of its own"),
             Map.entry(
+                    "./bagsflow up --bind ADDRESS --bind-ui",
+                    "blocks until Ctrl-C and needs an address of this machine; RemoteWebUiTest runs it in a network "
+                            + "namespace of its own"),
+            Map.entry(
                     "./bagsflow up --bind ADDRESS --rotate-certs",
                     "blocks until Ctrl-C and needs an address of this machine; CertificateRotationTest runs it in a "
                             + "network namespace of its own"),

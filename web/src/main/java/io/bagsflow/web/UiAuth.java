@@ -28,7 +28,11 @@ final class UiAuth {
     private final String cookieName;
     private final String cookieValue;
 
-    UiAuth(String secret, int port) {
+    /** Whether the cookie is sent back over HTTPS only: the UI serves HTTPS (a UI for other machines). */
+    private final boolean secure;
+
+    UiAuth(String secret, int port, boolean secure) {
+        this.secure = secure;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.cookieName = "bagsflow_auth_" + port;
         this.cookieValue = hmac(this.secret, "bagsflow-ui-cookie:" + port);
@@ -58,7 +62,10 @@ final class UiAuth {
         if (token != null && matches(token)) {
             r.exchange
                     .getResponseHeaders()
-                    .add("Set-Cookie", cookieName + "=" + cookieValue + "; Path=/; HttpOnly; SameSite=Strict");
+                    .add(
+                            "Set-Cookie",
+                            cookieName + "=" + cookieValue + "; Path=/; HttpOnly; SameSite=Strict"
+                                    + (secure ? "; Secure" : ""));
             r.redirect(withoutToken(r.exchange.getRequestURI()));
             return Outcome.LOGGED_IN;
         }

@@ -2,6 +2,8 @@ package io.bagsflow.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.bagsflow.activities.pipeline.InvalidInputException;
 import io.bagsflow.db.DatabaseException;
 import io.bagsflow.worker.history.HistoryJson;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +72,15 @@ public final class UiServer implements AutoCloseable {
 
     /** Starts the UI on the options' host and port (0: a free port) against these services. */
     public static UiServer start(UiBackend backend, UiOptions options) throws IOException {
+        return start(backend, options, null);
+    }
+
+    /**
+     * As {@link #start(UiBackend, UiOptions)}, over HTTPS with {@code tls} (its server certificate and key; null:
+     * plain HTTP). Nothing answers plain HTTP on such a server's port: a plaintext request ends in a failed TLS
+     * handshake.
+     */
+    public static UiServer start(UiBackend backend, UiOptions options, SSLContext tls) throws IOException {
         if (!options.authRequired() && !options.loopback()) {
             throw new IllegalArgumentException("the web UI answers without its secret (--no-auth) only on a loopback "
                     + "address, and " + options.host() + " is not one: drop --no-auth or listen on 127.0.0.1");
@@ -79,7 +91,14 @@ public final class UiServer implements AutoCloseable {
             m.register(routes, ui);
         }
         ui.nav(routes.navLinks());
-        HttpServer server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 32);
+        HttpServer server;
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 32);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(options.host(), options.port()), 32);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "bagsflow-ui");
             t.setDaemon(true);
@@ -87,12 +106,13 @@ public final class UiServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         UiAuth auth = options.authRequired()
-                ? new UiAuth(options.secret(), server.getAddress().getPort())
+                ? new UiAuth(options.secret(), server.getAddress().getPort(), tls != null)
                 : null;
         server.createContext("/", exchange -> dispatch(exchange, routes, options, auth));
         server.start();
         String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
-        URI url = URI.create("http://" + host + ":" + server.getAddress().getPort() + "/");
+        URI url = URI.create((tls == null ? "http" : "https") + "://" + host + ":"
+                + server.getAddress().getPort() + "/");
         log.info("web UI on {}", url);
         if (auth == null) {
             log.warn(

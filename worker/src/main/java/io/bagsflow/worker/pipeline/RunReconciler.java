@@ -29,8 +29,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li>its workflow has ended without recording it (terminated or cancelled from outside, or its last bookkeeping
  *       failed): the run ends FAILED or ABORTED with the reason.</li>
  *   <li>its workflow runs: an attempt whose worker no longer holds the activity is closed as lost; an activity
- *       held by a worker process of this machine that no longer exists is failed at once, so Temporal retries it
+ *       held by a worker process of this machine that no longer exists (its identity proves it was of this machine
+ *       and boot, see {@link WorkerIdentity}) is failed at once, so Temporal retries it
  *       within seconds instead of waiting for the heartbeat timeout.</li>
  * </ul>
  * An experiment that PostgreSQL says is RUNNING while its workflow has ended without recording it (failed,
@@ -55,7 +54,6 @@ import org.slf4j.LoggerFactory;
 public final class RunReconciler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RunReconciler.class);
-    private static final Pattern LOCAL_IDENTITY = Pattern.compile("(\\d+)@(.+)");
 
     /** What reconciling did to one run. */
     public enum Action {
@@ -373,19 +371,14 @@ public final class RunReconciler implements AutoCloseable {
         }
     }
 
-    /** A worker identity {@code pid@host} of this host whose process is gone (other identities are never judged). */
+    /**
+     * A worker of this machine and boot whose process is gone: only an identity that proves it was a process here
+     * ({@link WorkerIdentity}: this machine's fingerprint beside the pid and its start time) is judged by a pid. Any
+     * other (a worker on another machine, even one with this host name and a pid in use here) is left to Temporal's
+     * heartbeat timeout.
+     */
     static boolean isDeadLocalProcess(String identity) {
-        if (identity == null) {
-            return false;
-        }
-        Matcher m = LOCAL_IDENTITY.matcher(identity);
-        Matcher self = LOCAL_IDENTITY.matcher(WorkerIdentity.current());
-        if (!m.matches() || !self.matches() || !m.group(2).equals(self.group(2))) {
-            return false;
-        }
-        return ProcessHandle.of(Long.parseLong(m.group(1)))
-                .map(h -> !h.isAlive())
-                .orElse(true);
+        return WorkerIdentity.judge(identity) == WorkerIdentity.Liveness.GONE_HERE;
     }
 
     private static String part(StageAttempt a) {

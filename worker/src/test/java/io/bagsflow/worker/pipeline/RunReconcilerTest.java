@@ -209,9 +209,10 @@ class RunReconcilerTest {
     void anAttemptOfAWorkerProcessThatIsGoneIsClosed() {
         String runId = harness.launcher.start(TINY, null, null);
         started.add(runId);
-        String host =
-                WorkerIdentity.current().substring(WorkerIdentity.current().indexOf('@') + 1);
-        StageAttempt orphan = harness.attempts.startAttempt(runId, Stage.PREPARE, "", "key", deadPid() + "@" + host);
+        // this process's identity with a pid that no process has: a worker of this machine and boot that is gone
+        String self = WorkerIdentity.current();
+        StageAttempt orphan = harness.attempts.startAttempt(
+                runId, Stage.PREPARE, "", "key", deadPid() + self.substring(self.indexOf('@')));
 
         List<Outcome> outcomes = reconciler.reconcile(List.of(runId));
 
@@ -221,6 +222,35 @@ class RunReconcilerTest {
         StageAttempt closed = harness.attempts.findAttempt(orphan.id()).orElseThrow();
         assertEquals("FAILED", closed.status().name());
         assertTrue(closed.errorMessage().endsWith("is no longer running"), closed.errorMessage());
+    }
+
+    @Test
+    void anAttemptOfAWorkerOnAnotherMachineWithThisHostNameAndAFreePidIsNotJudgedByTheLocalCheck() {
+        String runId = harness.launcher.start(TINY, null, null);
+        started.add(runId);
+        // same host name and a pid that no process here has, but another machine's fingerprint: its worker may run
+        String self = WorkerIdentity.current();
+        String host = self.substring(self.indexOf('@') + 1, self.indexOf('/'));
+        String otherMachine =
+                self.substring(self.indexOf('/') + 1).startsWith("000000000000") ? "111111111111" : "000000000000";
+        String elsewhere = deadPid() + "@" + host + "/" + otherMachine + "-12345";
+        StageAttempt attempt = harness.attempts.startAttempt(runId, Stage.PREPARE, "", "key", elsewhere);
+        // an identity of the old pid@host form proves no machine either (the old check called this one dead)
+        StageAttempt legacy = harness.attempts.startAttempt(runId, Stage.TRAIN_BASE, "", "key", deadPid() + "@" + host);
+
+        List<Outcome> outcomes = reconciler.reconcile(List.of(runId));
+
+        assertEquals(List.of(), outcomes);
+        assertEquals(
+                "RUNNING",
+                harness.attempts
+                        .findAttempt(attempt.id())
+                        .orElseThrow()
+                        .status()
+                        .name());
+        assertEquals(
+                "RUNNING",
+                harness.attempts.findAttempt(legacy.id()).orElseThrow().status().name());
     }
 
     @Test
