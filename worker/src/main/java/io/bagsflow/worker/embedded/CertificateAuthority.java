@@ -145,18 +145,10 @@ public final class CertificateAuthority {
     }
 
     private void makeAuthority() throws IOException {
-        openssl(
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                dir.resolve("ca.key").toString(),
-                "-out",
-                caCertificate().toString(),
+        newKey(
+                List.of("-x509"),
+                dir.resolve("ca.key"),
+                caCertificate(),
                 "-days",
                 "3650",
                 "-subj",
@@ -167,12 +159,14 @@ public final class CertificateAuthority {
                 "keyUsage=critical,keyCertSign,cRLSign");
     }
 
-    private void sign(String name, String commonName, String usage, List<String> names) throws IOException {
-        Path key = dir.resolve(name + ".key");
-        Path request = dir.resolve(name + ".csr");
-        Path extensions = dir.resolve(name + ".ext");
-        openssl(
-                "req",
+    /**
+     * {@code openssl req} with a new P-256 key, unencrypted, written to {@code key}, and its output (a request, or
+     * with {@code -x509} a self-signed certificate) to {@code out}.
+     */
+    private void newKey(List<String> mode, Path key, Path out, String... rest) throws IOException {
+        List<String> args = new ArrayList<>(List.of("req"));
+        args.addAll(mode);
+        args.addAll(List.of(
                 "-newkey",
                 "ec",
                 "-pkeyopt",
@@ -181,9 +175,16 @@ public final class CertificateAuthority {
                 "-keyout",
                 key.toString(),
                 "-out",
-                request.toString(),
-                "-subj",
-                "/CN=" + commonName);
+                out.toString()));
+        args.addAll(List.of(rest));
+        openssl(args.toArray(String[]::new));
+    }
+
+    private void sign(String name, String commonName, String usage, List<String> names) throws IOException {
+        Path key = dir.resolve(name + ".key");
+        Path request = dir.resolve(name + ".csr");
+        Path extensions = dir.resolve(name + ".ext");
+        newKey(List.of(), key, request, "-subj", "/CN=" + commonName);
         List<String> lines = new ArrayList<>(List.of(
                 "basicConstraints=critical,CA:FALSE",
                 "keyUsage=critical,digitalSignature,keyEncipherment",
