@@ -33,12 +33,7 @@ final class ComparePages implements UiModule {
     record Recent(String runId, String url, String dataset) {}
 
     record Table(
-            String idsUrl,
-            List<Column> columns,
-            List<Row> rows,
-            String measures,
-            String paper,
-            List<Figure> figures) {}
+            String idsUrl, List<Column> columns, List<Row> rows, String measures, String paper, List<Figure> figures) {}
 
     record Column(String kind, int generation, Html.Link model) {}
 
@@ -53,11 +48,7 @@ final class ComparePages implements UiModule {
     private static void compare(Request r, UiContext ui) throws IOException {
         List<String> ids = ApiModule.ids(r);
         if (ids.isEmpty()) {
-            List<Recent> recent = ui
-                    .backend
-                    .history()
-                    .list(RunFilter.all().withStatus(RunStatus.SUCCEEDED))
-                    .stream()
+            List<Recent> recent = ui.backend.history().list(RunFilter.all().withStatus(RunStatus.SUCCEEDED)).stream()
                     .map(run -> new Recent(run.runId(), Html.url(run.runId()), run.dataset()))
                     .toList();
             ComparePage page = new ComparePage("", new Picking(recent, !recent.isEmpty()), null);

@@ -155,7 +155,8 @@ final class ExperimentPages implements UiModule {
             List<ExperimentSummary.Pair> pairList = history.pairs(v.experimentId());
             if (!pairList.isEmpty()) {
                 pairs = grid(
-                        ExperimentTable.pairCells(pairList), pairList.get(0).params().size());
+                        ExperimentTable.pairCells(pairList),
+                        pairList.get(0).params().size());
             }
             for (String key : history.gridKeys(v.experimentId())) {
                 List<Figure> figures = new ArrayList<>();

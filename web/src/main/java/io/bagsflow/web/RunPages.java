@@ -118,9 +118,10 @@ final class RunPages implements UiModule {
             List<String> tags = new ArrayList<>();
             run.tags().forEach((k, v) -> tags.add(k + "=" + v));
             List<MetricCell> cells = new ArrayList<>();
-            LIST_METRICS.forEach(m -> cells.add(MetricCell.of(run.metrics() == null ? null : run.metrics().get(m))));
-            maskColumns.forEach(
-                    m -> cells.add(MetricCell.of(run.maskMetrics() == null ? null : run.maskMetrics().get(m))));
+            LIST_METRICS.forEach(m -> cells.add(
+                    MetricCell.of(run.metrics() == null ? null : run.metrics().get(m))));
+            maskColumns.forEach(m -> cells.add(MetricCell.of(
+                    run.maskMetrics() == null ? null : run.maskMetrics().get(m))));
             rows.add(new RunRow(
                     Html.run(run.runId()),
                     run.name(),

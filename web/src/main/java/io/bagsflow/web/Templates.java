@@ -28,16 +28,8 @@ final class Templates {
     static final String ROOT = "io/bagsflow/web/templates";
 
     /** Every template, compiled at class load. */
-    static final List<String> NAMES = List.of(
-            "layout",
-            "error",
-            "runs",
-            "run",
-            "evaluations",
-            "model",
-            "compare",
-            "experiments",
-            "experiment");
+    static final List<String> NAMES =
+            List.of("layout", "error", "runs", "run", "evaluations", "model", "compare", "experiments", "experiment");
 
     private static final Map<String, Mustache> COMPILED = compileAll();
 

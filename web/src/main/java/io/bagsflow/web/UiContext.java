@@ -40,8 +40,7 @@ final class UiContext {
 
     /** A whole page: top bar, title, body; only this server's CSS and script. */
     String page(String title, String bodyHtml) {
-        List<NavLink> links =
-                nav.stream().map(l -> new NavLink(l[0], l[1])).toList();
+        List<NavLink> links = nav.stream().map(l -> new NavLink(l[0], l[1])).toList();
         return Templates.render("layout", new Layout(title, links, bodyHtml));
     }
 

@@ -22,7 +22,8 @@ class TemplatesTest {
     void everyTemplateCompilesWhenTheServerStarts() {
         Templates.compile();
         for (String name : Templates.NAMES) {
-            assertNotNull(Templates.class.getClassLoader().getResource(Templates.ROOT + "/" + name + ".mustache"), name);
+            assertNotNull(
+                    Templates.class.getClassLoader().getResource(Templates.ROOT + "/" + name + ".mustache"), name);
         }
     }
 
@@ -59,15 +60,16 @@ class TemplatesTest {
     }
 
     /** Triple mustaches and {@code &} tags: the only ways to print a value unescaped. */
-    private static final Pattern UNESCAPED = Pattern.compile("\\{\\{\\{\\s*([^}\\s]+)\\s*}}}|\\{\\{&\\s*([^}\\s]+)\\s*}}");
+    private static final Pattern UNESCAPED =
+            Pattern.compile("\\{\\{\\{\\s*([^}\\s]+)\\s*}}}|\\{\\{&\\s*([^}\\s]+)\\s*}}");
 
     @Test
     void templatesPrintUnescapedOnlyFieldsNamedAsMarkupOrScriptJson() throws Exception {
         List<String> unescaped = new ArrayList<>();
         for (String name : Templates.NAMES) {
             String text;
-            try (InputStream in = Templates.class.getClassLoader()
-                    .getResourceAsStream(Templates.ROOT + "/" + name + ".mustache")) {
+            try (InputStream in =
+                    Templates.class.getClassLoader().getResourceAsStream(Templates.ROOT + "/" + name + ".mustache")) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             Matcher m = UNESCAPED.matcher(text);

@@ -64,8 +64,8 @@ class UiRoutesTest {
         labels.label(running, EVIL, "note " + EVIL, Map.of("suite", suite, "who", EVIL));
         labels.label(succeeded, "plain", null, Map.of("suite", suite));
 
-        StoredArtifact checkpoint =
-                backend.store.put(("{\"routes\": \"" + suite + "\"}").getBytes(StandardCharsets.UTF_8), "application/json");
+        StoredArtifact checkpoint = backend.store.put(
+                ("{\"routes\": \"" + suite + "\"}").getBytes(StandardCharsets.UTF_8), "application/json");
         artifactSha = checkpoint.sha256();
         backend.artifacts()
                 .put(new ArtifactRecord(
@@ -182,26 +182,34 @@ class UiRoutesTest {
     void aNameOfMarkupAndQuotesComesOutEscapedOnEveryPageThatShowsIt() throws Exception {
         // page: how many times it shows the markup (name, note, tag, dataset, ...), at least
         Map<String, Integer> pages = Map.of(
-                "/runs?tag=suite%3D" + suite, 4, // name, tag and two datasets
-                "/runs/" + running, 4, // dataset, name, tag, note
-                "/runs/" + succeeded, 1, // dataset
-                "/models/" + modelId, 1, // dataset of the lineage
-                "/compare", 1, // the finished run's dataset
-                "/experiments", 1, // the experiment's name
-                "/experiments/" + experimentId, 1, // the cell's params
-                "/runs/" + running + "?done=" + java.net.URLEncoder.encode(EVIL, StandardCharsets.UTF_8), 5);
+                "/runs?tag=suite%3D" + suite,
+                4, // name, tag and two datasets
+                "/runs/" + running,
+                4, // dataset, name, tag, note
+                "/runs/" + succeeded,
+                1, // dataset
+                "/models/" + modelId,
+                1, // dataset of the lineage
+                "/compare",
+                1, // the finished run's dataset
+                "/experiments",
+                1, // the experiment's name
+                "/experiments/" + experimentId,
+                1, // the cell's params
+                "/runs/" + running + "?done=" + java.net.URLEncoder.encode(EVIL, StandardCharsets.UTF_8),
+                5);
         for (Map.Entry<String, Integer> page : pages.entrySet()) {
             String body = get(page.getKey()).body();
             assertFalse(body.contains(EVIL), page.getKey() + " shows the markup unescaped: " + body);
             // nor inside the JSON for the page's script, where "<" is written \u003c
             assertFalse(body.contains("<script>alert"), page.getKey() + ": " + body);
-            int shown = body.split(java.util.regex.Pattern.quote(Formats.html("<script>alert('x')</script>")), -1)
-                            .length
-                    - 1;
+            int shown =
+                    body.split(java.util.regex.Pattern.quote(Formats.html("<script>alert('x')</script>")), -1).length
+                            - 1;
             assertTrue(
                     shown >= page.getValue(),
-                    page.getKey() + " shows the escaped markup " + shown + " times, expected " + page.getValue()
-                            + ": " + body);
+                    page.getKey() + " shows the escaped markup " + shown + " times, expected " + page.getValue() + ": "
+                            + body);
         }
     }
 
