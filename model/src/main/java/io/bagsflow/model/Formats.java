@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * The small text formats every front end shares, defined once: the CLI's tables, the web UI and the HTML report
- * print durations and sizes the same way and escape HTML the same way (they used to disagree on {@code '}).
+ * print durations, sizes and metric percentages the same way and escape HTML the same way (they used to disagree on
+ * {@code '}).
  */
 public final class Formats {
 
@@ -30,6 +31,25 @@ public final class Formats {
                 : kb < 1024 * 1024
                         ? String.format(Locale.ROOT, "%.1f MiB", kb / 1024)
                         : String.format(Locale.ROOT, "%.2f GiB", kb / 1024 / 1024);
+    }
+
+    /**
+     * A metric in [0, 1] as percent with two decimals ({@code 0.41163} is {@code 41.16}); {@code -} where it is
+     * undefined (negative, as lvis-api writes -1) or absent (NaN).
+     */
+    public static String percent(double v) {
+        return Double.isNaN(v) || v < 0 ? "-" : String.format(Locale.ROOT, "%.2f", 100 * v);
+    }
+
+    /**
+     * The difference of two metrics in percent points, signed ({@code +1.25}, {@code -0.40}); {@code -} where either
+     * is undefined.
+     */
+    public static String percentDelta(double v, double base) {
+        if (Double.isNaN(v) || Double.isNaN(base) || v < 0 || base < 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%+.2f", 100 * (v - base));
     }
 
     /**

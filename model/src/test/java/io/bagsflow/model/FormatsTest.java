@@ -30,4 +30,22 @@ class FormatsTest {
         assertEquals("", Formats.html(null));
         assertEquals("42", Formats.html(42));
     }
+
+    @Test
+    void percentagesHaveTwoDecimalsAndUndefinedMetricsADash() {
+        assertEquals("41.16", Formats.percent(0.41163));
+        assertEquals("0.00", Formats.percent(0));
+        assertEquals("100.00", Formats.percent(1));
+        assertEquals("-", Formats.percent(-1));
+        assertEquals("-", Formats.percent(Double.NaN));
+    }
+
+    @Test
+    void percentDeltasAreSignedPercentPointsAndADashWhereEitherSideIsUndefined() {
+        assertEquals("+1.25", Formats.percentDelta(0.2125, 0.2));
+        assertEquals("-0.40", Formats.percentDelta(0.196, 0.2));
+        assertEquals("+0.00", Formats.percentDelta(0.2, 0.2));
+        assertEquals("-", Formats.percentDelta(-1, 0.2));
+        assertEquals("-", Formats.percentDelta(0.2, Double.NaN));
+    }
 }

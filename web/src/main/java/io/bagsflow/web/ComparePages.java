@@ -6,8 +6,10 @@ import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.ml.report.ReportCharts;
 import io.bagsflow.ml.report.ReportModel;
+import io.bagsflow.model.Formats;
 import io.bagsflow.model.RunStatus;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,114 +24,87 @@ final class ComparePages implements UiModule {
         routes.get("/compare", r -> compare(r, ui));
     }
 
+    /** The compare page: the id form, then either runs to pick from or the table and plots. */
+    record ComparePage(String ids, Picking picking, Table table) {}
+
+    /** No ids yet: the finished runs, each a link comparing its models. */
+    record Picking(List<Recent> recent, boolean hasRecent) {}
+
+    record Recent(String runId, String url, String dataset) {}
+
+    record Table(
+            String idsUrl, List<Column> columns, List<Row> rows, String measures, String paper, List<Figure> figures) {}
+
+    record Column(String kind, int generation, Html.Link model) {}
+
+    record Row(String label, List<Cell> cells) {}
+
+    /** A metric in percent and, after the first column, its difference to the first ({@code sign} pos or neg). */
+    record Cell(String value, String delta, String sign) {}
+
+    /** A plot: {@code svgHtml} is drawn by the report's chart code, which escapes its own text. */
+    record Figure(String id, String svgHtml, String caption) {}
+
     private static void compare(Request r, UiContext ui) throws IOException {
         List<String> ids = ApiModule.ids(r);
-        StringBuilder h = new StringBuilder(65_536);
-        h.append("<h1>Compare models</h1>\n<form class=\"filters\" method=\"get\" action=\"/compare\"><label>model or ")
-                .append("run ids, comma-separated <input name=\"models\" size=\"80\" value=\"")
-                .append(Html.esc(String.join(",", ids)))
-                .append("\"></label> <button>compare</button></form>\n");
         if (ids.isEmpty()) {
-            var finished = ui.backend.history().list(RunFilter.all().withStatus(RunStatus.SUCCEEDED));
-            if (finished.isEmpty()) {
-                h.append(
-                        "<p class=\"empty\">No finished runs yet: their models appear here once a run succeeds.</p>\n");
-            } else {
-                h.append("<p>Pick models: a run below compares all its models; a model's page compares it with its ")
-                        .append("parent.</p>");
-            }
-            h.append("<ul id=\"recent\">");
-            for (var run : finished) {
-                h.append("<li><a href=\"/compare?models=")
-                        .append(Html.url(run.runId()))
-                        .append("\">")
-                        .append(Html.esc(run.runId()))
-                        .append("</a> ")
-                        .append(Html.esc(run.dataset()))
-                        .append("</li>");
-            }
-            h.append("</ul>\n");
-            r.send(200, "text/html; charset=utf-8", ui.page("compare", h.toString()));
+            List<Recent> recent = ui.backend.history().list(RunFilter.all().withStatus(RunStatus.SUCCEEDED)).stream()
+                    .map(run -> new Recent(run.runId(), Html.url(run.runId()), run.dataset()))
+                    .toList();
+            ComparePage page = new ComparePage("", new Picking(recent, !recent.isEmpty()), null);
+            r.send(200, "text/html; charset=utf-8", ui.page("compare", "compare", page));
             return;
         }
         List<ModelRecord> records = ApiModule.selected(r, ui);
         List<ReportModel> models = ui.backend.reports().reportModels(records, true);
-        h.append("<p class=\"sub\"><a href=\"/api/compare?models=")
-                .append(Html.url(String.join(",", ids)))
-                .append("\">JSON</a></p>\n<div class=\"scroll\"><table id=\"comparison\" class=\"num\"><thead><tr>")
-                .append("<th>metric</th>");
-        for (ReportModel m : models) {
-            h.append("<th>")
-                    .append(Html.esc(m.kind()))
-                    .append(" (gen ")
-                    .append(m.generation())
-                    .append(")<br><small>")
-                    .append("<a href=\"/models/")
-                    .append(Html.url(m.modelId()))
-                    .append("\">")
-                    .append(Html.esc(m.modelId()))
-                    .append("</a></small></th>");
-        }
-        h.append("</tr></thead><tbody>\n");
+        List<Column> columns = models.stream()
+                .map(m -> new Column(m.kind(), m.generation(), Html.model(m.modelId())))
+                .toList();
         // all 13 box metrics here (the UI has room), then the mask rows of models with a mask head
-        List<ComparisonTable.Row> rows = new java.util.ArrayList<>();
+        List<ComparisonTable.Row> metricRows = new ArrayList<>();
         for (String key : LvisMetrics.KEYS) {
-            rows.add(new ComparisonTable.Row(key, m -> m.metric(key)));
+            metricRows.add(new ComparisonTable.Row(key, m -> m.metric(key)));
         }
         ComparisonTable.rows(models).stream()
                 .filter(row -> row.label().startsWith("mask "))
-                .forEach(rows::add);
-        for (ComparisonTable.Row row : rows) {
-            h.append("<tr><td>").append(Html.esc(row.label())).append("</td>");
+                .forEach(metricRows::add);
+        List<Row> rows = new ArrayList<>();
+        for (ComparisonTable.Row row : metricRows) {
             double first = row.value().applyAsDouble(models.get(0));
+            List<Cell> cells = new ArrayList<>();
             for (int i = 0; i < models.size(); i++) {
                 double v = row.value().applyAsDouble(models.get(i));
-                h.append("<td>").append(ComparisonTable.percent(v));
-                if (i > 0 && !(Double.isNaN(v) || Double.isNaN(first) || v < 0 || first < 0)) {
-                    double d = 100 * (v - first);
-                    h.append(" <span class=\"")
-                            .append(d > 0.005 ? "pos" : d < -0.005 ? "neg" : "")
-                            .append("\">(")
-                            .append(String.format(java.util.Locale.ROOT, "%+.2f", d))
-                            .append(")</span>");
-                }
-                h.append("</td>");
+                String delta = i == 0 ? "-" : Formats.percentDelta(v, first);
+                double d = 100 * (v - first);
+                cells.add(new Cell(
+                        Formats.percent(v),
+                        delta.equals("-") ? null : delta,
+                        d > 0.005 ? "pos" : d < -0.005 ? "neg" : ""));
             }
-            h.append("</tr>\n");
+            rows.add(new Row(row.label(), cells));
         }
         String paper = ComparisonTable.paperNote(models);
-        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS ")
-                .append(paper.isEmpty() ? "bbox AP" : "bbox and mask (segm) AP")
-                .append(" in percent; deltas against the first column.</p>\n");
-        if (!paper.isEmpty()) {
-            h.append("<p class=\"sub\" id=\"paper-masks\">")
-                    .append(Html.esc(paper.strip()))
-                    .append("</p>\n");
-        }
-        h.append("<h2>Plots</h2>\n<div class=\"grid\" id=\"plots\">\n");
-        figure(h, "ap-by-frequency", ReportCharts.apByFrequency(models), "AP per LVIS frequency group.");
-        figure(
-                h,
-                "ap-vs-instances",
-                ReportCharts.apVsInstances(models),
-                "Per-category AP against training instances (log scale).");
-        figure(
-                h,
-                "weight-norms",
-                ReportCharts.weightNorms(models),
-                "Classifier weight norm per class against its training instances.");
-        figure(h, "loss-curves", ReportCharts.lossCurves(models), "Training loss of each model.");
-        h.append("</div>\n");
-        r.send(200, "text/html; charset=utf-8", ui.page("compare", h.toString()));
-    }
-
-    private static void figure(StringBuilder h, String id, String svg, String caption) {
-        h.append("<figure id=\"")
-                .append(id)
-                .append("\">")
-                .append(svg)
-                .append("<figcaption>")
-                .append(Html.esc(caption))
-                .append("</figcaption></figure>\n");
+        List<Figure> figures = List.of(
+                new Figure("ap-by-frequency", ReportCharts.apByFrequency(models), "AP per LVIS frequency group."),
+                new Figure(
+                        "ap-vs-instances",
+                        ReportCharts.apVsInstances(models),
+                        "Per-category AP against training instances (log scale)."),
+                new Figure(
+                        "weight-norms",
+                        ReportCharts.weightNorms(models),
+                        "Classifier weight norm per class against its training instances."),
+                new Figure("loss-curves", ReportCharts.lossCurves(models), "Training loss of each model."));
+        Table table = new Table(
+                Html.url(String.join(",", ids)),
+                columns,
+                rows,
+                paper.isEmpty() ? "bbox AP" : "bbox and mask (segm) AP",
+                paper.isEmpty() ? null : paper.strip(),
+                figures);
+        r.send(
+                200,
+                "text/html; charset=utf-8",
+                ui.page("compare", "compare", new ComparePage(String.join(",", ids), null, table)));
     }
 }

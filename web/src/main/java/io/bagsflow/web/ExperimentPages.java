@@ -10,9 +10,9 @@ import io.bagsflow.model.CellStatus;
 import io.bagsflow.worker.experiment.ExperimentHistory;
 import io.bagsflow.worker.experiment.ExperimentJson;
 import io.bagsflow.worker.experiment.ExperimentViews.CellView;
-import io.bagsflow.worker.experiment.ExperimentViews.ExperimentListItem;
 import io.bagsflow.worker.experiment.ExperimentViews.ExperimentView;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -63,179 +63,139 @@ final class ExperimentPages implements UiModule {
         return history.show(id).orElseThrow(() -> HttpError.notFound("unknown experiment " + id));
     }
 
+    /** The experiments list. */
+    record ExperimentsList(List<ExperimentRow> items) {}
+
+    record ExperimentRow(
+            Html.Link link,
+            String name,
+            String status,
+            String grid,
+            int cells,
+            int succeeded,
+            String created,
+            String duration) {}
+
     private static void list(Request r, UiContext ui) throws IOException {
-        List<ExperimentListItem> items = ui.backend.experiments().list(limit(r));
-        StringBuilder h = new StringBuilder(8192);
-        h.append("<h1>Experiments</h1>\n<p class=\"sub\">Grids of pipeline runs over seeds, newest first · ")
-                .append("<a href=\"/api/experiments\">JSON</a></p>\n<table id=\"experiments\"><thead><tr>")
-                .append("<th>experiment</th><th>name</th><th>status</th><th>grid</th><th>cells</th><th>succeeded</th>")
-                .append("<th>created</th>")
-                .append("<th>duration</th></tr></thead>\n<tbody>");
-        for (ExperimentListItem e : items) {
-            h.append("<tr><td><a href=\"/experiments/")
-                    .append(Html.url(e.experimentId()))
-                    .append("\">")
-                    .append(Html.esc(e.experimentId()))
-                    .append("</a></td><td class=\"name\">")
-                    .append(Html.esc(e.name()))
-                    .append("</td><td>")
-                    .append(Html.status(e.status()))
-                    .append("</td><td class=\"grid\">")
-                    .append(Html.esc(e.gridLine()))
-                    .append("</td><td class=\"n\">")
-                    .append(e.cells())
-                    .append("</td><td class=\"n\">")
-                    .append(e.succeeded())
-                    .append("</td><td>")
-                    .append(Html.time(e.createdAt()))
-                    .append("</td><td>")
-                    .append(Html.duration(e.createdAt(), e.endedAt()))
-                    .append("</td></tr>\n");
-        }
-        h.append("</tbody></table>\n");
-        if (items.isEmpty()) {
-            h.append("<p class=\"empty\">No experiments yet. Start one with <code>./bagsflow experiment start FILE")
-                    .append("</code>.</p>\n");
-        }
-        r.send(200, HTML, ui.page("experiments", h.toString()));
+        List<ExperimentRow> items = ui.backend.experiments().list(limit(r)).stream()
+                .map(e -> new ExperimentRow(
+                        new Html.Link(e.experimentId(), "/experiments/" + Html.url(e.experimentId())),
+                        e.name(),
+                        e.status().name(),
+                        e.gridLine(),
+                        e.cells(),
+                        e.succeeded(),
+                        Html.time(e.createdAt()),
+                        Html.duration(e.createdAt(), e.endedAt())))
+                .toList();
+        r.send(200, HTML, ui.page("experiments", "experiments", new ExperimentsList(items)));
     }
+
+    /**
+     * One experiment: its cells, the summary over the seeds, the paired differences, and per grid key the plots
+     * ({@code svgHtml}, drawn and escaped by the experiment report's chart code).
+     */
+    record ExperimentPage(
+            String experimentId,
+            String experimentUrl,
+            String status,
+            int cellCount,
+            List<CellRow> cells,
+            String experimentJson,
+            Grid summary,
+            boolean hasSummary,
+            String measures,
+            String paper,
+            Grid pairs,
+            List<Plots> plots,
+            String spec) {}
+
+    record CellRow(int number, String params, Long seed, Html.Link runLink, String runId, String cellStatus) {}
+
+    /** A table of text cells; the leading {@code key} cells (grid values and kind) are marked. */
+    record Grid(List<String> head, List<GridRow> body) {}
+
+    record GridRow(List<GridCell> cells) {}
+
+    record GridCell(String text, boolean key) {}
+
+    record Plots(String gridKey, List<Figure> figures) {}
+
+    record Figure(String metric, String svgHtml) {}
 
     private static void experiment(Request r, UiContext ui) throws IOException {
         ExperimentHistory history = ui.backend.experiments();
         ExperimentView v = find(r, history);
-        StringBuilder h = new StringBuilder(1 << 16);
-        h.append("<h1>experiment <span id=\"experiment-id\">")
-                .append(Html.esc(v.experimentId()))
-                .append("</span> <span id=\"experiment-status\">")
-                .append(Html.status(v.status()))
-                .append("</span></h1>\n<p class=\"sub\">")
-                .append(v.cells().size())
-                .append(" cells · ")
-                .append("<a href=\"/api/experiments/")
-                .append(Html.url(v.experimentId()))
-                .append("\">JSON</a>")
-                .append(" · also <code>./bagsflow experiment show ")
-                .append(Html.esc(v.experimentId()))
-                .append("</code></p>\n");
-
-        h.append("<h2>Cells</h2>\n<table id=\"cells\" data-experiment=\"")
-                .append(Html.esc(v.experimentId()))
-                .append("\" data-status=\"")
-                .append(Html.esc(v.status().name()))
-                .append("\"><thead><tr><th>#</th>")
-                .append("<th>params</th><th>seed</th><th>run</th><th>status</th></tr></thead>\n<tbody>");
+        List<CellRow> cells = new ArrayList<>();
         for (int i = 0; i < v.cells().size(); i++) {
             CellView c = v.cells().get(i);
-            h.append("<tr><td class=\"n\">")
-                    .append(i + 1)
-                    .append("</td><td>")
-                    .append(Html.esc(ExperimentTable.params(c.params())))
-                    .append("</td><td class=\"n\">")
-                    .append(c.seed() == null ? "" : c.seed())
-                    .append("</td><td>");
-            if (c.runId() != null && c.status() != CellStatus.PENDING && c.status() != CellStatus.NOT_STARTED) {
-                h.append("<a href=\"/runs/")
-                        .append(Html.url(c.runId()))
-                        .append("\">")
-                        .append(Html.esc(c.runId()))
-                        .append("</a>");
-            } else {
-                h.append(Html.esc(c.runId()));
-            }
-            h.append("</td><td>").append(Html.status(c.status())).append("</td></tr>\n");
+            boolean started =
+                    c.runId() != null && c.status() != CellStatus.PENDING && c.status() != CellStatus.NOT_STARTED;
+            cells.add(new CellRow(
+                    i + 1,
+                    ExperimentTable.params(c.params()),
+                    c.seed(),
+                    started ? Html.run(c.runId()) : null,
+                    c.runId(),
+                    c.status().name()));
         }
-        h.append("</tbody></table>\n");
-        h.append(Html.data("experiment-data", ExperimentJson.experiment(v)));
-
         List<ExperimentSummary.Row> rows = history.summary(v.experimentId());
-        h.append("<h2>Summary over the seeds</h2>\n");
-        if (rows.isEmpty()) {
-            h.append(
-                    "<p class=\"empty\">No cell has succeeded yet: the summary and plots appear as cells finish.</p>\n");
-        } else {
-            summary(h, rows);
-            List<ExperimentSummary.Pair> pairs = history.pairs(v.experimentId());
-            if (!pairs.isEmpty()) {
-                h.append("<h2>Paired differences</h2>\n");
-                pairs(h, pairs);
-            }
-            List<String> keys = history.gridKeys(v.experimentId());
-            for (String key : keys) {
-                h.append("<h2>Against ").append(Html.esc(key)).append("</h2>\n<div class=\"grid plots\">\n");
-                for (String metric : ExperimentHtmlReport.PLOTTED) {
-                    h.append("<figure class=\"plot\" data-key=\"")
-                            .append(Html.esc(key))
-                            .append("\" data-metric=\"")
-                            .append(Html.esc(metric))
-                            .append("\">")
-                            .append(ExperimentCharts.metricAgainst(key, metric, rows))
-                            .append("<figcaption>")
-                            .append(Html.esc(metric))
-                            .append(" against ")
-                            .append(Html.esc(key))
-                            .append(", mean and 95% interval over the seeds.</figcaption></figure>\n");
-                }
-                h.append("</div>\n");
-            }
-        }
-        h.append("<details><summary>experiment spec</summary><pre><code>")
-                .append(Html.esc(v.spec() == null ? "" : v.spec().toPrettyString()))
-                .append("</code></pre></details>\n");
-        r.send(200, HTML, ui.page(v.experimentId(), h.toString()));
-    }
-
-    /** The table of {@code experiment show}: grid values, kind, n, mean ± 95% interval, ΔAP vs base. */
-    private static void summary(StringBuilder h, List<ExperimentSummary.Row> rows) {
-        List<String[]> cells = ExperimentTable.cells(rows);
-        int keys = rows.get(0).params().size();
-        h.append("<div class=\"scroll\"><table id=\"summary\" class=\"num\"><thead><tr>");
-        for (String c : cells.get(0)) {
-            h.append("<th>").append(Html.esc(c)).append("</th>");
-        }
-        h.append("</tr></thead><tbody>\n");
-        for (String[] row : cells.subList(1, cells.size())) {
-            h.append("<tr>");
-            for (int i = 0; i < row.length; i++) {
-                h.append(i <= keys ? "<td class=\"key\">" : "<td>")
-                        .append(Html.esc(row[i]))
-                        .append("</td>");
-            }
-            h.append("</tr>\n");
-        }
-        boolean masks = List.of(cells.get(0)).contains(ExperimentTable.maskKey(LvisMetrics.AP));
-        h.append("</tbody></table></div>\n<p class=\"sub\">LVIS ")
-                .append(masks ? "bbox and mask (segm) AP" : "bbox AP")
-                .append(" in percent: mean ± half-width of the 95% ")
-                .append("interval (Student t over the seeds); ΔAP: the paired difference to the base model of the ")
-                .append("same seed.</p>\n");
-        if (masks) {
+        Grid summary = null;
+        Grid pairs = null;
+        String measures = null;
+        String paper = null;
+        List<Plots> plots = new ArrayList<>();
+        if (!rows.isEmpty()) {
+            List<String[]> summaryCells = ExperimentTable.cells(rows);
+            summary = grid(summaryCells, rows.get(0).params().size());
+            boolean masks = List.of(summaryCells.get(0)).contains(ExperimentTable.maskKey(LvisMetrics.AP));
+            measures = masks ? "bbox and mask (segm) AP" : "bbox AP";
             // the published mask numbers beside ours, as the run reports and the compare page show them
-            h.append("<p class=\"sub\" id=\"paper-masks\">")
-                    .append(Html.esc(ComparisonTable.paperLine().strip()))
-                    .append("</p>\n");
+            paper = masks ? ComparisonTable.paperLine().strip() : null;
+            List<ExperimentSummary.Pair> pairList = history.pairs(v.experimentId());
+            if (!pairList.isEmpty()) {
+                pairs = grid(
+                        ExperimentTable.pairCells(pairList),
+                        pairList.get(0).params().size());
+            }
+            for (String key : history.gridKeys(v.experimentId())) {
+                List<Figure> figures = new ArrayList<>();
+                for (String metric : ExperimentHtmlReport.PLOTTED) {
+                    figures.add(new Figure(metric, ExperimentCharts.metricAgainst(key, metric, rows)));
+                }
+                plots.add(new Plots(key, figures));
+            }
         }
+        ExperimentPage page = new ExperimentPage(
+                v.experimentId(),
+                Html.url(v.experimentId()),
+                v.status().name(),
+                v.cells().size(),
+                cells,
+                Html.scriptJson(ExperimentJson.experiment(v)),
+                summary,
+                summary != null,
+                measures,
+                paper,
+                pairs,
+                plots,
+                v.spec() == null ? "" : v.spec().toPrettyString());
+        r.send(200, HTML, ui.page(v.experimentId(), "experiment", page));
     }
 
-    /** Every two kinds of a grid setting, a - b over the seeds both finished: mean [95% interval] per metric. */
-    private static void pairs(StringBuilder h, List<ExperimentSummary.Pair> pairs) {
-        List<String[]> cells = ExperimentTable.pairCells(pairs);
-        int keys = pairs.get(0).params().size();
-        h.append("<div class=\"scroll\"><table id=\"pairs\" class=\"num\"><thead><tr>");
-        for (String c : cells.get(0)) {
-            h.append("<th>").append(Html.esc(c)).append("</th>");
-        }
-        h.append("</tr></thead><tbody>\n");
+    /**
+     * The tables of {@code experiment show}: a header row, then rows whose first {@code keys} + 1 cells (grid values
+     * and kind) are keys, the rest numbers.
+     */
+    private static Grid grid(List<String[]> cells, int keys) {
+        List<GridRow> body = new ArrayList<>();
         for (String[] row : cells.subList(1, cells.size())) {
-            h.append("<tr>");
+            List<GridCell> out = new ArrayList<>();
             for (int i = 0; i < row.length; i++) {
-                h.append(i <= keys ? "<td class=\"key\">" : "<td>")
-                        .append(Html.esc(row[i]))
-                        .append("</td>");
+                out.add(new GridCell(row[i], i <= keys));
             }
-            h.append("</tr>\n");
+            body.add(new GridRow(out));
         }
-        h.append("</tbody></table></div>\n<p class=\"sub\">a - b on the same seeds, test split, in percent points: ")
-                .append("mean [95% Student-t interval]; an interval that excludes zero shows a difference. All 13 ")
-                .append("metrics are in the page's JSON and in <code>experiment show --json</code>.</p>\n");
+        return new Grid(List.of(cells.get(0)), body);
     }
 }

@@ -1,8 +1,8 @@
 package io.bagsflow.web;
 
 import io.bagsflow.worker.history.RunViews.ModelPage;
-import io.bagsflow.worker.history.RunViews.ModelView;
 import java.io.IOException;
+import java.util.List;
 
 /** A model's page: its lineage from the dataset and groups through its ancestors to its checkpoint; evaluations. */
 final class ModelPages implements UiModule {
@@ -12,71 +12,54 @@ final class ModelPages implements UiModule {
         routes.get("/models/([^/]+)", r -> model(r, ui));
     }
 
+    /** A model's page: what it is, its lineage, its evaluations. */
+    record ModelPageView(
+            String modelId,
+            String modelUrl,
+            String kind,
+            int generation,
+            Html.Link run,
+            String codeVersion,
+            String created,
+            String dataset,
+            Html.Sha manifest,
+            Html.Sha groups,
+            List<Ancestor> ancestry,
+            RunPages.Evaluations evaluations,
+            String compareModels,
+            boolean hasParent,
+            String config) {}
+
+    /** One model of the lineage, oldest first; {@code self} is the page's own. */
+    record Ancestor(int generation, String kind, Html.Link link, boolean self, Html.Sha checkpoint) {}
+
     private static void model(Request r, UiContext ui) throws IOException {
         String id = r.pathGroup(1);
         ModelPage m = ui.backend.history().model(id).orElseThrow(() -> HttpError.notFound("unknown model " + id));
-        StringBuilder h = new StringBuilder(8192);
-        h.append("<h1>model ")
-                .append(Html.esc(m.modelId()))
-                .append("</h1>\n<p class=\"sub\">")
-                .append(Html.esc(m.kind()))
-                .append(" · generation ")
-                .append(m.generation())
-                .append(" · run <a href=\"/runs/")
-                .append(Html.url(m.runId()))
-                .append("\">")
-                .append(Html.esc(m.runId()))
-                .append("</a> · code ")
-                .append(Html.esc(m.codeVersion()))
-                .append(" · created ")
-                .append(Html.time(m.createdAt()))
-                .append(" · <a href=\"/api/models/")
-                .append(Html.url(m.modelId()))
-                .append("\">JSON</a></p>\n");
-
-        h.append("<h2>Lineage</h2>\n<ol id=\"lineage\" class=\"lineage\">\n")
-                .append("<li><span class=\"what\">dataset</span> ")
-                .append(Html.esc(m.dataset()))
-                .append("</li>\n")
-                .append("<li><span class=\"what\">manifest</span> ")
-                .append(link(m.manifestSha256()))
-                .append("</li>\n")
-                .append("<li><span class=\"what\">groups</span> ")
-                .append(link(m.groupsSha256()))
-                .append("</li>\n");
-        for (ModelView a : m.ancestry()) {
-            h.append("<li class=\"model\"><span class=\"what\">gen ")
-                    .append(a.generation())
-                    .append(' ')
-                    .append(Html.esc(a.kind()))
-                    .append("</span> ");
-            if (a.modelId().equals(m.modelId())) {
-                h.append("<b>").append(Html.esc(a.modelId())).append("</b>");
-            } else {
-                h.append("<a href=\"/models/")
-                        .append(Html.url(a.modelId()))
-                        .append("\">")
-                        .append(Html.esc(a.modelId()))
-                        .append("</a>");
-            }
-            h.append(" checkpoint ").append(link(a.checkpointSha256())).append("</li>\n");
-        }
-        h.append("</ol>\n");
-        RunPages.evaluations(h, m.evaluations().stream().toList());
-        h.append("<p><a href=\"/compare?models=").append(Html.url(m.modelId()));
-        if (m.parentModelId() != null) {
-            h.append(",").append(Html.url(m.parentModelId()));
-        }
-        h.append("\">compare")
-                .append(m.parentModelId() == null ? "" : " with its parent")
-                .append("</a></p>\n")
-                .append("<details><summary>configuration</summary><pre><code>")
-                .append(Html.esc(m.config() == null ? "" : m.config().toPrettyString()))
-                .append("</code></pre></details>\n");
-        r.send(200, "text/html; charset=utf-8", ui.page(m.modelId(), h.toString()));
-    }
-
-    private static String link(String sha) {
-        return sha == null ? "-" : "<a href=\"/artifacts/" + Html.esc(sha) + "\">" + Html.sha(sha) + "</a>";
+        List<Ancestor> ancestry = m.ancestry().stream()
+                .map(a -> new Ancestor(
+                        a.generation(),
+                        a.kind(),
+                        Html.model(a.modelId()),
+                        a.modelId().equals(m.modelId()),
+                        Html.Sha.of(a.checkpointSha256())))
+                .toList();
+        ModelPageView view = new ModelPageView(
+                m.modelId(),
+                Html.url(m.modelId()),
+                m.kind(),
+                m.generation(),
+                Html.run(m.runId()),
+                m.codeVersion(),
+                Html.time(m.createdAt()),
+                m.dataset(),
+                Html.Sha.of(m.manifestSha256()),
+                Html.Sha.of(m.groupsSha256()),
+                ancestry,
+                RunPages.evaluations(m.evaluations().stream().toList()),
+                Html.url(m.modelId()) + (m.parentModelId() == null ? "" : "," + Html.url(m.parentModelId())),
+                m.parentModelId() != null,
+                m.config() == null ? "" : m.config().toPrettyString());
+        r.send(200, "text/html; charset=utf-8", ui.page(m.modelId(), "model", view));
     }
 }

@@ -86,53 +86,28 @@ final class RunActions {
         return out;
     }
 
-    /** The action forms a run's state allows; a note instead when actions are off. */
-    static void forms(StringBuilder h, RunView v, UiContext ui, String session) {
+    /**
+     * The action forms of the run page: retry (a waiting run) and abort (an active one), posting to {@code base} with
+     * the session's token; {@code allowed} false shows a note instead.
+     */
+    record Actions(boolean allowed, String host, boolean waiting, String failedStage, String token, String base) {}
+
+    /** The forms a run's state allows; null for an ended run, which has none. */
+    static Actions actions(RunView v, UiContext ui, String session) {
         boolean waiting = v.status() == RunStatus.WAITING_FOR_RETRY;
         boolean active = waiting || v.status() == RunStatus.RUNNING;
         if (!active) {
-            return;
+            return null;
         }
-        h.append("<section id=\"actions\" class=\"actions\">\n");
         if (!ui.options.actionsAllowed()) {
-            h.append("<p class=\"sub\">Retry and abort are off: this UI listens on ")
-                    .append(Html.esc(ui.options.host()))
-                    .append(" (start it with <code>--allow-remote-actions</code> to allow them).</p></section>\n");
-            return;
+            return new Actions(false, ui.options.host(), false, null, null, null);
         }
-        if (waiting) {
-            String failed = v.stages().stream()
-                    .filter(s -> s.status() == StageStatus.FAILED)
-                    .map(s -> s.stage())
-                    .findFirst()
-                    .orElse("a stage");
-            h.append("<p class=\"waiting\">The run waits: <b>")
-                    .append(Html.esc(failed))
-                    .append("</b> failed (its error ")
-                    .append("is in the stages below). Retry it, optionally with changed settings, or abort the run.")
-                    .append("</p>\n");
-        }
-        String token = Html.esc(ui.sessions.token(session));
-        String base = "/runs/" + Html.url(v.runId());
-        if (waiting) {
-            h.append("<form id=\"retry-form\" method=\"post\" action=\"")
-                    .append(base)
-                    .append("/retry\">")
-                    .append("<input type=\"hidden\" name=\"token\" value=\"")
-                    .append(token)
-                    .append("\">")
-                    .append("<label>overrides (one <code>key=value</code> per line, e.g. ")
-                    .append("<code>detector.learningRate=0.005</code>)<br><textarea name=\"overrides\" rows=\"2\" ")
-                    .append("cols=\"50\"></textarea></label><br><button id=\"retry\">retry the failed stage</button>")
-                    .append("</form>\n");
-        }
-        h.append("<form id=\"abort-form\" method=\"post\" action=\"")
-                .append(base)
-                .append("/abort\">")
-                .append("<input type=\"hidden\" name=\"token\" value=\"")
-                .append(token)
-                .append("\">")
-                .append("<label>reason <input name=\"reason\" placeholder=\"aborted from the web UI\"></label> ")
-                .append("<button id=\"abort\" class=\"danger\">abort the run</button></form>\n</section>\n");
+        String failed = v.stages().stream()
+                .filter(s -> s.status() == StageStatus.FAILED)
+                .map(s -> s.stage())
+                .findFirst()
+                .orElse("a stage");
+        return new Actions(
+                true, ui.options.host(), waiting, failed, ui.sessions.token(session), "/runs/" + Html.url(v.runId()));
     }
 }

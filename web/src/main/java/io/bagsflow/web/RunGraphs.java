@@ -3,7 +3,7 @@ package io.bagsflow.web;
 import io.bagsflow.activities.pipeline.PipelineSpecs;
 import io.bagsflow.db.EvaluationRecord;
 import io.bagsflow.ml.eval.LvisMetrics;
-import io.bagsflow.ml.report.ComparisonTable;
+import io.bagsflow.model.Formats;
 import io.bagsflow.model.StageStatus;
 import io.bagsflow.model.pipeline.ModelRef;
 import io.bagsflow.model.pipeline.PartKey;
@@ -111,7 +111,7 @@ final class RunGraphs {
                         && EvaluationRecord.TEST.equals(e.split())
                         && !EvaluationRecord.SEGM.equals(e.iouType())
                         && ap != null) {
-                    detail = "test AP " + ComparisonTable.percent(ap);
+                    detail = "test AP " + Formats.percent(ap);
                 }
             }
         }

@@ -6,19 +6,20 @@ import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
 import io.bagsflow.ml.report.ComparisonTable;
 import io.bagsflow.ml.report.ExperimentTable;
+import io.bagsflow.model.Formats;
 import io.bagsflow.model.RunStatus;
 import io.bagsflow.worker.history.HistoryJson;
 import io.bagsflow.worker.history.RunHistory;
 import io.bagsflow.worker.history.RunViews.ArtifactView;
 import io.bagsflow.worker.history.RunViews.AttemptView;
 import io.bagsflow.worker.history.RunViews.EvaluationView;
-import io.bagsflow.worker.history.RunViews.ModelView;
 import io.bagsflow.worker.history.RunViews.RunSummary;
 import io.bagsflow.worker.history.RunViews.RunView;
 import io.bagsflow.worker.history.RunViews.StageView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,6 +48,46 @@ final class RunPages implements UiModule {
     /** The metric columns of the runs list (of the {@code model} kind), sortable like every column. */
     static final List<String> LIST_METRICS = List.of(LvisMetrics.AP, LvisMetrics.APR, LvisMetrics.APC, LvisMetrics.APF);
 
+    /** The runs list: the filter form, one row per run, the metric columns. */
+    record RunsList(
+            List<Option> statuses,
+            List<Filter> filters,
+            String limit,
+            String metricsOf,
+            String query,
+            String metricKeys,
+            String maskMetricKeys,
+            List<Column> columns,
+            List<RunRow> rows) {}
+
+    record Option(String value, boolean selected) {}
+
+    record Filter(String param, String label, String value, String placeholder) {}
+
+    /** A column head: its label, how app.js sorts it, its class (null: none). */
+    record Column(String label, String type, String css) {}
+
+    record RunRow(
+            Html.Link run,
+            String name,
+            String status,
+            String progress,
+            String dataset,
+            String started,
+            String durationMillis,
+            String duration,
+            List<String> tags,
+            List<MetricCell> cells,
+            Html.Link resumedFrom) {}
+
+    /** A metric in percent, its value kept for sorting; both empty where undefined. */
+    record MetricCell(String value, String text) {
+        static MetricCell of(Double v) {
+            boolean defined = v != null && !v.isNaN() && v >= 0;
+            return defined ? new MetricCell(String.valueOf(v), Formats.percent(v)) : new MetricCell("", "");
+        }
+    }
+
     private static void list(Request r, UiContext ui) throws IOException {
         String model = ApiModule.metricsKind(r);
         var runs = ui.backend.history().list(ApiModule.filter(r), model);
@@ -54,129 +95,64 @@ final class RunPages implements UiModule {
         // head: box-only lists keep the columns they had
         boolean masks = runs.stream().anyMatch(run -> run.maskMetrics() != null);
         List<String> maskColumns = masks ? LIST_METRICS : List.of();
-        StringBuilder h = new StringBuilder();
-        h.append("<h1>Runs</h1>\n<form class=\"filters\" method=\"get\" action=\"/runs\">")
-                .append("<label>status <select name=\"status\"><option value=\"\">any</option>");
-        for (String s : Arrays.stream(RunStatus.values()).map(Enum::name).toList()) {
-            h.append("<option")
-                    .append(s.equalsIgnoreCase(String.valueOf(r.query("status"))) ? " selected" : "")
-                    .append(">")
-                    .append(s)
-                    .append("</option>");
+        String status = String.valueOf(r.query("status"));
+        List<Option> statuses = Arrays.stream(RunStatus.values())
+                .map(s -> new Option(s.name(), s.name().equalsIgnoreCase(status)))
+                .toList();
+        List<Filter> filters = List.of(
+                filter(r, "name", "name", "e.g. lr-*"),
+                filter(r, "tag", "tag", "key=value"),
+                filter(r, "dataset", "dataset", "e.g. synth:tiny"),
+                filter(r, "since", "since", "2026-11-25T00:00:00Z"),
+                filter(r, "model", "metrics of", RunHistory.DEFAULT_METRICS_KIND));
+        List<Column> columns = new ArrayList<>();
+        for (String text : List.of("run", "name", "status", "progress", "dataset", "started")) {
+            columns.add(new Column(text, "text", null));
         }
-        h.append("</select></label> ");
-        filterInput(h, r, "name", "name", "e.g. lr-*");
-        filterInput(h, r, "tag", "tag", "key=value");
-        filterInput(h, r, "dataset", "dataset", "e.g. synth:tiny");
-        filterInput(h, r, "since", "since", "2026-11-25T00:00:00Z");
-        filterInput(h, r, "model", "metrics of", RunHistory.DEFAULT_METRICS_KIND);
-        h.append("<label>limit <input name=\"limit\" type=\"number\" min=\"1\" value=\"")
-                .append(r.query("limit") == null ? "50" : Html.esc(r.query("limit")))
-                .append("\"></label> <button>filter</button></form>\n");
-        h.append("<p class=\"sub\">Metric columns: the newest evaluation of each run's <b>")
-                .append(Html.esc(model))
-                .append("</b> model, in percent. Click a column to sort.</p>\n");
-        h.append("<table id=\"runs\" class=\"sortable\" data-api=\"/api/runs?")
-                .append(Html.esc(r.rawQuery()))
-                .append("\" data-metrics=\"")
-                .append(Html.esc(String.join(",", LIST_METRICS)))
-                .append("\" data-mask-metrics=\"")
-                .append(Html.esc(String.join(",", maskColumns)))
-                .append("\">\n<thead><tr>");
-        for (String[] c : List.of(
-                new String[] {"run", "text"},
-                new String[] {"name", "text"},
-                new String[] {"status", "text"},
-                new String[] {"progress", "text"},
-                new String[] {"dataset", "text"},
-                new String[] {"started", "text"},
-                new String[] {"duration", "number"},
-                new String[] {"tags", "text"})) {
-            h.append("<th data-type=\"").append(c[1]).append("\">").append(c[0]).append("</th>");
-        }
-        for (String m : LIST_METRICS) {
-            h.append("<th data-type=\"number\" class=\"metric\">")
-                    .append(Html.esc(m))
-                    .append("</th>");
-        }
-        for (String m : maskColumns) {
-            h.append("<th data-type=\"number\" class=\"metric mask\">")
-                    .append(Html.esc(ExperimentTable.maskKey(m)))
-                    .append("</th>");
-        }
-        h.append("<th data-type=\"text\">resumed from</th></tr></thead>\n<tbody>");
+        columns.add(new Column("duration", "number", null));
+        columns.add(new Column("tags", "text", null));
+        LIST_METRICS.forEach(m -> columns.add(new Column(m, "number", "metric")));
+        maskColumns.forEach(m -> columns.add(new Column(ExperimentTable.maskKey(m), "number", "metric mask")));
+        List<RunRow> rows = new ArrayList<>();
         for (var run : runs) {
-            h.append("<tr><td><a href=\"/runs/")
-                    .append(Html.url(run.runId()))
-                    .append("\">")
-                    .append(Html.esc(run.runId()))
-                    .append("</a></td><td class=\"name\">")
-                    .append(Html.esc(run.name()))
-                    .append("</td><td>")
-                    .append(Html.status(run.status()))
-                    .append("</td><td class=\"progress\">")
-                    .append(Html.esc(progress(run)))
-                    .append("</td><td>")
-                    .append(Html.esc(run.dataset()))
-                    .append("</td><td>")
-                    .append(Html.time(run.createdAt()))
-                    .append("</td><td data-value=\"")
-                    .append(
-                            run.endedAt() == null
-                                    ? ""
-                                    : String.valueOf(java.time.Duration.between(run.createdAt(), run.endedAt())
-                                            .toMillis()))
-                    .append("\">")
-                    .append(Html.duration(run.createdAt(), run.endedAt()))
-                    .append("</td><td class=\"tags\">");
-            run.tags()
-                    .forEach((k, v) -> h.append("<span class=\"tag\">")
-                            .append(Html.esc(k + "=" + v))
-                            .append("</span> "));
-            h.append("</td>");
-            for (String m : LIST_METRICS) {
-                metricCell(h, run.metrics() == null ? null : run.metrics().get(m));
-            }
-            for (String m : maskColumns) {
-                metricCell(
-                        h, run.maskMetrics() == null ? null : run.maskMetrics().get(m));
-            }
-            h.append("<td>")
-                    .append(
-                            run.resumedFrom() == null
-                                    ? ""
-                                    : "<a href=\"/runs/" + Html.url(run.resumedFrom()) + "\">"
-                                            + Html.esc(run.resumedFrom()) + "</a>")
-                    .append("</td></tr>\n");
+            List<String> tags = new ArrayList<>();
+            run.tags().forEach((k, v) -> tags.add(k + "=" + v));
+            List<MetricCell> cells = new ArrayList<>();
+            LIST_METRICS.forEach(m -> cells.add(
+                    MetricCell.of(run.metrics() == null ? null : run.metrics().get(m))));
+            maskColumns.forEach(m -> cells.add(MetricCell.of(
+                    run.maskMetrics() == null ? null : run.maskMetrics().get(m))));
+            rows.add(new RunRow(
+                    Html.run(run.runId()),
+                    run.name(),
+                    run.status().name(),
+                    progress(run),
+                    run.dataset(),
+                    Html.time(run.createdAt()),
+                    run.endedAt() == null
+                            ? ""
+                            : String.valueOf(Duration.between(run.createdAt(), run.endedAt())
+                                    .toMillis()),
+                    Html.duration(run.createdAt(), run.endedAt()),
+                    tags,
+                    cells,
+                    Html.run(run.resumedFrom())));
         }
-        h.append("</tbody></table>\n");
-        if (runs.isEmpty()) {
-            h.append(
-                    "<p class=\"empty\">No runs match. Start one with <code>./bagsflow pipeline start SPEC</code>.</p>");
-        }
-        r.send(200, "text/html; charset=utf-8", ui.page("runs", h.toString()));
+        RunsList view = new RunsList(
+                statuses,
+                filters,
+                r.query("limit") == null ? "50" : r.query("limit"),
+                model,
+                r.rawQuery(),
+                String.join(",", LIST_METRICS),
+                String.join(",", maskColumns),
+                columns,
+                rows);
+        r.send(200, "text/html; charset=utf-8", ui.page("runs", "runs", view));
     }
 
-    /** A metric in percent, its value kept for sorting; empty where undefined. */
-    private static void metricCell(StringBuilder h, Double v) {
-        boolean defined = v != null && !v.isNaN() && v >= 0;
-        h.append("<td class=\"metric\" data-value=\"")
-                .append(defined ? String.valueOf(v) : "")
-                .append("\">")
-                .append(defined ? ComparisonTable.percent(v) : "")
-                .append("</td>");
-    }
-
-    private static void filterInput(StringBuilder h, Request r, String param, String label, String placeholder) {
-        h.append("<label>")
-                .append(label)
-                .append(" <input name=\"")
-                .append(param)
-                .append("\" value=\"")
-                .append(Html.esc(r.query(param)))
-                .append("\" placeholder=\"")
-                .append(Html.esc(placeholder))
-                .append("\"></label> ");
+    private static Filter filter(Request r, String param, String label, String placeholder) {
+        return new Filter(param, label, r.query(param), placeholder);
     }
 
     /** The stage in progress of an open run and its step of total, as {@code runs list} prints it. */
@@ -188,152 +164,105 @@ final class RunPages implements UiModule {
         return total > 0 ? run.stage() + " " + run.progress().path("step").asLong(0) + "/" + total : run.stage();
     }
 
+    /** The run page; {@code graphsHtml} is the SVG and panels {@link RunGraphs} drew (escaped there). */
+    record RunPage(
+            String runId,
+            String runUrl,
+            String status,
+            String dataset,
+            String codeVersion,
+            String started,
+            String ended,
+            String duration,
+            Html.Link resumedFrom,
+            Labels labels,
+            String notice,
+            RunActions.Actions actions,
+            String runJson,
+            String graphsHtml,
+            List<ModelRow> models,
+            boolean hasModels,
+            Evaluations evaluations,
+            boolean hasReport,
+            List<ArtifactRow> artifacts,
+            boolean hasArtifacts,
+            int artifactCount,
+            String artifactBytes,
+            String spec) {}
+
+    /** Name, tags, note and abort reason: what the user said about the run. */
+    record Labels(String runName, List<Html.Link> tags, boolean hasTags, String note, String abortReason) {}
+
+    record ModelRow(
+            Html.Link link, int generation, String kind, Html.Link parent, Html.Sha checkpoint, String created) {}
+
+    record ArtifactRow(String names, Html.Sha sha, String size, String mediaType) {}
+
     private static void run(Request r, UiContext ui) throws IOException {
         String id = r.pathGroup(1);
         RunView v = ui.backend.history().show(id).orElseThrow(() -> HttpError.notFound("unknown run " + id));
         String session = ui.sessions.session(r);
-        StringBuilder h = new StringBuilder(16_384);
-        h.append("<h1>run <span id=\"run-id\">")
-                .append(Html.esc(v.runId()))
-                .append("</span> <span id=\"run-status\">")
-                .append(Html.status(v.status()))
-                .append("</span></h1>\n<p class=\"sub\">dataset <b>")
-                .append(Html.esc(v.dataset()))
-                .append("</b> · code ")
-                .append(Html.esc(v.codeVersion()))
-                .append(" · started ")
-                .append(Html.time(v.createdAt()));
-        if (v.endedAt() != null) {
-            h.append(" · ended ")
-                    .append(Html.time(v.endedAt()))
-                    .append(" (")
-                    .append(Html.duration(v.createdAt(), v.endedAt()))
-                    .append(")");
-        }
-        if (v.resumedFrom() != null) {
-            h.append(" · resumed from <a href=\"/runs/")
-                    .append(Html.url(v.resumedFrom()))
-                    .append("\">")
-                    .append(Html.esc(v.resumedFrom()))
-                    .append("</a>");
-        }
-        h.append(" · <a href=\"/api/runs/").append(Html.url(v.runId())).append("\">JSON</a></p>\n");
-        labels(h, v);
-        if (r.query("done") != null) {
-            h.append("<p class=\"notice\" id=\"notice\">")
-                    .append(Html.esc(r.query("done")))
-                    .append("</p>\n");
-        }
-        RunActions.forms(h, v, ui, session);
-
-        h.append("<h2>Stages</h2>\n<div id=\"stages\" class=\"scroll\" data-run=\"")
-                .append(Html.esc(v.runId()))
-                .append("\">")
-                .append("<noscript>The stages need JavaScript; <a href=\"/api/runs/")
-                .append(Html.url(v.runId()))
-                .append("\">the run as JSON</a> has them too.</noscript></div>\n");
-        h.append(Html.data("run-data", HistoryJson.run(v)));
-        RunGraphs.stageGraph(h, v);
+        StringBuilder graphs = new StringBuilder(8192);
+        RunGraphs.stageGraph(graphs, v);
         RunGraphs.curves(
-                h, v, ui.backend.history().curves(id).orElseThrow(() -> HttpError.notFound("unknown run " + id)));
-
-        models(h, v);
-        evaluations(h, v.evaluations());
-        if (ui.backend.history().reportSha256(v.runId()).isPresent()) {
-            h.append("<h2>Report</h2>\n<p><a href=\"/runs/")
-                    .append(Html.url(v.runId()))
-                    .append("/report\" download=\"")
-                    .append(Html.esc(v.runId()))
-                    .append("-report.html\">download</a>")
-                    .append(" (the report this run stored; also <code>./bagsflow runs report ")
-                    .append(Html.esc(v.runId()))
-                    .append("</code>)</p>\n<iframe id=\"report\" src=\"/runs/")
-                    .append(Html.url(v.runId()))
-                    .append("/report\" title=\"report\"></iframe>\n");
-        }
-        artifacts(h, v);
-        h.append("<details><summary>spec</summary><pre><code>")
-                .append(Html.esc(v.spec() == null ? "" : v.spec().toPrettyString()))
-                .append("</code></pre></details>\n");
-        r.send(200, "text/html; charset=utf-8", ui.page(v.runId(), h.toString()));
+                graphs, v, ui.backend.history().curves(id).orElseThrow(() -> HttpError.notFound("unknown run " + id)));
+        List<ModelRow> models = v.models().stream()
+                .map(m -> new ModelRow(
+                        Html.model(m.modelId()),
+                        m.generation(),
+                        m.kind(),
+                        Html.model(m.parentModelId()),
+                        Html.Sha.of(m.checkpointSha256()),
+                        Html.time(m.createdAt())))
+                .toList();
+        List<ArtifactRow> artifacts = artifacts(v);
+        RunPage page = new RunPage(
+                v.runId(),
+                Html.url(v.runId()),
+                v.status().name(),
+                v.dataset(),
+                v.codeVersion(),
+                Html.time(v.createdAt()),
+                v.endedAt() == null ? null : Html.time(v.endedAt()),
+                Html.duration(v.createdAt(), v.endedAt()),
+                Html.run(v.resumedFrom()),
+                labels(v),
+                r.query("done"),
+                RunActions.actions(v, ui, session),
+                Html.scriptJson(HistoryJson.run(v)),
+                graphs.toString(),
+                models,
+                !models.isEmpty(),
+                evaluations(v.evaluations()),
+                ui.backend.history().reportSha256(v.runId()).isPresent(),
+                artifacts,
+                !artifacts.isEmpty(),
+                artifacts.size(),
+                Formats.bytes(v.artifacts().stream()
+                        .mapToLong(ArtifactView::sizeBytes)
+                        .sum()),
+                v.spec() == null ? "" : v.spec().toPrettyString());
+        r.send(200, "text/html; charset=utf-8", ui.page(v.runId(), "run", page));
     }
 
-    /** Name, tags, note and abort reason: what the user said about the run. */
-    private static void labels(StringBuilder h, RunView v) {
+    private static Labels labels(RunView v) {
         if (v.name() == null && v.tags().isEmpty() && v.note() == null && v.abortReason() == null) {
-            return;
+            return null;
         }
-        h.append("<dl id=\"labels\" class=\"labels\">");
-        if (v.name() != null) {
-            h.append("<dt>name</dt><dd id=\"run-name\">")
-                    .append(Html.esc(v.name()))
-                    .append("</dd>");
-        }
-        if (!v.tags().isEmpty()) {
-            h.append("<dt>tags</dt><dd id=\"run-tags\">");
-            v.tags()
-                    .forEach((k, val) -> h.append("<a class=\"tag\" href=\"/runs?tag=")
-                            .append(Html.url(k + "=" + val))
-                            .append("\">")
-                            .append(Html.esc(k + "=" + val))
-                            .append("</a> "));
-            h.append("</dd>");
-        }
-        if (v.note() != null) {
-            h.append("<dt>note</dt><dd id=\"run-note\">")
-                    .append(Html.esc(v.note()))
-                    .append("</dd>");
-        }
-        if (v.abortReason() != null) {
-            h.append("<dt>aborted</dt><dd id=\"abort-reason\">")
-                    .append(Html.esc(v.abortReason()))
-                    .append("</dd>");
-        }
-        h.append("</dl>\n");
+        List<Html.Link> tags = new ArrayList<>();
+        v.tags().forEach((k, val) -> tags.add(new Html.Link(k + "=" + val, "/runs?tag=" + Html.url(k + "=" + val))));
+        return new Labels(v.name(), tags, !tags.isEmpty(), v.note(), v.abortReason());
     }
 
-    private static void models(StringBuilder h, RunView v) {
-        h.append("<h2>Models</h2>\n");
-        if (v.models().isEmpty()) {
-            h.append("<p class=\"empty\">No models yet.</p>\n");
-            return;
-        }
-        h.append("<table id=\"models\"><thead><tr><th>model</th><th>gen</th><th>kind</th><th>parent</th>")
-                .append("<th>checkpoint</th><th>created</th></tr></thead><tbody>\n");
-        for (ModelView m : v.models()) {
-            h.append("<tr><td><a href=\"/models/")
-                    .append(Html.url(m.modelId()))
-                    .append("\">")
-                    .append(Html.esc(m.modelId()))
-                    .append("</a></td><td>")
-                    .append(m.generation())
-                    .append("</td><td class=\"kind\">")
-                    .append(Html.esc(m.kind()))
-                    .append("</td><td class=\"parent\">")
-                    .append(
-                            m.parentModelId() == null
-                                    ? "-"
-                                    : "<a href=\"/models/" + Html.url(m.parentModelId()) + "\">"
-                                            + Html.esc(m.parentModelId()) + "</a>")
-                    .append("</td><td><a href=\"/artifacts/")
-                    .append(m.checkpointSha256())
-                    .append("\">")
-                    .append(Html.sha(m.checkpointSha256()))
-                    .append("</a></td><td>")
-                    .append(Html.time(m.createdAt()))
-                    .append("</td></tr>\n");
-        }
-        h.append("</tbody></table>\n<p><a href=\"/compare?models=")
-                .append(Html.url(v.runId()))
-                .append("\">compare these models</a></p>\n");
-    }
+    /** The evaluations table of the run and model pages (the {@code evaluations} template). */
+    record Evaluations(boolean none, boolean masks, List<String> headers, List<EvaluationRow> rows, String paper) {}
 
-    /** The 13 LVIS metrics of each evaluation, in percent. */
-    static void evaluations(StringBuilder h, List<EvaluationView> evaluations) {
-        h.append("<h2>Evaluations</h2>\n");
+    record EvaluationRow(Html.Link model, String split, String iou, List<String> values) {}
+
+    /** The 13 LVIS metrics of each evaluation and the AP of each frequency bin, in percent. */
+    static Evaluations evaluations(List<EvaluationView> evaluations) {
         if (evaluations.isEmpty()) {
-            h.append("<p class=\"empty\">No evaluations yet.</p>\n");
-            return;
+            return new Evaluations(true, false, List.of(), List.of(), null);
         }
         List<String> binLabels = evaluations.stream()
                 .flatMap(e -> e.binAp().stream().map(BinAp::bin))
@@ -341,29 +270,14 @@ final class RunPages implements UiModule {
                 .toList();
         // the IoU column only where a model has a mask evaluation: box-only runs keep the table they had
         boolean masks = evaluations.stream().anyMatch(e -> EvaluationRecord.SEGM.equals(e.iouType()));
-        h.append("<div class=\"scroll\"><table id=\"evaluations\" class=\"num\"><thead><tr><th>model</th>"
-                + "<th>split</th>" + (masks ? "<th>iou</th>" : ""));
-        for (String k : LvisMetrics.KEYS) {
-            h.append("<th>").append(Html.esc(k)).append("</th>");
-        }
-        for (String bin : binLabels) {
-            h.append("<th>AP ").append(Html.esc(bin)).append("</th>");
-        }
-        h.append("</tr></thead><tbody>\n");
+        List<String> headers = new ArrayList<>(LvisMetrics.KEYS);
+        binLabels.forEach(bin -> headers.add("AP " + bin));
+        List<EvaluationRow> rows = new ArrayList<>();
         for (EvaluationView e : evaluations) {
-            h.append("<tr><td><a href=\"/models/")
-                    .append(Html.url(e.modelId()))
-                    .append("\">")
-                    .append(Html.esc(e.modelId()))
-                    .append("</a></td><td>")
-                    .append(Html.esc(e.split()))
-                    .append(masks ? "</td><td>" + Html.esc(e.iouType()) : "")
-                    .append("</td>");
+            List<String> values = new ArrayList<>();
             for (String k : LvisMetrics.KEYS) {
                 Double value = e.metrics().get(k);
-                h.append("<td>")
-                        .append(value == null ? "" : ComparisonTable.percent(value))
-                        .append("</td>");
+                values.add(value == null ? "" : Formats.percent(value));
             }
             for (String bin : binLabels) {
                 Double value = e.binAp().stream()
@@ -371,25 +285,16 @@ final class RunPages implements UiModule {
                         .map(BinAp::ap)
                         .findFirst()
                         .orElse(null);
-                h.append("<td>")
-                        .append(value == null ? "" : ComparisonTable.percent(value))
-                        .append("</td>");
+                values.add(value == null ? "" : Formats.percent(value));
             }
-            h.append("</tr>\n");
+            rows.add(new EvaluationRow(Html.model(e.modelId()), e.split(), e.iouType(), values));
         }
-        h.append(
-                "</tbody></table></div>\n<p class=\"sub\">LVIS metrics in percent, by box (bbox) or mask (segm) IoU; - "
-                        + "is undefined. Split val is where choices from data are made, test is what reports use; AP [lo,hi) "
-                        + "is the mean AP of the classes with that many training instances (the BAGS bins).</p>\n");
-        if (masks) {
-            // the published mask numbers this recipe is measured against, beside ours as in the reports
-            h.append("<p class=\"sub\" id=\"paper-masks\">")
-                    .append(Html.esc(ComparisonTable.paperLine().strip()))
-                    .append("</p>\n");
-        }
+        // the published mask numbers this recipe is measured against, beside ours as in the reports
+        String paper = masks ? ComparisonTable.paperLine().strip() : null;
+        return new Evaluations(false, masks, headers, rows, paper);
     }
 
-    private static void artifacts(StringBuilder h, RunView v) {
+    private static List<ArtifactRow> artifacts(RunView v) {
         Map<String, TreeSet<String>> names = new LinkedHashMap<>();
         for (StageView s : v.stages()) {
             for (AttemptView a : s.attempts()) {
@@ -398,34 +303,16 @@ final class RunPages implements UiModule {
                                 names.computeIfAbsent(sha, x -> new TreeSet<>()).add(name));
             }
         }
-        if (v.artifacts().isEmpty()) {
-            h.append("<h2>Artifacts</h2>\n<p class=\"empty\">No artifacts yet.</p>\n");
-            return;
-        }
-        long total = v.artifacts().stream().mapToLong(ArtifactView::sizeBytes).sum();
-        h.append("<h2>Artifacts</h2>\n<p class=\"sub\">")
-                .append(v.artifacts().size())
-                .append(" artifacts, ")
-                .append(Html.bytes(total))
-                .append("</p>\n<table id=\"artifacts\"><thead><tr><th>name</th>")
-                .append("<th>sha256</th><th>size</th><th>type</th><th></th></tr></thead><tbody>\n");
         List<ArtifactView> sorted = new ArrayList<>(v.artifacts());
         sorted.sort((a, b) -> String.join(",", names.getOrDefault(a.sha256(), new TreeSet<>()))
                 .compareTo(String.join(",", names.getOrDefault(b.sha256(), new TreeSet<>()))));
-        for (ArtifactView a : sorted) {
-            h.append("<tr><td>")
-                    .append(Html.esc(String.join(", ", names.getOrDefault(a.sha256(), new TreeSet<>()))))
-                    .append("</td><td>")
-                    .append(Html.sha(a.sha256()))
-                    .append("</td><td class=\"n\">")
-                    .append(Html.bytes(a.sizeBytes()))
-                    .append("</td><td>")
-                    .append(Html.esc(a.mediaType()))
-                    .append("</td><td><a href=\"/artifacts/")
-                    .append(a.sha256())
-                    .append("\">download</a></td></tr>\n");
-        }
-        h.append("</tbody></table>\n");
+        return sorted.stream()
+                .map(a -> new ArtifactRow(
+                        String.join(", ", names.getOrDefault(a.sha256(), new TreeSet<>())),
+                        Html.Sha.of(a.sha256()),
+                        Formats.bytes(a.sizeBytes()),
+                        a.mediaType()))
+                .toList();
     }
 
     /** The report the run stored, from S3; no script may run in it. */

@@ -32,25 +32,20 @@ final class UiContext {
         this.nav = List.copyOf(links);
     }
 
+    /** A link of the top bar. */
+    record NavLink(String label, String href) {}
+
+    /** What the page frame shows around a body: the title and the top bar. */
+    record Layout(String title, List<NavLink> nav, String bodyHtml) {}
+
     /** A whole page: top bar, title, body; only this server's CSS and script. */
-    String page(String title, String body) {
-        StringBuilder h = new StringBuilder(body.length() + 1024);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
-                .append(Html.esc(title))
-                .append(" · bagsflow</title>\n")
-                .append("<link rel=\"stylesheet\" href=\"/static/app.css\">\n")
-                .append("<link rel=\"icon\" href=\"data:,\">\n")
-                .append("<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n<header><a class=\"brand\" ")
-                .append("href=\"/runs\">bagsflow</a>");
-        for (String[] link : nav) {
-            h.append("<a href=\"")
-                    .append(Html.esc(link[1]))
-                    .append("\">")
-                    .append(Html.esc(link[0]))
-                    .append("</a>");
-        }
-        h.append("</header>\n<main>\n").append(body).append("\n</main>\n</body>\n</html>\n");
-        return h.toString();
+    String page(String title, String bodyHtml) {
+        List<NavLink> links = nav.stream().map(l -> new NavLink(l[0], l[1])).toList();
+        return Templates.render("layout", new Layout(title, links, bodyHtml));
+    }
+
+    /** A page of the template {@code name} over {@code view}, in the frame. */
+    String page(String title, String template, Object view) {
+        return page(title, Templates.render(template, view));
     }
 }

@@ -85,6 +85,7 @@ public final class UiServer implements AutoCloseable {
             throw new IllegalArgumentException("the web UI answers without its secret (--no-auth) only on a loopback "
                     + "address, and " + options.host() + " is not one: drop --no-auth or listen on 127.0.0.1");
         }
+        Templates.compile();
         UiContext ui = new UiContext(backend, options);
         Routes routes = new Routes();
         for (UiModule m : MODULES) {
@@ -214,6 +215,9 @@ public final class UiServer implements AutoCloseable {
         return name.equals("127.0.0.1") || name.equalsIgnoreCase("localhost") || name.equals("[::1]");
     }
 
+    /** The page of a request that failed. */
+    record ErrorPage(int status, String message) {}
+
     private static void fail(HttpExchange exchange, Request request, boolean api, Exception e) {
         int status;
         String message;
@@ -239,15 +243,7 @@ public final class UiServer implements AutoCloseable {
             if (api) {
                 r.send(status, "application/json; charset=utf-8", HistoryJson.error(message));
             } else {
-                r.send(
-                        status,
-                        "text/html; charset=utf-8",
-                        "<!DOCTYPE html><html lang=\"en\"><head><meta "
-                                + "charset=\"utf-8\"><title>error " + status + "</title><link rel=\"stylesheet\" "
-                                + "href=\"/static/app.css\"></head><body><main><h1>" + status
-                                + "</h1><p class=\"error\">"
-                                + Html.esc(message) + "</p><p><a href=\"javascript:history.back()\">back</a> · "
-                                + "<a href=\"/runs\">runs</a></p></main></body></html>");
+                r.send(status, "text/html; charset=utf-8", Templates.render("error", new ErrorPage(status, message)));
             }
         } catch (IOException | RuntimeException ignored) {
             // the response was already under way, or the client left: nothing more to tell it

@@ -2,6 +2,7 @@ package io.bagsflow.ml.report;
 
 import io.bagsflow.ml.eval.BinAp;
 import io.bagsflow.ml.eval.LvisMetrics;
+import io.bagsflow.model.Formats;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -241,13 +242,10 @@ public final class ComparisonTable {
 
     /** A metric in percent with two decimals; "-" for undefined (-1, as lvis-api) or absent (NaN). */
     public static String percent(double v) {
-        return Double.isNaN(v) || v < 0 ? "-" : String.format(Locale.ROOT, "%.2f", 100 * v);
+        return Formats.percent(v);
     }
 
     static String delta(double v, double base) {
-        if (Double.isNaN(v) || Double.isNaN(base) || v < 0 || base < 0) {
-            return "-";
-        }
-        return String.format(Locale.ROOT, "%+.2f", 100 * (v - base));
+        return Formats.percentDelta(v, base);
     }
 }
