@@ -107,6 +107,7 @@ final class ExperimentPages implements UiModule {
             String measures,
             String paper,
             Grid pairs,
+            Grid settingPairs,
             List<Plots> plots,
             String spec) {}
 
@@ -142,6 +143,7 @@ final class ExperimentPages implements UiModule {
         List<ExperimentSummary.Row> rows = history.summary(v.experimentId());
         Grid summary = null;
         Grid pairs = null;
+        Grid settingPairs = null;
         String measures = null;
         String paper = null;
         List<Plots> plots = new ArrayList<>();
@@ -157,6 +159,11 @@ final class ExperimentPages implements UiModule {
                 pairs = grid(
                         ExperimentTable.pairCells(pairList),
                         pairList.get(0).params().size());
+            }
+            List<ExperimentSummary.SettingPair> settingPairList = history.settingPairs(v.experimentId());
+            if (!settingPairList.isEmpty()) {
+                // kind and "a - b" are the keys of a row
+                settingPairs = grid(ExperimentTable.settingPairCells(settingPairList), 1);
             }
             for (String key : history.gridKeys(v.experimentId())) {
                 List<Figure> figures = new ArrayList<>();
@@ -178,6 +185,7 @@ final class ExperimentPages implements UiModule {
                 measures,
                 paper,
                 pairs,
+                settingPairs,
                 plots,
                 v.spec() == null ? "" : v.spec().toPrettyString());
         r.send(200, HTML, ui.page(v.experimentId(), "experiment", page));
