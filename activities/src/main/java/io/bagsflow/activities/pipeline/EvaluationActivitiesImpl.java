@@ -77,7 +77,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         BinEdges bins = bins(input);
         // every generation shares the base's mask head, so the spec says whether this model's results carry masks
         boolean masks = DetectorConfigs.base(input.spec()).masks();
-        String part = PartKey.score(kind).part();
+        PartKey part = PartKey.score(kind);
         Map<String, String> inputs = new LinkedHashMap<>();
         inputs.put("results", results.sha256());
         inputs.put(VAL, a.get(VAL).sha256());
@@ -90,14 +90,8 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
             // only then: a box-only evaluation keeps the key it had before masks existed
             config.put("iouTypes", List.of(IouType.BBOX.code(), IouType.SEGM.code()));
         }
-        String key = StageKey.of(Stage.EVALUATE.name(), part, PipelineSpecs.toJson(config), inputs);
-        return runner.run(
-                input.runId(),
-                Stage.EVALUATE,
-                part,
-                key,
-                input.spec().reuseEnabled(),
-                attempt -> {
+        String key = StageKey.of(Stage.EVALUATE.name(), part.part(), PipelineSpecs.toJson(config), inputs);
+        return runner.run(StageCall.of(input, part, key, attempt -> {
                     Map<Integer, Integer> trainInstances = trainInstances(a.get(MANIFEST));
                     Map<String, ArtifactRef> out = new LinkedHashMap<>();
                     boolean valServesAsTest = test.sha256().equals(a.get(VAL).sha256())
@@ -136,8 +130,8 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                             masks,
                             out);
                     return out;
-                },
-                outputs -> {
+                })
+                .recording(outputs -> {
                     StageRunner.Writer onVal = evaluationWriter(
                             input.runId(),
                             model,
@@ -161,7 +155,7 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
                         onTest.write(c, attemptId);
                         return List.of();
                     };
-                });
+                }));
     }
 
     /**
@@ -317,18 +311,11 @@ public class EvaluationActivitiesImpl implements EvaluationActivities {
         // or model ids, so a run whose inputs are all the same may take an earlier run's report as its own
         PartKey part = PartKey.report();
         String key = StageKey.of(part.stage().name(), part.part(), "{}", inputs);
-        return runner.run(
-                input.runId(),
-                part.stage(),
-                part.part(),
-                key,
-                input.spec().reuseEnabled(),
-                attempt -> {
-                    Path html = attempt.workDir().resolve("report.html");
-                    reports.write(input.runId(), html);
-                    return Map.of(ArtifactNames.REPORT, attempt.upload(html, "text/html"));
-                },
-                StageRunner.NOTHING_TO_RECORD);
+        return runner.run(StageCall.of(input, part, key, attempt -> {
+            Path html = attempt.workDir().resolve("report.html");
+            reports.write(input.runId(), html);
+            return Map.of(ArtifactNames.REPORT, attempt.upload(html, "text/html"));
+        }));
     }
 
     /**

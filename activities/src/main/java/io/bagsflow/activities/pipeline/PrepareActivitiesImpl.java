@@ -31,6 +31,7 @@ import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.model.Stage;
 import io.bagsflow.model.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.PartKey;
 import io.bagsflow.model.pipeline.StageInput;
 import io.bagsflow.model.pipeline.StageResult;
 import io.bagsflow.model.spec.DatasetSpec;
@@ -75,14 +76,11 @@ public class PrepareActivitiesImpl implements PrepareActivities {
         }
         String config = PipelineSpecs.toJson(settings);
         // hashing the inputs reads files and lists S3: a failure there is recorded as a failed attempt
-        return runner.run(
-                input.runId(),
-                Stage.PREPARE,
-                "",
+        return runner.run(StageCall.of(
+                input,
+                PartKey.whole(Stage.PREPARE),
                 () -> StageKey.of(Stage.PREPARE.name(), "", config, d.isSynthetic() ? Map.of() : inputHashes(d)),
-                spec.reuseEnabled(),
-                attempt -> prepare(attempt, spec),
-                StageRunner.NOTHING_TO_RECORD);
+                attempt -> prepare(attempt, spec)));
     }
 
     /** Whether the run trains a mask head, whose polygons PREPARE then validates. */

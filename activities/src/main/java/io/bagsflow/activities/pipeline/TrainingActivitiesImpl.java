@@ -75,13 +75,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                 ModelRef.BASE,
                 DetectorConfigs.baseKey(config),
                 Map.of(TRAIN, a.get(TRAIN).sha256(), IMAGES, a.get(IMAGES).sha256()));
-        return runner.run(
-                input.runId(),
-                Stage.TRAIN_BASE,
-                ModelRef.BASE,
-                key,
-                spec.reuseEnabled(),
-                attempt -> {
+        return runner.run(StageCall.of(input, PartKey.base(), key, attempt -> {
                     // a mask head learns from the polygons, which are most of a real annotation file: kept only then
                     Path trainFile = cache.file(a.get(TRAIN));
                     LvisDataset train = config.masks()
@@ -98,9 +92,9 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                             listener(attempt, ModelRef.BASE, config.iterations()));
                     finished(attempt, config.iterations(), result);
                     return trainedOutputs(attempt, ModelRef.BASE, result);
-                },
-                outputs -> (c, attemptId) ->
-                        List.of(record(c, attemptId, input.runId(), ModelRef.BASE, 0, null, outputs, a, config)));
+                })
+                .recording(outputs -> (c, attemptId) ->
+                        List.of(record(c, attemptId, input.runId(), ModelRef.BASE, 0, null, outputs, a, config))));
     }
 
     @Override
@@ -243,14 +237,8 @@ public class TrainingActivitiesImpl implements TrainingActivities {
     /** Runs one part of FINETUNE_BAGS (its kind) and records its output as a generation-1 child of the base. */
     private StageResult runRetrainPart(StageInput input, String key, DetectorConfig config, StageRunner.Work work) {
         String kind = input.kind();
-        return runner.run(
-                input.runId(),
-                Stage.FINETUNE_BAGS,
-                kind,
-                key,
-                input.spec().reuseEnabled(),
-                work,
-                outputs -> (c, attemptId) -> List.of(record(
+        return runner.run(StageCall.of(input, PartKey.finetune(kind), key, work)
+                .recording(outputs -> (c, attemptId) -> List.of(record(
                         c,
                         attemptId,
                         input.runId(),
@@ -259,7 +247,7 @@ public class TrainingActivitiesImpl implements TrainingActivities {
                         input.model().modelId(),
                         outputs,
                         input.artifacts(),
-                        config)));
+                        config))));
     }
 
     @Override
@@ -268,40 +256,33 @@ public class TrainingActivitiesImpl implements TrainingActivities {
         ModelRef model = input.model();
         DetectorConfig config = DetectorConfigs.finetune(spec);
         Map<String, ArtifactRef> a = input.artifacts();
-        String part = PartKey.predict(model.kind()).part();
-        String key = inferenceStageKey(Stage.EVALUATE, part, config, "checkpoint", model.checkpoint(), a, true);
-        return runner.run(
-                input.runId(),
-                Stage.EVALUATE,
-                part,
-                key,
-                spec.reuseEnabled(),
-                attempt -> {
-                    ValSet v = valSet(a, model.checkpoint());
-                    LvisResults results =
-                            Inference.predict(v.checkpoint(), config, v.val(), v.images(), listener(attempt, part, 0));
-                    Path file = attempt.workDir().resolve("results-" + model.kind() + ".json");
-                    LvisResultsWriter.write(results, file);
-                    Map<String, ArtifactRef> out = new LinkedHashMap<>();
-                    out.put(ArtifactNames.results(model.kind()), attempt.upload(file, "application/json"));
-                    ArtifactRef test = a.get(TEST);
-                    if (test == null || test.sha256().equals(a.get(VAL).sha256())) {
-                        // val serves as test (no test split, or a run prepared before there were any)
-                        out.put(ArtifactNames.testResults(model.kind()), out.get(ArtifactNames.results(model.kind())));
-                        return out;
-                    }
-                    LvisResults onTest = Inference.predict(
-                            v.checkpoint(),
-                            config,
-                            LvisDatasetReader.read(cache.file(test)),
-                            v.images(),
-                            listener(attempt, part, 0));
-                    Path testFile = attempt.workDir().resolve("results-" + model.kind() + "-test.json");
-                    LvisResultsWriter.write(onTest, testFile);
-                    out.put(ArtifactNames.testResults(model.kind()), attempt.upload(testFile, "application/json"));
-                    return out;
-                },
-                StageRunner.NOTHING_TO_RECORD);
+        PartKey part = PartKey.predict(model.kind());
+        String key = inferenceStageKey(Stage.EVALUATE, part.part(), config, "checkpoint", model.checkpoint(), a, true);
+        return runner.run(StageCall.of(input, part, key, attempt -> {
+            ValSet v = valSet(a, model.checkpoint());
+            LvisResults results =
+                    Inference.predict(v.checkpoint(), config, v.val(), v.images(), listener(attempt, part.part(), 0));
+            Path file = attempt.workDir().resolve("results-" + model.kind() + ".json");
+            LvisResultsWriter.write(results, file);
+            Map<String, ArtifactRef> out = new LinkedHashMap<>();
+            out.put(ArtifactNames.results(model.kind()), attempt.upload(file, "application/json"));
+            ArtifactRef test = a.get(TEST);
+            if (test == null || test.sha256().equals(a.get(VAL).sha256())) {
+                // val serves as test (no test split, or a run prepared before there were any)
+                out.put(ArtifactNames.testResults(model.kind()), out.get(ArtifactNames.results(model.kind())));
+                return out;
+            }
+            LvisResults onTest = Inference.predict(
+                    v.checkpoint(),
+                    config,
+                    LvisDatasetReader.read(cache.file(test)),
+                    v.images(),
+                    listener(attempt, part.part(), 0));
+            Path testFile = attempt.workDir().resolve("results-" + model.kind() + "-test.json");
+            LvisResultsWriter.write(onTest, testFile);
+            out.put(ArtifactNames.testResults(model.kind()), attempt.upload(testFile, "application/json"));
+            return out;
+        }));
     }
 
     /**

@@ -15,6 +15,7 @@ import io.bagsflow.db.StageClaimRepository;
 import io.bagsflow.db.TestPostgres;
 import io.bagsflow.model.Stage;
 import io.bagsflow.model.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.PartKey;
 import io.bagsflow.model.pipeline.StageResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,11 +96,9 @@ class StageClaimsTest {
         };
         String runA = newRun();
         String runB = newRun();
-        Future<StageResult> a = threads.submit(
-                () -> runner.run(runA, Stage.TRAIN_BASE, "base", key, true, slowWork, StageRunner.NOTHING_TO_RECORD));
+        Future<StageResult> a = threads.submit(() -> runner.run(StageCall.of(runA, PartKey.base(), key, slowWork)));
         assertTrue(firstStarted.await(30, TimeUnit.SECONDS));
-        Future<StageResult> b = threads.submit(
-                () -> runner.run(runB, Stage.TRAIN_BASE, "base", key, true, slowWork, StageRunner.NOTHING_TO_RECORD));
+        Future<StageResult> b = threads.submit(() -> runner.run(StageCall.of(runB, PartKey.base(), key, slowWork)));
         // B is in flight while A computes: once refused the claim it waits, without an attempt of its own
         awaitWaiting(StageClaims.holder(runB, Stage.TRAIN_BASE.name(), "base"));
         assertFalse(b.isDone());
@@ -136,11 +135,11 @@ class StageClaimsTest {
         };
         String runA = newRun();
         String runB = newRun();
-        Future<StageResult> a = threads.submit(
-                () -> runner.run(runA, Stage.PREPARE, "", key, true, failing, StageRunner.NOTHING_TO_RECORD));
+        Future<StageResult> a =
+                threads.submit(() -> runner.run(StageCall.of(runA, PartKey.whole(Stage.PREPARE), key, failing)));
         assertTrue(firstStarted.await(30, TimeUnit.SECONDS));
-        Future<StageResult> b = threads.submit(
-                () -> runner.run(runB, Stage.PREPARE, "", key, true, good, StageRunner.NOTHING_TO_RECORD));
+        Future<StageResult> b =
+                threads.submit(() -> runner.run(StageCall.of(runB, PartKey.whole(Stage.PREPARE), key, good)));
         awaitWaiting(StageClaims.holder(runB, Stage.PREPARE.name(), ""));
         assertFalse(b.isDone());
         assertEquals(List.of(), attempts.findCompletedAttempts(runB, Stage.PREPARE));
@@ -171,16 +170,10 @@ class StageClaimsTest {
         assertThrows(
                 RuntimeException.class,
                 () -> runner.run(
-                        run,
-                        Stage.TRAIN_BASE,
-                        "",
-                        "key-" + UUID.randomUUID(),
-                        true,
-                        attempt -> {
+                        StageCall.of(run, PartKey.whole(Stage.TRAIN_BASE), "key-" + UUID.randomUUID(), attempt -> {
                             computed.incrementAndGet();
                             return Map.of();
-                        },
-                        StageRunner.NOTHING_TO_RECORD));
+                        })));
 
         List<StageAttempt> recorded = runs.runDetails(run).orElseThrow().attempts();
         assertEquals(0, computed.get());

@@ -16,6 +16,7 @@ import io.bagsflow.db.TestPostgres;
 import io.bagsflow.model.FailureType;
 import io.bagsflow.model.Stage;
 import io.bagsflow.model.pipeline.ArtifactRef;
+import io.bagsflow.model.pipeline.PartKey;
 import io.bagsflow.model.pipeline.StageResult;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
@@ -80,18 +81,11 @@ class StageRunnerTest {
     void theWorkRunsInAnAttemptWhoseOutputsAreUploadedAndRecorded() {
         String run = newRun();
         List<Path> workDirs = new ArrayList<>();
-        StageResult result = runner().run(
-                        run,
-                        Stage.PREPARE,
-                        "",
-                        newKey(),
-                        true,
-                        attempt -> {
-                            workDirs.add(attempt.workDir());
-                            Path f = Files.writeString(attempt.workDir().resolve("manifest.json"), "{\"images\": 3}");
-                            return Map.of("manifest", attempt.upload(f, "application/json"));
-                        },
-                        StageRunner.NOTHING_TO_RECORD);
+        StageResult result = runner().run(StageCall.of(run, PartKey.whole(Stage.PREPARE), newKey(), attempt -> {
+            workDirs.add(attempt.workDir());
+            Path f = Files.writeString(attempt.workDir().resolve("manifest.json"), "{\"images\": 3}");
+            return Map.of("manifest", attempt.upload(f, "application/json"));
+        }));
 
         assertFalse(result.reused());
         ArtifactRef manifest = result.outputs().get("manifest");
@@ -108,22 +102,10 @@ class StageRunnerTest {
         String key = newKey();
         AtomicInteger computed = new AtomicInteger();
         StageResult first = runner().run(
-                        newRun(),
-                        Stage.TRAIN_BASE,
-                        "",
-                        key,
-                        true,
-                        writing("weights", computed),
-                        StageRunner.NOTHING_TO_RECORD);
+                        StageCall.of(newRun(), PartKey.whole(Stage.TRAIN_BASE), key, writing("weights", computed)));
         String second = newRun();
-        StageResult again = runner().run(
-                        second,
-                        Stage.TRAIN_BASE,
-                        "",
-                        key,
-                        true,
-                        writing("weights", computed),
-                        StageRunner.NOTHING_TO_RECORD);
+        StageResult again =
+                runner().run(StageCall.of(second, PartKey.whole(Stage.TRAIN_BASE), key, writing("weights", computed)));
 
         assertEquals(1, computed.get(), "the work ran once");
         assertTrue(again.reused());
@@ -138,30 +120,12 @@ class StageRunnerTest {
     void withReuseOffOrAnotherKeyTheWorkRunsAgain() {
         String key = newKey();
         AtomicInteger computed = new AtomicInteger();
-        runner().run(
-                        newRun(),
-                        Stage.TRAIN_BASE,
-                        "",
-                        key,
-                        true,
-                        writing("weights", computed),
-                        StageRunner.NOTHING_TO_RECORD);
+        runner().run(StageCall.of(newRun(), PartKey.whole(Stage.TRAIN_BASE), key, writing("weights", computed)));
         StageResult noReuse = runner().run(
-                        newRun(),
-                        Stage.TRAIN_BASE,
-                        "",
-                        key,
-                        false,
-                        writing("weights", computed),
-                        StageRunner.NOTHING_TO_RECORD);
-        StageResult otherKey = runner().run(
-                        newRun(),
-                        Stage.TRAIN_BASE,
-                        "",
-                        newKey(),
-                        true,
-                        writing("weights", computed),
-                        StageRunner.NOTHING_TO_RECORD);
+                        StageCall.of(newRun(), PartKey.whole(Stage.TRAIN_BASE), key, writing("weights", computed))
+                                .withReuse(false));
+        StageResult otherKey = runner().run(StageCall.of(
+                newRun(), PartKey.whole(Stage.TRAIN_BASE), newKey(), writing("weights", computed)));
 
         assertEquals(3, computed.get());
         assertFalse(noReuse.reused());
@@ -173,27 +137,15 @@ class StageRunnerTest {
         String key = newKey();
         AtomicInteger computed = new AtomicInteger();
         String content = "an output that will be lost " + key;
-        StageResult first = runner().run(
-                        newRun(),
-                        Stage.PREPARE,
-                        "",
-                        key,
-                        true,
-                        writing(content, computed),
-                        StageRunner.NOTHING_TO_RECORD);
+        StageResult first =
+                runner().run(StageCall.of(newRun(), PartKey.whole(Stage.PREPARE), key, writing(content, computed)));
         Files.delete(TestS3.get()
                 .behindTheServer(
                         "stage-runner-test",
                         ArtifactStore.keyOf(first.outputs().get("out").sha256())));
 
-        StageResult again = runner().run(
-                        newRun(),
-                        Stage.PREPARE,
-                        "",
-                        key,
-                        true,
-                        writing(content, computed),
-                        StageRunner.NOTHING_TO_RECORD);
+        StageResult again =
+                runner().run(StageCall.of(newRun(), PartKey.whole(Stage.PREPARE), key, writing(content, computed)));
         assertEquals(2, computed.get(), "computed again");
         assertFalse(again.reused());
         assertTrue(store.exists(again.outputs().get("out").sha256()), "and stored again");
@@ -228,7 +180,8 @@ class StageRunnerTest {
     }
 
     private StageResult trainBase(String key, boolean reuse, StageRunner.Work work) {
-        return runner().run(newRun(), Stage.TRAIN_BASE, "", key, reuse, work, StageRunner.NOTHING_TO_RECORD);
+        return runner().run(StageCall.of(newRun(), PartKey.whole(Stage.TRAIN_BASE), key, work)
+                .withReuse(reuse));
     }
 
     @Test
@@ -237,22 +190,10 @@ class StageRunnerTest {
         String run = newRun();
         String key = newKey();
         AtomicInteger computed = new AtomicInteger();
-        StageResult first = runner().run(
-                        run,
-                        Stage.FINETUNE_BAGS,
-                        "bags",
-                        key,
-                        false,
-                        writing("bags", computed),
-                        StageRunner.NOTHING_TO_RECORD);
-        StageResult again = runner().run(
-                        run,
-                        Stage.FINETUNE_BAGS,
-                        "bags",
-                        key,
-                        false,
-                        writing("bags", computed),
-                        StageRunner.NOTHING_TO_RECORD);
+        StageResult first = runner().run(StageCall.of(run, PartKey.finetune("bags"), key, writing("bags", computed))
+                .withReuse(false));
+        StageResult again = runner().run(StageCall.of(run, PartKey.finetune("bags"), key, writing("bags", computed))
+                .withReuse(false));
 
         assertEquals(1, computed.get());
         assertEquals(first.attemptId(), again.attemptId());
@@ -265,17 +206,9 @@ class StageRunnerTest {
         String run = newRun();
         ApplicationFailure failure = assertThrows(
                 ApplicationFailure.class,
-                () -> runner().run(
-                                run,
-                                Stage.PREPARE,
-                                "",
-                                newKey(),
-                                true,
-                                attempt -> {
-                                    throw new InvalidInputException(
-                                            "val.json: annotations[0].bbox has 3 numbers, not 4");
-                                },
-                                StageRunner.NOTHING_TO_RECORD));
+                () -> runner().run(StageCall.of(run, PartKey.whole(Stage.PREPARE), newKey(), attempt -> {
+                    throw new InvalidInputException("val.json: annotations[0].bbox has 3 numbers, not 4");
+                })));
 
         assertTrue(failure.isNonRetryable(), "a retry would read the same input");
         assertEquals(FailureType.InvalidInput.name(), failure.getType());
@@ -290,16 +223,9 @@ class StageRunnerTest {
         String run = newRun();
         ApplicationFailure failure = assertThrows(
                 ApplicationFailure.class,
-                () -> runner().run(
-                                run,
-                                Stage.TRAIN_BASE,
-                                "",
-                                newKey(),
-                                true,
-                                attempt -> {
-                                    throw new IllegalStateException("the GPU fell off");
-                                },
-                                StageRunner.NOTHING_TO_RECORD));
+                () -> runner().run(StageCall.of(run, PartKey.whole(Stage.TRAIN_BASE), newKey(), attempt -> {
+                    throw new IllegalStateException("the GPU fell off");
+                })));
 
         assertFalse(failure.isNonRetryable());
         assertEquals(IllegalStateException.class.getName(), failure.getType());
@@ -313,19 +239,12 @@ class StageRunnerTest {
         String key = newKey();
         assertThrows(
                 ApplicationFailure.class,
-                () -> runner().run(
-                                run,
-                                Stage.PREPARE,
-                                "",
-                                key,
-                                true,
-                                attempt -> {
-                                    throw new IllegalStateException("disk full");
-                                },
-                                StageRunner.NOTHING_TO_RECORD));
+                () -> runner().run(StageCall.of(run, PartKey.whole(Stage.PREPARE), key, attempt -> {
+                    throw new IllegalStateException("disk full");
+                })));
         AtomicInteger computed = new AtomicInteger();
         StageResult retried =
-                runner().run(run, Stage.PREPARE, "", key, true, writing("ok", computed), StageRunner.NOTHING_TO_RECORD);
+                runner().run(StageCall.of(run, PartKey.whole(Stage.PREPARE), key, writing("ok", computed)));
 
         assertEquals(1, computed.get());
         assertFalse(retried.reused());
@@ -342,16 +261,15 @@ class StageRunnerTest {
         AtomicInteger computed = new AtomicInteger();
         ApplicationFailure failure = assertThrows(
                 ApplicationFailure.class,
-                () -> runner().run(
-                                run,
-                                Stage.PREPARE,
-                                "",
-                                () -> {
-                                    throw new InvalidInputException("s3://no-such-bucket/train.json: no such bucket");
-                                },
-                                true,
-                                writing("never", computed),
-                                StageRunner.NOTHING_TO_RECORD));
+                () -> runner().run(new StageCall(
+                        run,
+                        PartKey.whole(Stage.PREPARE),
+                        () -> {
+                            throw new InvalidInputException("s3://no-such-bucket/train.json: no such bucket");
+                        },
+                        true,
+                        writing("never", computed),
+                        StageRunner.NOTHING_TO_RECORD)));
 
         assertTrue(failure.isNonRetryable());
         assertEquals(0, computed.get());
@@ -366,27 +284,26 @@ class StageRunnerTest {
         String run = newRun();
         List<Long> recordedFor = new ArrayList<>();
         StageResult result = runner().run(
-                        run, Stage.PREPARE, "", newKey(), true, writing("x", new AtomicInteger()), outputs -> {
-                            assertTrue(outputs.containsKey("out"), "the recorder reads the uploaded outputs");
-                            return (connection, attemptId) -> {
-                                recordedFor.add(attemptId);
-                                return List.of();
-                            };
-                        });
+                        StageCall.of(run, PartKey.whole(Stage.PREPARE), newKey(), writing("x", new AtomicInteger()))
+                                .recording(outputs -> {
+                                    assertTrue(outputs.containsKey("out"), "the recorder reads the uploaded outputs");
+                                    return (connection, attemptId) -> {
+                                        recordedFor.add(attemptId);
+                                        return List.of();
+                                    };
+                                }));
         assertEquals(List.of(result.attemptId()), recordedFor);
 
         // a reusing run records its lineage again, for its own REUSED attempt
-        StageResult reused = runner().run(
+        StageResult reused = runner().run(StageCall.of(
                         newRun(),
-                        Stage.PREPARE,
-                        "",
+                        PartKey.whole(Stage.PREPARE),
                         attempts.findAttempt(result.attemptId()).orElseThrow().stageKey(),
-                        true,
-                        writing("x", new AtomicInteger()),
-                        outputs -> (connection, attemptId) -> {
-                            recordedFor.add(attemptId);
-                            return List.of();
-                        });
+                        writing("x", new AtomicInteger()))
+                .recording(outputs -> (connection, attemptId) -> {
+                    recordedFor.add(attemptId);
+                    return List.of();
+                }));
         assertTrue(reused.reused());
         assertEquals(List.of(result.attemptId(), reused.attemptId()), recordedFor);
         assertNotEquals(result.attemptId(), reused.attemptId());
