@@ -5,10 +5,4 @@ set -euo pipefail
 if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
   exit 0
 fi
-sudo=""
-if [[ "$(id -u)" != 0 ]]; then
-  sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-dejavu-core
+"$(dirname "$0")/apt-install.sh" chromium chromium-driver fonts-dejavu-core

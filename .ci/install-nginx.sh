@@ -5,10 +5,4 @@ set -euo pipefail
 if [[ -x /usr/sbin/nginx || -n "$(command -v nginx || true)" ]] && command -v openssl >/dev/null; then
   exit 0
 fi
-sudo=""
-if [[ "$(id -u)" != 0 ]]; then
-  sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends nginx-light openssl iproute2
+"$(dirname "$0")/apt-install.sh" nginx-light openssl iproute2

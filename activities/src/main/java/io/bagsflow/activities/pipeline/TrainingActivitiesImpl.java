@@ -134,31 +134,20 @@ public class TrainingActivitiesImpl implements TrainingActivities {
             Path images = cache.images(a.get(IMAGES));
             BagsGroups groups = GroupsJson.read(cache.file(a.get(GROUPS)));
             Path baseCheckpoint = cache.file(base.checkpoint());
+            Path workDir = attempt.workDir().resolve("retrain");
+            int steps;
+            TrainingOutcome result;
             if (method.scope() != ModelKind.Scope.CLASSIFIER) {
                 // the paper's "all" rows: every weight trains, on the base's own schedule
-                int steps = WholeNetworkTrainer.iterations(method, baseCheckpoint);
-                TrainingOutcome result = WholeNetworkTrainer.train(
-                        method,
-                        config,
-                        baseCheckpoint,
-                        train,
-                        images,
-                        attempt.workDir().resolve("retrain"),
-                        listener(attempt, kind, steps));
-                finished(attempt, steps, result);
-                return trainedOutputs(attempt, kind, result);
+                steps = WholeNetworkTrainer.iterations(method, baseCheckpoint);
+                result = WholeNetworkTrainer.train(
+                        method, config, baseCheckpoint, train, images, workDir, listener(attempt, kind, steps));
+            } else {
+                // NCM trains nothing: its classifier is the class means of the cached features
+                steps = method.retrains() ? RetrainSchedule.of(config).iterations() : 0;
+                result = ClassifierRetrainer.retrain(
+                        method, config, baseCheckpoint, groups, train, images, workDir, listener(attempt, kind, steps));
             }
-            // NCM trains nothing: its classifier is the class means of the cached features
-            int steps = method.retrains() ? RetrainSchedule.of(config).iterations() : 0;
-            TrainingOutcome result = ClassifierRetrainer.retrain(
-                    method,
-                    config,
-                    baseCheckpoint,
-                    groups,
-                    train,
-                    images,
-                    attempt.workDir().resolve("retrain"),
-                    listener(attempt, kind, steps));
             finished(attempt, steps, result);
             return trainedOutputs(attempt, kind, result);
         });

@@ -57,26 +57,16 @@ public final class SyntheticEvalCase {
         }
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] cumulative = popularity(categories);
-        List<LvisCategory> cats = new ArrayList<>(categories);
-        for (int c = 0; c < categories; c++) {
-            Frequency f = c < frequent ? Frequency.FREQUENT : c < frequent + common ? Frequency.COMMON : Frequency.RARE;
-            int id = c + 1;
-            cats.add(new LvisCategory(id, "category_" + id, List.of("category_" + id), "synthetic", null, f, -1, -1));
-        }
-
-        List<LvisImage> imgs = new ArrayList<>(images);
-        List<LvisAnnotation> anns = new ArrayList<>();
-        LvisResults.Builder dets = LvisResults.builder();
-        int imageId = 0;
-        long annId = 0;
+        Draft draft = new Draft(images);
+        LvisResults.Builder dets = draft.detections;
         for (int i = 0; i < images; i++) {
-            imageId += 1 + rnd.nextInt(30); // sparse ids, like COCO's
+            int imageId = draft.nextImageId(rnd);
             int labelled = 1 + rnd.nextInt(6);
             int[] present = distinctCategories(rnd, cumulative, labelled, new int[0]);
             int[] neg = distinctCategories(rnd, cumulative, 2 + rnd.nextInt(7), present);
             int[] notExhaustive =
                     rnd.nextDouble() < 0.3 ? new int[] {present[rnd.nextInt(present.length)]} : new int[0];
-            imgs.add(new LvisImage(
+            draft.images.add(new LvisImage(
                     imageId,
                     (int) WIDTH,
                     (int) HEIGHT,
@@ -96,8 +86,8 @@ public final class SyntheticEvalCase {
                     double x = rnd.nextDouble() * (WIDTH - w);
                     double y = rnd.nextDouble() * (HEIGHT - h);
                     double area = w * h * (0.5 + 0.4 * rnd.nextDouble()); // a mask covers part of its box
-                    LvisAnnotation gt = new LvisAnnotation(++annId, imageId, c + 1, x, y, w, h, area);
-                    anns.add(gt);
+                    LvisAnnotation gt = new LvisAnnotation(draft.nextAnnotationId(), imageId, c + 1, x, y, w, h, area);
+                    draft.annotations.add(gt);
                     if (made < budget && rnd.nextDouble() < 0.9) {
                         addJittered(dets, rnd, gt, 0.08, 0.45 + 0.55 * rnd.nextDouble());
                         made++;
@@ -130,7 +120,7 @@ public final class SyntheticEvalCase {
                         score);
             }
         }
-        return new EvalCase(new LvisDataset(imgs, anns, cats), dets.build());
+        return draft.finish(categories(categories, frequent, common));
     }
 
     private static void addJittered(
@@ -167,6 +157,44 @@ public final class SyntheticEvalCase {
      * The category of a detection of no object: a quarter of the time one present in the image, a quarter one known
      * absent (negative), else any by popularity, mostly unlabelled for this image, so the federated filter drops it.
      */
+    /** Categories 1..n named {@code category_ID}: the first {@code frequent} f, the next {@code common} c, the rest r. */
+    static List<LvisCategory> categories(int n, int frequent, int common) {
+        List<LvisCategory> cats = new ArrayList<>(n);
+        for (int c = 0; c < n; c++) {
+            Frequency f = c < frequent ? Frequency.FREQUENT : c < frequent + common ? Frequency.COMMON : Frequency.RARE;
+            int id = c + 1;
+            cats.add(new LvisCategory(id, "category_" + id, List.of("category_" + id), "synthetic", null, f, -1, -1));
+        }
+        return cats;
+    }
+
+    /** What a generator fills in: images, ground truth, detections, and the ids it hands out. */
+    static final class Draft {
+        final List<LvisImage> images;
+        final List<LvisAnnotation> annotations = new ArrayList<>();
+        final LvisResults.Builder detections = LvisResults.builder();
+        private int imageId;
+        private long annotationId;
+
+        Draft(int images) {
+            this.images = new ArrayList<>(images);
+        }
+
+        /** The next image id: 1 to 30 above the last, sparse as COCO's are. */
+        int nextImageId(SplittableRandom rnd) {
+            imageId += 1 + rnd.nextInt(30);
+            return imageId;
+        }
+
+        long nextAnnotationId() {
+            return ++annotationId;
+        }
+
+        EvalCase finish(List<LvisCategory> categories) {
+            return new EvalCase(new LvisDataset(images, annotations, categories), detections.build());
+        }
+    }
+
     static int fillerCategory(SplittableRandom rnd, int[] present, int[] neg, double[] cumulative) {
         double u = rnd.nextDouble();
         if (u < 0.25) {

@@ -40,21 +40,13 @@ public final class SyntheticSegmCase {
         }
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] cumulative = SyntheticEvalCase.popularity(categories);
-        List<LvisCategory> cats = new ArrayList<>(categories);
-        for (int c = 0; c < categories; c++) {
-            Frequency f = c < categories / 3
-                    ? Frequency.FREQUENT
-                    : c < 2 * categories / 3 ? Frequency.COMMON : Frequency.RARE;
-            int id = c + 1;
-            cats.add(new LvisCategory(id, "category_" + id, List.of("category_" + id), "synthetic", null, f, -1, -1));
-        }
-        List<LvisImage> imgs = new ArrayList<>(images);
-        List<LvisAnnotation> anns = new ArrayList<>();
-        LvisResults.Builder dets = LvisResults.builder();
-        int imageId = 0;
-        long annId = 0;
+        // thirds: frequent, common, rare
+        List<LvisCategory> cats =
+                SyntheticEvalCase.categories(categories, categories / 3, 2 * categories / 3 - categories / 3);
+        SyntheticEvalCase.Draft draft = new SyntheticEvalCase.Draft(images);
+        LvisResults.Builder dets = draft.detections;
         for (int i = 0; i < images; i++) {
-            imageId += 1 + rnd.nextInt(30);
+            int imageId = draft.nextImageId(rnd);
             int[] size = SIZES[rnd.nextInt(SIZES.length)];
             int width = size[0];
             int height = size[1];
@@ -62,7 +54,7 @@ public final class SyntheticSegmCase {
             int[] neg = SyntheticEvalCase.distinctCategories(rnd, cumulative, 2 + rnd.nextInt(7), present);
             int[] notExhaustive =
                     rnd.nextDouble() < 0.3 ? new int[] {present[rnd.nextInt(present.length)]} : new int[0];
-            imgs.add(new LvisImage(
+            draft.images.add(new LvisImage(
                     imageId,
                     width,
                     height,
@@ -84,8 +76,8 @@ public final class SyntheticSegmCase {
                     double[] outline = star(rnd, cx, cy, rx, ry, width, height);
                     Rle mask = Rle.fromPolygons(List.of(outline), height, width);
                     double[] box = mask.toBbox();
-                    anns.add(new LvisAnnotation(
-                            ++annId,
+                    draft.annotations.add(new LvisAnnotation(
+                            draft.nextAnnotationId(),
                             imageId,
                             c + 1,
                             box[0],
@@ -95,9 +87,8 @@ public final class SyntheticSegmCase {
                             mask.area(),
                             new Segmentation.Polygons(List.of(outline))));
                     // a detection around this object: its outline jittered by `spread`, with a score given
-                    int image = imageId;
                     Jitter jitter = (spread, score) ->
-                            addJittered(dets, rnd, image, c + 1, outline, cx, cy, rx, ry, spread, width, height, score);
+                            addJittered(dets, rnd, imageId, c + 1, outline, cx, cy, rx, ry, spread, width, height, score);
                     if (made < budget && rnd.nextDouble() < 0.9) {
                         jitter.add(0.08, 0.45 + 0.55 * rnd.nextDouble());
                         made++;
@@ -126,7 +117,7 @@ public final class SyntheticSegmCase {
                 addMask(dets, imageId, c + 1, star(rnd, cx, cy, rx, ry, width, height), width, height, score);
             }
         }
-        return new EvalCase(new LvisDataset(imgs, anns, cats), dets.build());
+        return draft.finish(cats);
     }
 
     /**
