@@ -76,11 +76,6 @@ public final class BaseTrainer {
                 skipped = 0;
             }
             try (detector) {
-                Parameters params = detector.params();
-                Sgd sgd = allWeights(params, config);
-                if (resumed != null && start < config.iterations()) {
-                    resumed.restoreOptimizer(sgd, resumeCheckpoint);
-                }
                 ImageStore images = ImageStore.load(train, imagesDir, config.imageSize(), categoryIds);
                 if (images.count() == 0) {
                     throw new IllegalArgumentException("training set has no images");
@@ -90,12 +85,14 @@ public final class BaseTrainer {
                         ImageSampler.epochs(images.count(), config.seed()),
                         config,
                         detector,
-                        sgd,
                         images,
                         workDir,
                         hooks,
                         curve,
                         skipped);
+                if (resumed != null && start < config.iterations()) {
+                    resumed.restoreOptimizer(loop.sgd, resumeCheckpoint);
+                }
                 Path last = loop.run(root, start);
                 return new TrainingOutcome(
                         last, loop.curve, loop.skipped, loop.imagesPerSecond(), (System.nanoTime() - started) / 1e9);
@@ -155,7 +152,6 @@ public final class BaseTrainer {
                 ImageSampler sampler,
                 DetectorConfig config,
                 Detector detector,
-                Sgd sgd,
                 ImageStore images,
                 Path workDir,
                 TrainingHooks hooks,
@@ -164,7 +160,8 @@ public final class BaseTrainer {
             this.stage = stage;
             this.config = config;
             this.detector = detector;
-            this.sgd = sgd;
+            // every weight trains; a resumed run restores this optimizer's state before run()
+            this.sgd = allWeights(detector.params(), config);
             this.images = images;
             this.workDir = workDir;
             this.hooks = hooks;

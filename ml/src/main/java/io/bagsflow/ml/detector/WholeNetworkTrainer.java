@@ -81,15 +81,12 @@ public final class WholeNetworkTrainer {
             }
             try (detector) {
                 swapLoss(detector, method, train);
-                Parameters params = detector.params();
-                Sgd sgd = BaseTrainer.allWeights(params, config);
                 ImageStore images = ImageStore.load(train, imagesDir, config.imageSize(), categoryIds);
                 BaseTrainer.Loop loop = new BaseTrainer.Loop(
                         method.stage(),
                         MethodSampling.sampler(method, config, images, train),
                         config,
                         detector,
-                        sgd,
                         images,
                         workDir,
                         hooks,

@@ -75,7 +75,7 @@ public final class SyntheticEvalCase {
                     ids(neg),
                     ids(notExhaustive)));
 
-            int budget = minDetsPerImage + rnd.nextInt(maxDetsPerImage - minDetsPerImage + 1);
+            int budget = detectionsOfAnImage(rnd, minDetsPerImage, maxDetsPerImage);
             int made = 0;
             for (int c : present) {
                 int instances = 1 + rnd.nextInt(5);
@@ -157,6 +157,11 @@ public final class SyntheticEvalCase {
      * The category of a detection of no object: a quarter of the time one present in the image, a quarter one known
      * absent (negative), else any by popularity, mostly unlabelled for this image, so the federated filter drops it.
      */
+    /** How many detections an image gets: uniform in [min, max], more than 300 exercising the per-image cut. */
+    static int detectionsOfAnImage(SplittableRandom rnd, int min, int max) {
+        return min + rnd.nextInt(max - min + 1);
+    }
+
     /** Categories 1..n named {@code category_ID}: the first {@code frequent} f, the next {@code common} c, the rest r. */
     static List<LvisCategory> categories(int n, int frequent, int common) {
         List<LvisCategory> cats = new ArrayList<>(n);

@@ -63,7 +63,7 @@ public final class SyntheticSegmCase {
                     SyntheticEvalCase.ids(neg),
                     SyntheticEvalCase.ids(notExhaustive)));
 
-            int budget = minDetsPerImage + rnd.nextInt(maxDetsPerImage - minDetsPerImage + 1);
+            int budget = SyntheticEvalCase.detectionsOfAnImage(rnd, minDetsPerImage, maxDetsPerImage);
             int made = 0;
             for (int c : present) {
                 int instances = 1 + rnd.nextInt(5);
