@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bagsflow.activities.CodeVersion;
 import io.bagsflow.ml.detector.DetectorThreads;
-import io.bagsflow.ml.eval.EvalBenchmark;
+import io.bagsflow.bench.eval.EvalBenchmark;
 import io.bagsflow.ml.io.JsonMappers;
 import java.io.IOException;
 import java.io.PrintStream;
