@@ -50,7 +50,9 @@ public final class MicroBenchmarks {
             throw new IllegalArgumentException("JMH options " + args + ": " + e.getMessage(), e);
         }
         Runner runner = new Runner(
-                options, OutputFormatFactory.createFormatInstance(out, options.verbosity().orElse(VerboseMode.NORMAL)));
+                options,
+                OutputFormatFactory.createFormatInstance(
+                        out, options.verbosity().orElse(VerboseMode.NORMAL)));
         if (options.shouldList()) {
             runner.list();
         } else if (options.shouldListWithParams()) {

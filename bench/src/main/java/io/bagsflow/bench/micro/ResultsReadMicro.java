@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.State;
  * Reading an LVIS results file with {@link LvisResultsReader}, from bytes in memory so that the disk is not
  * timed: {@code readBoxes} a box-only file of a synthetic bbox case (by default 200 images, 100 categories, 10 to
  * 100 detections per image, about 11,000), {@code readMasks} a compressed-RLE file of a synthetic segm case (20
- * images, 20 to 60 detections each). The files are what {@link LvisResultsWriter} writes, as in bench eval.
+ * images, 20 to 60 detections each; JMH's report shows {@code images} beside it too, but it is the box file's).
+ * The files are what {@link LvisResultsWriter} writes, as in bench eval.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -54,8 +54,8 @@ class MicroBenchmarksTest {
 
     @Test
     void anOptionJmhDoesNotKnowIsRefusedWithJmhsReason() {
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class, () -> MicroBenchmarks.run(List.of("-f", "zero"), out));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> MicroBenchmarks.run(List.of("-f", "zero"), out));
         assertTrue(e.getMessage().contains("-f"), e.getMessage());
     }
 }
