@@ -1,7 +1,7 @@
 package io.bagsflow.cli;
 
-import io.bagsflow.ml.detector.DetectorBenchmark;
-import io.bagsflow.ml.eval.EvalBenchmark;
+import io.bagsflow.bench.detector.DetectorBenchmark;
+import io.bagsflow.bench.eval.EvalBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
             BenchCommand.Chaos.class,
             BenchStartupCommand.class,
             BenchAllCommand.class,
+            BenchMicroCommand.class,
             BenchCommand.Table.class
         })
 final class BenchCommand implements Runnable {
@@ -33,7 +34,7 @@ final class BenchCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "name a benchmark: eval, detector, fanout, chaos, startup, all (or table)");
+                spec.commandLine(), "name a benchmark: eval, detector, fanout, chaos, startup, all, micro (or table)");
     }
 
     @Command(

@@ -7,7 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A PrintStream onto a command's picocli writer, for the benchmarks of ml/ that print to a stream: what they print
+ * A PrintStream onto a command's picocli writer, for the benchmarks of bench/ that print to a stream: what they print
  * goes where every other command's output goes (and where tests read it).
  */
 final class WriterStream extends OutputStream {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bagsflow.activities.pipeline.PipelineSpecs;
-import io.bagsflow.ml.eval.EvalBenchmark;
+import io.bagsflow.bench.eval.EvalBenchmark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -5,12 +5,16 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
-/** Device and thread choice for a run: the GPU when the engine sees one (unless told cpu), else the CPU. */
-final class DetectorRuntime {
+/**
+ * Device and thread choice for a run: the GPU when the engine sees one (unless told cpu), else the CPU. Public for
+ * {@link #device} alone, which the detector benchmark (module bench) prints.
+ */
+public final class DetectorRuntime {
 
     private DetectorRuntime() {}
 
-    static Device device(DetectorConfig config) {
+    /** The device a run with this config trains and predicts on. */
+    public static Device device(DetectorConfig config) {
         int gpus = Engine.getInstance().getGpuCount();
         return switch (config.device()) {
             case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();

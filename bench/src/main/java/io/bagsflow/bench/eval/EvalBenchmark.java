@@ -1,5 +1,10 @@
-package io.bagsflow.ml.eval;
+package io.bagsflow.bench.eval;
 
+import io.bagsflow.ml.eval.EvalCase;
+import io.bagsflow.ml.eval.LvisEvaluation;
+import io.bagsflow.ml.eval.LvisEvaluator;
+import io.bagsflow.ml.eval.LvisMetrics;
+import io.bagsflow.ml.eval.SyntheticEvalCase;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
 import io.bagsflow.ml.lvis.LvisDatasetWriter;
@@ -25,8 +30,8 @@ import java.util.Locale;
  * detections) fits a 4 GiB heap.
  *
  * <pre>
- * java -Xmx4g -cp ... io.bagsflow.ml.eval.EvalBenchmark                  # 2,000 images, about 350k detections
- * java -Xmx4g -cp ... io.bagsflow.ml.eval.EvalBenchmark --scale lvis-val # 20,000 images x 300 detections
+ * java -Xmx4g -cp ... io.bagsflow.bench.eval.EvalBenchmark                  # 2,000 images, about 350k detections
+ * java -Xmx4g -cp ... io.bagsflow.bench.eval.EvalBenchmark --scale lvis-val # 20,000 images x 300 detections
  * </pre>
  * Options (after the {@code --scale} preset): {@code --images N --categories N --min-dets N --max-dets N
  * --seed N --repeats N --threads N --dir PATH} (where the files go and stay; default a temporary folder,

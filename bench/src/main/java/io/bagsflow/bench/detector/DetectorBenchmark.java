@@ -1,9 +1,18 @@
-package io.bagsflow.ml.detector;
+package io.bagsflow.bench.detector;
 
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.BinEdges;
 import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
+import io.bagsflow.ml.detector.BaseTrainer;
+import io.bagsflow.ml.detector.ClassifierRetrainer;
+import io.bagsflow.ml.detector.DetectorConfig;
+import io.bagsflow.ml.detector.DetectorRuntime;
+import io.bagsflow.ml.detector.DetectorThreads;
+import io.bagsflow.ml.detector.Inference;
+import io.bagsflow.ml.detector.TrainingHooks;
+import io.bagsflow.ml.detector.TrainingOutcome;
+import io.bagsflow.ml.detector.TrainingProgress;
 import io.bagsflow.ml.eval.IouType;
 import io.bagsflow.ml.eval.LvisEvaluator;
 import io.bagsflow.ml.eval.LvisMetrics;
@@ -31,7 +40,7 @@ import java.util.Map;
  * AP table (AP, APr, APc, APf per model).
  *
  * <pre>
- * java -cp ... io.bagsflow.ml.detector.DetectorBenchmark [--preset small] [--data DIR] [--work DIR]
+ * java -cp ... io.bagsflow.bench.detector.DetectorBenchmark [--preset small] [--data DIR] [--work DIR]
  *      [--iterations N] [--threads N] [--methods BAGS,CONTROL,CRT,RFS] [--full-path] [--masks] [--json OUT]
  * </pre>
  * {@code --masks} trains the base model with its mask head, makes inference paste and encode a mask per detection,

@@ -1,4 +1,4 @@
-package io.bagsflow.ml.synth;
+package io.bagsflow.bench.synth;
 
 import io.bagsflow.ml.bags.BagsGroups;
 import io.bagsflow.ml.bags.BinEdges;
@@ -7,16 +7,18 @@ import io.bagsflow.ml.dataset.CategoryStatistics;
 import io.bagsflow.ml.dataset.CountSource;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisDatasetReader;
+import io.bagsflow.ml.synth.SyntheticAnnotations;
+import io.bagsflow.ml.synth.SyntheticDataset;
+import io.bagsflow.ml.synth.SyntheticPreset;
+import io.bagsflow.ml.synth.SyntheticSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Generates a preset and prints its statistics table and how long generation took. Not a test; from the
- * repository root:
+ * repository root, after a build ({@code ./bagsflow --version}), whose jar names every other on its class path:
  * <pre>
- * mvn -o -q -pl ml test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
- * java -cp ml/target/test-classes:ml/target/classes:$(cat ml/target/cp.txt) \
- *     io.bagsflow.ml.synth.SyntheticBenchmark small 1 /tmp/synth-small
+ * java -cp cli/target/bagsflow-cli.jar io.bagsflow.bench.synth.SyntheticBenchmark small 1 /tmp/synth-small
  * </pre>
  * Arguments: preset, seed, and an empty output folder (default: a new temporary one) or {@code --plan-only}
  * to plan without drawing (how medium's statistics are printed).
