@@ -294,7 +294,8 @@ final class RunsCommand implements Callable<Integer> {
                     }
                 }
                 label(labels, runId, null, null, add);
-                out.println("run " + runId + " tags: " + tags(labels.labels(runId).tags()));
+                out.println(
+                        "run " + runId + " tags: " + tags(labels.labels(runId).tags()));
             });
         }
     }
@@ -352,7 +353,9 @@ final class RunsCommand implements Callable<Integer> {
     private static int withLabels(CommandLine.Model.CommandSpec spec, String runId, LabelChange change) {
         try (CliServices services = CliServices.forReading(spec.commandLine().getErr())) {
             existing(services, runId);
-            change.apply(new RunLabelRepository(services.runs().database()), spec.commandLine().getOut());
+            change.apply(
+                    new RunLabelRepository(services.runs().database()),
+                    spec.commandLine().getOut());
             return ExitCodes.OK;
         }
     }

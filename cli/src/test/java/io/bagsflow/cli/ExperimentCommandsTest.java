@@ -247,7 +247,11 @@ class ExperimentCommandsTest {
         for (JsonNode cell : show.path("cells")) {
             String runId = cell.path("run_id").asText();
             bags.computeIfAbsent(cell.path("seed").asLong(), s -> new HashMap<>())
-                    .put(cell.path("params").path("finetune.othersSampleRatio").asInt(), ap(runShow(runId), runId + "-bags"));
+                    .put(
+                            cell.path("params")
+                                    .path("finetune.othersSampleRatio")
+                                    .asInt(),
+                            ap(runShow(runId), runId + "-bags"));
         }
         JsonNode pairs = show.path("setting_pairs");
         assertEquals(2 * 13, pairs.size(), "base and bags, one pair of settings, 13 metrics each: " + pairs);

@@ -91,7 +91,17 @@ class LineageRepositoryTest {
                 new CategoryAp(1, "f", 300, List.of(0.5, 0.7, 0.4, -1.0, 0.5, 0.6, 0.6, -1.0, 0.6, 0.7)),
                 new CategoryAp(2, "r", 3, List.of(0.0, 0.0, 0.0, -1.0, -1.0, 0.0, 0.0, -1.0, -1.0, 0.0)));
         EvaluationRecord stored = lineage.insertEvaluation(
-                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null, EvaluationRecord.VAL, EvaluationRecord.BBOX),
+                new EvaluationRecord(
+                        0,
+                        "m-base",
+                        "run-1",
+                        "4".repeat(64),
+                        "3".repeat(64),
+                        null,
+                        metrics,
+                        null,
+                        EvaluationRecord.VAL,
+                        EvaluationRecord.BBOX),
                 perCategory);
 
         assertTrue(stored.id() > 0);
@@ -107,8 +117,17 @@ class LineageRepositoryTest {
     void recordingTheSameEvaluationAgainKeepsOne() {
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
         Metrics metrics = Metrics.of(new double[13]);
-        EvaluationRecord e =
-                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null, EvaluationRecord.VAL, EvaluationRecord.BBOX);
+        EvaluationRecord e = new EvaluationRecord(
+                0,
+                "m-base",
+                "run-1",
+                "4".repeat(64),
+                "3".repeat(64),
+                null,
+                metrics,
+                null,
+                EvaluationRecord.VAL,
+                EvaluationRecord.BBOX);
         long first = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0))))
                 .id();
         long again = lineage.insertEvaluation(e, List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0))))
@@ -123,10 +142,28 @@ class LineageRepositoryTest {
         // a dataset without a test split: val serves as test, same file and results, recorded under both splits
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
         Metrics metrics = Metrics.of(new double[13]);
-        EvaluationRecord onVal =
-                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null, EvaluationRecord.VAL, EvaluationRecord.BBOX);
+        EvaluationRecord onVal = new EvaluationRecord(
+                0,
+                "m-base",
+                "run-1",
+                "4".repeat(64),
+                "3".repeat(64),
+                null,
+                metrics,
+                null,
+                EvaluationRecord.VAL,
+                EvaluationRecord.BBOX);
         EvaluationRecord onTest = new EvaluationRecord(
-                0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, metrics, null, EvaluationRecord.TEST, EvaluationRecord.BBOX);
+                0,
+                "m-base",
+                "run-1",
+                "4".repeat(64),
+                "3".repeat(64),
+                null,
+                metrics,
+                null,
+                EvaluationRecord.TEST,
+                EvaluationRecord.BBOX);
         List<CategoryAp> rows = List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0)));
         long val = lineage.insertEvaluation(onVal, rows).id();
         long test = lineage.insertEvaluation(onTest, rows).id();
@@ -144,7 +181,8 @@ class LineageRepositoryTest {
         Metrics metrics = Metrics.of(new double[13]);
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> new EvaluationRecord(0, "m-base", "run-1", "x", null, null, metrics, null, "train", EvaluationRecord.BBOX));
+                () -> new EvaluationRecord(
+                        0, "m-base", "run-1", "x", null, null, metrics, null, "train", EvaluationRecord.BBOX));
         assertEquals("evaluation of m-base: split must be val or test, got train", e.getMessage());
         lineage.insertModel(model("m-base", 0, "base", null, "1"));
         assertThrows(
@@ -167,7 +205,16 @@ class LineageRepositoryTest {
         List<CategoryAp> rows = List.of(new CategoryAp(1, "f", 1, Collections.nCopies(10, 0.0)));
         EvaluationRecord b = lineage.insertEvaluation(
                 new EvaluationRecord(
-                        0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, box, null, EvaluationRecord.TEST, EvaluationRecord.BBOX),
+                        0,
+                        "m-base",
+                        "run-1",
+                        "4".repeat(64),
+                        "3".repeat(64),
+                        null,
+                        box,
+                        null,
+                        EvaluationRecord.TEST,
+                        EvaluationRecord.BBOX),
                 rows);
         EvaluationRecord m = lineage.insertEvaluation(
                 new EvaluationRecord(
@@ -202,7 +249,18 @@ class LineageRepositoryTest {
                 () -> new EvaluationRecord(0, "m", "r", "d", "x", null, mask, null, "test", "mask"));
         // the same results on val keep their own box row beside test's
         EvaluationRecord onVal = lineage.insertEvaluation(
-                new EvaluationRecord(0, "m-base", "run-1", "4".repeat(64), "3".repeat(64), null, box, null, EvaluationRecord.VAL, EvaluationRecord.BBOX), rows);
+                new EvaluationRecord(
+                        0,
+                        "m-base",
+                        "run-1",
+                        "4".repeat(64),
+                        "3".repeat(64),
+                        null,
+                        box,
+                        null,
+                        EvaluationRecord.VAL,
+                        EvaluationRecord.BBOX),
+                rows);
         assertNotEquals(b.id(), onVal.id());
         assertEquals(3, lineage.evaluationsOfModel("m-base").size());
         // the runs list's metric columns: box AP on test, though the mask evaluation on test was recorded later
@@ -221,7 +279,18 @@ class LineageRepositoryTest {
         assertThrows(
                 DatabaseException.class,
                 () -> lineage.insertEvaluation(
-                        new EvaluationRecord(0, "m-base", "run-1", "x", null, null, metrics, null, EvaluationRecord.VAL, EvaluationRecord.BBOX), List.of(row, row)));
+                        new EvaluationRecord(
+                                0,
+                                "m-base",
+                                "run-1",
+                                "x",
+                                null,
+                                null,
+                                metrics,
+                                null,
+                                EvaluationRecord.VAL,
+                                EvaluationRecord.BBOX),
+                        List.of(row, row)));
         assertTrue(lineage.evaluationsOfModel("m-base").isEmpty());
     }
 }

@@ -7,7 +7,6 @@ import io.bagsflow.ml.detector.model.Classifier;
 import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.FocalSoftmaxClassifier;
 import io.bagsflow.ml.detector.model.Parameters;
-import io.bagsflow.ml.detector.train.Sgd;
 import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.model.ModelKind;
 import java.nio.file.Path;

@@ -29,8 +29,7 @@ public final class SyntheticEvalCase {
      * @param minDetsPerImage fewest detections generated for an image
      * @param maxDetsPerImage most detections generated for an image (may exceed the 300 that are evaluated)
      */
-    public static EvalCase generate(
-            int images, int categories, int minDetsPerImage, int maxDetsPerImage, long seed) {
+    public static EvalCase generate(int images, int categories, int minDetsPerImage, int maxDetsPerImage, long seed) {
         // popular categories are frequent, the tail rare (about 1/3 r, 1/3 c, 1/3 f)
         return generate(
                 images,

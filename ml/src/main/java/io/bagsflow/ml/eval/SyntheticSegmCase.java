@@ -1,14 +1,11 @@
 package io.bagsflow.ml.eval;
 
-import io.bagsflow.ml.lvis.Frequency;
 import io.bagsflow.ml.lvis.LvisAnnotation;
 import io.bagsflow.ml.lvis.LvisCategory;
-import io.bagsflow.ml.lvis.LvisDataset;
 import io.bagsflow.ml.lvis.LvisImage;
 import io.bagsflow.ml.lvis.LvisResults;
 import io.bagsflow.ml.mask.Rle;
 import io.bagsflow.ml.mask.Segmentation;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -33,8 +30,7 @@ public final class SyntheticSegmCase {
      * @param minDetsPerImage fewest detections generated for an image
      * @param maxDetsPerImage most detections generated for an image (above 300 exercises the per-image cut)
      */
-    public static EvalCase generate(
-            int images, int categories, int minDetsPerImage, int maxDetsPerImage, long seed) {
+    public static EvalCase generate(int images, int categories, int minDetsPerImage, int maxDetsPerImage, long seed) {
         if (images < 1 || categories < 2 || minDetsPerImage < 1 || maxDetsPerImage < minDetsPerImage) {
             throw new IllegalArgumentException("need images >= 1, categories >= 2, 1 <= minDets <= maxDets");
         }
@@ -87,8 +83,8 @@ public final class SyntheticSegmCase {
                             mask.area(),
                             new Segmentation.Polygons(List.of(outline))));
                     // a detection around this object: its outline jittered by `spread`, with a score given
-                    Jitter jitter = (spread, score) ->
-                            addJittered(dets, rnd, imageId, c + 1, outline, cx, cy, rx, ry, spread, width, height, score);
+                    Jitter jitter = (spread, score) -> addJittered(
+                            dets, rnd, imageId, c + 1, outline, cx, cy, rx, ry, spread, width, height, score);
                     if (made < budget && rnd.nextDouble() < 0.9) {
                         jitter.add(0.08, 0.45 + 0.55 * rnd.nextDouble());
                         made++;

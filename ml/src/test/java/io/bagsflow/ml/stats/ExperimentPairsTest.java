@@ -87,8 +87,12 @@ class ExperimentPairsTest {
         List<ExperimentSummary.SettingPair> pairs = ExperimentSummary.settingPairs(cells, List.of("AP"));
         assertEquals(
                 List.of(
-                        "base 0.01-0.02", "base 0.01-0.04", "base 0.02-0.04",
-                        "bags 0.01-0.02", "bags 0.01-0.04", "bags 0.02-0.04"),
+                        "base 0.01-0.02",
+                        "base 0.01-0.04",
+                        "base 0.02-0.04",
+                        "bags 0.01-0.02",
+                        "bags 0.01-0.04",
+                        "bags 0.02-0.04"),
                 pairs.stream()
                         .map(p -> p.kind() + " " + p.a().get("lr") + "-" + p.b().get("lr"))
                         .toList());

@@ -106,14 +106,7 @@ public final class ExperimentHistory {
                 .map(ExperimentHistory::settingPair)
                 .toList();
         return Optional.of(new ExperimentView(
-                e.id(),
-                e.status(),
-                tree(e.specJson()),
-                cells,
-                summary,
-                EvaluationRecord.TEST,
-                pairs,
-                settingPairs));
+                e.id(), e.status(), tree(e.specJson()), cells, summary, EvaluationRecord.TEST, pairs, settingPairs));
     }
 
     /** The summary rows (pure statistics from ml/) over the cells whose runs succeeded. */

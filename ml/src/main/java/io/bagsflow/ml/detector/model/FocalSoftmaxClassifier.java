@@ -34,6 +34,10 @@ public final class FocalSoftmaxClassifier implements VariantClassifier {
     public NDArray loss(NDManager manager, NDArray logits, float[] targets) {
         NDArray logp = logits.logSoftmax(1);
         NDArray focus = logp.exp().neg().add(1).pow(gamma);
-        return manager.create(targets, logits.getShape()).mul(focus).mul(logp).sum().neg();
+        return manager.create(targets, logits.getShape())
+                .mul(focus)
+                .mul(logp)
+                .sum()
+                .neg();
     }
 }
