@@ -27,6 +27,15 @@ final class BenchChildren implements AutoCloseable {
     private final Path logs;
     private final Map<String, String> env;
     private final List<Process> running = new ArrayList<>();
+    private boolean closed;
+
+    /**
+     * Where a child runs when not on this machine's network with the benchmark's home: behind a command prefix
+     * ({@code ip netns exec NS}, see {@link NamespaceLab#exec}) on a home of its own, with only the environment
+     * given here of bagsflow's own variables (none of this process's {@code BAGSFLOW_*}, which may name services
+     * or a home that host must not see) besides the benchmark's thread counts.
+     */
+    record Place(List<String> prefix, Path home, Map<String, String> env) {}
 
     /**
      * @param home BAGSFLOW_HOME of every child
@@ -48,8 +57,23 @@ final class BenchChildren implements AutoCloseable {
      * As {@link #start(String, List)}, with JVM options in place of this JVM's heap settings (when any is given) and
      * more environment variables for this child.
      */
-    synchronized Process start(String name, List<String> args, List<String> jvmOptions, Map<String, String> more)
+    Process start(String name, List<String> args, List<String> jvmOptions, Map<String, String> more)
             throws IOException {
+        return launch(null, name, args, jvmOptions, more);
+    }
+
+    /** As {@link #start(String, List)}, at {@code place}. */
+    Process start(Place place, String name, List<String> args) throws IOException {
+        return launch(place, name, args, List.of(), Map.of());
+    }
+
+    private synchronized Process launch(
+            Place place, String name, List<String> args, List<String> jvmOptions, Map<String, String> more)
+            throws IOException {
+        if (closed) {
+            // a shutdown hook closed this while the benchmark went on: a child started now would outlive it
+            throw new IllegalStateException("the benchmark is stopping: " + name + " is not started");
+        }
         List<String> jvm = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments());
         if (!jvmOptions.isEmpty()) {
             jvm.removeIf(o -> o.startsWith("-Xmx") || o.startsWith("-Xms"));
@@ -57,11 +81,17 @@ final class BenchChildren implements AutoCloseable {
         }
         // the product's logging (warnings to stderr), also when a test's classpath carries a logback-test.xml
         jvm.add("-Dlogback.configurationFile=logback.xml");
-        ProcessBuilder pb = new ProcessBuilder(ChildBagsflow.command(jvm, args))
+        List<String> command = new ArrayList<>(place == null ? List.of() : place.prefix());
+        command.addAll(ChildBagsflow.command(jvm, args));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectOutput(log(name).toFile())
                 .redirectError(log(name + ".err").toFile());
         Map<String, String> e = pb.environment();
-        e.put(EnvironmentConfig.HOME, home.toString());
+        if (place != null) {
+            e.keySet().removeIf(k -> k.startsWith("BAGSFLOW_"));
+            e.putAll(place.env());
+        }
+        e.put(EnvironmentConfig.HOME, (place == null ? home : place.home()).toString());
         e.putAll(env);
         e.putAll(more);
         Process p = pb.start();
@@ -71,7 +101,12 @@ final class BenchChildren implements AutoCloseable {
 
     /** Runs {@code bagsflow ARGS} to its end and returns its output; a non-zero exit is an error with its log's tail. */
     String runToEnd(String name, List<String> args) throws IOException, InterruptedException {
-        Process p = start(name, args);
+        return runToEnd(null, name, args);
+    }
+
+    /** As {@link #runToEnd(String, List)}, at {@code place} (null: here, on the benchmark's home). */
+    String runToEnd(Place place, String name, List<String> args) throws IOException, InterruptedException {
+        Process p = launch(place, name, args, List.of(), Map.of());
         int exit = p.waitFor();
         forget(p);
         String output = Files.readString(log(name), StandardCharsets.UTF_8);
@@ -155,12 +190,14 @@ final class BenchChildren implements AutoCloseable {
 
     /**
      * Stops every child still running, the newest first (workers before the services they use); interrupted, it
-     * kills the rest at once so that no child outlives the benchmark.
+     * kills the rest at once so that no child outlives the benchmark. Nothing starts after it (see {@link Place}'s
+     * users' shutdown hooks, which close this while the benchmark's own thread may still run).
      */
     @Override
     public void close() {
         List<Process> all;
         synchronized (this) {
+            closed = true;
             all = new ArrayList<>(running);
         }
         for (int i = all.size() - 1; i >= 0; i--) {

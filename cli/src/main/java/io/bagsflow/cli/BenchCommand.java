@@ -280,7 +280,13 @@ final class BenchCommand implements Runnable {
                         + "of the same size (--threads-per-worker), then times the stage's parts from the run's records. "
                         + "A set-up run trains the base model; every round then recomputes only the fine-tune parts, "
                         + "on fresh workers per count, after --warmups unmeasured rounds on those workers.",
-                "Prints one line per round and a table with each measured round's time against the first."
+                "--hosts runs the same measurement across hosts made of network namespaces (root and iproute2): "
+                        + "`up --bind` in a services namespace and each GPU worker in a namespace of its own, on a "
+                        + "home of its own with only a copy of connection.json (`worker --connect`), so every byte "
+                        + "crosses a veth link over TLS; the links' byte counters are reported too. The namespaces "
+                        + "and processes are removed at the end, also when interrupted.",
+                "Prints one line per round and a table with each measured round's time against the first; --json "
+                        + "writes the rounds, their parts and workers, and the link bytes."
             })
     static final class Fanout implements Callable<Integer> {
 
@@ -337,6 +343,14 @@ final class BenchCommand implements Runnable {
                 description = "BAGSFLOW_HOME of the benchmark's own services (default: a new temporary folder)")
         Path home;
 
+        @Option(
+                names = "--hosts",
+                description = "services and each worker on hosts made of network namespaces, over TLS (needs root)")
+        boolean hosts;
+
+        @Option(names = "--json", paramLabel = "OUT", description = "write the figures to this file")
+        Path json;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -356,9 +370,13 @@ final class BenchCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--threads-per-worker must be at least 1");
             }
             Path dir = home != null ? home : Files.createTempDirectory("bagsflow-fanout-");
-            FanoutBenchmark.run(
-                    new FanoutBenchmark.Options(preset, seed, generations, workers, threads, iterations, warmups, dir),
+            FanoutBenchmark.Report report = FanoutBenchmark.run(
+                    new FanoutBenchmark.Options(
+                            preset, seed, generations, workers, threads, iterations, warmups, dir, hosts),
                     spec.commandLine().getOut());
+            if (json != null) {
+                FanoutBenchmark.writeJson(report, json);
+            }
             return ExitCodes.OK;
         }
     }

@@ -1,6 +1,5 @@
 package io.bagsflow.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bagsflow.worker.config.EnvironmentConfig;
@@ -11,21 +10,19 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Hosts made of network namespaces, for the tests of workers on other machines: one "services" namespace and
- * {@code workers} worker namespaces, each worker joined to the services by a veth pair whose services end is on a
- * bridge there, with private addresses {@code NET.N.1} (the services) and {@code NET.N.2}, {@code NET.N.3}, ... (the
- * workers) that exist inside those namespaces only. {@link #cut} and {@link #heal} take a worker's link down and up
- * (a partition of that host). {@link #close} stops every process started here and deletes the namespaces, which
- * takes their links with them. Without {@code ip netns} (root and iproute2) or the Temporal CLI the calling test is
+ * Hosts made of network namespaces, for the tests of workers on other machines: the namespaces and links of a
+ * {@link NamespaceLab} (the same ones {@code bench fanout --hosts} uses: one "services" namespace, worker namespaces
+ * joined to it by veth pairs, private addresses inside them only), and the {@code bagsflow} processes a test runs in
+ * them, with their output kept. {@link #cut} and {@link #heal} take a worker's link down and up (a partition of that
+ * host). {@link #close} stops every process started here, then deletes the namespaces, which takes their links with
+ * them. Without {@code ip netns} (root and iproute2) or the Temporal CLI the calling test is
  * skipped and says why.
  */
 final class NamespaceHosts implements AutoCloseable {
@@ -33,89 +30,53 @@ final class NamespaceHosts implements AutoCloseable {
     /** What a command printed (stdout and stderr together) and its exit code. */
     record Result(int code, String out) {}
 
-    private final String id = randomHex();
-    private final String subnet;
-    private final String services = "bfs-" + id;
-    private final List<String> workers = new ArrayList<>();
+    private final NamespaceLab lab;
     private final List<Child> started = new ArrayList<>();
 
     /**
-     * Makes the namespaces and links, or skips the test. {@code net} is the first two octets, {@code 10.231},
-     * {@code 10.232} or {@code 10.233}: tests that may run at once use different ones, and the third octet comes from a random id so
-     * that two checkouts' tests do not share a subnet either.
+     * Makes the namespaces and links ({@link NamespaceLab#make}), or skips the test. {@code net} is the first two
+     * octets, {@code 10.231}, {@code 10.232} or {@code 10.233}: tests that may run at once use different ones.
      */
     static NamespaceHosts make(String net, int workers) throws Exception {
         boolean required = "cli".equals(System.getenv(TemporalCli.ENGINE));
         Assumptions.assumeTrue(
                 required || TemporalCli.find(System.getenv()).isPresent(),
                 "the Temporal CLI is not installed (CI sets " + TemporalCli.ENGINE + "=cli to require it)");
-        NamespaceHosts hosts = new NamespaceHosts(net);
-        Result probe = sh(List.of("ip", "netns", "add", hosts.services));
-        Assumptions.assumeTrue(
-                probe.code() == 0,
-                "network namespaces are not available here (`ip netns add` needs root and iproute2): " + probe.out());
         try {
-            hosts.link(workers);
-        } catch (Throwable e) {
-            hosts.close();
+            return new NamespaceHosts(NamespaceLab.make(net, workers));
+        } catch (NamespaceLab.UnavailableException e) {
+            Assumptions.abort(e.getMessage());
             throw e;
         }
-        return hosts;
     }
 
-    private NamespaceHosts(String net) {
-        this.subnet = net + "." + (Integer.parseInt(id.substring(0, 2), 16) % 250 + 1);
-    }
-
-    private void link(int count) throws Exception {
-        String bridge = "bfb" + id;
-        must("ip", "-n", services, "link", "set", "lo", "up");
-        must("ip", "-n", services, "link", "add", bridge, "type", "bridge");
-        must("ip", "-n", services, "addr", "add", subnet + ".1/24", "dev", bridge);
-        must("ip", "-n", services, "link", "set", bridge, "up");
-        for (int i = 0; i < count; i++) {
-            String ns = "bfw" + i + "-" + id;
-            workers.add(ns);
-            must("ip", "netns", "add", ns);
-            String near = "bfs" + id + i;
-            must("ip", "link", "add", near, "type", "veth", "peer", "name", workerLink(i));
-            must("ip", "link", "set", near, "netns", services);
-            must("ip", "link", "set", workerLink(i), "netns", ns);
-            must("ip", "-n", services, "link", "set", near, "master", bridge);
-            must("ip", "-n", services, "link", "set", near, "up");
-            must("ip", "-n", ns, "addr", "add", subnet + "." + (i + 2) + "/24", "dev", workerLink(i));
-            must("ip", "-n", ns, "link", "set", "lo", "up");
-            must("ip", "-n", ns, "link", "set", workerLink(i), "up");
-        }
-    }
-
-    private String workerLink(int i) {
-        return "bfw" + id + i;
+    private NamespaceHosts(NamespaceLab lab) {
+        this.lab = lab;
     }
 
     /** The services' namespace. */
     String services() {
-        return services;
+        return lab.services();
     }
 
     /** The namespace of worker host {@code i} (from 0). */
     String worker(int i) {
-        return workers.get(i);
+        return lab.worker(i);
     }
 
     /** The services' address, which {@code up --bind} serves on. */
     String servicesAddress() {
-        return subnet + ".1";
+        return lab.servicesAddress();
     }
 
     /** Takes worker host {@code i}'s only link down: it reaches nothing, and nothing reaches it, until {@link #heal}. */
     void cut(int i) throws Exception {
-        must("ip", "-n", workers.get(i), "link", "set", workerLink(i), "down");
+        lab.cut(i);
     }
 
     /** Brings worker host {@code i}'s link up again (its address and route come back with it). */
     void heal(int i) throws Exception {
-        must("ip", "-n", workers.get(i), "link", "set", workerLink(i), "up");
+        lab.heal(i);
     }
 
     /**
@@ -166,11 +127,8 @@ final class NamespaceHosts implements AutoCloseable {
 
     /** Runs a Java class of the test class path in namespace {@code ns}, to its end. */
     Result java(String ns, Class<?> main, List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                "ip",
-                "netns",
-                "exec",
-                ns,
+        List<String> cmd = new ArrayList<>(NamespaceLab.exec(ns));
+        cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -216,7 +174,7 @@ final class NamespaceHosts implements AutoCloseable {
 
     /** {@code ip netns exec NS java ... Main ARGS} (ip keeps the environment), on its own home. */
     private static ProcessBuilder inNamespace(String ns, Path home, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        List<String> cmd = new ArrayList<>(NamespaceLab.exec(ns));
         cmd.addAll(ChildBagsflow.command(List.of("-Xmx1g"), args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
@@ -231,15 +189,8 @@ final class NamespaceHosts implements AutoCloseable {
     }
 
     static Result sh(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(60, TimeUnit.SECONDS);
-        return new Result(p.exitValue(), out);
-    }
-
-    private static void must(String... command) throws Exception {
-        Result r = sh(List.of(command));
-        assertEquals(0, r.code(), String.join(" ", command) + ": " + r.out());
+        NamespaceLab.Result r = NamespaceLab.tryRun(command);
+        return new Result(r.code(), r.out());
     }
 
     /**
@@ -252,12 +203,7 @@ final class NamespaceHosts implements AutoCloseable {
             stop(started.get(i).process);
         }
         keepTranscripts();
-        for (int i = workers.size() - 1; i >= 0; i--) {
-            sh(List.of("ip", "netns", "del", workers.get(i)));
-            // a pair made but not yet moved into the namespaces is still here (quietly: usually it is not)
-            sh(List.of("ip", "link", "del", "bfs" + id + i));
-        }
-        sh(List.of("ip", "netns", "del", services));
+        lab.close();
     }
 
     /**
@@ -282,11 +228,5 @@ final class NamespaceHosts implements AutoCloseable {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static String randomHex() {
-        byte[] bytes = new byte[3];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }
