@@ -96,6 +96,10 @@ class ReadmeExamplesTest {
                     "trains the small detector "
                             + "on one thread for minutes: a benchmark; BenchFanoutCommandTest runs it on tiny"),
             Map.entry(
+                    "./bagsflow bench fanout --hosts --preset small --threads-per-worker 1 --json results/bench/FILE.json",
+                    "needs root for its network namespaces and trains the small detector for minutes: a benchmark; "
+                            + "BenchFanoutAcrossHostsTest runs it on tiny with -Phosts"),
+            Map.entry(
                     "./bagsflow bench chaos --minutes 8 --seed S",
                     "an 8-minute soak with up and workers in processes of its own: a benchmark; "
                             + "BenchChaosCommandTest runs a one-minute one with -Pchaos"),
