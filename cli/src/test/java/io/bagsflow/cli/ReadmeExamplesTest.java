@@ -96,7 +96,7 @@ class ReadmeExamplesTest {
                     "trains the small detector "
                             + "on one thread for minutes: a benchmark; BenchFanoutCommandTest runs it on tiny"),
             Map.entry(
-                    "./bagsflow bench fanout --hosts --preset small --threads-per-worker 1 --json results/bench/FILE.json",
+                    "./bagsflow bench fanout --hosts --preset small --threads-per-worker 1 --json results/bench/commands/FILE.json",
                     "needs root for its network namespaces and trains the small detector for minutes: a benchmark; "
                             + "BenchFanoutAcrossHostsTest runs it on tiny with -Phosts"),
             Map.entry(
