@@ -254,12 +254,13 @@ final class ExperimentCommand implements Runnable {
                     cells.row(i + 1, ExperimentTable.params(c.params()), c.seed(), c.runId(), c.status());
                 }
                 cells.print(spec.commandLine().getOut());
-                List<ExperimentSummary.Row> rows = history(services).summary(id);
+                ExperimentHistory.Tables tables = history(services).tables(id);
+                List<ExperimentSummary.Row> rows = tables.summary();
                 if (!rows.isEmpty()) {
                     spec.commandLine().getOut().println();
                     spec.commandLine().getOut().print(ExperimentTable.text(rows));
                 }
-                List<ExperimentSummary.Pair> pairs = history(services).pairs(id);
+                List<ExperimentSummary.Pair> pairs = tables.pairs();
                 if (!pairs.isEmpty()) {
                     spec.commandLine().getOut().println();
                     spec.commandLine()
@@ -268,8 +269,7 @@ final class ExperimentCommand implements Runnable {
                                     + "mean [95% CI]):");
                     spec.commandLine().getOut().print(ExperimentTable.pairsText(pairs));
                 }
-                List<ExperimentSummary.SettingPair> settingPairs =
-                        history(services).settingPairs(id);
+                List<ExperimentSummary.SettingPair> settingPairs = tables.settingPairs();
                 if (!settingPairs.isEmpty()) {
                     spec.commandLine().getOut().println();
                     spec.commandLine()

@@ -22,7 +22,8 @@ final class ExperimentCompare {
         try (CliServices services = CliServices.fromEnvironment()) {
             ExperimentHistory history = ExperimentCommand.history(services);
             var view = ExperimentCommand.find(services, experimentId);
-            List<ExperimentSummary.Row> rows = history.summary(experimentId);
+            ExperimentHistory.Tables tables = history.tables(experimentId);
+            List<ExperimentSummary.Row> rows = tables.summary();
             if (rows.isEmpty()) {
                 throw new UserError(
                         "experiment " + experimentId + " has no finished cell yet (" + view.status() + ")",
@@ -31,7 +32,7 @@ final class ExperimentCompare {
             out.print(ExperimentTable.text(rows));
             out.println();
             out.print(ExperimentTable.markdown(rows));
-            List<ExperimentSummary.Pair> pairs = history.pairs(experimentId);
+            List<ExperimentSummary.Pair> pairs = tables.pairs();
             if (!pairs.isEmpty()) {
                 out.println();
                 out.println("paired differences a - b on the same seeds (percent points, mean [95% CI]):");

@@ -140,7 +140,8 @@ final class ExperimentPages implements UiModule {
                     c.runId(),
                     c.status().name()));
         }
-        List<ExperimentSummary.Row> rows = history.summary(v.experimentId());
+        ExperimentHistory.Tables tables = history.tables(v.experimentId());
+        List<ExperimentSummary.Row> rows = tables.summary();
         Grid summary = null;
         Grid pairs = null;
         Grid settingPairs = null;
@@ -154,13 +155,13 @@ final class ExperimentPages implements UiModule {
             measures = masks ? "bbox and mask (segm) AP" : "bbox AP";
             // the published mask numbers beside ours, as the run reports and the compare page show them
             paper = masks ? ComparisonTable.paperLine().strip() : null;
-            List<ExperimentSummary.Pair> pairList = history.pairs(v.experimentId());
+            List<ExperimentSummary.Pair> pairList = tables.pairs();
             if (!pairList.isEmpty()) {
                 pairs = grid(
                         ExperimentTable.pairCells(pairList),
                         pairList.get(0).params().size());
             }
-            List<ExperimentSummary.SettingPair> settingPairList = history.settingPairs(v.experimentId());
+            List<ExperimentSummary.SettingPair> settingPairList = tables.settingPairs();
             if (!settingPairList.isEmpty()) {
                 // kind and "a - b" are the keys of a row
                 settingPairs = grid(ExperimentTable.settingPairCells(settingPairList), 1);

@@ -95,14 +95,12 @@ public final class ExperimentHistory {
                     : c.runStatus();
             cells.add(new CellView(params(c), c.seed(), c.runId(), status));
         }
-        List<ExperimentSummary.Cell> done = finishedCells(experimentId);
-        List<SummaryRow> summary = ExperimentSummary.summarize(done, metricKeys(done), ModelRef.BASE).stream()
-                .map(ExperimentHistory::row)
-                .toList();
-        List<PairView> pairs = ExperimentSummary.pairs(done, LvisMetrics.KEYS).stream()
-                .map(ExperimentHistory::pair)
-                .toList();
-        List<SettingPairView> settingPairs = ExperimentSummary.settingPairs(done, LvisMetrics.KEYS).stream()
+        Tables tables = tables(experimentId);
+        List<SummaryRow> summary =
+                tables.summary().stream().map(ExperimentHistory::row).toList();
+        List<PairView> pairs =
+                tables.pairs().stream().map(ExperimentHistory::pair).toList();
+        List<SettingPairView> settingPairs = tables.settingPairs().stream()
                 .map(ExperimentHistory::settingPair)
                 .toList();
         return Optional.of(new ExperimentView(
@@ -115,14 +113,22 @@ public final class ExperimentHistory {
         return ExperimentSummary.summarize(done, metricKeys(done), ModelRef.BASE);
     }
 
-    /** Paired differences between every two kinds of each grid setting, over the cells whose runs succeeded. */
-    public List<ExperimentSummary.Pair> pairs(String experimentId) {
-        return ExperimentSummary.pairs(finishedCells(experimentId), LvisMetrics.KEYS);
-    }
+    /**
+     * The summary rows, the paired differences between every two kinds of each grid setting, and each kind's between
+     * every two settings: what {@code experiment show}, the report and the UI print, from one read of the cells
+     * whose runs succeeded.
+     */
+    public record Tables(
+            List<ExperimentSummary.Row> summary,
+            List<ExperimentSummary.Pair> pairs,
+            List<ExperimentSummary.SettingPair> settingPairs) {}
 
-    /** Paired differences of each kind between every two grid settings, over the cells whose runs succeeded. */
-    public List<ExperimentSummary.SettingPair> settingPairs(String experimentId) {
-        return ExperimentSummary.settingPairs(finishedCells(experimentId), LvisMetrics.KEYS);
+    public Tables tables(String experimentId) {
+        List<ExperimentSummary.Cell> done = finishedCells(experimentId);
+        return new Tables(
+                ExperimentSummary.summarize(done, metricKeys(done), ModelRef.BASE),
+                ExperimentSummary.pairs(done, LvisMetrics.KEYS),
+                ExperimentSummary.settingPairs(done, LvisMetrics.KEYS));
     }
 
     /**
@@ -271,13 +277,14 @@ public final class ExperimentHistory {
             return Optional.empty();
         }
         long n = experiments.cells(experimentId).size();
+        Tables tables = tables(experimentId);
         return Optional.of(ExperimentHtmlReport.render(
                 "bagsflow experiment " + experimentId,
                 e.get().status() + ", " + n + " cells, code " + e.get().codeVersion(),
                 gridKeys(experimentId),
-                summary(experimentId),
-                pairs(experimentId),
-                settingPairs(experimentId)));
+                tables.summary(),
+                tables.pairs(),
+                tables.settingPairs()));
     }
 
     static PairView pair(ExperimentSummary.Pair p) {
