@@ -48,6 +48,12 @@ public enum ModelKind {
      * training RoIs, as a softmax over negative squared distances.
      */
     NCM_FC("(10)", Sampling.NONE),
+    /**
+     * (11) No retraining: the nearest class mean of the RoI-pooled conv features (the box head's input, averaged over
+     * the pooled grid to one value per channel) over the same training RoIs, scored as {@link #NCM_FC}; the class
+     * scores come from the pooled features while the box head's fc path still regresses the boxes.
+     */
+    NCM_CONV("(11)", Sampling.NONE),
     /** (12) No retraining: class rows divided by their norm (tau = 1), class biases dropped as Kang et al. do. */
     TAU_NORM("(12)", Sampling.NONE),
     /** (13) As {@link #TAU_NORM} with tau chosen on val from 0, 0.1, ..., 1.0. */

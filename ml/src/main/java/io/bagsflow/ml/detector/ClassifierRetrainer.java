@@ -73,8 +73,8 @@ public final class ClassifierRetrainer {
             Path imagesDir,
             Path workDir,
             TrainingHooks listener) {
-        if (method == ModelKind.NCM_FC) {
-            TrainingOutcome ncm = NearestClassMean.build(config, baseCheckpoint, train, imagesDir, workDir);
+        if (method == ModelKind.NCM_FC || method == ModelKind.NCM_CONV) {
+            TrainingOutcome ncm = NearestClassMean.build(method, config, baseCheckpoint, train, imagesDir, workDir);
             TrainingHooks.orNone(listener).onCheckpoint(ncm.checkpoint(), 0);
             return ncm;
         }
@@ -90,6 +90,10 @@ public final class ClassifierRetrainer {
         if (baseState.classifier().grouped()) {
             throw new IllegalArgumentException(baseCheckpoint + ": has a grouped classifier; retraining starts from "
                     + "a base checkpoint with a plain softmax classifier");
+        }
+        if (baseState.classifier().readsPooledMean()) {
+            throw new IllegalArgumentException(baseCheckpoint + ": its classifier reads the pooled conv features "
+                    + "(NCM-conv); retraining starts from a base checkpoint whose classifier reads the fc features");
         }
         // the model is the base's; retraining, runtime and the seed of its random choices are the caller's
         DetectorConfig effective = baseState.config().withRuntimeFrom(config).with("seed", config.seed());

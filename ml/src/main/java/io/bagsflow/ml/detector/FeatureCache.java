@@ -13,7 +13,8 @@ import io.bagsflow.ml.detector.train.TwoStageForward;
 import java.util.Arrays;
 
 /**
- * The classifier's input features of every training image's candidate RoIs, computed once by the frozen
+ * The classifier's input features of every training image's candidate RoIs (whatever the detector's classifier
+ * reads: the box head's fc features, or the grid-averaged pooled features for NCM-conv), computed once by the frozen
  * network, so that classifier-only retraining never runs the backbone again. Per image the cache keeps every
  * positive candidate (proposals and ground truth) and {@code cacheNegatives} background ones; a retraining
  * step draws its RoIs from these pools exactly as base training draws from all candidates (25% positives).
@@ -25,7 +26,7 @@ final class FeatureCache implements AutoCloseable {
 
     private static final long CACHE_STREAM = 0xCAC4E;
 
-    private final NDArray features; // (rows, fcDim)
+    private final NDArray features; // (rows, dim)
     private final int[] labels; // per row
     private final int[] offsets; // first row of pool (variant * images + image)
     private final int[] counts; // rows of each pool
@@ -87,6 +88,11 @@ final class FeatureCache implements AutoCloseable {
             all.attach(root);
             return new FeatureCache(all, labels, offsets, counts, n, v, forward.sampler());
         }
+    }
+
+    /** The length of a cached feature: fcDim, or the backbone's channels for a classifier over pooled means. */
+    int dim() {
+        return (int) features.getShape().get(1);
     }
 
     /**

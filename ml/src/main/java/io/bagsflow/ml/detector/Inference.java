@@ -23,7 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Runs a checkpoint (base or retrained, whatever its classifier) over images and returns LVIS results:
+ * Runs a checkpoint (base or retrained, whatever its classifier and whichever features it reads) over images and
+ * returns LVIS results:
  * proposals, class-specific box decoding, per-class NMS, the score threshold and at most
  * {@code maxDetections} per image, with boxes in the images' own pixel coordinates. A model with a mask head
  * also gives each detection its mask: the head's 28 x 28 map of the detection's box pasted into the image and
@@ -171,11 +172,15 @@ public final class Inference {
             }
             int f = detector.featureSize();
             RoiAlign.Matrices mats = detector.roiAlign().matrices(rois, valid, b, r, f, f);
-            NDArray feats = detector.roiFeatures(m, features, mats);
+            NDArray pooled = detector.roiAlign().apply(m, features, mats);
+            NDArray feats = detector.head().features(p, pooled);
+            // the fc path always regresses the boxes; the classifier reads what its layout says (NCM-conv: pooled)
             float[] deltas = detector.head().deltas(p, feats).toFloatArray();
+            NDArray clsInput = detector.classifierInput(pooled, feats);
             for (int v = 0; v < classifiers.size(); v++) {
-                float[] logits =
-                        detector.classifier().logits(classifiers.get(v), feats).toFloatArray();
+                float[] logits = detector.classifier()
+                        .logits(classifiers.get(v), clsInput)
+                        .toFloatArray();
                 float[] probs = detector.classifier().probabilities(logits, b * r);
                 addDetections(m, features, store, batch, keep, rois, counts, probs, deltas, r, s, outs.get(v));
             }

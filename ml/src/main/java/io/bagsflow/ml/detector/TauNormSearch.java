@@ -100,10 +100,11 @@ public final class TauNormSearch {
 
     private static Checkpoint.State checkedBase(Path baseCheckpoint) {
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
-        if (!ClassifierLayout.SOFTMAX.equals(baseState.classifier().kind())) {
-            throw new IllegalArgumentException(
-                    baseCheckpoint + ": has a " + baseState.classifier().kind()
-                            + " classifier; tau normalisation starts from a base checkpoint with a plain softmax classifier");
+        // NCM-conv's softmax reads the pooled conv features: its rows are class means, not a trained classifier
+        if (!ClassifierLayout.SOFTMAX.equals(baseState.classifier().kind())
+                || baseState.classifier().readsPooledMean()) {
+            throw new IllegalArgumentException(baseCheckpoint + ": has a " + baseState.classifier()
+                    + " classifier; tau normalisation starts from a base checkpoint with a plain softmax classifier");
         }
         return baseState;
     }

@@ -77,4 +77,39 @@ class MethodKindsPipelineTest {
             assertTrue(sawTau, run::toString);
         }
     }
+
+    @Test
+    void aTinyRunMakesAndEvaluatesNcmConvFromTheBase() {
+        try (PipelineHarness harness = new PipelineHarness();
+                BagsflowWorker worker = BagsflowWorker.start(
+                        harness.endpoints,
+                        List.of(TaskQueues.CPU, TaskQueues.GPU),
+                        new BagsflowHome(TestServices.home()),
+                        "ncm-conv-worker")) {
+            String runId = harness.launcher.start(
+                    PipelineSpecs.parse("{\"dataset\": {\"synth\": {\"preset\": \"tiny\", \"seed\": 9}},"
+                            + " \"generations\": [\"ncm_conv\"]}"),
+                    null,
+                    null);
+            PipelineResult result = harness.launcher.await(runId);
+            assertEquals("SUCCEEDED", result.status().name(), result::toString);
+
+            JsonNode run = harness.showJson(runId);
+            List<String> kinds = new ArrayList<>();
+            for (JsonNode m : run.path("models")) {
+                kinds.add(m.path("kind").asText());
+            }
+            assertEquals(List.of("base", "ncm_conv"), kinds);
+            // the NCM-conv model is scored on val and on test like any other checkpoint
+            List<String> splits = new ArrayList<>();
+            for (JsonNode e : run.path("evaluations")) {
+                if (e.path("model_id").asText().equals(runId + "-ncm_conv")) {
+                    double ap = e.path("metrics").path("AP").asDouble(-1);
+                    assertTrue(ap >= 0 && ap <= 1, e::toString);
+                    splits.add(e.path("split").asText());
+                }
+            }
+            assertEquals(List.of("test", "val"), splits.stream().sorted().toList(), run::toString);
+        }
+    }
 }

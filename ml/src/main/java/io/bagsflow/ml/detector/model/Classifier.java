@@ -27,7 +27,8 @@ public sealed interface Classifier
             case ClassifierLayout.GROUP_SOFTMAX -> new GroupSoftmaxHead(layout);
             case ClassifierLayout.SIGMOID -> new SigmoidClassifier(layout.numClasses());
             case ClassifierLayout.OBJECTNESS_SOFTMAX -> new ObjectnessSoftmaxClassifier(layout.numClasses());
-            default -> new SoftmaxClassifier(layout.numClasses());
+            // the layout as stored: a plain softmax may read the pooled conv features (NCM-conv)
+            default -> new SoftmaxClassifier(layout);
         };
     }
 

@@ -1,7 +1,9 @@
 package io.bagsflow.ml.detector.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How a classifier's logits map to classes, stored in every checkpoint so inference needs no other input.
@@ -12,21 +14,43 @@ import java.util.List;
  * read through its own sigmoid. An objectness softmax (Seesaw) has C+2 logits: (background, foreground), then a
  * softmax over the C classes.
  *
+ * <p>{@code input} says what the classifier reads. Absent (every checkpoint written before it existed, and every
+ * classifier but one) it is the box head's fc features, as in Faster R-CNN. {@value #POOLED_MEAN} (NCM-conv, the
+ * paper's row 11) is the RoI-pooled conv features averaged over the pooled grid, one value per backbone channel;
+ * the box head's fc path then only regresses the boxes. It is left out of the JSON when absent, so checkpoints of
+ * every other classifier keep their bytes (and content hashes).
+ *
  * @param kind           {@code softmax}, {@code group-softmax}, {@code sigmoid} or {@code objectness-softmax}
  * @param numClasses     C, the number of categories (labels 1..C; label 0 is background)
  * @param predSlice      per group: start and length of its logits (group softmax only)
  * @param label2binlabel per group: the in-group target of each label 0..C (group softmax only)
+ * @param input          null for the fc features, or {@value #POOLED_MEAN}
  */
-public record ClassifierLayout(String kind, int numClasses, int[][] predSlice, int[][] label2binlabel) {
+public record ClassifierLayout(
+        String kind,
+        int numClasses,
+        int[][] predSlice,
+        int[][] label2binlabel,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String input) {
 
     public static final String SOFTMAX = "softmax";
     public static final String GROUP_SOFTMAX = "group-softmax";
     public static final String SIGMOID = "sigmoid";
     public static final String OBJECTNESS_SOFTMAX = "objectness-softmax";
+    /** {@code input} of a classifier over the RoI-pooled conv features, averaged over the pooled grid. */
+    public static final String POOLED_MEAN = "pooled-mean";
 
     public ClassifierLayout {
         if (!List.of(SOFTMAX, GROUP_SOFTMAX, SIGMOID, OBJECTNESS_SOFTMAX).contains(kind)) {
             throw new IllegalArgumentException("unknown classifier kind '" + kind + "'");
+        }
+        if (input != null && !POOLED_MEAN.equals(input)) {
+            throw new IllegalArgumentException("unknown classifier input '" + input + "': absent (the box head's fc "
+                    + "features) or '" + POOLED_MEAN + "'");
+        }
+        if (input != null && !SOFTMAX.equals(kind)) {
+            throw new IllegalArgumentException("a " + kind + " classifier reads the fc features; only a plain softmax "
+                    + "(NCM-conv) reads '" + input + "'");
         }
         if (GROUP_SOFTMAX.equals(kind)) {
             validateGroups(numClasses, predSlice, label2binlabel);
@@ -34,23 +58,33 @@ public record ClassifierLayout(String kind, int numClasses, int[][] predSlice, i
     }
 
     public static ClassifierLayout softmax(int numClasses) {
-        return new ClassifierLayout(SOFTMAX, numClasses, null, null);
+        return new ClassifierLayout(SOFTMAX, numClasses, null, null, null);
+    }
+
+    /** A plain C+1 softmax over the RoI-pooled conv features averaged over the pooled grid (NCM-conv). */
+    public static ClassifierLayout pooledMeanSoftmax(int numClasses) {
+        return new ClassifierLayout(SOFTMAX, numClasses, null, null, POOLED_MEAN);
     }
 
     public static ClassifierLayout sigmoid(int numClasses) {
-        return new ClassifierLayout(SIGMOID, numClasses, null, null);
+        return new ClassifierLayout(SIGMOID, numClasses, null, null, null);
     }
 
     public static ClassifierLayout objectnessSoftmax(int numClasses) {
-        return new ClassifierLayout(OBJECTNESS_SOFTMAX, numClasses, null, null);
+        return new ClassifierLayout(OBJECTNESS_SOFTMAX, numClasses, null, null, null);
     }
 
     public static ClassifierLayout groupSoftmax(int numClasses, int[][] predSlice, int[][] label2binlabel) {
-        return new ClassifierLayout(GROUP_SOFTMAX, numClasses, predSlice, label2binlabel);
+        return new ClassifierLayout(GROUP_SOFTMAX, numClasses, predSlice, label2binlabel, null);
     }
 
     public boolean grouped() {
         return GROUP_SOFTMAX.equals(kind);
+    }
+
+    /** True when the classifier reads the RoI-pooled conv features (averaged over the grid), not the fc features. */
+    public boolean readsPooledMean() {
+        return POOLED_MEAN.equals(input);
     }
 
     /** The number of classifier outputs: C+1, C+2 for an objectness softmax, or C+G+2 for G foreground groups. */
@@ -130,17 +164,19 @@ public record ClassifierLayout(String kind, int numClasses, int[][] predSlice, i
                 && kind.equals(other.kind)
                 && numClasses == other.numClasses
                 && Arrays.deepEquals(predSlice, other.predSlice)
-                && Arrays.deepEquals(label2binlabel, other.label2binlabel);
+                && Arrays.deepEquals(label2binlabel, other.label2binlabel)
+                && Objects.equals(input, other.input);
     }
 
     @Override
     public int hashCode() {
-        return kind.hashCode() * 31 + numClasses;
+        return (kind.hashCode() * 31 + numClasses) * 31 + Objects.hashCode(input);
     }
 
     @Override
     public String toString() {
         return "ClassifierLayout[" + kind + ", C=" + numClasses
-                + (grouped() ? ", predSlice=" + Arrays.deepToString(predSlice) : "") + "]";
+                + (grouped() ? ", predSlice=" + Arrays.deepToString(predSlice) : "")
+                + (input != null ? ", input=" + input : "") + "]";
     }
 }

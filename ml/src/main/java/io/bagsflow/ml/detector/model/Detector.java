@@ -156,6 +156,34 @@ public final class Detector implements AutoCloseable {
         return head.features(params, roiAlign.apply(manager, features, m));
     }
 
+    /**
+     * What the classifier reads for RoIs given as interpolation matrices: the box-head features (N, fcDim), or, for a
+     * classifier over the pooled conv features (NCM-conv), the RoIAlign output averaged over its grid (N, channels),
+     * without running the box head.
+     */
+    public NDArray classifierInput(NDManager manager, NDArray features, RoiAlign.Matrices m) {
+        NDArray pooled = roiAlign.apply(manager, features, m);
+        return classifier.layout().readsPooledMean() ? gridMean(pooled) : head.features(params, pooled);
+    }
+
+    /**
+     * What the classifier reads, given both the RoIAlign output (N, size * size * channels) and the box-head features
+     * computed from it (N, fcDim): for inference, where the fc features regress the boxes whatever the classifier.
+     */
+    public NDArray classifierInput(NDArray pooled, NDArray fcFeatures) {
+        return classifier.layout().readsPooledMean() ? gridMean(pooled) : fcFeatures;
+    }
+
+    /**
+     * The mean over the pooled grid of RoIAlign output (N, size * size * channels; bins row-major, channels
+     * innermost): (N, channels), the global average pooling that turns a conv feature map into a vector.
+     */
+    public NDArray gridMean(NDArray pooled) {
+        long bins = (long) roiAlign.size() * roiAlign.size();
+        return pooled.reshape(pooled.getShape().get(0), bins, backbone.outChannels())
+                .mean(new int[] {1});
+    }
+
     @Override
     public void close() {
         params.close();

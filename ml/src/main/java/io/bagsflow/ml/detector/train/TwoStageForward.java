@@ -287,7 +287,8 @@ public final class TwoStageForward {
     }
 
     /**
-     * Candidate RoIs of a batch with their classifier-input features from the frozen network: every positive
+     * Candidate RoIs of a batch with their classifier-input features from the frozen network (the fc features, or
+     * the grid-averaged pooled features when the detector's classifier reads those): every positive
      * candidate of each image and up to {@code maxNegatives} background ones drawn at random; {@code counts[i]}
      * rows per image, in image order.
      */
@@ -327,7 +328,7 @@ public final class TwoStageForward {
             }
         }
         int size = detector.featureSize();
-        NDArray padded = detector.roiFeatures(
+        NDArray padded = detector.classifierInput(
                 m, f.features(), detector.roiAlign().matrices(boxes, valid, b, widest, size, size));
         return new Pool(padded.get(new NDIndex("{}", m.create(rows))), labels, counts);
     }
