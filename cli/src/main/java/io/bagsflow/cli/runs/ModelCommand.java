@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,10 +57,7 @@ public final class ModelCommand implements Runnable {
                     "Point NAME at a model (creating the alias or moving it).",
                     "Example: model alias set champion MODEL"
                 })
-        static final class Set implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-
+        static final class Set extends ReadingCommand {
             @Parameters(index = "0", paramLabel = "NAME")
             String name;
 
@@ -69,22 +65,18 @@ public final class ModelCommand implements Runnable {
             String model;
 
             @Override
-            public Integer call() {
-                PrintWriter out = spec.commandLine().getOut();
-                try (CliServices services =
-                        CliServices.forReading(spec.commandLine().getErr())) {
-                    ModelRecord target = ModelSource.modelRecord(model, services);
-                    Optional<String> before;
-                    try {
-                        before = new ModelAliasRepository(services.database()).set(name, target.id());
-                    } catch (IllegalArgumentException e) {
-                        throw new UserError(e.getMessage(), null);
-                    }
-                    out.println(before.filter(b -> !b.equals(target.id()))
-                            .map(b -> name + " -> " + target.id() + " (was " + b + ")")
-                            .orElse(name + " -> " + target.id()));
-                    return ExitCodes.OK;
+            int read(CliServices services, PrintWriter out) throws Exception {
+                ModelRecord target = ModelSource.modelRecord(model, services);
+                Optional<String> before;
+                try {
+                    before = new ModelAliasRepository(services.database()).set(name, target.id());
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage(), null);
                 }
+                out.println(before.filter(b -> !b.equals(target.id()))
+                        .map(b -> name + " -> " + target.id() + " (was " + b + ")")
+                        .orElse(name + " -> " + target.id()));
+                return ExitCodes.OK;
             }
         }
 
@@ -92,63 +84,49 @@ public final class ModelCommand implements Runnable {
                 name = "list",
                 mixinStandardHelpOptions = true,
                 description = {"Every alias with its model, kind and run.", "Example: model alias list --json"})
-        static final class ListAliases implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-
+        static final class ListAliases extends ReadingCommand {
             @Option(names = "--json", description = "[{\"alias\", \"model_id\", \"kind\", \"run_id\", \"updated_at\"}]")
             boolean json;
 
             @Override
-            public Integer call() throws Exception {
-                PrintWriter out = spec.commandLine().getOut();
-                try (CliServices services =
-                        CliServices.forReading(spec.commandLine().getErr())) {
-                    List<ModelAlias> aliases = new ModelAliasRepository(services.database()).list();
-                    ObjectMapper mapper = JsonMappers.lenient();
-                    ArrayNode array = mapper.createArrayNode();
-                    Table table = new Table("alias", "model", "kind", "run", "set at");
-                    for (ModelAlias a : aliases) {
-                        ModelRecord m =
-                                services.lineage().findModel(a.modelId()).orElseThrow();
-                        array.addObject()
-                                .put("alias", a.name())
-                                .put("model_id", m.id())
-                                .put("kind", m.kind())
-                                .put("run_id", m.runId())
-                                .put("updated_at", a.updatedAt().toString());
-                        table.row(a.name(), m.id(), m.kind(), m.runId(), a.updatedAt());
-                    }
-                    if (json) {
-                        out.println(mapper.writeValueAsString(array));
-                    } else if (aliases.isEmpty()) {
-                        out.println("no aliases yet: `./bagsflow model alias set NAME MODEL` makes one");
-                    } else {
-                        table.print(out);
-                    }
-                    return ExitCodes.OK;
+            int read(CliServices services, PrintWriter out) throws Exception {
+                List<ModelAlias> aliases = new ModelAliasRepository(services.database()).list();
+                ObjectMapper mapper = JsonMappers.lenient();
+                ArrayNode array = mapper.createArrayNode();
+                Table table = new Table("alias", "model", "kind", "run", "set at");
+                for (ModelAlias a : aliases) {
+                    ModelRecord m = services.lineage().findModel(a.modelId()).orElseThrow();
+                    array.addObject()
+                            .put("alias", a.name())
+                            .put("model_id", m.id())
+                            .put("kind", m.kind())
+                            .put("run_id", m.runId())
+                            .put("updated_at", a.updatedAt().toString());
+                    table.row(a.name(), m.id(), m.kind(), m.runId(), a.updatedAt());
                 }
+                if (json) {
+                    out.println(mapper.writeValueAsString(array));
+                } else if (aliases.isEmpty()) {
+                    out.println("no aliases yet: `./bagsflow model alias set NAME MODEL` makes one");
+                } else {
+                    table.print(out);
+                }
+                return ExitCodes.OK;
             }
         }
 
         @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an alias (not the model).")
-        static final class Remove implements Callable<Integer> {
-            @CommandLine.Spec
-            CommandLine.Model.CommandSpec spec;
-
+        static final class Remove extends ReadingCommand {
             @Parameters(paramLabel = "NAME")
             String name;
 
             @Override
-            public Integer call() {
-                try (CliServices services =
-                        CliServices.forReading(spec.commandLine().getErr())) {
-                    if (!new ModelAliasRepository(services.database()).remove(name)) {
-                        throw new UserError("no alias \"" + name + "\"", "`./bagsflow model alias list` lists them");
-                    }
-                    spec.commandLine().getOut().println("removed alias " + name);
-                    return ExitCodes.OK;
+            int read(CliServices services, PrintWriter out) throws Exception {
+                if (!new ModelAliasRepository(services.database()).remove(name)) {
+                    throw new UserError("no alias \"" + name + "\"", "`./bagsflow model alias list` lists them");
                 }
+                out.println("removed alias " + name);
+                return ExitCodes.OK;
             }
         }
     }
@@ -161,10 +139,7 @@ public final class ModelCommand implements Runnable {
                         + "folder that `predict --model DIR` reads without the services.",
                 "Example: model export MODEL --out OUT.model"
             })
-    static final class Export implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Export extends ReadingCommand {
         @Parameters(paramLabel = "NAME|MODEL")
         String model;
 
@@ -172,16 +147,11 @@ public final class ModelCommand implements Runnable {
         Path out;
 
         @Override
-        public Integer call() {
-            try (CliServices services =
-                    CliServices.forReading(spec.commandLine().getErr())) {
-                ModelRecord record = ModelSource.modelRecord(model, services);
-                Path file = ModelSource.export(record, ModelSource.fromLineage(record, services), out);
-                spec.commandLine()
-                        .getOut()
-                        .println("wrote " + file + " and " + out.resolve(ModelSource.CHECKPOINT_FILE));
-                return ExitCodes.OK;
-            }
+        int read(CliServices services, PrintWriter output) throws Exception {
+            ModelRecord record = ModelSource.modelRecord(model, services);
+            Path file = ModelSource.export(record, ModelSource.fromLineage(record, services), out);
+            output.println("wrote " + file + " and " + out.resolve(ModelSource.CHECKPOINT_FILE));
+            return ExitCodes.OK;
         }
     }
 }

@@ -383,11 +383,7 @@ public final class RunsCommand implements Callable<Integer> {
             name = "show",
             mixinStandardHelpOptions = true,
             description = "One run: stages, attempts, durations, workers, errors, artifacts, models, metrics.")
-    static final class Show implements Callable<Integer> {
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Show extends ReadingCommand {
         @Parameters(paramLabel = "RUN")
         String runId;
 
@@ -395,21 +391,16 @@ public final class RunsCommand implements Callable<Integer> {
         boolean json;
 
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            try (CliServices services =
-                    CliServices.forReading(spec.commandLine().getErr())) {
-                RunView v = services.history()
-                        .show(runId)
-                        .orElseThrow(
-                                () -> new UserError("unknown run " + runId, "list runs with `./bagsflow runs list`"));
-                if (json) {
-                    out.println(HistoryJson.run(v));
-                } else {
-                    print(v, out);
-                }
-                return ExitCodes.OK;
+        int read(CliServices services, PrintWriter out) throws Exception {
+            RunView v = services.history()
+                    .show(runId)
+                    .orElseThrow(() -> new UserError("unknown run " + runId, "list runs with `./bagsflow runs list`"));
+            if (json) {
+                out.println(HistoryJson.run(v));
+            } else {
+                print(v, out);
             }
+            return ExitCodes.OK;
         }
 
         private static void print(RunView v, PrintWriter out) {
