@@ -292,6 +292,9 @@ public final class BenchCommand implements Runnable {
             })
     static final class Fanout implements Callable<Integer> {
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--preset", defaultValue = "small", description = "synthetic preset (default small)")
         String preset;
 
@@ -353,9 +356,6 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--json", paramLabel = "OUT", description = "write the figures to this file")
         Path json;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() throws Exception {
             if (workers.isEmpty() || workers.stream().anyMatch(n -> n < 1 || n > 16)) {
@@ -402,6 +402,9 @@ public final class BenchCommand implements Runnable {
                         + "writes runs, faults by kind, the fault log and the violations."
             })
     static final class Chaos implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         @Option(
                 names = "--minutes",
@@ -461,9 +464,6 @@ public final class BenchCommand implements Runnable {
 
         @Option(names = "--json", paramLabel = "OUT", description = "write the figures to this file")
         Path json;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
