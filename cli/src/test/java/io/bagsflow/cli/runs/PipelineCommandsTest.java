@@ -53,7 +53,10 @@ class PipelineCommandsTest {
                 new BagsflowHome(TestServices.home()),
                 "cli-test-worker");
         Path spec = dir.resolve("tiny.yaml");
-        Files.writeString(spec, "dataset:\n  synth:\n    preset: tiny\n    seed: 3\ngenerations: [bags, crt]\n");
+        // reuse off: WebApiTest starts the same spec against the same services, and whichever runs second would
+        // otherwise show its stages REUSED (the order of test classes is the file system's)
+        Files.writeString(
+                spec, "dataset:\n  synth:\n    preset: tiny\n    seed: 3\ngenerations: [bags, crt]\nreuse: false\n");
         CommandOutput run = CommandOutput.run(env, "pipeline", "start", spec.toString(), "--wait");
         assertEquals(0, run.exitCode(), run.out() + run.err());
         runId = run.lastLine();
