@@ -1,5 +1,21 @@
 package io.bagsflow.cli;
 
+import io.bagsflow.cli.bench.BenchCommand;
+import io.bagsflow.cli.data.DatasetCommand;
+import io.bagsflow.cli.data.EvalCommand;
+import io.bagsflow.cli.experiment.ExperimentCommand;
+import io.bagsflow.cli.runs.CompareCommand;
+import io.bagsflow.cli.runs.DemoCommand;
+import io.bagsflow.cli.runs.ModelCommand;
+import io.bagsflow.cli.runs.PipelineCommand;
+import io.bagsflow.cli.runs.PredictCommand;
+import io.bagsflow.cli.runs.RunsCommand;
+import io.bagsflow.cli.runs.StageCommand;
+import io.bagsflow.cli.services.DoctorCommand;
+import io.bagsflow.cli.services.GcCommand;
+import io.bagsflow.cli.services.UiCommand;
+import io.bagsflow.cli.services.UpCommand;
+import io.bagsflow.cli.services.WorkerCommand;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine;

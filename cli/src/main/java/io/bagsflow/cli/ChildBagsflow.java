@@ -9,12 +9,12 @@ import java.util.List;
  * the benchmarks that start {@code up} and workers, and the tests that start the CLI in a process of its own, run
  * exactly the code they were built with.
  */
-final class ChildBagsflow {
+public final class ChildBagsflow {
 
     private ChildBagsflow() {}
 
     /** {@code java JVM_OPTIONS -cp CLASSPATH io.bagsflow.cli.Main ARGS}. */
-    static List<String> command(List<String> jvmOptions, List<String> args) {
+    public static List<String> command(List<String> jvmOptions, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);

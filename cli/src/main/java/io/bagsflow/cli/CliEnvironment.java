@@ -6,13 +6,13 @@ import io.bagsflow.worker.config.EnvironmentConfig;
  * The environment the commands read their configuration from: the process environment, or the one a caller of
  * {@link Main#run(EnvironmentConfig, String...)} gives (tests run commands against their own services this way).
  */
-final class CliEnvironment {
+public final class CliEnvironment {
 
     private static volatile EnvironmentConfig current = EnvironmentConfig.system();
 
     private CliEnvironment() {}
 
-    static EnvironmentConfig get() {
+    public static EnvironmentConfig get() {
         return current;
     }
 

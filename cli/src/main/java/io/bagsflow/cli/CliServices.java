@@ -19,7 +19,7 @@ import java.io.PrintWriter;
  * The connections a command needs, opened on first use against the configured services (environment variables,
  * else the state file of a running {@code bagsflow up}) and closed when the command ends.
  */
-final class CliServices implements AutoCloseable {
+public final class CliServices implements AutoCloseable {
 
     private final EnvironmentConfig env;
     private Endpoints endpoints;
@@ -33,7 +33,7 @@ final class CliServices implements AutoCloseable {
         this.env = env;
     }
 
-    static CliServices fromEnvironment() {
+    public static CliServices fromEnvironment() {
         return new CliServices(CliEnvironment.get());
     }
 
@@ -43,7 +43,7 @@ final class CliServices implements AutoCloseable {
      * command and stopped when it ends (under the home's lock, so never beside a running {@code up} or demo).
      * Temporal stays absent then: actions say it is not running.
      */
-    static CliServices forReading(PrintWriter err) {
+    public static CliServices forReading(PrintWriter err) {
         EnvironmentConfig env = CliEnvironment.get();
         Endpoints available = EndpointResolver.resolveAvailable(env);
         if (available.postgres() != null && available.s3() != null) {
@@ -61,24 +61,24 @@ final class CliServices implements AutoCloseable {
     }
 
     /** Services at known endpoints (the demo's own embedded ones). */
-    static CliServices at(EnvironmentConfig env, Endpoints endpoints) {
+    public static CliServices at(EnvironmentConfig env, Endpoints endpoints) {
         CliServices s = new CliServices(env);
         s.endpoints = endpoints;
         return s;
     }
 
-    EnvironmentConfig env() {
+    public EnvironmentConfig env() {
         return env;
     }
 
-    Endpoints endpoints() {
+    public Endpoints endpoints() {
         if (endpoints == null) {
             endpoints = EndpointResolver.resolve(env);
         }
         return endpoints;
     }
 
-    Database database() {
+    public Database database() {
         if (database == null) {
             var pg = endpoints().postgres();
             try {
@@ -92,19 +92,19 @@ final class CliServices implements AutoCloseable {
         return database;
     }
 
-    RunRepository runs() {
+    public RunRepository runs() {
         return new RunRepository(database());
     }
 
-    LineageRepository lineage() {
+    public LineageRepository lineage() {
         return new LineageRepository(database());
     }
 
-    RunHistory history() {
+    public RunHistory history() {
         return new RunHistory(runs(), lineage());
     }
 
-    TemporalConnection temporal() {
+    public TemporalConnection temporal() {
         if (temporal == null && endpoints().temporal() == null) {
             throw new UserError(
                     "Temporal is not running, so runs cannot be retried or aborted from here",
@@ -116,7 +116,7 @@ final class CliServices implements AutoCloseable {
         return temporal;
     }
 
-    ArtifactStore store() {
+    public ArtifactStore store() {
         if (store == null) {
             var s3 = endpoints().s3();
             try {
@@ -130,12 +130,12 @@ final class CliServices implements AutoCloseable {
         return store;
     }
 
-    RunReports reports() {
+    public RunReports reports() {
         return new RunReports(
                 database(), store(), new DatasetCache(store(), env.home().root().resolve("cache")));
     }
 
-    PipelineLauncher launcher() {
+    public PipelineLauncher launcher() {
         return new PipelineLauncher(temporal().client(), runs());
     }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine;
  * Turns an exception from a command into one clear line and a hint, exit code 1. The stack trace is shown only
  * with {@code BAGSFLOW_DEBUG=1}.
  */
-final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
+public final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
@@ -69,7 +69,7 @@ final class ErrorPrinter implements CommandLine.IExecutionExceptionHandler {
         return false;
     }
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t : Causes.chain(e)) {
             String m = t.getMessage();

@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * The {@code --update DOC} / {@code --check DOC} half of the commands that generate blocks of a document from
  * committed files ({@code experiment table}, {@code bench table}): the same answers and exit codes for both.
  */
-final class GeneratedDocs {
+public final class GeneratedDocs {
 
     private GeneratedDocs() {}
 
@@ -19,7 +19,7 @@ final class GeneratedDocs {
      * files relative to the document, so the answer is the same from any folder); with {@code update} writes them
      * back, else checks them and fails with {@code mismatch} and {@code command}, the way to rewrite them.
      */
-    static int updateOrCheck(
+    public static int updateOrCheck(
             CommandSpec spec,
             Path doc,
             boolean update,

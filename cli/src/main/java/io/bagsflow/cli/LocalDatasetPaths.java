@@ -24,10 +24,10 @@ import java.util.Optional;
  * one command would hash and copy on every start, and a dataset's stage key follows how it is named (file hashes for
  * paths, S3 ETags for URIs), so a silent upload would also change which earlier runs a run reuses.
  */
-final class LocalDatasetPaths {
+public final class LocalDatasetPaths {
 
     /** Written by {@code up --bind} in BAGSFLOW_HOME; its presence means workers may be on other machines. */
-    static final String CONNECTION_FILE = "connection.json";
+    public static final String CONNECTION_FILE = "connection.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,7 +38,7 @@ final class LocalDatasetPaths {
      * path while {@code home} holds a connection file; does nothing otherwise (a synthetic dataset, every field an
      * {@code s3://} URI, or no {@code up --bind} in this home).
      */
-    static void refuseWithRemoteWorkers(PipelineSpec spec, String source, Path home) {
+    public static void refuseWithRemoteWorkers(PipelineSpec spec, String source, Path home) {
         Path connection = home.resolve(CONNECTION_FILE);
         if (!Files.exists(connection)) {
             return;
@@ -55,7 +55,7 @@ final class LocalDatasetPaths {
      * whole {@code "dataset"} object) that the base names in S3. A cell's refusal names the experiment file and the
      * grid key and value that set the path.
      */
-    static void refuseWithRemoteWorkers(ExperimentSpec experiment, Path file, Path home) {
+    public static void refuseWithRemoteWorkers(ExperimentSpec experiment, Path file, Path home) {
         refuseWithRemoteWorkers(experiment.base(), file + " (base)", home);
         Path connection = home.resolve(CONNECTION_FILE);
         if (!Files.exists(connection)) {

@@ -5,16 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain text table with aligned columns: numbers right-aligned, text left-aligned. */
-final class Table {
+public final class Table {
 
     private final String[] header;
     private final List<String[]> rows = new ArrayList<>();
 
-    Table(String... header) {
+    public Table(String... header) {
         this.header = header;
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         String[] r = new String[header.length];
         for (int i = 0; i < r.length; i++) {
             r[i] = i < cells.length && cells[i] != null ? oneLine(cells[i].toString()) : "";
@@ -34,12 +34,12 @@ final class Table {
         return cell.strip().replace('\t', ' ').replaceAll("\\s*(\\R\\s*)+", " / ");
     }
 
-    void print(PrintWriter out) {
+    public void print(PrintWriter out) {
         out.print(render());
         out.flush();
     }
 
-    String render() {
+    public String render() {
         int[] width = new int[header.length];
         for (int i = 0; i < header.length; i++) {
             width[i] = header[i].length();

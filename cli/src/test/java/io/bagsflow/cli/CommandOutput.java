@@ -6,9 +6,9 @@ import java.io.StringWriter;
 import java.util.Map;
 
 /** Runs a bagsflow command in this JVM, printing to picocli's writers, and keeps what it printed and its exit code. */
-record CommandOutput(int exitCode, String out, String err) {
+public record CommandOutput(int exitCode, String out, String err) {
 
-    static CommandOutput run(Map<String, String> env, String... args) {
+    public static CommandOutput run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new EnvironmentConfig(env), new PrintWriter(out, true), new PrintWriter(err, true), args);
@@ -16,7 +16,7 @@ record CommandOutput(int exitCode, String out, String err) {
     }
 
     /** The last non-empty line printed. */
-    String lastLine() {
+    public String lastLine() {
         String[] lines = out.strip().split("\n");
         return lines[lines.length - 1].strip();
     }

@@ -3,6 +3,7 @@ package io.bagsflow.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bagsflow.cli.data.EvalCommand;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bagsflow.cli.runs.QuickStartBlock;
 import io.bagsflow.ml.synth.SyntheticDataset;
 import io.bagsflow.ml.synth.SyntheticPreset;
 import io.bagsflow.ml.synth.SyntheticSummary;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one that cannot run here must be listed in {@link #EXEMPT} with the reason.
  */
 @Timeout(1200)
-class ReadmeExamplesTest {
+public class ReadmeExamplesTest {
 
     /** The command that writes the README's quick-start table (tiny, so that it can run here). */
     static final String QUICK_START_LINE = "./bagsflow demo --preset tiny --threads 2 --markdown README.md";
@@ -373,7 +374,7 @@ class ReadmeExamplesTest {
     }
 
     /** README.md, CONTRIBUTING.md and every page under docs/, so a command moved to the docs is still run. */
-    static List<Path> documentationPages() throws Exception {
+    public static List<Path> documentationPages() throws Exception {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("README.md")) && Files.isRegularFile(p.resolve("bagsflow"))) {
                 List<Path> pages = new ArrayList<>(List.of(p.resolve("README.md"), p.resolve("CONTRIBUTING.md")));
