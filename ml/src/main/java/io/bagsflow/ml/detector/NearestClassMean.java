@@ -57,9 +57,10 @@ final class NearestClassMean {
         long started = System.nanoTime();
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
         int c = baseState.categoryIds().size();
-        if (!baseState.classifier().equals(ClassifierLayout.softmax(c))) {
+        if (!baseState.classifier().plainSoftmax() || baseState.classifier().numClasses() != c) {
             throw new IllegalArgumentException(baseCheckpoint + ": " + method.kind() + " starts from a base checkpoint "
-                    + "with a plain softmax over the fc features, this one has " + baseState.classifier());
+                    + "with a plain softmax over the fc features, this one has a "
+                    + baseState.classifier().describe() + " classifier");
         }
         ClassifierLayout layout =
                 method == ModelKind.NCM_CONV ? ClassifierLayout.pooledMeanSoftmax(c) : ClassifierLayout.softmax(c);

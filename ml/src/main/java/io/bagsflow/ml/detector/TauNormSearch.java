@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bagsflow.ml.detector.data.ImageStore;
 import io.bagsflow.ml.detector.model.Classifier;
-import io.bagsflow.ml.detector.model.ClassifierLayout;
 import io.bagsflow.ml.detector.model.Detector;
 import io.bagsflow.ml.detector.model.Parameters;
 import io.bagsflow.ml.eval.LvisEvaluator;
@@ -101,10 +100,10 @@ public final class TauNormSearch {
     private static Checkpoint.State checkedBase(Path baseCheckpoint) {
         Checkpoint.State baseState = Checkpoint.readState(baseCheckpoint);
         // NCM-conv's softmax reads the pooled conv features: its rows are class means, not a trained classifier
-        if (!ClassifierLayout.SOFTMAX.equals(baseState.classifier().kind())
-                || baseState.classifier().readsPooledMean()) {
-            throw new IllegalArgumentException(baseCheckpoint + ": has a " + baseState.classifier()
-                    + " classifier; tau normalisation starts from a base checkpoint with a plain softmax classifier");
+        if (!baseState.classifier().plainSoftmax()) {
+            throw new IllegalArgumentException(
+                    baseCheckpoint + ": has a " + baseState.classifier().describe()
+                            + " classifier; tau normalisation starts from a base checkpoint with a plain softmax classifier");
         }
         return baseState;
     }

@@ -87,6 +87,19 @@ public record ClassifierLayout(
         return POOLED_MEAN.equals(input);
     }
 
+    /**
+     * A plain softmax over the box head's fc features: what tau normalisation and the NCM rows start from (a trained
+     * classifier, not NCM-conv's class means over pooled features).
+     */
+    public boolean plainSoftmax() {
+        return SOFTMAX.equals(kind) && input == null;
+    }
+
+    /** The kind as users read it in messages: e.g. {@code softmax}, or {@code softmax over pooled-mean}. */
+    public String describe() {
+        return input == null ? kind : kind + " over " + input;
+    }
+
     /** The number of classifier outputs: C+1, C+2 for an objectness softmax, or C+G+2 for G foreground groups. */
     public int logits() {
         if (OBJECTNESS_SOFTMAX.equals(kind)) {
