@@ -237,7 +237,11 @@ class WebUiBrowserTest {
         // no reload by the test: the page polls the API and redraws itself when a cell succeeds and at the end
         browser.waitFor(
                 "document.getElementById('experiment-status').innerText === 'SUCCEEDED'"
-                        + " && document.querySelectorAll('#summary tbody tr').length === 2",
+                        + " && document.querySelectorAll('#summary tbody tr').length === 2"
+                        // the last redraw fills the status, the summary and the cells from separate fetches: wait
+                        // for the cells too, or a loaded machine reads the table between two of them (empty)
+                        + " && [...document.querySelectorAll('#cells tbody tr')]"
+                        + ".filter(tr => tr.innerText.includes('SUCCEEDED')).length === 2",
                 600);
         assertEquals(
                 "1|finetune.othersSampleRatio=8|7|" + experiment + "-1|SUCCEEDED" + "#2|finetune.othersSampleRatio=8|8|"
