@@ -65,7 +65,64 @@ public final class ResultsMarkdown {
                         .append('\n');
             }
         }
+        if (settings.size() > 1 && !references.isEmpty()) {
+            String base = references.get(0);
+            List<ExperimentSummary.SettingPair> gains = ExperimentSummary.settingGainPairs(cells, METRICS, base);
+            if (!gains.isEmpty()) {
+                out.append("Paired differences between settings of each model's gain over `")
+                        .append(base)
+                        .append("` (per seed, model minus `")
+                        .append(base)
+                        .append("` under the first setting, minus the same under the second), percent points, ")
+                        .append("mean [95% interval]:\n\n");
+                out.append(TextTables.markdown(gainCells(gains, label))).append('\n');
+            }
+        }
         return out.toString();
+    }
+
+    private static List<String[]> gainCells(List<ExperimentSummary.SettingPair> gains, Function<String, String> label) {
+        List<String[]> out = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("model", "settings", "n"));
+        for (String m : METRICS) {
+            header.add("Δ gain " + m);
+        }
+        out.add(header.toArray(String[]::new));
+        // one row per (kind, pair of settings), the metrics across: the pairs come kind by kind, metric by metric
+        Map<String, Map<String, SampleStats>> rows = new LinkedHashMap<>();
+        Map<String, String> rowKind = new LinkedHashMap<>();
+        Map<String, String> rowSettings = new LinkedHashMap<>();
+        for (ExperimentSummary.SettingPair g : gains) {
+            String settings = settings(g.a(), g.b());
+            String id = g.kind() + "\u0000" + settings;
+            rows.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(g.metric(), g.difference());
+            rowKind.put(id, g.kind());
+            rowSettings.put(id, settings);
+        }
+        for (var row : rows.entrySet()) {
+            SampleStats ap = row.getValue().get(LvisMetrics.AP);
+            List<String> r = new ArrayList<>(List.of(
+                    label.apply(rowKind.get(row.getKey())),
+                    rowSettings.get(row.getKey()),
+                    String.valueOf(ap == null ? 0 : ap.n())));
+            for (String m : METRICS) {
+                r.add(delta(row.getValue().get(m)));
+            }
+            out.add(r.toArray(String[]::new));
+        }
+        return out;
+    }
+
+    /** "key: a − b" when the two settings differ in one key, else both settings written out. */
+    static String settings(Map<String, Object> a, Map<String, Object> b) {
+        List<String> differing = a.keySet().stream()
+                .filter(k -> !java.util.Objects.equals(a.get(k), b.get(k)))
+                .toList();
+        if (differing.size() == 1 && a.keySet().equals(b.keySet())) {
+            String k = differing.get(0);
+            return k + ": " + a.get(k) + " − " + b.get(k);
+        }
+        return ExperimentTable.params(a) + " − " + ExperimentTable.params(b);
     }
 
     private static List<String[]> metricCells(

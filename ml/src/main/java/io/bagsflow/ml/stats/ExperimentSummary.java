@@ -142,13 +142,41 @@ public final class ExperimentSummary {
      * experiment of one setting.
      */
     public static List<SettingPair> settingPairs(List<Cell> cells, List<String> keys) {
+        return settingPairs(cells, keys, "", (metrics, kind, key) -> {
+            Map<String, Double> m = metrics.get(kind);
+            return m == null ? null : defined(m.get(key));
+        });
+    }
+
+    /**
+     * As {@link #settingPairs}, but of each kind's gain over the base model of the same cell (kind minus base, per
+     * seed) rather than of its value: whether a setting changed what a method adds, apart from how it changed the
+     * dataset or the base model both start from. The base kind itself has no row (its gain is zero by definition).
+     */
+    public static List<SettingPair> settingGainPairs(List<Cell> cells, List<String> keys, String baseKind) {
+        return settingPairs(cells, keys, baseKind, (metrics, kind, key) -> {
+            Map<String, Double> m = metrics.get(kind);
+            Map<String, Double> base = metrics.get(baseKind);
+            Double v = m == null ? null : defined(m.get(key));
+            Double b = base == null ? null : defined(base.get(key));
+            return v == null || b == null ? null : v - b;
+        });
+    }
+
+    /** One cell's number for a kind and metric key, or null where it has none. */
+    private interface CellValue {
+        Double of(Map<String, Map<String, Double>> metrics, String kind, String key);
+    }
+
+    /** @param skip a kind left out of the pairs ("" for none) */
+    private static List<SettingPair> settingPairs(List<Cell> cells, List<String> keys, String skip, CellValue value) {
         // setting -> seed -> kind -> metrics; a seed appears once per setting
         Map<Map<String, Object>, Map<Long, Map<String, Map<String, Double>>>> bySetting = new LinkedHashMap<>();
         List<String> kinds = new ArrayList<>();
         for (Cell cell : cells) {
             bySetting.computeIfAbsent(cell.params(), p -> new LinkedHashMap<>()).put(cell.seed(), cell.metrics());
             for (String kind : cell.metrics().keySet()) {
-                if (!kinds.contains(kind)) {
+                if (!kinds.contains(kind) && !kind.equals(skip)) {
                     kinds.add(kind);
                 }
             }
@@ -166,11 +194,9 @@ public final class ExperimentSummary {
                     for (String key : keys) {
                         List<Double> differences = new ArrayList<>();
                         for (var seed : a.entrySet()) {
-                            Map<String, Double> ma = seed.getValue().get(kind);
                             Map<String, Map<String, Double>> other = b.get(seed.getKey());
-                            Map<String, Double> mb = other == null ? null : other.get(kind);
-                            Double va = ma == null ? null : defined(ma.get(key));
-                            Double vb = mb == null ? null : defined(mb.get(key));
+                            Double va = value.of(seed.getValue(), kind, key);
+                            Double vb = other == null ? null : value.of(other, kind, key);
                             if (va != null && vb != null) {
                                 differences.add(va - vb);
                             }
