@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -116,7 +117,7 @@ public final class ResultsMarkdown {
     /** "key: a − b" when the two settings differ in one key, else both settings written out. */
     static String settings(Map<String, Object> a, Map<String, Object> b) {
         List<String> differing = a.keySet().stream()
-                .filter(k -> !java.util.Objects.equals(a.get(k), b.get(k)))
+                .filter(k -> !Objects.equals(a.get(k), b.get(k)))
                 .toList();
         if (differing.size() == 1 && a.keySet().equals(b.keySet())) {
             String k = differing.get(0);
