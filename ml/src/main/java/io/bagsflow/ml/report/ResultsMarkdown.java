@@ -90,21 +90,17 @@ public final class ResultsMarkdown {
         }
         out.add(header.toArray(String[]::new));
         // one row per (kind, pair of settings), the metrics across: the pairs come kind by kind, metric by metric
-        Map<String, Map<String, SampleStats>> rows = new LinkedHashMap<>();
-        Map<String, String> rowKind = new LinkedHashMap<>();
-        Map<String, String> rowSettings = new LinkedHashMap<>();
+        record RowKey(String kind, String settings) {}
+        Map<RowKey, Map<String, SampleStats>> rows = new LinkedHashMap<>();
         for (ExperimentSummary.SettingPair g : gains) {
-            String settings = settings(g.a(), g.b());
-            String id = g.kind() + "\u0000" + settings;
-            rows.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(g.metric(), g.difference());
-            rowKind.put(id, g.kind());
-            rowSettings.put(id, settings);
+            rows.computeIfAbsent(new RowKey(g.kind(), settings(g.a(), g.b())), k -> new LinkedHashMap<>())
+                    .put(g.metric(), g.difference());
         }
         for (var row : rows.entrySet()) {
             SampleStats ap = row.getValue().get(LvisMetrics.AP);
             List<String> r = new ArrayList<>(List.of(
-                    label.apply(rowKind.get(row.getKey())),
-                    rowSettings.get(row.getKey()),
+                    label.apply(row.getKey().kind()),
+                    row.getKey().settings(),
                     String.valueOf(ap == null ? 0 : ap.n())));
             for (String m : METRICS) {
                 r.add(delta(row.getValue().get(m)));
