@@ -31,7 +31,12 @@ public final class GeneratedDocs {
             throw new UserError(doc + ": no such document", null);
         }
         String before = Files.readString(doc);
-        String after = regenerate.apply(before, doc.toAbsolutePath().getParent());
+        String after;
+        try {
+            after = regenerate.apply(before, doc.toAbsolutePath().getParent());
+        } catch (UserError e) {
+            throw new UserError(doc + ": " + e.getMessage(), e.hint()); // which document's block, not only which file
+        }
         if (update) {
             if (!after.equals(before)) {
                 Files.writeString(doc, after);

@@ -396,6 +396,13 @@ public final class ExperimentCommand implements Runnable {
                 description = "exit 1, naming the block, if a generated block of DOC differs from its files")
         Path check;
 
+        @Option(
+                names = "--against",
+                paramLabel = "KIND",
+                description = "also take every model's paired differences against KIND, after base and bags "
+                        + "(repeatable; KIND must be in every file), e.g. x2 for the whole-network rows")
+        List<String> against = new java.util.ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             Path doc = update != null ? update : check;
@@ -405,8 +412,14 @@ public final class ExperimentCommand implements Runnable {
                     throw new CommandLine.ParameterException(
                             spec.commandLine(), "name a results FILE, --update DOC or --check DOC");
                 }
-                spec.commandLine().getOut().print(ResultsFiles.tables(dir, files));
+                spec.commandLine().getOut().print(ResultsFiles.tables(dir, files, against));
                 return ExitCodes.OK;
+            }
+            if (!against.isEmpty()) {
+                // a block names its own arguments; one from the command line would apply to no block
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--against goes in a generated block's comment, not beside --update or --check");
             }
             return GeneratedDocs.updateOrCheck(
                     spec,

@@ -101,11 +101,25 @@ final class ResultsFiles {
         }
     }
 
-    /** The tables of one or more results files, each under a line saying where its numbers come from. */
-    static String tables(Path dir, List<String> files) {
+    /**
+     * The tables of one or more results files, each under a line saying where its numbers come from.
+     *
+     * @param against kinds to take paired differences against after {@link #REFERENCES} (e.g. {@code x2}, the
+     *                compute-matched control of the paper's whole-network rows); each must be in every file
+     */
+    static String tables(Path dir, List<String> files, List<String> against) {
+        List<String> references = new ArrayList<>(REFERENCES);
+        against.stream().filter(k -> !references.contains(k)).forEach(references::add);
         StringBuilder out = new StringBuilder();
         for (String name : files) {
             ExperimentResults r = read(dir.resolve(name));
+            for (String kind : against) {
+                if (r.cells().stream().noneMatch(c -> c.models().containsKey(kind))) {
+                    throw new UserError(
+                            name + ": no model of kind `" + kind + "` in any cell, so nothing to pair against it",
+                            "name a kind of the experiment's generations after --against");
+                }
+            }
             // the spec's order, not the file's: files list each cell's models in model-id order
             Comparator<String> order = ExperimentHistory.kindOrder(r.spec());
             List<ExperimentSummary.Cell> cells = r.cells().stream()
@@ -129,7 +143,7 @@ final class ResultsFiles {
                     .append(String.join(" and ", splits))
                     .append(r.setup() == null ? "" : "; " + r.setup())
                     .append(".\n\n");
-            out.append(ResultsMarkdown.tables(cells, REFERENCES, ResultsFiles::label));
+            out.append(ResultsMarkdown.tables(cells, references, ResultsFiles::label));
         }
         return out.toString();
     }
@@ -156,10 +170,38 @@ final class ResultsFiles {
         Matcher m = BLOCK.matcher(document);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            List<String> files = new ArrayList<>(List.of(m.group(2).trim().split("\\s+")));
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + "\n" + tables(dir, files) + m.group(4)));
+            Arguments args = Arguments.parse(m.group(2));
+            m.appendReplacement(
+                    out,
+                    Matcher.quoteReplacement(
+                            m.group(1) + "\n" + tables(dir, args.files(), args.against()) + m.group(4)));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /** The arguments a generated block's opening comment gives {@code experiment table}: files and --against kinds. */
+    record Arguments(List<String> files, List<String> against) {
+
+        static Arguments parse(String commandTail) {
+            List<String> files = new ArrayList<>();
+            List<String> against = new ArrayList<>();
+            List<String> words = List.of(commandTail.trim().split("\\s+"));
+            for (int i = 0; i < words.size(); i++) {
+                String w = words.get(i);
+                if (w.startsWith("--against=")) {
+                    against.add(w.substring("--against=".length()));
+                } else if (w.equals("--against") && i + 1 < words.size()) {
+                    against.add(words.get(++i));
+                } else if (w.startsWith("-")) {
+                    throw new UserError(
+                            "generated block `experiment table " + commandTail.trim() + "`: unknown option " + w,
+                            "a block takes results files and --against KIND");
+                } else {
+                    files.add(w);
+                }
+            }
+            return new Arguments(files, against);
+        }
     }
 }
