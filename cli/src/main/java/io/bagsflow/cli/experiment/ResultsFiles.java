@@ -191,7 +191,12 @@ final class ResultsFiles {
                 String w = words.get(i);
                 if (w.startsWith("--against=")) {
                     against.add(w.substring("--against=".length()));
-                } else if (w.equals("--against") && i + 1 < words.size()) {
+                } else if (w.equals("--against")) {
+                    if (i + 1 == words.size()) {
+                        throw new UserError(
+                                "generated block `experiment table " + commandTail.trim() + "`: --against needs a KIND",
+                                "write --against KIND, e.g. --against x2");
+                    }
                     against.add(words.get(++i));
                 } else if (w.startsWith("-")) {
                     throw new UserError(

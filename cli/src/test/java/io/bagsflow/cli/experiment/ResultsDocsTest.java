@@ -79,7 +79,9 @@ class ResultsDocsTest {
             Matcher block = ResultsFiles.BLOCK.matcher(docs);
             boolean shown = false;
             while (block.find()) {
-                shown |= List.of(block.group(2).trim().split("\\s+")).contains("../results/" + file.getFileName());
+                shown |= ResultsFiles.Arguments.parse(block.group(2))
+                        .files()
+                        .contains("../results/" + file.getFileName());
             }
             assertTrue(shown, file + " is in no generated block of the docs");
             CommandOutput table = CommandOutput.run(Map.of(), "experiment", "table", file.toString());
