@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.cli.CommandOutput;
 import io.bagsflow.cli.ReadmeExamplesTest;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,6 +146,32 @@ class ResultsDocsTest {
                 typo.err().contains(doc + ": generated block") && typo.err().contains("unknown option --agianst"),
                 typo.err());
         assertEquals(written, Files.readString(doc), "a refused block leaves the document as it was");
+    }
+
+    @Test
+    void theWholeNetworkRowsStandOnTheFirstTablesBaseAndBagsModelsSeedBySeed() throws Exception {
+        // docs/results.md says so, and its comparison of the two files' bags and base rows rests on it
+        Map<Long, JsonNode> fair = cellsBySeed(committed("fair-small.json"));
+        Map<Long, JsonNode> whole = cellsBySeed(committed("whole-small.json"));
+        assertEquals(fair.keySet(), whole.keySet());
+        assertEquals(8, whole.size());
+        for (long seed : whole.keySet()) {
+            for (String kind : List.of("base", "bags")) {
+                JsonNode a = whole.get(seed).path("models").path(kind);
+                JsonNode b = fair.get(seed).path("models").path(kind);
+                assertEquals(13, a.path("metrics").size(), "seed " + seed + " " + kind + ": " + a);
+                assertEquals(b, a, "seed " + seed + " " + kind);
+            }
+        }
+    }
+
+    private static Map<Long, JsonNode> cellsBySeed(Path file) throws Exception {
+        Map<Long, JsonNode> cells = new TreeMap<>();
+        io.bagsflow.worker.history.RunHistory.JSON
+                .readTree(file.toFile())
+                .path("cells")
+                .forEach(c -> cells.put(c.path("seed").asLong(), c));
+        return cells;
     }
 
     private static Path committed(String name) throws Exception {
