@@ -165,6 +165,19 @@ class ResultsDocsTest {
         }
     }
 
+    @Test
+    void theLongerTrainedBaseIsTheX2ModelOfTheWholeNetworkRowsSeedBySeed() throws Exception {
+        // docs/results.md reads long-base.json's base rows as x2's models: same schedule, seed and build
+        Map<Long, JsonNode> whole = cellsBySeed(committed("whole-small.json"));
+        Map<Long, JsonNode> longer = cellsBySeed(committed("long-base.json"));
+        assertEquals(4, longer.size());
+        for (long seed : longer.keySet()) {
+            JsonNode base = longer.get(seed).path("models").path("base");
+            assertEquals(13, base.path("metrics").size(), "seed " + seed + ": " + base);
+            assertEquals(whole.get(seed).path("models").path("x2"), base, "seed " + seed);
+        }
+    }
+
     private static Map<Long, JsonNode> cellsBySeed(Path file) throws Exception {
         Map<Long, JsonNode> cells = new TreeMap<>();
         io.bagsflow.worker.history.RunHistory.JSON
