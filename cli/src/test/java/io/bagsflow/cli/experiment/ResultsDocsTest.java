@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.bagsflow.cli.CommandOutput;
 import io.bagsflow.cli.ReadmeExamplesTest;
+import io.bagsflow.worker.experiment.ExperimentViews.CellResult;
+import io.bagsflow.worker.experiment.ExperimentViews.ModelResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -151,40 +152,31 @@ class ResultsDocsTest {
     @Test
     void theWholeNetworkRowsStandOnTheFirstTablesBaseAndBagsModelsSeedBySeed() throws Exception {
         // docs/results.md says so, and its comparison of the two files' bags and base rows rests on it
-        Map<Long, JsonNode> fair = cellsBySeed(committed("fair-small.json"));
-        Map<Long, JsonNode> whole = cellsBySeed(committed("whole-small.json"));
-        assertEquals(fair.keySet(), whole.keySet());
-        assertEquals(8, whole.size());
-        for (long seed : whole.keySet()) {
-            for (String kind : List.of("base", "bags")) {
-                JsonNode a = whole.get(seed).path("models").path(kind);
-                JsonNode b = fair.get(seed).path("models").path(kind);
-                assertEquals(13, a.path("metrics").size(), "seed " + seed + " " + kind + ": " + a);
-                assertEquals(b, a, "seed " + seed + " " + kind);
-            }
+        for (String kind : List.of("base", "bags")) {
+            Map<Long, ModelResult> whole = modelsBySeed("whole-small.json", kind);
+            assertEquals(8, whole.size());
+            assertEquals(modelsBySeed("fair-small.json", kind), whole, kind);
         }
     }
 
     @Test
     void theLongerTrainedBaseIsTheX2ModelOfTheWholeNetworkRowsSeedBySeed() throws Exception {
         // docs/results.md reads long-base.json's base rows as x2's models: same schedule, seed and build
-        Map<Long, JsonNode> whole = cellsBySeed(committed("whole-small.json"));
-        Map<Long, JsonNode> longer = cellsBySeed(committed("long-base.json"));
+        Map<Long, ModelResult> longer = modelsBySeed("long-base.json", "base");
         assertEquals(4, longer.size());
-        for (long seed : longer.keySet()) {
-            JsonNode base = longer.get(seed).path("models").path("base");
-            assertEquals(13, base.path("metrics").size(), "seed " + seed + ": " + base);
-            assertEquals(whole.get(seed).path("models").path("x2"), base, "seed " + seed);
-        }
+        Map<Long, ModelResult> x2 = modelsBySeed("whole-small.json", "x2");
+        longer.forEach((seed, base) -> assertEquals(x2.get(seed), base, "seed " + seed));
     }
 
-    private static Map<Long, JsonNode> cellsBySeed(Path file) throws Exception {
-        Map<Long, JsonNode> cells = new TreeMap<>();
-        io.bagsflow.worker.history.RunHistory.JSON
-                .readTree(file.toFile())
-                .path("cells")
-                .forEach(c -> cells.put(c.path("seed").asLong(), c));
-        return cells;
+    /** Per seed, the evaluation (split and all 13 metrics) of {@code kind} in the committed results file. */
+    private static Map<Long, ModelResult> modelsBySeed(String file, String kind) throws Exception {
+        Map<Long, ModelResult> bySeed = new TreeMap<>();
+        for (CellResult cell : ResultsFiles.read(committed(file)).cells()) {
+            ModelResult model = cell.models().get(kind);
+            assertEquals(13, model == null ? 0 : model.metrics().size(), file + " seed " + cell.seed() + ": " + model);
+            bySeed.put(cell.seed(), model);
+        }
+        return bySeed;
     }
 
     private static Path committed(String name) throws Exception {
